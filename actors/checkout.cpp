@@ -1,0 +1,189 @@
+#include "actors/checkout.hpp"
+
+// One actor per live checkout (payment event).
+//
+//   RUNNING --every order finished--> (all SUCCESS? mark is_payment_done)
+//      |                                   |
+//      | await_outcome: park the waiter    v
+//      | (answered at wait_ms or at end)  FINISHING --view loaded--> answer
+//      |                                                 all waiters, stop
+//      +-- an order actor crashed: restart it from its persisted row
+//          (at most order_restarts_max times, then leave it for recovery)
+
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include <spdlog/spdlog.h>
+
+#include "actors/payment_order.hpp"
+
+namespace pay {
+
+namespace {
+
+struct checkout_state {
+  collaborators deps;
+  checkout_view view;
+  std::string psp_token;
+  std::string correlation_id;
+  std::set<std::string> running;  // order ids whose actor has work left
+  std::map<caf::actor_addr, std::string> order_by_actor;
+  std::unordered_map<std::string, std::uint32_t> restarts;
+  std::map<std::uint64_t, caf::typed_response_promise<checkout_view>> waiters;
+  std::uint64_t next_waiter_id = 1;
+  bool finishing = false;
+  static inline const char* name = "checkout";
+};
+
+using checkout_self = checkout_actor::stateful_pointer<checkout_state>;
+
+bool needs_actor(const order_view& o) {
+  return domain::next_action(o.status, o.wallet_updated, o.ledger_updated)
+         != domain::order_action::finished;
+}
+
+void spawn_order(checkout_self self, const order_view& row) {
+  auto& st = self->state;
+  auto order = self->spawn<caf::monitored>(
+    payment_order, st.deps, caf::actor_cast<checkout_actor>(self),
+    payment_order_args{row, st.psp_token, st.correlation_id});
+  st.order_by_actor[order.address()] = row.id.value;
+  st.running.insert(row.id.value);
+}
+
+void answer_waiters(checkout_self self, const checkout_view& view) {
+  for (auto& [id, rp] : self->state.waiters)
+    rp.deliver(view);
+  self->state.waiters.clear();
+}
+
+// Loads the durable view (the truth), answers every waiter, stops.
+void finish(checkout_self self) {
+  auto& st = self->state;
+  st.finishing = true;
+  auto store = st.deps.stores.for_key(st.view.id.value);
+  self->request(store, st.deps.store_timeout, load_checkout{st.view.id})
+    .then(
+      [=](const checkout_lookup& lookup) {
+        answer_waiters(self, lookup.view);
+        self->quit();
+      },
+      [=](caf::error& err) {
+        spdlog::error("checkout {}: cannot load final view: {}",
+                      self->state.view.id.value, caf::to_string(err));
+        answer_waiters(self, self->state.view);
+        self->quit();
+      });
+}
+
+void on_all_finished(checkout_self self) {
+  auto& st = self->state;
+  bool all_success = true;
+  for (const auto& o : st.view.orders)
+    all_success = all_success && o.status == domain::order_status::success;
+  if (!all_success) {
+    finish(self);
+    return;
+  }
+  auto store = st.deps.stores.for_key(st.view.id.value);
+  self->request(store, st.deps.store_timeout, mark_checkout_done{st.view.id})
+    .then([=](const step_reply&) { finish(self); },
+          [=](caf::error& err) {
+            // The order rows are final; recovery marks it done later.
+            spdlog::error("checkout {}: cannot mark done: {}",
+                          self->state.view.id.value, caf::to_string(err));
+            finish(self);
+          });
+}
+
+void on_order_down(checkout_self self, const caf::down_msg& down) {
+  auto& st = self->state;
+  auto it = st.order_by_actor.find(down.source);
+  if (it == st.order_by_actor.end())
+    return;
+  auto id = it->second;
+  st.order_by_actor.erase(it);
+  if (!st.running.count(id))
+    return;  // finished normally and already reported
+  auto& restarts = st.restarts[id];
+  if (++restarts > st.deps.order_restarts_max) {
+    spdlog::error("checkout {}: order {} crashed {} times, left for recovery",
+                  st.view.id.value, id, restarts);
+    return;
+  }
+  spdlog::warn("checkout {}: order {} crashed ({}), restarting from its row",
+               st.view.id.value, id, caf::to_string(down.reason));
+  auto store = st.deps.stores.for_key(id);
+  self->request(store, st.deps.store_timeout,
+                load_order{domain::payment_order_id{id}})
+    .then(
+      [=](const order_lookup& lookup) {
+        if (lookup.found)
+          spawn_order(self, lookup.view);
+      },
+      [=](caf::error& err) {
+        spdlog::error("checkout {}: cannot reload order {}: {}",
+                      self->state.view.id.value, id, caf::to_string(err));
+      });
+}
+
+checkout_actor::behavior_type checkout_behavior(checkout_self self,
+                                                collaborators deps,
+                                                checkout_args args) {
+  auto& st = self->state;
+  st.deps = std::move(deps);
+  st.view = std::move(args.view);
+  st.psp_token = std::move(args.psp_token);
+  st.correlation_id = std::move(args.correlation_id);
+  self->set_down_handler(
+    [=](caf::down_msg& down) { on_order_down(self, down); });
+  for (const auto& order : st.view.orders)
+    if (needs_actor(order))
+      spawn_order(self, order);
+  if (st.running.empty())
+    on_all_finished(self);
+  return {
+    [=](const await_outcome& wait) -> caf::result<checkout_view> {
+      auto& st = self->state;
+      auto rp = self->make_response_promise<checkout_view>();
+      auto id = st.next_waiter_id++;
+      st.waiters.emplace(id, rp);
+      self->delayed_send(self, std::chrono::milliseconds{wait.wait_ms},
+                         waiter_expired{id});
+      return rp;
+    },
+    [=](const waiter_expired& expired) {
+      auto& st = self->state;
+      auto it = st.waiters.find(expired.waiter_id);
+      if (it == st.waiters.end())
+        return;
+      auto rp = it->second;
+      st.waiters.erase(it);
+      auto store = st.deps.stores.for_key(st.view.id.value);
+      self->request(store, st.deps.store_timeout, load_checkout{st.view.id})
+        .then([=](const checkout_lookup& lookup) mutable {
+                rp.deliver(lookup.view);
+              },
+              [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+    },
+    [=](const order_finished& done) {
+      auto& st = self->state;
+      st.running.erase(done.id.value);
+      for (auto& o : st.view.orders)
+        if (o.id == done.id)
+          o.status = done.status;
+      if (st.running.empty() && !st.finishing)
+        on_all_finished(self);
+    },
+  };
+}
+
+}  // namespace
+
+checkout_actor spawn_checkout(caf::actor_system& sys, collaborators deps,
+                              checkout_args args) {
+  return sys.spawn(checkout_behavior, std::move(deps), std::move(args));
+}
+
+}  // namespace pay

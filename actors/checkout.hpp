@@ -1,0 +1,19 @@
+#pragma once
+
+#include <caf/all.hpp>
+
+#include "actors/collaborators.hpp"
+#include "messages/checkout_protocol.hpp"
+
+namespace pay {
+
+struct checkout_args {
+  checkout_view view;  // as persisted
+  std::string psp_token;
+  std::string correlation_id;
+};
+
+checkout_actor spawn_checkout(caf::actor_system& sys, collaborators deps,
+                              checkout_args args);
+
+}  // namespace pay

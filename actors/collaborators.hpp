@@ -1,0 +1,27 @@
+#pragma once
+// The shared actors a checkout and its payment orders work with, and the
+// limits they work within. Built once in main and passed down.
+
+#include <chrono>
+
+#include "domain/backoff.hpp"
+#include "messages/executor_protocol.hpp"
+#include "messages/ledger_protocol.hpp"
+#include "messages/store_protocol.hpp"
+#include "messages/wallet_protocol.hpp"
+
+namespace pay {
+
+struct collaborators {
+  store_pool stores;
+  executor_actor executor;
+  wallet_actor wallet;
+  ledger_actor ledger;
+  domain::backoff_policy retry;
+  std::chrono::milliseconds store_timeout{30'000};
+  std::chrono::milliseconds executor_timeout{15'000};
+  std::chrono::milliseconds processing_poll{500};
+  std::uint32_t order_restarts_max = 3;
+};
+
+}  // namespace pay

@@ -1,0 +1,214 @@
+#include "actors/payment_order.hpp"
+
+// One actor per payment order; the only writer of its row.
+//
+//   NOT_STARTED --persist--> EXECUTING --PSP succeeded--> SUCCESS
+//                               |  ^                        |
+//                               |  | transient / unknown:   v
+//                               |  | backoff, same key    credit wallet
+//                               |  +--                      |
+//                               +--PSP declined--> FAILED   v
+//                                                         write ledger
+//                                                           |
+//                                  FAILED / booked SUCCESS -+-> report, stop
+//
+// Every move is persisted (compare-and-set on status and version) before the
+// actor acts on it, and what to do next is computed from the persisted row
+// (domain::next_action), so a restarted actor resumes where the row says.
+
+#include <random>
+
+#include <spdlog/spdlog.h>
+
+#include "domain/assert.hpp"
+
+namespace pay {
+
+namespace {
+
+using order_self = payment_order_actor::stateful_pointer<payment_order_state>;
+
+void step(order_self self);
+
+std::uint64_t next_random(payment_order_state& st) {
+  // splitmix64: cheap, and good enough to spread retries apart.
+  auto z = (st.random_state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+void retry_later(order_self self, std::string_view why) {
+  auto& st = self->state;
+  auto delay_ms = domain::backoff_delay_ms(st.deps.retry, st.failures,
+                                           next_random(st));
+  ++st.failures;
+  spdlog::warn("order {} {} retry {} in {} ms: {} cid={}", st.row.id.value,
+               domain::to_string(st.row.status), st.failures, delay_ms, why,
+               st.correlation_id);
+  self->delayed_send(self, std::chrono::milliseconds{delay_ms},
+                     retry_step_atom::value);
+}
+
+void persist(order_self self, domain::order_event event,
+             const domain::charge_outcome& outcome = {}) {
+  auto& st = self->state;
+  auto to = domain::next_status(st.row.status, event);
+  if (!to) {
+    // Never applied: the table says this move does not exist.
+    spdlog::error("order {}: illegal transition {} on {} rejected",
+                  st.row.id.value, domain::to_string(event),
+                  domain::to_string(st.row.status));
+    return;
+  }
+  transition_order cmd{st.row.id,
+                       st.row.status,
+                       *to,
+                       st.row.version,
+                       event == domain::order_event::start_execution,
+                       outcome.psp_reference,
+                       outcome.failure_code,
+                       outcome.failure_message};
+  self->request(st.deps.stores.for_key(st.row.id.value), st.deps.store_timeout,
+                std::move(cmd))
+    .then(
+      [=](const transition_reply& reply) {
+        auto& st = self->state;
+        if (!reply.applied)
+          spdlog::warn("order {}: row moved to {} v{} meanwhile, resyncing",
+                       st.row.id.value, domain::to_string(reply.current.status),
+                       reply.current.version);
+        else
+          spdlog::info("order {} {} -> {} cid={}", st.row.id.value,
+                       domain::to_string(st.row.status),
+                       domain::to_string(reply.current.status),
+                       st.correlation_id);
+        st.row = reply.current;
+        st.failures = 0;
+        step(self);
+      },
+      [=](caf::error& err) { retry_later(self, caf::to_string(err)); });
+}
+
+void on_charge_outcome(order_self self, const domain::charge_outcome& out) {
+  auto& st = self->state;
+  switch (out.kind) {
+    case domain::charge_kind::succeeded:
+      persist(self, domain::order_event::psp_succeeded, out);
+      return;
+    case domain::charge_kind::declined:
+    case domain::charge_kind::rejected:
+      persist(self, domain::order_event::psp_declined, out);
+      return;
+    case domain::charge_kind::processing:
+      st.processing_reference = out.psp_reference;
+      self->delayed_send(self, st.deps.processing_poll, retry_step_atom::value);
+      return;
+    case domain::charge_kind::outcome_unknown:
+      st.maybe_charged = true;
+      retry_later(self, "outcome unknown (" + out.failure_code
+                          + "), asking the PSP again with the same key");
+      return;
+    case domain::charge_kind::transient:
+      if (st.failures + 1 >= st.deps.retry.attempts_max && !st.maybe_charged) {
+        auto gave_up = out;
+        gave_up.failure_code = "psp_unavailable";
+        gave_up.failure_message = "PSP unreachable after "
+                                  + std::to_string(st.failures + 1)
+                                  + " attempts; no charge was made";
+        persist(self, domain::order_event::gave_up, gave_up);
+        return;
+      }
+      retry_later(self, "transient PSP failure: " + out.failure_code);
+      return;
+  }
+}
+
+void charge(order_self self) {
+  auto& st = self->state;
+  auto handle = [=](const domain::charge_outcome& out) {
+    on_charge_outcome(self, out);
+  };
+  auto lost = [=](caf::error& err) {
+    self->state.maybe_charged = true;
+    retry_later(self, "executor: " + caf::to_string(err));
+  };
+  if (!st.processing_reference.empty()) {
+    self->request(st.deps.executor, st.deps.executor_timeout,
+                  query_charge{st.processing_reference, st.correlation_id})
+      .then(handle, lost);
+    return;
+  }
+  order_line line{st.row.id, st.row.seller, st.row.amount_minor,
+                  st.row.currency};
+  self->request(st.deps.executor, st.deps.executor_timeout,
+                execute_charge{line, st.row.checkout, st.psp_token,
+                               st.correlation_id})
+    .then(handle, lost);
+}
+
+template <class Actor, class Cmd>
+void book(order_self self, const Actor& target, Cmd cmd, bool order_view::*flag) {
+  self->request(target, self->state.deps.store_timeout, std::move(cmd))
+    .then(
+      [=](const step_reply&) {
+        self->state.row.*flag = true;
+        self->state.failures = 0;
+        step(self);
+      },
+      [=](caf::error& err) { retry_later(self, caf::to_string(err)); });
+}
+
+void step(order_self self) {
+  auto& st = self->state;
+  switch (domain::next_action(st.row.status, st.row.wallet_updated,
+                              st.row.ledger_updated)) {
+    case domain::order_action::start_execution:
+      persist(self, domain::order_event::start_execution);
+      return;
+    case domain::order_action::charge:
+      charge(self);
+      return;
+    case domain::order_action::credit_wallet:
+      PAY_ASSERT(st.row.status == domain::order_status::success);
+      book(self, st.deps.wallet,
+           credit_wallet_cmd{st.row.id, st.row.seller, st.row.currency,
+                             st.row.amount_minor},
+           &order_view::wallet_updated);
+      return;
+    case domain::order_action::write_ledger:
+      PAY_ASSERT(st.row.wallet_updated);
+      book(self, st.deps.ledger,
+           record_payin{order_line{st.row.id, st.row.seller,
+                                   st.row.amount_minor, st.row.currency}},
+           &order_view::ledger_updated);
+      return;
+    case domain::order_action::finished:
+      self->send(st.checkout, order_finished{st.row.id, st.row.status});
+      self->quit();
+      return;
+  }
+}
+
+}  // namespace
+
+payment_order_actor::behavior_type payment_order(order_self self,
+                                                 collaborators deps,
+                                                 checkout_actor checkout,
+                                                 payment_order_args args) {
+  auto& st = self->state;
+  st.deps = std::move(deps);
+  st.checkout = std::move(checkout);
+  st.row = std::move(args.row);
+  st.psp_token = std::move(args.psp_token);
+  st.correlation_id = std::move(args.correlation_id);
+  st.random_state = std::hash<std::string>{}(st.row.id.value)
+                    ^ static_cast<std::uint64_t>(std::random_device{}());
+  // Start from the persisted row, whatever it is (fresh or recovered).
+  self->send(self, retry_step_atom::value);
+  return {
+    [=](retry_step_atom) { step(self); },
+  };
+}
+
+}  // namespace pay

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <caf/all.hpp>
+
+#include "actors/collaborators.hpp"
+#include "messages/checkout_protocol.hpp"
+#include "messages/payment_order_protocol.hpp"
+
+namespace pay {
+
+struct payment_order_args {
+  order_view row;  // as persisted: the actor continues from here
+  std::string psp_token;
+  std::string correlation_id;
+};
+
+struct payment_order_state {
+  collaborators deps;
+  checkout_actor checkout;
+  order_view row;
+  std::string psp_token;
+  std::string correlation_id;
+  std::string processing_reference;  // PSP said "processing": poll this intent
+  std::uint32_t failures = 0;        // consecutive failed attempts of a step
+  bool maybe_charged = false;        // an answer was lost: never give up blindly
+  std::uint64_t random_state = 0;    // jitter source
+  static inline const char* name = "payment_order";
+};
+
+// The behaviour function, spawned by the checkout actor (monitored).
+payment_order_actor::behavior_type
+payment_order(payment_order_actor::stateful_pointer<payment_order_state> self,
+              collaborators deps, checkout_actor checkout,
+              payment_order_args args);
+
+}  // namespace pay

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <caf/all.hpp>
+
+#include "http/client_pool.hpp"
+#include "messages/psp_client_protocol.hpp"
+
+namespace pay {
+
+struct psp_client_options {
+  std::string base_url;  // http://host:port
+  std::string api_key;
+  http::client_pool_limits limits;
+};
+
+// Fails (returns an empty handle and sets `error`) when base_url is malformed.
+psp_client_actor spawn_psp_client(caf::actor_system& sys,
+                                  psp_client_options options,
+                                  std::string& error);
+
+}  // namespace pay

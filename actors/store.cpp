@@ -1,0 +1,215 @@
+#include "actors/store.hpp"
+
+// Group commit: a command is queued and a flush message is sent to self. The
+// mailbox is FIFO, so by the time the flush is handled every command that had
+// arrived meanwhile is queued too, and all of them share one transaction and
+// one fsync. Under load batches grow by themselves; idle, a command waits for
+// nothing but its own commit.
+//
+// Within a batch commands run in a fixed order (kind, then key) so that
+// concurrent batches on other connections lock wallet rows in the same order
+// and cannot deadlock. Commands in one batch never depend on each other:
+// every caller waits for its reply before sending its next command.
+//
+// If the batch fails, each command is retried alone so one bad command cannot
+// fail its neighbours. Every command is idempotent (compare-and-set or unique
+// keys), so re-running one whose first commit outcome was unknown is safe.
+
+#include <algorithm>
+#include <memory>
+
+#include <pqxx/pqxx>
+#include <spdlog/spdlog.h>
+
+#include "actors/actor_errors.hpp"
+#include "persistence/store_commands.hpp"
+
+namespace pay {
+
+namespace {
+
+struct job {
+  int rank;  // kind of command: fixes the lock order inside a batch
+  std::string key;
+  std::function<void(pqxx::work&)> run;
+  std::function<void()> deliver;
+  std::function<void(caf::error)> fail;
+};
+
+struct store_state {
+  store_options options;
+  std::unique_ptr<pqxx::connection> conn;
+  std::vector<job> pending;
+  bool flush_scheduled = false;
+  std::uint64_t batches = 0;
+  std::uint64_t commands = 0;
+  static inline const char* name = "store";
+};
+
+using store_self = store_actor::stateful_pointer<store_state>;
+
+template <class Cmd>
+int rank_of() {
+  if constexpr (std::is_same_v<Cmd, insert_checkout>)
+    return 0;
+  else if constexpr (std::is_same_v<Cmd, transition_order>)
+    return 1;
+  else if constexpr (std::is_same_v<Cmd, credit_wallet_cmd>)
+    return 2;
+  else if constexpr (std::is_same_v<Cmd, write_ledger_cmd>)
+    return 3;
+  else if constexpr (std::is_same_v<Cmd, mark_checkout_done>)
+    return 4;
+  else
+    return 5;  // reads
+}
+
+std::string key_of(const insert_checkout& c) { return c.checkout.id.value; }
+std::string key_of(const transition_order& c) { return c.id.value; }
+std::string key_of(const credit_wallet_cmd& c) {
+  return c.seller.value + '\0' + c.currency;
+}
+std::string key_of(const write_ledger_cmd& c) { return c.id.value; }
+std::string key_of(const mark_checkout_done& c) { return c.id.value; }
+template <class Cmd>
+std::string key_of(const Cmd&) {
+  return {};
+}
+
+bool ensure_connected(store_self self) {
+  auto& st = self->state;
+  if (st.conn && st.conn->is_open())
+    return true;
+  try {
+    st.conn = std::make_unique<pqxx::connection>(st.options.database_url);
+    persistence::prepare_statements(*st.conn);
+    return true;
+  } catch (const std::exception& e) {
+    spdlog::error("store: cannot connect to the database: {}", e.what());
+    st.conn.reset();
+    return false;
+  }
+}
+
+// Runs `jobs` in one transaction. False when anything failed (nothing from
+// this transaction is then delivered).
+bool run_in_one_transaction(store_self self, std::vector<job*>& jobs,
+                            std::string& error) {
+  try {
+    pqxx::work txn{*self->state.conn};
+    for (auto* j : jobs)
+      j->run(txn);
+    txn.commit();
+    return true;
+  } catch (const pqxx::broken_connection& e) {
+    error = e.what();
+    self->state.conn.reset();
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  return false;
+}
+
+void fail_all(std::vector<job*>& jobs, actor_errc code) {
+  for (auto* j : jobs)
+    j->fail(make_error(code));
+}
+
+void flush(store_self self) {
+  auto& st = self->state;
+  st.flush_scheduled = false;
+  if (st.pending.empty())
+    return;
+  auto batch = std::move(st.pending);
+  st.pending.clear();
+  std::vector<job*> jobs;
+  for (auto& j : batch)
+    jobs.push_back(&j);
+  std::stable_sort(jobs.begin(), jobs.end(), [](const job* a, const job* b) {
+    return std::tie(a->rank, a->key) < std::tie(b->rank, b->key);
+  });
+  ++st.batches;
+  st.commands += jobs.size();
+  if (!ensure_connected(self)) {
+    fail_all(jobs, actor_errc::database_unavailable);
+    return;
+  }
+  std::string error;
+  if (run_in_one_transaction(self, jobs, error)) {
+    for (auto* j : jobs)
+      j->deliver();
+    return;
+  }
+  spdlog::warn("store: batch of {} failed, retrying one by one: {}",
+               jobs.size(), error);
+  for (auto* j : jobs) {
+    std::vector<job*> single{j};
+    if (!ensure_connected(self)) {
+      j->fail(make_error(actor_errc::database_unavailable));
+      continue;
+    }
+    if (run_in_one_transaction(self, single, error)) {
+      j->deliver();
+    } else {
+      spdlog::error("store: command failed: {}", error);
+      j->fail(make_error(st.conn ? actor_errc::command_failed
+                                 : actor_errc::database_unavailable));
+    }
+  }
+}
+
+template <class Cmd>
+auto enqueue(store_self self, const Cmd& cmd) {
+  using reply_t = decltype(persistence::execute(
+    std::declval<pqxx::work&>(), std::declval<const Cmd&>()));
+  auto rp = self->template make_response_promise<reply_t>();
+  auto reply = std::make_shared<reply_t>();
+  auto& st = self->state;
+  st.pending.push_back(job{
+    rank_of<Cmd>(), key_of(cmd),
+    [cmd, reply](pqxx::work& txn) { *reply = persistence::execute(txn, cmd); },
+    [rp, reply]() mutable { rp.deliver(std::move(*reply)); },
+    [rp](caf::error e) mutable { rp.deliver(std::move(e)); }});
+  if (st.pending.size() >= st.options.batch_size_max) {
+    flush(self);
+  } else if (!st.flush_scheduled) {
+    st.flush_scheduled = true;
+    self->send(self, store_flush_atom::value);
+  }
+  return rp;
+}
+
+store_actor::behavior_type store_behavior(store_self self,
+                                          store_options options) {
+  self->state.options = std::move(options);
+  ensure_connected(self);
+  return {
+    [=](const insert_checkout& c) { return enqueue(self, c); },
+    [=](const transition_order& c) { return enqueue(self, c); },
+    [=](const credit_wallet_cmd& c) { return enqueue(self, c); },
+    [=](const write_ledger_cmd& c) { return enqueue(self, c); },
+    [=](const mark_checkout_done& c) { return enqueue(self, c); },
+    [=](const load_checkout& c) { return enqueue(self, c); },
+    [=](const load_order& c) { return enqueue(self, c); },
+    [=](const load_wallet& c) { return enqueue(self, c); },
+    [=](const load_unfinished_checkouts& c) { return enqueue(self, c); },
+    [=](const check_ready& c) { return enqueue(self, c); },
+    [=](store_flush_atom) { flush(self); },
+  };
+}
+
+}  // namespace
+
+store_actor spawn_store(caf::actor_system& sys, store_options options) {
+  return sys.spawn<caf::detached>(store_behavior, std::move(options));
+}
+
+store_pool spawn_store_pool(caf::actor_system& sys, const store_options& options,
+                            unsigned count) {
+  store_pool pool;
+  for (unsigned i = 0; i < count; ++i)
+    pool.shards.push_back(spawn_store(sys, options));
+  return pool;
+}
+
+}  // namespace pay

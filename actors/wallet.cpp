@@ -1,0 +1,29 @@
+#include "actors/wallet.hpp"
+
+#include "domain/assert.hpp"
+
+namespace pay {
+
+namespace {
+
+wallet_actor::behavior_type wallet_behavior(wallet_actor::pointer self,
+                                            store_pool stores) {
+  return {
+    [=](const credit_wallet_cmd& cmd) {
+      PAY_ASSERT(cmd.amount_minor > 0);
+      // Shard by order: the credit is one idempotent unit of that order.
+      return self->delegate(stores.for_key(cmd.id.value), cmd);
+    },
+    [=](const load_wallet& query) {
+      return self->delegate(stores.for_key(query.seller.value), query);
+    },
+  };
+}
+
+}  // namespace
+
+wallet_actor spawn_wallet(caf::actor_system& sys, store_pool stores) {
+  return sys.spawn(wallet_behavior, std::move(stores));
+}
+
+}  // namespace pay

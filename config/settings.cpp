@@ -1,0 +1,191 @@
+#include "config/settings.hpp"
+
+#include <charconv>
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <vector>
+
+namespace pay {
+
+namespace {
+
+using setter = std::function<std::string(settings&, const std::string&)>;
+
+// Empty string on success; the parsed value lands in `value`.
+std::string parse_unsigned(const std::string& text, std::uint64_t min,
+                           std::uint64_t max, std::uint64_t& value) {
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(),
+                                   value);
+  if (ec != std::errc{} || end != text.data() + text.size())
+    return "not a whole number: '" + text + "'";
+  if (value < min || value > max)
+    return "out of range [" + std::to_string(min) + ", " + std::to_string(max)
+           + "]: " + text;
+  return {};
+}
+
+template <class T>
+setter unsigned_field(T settings::*field, std::uint64_t min, std::uint64_t max) {
+  return [=](settings& s, const std::string& text) -> std::string {
+    std::uint64_t value = 0;
+    auto err = parse_unsigned(text, min, max, value);
+    if (err.empty())
+      s.*field = static_cast<T>(value);
+    return err;
+  };
+}
+
+setter retry_field(std::uint32_t domain::backoff_policy::*field,
+                   std::uint64_t min, std::uint64_t max) {
+  return [=](settings& s, const std::string& text) -> std::string {
+    std::uint64_t value = 0;
+    auto err = parse_unsigned(text, min, max, value);
+    if (err.empty())
+      s.psp_retry.*field = static_cast<std::uint32_t>(value);
+    return err;
+  };
+}
+
+setter string_field(std::string settings::*field) {
+  return [=](settings& s, const std::string& text) -> std::string {
+    s.*field = text;
+    return {};
+  };
+}
+
+struct key_spec {
+  const char* key;
+  const char* env;
+  setter set;
+};
+
+const std::vector<key_spec>& keys() {
+  constexpr std::uint64_t u32 = std::numeric_limits<std::uint32_t>::max();
+  static const std::vector<key_spec> all = {
+    {"http.address", "PAYMENTD_HTTP_ADDRESS", string_field(&settings::http_address)},
+    {"http.port", "PAYMENTD_HTTP_PORT", unsigned_field(&settings::http_port, 0, 65535)},
+    {"http.threads", "PAYMENTD_HTTP_THREADS", unsigned_field(&settings::http_threads, 1, 64)},
+    {"http.body_bytes_max", "PAYMENTD_HTTP_BODY_BYTES_MAX",
+     unsigned_field(&settings::http_body_bytes_max, 1024, 64 << 20)},
+    {"http.read_timeout_ms", "PAYMENTD_HTTP_READ_TIMEOUT_MS",
+     unsigned_field(&settings::http_read_timeout_ms, 100, u32)},
+    {"database.url", "DATABASE_URL", string_field(&settings::database_url)},
+    {"database.connections", "PAYMENTD_DATABASE_CONNECTIONS",
+     unsigned_field(&settings::database_connections, 1, 64)},
+    {"store.batch_size_max", "PAYMENTD_STORE_BATCH_SIZE_MAX",
+     unsigned_field(&settings::store_batch_size_max, 1, 10'000)},
+    {"store.request_timeout_ms", "PAYMENTD_STORE_REQUEST_TIMEOUT_MS",
+     unsigned_field(&settings::store_request_timeout_ms, 100, u32)},
+    {"psp.base_url", "PSP_BASE_URL", string_field(&settings::psp_base_url)},
+    {"psp.api_key", "PSP_API_KEY", string_field(&settings::psp_api_key)},
+    {"psp.connections_max", "PAYMENTD_PSP_CONNECTIONS_MAX",
+     unsigned_field(&settings::psp_connections_max, 1, 4096)},
+    {"psp.connect_timeout_ms", "PAYMENTD_PSP_CONNECT_TIMEOUT_MS",
+     unsigned_field(&settings::psp_connect_timeout_ms, 10, u32)},
+    {"psp.request_timeout_ms", "PAYMENTD_PSP_REQUEST_TIMEOUT_MS",
+     unsigned_field(&settings::psp_request_timeout_ms, 10, u32)},
+    {"psp.retry_base_ms", "PAYMENTD_PSP_RETRY_BASE_MS",
+     retry_field(&domain::backoff_policy::base_ms, 1, u32)},
+    {"psp.retry_delay_ms_max", "PAYMENTD_PSP_RETRY_DELAY_MS_MAX",
+     retry_field(&domain::backoff_policy::delay_ms_max, 1, u32)},
+    {"psp.retry_attempts_max", "PAYMENTD_PSP_RETRY_ATTEMPTS_MAX",
+     retry_field(&domain::backoff_policy::attempts_max, 1, 1000)},
+    {"psp.processing_poll_ms", "PAYMENTD_PSP_PROCESSING_POLL_MS",
+     unsigned_field(&settings::processing_poll_ms, 10, u32)},
+    {"api.orders_per_checkout_max", "PAYMENTD_API_ORDERS_PER_CHECKOUT_MAX",
+     unsigned_field(&settings::orders_per_checkout_max, 1, 10'000)},
+    {"api.wait_s_max", "PAYMENTD_API_WAIT_S_MAX",
+     unsigned_field(&settings::wait_s_max, 0, 600)},
+    {"admin.token", "ADMIN_TOKEN", string_field(&settings::admin_token)},
+    {"log.level", "PAYMENTD_LOG_LEVEL", string_field(&settings::log_level)},
+    {"actors.threads", "PAYMENTD_ACTORS_THREADS",
+     unsigned_field(&settings::actor_threads, 0, 256)},
+    {"recovery.batch_max", "PAYMENTD_RECOVERY_BATCH_MAX",
+     unsigned_field(&settings::recovery_batch_max, 1, 1'000'000)},
+  };
+  return all;
+}
+
+std::string trim(const std::string& s) {
+  auto begin = s.find_first_not_of(" \t\r");
+  if (begin == std::string::npos)
+    return {};
+  auto end = s.find_last_not_of(" \t\r");
+  return s.substr(begin, end - begin + 1);
+}
+
+const key_spec* find_key(const std::string& key) {
+  for (const auto& spec : keys())
+    if (key == spec.key)
+      return &spec;
+  return nullptr;
+}
+
+std::string validate(const settings& s) {
+  if (s.database_url.empty())
+    return "database.url (DATABASE_URL) is required";
+  if (s.psp_retry.base_ms > s.psp_retry.delay_ms_max)
+    return "psp.retry_base_ms must not exceed psp.retry_delay_ms_max";
+  if (s.log_level != "trace" && s.log_level != "debug" && s.log_level != "info"
+      && s.log_level != "warn" && s.log_level != "error")
+    return "log.level must be one of trace, debug, info, warn, error";
+  return {};
+}
+
+}  // namespace
+
+settings_result parse_settings(const std::string& text, settings base,
+                               const env_lookup& env) {
+  settings_result out{std::move(base), {}};
+  std::istringstream in{text};
+  std::string line;
+  for (int line_no = 1; std::getline(in, line); ++line_no) {
+    auto content = trim(line.substr(0, line.find('#')));
+    if (content.empty())
+      continue;
+    auto eq = content.find('=');
+    if (eq == std::string::npos) {
+      out.error = "line " + std::to_string(line_no) + ": expected key = value";
+      return out;
+    }
+    auto key = trim(content.substr(0, eq));
+    auto value = trim(content.substr(eq + 1));
+    const auto* spec = find_key(key);
+    if (spec == nullptr) {
+      out.error = "line " + std::to_string(line_no) + ": unknown key '" + key
+                  + "'";
+      return out;
+    }
+    if (auto err = spec->set(out.value, value); !err.empty()) {
+      out.error = key + ": " + err;
+      return out;
+    }
+  }
+  for (const auto& spec : keys()) {
+    const char* value = env(spec.env);
+    if (value == nullptr)
+      continue;
+    if (auto err = spec.set(out.value, value); !err.empty()) {
+      out.error = std::string{spec.env} + ": " + err;
+      return out;
+    }
+  }
+  out.error = validate(out.value);
+  return out;
+}
+
+settings_result load_settings(const std::string& path, const env_lookup& env) {
+  std::string text;
+  if (!path.empty()) {
+    std::ifstream file{path};
+    if (!file)
+      return {settings{}, "cannot read config file " + path};
+    std::ostringstream buffer;
+    buffer << file.rdbuf();
+    text = buffer.str();
+  }
+  return parse_settings(text, settings{}, env);
+}
+
+}  // namespace pay

@@ -1,0 +1,58 @@
+#pragma once
+// paymentd's configuration, read once at start into this typed struct.
+// Sources, later wins: built-in defaults, the config file, the environment.
+// Every key is documented in config/paymentd.conf.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "domain/backoff.hpp"
+
+namespace pay {
+
+struct settings {
+  // http
+  std::string http_address = "127.0.0.1";
+  std::uint16_t http_port = 8080;
+  unsigned http_threads = 2;
+  std::uint32_t http_body_bytes_max = 1 << 20;
+  std::uint32_t http_read_timeout_ms = 30'000;
+  // database
+  std::string database_url;
+  unsigned database_connections = 4;
+  std::uint32_t store_batch_size_max = 256;
+  std::uint32_t store_request_timeout_ms = 30'000;
+  // psp
+  std::string psp_base_url = "http://127.0.0.1:8090";
+  std::string psp_api_key = "sk_test_pspsim";
+  std::uint32_t psp_connections_max = 64;
+  std::uint32_t psp_connect_timeout_ms = 2'000;
+  std::uint32_t psp_request_timeout_ms = 10'000;
+  domain::backoff_policy psp_retry;
+  std::uint32_t processing_poll_ms = 500;
+  // api
+  std::uint32_t orders_per_checkout_max = 100;
+  std::uint32_t wait_s_max = 30;
+  // operations
+  std::string admin_token;
+  std::string log_level = "info";
+  unsigned actor_threads = 0;  // 0: one per core
+  std::uint32_t recovery_batch_max = 10'000;
+};
+
+struct settings_result {
+  settings value;
+  std::string error;  // empty on success
+};
+
+using env_lookup = std::function<const char*(const char*)>;
+
+// `path` may be empty (defaults + environment only).
+settings_result load_settings(const std::string& path, const env_lookup& env);
+
+// Parses the text of a config file on top of `base` (for tests).
+settings_result parse_settings(const std::string& text, settings base,
+                               const env_lookup& env);
+
+}  // namespace pay

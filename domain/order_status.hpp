@@ -1,0 +1,112 @@
+#pragma once
+// The payment order state machine, as data (Kill Bill style): a table of
+// (state, event) -> next state. Anything not in the table is illegal and is
+// rejected, never applied.
+//
+//   NOT_STARTED --start_execution--> EXECUTING --psp_succeeded--> SUCCESS
+//                                        |
+//                                        +-------psp_declined---> FAILED
+//                                        +-------gave_up--------> FAILED
+//
+// SUCCESS and FAILED are terminal. "Unknown outcome" is not an event here: an
+// order whose PSP answer was lost stays EXECUTING until the PSP is asked.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace pay::domain {
+
+enum class order_status : std::uint8_t {
+  not_started = 0,
+  executing = 1,
+  success = 2,
+  failed = 3,
+};
+
+enum class order_event : std::uint8_t {
+  start_execution = 0,
+  psp_succeeded = 1,
+  psp_declined = 2,  // final answer from the PSP: card declined, etc.
+  gave_up = 3,       // we stopped trying before any charge could have happened
+};
+
+inline constexpr order_status all_order_statuses[] = {
+  order_status::not_started, order_status::executing, order_status::success,
+  order_status::failed};
+inline constexpr order_event all_order_events[] = {
+  order_event::start_execution, order_event::psp_succeeded,
+  order_event::psp_declined, order_event::gave_up};
+
+// nullopt: the transition is illegal from `from`.
+constexpr std::optional<order_status> next_status(order_status from,
+                                                  order_event event) {
+  switch (from) {
+    case order_status::not_started:
+      if (event == order_event::start_execution)
+        return order_status::executing;
+      return std::nullopt;
+    case order_status::executing:
+      switch (event) {
+        case order_event::psp_succeeded:
+          return order_status::success;
+        case order_event::psp_declined:
+        case order_event::gave_up:
+          return order_status::failed;
+        case order_event::start_execution:
+          return std::nullopt;
+      }
+      return std::nullopt;
+    case order_status::success:
+    case order_status::failed:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+constexpr bool is_terminal(order_status s) {
+  return s == order_status::success || s == order_status::failed;
+}
+
+// What a payment order actor does next, decided from its persisted row
+// alone. Because it needs nothing in memory, an actor restarted after a crash
+// continues exactly where the database says the order is.
+enum class order_action : std::uint8_t {
+  start_execution = 0,  // persist NOT_STARTED -> EXECUTING first
+  charge = 1,           // call (or ask again) the PSP with the order's key
+  credit_wallet = 2,
+  write_ledger = 3,
+  finished = 4,         // terminal and fully booked: report and stop
+};
+
+constexpr order_action next_action(order_status status, bool wallet_updated,
+                                   bool ledger_updated) {
+  switch (status) {
+    case order_status::not_started:
+      return order_action::start_execution;
+    case order_status::executing:
+      return order_action::charge;
+    case order_status::success:
+      // Wallet first, then ledger: the design's order, and each step is
+      // idempotent so a crash between them is finished on recovery.
+      if (!wallet_updated)
+        return order_action::credit_wallet;
+      if (!ledger_updated)
+        return order_action::write_ledger;
+      return order_action::finished;
+    case order_status::failed:
+      return order_action::finished;
+  }
+  return order_action::finished;
+}
+
+std::string_view to_string(order_action a);
+
+// Database and wire spelling: "NOT_STARTED", "EXECUTING", ...
+std::string_view to_db_string(order_status s);
+std::optional<order_status> order_status_from_db(std::string_view s);
+std::string to_string(order_status s);
+std::string_view to_string(order_event e);
+
+}  // namespace pay::domain

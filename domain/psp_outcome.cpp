@@ -1,0 +1,127 @@
+#include "domain/psp_outcome.hpp"
+
+#include <boost/json.hpp>
+
+namespace pay::domain {
+
+namespace json = boost::json;
+
+std::string_view to_string(charge_kind k) {
+  switch (k) {
+    case charge_kind::succeeded:
+      return "succeeded";
+    case charge_kind::declined:
+      return "declined";
+    case charge_kind::processing:
+      return "processing";
+    case charge_kind::transient:
+      return "transient";
+    case charge_kind::outcome_unknown:
+      return "outcome_unknown";
+    case charge_kind::rejected:
+      return "rejected";
+  }
+  return "invalid";
+}
+
+namespace {
+
+std::string string_at(const json::object& obj, std::string_view key) {
+  auto it = obj.find(key);
+  if (it == obj.end() || !it->value().is_string())
+    return {};
+  return std::string{it->value().get_string()};
+}
+
+charge_outcome from_intent(const json::object& intent) {
+  charge_outcome out;
+  out.psp_reference = string_at(intent, "id");
+  auto status = string_at(intent, "status");
+  if (status == "succeeded") {
+    out.kind = charge_kind::succeeded;
+  } else if (status == "processing" || status == "requires_action"
+             || status == "requires_capture") {
+    out.kind = charge_kind::processing;
+  } else if (status == "requires_payment_method" || status == "canceled") {
+    out.kind = charge_kind::declined;
+    out.failure_code = "card_declined";
+    if (auto it = intent.find("last_payment_error");
+        it != intent.end() && it->value().is_object()) {
+      const auto& err = it->value().get_object();
+      auto decline = string_at(err, "decline_code");
+      out.failure_code = decline.empty() ? string_at(err, "code") : decline;
+      out.failure_message = string_at(err, "message");
+    }
+  } else {
+    // An intent in a state we do not model: do not guess, ask again later.
+    out.kind = charge_kind::outcome_unknown;
+    out.failure_message = "unexpected intent status: " + status;
+  }
+  return out;
+}
+
+charge_outcome from_error(unsigned http_status, const json::object& body) {
+  charge_outcome out;
+  auto it = body.find("error");
+  if (it == body.end() || !it->value().is_object()) {
+    out.kind = charge_kind::outcome_unknown;
+    out.failure_message = "error response without error object";
+    return out;
+  }
+  const auto& err = it->value().get_object();
+  auto type = string_at(err, "type");
+  auto code = string_at(err, "code");
+  auto decline = string_at(err, "decline_code");
+  out.failure_message = string_at(err, "message");
+  if (auto pi = err.find("payment_intent");
+      pi != err.end() && pi->value().is_object())
+    out.psp_reference = string_at(pi->value().get_object(), "id");
+  if (http_status == 402 || type == "card_error") {
+    out.kind = charge_kind::declined;
+    out.failure_code = decline.empty() ? code : decline;
+    if (out.failure_code.empty())
+      out.failure_code = "card_declined";
+    return out;
+  }
+  out.kind = charge_kind::rejected;
+  out.failure_code = code.empty() ? type : code;
+  return out;
+}
+
+}  // namespace
+
+charge_outcome classify_payment_intent(psp_transport transport,
+                                       unsigned http_status,
+                                       std::string_view body) {
+  charge_outcome out;
+  if (transport == psp_transport::not_sent) {
+    out.kind = charge_kind::transient;
+    out.failure_code = "psp_unreachable";
+    return out;
+  }
+  if (transport == psp_transport::outcome_unknown) {
+    out.kind = charge_kind::outcome_unknown;
+    out.failure_code = "psp_no_answer";
+    return out;
+  }
+  // 409 is Stripe's "a request with this key is in flight"; 429 and 5xx are
+  // load or outage. None of them decided the charge, and retrying with the
+  // same idempotency key can never charge twice.
+  if (http_status == 409 || http_status == 429 || http_status >= 500) {
+    out.kind = charge_kind::transient;
+    out.failure_code = "psp_http_" + std::to_string(http_status);
+    return out;
+  }
+  boost::system::error_code ec;
+  auto value = json::parse(json::string_view{body.data(), body.size()}, ec);
+  if (ec || !value.is_object()) {
+    out.kind = charge_kind::outcome_unknown;
+    out.failure_code = "psp_unparsable_response";
+    return out;
+  }
+  if (http_status >= 200 && http_status < 300)
+    return from_intent(value.get_object());
+  return from_error(http_status, value.get_object());
+}
+
+}  // namespace pay::domain

@@ -1,0 +1,47 @@
+#pragma once
+// Turns what happened to one PSP call into the only distinctions the payment
+// order cares about. Declined (final), transient (retry, nothing happened)
+// and unknown outcome (maybe charged: ask the PSP before anything else) are
+// never folded into one "error".
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace pay::domain {
+
+enum class psp_transport : std::uint8_t {
+  responded = 0,
+  not_sent = 1,         // nothing reached the PSP: safe to retry
+  outcome_unknown = 2,  // request (partly) sent, no answer
+};
+
+enum class charge_kind : std::uint8_t {
+  succeeded = 0,
+  declined = 1,         // the card was refused: final
+  processing = 2,       // PSP accepted, result later: poll
+  transient = 3,        // PSP busy / unreachable: retry with backoff
+  outcome_unknown = 4,  // maybe charged: ask again with the same key
+  rejected = 5,         // PSP refused our request itself (4xx): no charge
+};
+
+struct charge_outcome {
+  charge_kind kind = charge_kind::outcome_unknown;
+  std::string psp_reference;  // PaymentIntent id when known
+  std::string failure_code;   // decline code or error code
+  std::string failure_message;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, charge_outcome& x) {
+  return f(x.kind, x.psp_reference, x.failure_code, x.failure_message);
+}
+
+std::string_view to_string(charge_kind k);
+
+// Classifies a Stripe-style PaymentIntent create/retrieve response.
+charge_outcome classify_payment_intent(psp_transport transport,
+                                       unsigned http_status,
+                                       std::string_view body);
+
+}  // namespace pay::domain

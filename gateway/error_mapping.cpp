@@ -1,0 +1,48 @@
+#include "gateway/error_mapping.hpp"
+
+#include "actors/actor_errors.hpp"
+
+namespace pay::gateway {
+
+api_error money_error_to_api(domain::money_error e,
+                             const std::string& amount_param,
+                             const std::string& currency_param) {
+  bool about_currency = e == domain::money_error::currency_unknown
+                        || e == domain::money_error::currency_not_uppercase;
+  return invalid(std::string{domain::to_code(e)},
+                 std::string{domain::to_message(e)},
+                 about_currency ? currency_param : amount_param);
+}
+
+api_error system_error_to_api(const caf::error& err) {
+  bool unavailable =
+    err == make_error(actor_errc::database_unavailable)
+    || err == caf::make_error(caf::sec::request_timeout);
+  if (unavailable)
+    return api_error{503, "api_error", "service_unavailable",
+                     "A dependency is unavailable; retry with the same "
+                     "request, it is safe.",
+                     ""};
+  return api_error{500, "api_error", "internal_error",
+                   "Something went wrong on our side.", ""};
+}
+
+api_error conflict_to_api(insert_outcome outcome, const std::string& param) {
+  if (outcome == insert_outcome::order_id_conflict)
+    return api_error{409, "invalid_request_error", "payment_order_id_conflict",
+                     "This payment_order_id already belongs to a different "
+                     "request.",
+                     param};
+  return api_error{409, "invalid_request_error", "checkout_id_conflict",
+                   "This checkout_id was already used with a different "
+                   "request body.",
+                   param};
+}
+
+api_error not_found(const std::string& what, const std::string& id,
+                    const std::string& param) {
+  return api_error{404, "invalid_request_error", "resource_missing",
+                   "No such " + what + ": '" + id + "'", param};
+}
+
+}  // namespace pay::gateway

@@ -1,0 +1,28 @@
+#pragma once
+// The HTTP routes of paymentd, as one http::handler.
+
+#include <chrono>
+
+#include <caf/all.hpp>
+
+#include "http/server.hpp"
+#include "messages/payment_service_protocol.hpp"
+
+namespace pay::gateway {
+
+struct gateway_options {
+  std::size_t orders_per_checkout_max = 100;
+  std::uint32_t wait_s_max = 30;
+  std::chrono::milliseconds request_timeout{30'000};  // beyond any wait
+};
+
+http::handler make_gateway(caf::actor_system& sys,
+                           payment_service_actor service,
+                           gateway_options options);
+
+// `Prefer: wait=N` (RFC 7240) in milliseconds, bounded by wait_s_max; 0 when
+// absent or malformed (an unknown preference is ignored, as the RFC says).
+std::uint32_t preferred_wait_ms(std::string_view prefer_header,
+                                std::uint32_t wait_s_max);
+
+}  // namespace pay::gateway

@@ -1,0 +1,97 @@
+#include "gateway/render.hpp"
+
+#include <boost/json.hpp>
+
+#include "domain/money.hpp"
+#include "http/server.hpp"
+
+namespace pay::gateway {
+
+namespace json = boost::json;
+
+namespace {
+
+json::value null_if_empty(const std::string& s) {
+  if (s.empty())
+    return nullptr;
+  return json::value(s);
+}
+
+std::string decimal(std::int64_t amount_minor, const std::string& currency) {
+  auto info = domain::find_currency(currency);
+  // Stored currencies were validated on the way in; a miss is our bug.
+  return info ? domain::format_minor(amount_minor, *info)
+              : std::to_string(amount_minor);
+}
+
+json::object order_json(const order_view& o) {
+  return json::object{
+    {"object", "payment_order"},
+    {"payment_order_id", o.id.value},
+    {"checkout_id", o.checkout.value},
+    {"seller_account", o.seller.value},
+    {"amount", decimal(o.amount_minor, o.currency)},
+    {"currency", o.currency},
+    {"status", domain::to_string(o.status)},
+    {"psp_reference", null_if_empty(o.psp_reference)},
+    {"failure_code", null_if_empty(o.failure_code)},
+    {"failure_message", null_if_empty(o.failure_message)},
+    {"attempts", o.attempts},
+    {"wallet_updated", o.wallet_updated},
+    {"ledger_updated", o.ledger_updated},
+    {"created_at", o.created_at},
+    {"updated_at", o.updated_at},
+  };
+}
+
+}  // namespace
+
+std::string checkout_status(const checkout_view& checkout) {
+  bool all_final = true;
+  bool any_failed = false;
+  for (const auto& o : checkout.orders) {
+    all_final = all_final && domain::is_terminal(o.status);
+    any_failed = any_failed || o.status == domain::order_status::failed;
+  }
+  if (!all_final)
+    return "processing";
+  return any_failed ? "failed" : "succeeded";
+}
+
+std::string render_order(const order_view& order) {
+  return json::serialize(order_json(order));
+}
+
+std::string render_checkout(const checkout_view& checkout) {
+  json::array orders;
+  for (const auto& o : checkout.orders)
+    orders.push_back(order_json(o));
+  return json::serialize(json::object{
+    {"object", "checkout"},
+    {"checkout_id", checkout.id.value},
+    {"status", checkout_status(checkout)},
+    {"is_payment_done", checkout.is_payment_done},
+    {"created_at", checkout.created_at},
+    {"payment_orders", std::move(orders)},
+  });
+}
+
+std::string render_wallet(const wallet_view& wallet) {
+  json::array balances;
+  for (const auto& b : wallet.balances)
+    balances.push_back(json::object{
+      {"currency", b.currency},
+      {"amount", decimal(b.balance_minor, b.currency)},
+    });
+  return json::serialize(json::object{
+    {"object", "wallet"},
+    {"seller_account", wallet.seller.value},
+    {"balances", std::move(balances)},
+  });
+}
+
+std::string render_error(const api_error& error) {
+  return http::error_body(error.type, error.code, error.message, error.param);
+}
+
+}  // namespace pay::gateway

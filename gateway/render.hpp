@@ -1,0 +1,21 @@
+#pragma once
+// Views -> JSON bodies. Amounts leave as decimal strings in the currency's
+// exponent; nothing here does arithmetic on money.
+
+#include <string>
+
+#include "gateway/api_error.hpp"
+#include "messages/records.hpp"
+
+namespace pay::gateway {
+
+std::string render_order(const order_view& order);
+std::string render_checkout(const checkout_view& checkout);
+std::string render_wallet(const wallet_view& wallet);
+std::string render_error(const api_error& error);
+
+// "succeeded" when every order succeeded, "failed" when every order is final
+// and one failed, else "processing".
+std::string checkout_status(const checkout_view& checkout);
+
+}  // namespace pay::gateway

@@ -1,0 +1,45 @@
+#pragma once
+// A checkout actor: one per live checkout (payment event). It supervises one
+// payment_order actor per order and answers waiters when all are final.
+
+#include <caf/all.hpp>
+
+#include "messages/records.hpp"
+
+namespace pay {
+
+// Reply with the checkout's view once every order is final, or after
+// wait_ms with whatever the view is then.
+struct await_outcome {
+  std::uint32_t wait_ms = 0;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, await_outcome& x) {
+  return f(x.wait_ms);
+}
+
+// Sent by a payment_order actor to its checkout when it has nothing left to do.
+struct order_finished {
+  domain::payment_order_id id;
+  domain::order_status status = domain::order_status::not_started;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, order_finished& x) {
+  return f(x.id, x.status);
+}
+
+// Internal timer: a waiter's time is up.
+struct waiter_expired {
+  std::uint64_t waiter_id = 0;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, waiter_expired& x) {
+  return f(x.waiter_id);
+}
+
+using checkout_actor =
+  caf::typed_actor<caf::replies_to<await_outcome>::with<checkout_view>,
+                   caf::reacts_to<order_finished>,
+                   caf::reacts_to<waiter_expired>>;
+
+}  // namespace pay

@@ -1,0 +1,97 @@
+#pragma once
+// Plain data that several protocols carry: a new checkout as the gateway
+// parsed it, and read views of what the database holds.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "domain/ids.hpp"
+#include "domain/order_status.hpp"
+
+namespace pay {
+
+struct order_line {
+  domain::payment_order_id id;
+  domain::seller_account seller;
+  std::int64_t amount_minor = 0;
+  std::string currency;  // ISO 4217, validated
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, order_line& x) {
+  return f(x.id, x.seller, x.amount_minor, x.currency);
+}
+
+struct new_checkout {
+  domain::checkout_id id;
+  std::string buyer_info_json;  // canonical JSON text of the buyer object
+  std::string psp_token;        // a PSP token, never a card number
+  std::string request_hash;     // SHA-256 hex of the canonical request
+  std::vector<order_line> orders;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, new_checkout& x) {
+  return f(x.id, x.buyer_info_json, x.psp_token, x.request_hash, x.orders);
+}
+
+struct order_view {
+  domain::payment_order_id id;
+  domain::checkout_id checkout;
+  domain::seller_account seller;
+  std::int64_t amount_minor = 0;
+  std::string currency;
+  domain::order_status status = domain::order_status::not_started;
+  std::int32_t version = 0;
+  std::int32_t attempts = 0;
+  std::string psp_reference;
+  std::string failure_code;
+  std::string failure_message;
+  bool wallet_updated = false;
+  bool ledger_updated = false;
+  std::string created_at;  // RFC 3339, UTC
+  std::string updated_at;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, order_view& x) {
+  return f(x.id, x.checkout, x.seller, x.amount_minor, x.currency, x.status,
+           x.version, x.attempts, x.psp_reference, x.failure_code,
+           x.failure_message, x.wallet_updated, x.ledger_updated, x.created_at,
+           x.updated_at);
+}
+
+struct checkout_view {
+  domain::checkout_id id;
+  bool is_payment_done = false;
+  std::string created_at;
+  std::vector<order_view> orders;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, checkout_view& x) {
+  return f(x.id, x.is_payment_done, x.created_at, x.orders);
+}
+
+struct balance_line {
+  std::string currency;
+  std::int64_t balance_minor = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, balance_line& x) {
+  return f(x.currency, x.balance_minor);
+}
+
+struct wallet_view {
+  domain::seller_account seller;
+  std::vector<balance_line> balances;  // empty: no money ever credited
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, wallet_view& x) {
+  return f(x.seller, x.balances);
+}
+
+}  // namespace pay

@@ -1,0 +1,206 @@
+#pragma once
+// The store: the actors that own PostgreSQL connections. Every command is one
+// small idempotent unit of work; the store runs many of them in one database
+// transaction (group commit) and answers each once the commit is durable.
+
+#include <caf/all.hpp>
+
+#include "domain/ledger_postings.hpp"
+#include "messages/records.hpp"
+
+namespace pay {
+
+enum class insert_outcome : std::uint8_t {
+  created = 0,
+  duplicate_same_body = 1,   // same checkout_id, same request: nothing new
+  checkout_id_conflict = 2,  // same checkout_id, different request
+  order_id_conflict = 3,     // a payment_order_id belongs to another request
+};
+
+struct insert_checkout {
+  new_checkout checkout;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, insert_checkout& x) {
+  return f(x.checkout);
+}
+
+struct insert_checkout_reply {
+  insert_outcome outcome = insert_outcome::created;
+  std::string conflicting_order_id;
+  checkout_view view;  // the stored checkout (created or pre-existing)
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f,
+                                        insert_checkout_reply& x) {
+  return f(x.outcome, x.conflicting_order_id, x.view);
+}
+
+// Compare-and-set on (status, version): applied only when the row is still
+// where the actor believes it is.
+struct transition_order {
+  domain::payment_order_id id;
+  domain::order_status from = domain::order_status::not_started;
+  domain::order_status to = domain::order_status::not_started;
+  std::int32_t expected_version = 0;
+  bool count_attempt = false;
+  std::string psp_reference;
+  std::string failure_code;
+  std::string failure_message;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, transition_order& x) {
+  return f(x.id, x.from, x.to, x.expected_version, x.count_attempt,
+           x.psp_reference, x.failure_code, x.failure_message);
+}
+
+struct transition_reply {
+  bool applied = false;
+  order_view current;  // the row after the attempt, applied or not
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, transition_reply& x) {
+  return f(x.applied, x.current);
+}
+
+struct credit_wallet_cmd {
+  domain::payment_order_id id;
+  domain::seller_account seller;
+  std::string currency;
+  std::int64_t amount_minor = 0;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, credit_wallet_cmd& x) {
+  return f(x.id, x.seller, x.currency, x.amount_minor);
+}
+
+struct write_ledger_cmd {
+  domain::payment_order_id id;
+  std::vector<domain::posting> postings;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, write_ledger_cmd& x) {
+  return f(x.id, x.postings);
+}
+
+// Answer to an idempotent step: applied_now is false when an earlier attempt
+// had already done it (the unique constraint said so).
+struct step_reply {
+  bool applied_now = false;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, step_reply& x) {
+  return f(x.applied_now);
+}
+
+struct mark_checkout_done {
+  domain::checkout_id id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, mark_checkout_done& x) {
+  return f(x.id);
+}
+
+struct load_checkout {
+  domain::checkout_id id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, load_checkout& x) {
+  return f(x.id);
+}
+
+struct checkout_lookup {
+  bool found = false;
+  checkout_view view;
+  std::string psp_token;  // needed to resume its orders after a restart
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, checkout_lookup& x) {
+  return f(x.found, x.view, x.psp_token);
+}
+
+struct load_order {
+  domain::payment_order_id id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, load_order& x) {
+  return f(x.id);
+}
+
+struct order_lookup {
+  bool found = false;
+  order_view view;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, order_lookup& x) {
+  return f(x.found, x.view);
+}
+
+struct load_wallet {
+  domain::seller_account seller;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, load_wallet& x) {
+  return f(x.seller);
+}
+
+// Checkouts with at least one order not yet finished (status not terminal,
+// or SUCCESS with wallet/ledger steps outstanding): what recovery resumes.
+struct load_unfinished_checkouts {
+  std::uint32_t limit = 0;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f,
+                                        load_unfinished_checkouts& x) {
+  return f(x.limit);
+}
+
+struct unfinished_checkouts {
+  std::vector<domain::checkout_id> ids;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, unfinished_checkouts& x) {
+  return f(x.ids);
+}
+
+struct check_ready {};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, check_ready&) {
+  return f();
+}
+
+struct ready_reply {
+  bool ready = false;
+  std::string detail;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ready_reply& x) {
+  return f(x.ready, x.detail);
+}
+
+using store_flush_atom = caf::atom_constant<caf::atom("st_flush")>;
+
+using store_actor = caf::typed_actor<
+  caf::replies_to<insert_checkout>::with<insert_checkout_reply>,
+  caf::replies_to<transition_order>::with<transition_reply>,
+  caf::replies_to<credit_wallet_cmd>::with<step_reply>,
+  caf::replies_to<write_ledger_cmd>::with<step_reply>,
+  caf::replies_to<mark_checkout_done>::with<step_reply>,
+  caf::replies_to<load_checkout>::with<checkout_lookup>,
+  caf::replies_to<load_order>::with<order_lookup>,
+  caf::replies_to<load_wallet>::with<wallet_view>,
+  caf::replies_to<load_unfinished_checkouts>::with<unfinished_checkouts>,
+  caf::replies_to<check_ready>::with<ready_reply>,
+  caf::reacts_to<store_flush_atom>>;
+
+// Several store actors, one connection each. Work for one key always goes to
+// the same actor, so one order's writes stay in order.
+struct store_pool {
+  std::vector<store_actor> shards;
+
+  const store_actor& for_key(const std::string& key) const {
+    return shards[std::hash<std::string>{}(key) % shards.size()];
+  }
+};
+
+}  // namespace pay

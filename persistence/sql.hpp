@@ -1,0 +1,156 @@
+#pragma once
+// Every SQL statement paymentd runs, as named constants. Prepared statements
+// are listed in `prepared_statements` and prepared once per connection.
+
+namespace pay::persistence::sql {
+
+// --- schema migrations ------------------------------------------------------
+inline constexpr const char* migration_lock =
+  "SELECT pg_advisory_lock(727274001)";
+inline constexpr const char* migration_unlock =
+  "SELECT pg_advisory_unlock(727274001)";
+inline constexpr const char* create_schema_table =
+  "CREATE TABLE IF NOT EXISTS schema_migrations ("
+  " version integer PRIMARY KEY, name text NOT NULL,"
+  " applied_at timestamptz NOT NULL DEFAULT now())";
+inline constexpr const char* schema_table_exists =
+  "SELECT to_regclass('schema_migrations') IS NOT NULL";
+inline constexpr const char* schema_version =
+  "SELECT max(version) FROM schema_migrations";
+inline constexpr const char* record_migration =
+  "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)";
+
+// --- prepared statements ----------------------------------------------------
+struct statement {
+  const char* name;
+  const char* text;
+};
+
+#define PAY_ORDER_COLUMNS                                                     \
+  "payment_order_id, checkout_id, seller_account, amount_minor, currency, "  \
+  "status::text, version, attempts, coalesce(psp_reference, ''), "           \
+  "coalesce(failure_code, ''), coalesce(failure_message, ''), "              \
+  "wallet_updated, ledger_updated, "                                         \
+  "to_char(created_at AT TIME ZONE 'UTC', "                                  \
+  "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), "                                   \
+  "to_char(updated_at AT TIME ZONE 'UTC', "                                  \
+  "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+
+inline constexpr statement find_event_hash = {
+  "find_event_hash",
+  "SELECT request_hash FROM payment_event WHERE checkout_id = $1"};
+
+// $1: text[] of payment_order_ids
+inline constexpr statement find_orders_by_ids = {
+  "find_orders_by_ids",
+  "SELECT payment_order_id FROM payment_order"
+  " WHERE payment_order_id = ANY($1::text[]) LIMIT 1"};
+
+inline constexpr statement insert_event = {
+  "insert_event",
+  "INSERT INTO payment_event (checkout_id, buyer_info, psp_token,"
+  " request_hash) VALUES ($1, $2::jsonb, $3, $4)"};
+
+// One statement for all of a checkout's orders: parallel arrays.
+inline constexpr statement insert_orders = {
+  "insert_orders",
+  "INSERT INTO payment_order (payment_order_id, checkout_id, line_no,"
+  " seller_account, amount_minor, currency)"
+  " SELECT o.id, $1, (o.n - 1)::smallint, o.seller, o.amount, o.currency"
+  "   FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[])"
+  "        WITH ORDINALITY AS o(id, seller, amount, currency, n)"};
+
+inline constexpr statement load_event = {
+  "load_event",
+  "SELECT is_payment_done, psp_token,"
+  " to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+  " FROM payment_event WHERE checkout_id = $1"};
+
+inline constexpr statement load_orders_of_checkout = {
+  "load_orders_of_checkout",
+  "SELECT " PAY_ORDER_COLUMNS
+  " FROM payment_order WHERE checkout_id = $1 ORDER BY line_no"};
+
+inline constexpr statement load_order = {
+  "load_order",
+  "SELECT " PAY_ORDER_COLUMNS
+  " FROM payment_order WHERE payment_order_id = $1"};
+
+// Compare-and-set: $2 expected status, $4 expected version.
+inline constexpr statement transition_order = {
+  "transition_order",
+  "UPDATE payment_order SET status = $3::payment_order_status,"
+  " version = version + 1, attempts = attempts + $5,"
+  " psp_reference = coalesce(nullif($6, ''), psp_reference),"
+  " failure_code = nullif($7, ''), failure_message = nullif($8, ''),"
+  " updated_at = now()"
+  " WHERE payment_order_id = $1 AND status = $2::payment_order_status"
+  "   AND version = $4"
+  " RETURNING " PAY_ORDER_COLUMNS};
+
+// The credit row's primary key makes this a no-op the second time; the flag
+// records progress for recovery. Returns one row when credited now.
+inline constexpr statement credit_wallet = {
+  "credit_wallet",
+  "WITH credit AS ("
+  "  INSERT INTO wallet_credit (payment_order_id, seller_account, currency,"
+  "   amount_minor) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING"
+  "  RETURNING seller_account, currency, amount_minor),"
+  " flag AS ("
+  "  UPDATE payment_order SET wallet_updated = true, updated_at = now()"
+  "   WHERE payment_order_id = $1 AND NOT wallet_updated)"
+  " INSERT INTO wallet (seller_account, currency, balance_minor)"
+  " SELECT seller_account, currency, amount_minor FROM credit"
+  " ON CONFLICT (seller_account, currency) DO UPDATE"
+  "  SET balance_minor = wallet.balance_minor + excluded.balance_minor,"
+  "      updated_at = now()"
+  " RETURNING 1"};
+
+// $1 kind, $2 reference (also the order id whose flag is set),
+// $3/$4/$5 parallel arrays of account, currency, amount.
+inline constexpr statement write_ledger = {
+  "write_ledger",
+  "WITH tx AS ("
+  "  INSERT INTO ledger_transaction (kind, reference) VALUES ($1, $2)"
+  "  ON CONFLICT DO NOTHING RETURNING id),"
+  " entries AS ("
+  "  INSERT INTO ledger_entry (transaction_id, account, currency,"
+  "   amount_minor)"
+  "  SELECT tx.id, e.account, e.currency, e.amount"
+  "    FROM tx, unnest($3::text[], $4::text[], $5::bigint[])"
+  "         AS e(account, currency, amount)"
+  "  RETURNING 1),"
+  " flag AS ("
+  "  UPDATE payment_order SET ledger_updated = true, updated_at = now()"
+  "   WHERE payment_order_id = $2 AND NOT ledger_updated)"
+  " SELECT id FROM tx"};
+
+// The database checks "every order succeeded" itself, not only the caller.
+inline constexpr statement mark_checkout_done = {
+  "mark_checkout_done",
+  "UPDATE payment_event SET is_payment_done = true, updated_at = now()"
+  " WHERE checkout_id = $1 AND NOT is_payment_done"
+  "   AND NOT EXISTS (SELECT 1 FROM payment_order"
+  "                    WHERE checkout_id = $1 AND status <> 'SUCCESS')"};
+
+inline constexpr statement load_wallet = {
+  "load_wallet",
+  "SELECT currency, balance_minor FROM wallet WHERE seller_account = $1"
+  " ORDER BY currency"};
+
+inline constexpr statement load_unfinished_checkouts = {
+  "load_unfinished_checkouts",
+  "SELECT DISTINCT checkout_id FROM payment_order"
+  " WHERE status IN ('NOT_STARTED', 'EXECUTING')"
+  "    OR (status = 'SUCCESS' AND NOT (wallet_updated AND ledger_updated))"
+  " LIMIT $1"};
+
+inline constexpr statement prepared_statements[] = {
+  find_event_hash, find_orders_by_ids, insert_event, insert_orders,
+  load_event, load_orders_of_checkout, load_order, transition_order,
+  credit_wallet, write_ledger, mark_checkout_done, load_wallet,
+  load_unfinished_checkouts};
+
+#undef PAY_ORDER_COLUMNS
+
+}  // namespace pay::persistence::sql

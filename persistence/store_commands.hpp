@@ -1,0 +1,27 @@
+#pragma once
+// One function per store command: runs it inside the caller's transaction.
+// The store actor batches many commands into one transaction (group commit);
+// these functions never commit and never catch database errors, so a failed
+// batch can be retried command by command.
+
+#include <pqxx/pqxx>
+
+#include "messages/store_protocol.hpp"
+
+namespace pay::persistence {
+
+void prepare_statements(pqxx::connection& conn);
+
+insert_checkout_reply execute(pqxx::work& txn, const insert_checkout& cmd);
+transition_reply execute(pqxx::work& txn, const transition_order& cmd);
+step_reply execute(pqxx::work& txn, const credit_wallet_cmd& cmd);
+step_reply execute(pqxx::work& txn, const write_ledger_cmd& cmd);
+step_reply execute(pqxx::work& txn, const mark_checkout_done& cmd);
+checkout_lookup execute(pqxx::work& txn, const load_checkout& cmd);
+order_lookup execute(pqxx::work& txn, const load_order& cmd);
+wallet_view execute(pqxx::work& txn, const load_wallet& cmd);
+unfinished_checkouts execute(pqxx::work& txn,
+                             const load_unfinished_checkouts& cmd);
+ready_reply execute(pqxx::work& txn, const check_ready& cmd);
+
+}  // namespace pay::persistence

@@ -1,0 +1,151 @@
+#include "pspsim/create_params.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+namespace pay::pspsim {
+namespace {
+
+parsed_create_params fail(std::string code, std::string message,
+                          std::string param) {
+  return {std::nullopt, {400, std::move(code), std::move(message),
+                         std::move(param)}};
+}
+
+bool all_digits(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return c >= '0' && c <= '9';
+  });
+}
+
+// Only whole positive numbers of minor units: no sign, no decimal point.
+std::optional<param_error> parse_amount(std::optional<std::string_view> raw,
+                                        std::int64_t& amount_minor) {
+  if (!raw) return param_error{400, "parameter_missing",
+                               "Missing required param: amount.", "amount"};
+  if (!all_digits(*raw)) {
+    return param_error{400, "parameter_invalid_integer",
+                       "Invalid integer: " + std::string(*raw), "amount"};
+  }
+  std::string_view digits = *raw;
+  while (digits.size() > 1 && digits.front() == '0') digits.remove_prefix(1);
+  // 12 digits cannot overflow int64 and already exceed the maximum.
+  if (digits.size() > 12) digits = "999999999999";
+  const std::int64_t value = std::stoll(std::string(digits));
+  if (value <= 0) {
+    return param_error{400, "amount_too_small",
+                       "Amount must be at least 1 minor unit.", "amount"};
+  }
+  if (value > amount_minor_max) {
+    return param_error{400, "amount_too_large",
+                       "Amount must be no more than 99999999999.", "amount"};
+  }
+  amount_minor = value;
+  return std::nullopt;
+}
+
+std::optional<param_error> parse_currency(std::optional<std::string_view> raw,
+                                          std::string& currency) {
+  if (!raw) return param_error{400, "parameter_missing",
+                               "Missing required param: currency.", "currency"};
+  const bool three_letters =
+      raw->size() == 3 && std::all_of(raw->begin(), raw->end(), [](char c) {
+        return std::isalpha(static_cast<unsigned char>(c)) != 0;
+      });
+  if (!three_letters) {
+    return param_error{400, "parameter_invalid_currency",
+                       "Invalid currency: " + std::string(*raw) +
+                           ". Currency must be a three-letter ISO code.",
+                       "currency"};
+  }
+  currency.clear();
+  for (char c : *raw) {
+    currency.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  return std::nullopt;
+}
+
+std::optional<param_error> parse_metadata(const http::form_fields& fields,
+                                          metadata_map& metadata) {
+  static constexpr std::string_view prefix = "metadata[";
+  std::map<std::string, std::string> by_key;
+  for (const auto& [name, value] : fields) {
+    if (name.rfind(prefix, 0) != 0) continue;
+    if (name.back() != ']' || name.size() == prefix.size() + 1) {
+      return param_error{400, "parameter_invalid_metadata",
+                         "Invalid metadata key in " + name, name};
+    }
+    std::string key = name.substr(prefix.size(), name.size() - prefix.size() - 1);
+    if (key.size() > metadata_key_chars_max) {
+      return param_error{400, "parameter_invalid_metadata",
+                         "Metadata keys can be at most 40 characters.", name};
+    }
+    if (value.size() > metadata_value_chars_max) {
+      return param_error{400, "parameter_invalid_metadata",
+                         "Metadata values can be at most 500 characters.", name};
+    }
+    by_key[std::move(key)] = value;
+    if (by_key.size() > metadata_keys_max) {
+      return param_error{400, "parameter_invalid_metadata",
+                         "Metadata can have at most 50 keys.", "metadata"};
+    }
+  }
+  metadata.assign(by_key.begin(), by_key.end());
+  return std::nullopt;
+}
+
+}  // namespace
+
+parsed_create_params parse_create_params(const http::form_fields& fields) {
+  create_params params;
+  if (auto error = parse_amount(http::form_value(fields, "amount"),
+                                params.amount_minor)) {
+    return {std::nullopt, std::move(*error)};
+  }
+  if (auto error = parse_currency(http::form_value(fields, "currency"),
+                                  params.currency)) {
+    return {std::nullopt, std::move(*error)};
+  }
+
+  const auto payment_method = http::form_value(fields, "payment_method");
+  if (!payment_method) {
+    return fail("parameter_missing", "Missing required param: payment_method.",
+                "payment_method");
+  }
+  const auto outcome = test_card_outcome(*payment_method);
+  if (!outcome) {
+    return fail("resource_missing",
+                "No such PaymentMethod: '" + std::string(*payment_method) + "'",
+                "payment_method");
+  }
+  params.payment_method = std::string(*payment_method);
+  params.outcome = *outcome;
+
+  const auto confirm = http::form_value(fields, "confirm");
+  if (!confirm) {
+    return fail("parameter_missing",
+                "Missing required param: confirm (pspsim needs confirm=true).",
+                "confirm");
+  }
+  if (*confirm != "true" && *confirm != "false") {
+    return fail("parameter_invalid_boolean",
+                "Invalid boolean: " + std::string(*confirm), "confirm");
+  }
+  if (*confirm != "true") {
+    return fail("parameter_unsupported",
+                "pspsim only creates and confirms in one step: send "
+                "confirm=true.",
+                "confirm");
+  }
+
+  if (auto error = parse_metadata(fields, params.metadata)) {
+    return {std::nullopt, std::move(*error)};
+  }
+  if (const auto description = http::form_value(fields, "description")) {
+    params.description = std::string(*description);
+  }
+  return {std::move(params), {}};
+}
+
+}  // namespace pay::pspsim

@@ -1,0 +1,87 @@
+#include "pspsim/intent_json.hpp"
+
+#include "pspsim/check.hpp"
+
+#include <boost/json/serialize.hpp>
+
+namespace pay::pspsim {
+namespace {
+
+boost::json::value string_or_null(const std::string& text) {
+  if (text.empty()) return nullptr;
+  return boost::json::string(text);
+}
+
+boost::json::object error_to_json(const payment_error& error) {
+  boost::json::object out;
+  out["type"] = "card_error";
+  out["code"] = error.code;
+  out["decline_code"] = error.decline_code;
+  out["message"] = error.message;
+  return out;
+}
+
+}  // namespace
+
+std::string_view to_string(intent_status status) {
+  switch (status) {
+    case intent_status::processing: return "processing";
+    case intent_status::succeeded: return "succeeded";
+    case intent_status::requires_payment_method: return "requires_payment_method";
+  }
+  return "unknown";
+}
+
+boost::json::object intent_to_json(const payment_intent& intent) {
+  const bool succeeded = intent.status == intent_status::succeeded;
+  PSPSIM_CHECK(succeeded == !intent.latest_charge.empty());
+  boost::json::object out;
+  out["id"] = intent.id;
+  out["object"] = "payment_intent";
+  out["amount"] = intent.amount_minor;
+  out["amount_received"] = succeeded ? intent.amount_minor : 0;
+  out["currency"] = intent.currency;
+  out["status"] = to_string(intent.status);
+  out["payment_method"] = intent.payment_method;
+  out["latest_charge"] = string_or_null(intent.latest_charge);
+  boost::json::object metadata;
+  for (const auto& [key, value] : intent.metadata) metadata[key] = value;
+  out["metadata"] = std::move(metadata);
+  if (intent.description) {
+    out["description"] = *intent.description;
+  } else {
+    out["description"] = nullptr;
+  }
+  out["created"] = intent.created_unix_s;
+  if (intent.last_payment_error) {
+    out["last_payment_error"] = error_to_json(*intent.last_payment_error);
+  } else {
+    out["last_payment_error"] = nullptr;
+  }
+  out["livemode"] = false;
+  return out;
+}
+
+std::string decline_body(const payment_intent& intent) {
+  PSPSIM_CHECK(intent.last_payment_error.has_value());
+  boost::json::object error = error_to_json(*intent.last_payment_error);
+  error["param"] = nullptr;
+  error["payment_intent"] = intent_to_json(intent);
+  boost::json::object body;
+  body["error"] = std::move(error);
+  return boost::json::serialize(body);
+}
+
+boost::json::object charge_to_json(const charge_record& charge) {
+  boost::json::object out;
+  out["id"] = charge.id;
+  out["payment_intent"] = charge.payment_intent;
+  out["idempotency_key"] = string_or_null(charge.idempotency_key);
+  out["amount"] = charge.amount_minor;
+  out["currency"] = charge.currency;
+  out["payment_method"] = charge.payment_method;
+  out["created"] = charge.created_unix_s;
+  return out;
+}
+
+}  // namespace pay::pspsim

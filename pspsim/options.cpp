@@ -1,0 +1,127 @@
+#include "pspsim/options.hpp"
+
+#include <charconv>
+#include <string_view>
+
+namespace pay::pspsim {
+namespace {
+
+// A whole decimal number in [min, max], nothing else.
+template <class T>
+bool parse_number(std::string_view text, T min, T max, T& out) {
+  unsigned long long value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc{} || ptr != end) return false;
+  if (value < static_cast<unsigned long long>(min) ||
+      value > static_cast<unsigned long long>(max)) {
+    return false;
+  }
+  out = static_cast<T>(value);
+  return true;
+}
+
+// Applies one setting by its option name (without the leading "--").
+// Returns an error message, empty on success.
+std::string apply(options& o, std::string_view name, std::string_view value) {
+  const auto bad = [&](std::string_view range) {
+    return "invalid value '" + std::string(value) + "' for " +
+           std::string(name) + " (expected " + std::string(range) + ")";
+  };
+  if (name == "address") {
+    if (value.empty()) return bad("an IP address");
+    o.address = std::string(value);
+  } else if (name == "port") {
+    if (!parse_number<std::uint16_t>(value, 0, 65535, o.port)) return bad("0..65535");
+  } else if (name == "api-key") {
+    if (value.empty()) return bad("a non-empty key");
+    o.api_key = std::string(value);
+  } else if (name == "latency-ms") {
+    if (!parse_number<std::uint32_t>(value, 0, latency_ms_max, o.latency_ms)) {
+      return bad("0..600000");
+    }
+  } else if (name == "processing-ms") {
+    if (!parse_number<std::uint32_t>(value, 0, processing_ms_max, o.processing_ms)) {
+      return bad("0..3600000");
+    }
+  } else if (name == "threads") {
+    if (!parse_number<unsigned>(value, 1, threads_max, o.threads)) return bad("1..64");
+  } else if (name == "intents-max") {
+    if (!parse_number<std::size_t>(value, 1, intents_max_limit, o.intents_max)) {
+      return bad("1..100000000");
+    }
+  } else {
+    return "unknown option --" + std::string(name);
+  }
+  return {};
+}
+
+struct env_binding {
+  const char* variable;
+  const char* option;
+};
+constexpr env_binding env_bindings[] = {
+    {"PSPSIM_ADDRESS", "address"},         {"PSPSIM_PORT", "port"},
+    {"PSPSIM_API_KEY", "api-key"},         {"PSPSIM_LATENCY_MS", "latency-ms"},
+    {"PSPSIM_PROCESSING_MS", "processing-ms"}, {"PSPSIM_THREADS", "threads"},
+    {"PSPSIM_INTENTS_MAX", "intents-max"},
+};
+
+}  // namespace
+
+options_result parse_options(int argc, const char* const* argv,
+                             const getenv_fn& getenv) {
+  options_result result;
+  for (const auto& binding : env_bindings) {
+    const char* value = getenv(binding.variable);
+    if (value == nullptr) continue;
+    result.error = apply(result.opts, binding.option, value);
+    if (!result.error.empty()) {
+      result.error = std::string(binding.variable) + ": " + result.error;
+      return result;
+    }
+  }
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      result.help = true;
+      return result;
+    }
+    if (arg.substr(0, 2) != "--") {
+      result.error = "unexpected argument '" + std::string(arg) + "'";
+      return result;
+    }
+    arg.remove_prefix(2);
+    std::string_view name = arg;
+    std::string_view value;
+    if (const auto eq = arg.find('='); eq != std::string_view::npos) {
+      name = arg.substr(0, eq);
+      value = arg.substr(eq + 1);
+    } else if (i + 1 < argc) {
+      value = argv[++i];
+    } else {
+      result.error = "missing value for --" + std::string(name);
+      return result;
+    }
+    result.error = apply(result.opts, name, value);
+    if (!result.error.empty()) return result;
+  }
+  return result;
+}
+
+std::string usage() {
+  return "usage: pspsim [options]\n"
+         "  --address ADDR       listen address (PSPSIM_ADDRESS, 127.0.0.1)\n"
+         "  --port N             listen port, 0 = any free (PSPSIM_PORT, 8090)\n"
+         "  --api-key KEY        accepted Bearer key (PSPSIM_API_KEY, "
+         "sk_test_pspsim)\n"
+         "  --latency-ms N       delay before each /v1 answer (PSPSIM_LATENCY_MS, 0)\n"
+         "  --processing-ms N    pm_card_processing settles after N ms "
+         "(PSPSIM_PROCESSING_MS, 1000)\n"
+         "  --threads N          server threads (PSPSIM_THREADS, 2)\n"
+         "  --intents-max N      intents kept before answering 503 "
+         "(PSPSIM_INTENTS_MAX, 2000000)\n"
+         "  --help               this text\n";
+}
+
+}  // namespace pay::pspsim

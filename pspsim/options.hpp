@@ -1,0 +1,42 @@
+// pspsim's configuration, read once: command line over environment over
+// defaults.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "pspsim/intent_store.hpp"
+
+namespace pay::pspsim {
+
+constexpr unsigned threads_max = 64;
+constexpr std::uint32_t latency_ms_max = 600'000;
+constexpr std::uint32_t processing_ms_max = 3'600'000;
+constexpr std::size_t intents_max_limit = 100'000'000;
+
+struct options {
+  std::string address = "127.0.0.1";  // --address / PSPSIM_ADDRESS
+  std::uint16_t port = 8090;           // --port / PSPSIM_PORT; 0 = any free
+  std::string api_key = "sk_test_pspsim";  // --api-key / PSPSIM_API_KEY
+  std::uint32_t latency_ms = 0;        // --latency-ms / PSPSIM_LATENCY_MS
+  std::uint32_t processing_ms = 1'000; // --processing-ms / PSPSIM_PROCESSING_MS
+  unsigned threads = 2;                // --threads / PSPSIM_THREADS
+  std::size_t intents_max = intents_max_default;  // --intents-max / PSPSIM_INTENTS_MAX
+};
+
+struct options_result {
+  options opts;
+  std::string error;  // non-empty: print it and the usage, exit 2
+  bool help = false;  // --help: print the usage, exit 0
+};
+
+// getenv_fn returns nullptr for an unset variable (std::getenv fits).
+using getenv_fn = std::function<const char*(const char*)>;
+options_result parse_options(int argc, const char* const* argv,
+                             const getenv_fn& getenv);
+
+std::string usage();
+
+}  // namespace pay::pspsim

@@ -1,0 +1,143 @@
+#include "pspsim/payment_intents_api.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/field.hpp>
+
+#include "http/form.hpp"
+#include "pspsim/create_params.hpp"
+
+namespace pay::pspsim {
+namespace {
+
+namespace bhttp = boost::beast::http;
+
+constexpr std::string_view intents_path = "/v1/payment_intents";
+constexpr std::string_view form_content_type = "application/x-www-form-urlencoded";
+
+http::response error(const http::request& req, unsigned status,
+                     std::string_view type, std::string_view code,
+                     std::string_view message, std::string_view param = {}) {
+  return http::make_json_response(req, status,
+                                  http::error_body(type, code, message, param));
+}
+
+// Empty when authorised, else the 401 to send.
+std::optional<http::response> check_api_key(const http::request& req,
+                                            std::string_view api_key) {
+  const std::string_view header = req[bhttp::field::authorization];
+  if (header.empty()) {
+    return error(req, 401, "invalid_request_error", "api_key_invalid",
+                 "You did not provide an API key. Send it as "
+                 "'Authorization: Bearer <key>'.");
+  }
+  constexpr std::string_view scheme = "Bearer ";
+  const bool bearer = header.size() > scheme.size() &&
+                      boost::beast::iequals(header.substr(0, scheme.size()), scheme);
+  if (!bearer || header.substr(scheme.size()) != api_key) {
+    return error(req, 401, "invalid_request_error", "api_key_invalid",
+                 "Invalid API Key provided.");
+  }
+  return std::nullopt;
+}
+
+bool is_form_content_type(std::string_view value) {
+  value = value.substr(0, value.find(';'));
+  while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+  return boost::beast::iequals(value, form_content_type);
+}
+
+// Stripe compares parameters, not bytes: order does not matter.
+std::string fingerprint_of(std::string_view path, http::form_fields fields) {
+  std::sort(fields.begin(), fields.end());
+  return std::string(path) + "?" + http::form_encode(fields);
+}
+
+http::response create_intent(const http::request& req, intent_store& store,
+                             const sim_time& now) {
+  if (!is_form_content_type(req[bhttp::field::content_type])) {
+    return error(req, 415, "invalid_request_error", "content_type_unsupported",
+                 "Send parameters as application/x-www-form-urlencoded.");
+  }
+  std::string key;
+  if (const auto it = req.find("Idempotency-Key"); it != req.end()) {
+    key = std::string(it->value());
+    if (key.empty() || key.size() > idempotency_key_chars_max) {
+      return error(req, 400, "invalid_request_error", "idempotency_key_invalid",
+                   "Idempotency-Key must be 1 to 255 characters.");
+    }
+  }
+  const auto fields = http::form_decode(req.body());
+  if (!fields) {
+    return error(req, 400, "invalid_request_error", "body_invalid",
+                 "The request body is not valid form encoding.");
+  }
+  const auto parsed = parse_create_params(*fields);
+  if (!parsed.params) {
+    const auto& e = parsed.error;
+    return error(req, e.http_status, "invalid_request_error", e.code,
+                 e.message, e.param);
+  }
+
+  const auto result = store.create(*parsed.params, key,
+                                   fingerprint_of(intents_path, *fields), now);
+  switch (result.status) {
+    case create_status::created:
+    case create_status::replayed: {
+      auto res = http::make_json_response(req, result.http_status, result.body);
+      if (!key.empty()) res.set("Idempotency-Key", key);
+      if (result.status == create_status::replayed) {
+        res.set("Idempotent-Replayed", "true");
+      }
+      return res;
+    }
+    case create_status::key_reused_with_other_params:
+      return error(req, 400, "idempotency_error", "idempotency_key_reused",
+                   "Keys for idempotent requests can only be used with the "
+                   "same parameters they were first used with. Try using a "
+                   "key other than '" + key + "' if you meant to execute a "
+                   "different request.");
+    case create_status::intents_exhausted:
+      return error(req, 503, "api_error", "intents_exhausted",
+                   "pspsim holds its maximum number of payment intents; "
+                   "POST /sim/reset to clear them.");
+  }
+  return error(req, 500, "api_error", "internal_error", "internal error");
+}
+
+http::response get_intent(const http::request& req, std::string_view id,
+                          intent_store& store, const sim_time& now) {
+  if (auto json = store.find_json(id, now)) {
+    return http::make_json_response(req, 200, std::move(*json));
+  }
+  return error(req, 404, "invalid_request_error", "resource_missing",
+               "No such payment_intent: '" + std::string(id) + "'", "intent");
+}
+
+}  // namespace
+
+http::response handle_v1(const http::request& req, intent_store& store,
+                         std::string_view api_key, const sim_time& now) {
+  if (auto denied = check_api_key(req, api_key)) return std::move(*denied);
+
+  const std::string_view path = http::target_path(req.target());
+  if (path == intents_path && req.method() == bhttp::verb::post) {
+    return create_intent(req, store, now);
+  }
+  const bool under_intents = path.size() > intents_path.size() + 1 &&
+                             path.substr(0, intents_path.size()) == intents_path &&
+                             path[intents_path.size()] == '/';
+  if (under_intents && req.method() == bhttp::verb::get) {
+    const std::string_view id = path.substr(intents_path.size() + 1);
+    if (id.find('/') == std::string_view::npos) {
+      return get_intent(req, id, store, now);
+    }
+  }
+  return error(req, 404, "invalid_request_error", "url_unrecognized",
+               "Unrecognized request URL (" + std::string(req.method_string()) +
+                   ": " + std::string(path) + ").");
+}
+
+}  // namespace pay::pspsim

@@ -1,0 +1,20 @@
+// The Stripe-compatible /v1 routes: authentication, then
+//   POST /v1/payment_intents       create and confirm (Idempotency-Key aware)
+//   GET  /v1/payment_intents/{id}  read back
+#pragma once
+
+#include <string_view>
+
+#include "http/server.hpp"
+#include "pspsim/intent_store.hpp"
+#include "pspsim/sim_time.hpp"
+
+namespace pay::pspsim {
+
+// Stripe's limit on Idempotency-Key length.
+constexpr std::size_t idempotency_key_chars_max = 255;
+
+http::response handle_v1(const http::request& req, intent_store& store,
+                         std::string_view api_key, const sim_time& now);
+
+}  // namespace pay::pspsim

@@ -1,0 +1,32 @@
+#include "pspsim/test_cards.hpp"
+
+namespace pay::pspsim {
+
+std::optional<card_outcome> test_card_outcome(std::string_view payment_method) {
+  if (payment_method == "pm_card_visa") return card_outcome::succeeds;
+  if (payment_method == "pm_card_mastercard") return card_outcome::succeeds;
+  if (payment_method == "pm_card_chargeDeclined") {
+    return card_outcome::declined_generic;
+  }
+  if (payment_method == "pm_card_chargeDeclinedInsufficientFunds") {
+    return card_outcome::declined_insufficient_funds;
+  }
+  if (payment_method == "pm_card_processing") return card_outcome::processing;
+  return std::nullopt;
+}
+
+std::optional<card_decline> decline_of(card_outcome outcome) {
+  switch (outcome) {
+    case card_outcome::declined_generic:
+      return card_decline{"generic_decline", "Your card was declined."};
+    case card_outcome::declined_insufficient_funds:
+      return card_decline{"insufficient_funds",
+                          "Your card has insufficient funds."};
+    case card_outcome::succeeds:
+    case card_outcome::processing:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+}  // namespace pay::pspsim

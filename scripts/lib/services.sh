@@ -1,0 +1,121 @@
+# shellcheck shell=bash
+# Starting, health-checking and stopping pspsim and paymentd as background
+# processes with pid files under var/run and logs under var/log.
+
+PAY_HEALTH_TIMEOUT_S=30
+PAY_STOP_GRACE_S=10
+PAY_PSP_API_KEY="sk_test_pspsim"
+
+pay_svc_pidfile() { printf '%s/%s.pid' "${PAY_RUN_DIR}" "$1"; }
+pay_svc_log() { printf '%s/%s.log' "${PAY_LOG_DIR}" "$1"; }
+pay_svc_bin() { printf '%s/%s' "${PAY_BIN_DIR}" "$1"; }
+
+# Prints the pid of service $1 started by an earlier run of ours, if it still
+# runs: the pid file must name a live process whose argv[0] is our binary, so
+# a recycled pid is never mistaken for it.
+pay_svc_own_pid() {
+  local name="$1" pidfile pid
+  pidfile="$(pay_svc_pidfile "${name}")"
+  [[ -f ${pidfile} ]] || return 1
+  pid="$(<"${pidfile}")"
+  pay_pid_running "${pid}" || return 1
+  [[ $(pay_pid_argv0 "${pid}") == "$(pay_svc_bin "${name}")" ]] || return 1
+  printf '%s' "${pid}"
+}
+
+# Stops service $1 if one of ours runs; always clears its pid file.
+pay_svc_stop() {
+  local name="$1" pid
+  if pid="$(pay_svc_own_pid "${name}")"; then
+    pay_info "stopping ${name} (pid ${pid})"
+    pay_stop_pid "${pid}" "${PAY_STOP_GRACE_S}"
+    wait "${pid}" 2>/dev/null || true # reap it when it is our child
+  fi
+  rm -f -- "$(pay_svc_pidfile "${name}")"
+}
+
+# Cheap early check, before a long build: fails when the port is taken by
+# anything but our own earlier instance of the service (which start replaces).
+pay_svc_port_preflight() {
+  local name="$1" port="$2" port_env="$3"
+  pay_port_in_use "${port}" || return 0
+  pay_svc_own_pid "${name}" >/dev/null && return 0
+  pay_die_port_taken "${port}" "${name}" "${port_env}"
+}
+
+# Usage: pay_svc_start NAME PORT PORT_ENV_NAME [VAR=value...] -- [args...]
+# Starts build/bin/NAME in its own session (so Ctrl-C in the terminal reaches
+# only scripts/run, which then stops it in order), stdin closed, output
+# appended to var/log/NAME.log. Sets PAY_SVC_PID.
+PAY_SVC_PID=""
+pay_svc_start() {
+  local name="$1" port="$2" port_env="$3"
+  shift 3
+  local env_vars=()
+  while [[ $# -gt 0 && $1 != -- ]]; do
+    env_vars+=("$1")
+    shift
+  done
+  [[ $# -gt 0 ]] && shift
+  local bin log pidfile old_pid
+  bin="$(pay_svc_bin "${name}")"
+  log="$(pay_svc_log "${name}")"
+  pidfile="$(pay_svc_pidfile "${name}")"
+
+  if old_pid="$(pay_svc_own_pid "${name}")"; then
+    pay_info "${name} from an earlier run is still up (pid ${old_pid}); replacing it"
+  fi
+  pay_svc_stop "${name}"
+  [[ -x ${bin} ]] || pay_die "${bin} does not exist; did the build produce it?"
+  pay_port_in_use "${port}" \
+    && pay_die_port_taken "${port}" "${name}" "${port_env}"
+
+  printf '\n=== %s: starting %s %s ===\n' "$(date -Is)" "${bin}" "$*" >>"${log}"
+  # One subshell that execs: "$!" is then the service's own pid.
+  (
+    pay_close_lock_fds
+    exec env "${env_vars[@]}" setsid "${bin}" "$@"
+  ) >>"${log}" 2>&1 </dev/null &
+  PAY_SVC_PID=$!
+  printf '%s\n' "${PAY_SVC_PID}" >"${pidfile}"
+}
+
+# Waits until every URL answers 2xx; fails fast if the process exits.
+# Usage: pay_svc_wait_healthy NAME PID URL...
+pay_svc_wait_healthy() {
+  local name="$1" pid="$2"
+  shift 2
+  local log deadline_us url all_ok
+  log="$(pay_svc_log "${name}")"
+  deadline_us=$(($(pay_now_us) + PAY_HEALTH_TIMEOUT_S * 1000000))
+  while true; do
+    if ! pay_pid_running "${pid}"; then
+      pay_tail_log "${log}"
+      pay_die "${name} exited during start-up (see ${log})"
+    fi
+    all_ok=1
+    for url in "$@"; do
+      pay_http_ok "${url}" || { all_ok=0; break; }
+    done
+    ((all_ok)) && return 0
+    if (($(pay_now_us) > deadline_us)); then
+      pay_tail_log "${log}"
+      pay_die "${name} did not answer ${url} with 200 within" \
+        "${PAY_HEALTH_TIMEOUT_S}s (see ${log})"
+    fi
+    sleep 0.2
+  done
+}
+
+# The admin token is generated once per checkout and reused, so bookmarks and
+# scripts that use it keep working across restarts.
+pay_admin_token() {
+  local path="${PAY_VAR}/admin_token"
+  if [[ ! -s ${path} ]]; then
+    (
+      umask 077
+      printf 'adm_%s\n' "$(pay_random_hex 24)" >"${path}"
+    )
+  fi
+  head -n 1 "${path}"
+}

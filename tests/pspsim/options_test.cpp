@@ -1,0 +1,63 @@
+// pspsim's configuration: command line over environment over defaults.
+#include "pspsim/options.hpp"
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace pay::pspsim {
+namespace {
+
+options_result parse_args(std::vector<const char*> args,
+                          std::map<std::string, std::string> env = {}) {
+  args.insert(args.begin(), "pspsim");
+  return parse_options(static_cast<int>(args.size()), args.data(),
+                       [&env](const char* name) -> const char* {
+                         const auto it = env.find(name);
+                         return it == env.end() ? nullptr : it->second.c_str();
+                       });
+}
+
+TEST(pspsim_options, defaults_apply_without_arguments_or_environment) {
+  const auto r = parse_args({});
+  ASSERT_TRUE(r.error.empty()) << r.error;
+  EXPECT_EQ(r.opts.address, "127.0.0.1");
+  EXPECT_EQ(r.opts.port, 8090);
+  EXPECT_EQ(r.opts.api_key, "sk_test_pspsim");
+  EXPECT_EQ(r.opts.latency_ms, 0u);
+  EXPECT_EQ(r.opts.processing_ms, 1000u);
+  EXPECT_EQ(r.opts.threads, 2u);
+  EXPECT_EQ(r.opts.intents_max, intents_max_default);
+}
+
+TEST(pspsim_options, command_line_beats_environment_beats_defaults) {
+  const auto r = parse_args({"--port", "9000", "--latency-ms=15"},
+                       {{"PSPSIM_PORT", "7000"},
+                        {"PSPSIM_API_KEY", "sk_env"},
+                        {"PSPSIM_LATENCY_MS", "5"}});
+  ASSERT_TRUE(r.error.empty()) << r.error;
+  EXPECT_EQ(r.opts.port, 9000);
+  EXPECT_EQ(r.opts.api_key, "sk_env");
+  EXPECT_EQ(r.opts.latency_ms, 15u);
+}
+
+TEST(pspsim_options, invalid_values_are_errors) {
+  EXPECT_FALSE(parse_args({"--port", "65536"}).error.empty());
+  EXPECT_FALSE(parse_args({"--port", "-1"}).error.empty());
+  EXPECT_FALSE(parse_args({"--threads", "0"}).error.empty());
+  EXPECT_FALSE(parse_args({"--latency-ms", "1e3"}).error.empty());
+  EXPECT_FALSE(parse_args({"--port"}).error.empty());
+  EXPECT_FALSE(parse_args({"--nonsense", "1"}).error.empty());
+  EXPECT_FALSE(parse_args({"stray"}).error.empty());
+  EXPECT_FALSE(parse_args({}, {{"PSPSIM_PROCESSING_MS", "soon"}}).error.empty());
+  EXPECT_TRUE(parse_args({"--port", "0"}).error.empty());
+}
+
+TEST(pspsim_options, help_is_recognised) {
+  EXPECT_TRUE(parse_args({"--help"}).help);
+}
+
+}  // namespace
+}  // namespace pay::pspsim
