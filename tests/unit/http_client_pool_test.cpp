@@ -258,7 +258,7 @@ TEST(http_client_pool, refused_port_is_not_sent_connect_failed) {
   EXPECT_EQ(pool.snapshot().connections_open, 0u);
 }
 
-TEST(http_client_pool, connect_that_never_completes_is_not_sent_connect_failed) {
+TEST(http_client_pool, connect_never_completing_is_not_sent_connect_failed) {
   // A listener with a full accept queue silently drops new SYNs, so the
   // connect hangs until our timeout.
   net::io_context ioc;
@@ -298,7 +298,7 @@ TEST(http_client_pool, unanswered_request_is_unknown_timeout_after_deadline) {
   EXPECT_EQ(server.requests_read(), 1u);  // it really was sent
 }
 
-TEST(http_client_pool, server_closing_after_reading_is_unknown_connection_lost) {
+TEST(http_client_pool, server_closing_after_read_is_unknown_connection_lost) {
   test_server server(server_mode::read_then_close);
   client_pool pool("127.0.0.1", server.port());
 

@@ -1,0 +1,120 @@
+#include "fakes.hpp"
+
+namespace pay::test {
+
+store_actor::behavior_type fake_store(store_actor::pointer, world_ptr w) {
+  return {
+    [=](const insert_checkout&) { return insert_checkout_reply{}; },
+    [=](const transition_order& cmd) {
+      auto& row = w->rows.at(cmd.id.value);
+      transition_reply reply;
+      if (row.status == cmd.from && row.version == cmd.expected_version) {
+        row.status = cmd.to;
+        row.version += 1;
+        row.attempts += cmd.count_attempt ? 1 : 0;
+        if (!cmd.psp_reference.empty())
+          row.psp_reference = cmd.psp_reference;
+        row.failure_code = cmd.failure_code;
+        reply.applied = true;
+        w->log.push_back("store: " + domain::to_string(cmd.from) + "->"
+                         + domain::to_string(cmd.to));
+      } else {
+        w->log.push_back("store: stale " + domain::to_string(cmd.from) + "->"
+                         + domain::to_string(cmd.to));
+      }
+      reply.current = row;
+      return reply;
+    },
+    [=](const credit_wallet_cmd&) { return step_reply{true}; },
+    [=](const write_ledger_cmd&) { return step_reply{true}; },
+    [=](const mark_checkout_done&) {
+      w->checkout_marked_done = true;
+      w->log.push_back("store: checkout done");
+      return step_reply{true};
+    },
+    [=](const load_checkout& q) {
+      checkout_lookup out;
+      out.found = true;
+      out.view.id = q.id;
+      out.view.is_payment_done = w->checkout_marked_done;
+      for (const auto& [id, row] : w->rows)
+        out.view.orders.push_back(row);
+      return out;
+    },
+    [=](const load_order& q) {
+      return order_lookup{true, w->rows.at(q.id.value)};
+    },
+    [=](const load_wallet&) { return wallet_view{}; },
+    [=](const load_unfinished_checkouts&) { return unfinished_checkouts{}; },
+    [=](const check_ready&) { return ready_reply{true, "ok"}; },
+    [=](store_flush_atom) {},
+  };
+}
+
+executor_actor::behavior_type fake_executor(executor_actor::pointer,
+                                            world_ptr w) {
+  auto next = [w]() {
+    if (w->psp_answers.empty())
+      return answer(domain::charge_kind::succeeded);
+    auto out = w->psp_answers.front();
+    w->psp_answers.pop_front();
+    return out;
+  };
+  return {
+    [=](const execute_charge& c) {
+      w->log.push_back("psp: charge " + c.order.id.value);
+      return next();
+    },
+    [=](const query_charge& q) {
+      w->log.push_back("psp: query " + q.psp_reference);
+      return next();
+    },
+  };
+}
+
+wallet_actor::behavior_type fake_wallet(wallet_actor::pointer, world_ptr w) {
+  return {
+    [=](const credit_wallet_cmd& c) {
+      w->log.push_back("wallet: credit " + c.seller.value + " "
+                       + std::to_string(c.amount_minor));
+      w->rows.at(c.id.value).wallet_updated = true;
+      return step_reply{true};
+    },
+    [=](const load_wallet&) { return wallet_view{}; },
+  };
+}
+
+ledger_actor::behavior_type fake_ledger(ledger_actor::pointer, world_ptr w) {
+  return {
+    [=](const record_payin& e) {
+      w->log.push_back("ledger: payin " + e.order.id.value);
+      w->rows.at(e.order.id.value).ledger_updated = true;
+      return step_reply{true};
+    },
+  };
+}
+
+checkout_actor::behavior_type fake_checkout(checkout_actor::pointer,
+                                            world_ptr w) {
+  return {
+    [=](const await_outcome&) { return checkout_view{}; },
+    [=](const order_finished& f) {
+      w->log.push_back("checkout: finished " + f.id.value + " "
+                       + domain::to_string(f.status));
+      w->finished.push_back(f);
+    },
+    [=](const waiter_expired&) {},
+  };
+}
+
+collaborators fake_collaborators(caf::actor_system& sys, const world_ptr& w) {
+  collaborators deps;
+  deps.stores.shards.push_back(sys.spawn(fake_store, w));
+  deps.executor = sys.spawn(fake_executor, w);
+  deps.wallet = sys.spawn(fake_wallet, w);
+  deps.ledger = sys.spawn(fake_ledger, w);
+  deps.retry = domain::backoff_policy{10, 100, 3};
+  return deps;
+}
+
+}  // namespace pay::test

@@ -1,0 +1,229 @@
+// Payment order and checkout message flows under CAF's deterministic
+// scheduler, against scripted fakes.
+
+#include <gtest/gtest.h>
+
+#include "actors/checkout.hpp"
+#include "actors/payment_order.hpp"
+#include "fakes.hpp"
+
+namespace {
+
+using namespace pay;
+using pay::domain::charge_kind;
+using pay::domain::order_status;
+
+struct testing_config : caf::actor_system_config {
+  testing_config() {
+    set("scheduler.policy", caf::atom("testing"));
+  }
+};
+
+class flow : public ::testing::Test {
+ protected:
+  testing_config cfg;
+  caf::actor_system sys{cfg};
+  caf::scheduler::test_coordinator& sched =
+    dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler());
+  test::world_ptr w = std::make_shared<test::world>();
+  collaborators deps = test::fake_collaborators(sys, w);
+  checkout_actor checkout = sys.spawn(test::fake_checkout, w);
+
+  void start_order(const order_view& row) {
+    w->rows[row.id.value] = row;
+    sys.spawn(payment_order, deps, checkout,
+              payment_order_args{row, "pm_card_visa", "cid"});
+  }
+
+  // Runs until nothing is left but timers; fires those too, `rounds` times.
+  void run_with_timers(int rounds = 10) {
+    sched.run();
+    for (int i = 0; i < rounds && sched.has_pending_timeout(); ++i) {
+      sched.trigger_timeouts();
+      sched.run();
+    }
+  }
+};
+
+TEST_F(flow, success_persists_each_step_before_acting_and_books_wallet_then_ledger) {
+  start_order(test::fresh_row("po_1", "alice", 1234));
+  run_with_timers();
+  std::vector<std::string> expected = {
+    "store: NOT_STARTED->EXECUTING",
+    "psp: charge po_1",
+    "store: EXECUTING->SUCCESS",
+    "wallet: credit alice 1234",
+    "ledger: payin po_1",
+    "checkout: finished po_1 SUCCESS",
+  };
+  EXPECT_EQ(w->log, expected);
+  EXPECT_EQ(w->rows["po_1"].attempts, 1);
+  EXPECT_EQ(w->rows["po_1"].psp_reference, "pi_test");
+}
+
+TEST_F(flow, declined_card_fails_the_order_and_never_credits_the_wallet) {
+  w->psp_answers.push_back(test::answer(charge_kind::declined, "generic_decline"));
+  start_order(test::fresh_row("po_2", "bob", 500));
+  run_with_timers();
+  std::vector<std::string> expected = {
+    "store: NOT_STARTED->EXECUTING",
+    "psp: charge po_2",
+    "store: EXECUTING->FAILED",
+    "checkout: finished po_2 FAILED",
+  };
+  EXPECT_EQ(w->log, expected);
+  EXPECT_EQ(w->rows["po_2"].failure_code, "generic_decline");
+  EXPECT_FALSE(w->rows["po_2"].wallet_updated);
+}
+
+TEST_F(flow, transient_failure_waits_for_the_backoff_timer_then_charges_again) {
+  w->psp_answers.push_back(test::answer(charge_kind::transient, "psp_http_503"));
+  start_order(test::fresh_row("po_3", "carol", 100));
+  sched.run();
+  // Nothing moves until the backoff timer fires.
+  EXPECT_TRUE(sched.has_pending_timeout());
+  EXPECT_EQ(w->rows["po_3"].status, order_status::executing);
+  EXPECT_EQ(std::count(w->log.begin(), w->log.end(), "psp: charge po_3"), 1);
+  run_with_timers();
+  EXPECT_EQ(std::count(w->log.begin(), w->log.end(), "psp: charge po_3"), 2);
+  EXPECT_EQ(w->rows["po_3"].status, order_status::success);
+  // The retry did not count as a new execution.
+  EXPECT_EQ(w->rows["po_3"].attempts, 1);
+}
+
+TEST_F(flow, unknown_outcome_asks_again_and_never_gives_up_blindly) {
+  for (int i = 0; i < 5; ++i)
+    w->psp_answers.push_back(test::answer(charge_kind::outcome_unknown));
+  start_order(test::fresh_row("po_4", "dave", 100));
+  run_with_timers(20);
+  // Past the attempt budget (3) but still no FAILED: it may have been charged.
+  EXPECT_EQ(std::count(w->log.begin(), w->log.end(), "store: EXECUTING->FAILED"), 0);
+  EXPECT_EQ(w->rows["po_4"].status, order_status::success);
+}
+
+TEST_F(flow, transient_failures_past_the_budget_fail_the_order_without_charge) {
+  for (int i = 0; i < 5; ++i)
+    w->psp_answers.push_back(test::answer(charge_kind::transient, "psp_unreachable"));
+  start_order(test::fresh_row("po_5", "erin", 100));
+  run_with_timers(20);
+  EXPECT_EQ(w->rows["po_5"].status, order_status::failed);
+  EXPECT_EQ(w->rows["po_5"].failure_code, "psp_unavailable");
+  EXPECT_EQ(std::count(w->log.begin(), w->log.end(), "psp: charge po_5"), 3);
+}
+
+TEST_F(flow, processing_intent_is_polled_until_final) {
+  w->psp_answers.push_back(test::answer(charge_kind::processing));
+  w->psp_answers.push_back(test::answer(charge_kind::processing));
+  start_order(test::fresh_row("po_6", "fay", 100));
+  run_with_timers();
+  EXPECT_EQ(std::count(w->log.begin(), w->log.end(), "psp: query pi_test"), 2);
+  EXPECT_EQ(w->rows["po_6"].status, order_status::success);
+}
+
+TEST_F(flow, recovered_success_order_only_finishes_its_bookkeeping) {
+  auto row = test::fresh_row("po_7", "gus", 700);
+  row.status = order_status::success;
+  row.version = 2;
+  row.wallet_updated = true;
+  start_order(row);
+  run_with_timers();
+  std::vector<std::string> expected = {
+    "ledger: payin po_7",
+    "checkout: finished po_7 SUCCESS",
+  };
+  EXPECT_EQ(w->log, expected);
+}
+
+TEST_F(flow, recovered_executing_order_asks_the_psp_before_anything_else) {
+  auto row = test::fresh_row("po_8", "hal", 800);
+  row.status = order_status::executing;
+  row.version = 1;
+  row.attempts = 1;
+  start_order(row);
+  run_with_timers();
+  ASSERT_FALSE(w->log.empty());
+  EXPECT_EQ(w->log.front(), "psp: charge po_8");
+  EXPECT_EQ(w->rows["po_8"].attempts, 1);
+}
+
+TEST_F(flow, stale_row_is_resynced_not_overwritten) {
+  auto row = test::fresh_row("po_9", "ida", 900);
+  start_order(row);
+  // The database moved on behind the actor's back (another node finished it).
+  w->rows["po_9"].status = order_status::failed;
+  w->rows["po_9"].version = 5;
+  run_with_timers();
+  std::vector<std::string> expected = {
+    "store: stale NOT_STARTED->EXECUTING",
+    "checkout: finished po_9 FAILED",
+  };
+  EXPECT_EQ(w->log, expected);
+}
+
+TEST_F(flow, checkout_marks_done_only_when_every_order_succeeded) {
+  checkout_view view;
+  view.id.value = "chk_all";
+  for (auto id : {"po_a", "po_b"}) {
+    auto row = test::fresh_row(id, "seller", 100);
+    w->rows[id] = row;
+    view.orders.push_back(row);
+  }
+  auto co = spawn_checkout(sys, deps, checkout_args{view, "pm_card_visa", "c"});
+  checkout_view answered;
+  sys.spawn([&](caf::event_based_actor* self) {
+    self->request(co, caf::infinite, await_outcome{60'000})
+      .then([&](const checkout_view& v) { answered = v; });
+  });
+  run_with_timers();
+  EXPECT_TRUE(w->checkout_marked_done);
+  EXPECT_TRUE(answered.is_payment_done);
+  ASSERT_EQ(answered.orders.size(), 2u);
+  for (const auto& o : answered.orders)
+    EXPECT_EQ(o.status, order_status::success);
+}
+
+TEST_F(flow, checkout_with_a_declined_order_is_not_marked_done) {
+  w->psp_answers.push_back(test::answer(charge_kind::declined, "card_declined"));
+  checkout_view view;
+  view.id.value = "chk_mixed";
+  for (auto id : {"po_c", "po_d"}) {
+    auto row = test::fresh_row(id, "seller", 100);
+    w->rows[id] = row;
+    view.orders.push_back(row);
+  }
+  spawn_checkout(sys, deps, checkout_args{view, "pm_card_visa", "c"});
+  run_with_timers();
+  EXPECT_FALSE(w->checkout_marked_done);
+  int failed = 0;
+  for (const auto& [id, row] : w->rows)
+    failed += row.status == order_status::failed ? 1 : 0;
+  EXPECT_EQ(failed, 1);
+}
+
+TEST_F(flow, waiter_gets_the_current_view_when_its_time_is_up) {
+  w->psp_answers.push_back(test::answer(charge_kind::transient));
+  checkout_view view;
+  view.id.value = "chk_slow";
+  auto row = test::fresh_row("po_e", "seller", 100);
+  w->rows["po_e"] = row;
+  view.orders.push_back(row);
+  auto co = spawn_checkout(sys, deps, checkout_args{view, "pm_card_visa", "c"});
+  bool answered = false;
+  order_status seen = order_status::not_started;
+  sys.spawn([&](caf::event_based_actor* self) {
+    self->request(co, caf::infinite, await_outcome{1})
+      .then([&](const checkout_view& v) {
+        answered = true;
+        seen = v.orders.at(0).status;
+      });
+  });
+  sched.run();
+  // Both the waiter's timer and the order's backoff are pending; fire one
+  // round: the waiter answers with the order still executing or done.
+  sched.trigger_timeouts();
+  sched.run();
+  EXPECT_TRUE(answered);
+  EXPECT_NE(seen, order_status::not_started);
+}
+
+}  // namespace

@@ -1,0 +1,187 @@
+#include "tests/integration/environment.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <ctime>
+#include <iostream>
+
+#include <pqxx/pqxx>
+
+namespace pay::it {
+
+namespace {
+
+constexpr std::uint32_t listening_timeout_ms = 15'000;
+constexpr const char* pspsim_banner = "pspsim listening on http://";
+constexpr const char* paymentd_banner = "paymentd listening on http://";
+
+std::string log_dir() {
+  std::string dir = std::string{INTEGRATION_LOG_DIR} + "/logs";
+  ::mkdir(dir.c_str(), 0755);  // EEXIST is fine
+  return dir;
+}
+
+stack_environment* registered = nullptr;
+
+// Registered before gtest_main's main() runs; GoogleTest owns the object.
+const bool registration = [] {
+  registered = new stack_environment;
+  ::testing::AddGlobalTestEnvironment(registered);
+  return true;
+}();
+
+}  // namespace
+
+stack_environment& stack() {
+  (void)registration;
+  return *registered;
+}
+
+std::string with_database(const std::string& url, const std::string& database) {
+  const auto scheme_end = url.find("://");
+  const auto scheme = url.substr(0, scheme_end);
+  if (scheme_end == std::string::npos
+      || (scheme != "postgresql" && scheme != "postgres"))
+    return {};
+  const auto path_at = url.find_first_of("/?", scheme_end + 3);
+  if (path_at == std::string::npos) return url + "/" + database;
+  const auto query_at = url.find('?', path_at);
+  const auto query =
+      query_at == std::string::npos ? std::string{} : url.substr(query_at);
+  return url.substr(0, path_at) + "/" + database + query;
+}
+
+void stack_environment::SetUp() {
+  const char* given = std::getenv("DATABASE_URL");
+  if (!given || !*given) {
+    setup_error_ =
+        "DATABASE_URL is not set. The integration tests need a PostgreSQL "
+        "superuser URL, e.g. postgresql://payments@127.0.0.1:55433/postgres; "
+        "run them through scripts/test, which starts a test cluster.";
+    FAIL() << setup_error_;
+  }
+  admin_url_ = given;
+  for (auto step : {&stack_environment::create_database,
+                    &stack_environment::start_pspsim,
+                    &stack_environment::start_paymentd}) {
+    setup_error_ = (this->*step)();
+    if (!setup_error_.empty()) {
+      print_logs_since(log_marks{});
+      FAIL() << "integration stack did not start: " << setup_error_;
+    }
+  }
+}
+
+void stack_environment::TearDown() {
+  if (paymentd_.running()) {
+    const int code = paymentd_.stop();
+    EXPECT_EQ(code, 0) << "paymentd did not exit cleanly on SIGTERM; log: "
+                       << paymentd_.log_path();
+  }
+  if (pspsim_.running()) {
+    const int code = pspsim_.stop();
+    EXPECT_EQ(code, 0) << "pspsim did not exit cleanly on SIGTERM; log: "
+                       << pspsim_.log_path();
+  }
+  drop_database();
+}
+
+std::string stack_environment::create_database() {
+  database_name_ = "it_" + std::to_string(::getpid()) + "_"
+                   + std::to_string(std::time(nullptr));
+  database_url_ = with_database(admin_url_, database_name_);
+  if (database_url_.empty())
+    return "DATABASE_URL must be a postgresql:// URL, got: " + admin_url_;
+  try {
+    pqxx::connection conn{admin_url_};
+    pqxx::nontransaction txn{conn};
+    txn.exec0("CREATE DATABASE " + txn.quote_name(database_name_));
+  } catch (const std::exception& e) {
+    database_name_.clear();
+    return "cannot create database through DATABASE_URL: "
+           + std::string{e.what()};
+  }
+  return {};
+}
+
+void stack_environment::drop_database() {
+  if (database_name_.empty()) return;
+  try {
+    pqxx::connection conn{admin_url_};
+    pqxx::nontransaction txn{conn};
+    // FORCE: a connection left open by a failed test must not keep it alive.
+    txn.exec0("DROP DATABASE IF EXISTS " + txn.quote_name(database_name_)
+              + " WITH (FORCE)");
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "cannot drop database " << database_name_ << ": "
+                  << e.what();
+  }
+  database_name_.clear();
+}
+
+std::string stack_environment::start_pspsim() {
+  process_options options;
+  options.binary = PSPSIM_BIN;
+  options.args = {"--port", "0"};
+  options.log_path = log_dir() + "/pspsim.log";
+  if (auto err = pspsim_.start(options); !err.empty()) return "pspsim: " + err;
+  pspsim_port_ = pspsim_.wait_for_port(pspsim_banner, listening_timeout_ms);
+  if (pspsim_port_ == 0)
+    return "pspsim printed no listening line within "
+           + std::to_string(listening_timeout_ms) + " ms (log "
+           + pspsim_.log_path() + ")";
+  return {};
+}
+
+std::string stack_environment::start_paymentd() {
+  ++paymentd_generation_;
+  process_options options;
+  options.binary = PAYMENTD_BIN;
+  options.args = {"--config", PAYMENTD_CONFIG};
+  options.env = {
+      {"DATABASE_URL", database_url_},
+      {"PAYMENTD_HTTP_PORT", "0"},
+      {"PSP_BASE_URL", "http://127.0.0.1:" + std::to_string(pspsim_port_)},
+      {"PSP_API_KEY", "sk_test_pspsim"},
+      {"PAYMENTD_LOG_LEVEL", "info"},
+  };
+  options.log_path = log_dir() + "/paymentd."
+                     + std::to_string(paymentd_generation_) + ".log";
+  paymentd_port_ = 0;
+  if (auto err = paymentd_.start(options); !err.empty())
+    return "paymentd: " + err;
+  paymentd_port_ = paymentd_.wait_for_port(paymentd_banner,
+                                           listening_timeout_ms);
+  if (paymentd_port_ == 0)
+    return "paymentd printed no listening line within "
+           + std::to_string(listening_timeout_ms) + " ms (log "
+           + paymentd_.log_path() + ")";
+  return {};
+}
+
+std::string stack_environment::restart_paymentd() {
+  last_paymentd_exit_code_ = paymentd_.stop();
+  return start_paymentd();
+}
+
+stack_environment::log_marks stack_environment::mark_logs() const {
+  return log_marks{pspsim_.log_size(), paymentd_.log_size(),
+                   paymentd_generation_};
+}
+
+void stack_environment::print_logs_since(const log_marks& marks) const {
+  const auto print = [](const char* name, const child_process& p,
+                        std::size_t offset) {
+    if (p.log_path().empty()) return;
+    std::cerr << "----- " << name << " log (" << p.log_path() << ") -----\n"
+              << p.log_since(offset) << "----- end of " << name << " log\n";
+  };
+  print("pspsim", pspsim_, marks.pspsim);
+  // After a restart the mark belongs to the previous file: show all of this one.
+  print("paymentd", paymentd_,
+        marks.paymentd_generation == paymentd_generation_ ? marks.paymentd : 0);
+}
+
+}  // namespace pay::it

@@ -1,0 +1,58 @@
+// The fixture of every integration test: clients for paymentd and pspsim,
+// ids unique to the test, and the invariants checked after it. When a test
+// fails, what the services logged during it is printed.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "http/sync_client.hpp"
+#include "tests/integration/api.hpp"
+#include "tests/integration/environment.hpp"
+#include "tests/integration/invariants.hpp"
+
+namespace pay::it {
+
+class integration : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(stack().ready()) << stack().setup_error();
+    marks_ = stack().mark_logs();
+    suffix_ = random_hex(12);
+    api_ = std::make_unique<http::sync_client>("127.0.0.1",
+                                               stack().paymentd_port());
+    sim_ = std::make_unique<http::sync_client>("127.0.0.1",
+                                               stack().pspsim_port());
+  }
+
+  void TearDown() override {
+    if (!stack().ready()) return;
+    expect_invariants(stack().database_url(), *sim_);
+    if (HasFailure()) stack().print_logs_since(marks_);
+  }
+
+  // `base` made unique to this test run, e.g. "co" -> "co_3fa9c2...".
+  std::string unique(const std::string& base) const {
+    return base + "_" + suffix_;
+  }
+
+  // After a paymentd restart the old connection points at a dead port.
+  void reconnect_api() {
+    api_ = std::make_unique<http::sync_client>("127.0.0.1",
+                                               stack().paymentd_port());
+  }
+
+  http::sync_client& api() { return *api_; }
+  http::sync_client& sim() { return *sim_; }
+  const std::string& database_url() const { return stack().database_url(); }
+
+ private:
+  stack_environment::log_marks marks_;
+  std::string suffix_;
+  std::unique_ptr<http::sync_client> api_;
+  std::unique_ptr<http::sync_client> sim_;
+};
+
+}  // namespace pay::it

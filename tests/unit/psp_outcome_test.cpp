@@ -1,0 +1,82 @@
+// Classification of PSP answers: declined, transient and unknown outcome
+// must never be confused.
+
+#include <gtest/gtest.h>
+
+#include "domain/psp_outcome.hpp"
+
+namespace {
+
+using pay::domain::charge_kind;
+using pay::domain::classify_payment_intent;
+using pay::domain::psp_transport;
+
+struct row {
+  const char* name;
+  psp_transport transport;
+  unsigned status;
+  const char* body;
+  charge_kind kind;
+  const char* failure_code;
+  const char* psp_reference;
+};
+
+const row rows[] = {
+  {"succeeded_intent", psp_transport::responded, 200,
+   R"({"id":"pi_1","status":"succeeded"})", charge_kind::succeeded, "", "pi_1"},
+  {"processing_intent", psp_transport::responded, 200,
+   R"({"id":"pi_2","status":"processing"})", charge_kind::processing, "", "pi_2"},
+  {"requires_action_is_processing", psp_transport::responded, 200,
+   R"({"id":"pi_3","status":"requires_action"})", charge_kind::processing, "",
+   "pi_3"},
+  {"card_declined_402", psp_transport::responded, 402,
+   R"({"error":{"type":"card_error","code":"card_declined","decline_code":"generic_decline","payment_intent":{"id":"pi_4"}}})",
+   charge_kind::declined, "generic_decline", "pi_4"},
+  {"insufficient_funds_402", psp_transport::responded, 402,
+   R"({"error":{"type":"card_error","code":"card_declined","decline_code":"insufficient_funds"}})",
+   charge_kind::declined, "insufficient_funds", ""},
+  {"declined_intent_200", psp_transport::responded, 200,
+   R"({"id":"pi_5","status":"requires_payment_method","last_payment_error":{"code":"card_declined","decline_code":"do_not_honor"}})",
+   charge_kind::declined, "do_not_honor", "pi_5"},
+  {"server_error_is_transient", psp_transport::responded, 500,
+   R"({"error":{"type":"api_error"}})", charge_kind::transient, "psp_http_500",
+   ""},
+  {"unavailable_is_transient", psp_transport::responded, 503, "",
+   charge_kind::transient, "psp_http_503", ""},
+  {"rate_limited_is_transient", psp_transport::responded, 429, "",
+   charge_kind::transient, "psp_http_429", ""},
+  {"in_flight_key_is_transient", psp_transport::responded, 409, "",
+   charge_kind::transient, "psp_http_409", ""},
+  {"bad_request_is_rejected", psp_transport::responded, 400,
+   R"({"error":{"type":"invalid_request_error","code":"parameter_missing"}})",
+   charge_kind::rejected, "parameter_missing", ""},
+  {"not_sent_is_transient", psp_transport::not_sent, 0, "",
+   charge_kind::transient, "psp_unreachable", ""},
+  {"timeout_after_send_is_unknown", psp_transport::outcome_unknown, 0, "",
+   charge_kind::outcome_unknown, "psp_no_answer", ""},
+  {"garbage_200_is_unknown", psp_transport::responded, 200, "not json",
+   charge_kind::outcome_unknown, "psp_unparsable_response", ""},
+  {"unmodelled_status_is_unknown", psp_transport::responded, 200,
+   R"({"id":"pi_6","status":"something_new"})", charge_kind::outcome_unknown,
+   "", "pi_6"},
+  {"error_without_error_object_is_unknown", psp_transport::responded, 404,
+   R"({"message":"?"})", charge_kind::outcome_unknown, "", ""},
+};
+
+class psp_outcome_table : public ::testing::TestWithParam<row> {};
+
+TEST_P(psp_outcome_table, classifies_as_expected) {
+  const auto& r = GetParam();
+  auto out = classify_payment_intent(r.transport, r.status, r.body);
+  EXPECT_EQ(out.kind, r.kind) << to_string(out.kind);
+  EXPECT_EQ(out.failure_code, r.failure_code);
+  EXPECT_EQ(out.psp_reference, r.psp_reference);
+}
+
+INSTANTIATE_TEST_SUITE_P(psp_answers, psp_outcome_table,
+                         ::testing::ValuesIn(rows),
+                         [](const auto& info) {
+                           return std::string{info.param.name};
+                         });
+
+}  // namespace

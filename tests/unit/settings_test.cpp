@@ -1,0 +1,66 @@
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "config/settings.hpp"
+
+namespace {
+
+pay::env_lookup env_of(std::map<std::string, std::string> vars) {
+  auto shared = std::make_shared<std::map<std::string, std::string>>(vars);
+  return [shared](const char* name) -> const char* {
+    auto it = shared->find(name);
+    return it == shared->end() ? nullptr : it->second.c_str();
+  };
+}
+
+TEST(settings_test, file_values_apply_and_environment_wins) {
+  auto r = pay::parse_settings(
+    "http.port = 9000 # comment\ndatabase.url = postgresql://x/y\n",
+    pay::settings{}, env_of({{"PAYMENTD_HTTP_PORT", "9100"}}));
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.value.http_port, 9100);
+  EXPECT_EQ(r.value.database_url, "postgresql://x/y");
+}
+
+TEST(settings_test, unknown_key_is_an_error_naming_the_line) {
+  auto r = pay::parse_settings("http.prot = 1\n", pay::settings{},
+                               env_of({{"DATABASE_URL", "x"}}));
+  EXPECT_NE(r.error.find("line 1"), std::string::npos);
+  EXPECT_NE(r.error.find("http.prot"), std::string::npos);
+}
+
+TEST(settings_test, out_of_range_and_non_numbers_are_errors) {
+  EXPECT_NE(pay::parse_settings("http.port = 70000\n", pay::settings{},
+                                env_of({{"DATABASE_URL", "x"}}))
+              .error,
+            "");
+  EXPECT_NE(pay::parse_settings("", pay::settings{},
+                                env_of({{"DATABASE_URL", "x"},
+                                        {"PAYMENTD_HTTP_PORT", "80a"}}))
+              .error,
+            "");
+}
+
+TEST(settings_test, database_url_is_required) {
+  auto r = pay::parse_settings("", pay::settings{}, env_of({}));
+  EXPECT_NE(r.error.find("DATABASE_URL"), std::string::npos);
+}
+
+TEST(settings_test, shipped_config_file_parses) {
+  auto r = pay::load_settings(PAY_SOURCE_DIR "/config/paymentd.conf",
+                              env_of({{"DATABASE_URL", "x"}}));
+  EXPECT_EQ(r.error, "");
+  EXPECT_EQ(r.value.orders_per_checkout_max, 100u);
+}
+
+TEST(settings_test, retry_policy_keys_reach_the_backoff_policy) {
+  auto r = pay::parse_settings(
+    "psp.retry_base_ms = 7\npsp.retry_attempts_max = 3\n", pay::settings{},
+    env_of({{"DATABASE_URL", "x"}}));
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.value.psp_retry.base_ms, 7u);
+  EXPECT_EQ(r.value.psp_retry.attempts_max, 3u);
+}
+
+}  // namespace
