@@ -29,6 +29,9 @@ struct checkout_state {
   std::string correlation_id;
   std::set<std::string> running;  // order ids whose actor has work left
   std::map<caf::actor_addr, std::string> order_by_actor;
+  // Every order actor ever spawned (never erased): tells a child's exit
+  // apart from a stop request, whichever of exit and down arrives first.
+  std::set<caf::actor_addr> children;
   std::unordered_map<std::string, std::uint32_t> restarts;
   std::map<std::uint64_t, caf::typed_response_promise<checkout_view>> waiters;
   std::uint64_t next_waiter_id = 1;
@@ -45,10 +48,13 @@ bool needs_actor(const order_view& o) {
 
 void spawn_order(checkout_self self, const order_view& row) {
   auto& st = self->state;
-  auto order = self->spawn<caf::monitored>(
+  // Linked: when the checkout is stopped (shutdown), its orders stop too.
+  // Monitored: when an order crashes, the down handler restarts it.
+  auto order = self->spawn<caf::monitored + caf::linked>(
     payment_order, st.deps, caf::actor_cast<checkout_actor>(self),
     payment_order_args{row, st.psp_token, st.correlation_id});
   st.order_by_actor[order.address()] = row.id.value;
+  st.children.insert(order.address());
   st.running.insert(row.id.value);
 }
 
@@ -138,6 +144,12 @@ checkout_actor::behavior_type checkout_behavior(checkout_self self,
   st.correlation_id = std::move(args.correlation_id);
   self->set_down_handler(
     [=](caf::down_msg& down) { on_order_down(self, down); });
+  self->set_exit_handler([=](caf::exit_msg& msg) {
+    // An order's crash arrives here through the link: the down handler deals
+    // with it. Anything else (the service shutting down) stops us.
+    if (self->state.children.count(msg.source) == 0)
+      self->quit(msg.reason);
+  });
   for (const auto& order : st.view.orders)
     if (needs_actor(order))
       spawn_order(self, order);

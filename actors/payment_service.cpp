@@ -157,6 +157,14 @@ payment_service_behavior(service_self self, collaborators deps,
     st.live.erase(it->second);
     st.id_by_actor.erase(it);
   });
+  self->set_exit_handler([=](caf::exit_msg& msg) {
+    // Shutdown: stop every live checkout (their orders follow through their
+    // links), then ourselves. Work in flight resumes from the database at
+    // the next start.
+    for (const auto& [id, checkout] : self->state.live)
+      self->send_exit(checkout, msg.reason);
+    self->quit(msg.reason);
+  });
   return {
     [=](const create_payment& cmd) -> caf::result<create_payment_reply> {
       auto rp = self->make_response_promise<create_payment_reply>();

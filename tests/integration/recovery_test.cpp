@@ -1,0 +1,91 @@
+// A paymentd that stops mid-checkout resumes it when it starts again, and the
+// resumed orders are charged and credited exactly once.
+#include "http/form.hpp"
+#include "tests/integration/db.hpp"
+#include "tests/integration/fixture.hpp"
+
+namespace pay::it {
+namespace {
+
+namespace json = boost::json;
+
+// What paymentd's executor sends for an order (actors/executor.cpp): the
+// PSP compares these parameters when the same idempotency key comes again.
+http::form_fields intent_form(const std::string& checkout_id,
+                              const order_spec& order,
+                              const std::string& amount_minor,
+                              const std::string& currency_lower) {
+  return {{"amount", amount_minor},
+          {"currency", currency_lower},
+          {"payment_method", "pm_card_visa"},
+          {"confirm", "true"},
+          {"metadata[payment_order_id]", order.payment_order_id},
+          {"metadata[checkout_id]", checkout_id},
+          {"metadata[seller_account]", order.seller_account}};
+}
+
+TEST_F(integration, paymentd_restart_resumes_unfinished_orders) {
+  const auto checkout_id = unique("co_crash");
+  const auto seller = unique("seller_crash");
+  const order_spec fresh{unique("ord_not_started"), seller, "5.00", "USD"};
+  const order_spec executing{unique("ord_executing"), seller, "700", "JPY"};
+  const order_spec charged{unique("ord_charged"), seller, "1.250", "BHD"};
+
+  // The state a crash leaves: the checkout stored, one order never started,
+  // one persisted as EXECUTING before the PSP call went out, and one whose
+  // PSP call succeeded before SUCCESS could be stored.
+  exec_sql(database_url(),
+           "INSERT INTO payment_event (checkout_id, buyer_info, psp_token,"
+           " request_hash) VALUES ('" + checkout_id + "', '{\"name\":\"Ada\"}',"
+           " 'pm_card_visa', repeat('0', 64));"
+           "INSERT INTO payment_order (payment_order_id, checkout_id, line_no,"
+           " seller_account, amount_minor, currency, status, version, attempts)"
+           " VALUES ('" + fresh.payment_order_id + "', '" + checkout_id
+           + "', 0, '" + seller + "', 500, 'USD', 'NOT_STARTED', 0, 0),"
+           " ('" + executing.payment_order_id + "', '" + checkout_id
+           + "', 1, '" + seller + "', 700, 'JPY', 'EXECUTING', 1, 1),"
+           " ('" + charged.payment_order_id + "', '" + checkout_id
+           + "', 2, '" + seller + "', 1250, 'BHD', 'EXECUTING', 1, 1);");
+  const auto precharge = sim().post(
+      "/v1/payment_intents",
+      http::form_encode(intent_form(checkout_id, charged, "1250", "bhd")),
+      "application/x-www-form-urlencoded",
+      {{"Authorization", "Bearer sk_test_pspsim"},
+       {"Idempotency-Key", charged.payment_order_id}});
+  ASSERT_EQ(precharge.res.result_int(), 200u) << precharge.res.body();
+  const auto intent_id = string_at(json_of(precharge), {"id"});
+
+  const auto error = stack().restart_paymentd();
+  ASSERT_EQ(error, "") << "paymentd did not come back";
+  EXPECT_EQ(stack().last_paymentd_exit_code(), 0)
+      << "paymentd did not exit cleanly on SIGTERM";
+  reconnect_api();
+
+  const auto settled = wait_until_settled(api(), checkout_id);
+  ASSERT_TRUE(settled.settled) << json::serialize(settled.checkout);
+  EXPECT_EQ(string_at(settled.checkout, {"status"}), "succeeded");
+  EXPECT_EQ(settled.checkout.at("is_payment_done"), true);
+  for (const auto& o : settled.checkout.at("payment_orders").as_array())
+    EXPECT_EQ(string_at(o, {"status"}), "SUCCESS") << json::serialize(o);
+
+  // The already-charged order was resolved by asking again with its key,
+  // not charged a second time.
+  const auto charges = sim_charges(sim());
+  for (const auto* o : {&fresh, &executing, &charged})
+    EXPECT_EQ(sim_charges_for(charges, o->payment_order_id).size(), 1u)
+        << o->payment_order_id;
+  const auto order = api().get("/v1/payments/" + charged.payment_order_id);
+  EXPECT_EQ(string_at(json_of(order), {"psp_reference"}), intent_id);
+
+  const auto wallet = api().get("/v1/wallets/" + seller);
+  ASSERT_EQ(wallet.res.result_int(), 200u) << wallet.res.body();
+  std::map<std::string, std::string> balances;
+  for (const auto& b : json_of(wallet).at("balances").as_array())
+    balances[string_at(b, {"currency"})] = string_at(b, {"amount"});
+  const std::map<std::string, std::string> expected{
+      {"BHD", "1.250"}, {"JPY", "700"}, {"USD", "5.00"}};
+  EXPECT_EQ(balances, expected);
+}
+
+}  // namespace
+}  // namespace pay::it
