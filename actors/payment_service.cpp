@@ -33,6 +33,19 @@ const store_actor& store_for(service_self self, const domain::checkout_id& id) {
   return self->state.deps.stores.for_key(id.value);
 }
 
+// True while any order has work left, or the checkout still has to be
+// marked done.
+bool needs_actor(const checkout_view& view) {
+  bool all_success = true;
+  for (const auto& o : view.orders) {
+    if (domain::next_action(o.status, o.wallet_updated, o.ledger_updated)
+        != domain::order_action::finished)
+      return true;
+    all_success = all_success && o.status == domain::order_status::success;
+  }
+  return all_success && !view.is_payment_done;
+}
+
 void start_checkout(service_self self, checkout_view view,
                     std::string psp_token, std::string correlation_id) {
   auto& st = self->state;
@@ -93,13 +106,18 @@ void create(service_self self, const create_payment& cmd,
       [=](const insert_checkout_reply& stored) mutable {
         create_payment_reply reply{stored.outcome, stored.conflicting_order_id,
                                    stored.view};
-        if (stored.outcome == insert_outcome::created) {
+        if (stored.outcome == insert_outcome::created)
           spdlog::info("checkout {} stored with {} orders cid={}",
                        cmd.checkout.id.value, cmd.checkout.orders.size(),
                        cmd.correlation_id);
+        // A duplicate of an unfinished checkout with no live actor (our own
+        // first attempt whose commit reply was lost, or work left by a crash)
+        // gets its actor too; one that is live is joined instead.
+        if (stored.outcome == insert_outcome::created
+            || (stored.outcome == insert_outcome::duplicate_same_body
+                && needs_actor(stored.view)))
           start_checkout(self, stored.view, cmd.checkout.psp_token,
                          cmd.correlation_id);
-        }
         if (stored.outcome == insert_outcome::created
             || stored.outcome == insert_outcome::duplicate_same_body)
           answer(self, rp, std::move(reply), cmd.wait_ms);

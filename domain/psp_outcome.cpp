@@ -83,8 +83,21 @@ charge_outcome from_error(unsigned http_status, const json::object& body) {
       out.failure_code = "card_declined";
     return out;
   }
-  out.kind = charge_kind::rejected;
   out.failure_code = code.empty() ? type : code;
+  if (http_status == 401 || http_status == 403) {
+    // Our credentials are wrong: nothing was charged, and failing the
+    // buyer's order for our misconfiguration would be wrong. Retry.
+    out.kind = charge_kind::transient;
+    out.failure_code = "psp_auth_failed";
+    return out;
+  }
+  if (http_status == 404) {
+    // The intent we asked about is unknown to the PSP: do not conclude
+    // anything about the charge from that.
+    out.kind = charge_kind::outcome_unknown;
+    return out;
+  }
+  out.kind = charge_kind::rejected;
   return out;
 }
 

@@ -1,5 +1,6 @@
 #include "gateway/gateway.hpp"
 
+#include <cctype>
 #include <random>
 
 #include <spdlog/spdlog.h>
@@ -62,6 +63,20 @@ std::string new_request_id(const http::request& req) {
   return id;
 }
 
+// "application/json", any case, parameters such as charset allowed.
+bool is_json_media_type(std::string_view content_type) {
+  auto media = content_type.substr(0, content_type.find(';'));
+  while (!media.empty() && media.back() == ' ')
+    media.remove_suffix(1);
+  constexpr std::string_view json_type = "application/json";
+  if (media.size() != json_type.size())
+    return false;
+  for (std::size_t i = 0; i < media.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(media[i])) != json_type[i])
+      return false;
+  return true;
+}
+
 // The index of `order_id` in the request, for a precise `param`.
 std::string order_param(const new_checkout& c, const std::string& order_id) {
   for (std::size_t i = 0; i < c.orders.size(); ++i)
@@ -71,8 +86,7 @@ std::string order_param(const new_checkout& c, const std::string& order_id) {
 }
 
 void create_payment_route(const context& ctx, const exchange_ptr& ex) {
-  auto content_type = ex->req[bhttp::field::content_type];
-  if (content_type.substr(0, 16) != "application/json") {
+  if (!is_json_media_type(ex->req[bhttp::field::content_type])) {
     ex->fail(api_error{415, "invalid_request_error", "unsupported_media_type",
                        "Content-Type must be application/json.", ""});
     return;

@@ -140,9 +140,15 @@ inline constexpr statement load_wallet = {
 
 inline constexpr statement load_unfinished_checkouts = {
   "load_unfinished_checkouts",
-  "SELECT DISTINCT checkout_id FROM payment_order"
-  " WHERE status IN ('NOT_STARTED', 'EXECUTING')"
-  "    OR (status = 'SUCCESS' AND NOT (wallet_updated AND ledger_updated))"
+  "(SELECT DISTINCT checkout_id FROM payment_order"
+  "  WHERE status IN ('NOT_STARTED', 'EXECUTING')"
+  "     OR (status = 'SUCCESS' AND NOT (wallet_updated AND ledger_updated)))"
+  " UNION"
+  " (SELECT e.checkout_id FROM payment_event e"
+  "   WHERE NOT e.is_payment_done"
+  "     AND NOT EXISTS (SELECT 1 FROM payment_order o"
+  "                      WHERE o.checkout_id = e.checkout_id"
+  "                        AND o.status <> 'SUCCESS'))"
   " LIMIT $1"};
 
 inline constexpr statement prepared_statements[] = {

@@ -15,6 +15,10 @@ CREATE TABLE payment_event (
   updated_at       timestamptz NOT NULL DEFAULT now()
 );
 
+-- Recovery looks for checkouts not yet marked done.
+CREATE INDEX payment_event_not_done_idx ON payment_event (checkout_id)
+  WHERE NOT is_payment_done;
+
 CREATE TABLE payment_order (
   payment_order_id text PRIMARY KEY
                    CHECK (length(payment_order_id) BETWEEN 1 AND 255),
