@@ -8,7 +8,9 @@
 //      | (answered at wait_ms or at end)  FINISHING --view loaded--> answer
 //      |                                                 all waiters, stop
 //      +-- an order actor crashed: restart it from its persisted row
-//          (at most order_restarts_max times, then leave it for recovery)
+//      |   (at most order_restarts_max times, then dead-letter it: poison)
+//      +-- an order was dead-lettered: it counts as stopped; the checkout
+//          ends without is_payment_done and is revived by a requeue
 
 #include <map>
 #include <set>
@@ -36,14 +38,16 @@ struct checkout_state {
   std::map<std::uint64_t, caf::typed_response_promise<checkout_view>> waiters;
   std::uint64_t next_waiter_id = 1;
   bool finishing = false;
+  bool resume_requested = false;  // a requeue arrived while finishing
   static inline const char* name = "checkout";
 };
 
 using checkout_self = checkout_actor::stateful_pointer<checkout_state>;
 
 bool needs_actor(const order_view& o) {
-  return domain::next_action(o.status, o.wallet_updated, o.ledger_updated)
-         != domain::order_action::finished;
+  return !o.parked
+         && domain::next_action(o.status, o.wallet_updated, o.ledger_updated)
+              != domain::order_action::finished;
 }
 
 void spawn_order(checkout_self self, const order_view& row) {
@@ -56,6 +60,39 @@ void spawn_order(checkout_self self, const order_view& row) {
   st.order_by_actor[order.address()] = row.id.value;
   st.children.insert(order.address());
   st.running.insert(row.id.value);
+}
+
+void on_all_finished(checkout_self self);
+
+// Reloads the orders and gives each one with work left (a requeued order) a
+// live actor; if there is none after all, the checkout ends again.
+void reload_and_resume(checkout_self self) {
+  auto& st = self->state;
+  st.finishing = true;  // until the reload answers, do not end twice
+  self->request(st.deps.stores.for_key(st.view.id.value), st.deps.store_timeout,
+                load_checkout{st.view.id})
+    .then(
+      [=](const checkout_lookup& lookup) {
+        auto& st = self->state;
+        st.finishing = false;
+        if (st.resume_requested) {  // another requeue landed meanwhile
+          st.resume_requested = false;
+          reload_and_resume(self);
+          return;
+        }
+        st.view = lookup.view;
+        for (const auto& order : st.view.orders)
+          if (needs_actor(order) && !st.running.count(order.id.value))
+            spawn_order(self, order);
+        if (st.running.empty())
+          on_all_finished(self);
+      },
+      [=](caf::error& err) {
+        spdlog::error("checkout {}: cannot reload: {}",
+                      self->state.view.id.value, caf::to_string(err));
+        self->state.finishing = false;
+        on_all_finished(self);
+      });
 }
 
 void answer_waiters(checkout_self self, const checkout_view& view) {
@@ -72,6 +109,11 @@ void finish(checkout_self self) {
   self->request(store, st.deps.store_timeout, load_checkout{st.view.id})
     .then(
       [=](const checkout_lookup& lookup) {
+        if (self->state.resume_requested) {
+          self->state.resume_requested = false;
+          reload_and_resume(self);
+          return;
+        }
         answer_waiters(self, lookup.view);
         self->quit();
       },
@@ -114,8 +156,21 @@ void on_order_down(checkout_self self, const caf::down_msg& down) {
     return;  // finished normally and already reported
   auto& restarts = st.restarts[id];
   if (++restarts > st.deps.order_restarts_max) {
-    spdlog::error("checkout {}: order {} crashed {} times, left for recovery",
-                  st.view.id.value, id, restarts);
+    escalate_order cmd{domain::payment_order_id{id}, "crash_loop",
+                       caf::to_string(down.reason),
+                       static_cast<std::int32_t>(restarts),
+                       st.correlation_id};
+    self->request(st.deps.dlq, st.deps.store_timeout, std::move(cmd))
+      .then(
+        [=](const step_reply&) {
+          self->send(self, order_finished{domain::payment_order_id{id},
+                                          domain::order_status::executing,
+                                          true});
+        },
+        [=](caf::error& err) {
+          spdlog::error("checkout {}: cannot dead-letter order {}: {}",
+                        self->state.view.id.value, id, caf::to_string(err));
+        });
     return;
   }
   spdlog::warn("checkout {}: order {} crashed ({}), restarting from its row",
@@ -183,10 +238,19 @@ checkout_actor::behavior_type checkout_behavior(checkout_self self,
       auto& st = self->state;
       st.running.erase(done.id.value);
       for (auto& o : st.view.orders)
-        if (o.id == done.id)
+        if (o.id == done.id) {
           o.status = done.status;
+          o.parked = done.parked;
+        }
       if (st.running.empty() && !st.finishing)
         on_all_finished(self);
+    },
+    [=](resume_orders_atom) {
+      if (self->state.finishing)
+        self->state.resume_requested = true;
+      else
+        reload_and_resume(self);
+      return true;
     },
   };
 }

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "domain/backoff.hpp"
+#include "messages/dlq_protocol.hpp"
 #include "messages/executor_protocol.hpp"
 #include "messages/ledger_protocol.hpp"
 #include "messages/store_protocol.hpp"
@@ -17,7 +18,11 @@ struct collaborators {
   executor_actor executor;
   wallet_actor wallet;
   ledger_actor ledger;
+  dlq_actor dlq;
   domain::backoff_policy retry;
+  // Past this since the first PSP attempt, an order goes to the DLQ even
+  // with attempts left.
+  std::chrono::milliseconds retry_deadline{120'000};
   std::chrono::milliseconds store_timeout{30'000};
   std::chrono::milliseconds executor_timeout{15'000};
   std::chrono::milliseconds processing_poll{500};

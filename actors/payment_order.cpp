@@ -5,16 +5,20 @@
 //   NOT_STARTED --persist--> EXECUTING --PSP succeeded--> SUCCESS
 //                               |  ^                        |
 //                               |  | transient / unknown:   v
-//                               |  | backoff, same key    credit wallet
-//                               |  +--                      |
-//                               +--PSP declined--> FAILED   v
-//                                                         write ledger
-//                                                           |
+//                               |  | persist attempt,     credit wallet
+//                               |  | backoff, same key      |
+//                               |  +--                      v
+//                               +--PSP declined--> FAILED  write ledger
+//                               |                           |
+//                               +--budget or deadline spent:|
+//                                  dead-letter, park        |
 //                                  FAILED / booked SUCCESS -+-> report, stop
 //
 // Every move is persisted (compare-and-set on status and version) before the
 // actor acts on it, and what to do next is computed from the persisted row
 // (domain::next_action), so a restarted actor resumes where the row says.
+// The PSP attempt count and "maybe charged" are persisted too, so a restart
+// neither resets the retry budget nor forgets that an answer was lost.
 
 #include <random>
 
@@ -38,16 +42,80 @@ std::uint64_t next_random(payment_order_state& st) {
   return z ^ (z >> 31);
 }
 
+std::uint32_t next_delay_ms(order_self self, std::uint32_t attempt) {
+  return domain::backoff_delay_ms(self->state.deps.retry, attempt,
+                                  next_random(self->state));
+}
+
+// Our own infrastructure failed (store or executor unreachable): retry the
+// step with backoff. This spends no PSP budget: nothing new was learnt.
 void retry_later(order_self self, std::string_view why) {
   auto& st = self->state;
-  auto delay_ms = domain::backoff_delay_ms(st.deps.retry, st.failures,
-                                           next_random(st));
+  auto delay_ms = next_delay_ms(self, st.failures);
   ++st.failures;
   spdlog::warn("order {} {} retry {} in {} ms: {} cid={}", st.row.id.value,
                domain::to_string(st.row.status), st.failures, delay_ms, why,
                st.correlation_id);
   self->delayed_send(self, std::chrono::milliseconds{delay_ms},
                      retry_step_atom::value);
+}
+
+void park(order_self self, std::string reason, std::string last_error) {
+  auto& st = self->state;
+  escalate_order cmd{st.row.id, std::move(reason), std::move(last_error),
+                     st.row.psp_attempts, st.correlation_id};
+  self->request(st.deps.dlq, st.deps.store_timeout, std::move(cmd))
+    .then(
+      [=](const step_reply&) {
+        auto& st = self->state;
+        st.row.parked = true;
+        self->send(st.checkout, order_finished{st.row.id, st.row.status, true});
+        self->quit();
+      },
+      [=](caf::error& err) { retry_later(self, caf::to_string(err)); });
+}
+
+bool budget_spent(const payment_order_state& st) {
+  return st.row.psp_attempts >= static_cast<std::int32_t>(
+                                  st.deps.retry.attempts_max)
+         || st.row.first_attempt_age_ms > st.deps.retry_deadline.count();
+}
+
+// A PSP attempt that did not decide the order: persist it (budget, history,
+// maybe_charged), then either try again after backoff or dead-letter it.
+void after_undecided_attempt(order_self self,
+                             const domain::charge_outcome& out,
+                             std::uint32_t delay_ms) {
+  auto& st = self->state;
+  record_attempt cmd{st.row.id,
+                     std::string{domain::to_string(out.kind)},
+                     out.failure_code + (out.failure_message.empty() ? "" : ": ")
+                       + out.failure_message,
+                     delay_ms,
+                     st.row.maybe_charged,
+                     out.psp_reference,
+                     st.correlation_id};
+  self->request(st.deps.stores.for_key(st.row.id.value), st.deps.store_timeout,
+                std::move(cmd))
+    .then(
+      [=](const step_reply&) {
+        auto& st = self->state;
+        st.failures = 0;
+        ++st.row.psp_attempts;
+        if (st.row.first_attempt_age_ms < 0)
+          st.row.first_attempt_age_ms = 0;
+        if (budget_spent(st)) {
+          park(self, "retry_budget_exhausted", out.failure_code);
+          return;
+        }
+        spdlog::warn("order {} PSP attempt {} {} ({}), next in {} ms cid={}",
+                     st.row.id.value, st.row.psp_attempts,
+                     domain::to_string(out.kind), out.failure_code, delay_ms,
+                     st.correlation_id);
+        self->delayed_send(self, std::chrono::milliseconds{delay_ms},
+                           retry_step_atom::value);
+      },
+      [=](caf::error& err) { retry_later(self, caf::to_string(err)); });
 }
 
 void persist(order_self self, domain::order_event event,
@@ -68,7 +136,9 @@ void persist(order_self self, domain::order_event event,
                        event == domain::order_event::start_execution,
                        outcome.psp_reference,
                        outcome.failure_code,
-                       outcome.failure_message};
+                       outcome.failure_message,
+                       std::string{domain::to_string(event)},
+                       st.correlation_id};
   self->request(st.deps.stores.for_key(st.row.id.value), st.deps.store_timeout,
                 std::move(cmd))
     .then(
@@ -102,24 +172,19 @@ void on_charge_outcome(order_self self, const domain::charge_outcome& out) {
       return;
     case domain::charge_kind::processing:
       st.processing_reference = out.psp_reference;
-      self->delayed_send(self, st.deps.processing_poll, retry_step_atom::value);
+      after_undecided_attempt(
+        self, out, static_cast<std::uint32_t>(st.deps.processing_poll.count()));
       return;
     case domain::charge_kind::outcome_unknown:
-      st.maybe_charged = true;
-      retry_later(self, "outcome unknown (" + out.failure_code
-                          + "), asking the PSP again with the same key");
+      // From now on the order may have been charged: it is never failed
+      // without an answer from the PSP, only dead-lettered.
+      st.row.maybe_charged = true;
+      after_undecided_attempt(self, out,
+                              next_delay_ms(self, st.row.psp_attempts));
       return;
     case domain::charge_kind::transient:
-      if (st.failures + 1 >= st.deps.retry.attempts_max && !st.maybe_charged) {
-        auto gave_up = out;
-        gave_up.failure_code = "psp_unavailable";
-        gave_up.failure_message = "PSP unreachable after "
-                                  + std::to_string(st.failures + 1)
-                                  + " attempts; no charge was made";
-        persist(self, domain::order_event::gave_up, gave_up);
-        return;
-      }
-      retry_later(self, "transient PSP failure: " + out.failure_code);
+      after_undecided_attempt(self, out,
+                              next_delay_ms(self, st.row.psp_attempts));
       return;
   }
 }
@@ -130,7 +195,9 @@ void charge(order_self self) {
     on_charge_outcome(self, out);
   };
   auto lost = [=](caf::error& err) {
-    self->state.maybe_charged = true;
+    // The executor answers every PSP failure itself; an error here means the
+    // actor system lost the call, which may still have gone out.
+    self->state.row.maybe_charged = true;
     retry_later(self, "executor: " + caf::to_string(err));
   };
   if (!st.processing_reference.empty()) {
@@ -161,6 +228,12 @@ void book(order_self self, const Actor& target, Cmd cmd, bool order_view::*flag)
 
 void step(order_self self) {
   auto& st = self->state;
+  if (st.row.parked) {
+    // Held in the dead-letter queue: only an operator's requeue revives it.
+    self->send(st.checkout, order_finished{st.row.id, st.row.status, true});
+    self->quit();
+    return;
+  }
   switch (domain::next_action(st.row.status, st.row.wallet_updated,
                               st.row.ledger_updated)) {
     case domain::order_action::start_execution:
@@ -184,7 +257,7 @@ void step(order_self self) {
            &order_view::ledger_updated);
       return;
     case domain::order_action::finished:
-      self->send(st.checkout, order_finished{st.row.id, st.row.status});
+      self->send(st.checkout, order_finished{st.row.id, st.row.status, false});
       self->quit();
       return;
   }

@@ -21,8 +21,7 @@ struct payment_order_state {
   std::string psp_token;
   std::string correlation_id;
   std::string processing_reference;  // PSP said "processing": poll this intent
-  std::uint32_t failures = 0;        // consecutive failed attempts of a step
-  bool maybe_charged = false;        // an answer was lost: never give up blindly
+  std::uint32_t failures = 0;  // consecutive infrastructure failures of a step
   std::uint64_t random_state = 0;    // jitter source
   static inline const char* name = "payment_order";
 };

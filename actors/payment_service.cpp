@@ -6,6 +6,11 @@
 // duplicate gets the same final answer as the original.
 //
 // At start it resumes every checkout the database says is unfinished.
+//
+// Idempotency-Key (Stripe's semantics, and better): the first request under
+// a key claims it durably; duplicates that arrive while it runs join it and
+// receive the first answer verbatim once the gateway has stored it, instead
+// of Stripe's 409; later duplicates get the stored answer from the database.
 
 #include <unordered_map>
 
@@ -18,8 +23,17 @@ namespace pay {
 
 namespace {
 
+using reply_promise = caf::typed_response_promise<create_payment_reply>;
+
+// A key whose first request is still running, and who waits for its answer.
+struct key_in_flight {
+  std::string request_hash;
+  std::vector<reply_promise> joiners;
+};
+
 struct payment_service_state {
   collaborators deps;
+  std::unordered_map<std::string, key_in_flight> keys;
   payment_service_options options;
   std::unordered_map<std::string, checkout_actor> live;
   std::unordered_map<caf::actor_addr, std::string> id_by_actor;
@@ -38,8 +52,9 @@ const store_actor& store_for(service_self self, const domain::checkout_id& id) {
 bool needs_actor(const checkout_view& view) {
   bool all_success = true;
   for (const auto& o : view.orders) {
-    if (domain::next_action(o.status, o.wallet_updated, o.ledger_updated)
-        != domain::order_action::finished)
+    if (!o.parked
+        && domain::next_action(o.status, o.wallet_updated, o.ledger_updated)
+             != domain::order_action::finished)
       return true;
     all_success = all_success && o.status == domain::order_status::success;
   }
@@ -61,51 +76,57 @@ void start_checkout(service_self self, checkout_view view,
   st.live.emplace(id, std::move(actor));
 }
 
+// Where a create request's result goes: straight to the client's promise,
+// or, under an Idempotency-Key, through the key's bookkeeping first.
+struct reply_sink {
+  std::function<void(create_payment_reply)> ok;
+  std::function<void(const caf::error&)> fail;
+};
+
 // Answers with the live actor's final view when it is still running (or the
 // stored view if it ends meanwhile), else with `view` as stored.
-void answer(service_self self,
-            caf::typed_response_promise<create_payment_reply> rp,
-            create_payment_reply reply, std::uint32_t wait_ms) {
+void answer(service_self self, reply_sink sink, create_payment_reply reply,
+            std::uint32_t wait_ms) {
   auto& st = self->state;
   auto it = st.live.find(reply.view.id.value);
   if (wait_ms == 0 || it == st.live.end()) {
-    rp.deliver(std::move(reply));
+    sink.ok(std::move(reply));
     return;
   }
   auto timeout = std::chrono::milliseconds{wait_ms} + st.deps.store_timeout;
-  auto fallback = reply;
   self->request(it->second, timeout, await_outcome{wait_ms})
     .then(
-      [=](const checkout_view& view) mutable {
+      [=](const checkout_view& view) {
         auto out = reply;
         out.view = view;
-        rp.deliver(std::move(out));
+        sink.ok(std::move(out));
       },
-      [=](caf::error&) mutable {
+      [=](caf::error&) {
         // The checkout ended between our lookup and its answer: the stored
         // view is final by then.
-        auto id = fallback.view.id;
+        auto id = reply.view.id;
         self->request(store_for(self, id), self->state.deps.store_timeout,
                       load_checkout{id})
           .then(
-            [=](const checkout_lookup& lookup) mutable {
-              auto out = fallback;
+            [=](const checkout_lookup& lookup) {
+              auto out = reply;
               out.view = lookup.view;
-              rp.deliver(std::move(out));
+              sink.ok(std::move(out));
             },
-            [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+            [=](caf::error& err) { sink.fail(err); });
       });
 }
 
-void create(service_self self, const create_payment& cmd,
-            caf::typed_response_promise<create_payment_reply> rp) {
+void create(service_self self, const create_payment& cmd, reply_sink sink) {
   auto& st = self->state;
   self->request(store_for(self, cmd.checkout.id), st.deps.store_timeout,
                 insert_checkout{cmd.checkout})
     .then(
-      [=](const insert_checkout_reply& stored) mutable {
-        create_payment_reply reply{stored.outcome, stored.conflicting_order_id,
-                                   stored.view};
+      [=](const insert_checkout_reply& stored) {
+        create_payment_reply reply;
+        reply.outcome = stored.outcome;
+        reply.conflicting_order_id = stored.conflicting_order_id;
+        reply.view = stored.view;
         if (stored.outcome == insert_outcome::created)
           spdlog::info("checkout {} stored with {} orders cid={}",
                        cmd.checkout.id.value, cmd.checkout.orders.size(),
@@ -120,11 +141,141 @@ void create(service_self self, const create_payment& cmd,
                          cmd.correlation_id);
         if (stored.outcome == insert_outcome::created
             || stored.outcome == insert_outcome::duplicate_same_body)
-          answer(self, rp, std::move(reply), cmd.wait_ms);
+          answer(self, sink, std::move(reply), cmd.wait_ms);
         else
-          rp.deliver(std::move(reply));
+          sink.ok(std::move(reply));
       },
-      [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      [=](caf::error& err) { sink.fail(err); });
+}
+
+// Answers every request waiting on `key` and forgets the key.
+void settle_key(service_self self, const std::string& key,
+                const create_payment_reply& reply) {
+  auto it = self->state.keys.find(key);
+  if (it == self->state.keys.end())
+    return;
+  for (auto& joiner : it->second.joiners)
+    joiner.deliver(reply);
+  self->state.keys.erase(it);
+}
+
+void fail_key(service_self self, const std::string& key,
+              const caf::error& err) {
+  auto it = self->state.keys.find(key);
+  if (it == self->state.keys.end())
+    return;
+  for (auto& joiner : it->second.joiners)
+    joiner.deliver(err);
+  self->state.keys.erase(it);
+}
+
+void create_with_key(service_self self, const create_payment& cmd,
+                     reply_promise rp) {
+  auto& st = self->state;
+  const auto& key = cmd.idempotency_key;
+  const auto& hash = cmd.checkout.request_hash;
+  if (auto it = st.keys.find(key); it != st.keys.end()) {
+    if (it->second.request_hash == hash) {
+      it->second.joiners.push_back(rp);
+    } else {
+      create_payment_reply mismatch;
+      mismatch.idempotency_mismatch = true;
+      rp.deliver(mismatch);
+    }
+    return;
+  }
+  st.keys.emplace(key, key_in_flight{hash, {}});
+  self->request(store_for(self, cmd.checkout.id), st.deps.store_timeout,
+                claim_idempotency_key{key, hash, cmd.checkout.id})
+    .then(
+      [=](const idempotency_claim& claim) mutable {
+        create_payment_reply reply;
+        switch (claim.outcome) {
+          case claim_outcome::replay:
+            reply.stored_status = claim.status;
+            reply.stored_body = claim.body;
+            rp.deliver(reply);
+            settle_key(self, key, reply);
+            return;
+          case claim_outcome::mismatch:
+            reply.idempotency_mismatch = true;
+            rp.deliver(reply);
+            settle_key(self, key, reply);
+            return;
+          case claim_outcome::claimed:
+          case claim_outcome::pending:
+            // The gateway renders the answer and stores it through
+            // complete_idempotency_key, which then answers the joiners.
+            create(self, cmd,
+                   reply_sink{[rp](create_payment_reply r) mutable {
+                                r.must_complete_key = true;
+                                rp.deliver(std::move(r));
+                              },
+                              [=](const caf::error& err) mutable {
+                                rp.deliver(err);
+                                fail_key(self, key, err);
+                              }});
+            return;
+        }
+      },
+      [=](caf::error& err) mutable {
+        rp.deliver(err);
+        fail_key(self, key, err);
+      });
+}
+
+void complete_key(service_self self, const complete_idempotency_key& cmd,
+                  caf::typed_response_promise<step_reply> rp) {
+  auto& st = self->state;
+  self->request(st.deps.stores.for_key(cmd.key), st.deps.store_timeout,
+                save_idempotent_response{cmd.key, cmd.status, cmd.body})
+    .then(
+      [=](const step_reply& saved) mutable {
+        create_payment_reply replay;
+        replay.stored_status = cmd.status;
+        replay.stored_body = cmd.body;
+        settle_key(self, cmd.key, replay);
+        rp.deliver(saved);
+      },
+      [=](caf::error& err) mutable {
+        fail_key(self, cmd.key, err);
+        rp.deliver(err);
+      });
+}
+
+// Gives a checkout's orders with work left a live actor: joins the live
+// checkout actor, or starts one from the database.
+// `done(true)` when some order got a live actor (or the live checkout
+// took the request).
+void resume(service_self self, const domain::checkout_id& id,
+            std::function<void(bool)> done) {
+  auto& st = self->state;
+  auto start_from_db = [=]() mutable {
+    self->request(store_for(self, id), self->state.deps.store_timeout,
+                  load_checkout{id})
+      .then(
+        [=](const checkout_lookup& lookup) mutable {
+          bool started = lookup.found && needs_actor(lookup.view)
+                         && !self->state.live.count(id.value);
+          if (started)
+            start_checkout(self, lookup.view, lookup.psp_token, "resume");
+          done(started);
+        },
+        [=](caf::error& err) mutable {
+          spdlog::error("cannot resume checkout {}: {}", id.value,
+                        caf::to_string(err));
+          done(false);
+        });
+  };
+  auto it = st.live.find(id.value);
+  if (it == st.live.end()) {
+    start_from_db();
+    return;
+  }
+  self->request(it->second, st.deps.store_timeout, resume_orders_atom::value)
+    .then([=](bool) mutable { done(true); },
+          // It ended meanwhile: start a fresh one.
+          [=](caf::error&) mutable { start_from_db(); });
 }
 
 void recover(service_self self) {
@@ -186,7 +337,45 @@ payment_service_behavior(service_self self, collaborators deps,
   return {
     [=](const create_payment& cmd) -> caf::result<create_payment_reply> {
       auto rp = self->make_response_promise<create_payment_reply>();
-      create(self, cmd, rp);
+      if (!cmd.idempotency_key.empty()) {
+        create_with_key(self, cmd, rp);
+        return rp;
+      }
+      create(self, cmd,
+             reply_sink{[rp](create_payment_reply r) mutable {
+                          rp.deliver(std::move(r));
+                        },
+                        [rp](const caf::error& err) mutable {
+                          rp.deliver(err);
+                        }});
+      return rp;
+    },
+    [=](const complete_idempotency_key& cmd) -> caf::result<step_reply> {
+      auto rp = self->make_response_promise<step_reply>();
+      complete_key(self, cmd, rp);
+      return rp;
+    },
+    [=](const list_dead_letters& q) {
+      return self->delegate(self->state.deps.dlq, q);
+    },
+    [=](const resolve_dead_letter& cmd) {
+      return self->delegate(self->state.deps.dlq, cmd);
+    },
+    [=](const requeue_dead_letter& cmd) -> caf::result<operator_reply> {
+      auto rp = self->make_response_promise<operator_reply>();
+      self->request(self->state.deps.dlq, self->state.deps.store_timeout, cmd)
+        .then(
+          [=](const operator_reply& reply) mutable {
+            if (reply.outcome == operator_outcome::applied)
+              resume(self, reply.entry.checkout, [](bool) {});
+            rp.deliver(reply);
+          },
+          [=](caf::error& err) mutable { rp.deliver(err); });
+      return rp;
+    },
+    [=](const resume_checkout& cmd) -> caf::result<bool> {
+      auto rp = self->make_response_promise<bool>();
+      resume(self, cmd.id, [rp](bool resumed) mutable { rp.deliver(resumed); });
       return rp;
     },
     [=](const load_checkout& q) {

@@ -50,7 +50,8 @@ using store_self = store_actor::stateful_pointer<store_state>;
 
 template <class Cmd>
 int rank_of() {
-  if constexpr (std::is_same_v<Cmd, insert_checkout>)
+  if constexpr (std::is_same_v<Cmd, insert_checkout>
+                || std::is_same_v<Cmd, claim_idempotency_key>)
     return 0;
   else if constexpr (std::is_same_v<Cmd, transition_order>)
     return 1;
@@ -65,6 +66,7 @@ int rank_of() {
 }
 
 std::string key_of(const insert_checkout& c) { return c.checkout.id.value; }
+std::string key_of(const claim_idempotency_key& c) { return c.key; }
 std::string key_of(const transition_order& c) { return c.id.value; }
 std::string key_of(const credit_wallet_cmd& c) {
   return c.seller.value + '\0' + c.currency;
@@ -186,6 +188,14 @@ store_actor::behavior_type store_behavior(store_self self,
   return {
     [=](const insert_checkout& c) { return enqueue(self, c); },
     [=](const transition_order& c) { return enqueue(self, c); },
+    [=](const record_attempt& c) { return enqueue(self, c); },
+    [=](const escalate_order& c) { return enqueue(self, c); },
+    [=](const list_dead_letters& c) { return enqueue(self, c); },
+    [=](const requeue_dead_letter& c) { return enqueue(self, c); },
+    [=](const resolve_dead_letter& c) { return enqueue(self, c); },
+    [=](const find_stuck_orders& c) { return enqueue(self, c); },
+    [=](const claim_idempotency_key& c) { return enqueue(self, c); },
+    [=](const save_idempotent_response& c) { return enqueue(self, c); },
     [=](const credit_wallet_cmd& c) { return enqueue(self, c); },
     [=](const write_ledger_cmd& c) { return enqueue(self, c); },
     [=](const mark_checkout_done& c) { return enqueue(self, c); },

@@ -9,12 +9,14 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/dlq.hpp"
 #include "actors/executor.hpp"
 #include "actors/ledger.hpp"
 #include "actors/payment_service.hpp"
 #include "actors/psp_client.hpp"
 #include "actors/store.hpp"
 #include "actors/wallet.hpp"
+#include "actors/watchdog.hpp"
 #include "config/settings.hpp"
 #include "gateway/gateway.hpp"
 #include "persistence/migrations.hpp"
@@ -108,17 +110,26 @@ int main(int argc, char** argv) {
   deps.executor = executor;
   deps.wallet = pay::spawn_wallet(sys, stores);
   deps.ledger = pay::spawn_ledger(sys, stores);
+  deps.dlq = pay::spawn_dlq(sys, stores);
   deps.retry = cfg.psp_retry;
+  deps.retry_deadline = std::chrono::milliseconds{cfg.psp_retry_deadline_ms};
+  deps.order_restarts_max = cfg.order_restarts_max;
   deps.store_timeout = std::chrono::milliseconds{cfg.store_request_timeout_ms};
   deps.executor_timeout = std::chrono::milliseconds{executor_timeout_ms + 1'000};
   deps.processing_poll = std::chrono::milliseconds{cfg.processing_poll_ms};
   auto service = pay::spawn_payment_service(
     sys, deps, pay::payment_service_options{cfg.recovery_batch_max});
   caf::anon_send(service, pay::recover_atom::value);
+  pay::watchdog_options wd;
+  wd.interval = std::chrono::milliseconds{cfg.watchdog_interval_ms};
+  wd.stuck_after_ms = cfg.watchdog_stuck_after_ms;
+  wd.request_timeout = deps.store_timeout;
+  auto watchdog = pay::spawn_watchdog(sys, stores, service, deps.dlq, wd);
 
   pay::gateway::gateway_options gw;
   gw.orders_per_checkout_max = cfg.orders_per_checkout_max;
   gw.wait_s_max = cfg.wait_s_max;
+  gw.admin_token = cfg.admin_token;
   gw.request_timeout = deps.store_timeout + std::chrono::milliseconds{5'000};
   pay::http::server_limits limits;
   limits.body_bytes_max = cfg.http_body_bytes_max;
@@ -136,7 +147,9 @@ int main(int argc, char** argv) {
   auto sig = wait_for_signal();
   spdlog::info("signal {} received, stopping", sig);
   server.stop();
+  caf::anon_send_exit(watchdog, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(service, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(deps.dlq, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(deps.wallet, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(deps.ledger, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(executor, caf::exit_reason::user_shutdown);

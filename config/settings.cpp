@@ -91,6 +91,8 @@ const std::vector<key_spec>& keys() {
      retry_field(&domain::backoff_policy::delay_ms_max, 1, u32)},
     {"psp.retry_attempts_max", "PAYMENTD_PSP_RETRY_ATTEMPTS_MAX",
      retry_field(&domain::backoff_policy::attempts_max, 1, 1000)},
+    {"psp.retry_deadline_ms", "PAYMENTD_PSP_RETRY_DEADLINE_MS",
+     unsigned_field(&settings::psp_retry_deadline_ms, 1, u32)},
     {"psp.processing_poll_ms", "PAYMENTD_PSP_PROCESSING_POLL_MS",
      unsigned_field(&settings::processing_poll_ms, 10, u32)},
     {"api.orders_per_checkout_max", "PAYMENTD_API_ORDERS_PER_CHECKOUT_MAX",
@@ -103,6 +105,12 @@ const std::vector<key_spec>& keys() {
      unsigned_field(&settings::actor_threads, 0, 256)},
     {"recovery.batch_max", "PAYMENTD_RECOVERY_BATCH_MAX",
      unsigned_field(&settings::recovery_batch_max, 1, 1'000'000)},
+    {"watchdog.interval_ms", "PAYMENTD_WATCHDOG_INTERVAL_MS",
+     unsigned_field(&settings::watchdog_interval_ms, 10, u32)},
+    {"watchdog.stuck_after_ms", "PAYMENTD_WATCHDOG_STUCK_AFTER_MS",
+     unsigned_field(&settings::watchdog_stuck_after_ms, 10, u32)},
+    {"supervision.order_restarts_max", "PAYMENTD_ORDER_RESTARTS_MAX",
+     unsigned_field(&settings::order_restarts_max, 0, 1000)},
   };
   return all;
 }

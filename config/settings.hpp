@@ -30,6 +30,7 @@ struct settings {
   std::uint32_t psp_connect_timeout_ms = 2'000;
   std::uint32_t psp_request_timeout_ms = 10'000;
   domain::backoff_policy psp_retry;
+  std::uint32_t psp_retry_deadline_ms = 120'000;
   std::uint32_t processing_poll_ms = 500;
   // api
   std::uint32_t orders_per_checkout_max = 100;
@@ -39,6 +40,9 @@ struct settings {
   std::string log_level = "info";
   unsigned actor_threads = 0;  // 0: one per core
   std::uint32_t recovery_batch_max = 10'000;
+  std::uint32_t watchdog_interval_ms = 10'000;
+  std::uint32_t watchdog_stuck_after_ms = 60'000;
+  std::uint32_t order_restarts_max = 3;
 };
 
 struct settings_result {

@@ -37,6 +37,8 @@ std::string_view to_string(order_event e) {
       return "psp_declined";
     case order_event::gave_up:
       return "gave_up";
+    case order_event::operator_failed:
+      return "operator_failed";
   }
   return "unknown";
 }

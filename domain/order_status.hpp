@@ -5,9 +5,11 @@
 //
 //   NOT_STARTED --start_execution--> EXECUTING --psp_succeeded--> SUCCESS
 //                                        |
-//                                        +-------psp_declined---> FAILED
-//                                        +-------gave_up--------> FAILED
+//       |                                +-------psp_declined---> FAILED
+//       |                                +-------gave_up--------> FAILED
+//       +------------operator_failed------+-----------------------> FAILED
 //
+// operator_failed is an operator resolving a dead-lettered order.
 // SUCCESS and FAILED are terminal. "Unknown outcome" is not an event here: an
 // order whose PSP answer was lost stays EXECUTING until the PSP is asked.
 
@@ -30,6 +32,7 @@ enum class order_event : std::uint8_t {
   psp_succeeded = 1,
   psp_declined = 2,  // final answer from the PSP: card declined, etc.
   gave_up = 3,       // we stopped trying before any charge could have happened
+  operator_failed = 4,  // an operator resolved a dead-lettered order
 };
 
 inline constexpr order_status all_order_statuses[] = {
@@ -37,7 +40,8 @@ inline constexpr order_status all_order_statuses[] = {
   order_status::failed};
 inline constexpr order_event all_order_events[] = {
   order_event::start_execution, order_event::psp_succeeded,
-  order_event::psp_declined, order_event::gave_up};
+  order_event::psp_declined, order_event::gave_up,
+  order_event::operator_failed};
 
 // nullopt: the transition is illegal from `from`.
 constexpr std::optional<order_status> next_status(order_status from,
@@ -46,6 +50,8 @@ constexpr std::optional<order_status> next_status(order_status from,
     case order_status::not_started:
       if (event == order_event::start_execution)
         return order_status::executing;
+      if (event == order_event::operator_failed)
+        return order_status::failed;
       return std::nullopt;
     case order_status::executing:
       switch (event) {
@@ -53,6 +59,7 @@ constexpr std::optional<order_status> next_status(order_status from,
           return order_status::success;
         case order_event::psp_declined:
         case order_event::gave_up:
+        case order_event::operator_failed:
           return order_status::failed;
         case order_event::start_execution:
           return std::nullopt;

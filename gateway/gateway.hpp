@@ -14,6 +14,7 @@ struct gateway_options {
   std::size_t orders_per_checkout_max = 100;
   std::uint32_t wait_s_max = 30;
   std::chrono::milliseconds request_timeout{30'000};  // beyond any wait
+  std::string admin_token;  // empty: /admin refuses everyone
 };
 
 http::handler make_gateway(caf::actor_system& sys,

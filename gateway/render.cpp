@@ -37,6 +37,8 @@ json::object order_json(const order_view& o) {
     {"failure_code", null_if_empty(o.failure_code)},
     {"failure_message", null_if_empty(o.failure_message)},
     {"attempts", o.attempts},
+    {"psp_attempts", o.psp_attempts},
+    {"dead_lettered", o.parked},
     {"wallet_updated", o.wallet_updated},
     {"ledger_updated", o.ledger_updated},
     {"created_at", o.created_at},
@@ -44,7 +46,35 @@ json::object order_json(const order_view& o) {
   };
 }
 
+json::object dead_letter_json(const dead_letter_view& d) {
+  return json::object{
+    {"object", "dead_letter"},
+    {"payment_order_id", d.id.value},
+    {"checkout_id", d.checkout.value},
+    {"reason", d.reason},
+    {"last_error", null_if_empty(d.last_error)},
+    {"attempts", d.attempts},
+    {"status", d.status},
+    {"resolution", null_if_empty(d.resolution)},
+    {"order_status", domain::to_string(d.order_status)},
+    {"first_seen_at", d.first_seen_at},
+    {"last_seen_at", d.last_seen_at},
+  };
+}
+
 }  // namespace
+
+std::string render_dead_letter(const dead_letter_view& entry) {
+  return json::serialize(dead_letter_json(entry));
+}
+
+std::string render_dead_letters(const dead_letters& page) {
+  json::array data;
+  for (const auto& d : page.entries)
+    data.push_back(dead_letter_json(d));
+  return json::serialize(json::object{{"object", "list"},
+                                      {"data", std::move(data)}});
+}
 
 std::string checkout_status(const checkout_view& checkout) {
   bool all_final = true;

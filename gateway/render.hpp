@@ -6,6 +6,7 @@
 
 #include "gateway/api_error.hpp"
 #include "messages/records.hpp"
+#include "messages/store_protocol.hpp"
 
 namespace pay::gateway {
 
@@ -13,6 +14,8 @@ std::string render_order(const order_view& order);
 std::string render_checkout(const checkout_view& checkout);
 std::string render_wallet(const wallet_view& wallet);
 std::string render_error(const api_error& error);
+std::string render_dead_letter(const dead_letter_view& entry);
+std::string render_dead_letters(const dead_letters& page);
 
 // "succeeded" when every order succeeded, "failed" when every order is final
 // and one failed, else "processing".

@@ -19,14 +19,20 @@ typename Inspector::result_type inspect(Inspector& f, await_outcome& x) {
 }
 
 // Sent by a payment_order actor to its checkout when it has nothing left to do.
+// `parked`: the order was handed to the dead-letter queue, not finished.
 struct order_finished {
   domain::payment_order_id id;
   domain::order_status status = domain::order_status::not_started;
+  bool parked = false;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, order_finished& x) {
-  return f(x.id, x.status);
+  return f(x.id, x.status, x.parked);
 }
+
+// Reload the orders from the database and give every order that has work
+// left (e.g. requeued from the DLQ) a live actor again.
+using resume_orders_atom = caf::atom_constant<caf::atom("co_resume")>;
 
 // Internal timer: a waiter's time is up.
 struct waiter_expired {
@@ -40,6 +46,7 @@ typename Inspector::result_type inspect(Inspector& f, waiter_expired& x) {
 using checkout_actor =
   caf::typed_actor<caf::replies_to<await_outcome>::with<checkout_view>,
                    caf::reacts_to<order_finished>,
+                   caf::replies_to<resume_orders_atom>::with<bool>,
                    caf::reacts_to<waiter_expired>>;
 
 }  // namespace pay

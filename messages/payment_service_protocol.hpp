@@ -4,6 +4,7 @@
 
 #include <caf/all.hpp>
 
+#include "messages/dlq_protocol.hpp"
 #include "messages/store_protocol.hpp"
 
 namespace pay {
@@ -12,20 +13,51 @@ struct create_payment {
   new_checkout checkout;
   std::uint32_t wait_ms = 0;  // Prefer: wait=N; 0 = answer once stored
   std::string correlation_id;
+  std::string idempotency_key;  // Idempotency-Key header, may be empty
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, create_payment& x) {
-  return f(x.checkout, x.wait_ms, x.correlation_id);
+  return f(x.checkout, x.wait_ms, x.correlation_id, x.idempotency_key);
 }
 
+// Either a fresh result (stored_status == 0) or, for a replayed
+// Idempotency-Key, the first response verbatim.
 struct create_payment_reply {
   insert_outcome outcome = insert_outcome::created;
   std::string conflicting_order_id;
   checkout_view view;
+  bool idempotency_mismatch = false;  // key reused with another request
+  bool must_complete_key = false;     // first use of a key: store the answer
+  std::uint16_t stored_status = 0;
+  std::string stored_body;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, create_payment_reply& x) {
-  return f(x.outcome, x.conflicting_order_id, x.view);
+  return f(x.outcome, x.conflicting_order_id, x.view, x.idempotency_mismatch,
+           x.must_complete_key, x.stored_status, x.stored_body);
+}
+
+// The gateway's rendering of the first answer under an Idempotency-Key:
+// stored durably, then sent verbatim to every duplicate that joined.
+struct complete_idempotency_key {
+  std::string key;
+  std::uint16_t status = 0;
+  std::string body;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f,
+                                        complete_idempotency_key& x) {
+  return f(x.key, x.status, x.body);
+}
+
+// Give the checkout's orders that have work left a live actor (after a
+// requeue, or when the watchdog finds an order that stopped moving).
+struct resume_checkout {
+  domain::checkout_id id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, resume_checkout& x) {
+  return f(x.id);
 }
 
 // Internal, sent to itself at start: bring unfinished checkouts back to life.
@@ -37,6 +69,11 @@ using payment_service_actor = caf::typed_actor<
   caf::replies_to<load_order>::with<order_lookup>,
   caf::replies_to<load_wallet>::with<wallet_view>,
   caf::replies_to<check_ready>::with<ready_reply>,
+  caf::replies_to<complete_idempotency_key>::with<step_reply>,
+  caf::replies_to<list_dead_letters>::with<dead_letters>,
+  caf::replies_to<requeue_dead_letter>::with<operator_reply>,
+  caf::replies_to<resolve_dead_letter>::with<operator_reply>,
+  caf::replies_to<resume_checkout>::with<bool>,
   caf::reacts_to<recover_atom>>;
 
 }  // namespace pay

@@ -52,6 +52,10 @@ struct order_view {
   bool ledger_updated = false;
   std::string created_at;  // RFC 3339, UTC
   std::string updated_at;
+  std::int32_t psp_attempts = 0;  // PSP calls made, persisted across restarts
+  bool maybe_charged = false;     // a PSP answer was lost at least once
+  std::int64_t first_attempt_age_ms = -1;  // -1: never attempted
+  bool parked = false;            // in the dead-letter queue, awaiting an operator
 };
 
 template <class Inspector>
@@ -59,7 +63,27 @@ typename Inspector::result_type inspect(Inspector& f, order_view& x) {
   return f(x.id, x.checkout, x.seller, x.amount_minor, x.currency, x.status,
            x.version, x.attempts, x.psp_reference, x.failure_code,
            x.failure_message, x.wallet_updated, x.ledger_updated, x.created_at,
-           x.updated_at);
+           x.updated_at, x.psp_attempts, x.maybe_charged,
+           x.first_attempt_age_ms, x.parked);
+}
+
+struct dead_letter_view {
+  domain::payment_order_id id;
+  domain::checkout_id checkout;
+  std::string reason;
+  std::string last_error;
+  std::int32_t attempts = 0;
+  std::string status;  // open, requeued, resolved
+  std::string resolution;
+  std::string first_seen_at;
+  std::string last_seen_at;
+  domain::order_status order_status = domain::order_status::not_started;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, dead_letter_view& x) {
+  return f(x.id, x.checkout, x.reason, x.last_error, x.attempts, x.status,
+           x.resolution, x.first_seen_at, x.last_seen_at, x.order_status);
 }
 
 struct checkout_view {

@@ -47,11 +47,31 @@ struct transition_order {
   std::string psp_reference;
   std::string failure_code;
   std::string failure_message;
+  std::string event;  // recorded in the order's history
+  std::string correlation_id;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, transition_order& x) {
   return f(x.id, x.from, x.to, x.expected_version, x.count_attempt,
-           x.psp_reference, x.failure_code, x.failure_message);
+           x.psp_reference, x.failure_code, x.failure_message, x.event,
+           x.correlation_id);
+}
+
+// One PSP attempt that did not move the order (transient, unknown outcome,
+// processing): persisted so a restart keeps the retry budget and history.
+struct record_attempt {
+  domain::payment_order_id id;
+  std::string outcome;  // charge_kind as text
+  std::string error;
+  std::uint32_t next_attempt_in_ms = 0;
+  bool maybe_charged = false;
+  std::string psp_reference;
+  std::string correlation_id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, record_attempt& x) {
+  return f(x.id, x.outcome, x.error, x.next_attempt_in_ms, x.maybe_charged,
+           x.psp_reference, x.correlation_id);
 }
 
 struct transition_reply {
@@ -163,6 +183,128 @@ typename Inspector::result_type inspect(Inspector& f, unfinished_checkouts& x) {
   return f(x.ids);
 }
 
+// --- dead-letter queue ----------------------------------------------------
+struct escalate_order {
+  domain::payment_order_id id;
+  std::string reason;  // retry_budget_exhausted, crash_loop, stuck, ...
+  std::string last_error;
+  std::int32_t attempts = 0;
+  std::string correlation_id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, escalate_order& x) {
+  return f(x.id, x.reason, x.last_error, x.attempts, x.correlation_id);
+}
+
+struct list_dead_letters {
+  std::string status;  // empty: all
+  std::uint32_t limit = 100;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, list_dead_letters& x) {
+  return f(x.status, x.limit);
+}
+
+struct dead_letters {
+  std::vector<dead_letter_view> entries;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, dead_letters& x) {
+  return f(x.entries);
+}
+
+enum class operator_outcome : std::uint8_t {
+  applied = 0,
+  not_found = 1,      // no such dead letter
+  not_open = 2,       // already requeued or resolved
+};
+
+// Back to a live actor with a fresh retry budget (same PSP idempotency key).
+struct requeue_dead_letter {
+  domain::payment_order_id id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, requeue_dead_letter& x) {
+  return f(x.id);
+}
+
+// Marks the order FAILED with the operator's reason.
+struct resolve_dead_letter {
+  domain::payment_order_id id;
+  std::string reason;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, resolve_dead_letter& x) {
+  return f(x.id, x.reason);
+}
+
+struct operator_reply {
+  operator_outcome outcome = operator_outcome::not_found;
+  dead_letter_view entry;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, operator_reply& x) {
+  return f(x.outcome, x.entry);
+}
+
+// --- watchdog --------------------------------------------------------------
+struct find_stuck_orders {
+  std::uint32_t stuck_after_ms = 0;
+  std::uint32_t limit = 100;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, find_stuck_orders& x) {
+  return f(x.stuck_after_ms, x.limit);
+}
+
+struct stuck_orders {
+  std::vector<order_view> orders;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, stuck_orders& x) {
+  return f(x.orders);
+}
+
+// --- Idempotency-Key ---------------------------------------------------------
+enum class claim_outcome : std::uint8_t {
+  claimed = 0,   // new key: go ahead
+  replay = 1,    // same key, same request, response stored: send it again
+  mismatch = 2,  // same key, different request
+  pending = 3,   // same key, same request, no response stored yet
+};
+
+struct claim_idempotency_key {
+  std::string key;
+  std::string request_hash;
+  domain::checkout_id checkout;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f,
+                                        claim_idempotency_key& x) {
+  return f(x.key, x.request_hash, x.checkout);
+}
+
+struct idempotency_claim {
+  claim_outcome outcome = claim_outcome::claimed;
+  std::uint16_t status = 0;
+  std::string body;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, idempotency_claim& x) {
+  return f(x.outcome, x.status, x.body);
+}
+
+struct save_idempotent_response {
+  std::string key;
+  std::uint16_t status = 0;
+  std::string body;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f,
+                                        save_idempotent_response& x) {
+  return f(x.key, x.status, x.body);
+}
+
 struct check_ready {};
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, check_ready&) {
@@ -183,6 +325,14 @@ using store_flush_atom = caf::atom_constant<caf::atom("st_flush")>;
 using store_actor = caf::typed_actor<
   caf::replies_to<insert_checkout>::with<insert_checkout_reply>,
   caf::replies_to<transition_order>::with<transition_reply>,
+  caf::replies_to<record_attempt>::with<step_reply>,
+  caf::replies_to<escalate_order>::with<step_reply>,
+  caf::replies_to<list_dead_letters>::with<dead_letters>,
+  caf::replies_to<requeue_dead_letter>::with<operator_reply>,
+  caf::replies_to<resolve_dead_letter>::with<operator_reply>,
+  caf::replies_to<find_stuck_orders>::with<stuck_orders>,
+  caf::replies_to<claim_idempotency_key>::with<idempotency_claim>,
+  caf::replies_to<save_idempotent_response>::with<step_reply>,
   caf::replies_to<credit_wallet_cmd>::with<step_reply>,
   caf::replies_to<write_ledger_cmd>::with<step_reply>,
   caf::replies_to<mark_checkout_done>::with<step_reply>,

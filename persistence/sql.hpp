@@ -34,7 +34,12 @@ struct statement {
   "to_char(created_at AT TIME ZONE 'UTC', "                                  \
   "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), "                                   \
   "to_char(updated_at AT TIME ZONE 'UTC', "                                  \
-  "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+  "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), "                                 \
+  "psp_attempts, maybe_charged, "                                            \
+  "coalesce((extract(epoch FROM now() - first_attempt_at) * 1000)::bigint, " \
+  "-1), "                                                                    \
+  "EXISTS (SELECT 1 FROM dead_letter d WHERE d.payment_order_id = "          \
+  "payment_order.payment_order_id AND d.status = 'open')"
 
 inline constexpr statement find_event_hash = {
   "find_event_hash",
@@ -141,7 +146,11 @@ inline constexpr statement load_wallet = {
 inline constexpr statement load_unfinished_checkouts = {
   "load_unfinished_checkouts",
   "(SELECT DISTINCT checkout_id FROM payment_order"
-  "  WHERE status IN ('NOT_STARTED', 'EXECUTING')"
+  "  WHERE (status IN ('NOT_STARTED', 'EXECUTING')"
+  "         AND NOT EXISTS (SELECT 1 FROM dead_letter d"
+  "                          WHERE d.payment_order_id"
+  "                                = payment_order.payment_order_id"
+  "                            AND d.status = 'open'))"
   "     OR (status = 'SUCCESS' AND NOT (wallet_updated AND ledger_updated)))"
   " UNION"
   " (SELECT e.checkout_id FROM payment_event e"
@@ -151,12 +160,120 @@ inline constexpr statement load_unfinished_checkouts = {
   "                        AND o.status <> 'SUCCESS'))"
   " LIMIT $1"};
 
+// $1 order, $2 from, $3 to, $4 event, $5 outcome, $6 error, $7 correlation.
+inline constexpr statement insert_history = {
+  "insert_history",
+  "INSERT INTO payment_order_history (payment_order_id, from_status,"
+  " to_status, event, attempt, outcome, error, correlation_id)"
+  " SELECT $1, $2::payment_order_status, $3::payment_order_status, $4,"
+  "        psp_attempts, nullif($5, ''), nullif($6, ''), nullif($7, '')"
+  "   FROM payment_order WHERE payment_order_id = $1"};
+
+// $1 order, $2 next attempt in ms, $3 maybe charged, $4 psp reference.
+inline constexpr statement record_attempt = {
+  "record_attempt",
+  "UPDATE payment_order SET psp_attempts = psp_attempts + 1,"
+  " first_attempt_at = coalesce(first_attempt_at, now()),"
+  " next_attempt_at = now() + $2 * interval '1 millisecond',"
+  " maybe_charged = maybe_charged OR $3,"
+  " psp_reference = coalesce(nullif($4, ''), psp_reference),"
+  " updated_at = now()"
+  " WHERE payment_order_id = $1 AND status = 'EXECUTING'"
+  " RETURNING status::text"};
+
+#define PAY_DEAD_LETTER_COLUMNS                                              \
+  "d.payment_order_id, o.checkout_id, d.reason, coalesce(d.last_error, ''), " \
+  "d.attempts, d.status, coalesce(d.resolution, ''), "                       \
+  "to_char(d.first_seen_at AT TIME ZONE 'UTC', "                             \
+  "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), "                                  \
+  "to_char(d.last_seen_at AT TIME ZONE 'UTC', "                              \
+  "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), o.status::text"
+
+// Escalating again re-opens the entry: an order can be dead-lettered,
+// requeued and dead-lettered again.
+inline constexpr statement escalate_order = {
+  "escalate_order",
+  "INSERT INTO dead_letter (payment_order_id, reason, last_error, attempts)"
+  " VALUES ($1, $2, nullif($3, ''), $4)"
+  " ON CONFLICT (payment_order_id) DO UPDATE"
+  "  SET reason = excluded.reason, last_error = excluded.last_error,"
+  "      attempts = excluded.attempts, status = 'open', resolution = NULL,"
+  "      last_seen_at = now()"};
+
+inline constexpr statement list_dead_letters = {
+  "list_dead_letters",
+  "SELECT " PAY_DEAD_LETTER_COLUMNS
+  " FROM dead_letter d JOIN payment_order o USING (payment_order_id)"
+  " WHERE $1 = '' OR d.status = $1"
+  " ORDER BY d.last_seen_at DESC LIMIT $2"};
+
+inline constexpr statement load_dead_letter = {
+  "load_dead_letter",
+  "SELECT " PAY_DEAD_LETTER_COLUMNS
+  " FROM dead_letter d JOIN payment_order o USING (payment_order_id)"
+  " WHERE d.payment_order_id = $1 FOR UPDATE OF d"};
+
+// A fresh retry budget; maybe_charged stays: it is a fact about the past.
+inline constexpr statement requeue_dead_letter = {
+  "requeue_dead_letter",
+  "WITH dl AS (UPDATE dead_letter SET status = 'requeued',"
+  "             last_seen_at = now()"
+  "             WHERE payment_order_id = $1 AND status = 'open'"
+  "             RETURNING payment_order_id)"
+  " UPDATE payment_order SET psp_attempts = 0, first_attempt_at = NULL,"
+  "  next_attempt_at = NULL, updated_at = now()"
+  " WHERE payment_order_id IN (SELECT payment_order_id FROM dl)"};
+
+inline constexpr statement resolve_order_failed = {
+  "resolve_order_failed",
+  "UPDATE payment_order SET status = 'FAILED', version = version + 1,"
+  " failure_code = 'operator_resolved', failure_message = $2,"
+  " updated_at = now()"
+  " WHERE payment_order_id = $1 AND status IN ('NOT_STARTED', 'EXECUTING')"
+  " RETURNING status::text"};
+
+inline constexpr statement close_dead_letter = {
+  "close_dead_letter",
+  "UPDATE dead_letter SET status = 'resolved', resolution = $2,"
+  " last_seen_at = now() WHERE payment_order_id = $1 AND status = 'open'"};
+
+// Orders that have not moved for a while and that no operator holds.
+inline constexpr statement find_stuck_orders = {
+  "find_stuck_orders",
+  "SELECT " PAY_ORDER_COLUMNS " FROM payment_order"
+  " WHERE status IN ('NOT_STARTED', 'EXECUTING')"
+  "   AND updated_at < now() - $1 * interval '1 millisecond'"
+  "   AND NOT EXISTS (SELECT 1 FROM dead_letter d"
+  "                    WHERE d.payment_order_id = payment_order.payment_order_id"
+  "                      AND d.status = 'open')"
+  " ORDER BY updated_at LIMIT $2"};
+
+inline constexpr statement claim_idempotency_key = {
+  "claim_idempotency_key",
+  "INSERT INTO idempotency_key (key, request_hash, checkout_id)"
+  " VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING RETURNING key"};
+
+inline constexpr statement load_idempotency_key = {
+  "load_idempotency_key",
+  "SELECT request_hash, coalesce(response_status, 0),"
+  " coalesce(response_body, '') FROM idempotency_key WHERE key = $1"};
+
+// First response wins; a second save of the same key changes nothing.
+inline constexpr statement save_idempotent_response = {
+  "save_idempotent_response",
+  "UPDATE idempotency_key SET response_status = $2, response_body = $3,"
+  " completed_at = now() WHERE key = $1 AND response_status IS NULL"};
+
 inline constexpr statement prepared_statements[] = {
   find_event_hash, find_orders_by_ids, insert_event, insert_orders,
   load_event, load_orders_of_checkout, load_order, transition_order,
   credit_wallet, write_ledger, mark_checkout_done, load_wallet,
-  load_unfinished_checkouts};
+  load_unfinished_checkouts, insert_history, record_attempt, escalate_order,
+  list_dead_letters, load_dead_letter, requeue_dead_letter,
+  resolve_order_failed, close_dead_letter, find_stuck_orders,
+  claim_idempotency_key, load_idempotency_key, save_idempotent_response};
 
 #undef PAY_ORDER_COLUMNS
+#undef PAY_DEAD_LETTER_COLUMNS
 
 }  // namespace pay::persistence::sql

@@ -1,5 +1,6 @@
 #include "persistence/store_commands.hpp"
 
+#include <optional>
 #include <stdexcept>
 
 #include "persistence/migrations.hpp"
@@ -10,6 +11,8 @@ namespace pay::persistence {
 
 namespace {
 
+domain::order_status status_from(const pqxx::field& field);
+
 order_view to_order_view(const pqxx::row& row) {
   order_view v;
   v.id.value = row[0].as<std::string>();
@@ -17,11 +20,7 @@ order_view to_order_view(const pqxx::row& row) {
   v.seller.value = row[2].as<std::string>();
   v.amount_minor = row[3].as<std::int64_t>();
   v.currency = row[4].as<std::string>();
-  auto status = domain::order_status_from_db(row[5].as<std::string>());
-  if (!status)
-    throw std::logic_error("unknown order status in database: "
-                           + row[5].as<std::string>());
-  v.status = *status;
+  v.status = status_from(row[5]);
   v.version = row[6].as<std::int32_t>();
   v.attempts = row[7].as<std::int32_t>();
   v.psp_reference = row[8].as<std::string>();
@@ -31,7 +30,53 @@ order_view to_order_view(const pqxx::row& row) {
   v.ledger_updated = row[12].as<bool>();
   v.created_at = row[13].as<std::string>();
   v.updated_at = row[14].as<std::string>();
+  v.psp_attempts = row[15].as<std::int32_t>();
+  v.maybe_charged = row[16].as<bool>();
+  v.first_attempt_age_ms = row[17].as<std::int64_t>();
+  v.parked = row[18].as<bool>();
   return v;
+}
+
+domain::order_status status_from(const pqxx::field& field) {
+  auto status = domain::order_status_from_db(field.as<std::string>());
+  if (!status)
+    throw std::logic_error("unknown order status in database: "
+                           + field.as<std::string>());
+  return *status;
+}
+
+dead_letter_view to_dead_letter(const pqxx::row& row) {
+  dead_letter_view v;
+  v.id.value = row[0].as<std::string>();
+  v.checkout.value = row[1].as<std::string>();
+  v.reason = row[2].as<std::string>();
+  v.last_error = row[3].as<std::string>();
+  v.attempts = row[4].as<std::int32_t>();
+  v.status = row[5].as<std::string>();
+  v.resolution = row[6].as<std::string>();
+  v.first_seen_at = row[7].as<std::string>();
+  v.last_seen_at = row[8].as<std::string>();
+  v.order_status = status_from(row[9]);
+  return v;
+}
+
+void add_history(pqxx::work& txn, const std::string& id,
+                 domain::order_status from, domain::order_status to,
+                 const std::string& event, const std::string& outcome,
+                 const std::string& error, const std::string& correlation_id) {
+  txn.exec_prepared0(sql::insert_history.name, id,
+                     std::string{domain::to_db_string(from)},
+                     std::string{domain::to_db_string(to)}, event, outcome,
+                     error, correlation_id);
+}
+
+// The dead letter, locked for the operator's change; nullopt if none.
+std::optional<dead_letter_view> lock_dead_letter(pqxx::work& txn,
+                                                 const std::string& id) {
+  auto rows = txn.exec_prepared(sql::load_dead_letter.name, id);
+  if (rows.empty())
+    return std::nullopt;
+  return to_dead_letter(rows[0]);
 }
 
 checkout_lookup lookup_checkout(pqxx::work& txn, const domain::checkout_id& id) {
@@ -104,6 +149,8 @@ transition_reply execute(pqxx::work& txn, const transition_order& cmd) {
   if (!rows.empty()) {
     out.applied = true;
     out.current = to_order_view(rows[0]);
+    add_history(txn, cmd.id.value, cmd.from, cmd.to, cmd.event, {},
+                cmd.failure_code, cmd.correlation_id);
     return out;
   }
   auto now = txn.exec_prepared(sql::load_order.name, cmd.id.value);
@@ -171,6 +218,115 @@ unfinished_checkouts execute(pqxx::work& txn,
          static_cast<std::int64_t>(cmd.limit)))
     out.ids.push_back(domain::checkout_id{row[0].as<std::string>()});
   return out;
+}
+
+step_reply execute(pqxx::work& txn, const record_attempt& cmd) {
+  auto rows = txn.exec_prepared(sql::record_attempt.name, cmd.id.value,
+                                static_cast<std::int64_t>(cmd.next_attempt_in_ms),
+                                cmd.maybe_charged, cmd.psp_reference);
+  if (rows.empty())
+    return step_reply{false};
+  add_history(txn, cmd.id.value, domain::order_status::executing,
+              domain::order_status::executing, "psp_attempt", cmd.outcome,
+              cmd.error, cmd.correlation_id);
+  return step_reply{true};
+}
+
+step_reply execute(pqxx::work& txn, const escalate_order& cmd) {
+  auto order = txn.exec_prepared(sql::load_order.name, cmd.id.value);
+  if (order.empty())
+    throw std::logic_error("escalation of unknown order " + cmd.id.value);
+  auto status = to_order_view(order[0]).status;
+  txn.exec_prepared0(sql::escalate_order.name, cmd.id.value, cmd.reason,
+                     cmd.last_error, cmd.attempts);
+  add_history(txn, cmd.id.value, status, status, "dead_lettered", cmd.reason,
+              cmd.last_error, cmd.correlation_id);
+  return step_reply{true};
+}
+
+dead_letters execute(pqxx::work& txn, const list_dead_letters& cmd) {
+  dead_letters out;
+  for (const auto& row : txn.exec_prepared(sql::list_dead_letters.name,
+                                           cmd.status,
+                                           static_cast<std::int64_t>(cmd.limit)))
+    out.entries.push_back(to_dead_letter(row));
+  return out;
+}
+
+operator_reply execute(pqxx::work& txn, const requeue_dead_letter& cmd) {
+  operator_reply out;
+  auto entry = lock_dead_letter(txn, cmd.id.value);
+  if (!entry)
+    return out;
+  out.entry = *entry;
+  if (entry->status != "open") {
+    out.outcome = operator_outcome::not_open;
+    return out;
+  }
+  txn.exec_prepared0(sql::requeue_dead_letter.name, cmd.id.value);
+  add_history(txn, cmd.id.value, entry->order_status, entry->order_status,
+              "requeued", {}, {}, "operator");
+  out.outcome = operator_outcome::applied;
+  out.entry.status = "requeued";
+  return out;
+}
+
+operator_reply execute(pqxx::work& txn, const resolve_dead_letter& cmd) {
+  operator_reply out;
+  auto entry = lock_dead_letter(txn, cmd.id.value);
+  if (!entry)
+    return out;
+  out.entry = *entry;
+  if (entry->status != "open") {
+    out.outcome = operator_outcome::not_open;
+    return out;
+  }
+  auto moved = txn.exec_prepared(sql::resolve_order_failed.name, cmd.id.value,
+                                 cmd.reason);
+  if (!moved.empty())
+    add_history(txn, cmd.id.value, entry->order_status,
+                domain::order_status::failed, "operator_failed",
+                "operator_resolved", cmd.reason, "operator");
+  txn.exec_prepared0(sql::close_dead_letter.name, cmd.id.value, cmd.reason);
+  out.outcome = operator_outcome::applied;
+  out.entry.status = "resolved";
+  out.entry.resolution = cmd.reason;
+  if (!moved.empty())
+    out.entry.order_status = domain::order_status::failed;
+  return out;
+}
+
+stuck_orders execute(pqxx::work& txn, const find_stuck_orders& cmd) {
+  stuck_orders out;
+  for (const auto& row : txn.exec_prepared(
+         sql::find_stuck_orders.name,
+         static_cast<std::int64_t>(cmd.stuck_after_ms),
+         static_cast<std::int64_t>(cmd.limit)))
+    out.orders.push_back(to_order_view(row));
+  return out;
+}
+
+idempotency_claim execute(pqxx::work& txn, const claim_idempotency_key& cmd) {
+  idempotency_claim out;
+  auto inserted = txn.exec_prepared(sql::claim_idempotency_key.name, cmd.key,
+                                    cmd.request_hash, cmd.checkout.value);
+  if (!inserted.empty())
+    return out;
+  auto row = txn.exec_prepared1(sql::load_idempotency_key.name, cmd.key);
+  if (row[0].as<std::string>() != cmd.request_hash) {
+    out.outcome = claim_outcome::mismatch;
+    return out;
+  }
+  out.status = static_cast<std::uint16_t>(row[1].as<int>());
+  out.body = row[2].as<std::string>();
+  out.outcome = out.status == 0 ? claim_outcome::pending : claim_outcome::replay;
+  return out;
+}
+
+step_reply execute(pqxx::work& txn, const save_idempotent_response& cmd) {
+  auto rows = txn.exec_prepared(sql::save_idempotent_response.name, cmd.key,
+                                static_cast<int>(cmd.status), cmd.body);
+  return step_reply{rows.affected_rows() > 0};
 }
 
 ready_reply execute(pqxx::work& txn, const check_ready&) {

@@ -22,6 +22,14 @@ order_lookup execute(pqxx::work& txn, const load_order& cmd);
 wallet_view execute(pqxx::work& txn, const load_wallet& cmd);
 unfinished_checkouts execute(pqxx::work& txn,
                              const load_unfinished_checkouts& cmd);
+step_reply execute(pqxx::work& txn, const record_attempt& cmd);
+step_reply execute(pqxx::work& txn, const escalate_order& cmd);
+dead_letters execute(pqxx::work& txn, const list_dead_letters& cmd);
+operator_reply execute(pqxx::work& txn, const requeue_dead_letter& cmd);
+operator_reply execute(pqxx::work& txn, const resolve_dead_letter& cmd);
+stuck_orders execute(pqxx::work& txn, const find_stuck_orders& cmd);
+idempotency_claim execute(pqxx::work& txn, const claim_idempotency_key& cmd);
+step_reply execute(pqxx::work& txn, const save_idempotent_response& cmd);
 ready_reply execute(pqxx::work& txn, const check_ready& cmd);
 
 }  // namespace pay::persistence

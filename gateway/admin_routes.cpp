@@ -1,0 +1,123 @@
+#include <openssl/crypto.h>
+
+#include <boost/json.hpp>
+
+#include "gateway/actor_ask.hpp"
+#include "gateway/error_mapping.hpp"
+#include "gateway/render.hpp"
+#include "gateway/routes.hpp"
+#include "http/form.hpp"
+
+namespace pay::gateway {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::uint32_t dead_letters_page_max = 1000;
+constexpr std::size_t resolve_reason_length_max = 1000;
+
+void answer_operator(const exchange& ex, const operator_reply& reply,
+                     const std::string& id) {
+  switch (reply.outcome) {
+    case operator_outcome::applied:
+      ex.reply(200, render_dead_letter(reply.entry));
+      return;
+    case operator_outcome::not_found:
+      ex.fail(not_found("dead letter", id, "payment_order_id"));
+      return;
+    case operator_outcome::not_open:
+      ex.fail(api_error{409, "invalid_request_error", "dead_letter_not_open",
+                        "This dead letter is already " + reply.entry.status
+                          + ".",
+                        "payment_order_id"});
+      return;
+  }
+}
+
+}  // namespace
+
+bool is_admin(const context& ctx, const http::request& req) {
+  const auto& token = ctx.options.admin_token;
+  if (token.empty())
+    return false;
+  auto header = req[boost::beast::http::field::authorization];
+  std::string expected = "Bearer " + token;
+  return header.size() == expected.size()
+         && CRYPTO_memcmp(header.data(), expected.data(), expected.size()) == 0;
+}
+
+void list_dead_letters_route(const context& ctx, const exchange_ptr& ex) {
+  list_dead_letters query{"open", 100};
+  auto fields = http::parse_query(ex->req.target());
+  if (!fields) {
+    ex->fail(invalid("invalid_query", "Malformed query string.", ""));
+    return;
+  }
+  for (const auto& [name, value] : *fields) {
+    if (name == "status") {
+      if (value != "open" && value != "requeued" && value != "resolved"
+          && value != "all") {
+        ex->fail(invalid("parameter_invalid",
+                         "status must be open, requeued, resolved or all.",
+                         "status"));
+        return;
+      }
+      query.status = value == "all" ? "" : value;
+    } else if (name == "limit") {
+      auto limit = std::strtoul(value.c_str(), nullptr, 10);
+      if (value.empty() || value.find_first_not_of("0123456789") != value.npos
+          || limit < 1 || limit > dead_letters_page_max) {
+        ex->fail(invalid("parameter_invalid",
+                         "limit must be a whole number from 1 to "
+                           + std::to_string(dead_letters_page_max) + ".",
+                         "limit"));
+        return;
+      }
+      query.limit = static_cast<std::uint32_t>(limit);
+    } else {
+      ex->fail(invalid("parameter_unknown", "Unknown parameter: " + name,
+                       name));
+      return;
+    }
+  }
+  ask<dead_letters>(
+    ctx.sys, ctx.service, ctx.options.request_timeout, query,
+    [ex](dead_letters& found) { ex->reply(200, render_dead_letters(found)); },
+    [ex](const caf::error& err) { ex->fail(err); });
+}
+
+void requeue_dead_letter_route(const context& ctx, const exchange_ptr& ex,
+                               const std::string& id) {
+  ask<operator_reply>(
+    ctx.sys, ctx.service, ctx.options.request_timeout,
+    requeue_dead_letter{domain::payment_order_id{id}},
+    [ex, id](operator_reply& reply) { answer_operator(*ex, reply, id); },
+    [ex](const caf::error& err) { ex->fail(err); });
+}
+
+void resolve_dead_letter_route(const context& ctx, const exchange_ptr& ex,
+                               const std::string& id) {
+  boost::system::error_code ec;
+  auto body = json::parse(ex->req.body(), ec);
+  const json::value* reason = nullptr;
+  if (!ec && body.is_object())
+    reason = body.get_object().if_contains("reason");
+  if (reason == nullptr || !reason->is_string()
+      || reason->get_string().empty()
+      || reason->get_string().size() > resolve_reason_length_max) {
+    ex->fail(invalid("parameter_missing",
+                     "Body must be a JSON object with a non-empty string "
+                     "\"reason\" of at most 1000 characters.",
+                     "reason"));
+    return;
+  }
+  ask<operator_reply>(
+    ctx.sys, ctx.service, ctx.options.request_timeout,
+    resolve_dead_letter{domain::payment_order_id{id},
+                        std::string{reason->get_string()}},
+    [ex, id](operator_reply& reply) { answer_operator(*ex, reply, id); },
+    [ex](const caf::error& err) { ex->fail(err); });
+}
+
+}  // namespace pay::gateway

@@ -1,0 +1,45 @@
+#include "gateway/exchange.hpp"
+
+#include <random>
+
+#include <spdlog/spdlog.h>
+
+#include "domain/ids.hpp"
+#include "gateway/error_mapping.hpp"
+#include "gateway/render.hpp"
+
+namespace pay::gateway {
+
+void exchange::reply(unsigned status, std::string body, bool replayed) const {
+  auto res = http::make_json_response(req, status, std::move(body));
+  res.set("Request-Id", request_id);
+  if (replayed)
+    res.set("Idempotent-Replayed", "true");
+  respond(std::move(res));
+}
+
+void exchange::fail(const api_error& err) const {
+  reply(err.http_status, render_error(err));
+}
+
+void exchange::fail(const caf::error& err) const {
+  spdlog::error("request {} {} failed: {}", request_id,
+                std::string{req.target()}, caf::to_string(err));
+  fail(system_error_to_api(err));
+}
+
+std::string request_id_of(const http::request& req) {
+  auto given = req["X-Request-Id"];
+  if (!given.empty() && given.size() <= 64
+      && domain::is_valid_id(std::string{given}))
+    return std::string{given};
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string id = "req_";
+  auto bits = rng();
+  for (int i = 0; i < 16; ++i, bits >>= 4)
+    id += hex[bits & 0xf];
+  return id;
+}
+
+}  // namespace pay::gateway

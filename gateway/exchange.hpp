@@ -1,0 +1,37 @@
+#pragma once
+// One HTTP request in flight through the gateway: what every route needs to
+// answer it later, from whichever thread the actor's reply arrives on.
+
+#include <memory>
+#include <string>
+
+#include <caf/all.hpp>
+
+#include "gateway/api_error.hpp"
+#include "gateway/gateway.hpp"
+
+namespace pay::gateway {
+
+struct context {
+  caf::actor_system& sys;
+  payment_service_actor service;
+  gateway_options options;
+};
+
+struct exchange {
+  http::request req;
+  http::responder respond;
+  std::string request_id;
+
+  void reply(unsigned status, std::string body, bool replayed = false) const;
+  void fail(const api_error& err) const;
+  // A failure inside the actor system: logged here, mapped in one place.
+  void fail(const caf::error& err) const;
+};
+
+using exchange_ptr = std::shared_ptr<const exchange>;
+
+// The request id from X-Request-Id when it is a sane id, else a new one.
+std::string request_id_of(const http::request& req);
+
+}  // namespace pay::gateway

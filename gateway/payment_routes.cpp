@@ -1,0 +1,196 @@
+#include <cctype>
+
+#include "domain/ids.hpp"
+#include "gateway/actor_ask.hpp"
+#include "gateway/create_payment_request.hpp"
+#include "gateway/error_mapping.hpp"
+#include "gateway/render.hpp"
+#include "gateway/routes.hpp"
+
+namespace pay::gateway {
+
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+// "application/json", any case, parameters such as charset allowed.
+bool is_json_media_type(std::string_view content_type) {
+  auto media = content_type.substr(0, content_type.find(';'));
+  while (!media.empty() && media.back() == ' ')
+    media.remove_suffix(1);
+  constexpr std::string_view json_type = "application/json";
+  if (media.size() != json_type.size())
+    return false;
+  for (std::size_t i = 0; i < media.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(media[i])) != json_type[i])
+      return false;
+  return true;
+}
+
+// Stripe's rule: 1 to 255 printable ASCII characters.
+bool is_valid_idempotency_key(std::string_view key) {
+  if (key.empty() || key.size() > 255)
+    return false;
+  for (unsigned char c : key)
+    if (c < 0x20 || c > 0x7e)
+      return false;
+  return true;
+}
+
+// The index of `order_id` in the request, for a precise `param`.
+std::string order_param(const new_checkout& c, const std::string& order_id) {
+  for (std::size_t i = 0; i < c.orders.size(); ++i)
+    if (c.orders[i].id.value == order_id)
+      return "payment_orders[" + std::to_string(i) + "].payment_order_id";
+  return "payment_orders";
+}
+
+// The status and body a fresh create result is answered with.
+std::pair<unsigned, std::string> render_create(const create_payment_reply& r,
+                                               const new_checkout& request) {
+  switch (r.outcome) {
+    case insert_outcome::created:
+      return {201, render_checkout(r.view)};
+    case insert_outcome::duplicate_same_body:
+      return {200, render_checkout(r.view)};
+    case insert_outcome::checkout_id_conflict: {
+      auto err = conflict_to_api(r.outcome, "checkout_id");
+      return {err.http_status, render_error(err)};
+    }
+    case insert_outcome::order_id_conflict: {
+      auto err = conflict_to_api(
+        r.outcome, order_param(request, r.conflicting_order_id));
+      return {err.http_status, render_error(err)};
+    }
+  }
+  return {500, render_error(system_error_to_api(caf::error{}))};
+}
+
+void answer_create(const context& ctx, const exchange_ptr& ex,
+                   const new_checkout& request, const std::string& key,
+                   create_payment_reply& reply) {
+  if (reply.idempotency_mismatch) {
+    ex->fail(api_error{400, "idempotency_error", "idempotency_key_reused",
+                       "Keys for idempotent requests can only be used with "
+                       "the same parameters they were first used with.",
+                       "Idempotency-Key"});
+    return;
+  }
+  if (reply.stored_status != 0) {
+    ex->reply(reply.stored_status, reply.stored_body, true);
+    return;
+  }
+  auto [status, body] = render_create(reply, request);
+  bool replayed = reply.outcome == insert_outcome::duplicate_same_body;
+  if (!reply.must_complete_key) {
+    ex->reply(status, std::move(body), replayed);
+    return;
+  }
+  // First use of the key: store the answer before giving it, so a retry
+  // after a crash gets exactly this answer.
+  ask<step_reply>(
+    ctx.sys, ctx.service, ctx.options.request_timeout,
+    complete_idempotency_key{key, static_cast<std::uint16_t>(status), body},
+    [ex, status = status, body = body, replayed](step_reply&) {
+      ex->reply(status, body, replayed);
+    },
+    [ex](const caf::error& err) { ex->fail(err); });
+}
+
+template <class Reply, class Query, class Render>
+void read_route(const context& ctx, const exchange_ptr& ex, Query query,
+                Render render) {
+  ask<Reply>(
+    ctx.sys, ctx.service, ctx.options.request_timeout, std::move(query),
+    [ex, render](Reply& reply) { render(*ex, reply); },
+    [ex](const caf::error& err) { ex->fail(err); });
+}
+
+}  // namespace
+
+void create_payment_route(const context& ctx, const exchange_ptr& ex) {
+  if (!is_json_media_type(ex->req[bhttp::field::content_type])) {
+    ex->fail(api_error{415, "invalid_request_error", "unsupported_media_type",
+                       "Content-Type must be application/json.", ""});
+    return;
+  }
+  std::string key{ex->req["Idempotency-Key"]};
+  if (ex->req.find("Idempotency-Key") != ex->req.end()
+      && !is_valid_idempotency_key(key)) {
+    ex->fail(invalid("idempotency_key_invalid",
+                     "Idempotency-Key must be 1 to 255 printable ASCII "
+                     "characters.",
+                     "Idempotency-Key"));
+    return;
+  }
+  auto parsed = parse_create_payment(
+    ex->req.body(), create_payment_limits{ctx.options.orders_per_checkout_max});
+  if (auto* err = std::get_if<api_error>(&parsed)) {
+    ex->fail(*err);
+    return;
+  }
+  auto checkout = std::get<new_checkout>(std::move(parsed));
+  auto wait_ms = preferred_wait_ms(ex->req["Prefer"], ctx.options.wait_s_max);
+  auto timeout = ctx.options.request_timeout + std::chrono::milliseconds{wait_ms};
+  auto request = checkout;
+  ask<create_payment_reply>(
+    ctx.sys, ctx.service, timeout,
+    create_payment{std::move(checkout), wait_ms, ex->request_id, key},
+    [&ctx, ex, request, key](create_payment_reply& reply) {
+      answer_create(ctx, ex, request, key, reply);
+    },
+    [ex](const caf::error& err) { ex->fail(err); });
+}
+
+void get_order_route(const context& ctx, const exchange_ptr& ex,
+                     const std::string& id) {
+  read_route<order_lookup>(
+    ctx, ex, load_order{domain::payment_order_id{id}},
+    [id](const exchange& ex, const order_lookup& found) {
+      if (!found.found)
+        ex.fail(not_found("payment order", id, "payment_order_id"));
+      else
+        ex.reply(200, render_order(found.view));
+    });
+}
+
+void get_checkout_route(const context& ctx, const exchange_ptr& ex,
+                        const std::string& id) {
+  read_route<checkout_lookup>(
+    ctx, ex, load_checkout{domain::checkout_id{id}},
+    [id](const exchange& ex, const checkout_lookup& found) {
+      if (!found.found)
+        ex.fail(not_found("checkout", id, "checkout_id"));
+      else
+        ex.reply(200, render_checkout(found.view));
+    });
+}
+
+void get_wallet_route(const context& ctx, const exchange_ptr& ex,
+                      const std::string& seller) {
+  read_route<wallet_view>(
+    ctx, ex, load_wallet{domain::seller_account{seller}},
+    [seller](const exchange& ex, const wallet_view& wallet) {
+      if (wallet.balances.empty())
+        ex.fail(not_found("wallet", seller, "seller_account"));
+      else
+        ex.reply(200, render_wallet(wallet));
+    });
+}
+
+void readyz_route(const context& ctx, const exchange_ptr& ex) {
+  ask<ready_reply>(
+    ctx.sys, ctx.service, std::chrono::milliseconds{5'000}, check_ready{},
+    [ex](ready_reply& r) {
+      ex->reply(r.ready ? 200 : 503,
+                r.ready ? R"({"status":"ready"})"
+                        : render_error(api_error{503, "api_error", "not_ready",
+                                                 r.detail, ""}));
+    },
+    [ex](const caf::error&) {
+      ex->fail(api_error{503, "api_error", "not_ready",
+                         "The database is not reachable.", ""});
+    });
+}
+
+}  // namespace pay::gateway

@@ -1,0 +1,32 @@
+#pragma once
+// The route handlers behind gateway.cpp's dispatch. Each parses what it
+// needs, asks the payment service, and answers through the exchange.
+
+#include <string>
+
+#include "gateway/exchange.hpp"
+
+namespace pay::gateway {
+
+// /v1 payments API
+void create_payment_route(const context& ctx, const exchange_ptr& ex);
+void get_order_route(const context& ctx, const exchange_ptr& ex,
+                     const std::string& id);
+void get_checkout_route(const context& ctx, const exchange_ptr& ex,
+                        const std::string& id);
+void get_wallet_route(const context& ctx, const exchange_ptr& ex,
+                      const std::string& seller);
+void readyz_route(const context& ctx, const exchange_ptr& ex);
+
+// /admin (bearer token checked by the caller)
+void list_dead_letters_route(const context& ctx, const exchange_ptr& ex);
+void requeue_dead_letter_route(const context& ctx, const exchange_ptr& ex,
+                               const std::string& id);
+void resolve_dead_letter_route(const context& ctx, const exchange_ptr& ex,
+                               const std::string& id);
+
+// True when the Authorization header carries the admin token (compared in
+// constant time); always false when no token is configured.
+bool is_admin(const context& ctx, const http::request& req);
+
+}  // namespace pay::gateway
