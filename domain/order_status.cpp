@@ -35,8 +35,6 @@ std::string_view to_string(order_event e) {
       return "psp_succeeded";
     case order_event::psp_declined:
       return "psp_declined";
-    case order_event::gave_up:
-      return "gave_up";
     case order_event::operator_failed:
       return "operator_failed";
   }

@@ -6,7 +6,6 @@
 //   NOT_STARTED --start_execution--> EXECUTING --psp_succeeded--> SUCCESS
 //                                        |
 //       |                                +-------psp_declined---> FAILED
-//       |                                +-------gave_up--------> FAILED
 //       +------------operator_failed------+-----------------------> FAILED
 //
 // operator_failed is an operator resolving a dead-lettered order.
@@ -31,7 +30,6 @@ enum class order_event : std::uint8_t {
   start_execution = 0,
   psp_succeeded = 1,
   psp_declined = 2,  // final answer from the PSP: card declined, etc.
-  gave_up = 3,       // we stopped trying before any charge could have happened
   operator_failed = 4,  // an operator resolved a dead-lettered order
 };
 
@@ -40,8 +38,7 @@ inline constexpr order_status all_order_statuses[] = {
   order_status::failed};
 inline constexpr order_event all_order_events[] = {
   order_event::start_execution, order_event::psp_succeeded,
-  order_event::psp_declined, order_event::gave_up,
-  order_event::operator_failed};
+  order_event::psp_declined, order_event::operator_failed};
 
 // nullopt: the transition is illegal from `from`.
 constexpr std::optional<order_status> next_status(order_status from,
@@ -58,7 +55,6 @@ constexpr std::optional<order_status> next_status(order_status from,
         case order_event::psp_succeeded:
           return order_status::success;
         case order_event::psp_declined:
-        case order_event::gave_up:
         case order_event::operator_failed:
           return order_status::failed;
         case order_event::start_execution:

@@ -25,6 +25,22 @@ store_actor::behavior_type fake_store(store_actor::pointer, world_ptr w) {
       reply.current = row;
       return reply;
     },
+    [=](const record_attempt& cmd) {
+      auto& row = w->rows.at(cmd.id.value);
+      row.psp_attempts += 1;
+      row.maybe_charged = row.maybe_charged || cmd.maybe_charged;
+      if (row.first_attempt_age_ms < 0)
+        row.first_attempt_age_ms = 0;
+      w->log.push_back("store: attempt " + cmd.outcome);
+      return step_reply{true};
+    },
+    [=](const escalate_order&) { return step_reply{true}; },
+    [=](const list_dead_letters&) { return dead_letters{}; },
+    [=](const requeue_dead_letter&) { return operator_reply{}; },
+    [=](const resolve_dead_letter&) { return operator_reply{}; },
+    [=](const find_stuck_orders&) { return stuck_orders{}; },
+    [=](const claim_idempotency_key&) { return idempotency_claim{}; },
+    [=](const save_idempotent_response&) { return step_reply{true}; },
     [=](const credit_wallet_cmd&) { return step_reply{true}; },
     [=](const write_ledger_cmd&) { return step_reply{true}; },
     [=](const mark_checkout_done&) {
@@ -94,15 +110,31 @@ ledger_actor::behavior_type fake_ledger(ledger_actor::pointer, world_ptr w) {
   };
 }
 
+dlq_actor::behavior_type fake_dlq(dlq_actor::pointer, world_ptr w) {
+  return {
+    [=](const escalate_order& cmd) {
+      w->dead_lettered.push_back(cmd.id.value + ": " + cmd.reason);
+      w->rows.at(cmd.id.value).parked = true;
+      w->log.push_back("dlq: " + cmd.id.value + " " + cmd.reason);
+      return step_reply{true};
+    },
+    [=](const list_dead_letters&) { return dead_letters{}; },
+    [=](const requeue_dead_letter&) { return operator_reply{}; },
+    [=](const resolve_dead_letter&) { return operator_reply{}; },
+  };
+}
+
 checkout_actor::behavior_type fake_checkout(checkout_actor::pointer,
                                             world_ptr w) {
   return {
     [=](const await_outcome&) { return checkout_view{}; },
     [=](const order_finished& f) {
       w->log.push_back("checkout: finished " + f.id.value + " "
-                       + domain::to_string(f.status));
+                       + domain::to_string(f.status)
+                       + (f.parked ? " parked" : ""));
       w->finished.push_back(f);
     },
+    [=](resume_orders_atom) { return true; },
     [=](const waiter_expired&) {},
   };
 }
@@ -113,6 +145,7 @@ collaborators fake_collaborators(caf::actor_system& sys, const world_ptr& w) {
   deps.executor = sys.spawn(fake_executor, w);
   deps.wallet = sys.spawn(fake_wallet, w);
   deps.ledger = sys.spawn(fake_ledger, w);
+  deps.dlq = sys.spawn(fake_dlq, w);
   deps.retry = domain::backoff_policy{10, 100, 3};
   return deps;
 }

@@ -22,6 +22,7 @@ struct world {
   std::deque<domain::charge_outcome> psp_answers;
   std::vector<order_finished> finished;
   bool checkout_marked_done = false;
+  std::vector<std::string> dead_lettered;  // "order: reason"
 };
 
 using world_ptr = std::shared_ptr<world>;
@@ -51,6 +52,7 @@ executor_actor::behavior_type fake_executor(executor_actor::pointer self,
                                             world_ptr w);
 wallet_actor::behavior_type fake_wallet(wallet_actor::pointer self, world_ptr w);
 ledger_actor::behavior_type fake_ledger(ledger_actor::pointer self, world_ptr w);
+dlq_actor::behavior_type fake_dlq(dlq_actor::pointer self, world_ptr w);
 checkout_actor::behavior_type fake_checkout(checkout_actor::pointer self,
                                             world_ptr w);
 

@@ -87,28 +87,61 @@ TEST_F(flow, transient_failure_waits_for_the_backoff_timer_then_charges_again) {
   run_with_timers();
   EXPECT_EQ(std::count(w->log.begin(), w->log.end(), "psp: charge po_3"), 2);
   EXPECT_EQ(w->rows["po_3"].status, order_status::success);
-  // The retry did not count as a new execution.
+  // The retry did not count as a new execution, but as a PSP attempt.
   EXPECT_EQ(w->rows["po_3"].attempts, 1);
+  EXPECT_EQ(w->rows["po_3"].psp_attempts, 1);
 }
 
-TEST_F(flow, unknown_outcome_asks_again_and_never_gives_up_blindly) {
-  for (int i = 0; i < 5; ++i)
-    w->psp_answers.push_back(test::answer(charge_kind::outcome_unknown));
+TEST_F(flow, unknown_outcome_asks_again_with_the_same_order_and_persists_it) {
+  w->psp_answers.push_back(test::answer(charge_kind::outcome_unknown));
+  w->psp_answers.push_back(test::answer(charge_kind::outcome_unknown));
   start_order(test::fresh_row("po_4", "dave", 100));
   run_with_timers(20);
-  // Past the attempt budget (3) but still no FAILED: it may have been charged.
-  EXPECT_EQ(std::count(w->log.begin(), w->log.end(), "store: EXECUTING->FAILED"), 0);
+  EXPECT_EQ(std::count(w->log.begin(), w->log.end(), "psp: charge po_4"), 3);
+  EXPECT_EQ(std::count(w->log.begin(), w->log.end(),
+                       "store: attempt outcome_unknown"),
+            2);
+  EXPECT_TRUE(w->rows["po_4"].maybe_charged);
   EXPECT_EQ(w->rows["po_4"].status, order_status::success);
 }
 
-TEST_F(flow, transient_failures_past_the_budget_fail_the_order_without_charge) {
+TEST_F(flow, spent_retry_budget_dead_letters_the_order_instead_of_failing_it) {
   for (int i = 0; i < 5; ++i)
-    w->psp_answers.push_back(test::answer(charge_kind::transient, "psp_unreachable"));
+    w->psp_answers.push_back(test::answer(charge_kind::outcome_unknown));
   start_order(test::fresh_row("po_5", "erin", 100));
   run_with_timers(20);
-  EXPECT_EQ(w->rows["po_5"].status, order_status::failed);
-  EXPECT_EQ(w->rows["po_5"].failure_code, "psp_unavailable");
+  // Budget is 3 attempts: then the DLQ, never FAILED (it may be charged).
   EXPECT_EQ(std::count(w->log.begin(), w->log.end(), "psp: charge po_5"), 3);
+  EXPECT_EQ(w->dead_lettered,
+            std::vector<std::string>{"po_5: retry_budget_exhausted"});
+  EXPECT_EQ(w->rows["po_5"].status, order_status::executing);
+  EXPECT_EQ(w->log.back(), "checkout: finished po_5 EXECUTING parked");
+}
+
+TEST_F(flow, restarted_order_keeps_its_spent_budget) {
+  auto row = test::fresh_row("po_10", "jan", 100);
+  row.status = order_status::executing;
+  row.version = 1;
+  row.psp_attempts = 2;  // persisted before a crash
+  row.first_attempt_age_ms = 10;
+  w->psp_answers.push_back(test::answer(charge_kind::transient));
+  start_order(row);
+  run_with_timers(20);
+  EXPECT_EQ(std::count(w->log.begin(), w->log.end(), "psp: charge po_10"), 1);
+  EXPECT_EQ(w->dead_lettered,
+            std::vector<std::string>{"po_10: retry_budget_exhausted"});
+}
+
+TEST_F(flow, dead_lettered_order_does_nothing_until_requeued) {
+  auto row = test::fresh_row("po_11", "kim", 100);
+  row.status = order_status::executing;
+  row.version = 1;
+  row.parked = true;
+  start_order(row);
+  run_with_timers();
+  std::vector<std::string> expected = {
+    "checkout: finished po_11 EXECUTING parked"};
+  EXPECT_EQ(w->log, expected);
 }
 
 TEST_F(flow, processing_intent_is_polled_until_final) {

@@ -19,27 +19,23 @@ struct transition_row {
   std::optional<order_status> to;  // nullopt: illegal
 };
 
-// The whole table: 4 states x 5 events.
+// The whole table: 4 states x 4 events.
 const transition_row table[] = {
   {order_status::not_started, order_event::start_execution, order_status::executing},
   {order_status::not_started, order_event::psp_succeeded, std::nullopt},
   {order_status::not_started, order_event::psp_declined, std::nullopt},
-  {order_status::not_started, order_event::gave_up, std::nullopt},
   {order_status::not_started, order_event::operator_failed, order_status::failed},
   {order_status::executing, order_event::start_execution, std::nullopt},
   {order_status::executing, order_event::psp_succeeded, order_status::success},
   {order_status::executing, order_event::psp_declined, order_status::failed},
-  {order_status::executing, order_event::gave_up, order_status::failed},
   {order_status::executing, order_event::operator_failed, order_status::failed},
   {order_status::success, order_event::start_execution, std::nullopt},
   {order_status::success, order_event::psp_succeeded, std::nullopt},
   {order_status::success, order_event::psp_declined, std::nullopt},
-  {order_status::success, order_event::gave_up, std::nullopt},
   {order_status::success, order_event::operator_failed, std::nullopt},
   {order_status::failed, order_event::start_execution, std::nullopt},
   {order_status::failed, order_event::psp_succeeded, std::nullopt},
   {order_status::failed, order_event::psp_declined, std::nullopt},
-  {order_status::failed, order_event::gave_up, std::nullopt},
   {order_status::failed, order_event::operator_failed, std::nullopt},
 };
 
