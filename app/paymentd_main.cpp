@@ -9,14 +9,7 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
-#include "actors/dlq.hpp"
-#include "actors/executor.hpp"
-#include "actors/ledger.hpp"
-#include "actors/payment_service.hpp"
-#include "actors/psp_client.hpp"
-#include "actors/store.hpp"
-#include "actors/wallet.hpp"
-#include "actors/watchdog.hpp"
+#include "app/engine.hpp"
 #include "config/settings.hpp"
 #include "gateway/gateway.hpp"
 #include "persistence/migrations.hpp"
@@ -86,57 +79,24 @@ int main(int argc, char** argv) {
     caf_cfg.set("scheduler.max-threads", static_cast<size_t>(cfg.actor_threads));
   caf::actor_system sys{caf_cfg};
 
-  auto stores = pay::spawn_store_pool(
-    sys, pay::store_options{cfg.database_url, cfg.store_batch_size_max},
-    cfg.database_connections);
-  std::string error;
-  pay::http::client_pool_limits psp_limits;
-  psp_limits.connections_max = cfg.psp_connections_max;
-  psp_limits.connect_timeout_ms = cfg.psp_connect_timeout_ms;
-  psp_limits.request_timeout_ms = cfg.psp_request_timeout_ms;
-  auto psp = pay::spawn_psp_client(
-    sys, pay::psp_client_options{cfg.psp_base_url, cfg.psp_api_key, psp_limits},
-    error);
-  if (!psp) {
-    std::cerr << "paymentd: " << error << "\n";
+  auto started = pay::start_engine(sys, cfg);
+  if (!started.error.empty()) {
+    std::cerr << "paymentd: " << started.error << "\n";
     return 2;
   }
-  auto executor_timeout_ms = cfg.psp_connect_timeout_ms
-                             + cfg.psp_request_timeout_ms + 2'000;
-  auto executor = pay::spawn_executor(
-    sys, psp, pay::executor_options{executor_timeout_ms});
-  pay::collaborators deps;
-  deps.stores = stores;
-  deps.executor = executor;
-  deps.wallet = pay::spawn_wallet(sys, stores);
-  deps.ledger = pay::spawn_ledger(sys, stores);
-  deps.dlq = pay::spawn_dlq(sys, stores);
-  deps.retry = cfg.psp_retry;
-  deps.retry_deadline = std::chrono::milliseconds{cfg.psp_retry_deadline_ms};
-  deps.order_restarts_max = cfg.order_restarts_max;
-  deps.store_timeout = std::chrono::milliseconds{cfg.store_request_timeout_ms};
-  deps.executor_timeout = std::chrono::milliseconds{executor_timeout_ms + 1'000};
-  deps.processing_poll = std::chrono::milliseconds{cfg.processing_poll_ms};
-  auto service = pay::spawn_payment_service(
-    sys, deps, pay::payment_service_options{cfg.recovery_batch_max});
-  caf::anon_send(service, pay::recover_atom::value);
-  pay::watchdog_options wd;
-  wd.interval = std::chrono::milliseconds{cfg.watchdog_interval_ms};
-  wd.stuck_after_ms = cfg.watchdog_stuck_after_ms;
-  wd.request_timeout = deps.store_timeout;
-  auto watchdog = pay::spawn_watchdog(sys, stores, service, deps.dlq, wd);
+  const auto& engine = started.value;
 
   pay::gateway::gateway_options gw;
   gw.orders_per_checkout_max = cfg.orders_per_checkout_max;
   gw.wait_s_max = cfg.wait_s_max;
   gw.admin_token = cfg.admin_token;
-  gw.request_timeout = deps.store_timeout + std::chrono::milliseconds{5'000};
+  gw.request_timeout = engine.deps.store_timeout + std::chrono::milliseconds{5'000};
   pay::http::server_limits limits;
   limits.body_bytes_max = cfg.http_body_bytes_max;
   limits.read_timeout_ms = cfg.http_read_timeout_ms;
   limits.threads = cfg.http_threads;
   pay::http::server server{cfg.http_address, cfg.http_port,
-                           pay::gateway::make_gateway(sys, service, gw), limits};
+                           pay::gateway::make_gateway(sys, engine.service, gw), limits};
   if (auto err = server.start(); !err.empty()) {
     std::cerr << "paymentd: " << err << "\n";
     return 2;
@@ -147,14 +107,6 @@ int main(int argc, char** argv) {
   auto sig = wait_for_signal();
   spdlog::info("signal {} received, stopping", sig);
   server.stop();
-  caf::anon_send_exit(watchdog, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(service, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(deps.dlq, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(deps.wallet, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(deps.ledger, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(executor, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(psp, caf::exit_reason::user_shutdown);
-  for (const auto& store : stores.shards)
-    caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
+  pay::stop_engine(engine);
   return 0;
 }

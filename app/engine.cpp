@@ -1,0 +1,83 @@
+#include "app/engine.hpp"
+
+#include "actors/dlq.hpp"
+#include "actors/executor.hpp"
+#include "actors/ledger.hpp"
+#include "actors/payment_service.hpp"
+#include "actors/psp_client.hpp"
+#include "actors/store.hpp"
+#include "actors/wallet.hpp"
+#include "actors/watchdog.hpp"
+
+namespace pay {
+
+namespace {
+
+using std::chrono::milliseconds;
+
+// The executor must outwait the HTTP call it makes; the order actor must
+// outwait the executor.
+std::uint32_t executor_timeout_ms(const settings& cfg) {
+  return cfg.psp_connect_timeout_ms + cfg.psp_request_timeout_ms + 2'000;
+}
+
+}  // namespace
+
+engine_result start_engine(caf::actor_system& sys, const settings& cfg) {
+  engine_result out;
+  auto& e = out.value;
+  auto stores = spawn_store_pool(
+    sys, store_options{cfg.database_url, cfg.store_batch_size_max},
+    cfg.database_connections);
+  http::client_pool_limits psp_limits;
+  psp_limits.connections_max = cfg.psp_connections_max;
+  psp_limits.connect_timeout_ms = cfg.psp_connect_timeout_ms;
+  psp_limits.request_timeout_ms = cfg.psp_request_timeout_ms;
+  e.psp = spawn_psp_client(
+    sys, psp_client_options{cfg.psp_base_url, cfg.psp_api_key, psp_limits},
+    out.error);
+  if (!e.psp) {
+    // Nothing may be left running, or the actor system never shuts down.
+    for (const auto& store : stores.shards)
+      caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
+    return out;
+  }
+  e.deps.stores = stores;
+  e.deps.executor = spawn_executor(
+    sys, e.psp, executor_options{executor_timeout_ms(cfg)});
+  e.deps.wallet = spawn_wallet(sys, stores);
+  e.deps.ledger = spawn_ledger(sys, stores);
+  e.deps.dlq = spawn_dlq(sys, stores);
+  e.deps.retry = cfg.psp_retry;
+  e.deps.retry_deadline = milliseconds{cfg.psp_retry_deadline_ms};
+  e.deps.order_restarts_max = cfg.order_restarts_max;
+  e.deps.store_timeout = milliseconds{cfg.store_request_timeout_ms};
+  e.deps.executor_timeout = milliseconds{executor_timeout_ms(cfg) + 1'000};
+  e.deps.processing_poll = milliseconds{cfg.processing_poll_ms};
+  e.service = spawn_payment_service(
+    sys, e.deps, payment_service_options{cfg.recovery_batch_max});
+  caf::anon_send(e.service, recover_atom::value);
+  watchdog_options wd;
+  wd.interval = milliseconds{cfg.watchdog_interval_ms};
+  wd.stuck_after_ms = cfg.watchdog_stuck_after_ms;
+  wd.request_timeout = e.deps.store_timeout;
+  e.watchdog = spawn_watchdog(sys, stores, e.service, e.deps.dlq, wd);
+  return out;
+}
+
+void stop_engine(const engine& e) {
+  auto stop = [](const auto& actor) {
+    caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+  };
+  stop(e.watchdog);
+  stop(e.service);
+  stop(e.deps.dlq);
+  stop(e.deps.wallet);
+  stop(e.deps.ledger);
+  stop(e.deps.executor);
+  stop(e.psp);
+  for (const auto& store : e.deps.stores.shards)
+    stop(store);
+}
+
+}  // namespace pay

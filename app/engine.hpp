@@ -1,0 +1,37 @@
+#pragma once
+// The actor side of paymentd, wired from its settings: every shared actor,
+// spawned once, and stopped together.
+
+#include <string>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "actors/collaborators.hpp"
+#include "config/settings.hpp"
+#include "messages/payment_service_protocol.hpp"
+#include "messages/psp_client_protocol.hpp"
+#include "messages/watchdog_protocol.hpp"
+
+namespace pay {
+
+struct engine {
+  collaborators deps;
+  psp_client_actor psp;
+  payment_service_actor service;
+  watchdog_actor watchdog;
+};
+
+struct engine_result {
+  engine value;
+  std::string error;  // empty on success
+};
+
+// Spawns everything and starts recovery of unfinished checkouts.
+engine_result start_engine(caf::actor_system& sys, const settings& cfg);
+
+// Stops the service first (it stops live checkouts and their orders), then
+// the shared actors.
+void stop_engine(const engine& e);
+
+}  // namespace pay
