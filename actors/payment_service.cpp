@@ -28,12 +28,14 @@ using reply_promise = caf::typed_response_promise<create_payment_reply>;
 // A key whose first request is still running, and who waits for its answer.
 struct key_in_flight {
   std::string request_hash;
+  std::uint64_t generation = 0;
   std::vector<reply_promise> joiners;
 };
 
 struct payment_service_state {
   collaborators deps;
   std::unordered_map<std::string, key_in_flight> keys;
+  std::uint64_t next_key_generation = 1;
   payment_service_options options;
   std::unordered_map<std::string, checkout_actor> live;
   std::unordered_map<caf::actor_addr, std::string> id_by_actor;
@@ -184,7 +186,12 @@ void create_with_key(service_self self, const create_payment& cmd,
     }
     return;
   }
-  st.keys.emplace(key, key_in_flight{hash, {}});
+  auto generation = st.next_key_generation++;
+  st.keys.emplace(key, key_in_flight{hash, generation, {}});
+  // If the first request's answer is never stored (its client went away
+  // before the gateway could), the joiners must not wait forever.
+  self->delayed_send(self, st.options.key_completion_timeout,
+                     key_expired{key, generation});
   self->request(store_for(self, cmd.checkout.id), st.deps.store_timeout,
                 claim_idempotency_key{key, hash, cmd.checkout.id})
     .then(
@@ -391,6 +398,13 @@ payment_service_behavior(service_self self, collaborators deps,
       return self->delegate(self->state.deps.stores.shards.front(), q);
     },
     [=](recover_atom) { recover(self); },
+    [=](const key_expired& expired) {
+      auto it = self->state.keys.find(expired.key);
+      if (it != self->state.keys.end()
+          && it->second.generation == expired.generation)
+        fail_key(self, expired.key,
+                 caf::make_error(caf::sec::request_timeout));
+    },
   };
 }
 

@@ -54,8 +54,11 @@ engine_result start_engine(caf::actor_system& sys, const settings& cfg) {
   e.deps.store_timeout = milliseconds{cfg.store_request_timeout_ms};
   e.deps.executor_timeout = milliseconds{executor_timeout_ms(cfg) + 1'000};
   e.deps.processing_poll = milliseconds{cfg.processing_poll_ms};
+  // A first request may wait up to wait_s_max for its outcome, then store.
+  auto key_timeout = milliseconds{cfg.wait_s_max * 1000ull}
+                     + 3 * e.deps.store_timeout;
   e.service = spawn_payment_service(
-    sys, e.deps, payment_service_options{cfg.recovery_batch_max});
+    sys, e.deps, payment_service_options{cfg.recovery_batch_max, key_timeout});
   caf::anon_send(e.service, recover_atom::value);
   watchdog_options wd;
   wd.interval = milliseconds{cfg.watchdog_interval_ms};

@@ -60,6 +60,17 @@ typename Inspector::result_type inspect(Inspector& f, resume_checkout& x) {
   return f(x.id);
 }
 
+// Internal timer: the first request under an Idempotency-Key never stored
+// its answer (its client gave up): release the key's joiners.
+struct key_expired {
+  std::string key;
+  std::uint64_t generation = 0;  // which use of the key the timer is for
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, key_expired& x) {
+  return f(x.key, x.generation);
+}
+
 // Internal, sent to itself at start: bring unfinished checkouts back to life.
 using recover_atom = caf::atom_constant<caf::atom("recover")>;
 
@@ -74,6 +85,7 @@ using payment_service_actor = caf::typed_actor<
   caf::replies_to<requeue_dead_letter>::with<operator_reply>,
   caf::replies_to<resolve_dead_letter>::with<operator_reply>,
   caf::replies_to<resume_checkout>::with<bool>,
-  caf::reacts_to<recover_atom>>;
+  caf::reacts_to<recover_atom>,
+  caf::reacts_to<key_expired>>;
 
 }  // namespace pay
