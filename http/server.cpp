@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -33,6 +34,9 @@ constexpr std::uint32_t linger_ms_max = 1'000;
 constexpr std::size_t linger_bytes_max = 4 << 20;
 // Back-off after an accept failure such as EMFILE, so we do not spin.
 constexpr std::uint32_t accept_retry_ms = 50;
+// Marks connection_reset(). A space is not allowed in a field name, so no
+// response read from or meant for the wire carries it by accident.
+constexpr std::string_view reset_marker_field = "pay connection reset";
 
 class session;
 
@@ -196,6 +200,7 @@ class session : public std::enable_shared_from_this<session> {
 
   // On the strand.
   void write(response res, bool drain_after) {
+    if (is_connection_reset(res)) return reset();
     if (!keep_alive_) res.keep_alive(false);
     res.prepare_payload();
     close_after_write_ = res.need_eof();
@@ -219,6 +224,14 @@ class session : public std::enable_shared_from_this<session> {
   void shutdown() {
     error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.close();
+  }
+
+  // A zero linger time turns close() into an abortive close: the peer gets
+  // RST (ECONNRESET), not FIN, and no answer.
+  void reset() {
+    error_code ignored;
+    stream_.socket().set_option(net::socket_base::linger(true, 0), ignored);
     stream_.close();
   }
 
@@ -380,6 +393,10 @@ void server::stop() {
     std::unique_lock gate(state_->reply_gate);
     state_->replies_open = false;
   }
+  // Keeps the threads running until every close below is posted: a closed
+  // acceptor can otherwise leave the io_context without work, the threads
+  // return, and a session parked on a pending answer is never closed.
+  auto keep_running = net::make_work_guard(state_->ioc);
   if (state_->acceptor) {
     net::post(state_->acceptor->get_executor(), [st = state_] {
       error_code ignored;
@@ -397,6 +414,7 @@ void server::stop() {
   }
   for (auto& s : open) s->close_from_server();
   open.clear();
+  keep_running.reset();
   // With the listener and every socket closed the io_context runs out of
   // work and each thread returns on its own.
   for (auto& t : state_->threads) t.join();
@@ -411,6 +429,16 @@ response make_json_response(const request& req, unsigned status,
   res.body() = std::move(body);
   res.prepare_payload();
   return res;
+}
+
+response connection_reset() {
+  response res;
+  res.set(reset_marker_field, "1");
+  return res;
+}
+
+bool is_connection_reset(const response& res) {
+  return res.find(reset_marker_field) != res.end();
 }
 
 std::string error_body(std::string_view type, std::string_view code,

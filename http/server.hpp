@@ -21,7 +21,8 @@ using response = boost::beast::http::response<boost::beast::http::string_body>;
 // Must be called exactly once per request; may be called from ANY thread,
 // later (the server posts the write onto the connection's strand). Further
 // calls are ignored; if every copy is dropped uncalled the client gets a 500
-// rather than a hung connection. After stop() calls are ignored.
+// rather than a hung connection. After stop() calls are ignored. Passing
+// connection_reset() answers nothing and resets the connection instead.
 using responder = std::function<void(response)>;
 using handler = std::function<void(request&&, responder)>;
 
@@ -63,6 +64,15 @@ class server {
 // keep_alive and HTTP version follow the request.
 response make_json_response(const request& req, unsigned status,
                             std::string body);
+
+// Handed to a responder instead of an answer, this makes the server reset the
+// connection (TCP RST) without writing a byte of any answer, as a peer that
+// crashed or lost the connection mid-request would. It exists for fault
+// injection (pspsim); a real service always answers.
+response connection_reset();
+// True for what connection_reset() returns and for nothing else an
+// application would build: the marker is a header name no HTTP peer can send.
+bool is_connection_reset(const response& res);
 
 // Stripe-style error body:
 // {"error":{"type":..,"code":..,"message":..,"param":..}}; param is null when

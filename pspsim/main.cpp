@@ -8,6 +8,7 @@
 
 #include "http/server.hpp"
 #include "pspsim/delay_queue.hpp"
+#include "pspsim/fault_injector.hpp"
 #include "pspsim/intent_store.hpp"
 #include "pspsim/options.hpp"
 #include "pspsim/router.hpp"
@@ -42,8 +43,9 @@ int main(int argc, char** argv) {
 
   pspsim::intent_store store{opts.intents_max,
                              std::chrono::milliseconds(opts.processing_ms)};
+  pspsim::fault_injector faults{opts.faults};
   pspsim::delay_queue delays;
-  const pspsim::router routes{store, delays, opts.api_key,
+  const pspsim::router routes{store, faults, delays, opts.api_key,
                               std::chrono::milliseconds(opts.latency_ms)};
   http::server_limits limits;
   limits.threads = opts.threads;

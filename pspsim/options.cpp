@@ -50,6 +50,14 @@ std::string apply(options& o, std::string_view name, std::string_view value) {
     if (!parse_number<std::size_t>(value, 1, intents_max_limit, o.intents_max)) {
       return bad("1..100000000");
     }
+  } else if (name == "faults") {
+    auto parsed = parse_fault_config(value);
+    if (!parsed.config) {
+      const auto& e = parsed.error;
+      return "invalid value for faults: " + e.message +
+             (e.param.empty() ? "" : " (field " + e.param + ")");
+    }
+    o.faults = *parsed.config;
   } else {
     return "unknown option --" + std::string(name);
   }
@@ -64,7 +72,7 @@ constexpr env_binding env_bindings[] = {
     {"PSPSIM_ADDRESS", "address"},         {"PSPSIM_PORT", "port"},
     {"PSPSIM_API_KEY", "api-key"},         {"PSPSIM_LATENCY_MS", "latency-ms"},
     {"PSPSIM_PROCESSING_MS", "processing-ms"}, {"PSPSIM_THREADS", "threads"},
-    {"PSPSIM_INTENTS_MAX", "intents-max"},
+    {"PSPSIM_INTENTS_MAX", "intents-max"}, {"PSPSIM_FAULTS", "faults"},
 };
 
 }  // namespace
@@ -121,6 +129,8 @@ std::string usage() {
          "  --threads N          server threads (PSPSIM_THREADS, 2)\n"
          "  --intents-max N      intents kept before answering 503 "
          "(PSPSIM_INTENTS_MAX, 2000000)\n"
+         "  --faults JSON        fault injection, as POST /sim/faults "
+         "(PSPSIM_FAULTS, off)\n"
          "  --help               this text\n";
 }
 

@@ -7,6 +7,7 @@
 #include <functional>
 #include <string>
 
+#include "pspsim/fault_config.hpp"
 #include "pspsim/intent_store.hpp"
 
 namespace pay::pspsim {
@@ -24,6 +25,7 @@ struct options {
   std::uint32_t processing_ms = 1'000; // --processing-ms / PSPSIM_PROCESSING_MS
   unsigned threads = 2;                // --threads / PSPSIM_THREADS
   std::size_t intents_max = intents_max_default;  // --intents-max / PSPSIM_INTENTS_MAX
+  fault_config faults;  // --faults / PSPSIM_FAULTS: JSON as POST /sim/faults
 };
 
 struct options_result {

@@ -118,22 +118,33 @@ http::response get_intent(const http::request& req, std::string_view id,
 
 }  // namespace
 
+v1_route route_of(const http::request& req) {
+  const std::string_view path = http::target_path(req.target());
+  if (path == intents_path && req.method() == bhttp::verb::post) {
+    return v1_route::create_intent;
+  }
+  const bool under_intents = path.size() > intents_path.size() + 1 &&
+                             path.substr(0, intents_path.size()) == intents_path &&
+                             path[intents_path.size()] == '/';
+  if (under_intents && req.method() == bhttp::verb::get &&
+      path.find('/', intents_path.size() + 1) == std::string_view::npos) {
+    return v1_route::read_intent;
+  }
+  return v1_route::unrecognized;
+}
+
 http::response handle_v1(const http::request& req, intent_store& store,
                          std::string_view api_key, const sim_time& now) {
   if (auto denied = check_api_key(req, api_key)) return std::move(*denied);
 
   const std::string_view path = http::target_path(req.target());
-  if (path == intents_path && req.method() == bhttp::verb::post) {
-    return create_intent(req, store, now);
-  }
-  const bool under_intents = path.size() > intents_path.size() + 1 &&
-                             path.substr(0, intents_path.size()) == intents_path &&
-                             path[intents_path.size()] == '/';
-  if (under_intents && req.method() == bhttp::verb::get) {
-    const std::string_view id = path.substr(intents_path.size() + 1);
-    if (id.find('/') == std::string_view::npos) {
-      return get_intent(req, id, store, now);
-    }
+  switch (route_of(req)) {
+    case v1_route::create_intent:
+      return create_intent(req, store, now);
+    case v1_route::read_intent:
+      return get_intent(req, path.substr(intents_path.size() + 1), store, now);
+    case v1_route::unrecognized:
+      break;
   }
   return error(req, 404, "invalid_request_error", "url_unrecognized",
                "Unrecognized request URL (" + std::string(req.method_string()) +

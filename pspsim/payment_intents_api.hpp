@@ -3,6 +3,7 @@
 //   GET  /v1/payment_intents/{id}  read back
 #pragma once
 
+#include <cstdint>
 #include <string_view>
 
 #include "http/server.hpp"
@@ -13,6 +14,15 @@ namespace pay::pspsim {
 
 // Stripe's limit on Idempotency-Key length.
 constexpr std::size_t idempotency_key_chars_max = 255;
+
+enum class v1_route : std::uint8_t {
+  create_intent = 1,  // POST /v1/payment_intents
+  read_intent = 2,    // GET /v1/payment_intents/{id}
+  unrecognized = 3,   // anything else: 404
+};
+
+// By method and path alone, before authentication.
+v1_route route_of(const http::request& req);
 
 http::response handle_v1(const http::request& req, intent_store& store,
                          std::string_view api_key, const sim_time& now);

@@ -3,12 +3,14 @@
 #include "http/form.hpp"
 #include "pspsim/payment_intents_api.hpp"
 #include "pspsim/sim_api.hpp"
+#include "pspsim/v1_faults.hpp"
 
 namespace pay::pspsim {
 
-router::router(intent_store& store, delay_queue& delays, std::string api_key,
-               std::chrono::milliseconds latency)
+router::router(intent_store& store, fault_injector& faults, delay_queue& delays,
+               std::string api_key, std::chrono::milliseconds latency)
     : store_(store),
+      faults_(faults),
       delays_(delays),
       api_key_(std::move(api_key)),
       latency_(latency) {}
@@ -19,7 +21,9 @@ void router::operator()(http::request&& req, http::responder reply) const {
   if (path == "/healthz") {
     return reply(http::make_json_response(req, 200, R"({"status":"ok"})"));
   }
-  if (path.substr(0, 5) == "/sim/") return reply(handle_sim(req, store_, now));
+  if (path.substr(0, 5) == "/sim/") {
+    return reply(handle_sim(req, store_, faults_, now));
+  }
   if (path.substr(0, 4) != "/v1/") {
     return reply(http::make_json_response(
         req, 404,
@@ -27,11 +31,28 @@ void router::operator()(http::request&& req, http::responder reply) const {
                          "Unrecognized request URL: " + std::string(path))));
   }
   store_.note_request();
-  http::response res = handle_v1(req, store_, api_key_, now);
-  if (latency_.count() == 0) return reply(std::move(res));
-  delays_.after(latency_, [reply = std::move(reply), res = std::move(res)]() mutable {
+  const fault_draw fault = draw_fault(req);
+  http::response res =
+      handle_v1_with_fault(req, fault.kind, store_, faults_, api_key_, now);
+  const std::chrono::milliseconds delay = latency_ + fault.delay;
+  if (delay.count() == 0) return reply(std::move(res));
+  delays_.after(delay, [reply = std::move(reply), res = std::move(res)]() mutable {
     reply(std::move(res));
   });
+}
+
+// Drawn before authentication and validation, in arrival order: the fault
+// sequence depends only on the seed and the order of faultable requests.
+fault_draw router::draw_fault(const http::request& req) const {
+  switch (route_of(req)) {
+    case v1_route::create_intent:
+      return faults_.draw(fault_target::create_intent);
+    case v1_route::read_intent:
+      return faults_.draw(fault_target::read_intent);
+    case v1_route::unrecognized:
+      return {};
+  }
+  return {};
 }
 
 }  // namespace pay::pspsim

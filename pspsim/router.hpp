@@ -1,5 +1,6 @@
-// The simulator's request handler: sends each request to its API and, for
-// /v1 routes, holds the answer back by the configured latency.
+// The simulator's request handler: sends each request to its API, applies
+// the injected fault (if any) to /v1 routes, and holds their answers back by
+// the configured latency.
 #pragma once
 
 #include <chrono>
@@ -7,23 +8,28 @@
 
 #include "http/server.hpp"
 #include "pspsim/delay_queue.hpp"
+#include "pspsim/fault_injector.hpp"
 #include "pspsim/intent_store.hpp"
 
 namespace pay::pspsim {
 
 class router {
  public:
-  // store and delays must outlive the server that calls this router.
-  router(intent_store& store, delay_queue& delays, std::string api_key,
-         std::chrono::milliseconds latency);
+  // store, faults and delays must outlive the server that calls this router.
+  router(intent_store& store, fault_injector& faults, delay_queue& delays,
+         std::string api_key, std::chrono::milliseconds latency);
 
   // The http::handler. The latency is added after the work is done, like a
   // slow network on the way back: a client that gives up early still finds
-  // the intent (and its charge) created.
+  // the intent (and its charge) created. Injected latency and holds add to
+  // it and delay resets too.
   void operator()(http::request&& req, http::responder reply) const;
 
  private:
+  fault_draw draw_fault(const http::request& req) const;
+
   intent_store& store_;
+  fault_injector& faults_;
   delay_queue& delays_;
   std::string api_key_;
   std::chrono::milliseconds latency_;

@@ -13,6 +13,8 @@
 #include <thread>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
@@ -134,7 +136,10 @@ TEST(http_server, stop_with_an_answer_pending_is_prompt_and_the_late_answer_harm
   ASSERT_EQ(s->start(), "");
   std::thread client_thread([port = s->port()] {
     sync_client client("127.0.0.1", port, 5'000);
+    const auto start = std::chrono::steady_clock::now();
     EXPECT_FALSE(client.get("/").ok);  // closed by stop(), never answered
+    // Closed by stop(), not abandoned until the client's own timeout.
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
   });
   responder late = parked.take_one();
   ASSERT_TRUE(late);
@@ -187,6 +192,40 @@ TEST(http_server, idle_connection_is_closed_after_the_read_timeout) {
   const auto waited = std::chrono::steady_clock::now() - start;
   EXPECT_GE(waited, 90ms);
   EXPECT_LT(waited, 1'000ms);
+}
+
+TEST(http_server, connection_reset_answers_nothing_and_resets_the_connection) {
+  parked_responders parked;
+  server s("127.0.0.1", 0, [&](request&& req, responder reply) {
+    if (req.target() == "/reset") return parked.park(std::move(reply));
+    reply(make_json_response(req, 200, "{}"));
+  });
+  ASSERT_EQ(s.start(), "");
+  namespace net = boost::asio;
+  net::io_context ioc;
+  net::ip::tcp::socket socket(ioc);
+  socket.connect({net::ip::make_address("127.0.0.1"), s.port()});
+  const std::string request_bytes = "GET /reset HTTP/1.1\r\nHost: x\r\n\r\n";
+  net::write(socket, net::buffer(request_bytes));
+  // Answered later from another thread, like any delayed answer.
+  responder reply = parked.take_one();
+  ASSERT_TRUE(reply);
+  reply(connection_reset());
+  std::string answer;
+  boost::system::error_code ec;
+  net::read(socket, net::dynamic_buffer(answer), ec);  // until reset or EOF
+  EXPECT_EQ(answer, "");
+  EXPECT_EQ(ec, net::error::connection_reset) << ec.message();
+  // Only that connection is gone; the server answers others.
+  sync_client client("127.0.0.1", s.port());
+  EXPECT_EQ(client.get("/").res.result_int(), 200u);
+}
+
+TEST(http_server, only_connection_reset_is_recognised_as_one) {
+  EXPECT_TRUE(is_connection_reset(connection_reset()));
+  request req{boost::beast::http::verb::get, "/", 11};
+  EXPECT_FALSE(is_connection_reset(make_json_response(req, 500, "{}")));
+  EXPECT_FALSE(is_connection_reset(response{}));
 }
 
 TEST(http_server, error_body_escapes_and_nulls_an_empty_param) {

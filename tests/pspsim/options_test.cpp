@@ -55,6 +55,30 @@ TEST(pspsim_options, invalid_values_are_errors) {
   EXPECT_TRUE(parse_args({"--port", "0"}).error.empty());
 }
 
+TEST(pspsim_options, faults_are_off_unless_configured) {
+  EXPECT_FALSE(parse_args({}).opts.faults.active());
+}
+
+TEST(pspsim_options, faults_come_from_the_command_line_over_the_environment) {
+  const auto from_env =
+      parse_args({}, {{"PSPSIM_FAULTS", R"({"seed":9,"error_500":0.5})"}});
+  ASSERT_TRUE(from_env.error.empty()) << from_env.error;
+  EXPECT_EQ(from_env.opts.faults.seed, 9u);
+  EXPECT_EQ(from_env.opts.faults.probability(fault_kind::error_500), 0.5);
+  const auto both = parse_args({"--faults", R"({"error_429":1})"},
+                               {{"PSPSIM_FAULTS", R"({"error_500":0.5})"}});
+  ASSERT_TRUE(both.error.empty()) << both.error;
+  EXPECT_EQ(both.opts.faults.probability(fault_kind::error_429), 1.0);
+  EXPECT_EQ(both.opts.faults.probability(fault_kind::error_500), 0.0);
+}
+
+TEST(pspsim_options, an_invalid_fault_config_is_an_error_naming_the_field) {
+  const auto r = parse_args({"--faults", R"({"hold_ms":"long"})"});
+  EXPECT_NE(r.error.find("hold_ms"), std::string::npos) << r.error;
+  const auto env = parse_args({}, {{"PSPSIM_FAULTS", "on"}});
+  EXPECT_EQ(env.error.rfind("PSPSIM_FAULTS: ", 0), 0u) << env.error;
+}
+
 TEST(pspsim_options, help_is_recognised) {
   EXPECT_TRUE(parse_args({"--help"}).help);
 }
