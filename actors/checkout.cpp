@@ -145,6 +145,15 @@ void on_all_finished(checkout_self self) {
           });
 }
 
+// This checkout stops waiting for order `id` (its actor is gone and could
+// not be replaced); the watchdog finds the order later.
+void give_up_on(checkout_self self, const std::string& id) {
+  auto& st = self->state;
+  st.running.erase(id);
+  if (st.running.empty() && !st.finishing)
+    on_all_finished(self);
+}
+
 void on_order_down(checkout_self self, const caf::down_msg& down) {
   auto& st = self->state;
   auto it = st.order_by_actor.find(down.source);
@@ -170,6 +179,7 @@ void on_order_down(checkout_self self, const caf::down_msg& down) {
         [=](caf::error& err) {
           spdlog::error("checkout {}: cannot dead-letter order {}: {}",
                         self->state.view.id.value, id, caf::to_string(err));
+          give_up_on(self, id);
         });
     return;
   }
@@ -184,8 +194,11 @@ void on_order_down(checkout_self self, const caf::down_msg& down) {
           spawn_order(self, lookup.view);
       },
       [=](caf::error& err) {
+        // Leave it to the watchdog and recovery; this checkout must not
+        // wait for an order that has no actor.
         spdlog::error("checkout {}: cannot reload order {}: {}",
                       self->state.view.id.value, id, caf::to_string(err));
+        give_up_on(self, id);
       });
 }
 

@@ -60,9 +60,9 @@ void retry_later(order_self self, std::string_view why) {
                      retry_step_atom::value);
 }
 
-void park(order_self self, std::string reason, std::string last_error) {
+void park(order_self self) {
   auto& st = self->state;
-  escalate_order cmd{st.row.id, std::move(reason), std::move(last_error),
+  escalate_order cmd{st.row.id, st.park_reason, st.park_error,
                      st.row.psp_attempts, st.correlation_id};
   self->request(st.deps.dlq, st.deps.store_timeout, std::move(cmd))
     .then(
@@ -76,9 +76,27 @@ void park(order_self self, std::string reason, std::string last_error) {
 }
 
 bool budget_spent(const payment_order_state& st) {
-  return st.row.psp_attempts >= static_cast<std::int32_t>(
-                                  st.deps.retry.attempts_max)
-         || st.row.first_attempt_age_ms > st.deps.retry_deadline.count();
+  if (st.row.psp_attempts
+      >= static_cast<std::int32_t>(st.deps.retry.attempts_max))
+    return true;
+  return st.first_attempt_at
+         && std::chrono::steady_clock::now() - *st.first_attempt_at
+              > st.deps.retry_deadline;
+}
+
+// The row changed behind our back (dead-lettered by the watchdog, resolved
+// by an operator): reload it and continue from the truth.
+void resync(order_self self) {
+  auto& st = self->state;
+  self->request(st.deps.stores.for_key(st.row.id.value), st.deps.store_timeout,
+                load_order{st.row.id})
+    .then(
+      [=](const order_lookup& found) {
+        if (found.found)
+          self->state.row = found.view;
+        step(self);
+      },
+      [=](caf::error& err) { retry_later(self, caf::to_string(err)); });
 }
 
 // A PSP attempt that did not decide the order: persist it (budget, history,
@@ -94,18 +112,27 @@ void after_undecided_attempt(order_self self,
                      delay_ms,
                      st.row.maybe_charged,
                      out.psp_reference,
-                     st.correlation_id};
+                     st.correlation_id,
+                     out.kind != domain::charge_kind::processing};
+  bool spends_budget = cmd.counts_toward_budget;
   self->request(st.deps.stores.for_key(st.row.id.value), st.deps.store_timeout,
                 std::move(cmd))
     .then(
-      [=](const step_reply&) {
+      [=](const step_reply& recorded) {
         auto& st = self->state;
         st.failures = 0;
-        ++st.row.psp_attempts;
-        if (st.row.first_attempt_age_ms < 0)
-          st.row.first_attempt_age_ms = 0;
+        if (!recorded.applied_now) {
+          resync(self);
+          return;
+        }
+        if (spends_budget)
+          ++st.row.psp_attempts;
+        if (!st.first_attempt_at)
+          st.first_attempt_at = std::chrono::steady_clock::now();
         if (budget_spent(st)) {
-          park(self, "retry_budget_exhausted", out.failure_code);
+          st.park_reason = "retry_budget_exhausted";
+          st.park_error = out.failure_code;
+          park(self);
           return;
         }
         spdlog::warn("order {} PSP attempt {} {} ({}), next in {} ms cid={}",
@@ -162,6 +189,9 @@ void persist(order_self self, domain::order_event event,
 
 void on_charge_outcome(order_self self, const domain::charge_outcome& out) {
   auto& st = self->state;
+  // From now on the order may have been charged: it is never failed without
+  // an answer from the PSP, only dead-lettered.
+  st.row.maybe_charged = st.row.maybe_charged || out.may_have_charged;
   switch (out.kind) {
     case domain::charge_kind::succeeded:
       persist(self, domain::order_event::psp_succeeded, out);
@@ -176,9 +206,6 @@ void on_charge_outcome(order_self self, const domain::charge_outcome& out) {
         self, out, static_cast<std::uint32_t>(st.deps.processing_poll.count()));
       return;
     case domain::charge_kind::outcome_unknown:
-      // From now on the order may have been charged: it is never failed
-      // without an answer from the PSP, only dead-lettered.
-      st.row.maybe_charged = true;
       after_undecided_attempt(self, out,
                               next_delay_ms(self, st.row.psp_attempts));
       return;
@@ -228,6 +255,10 @@ void book(order_self self, const Actor& target, Cmd cmd, bool order_view::*flag)
 
 void step(order_self self) {
   auto& st = self->state;
+  if (!st.park_reason.empty() && !st.row.parked) {
+    park(self);
+    return;
+  }
   if (st.row.parked) {
     // Held in the dead-letter queue: only an operator's requeue revives it.
     self->send(st.checkout, order_finished{st.row.id, st.row.status, true});
@@ -275,6 +306,9 @@ payment_order_actor::behavior_type payment_order(order_self self,
   st.row = std::move(args.row);
   st.psp_token = std::move(args.psp_token);
   st.correlation_id = std::move(args.correlation_id);
+  if (st.row.first_attempt_age_ms >= 0)
+    st.first_attempt_at = std::chrono::steady_clock::now()
+                          - std::chrono::milliseconds{st.row.first_attempt_age_ms};
   st.random_state = std::hash<std::string>{}(st.row.id.value)
                     ^ static_cast<std::uint64_t>(std::random_device{}());
   // Start from the persisted row, whatever it is (fresh or recovered).

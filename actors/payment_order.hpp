@@ -1,5 +1,8 @@
 #pragma once
 
+#include <chrono>
+#include <optional>
+
 #include <caf/all.hpp>
 
 #include "actors/collaborators.hpp"
@@ -22,6 +25,13 @@ struct payment_order_state {
   std::string correlation_id;
   std::string processing_reference;  // PSP said "processing": poll this intent
   std::uint32_t failures = 0;  // consecutive infrastructure failures of a step
+  // When the first PSP attempt was made, on this process's clock (derived
+  // from the persisted age at load); unset before the first attempt.
+  std::optional<std::chrono::steady_clock::time_point> first_attempt_at;
+  // Set while the order is being handed to the DLQ, so a failed hand-over
+  // retries the hand-over, not the PSP call.
+  std::string park_reason;
+  std::string park_error;
   std::uint64_t random_state = 0;    // jitter source
   static inline const char* name = "payment_order";
 };

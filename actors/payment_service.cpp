@@ -285,6 +285,23 @@ void resume(service_self self, const domain::checkout_id& id,
           [=](caf::error&) mutable { start_from_db(); });
 }
 
+// An operator's requeue or resolve, then the checkout is resumed: a
+// requeued order needs a live actor again, and a resolved order may leave a
+// SUCCESS sibling (or itself) with booking to finish.
+template <class Command>
+caf::result<operator_reply> operate(service_self self, const Command& cmd) {
+  auto rp = self->make_response_promise<operator_reply>();
+  self->request(self->state.deps.dlq, self->state.deps.store_timeout, cmd)
+    .then(
+      [=](const operator_reply& reply) mutable {
+        if (reply.outcome == operator_outcome::applied)
+          resume(self, reply.entry.checkout, [](bool) {});
+        rp.deliver(reply);
+      },
+      [=](caf::error& err) mutable { rp.deliver(err); });
+  return rp;
+}
+
 void recover(service_self self) {
   auto& st = self->state;
   // Unfinished checkouts are spread over all shards' keys, but any store
@@ -366,19 +383,10 @@ payment_service_behavior(service_self self, collaborators deps,
       return self->delegate(self->state.deps.dlq, q);
     },
     [=](const resolve_dead_letter& cmd) {
-      return self->delegate(self->state.deps.dlq, cmd);
+      return operate(self, cmd);
     },
-    [=](const requeue_dead_letter& cmd) -> caf::result<operator_reply> {
-      auto rp = self->make_response_promise<operator_reply>();
-      self->request(self->state.deps.dlq, self->state.deps.store_timeout, cmd)
-        .then(
-          [=](const operator_reply& reply) mutable {
-            if (reply.outcome == operator_outcome::applied)
-              resume(self, reply.entry.checkout, [](bool) {});
-            rp.deliver(reply);
-          },
-          [=](caf::error& err) mutable { rp.deliver(err); });
-      return rp;
+    [=](const requeue_dead_letter& cmd) {
+      return operate(self, cmd);
     },
     [=](const resume_checkout& cmd) -> caf::result<bool> {
       auto rp = self->make_response_promise<bool>();

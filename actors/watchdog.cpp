@@ -39,8 +39,8 @@ void inspect_stuck(watchdog_self self, const stuck_orders& found,
                     escalate_order{order.id, "stuck",
                                    "no progress for "
                                      + std::to_string(options.stuck_after_ms)
-                                     + " ms after "
-                                     + std::to_string(seen) + " resumes",
+                                     + " ms in " + std::to_string(seen)
+                                     + " scans in a row",
                                    order.psp_attempts, "watchdog"})
         .then([](const step_reply&) {},
               [id = order.id.value](caf::error& err) {

@@ -55,6 +55,7 @@ charge_outcome from_intent(const json::object& intent) {
   } else {
     // An intent in a state we do not model: do not guess, ask again later.
     out.kind = charge_kind::outcome_unknown;
+    out.may_have_charged = true;
     out.failure_message = "unexpected intent status: " + status;
   }
   return out;
@@ -66,6 +67,7 @@ charge_outcome from_error(unsigned http_status, const json::object& body) {
   if (it == body.end() || !it->value().is_object()) {
     out.kind = charge_kind::outcome_unknown;
     out.failure_message = "error response without error object";
+    out.may_have_charged = true;
     return out;
   }
   const auto& err = it->value().get_object();
@@ -95,6 +97,7 @@ charge_outcome from_error(unsigned http_status, const json::object& body) {
     // The intent we asked about is unknown to the PSP: do not conclude
     // anything about the charge from that.
     out.kind = charge_kind::outcome_unknown;
+    out.may_have_charged = true;
     return out;
   }
   out.kind = charge_kind::rejected;
@@ -115,6 +118,7 @@ charge_outcome classify_payment_intent(psp_transport transport,
   if (transport == psp_transport::outcome_unknown) {
     out.kind = charge_kind::outcome_unknown;
     out.failure_code = "psp_no_answer";
+    out.may_have_charged = true;
     return out;
   }
   // 409 is Stripe's "a request with this key is in flight"; 429 and 5xx are
@@ -123,6 +127,7 @@ charge_outcome classify_payment_intent(psp_transport transport,
   if (http_status == 409 || http_status == 429 || http_status >= 500) {
     out.kind = charge_kind::transient;
     out.failure_code = "psp_http_" + std::to_string(http_status);
+    out.may_have_charged = http_status >= 500;
     return out;
   }
   boost::system::error_code ec;
@@ -130,6 +135,7 @@ charge_outcome classify_payment_intent(psp_transport transport,
   if (ec || !value.is_object()) {
     out.kind = charge_kind::outcome_unknown;
     out.failure_code = "psp_unparsable_response";
+    out.may_have_charged = true;
     return out;
   }
   if (http_status >= 200 && http_status < 300)

@@ -30,11 +30,16 @@ struct charge_outcome {
   std::string psp_reference;  // PaymentIntent id when known
   std::string failure_code;   // decline code or error code
   std::string failure_message;
+  // The request reached the PSP and no final answer came back (unknown
+  // outcome, or a 5xx: Stripe may have processed a request it answered with
+  // an error). Such an order is never failed without asking again.
+  bool may_have_charged = false;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, charge_outcome& x) {
-  return f(x.kind, x.psp_reference, x.failure_code, x.failure_message);
+  return f(x.kind, x.psp_reference, x.failure_code, x.failure_message,
+           x.may_have_charged);
 }
 
 std::string_view to_string(charge_kind k);

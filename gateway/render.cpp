@@ -39,6 +39,7 @@ json::object order_json(const order_view& o) {
     {"attempts", o.attempts},
     {"psp_attempts", o.psp_attempts},
     {"dead_lettered", o.parked},
+    {"maybe_charged", o.maybe_charged},
     {"wallet_updated", o.wallet_updated},
     {"ledger_updated", o.ledger_updated},
     {"created_at", o.created_at},
@@ -57,6 +58,7 @@ json::object dead_letter_json(const dead_letter_view& d) {
     {"status", d.status},
     {"resolution", null_if_empty(d.resolution)},
     {"order_status", domain::to_string(d.order_status)},
+    {"maybe_charged", d.maybe_charged},
     {"first_seen_at", d.first_seen_at},
     {"last_seen_at", d.last_seen_at},
   };

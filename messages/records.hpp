@@ -78,12 +78,14 @@ struct dead_letter_view {
   std::string first_seen_at;
   std::string last_seen_at;
   domain::order_status order_status = domain::order_status::not_started;
+  bool maybe_charged = false;  // check with the PSP before resolving
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, dead_letter_view& x) {
   return f(x.id, x.checkout, x.reason, x.last_error, x.attempts, x.status,
-           x.resolution, x.first_seen_at, x.last_seen_at, x.order_status);
+           x.resolution, x.first_seen_at, x.last_seen_at, x.order_status,
+           x.maybe_charged);
 }
 
 struct checkout_view {

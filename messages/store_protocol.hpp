@@ -67,11 +67,14 @@ struct record_attempt {
   bool maybe_charged = false;
   std::string psp_reference;
   std::string correlation_id;
+  // Polling an intent the PSP reports as processing is waiting, not
+  // failing: it is recorded but bounded by the deadline, not the budget.
+  bool counts_toward_budget = true;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, record_attempt& x) {
   return f(x.id, x.outcome, x.error, x.next_attempt_in_ms, x.maybe_charged,
-           x.psp_reference, x.correlation_id);
+           x.psp_reference, x.correlation_id, x.counts_toward_budget);
 }
 
 struct transition_reply {
@@ -104,7 +107,9 @@ typename Inspector::result_type inspect(Inspector& f, write_ledger_cmd& x) {
 }
 
 // Answer to an idempotent step: applied_now is false when an earlier attempt
-// had already done it (the unique constraint said so).
+// had already done it (the unique constraint said so) or, for
+// record_attempt, when the order is no longer this actor's to drive (final,
+// or dead-lettered by someone else).
 struct step_reply {
   bool applied_now = false;
 };

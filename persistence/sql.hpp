@@ -136,7 +136,8 @@ inline constexpr statement mark_checkout_done = {
   "UPDATE payment_event SET is_payment_done = true, updated_at = now()"
   " WHERE checkout_id = $1 AND NOT is_payment_done"
   "   AND NOT EXISTS (SELECT 1 FROM payment_order"
-  "                    WHERE checkout_id = $1 AND status <> 'SUCCESS')"};
+  "                    WHERE checkout_id = $1 AND (status <> 'SUCCESS'"
+  "                      OR NOT (wallet_updated AND ledger_updated)))"};
 
 inline constexpr statement load_wallet = {
   "load_wallet",
@@ -169,16 +170,19 @@ inline constexpr statement insert_history = {
   "        psp_attempts, nullif($5, ''), nullif($6, ''), nullif($7, '')"
   "   FROM payment_order WHERE payment_order_id = $1"};
 
-// $1 order, $2 next attempt in ms, $3 maybe charged, $4 psp reference.
+// $1 order, $2 next attempt in ms, $3 maybe charged, $4 psp reference,
+// $5 1 when the attempt spends budget. Refused for a dead-lettered order.
 inline constexpr statement record_attempt = {
   "record_attempt",
-  "UPDATE payment_order SET psp_attempts = psp_attempts + 1,"
+  "UPDATE payment_order SET psp_attempts = psp_attempts + $5,"
   " first_attempt_at = coalesce(first_attempt_at, now()),"
   " next_attempt_at = now() + $2 * interval '1 millisecond',"
   " maybe_charged = maybe_charged OR $3,"
   " psp_reference = coalesce(nullif($4, ''), psp_reference),"
   " updated_at = now()"
   " WHERE payment_order_id = $1 AND status = 'EXECUTING'"
+  "   AND NOT EXISTS (SELECT 1 FROM dead_letter d"
+  "                    WHERE d.payment_order_id = $1 AND d.status = 'open')"
   " RETURNING status::text"};
 
 #define PAY_DEAD_LETTER_COLUMNS                                              \
@@ -187,7 +191,7 @@ inline constexpr statement record_attempt = {
   "to_char(d.first_seen_at AT TIME ZONE 'UTC', "                             \
   "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), "                                  \
   "to_char(d.last_seen_at AT TIME ZONE 'UTC', "                              \
-  "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), o.status::text"
+  "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), o.status::text, o.maybe_charged"
 
 // Escalating again re-opens the entry: an order can be dead-lettered,
 // requeued and dead-lettered again.

@@ -57,6 +57,7 @@ dead_letter_view to_dead_letter(const pqxx::row& row) {
   v.first_seen_at = row[7].as<std::string>();
   v.last_seen_at = row[8].as<std::string>();
   v.order_status = status_from(row[9]);
+  v.maybe_charged = row[10].as<bool>();
   return v;
 }
 
@@ -223,7 +224,8 @@ unfinished_checkouts execute(pqxx::work& txn,
 step_reply execute(pqxx::work& txn, const record_attempt& cmd) {
   auto rows = txn.exec_prepared(sql::record_attempt.name, cmd.id.value,
                                 static_cast<std::int64_t>(cmd.next_attempt_in_ms),
-                                cmd.maybe_charged, cmd.psp_reference);
+                                cmd.maybe_charged, cmd.psp_reference,
+                                cmd.counts_toward_budget ? 1 : 0);
   if (rows.empty())
     return step_reply{false};
   add_history(txn, cmd.id.value, domain::order_status::executing,

@@ -44,6 +44,8 @@ inline domain::charge_outcome answer(domain::charge_kind kind,
   out.kind = kind;
   out.psp_reference = "pi_test";
   out.failure_code = std::move(code);
+  // As the classifier says: a lost answer may have charged.
+  out.may_have_charged = kind == domain::charge_kind::outcome_unknown;
   return out;
 }
 

@@ -86,3 +86,24 @@ INSTANTIATE_TEST_SUITE_P(psp_answers, psp_outcome_table,
                          });
 
 }  // namespace
+
+namespace {
+
+TEST(psp_outcome_test, only_answers_that_reached_the_psp_may_have_charged) {
+  using pay::domain::classify_payment_intent;
+  using pay::domain::psp_transport;
+  EXPECT_TRUE(classify_payment_intent(psp_transport::outcome_unknown, 0, "")
+                .may_have_charged);
+  EXPECT_TRUE(classify_payment_intent(psp_transport::responded, 500, "")
+                .may_have_charged);
+  EXPECT_FALSE(classify_payment_intent(psp_transport::responded, 429, "")
+                 .may_have_charged);
+  EXPECT_FALSE(classify_payment_intent(psp_transport::not_sent, 0, "")
+                 .may_have_charged);
+  EXPECT_FALSE(classify_payment_intent(
+                 psp_transport::responded, 402,
+                 R"({"error":{"type":"card_error","code":"card_declined"}})")
+                 .may_have_charged);
+}
+
+}  // namespace
