@@ -5,6 +5,12 @@
 
 PAY_BUILD_JOBS="${PAY_BUILD_JOBS:-$(nproc)}"
 
+# ccache: paths relative to the checkout and no working directory in the
+# hash, so a fresh clone elsewhere (CI) reuses what an earlier build cached.
+export CCACHE_BASEDIR="${PAY_ROOT}"
+export CCACHE_NOHASHDIR=1
+export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-5G}"
+
 # $1 = build dir, $2 = build type, rest = extra cmake -D arguments.
 pay_build_configure() {
   local dir="$1" type="$2"
