@@ -86,6 +86,14 @@ charge_outcome from_error(unsigned http_status, const json::object& body) {
     return out;
   }
   out.failure_code = code.empty() ? type : code;
+  if (type == "idempotency_error") {
+    // Our key was already used at the PSP with other parameters: something
+    // was charged under it before. Never fail such an order; ask again, and
+    // let an operator decide if the answer never changes.
+    out.kind = charge_kind::outcome_unknown;
+    out.may_have_charged = true;
+    return out;
+  }
   if (http_status == 401 || http_status == 403) {
     // Our credentials are wrong: nothing was charged, and failing the
     // buyer's order for our misconfiguration would be wrong. Retry.

@@ -202,6 +202,16 @@ std::vector<bad_request> all_bad_requests(const bad_input_table& t,
       t.edited("empty psp_token",
                [](obj& b) { b["credit_card_info"] = obj{{"psp_token", ""}}; },
                "parameter_invalid", "credit_card_info.psp_token"),
+      t.edited("checkout_id that is not ASCII",
+               [](obj& b) { b["checkout_id"] = "caf\u00e9"; },
+               "parameter_invalid", "checkout_id"),
+      t.edited("buyer_info with a NUL character",
+               [](obj& b) { b["buyer_info"] = obj{{"name", std::string("a\0b", 3)}}; },
+               "parameter_invalid", "buyer_info"),
+      t.post("buyer_info nested 1000 deep",
+             R"({"checkout_id":"deep","buyer_info":)" + std::string(1000, '[')
+                 + std::string(1000, ']') + "}",
+             "invalid_json", std::nullopt),
       t.edited("no orders",
                [](obj& b) { b["payment_orders"] = json::array{}; },
                "parameter_invalid_empty", "payment_orders"),
@@ -271,18 +281,25 @@ TEST_F(integration,
     EXPECT_EQ(r.res.result_int(), row.status) << r.res.body();
     const auto body = json_of(r);
     expect_error_shape(body, row.name);
-    if (!row.code.empty())
+    if (!row.code.empty()) {
       EXPECT_EQ(string_at(body, {"error", "code"}), row.code) << r.res.body();
+    }
     EXPECT_EQ(string_at(body, {"error", "param"}), row.param.value_or("<null>"))
         << r.res.body();
-    if (!row.allow.empty()) EXPECT_EQ(header_of(r, "Allow"), row.allow);
+    if (!row.allow.empty()) {
+      EXPECT_EQ(header_of(r, "Allow"), row.allow);
+    }
   }
   EXPECT_EQ(count_rows(database_url(), sim()), before);
 
-  // The valid request the table was made from is accepted: the rows failed
-  // for the one thing each changed.
-  const auto valid = post_payment_and_wait(api(), checkout_body(spec));
+  // The valid request the table was made from is accepted (a charset
+  // parameter on the media type included): the rows failed for the one
+  // thing each changed.
+  const auto valid = api().post("/v1/payments", checkout_body(spec),
+                                "application/json; charset=utf-8",
+                                {{"Prefer", "wait=10"}});
   EXPECT_EQ(valid.res.result_int(), 201u) << valid.res.body();
+  EXPECT_EQ(string_at(json_of(valid), {"status"}), "succeeded");
 }
 
 }  // namespace

@@ -146,6 +146,13 @@ std::string stack_environment::start_paymentd() {
       {"PSP_BASE_URL", "http://127.0.0.1:" + std::to_string(pspsim_port_)},
       {"PSP_API_KEY", "sk_test_pspsim"},
       {"PAYMENTD_LOG_LEVEL", "info"},
+      {"ADMIN_TOKEN", test_admin_token},
+      // Failures are injected at pspsim: keep retries and timeouts short so
+      // the dead-letter paths are reached in a test's lifetime.
+      {"PAYMENTD_PSP_REQUEST_TIMEOUT_MS", "1000"},
+      {"PAYMENTD_PSP_RETRY_BASE_MS", "10"},
+      {"PAYMENTD_PSP_RETRY_DELAY_MS_MAX", "100"},
+      {"PAYMENTD_PSP_RETRY_ATTEMPTS_MAX", "5"},
   };
   options.log_path = log_dir() + "/paymentd."
                      + std::to_string(paymentd_generation_) + ".log";
@@ -163,6 +170,12 @@ std::string stack_environment::start_paymentd() {
 
 std::string stack_environment::restart_paymentd() {
   last_paymentd_exit_code_ = paymentd_.stop();
+  return start_paymentd();
+}
+
+std::string stack_environment::kill_and_restart_paymentd() {
+  paymentd_.kill_hard();
+  last_paymentd_exit_code_ = -1;
   return start_paymentd();
 }
 

@@ -9,9 +9,12 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/integration/process.hpp"
+#include "testkit/process.hpp"
 
 namespace pay::it {
+
+// The admin token the test paymentd runs with.
+inline constexpr const char* test_admin_token = "it-admin-token";
 
 class stack_environment : public ::testing::Environment {
  public:
@@ -30,6 +33,8 @@ class stack_environment : public ::testing::Environment {
   // SIGTERM, wait for the exit, start again on a new port. Empty on success,
   // else why not. The exit code of the stopped process is kept for tests.
   std::string restart_paymentd();
+  // kill -9, then start again on a new port: a crash mid-flight.
+  std::string kill_and_restart_paymentd();
   int last_paymentd_exit_code() const { return last_paymentd_exit_code_; }
 
   // Positions in the children's logs, to print what they wrote during one

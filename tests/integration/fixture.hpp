@@ -9,7 +9,8 @@
 #include <gtest/gtest.h>
 
 #include "http/sync_client.hpp"
-#include "tests/integration/api.hpp"
+#include "testkit/api.hpp"
+#include "tests/integration/sim_checks.hpp"
 #include "tests/integration/environment.hpp"
 #include "tests/integration/invariants.hpp"
 

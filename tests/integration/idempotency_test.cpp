@@ -4,7 +4,7 @@
 #include <mutex>
 #include <thread>
 
-#include "tests/integration/db.hpp"
+#include "testkit/db.hpp"
 #include "tests/integration/fixture.hpp"
 
 namespace pay::it {

@@ -4,7 +4,7 @@
 #include <map>
 #include <thread>
 
-#include "tests/integration/db.hpp"
+#include "testkit/db.hpp"
 #include "tests/integration/fixture.hpp"
 
 namespace pay::it {
@@ -200,11 +200,47 @@ TEST_F(integration, declined_card_fails_with_decline_code_and_credits_nobody) {
                          id),
                 0);
     }
+    // A decline is final: sending the checkout again replays it and never
+    // asks the PSP a second time.
+    const auto psp_requests = sim_stat(sim(), "requests");
+    const auto again = post_payment_and_wait(api(), checkout_body(spec));
+    EXPECT_EQ(again.res.result_int(), 200u) << again.res.body();
+    EXPECT_EQ(header_of(again, "Idempotent-Replayed"), "true");
+    EXPECT_EQ(string_at(json_of(again), {"status"}), "failed");
+    EXPECT_EQ(sim_stat(sim(), "requests"), psp_requests);
+
     const auto wallet = api().get("/v1/wallets/" + seller);
     EXPECT_EQ(wallet.res.result_int(), 404u) << wallet.res.body();
     EXPECT_EQ(string_at(json_of(wallet), {"error", "code"}), "resource_missing");
     EXPECT_EQ(string_at(json_of(wallet), {"error", "param"}), "seller_account");
   }
+}
+
+TEST_F(integration, amount_the_psp_refuses_fails_only_that_order) {
+  // Valid for paymentd (int64 minor units), above pspsim's 99999999999.
+  const auto small_seller = unique("seller_small");
+  const auto huge_seller = unique("seller_huge");
+  checkout_spec spec{unique("co_limit"), "pm_card_visa",
+                     {{unique("ord_small"), small_seller, "1.00", "USD"},
+                      {unique("ord_huge"), huge_seller, "1000000000.00", "USD"}}};
+  const auto r = post_payment_and_wait(api(), checkout_body(spec));
+  ASSERT_EQ(r.res.result_int(), 201u) << r.res.body();
+  const auto checkout = json_of(r).as_object();
+  EXPECT_EQ(string_at(checkout, {"status"}), "failed");
+  EXPECT_EQ(checkout.at("is_payment_done"), false);
+  const auto orders = orders_by_id(checkout);
+  ASSERT_EQ(orders.size(), 2u);
+  const auto& huge = orders.at(unique("ord_huge"));
+  EXPECT_EQ(string_at(huge, {"status"}), "FAILED") << json::serialize(huge);
+  EXPECT_EQ(string_at(huge, {"failure_code"}), "amount_too_large");
+  EXPECT_EQ(string_at(huge, {"amount"}), "1000000000.00");
+  // The other order was charged, so its seller is credited.
+  const auto& small = orders.at(unique("ord_small"));
+  EXPECT_EQ(string_at(small, {"status"}), "SUCCESS") << json::serialize(small);
+  EXPECT_EQ(small.at("wallet_updated"), true);
+  EXPECT_EQ(api().get("/v1/wallets/" + small_seller).res.result_int(), 200u);
+  EXPECT_EQ(api().get("/v1/wallets/" + huge_seller).res.result_int(), 404u);
+  EXPECT_TRUE(sim_charges_for(sim_charges(sim()), unique("ord_huge")).empty());
 }
 
 }  // namespace

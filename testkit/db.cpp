@@ -1,4 +1,4 @@
-#include "tests/integration/db.hpp"
+#include "testkit/db.hpp"
 
 #include <pqxx/pqxx>
 

@@ -44,6 +44,9 @@ class child_process {
   // call returns the first result.
   int stop(std::uint32_t grace_ms = 10'000);
 
+  // SIGKILL now, no grace: a crash, as far as the child can tell.
+  void kill_hard();
+
   bool running() const { return pid_ > 0 && !exited_; }
   pid_t pid() const { return pid_; }
   const std::string& log_path() const { return log_path_; }

@@ -1,10 +1,9 @@
-#include "tests/integration/api.hpp"
+#include "testkit/api.hpp"
 
 #include <chrono>
 #include <random>
 #include <thread>
 
-#include <gtest/gtest.h>
 
 namespace pay::it {
 
@@ -94,30 +93,6 @@ http::sync_result post_payment_and_wait(http::sync_client& client,
   return post_payment(client, std::move(body), {{"Prefer", "wait=10"}});
 }
 
-json::value json_of(const http::sync_result& r) {
-  boost::system::error_code ec;
-  auto v = json::parse(r.res.body(), ec);
-  return ec ? json::value{} : v;
-}
-
-std::string header_of(const http::sync_result& r, const char* name) {
-  const auto it = r.res.find(name);
-  return it == r.res.end() ? "" : std::string{it->value()};
-}
-
-std::string string_at(const json::value& v,
-                      std::initializer_list<const char*> path) {
-  const json::value* at = &v;
-  for (const char* key : path) {
-    if (!at->is_object()) return "<absent>";
-    at = at->as_object().if_contains(key);
-    if (!at) return "<absent>";
-  }
-  if (at->is_null()) return "<null>";
-  if (!at->is_string()) return "<not a string>";
-  return std::string{at->as_string()};
-}
-
 settle_result wait_until_settled(http::sync_client& client,
                                  const std::string& checkout_id,
                                  std::uint32_t timeout_ms) {
@@ -137,28 +112,6 @@ settle_result wait_until_settled(http::sync_client& client,
     if (std::chrono::steady_clock::now() >= deadline) return out;
     std::this_thread::sleep_for(std::chrono::milliseconds{10});
   }
-}
-
-json::array sim_charges(http::sync_client& sim) {
-  const auto r = sim.get("/sim/charges");
-  const auto v = json_of(r);
-  const auto* data = v.is_object() ? v.as_object().if_contains("data") : nullptr;
-  if (!data || !data->is_array()) {
-    ADD_FAILURE() << "GET /sim/charges: " << (r.ok ? r.res.body() : r.error);
-    return {};
-  }
-  return data->as_array();
-}
-
-json::object sim_idempotency_keys(http::sync_client& sim) {
-  const auto r = sim.get("/sim/idempotency_keys");
-  const auto v = json_of(r);
-  if (!v.is_object()) {
-    ADD_FAILURE() << "GET /sim/idempotency_keys: "
-                  << (r.ok ? r.res.body() : r.error);
-    return {};
-  }
-  return v.as_object();
 }
 
 std::vector<json::object> sim_charges_for(const json::array& all,

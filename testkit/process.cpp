@@ -1,4 +1,4 @@
-#include "tests/integration/process.hpp"
+#include "testkit/process.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -153,6 +153,16 @@ int child_process::stop(std::uint32_t grace_ms) {
     std::this_thread::sleep_for(poll_interval);
   }
   return exit_status_;
+}
+
+void child_process::kill_hard() {
+  if (pid_ <= 0 || reap_nonblocking())
+    return;
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  exited_ = true;
+  exit_status_ = -1;
 }
 
 std::size_t child_process::log_size() const {

@@ -10,6 +10,7 @@
 #include <boost/json.hpp>
 
 #include "http/sync_client.hpp"
+#include "testkit/json_read.hpp"
 
 namespace pay::it {
 
@@ -44,15 +45,6 @@ http::sync_result post_payment(http::sync_client& client, std::string body,
 http::sync_result post_payment_and_wait(http::sync_client& client,
                                         std::string body);
 
-// The body parsed as JSON; null when it is not JSON.
-boost::json::value json_of(const http::sync_result& r);
-// The header's value, empty when absent.
-std::string header_of(const http::sync_result& r, const char* name);
-// A member by path ("error", "code"), as a string; "<absent>", "<null>" or
-// "<not a string>" otherwise, so a mismatch prints what was there.
-std::string string_at(const boost::json::value& v,
-                      std::initializer_list<const char*> path);
-
 // Polls GET /v1/checkouts/{id} until every order is final and booked
 // (SUCCESS with wallet and ledger flags, or FAILED) and, when all succeeded,
 // is_payment_done is set. Returns the last view (an empty object when the
@@ -65,9 +57,6 @@ settle_result wait_until_settled(http::sync_client& client,
                                  const std::string& checkout_id,
                                  std::uint32_t timeout_ms = 10'000);
 
-// pspsim's test-only views.
-boost::json::array sim_charges(http::sync_client& sim);
-boost::json::object sim_idempotency_keys(http::sync_client& sim);
 // The charges whose idempotency key (= payment_order_id) is `key`.
 std::vector<boost::json::object> sim_charges_for(const boost::json::array& all,
                                                  const std::string& key);
