@@ -255,18 +255,34 @@ dead_letters execute(pqxx::work& txn, const list_dead_letters& cmd) {
   return out;
 }
 
-operator_reply execute(pqxx::work& txn, const requeue_dead_letter& cmd) {
-  operator_reply out;
-  auto entry = lock_dead_letter(txn, cmd.id.value);
-  if (!entry)
-    return out;
+namespace {
+
+// Locks the dead letter for an operator's change. False, with `out` saying
+// why, when there is none or it is no longer open.
+bool lock_open_dead_letter(pqxx::work& txn, const std::string& id,
+                           operator_reply& out) {
+  auto entry = lock_dead_letter(txn, id);
+  if (!entry) {
+    out.outcome = operator_outcome::not_found;
+    return false;
+  }
   out.entry = *entry;
   if (entry->status != "open") {
     out.outcome = operator_outcome::not_open;
-    return out;
+    return false;
   }
+  return true;
+}
+
+}  // namespace
+
+operator_reply execute(pqxx::work& txn, const requeue_dead_letter& cmd) {
+  operator_reply out;
+  if (!lock_open_dead_letter(txn, cmd.id.value, out))
+    return out;
+  const auto& entry = out.entry;
   txn.exec_prepared0(sql::requeue_dead_letter.name, cmd.id.value);
-  add_history(txn, cmd.id.value, entry->order_status, entry->order_status,
+  add_history(txn, cmd.id.value, entry.order_status, entry.order_status,
               "requeued", {}, {}, "operator");
   out.outcome = operator_outcome::applied;
   out.entry.status = "requeued";
@@ -275,18 +291,12 @@ operator_reply execute(pqxx::work& txn, const requeue_dead_letter& cmd) {
 
 operator_reply execute(pqxx::work& txn, const resolve_dead_letter& cmd) {
   operator_reply out;
-  auto entry = lock_dead_letter(txn, cmd.id.value);
-  if (!entry)
+  if (!lock_open_dead_letter(txn, cmd.id.value, out))
     return out;
-  out.entry = *entry;
-  if (entry->status != "open") {
-    out.outcome = operator_outcome::not_open;
-    return out;
-  }
   auto moved = txn.exec_prepared(sql::resolve_order_failed.name, cmd.id.value,
                                  cmd.reason);
   if (!moved.empty())
-    add_history(txn, cmd.id.value, entry->order_status,
+    add_history(txn, cmd.id.value, out.entry.order_status,
                 domain::order_status::failed, "operator_failed",
                 "operator_resolved", cmd.reason, "operator");
   txn.exec_prepared0(sql::close_dead_letter.name, cmd.id.value, cmd.reason);
