@@ -15,11 +15,15 @@ void ask(caf::actor_system& sys, const Handle& target,
          std::chrono::milliseconds timeout, Message message,
          std::function<void(Reply&)> on_reply,
          std::function<void(const caf::error&)> on_error) {
-  sys.spawn([=](caf::event_based_actor* self) {
-    self->request(target, timeout, message)
-      .then([=](Reply& reply) { on_reply(reply); },
-            [=](caf::error& err) { on_error(err); });
-  });
+  // The message travels as a spawn argument: CAF 0.17 spawns a function
+  // actor without arguments through a null tuple pointer (UBSan flags it).
+  sys.spawn(
+    [=](caf::event_based_actor* self, const Message& msg) {
+      self->request(target, timeout, msg)
+        .then([=](Reply& reply) { on_reply(reply); },
+              [=](caf::error& err) { on_error(err); });
+    },
+    std::move(message));
 }
 
 }  // namespace pay::gateway

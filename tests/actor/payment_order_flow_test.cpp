@@ -203,10 +203,14 @@ TEST_F(flow, checkout_marks_done_only_when_every_order_succeeded) {
   }
   auto co = spawn_checkout(sys, deps, checkout_args{view, "pm_card_visa", "c"});
   checkout_view answered;
-  sys.spawn([&](caf::event_based_actor* self) {
-    self->request(co, caf::infinite, await_outcome{60'000})
-      .then([&](const checkout_view& v) { answered = v; });
-  });
+  // Arguments go through spawn: CAF 0.17 spawns an argument-less function
+  // actor through a null tuple pointer, which UBSan rightly flags.
+  sys.spawn(
+    [&](caf::event_based_actor* self, await_outcome wait) {
+      self->request(co, caf::infinite, wait)
+        .then([&](const checkout_view& v) { answered = v; });
+    },
+    await_outcome{60'000});
   run_with_timers();
   EXPECT_TRUE(w->checkout_marked_done);
   EXPECT_TRUE(answered.is_payment_done);
@@ -243,13 +247,15 @@ TEST_F(flow, waiter_gets_the_current_view_when_its_time_is_up) {
   auto co = spawn_checkout(sys, deps, checkout_args{view, "pm_card_visa", "c"});
   bool answered = false;
   order_status seen = order_status::not_started;
-  sys.spawn([&](caf::event_based_actor* self) {
-    self->request(co, caf::infinite, await_outcome{1})
-      .then([&](const checkout_view& v) {
-        answered = true;
-        seen = v.orders.at(0).status;
-      });
-  });
+  sys.spawn(
+    [&](caf::event_based_actor* self, await_outcome wait) {
+      self->request(co, caf::infinite, wait)
+        .then([&](const checkout_view& v) {
+          answered = true;
+          seen = v.orders.at(0).status;
+        });
+    },
+    await_outcome{1});
   sched.run();
   // Both the waiter's timer and the order's backoff are pending; fire one
   // round: the waiter answers with the order still executing or done.
