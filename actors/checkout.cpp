@@ -24,6 +24,10 @@ namespace pay {
 
 namespace {
 
+// Marking done outlives a database restart: with the default backoff this
+// keeps trying for about a minute.
+constexpr std::uint32_t mark_attempts_max = 20;
+
 struct checkout_state {
   collaborators deps;
   checkout_view view;
@@ -39,6 +43,7 @@ struct checkout_state {
   std::uint64_t next_waiter_id = 1;
   bool finishing = false;
   bool resume_requested = false;  // a requeue arrived while finishing
+  std::uint32_t mark_failures = 0;
   static inline const char* name = "checkout";
 };
 
@@ -125,6 +130,32 @@ void finish(checkout_self self) {
       });
 }
 
+// Marks the checkout done, retrying with backoff while the database is
+// away (a restart): only after mark_attempts_max failures is it left to
+// recovery at the next start.
+void mark_done(checkout_self self) {
+  auto& st = self->state;
+  auto store = st.deps.stores.for_key(st.view.id.value);
+  self->request(store, st.deps.store_timeout, mark_checkout_done{st.view.id})
+    .then([=](const step_reply&) { finish(self); },
+          [=](caf::error& err) {
+            auto& st = self->state;
+            if (++st.mark_failures >= mark_attempts_max) {
+              spdlog::error("checkout {}: cannot mark done ({}), left to "
+                            "recovery",
+                            st.view.id.value, caf::to_string(err));
+              finish(self);
+              return;
+            }
+            auto delay = domain::backoff_ceiling_ms(st.deps.retry,
+                                                    st.mark_failures);
+            spdlog::warn("checkout {}: cannot mark done ({}), retry in {} ms",
+                         st.view.id.value, caf::to_string(err), delay);
+            self->delayed_send(self, std::chrono::milliseconds{delay},
+                               mark_done_atom::value);
+          });
+}
+
 void on_all_finished(checkout_self self) {
   auto& st = self->state;
   bool all_success = true;
@@ -134,15 +165,7 @@ void on_all_finished(checkout_self self) {
     finish(self);
     return;
   }
-  auto store = st.deps.stores.for_key(st.view.id.value);
-  self->request(store, st.deps.store_timeout, mark_checkout_done{st.view.id})
-    .then([=](const step_reply&) { finish(self); },
-          [=](caf::error& err) {
-            // The order rows are final; recovery marks it done later.
-            spdlog::error("checkout {}: cannot mark done: {}",
-                          self->state.view.id.value, caf::to_string(err));
-            finish(self);
-          });
+  mark_done(self);
 }
 
 // This checkout stops waiting for order `id` (its actor is gone and could
@@ -258,6 +281,7 @@ checkout_actor::behavior_type checkout_behavior(checkout_self self,
       if (st.running.empty() && !st.finishing)
         on_all_finished(self);
     },
+    [=](mark_done_atom) { mark_done(self); },
     [=](resume_orders_atom) {
       if (self->state.finishing)
         self->state.resume_requested = true;

@@ -306,6 +306,10 @@ payment_order_actor::behavior_type payment_order(order_self self,
   st.row = std::move(args.row);
   st.psp_token = std::move(args.psp_token);
   st.correlation_id = std::move(args.correlation_id);
+  // A row already EXECUTING when this actor starts (recovery, a restart
+  // after a crash) may have had a PSP call in flight that nobody saw answered.
+  if (st.row.status == domain::order_status::executing)
+    st.row.maybe_charged = true;
   if (st.row.first_attempt_age_ms >= 0)
     st.first_attempt_at = std::chrono::steady_clock::now()
                           - std::chrono::milliseconds{st.row.first_attempt_age_ms};

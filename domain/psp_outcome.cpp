@@ -41,7 +41,9 @@ charge_outcome from_intent(const json::object& intent) {
     out.kind = charge_kind::succeeded;
   } else if (status == "processing" || status == "requires_action"
              || status == "requires_capture") {
+    // Accepted by the PSP and may still complete: money may move.
     out.kind = charge_kind::processing;
+    out.may_have_charged = true;
   } else if (status == "requires_payment_method" || status == "canceled") {
     out.kind = charge_kind::declined;
     out.failure_code = "card_declined";

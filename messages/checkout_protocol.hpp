@@ -34,6 +34,9 @@ typename Inspector::result_type inspect(Inspector& f, order_finished& x) {
 // left (e.g. requeued from the DLQ) a live actor again.
 using resume_orders_atom = caf::atom_constant<caf::atom("co_resume")>;
 
+// Internal timer: try marking the checkout done again.
+using mark_done_atom = caf::atom_constant<caf::atom("co_mark")>;
+
 // Internal timer: a waiter's time is up.
 struct waiter_expired {
   std::uint64_t waiter_id = 0;
@@ -47,6 +50,7 @@ using checkout_actor =
   caf::typed_actor<caf::replies_to<await_outcome>::with<checkout_view>,
                    caf::reacts_to<order_finished>,
                    caf::replies_to<resume_orders_atom>::with<bool>,
+                   caf::reacts_to<mark_done_atom>,
                    caf::reacts_to<waiter_expired>>;
 
 }  // namespace pay

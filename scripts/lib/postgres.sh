@@ -257,3 +257,26 @@ pay_pg_url() {
   local port="$1" db="$2"
   printf 'postgresql://%s@127.0.0.1:%s/%s' "${PAY_PG_DB_USER}" "${port}" "${db}"
 }
+
+# Restarts the running cluster $1 (fast shutdown unless $2 says otherwise:
+# smart | fast | immediate; immediate is a crash as far as clients can tell,
+# followed by crash recovery). Output goes to $3 (default
+# var/log/postgres-<name>.log). For scripts/chaos, whose CHAOS_PG_RESTART
+# calls it while paymentd runs; the caller holds no lock fds to leak.
+pay_pg_restart() {
+  local name="$1" mode="${2:-fast}"
+  local log="${3:-${PAY_LOG_DIR}/postgres-${name}.log}"
+  case "${mode}" in
+    smart | fast | immediate) ;;
+    *) pay_die "pay_pg_restart: unknown shutdown mode '${mode}'" ;;
+  esac
+  pay_pg_resolve "${name}"
+  pay_pg_running || pay_die "PostgreSQL (${name}) is not running"
+  pay_info "restarting PostgreSQL (${name}, ${mode} shutdown)"
+  if ! pay_without_locks pay_pg_as_owner "${PAY_PG_BIN}/pg_ctl" \
+    -D "${PAY_PG_DATA_DIR}" -w -t "${PAY_PG_START_TIMEOUT_S}" -m "${mode}" \
+    restart >>"${log}" 2>&1 </dev/null; then
+    pay_tail_log "${log}"
+    pay_die "PostgreSQL (${name}) did not come back after a restart"
+  fi
+}

@@ -135,6 +135,7 @@ checkout_actor::behavior_type fake_checkout(checkout_actor::pointer,
       w->finished.push_back(f);
     },
     [=](resume_orders_atom) { return true; },
+    [=](mark_done_atom) {},
     [=](const waiter_expired&) {},
   };
 }

@@ -179,6 +179,26 @@ TEST_F(flow, recovered_executing_order_asks_the_psp_before_anything_else) {
   EXPECT_EQ(w->rows["po_8"].attempts, 1);
 }
 
+TEST_F(flow, recovered_executing_order_remembers_it_may_have_been_charged) {
+  auto row = test::fresh_row("po_12", "lee", 800);
+  row.status = order_status::executing;
+  row.version = 1;
+  // The PSP is busy after the restart: the recorded attempt must carry the
+  // possibility that the dead actor's call went through.
+  w->psp_answers.push_back(test::answer(charge_kind::transient, "psp_http_429"));
+  start_order(row);
+  run_with_timers();
+  EXPECT_TRUE(w->rows["po_12"].maybe_charged);
+  EXPECT_EQ(w->rows["po_12"].status, order_status::success);
+}
+
+TEST_F(flow, fresh_order_refused_before_any_call_is_not_maybe_charged) {
+  w->psp_answers.push_back(test::answer(charge_kind::transient, "psp_http_429"));
+  start_order(test::fresh_row("po_13", "max", 100));
+  run_with_timers();
+  EXPECT_FALSE(w->rows["po_13"].maybe_charged);
+}
+
 TEST_F(flow, stale_row_is_resynced_not_overwritten) {
   auto row = test::fresh_row("po_9", "ida", 900);
   start_order(row);

@@ -102,6 +102,9 @@ TEST(psp_outcome_test, only_answers_that_reached_the_psp_may_have_charged) {
                 .may_have_charged);
   EXPECT_FALSE(classify_payment_intent(psp_transport::responded, 429, "")
                  .may_have_charged);
+  EXPECT_TRUE(classify_payment_intent(psp_transport::responded, 200,
+                                      R"({"id":"pi_1","status":"processing"})")
+                .may_have_charged);
   EXPECT_FALSE(classify_payment_intent(psp_transport::not_sent, 0, "")
                  .may_have_charged);
   EXPECT_FALSE(classify_payment_intent(

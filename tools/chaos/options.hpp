@@ -1,0 +1,50 @@
+// The chaos command line, parsed once into a typed struct. `--name value`
+// and `--name=value` both work; every number has a named range.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace pay::chaos {
+
+// How hard pspsim misbehaves. Explicit numbers: they appear in the docs.
+enum class fault_level : std::uint8_t {
+  none = 0,      // pspsim answers every request properly
+  moderate = 1,  // a few percent of each fault kind (the default)
+  // Three times as often, and paymentd's retry budget cut to 3 attempts,
+  // so orders run out of budget: the FAILED-versus-DLQ decision is tested.
+  heavy = 2,
+};
+
+struct chaos_options {
+  std::uint32_t rounds = 1;
+  std::uint64_t seed = 0;  // round r runs with seed + r
+  bool seed_given = false;
+  std::uint32_t checkouts = 300;
+  std::uint32_t orders_per_checkout = 3;
+  std::uint32_t concurrency = 64;
+  std::uint32_t kills = 3;          // kill -9 of paymentd per round, at least
+  std::uint32_t pg_restarts = 1;    // restarts of PostgreSQL per round
+  std::uint32_t quiesce_timeout_s = 120;
+  fault_level faults = fault_level::moderate;
+  bool keep_logs = false;
+  // Every planned feature (pspsim faults, Idempotency-Key, history, DLQ)
+  // must be present; a missing one is a violation instead of a skipped part.
+  bool require_all_features = false;
+  // Run the check-the-checker round instead (see self_test.hpp).
+  bool self_test = false;
+  std::string log_dir;  // default: $CHAOS_LOG_DIR, else ./chaos-logs
+};
+
+struct parse_result {
+  chaos_options options;
+  bool help = false;
+  std::string error;  // empty on success
+};
+
+parse_result parse_options(int argc, const char* const* argv);
+
+// The usage text printed by --help and after a bad option.
+const char* usage();
+
+}  // namespace pay::chaos

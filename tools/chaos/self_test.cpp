@@ -1,0 +1,262 @@
+#include "tools/chaos/self_test.hpp"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <functional>
+
+#include <pqxx/pqxx>
+
+#include "http/form.hpp"
+#include "testkit/db.hpp"
+#include "tools/chaos/checks.hpp"
+#include "tools/chaos/driver.hpp"
+#include "tools/chaos/plan.hpp"
+#include "tools/chaos/psp_faults.hpp"
+#include "tools/chaos/stack.hpp"
+
+namespace pay::chaos {
+
+namespace {
+
+constexpr std::uint32_t calm_checkouts = 24;
+constexpr std::uint32_t calm_orders_per_checkout = 2;
+constexpr std::uint32_t calm_concurrency = 8;
+constexpr std::uint32_t calm_quiesce_ms = 60'000;
+constexpr std::uint32_t short_quiesce_ms = 300;
+
+struct context {
+  std::string database_url;
+  std::uint16_t pspsim_port = 0;
+  schema_features schema;
+  std::vector<planned_checkout> plan;
+  drive_result drive;
+  std::string success_order;  // a booked SUCCESS order
+  std::string success_reference;  // its psp_reference
+  std::size_t acked_index = 0;
+};
+
+struct break_case {
+  const char* name;
+  invariant expected;
+  bool needs_history;
+  bool leaves_work;  // the break must also stop the round being quiescent
+  std::function<void(context&)> apply;
+  std::function<void(context&)> revert;  // empty: cannot be undone
+};
+
+std::string first_text(const std::string& url, const std::string& sql) {
+  pqxx::connection conn{url};
+  pqxx::read_transaction txn{conn};
+  const auto rows = txn.exec(sql);
+  return rows.empty() ? std::string{} : rows[0][0].c_str();
+}
+
+void exec(const context& c, const std::string& sql) {
+  it::exec_sql(c.database_url, sql);
+}
+
+std::string sql_literal(const std::string& id) { return "'" + id + "'"; }
+
+void stray_charge(context& c) {
+  http::sync_client sim{"127.0.0.1", c.pspsim_port};
+  sim.post("/v1/payment_intents",
+           http::form_encode({{"amount", "100"},
+                              {"currency", "usd"},
+                              {"payment_method", "pm_card_visa"},
+                              {"confirm", "true"}}),
+           "application/x-www-form-urlencoded",
+           {{"Authorization", "Bearer sk_test_pspsim"},
+            {"Idempotency-Key", "chaos_self_test_stray"}});
+}
+
+std::vector<break_case> break_cases() {
+  // Triggers are bypassed the way a buggy migration or a manual fix would.
+  const std::string replica = "SET session_replication_role = replica;";
+  return {
+      {"wallet off by one minor unit", invariant::booked_once, false, false,
+       [](context& c) {
+         exec(c, "UPDATE wallet SET balance_minor = balance_minor + 1"
+                 " WHERE (seller_account, currency) = (SELECT seller_account,"
+                 " currency FROM wallet ORDER BY 1, 2 LIMIT 1)");
+       },
+       [](context& c) {
+         exec(c, "UPDATE wallet SET balance_minor = balance_minor - 1"
+                 " WHERE (seller_account, currency) = (SELECT seller_account,"
+                 " currency FROM wallet ORDER BY 1, 2 LIMIT 1)");
+       }},
+      {"SUCCESS order back to EXECUTING", invariant::terminal_or_dlq, false,
+       true,
+       [](context& c) {
+         exec(c, "UPDATE payment_order SET status = 'EXECUTING',"
+                 " wallet_updated = false, ledger_updated = false"
+                 " WHERE payment_order_id = " + sql_literal(c.success_order));
+       },
+       [](context& c) {
+         exec(c, "UPDATE payment_order SET status = 'SUCCESS',"
+                 " wallet_updated = true, ledger_updated = true"
+                 " WHERE payment_order_id = " + sql_literal(c.success_order));
+       }},
+      {"unbalanced ledger entry", invariant::booked_once, false, false,
+       [replica](context& c) {
+         exec(c, replica + "INSERT INTO ledger_entry (transaction_id, account,"
+                 " currency, amount_minor) SELECT id, 'psp_receivable', 'USD', 1"
+                 " FROM ledger_transaction ORDER BY id LIMIT 1");
+       },
+       [replica](context& c) {
+         exec(c, replica + "DELETE FROM ledger_entry WHERE id ="
+                           " (SELECT max(id) FROM ledger_entry)");
+       }},
+      {"history row going backwards", invariant::history_forward, true,
+       false,
+       [](context& c) {
+         exec(c, "INSERT INTO payment_order_history (payment_order_id,"
+                 " from_status, to_status, event, attempt) VALUES ("
+                 + sql_literal(c.success_order)
+                 + ", 'SUCCESS', 'EXECUTING', 'chaos_self_test', 0)");
+       },
+       [](context& c) {
+         exec(c, "DELETE FROM payment_order_history"
+                 " WHERE event = 'chaos_self_test'");
+       }},
+      {"SUCCESS order names another intent", invariant::charged_once,
+       false, false,
+       [](context& c) {
+         exec(c, "UPDATE payment_order SET psp_reference = 'pi_chaos_wrong'"
+                 " WHERE payment_order_id = " + sql_literal(c.success_order));
+       },
+       [](context& c) {
+         exec(c, "UPDATE payment_order SET psp_reference = "
+                     + sql_literal(c.success_reference)
+                     + " WHERE payment_order_id = " + sql_literal(c.success_order));
+       }},
+      {"acknowledged checkout lost", invariant::terminal_or_dlq, false,
+       false,
+       [](context& c) {
+         c.plan[c.acked_index].spec.checkout_id += "_never_stored";
+       },
+       [](context& c) {
+         auto& id = c.plan[c.acked_index].spec.checkout_id;
+         id.resize(id.size() - std::string{"_never_stored"}.size());
+       }},
+      {"acknowledged order stored with another amount",
+       invariant::terminal_or_dlq, false, false,
+       [](context& c) {
+         c.plan[c.acked_index].spec.orders.front().amount += "1";
+       },
+       [](context& c) {
+         auto& amount = c.plan[c.acked_index].spec.orders.front().amount;
+         amount.pop_back();
+       }},
+      {"refused checkout stored", invariant::refused_changed_nothing, false,
+       false,
+       [](context& c) {
+         c.drive.refused_checkout_ids.push_back(
+             c.plan[c.acked_index].spec.checkout_id);
+       },
+       [](context& c) { c.drive.refused_checkout_ids.pop_back(); }},
+      {"stray charge at pspsim", invariant::charged_once, false, false,
+       stray_charge, nullptr},
+  };
+}
+
+// The first violation of kind `expected`, or empty.
+std::string caught(const context& c, invariant expected) {
+  check_input in{c.database_url, c.pspsim_port, c.schema, &c.plan, &c.drive};
+  for (const auto& v : check_invariants(in))
+    if (v.which == expected) return v.detail;
+  return {};
+}
+
+bool calm_round(context& c, round_stack& stack, std::ostream& out) {
+  http::sync_client sim{"127.0.0.1", stack.pspsim_port()};
+  set_faults(sim, no_faults());
+  c.plan = make_plan(plan_options{0, calm_checkouts, calm_orders_per_checkout,
+                                  c.schema.idempotency_keys},
+                     1);
+  drive_settings settings;
+  settings.concurrency = calm_concurrency;
+  driver clients{c.plan, stack.paymentd_port(), settings};
+  clients.start();
+  c.drive = clients.finish();
+  const auto settled = wait_quiescent(c.database_url, c.schema, calm_quiesce_ms);
+  check_input in{c.database_url, c.pspsim_port, c.schema, &c.plan, &c.drive};
+  auto found = check_invariants(in);
+  for (auto& v : c.drive.found) found.push_back(v);
+  if (!settled.quiescent)
+    found.push_back({invariant::quiescence, "the calm round did not settle"});
+  for (const auto& v : found)
+    out << "  calm round: [" << to_string(v.which) << "] " << v.detail << "\n";
+  return found.empty();
+}
+
+}  // namespace
+
+int run_self_test(const chaos_options& options, const environment& env,
+                  std::ostream& out) {
+  const auto db = "chaos_selftest_" + std::to_string(::getpid());
+  stack_options s;
+  s.admin_url = env.admin_url;
+  s.database_name = db;
+  s.log_dir = options.log_dir + "/" + db;
+  s.paymentd_bin = env.paymentd_bin;
+  s.paymentd_config = env.paymentd_config;
+  s.pspsim_bin = env.pspsim_bin;
+  s.admin_token = "adm_chaos_selftest";
+  std::filesystem::create_directories(s.log_dir);
+  round_stack stack{s};
+  context c;
+  if (auto err = stack.start(); !err.empty()) {
+    out << "self-test: " << err << "\n";
+    return 1;
+  }
+  c.database_url = stack.database_url();
+  c.pspsim_port = stack.pspsim_port();
+  detect_schema(c.database_url, c.schema);
+  bool ok = calm_round(c, stack, out);
+  out << (ok ? "ok   " : "FAIL ") << "a calm round has no violations\n";
+  // Nothing may repair the breaks while they are checked.
+  stack.stop_paymentd();
+  c.success_order = first_text(
+      c.database_url, "SELECT payment_order_id FROM payment_order WHERE"
+                      " status = 'SUCCESS' AND ledger_updated ORDER BY 1 LIMIT 1");
+  c.success_reference = first_text(
+      c.database_url, "SELECT psp_reference FROM payment_order"
+                      " WHERE payment_order_id = " + sql_literal(c.success_order));
+  for (std::size_t i = 0; i < c.plan.size(); ++i)
+    if (c.drive.acknowledged[i]) c.acked_index = i;
+  for (const auto& b : break_cases()) {
+    if (b.needs_history && !c.schema.history) {
+      out << "skip " << b.name << " (no history table)\n";
+      continue;
+    }
+    // Reported before the break, a catch would prove nothing.
+    if (const auto before = caught(c, b.expected); !before.empty()) {
+      out << "FAIL " << b.name << ": already reported before the break: "
+          << before << "\n";
+      ok = false;
+      continue;
+    }
+    b.apply(c);
+    const auto detail = caught(c, b.expected);
+    bool this_ok = !detail.empty();
+    if (b.leaves_work)
+      this_ok = this_ok
+                && !wait_quiescent(c.database_url, c.schema, short_quiesce_ms)
+                        .quiescent;
+    out << (this_ok ? "ok   " : "FAIL ") << b.name << ": "
+        << (this_ok ? "caught as [" + std::string{to_string(b.expected)} + "] "
+                          + detail
+                    : std::string{"not caught"})
+        << "\n";
+    ok = ok && this_ok;
+    if (b.revert) b.revert(c);
+  }
+  if (ok) stack.drop_database();
+  out << "self-test: " << (ok ? "passed" : "FAILED (database " + db
+                                               + " kept)")
+      << "\n";
+  return ok ? 0 : 1;
+}
+
+}  // namespace pay::chaos

@@ -1,0 +1,97 @@
+// Every SQL statement the harness runs against paymentd's database, as named
+// constants. A violation query returns one text column per row: one
+// violation, already worded.
+#pragma once
+
+#include "tools/chaos/violation.hpp"
+
+namespace pay::chaos::sql {
+
+struct violation_query {
+  invariant which;
+  const char* sql;
+};
+
+// Orders with work left; `unsettled_outside_dlq` leaves out those with an
+// open dead letter (only valid when the table exists).
+inline constexpr const char* unsettled_orders =
+    "SELECT 'order ' || o.payment_order_id || ' of ' || o.checkout_id"
+    "       || ' is ' || o.status::text || ' wallet_updated='"
+    "       || o.wallet_updated || ' ledger_updated=' || o.ledger_updated"
+    "       || ' attempts=' || o.attempts || ' last change '"
+    "       || to_char(o.updated_at, 'HH24:MI:SS.MS')"
+    "  FROM payment_order o"
+    " WHERE (o.status IN ('NOT_STARTED', 'EXECUTING')"
+    "        OR (o.status = 'SUCCESS'"
+    "            AND NOT (o.wallet_updated AND o.ledger_updated)))";
+inline constexpr const char* outside_dlq =
+    "   AND NOT EXISTS (SELECT 1 FROM dead_letter d"
+    "                    WHERE d.payment_order_id = o.payment_order_id"
+    "                      AND d.status = 'open')";
+inline constexpr const char* checkouts_not_marked_done =
+    "SELECT 'checkout ' || e.checkout_id || ' has every order SUCCESS and"
+    " booked but is_payment_done is false'"
+    "  FROM payment_event e"
+    " WHERE NOT e.is_payment_done"
+    "   AND NOT EXISTS (SELECT 1 FROM payment_order o"
+    "                    WHERE o.checkout_id = e.checkout_id"
+    "                      AND NOT (o.status = 'SUCCESS' AND o.wallet_updated"
+    "                               AND o.ledger_updated))";
+
+inline constexpr const char* table_exists =
+    "SELECT to_regclass($1) IS NOT NULL";
+
+// payment_order_id, checkout_id, seller_account, amount_minor, currency.
+inline constexpr const char* stored_orders =
+    "SELECT payment_order_id, checkout_id, seller_account, amount_minor,"
+    "       currency"
+    "  FROM payment_order";
+inline constexpr const char* checkout_ids =
+    "SELECT checkout_id FROM payment_event";
+
+// testkit's find_violations checks that histories never go backwards; this
+// adds that each one ends where its order's row is.
+inline constexpr violation_query history_checks[] = {
+    {invariant::history_forward,
+     "SELECT 'order ' || o.payment_order_id || ' is ' || o.status::text"
+     "       || ' but its history ends at ' || coalesce(l.to_status::text,"
+     "       'nothing (no history rows)')"
+     "  FROM payment_order o"
+     "  LEFT JOIN LATERAL (SELECT h.to_status FROM payment_order_history h"
+     "                      WHERE h.payment_order_id = o.payment_order_id"
+     "                      ORDER BY h.seq DESC LIMIT 1) l ON true"
+     " WHERE (l.to_status IS NULL AND o.status <> 'NOT_STARTED')"
+     "    OR l.to_status <> o.status"},
+};
+
+// One order's story for a violation report: status, the exactly-once
+// bookkeeping, its dead letter and its whole history, oldest first.
+inline constexpr const char* explain_order =
+    "SELECT o.status::text || ' maybe_charged=' || o.maybe_charged"
+    "       || ' psp_attempts=' || o.psp_attempts || ' psp_reference='"
+    "       || coalesce(o.psp_reference, '-') || ' dead_letter='"
+    "       || coalesce((SELECT d.status || '/' || d.reason FROM dead_letter d"
+    "                     WHERE d.payment_order_id = o.payment_order_id),"
+    "                   'none')"
+    "       || ' history: ' || coalesce((SELECT string_agg(h.event"
+    "            || coalesce(' ' || nullif(h.outcome, ''), '')"
+    "            || coalesce(' (' || nullif(h.error, '') || ')', '')"
+    "            || ' [' || coalesce(h.correlation_id, '') || ']', ' > '"
+    "            ORDER BY h.seq) FROM payment_order_history h"
+    "           WHERE h.payment_order_id = o.payment_order_id), 'none')"
+    "  FROM payment_order o WHERE o.payment_order_id = $1";
+
+inline constexpr const char* count_orders_by_status =
+    "SELECT count(*), count(*) FILTER (WHERE status = 'SUCCESS'),"
+    "       count(*) FILTER (WHERE status = 'FAILED')"
+    "  FROM payment_order";
+inline constexpr const char* count_retries =
+    "SELECT count(*) FROM payment_order_history"
+    " WHERE outcome IN ('transient', 'outcome_unknown', 'unknown')";
+inline constexpr const char* count_recovered_orders =
+    "SELECT count(DISTINCT payment_order_id) FROM payment_order_history"
+    " WHERE correlation_id = 'recovery'";
+inline constexpr const char* count_dlq_open =
+    "SELECT count(*) FROM dead_letter WHERE status = 'open'";
+
+}  // namespace pay::chaos::sql
