@@ -1,5 +1,7 @@
 #include "tests/integration/environment.hpp"
 
+#include "testkit/db.hpp"
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -37,20 +39,6 @@ const bool registration = [] {
 stack_environment& stack() {
   (void)registration;
   return *registered;
-}
-
-std::string with_database(const std::string& url, const std::string& database) {
-  const auto scheme_end = url.find("://");
-  const auto scheme = url.substr(0, scheme_end);
-  if (scheme_end == std::string::npos
-      || (scheme != "postgresql" && scheme != "postgres"))
-    return {};
-  const auto path_at = url.find_first_of("/?", scheme_end + 3);
-  if (path_at == std::string::npos) return url + "/" + database;
-  const auto query_at = url.find('?', path_at);
-  const auto query =
-      query_at == std::string::npos ? std::string{} : url.substr(query_at);
-  return url.substr(0, path_at) + "/" + database + query;
 }
 
 void stack_environment::SetUp() {
@@ -91,33 +79,19 @@ void stack_environment::TearDown() {
 std::string stack_environment::create_database() {
   database_name_ = "it_" + std::to_string(::getpid()) + "_"
                    + std::to_string(std::time(nullptr));
-  database_url_ = with_database(admin_url_, database_name_);
-  if (database_url_.empty())
-    return "DATABASE_URL must be a postgresql:// URL, got: " + admin_url_;
-  try {
-    pqxx::connection conn{admin_url_};
-    pqxx::nontransaction txn{conn};
-    txn.exec0("CREATE DATABASE " + txn.quote_name(database_name_));
-  } catch (const std::exception& e) {
+  auto made = it::create_database(admin_url_, database_name_);
+  if (!made.error.empty()) {
     database_name_.clear();
-    return "cannot create database through DATABASE_URL: "
-           + std::string{e.what()};
+    return made.error;
   }
+  database_url_ = made.url;
   return {};
 }
 
 void stack_environment::drop_database() {
   if (database_name_.empty()) return;
-  try {
-    pqxx::connection conn{admin_url_};
-    pqxx::nontransaction txn{conn};
-    // FORCE: a connection left open by a failed test must not keep it alive.
-    txn.exec0("DROP DATABASE IF EXISTS " + txn.quote_name(database_name_)
-              + " WITH (FORCE)");
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "cannot drop database " << database_name_ << ": "
-                  << e.what();
-  }
+  if (auto err = it::drop_database(admin_url_, database_name_); !err.empty())
+    ADD_FAILURE() << "cannot drop database " << database_name_ << ": " << err;
   database_name_.clear();
 }
 

@@ -68,8 +68,5 @@ class stack_environment : public ::testing::Environment {
 // The registered environment (registered before main runs).
 stack_environment& stack();
 
-// `url` with its database name replaced by `database`, query string kept.
-// Only URLs ("postgresql://..." or "postgres://...") are supported.
-std::string with_database(const std::string& url, const std::string& database);
 
 }  // namespace pay::it

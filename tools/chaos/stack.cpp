@@ -7,6 +7,8 @@
 
 #include <pqxx/pqxx>
 
+#include "testkit/db.hpp"
+
 namespace pay::chaos {
 
 namespace {
@@ -23,19 +25,6 @@ constexpr const char* psp_api_key = "sk_test_pspsim";
 
 }  // namespace
 
-std::string with_database(const std::string& url, const std::string& database) {
-  const auto scheme_end = url.find("://");
-  if (scheme_end == std::string::npos) return {};
-  const auto scheme = url.substr(0, scheme_end);
-  if (scheme != "postgresql" && scheme != "postgres") return {};
-  const auto path_at = url.find_first_of("/?", scheme_end + 3);
-  if (path_at == std::string::npos) return url + "/" + database;
-  const auto query_at = url.find('?', path_at);
-  const auto query =
-      query_at == std::string::npos ? std::string{} : url.substr(query_at);
-  return url.substr(0, path_at) + "/" + database + query;
-}
-
 round_stack::round_stack(stack_options options)
     : options_(std::move(options)) {}
 
@@ -48,40 +37,20 @@ std::string round_stack::start() {
 }
 
 std::string round_stack::create_database() {
-  database_url_ = with_database(options_.admin_url, options_.database_name);
-  if (database_url_.empty())
-    return "DATABASE_URL must be a postgresql:// URL, got: "
-           + options_.admin_url;
-  try {
-    pqxx::connection conn{options_.admin_url};
-    pqxx::nontransaction txn{conn};
-    txn.exec0("CREATE DATABASE " + txn.quote_name(options_.database_name));
-    database_created_ = true;
-  } catch (const std::exception& e) {
-    return "cannot create database " + options_.database_name + ": "
-           + e.what();
-  }
+  auto made = it::create_database(options_.admin_url, options_.database_name);
+  if (!made.error.empty()) return made.error;
+  database_url_ = made.url;
+  database_created_ = true;
   return {};
 }
 
 std::string round_stack::drop_database() {
   if (!database_created_) return {};
-  // PostgreSQL may still be coming back from a restart.
-  std::string last_error;
-  for (int attempt = 0; attempt < 20; ++attempt) {
-    try {
-      pqxx::connection conn{options_.admin_url};
-      pqxx::nontransaction txn{conn};
-      txn.exec0("DROP DATABASE IF EXISTS "
-                + txn.quote_name(options_.database_name) + " WITH (FORCE)");
-      database_created_ = false;
-      return {};
-    } catch (const std::exception& e) {
-      last_error = e.what();
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds{500});
-  }
-  return "cannot drop database " + options_.database_name + ": " + last_error;
+  auto err = it::drop_database(options_.admin_url, options_.database_name);
+  if (!err.empty())
+    return "cannot drop database " + options_.database_name + ": " + err;
+  database_created_ = false;
+  return {};
 }
 
 std::string round_stack::start_pspsim() {

@@ -83,8 +83,5 @@ class round_stack {
   std::vector<std::string> paymentd_logs_;
 };
 
-// `url` with its database name replaced; empty when `url` is not a
-// postgresql:// or postgres:// URL.
-std::string with_database(const std::string& url, const std::string& database);
 
 }  // namespace pay::chaos
