@@ -46,7 +46,7 @@ void stack_environment::SetUp() {
   if (!given || !*given) {
     setup_error_ =
         "DATABASE_URL is not set. The integration tests need a PostgreSQL "
-        "superuser URL, e.g. postgresql://payments@127.0.0.1:55433/postgres; "
+        "superuser URL, e.g. postgresql://payments@127.0.0.1:15433/postgres; "
         "run them through scripts/test, which starts a test cluster.";
     FAIL() << setup_error_;
   }

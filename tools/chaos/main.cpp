@@ -23,7 +23,7 @@ std::string read_environment(const pay::chaos::chaos_options& options,
   env.admin_url = env_or("DATABASE_URL", "");
   if (env.admin_url.empty())
     return "DATABASE_URL is not set: give a superuser URL of a cluster, e.g. "
-           "postgresql://payments@127.0.0.1:55434/postgres (scripts/chaos "
+           "postgresql://payments@127.0.0.1:15434/postgres (scripts/chaos "
            "starts one)";
   env.pg_restart_command = env_or("CHAOS_PG_RESTART", "");
   if (env.pg_restart_command.empty() && options.pg_restarts > 0
