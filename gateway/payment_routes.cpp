@@ -136,7 +136,9 @@ void create_payment_route(const context& ctx, const exchange_ptr& ex) {
   ask<create_payment_reply>(
     ctx.sys, ctx.service, timeout,
     create_payment{std::move(checkout), wait_ms, ex->request_id, key},
-    [&ctx, ex, request, key](create_payment_reply& reply) {
+    // A copy of the context: the answer may arrive while the gateway is
+    // being torn down at shutdown.
+    [ctx, ex, request, key](create_payment_reply& reply) {
       answer_create(ctx, ex, request, key, reply);
     },
     [ex](const caf::error& err) { ex->fail(err); });
