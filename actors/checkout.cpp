@@ -18,6 +18,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "actors/order_work.hpp"
 #include "actors/payment_order.hpp"
 
 namespace pay {
@@ -48,12 +49,6 @@ struct checkout_state {
 };
 
 using checkout_self = checkout_actor::stateful_pointer<checkout_state>;
-
-bool needs_actor(const order_view& o) {
-  return !o.parked
-         && domain::next_action(o.status, o.wallet_updated, o.ledger_updated)
-              != domain::order_action::finished;
-}
 
 void spawn_order(checkout_self self, const order_view& row) {
   auto& st = self->state;
@@ -87,7 +82,7 @@ void reload_and_resume(checkout_self self) {
         }
         st.view = lookup.view;
         for (const auto& order : st.view.orders)
-          if (needs_actor(order) && !st.running.count(order.id.value))
+          if (order_needs_actor(order) && !st.running.count(order.id.value))
             spawn_order(self, order);
         if (st.running.empty())
           on_all_finished(self);
@@ -168,9 +163,9 @@ void on_all_finished(checkout_self self) {
   mark_done(self);
 }
 
-// This checkout stops waiting for order `id` (its actor is gone and could
-// not be replaced); the watchdog finds the order later.
-void give_up_on(checkout_self self, const std::string& id) {
+// Order `id` has no actor any more: it finished, was dead-lettered, or could
+// not be replaced after a crash (the watchdog finds it later).
+void stop_waiting_for(checkout_self self, const std::string& id) {
   auto& st = self->state;
   st.running.erase(id);
   if (st.running.empty() && !st.finishing)
@@ -195,14 +190,15 @@ void on_order_down(checkout_self self, const caf::down_msg& down) {
     self->request(st.deps.dlq, st.deps.store_timeout, std::move(cmd))
       .then(
         [=](const step_reply&) {
-          self->send(self, order_finished{domain::payment_order_id{id},
-                                          domain::order_status::executing,
-                                          true});
+          for (auto& o : self->state.view.orders)
+            if (o.id.value == id)
+              o.parked = true;
+          stop_waiting_for(self, id);
         },
         [=](caf::error& err) {
           spdlog::error("checkout {}: cannot dead-letter order {}: {}",
                         self->state.view.id.value, id, caf::to_string(err));
-          give_up_on(self, id);
+          stop_waiting_for(self, id);
         });
     return;
   }
@@ -221,7 +217,7 @@ void on_order_down(checkout_self self, const caf::down_msg& down) {
         // wait for an order that has no actor.
         spdlog::error("checkout {}: cannot reload order {}: {}",
                       self->state.view.id.value, id, caf::to_string(err));
-        give_up_on(self, id);
+        stop_waiting_for(self, id);
       });
 }
 
@@ -242,7 +238,7 @@ checkout_actor::behavior_type checkout_behavior(checkout_self self,
       self->quit(msg.reason);
   });
   for (const auto& order : st.view.orders)
-    if (needs_actor(order))
+    if (order_needs_actor(order))
       spawn_order(self, order);
   if (st.running.empty())
     on_all_finished(self);
@@ -271,15 +267,12 @@ checkout_actor::behavior_type checkout_behavior(checkout_self self,
               [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
     },
     [=](const order_finished& done) {
-      auto& st = self->state;
-      st.running.erase(done.id.value);
-      for (auto& o : st.view.orders)
+      for (auto& o : self->state.view.orders)
         if (o.id == done.id) {
           o.status = done.status;
           o.parked = done.parked;
         }
-      if (st.running.empty() && !st.finishing)
-        on_all_finished(self);
+      stop_waiting_for(self, done.id.value);
     },
     [=](mark_done_atom) { mark_done(self); },
     [=](resume_orders_atom) {

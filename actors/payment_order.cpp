@@ -67,10 +67,8 @@ void park(order_self self) {
   self->request(st.deps.dlq, st.deps.store_timeout, std::move(cmd))
     .then(
       [=](const step_reply&) {
-        auto& st = self->state;
-        st.row.parked = true;
-        self->send(st.checkout, order_finished{st.row.id, st.row.status, true});
-        self->quit();
+        self->state.row.parked = true;
+        step(self);  // reports the order parked and stops
       },
       [=](caf::error& err) { retry_later(self, caf::to_string(err)); });
 }
@@ -206,9 +204,6 @@ void on_charge_outcome(order_self self, const domain::charge_outcome& out) {
         self, out, static_cast<std::uint32_t>(st.deps.processing_poll.count()));
       return;
     case domain::charge_kind::outcome_unknown:
-      after_undecided_attempt(self, out,
-                              next_delay_ms(self, st.row.psp_attempts));
-      return;
     case domain::charge_kind::transient:
       after_undecided_attempt(self, out,
                               next_delay_ms(self, st.row.psp_attempts));

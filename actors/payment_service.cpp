@@ -18,6 +18,7 @@
 
 #include "actors/actor_errors.hpp"
 #include "actors/checkout.hpp"
+#include "actors/order_work.hpp"
 
 namespace pay {
 
@@ -47,20 +48,6 @@ using service_self =
 
 const store_actor& store_for(service_self self, const domain::checkout_id& id) {
   return self->state.deps.stores.for_key(id.value);
-}
-
-// True while any order has work left, or the checkout still has to be
-// marked done.
-bool needs_actor(const checkout_view& view) {
-  bool all_success = true;
-  for (const auto& o : view.orders) {
-    if (!o.parked
-        && domain::next_action(o.status, o.wallet_updated, o.ledger_updated)
-             != domain::order_action::finished)
-      return true;
-    all_success = all_success && o.status == domain::order_status::success;
-  }
-  return all_success && !view.is_payment_done;
 }
 
 void start_checkout(service_self self, checkout_view view,
@@ -138,7 +125,7 @@ void create(service_self self, const create_payment& cmd, reply_sink sink) {
         // gets its actor too; one that is live is joined instead.
         if (stored.outcome == insert_outcome::created
             || (stored.outcome == insert_outcome::duplicate_same_body
-                && needs_actor(stored.view)))
+                && checkout_needs_actor(stored.view)))
           start_checkout(self, stored.view, cmd.checkout.psp_token,
                          cmd.correlation_id);
         if (stored.outcome == insert_outcome::created
@@ -253,19 +240,21 @@ void complete_key(service_self self, const complete_idempotency_key& cmd,
 // Gives a checkout's orders with work left a live actor: joins the live
 // checkout actor, or starts one from the database.
 // `done(true)` when some order got a live actor (or the live checkout
-// took the request).
+// took the request). `correlation_id` tags a checkout started from the
+// database ("recovery", "resume").
 void resume(service_self self, const domain::checkout_id& id,
-            std::function<void(bool)> done) {
+            std::string correlation_id, std::function<void(bool)> done) {
   auto& st = self->state;
   auto start_from_db = [=]() mutable {
     self->request(store_for(self, id), self->state.deps.store_timeout,
                   load_checkout{id})
       .then(
         [=](const checkout_lookup& lookup) mutable {
-          bool started = lookup.found && needs_actor(lookup.view)
+          bool started = lookup.found && checkout_needs_actor(lookup.view)
                          && !self->state.live.count(id.value);
           if (started)
-            start_checkout(self, lookup.view, lookup.psp_token, "resume");
+            start_checkout(self, lookup.view, lookup.psp_token,
+                           correlation_id);
           done(started);
         },
         [=](caf::error& err) mutable {
@@ -295,7 +284,7 @@ caf::result<operator_reply> operate(service_self self, const Command& cmd) {
     .then(
       [=](const operator_reply& reply) mutable {
         if (reply.outcome == operator_outcome::applied)
-          resume(self, reply.entry.checkout, [](bool) {});
+          resume(self, reply.entry.checkout, "resume", [](bool) {});
         rp.deliver(reply);
       },
       [=](caf::error& err) mutable { rp.deliver(err); });
@@ -313,20 +302,8 @@ void recover(service_self self) {
         if (!found.ids.empty())
           spdlog::info("recovery: resuming {} unfinished checkouts",
                        found.ids.size());
-        for (const auto& id : found.ids) {
-          self->request(store_for(self, id), self->state.deps.store_timeout,
-                        load_checkout{id})
-            .then(
-              [=](const checkout_lookup& lookup) {
-                if (lookup.found)
-                  start_checkout(self, lookup.view, lookup.psp_token,
-                                 "recovery");
-              },
-              [=](caf::error& err) {
-                spdlog::error("recovery: cannot load checkout {}: {}",
-                              id.value, caf::to_string(err));
-              });
-        }
+        for (const auto& id : found.ids)
+          resume(self, id, "recovery", [](bool) {});
       },
       [=](caf::error& err) {
         spdlog::error("recovery: cannot list unfinished checkouts: {}",
@@ -390,7 +367,8 @@ payment_service_behavior(service_self self, collaborators deps,
     },
     [=](const resume_checkout& cmd) -> caf::result<bool> {
       auto rp = self->make_response_promise<bool>();
-      resume(self, cmd.id, [rp](bool resumed) mutable { rp.deliver(resumed); });
+      resume(self, cmd.id, "resume",
+             [rp](bool resumed) mutable { rp.deliver(resumed); });
       return rp;
     },
     [=](const load_checkout& q) {
