@@ -16,10 +16,10 @@
 #include <set>
 #include <unordered_map>
 
-#include <spdlog/spdlog.h>
-
 #include "actors/order_work.hpp"
 #include "actors/payment_order.hpp"
+#include "observability/log.hpp"
+#include "observability/metrics.hpp"
 
 namespace pay {
 
@@ -45,6 +45,7 @@ struct checkout_state {
   bool finishing = false;
   bool resume_requested = false;  // a requeue arrived while finishing
   std::uint32_t mark_failures = 0;
+  obs::live_actor_count counted{obs::actor_kind::checkout};
   static inline const char* name = "checkout";
 };
 
@@ -88,7 +89,7 @@ void reload_and_resume(checkout_self self) {
           on_all_finished(self);
       },
       [=](caf::error& err) {
-        spdlog::error("checkout {}: cannot reload: {}",
+        log::error(self->state.correlation_id, "checkout {}: cannot reload: {}",
                       self->state.view.id.value, caf::to_string(err));
         self->state.finishing = false;
         on_all_finished(self);
@@ -118,7 +119,7 @@ void finish(checkout_self self) {
         self->quit();
       },
       [=](caf::error& err) {
-        spdlog::error("checkout {}: cannot load final view: {}",
+        log::error(self->state.correlation_id, "checkout {}: cannot load final view: {}",
                       self->state.view.id.value, caf::to_string(err));
         answer_waiters(self, self->state.view);
         self->quit();
@@ -136,7 +137,7 @@ void mark_done(checkout_self self) {
           [=](caf::error& err) {
             auto& st = self->state;
             if (++st.mark_failures >= mark_attempts_max) {
-              spdlog::error("checkout {}: cannot mark done ({}), left to "
+              log::error(self->state.correlation_id, "checkout {}: cannot mark done ({}), left to "
                             "recovery",
                             st.view.id.value, caf::to_string(err));
               finish(self);
@@ -144,7 +145,7 @@ void mark_done(checkout_self self) {
             }
             auto delay = domain::backoff_ceiling_ms(st.deps.retry,
                                                     st.mark_failures);
-            spdlog::warn("checkout {}: cannot mark done ({}), retry in {} ms",
+            log::warn(self->state.correlation_id, "checkout {}: cannot mark done ({}), retry in {} ms",
                          st.view.id.value, caf::to_string(err), delay);
             self->delayed_send(self, std::chrono::milliseconds{delay},
                                mark_done_atom::value);
@@ -196,13 +197,13 @@ void on_order_down(checkout_self self, const caf::down_msg& down) {
           stop_waiting_for(self, id);
         },
         [=](caf::error& err) {
-          spdlog::error("checkout {}: cannot dead-letter order {}: {}",
+          log::error(self->state.correlation_id, "checkout {}: cannot dead-letter order {}: {}",
                         self->state.view.id.value, id, caf::to_string(err));
           stop_waiting_for(self, id);
         });
     return;
   }
-  spdlog::warn("checkout {}: order {} crashed ({}), restarting from its row",
+  log::warn(self->state.correlation_id, "checkout {}: order {} crashed ({}), restarting from its row",
                st.view.id.value, id, caf::to_string(down.reason));
   auto store = st.deps.stores.for_key(id);
   self->request(store, st.deps.store_timeout,
@@ -215,7 +216,7 @@ void on_order_down(checkout_self self, const caf::down_msg& down) {
       [=](caf::error& err) {
         // Leave it to the watchdog and recovery; this checkout must not
         // wait for an order that has no actor.
-        spdlog::error("checkout {}: cannot reload order {}: {}",
+        log::error(self->state.correlation_id, "checkout {}: cannot reload order {}: {}",
                       self->state.view.id.value, id, caf::to_string(err));
         stop_waiting_for(self, id);
       });
@@ -275,6 +276,13 @@ checkout_actor::behavior_type checkout_behavior(checkout_self self,
       stop_waiting_for(self, done.id.value);
     },
     [=](mark_done_atom) { mark_done(self); },
+    [=](const inspect_live_order& query) -> caf::result<order_live_view> {
+      for (const auto& [addr, id] : self->state.order_by_actor)
+        if (id == query.id.value)
+          if (auto order = caf::actor_cast<payment_order_actor>(addr))
+            return self->delegate(order, query);
+      return order_live_view{};  // finished: no actor any more
+    },
     [=](resume_orders_atom) {
       if (self->state.finishing)
         self->state.resume_requested = true;

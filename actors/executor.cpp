@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "actors/backlog.hpp"
 #include "http/form.hpp"
 
 namespace pay {
@@ -29,15 +30,31 @@ using executor_self = executor_actor::pointer;
 caf::result<domain::charge_outcome> call_psp(executor_self self,
                                              const psp_client_actor& psp,
                                              std::chrono::milliseconds timeout,
+                                             std::string_view operation,
                                              psp_call call) {
   auto rp = self->make_response_promise<domain::charge_outcome>();
+  note_backlog(self, obs::shared_actor::executor);
+  auto started = std::chrono::steady_clock::now();
+  auto seconds_since = [started] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now()
+                                         - started)
+      .count();
+  };
   self->request(psp, timeout, std::move(call))
     .then(
-      [rp](const psp_reply& reply) mutable {
-        rp.deliver(domain::classify_payment_intent(
-          reply.transport, reply.http_status, reply.body));
+      [rp, operation, seconds_since](const psp_reply& reply) mutable {
+        auto out = domain::classify_payment_intent(
+          reply.transport, reply.http_status, reply.body);
+        obs::metrics::get().psp_call(operation, domain::to_string(out.kind),
+                                     seconds_since());
+        rp.deliver(std::move(out));
       },
-      [rp](caf::error& err) mutable { rp.deliver(unknown_because(err)); });
+      [rp, operation, seconds_since](caf::error& err) mutable {
+        auto out = unknown_because(err);
+        obs::metrics::get().psp_call(operation, domain::to_string(out.kind),
+                                     seconds_since());
+        rp.deliver(std::move(out));
+      });
   return rp;
 }
 
@@ -47,12 +64,13 @@ executor_actor::behavior_type executor_behavior(executor_self self,
   auto timeout = std::chrono::milliseconds{options.psp_call_timeout_ms};
   return {
     [=](const execute_charge& charge) {
-      return call_psp(self, psp, timeout, make_create_intent_call(charge));
+      return call_psp(self, psp, timeout, "create_intent",
+                      make_create_intent_call(charge));
     },
     [=](const query_charge& query) {
       psp_call call{"GET", "/v1/payment_intents/" + query.psp_reference, {},
                     {}, query.correlation_id};
-      return call_psp(self, psp, timeout, std::move(call));
+      return call_psp(self, psp, timeout, "get_intent", std::move(call));
     },
   };
 }

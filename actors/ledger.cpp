@@ -1,5 +1,6 @@
 #include "actors/ledger.hpp"
 
+#include "actors/backlog.hpp"
 #include "domain/assert.hpp"
 
 namespace pay {
@@ -10,6 +11,7 @@ ledger_actor::behavior_type ledger_behavior(ledger_actor::pointer self,
                                             store_pool stores) {
   return {
     [=](const record_payin& event) {
+      note_backlog(self, obs::shared_actor::ledger);
       write_ledger_cmd cmd{event.order.id,
                            domain::payin_postings(event.order.seller,
                                                   event.order.currency,

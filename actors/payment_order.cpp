@@ -22,9 +22,9 @@
 
 #include <random>
 
-#include <spdlog/spdlog.h>
-
 #include "domain/assert.hpp"
+#include "domain/rfc3339.hpp"
+#include "observability/log.hpp"
 
 namespace pay {
 
@@ -47,23 +47,47 @@ std::uint32_t next_delay_ms(order_self self, std::uint32_t attempt) {
                                   next_random(self->state));
 }
 
+void waiting_for(order_self self, const char* what) {
+  self->state.waiting_on = what;
+  self->state.next_retry_at.reset();
+}
+
+// Runs step() again after `delay_ms`; `timer` names the wait for operators.
+void step_after(order_self self, std::uint32_t delay_ms, const char* timer) {
+  auto& st = self->state;
+  st.waiting_on = timer;
+  st.next_retry_at = std::chrono::system_clock::now()
+                     + std::chrono::milliseconds{delay_ms};
+  self->delayed_send(self, std::chrono::milliseconds{delay_ms},
+                     retry_step_atom::value);
+}
+
+// The row as persisted is the actor's status from now on.
+void adopt(order_self self, order_view row) {
+  auto& st = self->state;
+  st.row = std::move(row);
+  st.status_gauge.set(st.row.status);
+}
+
 // Our own infrastructure failed (store or executor unreachable): retry the
 // step with backoff. This spends no PSP budget: nothing new was learnt.
 void retry_later(order_self self, std::string_view why) {
   auto& st = self->state;
   auto delay_ms = next_delay_ms(self, st.failures);
   ++st.failures;
-  spdlog::warn("order {} {} retry {} in {} ms: {} cid={}", st.row.id.value,
-               domain::to_string(st.row.status), st.failures, delay_ms, why,
-               st.correlation_id);
-  self->delayed_send(self, std::chrono::milliseconds{delay_ms},
-                     retry_step_atom::value);
+  log::warn(st.correlation_id, "order {} {} retry {} in {} ms: {}",
+            st.row.id.value, domain::to_string(st.row.status), st.failures,
+            delay_ms, why);
+  obs::metrics::get().order_retry("infrastructure");
+  step_after(self, delay_ms, "retry_timer");
 }
 
 void park(order_self self) {
   auto& st = self->state;
   escalate_order cmd{st.row.id, st.park_reason, st.park_error,
                      st.row.psp_attempts, st.correlation_id};
+  waiting_for(self, "dlq");
+  obs::metrics::get().dlq_escalation(st.park_reason);
   self->request(st.deps.dlq, st.deps.store_timeout, std::move(cmd))
     .then(
       [=](const step_reply&) {
@@ -86,12 +110,13 @@ bool budget_spent(const payment_order_state& st) {
 // by an operator): reload it and continue from the truth.
 void resync(order_self self) {
   auto& st = self->state;
+  waiting_for(self, "store");
   self->request(st.deps.stores.for_key(st.row.id.value), st.deps.store_timeout,
                 load_order{st.row.id})
     .then(
       [=](const order_lookup& found) {
         if (found.found)
-          self->state.row = found.view;
+          adopt(self, found.view);
         step(self);
       },
       [=](caf::error& err) { retry_later(self, caf::to_string(err)); });
@@ -113,6 +138,7 @@ void after_undecided_attempt(order_self self,
                      st.correlation_id,
                      out.kind != domain::charge_kind::processing};
   bool spends_budget = cmd.counts_toward_budget;
+  waiting_for(self, "store");
   self->request(st.deps.stores.for_key(st.row.id.value), st.deps.store_timeout,
                 std::move(cmd))
     .then(
@@ -133,12 +159,16 @@ void after_undecided_attempt(order_self self,
           park(self);
           return;
         }
-        spdlog::warn("order {} PSP attempt {} {} ({}), next in {} ms cid={}",
-                     st.row.id.value, st.row.psp_attempts,
-                     domain::to_string(out.kind), out.failure_code, delay_ms,
-                     st.correlation_id);
-        self->delayed_send(self, std::chrono::milliseconds{delay_ms},
-                           retry_step_atom::value);
+        log::warn(st.correlation_id,
+                  "order {} PSP attempt {} {} ({}), next in {} ms",
+                  st.row.id.value, st.row.psp_attempts,
+                  domain::to_string(out.kind), out.failure_code, delay_ms);
+        if (spends_budget) {
+          obs::metrics::get().order_retry("psp");
+          step_after(self, delay_ms, "retry_timer");
+        } else {
+          step_after(self, delay_ms, "poll_timer");
+        }
       },
       [=](caf::error& err) { retry_later(self, caf::to_string(err)); });
 }
@@ -149,9 +179,10 @@ void persist(order_self self, domain::order_event event,
   auto to = domain::next_status(st.row.status, event);
   if (!to) {
     // Never applied: the table says this move does not exist.
-    spdlog::error("order {}: illegal transition {} on {} rejected",
-                  st.row.id.value, domain::to_string(event),
-                  domain::to_string(st.row.status));
+    log::error(st.correlation_id,
+               "order {}: illegal transition {} on {} rejected",
+               st.row.id.value, domain::to_string(event),
+               domain::to_string(st.row.status));
     return;
   }
   transition_order cmd{st.row.id,
@@ -164,21 +195,25 @@ void persist(order_self self, domain::order_event event,
                        outcome.failure_message,
                        std::string{domain::to_string(event)},
                        st.correlation_id};
+  waiting_for(self, "store");
   self->request(st.deps.stores.for_key(st.row.id.value), st.deps.store_timeout,
                 std::move(cmd))
     .then(
       [=](const transition_reply& reply) {
         auto& st = self->state;
-        if (!reply.applied)
-          spdlog::warn("order {}: row moved to {} v{} meanwhile, resyncing",
-                       st.row.id.value, domain::to_string(reply.current.status),
-                       reply.current.version);
-        else
-          spdlog::info("order {} {} -> {} cid={}", st.row.id.value,
-                       domain::to_string(st.row.status),
-                       domain::to_string(reply.current.status),
-                       st.correlation_id);
-        st.row = reply.current;
+        if (!reply.applied) {
+          log::warn(st.correlation_id,
+                    "order {}: row moved to {} v{} meanwhile, resyncing",
+                    st.row.id.value, domain::to_string(reply.current.status),
+                    reply.current.version);
+        } else {
+          log::info(st.correlation_id, "order {} {} -> {}", st.row.id.value,
+                    domain::to_string(st.row.status),
+                    domain::to_string(reply.current.status));
+          obs::metrics::get().order_transition(st.row.status,
+                                               reply.current.status);
+        }
+        adopt(self, reply.current);
         st.failures = 0;
         step(self);
       },
@@ -213,6 +248,7 @@ void on_charge_outcome(order_self self, const domain::charge_outcome& out) {
 
 void charge(order_self self) {
   auto& st = self->state;
+  waiting_for(self, "psp");
   auto handle = [=](const domain::charge_outcome& out) {
     on_charge_outcome(self, out);
   };
@@ -237,7 +273,9 @@ void charge(order_self self) {
 }
 
 template <class Actor, class Cmd>
-void book(order_self self, const Actor& target, Cmd cmd, bool order_view::*flag) {
+void book(order_self self, const Actor& target, Cmd cmd, bool order_view::*flag,
+          const char* waiting_on) {
+  waiting_for(self, waiting_on);
   self->request(target, self->state.deps.store_timeout, std::move(cmd))
     .then(
       [=](const step_reply&) {
@@ -256,6 +294,7 @@ void step(order_self self) {
   }
   if (st.row.parked) {
     // Held in the dead-letter queue: only an operator's requeue revives it.
+    waiting_for(self, "checkout");
     self->send(st.checkout, order_finished{st.row.id, st.row.status, true});
     self->quit();
     return;
@@ -273,16 +312,17 @@ void step(order_self self) {
       book(self, st.deps.wallet,
            credit_wallet_cmd{st.row.id, st.row.seller, st.row.currency,
                              st.row.amount_minor},
-           &order_view::wallet_updated);
+           &order_view::wallet_updated, "wallet");
       return;
     case domain::order_action::write_ledger:
       PAY_ASSERT(st.row.wallet_updated);
       book(self, st.deps.ledger,
            record_payin{order_line{st.row.id, st.row.seller,
                                    st.row.amount_minor, st.row.currency}},
-           &order_view::ledger_updated);
+           &order_view::ledger_updated, "ledger");
       return;
     case domain::order_action::finished:
+      waiting_for(self, "checkout");
       self->send(st.checkout, order_finished{st.row.id, st.row.status, false});
       self->quit();
       return;
@@ -298,7 +338,7 @@ payment_order_actor::behavior_type payment_order(order_self self,
   auto& st = self->state;
   st.deps = std::move(deps);
   st.checkout = std::move(checkout);
-  st.row = std::move(args.row);
+  adopt(self, std::move(args.row));
   st.psp_token = std::move(args.psp_token);
   st.correlation_id = std::move(args.correlation_id);
   // A row already EXECUTING when this actor starts (recovery, a restart
@@ -314,6 +354,17 @@ payment_order_actor::behavior_type payment_order(order_self self,
   self->send(self, retry_step_atom::value);
   return {
     [=](retry_step_atom) { step(self); },
+    [=](const inspect_live_order&) {
+      const auto& st = self->state;
+      order_live_view view;
+      view.in_memory = true;
+      view.status = st.row.status;
+      view.attempt = st.row.psp_attempts;
+      view.waiting_on = st.waiting_on;
+      if (st.next_retry_at)
+        view.next_retry_at = domain::to_rfc3339_utc(*st.next_retry_at);
+      return view;
+    },
   };
 }
 

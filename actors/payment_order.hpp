@@ -8,6 +8,7 @@
 #include "actors/collaborators.hpp"
 #include "messages/checkout_protocol.hpp"
 #include "messages/payment_order_protocol.hpp"
+#include "observability/metrics.hpp"
 
 namespace pay {
 
@@ -33,6 +34,12 @@ struct payment_order_state {
   std::string park_reason;
   std::string park_error;
   std::uint64_t random_state = 0;    // jitter source
+  // For operators (GET /admin/orders/{id}): what the actor waits for now,
+  // and when its timer fires, if one is set.
+  const char* waiting_on = "nothing";
+  std::optional<std::chrono::system_clock::time_point> next_retry_at;
+  obs::live_actor_count counted{obs::actor_kind::payment_order};
+  obs::live_order_status status_gauge;
   static inline const char* name = "payment_order";
 };
 

@@ -311,6 +311,36 @@ void recover(service_self self) {
       });
 }
 
+// The persisted row and history, and, when the order's checkout is live,
+// what its actor is doing right now.
+void inspect(service_self self, const domain::payment_order_id& id,
+             caf::typed_response_promise<order_inspection> rp) {
+  auto& st = self->state;
+  self->request(st.deps.stores.for_key(id.value), st.deps.store_timeout,
+                load_order_record{id})
+    .then(
+      [=](order_record& record) mutable {
+        order_inspection out;
+        out.record = std::move(record);
+        auto live = self->state.live.find(out.record.view.checkout.value);
+        if (!out.record.found || live == self->state.live.end()) {
+          rp.deliver(std::move(out));
+          return;
+        }
+        self->request(live->second, self->state.deps.store_timeout,
+                      inspect_live_order{id})
+          .then(
+            [=](const order_live_view& view) mutable {
+              auto answer = out;
+              answer.live = view;
+              rp.deliver(std::move(answer));
+            },
+            // The checkout ended meanwhile: nothing live to show.
+            [=](caf::error&) mutable { rp.deliver(out); });
+      },
+      [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+}
+
 payment_service_actor::behavior_type
 payment_service_behavior(service_self self, collaborators deps,
                          payment_service_options options) {
@@ -381,6 +411,14 @@ payment_service_behavior(service_self self, collaborators deps,
       return self->delegate(self->state.deps.wallet, q);
     },
     [=](const check_ready& q) {
+      return self->delegate(self->state.deps.stores.shards.front(), q);
+    },
+    [=](const inspect_order& q) -> caf::result<order_inspection> {
+      auto rp = self->make_response_promise<order_inspection>();
+      inspect(self, q.id, rp);
+      return rp;
+    },
+    [=](const list_orders& q) {
       return self->delegate(self->state.deps.stores.shards.front(), q);
     },
     [=](recover_atom) { recover(self); },

@@ -8,6 +8,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "observability/metrics.hpp"
+
 namespace pay {
 
 namespace {
@@ -76,6 +78,9 @@ psp_client_actor::behavior_type psp_client_behavior(psp_self self,
       auto rp = self->make_response_promise<psp_reply>();
       auto id = st.next_call_id++;
       st.in_flight.emplace(id, rp);
+      // Calls accepted and not yet answered: what waits on the PSP.
+      obs::metrics::get().backlog(obs::shared_actor::psp_client).Set(
+        static_cast<double>(st.in_flight.size()));
       auto handle = caf::actor_cast<psp_client_actor>(self);
       st.pool->async_send(make_request(st, call),
                           [handle, id](http::send_result r) {
@@ -97,6 +102,8 @@ psp_client_actor::behavior_type psp_client_behavior(psp_self self,
         return;
       it->second.deliver(std::move(done.reply));
       st.in_flight.erase(it);
+      obs::metrics::get().backlog(obs::shared_actor::psp_client).Set(
+        static_cast<double>(st.in_flight.size()));
     },
   };
 }

@@ -22,6 +22,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/actor_errors.hpp"
+#include "observability/metrics.hpp"
 #include "persistence/store_commands.hpp"
 
 namespace pay {
@@ -132,12 +133,22 @@ void flush(store_self self) {
   });
   ++st.batches;
   st.commands += jobs.size();
+  auto& metrics = obs::metrics::get();
+  metrics.backlog(obs::shared_actor::store)
+    .Decrement(static_cast<double>(jobs.size()));
   if (!ensure_connected(self)) {
     fail_all(jobs, actor_errc::database_unavailable);
     return;
   }
   std::string error;
-  if (run_in_one_transaction(self, jobs, error)) {
+  auto started = std::chrono::steady_clock::now();
+  bool ok = run_in_one_transaction(self, jobs, error);
+  metrics.store_batch(
+    jobs.size(),
+    std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+      .count(),
+    ok);
+  if (ok) {
     for (auto* j : jobs)
       j->deliver();
     return;
@@ -172,6 +183,8 @@ auto enqueue(store_self self, const Cmd& cmd) {
     [cmd, reply](pqxx::work& txn) { *reply = persistence::execute(txn, cmd); },
     [rp, reply]() mutable { rp.deliver(std::move(*reply)); },
     [rp](caf::error e) mutable { rp.deliver(std::move(e)); }});
+  // Commands taken in and not yet committed, summed over the pool.
+  obs::metrics::get().backlog(obs::shared_actor::store).Increment();
   if (st.pending.size() >= st.options.batch_size_max) {
     flush(self);
   } else if (!st.flush_scheduled) {
@@ -204,6 +217,9 @@ store_actor::behavior_type store_behavior(store_self self,
     [=](const load_wallet& c) { return enqueue(self, c); },
     [=](const load_unfinished_checkouts& c) { return enqueue(self, c); },
     [=](const check_ready& c) { return enqueue(self, c); },
+    [=](const load_order_record& c) { return enqueue(self, c); },
+    [=](const list_orders& c) { return enqueue(self, c); },
+    [=](const count_open_dead_letters& c) { return enqueue(self, c); },
     [=](store_flush_atom) { flush(self); },
   };
 }

@@ -1,5 +1,6 @@
 #include "actors/wallet.hpp"
 
+#include "actors/backlog.hpp"
 #include "domain/assert.hpp"
 
 namespace pay {
@@ -10,6 +11,7 @@ wallet_actor::behavior_type wallet_behavior(wallet_actor::pointer self,
                                             store_pool stores) {
   return {
     [=](const credit_wallet_cmd& cmd) {
+      note_backlog(self, obs::shared_actor::wallet);
       PAY_ASSERT(cmd.amount_minor > 0);
       // Shard by order: the credit is one idempotent unit of that order.
       return self->delegate(stores.for_key(cmd.id.value), cmd);

@@ -11,6 +11,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "observability/metrics.hpp"
+
 namespace pay {
 
 namespace {
@@ -86,6 +88,13 @@ watchdog_actor::behavior_type watchdog_behavior(watchdog_self self,
           [=](caf::error& err) {
             spdlog::error("watchdog: scan failed: {}", caf::to_string(err));
           });
+      // The DLQ's size for the metrics: cheap, and fresh every interval.
+      self->request(stores.shards.front(), options.request_timeout,
+                    count_open_dead_letters{})
+        .then([](std::int64_t open) {
+                obs::metrics::get().dlq_open().Set(static_cast<double>(open));
+              },
+              [](caf::error&) {});
       self->delayed_send(self, options.interval, watchdog_tick_atom::value);
     },
   };

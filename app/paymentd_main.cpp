@@ -12,6 +12,7 @@
 #include "app/engine.hpp"
 #include "config/settings.hpp"
 #include "gateway/gateway.hpp"
+#include "observability/log.hpp"
 #include "persistence/migrations.hpp"
 
 namespace {
@@ -69,6 +70,8 @@ int main(int argc, char** argv) {
   }
   const auto& cfg = loaded.value;
   spdlog::set_level(spdlog::level::from_str(cfg.log_level));
+  if (cfg.log_format == "json")
+    pay::obs::use_json_logs();
   if (!migrate(cfg.database_url)) {
     std::cerr << "paymentd: cannot reach the database to apply migrations\n";
     return 3;
@@ -90,6 +93,7 @@ int main(int argc, char** argv) {
   gw.orders_per_checkout_max = cfg.orders_per_checkout_max;
   gw.wait_s_max = cfg.wait_s_max;
   gw.admin_token = cfg.admin_token;
+  gw.store_instances = cfg.database_connections;
   gw.request_timeout = engine.deps.store_timeout + std::chrono::milliseconds{5'000};
   pay::http::server_limits limits;
   limits.body_bytes_max = cfg.http_body_bytes_max;

@@ -101,6 +101,7 @@ const std::vector<key_spec>& keys() {
      unsigned_field(&settings::wait_s_max, 0, 600)},
     {"admin.token", "ADMIN_TOKEN", string_field(&settings::admin_token)},
     {"log.level", "PAYMENTD_LOG_LEVEL", string_field(&settings::log_level)},
+    {"log.format", "PAYMENTD_LOG_FORMAT", string_field(&settings::log_format)},
     {"actors.threads", "PAYMENTD_ACTORS_THREADS",
      unsigned_field(&settings::actor_threads, 0, 256)},
     {"recovery.batch_max", "PAYMENTD_RECOVERY_BATCH_MAX",
@@ -138,6 +139,8 @@ std::string validate(const settings& s) {
   if (s.log_level != "trace" && s.log_level != "debug" && s.log_level != "info"
       && s.log_level != "warn" && s.log_level != "error")
     return "log.level must be one of trace, debug, info, warn, error";
+  if (s.log_format != "json" && s.log_format != "text")
+    return "log.format must be json or text";
   return {};
 }
 

@@ -1,11 +1,16 @@
+#include <optional>
+#include <variant>
+
 #include <openssl/crypto.h>
 
 #include <boost/json.hpp>
 
 #include "gateway/actor_ask.hpp"
+#include "gateway/admin_render.hpp"
 #include "gateway/error_mapping.hpp"
 #include "gateway/render.hpp"
 #include "gateway/routes.hpp"
+#include "gateway/order_cursor.hpp"
 #include "http/form.hpp"
 
 namespace pay::gateway {
@@ -15,6 +20,83 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::uint32_t dead_letters_page_max = 1000;
+constexpr std::uint32_t orders_page_max = 500;
+constexpr std::uint32_t orders_page_default = 50;
+constexpr std::int64_t older_than_s_max = 10LL * 365 * 24 * 3600;
+
+// A whole number in [min, max], or nullopt.
+std::optional<std::int64_t> whole_in(const std::string& text, std::int64_t min,
+                                     std::int64_t max) {
+  if (text.empty() || text.size() > 18
+      || text.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  auto value = std::stoll(text);
+  if (value < min || value > max)
+    return std::nullopt;
+  return value;
+}
+
+std::optional<domain::order_status> status_named(const std::string& name) {
+  for (auto s : domain::all_order_statuses)
+    if (domain::to_string(s) == name)
+      return s;
+  return std::nullopt;
+}
+
+std::string status_names() {
+  std::string out;
+  for (auto s : domain::all_order_statuses)
+    out += (out.empty() ? "" : ", ") + domain::to_string(s);
+  return out;
+}
+
+// The query of GET /admin/orders, or the error that names the bad field.
+std::variant<list_orders, api_error> parse_list_orders(std::string_view target) {
+  list_orders query;
+  query.limit = orders_page_default;
+  auto fields = http::parse_query(target);
+  if (!fields)
+    return invalid("invalid_query", "Malformed query string.", "");
+  for (const auto& [name, value] : *fields) {
+    if (name == "status") {
+      auto status = status_named(value);
+      if (!status)
+        return invalid("parameter_invalid",
+                       "status must be one of " + status_names() + ".",
+                       "status");
+      query.statuses = {*status};
+    } else if (name == "older_than_s") {
+      auto s = whole_in(value, 0, older_than_s_max);
+      if (!s)
+        return invalid("parameter_invalid",
+                       "older_than_s must be a whole number of seconds from 0 "
+                       "to "
+                         + std::to_string(older_than_s_max) + ".",
+                       "older_than_s");
+      query.older_than_s = *s;
+    } else if (name == "limit") {
+      auto limit = whole_in(value, 1, orders_page_max);
+      if (!limit)
+        return invalid("parameter_invalid",
+                       "limit must be a whole number from 1 to "
+                         + std::to_string(orders_page_max) + ".",
+                       "limit");
+      query.limit = static_cast<std::uint32_t>(*limit);
+    } else if (name == "cursor") {
+      auto cursor = decode_cursor(value);
+      if (!cursor)
+        return invalid("parameter_invalid",
+                       "cursor is not one this API handed out; use "
+                       "next_cursor from the previous page.",
+                       "cursor");
+      query.after_updated_us = cursor->updated_us;
+      query.after_id = cursor->id;
+    } else {
+      return invalid("parameter_unknown", "Unknown parameter: " + name, name);
+    }
+  }
+  return query;
+}
 constexpr std::size_t resolve_reason_length_max = 1000;
 
 void answer_operator(const exchange& ex, const operator_reply& reply,
@@ -84,6 +166,42 @@ void list_dead_letters_route(const context& ctx, const exchange_ptr& ex) {
   ask<dead_letters>(
     ctx.sys, ctx.service, ctx.options.request_timeout, query,
     [ex](dead_letters& found) { ex->reply(200, render_dead_letters(found)); },
+    [ex](const caf::error& err) { ex->fail(err); });
+}
+
+void actor_summary_route(const context& ctx, const exchange_ptr& ex) {
+  ex->reply(200, render_actor_summary(ctx.options.store_instances));
+}
+
+void list_orders_route(const context& ctx, const exchange_ptr& ex) {
+  auto parsed = parse_list_orders(ex->req.target());
+  if (auto* err = std::get_if<api_error>(&parsed)) {
+    ex->fail(*err);
+    return;
+  }
+  ask<order_page>(
+    ctx.sys, ctx.service, ctx.options.request_timeout,
+    std::get<list_orders>(parsed),
+    [ex](order_page& page) {
+      std::string next;
+      if (page.has_more && !page.orders.empty())
+        next = encode_cursor({page.last_updated_us, page.orders.back().id.value});
+      ex->reply(200, render_order_page(page, next));
+    },
+    [ex](const caf::error& err) { ex->fail(err); });
+}
+
+void inspect_order_route(const context& ctx, const exchange_ptr& ex,
+                         const std::string& id) {
+  ask<order_inspection>(
+    ctx.sys, ctx.service, ctx.options.request_timeout,
+    inspect_order{domain::payment_order_id{id}},
+    [ex, id](order_inspection& found) {
+      if (!found.record.found)
+        ex->fail(not_found("payment order", id, "payment_order_id"));
+      else
+        ex->reply(200, render_order_inspection(found));
+    },
     [ex](const caf::error& err) { ex->fail(err); });
 }
 

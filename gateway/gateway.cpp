@@ -4,7 +4,10 @@
 
 #include "domain/ids.hpp"
 #include "gateway/render.hpp"
+#include "gateway/route_label.hpp"
 #include "gateway/routes.hpp"
+#include "gateway/ui_assets.hpp"
+#include "observability/metrics.hpp"
 
 namespace pay::gateway {
 
@@ -65,6 +68,14 @@ bool only(const exchange_ptr& ex, bhttp::verb verb, std::string_view allowed,
 
 bool dispatch_admin(const context& ctx, const exchange_ptr& ex,
                     std::string_view path) {
+  if (path == "/admin/actors")
+    return only(ex, bhttp::verb::get, "GET",
+                [&] { actor_summary_route(ctx, ex); });
+  if (path == "/admin/orders")
+    return only(ex, bhttp::verb::get, "GET", [&] { list_orders_route(ctx, ex); });
+  if (auto id = id_after(path, "/admin/orders/"); !id.empty())
+    return only(ex, bhttp::verb::get, "GET",
+                [&] { inspect_order_route(ctx, ex, id); });
   if (path == "/admin/dlq")
     return only(ex, bhttp::verb::get, "GET",
                 [&] { list_dead_letters_route(ctx, ex); });
@@ -77,8 +88,40 @@ bool dispatch_admin(const context& ctx, const exchange_ptr& ex,
   return false;
 }
 
+// The operator page's files hold no data: served without the token, which
+// the page asks for and sends with every API call it makes.
+void serve_ui(const exchange_ptr& ex, std::string_view path) {
+  auto name = path == "/admin/ui" || path == "/admin/ui/"
+                ? std::string_view{"index.html"}
+                : path.substr(std::string_view{"/admin/ui/"}.size());
+  const auto* asset = find_ui_asset(name);
+  if (asset == nullptr) {
+    ex->fail(api_error{404, "invalid_request_error", "resource_missing",
+                       "No such file in the operator page.", ""});
+    return;
+  }
+  auto res = http::make_response(ex->req, 200, ui_content_type(name),
+                                 std::string{asset->body});
+  res.set(bhttp::field::cache_control, "no-cache");
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("Content-Security-Policy",
+          "default-src 'self'; frame-ancestors 'none'; form-action 'self'");
+  res.set("Request-Id", ex->request_id);
+  ex->respond(std::move(res));
+}
+
+void serve_metrics(const exchange_ptr& ex) {
+  auto res = http::make_response(ex->req, 200,
+                                 "text/plain; version=0.0.4; charset=utf-8",
+                                 obs::metrics::get().render());
+  res.set("Request-Id", ex->request_id);
+  ex->respond(std::move(res));
+}
+
 bool dispatch_api(const context& ctx, const exchange_ptr& ex,
                   std::string_view path) {
+  if (path == "/metrics")
+    return only(ex, bhttp::verb::get, "GET", [&] { serve_metrics(ex); });
   if (path == "/healthz")
     return only(ex, bhttp::verb::get, "GET",
                 [&] { ex->reply(200, R"({"status":"ok"})"); });
@@ -103,6 +146,10 @@ void dispatch(const context& ctx, const exchange_ptr& ex) {
   auto target = ex->req.target();
   std::string_view path{target.data(), target.size()};
   path = path.substr(0, path.find('?'));
+  if (path == "/admin/ui" || path.substr(0, 10) == "/admin/ui/") {
+    only(ex, bhttp::verb::get, "GET", [&] { serve_ui(ex, path); });
+    return;
+  }
   if (path.substr(0, 7) == "/admin/" || path == "/admin") {
     // Nothing under /admin is revealed, not even whether a route exists,
     // without the token.
@@ -149,8 +196,22 @@ http::handler make_gateway(caf::actor_system& sys,
                                                std::move(options)});
   return [ctx](http::request&& req, http::responder respond) {
     auto id = request_id_of(req);
+    // Every answer, from whichever route and thread, is counted here.
+    auto target = req.target();
+    auto route = route_label({target.data(), target.size()});
+    auto method = std::string{req.method_string()};
+    auto started = std::chrono::steady_clock::now();
+    auto counted = [route, method, started, respond = std::move(respond)](
+                     http::response res) {
+      obs::metrics::get().http_request(
+        route, method, res.result_int(),
+        std::chrono::duration<double>(std::chrono::steady_clock::now()
+                                      - started)
+          .count());
+      respond(std::move(res));
+    };
     auto ex = std::make_shared<const exchange>(
-      exchange{std::move(req), std::move(respond), std::move(id)});
+      exchange{std::move(req), std::move(counted), std::move(id)});
     dispatch(*ctx, ex);
   };
 }

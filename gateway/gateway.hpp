@@ -15,6 +15,7 @@ struct gateway_options {
   std::uint32_t wait_s_max = 30;
   std::chrono::milliseconds request_timeout{30'000};  // beyond any wait
   std::string admin_token;  // empty: /admin refuses everyone
+  std::size_t store_instances = 1;  // shown by GET /admin/actors
 };
 
 http::handler make_gateway(caf::actor_system& sys,

@@ -24,6 +24,8 @@ std::string decimal(std::int64_t amount_minor, const std::string& currency) {
               : std::to_string(amount_minor);
 }
 
+}  // namespace
+
 json::object order_json(const order_view& o) {
   return json::object{
     {"object", "payment_order"},
@@ -46,6 +48,8 @@ json::object order_json(const order_view& o) {
     {"updated_at", o.updated_at},
   };
 }
+
+namespace {
 
 json::object dead_letter_json(const dead_letter_view& d) {
   return json::object{

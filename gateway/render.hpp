@@ -4,12 +4,15 @@
 
 #include <string>
 
+#include <boost/json/object.hpp>
+
 #include "gateway/api_error.hpp"
 #include "messages/records.hpp"
 #include "messages/store_protocol.hpp"
 
 namespace pay::gateway {
 
+boost::json::object order_json(const order_view& order);
 std::string render_order(const order_view& order);
 std::string render_checkout(const checkout_view& checkout);
 std::string render_wallet(const wallet_view& wallet);

@@ -19,6 +19,10 @@ void get_wallet_route(const context& ctx, const exchange_ptr& ex,
 void readyz_route(const context& ctx, const exchange_ptr& ex);
 
 // /admin (bearer token checked by the caller)
+void actor_summary_route(const context& ctx, const exchange_ptr& ex);
+void list_orders_route(const context& ctx, const exchange_ptr& ex);
+void inspect_order_route(const context& ctx, const exchange_ptr& ex,
+                         const std::string& id);
 void list_dead_letters_route(const context& ctx, const exchange_ptr& ex);
 void requeue_dead_letter_route(const context& ctx, const exchange_ptr& ex,
                                const std::string& id);

@@ -421,14 +421,19 @@ void server::stop() {
   state_->threads.clear();
 }
 
-response make_json_response(const request& req, unsigned status,
-                            std::string body) {
+response make_response(const request& req, unsigned status,
+                       std::string_view content_type, std::string body) {
   response res{static_cast<bhttp::status>(status), req.version()};
-  res.set(bhttp::field::content_type, "application/json");
+  res.set(bhttp::field::content_type, content_type);
   res.keep_alive(req.keep_alive());
   res.body() = std::move(body);
   res.prepare_payload();
   return res;
+}
+
+response make_json_response(const request& req, unsigned status,
+                            std::string body) {
+  return make_response(req, status, "application/json", std::move(body));
 }
 
 response connection_reset() {

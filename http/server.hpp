@@ -60,8 +60,11 @@ class server {
   std::shared_ptr<state> state_;
 };
 
-// A JSON response with Content-Type application/json and Content-Length;
-// keep_alive and HTTP version follow the request.
+// A response with Content-Type and Content-Length; keep_alive and HTTP
+// version follow the request.
+response make_response(const request& req, unsigned status,
+                       std::string_view content_type, std::string body);
+// The same with Content-Type application/json.
 response make_json_response(const request& req, unsigned status,
                             std::string body);
 

@@ -4,6 +4,7 @@
 
 #include <caf/all.hpp>
 
+#include "messages/payment_order_protocol.hpp"
 #include "messages/records.hpp"
 
 namespace pay {
@@ -51,6 +52,7 @@ using checkout_actor =
                    caf::reacts_to<order_finished>,
                    caf::replies_to<resume_orders_atom>::with<bool>,
                    caf::reacts_to<mark_done_atom>,
+                   caf::replies_to<inspect_live_order>::with<order_live_view>,
                    caf::reacts_to<waiter_expired>>;
 
 }  // namespace pay

@@ -5,6 +5,7 @@
 #include <caf/all.hpp>
 
 #include "messages/dlq_protocol.hpp"
+#include "messages/payment_order_protocol.hpp"
 #include "messages/store_protocol.hpp"
 
 namespace pay {
@@ -71,6 +72,24 @@ typename Inspector::result_type inspect(Inspector& f, key_expired& x) {
   return f(x.key, x.generation);
 }
 
+// An operator's look at one order: persisted row, history, live actor.
+struct inspect_order {
+  domain::payment_order_id id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, inspect_order& x) {
+  return f(x.id);
+}
+
+struct order_inspection {
+  order_record record;   // record.found == false: no such order
+  order_live_view live;  // live.in_memory == false: no actor runs
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, order_inspection& x) {
+  return f(x.record, x.live);
+}
+
 // Internal, sent to itself at start: bring unfinished checkouts back to life.
 using recover_atom = caf::atom_constant<caf::atom("recover")>;
 
@@ -85,6 +104,8 @@ using payment_service_actor = caf::typed_actor<
   caf::replies_to<requeue_dead_letter>::with<operator_reply>,
   caf::replies_to<resolve_dead_letter>::with<operator_reply>,
   caf::replies_to<resume_checkout>::with<bool>,
+  caf::replies_to<inspect_order>::with<order_inspection>,
+  caf::replies_to<list_orders>::with<order_page>,
   caf::reacts_to<recover_atom>,
   caf::reacts_to<key_expired>>;
 

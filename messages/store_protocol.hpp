@@ -270,6 +270,75 @@ typename Inspector::result_type inspect(Inspector& f, stuck_orders& x) {
   return f(x.orders);
 }
 
+// --- operators ---------------------------------------------------------------
+struct history_entry {
+  std::int64_t seq = 0;
+  std::string at;  // RFC 3339, UTC
+  domain::order_status from = domain::order_status::not_started;
+  domain::order_status to = domain::order_status::not_started;
+  std::string event;
+  std::int32_t attempt = 0;
+  std::string outcome;  // empty: none recorded
+  std::string error;
+  std::string correlation_id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, history_entry& x) {
+  return f(x.seq, x.at, x.from, x.to, x.event, x.attempt, x.outcome, x.error,
+           x.correlation_id);
+}
+
+// An order's row and its whole history, read in one transaction.
+struct load_order_record {
+  domain::payment_order_id id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, load_order_record& x) {
+  return f(x.id);
+}
+
+struct order_record {
+  bool found = false;
+  order_view view;
+  std::vector<history_entry> history;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, order_record& x) {
+  return f(x.found, x.view, x.history);
+}
+
+// Keyset pagination over (updated_at, payment_order_id), oldest first: the
+// orders that stopped moving longest ago come first.
+struct list_orders {
+  std::vector<domain::order_status> statuses;  // empty: every status
+  std::int64_t older_than_s = 0;  // not updated for at least this long
+  std::int64_t after_updated_us = -1;  // cursor; -1: from the start
+  std::string after_id;
+  std::uint32_t limit = 50;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, list_orders& x) {
+  return f(x.statuses, x.older_than_s, x.after_updated_us, x.after_id,
+           x.limit);
+}
+
+struct order_page {
+  std::vector<order_view> orders;
+  bool has_more = false;
+  std::int64_t last_updated_us = 0;  // of the last order: the next cursor
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, order_page& x) {
+  return f(x.orders, x.has_more, x.last_updated_us);
+}
+
+struct count_open_dead_letters {};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f,
+                                        count_open_dead_letters&) {
+  return f();
+}
+
 // --- Idempotency-Key ---------------------------------------------------------
 enum class claim_outcome : std::uint8_t {
   claimed = 0,   // new key: go ahead
@@ -346,6 +415,9 @@ using store_actor = caf::typed_actor<
   caf::replies_to<load_wallet>::with<wallet_view>,
   caf::replies_to<load_unfinished_checkouts>::with<unfinished_checkouts>,
   caf::replies_to<check_ready>::with<ready_reply>,
+  caf::replies_to<load_order_record>::with<order_record>,
+  caf::replies_to<list_orders>::with<order_page>,
+  caf::replies_to<count_open_dead_letters>::with<std::int64_t>,
   caf::reacts_to<store_flush_atom>>;
 
 // Several store actors, one connection each. Work for one key always goes to

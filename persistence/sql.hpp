@@ -252,6 +252,31 @@ inline constexpr statement find_stuck_orders = {
   "                      AND d.status = 'open')"
   " ORDER BY updated_at LIMIT $2"};
 
+inline constexpr statement load_order_history = {
+  "load_order_history",
+  "SELECT seq, to_char(at AT TIME ZONE 'UTC',"
+  " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), from_status::text,"
+  " to_status::text, event, attempt, coalesce(outcome, ''),"
+  " coalesce(error, ''), coalesce(correlation_id, '')"
+  " FROM payment_order_history WHERE payment_order_id = $1 ORDER BY seq"};
+
+// $1 statuses, $2 older than (s), $3 cursor time (us since epoch, -1 = none),
+// $4 cursor id, $5 limit. The last column is the row's cursor time.
+inline constexpr statement list_orders = {
+  "list_orders",
+  "SELECT " PAY_ORDER_COLUMNS ","
+  " (extract(epoch FROM updated_at) * 1000000)::bigint"
+  " FROM payment_order"
+  " WHERE status = ANY($1::payment_order_status[])"
+  "   AND updated_at <= now() - $2 * interval '1 second'"
+  "   AND ($3 < 0 OR (updated_at, payment_order_id)"
+  "        > (timestamptz 'epoch' + $3 * interval '1 microsecond', $4))"
+  " ORDER BY updated_at, payment_order_id LIMIT $5"};
+
+inline constexpr statement count_open_dead_letters = {
+  "count_open_dead_letters",
+  "SELECT count(*) FROM dead_letter WHERE status = 'open'"};
+
 inline constexpr statement claim_idempotency_key = {
   "claim_idempotency_key",
   "INSERT INTO idempotency_key (key, request_hash, checkout_id)"
@@ -275,7 +300,8 @@ inline constexpr statement prepared_statements[] = {
   load_unfinished_checkouts, insert_history, record_attempt, escalate_order,
   list_dead_letters, load_dead_letter, requeue_dead_letter,
   resolve_order_failed, close_dead_letter, find_stuck_orders,
-  claim_idempotency_key, load_idempotency_key, save_idempotent_response};
+  claim_idempotency_key, load_idempotency_key, save_idempotent_response,
+  load_order_history, list_orders, count_open_dead_letters};
 
 #undef PAY_ORDER_COLUMNS
 #undef PAY_DEAD_LETTER_COLUMNS

@@ -351,4 +351,57 @@ ready_reply execute(pqxx::work& txn, const check_ready&) {
   return ready_reply{true, "ok"};
 }
 
+order_record execute(pqxx::work& txn, const load_order_record& cmd) {
+  order_record out;
+  auto rows = txn.exec_prepared(sql::load_order.name, cmd.id.value);
+  if (rows.empty())
+    return out;
+  out.found = true;
+  out.view = to_order_view(rows[0]);
+  for (const auto& row :
+       txn.exec_prepared(sql::load_order_history.name, cmd.id.value)) {
+    history_entry h;
+    h.seq = row[0].as<std::int64_t>();
+    h.at = row[1].as<std::string>();
+    h.from = status_from(row[2]);
+    h.to = status_from(row[3]);
+    h.event = row[4].as<std::string>();
+    h.attempt = row[5].as<std::int32_t>();
+    h.outcome = row[6].as<std::string>();
+    h.error = row[7].as<std::string>();
+    h.correlation_id = row[8].as<std::string>();
+    out.history.push_back(std::move(h));
+  }
+  return out;
+}
+
+order_page execute(pqxx::work& txn, const list_orders& cmd) {
+  std::vector<std::string> statuses;
+  if (cmd.statuses.empty())
+    for (auto s : domain::all_order_statuses)
+      statuses.emplace_back(domain::to_db_string(s));
+  for (auto s : cmd.statuses)
+    statuses.emplace_back(domain::to_db_string(s));
+  // One row more than asked tells whether another page follows.
+  auto rows = txn.exec_prepared(
+    sql::list_orders.name, to_pg_array(statuses), cmd.older_than_s,
+    cmd.after_updated_us, cmd.after_id,
+    static_cast<std::int64_t>(cmd.limit) + 1);
+  order_page out;
+  for (const auto& row : rows) {
+    if (out.orders.size() == cmd.limit) {
+      out.has_more = true;
+      break;
+    }
+    out.orders.push_back(to_order_view(row));
+    out.last_updated_us = row[19].as<std::int64_t>();
+  }
+  return out;
+}
+
+std::int64_t execute(pqxx::work& txn, const count_open_dead_letters&) {
+  return txn.exec_prepared1(sql::count_open_dead_letters.name)[0]
+    .as<std::int64_t>();
+}
+
 }  // namespace pay::persistence

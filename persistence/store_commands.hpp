@@ -31,5 +31,8 @@ stuck_orders execute(pqxx::work& txn, const find_stuck_orders& cmd);
 idempotency_claim execute(pqxx::work& txn, const claim_idempotency_key& cmd);
 step_reply execute(pqxx::work& txn, const save_idempotent_response& cmd);
 ready_reply execute(pqxx::work& txn, const check_ready& cmd);
+order_record execute(pqxx::work& txn, const load_order_record& cmd);
+order_page execute(pqxx::work& txn, const list_orders& cmd);
+std::int64_t execute(pqxx::work& txn, const count_open_dead_letters& cmd);
 
 }  // namespace pay::persistence

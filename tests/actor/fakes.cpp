@@ -63,6 +63,9 @@ store_actor::behavior_type fake_store(store_actor::pointer, world_ptr w) {
     [=](const load_wallet&) { return wallet_view{}; },
     [=](const load_unfinished_checkouts&) { return unfinished_checkouts{}; },
     [=](const check_ready&) { return ready_reply{true, "ok"}; },
+    [=](const load_order_record&) { return order_record{}; },
+    [=](const list_orders&) { return order_page{}; },
+    [=](const count_open_dead_letters&) { return std::int64_t{0}; },
     [=](store_flush_atom) {},
   };
 }
@@ -136,6 +139,7 @@ checkout_actor::behavior_type fake_checkout(checkout_actor::pointer,
     },
     [=](resume_orders_atom) { return true; },
     [=](mark_done_atom) {},
+    [=](const inspect_live_order&) { return order_live_view{}; },
     [=](const waiter_expired&) {},
   };
 }

@@ -1,0 +1,122 @@
+#pragma once
+// Process-wide Prometheus metrics. Actors and the gateway update them from
+// any thread (prometheus-cpp metrics are thread-safe); GET /metrics renders
+// them and GET /admin/actors reads the live gauges.
+//
+// Hot-path series (per status, per transition, per actor kind) are created
+// once up front, so updating one is an atomic add, never a label lookup.
+
+#include <array>
+#include <cstddef>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include "domain/order_status.hpp"
+
+namespace pay::obs {
+
+// Kinds of per-entity actors counted in paymentd_live_actors.
+enum class actor_kind : std::size_t { checkout = 0, payment_order = 1 };
+inline constexpr std::size_t actor_kinds = 2;
+std::string_view to_string(actor_kind kind);
+
+// Shared actors whose backlog is published.
+enum class shared_actor : std::size_t {
+  store = 0,
+  psp_client,
+  executor,
+  wallet,
+  ledger,
+};
+inline constexpr std::size_t shared_actors = 5;
+std::string_view to_string(shared_actor actor);
+
+inline constexpr std::size_t order_statuses =
+  std::size(domain::all_order_statuses);
+
+class metrics {
+ public:
+  static metrics& get();
+
+  std::string render() const;  // Prometheus text exposition format
+
+  void http_request(std::string_view route, std::string_view method,
+                    unsigned status, double seconds);
+
+  void order_transition(domain::order_status from, domain::order_status to);
+  prometheus::Gauge& orders_live(domain::order_status status) {
+    return *orders_live_[static_cast<std::size_t>(status)];
+  }
+  prometheus::Gauge& live_actors(actor_kind kind) {
+    return *live_actors_[static_cast<std::size_t>(kind)];
+  }
+  prometheus::Gauge& backlog(shared_actor actor) {
+    return *backlog_[static_cast<std::size_t>(actor)];
+  }
+
+  void psp_call(std::string_view operation, std::string_view outcome,
+                double seconds);
+  void order_retry(std::string_view reason);
+  void dlq_escalation(std::string_view reason);
+  prometheus::Gauge& dlq_open() { return *dlq_open_; }
+
+  void store_batch(std::size_t commands, double commit_seconds, bool ok);
+
+ private:
+  metrics();
+
+  std::shared_ptr<prometheus::Registry> registry_;
+  prometheus::Family<prometheus::Counter>* http_requests_;
+  prometheus::Family<prometheus::Histogram>* http_duration_;
+  std::array<std::array<prometheus::Counter*, order_statuses>, order_statuses>
+    transitions_{};
+  std::array<prometheus::Gauge*, order_statuses> orders_live_{};
+  std::array<prometheus::Gauge*, actor_kinds> live_actors_{};
+  std::array<prometheus::Gauge*, shared_actors> backlog_{};
+  prometheus::Family<prometheus::Counter>* psp_requests_;
+  prometheus::Family<prometheus::Histogram>* psp_duration_;
+  prometheus::Family<prometheus::Counter>* retries_;
+  prometheus::Family<prometheus::Counter>* dlq_escalations_;
+  prometheus::Gauge* dlq_open_;
+  prometheus::Histogram* store_batch_size_;
+  prometheus::Histogram* store_commit_seconds_;
+  prometheus::Family<prometheus::Counter>* store_commits_;
+};
+
+// Counts one live actor of `kind` for as long as it exists: a member of the
+// actor's state, so it is counted from spawn to termination.
+class live_actor_count {
+ public:
+  explicit live_actor_count(actor_kind kind);
+  ~live_actor_count();
+  live_actor_count(const live_actor_count&) = delete;
+  live_actor_count& operator=(const live_actor_count&) = delete;
+
+ private:
+  actor_kind kind_;
+};
+
+// Keeps paymentd_orders_live{status} in step with one live order actor's
+// current status.
+class live_order_status {
+ public:
+  live_order_status() = default;
+  ~live_order_status();
+  live_order_status(const live_order_status&) = delete;
+  live_order_status& operator=(const live_order_status&) = delete;
+  void set(domain::order_status status);
+
+ private:
+  std::optional<domain::order_status> status_;
+};
+
+}  // namespace pay::obs
