@@ -19,6 +19,8 @@ bool all_digits(std::string_view text) {
   });
 }
 
+}  // namespace
+
 // Only whole positive numbers of minor units: no sign, no decimal point.
 std::optional<param_error> parse_amount(std::optional<std::string_view> raw,
                                         std::int64_t& amount_minor) {
@@ -94,8 +96,6 @@ std::optional<param_error> parse_metadata(const http::form_fields& fields,
   metadata.assign(by_key.begin(), by_key.end());
   return std::nullopt;
 }
-
-}  // namespace
 
 parsed_create_params parse_create_params(const http::form_fields& fields) {
   create_params params;

@@ -25,6 +25,11 @@ struct create_params {
   card_outcome outcome = card_outcome::succeeds;
   metadata_map metadata;  // sorted by key, last value wins
   std::optional<std::string> description;
+  // Set only by the hosted payment page, never from a /v1 form: the session
+  // the intent pays, and that its buyer answers the 3-D Secure challenge
+  // (so no timer resolves it).
+  std::string checkout_session;
+  bool buyer_completes_action = false;
 };
 
 struct param_error {
@@ -38,6 +43,14 @@ struct parsed_create_params {
   std::optional<create_params> params;  // set exactly when error is not
   param_error error;
 };
+
+// The checks shared with POST /v1/checkout/sessions; nullopt when valid.
+std::optional<param_error> parse_amount(std::optional<std::string_view> raw,
+                                        std::int64_t& amount_minor);
+std::optional<param_error> parse_currency(std::optional<std::string_view> raw,
+                                          std::string& currency);
+std::optional<param_error> parse_metadata(const http::form_fields& fields,
+                                          metadata_map& metadata);
 
 // Parameters the simulator does not know are ignored (Stripe would reject
 // them); they still count for idempotency comparisons.

@@ -74,6 +74,18 @@ std::optional<fault_config_error> read_field(std::string_view name,
     return read_ms(name, value, config.latency_jitter_ms);
   }
   if (name == "hold_ms") return read_ms(name, value, config.hold_ms);
+  if (name == "webhook_delay_ms") {
+    return read_ms(name, value, config.webhooks.delay_ms);
+  }
+  if (name == "webhook_drop") {
+    return read_probability(name, value, config.webhooks.drop);
+  }
+  if (name == "webhook_duplicate") {
+    return read_probability(name, value, config.webhooks.duplicate);
+  }
+  if (name == "webhook_reorder") {
+    return read_probability(name, value, config.webhooks.reorder);
+  }
   if (const auto kind = kind_named(name)) {
     double probability = 0.0;
     if (auto error = read_probability(name, value, probability)) return error;
@@ -143,6 +155,10 @@ boost::json::object fault_config_to_json(const fault_config& config) {
   out["latency_ms"] = config.latency_ms;
   out["latency_jitter_ms"] = config.latency_jitter_ms;
   out["hold_ms"] = config.hold_ms;
+  out["webhook_drop"] = config.webhooks.drop;
+  out["webhook_duplicate"] = config.webhooks.duplicate;
+  out["webhook_reorder"] = config.webhooks.reorder;
+  out["webhook_delay_ms"] = config.webhooks.delay_ms;
   return out;
 }
 

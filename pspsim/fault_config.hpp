@@ -51,6 +51,19 @@ constexpr bool fault_applies(fault_kind kind, fault_target target) {
 constexpr std::uint32_t fault_delay_ms_max = 600'000;
 constexpr std::uint32_t hold_ms_default = 30'000;
 
+// Faults of webhook delivery (pspsim -> the webhook URL), drawn per event
+// from a stream of their own, so they never shift the request faults.
+struct webhook_fault_config {
+  double drop = 0.0;       // never delivered; recorded as dropped
+  double duplicate = 0.0;  // delivered a second time once delivered
+  double reorder = 0.0;    // held back until the intent's next event is sent
+  std::uint32_t delay_ms = 0;  // added before the first attempt of every event
+
+  bool active() const {
+    return drop > 0.0 || duplicate > 0.0 || reorder > 0.0 || delay_ms > 0;
+  }
+};
+
 // Probabilities are test configuration, not money: doubles in [0, 1].
 struct fault_config {
   std::uint64_t seed = 0;
@@ -58,10 +71,12 @@ struct fault_config {
   std::uint32_t latency_ms = 0;         // added to every faultable answer
   std::uint32_t latency_jitter_ms = 0;  // plus uniform [0, jitter]
   std::uint32_t hold_ms = hold_ms_default;  // timeout_after_commit's hold
+  webhook_fault_config webhooks;  // webhook_drop, webhook_duplicate, ...
 
   double probability(fault_kind kind) const;
   void set_probability(fault_kind kind, double probability);
-  // False when nothing would ever be injected or delayed.
+  // False when no request would ever be faulted or delayed (webhook faults
+  // do not count: they are drawn per event, not per request).
   bool active() const;
 };
 

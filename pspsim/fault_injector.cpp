@@ -28,11 +28,13 @@ void fault_injector::reset() {
   std::lock_guard lock(mutex_);
   configure_locked(fault_config{});
   injected_ = {};
+  webhooks_injected_ = {};
 }
 
 void fault_injector::configure_locked(const fault_config& config) {
   config_ = config;
   engine_.seed(config.seed);
+  webhook_engine_.seed(config.seed);
   active_.store(config.active(), std::memory_order_release);
 }
 
@@ -58,6 +60,27 @@ fault_draw fault_injector::draw(fault_target target) {
   return out;
 }
 
+webhook_fault_draw fault_injector::draw_webhook() {
+  std::lock_guard lock(mutex_);
+  const webhook_fault_config& config = config_.webhooks;
+  if (!config.active()) return {};
+  webhook_fault_draw out;
+  out.delay = std::chrono::milliseconds(config.delay_ms);
+  const bool drop = unit_interval(webhook_engine_()) < config.drop;
+  const bool duplicate = unit_interval(webhook_engine_()) < config.duplicate;
+  const bool reorder = unit_interval(webhook_engine_()) < config.reorder;
+  if (drop) {
+    out.drop = true;
+    ++webhooks_injected_.drop;
+    return out;
+  }
+  out.duplicate = duplicate;
+  out.reorder = reorder;
+  webhooks_injected_.duplicate += duplicate ? 1 : 0;
+  webhooks_injected_.reorder += reorder ? 1 : 0;
+  return out;
+}
+
 void fault_injector::note_injected(fault_kind kind) {
   PSPSIM_CHECK(kind != fault_kind::none);
   std::lock_guard lock(mutex_);
@@ -72,6 +95,15 @@ fault_config fault_injector::config() const {
 fault_counts fault_injector::injected() const {
   std::lock_guard lock(mutex_);
   return injected_;
+}
+
+}  // namespace pay::pspsim
+
+namespace pay::pspsim {
+
+webhook_fault_counts fault_injector::webhooks_injected() const {
+  std::lock_guard lock(mutex_);
+  return webhooks_injected_;
 }
 
 }  // namespace pay::pspsim

@@ -39,6 +39,24 @@ struct fault_draw {
 // Faults injected so far, by kind (index: draw order).
 using fault_counts = std::array<std::uint64_t, fault_kind_count>;
 
+// The webhook faults one event gets. Drawn per event, in event creation
+// order, from a second std::mt19937_64 seeded with the same seed: exactly
+// webhook_draws_per_event numbers (drop, duplicate, reorder); a dropped event
+// is neither duplicated nor reordered, the other two can combine.
+struct webhook_fault_draw {
+  bool drop = false;
+  bool duplicate = false;
+  bool reorder = false;
+  std::chrono::milliseconds delay{0};
+};
+constexpr std::size_t webhook_draws_per_event = 3;
+
+struct webhook_fault_counts {
+  std::uint64_t drop = 0;
+  std::uint64_t duplicate = 0;
+  std::uint64_t reorder = 0;
+};
+
 class fault_injector {
  public:
   explicit fault_injector(const fault_config& config = {});
@@ -52,12 +70,15 @@ class fault_injector {
   void reset();
 
   fault_draw draw(fault_target target);
+  // Nothing is taken from the stream while no webhook fault is set.
+  webhook_fault_draw draw_webhook();
   // The router calls this once it has actually injected `kind`: a drawn
   // duplicate_processing may turn out not to apply to the request.
   void note_injected(fault_kind kind);
 
   fault_config config() const;
   fault_counts injected() const;
+  webhook_fault_counts webhooks_injected() const;
 
  private:
   void configure_locked(const fault_config& config);  // mutex_ held
@@ -65,7 +86,9 @@ class fault_injector {
   mutable std::mutex mutex_;
   fault_config config_;
   std::mt19937_64 engine_;
+  std::mt19937_64 webhook_engine_;
   fault_counts injected_{};
+  webhook_fault_counts webhooks_injected_{};
   // Read without the lock so that requests pay nothing while faults are off.
   std::atomic<bool> active_{false};
 };

@@ -11,11 +11,21 @@
 namespace pay::pspsim {
 
 // A declined intent is requires_payment_method (Stripe's state after a
-// failed confirmation); processing becomes succeeded after a delay.
+// failed confirmation); processing becomes succeeded after a delay;
+// requires_action (3-D Secure) becomes succeeded or requires_payment_method.
 enum class intent_status : std::uint8_t {
   processing = 1,
   succeeded = 2,
   requires_payment_method = 3,
+  requires_action = 4,
+};
+
+// What an intent that is not final yet is waiting for.
+enum class pending_kind : std::uint8_t {
+  none = 0,
+  processing = 1,  // pm_card_processing: succeeds after --processing-ms
+  three_ds = 2,    // requires_action: the buyer's challenge (or --three-ds-ms)
+  review = 3,      // processing under PSP review: --review-ms or /sim/.../review
 };
 
 std::string_view to_string(intent_status status);
@@ -40,6 +50,9 @@ struct payment_intent {
   std::int64_t created_unix_s = 0;
   std::optional<payment_error> last_payment_error;
   std::string idempotency_key;  // empty when the request carried none
+  pending_kind pending = pending_kind::none;
+  std::string review_note;       // set while (and after) under review
+  std::string checkout_session;  // "cs_..." when paid on the hosted page
 };
 
 struct charge_record {

@@ -16,7 +16,9 @@ boost::json::object error_to_json(const payment_error& error) {
   boost::json::object out;
   out["type"] = "card_error";
   out["code"] = error.code;
-  out["decline_code"] = error.decline_code;
+  // Stripe sends decline_code only for declines, not for e.g. a failed
+  // 3-D Secure authentication.
+  if (!error.decline_code.empty()) out["decline_code"] = error.decline_code;
   out["message"] = error.message;
   return out;
 }
@@ -28,6 +30,7 @@ std::string_view to_string(intent_status status) {
     case intent_status::processing: return "processing";
     case intent_status::succeeded: return "succeeded";
     case intent_status::requires_payment_method: return "requires_payment_method";
+    case intent_status::requires_action: return "requires_action";
   }
   return "unknown";
 }
@@ -59,6 +62,14 @@ boost::json::object intent_to_json(const payment_intent& intent) {
     out["last_payment_error"] = nullptr;
   }
   out["livemode"] = false;
+  if (intent.status == intent_status::requires_action) {
+    boost::json::object next_action;
+    next_action["type"] = "use_stripe_sdk";
+    out["next_action"] = std::move(next_action);
+  } else {
+    out["next_action"] = nullptr;
+  }
+  out["review"] = string_or_null(intent.review_note);
   return out;
 }
 

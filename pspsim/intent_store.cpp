@@ -13,13 +13,41 @@ namespace {
 // "all but" into "never", and an exhausted budget is our bug.
 constexpr int id_attempts_max = 8;
 
+// Stripe's error for a failed 3-D Secure challenge (no decline_code).
+payment_error authentication_failure() {
+  return {"payment_intent_authentication_failure", "",
+          "The provided PaymentMethod has failed authentication."};
+}
+
+payment_error review_rejection() {
+  return {"card_declined", "fraudulent",
+          "The payment was rejected in review."};
+}
+
+std::string_view event_type_of(intent_status status) {
+  switch (status) {
+    case intent_status::processing: return "payment_intent.processing";
+    case intent_status::succeeded: return "payment_intent.succeeded";
+    case intent_status::requires_payment_method:
+      return "payment_intent.payment_failed";
+    case intent_status::requires_action: return "payment_intent.requires_action";
+  }
+  check_failed("a known intent_status", __FILE__, __LINE__);
+}
+
 }  // namespace
 
 intent_store::intent_store(std::size_t intents_max,
-                           std::chrono::milliseconds processing_delay)
-    : intents_max_(intents_max), processing_delay_(processing_delay) {
+                           std::chrono::milliseconds processing_delay,
+                           pending_config pending, intent_store_hooks hooks)
+    : intents_max_(intents_max),
+      processing_delay_(processing_delay),
+      pending_config_(pending),
+      hooks_(std::move(hooks)) {
   PSPSIM_CHECK(intents_max_ > 0);
   PSPSIM_CHECK(processing_delay_.count() >= 0);
+  PSPSIM_CHECK(pending_config_.three_ds_delay.count() >= 0);
+  PSPSIM_CHECK(pending_config_.review_delay.count() >= 0);
 }
 
 create_result intent_store::create(const create_params& params,
@@ -32,14 +60,15 @@ create_result intent_store::create(const create_params& params,
     if (const auto it = keys_.find(key); it != keys_.end()) {
       if (it->second.fingerprint != fingerprint) {
         ++stats_.idempotency_conflicts;
-        return {create_status::key_reused_with_other_params, 0, {}};
+        return {create_status::key_reused_with_other_params, 0, {}, {}};
       }
       ++stats_.replays;
-      return {create_status::replayed, it->second.http_status, it->second.body};
+      return {create_status::replayed, it->second.http_status, it->second.body,
+              it->second.intent_id};
     }
   }
   if (intents_.size() >= intents_max_) {
-    return {create_status::intents_exhausted, 0, {}};
+    return {create_status::intents_exhausted, 0, {}, {}};
   }
 
   payment_intent intent;
@@ -51,10 +80,12 @@ create_result intent_store::create(const create_params& params,
   intent.description = params.description;
   intent.created_unix_s = now.unix_s;
   intent.idempotency_key = key;
+  intent.checkout_session = params.checkout_session;
   key_entry* entry = nullptr;
   if (!key.empty()) {
     entry = &keys_[key];
     entry->fingerprint = fingerprint;
+    entry->intent_id = intent.id;
   }
 
   const auto decline = decline_of(params.outcome);
@@ -64,14 +95,14 @@ create_result intent_store::create(const create_params& params,
         payment_error{"card_declined", std::string(decline->decline_code),
                       std::string(decline->message)};
     ++stats_.declines;
-  } else if (params.outcome == card_outcome::processing) {
-    intent.status = intent_status::processing;
-    pending_.push_back({intent.id, now.steady + processing_delay_});
-  } else {
+  } else if (params.outcome == card_outcome::succeeds) {
     record_charge(intent, now.unix_s);
+  } else {
+    start_pending(intent, params.outcome, params.buyer_completes_action, now);
   }
 
-  create_result result{create_status::created, decline ? 402u : 200u, {}};
+  create_result result{create_status::created, decline ? 402u : 200u, {},
+                       intent.id};
   result.body = decline ? decline_body(intent)
                         : boost::json::serialize(intent_to_json(intent));
   if (entry) {
@@ -79,7 +110,9 @@ create_result intent_store::create(const create_params& params,
     entry->body = result.body;
   }
   const std::string id = intent.id;
-  intents_.emplace(id, std::move(intent));
+  const auto [it, inserted] = intents_.emplace(id, std::move(intent));
+  PSPSIM_CHECK(inserted);
+  emit(it->second);
   return result;
 }
 
@@ -90,6 +123,21 @@ std::optional<std::string> intent_store::find_json(std::string_view id,
   const auto it = intents_.find(std::string(id));
   if (it == intents_.end()) return std::nullopt;
   return boost::json::serialize(intent_to_json(it->second));
+}
+
+resolve_result intent_store::complete_action(std::string_view id, bool succeed,
+                                             const sim_time& now) {
+  return resolve(id, pending_kind::three_ds, succeed, now);
+}
+
+resolve_result intent_store::finish_review(std::string_view id, bool approve,
+                                           const sim_time& now) {
+  return resolve(id, pending_kind::review, approve, now);
+}
+
+void intent_store::settle(const sim_time& now) {
+  std::lock_guard lock(mutex_);
+  settle_due(now);
 }
 
 std::string intent_store::charges_json(const sim_time& now) {
@@ -116,7 +164,7 @@ store_stats intent_store::stats(const sim_time& now) {
   settle_due(now);
   store_stats out = stats_;
   out.intents = intents_.size();
-  out.processing = pending_.size();
+  out.processing = pending_count_;
   out.requests = requests_.load(std::memory_order_relaxed);
   return out;
 }
@@ -126,21 +174,116 @@ void intent_store::reset() {
   intents_.clear();
   keys_.clear();
   charges_.clear();
-  pending_.clear();
+  due_.clear();
+  due_by_intent_.clear();
+  pending_count_ = 0;
   stats_ = {};
   requests_.store(0, std::memory_order_relaxed);
 }
 
-void intent_store::settle_due(const sim_time& now) {
-  const auto delay_s =
-      std::chrono::duration_cast<std::chrono::seconds>(processing_delay_).count();
-  while (!pending_.empty() && pending_.front().due <= now.steady) {
-    const auto it = intents_.find(pending_.front().intent_id);
-    PSPSIM_CHECK(it != intents_.end());
-    PSPSIM_CHECK(it->second.status == intent_status::processing);
-    record_charge(it->second, it->second.created_unix_s + delay_s);
-    pending_.pop_front();
+void intent_store::start_pending(payment_intent& intent, card_outcome outcome,
+                                 bool buyer_completes_action,
+                                 const sim_time& now) {
+  std::chrono::milliseconds delay{0};
+  if (outcome == card_outcome::processing) {
+    intent.status = intent_status::processing;
+    intent.pending = pending_kind::processing;
+    delay = processing_delay_;
+  } else if (outcome == card_outcome::three_ds_required) {
+    intent.status = intent_status::requires_action;
+    intent.pending = pending_kind::three_ds;
+    delay = pending_config_.three_ds_delay;
+  } else {
+    PSPSIM_CHECK(outcome == card_outcome::review);
+    intent.status = intent_status::processing;
+    intent.pending = pending_kind::review;
+    intent.review_note = "open: pspsim resolves the review after " +
+                         std::to_string(pending_config_.review_delay.count()) +
+                         " ms unless POST /sim/payment_intents/" + intent.id +
+                         "/review decides first";
+    delay = pending_config_.review_delay;
   }
+  ++pending_count_;
+  if (buyer_completes_action && intent.pending == pending_kind::three_ds) return;
+  const auto delay_s =
+      std::chrono::duration_cast<std::chrono::seconds>(delay).count();
+  const auto it = due_.emplace(now.steady + delay,
+                               pending_entry{intent.id, now.unix_s + delay_s});
+  due_by_intent_[intent.id] = it;
+  if (hooks_.wake_after) hooks_.wake_after(delay);
+}
+
+void intent_store::settle_due(const sim_time& now) {
+  while (!due_.empty() && due_.begin()->first <= now.steady) {
+    const pending_entry entry = due_.begin()->second;
+    due_by_intent_.erase(entry.intent_id);
+    due_.erase(due_.begin());
+    const auto it = intents_.find(entry.intent_id);
+    PSPSIM_CHECK(it != intents_.end());
+    payment_intent& intent = it->second;
+    if (intent.pending == pending_kind::three_ds &&
+        !pending_config_.three_ds_succeeds) {
+      fail(intent, authentication_failure());
+    } else {
+      if (intent.pending == pending_kind::review) {
+        intent.review_note = "approved: resolved after the review delay";
+      }
+      succeed(intent, entry.due_unix_s);
+    }
+  }
+}
+
+resolve_result intent_store::resolve(std::string_view id, pending_kind expected,
+                                     bool succeed_it, const sim_time& now) {
+  std::lock_guard lock(mutex_);
+  settle_due(now);
+  const auto it = intents_.find(std::string(id));
+  if (it == intents_.end()) return {resolve_status::not_found, {}};
+  payment_intent& intent = it->second;
+  if (intent.pending != expected) {
+    return {resolve_status::not_pending,
+            boost::json::serialize(intent_to_json(intent))};
+  }
+  unschedule(intent.id);
+  if (expected == pending_kind::review) {
+    intent.review_note = succeed_it ? "approved: by POST /sim/.../review"
+                                    : "rejected: by POST /sim/.../review";
+  }
+  if (succeed_it) {
+    succeed(intent, now.unix_s);
+  } else if (expected == pending_kind::review) {
+    fail(intent, review_rejection());
+  } else {
+    fail(intent, authentication_failure());
+  }
+  return {resolve_status::resolved, boost::json::serialize(intent_to_json(intent))};
+}
+
+void intent_store::succeed(payment_intent& intent, std::int64_t created_unix_s) {
+  PSPSIM_CHECK(intent.pending != pending_kind::none);
+  intent.pending = pending_kind::none;
+  PSPSIM_CHECK(pending_count_ > 0);
+  --pending_count_;
+  record_charge(intent, created_unix_s);
+  emit(intent);
+}
+
+void intent_store::fail(payment_intent& intent, payment_error error) {
+  PSPSIM_CHECK(intent.pending != pending_kind::none);
+  intent.pending = pending_kind::none;
+  PSPSIM_CHECK(pending_count_ > 0);
+  --pending_count_;
+  intent.status = intent_status::requires_payment_method;
+  intent.last_payment_error = std::move(error);
+  ++stats_.declines;
+  emit(intent);
+}
+
+void intent_store::unschedule(const std::string& intent_id) {
+  const auto it = due_by_intent_.find(intent_id);
+  if (it == due_by_intent_.end()) return;
+  due_.erase(it->second);
+  due_by_intent_.erase(it);
 }
 
 void intent_store::record_charge(payment_intent& intent,
@@ -160,6 +303,18 @@ void intent_store::record_charge(payment_intent& intent,
   intent.latest_charge = charge.id;
   charges_.push_back(std::move(charge));
   ++stats_.charges;
+}
+
+void intent_store::emit(const payment_intent& intent) {
+  if (!hooks_.on_event) return;
+  std::string failure_code;
+  if (const auto& error = intent.last_payment_error) {
+    failure_code = error->decline_code.empty() ? error->code : error->decline_code;
+  }
+  hooks_.on_event(intent_event{
+      std::string(event_type_of(intent.status)), intent.id,
+      intent.checkout_session, intent.status, std::move(failure_code),
+      boost::json::serialize(intent_to_json(intent))});
 }
 
 std::string intent_store::unused_intent_id() const {

@@ -7,15 +7,23 @@
 // concurrent requests with one Idempotency-Key safe: the second waits for
 // the first and then replays its stored reply. No request ever charges twice.
 //
-// pm_card_processing intents settle lazily: every operation first settles
-// the intents whose delay has passed (oldest first), so anything observed
-// after the delay already shows them succeeded and charged.
+// Pending intents (pm_card_processing, pm_card_threeDSecureRequired,
+// pm_card_review) resolve when their delay has passed: every operation first
+// settles the intents that are due (earliest first), so anything observed
+// after the delay already shows them final; and hooks.wake_after asks the
+// owner to call settle() at the due time, so that the state change (and its
+// webhook) happens even when nobody looks.
+//
+// Every state change is reported to hooks.on_event while the lock is held,
+// in the order it happened. The hook must be quick and must never call back
+// into the store.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <deque>
+#include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -42,6 +50,41 @@ struct create_result {
   create_status status = create_status::created;
   unsigned http_status = 200;  // for created and replayed
   std::string body;            // for created and replayed
+  std::string intent_id;       // for created and replayed
+};
+
+// One state change of an intent: created (in any state) or resolved.
+struct intent_event {
+  std::string type;  // "payment_intent.succeeded", ...
+  std::string intent_id;
+  std::string checkout_session;  // empty unless paid on the hosted page
+  intent_status status = intent_status::processing;
+  std::string failure_code;  // requires_payment_method: decline_code or code
+  std::string intent_json;  // the intent as it is right after the change
+};
+
+// How pending test cards resolve without help.
+struct pending_config {
+  std::chrono::milliseconds three_ds_delay{2000};
+  bool three_ds_succeeds = true;
+  std::chrono::milliseconds review_delay{3000};
+};
+
+struct intent_store_hooks {
+  std::function<void(const intent_event&)> on_event;
+  std::function<void(std::chrono::milliseconds)> wake_after;
+};
+
+// The answer to a manual resolution (/sim/..., the 3-D Secure challenge).
+enum class resolve_status : std::uint8_t {
+  resolved = 1,
+  not_found = 2,
+  not_pending = 3,  // final already, or waiting for something else
+};
+
+struct resolve_result {
+  resolve_status status = resolve_status::not_found;
+  std::string intent_json;  // for resolved and not_pending
 };
 
 struct store_stats {
@@ -51,12 +94,13 @@ struct store_stats {
   std::uint64_t declines = 0;
   std::uint64_t replays = 0;
   std::uint64_t idempotency_conflicts = 0;
-  std::uint64_t processing = 0;  // intents waiting to settle
+  std::uint64_t processing = 0;  // intents not final yet (processing, requires_action)
 };
 
 class intent_store {
  public:
-  intent_store(std::size_t intents_max, std::chrono::milliseconds processing_delay);
+  intent_store(std::size_t intents_max, std::chrono::milliseconds processing_delay,
+               pending_config pending = {}, intent_store_hooks hooks = {});
 
   // `fingerprint` identifies the request's parameters; a key seen before with
   // a different fingerprint is refused. An empty key is no key.
@@ -65,6 +109,17 @@ class intent_store {
 
   // The intent's current JSON, or nullopt for an unknown id.
   std::optional<std::string> find_json(std::string_view id, const sim_time& now);
+
+  // Ends a requires_action intent: succeeded (with its charge) or
+  // requires_payment_method (authentication failed).
+  resolve_result complete_action(std::string_view id, bool succeed,
+                                 const sim_time& now);
+  // Ends a processing intent under review: approved is succeeded,
+  // rejected is requires_payment_method (declined as fraudulent).
+  resolve_result finish_review(std::string_view id, bool approve,
+                               const sim_time& now);
+  // Resolves whatever is due; the owner's timer calls it (see wake_after).
+  void settle(const sim_time& now);
 
   std::string charges_json(const sim_time& now);
   // {"<key>": <charges made under it>, ...}
@@ -79,26 +134,41 @@ class intent_store {
     std::string fingerprint;
     unsigned http_status = 0;
     std::string body;  // the reply, replayed byte for byte
+    std::string intent_id;
     std::uint32_t charges = 0;
   };
-  struct pending_settlement {
+  struct pending_entry {
     std::string intent_id;
-    std::chrono::steady_clock::time_point due;
+    std::int64_t due_unix_s = 0;  // the settled charge's `created`
   };
+  using due_map = std::multimap<std::chrono::steady_clock::time_point, pending_entry>;
 
   // All private members below assume mutex_ is held.
   void settle_due(const sim_time& now);
+  void start_pending(payment_intent& intent, card_outcome outcome,
+                     bool buyer_completes_action, const sim_time& now);
+  void succeed(payment_intent& intent, std::int64_t created_unix_s);
+  void fail(payment_intent& intent, payment_error error);
+  void unschedule(const std::string& intent_id);
   void record_charge(payment_intent& intent, std::int64_t created_unix_s);
+  void emit(const payment_intent& intent);
+  resolve_result resolve(std::string_view id, pending_kind expected,
+                         bool succeed, const sim_time& now);
   std::string unused_intent_id() const;
 
   const std::size_t intents_max_;
   const std::chrono::milliseconds processing_delay_;
+  const pending_config pending_config_;
+  const intent_store_hooks hooks_;
   std::mutex mutex_;
   std::unordered_map<std::string, payment_intent> intents_;
   std::unordered_map<std::string, key_entry> keys_;
   std::vector<charge_record> charges_;
-  // Equal delays make creation order the settlement order: a FIFO suffices.
-  std::deque<pending_settlement> pending_;
+  // Pending intents by due time; the iterator lets a manual resolution
+  // take its intent out of the schedule.
+  due_map due_;
+  std::unordered_map<std::string, due_map::iterator> due_by_intent_;
+  std::size_t pending_count_ = 0;  // intents not final yet
   store_stats stats_;
   std::atomic<std::uint64_t> requests_{0};
 };

@@ -7,11 +7,16 @@
 #include <pthread.h>
 
 #include "http/server.hpp"
+#include <optional>
+
+#include "pspsim/checkout_session_store.hpp"
 #include "pspsim/delay_queue.hpp"
 #include "pspsim/fault_injector.hpp"
 #include "pspsim/intent_store.hpp"
 #include "pspsim/options.hpp"
 #include "pspsim/router.hpp"
+#include "pspsim/webhook_dispatcher.hpp"
+#include "pspsim/webhook_url.hpp"
 
 namespace {
 
@@ -41,12 +46,55 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  pspsim::intent_store store{opts.intents_max,
-                             std::chrono::milliseconds(opts.processing_ms)};
   pspsim::fault_injector faults{opts.faults};
+  std::optional<pspsim::webhook_dispatcher> webhooks;
+  if (!opts.webhook_url.empty()) {
+    pspsim::webhook_dispatcher_options w;
+    w.url = *pspsim::parse_webhook_url(opts.webhook_url);  // checked by options
+    w.secret = opts.webhook_secret;
+    w.backoff_base_ms = opts.webhook_backoff_base_ms;
+    w.backoff_max_ms = opts.webhook_backoff_max_ms;
+    w.concurrency = opts.webhook_concurrency;
+    webhooks.emplace(std::move(w), faults);
+  }
+  pspsim::webhook_dispatcher* const webhooks_or_null =
+      webhooks ? &*webhooks : nullptr;
+  pspsim::checkout_session_store sessions{
+      pspsim::sessions_max_default,
+      [webhooks_or_null](std::string_view type, std::string_view id,
+                         std::string_view json, std::int64_t unix_s) {
+        if (webhooks_or_null) webhooks_or_null->publish(type, id, json, unix_s);
+      }};
+  // Wakes the store when a pending intent is due, so it resolves (and its
+  // webhook goes out) even if nobody asks. Stopped before the store goes.
+  std::optional<pspsim::delay_queue> wakeups{std::in_place};
+  pspsim::intent_store* store_for_wakeups = nullptr;
+  pspsim::intent_store_hooks hooks;
+  hooks.on_event = [webhooks_or_null, &sessions](const pspsim::intent_event& e) {
+    const auto now = pspsim::sim_time::now();
+    // The intent's event before the session's completion it causes.
+    if (webhooks_or_null) {
+      webhooks_or_null->publish(e.type, e.intent_id, e.intent_json, now.unix_s);
+    }
+    sessions.on_intent_event(e, now.unix_s);
+  };
+  hooks.wake_after = [&wakeups, &store_for_wakeups](std::chrono::milliseconds d) {
+    wakeups->after(d, [&store_for_wakeups] {
+      store_for_wakeups->settle(pspsim::sim_time::now());
+    });
+  };
+  pspsim::pending_config pending;
+  pending.three_ds_delay = std::chrono::milliseconds(opts.three_ds_ms);
+  pending.three_ds_succeeds = opts.three_ds_succeeds;
+  pending.review_delay = std::chrono::milliseconds(opts.review_ms);
+  pspsim::intent_store store{opts.intents_max,
+                             std::chrono::milliseconds(opts.processing_ms),
+                             pending, std::move(hooks)};
+  store_for_wakeups = &store;
   pspsim::delay_queue delays;
-  const pspsim::router routes{store, faults, delays, opts.api_key,
-                              std::chrono::milliseconds(opts.latency_ms)};
+  const pspsim::router routes{
+      pspsim::sim_parts{store, faults, delays, sessions, webhooks_or_null},
+      opts.api_key, std::chrono::milliseconds(opts.latency_ms)};
   http::server_limits limits;
   limits.threads = opts.threads;
   http::server server{opts.address, opts.port, routes, limits};
@@ -62,5 +110,6 @@ int main(int argc, char** argv) {
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   server.stop();
+  wakeups.reset();
   return 0;
 }

@@ -1,5 +1,7 @@
 #include "pspsim/options.hpp"
 
+#include "pspsim/webhook_url.hpp"
+
 #include <charconv>
 #include <string_view>
 
@@ -50,6 +52,40 @@ std::string apply(options& o, std::string_view name, std::string_view value) {
     if (!parse_number<std::size_t>(value, 1, intents_max_limit, o.intents_max)) {
       return bad("1..100000000");
     }
+  } else if (name == "three-ds-ms") {
+    if (!parse_number<std::uint32_t>(value, 0, processing_ms_max, o.three_ds_ms)) {
+      return bad("0..3600000");
+    }
+  } else if (name == "three-ds-outcome") {
+    if (value != "succeed" && value != "fail") return bad("succeed or fail");
+    o.three_ds_succeeds = value == "succeed";
+  } else if (name == "review-ms") {
+    if (!parse_number<std::uint32_t>(value, 0, processing_ms_max, o.review_ms)) {
+      return bad("0..3600000");
+    }
+  } else if (name == "webhook-url") {
+    if (!value.empty() && !parse_webhook_url(value)) {
+      return bad("empty or http://host[:port][/path]");
+    }
+    o.webhook_url = std::string(value);
+  } else if (name == "webhook-secret") {
+    if (value.empty()) return bad("a non-empty secret");
+    o.webhook_secret = std::string(value);
+  } else if (name == "webhook-backoff-base-ms") {
+    if (!parse_number<std::uint32_t>(value, 1, webhook_backoff_ms_max,
+                                     o.webhook_backoff_base_ms)) {
+      return bad("1..3600000");
+    }
+  } else if (name == "webhook-backoff-max-ms") {
+    if (!parse_number<std::uint32_t>(value, 1, webhook_backoff_ms_max,
+                                     o.webhook_backoff_max_ms)) {
+      return bad("1..3600000");
+    }
+  } else if (name == "webhook-concurrency") {
+    if (!parse_number<unsigned>(value, 1, webhook_concurrency_max,
+                                o.webhook_concurrency)) {
+      return bad("1..256");
+    }
   } else if (name == "faults") {
     auto parsed = parse_fault_config(value);
     if (!parsed.config) {
@@ -73,6 +109,14 @@ constexpr env_binding env_bindings[] = {
     {"PSPSIM_API_KEY", "api-key"},         {"PSPSIM_LATENCY_MS", "latency-ms"},
     {"PSPSIM_PROCESSING_MS", "processing-ms"}, {"PSPSIM_THREADS", "threads"},
     {"PSPSIM_INTENTS_MAX", "intents-max"}, {"PSPSIM_FAULTS", "faults"},
+    {"PSPSIM_THREE_DS_MS", "three-ds-ms"},
+    {"PSPSIM_THREE_DS_OUTCOME", "three-ds-outcome"},
+    {"PSPSIM_REVIEW_MS", "review-ms"},
+    {"PSPSIM_WEBHOOK_URL", "webhook-url"},
+    {"PSPSIM_WEBHOOK_SECRET", "webhook-secret"},
+    {"PSPSIM_WEBHOOK_BACKOFF_BASE_MS", "webhook-backoff-base-ms"},
+    {"PSPSIM_WEBHOOK_BACKOFF_MAX_MS", "webhook-backoff-max-ms"},
+    {"PSPSIM_WEBHOOK_CONCURRENCY", "webhook-concurrency"},
 };
 
 }  // namespace
@@ -131,6 +175,22 @@ std::string usage() {
          "(PSPSIM_INTENTS_MAX, 2000000)\n"
          "  --faults JSON        fault injection, as POST /sim/faults "
          "(PSPSIM_FAULTS, off)\n"
+         "  --three-ds-ms N      pm_card_threeDSecureRequired resolves after N ms "
+         "(PSPSIM_THREE_DS_MS, 2000)\n"
+         "  --three-ds-outcome X succeed|fail: how it resolves "
+         "(PSPSIM_THREE_DS_OUTCOME, succeed)\n"
+         "  --review-ms N        pm_card_review is approved after N ms "
+         "(PSPSIM_REVIEW_MS, 3000)\n"
+         "  --webhook-url URL    POST signed events there, empty = none "
+         "(PSPSIM_WEBHOOK_URL)\n"
+         "  --webhook-secret S   signing secret (PSPSIM_WEBHOOK_SECRET, "
+         "whsec_pspsim)\n"
+         "  --webhook-backoff-base-ms N  first retry delay "
+         "(PSPSIM_WEBHOOK_BACKOFF_BASE_MS, 500)\n"
+         "  --webhook-backoff-max-ms N   retry delay cap "
+         "(PSPSIM_WEBHOOK_BACKOFF_MAX_MS, 30000)\n"
+         "  --webhook-concurrency N      deliveries in flight at most "
+         "(PSPSIM_WEBHOOK_CONCURRENCY, 8)\n"
          "  --help               this text\n";
 }
 

@@ -16,6 +16,8 @@ constexpr unsigned threads_max = 64;
 constexpr std::uint32_t latency_ms_max = 600'000;
 constexpr std::uint32_t processing_ms_max = 3'600'000;
 constexpr std::size_t intents_max_limit = 100'000'000;
+constexpr std::uint32_t webhook_backoff_ms_max = 3'600'000;
+constexpr unsigned webhook_concurrency_max = 256;
 
 struct options {
   std::string address = "127.0.0.1";  // --address / PSPSIM_ADDRESS
@@ -26,6 +28,14 @@ struct options {
   unsigned threads = 2;                // --threads / PSPSIM_THREADS
   std::size_t intents_max = intents_max_default;  // --intents-max / PSPSIM_INTENTS_MAX
   fault_config faults;  // --faults / PSPSIM_FAULTS: JSON as POST /sim/faults
+  std::uint32_t three_ds_ms = 2'000;   // --three-ds-ms / PSPSIM_THREE_DS_MS
+  bool three_ds_succeeds = true;       // --three-ds-outcome succeed|fail
+  std::uint32_t review_ms = 3'000;     // --review-ms / PSPSIM_REVIEW_MS
+  std::string webhook_url;             // --webhook-url; empty = no webhooks
+  std::string webhook_secret = "whsec_pspsim";  // --webhook-secret
+  std::uint32_t webhook_backoff_base_ms = 500;  // --webhook-backoff-base-ms
+  std::uint32_t webhook_backoff_max_ms = 30'000;  // --webhook-backoff-max-ms
+  unsigned webhook_concurrency = 8;    // --webhook-concurrency
 };
 
 struct options_result {

@@ -8,6 +8,7 @@
 
 #include "http/form.hpp"
 #include "pspsim/create_params.hpp"
+#include "pspsim/v1_common.hpp"
 
 namespace pay::pspsim {
 namespace {
@@ -15,45 +16,6 @@ namespace {
 namespace bhttp = boost::beast::http;
 
 constexpr std::string_view intents_path = "/v1/payment_intents";
-constexpr std::string_view form_content_type = "application/x-www-form-urlencoded";
-
-http::response error(const http::request& req, unsigned status,
-                     std::string_view type, std::string_view code,
-                     std::string_view message, std::string_view param = {}) {
-  return http::make_json_response(req, status,
-                                  http::error_body(type, code, message, param));
-}
-
-// Empty when authorised, else the 401 to send.
-std::optional<http::response> check_api_key(const http::request& req,
-                                            std::string_view api_key) {
-  const std::string_view header = req[bhttp::field::authorization];
-  if (header.empty()) {
-    return error(req, 401, "invalid_request_error", "api_key_invalid",
-                 "You did not provide an API key. Send it as "
-                 "'Authorization: Bearer <key>'.");
-  }
-  constexpr std::string_view scheme = "Bearer ";
-  const bool bearer = header.size() > scheme.size() &&
-                      boost::beast::iequals(header.substr(0, scheme.size()), scheme);
-  if (!bearer || header.substr(scheme.size()) != api_key) {
-    return error(req, 401, "invalid_request_error", "api_key_invalid",
-                 "Invalid API Key provided.");
-  }
-  return std::nullopt;
-}
-
-bool is_form_content_type(std::string_view value) {
-  value = value.substr(0, value.find(';'));
-  while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
-  return boost::beast::iequals(value, form_content_type);
-}
-
-// Stripe compares parameters, not bytes: order does not matter.
-std::string fingerprint_of(std::string_view path, http::form_fields fields) {
-  std::sort(fields.begin(), fields.end());
-  return std::string(path) + "?" + http::form_encode(fields);
-}
 
 http::response create_intent(const http::request& req, intent_store& store,
                              const sim_time& now) {

@@ -1,17 +1,20 @@
 #include "pspsim/router.hpp"
 
 #include "http/form.hpp"
+#include "pspsim/checkout_sessions_api.hpp"
+#include "pspsim/hosted_page_api.hpp"
 #include "pspsim/payment_intents_api.hpp"
 #include "pspsim/sim_api.hpp"
 #include "pspsim/v1_faults.hpp"
 
 namespace pay::pspsim {
 
-router::router(intent_store& store, fault_injector& faults, delay_queue& delays,
-               std::string api_key, std::chrono::milliseconds latency)
-    : store_(store),
-      faults_(faults),
-      delays_(delays),
+router::router(sim_parts parts, std::string api_key,
+               std::chrono::milliseconds latency)
+    : parts_(parts),
+      store_(parts.store),
+      faults_(parts.faults),
+      delays_(parts.delays),
       api_key_(std::move(api_key)),
       latency_(latency) {}
 
@@ -22,7 +25,10 @@ void router::operator()(http::request&& req, http::responder reply) const {
     return reply(http::make_json_response(req, 200, R"({"status":"ok"})"));
   }
   if (path.substr(0, 5) == "/sim/") {
-    return reply(handle_sim(req, store_, faults_, now));
+    return reply(handle_sim(req, parts_, now));
+  }
+  if (path.substr(0, 5) == "/pay/") {
+    return reply(handle_pay_page(req, parts_.sessions, store_, now));
   }
   if (path.substr(0, 4) != "/v1/") {
     return reply(http::make_json_response(
@@ -31,6 +37,17 @@ void router::operator()(http::request&& req, http::responder reply) const {
                          "Unrecognized request URL: " + std::string(path))));
   }
   store_.note_request();
+  if (is_checkout_sessions_path(path)) {
+    // Not faulted: the fault stream and its draw order stay those of the
+    // payment intent routes.
+    http::response res =
+        handle_checkout_sessions(req, parts_.sessions, api_key_, now);
+    if (latency_.count() == 0) return reply(std::move(res));
+    return delays_.after(latency_, [reply = std::move(reply),
+                                    res = std::move(res)]() mutable {
+      reply(std::move(res));
+    });
+  }
   const fault_draw fault = draw_fault(req);
   http::response res =
       handle_v1_with_fault(req, fault.kind, store_, faults_, api_key_, now);

@@ -7,17 +7,14 @@
 #include <string>
 
 #include "http/server.hpp"
-#include "pspsim/delay_queue.hpp"
-#include "pspsim/fault_injector.hpp"
-#include "pspsim/intent_store.hpp"
+#include "pspsim/sim_parts.hpp"
 
 namespace pay::pspsim {
 
 class router {
  public:
-  // store, faults and delays must outlive the server that calls this router.
-  router(intent_store& store, fault_injector& faults, delay_queue& delays,
-         std::string api_key, std::chrono::milliseconds latency);
+  // The parts must outlive the server that calls this router.
+  router(sim_parts parts, std::string api_key, std::chrono::milliseconds latency);
 
   // The http::handler. The latency is added after the work is done, like a
   // slow network on the way back: a client that gives up early still finds
@@ -28,6 +25,7 @@ class router {
  private:
   fault_draw draw_fault(const http::request& req) const;
 
+  sim_parts parts_;
   intent_store& store_;
   fault_injector& faults_;
   delay_queue& delays_;

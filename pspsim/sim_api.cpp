@@ -1,5 +1,7 @@
 #include "pspsim/sim_api.hpp"
 
+#include <optional>
+
 #include <boost/json.hpp>
 
 #include "http/form.hpp"
@@ -14,6 +16,14 @@ boost::json::object counts_json(const fault_counts& counts) {
   for (std::size_t i = 0; i < fault_kind_count; ++i) {
     out[to_string(fault_kinds_in_draw_order[i])] = counts[i];
   }
+  return out;
+}
+
+boost::json::object webhook_counts_json(const webhook_fault_counts& counts) {
+  boost::json::object out;
+  out["webhook_drop"] = counts.drop;
+  out["webhook_duplicate"] = counts.duplicate;
+  out["webhook_reorder"] = counts.reorder;
   return out;
 }
 
@@ -34,7 +44,13 @@ std::string stats_json(const store_stats& stats, const fault_counts& faults) {
 // the same way: the config's fields at the top level.
 std::string faults_json(const fault_injector& faults, bool with_counts) {
   boost::json::object body = fault_config_to_json(faults.config());
-  if (with_counts) body["injected"] = counts_json(faults.injected());
+  if (with_counts) {
+    boost::json::object injected = counts_json(faults.injected());
+    for (const auto& field : webhook_counts_json(faults.webhooks_injected())) {
+      injected[field.key()] = field.value();
+    }
+    body["injected"] = std::move(injected);
+  }
   return boost::json::serialize(body);
 }
 
@@ -51,10 +67,93 @@ http::response configure_faults(const http::request& req,
   return http::make_json_response(req, 200, faults_json(faults, false));
 }
 
+http::response unrecognized(const http::request& req, std::string_view path) {
+  return http::make_json_response(
+      req, 404,
+      http::error_body("invalid_request_error", "url_unrecognized",
+                       "Unrecognized request URL (" +
+                           std::string(req.method_string()) + ": " +
+                           std::string(path) + ")."));
+}
+
+// "/sim/<collection>/<id>/<action>" -> id, when the path has that shape.
+std::optional<std::string_view> id_between(std::string_view path,
+                                           std::string_view prefix,
+                                           std::string_view action) {
+  if (path.size() <= prefix.size() + action.size() + 1) return std::nullopt;
+  if (path.substr(0, prefix.size()) != prefix) return std::nullopt;
+  if (path.substr(path.size() - action.size()) != action) return std::nullopt;
+  const std::string_view id =
+      path.substr(prefix.size(), path.size() - prefix.size() - action.size());
+  if (id.empty() || id.find('/') != std::string_view::npos) return std::nullopt;
+  return id;
+}
+
+// POST /sim/payment_intents/{id}/complete_action|review?result=...
+http::response resolve_intent(const http::request& req, std::string_view id,
+                              bool review, intent_store& store,
+                              const sim_time& now) {
+  const auto query = http::parse_query(req.target());
+  const auto result = query ? http::form_value(*query, "result") : std::nullopt;
+  const std::string_view yes = review ? "approve" : "succeed";
+  const std::string_view no = review ? "reject" : "fail";
+  if (!result || (*result != yes && *result != no)) {
+    return http::make_json_response(
+        req, 400,
+        http::error_body("invalid_request_error", "parameter_invalid",
+                         "result must be " + std::string(yes) + " or " +
+                             std::string(no) + ".",
+                         "result"));
+  }
+  const auto resolved = review ? store.finish_review(id, *result == yes, now)
+                               : store.complete_action(id, *result == yes, now);
+  switch (resolved.status) {
+    case resolve_status::resolved:
+      return http::make_json_response(req, 200, resolved.intent_json);
+    case resolve_status::not_found:
+      return http::make_json_response(
+          req, 404,
+          http::error_body("invalid_request_error", "resource_missing",
+                           "No such payment_intent: '" + std::string(id) + "'",
+                           "intent"));
+    case resolve_status::not_pending:
+      break;
+  }
+  return http::make_json_response(
+      req, 409,
+      http::error_body("invalid_request_error", "payment_intent_unexpected_state",
+                       review ? "The intent is not under review."
+                              : "The intent does not require an action.",
+                       "intent"));
+}
+
+http::response resend_webhook(const http::request& req, std::string_view id,
+                              webhook_dispatcher* webhooks) {
+  const resend_status status =
+      webhooks ? webhooks->resend(id) : resend_status::not_found;
+  switch (status) {
+    case resend_status::resent:
+      return http::make_json_response(req, 200, R"({"resent":true})");
+    case resend_status::already_pending:
+      return http::make_json_response(
+          req, 409,
+          http::error_body("invalid_request_error", "webhook_pending",
+                           "The event is being delivered already.", "event"));
+    case resend_status::not_found:
+      break;
+  }
+  return http::make_json_response(
+      req, 404,
+      http::error_body("invalid_request_error", "resource_missing",
+                       "No such event: '" + std::string(id) + "'", "event"));
+}
+
 }  // namespace
 
-http::response handle_sim(const http::request& req, intent_store& store,
-                          fault_injector& faults, const sim_time& now) {
+http::response handle_sim(const http::request& req, const sim_parts& parts,
+                          const sim_time& now) {
+  intent_store& store = parts.store;
+  fault_injector& faults = parts.faults;
   const std::string_view path = http::target_path(req.target());
   const bool get = req.method() == bhttp::verb::get;
   const bool post = req.method() == bhttp::verb::post;
@@ -70,6 +169,8 @@ http::response handle_sim(const http::request& req, intent_store& store,
   }
   if (post && path == "/sim/reset") {
     store.reset();
+    parts.sessions.reset();
+    if (parts.webhooks) parts.webhooks->reset();
     faults.reset();
     return http::make_json_response(req, 200, R"({"reset":true})");
   }
@@ -81,12 +182,22 @@ http::response handle_sim(const http::request& req, intent_store& store,
       return http::make_json_response(req, 200, faults_json(faults, false));
     }
   }
-  return http::make_json_response(
-      req, 404,
-      http::error_body("invalid_request_error", "url_unrecognized",
-                       "Unrecognized request URL (" +
-                           std::string(req.method_string()) + ": " +
-                           std::string(path) + ")."));
+  if (get && path == "/sim/webhooks") {
+    return http::make_json_response(
+        req, 200, parts.webhooks ? parts.webhooks->events_json() : R"({"data":[]})");
+  }
+  if (!post) return unrecognized(req, path);
+  constexpr std::string_view intents = "/sim/payment_intents/";
+  if (const auto id = id_between(path, intents, "/complete_action")) {
+    return resolve_intent(req, *id, false, store, now);
+  }
+  if (const auto id = id_between(path, intents, "/review")) {
+    return resolve_intent(req, *id, true, store, now);
+  }
+  if (const auto id = id_between(path, "/sim/webhooks/", "/resend")) {
+    return resend_webhook(req, *id, parts.webhooks);
+  }
+  return unrecognized(req, path);
 }
 
 }  // namespace pay::pspsim

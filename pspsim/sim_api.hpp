@@ -7,16 +7,19 @@
 //   POST   /sim/faults            set the fault config (JSON), restart its stream
 //   GET    /sim/faults            the config and "injected" counters
 //   DELETE /sim/faults            faults off, counters kept
+//   POST   /sim/payment_intents/{id}/complete_action?result=succeed|fail
+//   POST   /sim/payment_intents/{id}/review?result=approve|reject
+//   GET    /sim/webhooks          every event, its attempts and state
+//   POST   /sim/webhooks/{id}/resend  deliver an event again
 #pragma once
 
 #include "http/server.hpp"
-#include "pspsim/fault_injector.hpp"
-#include "pspsim/intent_store.hpp"
+#include "pspsim/sim_parts.hpp"
 #include "pspsim/sim_time.hpp"
 
 namespace pay::pspsim {
 
-http::response handle_sim(const http::request& req, intent_store& store,
-                          fault_injector& faults, const sim_time& now);
+http::response handle_sim(const http::request& req, const sim_parts& parts,
+                          const sim_time& now);
 
 }  // namespace pay::pspsim

@@ -12,6 +12,10 @@ std::optional<card_outcome> test_card_outcome(std::string_view payment_method) {
     return card_outcome::declined_insufficient_funds;
   }
   if (payment_method == "pm_card_processing") return card_outcome::processing;
+  if (payment_method == "pm_card_threeDSecureRequired") {
+    return card_outcome::three_ds_required;
+  }
+  if (payment_method == "pm_card_review") return card_outcome::review;
   return std::nullopt;
 }
 
@@ -24,6 +28,8 @@ std::optional<card_decline> decline_of(card_outcome outcome) {
                           "Your card has insufficient funds."};
     case card_outcome::succeeds:
     case card_outcome::processing:
+    case card_outcome::three_ds_required:
+    case card_outcome::review:
       return std::nullopt;
   }
   return std::nullopt;

@@ -13,6 +13,8 @@ enum class card_outcome : std::uint8_t {
   declined_generic = 2,             // pm_card_chargeDeclined
   declined_insufficient_funds = 3,  // pm_card_chargeDeclinedInsufficientFunds
   processing = 4,                   // pm_card_processing: succeeds later
+  three_ds_required = 5,            // pm_card_threeDSecureRequired
+  review = 6,                       // pm_card_review: processing, then review
 };
 
 // nullopt for a token the simulator does not know.

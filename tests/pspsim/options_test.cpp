@@ -1,5 +1,6 @@
 // pspsim's configuration: command line over environment over defaults.
 #include "pspsim/options.hpp"
+#include "pspsim/webhook_url.hpp"
 
 #include <map>
 #include <string>
@@ -81,6 +82,70 @@ TEST(pspsim_options, an_invalid_fault_config_is_an_error_naming_the_field) {
 
 TEST(pspsim_options, help_is_recognised) {
   EXPECT_TRUE(parse_args({"--help"}).help);
+}
+
+TEST(pspsim_options, pending_and_webhook_settings_have_their_defaults) {
+  const auto r = parse_args({});
+  ASSERT_TRUE(r.error.empty()) << r.error;
+  EXPECT_EQ(r.opts.three_ds_ms, 2000u);
+  EXPECT_TRUE(r.opts.three_ds_succeeds);
+  EXPECT_EQ(r.opts.review_ms, 3000u);
+  EXPECT_EQ(r.opts.webhook_url, "");
+  EXPECT_EQ(r.opts.webhook_secret, "whsec_pspsim");
+  EXPECT_EQ(r.opts.webhook_backoff_base_ms, 500u);
+  EXPECT_EQ(r.opts.webhook_backoff_max_ms, 30000u);
+  EXPECT_EQ(r.opts.webhook_concurrency, 8u);
+}
+
+TEST(pspsim_options, pending_and_webhook_settings_come_from_environment_and_flags) {
+  const auto r = parse_args({"--three-ds-outcome", "fail", "--webhook-concurrency=2"},
+                            {{"PSPSIM_THREE_DS_MS", "10"},
+                             {"PSPSIM_THREE_DS_OUTCOME", "succeed"},
+                             {"PSPSIM_REVIEW_MS", "20"},
+                             {"PSPSIM_WEBHOOK_URL", "http://127.0.0.1:8080/v1/webhooks/psp"},
+                             {"PSPSIM_WEBHOOK_SECRET", "whsec_env"},
+                             {"PSPSIM_WEBHOOK_BACKOFF_BASE_MS", "5"},
+                             {"PSPSIM_WEBHOOK_BACKOFF_MAX_MS", "50"}});
+  ASSERT_TRUE(r.error.empty()) << r.error;
+  EXPECT_EQ(r.opts.three_ds_ms, 10u);
+  EXPECT_FALSE(r.opts.three_ds_succeeds);
+  EXPECT_EQ(r.opts.review_ms, 20u);
+  EXPECT_EQ(r.opts.webhook_url, "http://127.0.0.1:8080/v1/webhooks/psp");
+  EXPECT_EQ(r.opts.webhook_secret, "whsec_env");
+  EXPECT_EQ(r.opts.webhook_backoff_base_ms, 5u);
+  EXPECT_EQ(r.opts.webhook_backoff_max_ms, 50u);
+  EXPECT_EQ(r.opts.webhook_concurrency, 2u);
+}
+
+TEST(pspsim_options, bad_pending_and_webhook_values_are_refused) {
+  for (const std::vector<const char*>& args :
+       {std::vector<const char*>{"--three-ds-outcome", "maybe"},
+        {"--three-ds-ms", "-1"},
+        {"--review-ms", "3600001"},
+        {"--webhook-url", "https://example.com/hook"},
+        {"--webhook-url", "http://"},
+        {"--webhook-secret", ""},
+        {"--webhook-backoff-base-ms", "0"},
+        {"--webhook-concurrency", "257"}}) {
+    EXPECT_FALSE(parse_args(args).error.empty()) << args[0] << " " << args[1];
+  }
+  EXPECT_TRUE(parse_args({"--webhook-url", ""}).error.empty());
+}
+
+TEST(pspsim_options, webhook_url_splits_into_host_port_and_target) {
+  const auto full = parse_webhook_url("http://127.0.0.1:8080/v1/webhooks/psp?x=1");
+  ASSERT_TRUE(full);
+  EXPECT_EQ(full->host, "127.0.0.1");
+  EXPECT_EQ(full->port, 8080);
+  EXPECT_EQ(full->target, "/v1/webhooks/psp?x=1");
+  const auto bare = parse_webhook_url("http://example.com");
+  ASSERT_TRUE(bare);
+  EXPECT_EQ(bare->port, 80);
+  EXPECT_EQ(bare->target, "/");
+  EXPECT_EQ(parse_webhook_url("http://[::1]:9/h")->host, "::1");
+  EXPECT_FALSE(parse_webhook_url("http://h:0/x"));
+  EXPECT_FALSE(parse_webhook_url("http://h/x#frag"));
+  EXPECT_FALSE(parse_webhook_url("http://user@h/x"));
 }
 
 }  // namespace

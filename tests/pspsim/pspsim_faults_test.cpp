@@ -361,8 +361,11 @@ TEST_F(pspsim_faults, post_answers_the_active_config_and_get_adds_counters) {
   EXPECT_FALSE(config.contains("injected"));
   auto state = faults_state();
   const auto counts = state.at("injected").as_object();
-  EXPECT_EQ(counts.size(), 6u);
+  EXPECT_EQ(counts.size(), 9u);  // six request kinds, three webhook kinds
   for (const char* kind : fault_names) EXPECT_EQ(counts.at(kind), 0) << kind;
+  for (const char* kind : {"webhook_drop", "webhook_duplicate", "webhook_reorder"}) {
+    EXPECT_EQ(counts.at(kind), 0) << kind;
+  }
   state.erase("injected");
   EXPECT_EQ(state, config);
 }

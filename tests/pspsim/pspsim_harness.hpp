@@ -50,6 +50,24 @@ inline std::string read_line(int fd, std::chrono::milliseconds timeout) {
   return line;
 }
 
+// Reads fd until end of file (bounded by the timeout).
+inline std::string read_until_eof(int fd, std::chrono::milliseconds timeout = 5s) {
+  std::string out;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
+    char buffer[4096];
+    const ssize_t n = read(fd, buffer, sizeof buffer);
+    if (n <= 0) break;
+    out.append(buffer, static_cast<std::size_t>(n));
+  }
+  return out;
+}
+
 // One pspsim child process. The destructor stops it.
 class pspsim_process {
  public:
@@ -108,6 +126,10 @@ class pspsim_process {
   std::uint16_t port() const { return port_; }
   const std::string& first_line() const { return line_; }
   std::string read_stderr() { return read_line(stderr_fd_, 5s); }
+  // Everything left on stdout and stderr; call after the process exited.
+  std::string drain_output() {
+    return read_until_eof(stdout_fd_) + read_until_eof(stderr_fd_);
+  }
 
   // Sends SIGTERM and returns the exit status (-1 if it had to be killed).
   int terminate() { return stop_with(SIGTERM); }

@@ -1,0 +1,21 @@
+// The simulator's stateful parts, as the routes see them. main owns them;
+// each must outlive the server.
+#pragma once
+
+#include "pspsim/checkout_session_store.hpp"
+#include "pspsim/delay_queue.hpp"
+#include "pspsim/fault_injector.hpp"
+#include "pspsim/intent_store.hpp"
+#include "pspsim/webhook_dispatcher.hpp"
+
+namespace pay::pspsim {
+
+struct sim_parts {
+  intent_store& store;
+  fault_injector& faults;
+  delay_queue& delays;
+  checkout_session_store& sessions;
+  webhook_dispatcher* webhooks;  // null without --webhook-url
+};
+
+}  // namespace pay::pspsim

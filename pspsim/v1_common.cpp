@@ -1,0 +1,50 @@
+#include "pspsim/v1_common.hpp"
+
+#include <algorithm>
+
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/field.hpp>
+
+namespace pay::pspsim {
+
+namespace bhttp = boost::beast::http;
+
+http::response error(const http::request& req, unsigned status,
+                     std::string_view type, std::string_view code,
+                     std::string_view message, std::string_view param) {
+  return http::make_json_response(req, status,
+                                  http::error_body(type, code, message, param));
+}
+
+std::optional<http::response> check_api_key(const http::request& req,
+                                            std::string_view api_key) {
+  const std::string_view header = req[bhttp::field::authorization];
+  if (header.empty()) {
+    return error(req, 401, "invalid_request_error", "api_key_invalid",
+                 "You did not provide an API key. Send it as "
+                 "'Authorization: Bearer <key>'.");
+  }
+  constexpr std::string_view scheme = "Bearer ";
+  const bool bearer = header.size() > scheme.size() &&
+                      boost::beast::iequals(header.substr(0, scheme.size()), scheme);
+  if (!bearer || header.substr(scheme.size()) != api_key) {
+    return error(req, 401, "invalid_request_error", "api_key_invalid",
+                 "Invalid API Key provided.");
+  }
+  return std::nullopt;
+}
+
+bool is_form_content_type(std::string_view value) {
+  constexpr std::string_view form_content_type =
+      "application/x-www-form-urlencoded";
+  value = value.substr(0, value.find(';'));
+  while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+  return boost::beast::iequals(value, form_content_type);
+}
+
+std::string fingerprint_of(std::string_view path, http::form_fields fields) {
+  std::sort(fields.begin(), fields.end());
+  return std::string(path) + "?" + http::form_encode(fields);
+}
+
+}  // namespace pay::pspsim

@@ -1,0 +1,27 @@
+// What every authenticated /v1 route shares: the API key check, the form
+// content type, Stripe-style errors and the idempotency fingerprint.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "http/form.hpp"
+#include "http/server.hpp"
+
+namespace pay::pspsim {
+
+http::response error(const http::request& req, unsigned status,
+                     std::string_view type, std::string_view code,
+                     std::string_view message, std::string_view param = {});
+
+// Empty when authorised, else the 401 to send.
+std::optional<http::response> check_api_key(const http::request& req,
+                                            std::string_view api_key);
+
+bool is_form_content_type(std::string_view value);
+
+// Stripe compares parameters, not bytes: order does not matter.
+std::string fingerprint_of(std::string_view path, http::form_fields fields);
+
+}  // namespace pay::pspsim
