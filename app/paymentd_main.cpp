@@ -80,6 +80,9 @@ int main(int argc, char** argv) {
   caf::actor_system_config caf_cfg;
   if (cfg.actor_threads > 0)
     caf_cfg.set("scheduler.max-threads", static_cast<size_t>(cfg.actor_threads));
+  caf_cfg.set("scheduler.policy", cfg.actor_scheduler == "sharing"
+                                    ? caf::atom("sharing")
+                                    : caf::atom("stealing"));
   caf::actor_system sys{caf_cfg};
 
   auto started = pay::start_engine(sys, cfg);

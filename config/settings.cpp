@@ -104,6 +104,8 @@ const std::vector<key_spec>& keys() {
     {"log.format", "PAYMENTD_LOG_FORMAT", string_field(&settings::log_format)},
     {"actors.threads", "PAYMENTD_ACTORS_THREADS",
      unsigned_field(&settings::actor_threads, 0, 256)},
+    {"actors.scheduler", "PAYMENTD_ACTORS_SCHEDULER",
+     string_field(&settings::actor_scheduler)},
     {"recovery.batch_max", "PAYMENTD_RECOVERY_BATCH_MAX",
      unsigned_field(&settings::recovery_batch_max, 1, 1'000'000)},
     {"watchdog.interval_ms", "PAYMENTD_WATCHDOG_INTERVAL_MS",
@@ -139,6 +141,8 @@ std::string validate(const settings& s) {
   if (s.log_level != "trace" && s.log_level != "debug" && s.log_level != "info"
       && s.log_level != "warn" && s.log_level != "error")
     return "log.level must be one of trace, debug, info, warn, error";
+  if (s.actor_scheduler != "sharing" && s.actor_scheduler != "stealing")
+    return "actors.scheduler must be sharing or stealing";
   if (s.log_format != "json" && s.log_format != "text")
     return "log.format must be json or text";
   return {};

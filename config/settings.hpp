@@ -40,6 +40,7 @@ struct settings {
   std::string log_level = "info";
   std::string log_format = "json";  // json (one object per line) or text
   unsigned actor_threads = 0;  // 0: one per core
+  std::string actor_scheduler = "sharing";  // sharing or stealing
   std::uint32_t recovery_batch_max = 10'000;
   std::uint32_t watchdog_interval_ms = 10'000;
   std::uint32_t watchdog_stuck_after_ms = 60'000;
