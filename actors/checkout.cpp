@@ -40,7 +40,11 @@ struct checkout_state {
   // apart from a stop request, whichever of exit and down arrives first.
   std::set<caf::actor_addr> children;
   std::unordered_map<std::string, std::uint32_t> restarts;
-  std::map<std::uint64_t, caf::typed_response_promise<checkout_view>> waiters;
+  struct waiter {
+    caf::typed_response_promise<checkout_view> promise;
+    bool until_pending = false;  // hosted: answer once redirects are known
+  };
+  std::map<std::uint64_t, waiter> waiters;
   std::uint64_t next_waiter_id = 1;
   bool finishing = false;
   bool resume_requested = false;  // a requeue arrived while finishing
@@ -57,7 +61,8 @@ void spawn_order(checkout_self self, const order_view& row) {
   // Monitored: when an order crashes, the down handler restarts it.
   auto order = self->spawn<caf::monitored + caf::linked>(
     payment_order, st.deps, caf::actor_cast<checkout_actor>(self),
-    payment_order_args{row, st.psp_token, st.correlation_id});
+    payment_order_args{row, st.psp_token, st.view.return_url,
+                       st.correlation_id});
   st.order_by_actor[order.address()] = row.id.value;
   st.children.insert(order.address());
   st.running.insert(row.id.value);
@@ -97,9 +102,27 @@ void reload_and_resume(checkout_self self) {
 }
 
 void answer_waiters(checkout_self self, const checkout_view& view) {
-  for (auto& [id, rp] : self->state.waiters)
-    rp.deliver(view);
+  for (auto& [id, w] : self->state.waiters)
+    w.promise.deliver(view);
   self->state.waiters.clear();
+}
+
+// Hosted page: once every order is final or waits at the PSP with its
+// redirect known, the buyer can be sent to pay.
+void answer_pending_waiters(checkout_self self) {
+  auto& st = self->state;
+  for (const auto& o : st.view.orders)
+    if (!domain::is_terminal(o.status)
+        && !(o.status == domain::order_status::pending && !o.parked))
+      return;
+  for (auto it = st.waiters.begin(); it != st.waiters.end();) {
+    if (it->second.until_pending) {
+      it->second.promise.deliver(st.view);
+      it = st.waiters.erase(it);
+    } else {
+      ++it;
+    }
+  }
 }
 
 // Loads the durable view (the truth), answers every waiter, stops.
@@ -248,9 +271,11 @@ checkout_actor::behavior_type checkout_behavior(checkout_self self,
       auto& st = self->state;
       auto rp = self->make_response_promise<checkout_view>();
       auto id = st.next_waiter_id++;
-      st.waiters.emplace(id, rp);
+      st.waiters.emplace(id, checkout_state::waiter{rp, wait.until_pending});
       self->delayed_send(self, std::chrono::milliseconds{wait.wait_ms},
                          waiter_expired{id});
+      if (wait.until_pending)
+        answer_pending_waiters(self);
       return rp;
     },
     [=](const waiter_expired& expired) {
@@ -258,7 +283,7 @@ checkout_actor::behavior_type checkout_behavior(checkout_self self,
       auto it = st.waiters.find(expired.waiter_id);
       if (it == st.waiters.end())
         return;
-      auto rp = it->second;
+      auto rp = it->second.promise;
       st.waiters.erase(it);
       auto store = st.deps.stores.for_key(st.view.id.value);
       self->request(store, st.deps.store_timeout, load_checkout{st.view.id})
@@ -276,6 +301,21 @@ checkout_actor::behavior_type checkout_behavior(checkout_self self,
       stop_waiting_for(self, done.id.value);
     },
     [=](mark_done_atom) { mark_done(self); },
+    [=](const order_pending& pending) {
+      for (auto& o : self->state.view.orders)
+        if (o.id == pending.id) {
+          o.status = domain::order_status::pending;
+          o.psp_session_id = pending.psp_session_id;
+          o.redirect_url = pending.redirect_url;
+        }
+      answer_pending_waiters(self);
+    },
+    [=](const psp_news& news) {
+      for (const auto& [addr, id] : self->state.order_by_actor)
+        if (id == news.id.value)
+          if (auto order = caf::actor_cast<payment_order_actor>(addr))
+            self->send(order, poll_now_atom::value);
+    },
     [=](const inspect_live_order& query) -> caf::result<order_live_view> {
       for (const auto& [addr, id] : self->state.order_by_actor)
         if (id == query.id.value)

@@ -26,6 +26,7 @@ struct collaborators {
   std::chrono::milliseconds store_timeout{30'000};
   std::chrono::milliseconds executor_timeout{15'000};
   std::chrono::milliseconds processing_poll{500};
+  std::chrono::milliseconds pending_poll_max{30'000};
   std::uint32_t order_restarts_max = 3;
 };
 

@@ -27,35 +27,45 @@ domain::charge_outcome unknown_because(const caf::error& err) {
 
 using executor_self = executor_actor::pointer;
 
-caf::result<domain::charge_outcome> call_psp(executor_self self,
-                                             const psp_client_actor& psp,
-                                             std::chrono::milliseconds timeout,
-                                             std::string_view operation,
-                                             psp_call call) {
-  auto rp = self->make_response_promise<domain::charge_outcome>();
+using classifier = domain::charge_outcome (*)(domain::psp_transport, unsigned,
+                                              std::string_view);
+using outcome_sink = std::function<void(domain::charge_outcome)>;
+
+// One PSP call, classified, timed and counted; `done` gets the outcome.
+void call_psp(executor_self self, const psp_client_actor& psp,
+              std::chrono::milliseconds timeout, std::string_view operation,
+              psp_call call, classifier classify, outcome_sink done) {
   note_backlog(self, obs::shared_actor::executor);
   auto started = std::chrono::steady_clock::now();
-  auto seconds_since = [started] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now()
-                                         - started)
-      .count();
+  auto finish = [operation, started, done](domain::charge_outcome out) {
+    obs::metrics::get().psp_call(
+      operation, domain::to_string(out.kind),
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+        .count());
+    done(std::move(out));
   };
   self->request(psp, timeout, std::move(call))
     .then(
-      [rp, operation, seconds_since](const psp_reply& reply) mutable {
-        auto out = domain::classify_payment_intent(
-          reply.transport, reply.http_status, reply.body);
-        obs::metrics::get().psp_call(operation, domain::to_string(out.kind),
-                                     seconds_since());
-        rp.deliver(std::move(out));
+      [finish, classify](const psp_reply& reply) {
+        finish(classify(reply.transport, reply.http_status, reply.body));
       },
-      [rp, operation, seconds_since](caf::error& err) mutable {
-        auto out = unknown_because(err);
-        obs::metrics::get().psp_call(operation, domain::to_string(out.kind),
-                                     seconds_since());
-        rp.deliver(std::move(out));
-      });
+      [finish](caf::error& err) { finish(unknown_because(err)); });
+}
+
+caf::result<domain::charge_outcome>
+answer_one_call(executor_self self, const psp_client_actor& psp,
+                std::chrono::milliseconds timeout, std::string_view operation,
+                psp_call call, classifier classify) {
+  auto rp = self->make_response_promise<domain::charge_outcome>();
+  call_psp(self, psp, timeout, operation, std::move(call), classify,
+           [rp](domain::charge_outcome out) mutable {
+             rp.deliver(std::move(out));
+           });
   return rp;
+}
+
+psp_call get_intent_call(const std::string& id, const std::string& cid) {
+  return psp_call{"GET", "/v1/payment_intents/" + id, {}, {}, cid};
 }
 
 executor_actor::behavior_type executor_behavior(executor_self self,
@@ -64,13 +74,47 @@ executor_actor::behavior_type executor_behavior(executor_self self,
   auto timeout = std::chrono::milliseconds{options.psp_call_timeout_ms};
   return {
     [=](const execute_charge& charge) {
-      return call_psp(self, psp, timeout, "create_intent",
-                      make_create_intent_call(charge));
+      return answer_one_call(self, psp, timeout, "create_intent",
+                             make_create_intent_call(charge),
+                             domain::classify_payment_intent);
     },
     [=](const query_charge& query) {
-      psp_call call{"GET", "/v1/payment_intents/" + query.psp_reference, {},
-                    {}, query.correlation_id};
-      return call_psp(self, psp, timeout, "get_intent", std::move(call));
+      return answer_one_call(self, psp, timeout, "get_intent",
+                             get_intent_call(query.psp_reference,
+                                             query.correlation_id),
+                             domain::classify_payment_intent);
+    },
+    [=](const register_session& reg) {
+      return answer_one_call(self, psp, timeout, "register_session",
+                             make_register_session_call(reg),
+                             domain::classify_checkout_session);
+    },
+    [=](const query_session& query) {
+      auto rp = self->make_response_promise<domain::charge_outcome>();
+      psp_call call{"GET", "/v1/checkout/sessions/" + query.session_id, {}, {},
+                    query.correlation_id};
+      auto cid = query.correlation_id;
+      call_psp(
+        self, psp, timeout, "get_session", std::move(call),
+        domain::classify_checkout_session,
+        [=](domain::charge_outcome session) mutable {
+          // A failed payment: the intent says why (declined, 3-D Secure
+          // failed), and that is what the order records.
+          if (session.kind != domain::charge_kind::declined
+              || session.psp_reference.empty()) {
+            rp.deliver(std::move(session));
+            return;
+          }
+          call_psp(self, psp, timeout, "get_intent",
+                   get_intent_call(session.psp_reference, cid),
+                   domain::classify_payment_intent,
+                   [=](domain::charge_outcome intent) mutable {
+                     intent.session_id = session.session_id;
+                     intent.redirect_url = session.redirect_url;
+                     rp.deliver(std::move(intent));
+                   });
+        });
+      return rp;
     },
   };
 }
@@ -91,6 +135,22 @@ psp_call make_create_intent_call(const execute_charge& charge) {
   // retry, recovery or duplicate can ever become a second charge.
   return psp_call{"POST", "/v1/payment_intents", http::form_encode(form),
                   charge.order.id.value, charge.correlation_id};
+}
+
+psp_call make_register_session_call(const register_session& reg) {
+  http::form_fields form = {
+    {"amount", std::to_string(reg.order.amount_minor)},
+    {"currency", lowercase(reg.order.currency)},
+    {"return_url", reg.return_url},
+    {"client_reference_id", reg.order.id.value},
+    {"metadata[payment_order_id]", reg.order.id.value},
+    {"metadata[checkout_id]", reg.checkout.value},
+    {"metadata[seller_account]", reg.order.seller.value},
+  };
+  // Nonce and idempotency key are both the order id: registering again (a
+  // retry, a recovery) yields the same session, never a second one.
+  return psp_call{"POST", "/v1/checkout/sessions", http::form_encode(form),
+                  reg.order.id.value, reg.correlation_id};
 }
 
 executor_actor spawn_executor(caf::actor_system& sys, psp_client_actor psp,

@@ -16,5 +16,6 @@ executor_actor spawn_executor(caf::actor_system& sys, psp_client_actor psp,
 
 // The PaymentIntent create call for one order (pure: unit-tested).
 psp_call make_create_intent_call(const execute_charge& charge);
+psp_call make_register_session_call(const register_session& reg);
 
 }  // namespace pay

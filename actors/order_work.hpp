@@ -8,11 +8,13 @@
 
 namespace pay {
 
-// Not dead-lettered, and not yet final and fully booked.
+// Not dead-lettered, not held for review, and not yet final and fully
+// booked.
 inline bool order_needs_actor(const order_view& o) {
-  return !o.parked
-         && domain::next_action(o.status, o.wallet_updated, o.ledger_updated)
-              != domain::order_action::finished;
+  auto action =
+    domain::next_action(o.status, o.wallet_updated, o.ledger_updated);
+  return !o.parked && action != domain::order_action::finished
+         && action != domain::order_action::held;
 }
 
 // An order has work left, or every order succeeded but the checkout is not

@@ -10,6 +10,12 @@
 //                               |  +--                      v
 //                               +--PSP declined--> FAILED  write ledger
 //                               |                           |
+//                               +--PSP processing / 3-D Secure / hosted
+//                               |  page registered --> PENDING: poll with
+//                               |  growing backoff, or at once when a
+//                               |  webhook pokes; succeeded / declined as
+//                               |  above (one transition, whichever path
+//                               |  asks first)              |
 //                               +--budget or deadline spent:|
 //                                  dead-letter, park        |
 //                                  FAILED / booked SUCCESS -+-> report, stop
@@ -173,6 +179,52 @@ void after_undecided_attempt(order_self self,
       [=](caf::error& err) { retry_later(self, caf::to_string(err)); });
 }
 
+void on_charge_outcome(order_self self, const domain::charge_outcome& out);
+
+std::uint32_t pending_poll_delay_ms(const payment_order_state& st) {
+  auto base = static_cast<std::uint64_t>(st.deps.processing_poll.count());
+  auto cap = static_cast<std::uint64_t>(st.deps.pending_poll_max.count());
+  auto doubled = base << std::min<std::uint32_t>(st.pending_polls, 20);
+  return static_cast<std::uint32_t>(std::min(doubled, cap));
+}
+
+void schedule_poll(order_self self) {
+  auto& st = self->state;
+  auto delay_ms = pending_poll_delay_ms(st);
+  ++st.pending_polls;
+  st.waiting_on = "poll_timer";
+  st.next_retry_at = std::chrono::system_clock::now()
+                     + std::chrono::milliseconds{delay_ms};
+  self->delayed_send(self, std::chrono::milliseconds{delay_ms},
+                     poll_now_atom::value);
+}
+
+// PENDING: ask the PSP how it went. One question at a time; a GET can be
+// repeated freely, so failures just ask again later.
+void poll_psp(order_self self) {
+  auto& st = self->state;
+  if (st.poll_in_flight || st.row.status != domain::order_status::pending)
+    return;
+  st.poll_in_flight = true;
+  waiting_for(self, "psp");
+  auto handle = [=](const domain::charge_outcome& out) {
+    self->state.poll_in_flight = false;
+    on_charge_outcome(self, out);
+  };
+  auto lost = [=](caf::error&) {
+    self->state.poll_in_flight = false;
+    schedule_poll(self);
+  };
+  if (!st.row.psp_session_id.empty())
+    self->request(st.deps.executor, st.deps.executor_timeout,
+                  query_session{st.row.psp_session_id, st.correlation_id})
+      .then(handle, lost);
+  else
+    self->request(st.deps.executor, st.deps.executor_timeout,
+                  query_charge{st.row.psp_reference, st.correlation_id})
+      .then(handle, lost);
+}
+
 void persist(order_self self, domain::order_event event,
              const domain::charge_outcome& outcome = {}) {
   auto& st = self->state;
@@ -194,7 +246,9 @@ void persist(order_self self, domain::order_event event,
                        outcome.failure_code,
                        outcome.failure_message,
                        std::string{domain::to_string(event)},
-                       st.correlation_id};
+                       st.correlation_id,
+                       outcome.session_id,
+                       outcome.redirect_url};
   waiting_for(self, "store");
   self->request(st.deps.stores.for_key(st.row.id.value), st.deps.store_timeout,
                 std::move(cmd))
@@ -215,6 +269,11 @@ void persist(order_self self, domain::order_event event,
         }
         adopt(self, reply.current);
         st.failures = 0;
+        if (reply.applied
+            && reply.current.status == domain::order_status::pending)
+          self->send(st.checkout,
+                     order_pending{st.row.id, st.row.psp_session_id,
+                                   st.row.redirect_url});
         step(self);
       },
       [=](caf::error& err) { retry_later(self, caf::to_string(err)); });
@@ -225,6 +284,7 @@ void on_charge_outcome(order_self self, const domain::charge_outcome& out) {
   // From now on the order may have been charged: it is never failed without
   // an answer from the PSP, only dead-lettered.
   st.row.maybe_charged = st.row.maybe_charged || out.may_have_charged;
+  bool pending = st.row.status == domain::order_status::pending;
   switch (out.kind) {
     case domain::charge_kind::succeeded:
       persist(self, domain::order_event::psp_succeeded, out);
@@ -234,14 +294,19 @@ void on_charge_outcome(order_self self, const domain::charge_outcome& out) {
       persist(self, domain::order_event::psp_declined, out);
       return;
     case domain::charge_kind::processing:
-      st.processing_reference = out.psp_reference;
-      after_undecided_attempt(
-        self, out, static_cast<std::uint32_t>(st.deps.processing_poll.count()));
+      if (pending)
+        schedule_poll(self);
+      else
+        persist(self, domain::order_event::psp_pending, out);
       return;
     case domain::charge_kind::outcome_unknown:
     case domain::charge_kind::transient:
-      after_undecided_attempt(self, out,
-                              next_delay_ms(self, st.row.psp_attempts));
+      // A poll that failed asked nothing new of the PSP: ask again later.
+      if (pending)
+        schedule_poll(self);
+      else
+        after_undecided_attempt(self, out,
+                                next_delay_ms(self, st.row.psp_attempts));
       return;
   }
 }
@@ -258,14 +323,15 @@ void charge(order_self self) {
     self->state.row.maybe_charged = true;
     retry_later(self, "executor: " + caf::to_string(err));
   };
-  if (!st.processing_reference.empty()) {
+  order_line line{st.row.id, st.row.seller, st.row.amount_minor,
+                  st.row.currency};
+  if (!st.return_url.empty()) {
     self->request(st.deps.executor, st.deps.executor_timeout,
-                  query_charge{st.processing_reference, st.correlation_id})
+                  register_session{line, st.row.checkout, st.return_url,
+                                   st.correlation_id})
       .then(handle, lost);
     return;
   }
-  order_line line{st.row.id, st.row.seller, st.row.amount_minor,
-                  st.row.currency};
   self->request(st.deps.executor, st.deps.executor_timeout,
                 execute_charge{line, st.row.checkout, st.psp_token,
                                st.correlation_id})
@@ -305,7 +371,20 @@ void step(order_self self) {
       persist(self, domain::order_event::start_execution);
       return;
     case domain::order_action::charge:
-      charge(self);
+      if (st.row.status != domain::order_status::pending) {
+        charge(self);
+      } else if (st.poll_at_first_step) {
+        st.poll_at_first_step = false;
+        poll_psp(self);
+      } else {
+        schedule_poll(self);
+      }
+      return;
+    case domain::order_action::held:
+      // In review: the checkout's operator decision revives it.
+      waiting_for(self, "checkout");
+      self->send(st.checkout, order_finished{st.row.id, st.row.status, false});
+      self->quit();
       return;
     case domain::order_action::credit_wallet:
       PAY_ASSERT(st.row.status == domain::order_status::success);
@@ -340,7 +419,11 @@ payment_order_actor::behavior_type payment_order(order_self self,
   st.checkout = std::move(checkout);
   adopt(self, std::move(args.row));
   st.psp_token = std::move(args.psp_token);
+  st.return_url = std::move(args.return_url);
   st.correlation_id = std::move(args.correlation_id);
+  // Started PENDING (recovery, a requeue, a webhook's resume): whatever
+  // happened meanwhile, ask the PSP first.
+  st.poll_at_first_step = st.row.status == domain::order_status::pending;
   // A row already EXECUTING when this actor starts (recovery, a restart
   // after a crash) may have had a PSP call in flight that nobody saw answered.
   if (st.row.status == domain::order_status::executing)
@@ -354,6 +437,7 @@ payment_order_actor::behavior_type payment_order(order_self self,
   self->send(self, retry_step_atom::value);
   return {
     [=](retry_step_atom) { step(self); },
+    [=](poll_now_atom) { poll_psp(self); },
     [=](const inspect_live_order&) {
       const auto& st = self->state;
       order_live_view view;

@@ -14,7 +14,8 @@ namespace pay {
 
 struct payment_order_args {
   order_view row;  // as persisted: the actor continues from here
-  std::string psp_token;
+  std::string psp_token;   // token charge; empty for the hosted page
+  std::string return_url;  // hosted page: where the PSP sends the buyer
   std::string correlation_id;
 };
 
@@ -23,8 +24,12 @@ struct payment_order_state {
   checkout_actor checkout;
   order_view row;
   std::string psp_token;
+  std::string return_url;
   std::string correlation_id;
-  std::string processing_reference;  // PSP said "processing": poll this intent
+  // PENDING: polls so far (the backoff grows with them), one at a time.
+  std::uint32_t pending_polls = 0;
+  bool poll_in_flight = false;
+  bool poll_at_first_step = false;  // started PENDING: ask at once
   std::uint32_t failures = 0;  // consecutive infrastructure failures of a step
   // When the first PSP attempt was made, on this process's clock (derived
   // from the persisted age at load); unset before the first attempt.

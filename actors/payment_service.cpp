@@ -75,7 +75,7 @@ struct reply_sink {
 // Answers with the live actor's final view when it is still running (or the
 // stored view if it ends meanwhile), else with `view` as stored.
 void answer(service_self self, reply_sink sink, create_payment_reply reply,
-            std::uint32_t wait_ms) {
+            std::uint32_t wait_ms, bool until_pending) {
   auto& st = self->state;
   auto it = st.live.find(reply.view.id.value);
   if (wait_ms == 0 || it == st.live.end()) {
@@ -83,7 +83,7 @@ void answer(service_self self, reply_sink sink, create_payment_reply reply,
     return;
   }
   auto timeout = std::chrono::milliseconds{wait_ms} + st.deps.store_timeout;
-  self->request(it->second, timeout, await_outcome{wait_ms})
+  self->request(it->second, timeout, await_outcome{wait_ms, until_pending})
     .then(
       [=](const checkout_view& view) {
         auto out = reply;
@@ -130,7 +130,7 @@ void create(service_self self, const create_payment& cmd, reply_sink sink) {
                          cmd.correlation_id);
         if (stored.outcome == insert_outcome::created
             || stored.outcome == insert_outcome::duplicate_same_body)
-          answer(self, sink, std::move(reply), cmd.wait_ms);
+          answer(self, sink, std::move(reply), cmd.wait_ms, cmd.until_pending);
         else
           sink.ok(std::move(reply));
       },
@@ -272,6 +272,45 @@ void resume(service_self self, const domain::checkout_id& id,
     .then([=](bool) mutable { done(true); },
           // It ended meanwhile: start a fresh one.
           [=](caf::error&) mutable { start_from_db(); });
+}
+
+// A verified webhook: remembered by event id (a redelivery changes nothing),
+// then the order's actor is told to ask the PSP, or, when its checkout has
+// no actor (after a restart), the checkout is resumed, which asks at start.
+void on_webhook(service_self self, const psp_webhook& hook,
+                caf::typed_response_promise<webhook_outcome> rp) {
+  if (hook.order.value.empty()) {
+    rp.deliver(webhook_outcome::ignored);
+    return;
+  }
+  auto& st = self->state;
+  const auto& store = st.deps.stores.for_key(hook.order.value);
+  self->request(store, st.deps.store_timeout,
+                record_webhook_event{hook.event_id, hook.type, hook.order.value})
+    .then(
+      [=](bool first_time) mutable {
+        if (!first_time) {
+          rp.deliver(webhook_outcome::duplicate);
+          return;
+        }
+        self->request(store, self->state.deps.store_timeout,
+                      load_order{hook.order})
+          .then(
+            [=](const order_lookup& found) mutable {
+              if (!found.found) {
+                rp.deliver(webhook_outcome::ignored);
+                return;
+              }
+              auto live = self->state.live.find(found.view.checkout.value);
+              if (live != self->state.live.end())
+                self->send(live->second, psp_news{hook.order});
+              else
+                resume(self, found.view.checkout, hook.event_id, [](bool) {});
+              rp.deliver(webhook_outcome::applied);
+            },
+            [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      },
+      [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
 }
 
 // An operator's requeue or resolve, then the checkout is resumed: a
@@ -420,6 +459,11 @@ payment_service_behavior(service_self self, collaborators deps,
     },
     [=](const list_orders& q) {
       return self->delegate(self->state.deps.stores.shards.front(), q);
+    },
+    [=](const psp_webhook& hook) -> caf::result<webhook_outcome> {
+      auto rp = self->make_response_promise<webhook_outcome>();
+      on_webhook(self, hook, rp);
+      return rp;
     },
     [=](recover_atom) { recover(self); },
     [=](const key_expired& expired) {

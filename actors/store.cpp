@@ -220,6 +220,7 @@ store_actor::behavior_type store_behavior(store_self self,
     [=](const load_order_record& c) { return enqueue(self, c); },
     [=](const list_orders& c) { return enqueue(self, c); },
     [=](const count_open_dead_letters& c) { return enqueue(self, c); },
+    [=](const record_webhook_event& c) { return enqueue(self, c); },
     [=](store_flush_atom) { flush(self); },
   };
 }

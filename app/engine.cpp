@@ -54,6 +54,7 @@ engine_result start_engine(caf::actor_system& sys, const settings& cfg) {
   e.deps.store_timeout = milliseconds{cfg.store_request_timeout_ms};
   e.deps.executor_timeout = milliseconds{executor_timeout_ms(cfg) + 1'000};
   e.deps.processing_poll = milliseconds{cfg.processing_poll_ms};
+  e.deps.pending_poll_max = milliseconds{cfg.pending_poll_max_ms};
   // A first request may wait up to wait_s_max for its outcome, then store.
   auto key_timeout = milliseconds{cfg.wait_s_max * 1000ull}
                      + 3 * e.deps.store_timeout;

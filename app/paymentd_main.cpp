@@ -97,6 +97,8 @@ int main(int argc, char** argv) {
   gw.wait_s_max = cfg.wait_s_max;
   gw.admin_token = cfg.admin_token;
   gw.store_instances = cfg.database_connections;
+  gw.webhook_secrets = pay::split_list(cfg.psp_webhook_secrets);
+  gw.webhook_tolerance_s = cfg.webhook_tolerance_s;
   gw.request_timeout = engine.deps.store_timeout + std::chrono::milliseconds{5'000};
   pay::http::server_limits limits;
   limits.body_bytes_max = cfg.http_body_bytes_max;

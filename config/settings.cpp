@@ -95,6 +95,12 @@ const std::vector<key_spec>& keys() {
      unsigned_field(&settings::psp_retry_deadline_ms, 1, u32)},
     {"psp.processing_poll_ms", "PAYMENTD_PSP_PROCESSING_POLL_MS",
      unsigned_field(&settings::processing_poll_ms, 10, u32)},
+    {"psp.pending_poll_max_ms", "PAYMENTD_PSP_PENDING_POLL_MAX_MS",
+     unsigned_field(&settings::pending_poll_max_ms, 10, u32)},
+    {"psp.webhook_secrets", "PSP_WEBHOOK_SECRETS",
+     string_field(&settings::psp_webhook_secrets)},
+    {"psp.webhook_tolerance_s", "PAYMENTD_PSP_WEBHOOK_TOLERANCE_S",
+     unsigned_field(&settings::webhook_tolerance_s, 1, 3600)},
     {"api.orders_per_checkout_max", "PAYMENTD_API_ORDERS_PER_CHECKOUT_MAX",
      unsigned_field(&settings::orders_per_checkout_max, 1, 10'000)},
     {"api.wait_s_max", "PAYMENTD_API_WAIT_S_MAX",
@@ -201,6 +207,24 @@ settings_result load_settings(const std::string& path, const env_lookup& env) {
     text = buffer.str();
   }
   return parse_settings(text, settings{}, env);
+}
+
+std::vector<std::string> split_list(std::string_view text) {
+  std::vector<std::string> out;
+  while (!text.empty()) {
+    auto comma = text.find(',');
+    auto item = text.substr(0, comma);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t'))
+      item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t'))
+      item.remove_suffix(1);
+    if (!item.empty())
+      out.emplace_back(item);
+    if (comma == std::string_view::npos)
+      break;
+    text.remove_prefix(comma + 1);
+  }
+  return out;
 }
 
 }  // namespace pay

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "domain/backoff.hpp"
 
@@ -32,6 +34,10 @@ struct settings {
   domain::backoff_policy psp_retry;
   std::uint32_t psp_retry_deadline_ms = 120'000;
   std::uint32_t processing_poll_ms = 500;
+  std::uint32_t pending_poll_max_ms = 30'000;
+  // Comma-separated: during a rotation both the old and the new secret.
+  std::string psp_webhook_secrets = "whsec_pspsim";
+  std::uint32_t webhook_tolerance_s = 300;
   // api
   std::uint32_t orders_per_checkout_max = 100;
   std::uint32_t wait_s_max = 30;
@@ -60,5 +66,9 @@ settings_result load_settings(const std::string& path, const env_lookup& env);
 // Parses the text of a config file on top of `base` (for tests).
 settings_result parse_settings(const std::string& text, settings base,
                                const env_lookup& env);
+
+// "a, b,,c " -> {"a", "b", "c"}: comma-separated values, trimmed, empty
+// ones dropped.
+std::vector<std::string> split_list(std::string_view text);
 
 }  // namespace pay

@@ -12,6 +12,10 @@ std::string_view to_db_string(order_status s) {
       return "SUCCESS";
     case order_status::failed:
       return "FAILED";
+    case order_status::pending:
+      return "PENDING";
+    case order_status::review:
+      return "REVIEW";
   }
   return "UNKNOWN";
 }
@@ -37,6 +41,16 @@ std::string_view to_string(order_event e) {
       return "psp_declined";
     case order_event::operator_failed:
       return "operator_failed";
+    case order_event::psp_pending:
+      return "psp_pending";
+    case order_event::risk_review:
+      return "risk_review";
+    case order_event::review_approved:
+      return "review_approved";
+    case order_event::review_rejected:
+      return "review_rejected";
+    case order_event::risk_blocked:
+      return "risk_blocked";
   }
   return "unknown";
 }
@@ -53,6 +67,8 @@ std::string_view to_string(order_action a) {
       return "write_ledger";
     case order_action::finished:
       return "finished";
+    case order_action::held:
+      return "held";
   }
   return "unknown";
 }

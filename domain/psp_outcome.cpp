@@ -114,11 +114,37 @@ charge_outcome from_error(unsigned http_status, const json::object& body) {
   return out;
 }
 
-}  // namespace
+charge_outcome from_session(const json::object& session) {
+  charge_outcome out;
+  out.session_id = string_at(session, "id");
+  out.redirect_url = string_at(session, "url");
+  out.psp_reference = string_at(session, "payment_intent");
+  auto status = string_at(session, "status");
+  auto paid = string_at(session, "payment_status") == "paid";
+  if (status == "open") {
+    out.kind = charge_kind::processing;
+    // Once the buyer submitted a card, money may move.
+    out.may_have_charged = !out.psp_reference.empty();
+  } else if (status == "complete" && paid) {
+    out.kind = charge_kind::succeeded;
+  } else if (status == "complete") {
+    out.kind = charge_kind::declined;
+    out.failure_code = "payment_failed";
+  } else if (status == "expired") {
+    out.kind = charge_kind::declined;
+    out.failure_code = "session_expired";
+  } else {
+    out.kind = charge_kind::outcome_unknown;
+    out.may_have_charged = true;
+    out.failure_message = "unexpected session status: " + status;
+  }
+  return out;
+}
 
-charge_outcome classify_payment_intent(psp_transport transport,
-                                       unsigned http_status,
-                                       std::string_view body) {
+using object_reader = charge_outcome (*)(const json::object&);
+
+charge_outcome classify(psp_transport transport, unsigned http_status,
+                        std::string_view body, object_reader read_object) {
   charge_outcome out;
   if (transport == psp_transport::not_sent) {
     out.kind = charge_kind::transient;
@@ -149,8 +175,22 @@ charge_outcome classify_payment_intent(psp_transport transport,
     return out;
   }
   if (http_status >= 200 && http_status < 300)
-    return from_intent(value.get_object());
+    return read_object(value.get_object());
   return from_error(http_status, value.get_object());
+}
+
+}  // namespace
+
+charge_outcome classify_payment_intent(psp_transport transport,
+                                       unsigned http_status,
+                                       std::string_view body) {
+  return classify(transport, http_status, body, from_intent);
+}
+
+charge_outcome classify_checkout_session(psp_transport transport,
+                                         unsigned http_status,
+                                         std::string_view body) {
+  return classify(transport, http_status, body, from_session);
 }
 
 }  // namespace pay::domain

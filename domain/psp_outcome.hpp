@@ -34,12 +34,15 @@ struct charge_outcome {
   // outcome, or a 5xx: Stripe may have processed a request it answered with
   // an error). Such an order is never failed without asking again.
   bool may_have_charged = false;
+  // Hosted page: the PSP's registration and where the buyer pays.
+  std::string session_id;
+  std::string redirect_url;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, charge_outcome& x) {
   return f(x.kind, x.psp_reference, x.failure_code, x.failure_message,
-           x.may_have_charged);
+           x.may_have_charged, x.session_id, x.redirect_url);
 }
 
 std::string_view to_string(charge_kind k);
@@ -48,5 +51,13 @@ std::string_view to_string(charge_kind k);
 charge_outcome classify_payment_intent(psp_transport transport,
                                        unsigned http_status,
                                        std::string_view body);
+
+// Classifies a Checkout Session register/retrieve response (hosted page).
+// An open session is `processing` (the buyer has not paid yet); a paid one
+// `succeeded`; a complete unpaid one `declined` with code "payment_failed"
+// (the intent, in psp_reference, tells why); an expired one `declined`.
+charge_outcome classify_checkout_session(psp_transport transport,
+                                         unsigned http_status,
+                                         std::string_view body);
 
 }  // namespace pay::domain

@@ -112,6 +112,60 @@ check read_order(const json::value& item, std::size_t index,
   return std::nullopt;
 }
 
+constexpr std::size_t return_url_length_max = 2048;
+
+// An absolute http(s) URL with a host and no whitespace or control
+// characters: the PSP sends the buyer there.
+bool is_return_url(std::string_view url) {
+  std::string_view rest;
+  if (url.substr(0, 7) == "http://")
+    rest = url.substr(7);
+  else if (url.substr(0, 8) == "https://")
+    rest = url.substr(8);
+  else
+    return false;
+  if (rest.empty() || rest[0] == '/' || rest[0] == '?' || rest[0] == '#')
+    return false;
+  for (unsigned char c : url)
+    if (c <= 0x20 || c == 0x7f)
+      return false;
+  return url.size() <= return_url_length_max;
+}
+
+// credit_card_info: {"psp_token": "..."} or, for the PSP's hosted payment
+// page, {"hosted": true, "return_url": "https://..."}.
+std::optional<api_error> read_payment_method(const json::object& card,
+                                             new_checkout& out) {
+  if (!card.contains("hosted")) {
+    if (auto err = reject_unknown_fields(card, {"psp_token"},
+                                         "credit_card_info."))
+      return err;
+    return read_id(card, "psp_token", "credit_card_info.psp_token",
+                   out.psp_token);
+  }
+  if (auto err = reject_unknown_fields(card, {"hosted", "return_url"},
+                                       "credit_card_info."))
+    return err;
+  if (!card.at("hosted").is_bool() || !card.at("hosted").get_bool())
+    return invalid("parameter_invalid",
+                   "credit_card_info.hosted must be true; omit it to pay "
+                   "with a psp_token.",
+                   "credit_card_info.hosted");
+  auto url = card.find("return_url");
+  if (url == card.end() || url->value().is_null())
+    return invalid("parameter_missing",
+                   "Missing required param: credit_card_info.return_url.",
+                   "credit_card_info.return_url");
+  if (!url->value().is_string()
+      || !is_return_url(url->value().get_string()))
+    return invalid("parameter_invalid",
+                   "credit_card_info.return_url must be an absolute http or "
+                   "https URL of at most 2048 characters.",
+                   "credit_card_info.return_url");
+  out.return_url = std::string{url->value().get_string()};
+  return std::nullopt;
+}
+
 json::value hashed_form(const new_checkout& c, const json::object& buyer) {
   json::array orders;
   for (const auto& o : c.orders)
@@ -119,10 +173,14 @@ json::value hashed_form(const new_checkout& c, const json::object& buyer) {
                                   {"seller_account", o.seller.value},
                                   {"amount_minor", o.amount_minor},
                                   {"currency", o.currency}});
-  return json::object{{"checkout_id", c.id.value},
-                      {"buyer_info", buyer},
-                      {"psp_token", c.psp_token},
-                      {"payment_orders", std::move(orders)}};
+  json::object form{{"checkout_id", c.id.value},
+                    {"buyer_info", buyer},
+                    {"psp_token", c.psp_token},
+                    {"payment_orders", std::move(orders)}};
+  // Only hosted requests carry it, so token requests hash as they always did.
+  if (!c.return_url.empty())
+    form["return_url"] = c.return_url;
+  return form;
 }
 
 }  // namespace
@@ -150,11 +208,7 @@ create_payment_parse parse_create_payment(std::string_view body,
   const json::object* card = nullptr;
   if (auto err = read_object(obj, "credit_card_info", "credit_card_info", card))
     return *err;
-  if (auto err = reject_unknown_fields(*card, {"psp_token"},
-                                       "credit_card_info."))
-    return *err;
-  if (auto err = read_id(*card, "psp_token", "credit_card_info.psp_token",
-                         out.psp_token))
+  if (auto err = read_payment_method(*card, out))
     return *err;
   auto orders = obj.find("payment_orders");
   if (orders == obj.end() || orders->value().is_null())

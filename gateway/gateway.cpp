@@ -130,6 +130,9 @@ bool dispatch_api(const context& ctx, const exchange_ptr& ex,
   if (path == "/v1/payments")
     return only(ex, bhttp::verb::post, "POST",
                 [&] { create_payment_route(ctx, ex); });
+  if (path == "/v1/webhooks/psp")
+    return only(ex, bhttp::verb::post, "POST",
+                [&] { psp_webhook_route(ctx, ex); });
   if (auto id = id_after(path, "/v1/payments/"); !id.empty())
     return only(ex, bhttp::verb::get, "GET",
                 [&] { get_order_route(ctx, ex, id); });

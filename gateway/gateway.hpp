@@ -16,6 +16,8 @@ struct gateway_options {
   std::chrono::milliseconds request_timeout{30'000};  // beyond any wait
   std::string admin_token;  // empty: /admin refuses everyone
   std::size_t store_instances = 1;  // shown by GET /admin/actors
+  std::vector<std::string> webhook_secrets;  // several during a rotation
+  std::int64_t webhook_tolerance_s = 300;
 };
 
 http::handler make_gateway(caf::actor_system& sys,

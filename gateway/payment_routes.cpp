@@ -13,6 +13,8 @@ namespace bhttp = boost::beast::http;
 
 namespace {
 
+constexpr std::uint32_t hosted_register_wait_ms = 10'000;
+
 // "application/json", any case, parameters such as charset allowed.
 bool is_json_media_type(std::string_view content_type) {
   auto media = content_type.substr(0, content_type.find(';'));
@@ -131,11 +133,16 @@ void create_payment_route(const context& ctx, const exchange_ptr& ex) {
   }
   auto checkout = std::get<new_checkout>(std::move(parsed));
   auto wait_ms = preferred_wait_ms(ex->req["Prefer"], ctx.options.wait_s_max);
+  // Hosted page: the answer carries each order's redirect, so it waits for
+  // the PSP's registrations (the buyer's payment comes much later).
+  bool hosted = !checkout.return_url.empty();
+  if (hosted)
+    wait_ms = hosted_register_wait_ms;
   auto timeout = ctx.options.request_timeout + std::chrono::milliseconds{wait_ms};
   auto request = checkout;
   ask<create_payment_reply>(
     ctx.sys, ctx.service, timeout,
-    create_payment{std::move(checkout), wait_ms, ex->request_id, key},
+    create_payment{std::move(checkout), wait_ms, ex->request_id, key, hosted},
     // A copy of the context: the answer may arrive while the gateway is
     // being torn down at shutdown.
     [ctx, ex, request, key](create_payment_reply& reply) {

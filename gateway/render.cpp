@@ -46,6 +46,8 @@ json::object order_json(const order_view& o) {
     {"ledger_updated", o.ledger_updated},
     {"created_at", o.created_at},
     {"updated_at", o.updated_at},
+    {"psp_session_id", null_if_empty(o.psp_session_id)},
+    {"redirect_url", null_if_empty(o.redirect_url)},
   };
 }
 
@@ -89,14 +91,42 @@ std::string checkout_status(const checkout_view& checkout) {
     all_final = all_final && domain::is_terminal(o.status);
     any_failed = any_failed || o.status == domain::order_status::failed;
   }
-  if (!all_final)
+  if (!all_final) {
+    for (const auto& o : checkout.orders)
+      if (o.status == domain::order_status::review)
+        return "in_review";
     return "processing";
+  }
   return any_failed ? "failed" : "succeeded";
 }
 
 std::string render_order(const order_view& order) {
   return json::serialize(order_json(order));
 }
+
+namespace {
+
+json::value payment_method_json(const checkout_view& checkout) {
+  if (checkout.return_url.empty())
+    return json::object{{"type", "psp_token"}};
+  return json::object{{"type", "hosted"}, {"return_url", checkout.return_url}};
+}
+
+// Our risk check's decision; null until it ran.
+json::value risk_json(const checkout_view& checkout) {
+  if (checkout.risk_verdict.empty())
+    return nullptr;
+  boost::system::error_code ec;
+  auto rules = json::parse(checkout.risk_rules_json, ec);
+  json::value fired = json::array{};
+  if (!ec && rules.is_object() && rules.get_object().contains("rules"))
+    fired = rules.get_object().at("rules");
+  return json::object{{"verdict", checkout.risk_verdict},
+                      {"rules", std::move(fired)},
+                      {"review_status", null_if_empty(checkout.review_status)}};
+}
+
+}  // namespace
 
 std::string render_checkout(const checkout_view& checkout) {
   json::array orders;
@@ -108,6 +138,8 @@ std::string render_checkout(const checkout_view& checkout) {
     {"status", checkout_status(checkout)},
     {"is_payment_done", checkout.is_payment_done},
     {"created_at", checkout.created_at},
+    {"payment_method", payment_method_json(checkout)},
+    {"risk", risk_json(checkout)},
     {"payment_orders", std::move(orders)},
   });
 }

@@ -17,6 +17,7 @@ constexpr route routes[] = {
   {"/readyz", "/readyz", false},
   {"/metrics", "/metrics", false},
   {"/v1/payments", "/v1/payments", false},
+  {"/v1/webhooks/psp", "/v1/webhooks/psp", false},
   {"/v1/payments/", "/v1/payments/{id}", true},
   {"/v1/checkouts/", "/v1/checkouts/{id}", true},
   {"/v1/wallets/", "/v1/wallets/{id}", true},

@@ -17,6 +17,7 @@ void get_checkout_route(const context& ctx, const exchange_ptr& ex,
 void get_wallet_route(const context& ctx, const exchange_ptr& ex,
                       const std::string& seller);
 void readyz_route(const context& ctx, const exchange_ptr& ex);
+void psp_webhook_route(const context& ctx, const exchange_ptr& ex);
 
 // /admin (bearer token checked by the caller)
 void actor_summary_route(const context& ctx, const exchange_ptr& ex);

@@ -9,14 +9,16 @@
 
 namespace pay {
 
-// Reply with the checkout's view once every order is final, or after
-// wait_ms with whatever the view is then.
+// Reply with the checkout's view once every order is final (or, with
+// until_pending, final or PENDING: the hosted page's redirect is known), or
+// after wait_ms with whatever the view is then.
 struct await_outcome {
   std::uint32_t wait_ms = 0;
+  bool until_pending = false;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, await_outcome& x) {
-  return f(x.wait_ms);
+  return f(x.wait_ms, x.until_pending);
 }
 
 // Sent by a payment_order actor to its checkout when it has nothing left to do.
@@ -29,6 +31,27 @@ struct order_finished {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, order_finished& x) {
   return f(x.id, x.status, x.parked);
+}
+
+// Sent by a payment_order actor when it became PENDING: the PSP decides
+// later. For the hosted page it carries where the buyer pays.
+struct order_pending {
+  domain::payment_order_id id;
+  std::string psp_session_id;
+  std::string redirect_url;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, order_pending& x) {
+  return f(x.id, x.psp_session_id, x.redirect_url);
+}
+
+// A webhook brought news about order `id`: its actor asks the PSP now.
+struct psp_news {
+  domain::payment_order_id id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, psp_news& x) {
+  return f(x.id);
 }
 
 // Reload the orders from the database and give every order that has work
@@ -50,6 +73,8 @@ typename Inspector::result_type inspect(Inspector& f, waiter_expired& x) {
 using checkout_actor =
   caf::typed_actor<caf::replies_to<await_outcome>::with<checkout_view>,
                    caf::reacts_to<order_finished>,
+                   caf::reacts_to<order_pending>,
+                   caf::reacts_to<psp_news>,
                    caf::replies_to<resume_orders_atom>::with<bool>,
                    caf::reacts_to<mark_done_atom>,
                    caf::replies_to<inspect_live_order>::with<order_live_view>,

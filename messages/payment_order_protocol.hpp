@@ -13,6 +13,10 @@ namespace pay {
 // Timer tick: try the current step again (backoff elapsed).
 using retry_step_atom = caf::atom_constant<caf::atom("po_retry")>;
 
+// A PENDING order asks the PSP now: its poll timer fired, or a webhook said
+// something happened.
+using poll_now_atom = caf::atom_constant<caf::atom("po_poll")>;
+
 struct inspect_live_order {
   domain::payment_order_id id;
 };
@@ -37,6 +41,7 @@ typename Inspector::result_type inspect(Inspector& f, order_live_view& x) {
 
 using payment_order_actor = caf::typed_actor<
   caf::reacts_to<retry_step_atom>,
+  caf::reacts_to<poll_now_atom>,
   caf::replies_to<inspect_live_order>::with<order_live_view>>;
 
 }  // namespace pay

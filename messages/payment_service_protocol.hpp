@@ -15,10 +15,13 @@ struct create_payment {
   std::uint32_t wait_ms = 0;  // Prefer: wait=N; 0 = answer once stored
   std::string correlation_id;
   std::string idempotency_key;  // Idempotency-Key header, may be empty
+  // Hosted page: answer once every order's redirect is known (or it ended).
+  bool until_pending = false;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, create_payment& x) {
-  return f(x.checkout, x.wait_ms, x.correlation_id, x.idempotency_key);
+  return f(x.checkout, x.wait_ms, x.correlation_id, x.idempotency_key,
+           x.until_pending);
 }
 
 // Either a fresh result (stored_status == 0) or, for a replayed
@@ -90,6 +93,26 @@ typename Inspector::result_type inspect(Inspector& f, order_inspection& x) {
   return f(x.record, x.live);
 }
 
+// A verified PSP webhook: remember it (dedupe) and tell the order's actor to
+// ask the PSP. The event's content is never trusted beyond naming the order:
+// the PSP's answer to our own question decides, so duplicates and
+// out-of-order events cannot move an order twice or backwards.
+struct psp_webhook {
+  std::string event_id;
+  std::string type;
+  domain::payment_order_id order;  // empty: not about one of our orders
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, psp_webhook& x) {
+  return f(x.event_id, x.type, x.order);
+}
+
+enum class webhook_outcome : std::uint8_t {
+  applied = 0,    // first delivery: the order asks the PSP now
+  duplicate = 1,  // seen before: nothing to do
+  ignored = 2,    // not about an order we know
+};
+
 // Internal, sent to itself at start: bring unfinished checkouts back to life.
 using recover_atom = caf::atom_constant<caf::atom("recover")>;
 
@@ -106,6 +129,7 @@ using payment_service_actor = caf::typed_actor<
   caf::replies_to<resume_checkout>::with<bool>,
   caf::replies_to<inspect_order>::with<order_inspection>,
   caf::replies_to<list_orders>::with<order_page>,
+  caf::replies_to<psp_webhook>::with<webhook_outcome>,
   caf::reacts_to<recover_atom>,
   caf::reacts_to<key_expired>>;
 

@@ -27,13 +27,15 @@ struct new_checkout {
   domain::checkout_id id;
   std::string buyer_info_json;  // canonical JSON text of the buyer object
   std::string psp_token;        // a PSP token, never a card number
+  std::string return_url;       // hosted page instead of a token
   std::string request_hash;     // SHA-256 hex of the canonical request
   std::vector<order_line> orders;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, new_checkout& x) {
-  return f(x.id, x.buyer_info_json, x.psp_token, x.request_hash, x.orders);
+  return f(x.id, x.buyer_info_json, x.psp_token, x.return_url, x.request_hash,
+           x.orders);
 }
 
 struct order_view {
@@ -56,6 +58,8 @@ struct order_view {
   bool maybe_charged = false;     // a PSP answer was lost at least once
   std::int64_t first_attempt_age_ms = -1;  // -1: never attempted
   bool parked = false;            // in the dead-letter queue, awaiting an operator
+  std::string psp_session_id;     // hosted page: the PSP's registration
+  std::string redirect_url;       // hosted page: where the buyer pays
 };
 
 template <class Inspector>
@@ -64,7 +68,8 @@ typename Inspector::result_type inspect(Inspector& f, order_view& x) {
            x.version, x.attempts, x.psp_reference, x.failure_code,
            x.failure_message, x.wallet_updated, x.ledger_updated, x.created_at,
            x.updated_at, x.psp_attempts, x.maybe_charged,
-           x.first_attempt_age_ms, x.parked);
+           x.first_attempt_age_ms, x.parked, x.psp_session_id,
+           x.redirect_url);
 }
 
 struct dead_letter_view {
@@ -93,11 +98,16 @@ struct checkout_view {
   bool is_payment_done = false;
   std::string created_at;
   std::vector<order_view> orders;
+  std::string return_url;       // non-empty: paid on the PSP's hosted page
+  std::string risk_verdict;     // allow, review, block; empty: not checked yet
+  std::string risk_rules_json;  // the rules that fired, as JSON
+  std::string review_status;    // open, approved, rejected; empty: none
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, checkout_view& x) {
-  return f(x.id, x.is_payment_done, x.created_at, x.orders);
+  return f(x.id, x.is_payment_done, x.created_at, x.orders, x.return_url,
+           x.risk_verdict, x.risk_rules_json, x.review_status);
 }
 
 struct balance_line {

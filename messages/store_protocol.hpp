@@ -49,12 +49,14 @@ struct transition_order {
   std::string failure_message;
   std::string event;  // recorded in the order's history
   std::string correlation_id;
+  std::string psp_session_id;  // hosted page registration, kept once set
+  std::string redirect_url;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, transition_order& x) {
   return f(x.id, x.from, x.to, x.expected_version, x.count_attempt,
            x.psp_reference, x.failure_code, x.failure_message, x.event,
-           x.correlation_id);
+           x.correlation_id, x.psp_session_id, x.redirect_url);
 }
 
 // One PSP attempt that did not move the order (transient, unknown outcome,
@@ -332,6 +334,17 @@ typename Inspector::result_type inspect(Inspector& f, order_page& x) {
   return f(x.orders, x.has_more, x.last_updated_us);
 }
 
+// A verified PSP webhook, remembered by its event id.
+struct record_webhook_event {
+  std::string event_id;
+  std::string type;
+  std::string payment_order_id;  // empty: not about one of our orders
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, record_webhook_event& x) {
+  return f(x.event_id, x.type, x.payment_order_id);
+}
+
 struct count_open_dead_letters {};
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f,
@@ -418,6 +431,8 @@ using store_actor = caf::typed_actor<
   caf::replies_to<load_order_record>::with<order_record>,
   caf::replies_to<list_orders>::with<order_page>,
   caf::replies_to<count_open_dead_letters>::with<std::int64_t>,
+  // true: first time this event id was seen.
+  caf::replies_to<record_webhook_event>::with<bool>,
   caf::reacts_to<store_flush_atom>>;
 
 // Several store actors, one connection each. Work for one key always goes to

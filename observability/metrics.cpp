@@ -145,6 +145,16 @@ metrics::metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                              .Help("Time to run and commit one store batch.")
                              .Register(reg)
                              .Add({}, latency_buckets);
+  webhooks_rejected_ = &BuildCounter()
+                          .Name("paymentd_webhook_verification_failures_total")
+                          .Help("PSP webhooks refused (bad or stale "
+                                "signature, unreadable event), by reason.")
+                          .Register(reg);
+  webhooks_received_ = &BuildCounter()
+                          .Name("paymentd_webhooks_total")
+                          .Help("Verified PSP webhooks, by outcome (applied, "
+                                "duplicate, ignored).")
+                          .Register(reg);
   store_commits_ = &BuildCounter()
                       .Name("paymentd_store_batches_total")
                       .Help("Store batches, by result (ok, failed).")
@@ -199,6 +209,14 @@ void metrics::store_batch(std::size_t commands, double commit_seconds,
   store_batch_size_->Observe(static_cast<double>(commands));
   store_commit_seconds_->Observe(commit_seconds);
   store_commits_->Add({{"result", ok ? "ok" : "failed"}}).Increment();
+}
+
+void metrics::webhook_rejected(std::string_view reason) {
+  webhooks_rejected_->Add({{"reason", std::string{reason}}}).Increment();
+}
+
+void metrics::webhook_received(std::string_view outcome) {
+  webhooks_received_->Add({{"outcome", std::string{outcome}}}).Increment();
 }
 
 live_actor_count::live_actor_count(actor_kind kind) : kind_(kind) {

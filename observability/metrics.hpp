@@ -71,6 +71,9 @@ class metrics {
 
   void store_batch(std::size_t commands, double commit_seconds, bool ok);
 
+  void webhook_rejected(std::string_view reason);
+  void webhook_received(std::string_view outcome);
+
  private:
   metrics();
 
@@ -90,6 +93,8 @@ class metrics {
   prometheus::Histogram* store_batch_size_;
   prometheus::Histogram* store_commit_seconds_;
   prometheus::Family<prometheus::Counter>* store_commits_;
+  prometheus::Family<prometheus::Counter>* webhooks_rejected_;
+  prometheus::Family<prometheus::Counter>* webhooks_received_;
 };
 
 // Counts one live actor of `kind` for as long as it exists: a member of the

@@ -39,7 +39,8 @@ struct statement {
   "coalesce((extract(epoch FROM now() - first_attempt_at) * 1000)::bigint, " \
   "-1), "                                                                    \
   "EXISTS (SELECT 1 FROM dead_letter d WHERE d.payment_order_id = "          \
-  "payment_order.payment_order_id AND d.status = 'open')"
+  "payment_order.payment_order_id AND d.status = 'open'), "                  \
+  "coalesce(psp_session_id, ''), coalesce(redirect_url, '')"
 
 inline constexpr statement find_event_hash = {
   "find_event_hash",
@@ -54,7 +55,8 @@ inline constexpr statement find_orders_by_ids = {
 inline constexpr statement insert_event = {
   "insert_event",
   "INSERT INTO payment_event (checkout_id, buyer_info, psp_token,"
-  " request_hash) VALUES ($1, $2::jsonb, $3, $4)"};
+  " request_hash, return_url)"
+  " VALUES ($1, $2::jsonb, nullif($3, ''), $4, nullif($5, ''))"};
 
 // One statement for all of a checkout's orders: parallel arrays.
 inline constexpr statement insert_orders = {
@@ -67,8 +69,10 @@ inline constexpr statement insert_orders = {
 
 inline constexpr statement load_event = {
   "load_event",
-  "SELECT is_payment_done, psp_token,"
-  " to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+  "SELECT is_payment_done, coalesce(psp_token, ''),"
+  " to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'),"
+  " coalesce(return_url, ''), coalesce(risk_verdict, ''),"
+  " coalesce(risk_rules::text, ''), coalesce(review_status, '')"
   " FROM payment_event WHERE checkout_id = $1"};
 
 inline constexpr statement load_orders_of_checkout = {
@@ -88,6 +92,8 @@ inline constexpr statement transition_order = {
   " version = version + 1, attempts = attempts + $5,"
   " psp_reference = coalesce(nullif($6, ''), psp_reference),"
   " failure_code = nullif($7, ''), failure_message = nullif($8, ''),"
+  " psp_session_id = coalesce(nullif($9, ''), psp_session_id),"
+  " redirect_url = coalesce(nullif($10, ''), redirect_url),"
   " updated_at = now()"
   " WHERE payment_order_id = $1 AND status = $2::payment_order_status"
   "   AND version = $4"
@@ -147,7 +153,7 @@ inline constexpr statement load_wallet = {
 inline constexpr statement load_unfinished_checkouts = {
   "load_unfinished_checkouts",
   "(SELECT DISTINCT checkout_id FROM payment_order"
-  "  WHERE (status IN ('NOT_STARTED', 'EXECUTING')"
+  "  WHERE (status IN ('NOT_STARTED', 'EXECUTING', 'PENDING')"
   "         AND NOT EXISTS (SELECT 1 FROM dead_letter d"
   "                          WHERE d.payment_order_id"
   "                                = payment_order.payment_order_id"
@@ -233,7 +239,8 @@ inline constexpr statement resolve_order_failed = {
   "UPDATE payment_order SET status = 'FAILED', version = version + 1,"
   " failure_code = 'operator_resolved', failure_message = $2,"
   " updated_at = now()"
-  " WHERE payment_order_id = $1 AND status IN ('NOT_STARTED', 'EXECUTING')"
+  " WHERE payment_order_id = $1"
+  "   AND status IN ('NOT_STARTED', 'EXECUTING', 'PENDING', 'REVIEW')"
   " RETURNING status::text"};
 
 inline constexpr statement close_dead_letter = {
@@ -269,9 +276,16 @@ inline constexpr statement list_orders = {
   " FROM payment_order"
   " WHERE status = ANY($1::payment_order_status[])"
   "   AND updated_at <= now() - $2 * interval '1 second'"
-  "   AND ($3 < 0 OR (updated_at, payment_order_id)"
-  "        > (timestamptz 'epoch' + $3 * interval '1 microsecond', $4))"
+  "   AND ($3::bigint < 0 OR (updated_at, payment_order_id)"
+  "        > (timestamptz 'epoch' + $3::bigint * interval '1 microsecond',"
+  "           $4))"
   " ORDER BY updated_at, payment_order_id LIMIT $5"};
+
+inline constexpr statement record_webhook_event = {
+  "record_webhook_event",
+  "INSERT INTO webhook_event (event_id, type, payment_order_id)"
+  " VALUES ($1, $2, nullif($3, '')) ON CONFLICT (event_id) DO NOTHING"
+  " RETURNING event_id"};
 
 inline constexpr statement count_open_dead_letters = {
   "count_open_dead_letters",
@@ -301,7 +315,8 @@ inline constexpr statement prepared_statements[] = {
   list_dead_letters, load_dead_letter, requeue_dead_letter,
   resolve_order_failed, close_dead_letter, find_stuck_orders,
   claim_idempotency_key, load_idempotency_key, save_idempotent_response,
-  load_order_history, list_orders, count_open_dead_letters};
+  load_order_history, list_orders, count_open_dead_letters,
+  record_webhook_event};
 
 #undef PAY_ORDER_COLUMNS
 #undef PAY_DEAD_LETTER_COLUMNS

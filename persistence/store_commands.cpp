@@ -34,6 +34,8 @@ order_view to_order_view(const pqxx::row& row) {
   v.maybe_charged = row[16].as<bool>();
   v.first_attempt_age_ms = row[17].as<std::int64_t>();
   v.parked = row[18].as<bool>();
+  v.psp_session_id = row[19].as<std::string>();
+  v.redirect_url = row[20].as<std::string>();
   return v;
 }
 
@@ -90,6 +92,10 @@ checkout_lookup lookup_checkout(pqxx::work& txn, const domain::checkout_id& id) 
   out.view.is_payment_done = event[0][0].as<bool>();
   out.psp_token = event[0][1].as<std::string>();
   out.view.created_at = event[0][2].as<std::string>();
+  out.view.return_url = event[0][3].as<std::string>();
+  out.view.risk_verdict = event[0][4].as<std::string>();
+  out.view.risk_rules_json = event[0][5].as<std::string>();
+  out.view.review_status = event[0][6].as<std::string>();
   for (const auto& row :
        txn.exec_prepared(sql::load_orders_of_checkout.name, id.value))
     out.view.orders.push_back(to_order_view(row));
@@ -130,7 +136,7 @@ insert_checkout_reply execute(pqxx::work& txn, const insert_checkout& cmd) {
     return out;
   }
   txn.exec_prepared0(sql::insert_event.name, c.id.value, c.buyer_info_json,
-                     c.psp_token, c.request_hash);
+                     c.psp_token, c.request_hash, c.return_url);
   txn.exec_prepared0(sql::insert_orders.name, c.id.value, ids_array,
                      to_pg_array(sellers), to_pg_array(amounts),
                      to_pg_array(currencies));
@@ -146,7 +152,7 @@ transition_reply execute(pqxx::work& txn, const transition_order& cmd) {
     std::string{domain::to_db_string(cmd.from)},
     std::string{domain::to_db_string(cmd.to)}, cmd.expected_version,
     cmd.count_attempt ? 1 : 0, cmd.psp_reference, cmd.failure_code,
-    cmd.failure_message);
+    cmd.failure_message, cmd.psp_session_id, cmd.redirect_url);
   if (!rows.empty()) {
     out.applied = true;
     out.current = to_order_view(rows[0]);
@@ -394,7 +400,7 @@ order_page execute(pqxx::work& txn, const list_orders& cmd) {
       break;
     }
     out.orders.push_back(to_order_view(row));
-    out.last_updated_us = row[19].as<std::int64_t>();
+    out.last_updated_us = row[21].as<std::int64_t>();
   }
   return out;
 }
@@ -402,6 +408,12 @@ order_page execute(pqxx::work& txn, const list_orders& cmd) {
 std::int64_t execute(pqxx::work& txn, const count_open_dead_letters&) {
   return txn.exec_prepared1(sql::count_open_dead_letters.name)[0]
     .as<std::int64_t>();
+}
+
+bool execute(pqxx::work& txn, const record_webhook_event& cmd) {
+  return !txn.exec_prepared(sql::record_webhook_event.name, cmd.event_id,
+                            cmd.type, cmd.payment_order_id)
+            .empty();
 }
 
 }  // namespace pay::persistence

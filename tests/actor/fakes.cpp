@@ -14,6 +14,10 @@ store_actor::behavior_type fake_store(store_actor::pointer, world_ptr w) {
         row.attempts += cmd.count_attempt ? 1 : 0;
         if (!cmd.psp_reference.empty())
           row.psp_reference = cmd.psp_reference;
+        if (!cmd.psp_session_id.empty())
+          row.psp_session_id = cmd.psp_session_id;
+        if (!cmd.redirect_url.empty())
+          row.redirect_url = cmd.redirect_url;
         row.failure_code = cmd.failure_code;
         reply.applied = true;
         w->log.push_back("store: " + domain::to_string(cmd.from) + "->"
@@ -66,6 +70,7 @@ store_actor::behavior_type fake_store(store_actor::pointer, world_ptr w) {
     [=](const load_order_record&) { return order_record{}; },
     [=](const list_orders&) { return order_page{}; },
     [=](const count_open_dead_letters&) { return std::int64_t{0}; },
+    [=](const record_webhook_event&) { return true; },
     [=](store_flush_atom) {},
   };
 }
@@ -86,6 +91,14 @@ executor_actor::behavior_type fake_executor(executor_actor::pointer,
     },
     [=](const query_charge& q) {
       w->log.push_back("psp: query " + q.psp_reference);
+      return next();
+    },
+    [=](const register_session& r) {
+      w->log.push_back("psp: register " + r.order.id.value);
+      return next();
+    },
+    [=](const query_session& q) {
+      w->log.push_back("psp: query session " + q.session_id);
       return next();
     },
   };
@@ -140,6 +153,10 @@ checkout_actor::behavior_type fake_checkout(checkout_actor::pointer,
     [=](resume_orders_atom) { return true; },
     [=](mark_done_atom) {},
     [=](const inspect_live_order&) { return order_live_view{}; },
+    [=](const order_pending& p) {
+      w->log.push_back("checkout: pending " + p.id.value + " " + p.redirect_url);
+    },
+    [=](const psp_news&) {},
     [=](const waiter_expired&) {},
   };
 }

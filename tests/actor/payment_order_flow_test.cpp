@@ -29,10 +29,12 @@ class flow : public ::testing::Test {
   collaborators deps = test::fake_collaborators(sys, w);
   checkout_actor checkout = sys.spawn(test::fake_checkout, w);
 
-  void start_order(const order_view& row) {
+  payment_order_actor start_order(const order_view& row,
+                                  std::string return_url = {}) {
     w->rows[row.id.value] = row;
-    sys.spawn(payment_order, deps, checkout,
-              payment_order_args{row, "pm_card_visa", "cid"});
+    std::string token = return_url.empty() ? "pm_card_visa" : "";
+    return sys.spawn(payment_order, deps, checkout,
+                     payment_order_args{row, token, return_url, "cid"});
   }
 
   // Runs until nothing is left but timers; fires those too, `rounds` times.
@@ -144,13 +146,60 @@ TEST_F(flow, dead_lettered_order_does_nothing_until_requeued) {
   EXPECT_EQ(w->log, expected);
 }
 
-TEST_F(flow, processing_intent_is_polled_until_final) {
+TEST_F(flow, processing_intent_goes_pending_and_is_polled_until_final) {
   w->psp_answers.push_back(test::answer(charge_kind::processing));
   w->psp_answers.push_back(test::answer(charge_kind::processing));
   start_order(test::fresh_row("po_6", "fay", 100));
   run_with_timers();
   EXPECT_EQ(std::count(w->log.begin(), w->log.end(), "psp: query pi_test"), 2);
+  EXPECT_EQ(std::count(w->log.begin(), w->log.end(),
+                       "store: EXECUTING->PENDING"),
+            1);
+  EXPECT_EQ(std::count(w->log.begin(), w->log.end(),
+                       "store: PENDING->SUCCESS"),
+            1);
   EXPECT_EQ(w->rows["po_6"].status, order_status::success);
+}
+
+TEST_F(flow, pending_poll_failures_never_spend_the_retry_budget) {
+  w->psp_answers.push_back(test::answer(charge_kind::processing));
+  for (int i = 0; i < 6; ++i)  // more than the budget of 3
+    w->psp_answers.push_back(test::answer(charge_kind::transient));
+  start_order(test::fresh_row("po_6b", "fay", 100));
+  run_with_timers(20);
+  EXPECT_EQ(w->rows["po_6b"].status, order_status::success);
+  EXPECT_TRUE(w->dead_lettered.empty());
+}
+
+TEST_F(flow, hosted_order_registers_once_and_waits_pending_for_the_buyer) {
+  auto registered = test::answer(charge_kind::processing);
+  registered.session_id = "cs_1";
+  registered.redirect_url = "http://psp/pay/cs_1";
+  registered.psp_reference.clear();
+  w->psp_answers.push_back(registered);
+  w->psp_answers.push_back(test::answer(charge_kind::processing));
+  w->psp_answers.push_back(test::answer(charge_kind::declined));
+  start_order(test::fresh_row("po_h", "hil", 500), "https://shop/back");
+  run_with_timers();
+  EXPECT_EQ(std::count(w->log.begin(), w->log.end(), "psp: register po_h"), 1);
+  EXPECT_EQ(std::count(w->log.begin(), w->log.end(),
+                       "checkout: pending po_h http://psp/pay/cs_1"),
+            1);
+  EXPECT_EQ(std::count(w->log.begin(), w->log.end(),
+                       "psp: query session cs_1"),
+            2);
+  EXPECT_EQ(w->rows["po_h"].status, order_status::failed);
+  EXPECT_EQ(w->rows["po_h"].psp_session_id, "cs_1");
+}
+
+TEST_F(flow, webhook_poke_makes_a_pending_order_ask_at_once) {
+  w->psp_answers.push_back(test::answer(charge_kind::processing));
+  auto order = start_order(test::fresh_row("po_w", "wes", 100));
+  sched.run();  // now PENDING, its poll timer set
+  ASSERT_EQ(w->rows["po_w"].status, order_status::pending);
+  caf::anon_send(order, poll_now_atom::value);
+  sched.run();  // no timer fired: the poke alone asked the PSP
+  EXPECT_EQ(w->rows["po_w"].status, order_status::success);
 }
 
 TEST_F(flow, recovered_success_order_only_finishes_its_bookkeeping) {

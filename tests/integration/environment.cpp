@@ -16,6 +16,15 @@ namespace pay::it {
 namespace {
 
 constexpr std::uint32_t listening_timeout_ms = 15'000;
+// paymentd keeps one port across its restarts, below the ephemeral range,
+// so pspsim's webhooks reach it before and after a restart (pspsim retries
+// until they do). PAY_IT_PAYMENTD_PORT overrides it.
+constexpr const char* paymentd_port_default = "15490";
+
+std::string paymentd_port_setting() {
+  const char* given = std::getenv("PAY_IT_PAYMENTD_PORT");
+  return given && *given ? given : paymentd_port_default;
+}
 constexpr const char* pspsim_banner = "pspsim listening on http://";
 constexpr const char* paymentd_banner = "paymentd listening on http://";
 
@@ -98,7 +107,12 @@ void stack_environment::drop_database() {
 std::string stack_environment::start_pspsim() {
   process_options options;
   options.binary = PSPSIM_BIN;
-  options.args = {"--port", "0"};
+  // 3-D Secure and review wait for the test to decide them.
+  options.args = {"--port",        "0",
+                  "--webhook-url", "http://127.0.0.1:" + paymentd_port_setting()
+                                     + "/v1/webhooks/psp",
+                  "--three-ds-ms", "600000",
+                  "--review-ms",   "600000"};
   options.log_path = log_dir() + "/pspsim.log";
   if (auto err = pspsim_.start(options); !err.empty()) return "pspsim: " + err;
   pspsim_port_ = pspsim_.wait_for_port(pspsim_banner, listening_timeout_ms);
@@ -116,7 +130,7 @@ std::string stack_environment::start_paymentd() {
   options.args = {"--config", PAYMENTD_CONFIG};
   options.env = {
       {"DATABASE_URL", database_url_},
-      {"PAYMENTD_HTTP_PORT", "0"},
+      {"PAYMENTD_HTTP_PORT", paymentd_port_setting()},
       {"PSP_BASE_URL", "http://127.0.0.1:" + std::to_string(pspsim_port_)},
       {"PSP_API_KEY", "sk_test_pspsim"},
       {"PAYMENTD_LOG_LEVEL", "info"},

@@ -98,9 +98,6 @@ class exactly_once : public integration {
            == 1;
   }
 
-  std::size_t charges_of(const std::string& order_id) {
-    return sim_charges_for(sim_charges(sim()), order_id).size();
-  }
 };
 
 TEST_F(exactly_once, admin_endpoints_refuse_missing_or_wrong_token_and_reveal_nothing) {

@@ -45,6 +45,11 @@ class integration : public ::testing::Test {
                                                stack().paymentd_port());
   }
 
+  // Charges pspsim made under the order's idempotency key.
+  std::size_t charges_of(const std::string& order_id) {
+    return sim_charges_for(sim_charges(*sim_), order_id).size();
+  }
+
   http::sync_client& api() { return *api_; }
   http::sync_client& sim() { return *sim_; }
   const std::string& database_url() const { return stack().database_url(); }

@@ -19,24 +19,62 @@ struct transition_row {
   std::optional<order_status> to;  // nullopt: illegal
 };
 
-// The whole table: 4 states x 4 events.
+// The whole table: 6 states x 9 events.
 const transition_row table[] = {
   {order_status::not_started, order_event::start_execution, order_status::executing},
   {order_status::not_started, order_event::psp_succeeded, std::nullopt},
   {order_status::not_started, order_event::psp_declined, std::nullopt},
   {order_status::not_started, order_event::operator_failed, order_status::failed},
+  {order_status::not_started, order_event::psp_pending, std::nullopt},
+  {order_status::not_started, order_event::risk_review, order_status::review},
+  {order_status::not_started, order_event::review_approved, std::nullopt},
+  {order_status::not_started, order_event::review_rejected, std::nullopt},
+  {order_status::not_started, order_event::risk_blocked, order_status::failed},
   {order_status::executing, order_event::start_execution, std::nullopt},
   {order_status::executing, order_event::psp_succeeded, order_status::success},
   {order_status::executing, order_event::psp_declined, order_status::failed},
   {order_status::executing, order_event::operator_failed, order_status::failed},
+  {order_status::executing, order_event::psp_pending, order_status::pending},
+  {order_status::executing, order_event::risk_review, std::nullopt},
+  {order_status::executing, order_event::review_approved, std::nullopt},
+  {order_status::executing, order_event::review_rejected, std::nullopt},
+  {order_status::executing, order_event::risk_blocked, std::nullopt},
   {order_status::success, order_event::start_execution, std::nullopt},
   {order_status::success, order_event::psp_succeeded, std::nullopt},
   {order_status::success, order_event::psp_declined, std::nullopt},
   {order_status::success, order_event::operator_failed, std::nullopt},
+  {order_status::success, order_event::psp_pending, std::nullopt},
+  {order_status::success, order_event::risk_review, std::nullopt},
+  {order_status::success, order_event::review_approved, std::nullopt},
+  {order_status::success, order_event::review_rejected, std::nullopt},
+  {order_status::success, order_event::risk_blocked, std::nullopt},
   {order_status::failed, order_event::start_execution, std::nullopt},
   {order_status::failed, order_event::psp_succeeded, std::nullopt},
   {order_status::failed, order_event::psp_declined, std::nullopt},
   {order_status::failed, order_event::operator_failed, std::nullopt},
+  {order_status::failed, order_event::psp_pending, std::nullopt},
+  {order_status::failed, order_event::risk_review, std::nullopt},
+  {order_status::failed, order_event::review_approved, std::nullopt},
+  {order_status::failed, order_event::review_rejected, std::nullopt},
+  {order_status::failed, order_event::risk_blocked, std::nullopt},
+  {order_status::pending, order_event::start_execution, std::nullopt},
+  {order_status::pending, order_event::psp_succeeded, order_status::success},
+  {order_status::pending, order_event::psp_declined, order_status::failed},
+  {order_status::pending, order_event::operator_failed, order_status::failed},
+  {order_status::pending, order_event::psp_pending, std::nullopt},
+  {order_status::pending, order_event::risk_review, std::nullopt},
+  {order_status::pending, order_event::review_approved, std::nullopt},
+  {order_status::pending, order_event::review_rejected, std::nullopt},
+  {order_status::pending, order_event::risk_blocked, std::nullopt},
+  {order_status::review, order_event::start_execution, std::nullopt},
+  {order_status::review, order_event::psp_succeeded, std::nullopt},
+  {order_status::review, order_event::psp_declined, std::nullopt},
+  {order_status::review, order_event::operator_failed, order_status::failed},
+  {order_status::review, order_event::psp_pending, std::nullopt},
+  {order_status::review, order_event::risk_review, std::nullopt},
+  {order_status::review, order_event::review_approved, order_status::not_started},
+  {order_status::review, order_event::review_rejected, order_status::failed},
+  {order_status::review, order_event::risk_blocked, std::nullopt},
 };
 
 class transition_table : public ::testing::TestWithParam<transition_row> {};
@@ -68,14 +106,24 @@ TEST(transition_table_test, terminal_states_have_no_way_out) {
   }
 }
 
-TEST(transition_table_test, success_is_never_reached_without_executing) {
+TEST(transition_table_test, success_is_reached_only_from_an_answer_of_the_psp) {
   for (auto status : pay::domain::all_order_statuses) {
     for (auto event : pay::domain::all_order_events) {
       if (next_status(status, event) == order_status::success) {
-        EXPECT_EQ(status, order_status::executing);
+        EXPECT_TRUE(status == order_status::executing
+                    || status == order_status::pending);
+        EXPECT_EQ(event, order_event::psp_succeeded);
       }
     }
   }
+}
+
+TEST(transition_table_test, no_charge_starts_from_review_without_an_approval) {
+  for (auto event : pay::domain::all_order_events)
+    EXPECT_NE(next_status(order_status::review, event),
+              order_status::executing);
+  EXPECT_EQ(next_status(order_status::review, order_event::review_approved),
+            order_status::not_started);
 }
 
 TEST(transition_table_test, is_usable_at_compile_time) {
@@ -103,6 +151,16 @@ TEST(next_action_test, success_credits_wallet_before_ledger) {
             order_action::finished);
 }
 
+TEST(next_action_test, pending_order_asks_the_psp_again) {
+  EXPECT_EQ(next_action(order_status::pending, false, false),
+            order_action::charge);
+}
+
+TEST(next_action_test, order_in_review_is_held) {
+  EXPECT_EQ(next_action(order_status::review, false, false),
+            order_action::held);
+}
+
 TEST(next_action_test, failed_order_is_finished_and_books_nothing) {
   EXPECT_EQ(next_action(order_status::failed, false, false),
             order_action::finished);
@@ -112,7 +170,7 @@ TEST(order_status_text_test, database_spelling_round_trips) {
   for (auto status : pay::domain::all_order_statuses)
     EXPECT_EQ(pay::domain::order_status_from_db(to_db_string(status)), status);
   EXPECT_FALSE(pay::domain::order_status_from_db("success").has_value());
-  EXPECT_FALSE(pay::domain::order_status_from_db("PENDING").has_value());
+  EXPECT_FALSE(pay::domain::order_status_from_db("PAID").has_value());
 }
 
 }  // namespace
