@@ -6,6 +6,7 @@
 #include "gateway/error_mapping.hpp"
 #include "gateway/render.hpp"
 #include "gateway/routes.hpp"
+#include "gateway/status_page.hpp"
 
 namespace pay::gateway {
 
@@ -172,6 +173,37 @@ void get_checkout_route(const context& ctx, const exchange_ptr& ex,
         ex.fail(not_found("checkout", id, "checkout_id"));
       else
         ex.reply(200, render_checkout(found.view));
+    });
+}
+
+void status_page_route(const context& ctx, const exchange_ptr& ex,
+                       const std::string& id) {
+  auto target = ex->req.target();
+  bool as_json =
+    std::string_view{target.data(), target.size()}.find("format=json")
+      != std::string_view::npos
+    || ex->req[bhttp::field::accept].find("application/json")
+         != boost::beast::string_view::npos;
+  read_route<checkout_lookup>(
+    ctx, ex, load_checkout{domain::checkout_id{id}},
+    [id, as_json](const exchange& ex, const checkout_lookup& found) {
+      if (!found.found) {
+        ex.fail(not_found("checkout", id, "checkout_id"));
+        return;
+      }
+      if (as_json) {
+        ex.reply(200, render_status_page_json(found.view));
+        return;
+      }
+      auto res = http::make_response(ex.req, 200, "text/html; charset=utf-8",
+                                     render_status_page_html(found.view));
+      res.set(bhttp::field::cache_control, "no-store");
+      res.set("Content-Security-Policy",
+              "default-src 'none'; style-src 'unsafe-inline'; "
+              "frame-ancestors 'none'");
+      res.set("X-Content-Type-Options", "nosniff");
+      res.set("Request-Id", ex.request_id);
+      ex.respond(std::move(res));
     });
 }
 

@@ -21,6 +21,7 @@ constexpr route routes[] = {
   {"/v1/payments/", "/v1/payments/{id}", true},
   {"/v1/checkouts/", "/v1/checkouts/{id}", true},
   {"/v1/wallets/", "/v1/wallets/{id}", true},
+  {"/pay/status/", "/pay/status/{id}", true},
   {"/admin/actors", "/admin/actors", false},
   {"/admin/orders", "/admin/orders", false},
   {"/admin/orders/", "/admin/orders/{id}", true},
