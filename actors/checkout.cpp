@@ -70,6 +70,45 @@ void spawn_order(checkout_self self, const order_view& row) {
 
 void on_all_finished(checkout_self self);
 
+// Our risk check runs once per checkout, before any order may call the PSP;
+// its decision (persisted) may block the orders or hold them for review.
+void start_orders(checkout_self self) {
+  auto& st = self->state;
+  if (st.view.risk_verdict.empty()) {
+    self->request(st.deps.risk, st.deps.store_timeout,
+                  assess_risk{st.view, st.correlation_id})
+      .then(
+        [=](const checkout_lookup& assessed) {
+          if (!assessed.found || assessed.view.risk_verdict.empty()) {
+            log::error(self->state.correlation_id,
+                       "checkout {}: risk decision not recorded",
+                       self->state.view.id.value);
+            self->quit();  // the watchdog resumes it later
+            return;
+          }
+          self->state.view = assessed.view;
+          start_orders(self);
+        },
+        [=](caf::error& err) {
+          auto& st = self->state;
+          auto delay = domain::backoff_ceiling_ms(st.deps.retry,
+                                                  ++st.mark_failures);
+          log::warn(st.correlation_id,
+                    "checkout {}: risk check failed ({}), retry in {} ms",
+                    st.view.id.value, caf::to_string(err), delay);
+          self->delayed_send(self, std::chrono::milliseconds{delay},
+                             assess_atom::value);
+        });
+    return;
+  }
+  st.mark_failures = 0;
+  for (const auto& order : st.view.orders)
+    if (order_needs_actor(order) && !st.running.count(order.id.value))
+      spawn_order(self, order);
+  if (st.running.empty())
+    on_all_finished(self);
+}
+
 // Reloads the orders and gives each one with work left (a requeued order) a
 // live actor; if there is none after all, the checkout ends again.
 void reload_and_resume(checkout_self self) {
@@ -261,11 +300,7 @@ checkout_actor::behavior_type checkout_behavior(checkout_self self,
     if (self->state.children.count(msg.source) == 0)
       self->quit(msg.reason);
   });
-  for (const auto& order : st.view.orders)
-    if (order_needs_actor(order))
-      spawn_order(self, order);
-  if (st.running.empty())
-    on_all_finished(self);
+  start_orders(self);
   return {
     [=](const await_outcome& wait) -> caf::result<checkout_view> {
       auto& st = self->state;
@@ -301,6 +336,7 @@ checkout_actor::behavior_type checkout_behavior(checkout_self self,
       stop_waiting_for(self, done.id.value);
     },
     [=](mark_done_atom) { mark_done(self); },
+    [=](assess_atom) { start_orders(self); },
     [=](const order_pending& pending) {
       for (auto& o : self->state.view.orders)
         if (o.id == pending.id) {

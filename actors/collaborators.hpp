@@ -8,6 +8,7 @@
 #include "messages/dlq_protocol.hpp"
 #include "messages/executor_protocol.hpp"
 #include "messages/ledger_protocol.hpp"
+#include "messages/risk_protocol.hpp"
 #include "messages/store_protocol.hpp"
 #include "messages/wallet_protocol.hpp"
 
@@ -19,6 +20,7 @@ struct collaborators {
   wallet_actor wallet;
   ledger_actor ledger;
   dlq_actor dlq;
+  risk_actor risk;
   domain::backoff_policy retry;
   // Past this since the first PSP attempt, an order goes to the DLQ even
   // with attempts left.

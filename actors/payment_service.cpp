@@ -19,6 +19,7 @@
 #include "actors/actor_errors.hpp"
 #include "actors/checkout.hpp"
 #include "actors/order_work.hpp"
+#include "observability/log.hpp"
 
 namespace pay {
 
@@ -459,6 +460,25 @@ payment_service_behavior(service_self self, collaborators deps,
     },
     [=](const list_orders& q) {
       return self->delegate(self->state.deps.stores.shards.front(), q);
+    },
+    [=](const list_reviews& q) {
+      return self->delegate(self->state.deps.stores.shards.front(), q);
+    },
+    [=](const decide_review& cmd) -> caf::result<review_reply> {
+      auto rp = self->make_response_promise<review_reply>();
+      self->request(store_for(self, cmd.id), self->state.deps.store_timeout,
+                    cmd)
+        .then(
+          [=](review_reply& reply) mutable {
+            log::info("operator", "review of checkout {}: {}", cmd.id.value,
+                      cmd.approve ? "approved" : "rejected");
+            // Approved orders are NOT_STARTED again: give them actors.
+            if (reply.outcome == operator_outcome::applied && cmd.approve)
+              resume(self, cmd.id, "review", [](bool) {});
+            rp.deliver(std::move(reply));
+          },
+          [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      return rp;
     },
     [=](const psp_webhook& hook) -> caf::result<webhook_outcome> {
       auto rp = self->make_response_promise<webhook_outcome>();

@@ -221,6 +221,10 @@ store_actor::behavior_type store_behavior(store_self self,
     [=](const list_orders& c) { return enqueue(self, c); },
     [=](const count_open_dead_letters& c) { return enqueue(self, c); },
     [=](const record_webhook_event& c) { return enqueue(self, c); },
+    [=](const load_risk_inputs& c) { return enqueue(self, c); },
+    [=](const record_risk_decision& c) { return enqueue(self, c); },
+    [=](const list_reviews& c) { return enqueue(self, c); },
+    [=](const decide_review& c) { return enqueue(self, c); },
     [=](store_flush_atom) { flush(self); },
   };
 }

@@ -5,6 +5,7 @@
 #include "actors/ledger.hpp"
 #include "actors/payment_service.hpp"
 #include "actors/psp_client.hpp"
+#include "actors/risk.hpp"
 #include "actors/store.hpp"
 #include "actors/wallet.hpp"
 #include "actors/watchdog.hpp"
@@ -48,6 +49,9 @@ engine_result start_engine(caf::actor_system& sys, const settings& cfg) {
   e.deps.wallet = spawn_wallet(sys, stores);
   e.deps.ledger = spawn_ledger(sys, stores);
   e.deps.dlq = spawn_dlq(sys, stores);
+  e.deps.risk = spawn_risk(
+    sys, stores,
+    risk_options{cfg.risk, milliseconds{cfg.store_request_timeout_ms}});
   e.deps.retry = cfg.psp_retry;
   e.deps.retry_deadline = milliseconds{cfg.psp_retry_deadline_ms};
   e.deps.order_restarts_max = cfg.order_restarts_max;
@@ -76,6 +80,7 @@ void stop_engine(const engine& e) {
   stop(e.watchdog);
   stop(e.service);
   stop(e.deps.dlq);
+  stop(e.deps.risk);
   stop(e.deps.wallet);
   stop(e.deps.ledger);
   stop(e.deps.executor);

@@ -1,5 +1,7 @@
 #include "config/settings.hpp"
 
+#include "config/risk_settings.hpp"
+
 #include <charconv>
 #include <fstream>
 #include <limits>
@@ -62,7 +64,8 @@ struct key_spec {
 
 const std::vector<key_spec>& keys() {
   constexpr std::uint64_t u32 = std::numeric_limits<std::uint32_t>::max();
-  static const std::vector<key_spec> all = {
+  static const std::vector<key_spec> all = [] {
+  std::vector<key_spec> specs = {
     {"http.address", "PAYMENTD_HTTP_ADDRESS", string_field(&settings::http_address)},
     {"http.port", "PAYMENTD_HTTP_PORT", unsigned_field(&settings::http_port, 0, 65535)},
     {"http.threads", "PAYMENTD_HTTP_THREADS", unsigned_field(&settings::http_threads, 1, 64)},
@@ -121,6 +124,9 @@ const std::vector<key_spec>& keys() {
     {"supervision.order_restarts_max", "PAYMENTD_ORDER_RESTARTS_MAX",
      unsigned_field(&settings::order_restarts_max, 0, 1000)},
   };
+  append_risk_keys(specs, &settings::risk);
+  return specs;
+  }();
   return all;
 }
 
@@ -151,6 +157,8 @@ std::string validate(const settings& s) {
     return "actors.scheduler must be sharing or stealing";
   if (s.log_format != "json" && s.log_format != "text")
     return "log.format must be json or text";
+  if (auto err = validate_risk_rules(s.risk); !err.empty())
+    return err;
   return {};
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "domain/backoff.hpp"
+#include "domain/risk_rules.hpp"
 
 namespace pay {
 
@@ -51,6 +52,8 @@ struct settings {
   std::uint32_t watchdog_interval_ms = 10'000;
   std::uint32_t watchdog_stuck_after_ms = 60'000;
   std::uint32_t order_restarts_max = 3;
+  // risk (config/risk_settings.hpp parses the risk.* keys)
+  domain::risk_rules risk;
 };
 
 struct settings_result {

@@ -17,7 +17,9 @@ void ask(caf::actor_system& sys, const Handle& target,
          std::function<void(const caf::error&)> on_error) {
   // The message travels as a spawn argument: CAF 0.17 spawns a function
   // actor without arguments through a null tuple pointer (UBSan flags it).
-  sys.spawn(
+  // Hidden: shutdown must not wait for an ask whose answer will never come
+  // (a promise dropped by a stopping actor) until its timeout runs out.
+  sys.spawn<caf::hidden>(
     [=](caf::event_based_actor* self, const Message& msg) {
       self->request(target, timeout, msg)
         .then([=](Reply& reply) { on_reply(reply); },

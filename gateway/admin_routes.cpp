@@ -20,7 +20,7 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::uint32_t dead_letters_page_max = 1000;
-constexpr std::uint32_t orders_page_max = 500;
+constexpr std::uint32_t orders_page_max = 1000;
 constexpr std::uint32_t orders_page_default = 50;
 constexpr std::int64_t older_than_s_max = 10LL * 365 * 24 * 3600;
 
@@ -201,6 +201,69 @@ void inspect_order_route(const context& ctx, const exchange_ptr& ex,
         ex->fail(not_found("payment order", id, "payment_order_id"));
       else
         ex->reply(200, render_order_inspection(found));
+    },
+    [ex](const caf::error& err) { ex->fail(err); });
+}
+
+namespace {
+
+// An operator's note: optional, at most 1000 characters. nullopt: a bad
+// body (the error is in `err`).
+std::optional<std::string> optional_reason(const std::string& body,
+                                           api_error& err) {
+  if (body.empty())
+    return std::string{};
+  boost::system::error_code ec;
+  auto parsed = json::parse(body, ec);
+  const json::value* reason = nullptr;
+  if (!ec && parsed.is_object())
+    reason = parsed.get_object().if_contains("reason");
+  if (ec || !parsed.is_object()
+      || (reason && (!reason->is_string()
+                     || reason->get_string().size() > resolve_reason_length_max))) {
+    err = invalid("parameter_invalid",
+                  "Body must be empty or a JSON object with an optional string "
+                  "\"reason\" of at most 1000 characters.",
+                  "reason");
+    return std::nullopt;
+  }
+  return reason ? std::string{reason->get_string()} : std::string{};
+}
+
+}  // namespace
+
+void list_reviews_route(const context& ctx, const exchange_ptr& ex) {
+  ask<reviews>(
+    ctx.sys, ctx.service, ctx.options.request_timeout, list_reviews{100},
+    [ex](reviews& found) { ex->reply(200, render_reviews(found)); },
+    [ex](const caf::error& err) { ex->fail(err); });
+}
+
+void decide_review_route(const context& ctx, const exchange_ptr& ex,
+                         const std::string& id, bool approve) {
+  api_error err;
+  auto reason = optional_reason(ex->req.body(), err);
+  if (!reason) {
+    ex->fail(err);
+    return;
+  }
+  ask<review_reply>(
+    ctx.sys, ctx.service, ctx.options.request_timeout,
+    decide_review{domain::checkout_id{id}, approve, *reason},
+    [ex, id](review_reply& reply) {
+      switch (reply.outcome) {
+        case operator_outcome::applied:
+          ex->reply(200, render_checkout(reply.checkout));
+          return;
+        case operator_outcome::not_found:
+          ex->fail(not_found("review", id, "checkout_id"));
+          return;
+        case operator_outcome::not_open:
+          ex->fail(api_error{409, "invalid_request_error", "review_not_open",
+                             "This checkout is not waiting for a review.",
+                             "checkout_id"});
+          return;
+      }
     },
     [ex](const caf::error& err) { ex->fail(err); });
 }

@@ -76,6 +76,14 @@ bool dispatch_admin(const context& ctx, const exchange_ptr& ex,
   if (auto id = id_after(path, "/admin/orders/"); !id.empty())
     return only(ex, bhttp::verb::get, "GET",
                 [&] { inspect_order_route(ctx, ex, id); });
+  if (path == "/admin/reviews")
+    return only(ex, bhttp::verb::get, "GET", [&] { list_reviews_route(ctx, ex); });
+  if (auto id = id_between(path, "/admin/reviews/", "/approve"); !id.empty())
+    return only(ex, bhttp::verb::post, "POST",
+                [&] { decide_review_route(ctx, ex, id, true); });
+  if (auto id = id_between(path, "/admin/reviews/", "/reject"); !id.empty())
+    return only(ex, bhttp::verb::post, "POST",
+                [&] { decide_review_route(ctx, ex, id, false); });
   if (path == "/admin/dlq")
     return only(ex, bhttp::verb::get, "GET",
                 [&] { list_dead_letters_route(ctx, ex); });

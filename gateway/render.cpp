@@ -144,6 +144,14 @@ std::string render_checkout(const checkout_view& checkout) {
   });
 }
 
+std::string render_reviews(const reviews& found) {
+  json::array data;
+  for (const auto& c : found.checkouts)
+    data.push_back(json::parse(render_checkout(c)));
+  return json::serialize(json::object{{"object", "list"},
+                                      {"data", std::move(data)}});
+}
+
 std::string render_wallet(const wallet_view& wallet) {
   json::array balances;
   for (const auto& b : wallet.balances)

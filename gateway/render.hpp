@@ -19,6 +19,8 @@ std::string render_wallet(const wallet_view& wallet);
 std::string render_error(const api_error& error);
 std::string render_dead_letter(const dead_letter_view& entry);
 std::string render_dead_letters(const dead_letters& page);
+// Checkouts held for review, as checkout objects in a list.
+std::string render_reviews(const reviews& found);
 
 // "succeeded" when every order succeeded, "failed" when every order is final
 // and one failed, else "processing".

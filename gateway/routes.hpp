@@ -24,6 +24,9 @@ void psp_webhook_route(const context& ctx, const exchange_ptr& ex);
 
 // /admin (bearer token checked by the caller)
 void actor_summary_route(const context& ctx, const exchange_ptr& ex);
+void list_reviews_route(const context& ctx, const exchange_ptr& ex);
+void decide_review_route(const context& ctx, const exchange_ptr& ex,
+                         const std::string& id, bool approve);
 void list_orders_route(const context& ctx, const exchange_ptr& ex);
 void inspect_order_route(const context& ctx, const exchange_ptr& ex,
                          const std::string& id);

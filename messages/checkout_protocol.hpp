@@ -58,6 +58,9 @@ typename Inspector::result_type inspect(Inspector& f, psp_news& x) {
 // left (e.g. requeued from the DLQ) a live actor again.
 using resume_orders_atom = caf::atom_constant<caf::atom("co_resume")>;
 
+// Internal timer: try the risk check again.
+using assess_atom = caf::atom_constant<caf::atom("co_assess")>;
+
 // Internal timer: try marking the checkout done again.
 using mark_done_atom = caf::atom_constant<caf::atom("co_mark")>;
 
@@ -77,6 +80,7 @@ using checkout_actor =
                    caf::reacts_to<psp_news>,
                    caf::replies_to<resume_orders_atom>::with<bool>,
                    caf::reacts_to<mark_done_atom>,
+                   caf::reacts_to<assess_atom>,
                    caf::replies_to<inspect_live_order>::with<order_live_view>,
                    caf::reacts_to<waiter_expired>>;
 

@@ -345,6 +345,78 @@ typename Inspector::result_type inspect(Inspector& f, record_webhook_event& x) {
   return f(x.event_id, x.type, x.payment_order_id);
 }
 
+// --- risk ------------------------------------------------------------------
+// What the risk rules need from the database: the buyer as given, and how
+// many checkouts the same buyer made in the window (this one included).
+struct load_risk_inputs {
+  domain::checkout_id id;
+  std::uint32_t window_s = 0;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, load_risk_inputs& x) {
+  return f(x.id, x.window_s);
+}
+
+struct risk_inputs {
+  bool found = false;
+  std::string buyer_info_json;
+  std::uint32_t recent_checkouts = 0;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, risk_inputs& x) {
+  return f(x.found, x.buyer_info_json, x.recent_checkouts);
+}
+
+// The decision, once per checkout (a second one changes nothing): block
+// fails every NOT_STARTED order (risk_blocked), review holds them in REVIEW.
+// Answers the checkout as it is afterwards.
+struct record_risk_decision {
+  domain::checkout_id id;
+  std::string verdict;  // allow, review, block
+  std::string rules_json;
+  std::string correlation_id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, record_risk_decision& x) {
+  return f(x.id, x.verdict, x.rules_json, x.correlation_id);
+}
+
+struct list_reviews {
+  std::uint32_t limit = 100;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, list_reviews& x) {
+  return f(x.limit);
+}
+
+struct reviews {
+  std::vector<checkout_view> checkouts;  // oldest first
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, reviews& x) {
+  return f(x.checkouts);
+}
+
+// An operator's decision on a checkout held for review.
+struct decide_review {
+  domain::checkout_id id;
+  bool approve = false;
+  std::string reason;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, decide_review& x) {
+  return f(x.id, x.approve, x.reason);
+}
+
+struct review_reply {
+  operator_outcome outcome = operator_outcome::applied;
+  checkout_view checkout;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, review_reply& x) {
+  return f(x.outcome, x.checkout);
+}
+
 struct count_open_dead_letters {};
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f,
@@ -433,6 +505,10 @@ using store_actor = caf::typed_actor<
   caf::replies_to<count_open_dead_letters>::with<std::int64_t>,
   // true: first time this event id was seen.
   caf::replies_to<record_webhook_event>::with<bool>,
+  caf::replies_to<load_risk_inputs>::with<risk_inputs>,
+  caf::replies_to<record_risk_decision>::with<checkout_lookup>,
+  caf::replies_to<list_reviews>::with<reviews>,
+  caf::replies_to<decide_review>::with<review_reply>,
   caf::reacts_to<store_flush_atom>>;
 
 // Several store actors, one connection each. Work for one key always goes to

@@ -287,6 +287,44 @@ inline constexpr statement record_webhook_event = {
   " VALUES ($1, $2, nullif($3, '')) ON CONFLICT (event_id) DO NOTHING"
   " RETURNING event_id"};
 
+// Velocity counts the buyer's checkouts in the window, this one included
+// (1 when the buyer gives neither account nor e-mail).
+inline constexpr statement load_risk_inputs = {
+  "load_risk_inputs",
+  "SELECT e.buyer_info::text,"
+  " CASE WHEN e.buyer_key IS NULL THEN 1 ELSE"
+  "  (SELECT count(*) FROM payment_event p WHERE p.buyer_key = e.buyer_key"
+  "    AND p.created_at > now() - $2 * interval '1 second') END"
+  " FROM payment_event e WHERE e.checkout_id = $1"};
+
+inline constexpr statement record_risk_decision = {
+  "record_risk_decision",
+  "UPDATE payment_event SET risk_verdict = $2, risk_rules = $3::jsonb,"
+  " review_status = CASE WHEN $2 = 'review' THEN 'open' END,"
+  " updated_at = now()"
+  " WHERE checkout_id = $1 AND risk_verdict IS NULL RETURNING checkout_id"};
+
+// $2 to, $3 failure code, $4 failure message, $5 from.
+inline constexpr statement move_checkout_orders = {
+  "move_checkout_orders",
+  "UPDATE payment_order SET status = $2::payment_order_status,"
+  " failure_code = coalesce(nullif($3, ''), failure_code),"
+  " failure_message = coalesce(nullif($4, ''), failure_message),"
+  " version = version + 1, updated_at = now()"
+  " WHERE checkout_id = $1 AND status = $5::payment_order_status"
+  " RETURNING payment_order_id"};
+
+inline constexpr statement list_open_reviews = {
+  "list_open_reviews",
+  "SELECT checkout_id FROM payment_event WHERE review_status = 'open'"
+  " ORDER BY created_at LIMIT $1"};
+
+inline constexpr statement decide_review = {
+  "decide_review",
+  "UPDATE payment_event SET review_status = $2, review_reason = nullif($3, ''),"
+  " reviewed_at = now(), updated_at = now()"
+  " WHERE checkout_id = $1 AND review_status = 'open' RETURNING checkout_id"};
+
 inline constexpr statement count_open_dead_letters = {
   "count_open_dead_letters",
   "SELECT count(*) FROM dead_letter WHERE status = 'open'"};
@@ -316,7 +354,8 @@ inline constexpr statement prepared_statements[] = {
   resolve_order_failed, close_dead_letter, find_stuck_orders,
   claim_idempotency_key, load_idempotency_key, save_idempotent_response,
   load_order_history, list_orders, count_open_dead_letters,
-  record_webhook_event};
+  record_webhook_event, load_risk_inputs, record_risk_decision,
+  move_checkout_orders, list_open_reviews, decide_review};
 
 #undef PAY_ORDER_COLUMNS
 #undef PAY_DEAD_LETTER_COLUMNS

@@ -416,4 +416,86 @@ bool execute(pqxx::work& txn, const record_webhook_event& cmd) {
             .empty();
 }
 
+namespace {
+
+// Moves every order of the checkout in `from` to `to`, each with a history
+// row, as one event.
+void move_orders(pqxx::work& txn, const domain::checkout_id& id,
+                 domain::order_status from, domain::order_status to,
+                 domain::order_event event, const std::string& failure_code,
+                 const std::string& failure_message,
+                 const std::string& correlation_id) {
+  auto moved = txn.exec_prepared(
+    sql::move_checkout_orders.name, id.value,
+    std::string{domain::to_db_string(to)}, failure_code, failure_message,
+    std::string{domain::to_db_string(from)});
+  for (const auto& row : moved)
+    add_history(txn, row[0].as<std::string>(), from, to,
+                std::string{domain::to_string(event)}, {}, failure_code,
+                correlation_id);
+}
+
+}  // namespace
+
+risk_inputs execute(pqxx::work& txn, const load_risk_inputs& cmd) {
+  risk_inputs out;
+  auto rows = txn.exec_prepared(sql::load_risk_inputs.name, cmd.id.value,
+                                static_cast<std::int64_t>(cmd.window_s));
+  if (rows.empty())
+    return out;
+  out.found = true;
+  out.buyer_info_json = rows[0][0].as<std::string>();
+  out.recent_checkouts = rows[0][1].as<std::uint32_t>();
+  return out;
+}
+
+checkout_lookup execute(pqxx::work& txn, const record_risk_decision& cmd) {
+  auto recorded = txn.exec_prepared(sql::record_risk_decision.name,
+                                    cmd.id.value, cmd.verdict, cmd.rules_json);
+  if (!recorded.empty() && cmd.verdict == "block")
+    move_orders(txn, cmd.id, domain::order_status::not_started,
+                domain::order_status::failed,
+                domain::order_event::risk_blocked, "risk_blocked",
+                "Refused by our risk checks.", cmd.correlation_id);
+  if (!recorded.empty() && cmd.verdict == "review")
+    move_orders(txn, cmd.id, domain::order_status::not_started,
+                domain::order_status::review, domain::order_event::risk_review,
+                {}, {}, cmd.correlation_id);
+  return lookup_checkout(txn, cmd.id);
+}
+
+reviews execute(pqxx::work& txn, const list_reviews& cmd) {
+  reviews out;
+  for (const auto& row : txn.exec_prepared(sql::list_open_reviews.name,
+                                           static_cast<std::int64_t>(cmd.limit)))
+    out.checkouts.push_back(
+      lookup_checkout(txn, domain::checkout_id{row[0].as<std::string>()}).view);
+  return out;
+}
+
+review_reply execute(pqxx::work& txn, const decide_review& cmd) {
+  review_reply out;
+  auto decided = txn.exec_prepared(sql::decide_review.name, cmd.id.value,
+                                   cmd.approve ? "approved" : "rejected",
+                                   cmd.reason);
+  auto found = lookup_checkout(txn, cmd.id);
+  if (decided.empty()) {
+    out.outcome = found.found ? operator_outcome::not_open
+                              : operator_outcome::not_found;
+    out.checkout = found.view;
+    return out;
+  }
+  if (cmd.approve)
+    move_orders(txn, cmd.id, domain::order_status::review,
+                domain::order_status::not_started,
+                domain::order_event::review_approved, {}, {}, "operator");
+  else
+    move_orders(txn, cmd.id, domain::order_status::review,
+                domain::order_status::failed,
+                domain::order_event::review_rejected, "risk_rejected",
+                cmd.reason, "operator");
+  out.checkout = lookup_checkout(txn, cmd.id).view;
+  return out;
+}
+
 }  // namespace pay::persistence

@@ -35,5 +35,9 @@ order_record execute(pqxx::work& txn, const load_order_record& cmd);
 order_page execute(pqxx::work& txn, const list_orders& cmd);
 std::int64_t execute(pqxx::work& txn, const count_open_dead_letters& cmd);
 bool execute(pqxx::work& txn, const record_webhook_event& cmd);
+risk_inputs execute(pqxx::work& txn, const load_risk_inputs& cmd);
+checkout_lookup execute(pqxx::work& txn, const record_risk_decision& cmd);
+reviews execute(pqxx::work& txn, const list_reviews& cmd);
+review_reply execute(pqxx::work& txn, const decide_review& cmd);
 
 }  // namespace pay::persistence

@@ -45,8 +45,11 @@ json::object checkout_json(const checkout_spec& spec) {
                                   {"currency", o.currency}});
   return json::object{
       {"checkout_id", spec.checkout_id},
+      // One buyer per checkout, so the risk rules' velocity never counts
+      // one test's checkouts against another's.
       {"buyer_info", json::object{{"name", "Ada Lovelace"},
-                                  {"email", "ada@example.com"}}},
+                                  {"email", "ada+" + spec.checkout_id
+                                              + "@example.com"}}},
       {"credit_card_info", json::object{{"psp_token", spec.psp_token}}},
       {"payment_orders", std::move(orders)},
   };
@@ -69,8 +72,8 @@ std::string checkout_body_reordered(const checkout_spec& spec) {
   }
   return "\n{\n  \"payment_orders\" : [ " + orders + " ],\n"
          + "  \"credit_card_info\": {\"psp_token\":  " + quoted(spec.psp_token)
-         + "},\n  \"buyer_info\": {\"email\": \"ada@example.com\", "
-           "\"name\": \"Ada Lovelace\"},\n"
+         + "},\n  \"buyer_info\": {\"email\": \"ada+" + spec.checkout_id
+         + "@example.com\", \"name\": \"Ada Lovelace\"},\n"
          + "  \"checkout_id\":" + quoted(spec.checkout_id) + "\n}\n";
 }
 

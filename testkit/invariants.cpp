@@ -129,18 +129,22 @@ constexpr violation_query checks[] = {
      "  FROM ledger_transaction t"
      " WHERE t.kind = 'payin' AND NOT EXISTS (SELECT 1 FROM payment_order o"
      "                 WHERE o.payment_order_id = t.reference)"},
+    // The state machine only moves forward: REVIEW (our risk hold) comes
+    // before NOT_STARTED, PENDING (the PSP decides later) after EXECUTING.
     {"5. order histories that go backwards",
      "SELECT 'order ' || payment_order_id || ' ' || prev || ' -> '"
      "       || to_status::text || ' at seq ' || seq"
      "  FROM (SELECT payment_order_id, seq, to_status,"
      "               lag(to_status::text) OVER w AS prev,"
-     "               max(CASE to_status WHEN 'NOT_STARTED' THEN 0"
-     "                     WHEN 'EXECUTING' THEN 1 ELSE 2 END) OVER"
+     "               max(CASE to_status WHEN 'REVIEW' THEN 0"
+     "                     WHEN 'NOT_STARTED' THEN 1 WHEN 'EXECUTING' THEN 2"
+     "                     WHEN 'PENDING' THEN 3 ELSE 4 END) OVER"
      "                 (PARTITION BY payment_order_id ORDER BY seq"
      "                  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
      "                 AS rank_before,"
-     "               CASE to_status WHEN 'NOT_STARTED' THEN 0"
-     "                 WHEN 'EXECUTING' THEN 1 ELSE 2 END AS rank_now,"
+     "               CASE to_status WHEN 'REVIEW' THEN 0"
+     "                 WHEN 'NOT_STARTED' THEN 1 WHEN 'EXECUTING' THEN 2"
+     "                 WHEN 'PENDING' THEN 3 ELSE 4 END AS rank_now,"
      "               lag(to_status::text) OVER w IN ('SUCCESS', 'FAILED')"
      "                 AND from_status <> to_status AS after_final"
      "          FROM payment_order_history"

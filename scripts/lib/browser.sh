@@ -1,8 +1,10 @@
 # shellcheck shell=bash
-# The operator page's browser suite (tests/browser, docs in its README):
-# npm packages, a private pspsim + paymentd with a small PSP retry budget on
-# a scratch database, `node --test` driving Debian's headless Chromium,
-# screenshots. Sourced after common.sh and services.sh; scripts/test calls
+# The browser suite (tests/browser, docs in its README): the operator page
+# and the hosted payment page. npm packages, a private pspsim (webhooks to
+# its paymentd) + paymentd with a small PSP retry budget on a scratch
+# database, `node --test` driving Debian's headless Chromium, screenshots,
+# then a scan of the database dump and the services' logs for card numbers.
+# Sourced after common.sh and services.sh; scripts/test calls
 # pay_browser_suite once the build is done and PostgreSQL runs.
 
 PAY_BROWSER_TESTS_DIR="${PAY_ROOT}/tests/browser"
@@ -13,6 +15,7 @@ PAY_BROWSER_CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
 PAY_BROWSER_NODE_MAJOR_MIN=20
 # The whole node --test run; one test has its own, shorter limits.
 PAY_BROWSER_RUN_TIMEOUT_S=600
+PAY_BROWSER_SCAN_TIMEOUT_S=120
 PAY_BROWSER_PSQL="/usr/lib/postgresql/15/bin/psql"
 
 # node_modules is reinstalled only when package-lock.json changed since the
@@ -75,11 +78,13 @@ pay_browser_suite() (
   [[ -n ${DATABASE_URL:-} ]] || pay_die "pay_browser_suite needs DATABASE_URL"
   mkdir -p "${out_dir}/screenshots" "${out_dir}/logs"
   out_dir="$(cd "${out_dir}" && pwd)"
-  rm -f -- "${out_dir}"/screenshots/*.png "${out_dir}/browser.tap"
+  # The card scan reads this run's logs only.
+  rm -f -- "${out_dir}"/screenshots/*.png "${out_dir}/browser.tap" \
+    "${out_dir}/card_scan.tap" "${out_dir}"/logs/{paymentd,pspsim}.log
 
   # Own pid files and logs, so the dev services of scripts/run (same
   # binaries, same service names) are never mistaken for ours.
-  PAY_RUN_DIR="${PAY_VAR}/run/browser"
+  PAY_RUN_DIR="${PAY_BROWSER_RUN_DIR:-${PAY_VAR}/run/browser}"
   # shellcheck disable=SC2034 # read by pay_svc_log in services.sh
   PAY_LOG_DIR="${out_dir}/logs"
   mkdir -p "${PAY_RUN_DIR}"
@@ -114,8 +119,11 @@ pay_browser_suite() (
   pspsim_url="http://127.0.0.1:${PAY_BROWSER_PSPSIM_PORT}"
   paymentd_url="http://127.0.0.1:${PAY_BROWSER_PAYMENTD_PORT}"
 
+  # Webhooks go to our paymentd (pspsim's default secret is paymentd's
+  # default too); pspsim retries them until paymentd is up.
   pay_svc_start pspsim "${PAY_BROWSER_PSPSIM_PORT}" PAY_BROWSER_PSPSIM_PORT \
-    -- --port "${PAY_BROWSER_PSPSIM_PORT}"
+    -- --port "${PAY_BROWSER_PSPSIM_PORT}" \
+    --webhook-url "${paymentd_url}/v1/webhooks/psp"
   pay_svc_wait_healthy pspsim "${PAY_SVC_PID}" "${pspsim_url}/healthz"
 
   # A small retry budget with short backoff: the DLQ tests dead-letter an
@@ -147,10 +155,30 @@ pay_browser_suite() (
       --test-reporter=tap --test-reporter-destination="${out_dir}/browser.tap"
   ) || status=$?
 
-  counts="$(pay_browser_counts "${out_dir}/browser.tap")"
+  # After every browser test, with the services stopped so that their logs
+  # are complete: no card number in the database dump or the logs.
+  pay_svc_stop paymentd >/dev/null
+  pay_svc_stop pspsim >/dev/null
+  scan_status=0
+  scan_files="$(pay_svc_log paymentd):$(pay_svc_log pspsim)"
+  (
+    pay_close_lock_fds
+    cd "${PAY_BROWSER_TESTS_DIR}"
+    exec env DATABASE_URL="${db_url}" CARD_SCAN_FILES="${scan_files}" \
+      timeout --kill-after=10 "${PAY_BROWSER_SCAN_TIMEOUT_S}" \
+      node --test \
+      --test-reporter=spec --test-reporter-destination=stdout \
+      --test-reporter=tap --test-reporter-destination="${out_dir}/card_scan.tap" \
+      card_scan.mjs
+  ) || scan_status=$?
+  ((status != 0)) || status=${scan_status}
+
+  browser_counts="$(pay_browser_counts "${out_dir}/browser.tap")"
+  scan_counts="$(pay_browser_counts "${out_dir}/card_scan.tap")"
+  counts="$((${browser_counts% *} + ${scan_counts% *})) $((${browser_counts#* } + ${scan_counts#* }))"
   elapsed_us=$(($(pay_now_us) - started_us))
   # node exits 0 when it found no test file: that is a failure here.
-  if ((status == 0 && ${counts% *} == 0)); then
+  if ((status == 0 && (${browser_counts% *} == 0 || ${scan_counts% *} == 0))); then
     status=1
   fi
   where="screenshots in ${out_dir#"${PAY_ROOT}"/}/screenshots"

@@ -71,6 +71,10 @@ store_actor::behavior_type fake_store(store_actor::pointer, world_ptr w) {
     [=](const list_orders&) { return order_page{}; },
     [=](const count_open_dead_letters&) { return std::int64_t{0}; },
     [=](const record_webhook_event&) { return true; },
+    [=](const load_risk_inputs&) { return risk_inputs{}; },
+    [=](const record_risk_decision&) { return checkout_lookup{}; },
+    [=](const list_reviews&) { return reviews{}; },
+    [=](const decide_review&) { return review_reply{}; },
     [=](store_flush_atom) {},
   };
 }
@@ -126,6 +130,17 @@ ledger_actor::behavior_type fake_ledger(ledger_actor::pointer, world_ptr w) {
   };
 }
 
+risk_actor::behavior_type fake_risk(risk_actor::pointer, world_ptr w) {
+  return {
+    [=](const assess_risk& req) {
+      w->log.push_back("risk: allow " + req.checkout.id.value);
+      checkout_lookup out{true, req.checkout, "pm_card_visa"};
+      out.view.risk_verdict = "allow";
+      return out;
+    },
+  };
+}
+
 dlq_actor::behavior_type fake_dlq(dlq_actor::pointer, world_ptr w) {
   return {
     [=](const escalate_order& cmd) {
@@ -152,6 +167,7 @@ checkout_actor::behavior_type fake_checkout(checkout_actor::pointer,
     },
     [=](resume_orders_atom) { return true; },
     [=](mark_done_atom) {},
+    [=](assess_atom) {},
     [=](const inspect_live_order&) { return order_live_view{}; },
     [=](const order_pending& p) {
       w->log.push_back("checkout: pending " + p.id.value + " " + p.redirect_url);
@@ -168,6 +184,7 @@ collaborators fake_collaborators(caf::actor_system& sys, const world_ptr& w) {
   deps.wallet = sys.spawn(fake_wallet, w);
   deps.ledger = sys.spawn(fake_ledger, w);
   deps.dlq = sys.spawn(fake_dlq, w);
+  deps.risk = sys.spawn(fake_risk, w);
   deps.retry = domain::backoff_policy{10, 100, 3};
   return deps;
 }

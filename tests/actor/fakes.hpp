@@ -55,6 +55,8 @@ executor_actor::behavior_type fake_executor(executor_actor::pointer self,
 wallet_actor::behavior_type fake_wallet(wallet_actor::pointer self, world_ptr w);
 ledger_actor::behavior_type fake_ledger(ledger_actor::pointer self, world_ptr w);
 dlq_actor::behavior_type fake_dlq(dlq_actor::pointer self, world_ptr w);
+// Allows every checkout.
+risk_actor::behavior_type fake_risk(risk_actor::pointer self, world_ptr w);
 checkout_actor::behavior_type fake_checkout(checkout_actor::pointer self,
                                             world_ptr w);
 

@@ -22,6 +22,8 @@ export const env = {
   // a small retry budget (PAYMENTD_PSP_RETRY_ATTEMPTS_MAX=2,
   // PAYMENTD_PSP_RETRY_BASE_MS=10); with the defaults it takes ~20 s.
   deadLetterTimeoutMs: Number(process.env.DEAD_LETTER_TIMEOUT_MS || 60000),
+  // pspsim's Bearer key, for reading checkout sessions as paymentd does.
+  pspApiKey: process.env.PSP_API_KEY || 'sk_test_pspsim',
 };
 
 export const UI_PATH = '/admin/ui';
@@ -120,6 +122,38 @@ export async function createCheckout(checkoutId, orders, { waitS = 0 } = {}) {
   });
   assert.ok([200, 201].includes(answer.status), `create checkout: ${answer.status} ${JSON.stringify(answer.json)}`);
   return answer.json;
+}
+
+// The hosted payment page: one PSP checkout session per order; the buyer
+// comes back to paymentd's status page. orders: [{ id, amount, currency, seller }]
+export async function createHostedCheckout(checkoutId, orders) {
+  const answer = await paymentd('POST', '/v1/payments', {
+    body: {
+      checkout_id: checkoutId,
+      buyer_info: { email: 'browser-test@example.com' },
+      credit_card_info: { hosted: true, return_url: statusPageUrl(checkoutId) },
+      payment_orders: orders.map((o) => ({
+        payment_order_id: o.id, seller_account: o.seller || 'seller_browser',
+        amount: o.amount || '12.34', currency: o.currency || 'USD',
+      })),
+    },
+  });
+  assert.equal(answer.status, 201, `create hosted checkout: ${answer.status} ${JSON.stringify(answer.json)}`);
+  return answer.json;
+}
+
+export const statusPageUrl = (checkoutId) => `${env.paymentdUrl}/pay/status/${encodeURIComponent(checkoutId)}`;
+
+// pspsim's charges made under the order's id as idempotency key.
+export async function chargesFor(paymentOrderId) {
+  const { json } = await pspsim('GET', '/sim/charges', { expect: 200 });
+  return json.data.filter((c) => c.idempotency_key === paymentOrderId);
+}
+
+export async function getCheckoutSession(sessionId) {
+  return (await pspsim('GET', `/v1/checkout/sessions/${sessionId}`, {
+    headers: { Authorization: `Bearer ${env.pspApiKey}` }, expect: 200,
+  })).json;
 }
 
 export async function getOrder(id) {

@@ -141,6 +141,18 @@ std::string stack_environment::start_paymentd() {
       {"PAYMENTD_PSP_RETRY_BASE_MS", "10"},
       {"PAYMENTD_PSP_RETRY_DELAY_MS_MAX", "100"},
       {"PAYMENTD_PSP_RETRY_ATTEMPTS_MAX", "5"},
+      // Risk rules the risk tests trip on purpose; other tests' buyers
+      // (testkit: one e-mail per checkout, example.com) trip none.
+      {"PAYMENTD_RISK_BLOCK_AMOUNT", "USD:50000.00"},
+      {"PAYMENTD_RISK_REVIEW_AMOUNT", "USD:5000.00"},
+      {"PAYMENTD_RISK_VELOCITY_WINDOW_S", "3600"},
+      {"PAYMENTD_RISK_VELOCITY_REVIEW_COUNT", "3"},
+      {"PAYMENTD_RISK_VELOCITY_BLOCK_COUNT", "5"},
+      {"PAYMENTD_RISK_BLOCKED_ACCOUNTS", "acct_banned"},
+      {"PAYMENTD_RISK_BLOCKED_EMAIL_DOMAINS", "fraud.test"},
+      {"PAYMENTD_RISK_REVIEW_EMAIL_DOMAINS", "review.test"},
+      {"PAYMENTD_RISK_BLOCKED_COUNTRIES", "KP"},
+      {"PAYMENTD_RISK_REVIEW_COUNTRIES", "NG"},
   };
   options.log_path = log_dir() + "/paymentd."
                      + std::to_string(paymentd_generation_) + ".log";

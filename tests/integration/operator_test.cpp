@@ -153,7 +153,7 @@ TEST_F(operator_view, listing_finds_only_orders_older_than_asked) {
 TEST_F(operator_view, listing_rejects_each_bad_parameter_by_name) {
   const std::pair<const char*, const char*> cases[] = {
     {"status=PAID", "status"},        {"limit=0", "limit"},
-    {"limit=501", "limit"},           {"limit=x", "limit"},
+    {"limit=1001", "limit"},           {"limit=x", "limit"},
     {"older_than_s=-1", "older_than_s"}, {"cursor=nonsense", "cursor"},
     {"colour=red", "colour"},
   };

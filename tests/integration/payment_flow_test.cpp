@@ -217,12 +217,13 @@ TEST_F(integration, declined_card_fails_with_decline_code_and_credits_nobody) {
 }
 
 TEST_F(integration, amount_the_psp_refuses_fails_only_that_order) {
-  // Valid for paymentd (int64 minor units), above pspsim's 99999999999.
+  // Valid for paymentd (int64 minor units), above pspsim's 99999999999; in
+  // EUR, which the test environment's risk rules do not limit.
   const auto small_seller = unique("seller_small");
   const auto huge_seller = unique("seller_huge");
   checkout_spec spec{unique("co_limit"), "pm_card_visa",
                      {{unique("ord_small"), small_seller, "1.00", "USD"},
-                      {unique("ord_huge"), huge_seller, "1000000000.00", "USD"}}};
+                      {unique("ord_huge"), huge_seller, "1000000000.00", "EUR"}}};
   const auto r = post_payment_and_wait(api(), checkout_body(spec));
   ASSERT_EQ(r.res.result_int(), 201u) << r.res.body();
   const auto checkout = json_of(r).as_object();

@@ -1,0 +1,71 @@
+#include "actors/risk.hpp"
+
+// Facts from the database (the buyer, their recent checkouts), the pure
+// rules (domain/risk_rules.hpp), then the decision persisted once: a second
+// assessment of the same checkout (after a crash) finds it already decided
+// and changes nothing.
+
+#include "domain/risk_facts.hpp"
+#include "observability/log.hpp"
+
+namespace pay {
+
+namespace {
+
+using risk_self = risk_actor::pointer;
+
+std::vector<domain::risk_order> orders_of(const checkout_view& checkout) {
+  std::vector<domain::risk_order> out;
+  for (const auto& o : checkout.orders)
+    out.push_back(domain::risk_order{o.currency, o.amount_minor});
+  return out;
+}
+
+risk_actor::behavior_type risk_behavior(risk_self self, store_pool stores,
+                                        risk_options options) {
+  return {
+    [=](const assess_risk& req) -> caf::result<checkout_lookup> {
+      auto rp = self->make_response_promise<checkout_lookup>();
+      const auto& store = stores.for_key(req.checkout.id.value);
+      self
+        ->request(store, options.store_timeout,
+                  load_risk_inputs{req.checkout.id,
+                                   options.rules.velocity_window_s})
+        .then(
+          [=](const risk_inputs& inputs) mutable {
+            if (!inputs.found) {
+              rp.deliver(checkout_lookup{});
+              return;
+            }
+            auto facts = domain::facts_from_buyer_info(
+              inputs.buyer_info_json, orders_of(req.checkout),
+              inputs.recent_checkouts);
+            auto decision = domain::evaluate_risk(options.rules, facts);
+            auto verdict = std::string{domain::to_string(decision.verdict)};
+            if (decision.verdict != domain::risk_verdict::allow)
+              log::warn(req.correlation_id, "risk: checkout {} -> {} ({} rules)",
+                        req.checkout.id.value, verdict, decision.rules.size());
+            self
+              ->request(store, options.store_timeout,
+                        record_risk_decision{req.checkout.id, verdict,
+                                             domain::risk_decision_json(decision),
+                                             req.correlation_id})
+              .then([=](checkout_lookup& after) mutable {
+                      rp.deliver(std::move(after));
+                    },
+                    [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+          },
+          [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      return rp;
+    },
+  };
+}
+
+}  // namespace
+
+risk_actor spawn_risk(caf::actor_system& sys, store_pool stores,
+                      risk_options options) {
+  return sys.spawn(risk_behavior, std::move(stores), std::move(options));
+}
+
+}  // namespace pay
