@@ -23,7 +23,8 @@
     // Per element: the JSON it was last rendered from, so an unchanged
     // answer leaves the DOM (focus, selection) alone.
     renderedJson: new WeakMap(),
-    resolving: null,
+    // The reason dialog that is open: { name, entry }.
+    asking: null,
     // Per view: the number of its newest request. An older answer arriving
     // late (a timer tick racing a click) must not overwrite a newer one.
     requestSeq: new Map(),
@@ -92,6 +93,39 @@
   // Money stays the API's decimal string: never parsed into a number here.
   function money(amount, currency) {
     return `${textOrDash(amount)} ${currency || ''}`.trim();
+  }
+
+  // Sums decimal strings exactly, in BigInt units of the finest scale among
+  // them: Number would make 0.1 + 0.2 into 0.30000000000000004. Null when an
+  // amount is not a plain decimal, so a wrong total is never shown.
+  function sumDecimals(amounts) {
+    const parsed = [];
+    let scale = 0;
+    for (const amount of amounts) {
+      const match = /^(-?)(\d+)(?:\.(\d+))?$/.exec(String(amount));
+      if (!match) return null;
+      parsed.push(match);
+      scale = Math.max(scale, (match[3] || '').length);
+    }
+    let total = 0n;
+    for (const [, sign, whole, fraction = ''] of parsed) {
+      const units = BigInt(whole + fraction.padEnd(scale, '0'));
+      total += sign ? -units : units;
+    }
+    const negative = total < 0n;
+    const digits = (negative ? -total : total).toString().padStart(scale + 1, '0');
+    const text = scale ? `${digits.slice(0, -scale)}.${digits.slice(-scale)}` : digits;
+    return negative ? `-${text}` : text;
+  }
+
+  // One total per currency, in the order the orders first name them.
+  function totalsByCurrency(orders) {
+    const byCurrency = new Map();
+    for (const o of orders) {
+      if (!byCurrency.has(o.currency)) byCurrency.set(o.currency, []);
+      byCurrency.get(o.currency).push(o.amount);
+    }
+    return [...byCurrency].map(([currency, amounts]) => money(sumDecimals(amounts), currency));
   }
 
   function orderLink(id) {
@@ -511,44 +545,84 @@
   }
 
   function askResolveReason(entry) {
-    state.resolving = entry;
-    $('resolve-what').textContent = `Order ${entry.payment_order_id} becomes FAILED (operator_resolved) unless it is already final; the PSP is not asked.`;
-    $('resolve-warning').hidden = !entry.maybe_charged;
-    $('resolve-reason').value = '';
-    showSectionError($('resolve-error'), null);
-    $('resolve-confirm').disabled = false;
-    $('resolve-dialog').showModal();
-    $('resolve-reason').focus();
+    askReason('resolve', entry,
+      `Order ${entry.payment_order_id} becomes FAILED (operator_resolved) unless it is already final; the PSP is not asked.`,
+      { warning: Boolean(entry.maybe_charged) });
   }
 
-  async function submitResolve(event) {
+  // --- reason dialogs ----------------------------------------------------------
+  // Actions that close something for good ask for a reason first, each in
+  // its own <dialog id="NAME-dialog"> of index.html with the same parts.
+
+  const REASON_ACTIONS = {
+    resolve: {
+      noun: 'Resolve',
+      idOf: (entry) => entry.payment_order_id,
+      path: (id) => `/admin/dlq/${id}/resolve`,
+      done: (id, answer) => `Resolved ${id}: the dead letter is now ${answer.status}, order ${answer.order_status}.`,
+    },
+    reject: {
+      noun: 'Reject',
+      idOf: (checkout) => checkout.checkout_id,
+      path: (id) => `/admin/reviews/${id}/reject`,
+      done: (id, answer) => `Rejected ${id}: checkout ${answer.status}, orders ${orderStatuses(answer)}; nobody was charged.`,
+    },
+  };
+
+  function askReason(name, entry, what, { warning = false } = {}) {
+    state.asking = { name, entry };
+    $(`${name}-what`).textContent = what;
+    const warningNode = $(`${name}-warning`);
+    if (warningNode) warningNode.hidden = !warning;
+    $(`${name}-reason`).value = '';
+    showSectionError($(`${name}-error`), null);
+    $(`${name}-confirm`).disabled = false;
+    $(`${name}-dialog`).showModal();
+    $(`${name}-reason`).focus();
+  }
+
+  async function submitReason(name, event) {
     event.preventDefault();
-    const entry = state.resolving;
-    if (!entry) return;
-    const reason = $('resolve-reason').value.trim();
+    const asking = state.asking;
+    if (!asking || asking.name !== name) return;
+    const action = REASON_ACTIONS[name];
+    const reason = $(`${name}-reason`).value.trim();
     if (!reason) {
-      showSectionError($('resolve-error'), { message: 'Give a reason: it is kept as the failure message.' });
+      showSectionError($(`${name}-error`), { message: 'Give a reason: it is kept as the failure message.' });
       return;
     }
-    const id = entry.payment_order_id;
-    $('resolve-confirm').disabled = true;
+    const id = action.idOf(asking.entry);
+    $(`${name}-confirm`).disabled = true;
     try {
-      const answer = await api(`/admin/dlq/${id}/resolve`, { method: 'POST', body: { reason } });
-      closeResolveDialog();
-      showActionResult(true, `Resolved ${id}: the dead letter is now ${answer.status}, order ${answer.order_status}.`, answer);
+      const answer = await api(action.path(id), { method: 'POST', body: { reason } });
+      closeReasonDialogs();
+      showActionResult(true, action.done(id, answer), answer);
       refreshAfterAction();
     } catch (e) {
-      $('resolve-confirm').disabled = false;
+      $(`${name}-confirm`).disabled = false;
       if (e.status === 401) return;
       // Kept open on a refusal so the reason is not lost; shown outside too.
-      showSectionError($('resolve-error'), e);
-      showActionResult(false, `Resolve of ${id} failed: ${e.message}`, e.body);
+      showSectionError($(`${name}-error`), e);
+      showActionResult(false, `${action.noun} of ${id} failed: ${e.message}`, e.body);
     }
   }
 
-  function closeResolveDialog() {
-    state.resolving = null;
-    if ($('resolve-dialog').open) $('resolve-dialog').close();
+  function closeReasonDialogs() {
+    state.asking = null;
+    for (const name of Object.keys(REASON_ACTIONS)) {
+      if ($(`${name}-dialog`).open) $(`${name}-dialog`).close();
+    }
+  }
+
+  function wireReasonDialogs() {
+    for (const name of Object.keys(REASON_ACTIONS)) {
+      $(`${name}-form`).addEventListener('submit', (event) => submitReason(name, event));
+      $(`${name}-reason`).addEventListener('input', () => showSectionError($(`${name}-error`), null));
+      $(`${name}-cancel`).addEventListener('click', closeReasonDialogs);
+      $(`${name}-dialog`).addEventListener('close', () => {
+        if (state.asking && state.asking.name === name) state.asking = null;
+      });
+    }
   }
 
   const DLQ_ACTIONS = [
@@ -556,12 +630,67 @@
     { name: 'resolve', label: 'Resolve…', run: askResolveReason },
   ];
 
+  // Reviews: checkouts our risk checks held before any charge.
+
+  function orderStatuses(checkout) {
+    const statuses = new Set((checkout.payment_orders || []).map((o) => o.status));
+    return [...statuses].join(', ') || '—';
+  }
+
+  async function approveReview(checkout, button) {
+    const id = checkout.checkout_id;
+    if (button) button.disabled = true;
+    try {
+      const answer = await api(`/admin/reviews/${id}/approve`, { method: 'POST' });
+      showActionResult(true, `Approved ${id}: checkout ${answer.status}, its orders are charged now.`, answer);
+    } catch (e) {
+      if (e.status !== 401) showActionResult(false, `Approve of ${id} failed: ${e.message}`, e.body);
+    } finally {
+      if (button) button.disabled = false;
+    }
+    refreshAfterAction();
+  }
+
+  function askRejectReason(checkout) {
+    const orders = checkout.payment_orders || [];
+    askReason('reject', checkout,
+      `Checkout ${checkout.checkout_id}: its ${orders.length === 1 ? 'order becomes' : `${orders.length} orders become`} FAILED (risk_rejected); the PSP is not asked.`);
+  }
+
+  const REVIEW_ACTIONS = [
+    { name: 'approve', label: 'Approve', run: approveReview },
+    { name: 'reject', label: 'Reject…', run: askRejectReason },
+  ];
+
+  function ordersCell(checkout) {
+    const orders = checkout.payment_orders || [];
+    if (!orders.length) return '—';
+    return el('ul', { className: 'plain' }, ...orders.map((o) => el('li', {},
+      orderLink(o.payment_order_id), ' ', el('span', { className: 'muted mono', text: o.seller_account }))));
+  }
+
+  function totalsCell(checkout) {
+    const totals = totalsByCurrency(checkout.payment_orders || []);
+    if (!totals.length) return '—';
+    return el('ul', { className: 'plain' }, ...totals.map((t) => el('li', { dataset: { total: t }, text: t })));
+  }
+
+  function rulesCell(checkout) {
+    const rules = (checkout.risk && checkout.risk.rules) || [];
+    if (!rules.length) return '—';
+    return el('ul', { className: 'rules' }, ...rules.map((r) => el('li', { dataset: { rule: r.rule } },
+      el('span', { className: 'mono rule', text: r.rule }),
+      r.verdict && r.verdict !== 'review' ? ` (${r.verdict})` : null,
+      el('span', { className: 'detail', text: textOrDash(r.detail) }))));
+  }
+
   const QUEUES = [
     {
       id: 'dlq',
       title: 'Dead-letter queue (open)',
       help: 'Orders paymentd stopped working on. Requeue charges again with the same PSP idempotency key; resolve closes the order as FAILED.',
       path: `/admin/dlq?status=open&limit=${DLQ_PAGE_LIMIT}`,
+      order: 'most recently changed first',
       rowsOf: (body) => body.data || [],
       keyOf: (entry) => entry.payment_order_id,
       emptyText: 'The dead-letter queue is empty.',
@@ -577,6 +706,25 @@
       ],
       actions: DLQ_ACTIONS,
     },
+    {
+      id: 'reviews',
+      title: 'Reviews (held by risk checks)',
+      help: 'Checkouts our risk checks held before any charge. Approve charges their orders now; reject fails them (risk_rejected) and nobody is charged.',
+      path: '/admin/reviews',
+      // The API answers its oldest 100 open reviews.
+      order: 'oldest first, at most 100',
+      rowsOf: (body) => body.data || [],
+      keyOf: (checkout) => checkout.checkout_id,
+      emptyText: 'No checkout waits for a review.',
+      columns: [
+        { label: 'Checkout', cell: (c) => c.checkout_id, mono: true },
+        { label: 'Created', cell: (c) => timeCell(c.created_at) },
+        { label: 'Orders', cell: ordersCell },
+        { label: 'Total', cell: totalsCell, numeric: true },
+        { label: 'Rules that fired', cell: rulesCell },
+      ],
+      actions: REVIEW_ACTIONS,
+    },
   ];
 
   function buildQueueSections() {
@@ -588,7 +736,7 @@
         el('p', { id: `${queue.id}-error`, className: 'error section-error', role: 'alert', hidden: true }),
         el('div', { className: 'table-scroll' },
           el('table', { id: `${queue.id}-table`, className: 'data' },
-            el('caption', { text: `${queue.title}, most recently changed first` })))));
+            el('caption', { text: `${queue.title}, ${queue.order}` })))));
     }
   }
 
@@ -610,7 +758,8 @@
   // --- refreshing ------------------------------------------------------------
 
   function userIsBusy() {
-    if ($('resolve-dialog').open) return 'Paused while the resolve dialog is open';
+    const dialog = document.querySelector('dialog[open]');
+    if (dialog) return `Paused while the ${dialog.dataset.name} dialog is open`;
     if (Date.now() - state.lastTypedAtMs < TYPING_PAUSE_MS) return 'Paused while you type';
     const selection = window.getSelection();
     if (selection && !selection.isCollapsed && String(selection).trim()) return 'Paused while text is selected';
@@ -663,7 +812,7 @@
     state.token = null;
     clearTimeout(state.timer);
     state.timer = null;
-    closeResolveDialog();
+    closeReasonDialogs();
     sessionStorage.removeItem(TOKEN_STORAGE_KEY);
     $('app').hidden = true;
     $('refresh-controls').hidden = true;
@@ -744,10 +893,7 @@
     $('stuck-first').addEventListener('click', () => loadStuckPage(0));
     $('stuck-prev').addEventListener('click', () => loadStuckPage(Math.max(0, state.stuck.pageIndex - 1)));
     $('stuck-next').addEventListener('click', () => loadStuckPage(state.stuck.pageIndex + 1));
-    $('resolve-form').addEventListener('submit', submitResolve);
-    $('resolve-reason').addEventListener('input', () => showSectionError($('resolve-error'), null));
-    $('resolve-cancel').addEventListener('click', closeResolveDialog);
-    $('resolve-dialog').addEventListener('close', () => { state.resolving = null; });
+    wireReasonDialogs();
 
     const initial = readStuckQuery();
     state.stuck.query = initial.problem ? { status: 'EXECUTING', olderThan: '30', limit: '50' } : initial;
