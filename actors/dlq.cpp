@@ -5,6 +5,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "observability/log.hpp"
+#include "observability/metrics.hpp"
+
 namespace pay {
 
 namespace {
@@ -13,9 +16,10 @@ dlq_actor::behavior_type dlq_behavior(dlq_actor::pointer self,
                                       store_pool stores) {
   return {
     [=](const escalate_order& cmd) {
-      spdlog::error("dead-lettering order {}: {} ({}) after {} attempts cid={}",
-                    cmd.id.value, cmd.reason, cmd.last_error, cmd.attempts,
-                    cmd.correlation_id);
+      obs::metrics::get().dlq_escalation(cmd.reason);
+      log::error(cmd.correlation_id,
+                 "dead-lettering order {}: {} ({}) after {} attempts",
+                 cmd.id.value, cmd.reason, cmd.last_error, cmd.attempts);
       return self->delegate(stores.for_key(cmd.id.value), cmd);
     },
     [=](const list_dead_letters& q) {

@@ -93,7 +93,6 @@ void park(order_self self) {
   escalate_order cmd{st.row.id, st.park_reason, st.park_error,
                      st.row.psp_attempts, st.correlation_id};
   waiting_for(self, "dlq");
-  obs::metrics::get().dlq_escalation(st.park_reason);
   self->request(st.deps.dlq, st.deps.store_timeout, std::move(cmd))
     .then(
       [=](const step_reply&) {

@@ -20,6 +20,7 @@
 #include "actors/checkout.hpp"
 #include "actors/order_work.hpp"
 #include "observability/log.hpp"
+#include "observability/metrics.hpp"
 
 namespace pay {
 
@@ -118,9 +119,8 @@ void create(service_self self, const create_payment& cmd, reply_sink sink) {
         reply.conflicting_order_id = stored.conflicting_order_id;
         reply.view = stored.view;
         if (stored.outcome == insert_outcome::created)
-          spdlog::info("checkout {} stored with {} orders cid={}",
-                       cmd.checkout.id.value, cmd.checkout.orders.size(),
-                       cmd.correlation_id);
+          log::info(cmd.correlation_id, "checkout {} stored with {} orders",
+                    cmd.checkout.id.value, cmd.checkout.orders.size());
         // A duplicate of an unfinished checkout with no live actor (our own
         // first attempt whose commit reply was lost, or work left by a crash)
         // gets its actor too; one that is live is joined instead.
@@ -472,6 +472,12 @@ payment_service_behavior(service_self self, collaborators deps,
           [=](review_reply& reply) mutable {
             log::info("operator", "review of checkout {}: {}", cmd.id.value,
                       cmd.approve ? "approved" : "rejected");
+            if (reply.outcome == operator_outcome::applied)
+              for (std::size_t i = 0; i < reply.checkout.orders.size(); ++i)
+                obs::metrics::get().order_transition(
+                  domain::order_status::review,
+                  cmd.approve ? domain::order_status::not_started
+                              : domain::order_status::failed);
             // Approved orders are NOT_STARTED again: give them actors.
             if (reply.outcome == operator_outcome::applied && cmd.approve)
               resume(self, cmd.id, "review", [](bool) {});

@@ -7,6 +7,7 @@
 
 #include "domain/risk_facts.hpp"
 #include "observability/log.hpp"
+#include "observability/metrics.hpp"
 
 namespace pay {
 
@@ -51,6 +52,14 @@ risk_actor::behavior_type risk_behavior(risk_self self, store_pool stores,
                                              domain::risk_decision_json(decision),
                                              req.correlation_id})
               .then([=](checkout_lookup& after) mutable {
+                      // The store moved these orders; count them as the
+                      // order actors count theirs.
+                      for (const auto& o : after.view.orders)
+                        if (o.status == domain::order_status::review
+                            || (o.status == domain::order_status::failed
+                                && o.failure_code == "risk_blocked"))
+                          obs::metrics::get().order_transition(
+                            domain::order_status::not_started, o.status);
                       rp.deliver(std::move(after));
                     },
                     [=](caf::error& err) mutable { rp.deliver(std::move(err)); });

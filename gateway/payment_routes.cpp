@@ -7,6 +7,7 @@
 #include "gateway/render.hpp"
 #include "gateway/routes.hpp"
 #include "gateway/status_page.hpp"
+#include "http/form.hpp"
 
 namespace pay::gateway {
 
@@ -178,12 +179,11 @@ void get_checkout_route(const context& ctx, const exchange_ptr& ex,
 
 void status_page_route(const context& ctx, const exchange_ptr& ex,
                        const std::string& id) {
-  auto target = ex->req.target();
-  bool as_json =
-    std::string_view{target.data(), target.size()}.find("format=json")
-      != std::string_view::npos
-    || ex->req[bhttp::field::accept].find("application/json")
-         != boost::beast::string_view::npos;
+  bool as_json = ex->req[bhttp::field::accept].find("application/json")
+                 != boost::beast::string_view::npos;
+  if (auto fields = http::parse_query(ex->req.target()))
+    for (const auto& [name, value] : *fields)
+      as_json = as_json || (name == "format" && value == "json");
   read_route<checkout_lookup>(
     ctx, ex, load_checkout{domain::checkout_id{id}},
     [id, as_json](const exchange& ex, const checkout_lookup& found) {

@@ -49,7 +49,7 @@ void psp_webhook_route(const context& ctx, const exchange_ptr& ex) {
     obs::metrics::get().webhook_rejected(reason);
     log::warn(ex->request_id, "webhook refused: {} ({} bytes)", reason,
               ex->req.body().size());
-    ex->fail(invalid("signature_" + std::string{reason},
+    ex->fail(invalid("webhook_" + std::string{reason},
                      "The webhook signature does not verify: "
                        + std::string{reason} + ".",
                      "Stripe-Signature"));

@@ -192,31 +192,31 @@ TEST_F(webhooks, every_bad_signature_is_refused_with_400_and_changes_nothing) {
   auto t = now_s();
   const bad_signature cases[] = {
     {"missing", [](const std::string&) { return std::string{}; }, "",
-     "signature_missing_header"},
+     "webhook_missing_header"},
     {"malformed", [](const std::string&) { return std::string{"v1=abc"}; }, "",
-     "signature_malformed_header"},
+     "webhook_malformed_header"},
     {"not a number", [](const std::string&) { return std::string{"t=x,v1=ab"}; },
-     "", "signature_malformed_header"},
+     "", "webhook_malformed_header"},
     {"no v1", [t](const std::string& b) {
        return "t=" + std::to_string(t) + ",v0="
               + domain::webhook_signature_hex(secret, t, b);
-     }, "", "signature_no_v1_signature"},
+     }, "", "webhook_no_v1_signature"},
     {"wrong secret", [t](const std::string& b) {
        return domain::sign_webhook("whsec_wrong", t, b);
-     }, "", "signature_signature_mismatch"},
+     }, "", "webhook_signature_mismatch"},
     {"tampered body", [t](const std::string& b) {
        return domain::sign_webhook(secret, t, b);
-     }, " ", "signature_signature_mismatch"},
+     }, " ", "webhook_signature_mismatch"},
     {"tampered timestamp", [t](const std::string& b) {
        auto good = domain::webhook_signature_hex(secret, t, b);
        return "t=" + std::to_string(t + 1) + ",v1=" + good;
-     }, "", "signature_signature_mismatch"},
+     }, "", "webhook_signature_mismatch"},
     {"301 s old", [t](const std::string& b) {
        return domain::sign_webhook(secret, t - 301, b);
-     }, "", "signature_timestamp_outside_tolerance"},
+     }, "", "webhook_timestamp_outside_tolerance"},
     {"301 s ahead", [t](const std::string& b) {
        return domain::sign_webhook(secret, t + 301, b);
-     }, "", "signature_timestamp_outside_tolerance"},
+     }, "", "webhook_timestamp_outside_tolerance"},
   };
   auto before = webhook_rows();
   for (const auto& c : cases) {
