@@ -156,6 +156,31 @@ TEST_F(webhooks, dropped_webhooks_are_recovered_by_polling) {
   EXPECT_TRUE(dropped) << "no webhook was dropped: the test proved nothing";
 }
 
+TEST_F(webhooks, reordered_and_duplicated_events_move_the_order_once_and_forward) {
+  // Every event is held back until the next one of its intent arrived, and
+  // every event is delivered twice: requires_action lands after succeeded.
+  sim().post("/sim/faults",
+             R"({"seed": 12, "webhook_reorder": 1, "webhook_duplicate": 1})",
+             "application/json");
+  auto spec = one_order("reorder", "pm_card_threeDSecureRequired");
+  const auto& id = spec.orders[0].payment_order_id;
+  auto intent = pending_intent(spec);
+  sim().post("/sim/payment_intents/" + intent + "/complete_action?result=succeed",
+             "", "application/x-www-form-urlencoded");
+  ASSERT_TRUE(wait_until_settled(api(), spec.checkout_id).settled);
+  // Let the held and duplicated deliveries arrive after the order is final.
+  std::this_thread::sleep_for(std::chrono::milliseconds{1'500});
+  EXPECT_EQ(string_at(json_of(api().get("/v1/payments/" + id)), {"status"}),
+            "SUCCESS");
+  EXPECT_EQ(transitions(id, "PENDING"), 1);
+  EXPECT_EQ(transitions(id, "SUCCESS"), 1);
+  auto faults = json_of(sim().get("/sim/faults"));
+  EXPECT_GE(faults.at("injected").at("webhook_reorder").to_number<std::int64_t>(),
+            1)
+    << "nothing was reordered: the test proved nothing";
+  EXPECT_EQ(charges_of(id), 1u);
+}
+
 TEST_F(webhooks, duplicate_deliveries_are_answered_and_change_nothing) {
   auto spec = one_order("dup", "pm_card_threeDSecureRequired");
   const auto& id = spec.orders[0].payment_order_id;
