@@ -31,7 +31,9 @@ risk_actor::behavior_type risk_behavior(risk_self self, store_pool stores,
       self
         ->request(store, options.store_timeout,
                   load_risk_inputs{req.checkout.id,
-                                   options.rules.velocity_window_s})
+                                   options.rules.velocity_window_s,
+                                   std::max(options.rules.velocity_review_count,
+                                            options.rules.velocity_block_count)})
         .then(
           [=](const risk_inputs& inputs) mutable {
             if (!inputs.found) {

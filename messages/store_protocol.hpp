@@ -351,10 +351,13 @@ typename Inspector::result_type inspect(Inspector& f, record_webhook_event& x) {
 struct load_risk_inputs {
   domain::checkout_id id;
   std::uint32_t window_s = 0;
+  // Counting stops here (the highest threshold): a busy buyer costs a
+  // bounded scan. 0: velocity is off, nothing is counted.
+  std::uint32_t count_cap = 0;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, load_risk_inputs& x) {
-  return f(x.id, x.window_s);
+  return f(x.id, x.window_s, x.count_cap);
 }
 
 struct risk_inputs {

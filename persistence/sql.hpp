@@ -292,9 +292,11 @@ inline constexpr statement record_webhook_event = {
 inline constexpr statement load_risk_inputs = {
   "load_risk_inputs",
   "SELECT e.buyer_info::text,"
-  " CASE WHEN e.buyer_key IS NULL THEN 1 ELSE"
-  "  (SELECT count(*) FROM payment_event p WHERE p.buyer_key = e.buyer_key"
-  "    AND p.created_at > now() - $2 * interval '1 second') END"
+  " CASE WHEN e.buyer_key IS NULL OR $3 = 0 THEN 1 ELSE"
+  "  (SELECT count(*) FROM (SELECT 1 FROM payment_event p"
+  "    WHERE p.buyer_key = e.buyer_key"
+  "      AND p.created_at > now() - $2 * interval '1 second'"
+  "    LIMIT $3) recent) END"
   " FROM payment_event e WHERE e.checkout_id = $1"};
 
 inline constexpr statement record_risk_decision = {

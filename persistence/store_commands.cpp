@@ -440,7 +440,8 @@ void move_orders(pqxx::work& txn, const domain::checkout_id& id,
 risk_inputs execute(pqxx::work& txn, const load_risk_inputs& cmd) {
   risk_inputs out;
   auto rows = txn.exec_prepared(sql::load_risk_inputs.name, cmd.id.value,
-                                static_cast<std::int64_t>(cmd.window_s));
+                                static_cast<std::int64_t>(cmd.window_s),
+                                static_cast<std::int64_t>(cmd.count_cap));
   if (rows.empty())
     return out;
   out.found = true;
