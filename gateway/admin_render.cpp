@@ -11,12 +11,6 @@ namespace json = boost::json;
 
 namespace {
 
-json::value null_if_empty(const std::string& s) {
-  if (s.empty())
-    return nullptr;
-  return json::value(s);
-}
-
 std::int64_t whole(double gauge_value) {
   return static_cast<std::int64_t>(gauge_value);
 }

@@ -9,22 +9,19 @@ namespace pay::gateway {
 
 namespace json = boost::json;
 
-namespace {
-
 json::value null_if_empty(const std::string& s) {
   if (s.empty())
     return nullptr;
   return json::value(s);
 }
 
-std::string decimal(std::int64_t amount_minor, const std::string& currency) {
+std::string decimal_amount(std::int64_t amount_minor,
+                           const std::string& currency) {
   auto info = domain::find_currency(currency);
   // Stored currencies were validated on the way in; a miss is our bug.
   return info ? domain::format_minor(amount_minor, *info)
               : std::to_string(amount_minor);
 }
-
-}  // namespace
 
 json::object order_json(const order_view& o) {
   return json::object{
@@ -32,7 +29,7 @@ json::object order_json(const order_view& o) {
     {"payment_order_id", o.id.value},
     {"checkout_id", o.checkout.value},
     {"seller_account", o.seller.value},
-    {"amount", decimal(o.amount_minor, o.currency)},
+    {"amount", decimal_amount(o.amount_minor, o.currency)},
     {"currency", o.currency},
     {"status", domain::to_string(o.status)},
     {"psp_reference", null_if_empty(o.psp_reference)},
@@ -157,7 +154,7 @@ std::string render_wallet(const wallet_view& wallet) {
   for (const auto& b : wallet.balances)
     balances.push_back(json::object{
       {"currency", b.currency},
-      {"amount", decimal(b.balance_minor, b.currency)},
+      {"amount", decimal_amount(b.balance_minor, b.currency)},
     });
   return json::serialize(json::object{
     {"object", "wallet"},

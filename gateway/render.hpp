@@ -5,6 +5,7 @@
 #include <string>
 
 #include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 
 #include "gateway/api_error.hpp"
 #include "messages/records.hpp"
@@ -12,6 +13,11 @@
 
 namespace pay::gateway {
 
+// Minor units as the currency's decimal string ("12.34", "500").
+std::string decimal_amount(std::int64_t amount_minor,
+                           const std::string& currency);
+// JSON null for "", else the string: absent optional fields.
+boost::json::value null_if_empty(const std::string& s);
 boost::json::object order_json(const order_view& order);
 std::string render_order(const order_view& order);
 std::string render_checkout(const checkout_view& checkout);

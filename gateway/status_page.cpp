@@ -2,7 +2,6 @@
 
 #include <boost/json.hpp>
 
-#include "domain/money.hpp"
 #include "gateway/render.hpp"
 
 namespace pay::gateway {
@@ -13,11 +12,6 @@ namespace {
 
 constexpr int refresh_s = 2;
 
-std::string decimal(const order_view& o) {
-  auto info = domain::find_currency(o.currency);
-  return info ? domain::format_minor(o.amount_minor, *info)
-              : std::to_string(o.amount_minor);
-}
 
 bool is_final(const std::string& status) {
   return status == "succeeded" || status == "failed";
@@ -57,11 +51,10 @@ std::string render_status_page_json(const checkout_view& checkout) {
   for (const auto& o : checkout.orders)
     orders.push_back(json::object{
       {"payment_order_id", o.id.value},
-      {"amount", decimal(o)},
+      {"amount", decimal_amount(o.amount_minor, o.currency)},
       {"currency", o.currency},
       {"status", domain::to_string(o.status)},
-      {"failure_code",
-       o.failure_code.empty() ? json::value(nullptr) : json::value(o.failure_code)},
+      {"failure_code", null_if_empty(o.failure_code)},
     });
   return json::serialize(json::object{
     {"object", "checkout_status"},
@@ -99,7 +92,7 @@ std::string render_status_page_html(const checkout_view& checkout) {
     auto order_status = domain::to_string(o.status);
     html += "<tr data-payment-order-id=\"" + html_escaped(o.id.value)
             + "\"><td>" + html_escaped(o.id.value) + "</td><td>"
-            + html_escaped(decimal(o)) + " " + html_escaped(o.currency)
+            + html_escaped(decimal_amount(o.amount_minor, o.currency)) + " " + html_escaped(o.currency)
             + "</td><td class=\"status " + html_escaped(order_status) + "\">"
             + html_escaped(order_status) + "</td><td class=\"reason\">"
             + html_escaped(o.failure_code) + "</td></tr>";
