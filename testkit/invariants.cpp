@@ -27,7 +27,7 @@ constexpr violation_query unsettled_query = {
     "       || ' wallet_updated=' || wallet_updated"
     "       || ' ledger_updated=' || ledger_updated"
     "  FROM payment_order o"
-    " WHERE (status IN ('NOT_STARTED', 'EXECUTING')"
+    " WHERE (status IN ('NOT_STARTED', 'EXECUTING', 'PENDING')"
     "        OR (status = 'SUCCESS' AND NOT (wallet_updated AND ledger_updated)))"
     "   AND NOT EXISTS (SELECT 1 FROM dead_letter d"
     "                    WHERE d.payment_order_id = o.payment_order_id"

@@ -184,7 +184,7 @@ TEST_F(webhooks, reordered_and_duplicated_events_move_the_order_once_and_forward
 TEST_F(webhooks, duplicate_deliveries_are_answered_and_change_nothing) {
   auto spec = one_order("dup", "pm_card_threeDSecureRequired");
   const auto& id = spec.orders[0].payment_order_id;
-  pending_intent(spec);
+  auto intent = pending_intent(spec);
   auto body = event_about(id, unique("evt_dup"));
   auto first = post_webhook(body, domain::sign_webhook(secret, now_s(), body));
   ASSERT_EQ(first.res.result_int(), 200u) << first.res.body();
@@ -196,6 +196,10 @@ TEST_F(webhooks, duplicate_deliveries_are_answered_and_change_nothing) {
   std::this_thread::sleep_for(std::chrono::milliseconds{300});
   EXPECT_EQ(string_at(json_of(api().get("/v1/payments/" + id)), {"status"}),
             "PENDING");
+  // Finish it, so the invariants after the test find nothing pending.
+  sim().post("/sim/payment_intents/" + intent + "/complete_action?result=fail",
+             "", "application/x-www-form-urlencoded");
+  wait_for_status(id, "FAILED");
 }
 
 TEST_F(webhooks, event_about_no_order_of_ours_is_acknowledged_and_ignored) {

@@ -21,7 +21,7 @@ inline constexpr const char* unsettled_orders =
     "       || ' attempts=' || o.attempts || ' last change '"
     "       || to_char(o.updated_at, 'HH24:MI:SS.MS')"
     "  FROM payment_order o"
-    " WHERE (o.status IN ('NOT_STARTED', 'EXECUTING')"
+    " WHERE (o.status IN ('NOT_STARTED', 'EXECUTING', 'PENDING')"
     "        OR (o.status = 'SUCCESS'"
     "            AND NOT (o.wallet_updated AND o.ledger_updated)))";
 inline constexpr const char* outside_dlq =
