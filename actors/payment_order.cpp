@@ -40,6 +40,15 @@ using order_self = payment_order_actor::stateful_pointer<payment_order_state>;
 
 void step(order_self self);
 
+// One seed per process, not a random_device per actor (that opened
+// /dev/urandom for every order): the order id spreads actors apart.
+std::uint64_t process_seed() {
+  static const std::uint64_t seed =
+    (static_cast<std::uint64_t>(std::random_device{}()) << 32)
+    ^ std::random_device{}();
+  return seed;
+}
+
 std::uint64_t next_random(payment_order_state& st) {
   // splitmix64: cheap, and good enough to spread retries apart.
   auto z = (st.random_state += 0x9E3779B97F4A7C15ull);
@@ -430,8 +439,7 @@ payment_order_actor::behavior_type payment_order(order_self self,
   if (st.row.first_attempt_age_ms >= 0)
     st.first_attempt_at = std::chrono::steady_clock::now()
                           - std::chrono::milliseconds{st.row.first_attempt_age_ms};
-  st.random_state = std::hash<std::string>{}(st.row.id.value)
-                    ^ static_cast<std::uint64_t>(std::random_device{}());
+  st.random_state = std::hash<std::string>{}(st.row.id.value) ^ process_seed();
   // Start from the persisted row, whatever it is (fresh or recovered).
   self->send(self, retry_step_atom::value);
   return {
