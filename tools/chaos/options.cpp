@@ -1,35 +1,19 @@
 #include "tools/chaos/options.hpp"
 
-#include <charconv>
 #include <cstdlib>
-#include <functional>
 #include <limits>
 #include <random>
 #include <vector>
+
+#include "testkit/command_line.hpp"
 
 namespace pay::chaos {
 
 namespace {
 
-using setter = std::function<std::string(chaos_options&, const std::string&)>;
-
-struct option_spec {
-  const char* name;  // without the leading "--"
-  bool takes_value;
-  setter set;
-};
-
-std::string parse_number(const std::string& text, std::uint64_t min,
-                         std::uint64_t max, std::uint64_t& value) {
-  const auto [end, ec] =
-      std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size() || text.empty())
-    return "not a whole number: '" + text + "'";
-  if (value < min || value > max)
-    return "out of range [" + std::to_string(min) + ", " + std::to_string(max)
-           + "]: " + text;
-  return {};
-}
+using option_spec = testkit::option_spec<chaos_options>;
+using setter = decltype(option_spec::set);
+using testkit::parse_number;
 
 setter u32_field(std::uint32_t chaos_options::*field, std::uint64_t min,
                  std::uint64_t max) {
@@ -93,12 +77,6 @@ const std::vector<option_spec>& specs() {
   return all;
 }
 
-const option_spec* find_spec(const std::string& name) {
-  for (const auto& spec : specs())
-    if (name == spec.name) return &spec;
-  return nullptr;
-}
-
 // Runs when no --seed was given: the seed is printed, so the run can still
 // be replayed.
 std::uint64_t fresh_seed() {
@@ -123,43 +101,10 @@ const char* usage() {
 
 parse_result parse_options(int argc, const char* const* argv) {
   parse_result out;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "-h" || arg == "--help") {
-      out.help = true;
-      return out;
-    }
-    if (arg.rfind("--", 0) != 0) {
-      out.error = "unexpected argument '" + arg + "'";
-      return out;
-    }
-    std::string name = arg.substr(2), value;
-    const auto eq = name.find('=');
-    const bool inline_value = eq != std::string::npos;
-    if (inline_value) {
-      value = name.substr(eq + 1);
-      name.resize(eq);
-    }
-    const auto* spec = find_spec(name);
-    if (!spec) {
-      out.error = "unknown option --" + name;
-      return out;
-    }
-    if (spec->takes_value && !inline_value) {
-      if (i + 1 >= argc) {
-        out.error = "--" + name + " needs a value";
-        return out;
-      }
-      value = argv[++i];
-    } else if (!spec->takes_value && inline_value) {
-      out.error = "--" + name + " takes no value";
-      return out;
-    }
-    if (auto err = spec->set(out.options, value); !err.empty()) {
-      out.error = "--" + name + ": " + err;
-      return out;
-    }
-  }
+  out.error =
+    testkit::apply_options(argc, argv, specs(), out.options, out.help);
+  if (!out.error.empty() || out.help)
+    return out;
   if (!out.options.seed_given) out.options.seed = fresh_seed();
   if (out.options.log_dir.empty()) {
     const char* env = std::getenv("CHAOS_LOG_DIR");

@@ -1,12 +1,11 @@
 #include "tools/loadgen/options.hpp"
 
-#include <charconv>
-#include <functional>
 #include <limits>
 #include <random>
 
 #include "domain/currency.hpp"
 #include "http/client_pool.hpp"
+#include "testkit/command_line.hpp"
 
 namespace pay::loadgen {
 
@@ -19,28 +18,12 @@ struct parse_state {
   bool tokens_given = false;
 };
 
-using setter = std::function<std::string(parse_state&, const std::string&)>;
-
-struct option_spec {
-  const char* name;  // without the leading "--"
-  bool takes_value;
-  setter set;
-};
+using option_spec = testkit::option_spec<parse_state>;
+using setter = decltype(option_spec::set);
+using testkit::parse_number;
 
 constexpr const char* default_tokens =
     "pm_card_visa=90,pm_card_chargeDeclined=5,pm_card_processing=5";
-
-std::string parse_number(const std::string& text, std::uint64_t min,
-                         std::uint64_t max, std::uint64_t& value) {
-  const auto [end, ec] =
-      std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc{} || end != text.data() + text.size())
-    return "not a whole number: '" + text + "'";
-  if (value < min || value > max)
-    return "out of range [" + std::to_string(min) + ", " + std::to_string(max)
-           + "]: " + text;
-  return {};
-}
 
 template <typename T>
 setter number_field(T loadgen_options::*field, std::uint64_t min,
@@ -159,12 +142,6 @@ const std::vector<option_spec>& specs() {
   return all;
 }
 
-const option_spec* find_spec(const std::string& name) {
-  for (const auto& spec : specs())
-    if (name == spec.name) return &spec;
-  return nullptr;
-}
-
 std::string random_run_id() {
   std::random_device device;
   static constexpr char hex[] = "0123456789abcdef";
@@ -238,43 +215,9 @@ parse_result parse_options(int argc, const char* const* argv,
                            const std::string& database_url_env) {
   parse_result out;
   parse_state state;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "-h" || arg == "--help") {
-      out.help = true;
-      return out;
-    }
-    if (arg.rfind("--", 0) != 0) {
-      out.error = "unexpected argument '" + arg + "'";
-      return out;
-    }
-    std::string name = arg.substr(2), value;
-    const auto eq = name.find('=');
-    const bool inline_value = eq != std::string::npos;
-    if (inline_value) {
-      value = name.substr(eq + 1);
-      name.resize(eq);
-    }
-    const auto* spec = find_spec(name);
-    if (!spec) {
-      out.error = "unknown option --" + name;
-      return out;
-    }
-    if (spec->takes_value && !inline_value) {
-      if (i + 1 >= argc) {
-        out.error = "--" + name + " needs a value";
-        return out;
-      }
-      value = argv[++i];
-    } else if (!spec->takes_value && inline_value) {
-      out.error = "--" + name + " takes no value";
-      return out;
-    }
-    if (auto err = spec->set(state, value); !err.empty()) {
-      out.error = "--" + name + ": " + err;
-      return out;
-    }
-  }
+  out.error = testkit::apply_options(argc, argv, specs(), state, out.help);
+  if (!out.error.empty() || out.help)
+    return out;
   out.error = finish(state, database_url_env);
   out.options = std::move(state.options);
   return out;
