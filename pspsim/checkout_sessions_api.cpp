@@ -56,31 +56,19 @@ http::response answer(const http::request& req, const checkout_session& session,
 http::response register_session(const http::request& req,
                                 checkout_session_store& sessions,
                                 const sim_time& now) {
-  if (!is_form_content_type(req[bhttp::field::content_type])) {
-    return error(req, 415, "invalid_request_error", "content_type_unsupported",
-                 "Send parameters as application/x-www-form-urlencoded.");
-  }
-  std::string key;
-  if (const auto it = req.find("Idempotency-Key"); it != req.end()) {
-    key = std::string(it->value());
-    if (key.empty() || key.size() > 255) {
-      return error(req, 400, "invalid_request_error", "idempotency_key_invalid",
-                   "Idempotency-Key must be 1 to 255 characters.");
-    }
-  }
-  const auto fields = http::form_decode(req.body());
-  if (!fields) {
-    return error(req, 400, "invalid_request_error", "body_invalid",
-                 "The request body is not valid form encoding.");
-  }
-  const auto parsed = parse_session_params(*fields);
+  auto post = read_form_post(req);
+  if (post.refused)
+    return std::move(*post.refused);
+  const auto& key = post.idempotency_key;
+  const auto& fields = post.fields;
+  const auto parsed = parse_session_params(fields);
   if (!parsed.params) {
     const auto& e = parsed.error;
     return error(req, e.http_status, "invalid_request_error", e.code, e.message,
                  e.param);
   }
   const auto result = sessions.register_session(
-      *parsed.params, page_base(req), key, fingerprint_of(sessions_path, *fields),
+      *parsed.params, page_base(req), key, fingerprint_of(sessions_path, fields),
       now.unix_s);
   switch (result.status) {
     case register_status::created:

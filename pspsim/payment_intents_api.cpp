@@ -19,24 +19,12 @@ constexpr std::string_view intents_path = "/v1/payment_intents";
 
 http::response create_intent(const http::request& req, intent_store& store,
                              const sim_time& now) {
-  if (!is_form_content_type(req[bhttp::field::content_type])) {
-    return error(req, 415, "invalid_request_error", "content_type_unsupported",
-                 "Send parameters as application/x-www-form-urlencoded.");
-  }
-  std::string key;
-  if (const auto it = req.find("Idempotency-Key"); it != req.end()) {
-    key = std::string(it->value());
-    if (key.empty() || key.size() > idempotency_key_chars_max) {
-      return error(req, 400, "invalid_request_error", "idempotency_key_invalid",
-                   "Idempotency-Key must be 1 to 255 characters.");
-    }
-  }
-  const auto fields = http::form_decode(req.body());
-  if (!fields) {
-    return error(req, 400, "invalid_request_error", "body_invalid",
-                 "The request body is not valid form encoding.");
-  }
-  const auto parsed = parse_create_params(*fields);
+  auto post = read_form_post(req);
+  if (post.refused)
+    return std::move(*post.refused);
+  const auto& key = post.idempotency_key;
+  const auto& fields = post.fields;
+  const auto parsed = parse_create_params(fields);
   if (!parsed.params) {
     const auto& e = parsed.error;
     return error(req, e.http_status, "invalid_request_error", e.code,
@@ -44,7 +32,7 @@ http::response create_intent(const http::request& req, intent_store& store,
   }
 
   const auto result = store.create(*parsed.params, key,
-                                   fingerprint_of(intents_path, *fields), now);
+                                   fingerprint_of(intents_path, fields), now);
   switch (result.status) {
     case create_status::created:
     case create_status::replayed: {

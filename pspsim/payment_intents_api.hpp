@@ -12,9 +12,6 @@
 
 namespace pay::pspsim {
 
-// Stripe's limit on Idempotency-Key length.
-constexpr std::size_t idempotency_key_chars_max = 255;
-
 enum class v1_route : std::uint8_t {
   create_intent = 1,  // POST /v1/payment_intents
   read_intent = 2,    // GET /v1/payment_intents/{id}

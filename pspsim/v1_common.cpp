@@ -42,6 +42,34 @@ bool is_form_content_type(std::string_view value) {
   return boost::beast::iequals(value, form_content_type);
 }
 
+form_post read_form_post(const http::request& req) {
+  form_post out;
+  if (!is_form_content_type(req[boost::beast::http::field::content_type])) {
+    out.refused =
+      error(req, 415, "invalid_request_error", "content_type_unsupported",
+            "Send parameters as application/x-www-form-urlencoded.");
+    return out;
+  }
+  if (const auto it = req.find("Idempotency-Key"); it != req.end()) {
+    out.idempotency_key = std::string(it->value());
+    if (out.idempotency_key.empty()
+        || out.idempotency_key.size() > idempotency_key_chars_max) {
+      out.refused =
+        error(req, 400, "invalid_request_error", "idempotency_key_invalid",
+              "Idempotency-Key must be 1 to 255 characters.");
+      return out;
+    }
+  }
+  auto fields = http::form_decode(req.body());
+  if (!fields) {
+    out.refused = error(req, 400, "invalid_request_error", "body_invalid",
+                        "The request body is not valid form encoding.");
+    return out;
+  }
+  out.fields = std::move(*fields);
+  return out;
+}
+
 std::string fingerprint_of(std::string_view path, http::form_fields fields) {
   std::sort(fields.begin(), fields.end());
   return std::string(path) + "?" + http::form_encode(fields);

@@ -21,6 +21,19 @@ std::optional<http::response> check_api_key(const http::request& req,
 
 bool is_form_content_type(std::string_view value);
 
+// Stripe's limit on Idempotency-Key length.
+constexpr std::size_t idempotency_key_chars_max = 255;
+
+// What every form-encoded POST under /v1 reads first: the content type, an
+// optional Idempotency-Key and the form body. `refused` holds the answer
+// when any of them is wrong; then nothing else was read.
+struct form_post {
+  std::string idempotency_key;  // empty: none sent
+  http::form_fields fields;
+  std::optional<http::response> refused;
+};
+form_post read_form_post(const http::request& req);
+
 // Stripe compares parameters, not bytes: order does not matter.
 std::string fingerprint_of(std::string_view path, http::form_fields fields);
 
