@@ -44,36 +44,15 @@ pay_bench_migrate() {
 pay_bench_start() {
   local name="$1" bin="$2"
   shift 2
-  local env_vars=()
-  while [[ $# -gt 0 && $1 != -- ]]; do
-    env_vars+=("$1")
-    shift
-  done
-  [[ $# -gt 0 ]] && shift
-  local log="${PAY_LOG_DIR}/bench-${name}.log"
   [[ -x ${bin} ]] || pay_die "${bin} does not exist; did the build produce it?"
-  printf '\n=== %s: starting %s %s ===\n' "$(date -Is)" "${bin}" "$*" >>"${log}"
-  (
-    pay_close_lock_fds
-    exec env "${env_vars[@]}" setsid "${bin}" "$@"
-  ) >>"${log}" 2>&1 </dev/null &
-  PAY_SVC_PID=$!
-  printf '%s\n' "${PAY_SVC_PID}" >"${PAY_RUN_DIR}/bench-${name}.pid"
+  pay_spawn_service "${bin}" "${PAY_LOG_DIR}/bench-${name}.log" \
+    "${PAY_RUN_DIR}/bench-${name}.pid" "$@"
 }
 
 # Stops bench service NAME if its pid file names a live process whose
 # argv[0] is BIN; always clears the pid file.
 pay_bench_stop() {
-  local name="$1" bin="$2" pidfile pid
-  pidfile="${PAY_RUN_DIR}/bench-${name}.pid"
-  [[ -f ${pidfile} ]] || return 0
-  pid="$(<"${pidfile}")"
-  if pay_pid_running "${pid}" && [[ $(pay_pid_argv0 "${pid}") == "${bin}" ]]
-  then
-    pay_stop_pid "${pid}" "${PAY_STOP_GRACE_S}"
-    wait "${pid}" 2>/dev/null || true
-  fi
-  rm -f -- "${pidfile}"
+  pay_stop_pidfile "${PAY_RUN_DIR}/bench-$1.pid" "$2" "bench $1"
 }
 
 pay_bench_rss_kb() {

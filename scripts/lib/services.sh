@@ -23,15 +23,26 @@ pay_svc_own_pid() {
   printf '%s' "${pid}"
 }
 
+# Stops the process PIDFILE names if it still runs BIN (a recycled pid is
+# never mistaken for it); always clears PIDFILE.
+# Usage: pay_stop_pidfile PIDFILE BIN NAME
+pay_stop_pidfile() {
+  local pidfile="$1" bin="$2" name="$3" pid
+  if [[ -f ${pidfile} ]]; then
+    pid="$(<"${pidfile}")"
+    if pay_pid_running "${pid}" && [[ $(pay_pid_argv0 "${pid}") == "${bin}" ]]
+    then
+      pay_info "stopping ${name} (pid ${pid})"
+      pay_stop_pid "${pid}" "${PAY_STOP_GRACE_S}"
+      wait "${pid}" 2>/dev/null || true # reap it when it is our child
+    fi
+  fi
+  rm -f -- "${pidfile}"
+}
+
 # Stops service $1 if one of ours runs; always clears its pid file.
 pay_svc_stop() {
-  local name="$1" pid
-  if pid="$(pay_svc_own_pid "${name}")"; then
-    pay_info "stopping ${name} (pid ${pid})"
-    pay_stop_pid "${pid}" "${PAY_STOP_GRACE_S}"
-    wait "${pid}" 2>/dev/null || true # reap it when it is our child
-  fi
-  rm -f -- "$(pay_svc_pidfile "${name}")"
+  pay_stop_pidfile "$(pay_svc_pidfile "$1")" "$(pay_svc_bin "$1")" "$1"
 }
 
 # Cheap early check, before a long build: fails when the port is taken by
@@ -51,12 +62,6 @@ PAY_SVC_PID=""
 pay_svc_start() {
   local name="$1" port="$2" port_env="$3"
   shift 3
-  local env_vars=()
-  while [[ $# -gt 0 && $1 != -- ]]; do
-    env_vars+=("$1")
-    shift
-  done
-  [[ $# -gt 0 ]] && shift
   local bin log pidfile old_pid
   bin="$(pay_svc_bin "${name}")"
   log="$(pay_svc_log "${name}")"
@@ -70,6 +75,21 @@ pay_svc_start() {
   pay_port_in_use "${port}" \
     && pay_die_port_taken "${port}" "${name}" "${port_env}"
 
+  pay_spawn_service "${bin}" "${log}" "${pidfile}" "$@"
+}
+
+# Starts BIN in its own session, stdin closed, output appended to LOG, its
+# pid in PIDFILE and PAY_SVC_PID.
+# Usage: pay_spawn_service BIN LOG PIDFILE [VAR=value...] -- [args...]
+pay_spawn_service() {
+  local bin="$1" log="$2" pidfile="$3"
+  shift 3
+  local env_vars=()
+  while [[ $# -gt 0 && $1 != -- ]]; do
+    env_vars+=("$1")
+    shift
+  done
+  [[ $# -gt 0 ]] && shift
   printf '\n=== %s: starting %s %s ===\n' "$(date -Is)" "${bin}" "$*" >>"${log}"
   # One subshell that execs: "$!" is then the service's own pid.
   (
