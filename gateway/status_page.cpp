@@ -3,10 +3,12 @@
 #include <boost/json.hpp>
 
 #include "gateway/render.hpp"
+#include "http/html.hpp"
 
 namespace pay::gateway {
 
 namespace json = boost::json;
+using http::html_escape;
 
 namespace {
 
@@ -18,33 +20,6 @@ bool is_final(const std::string& status) {
 }
 
 }  // namespace
-
-std::string html_escaped(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::string render_status_page_json(const checkout_view& checkout) {
   json::array orders;
@@ -73,15 +48,15 @@ std::string render_status_page_html(const checkout_view& checkout) {
   if (!is_final(status))
     html += "<meta http-equiv=\"refresh\" content=\"" + std::to_string(refresh_s)
             + "\">";
-  html += "<title>Payment " + html_escaped(status)
+  html += "<title>Payment " + html_escape(status)
           + "</title><style>body{font-family:sans-serif;max-width:40rem;"
             "margin:2rem auto;padding:0 1rem}table{border-collapse:collapse;"
             "width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem;"
             "text-align:left}.succeeded,.SUCCESS{color:#186a3b}.failed,"
             ".FAILED{color:#a93226}</style></head><body>";
-  html += "<h1>Checkout <code>" + html_escaped(checkout.id.value)
+  html += "<h1>Checkout <code>" + html_escape(checkout.id.value)
           + "</code></h1><p>Status: <strong id=\"checkout-status\" class=\""
-          + html_escaped(status) + "\">" + html_escaped(status)
+          + html_escape(status) + "\">" + html_escape(status)
           + "</strong></p>";
   if (!is_final(status))
     html += "<p id=\"refresh-note\">This page refreshes itself every "
@@ -90,12 +65,12 @@ std::string render_status_page_html(const checkout_view& checkout) {
           "<th>Status</th><th>Reason</th></tr></thead><tbody>";
   for (const auto& o : checkout.orders) {
     auto order_status = domain::to_string(o.status);
-    html += "<tr data-payment-order-id=\"" + html_escaped(o.id.value)
-            + "\"><td>" + html_escaped(o.id.value) + "</td><td>"
-            + html_escaped(decimal_amount(o.amount_minor, o.currency)) + " " + html_escaped(o.currency)
-            + "</td><td class=\"status " + html_escaped(order_status) + "\">"
-            + html_escaped(order_status) + "</td><td class=\"reason\">"
-            + html_escaped(o.failure_code) + "</td></tr>";
+    html += "<tr data-payment-order-id=\"" + html_escape(o.id.value)
+            + "\"><td>" + html_escape(o.id.value) + "</td><td>"
+            + html_escape(decimal_amount(o.amount_minor, o.currency)) + " " + html_escape(o.currency)
+            + "</td><td class=\"status " + html_escape(order_status) + "\">"
+            + html_escape(order_status) + "</td><td class=\"reason\">"
+            + html_escape(o.failure_code) + "</td></tr>";
   }
   html += "</tbody></table></body></html>\n";
   return html;

@@ -13,7 +13,4 @@ namespace pay::gateway {
 std::string render_status_page_html(const checkout_view& checkout);
 std::string render_status_page_json(const checkout_view& checkout);
 
-// &, <, >, " and ' as entities.
-std::string html_escaped(std::string_view text);
-
 }  // namespace pay::gateway

@@ -1,7 +1,11 @@
 #include "pspsim/hosted_page_html.hpp"
 
+#include "http/html.hpp"
 
 namespace pay::pspsim {
+
+using http::html_escape;
+
 namespace {
 
 std::string page(std::string_view title, const std::string& body) {
@@ -37,22 +41,6 @@ document.getElementById('error').textContent='Your card number is invalid.';}});
 )";
 
 }  // namespace
-
-std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
-    }
-  }
-  return out;
-}
 
 std::string payment_form_html(const checkout_session& session,
                               std::string_view error,

@@ -11,8 +11,6 @@
 
 namespace pay::pspsim {
 
-std::string html_escape(std::string_view text);
-
 // The card form; `error` (may be empty) is shown in #error. Only the
 // expiry and the name are kept when re-rendered, never number or CVC.
 std::string payment_form_html(const checkout_session& session,
