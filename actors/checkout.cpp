@@ -70,6 +70,15 @@ void spawn_order(checkout_self self, const order_view& row) {
 
 void on_all_finished(checkout_self self);
 
+// The actor of order `id` while it runs; an invalid handle once it ended.
+payment_order_actor live_order(checkout_self self,
+                               const domain::payment_order_id& id) {
+  for (const auto& [addr, order_id] : self->state.order_by_actor)
+    if (order_id == id.value)
+      return caf::actor_cast<payment_order_actor>(addr);
+  return {};
+}
+
 // Our risk check runs once per checkout, before any order may call the PSP;
 // its decision (persisted) may block the orders or hold them for review.
 void start_orders(checkout_self self) {
@@ -347,16 +356,12 @@ checkout_actor::behavior_type checkout_behavior(checkout_self self,
       answer_pending_waiters(self);
     },
     [=](const psp_news& news) {
-      for (const auto& [addr, id] : self->state.order_by_actor)
-        if (id == news.id.value)
-          if (auto order = caf::actor_cast<payment_order_actor>(addr))
-            self->send(order, poll_now_atom::value);
+      if (auto order = live_order(self, news.id))
+        self->send(order, poll_now_atom::value);
     },
     [=](const inspect_live_order& query) -> caf::result<order_live_view> {
-      for (const auto& [addr, id] : self->state.order_by_actor)
-        if (id == query.id.value)
-          if (auto order = caf::actor_cast<payment_order_actor>(addr))
-            return self->delegate(order, query);
+      if (auto order = live_order(self, query.id))
+        return self->delegate(order, query);
       return order_live_view{};  // finished: no actor any more
     },
     [=](resume_orders_atom) {

@@ -13,9 +13,6 @@
 namespace pay::it {
 namespace {
 
-const header_list admin_auth = {
-  {"Authorization", "Bearer " + std::string{test_admin_token}}};
-
 class exactly_once : public integration {
  protected:
   void TearDown() override {

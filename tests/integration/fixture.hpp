@@ -16,6 +16,10 @@
 
 namespace pay::it {
 
+// The bearer token every /admin call of the tests sends.
+inline const header_list admin_auth = {
+  {"Authorization", "Bearer " + std::string{test_admin_token}}};
+
 class integration : public ::testing::Test {
  protected:
   void SetUp() override {

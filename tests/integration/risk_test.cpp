@@ -9,9 +9,6 @@
 namespace pay::it {
 namespace {
 
-const header_list admin_auth = {
-  {"Authorization", "Bearer " + std::string{test_admin_token}}};
-
 class risk : public integration {
  protected:
   checkout_spec one_order(const std::string& name,
