@@ -149,9 +149,7 @@ void after_undecided_attempt(order_self self,
                      delay_ms,
                      st.row.maybe_charged,
                      out.psp_reference,
-                     st.correlation_id,
-                     out.kind != domain::charge_kind::processing};
-  bool spends_budget = cmd.counts_toward_budget;
+                     st.correlation_id};
   waiting_for(self, "store");
   self->request(st.deps.stores.for_key(st.row.id.value), st.deps.store_timeout,
                 std::move(cmd))
@@ -163,8 +161,7 @@ void after_undecided_attempt(order_self self,
           resync(self);
           return;
         }
-        if (spends_budget)
-          ++st.row.psp_attempts;
+        ++st.row.psp_attempts;
         if (!st.first_attempt_at)
           st.first_attempt_at = std::chrono::steady_clock::now();
         if (budget_spent(st)) {
@@ -177,12 +174,8 @@ void after_undecided_attempt(order_self self,
                   "order {} PSP attempt {} {} ({}), next in {} ms",
                   st.row.id.value, st.row.psp_attempts,
                   domain::to_string(out.kind), out.failure_code, delay_ms);
-        if (spends_budget) {
-          obs::metrics::get().order_retry("psp");
-          step_after(self, delay_ms, "retry_timer");
-        } else {
-          step_after(self, delay_ms, "poll_timer");
-        }
+        obs::metrics::get().order_retry("psp");
+        step_after(self, delay_ms, "retry_timer");
       },
       [=](caf::error& err) { retry_later(self, caf::to_string(err)); });
 }

@@ -59,8 +59,9 @@ typename Inspector::result_type inspect(Inspector& f, transition_order& x) {
            x.correlation_id, x.psp_session_id, x.redirect_url);
 }
 
-// One PSP attempt that did not move the order (transient, unknown outcome,
-// processing): persisted so a restart keeps the retry budget and history.
+// One PSP attempt that did not move the order (transient, unknown
+// outcome): persisted so a restart keeps the retry budget and history.
+// (A processing answer moves the order to PENDING instead.)
 struct record_attempt {
   domain::payment_order_id id;
   std::string outcome;  // charge_kind as text
@@ -69,14 +70,11 @@ struct record_attempt {
   bool maybe_charged = false;
   std::string psp_reference;
   std::string correlation_id;
-  // Polling an intent the PSP reports as processing is waiting, not
-  // failing: it is recorded but bounded by the deadline, not the budget.
-  bool counts_toward_budget = true;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, record_attempt& x) {
   return f(x.id, x.outcome, x.error, x.next_attempt_in_ms, x.maybe_charged,
-           x.psp_reference, x.correlation_id, x.counts_toward_budget);
+           x.psp_reference, x.correlation_id);
 }
 
 struct transition_reply {

@@ -180,7 +180,7 @@ inline constexpr statement insert_history = {
 // $5 1 when the attempt spends budget. Refused for a dead-lettered order.
 inline constexpr statement record_attempt = {
   "record_attempt",
-  "UPDATE payment_order SET psp_attempts = psp_attempts + $5,"
+  "UPDATE payment_order SET psp_attempts = psp_attempts + 1,"
   " first_attempt_at = coalesce(first_attempt_at, now()),"
   " next_attempt_at = now() + $2 * interval '1 millisecond',"
   " maybe_charged = maybe_charged OR $3,"

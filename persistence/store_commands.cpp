@@ -230,8 +230,7 @@ unfinished_checkouts execute(pqxx::work& txn,
 step_reply execute(pqxx::work& txn, const record_attempt& cmd) {
   auto rows = txn.exec_prepared(sql::record_attempt.name, cmd.id.value,
                                 static_cast<std::int64_t>(cmd.next_attempt_in_ms),
-                                cmd.maybe_charged, cmd.psp_reference,
-                                cmd.counts_toward_budget ? 1 : 0);
+                                cmd.maybe_charged, cmd.psp_reference);
   if (rows.empty())
     return step_reply{false};
   add_history(txn, cmd.id.value, domain::order_status::executing,
