@@ -22,12 +22,58 @@ std::vector<domain::risk_order> orders_of(const checkout_view& checkout) {
   return out;
 }
 
+// With no rule configured every checkout is allowed: the buyer and the
+// velocity count need not be read at all.
+bool has_any_rule(const domain::risk_rules& r) {
+  return !r.block_amount_minor.empty() || !r.review_amount_minor.empty()
+         || r.velocity_review_count > 0 || r.velocity_block_count > 0
+         || !r.blocked_accounts.empty() || !r.blocked_email_domains.empty()
+         || !r.review_email_domains.empty() || !r.blocked_countries.empty()
+         || !r.review_countries.empty();
+}
+
+using lookup_promise = caf::typed_response_promise<checkout_lookup>;
+
+// Persists the decision (once per checkout) and answers the checkout as it
+// is afterwards.
+void record(risk_self self, const store_actor& store,
+            std::chrono::milliseconds timeout, const assess_risk& req,
+            const domain::risk_decision& decision, lookup_promise rp) {
+  auto verdict = std::string{domain::to_string(decision.verdict)};
+  if (decision.verdict != domain::risk_verdict::allow)
+    log::warn(req.correlation_id, "risk: checkout {} -> {} ({} rules)",
+              req.checkout.id.value, verdict, decision.rules.size());
+  self
+    ->request(store, timeout,
+              record_risk_decision{req.checkout.id, verdict,
+                                   domain::risk_decision_json(decision),
+                                   req.correlation_id})
+    .then(
+      [=](checkout_lookup& after) mutable {
+        // The store moved these orders; count them as the order actors
+        // count theirs.
+        for (const auto& o : after.view.orders)
+          if (o.status == domain::order_status::review
+              || (o.status == domain::order_status::failed
+                  && o.failure_code == "risk_blocked"))
+            obs::metrics::get().order_transition(
+              domain::order_status::not_started, o.status);
+        rp.deliver(std::move(after));
+      },
+      [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+}
+
 risk_actor::behavior_type risk_behavior(risk_self self, store_pool stores,
                                         risk_options options) {
   return {
     [=](const assess_risk& req) -> caf::result<checkout_lookup> {
       auto rp = self->make_response_promise<checkout_lookup>();
       const auto& store = stores.for_key(req.checkout.id.value);
+      if (!has_any_rule(options.rules)) {
+        record(self, store, options.store_timeout, req,
+               domain::risk_decision{}, rp);
+        return rp;
+      }
       self
         ->request(store, options.store_timeout,
                   load_risk_inputs{req.checkout.id,
@@ -43,28 +89,8 @@ risk_actor::behavior_type risk_behavior(risk_self self, store_pool stores,
             auto facts = domain::facts_from_buyer_info(
               inputs.buyer_info_json, orders_of(req.checkout),
               inputs.recent_checkouts);
-            auto decision = domain::evaluate_risk(options.rules, facts);
-            auto verdict = std::string{domain::to_string(decision.verdict)};
-            if (decision.verdict != domain::risk_verdict::allow)
-              log::warn(req.correlation_id, "risk: checkout {} -> {} ({} rules)",
-                        req.checkout.id.value, verdict, decision.rules.size());
-            self
-              ->request(store, options.store_timeout,
-                        record_risk_decision{req.checkout.id, verdict,
-                                             domain::risk_decision_json(decision),
-                                             req.correlation_id})
-              .then([=](checkout_lookup& after) mutable {
-                      // The store moved these orders; count them as the
-                      // order actors count theirs.
-                      for (const auto& o : after.view.orders)
-                        if (o.status == domain::order_status::review
-                            || (o.status == domain::order_status::failed
-                                && o.failure_code == "risk_blocked"))
-                          obs::metrics::get().order_transition(
-                            domain::order_status::not_started, o.status);
-                      rp.deliver(std::move(after));
-                    },
-                    [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+            record(self, store, options.store_timeout, req,
+                   domain::evaluate_risk(options.rules, facts), rp);
           },
           [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
       return rp;
