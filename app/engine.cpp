@@ -9,6 +9,9 @@
 #include "actors/store.hpp"
 #include "actors/wallet.hpp"
 #include "actors/watchdog.hpp"
+#include "app/payout_wiring.hpp"
+#include "app/reconciler_wiring.hpp"
+#include "app/refund_wiring.hpp"
 
 namespace pay {
 
@@ -70,6 +73,9 @@ engine_result start_engine(caf::actor_system& sys, const settings& cfg) {
   wd.stuck_after_ms = cfg.watchdog_stuck_after_ms;
   wd.request_timeout = e.deps.store_timeout;
   e.watchdog = spawn_watchdog(sys, stores, e.service, e.deps.dlq, wd);
+  e.refunds = start_refunds(sys, cfg, e);
+  e.payouts = start_payouts(sys, cfg, e);
+  e.reconciler = start_reconciler(sys, cfg, e);
   return out;
 }
 
@@ -77,6 +83,13 @@ void stop_engine(const engine& e) {
   auto stop = [](const auto& actor) {
     caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
   };
+  auto stop_if_running = [&](const auto& actor) {
+    if (actor)
+      stop(actor);
+  };
+  stop_if_running(e.reconciler);
+  stop_if_running(e.payouts);
+  stop_if_running(e.refunds);
   stop(e.watchdog);
   stop(e.service);
   stop(e.deps.dlq);

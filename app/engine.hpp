@@ -10,6 +10,9 @@
 #include "actors/collaborators.hpp"
 #include "config/settings.hpp"
 #include "messages/payment_service_protocol.hpp"
+#include "messages/payout_protocol.hpp"
+#include "messages/reconciler_protocol.hpp"
+#include "messages/refund_protocol.hpp"
 #include "messages/psp_client_protocol.hpp"
 #include "messages/watchdog_protocol.hpp"
 
@@ -20,6 +23,10 @@ struct engine {
   psp_client_actor psp;
   payment_service_actor service;
   watchdog_actor watchdog;
+  // After pay-in: refunds, pay-outs and reconciliation.
+  refund_service_actor refunds;
+  payout_service_actor payouts;
+  reconciler_actor reconciler;
 };
 
 struct engine_result {

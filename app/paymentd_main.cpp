@@ -105,7 +105,7 @@ int main(int argc, char** argv) {
   limits.read_timeout_ms = cfg.http_read_timeout_ms;
   limits.threads = cfg.http_threads;
   pay::http::server server{cfg.http_address, cfg.http_port,
-                           pay::gateway::make_gateway(sys, engine.service, gw), limits};
+                           pay::gateway::make_gateway(sys, engine.service, {engine.refunds, engine.payouts, engine.reconciler}, gw), limits};
   if (auto err = server.start(); !err.empty()) {
     std::cerr << "paymentd: " << err << "\n";
     return 2;

@@ -123,6 +123,18 @@ const std::vector<key_spec>& keys() {
      unsigned_field(&settings::watchdog_stuck_after_ms, 10, u32)},
     {"supervision.order_restarts_max", "PAYMENTD_ORDER_RESTARTS_MAX",
      unsigned_field(&settings::order_restarts_max, 0, 1000)},
+    {"payouts.interval_s", "PAYMENTD_PAYOUTS_INTERVAL_S",
+     unsigned_field(&settings::payout_interval_s, 0, 7 * 24 * 3600)},
+    {"payouts.hold_s", "PAYMENTD_PAYOUTS_HOLD_S",
+     unsigned_field(&settings::payout_hold_s, 0, 365 * 24 * 3600)},
+    {"payouts.minimum_minor", "PAYMENTD_PAYOUTS_MINIMUM_MINOR",
+     unsigned_field(&settings::payout_minimum_minor, 1, 99'999'999'999)},
+    {"reconcile.daily_at", "PAYMENTD_RECONCILE_DAILY_AT",
+     string_field(&settings::reconcile_daily_at)},
+    {"reconcile.fee_rate_bps", "PAYMENTD_RECONCILE_FEE_RATE_BPS",
+     unsigned_field(&settings::fee_rate_bps, 0, 10'000)},
+    {"reconcile.fee_fixed_minor", "PAYMENTD_RECONCILE_FEE_FIXED_MINOR",
+     unsigned_field(&settings::fee_fixed_minor, 0, 1'000'000)},
   };
   append_risk_keys(specs, &settings::risk);
   return specs;
@@ -145,6 +157,10 @@ const key_spec* find_key(const std::string& key) {
   return nullptr;
 }
 
+bool is_daily_time(const std::string& text) {
+  return text == "off" || daily_minute_utc(text).has_value();
+}
+
 std::string validate(const settings& s) {
   if (s.database_url.empty())
     return "database.url (DATABASE_URL) is required";
@@ -157,12 +173,26 @@ std::string validate(const settings& s) {
     return "actors.scheduler must be sharing or stealing";
   if (s.log_format != "json" && s.log_format != "text")
     return "log.format must be json or text";
+  if (!is_daily_time(s.reconcile_daily_at))
+    return "reconcile.daily_at must be HH:MM (UTC, 00:00 .. 23:59) or off";
   if (auto err = validate_risk_rules(s.risk); !err.empty())
     return err;
   return {};
 }
 
 }  // namespace
+
+std::optional<std::uint32_t> daily_minute_utc(std::string_view hh_mm) {
+  auto digit = [&](std::size_t i) { return hh_mm[i] >= '0' && hh_mm[i] <= '9'; };
+  if (hh_mm.size() != 5 || hh_mm[2] != ':' || !digit(0) || !digit(1)
+      || !digit(3) || !digit(4))
+    return std::nullopt;
+  auto hours = static_cast<std::uint32_t>((hh_mm[0] - '0') * 10 + (hh_mm[1] - '0'));
+  auto minutes = static_cast<std::uint32_t>((hh_mm[3] - '0') * 10 + (hh_mm[4] - '0'));
+  if (hours > 23 || minutes > 59)
+    return std::nullopt;
+  return hours * 60 + minutes;
+}
 
 settings_result parse_settings(const std::string& text, settings base,
                                const env_lookup& env) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,7 +55,19 @@ struct settings {
   std::uint32_t order_restarts_max = 3;
   // risk (config/risk_settings.hpp parses the risk.* keys)
   domain::risk_rules risk;
+  // pay-outs
+  std::uint32_t payout_interval_s = 3600;  // 0: only on POST /admin/payouts/run
+  std::uint32_t payout_hold_s = 86'400;    // after the pay-in succeeded
+  std::uint64_t payout_minimum_minor = 100;
+  // reconciliation
+  std::string reconcile_daily_at = "00:30";  // UTC HH:MM, or "off"
+  std::uint32_t fee_rate_bps = 290;          // agreed with the PSP
+  std::uint32_t fee_fixed_minor = 30;
 };
+
+// "00:30" -> 30 (minutes after midnight UTC); nothing for "off" or for
+// anything that is not HH:MM in 00:00 .. 23:59.
+std::optional<std::uint32_t> daily_minute_utc(std::string_view hh_mm);
 
 struct settings_result {
   settings value;

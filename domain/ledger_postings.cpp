@@ -17,6 +17,41 @@ std::vector<posting> payin_postings(const seller_account& seller,
   };
 }
 
+std::vector<posting> payout_sent_postings(const seller_account& seller,
+                                          const std::string& currency,
+                                          std::int64_t amount_minor) {
+  return {
+    {seller_payable_account(seller), currency, amount_minor},
+    {std::string{payouts_in_transit_account}, currency, -amount_minor},
+  };
+}
+
+std::vector<posting> payout_paid_postings(const std::string& currency,
+                                          std::int64_t amount_minor) {
+  return {
+    {std::string{payouts_in_transit_account}, currency, amount_minor},
+    {std::string{bank_account}, currency, -amount_minor},
+  };
+}
+
+std::vector<posting> payout_failed_postings(const seller_account& seller,
+                                            const std::string& currency,
+                                            std::int64_t amount_minor) {
+  return {
+    {std::string{payouts_in_transit_account}, currency, amount_minor},
+    {seller_payable_account(seller), currency, -amount_minor},
+  };
+}
+
+std::vector<posting> refund_postings(const seller_account& seller,
+                                     const std::string& currency,
+                                     std::int64_t amount_minor) {
+  return {
+    {seller_payable_account(seller), currency, amount_minor},
+    {std::string{psp_receivable_account}, currency, -amount_minor},
+  };
+}
+
 bool is_balanced(const std::vector<posting>& postings) {
   if (postings.empty())
     return false;

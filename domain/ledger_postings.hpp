@@ -16,6 +16,15 @@ namespace pay::domain {
 
 inline constexpr std::string_view psp_receivable_account = "psp_receivable";
 inline constexpr std::string_view seller_payable_prefix = "seller_payable:";
+// Money on its way to sellers' banks: sent to the pay-out provider, not yet
+// confirmed paid.
+inline constexpr std::string_view payouts_in_transit_account = "payouts_in_transit";
+// Our cash: settlements from the PSP arrive here, paid pay-outs leave it.
+inline constexpr std::string_view bank_account = "bank";
+// What the PSP charged us (an expense, so it carries debits).
+inline constexpr std::string_view psp_fees_account = "psp_fees";
+// Settled money we could not attribute cleanly; finance clears it.
+inline constexpr std::string_view settlement_suspense_account = "settlement_suspense";
 
 struct posting {
   std::string account;
@@ -34,6 +43,23 @@ std::string seller_payable_account(const seller_account& seller);
 std::vector<posting> payin_postings(const seller_account& seller,
                                     const std::string& currency,
                                     std::int64_t amount_minor);
+
+// A pay-out created: the seller's share leaves their payable for transit.
+std::vector<posting> payout_sent_postings(const seller_account& seller,
+                                          const std::string& currency,
+                                          std::int64_t amount_minor);
+// The provider paid it: transit is cleared against our bank.
+std::vector<posting> payout_paid_postings(const std::string& currency,
+                                          std::int64_t amount_minor);
+// The provider could not pay it: the money goes back to the seller.
+std::vector<posting> payout_failed_postings(const seller_account& seller,
+                                            const std::string& currency,
+                                            std::int64_t amount_minor);
+// A refund the PSP made: the seller owes it back, and the PSP will take it
+// from our next settlement.
+std::vector<posting> refund_postings(const seller_account& seller,
+                                     const std::string& currency,
+                                     std::int64_t amount_minor);
 
 // True when there is at least one line, no line is zero, and the lines sum to
 // zero in every currency (without overflowing while summing).

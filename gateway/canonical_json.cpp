@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <vector>
 
-#include <openssl/evp.h>
+#include "domain/sha256.hpp"
 
 namespace pay::gateway {
 
@@ -56,16 +56,7 @@ std::string canonical_json(const json::value& value) {
 }
 
 std::string sha256_hex(const std::string& text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr);
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < length; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 0xf];
-  }
-  return out;
+  return domain::sha256_hex(text);
 }
 
 }  // namespace pay::gateway

@@ -16,6 +16,7 @@ struct context {
   caf::actor_system& sys;
   payment_service_actor service;
   gateway_options options;
+  money_actors money;
 };
 
 struct exchange {

@@ -84,6 +84,9 @@ bool dispatch_admin(const context& ctx, const exchange_ptr& ex,
   if (auto id = id_between(path, "/admin/reviews/", "/reject"); !id.empty())
     return only(ex, bhttp::verb::post, "POST",
                 [&] { decide_review_route(ctx, ex, id, false); });
+  if (dispatch_payout_admin_routes(ctx, ex, path)
+      || dispatch_reconciliation_admin_routes(ctx, ex, path))
+    return true;
   if (path == "/admin/dlq")
     return only(ex, bhttp::verb::get, "GET",
                 [&] { list_dead_letters_route(ctx, ex); });
@@ -141,6 +144,9 @@ bool dispatch_api(const context& ctx, const exchange_ptr& ex,
   if (path == "/v1/webhooks/psp")
     return only(ex, bhttp::verb::post, "POST",
                 [&] { psp_webhook_route(ctx, ex); });
+  if (dispatch_refund_routes(ctx, ex, path)
+      || dispatch_payout_routes(ctx, ex, path))
+    return true;
   if (auto id = id_after(path, "/v1/payments/"); !id.empty())
     return only(ex, bhttp::verb::get, "GET",
                 [&] { get_order_route(ctx, ex, id); });
@@ -183,6 +189,14 @@ void dispatch(const context& ctx, const exchange_ptr& ex) {
 
 }  // namespace
 
+bool method_is(const exchange_ptr& ex, bhttp::verb verb,
+               std::string_view allowed) {
+  if (ex->req.method() == verb)
+    return true;
+  method_not_allowed(ex, allowed);
+  return false;
+}
+
 std::uint32_t preferred_wait_ms(std::string_view prefer,
                                 std::uint32_t wait_s_max) {
   auto pos = prefer.find("wait=");
@@ -204,10 +218,10 @@ std::uint32_t preferred_wait_ms(std::string_view prefer,
 }
 
 http::handler make_gateway(caf::actor_system& sys,
-                           payment_service_actor service,
+                           payment_service_actor service, money_actors money,
                            gateway_options options) {
-  auto ctx = std::make_shared<context>(context{sys, std::move(service),
-                                               std::move(options)});
+  auto ctx = std::make_shared<context>(context{
+    sys, std::move(service), std::move(options), std::move(money)});
   return [ctx](http::request&& req, http::responder respond) {
     auto id = request_id_of(req);
     // Every answer, from whichever route and thread, is counted here.

@@ -7,6 +7,9 @@
 
 #include "http/server.hpp"
 #include "messages/payment_service_protocol.hpp"
+#include "messages/payout_protocol.hpp"
+#include "messages/reconciler_protocol.hpp"
+#include "messages/refund_protocol.hpp"
 
 namespace pay::gateway {
 
@@ -20,8 +23,15 @@ struct gateway_options {
   std::int64_t webhook_tolerance_s = 300;
 };
 
+// The actors behind the routes after pay-in.
+struct money_actors {
+  refund_service_actor refunds;
+  payout_service_actor payouts;
+  reconciler_actor reconciler;
+};
+
 http::handler make_gateway(caf::actor_system& sys,
-                           payment_service_actor service,
+                           payment_service_actor service, money_actors money,
                            gateway_options options);
 
 // `Prefer: wait=N` (RFC 7240) in milliseconds, bounded by wait_s_max; 0 when

@@ -3,6 +3,7 @@
 // needs, asks the payment service, and answers through the exchange.
 
 #include <string>
+#include <string_view>
 
 #include "gateway/exchange.hpp"
 
@@ -35,6 +36,28 @@ void requeue_dead_letter_route(const context& ctx, const exchange_ptr& ex,
                                const std::string& id);
 void resolve_dead_letter_route(const context& ctx, const exchange_ptr& ex,
                                const std::string& id);
+
+// After pay-in. Each answers true when `path` is one of its routes (having
+// answered it, 405 included), false to let the caller go on.
+// gateway/refund_routes.cpp: /v1/refunds, /v1/refunds/{id}
+bool dispatch_refund_routes(const context& ctx, const exchange_ptr& ex,
+                            std::string_view path);
+// gateway/payout_routes.cpp: /v1/payment_orders/{id}/fulfill,
+// /v1/wallets/{seller}
+bool dispatch_payout_routes(const context& ctx, const exchange_ptr& ex,
+                            std::string_view path);
+// gateway/payout_routes.cpp: /admin/payouts...
+bool dispatch_payout_admin_routes(const context& ctx, const exchange_ptr& ex,
+                                  std::string_view path);
+// gateway/reconciliation_routes.cpp: /admin/reconciliation/...
+bool dispatch_reconciliation_admin_routes(const context& ctx,
+                                          const exchange_ptr& ex,
+                                          std::string_view path);
+
+// True when the request's method is `verb`; otherwise answers 405 with an
+// Allow header naming `allowed` and returns false.
+bool method_is(const exchange_ptr& ex, boost::beast::http::verb verb,
+               std::string_view allowed);
 
 // True when the Authorization header carries the admin token (compared in
 // constant time); always false when no token is configured.

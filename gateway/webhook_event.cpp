@@ -49,7 +49,14 @@ std::variant<webhook_event, api_error> parse_webhook_event(
   object = object ? object_at(*object, "object") : nullptr;
   if (object == nullptr)
     return bad_event("The event has no data.object.", "data.object");
-  auto order = string_at(object_at(*object, "metadata"), "payment_order_id");
+  const auto* metadata = object_at(*object, "metadata");
+  if (out.type.rfind("payout.", 0) == 0) {
+    auto payout = string_at(metadata, "payout_id");
+    if (!payout.empty() && domain::is_valid_id(payout))
+      out.payout_id = std::move(payout);
+    return out;
+  }
+  auto order = string_at(metadata, "payment_order_id");
   if (order.empty())
     order = string_at(object, "client_reference_id");
   if (!order.empty() && domain::is_valid_id(order))

@@ -16,10 +16,12 @@ struct webhook_event {
   std::string id;
   std::string type;
   std::string payment_order_id;  // empty: not about one of our orders
+  std::string payout_id;         // payout.* events: our pay-out, if ours
 };
 
 // The order comes from data.object.metadata.payment_order_id (intents) or
-// data.object.client_reference_id (checkout sessions).
+// data.object.client_reference_id (checkout sessions); a pay-out from
+// data.object.metadata.payout_id of a payout.* event.
 std::variant<webhook_event, api_error> parse_webhook_event(
   std::string_view body);
 

@@ -62,19 +62,30 @@ void psp_webhook_route(const context& ctx, const exchange_ptr& ex) {
     return;
   }
   auto event = std::get<webhook_event>(std::move(parsed));
+  auto subject = !event.payout_id.empty() ? "payout " + event.payout_id
+                 : !event.payment_order_id.empty()
+                   ? "order " + event.payment_order_id
+                   : std::string{"-"};
+  auto answer = [ex, event, subject](webhook_outcome outcome) {
+    obs::metrics::get().webhook_received(to_string(outcome));
+    log::info(event.id, "webhook {} for {}: {}", event.type, subject,
+              to_string(outcome));
+    ex->reply(200, R"({"received":true,"outcome":")"
+                     + std::string{to_string(outcome)} + "\"}");
+  };
+  auto fail = [ex](const caf::error& err) { ex->fail(err); };
+  if (!event.payout_id.empty()) {
+    ask<webhook_outcome>(ctx.sys, ctx.money.payouts,
+                         ctx.options.request_timeout,
+                         payout_webhook{event.id, event.type, event.payout_id},
+                         answer, fail);
+    return;
+  }
   ask<webhook_outcome>(
     ctx.sys, ctx.service, ctx.options.request_timeout,
     psp_webhook{event.id, event.type,
                 domain::payment_order_id{event.payment_order_id}},
-    [ex, event](webhook_outcome outcome) {
-      obs::metrics::get().webhook_received(to_string(outcome));
-      log::info(event.id, "webhook {} for order {}: {}", event.type,
-                event.payment_order_id.empty() ? "-" : event.payment_order_id,
-                to_string(outcome));
-      ex->reply(200, R"({"received":true,"outcome":")"
-                       + std::string{to_string(outcome)} + "\"}");
-    },
-    [ex](const caf::error& err) { ex->fail(err); });
+    answer, fail);
 }
 
 }  // namespace pay::gateway

@@ -155,6 +155,26 @@ metrics::metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                           .Help("Verified PSP webhooks, by outcome (applied, "
                                 "duplicate, ignored).")
                           .Register(reg);
+  reconciliation_runs_ = &BuildCounter()
+                           .Name("paymentd_reconciliation_runs_total")
+                           .Help("Reconciliation runs, by status (completed, "
+                                 "failed).")
+                           .Register(reg);
+  reconciliation_lines_ = &BuildCounter()
+                            .Name("paymentd_reconciliation_lines_total")
+                            .Help("Settlement file lines reconciled.")
+                            .Register(reg);
+  reconciliation_exceptions_ =
+    &BuildCounter()
+       .Name("paymentd_reconciliation_exceptions_total")
+       .Help("New reconciliation discrepancies, by kind and route "
+             "(auto_corrected, queued, escalated).")
+       .Register(reg);
+  money_movements_ = &BuildCounter()
+                        .Name("paymentd_money_movements_total")
+                        .Help("Refunds and pay-outs that reached a final "
+                              "status, by kind and status.")
+                        .Register(reg);
   store_commits_ = &BuildCounter()
                       .Name("paymentd_store_batches_total")
                       .Help("Store batches, by result (ok, failed).")
@@ -217,6 +237,24 @@ void metrics::webhook_rejected(std::string_view reason) {
 
 void metrics::webhook_received(std::string_view outcome) {
   webhooks_received_->Add({{"outcome", std::string{outcome}}}).Increment();
+}
+
+void metrics::reconciliation_run(std::string_view status, std::size_t lines) {
+  reconciliation_runs_->Add({{"status", std::string{status}}}).Increment();
+  reconciliation_lines_->Add({}).Increment(static_cast<double>(lines));
+}
+
+void metrics::reconciliation_exception(std::string_view kind,
+                                       std::string_view route) {
+  reconciliation_exceptions_
+    ->Add({{"kind", std::string{kind}}, {"route", std::string{route}}})
+    .Increment();
+}
+
+void metrics::money_movement(std::string_view kind, std::string_view status) {
+  money_movements_
+    ->Add({{"kind", std::string{kind}}, {"status", std::string{status}}})
+    .Increment();
 }
 
 live_actor_count::live_actor_count(actor_kind kind) : kind_(kind) {

@@ -74,6 +74,13 @@ class metrics {
   void webhook_rejected(std::string_view reason);
   void webhook_received(std::string_view outcome);
 
+  // One reconciliation run ended (completed or failed).
+  void reconciliation_run(std::string_view status, std::size_t lines);
+  // A discrepancy seen for the first time, by kind and route.
+  void reconciliation_exception(std::string_view kind, std::string_view route);
+  // Money movements after pay-in, by kind (refund, payout) and final status.
+  void money_movement(std::string_view kind, std::string_view status);
+
  private:
   metrics();
 
@@ -95,6 +102,10 @@ class metrics {
   prometheus::Family<prometheus::Counter>* store_commits_;
   prometheus::Family<prometheus::Counter>* webhooks_rejected_;
   prometheus::Family<prometheus::Counter>* webhooks_received_;
+  prometheus::Family<prometheus::Counter>* reconciliation_runs_;
+  prometheus::Family<prometheus::Counter>* reconciliation_lines_;
+  prometheus::Family<prometheus::Counter>* reconciliation_exceptions_;
+  prometheus::Family<prometheus::Counter>* money_movements_;
 };
 
 // Counts one live actor of `kind` for as long as it exists: a member of the

@@ -39,11 +39,19 @@ std::string_view to_string(fault_kind kind);
 enum class fault_target : std::uint8_t {
   create_intent = 1,  // POST /v1/payment_intents
   read_intent = 2,    // GET /v1/payment_intents/{id}
+  create_refund = 3,  // POST /v1/refunds
+  read_refund = 4,    // GET /v1/refunds/{id}
+  create_payout = 5,  // POST /v1/payouts
+  read_payout = 6,    // GET /v1/payouts/{id}
 };
 
 constexpr bool fault_applies(fault_kind kind, fault_target target) {
   if (kind == fault_kind::none) return false;
-  if (target == fault_target::create_intent) return true;
+  if (target == fault_target::create_intent ||
+      target == fault_target::create_refund ||
+      target == fault_target::create_payout) {
+    return true;
+  }
   return kind == fault_kind::error_500 || kind == fault_kind::error_429 ||
          kind == fault_kind::reset_before_commit;
 }

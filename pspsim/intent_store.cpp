@@ -159,6 +159,57 @@ std::string intent_store::idempotency_keys_json(const sim_time& now) {
   return boost::json::serialize(body);
 }
 
+namespace {
+
+intent_view view_of(const payment_intent& intent) {
+  return {intent.id, intent.status, intent.amount_minor, intent.currency,
+          intent.idempotency_key};
+}
+
+}  // namespace
+
+std::optional<intent_view> intent_store::view(std::string_view id,
+                                              const sim_time& now) {
+  std::lock_guard lock(mutex_);
+  settle_due(now);
+  const auto it = intents_.find(std::string(id));
+  if (it == intents_.end()) return std::nullopt;
+  return view_of(it->second);
+}
+
+std::vector<charge_record> intent_store::charges_between(
+    std::int64_t from_unix_s, std::int64_t to_unix_s, const sim_time& now) {
+  std::lock_guard lock(mutex_);
+  settle_due(now);
+  std::vector<charge_record> out;
+  for (const auto& charge : charges_) {
+    if (charge.created_unix_s >= from_unix_s && charge.created_unix_s < to_unix_s) {
+      out.push_back(charge);
+    }
+  }
+  return out;
+}
+
+std::optional<intent_view> intent_store::succeed_silently_if_pending(
+    std::string_view id, const sim_time& now) {
+  std::lock_guard lock(mutex_);
+  settle_due(now);
+  const auto it = intents_.find(std::string(id));
+  if (it == intents_.end()) return std::nullopt;
+  payment_intent& intent = it->second;
+  const intent_view before = view_of(intent);
+  if (intent.pending == pending_kind::none) return before;
+  unschedule(intent.id);
+  intent.pending = pending_kind::none;
+  PSPSIM_CHECK(pending_count_ > 0);
+  --pending_count_;
+  if (!intent.review_note.empty()) {
+    intent.review_note = "approved: by a settlement status_mismatch";
+  }
+  record_charge(intent, now.unix_s);
+  return before;
+}
+
 store_stats intent_store::stats(const sim_time& now) {
   std::lock_guard lock(mutex_);
   settle_due(now);

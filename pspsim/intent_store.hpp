@@ -87,6 +87,15 @@ struct resolve_result {
   std::string intent_json;  // for resolved and not_pending
 };
 
+// What refunds and settlement files need to know about an intent.
+struct intent_view {
+  std::string id;
+  intent_status status = intent_status::processing;
+  std::int64_t amount_minor = 0;
+  std::string currency;         // lowercase
+  std::string idempotency_key;  // empty when none
+};
+
 struct store_stats {
   std::uint64_t requests = 0;  // /v1 requests seen, answered or not
   std::uint64_t intents = 0;
@@ -120,6 +129,20 @@ class intent_store {
                                const sim_time& now);
   // Resolves whatever is due; the owner's timer calls it (see wake_after).
   void settle(const sim_time& now);
+
+  std::optional<intent_view> view(std::string_view id, const sim_time& now);
+  // Charges whose intent succeeded in [from_unix_s, to_unix_s): a charge's
+  // `created` is the moment its intent succeeded (for a delayed intent, the
+  // end of its delay, not when someone looked).
+  std::vector<charge_record> charges_between(std::int64_t from_unix_s,
+                                             std::int64_t to_unix_s,
+                                             const sim_time& now);
+  // For the settlement file's status_mismatch: an intent still processing
+  // or waiting for an action succeeds now, with its charge but without any
+  // event (no webhook), so asking the API answers succeeded. Returns the
+  // intent as it was before; nullopt for an unknown id.
+  std::optional<intent_view> succeed_silently_if_pending(std::string_view id,
+                                                         const sim_time& now);
 
   std::string charges_json(const sim_time& now);
   // {"<key>": <charges made under it>, ...}

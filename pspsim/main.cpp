@@ -14,6 +14,9 @@
 #include "pspsim/fault_injector.hpp"
 #include "pspsim/intent_store.hpp"
 #include "pspsim/options.hpp"
+#include "pspsim/payout_store.hpp"
+#include "pspsim/refund_store.hpp"
+#include "pspsim/settlement_store.hpp"
 #include "pspsim/router.hpp"
 #include "pspsim/webhook_dispatcher.hpp"
 #include "pspsim/webhook_url.hpp"
@@ -91,12 +94,30 @@ int main(int argc, char** argv) {
                              std::chrono::milliseconds(opts.processing_ms),
                              pending, std::move(hooks)};
   store_for_wakeups = &store;
+  pspsim::refund_store refunds{store};
+  pspsim::payout_store* payouts_for_wakeups = nullptr;
+  pspsim::payout_store_hooks payout_hooks;
+  payout_hooks.on_event = [webhooks_or_null](std::string_view type, std::string_view id,
+                                             std::string_view json, std::int64_t unix_s) {
+    if (webhooks_or_null) webhooks_or_null->publish(type, id, json, unix_s);
+  };
+  payout_hooks.wake_after = [&wakeups, &payouts_for_wakeups](std::chrono::milliseconds d) {
+    wakeups->after(d, [&payouts_for_wakeups] {
+      payouts_for_wakeups->settle(pspsim::sim_time::now());
+    });
+  };
+  pspsim::payout_store payouts{std::chrono::milliseconds(opts.payout_ms),
+                               std::move(payout_hooks)};
+  payouts_for_wakeups = &payouts;
+  pspsim::settlement_store settlement;
   pspsim::delay_queue delays;
   const pspsim::router routes{
-      pspsim::sim_parts{store, faults, delays, sessions, webhooks_or_null},
+      pspsim::sim_parts{store, faults, delays, sessions, webhooks_or_null, refunds,
+                        payouts, settlement, opts.settlement},
       opts.api_key, std::chrono::milliseconds(opts.latency_ms)};
   http::server_limits limits;
   limits.threads = opts.threads;
+  limits.body_bytes_max = pspsim::server_body_bytes_max;
   http::server server{opts.address, opts.port, routes, limits};
   if (const std::string error = server.start(); !error.empty()) {
     std::cerr << "pspsim: " << error << std::endl;

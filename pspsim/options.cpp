@@ -86,6 +86,25 @@ std::string apply(options& o, std::string_view name, std::string_view value) {
                                 o.webhook_concurrency)) {
       return bad("1..256");
     }
+  } else if (name == "fee-rate-bps") {
+    if (!parse_number<std::uint32_t>(value, 0, domain::fee_rate_bps_max,
+                                     o.settlement.fees.rate_bps)) {
+      return bad("0..10000");
+    }
+  } else if (name == "fee-fixed-minor") {
+    if (!parse_number<std::int64_t>(value, 0, fee_minor_max,
+                                    o.settlement.fees.fixed_minor)) {
+      return bad("0..1000000000");
+    }
+  } else if (name == "payout-fee-minor") {
+    if (!parse_number<std::int64_t>(value, 0, fee_minor_max,
+                                    o.settlement.payout_fee_minor)) {
+      return bad("0..1000000000");
+    }
+  } else if (name == "payout-ms") {
+    if (!parse_number<std::uint32_t>(value, 0, processing_ms_max, o.payout_ms)) {
+      return bad("0..3600000");
+    }
   } else if (name == "faults") {
     auto parsed = parse_fault_config(value);
     if (!parsed.config) {
@@ -117,6 +136,10 @@ constexpr env_binding env_bindings[] = {
     {"PSPSIM_WEBHOOK_BACKOFF_BASE_MS", "webhook-backoff-base-ms"},
     {"PSPSIM_WEBHOOK_BACKOFF_MAX_MS", "webhook-backoff-max-ms"},
     {"PSPSIM_WEBHOOK_CONCURRENCY", "webhook-concurrency"},
+    {"PSPSIM_FEE_RATE_BPS", "fee-rate-bps"},
+    {"PSPSIM_FEE_FIXED_MINOR", "fee-fixed-minor"},
+    {"PSPSIM_PAYOUT_FEE_MINOR", "payout-fee-minor"},
+    {"PSPSIM_PAYOUT_MS", "payout-ms"},
 };
 
 }  // namespace
@@ -191,6 +214,14 @@ std::string usage() {
          "(PSPSIM_WEBHOOK_BACKOFF_MAX_MS, 30000)\n"
          "  --webhook-concurrency N      deliveries in flight at most "
          "(PSPSIM_WEBHOOK_CONCURRENCY, 8)\n"
+         "  --fee-rate-bps N     agreed fee rate on charges, basis points "
+         "(PSPSIM_FEE_RATE_BPS, 290)\n"
+         "  --fee-fixed-minor N  agreed fixed fee per charge, minor units "
+         "(PSPSIM_FEE_FIXED_MINOR, 30)\n"
+         "  --payout-fee-minor N fee per paid payout, minor units "
+         "(PSPSIM_PAYOUT_FEE_MINOR, 25)\n"
+         "  --payout-ms N        a payout is paid (or fails) N ms after creation "
+         "(PSPSIM_PAYOUT_MS, 500)\n"
          "  --help               this text\n";
 }
 

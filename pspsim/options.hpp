@@ -9,6 +9,8 @@
 
 #include "pspsim/fault_config.hpp"
 #include "pspsim/intent_store.hpp"
+#include "pspsim/payout_store.hpp"
+#include "pspsim/settlement_builder.hpp"
 
 namespace pay::pspsim {
 
@@ -18,6 +20,8 @@ constexpr std::uint32_t processing_ms_max = 3'600'000;
 constexpr std::size_t intents_max_limit = 100'000'000;
 constexpr std::uint32_t webhook_backoff_ms_max = 3'600'000;
 constexpr unsigned webhook_concurrency_max = 256;
+// Fixed fee parts in minor units: bounded far below any overflow.
+constexpr std::int64_t fee_minor_max = 1'000'000'000;
 
 struct options {
   std::string address = "127.0.0.1";  // --address / PSPSIM_ADDRESS
@@ -36,6 +40,8 @@ struct options {
   std::uint32_t webhook_backoff_base_ms = 500;  // --webhook-backoff-base-ms
   std::uint32_t webhook_backoff_max_ms = 30'000;  // --webhook-backoff-max-ms
   unsigned webhook_concurrency = 8;    // --webhook-concurrency
+  settlement_terms settlement;  // --fee-rate-bps, --fee-fixed-minor, --payout-fee-minor
+  std::uint32_t payout_ms = payout_ms_default;  // --payout-ms / PSPSIM_PAYOUT_MS
 };
 
 struct options_result {

@@ -8,6 +8,9 @@
 
 #include "http/form.hpp"
 #include "pspsim/create_params.hpp"
+#include "pspsim/payouts_api.hpp"
+#include "pspsim/refunds_api.hpp"
+#include "pspsim/settlement_api.hpp"
 #include "pspsim/v1_common.hpp"
 
 namespace pay::pspsim {
@@ -68,10 +71,24 @@ http::response get_intent(const http::request& req, std::string_view id,
 
 }  // namespace
 
+bool is_item_path(std::string_view path, std::string_view collection) {
+  return path.size() > collection.size() + 1 &&
+         path.substr(0, collection.size()) == collection &&
+         path[collection.size()] == '/' &&
+         path.find('/', collection.size() + 1) == std::string_view::npos;
+}
+
 v1_route route_of(const http::request& req) {
   const std::string_view path = http::target_path(req.target());
-  if (path == intents_path && req.method() == bhttp::verb::post) {
-    return v1_route::create_intent;
+  const bool get = req.method() == bhttp::verb::get;
+  const bool post = req.method() == bhttp::verb::post;
+  if (path == intents_path && post) return v1_route::create_intent;
+  if (path == refunds_path && post) return v1_route::create_refund;
+  if (path == payouts_path && post) return v1_route::create_payout;
+  if (get && is_item_path(path, refunds_path)) return v1_route::read_refund;
+  if (get && is_item_path(path, payouts_path)) return v1_route::read_payout;
+  if (get && is_item_path(path, settlement_files_path)) {
+    return v1_route::read_settlement_file;
   }
   const bool under_intents = path.size() > intents_path.size() + 1 &&
                              path.substr(0, intents_path.size()) == intents_path &&
@@ -83,16 +100,28 @@ v1_route route_of(const http::request& req) {
   return v1_route::unrecognized;
 }
 
-http::response handle_v1(const http::request& req, intent_store& store,
+http::response handle_v1(const http::request& req, const sim_parts& parts,
                          std::string_view api_key, const sim_time& now) {
   if (auto denied = check_api_key(req, api_key)) return std::move(*denied);
 
+  intent_store& store = parts.store;
   const std::string_view path = http::target_path(req.target());
   switch (route_of(req)) {
     case v1_route::create_intent:
       return create_intent(req, store, now);
     case v1_route::read_intent:
       return get_intent(req, path.substr(intents_path.size() + 1), store, now);
+    case v1_route::create_refund:
+      return create_refund(req, parts.refunds, now);
+    case v1_route::read_refund:
+      return get_refund(req, path.substr(refunds_path.size() + 1), parts.refunds);
+    case v1_route::create_payout:
+      return create_payout(req, parts.payouts, now);
+    case v1_route::read_payout:
+      return get_payout(req, path.substr(payouts_path.size() + 1), parts.payouts, now);
+    case v1_route::read_settlement_file:
+      return get_settlement_file(
+          req, path.substr(settlement_files_path.size() + 1), parts, now);
     case v1_route::unrecognized:
       break;
   }

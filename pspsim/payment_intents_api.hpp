@@ -1,13 +1,16 @@
 // The Stripe-compatible /v1 routes: authentication, then
 //   POST /v1/payment_intents       create and confirm (Idempotency-Key aware)
 //   GET  /v1/payment_intents/{id}  read back
+//   POST /v1/refunds, GET /v1/refunds/{id}        (refunds_api)
+//   POST /v1/payouts, GET /v1/payouts/{id}        (payouts_api)
+//   GET  /v1/settlement_files/{YYYY-MM-DD}        (settlement_api)
 #pragma once
 
 #include <cstdint>
 #include <string_view>
 
 #include "http/server.hpp"
-#include "pspsim/intent_store.hpp"
+#include "pspsim/sim_parts.hpp"
 #include "pspsim/sim_time.hpp"
 
 namespace pay::pspsim {
@@ -16,12 +19,20 @@ enum class v1_route : std::uint8_t {
   create_intent = 1,  // POST /v1/payment_intents
   read_intent = 2,    // GET /v1/payment_intents/{id}
   unrecognized = 3,   // anything else: 404
+  create_refund = 4,  // POST /v1/refunds
+  read_refund = 5,    // GET /v1/refunds/{id}
+  create_payout = 6,  // POST /v1/payouts
+  read_payout = 7,    // GET /v1/payouts/{id}
+  read_settlement_file = 8,  // GET /v1/settlement_files/{date}
 };
+
+// "/v1/<collection>/<id>" with a non-empty id and nothing after it.
+bool is_item_path(std::string_view path, std::string_view collection);
 
 // By method and path alone, before authentication.
 v1_route route_of(const http::request& req);
 
-http::response handle_v1(const http::request& req, intent_store& store,
+http::response handle_v1(const http::request& req, const sim_parts& parts,
                          std::string_view api_key, const sim_time& now);
 
 }  // namespace pay::pspsim

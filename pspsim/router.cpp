@@ -4,6 +4,7 @@
 #include "pspsim/checkout_sessions_api.hpp"
 #include "pspsim/hosted_page_api.hpp"
 #include "pspsim/payment_intents_api.hpp"
+#include "pspsim/settlement_api.hpp"
 #include "pspsim/sim_api.hpp"
 #include "pspsim/v1_faults.hpp"
 
@@ -21,6 +22,17 @@ router::router(sim_parts parts, std::string api_key,
 void router::operator()(http::request&& req, http::responder reply) const {
   const std::string_view path = http::target_path(req.target());
   const sim_time now = sim_time::now();
+  const bool file_upload = req.method() == boost::beast::http::verb::put &&
+                           path.substr(0, sim_settlement_files_path.size()) ==
+                               sim_settlement_files_path;
+  if (!file_upload && req.body().size() > body_bytes_max) {
+    http::response res = http::make_json_response(
+        req, 413,
+        http::error_body("invalid_request_error", "body_too_large",
+                         "request body exceeds the size limit"));
+    res.keep_alive(false);
+    return reply(std::move(res));
+  }
   if (path == "/healthz") {
     return reply(http::make_json_response(req, 200, R"({"status":"ok"})"));
   }
@@ -50,7 +62,7 @@ void router::operator()(http::request&& req, http::responder reply) const {
   }
   const fault_draw fault = draw_fault(req);
   http::response res =
-      handle_v1_with_fault(req, fault.kind, store_, faults_, api_key_, now);
+      handle_v1_with_fault(req, fault.kind, parts_, api_key_, now);
   const std::chrono::milliseconds delay = latency_ + fault.delay;
   if (delay.count() == 0) return reply(std::move(res));
   delays_.after(delay, [reply = std::move(reply), res = std::move(res)]() mutable {
@@ -66,6 +78,16 @@ fault_draw router::draw_fault(const http::request& req) const {
       return faults_.draw(fault_target::create_intent);
     case v1_route::read_intent:
       return faults_.draw(fault_target::read_intent);
+    case v1_route::create_refund:
+      return faults_.draw(fault_target::create_refund);
+    case v1_route::read_refund:
+      return faults_.draw(fault_target::read_refund);
+    case v1_route::create_payout:
+      return faults_.draw(fault_target::create_payout);
+    case v1_route::read_payout:
+      return faults_.draw(fault_target::read_payout);
+    // Not faulted: a report, not a money movement (latency still applies).
+    case v1_route::read_settlement_file:
     case v1_route::unrecognized:
       return {};
   }

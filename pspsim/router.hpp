@@ -11,6 +11,11 @@
 
 namespace pay::pspsim {
 
+// The server accepts bodies up to server_body_bytes_max so that a whole
+// settlement file can be PUT; every other route keeps Stripe's 1 MiB.
+constexpr std::size_t server_body_bytes_max = 64u << 20;
+constexpr std::size_t body_bytes_max = 1u << 20;
+
 class router {
  public:
   // The parts must outlive the server that calls this router.

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "http/form.hpp"
+#include "pspsim/settlement_api.hpp"
 
 namespace pay::pspsim {
 namespace {
@@ -163,12 +164,18 @@ http::response handle_sim(const http::request& req, const sim_parts& parts,
   if (get && path == "/sim/idempotency_keys") {
     return http::make_json_response(req, 200, store.idempotency_keys_json(now));
   }
+  if (get && path == "/sim/payouts") {
+    return http::make_json_response(req, 200, parts.payouts.list_json(now));
+  }
   if (get && path == "/sim/stats") {
     return http::make_json_response(
         req, 200, stats_json(store.stats(now), faults.injected()));
   }
   if (post && path == "/sim/reset") {
     store.reset();
+    parts.refunds.reset();
+    parts.payouts.reset();
+    parts.settlement.reset();
     parts.sessions.reset();
     if (parts.webhooks) parts.webhooks->reset();
     faults.reset();
@@ -182,6 +189,7 @@ http::response handle_sim(const http::request& req, const sim_parts& parts,
       return http::make_json_response(req, 200, faults_json(faults, false));
     }
   }
+  if (auto answer = handle_settlement_sim(req, parts, now)) return std::move(*answer);
   if (get && path == "/sim/webhooks") {
     return http::make_json_response(
         req, 200, parts.webhooks ? parts.webhooks->events_json() : R"({"data":[]})");

@@ -3,7 +3,8 @@
 //   GET    /sim/charges           {"data":[charge, ...]} in creation order
 //   GET    /sim/idempotency_keys  {"<key>": <times charged>} (never above 1)
 //   GET    /sim/stats             counters, with "faults_injected" by kind
-//   POST   /sim/reset             forget everything, faults off
+//   POST   /sim/reset             forget everything (intents, refunds,
+//                                  payouts, distortions, files), faults off
 //   POST   /sim/faults            set the fault config (JSON), restart its stream
 //   GET    /sim/faults            the config and "injected" counters
 //   DELETE /sim/faults            faults off, counters kept
@@ -11,6 +12,9 @@
 //   POST   /sim/payment_intents/{id}/review?result=approve|reject
 //   GET    /sim/webhooks          every event, its attempts and state
 //   POST   /sim/webhooks/{id}/resend  deliver an event again
+//   POST   /sim/payouts/{id}/fail     a pending payout fails now
+//   POST|GET /sim/settlement_discrepancies, PUT|DELETE /sim/settlement_files/{date}
+//                                   (settlement_api)
 #pragma once
 
 #include "http/server.hpp"

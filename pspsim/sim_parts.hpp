@@ -6,6 +6,10 @@
 #include "pspsim/delay_queue.hpp"
 #include "pspsim/fault_injector.hpp"
 #include "pspsim/intent_store.hpp"
+#include "pspsim/payout_store.hpp"
+#include "pspsim/refund_store.hpp"
+#include "pspsim/settlement_builder.hpp"
+#include "pspsim/settlement_store.hpp"
 #include "pspsim/webhook_dispatcher.hpp"
 
 namespace pay::pspsim {
@@ -16,6 +20,10 @@ struct sim_parts {
   delay_queue& delays;
   checkout_session_store& sessions;
   webhook_dispatcher* webhooks;  // null without --webhook-url
+  refund_store& refunds;
+  payout_store& payouts;
+  settlement_store& settlement;
+  settlement_terms terms;
 };
 
 }  // namespace pay::pspsim

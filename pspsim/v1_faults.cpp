@@ -33,28 +33,28 @@ bool stored_under_key(const http::response& res) {
 // As if the PSP's own internal retry ran the request again after losing its
 // first answer: the client gets the second run's answer, which must be a
 // replay of the first, never a second charge.
-http::response process_twice(const http::request& req, intent_store& store,
-                             fault_injector& faults, std::string_view api_key,
-                             const sim_time& now) {
-  http::response first = handle_v1(req, store, api_key, now);
+http::response process_twice(const http::request& req, const sim_parts& parts,
+                             std::string_view api_key, const sim_time& now) {
+  http::response first = handle_v1(req, parts, api_key, now);
   if (!stored_under_key(first)) return first;
-  http::response second = handle_v1(req, store, api_key, now);
+  http::response second = handle_v1(req, parts, api_key, now);
   PSPSIM_CHECK(second["Idempotent-Replayed"] == "true");
   PSPSIM_CHECK(second.result_int() == first.result_int());
   PSPSIM_CHECK(second.body() == first.body());
-  faults.note_injected(fault_kind::duplicate_processing);
+  parts.faults.note_injected(fault_kind::duplicate_processing);
   return second;
 }
 
 }  // namespace
 
 http::response handle_v1_with_fault(const http::request& req, fault_kind fault,
-                                    intent_store& store, fault_injector& faults,
+                                    const sim_parts& parts,
                                     std::string_view api_key,
                                     const sim_time& now) {
+  fault_injector& faults = parts.faults;
   switch (fault) {
     case fault_kind::none:
-      return handle_v1(req, store, api_key, now);
+      return handle_v1(req, parts, api_key, now);
     case fault_kind::error_500:
     case fault_kind::error_429:
       faults.note_injected(fault);
@@ -66,11 +66,11 @@ http::response handle_v1_with_fault(const http::request& req, fault_kind fault,
     case fault_kind::timeout_after_commit:
       // Whatever the outcome (charge, decline, even a 400), it is stored as
       // usual; only its answer is lost on the way back.
-      handle_v1(req, store, api_key, now);
+      handle_v1(req, parts, api_key, now);
       faults.note_injected(fault);
       return http::connection_reset();
     case fault_kind::duplicate_processing:
-      return process_twice(req, store, faults, api_key, now);
+      return process_twice(req, parts, api_key, now);
   }
   check_failed("a known fault_kind", __FILE__, __LINE__);
 }

@@ -10,7 +10,7 @@
 #include "http/server.hpp"
 #include "pspsim/fault_config.hpp"
 #include "pspsim/fault_injector.hpp"
-#include "pspsim/intent_store.hpp"
+#include "pspsim/sim_parts.hpp"
 #include "pspsim/sim_time.hpp"
 
 namespace pay::pspsim {
@@ -21,7 +21,7 @@ namespace pay::pspsim {
 // an Idempotency-Key, because without one a second run would charge twice,
 // which no idempotent PSP does.
 http::response handle_v1_with_fault(const http::request& req, fault_kind fault,
-                                    intent_store& store, fault_injector& faults,
+                                    const sim_parts& parts,
                                     std::string_view api_key,
                                     const sim_time& now);
 

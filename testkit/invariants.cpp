@@ -64,13 +64,53 @@ constexpr violation_query checks[] = {
      "   AND e.currency = w.currency"
      " GROUP BY w.seller_account, w.currency, w.balance_minor"
      " HAVING w.balance_minor <> coalesce(-sum(e.amount_minor), 0)"},
-    {"2. wallets whose balance is not the sum of their credits",
+    // What we owe a seller: their pay-ins, less refunds the PSP made and
+    // pay-outs not (yet) failed.
+    {"2. wallets whose balance is not credits - refunds - pay-outs",
      "SELECT w.seller_account || ' ' || w.currency || ' balance '"
-     "       || w.balance_minor || ' credits ' || coalesce(sum(c.amount_minor), 0)"
-     "  FROM wallet w LEFT JOIN wallet_credit c"
-     "    ON c.seller_account = w.seller_account AND c.currency = w.currency"
-     " GROUP BY w.seller_account, w.currency, w.balance_minor"
-     " HAVING w.balance_minor <> coalesce(sum(c.amount_minor), 0)"},
+     "       || w.balance_minor || ' expected ' || (c.sum - r.sum - p.sum)"
+     "  FROM wallet w,"
+     "  LATERAL (SELECT coalesce(sum(amount_minor), 0) AS sum FROM wallet_credit"
+     "            WHERE seller_account = w.seller_account"
+     "              AND currency = w.currency) c,"
+     "  LATERAL (SELECT coalesce(sum(amount_minor), 0) AS sum FROM refund"
+     "            WHERE seller_account = w.seller_account"
+     "              AND currency = w.currency AND status = 'SUCCEEDED') r,"
+     "  LATERAL (SELECT coalesce(sum(amount_minor), 0) AS sum FROM payout"
+     "            WHERE seller_account = w.seller_account"
+     "              AND currency = w.currency AND status <> 'FAILED') p"
+     " WHERE w.balance_minor <> c.sum - r.sum - p.sum"},
+    {"2. payouts_in_transit that is not the pay-outs in flight",
+     "SELECT c.currency || ' in flight ' || coalesce(p.sum, 0) || ' ledger '"
+     "       || coalesce(-l.sum, 0)"
+     "  FROM (SELECT currency FROM payout UNION SELECT currency FROM ledger_entry"
+     "         WHERE account = 'payouts_in_transit') c"
+     "  LEFT JOIN (SELECT currency, sum(amount_minor) AS sum FROM payout"
+     "              WHERE status IN ('CREATED', 'IN_TRANSIT') GROUP BY currency) p"
+     "    ON p.currency = c.currency"
+     "  LEFT JOIN (SELECT currency, sum(amount_minor) AS sum FROM ledger_entry"
+     "              WHERE account = 'payouts_in_transit' GROUP BY currency) l"
+     "    ON l.currency = c.currency"
+     " WHERE coalesce(p.sum, 0) <> coalesce(-l.sum, 0)"},
+    {"2. orders refunded beyond what they captured",
+     "SELECT 'order ' || o.payment_order_id || ' amount ' || o.amount_minor"
+     "       || ' refunds ' || sum(r.amount_minor)"
+     "  FROM payment_order o JOIN refund r"
+     "    ON r.payment_order_id = o.payment_order_id AND r.status <> 'FAILED'"
+     " GROUP BY o.payment_order_id, o.amount_minor"
+     " HAVING sum(r.amount_minor) > o.amount_minor"},
+    {"2. succeeded refunds and sent pay-outs without their ledger transaction",
+     "SELECT 'refund ' || refund_id FROM refund r WHERE status = 'SUCCEEDED'"
+     "   AND NOT EXISTS (SELECT 1 FROM ledger_transaction t"
+     "                    WHERE t.kind = 'refund' AND t.reference = r.refund_id)"
+     " UNION ALL "
+     "SELECT 'payout ' || payout_id FROM payout p"
+     " WHERE NOT EXISTS (SELECT 1 FROM ledger_transaction t"
+     "                    WHERE t.kind = 'payout_sent' AND t.reference = p.payout_id)"
+     "    OR (status = 'PAID') <> EXISTS (SELECT 1 FROM ledger_transaction t"
+     "                    WHERE t.kind = 'payout_paid' AND t.reference = p.payout_id)"
+     "    OR (status = 'FAILED') <> EXISTS (SELECT 1 FROM ledger_transaction t"
+     "                    WHERE t.kind = 'payout_failed' AND t.reference = p.payout_id)"},
     {"2. wallet credits without a wallet row",
      "SELECT 'order ' || c.payment_order_id || ' ' || c.seller_account || ' '"
      "       || c.currency FROM wallet_credit c"
@@ -169,7 +209,8 @@ constexpr const char* orders_for_psp_check =
 constexpr const char* tables_counted[] = {
     "payment_event",      "payment_order", "wallet",
     "wallet_credit",      "ledger_transaction", "ledger_entry",
-    "payment_order_history", "idempotency_key", "dead_letter"};
+    "payment_order_history", "idempotency_key", "dead_letter",
+    "refund",             "payout",        "reconciliation_exception"};
 
 constexpr std::size_t violations_shown_max = 20;
 

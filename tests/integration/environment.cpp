@@ -18,8 +18,9 @@ namespace {
 constexpr std::uint32_t listening_timeout_ms = 15'000;
 // paymentd keeps one port across its restarts, below the ephemeral range,
 // so pspsim's webhooks reach it before and after a restart (pspsim retries
-// until they do). PAY_IT_PAYMENTD_PORT overrides it.
-constexpr const char* paymentd_port_default = "15490";
+// until they do). PAY_IT_PAYMENTD_PORT overrides it; each test binary has
+// its own default so ctest can run them side by side.
+constexpr const char* paymentd_port_default = IT_PAYMENTD_PORT;
 
 std::string paymentd_port_setting() {
   const char* given = std::getenv("PAY_IT_PAYMENTD_PORT");
@@ -153,7 +154,13 @@ std::string stack_environment::start_paymentd() {
       {"PAYMENTD_RISK_REVIEW_EMAIL_DOMAINS", "review.test"},
       {"PAYMENTD_RISK_BLOCKED_COUNTRIES", "KP"},
       {"PAYMENTD_RISK_REVIEW_COUNTRIES", "NG"},
+      // Pay-outs and reconciliation run when a test asks, never by clock;
+      // funds are released as soon as the other conditions hold.
+      {"PAYMENTD_PAYOUTS_INTERVAL_S", "0"},
+      {"PAYMENTD_PAYOUTS_HOLD_S", "0"},
+      {"PAYMENTD_RECONCILE_DAILY_AT", "off"},
   };
+  for (const auto& [name, value] : extra_env_) options.env[name] = value;
   options.log_path = log_dir() + "/paymentd."
                      + std::to_string(paymentd_generation_) + ".log";
   paymentd_port_ = 0;
@@ -171,6 +178,25 @@ std::string stack_environment::start_paymentd() {
 std::string stack_environment::restart_paymentd() {
   last_paymentd_exit_code_ = paymentd_.stop();
   return start_paymentd();
+}
+
+std::string stack_environment::restart_paymentd_with(env_list extra_env) {
+  extra_env_ = std::move(extra_env);
+  return restart_paymentd();
+}
+
+std::string stack_environment::reset() {
+  if (paymentd_.running()) last_paymentd_exit_code_ = paymentd_.stop();
+  if (pspsim_.running()) pspsim_.stop();
+  drop_database();
+  extra_env_.clear();
+  for (auto step : {&stack_environment::create_database,
+                    &stack_environment::start_pspsim,
+                    &stack_environment::start_paymentd}) {
+    setup_error_ = (this->*step)();
+    if (!setup_error_.empty()) return setup_error_;
+  }
+  return {};
 }
 
 std::string stack_environment::kill_and_restart_paymentd() {

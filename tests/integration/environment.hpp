@@ -6,6 +6,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -33,6 +35,14 @@ class stack_environment : public ::testing::Environment {
   // SIGTERM, wait for the exit, start again on a new port. Empty on success,
   // else why not. The exit code of the stopped process is kept for tests.
   std::string restart_paymentd();
+  using env_list = std::vector<std::pair<std::string, std::string>>;
+  // restart_paymentd with these environment variables on top of the
+  // stack's own (until the next call or reset).
+  std::string restart_paymentd_with(env_list extra_env);
+  // A new world: both processes stopped, a fresh database, both started
+  // again with the stack's own settings. For tests that need a day of their
+  // own (reconciliation compares everything settled that day).
+  std::string reset();
   // kill -9, then start again on a new port: a crash mid-flight.
   std::string kill_and_restart_paymentd();
   int last_paymentd_exit_code() const { return last_paymentd_exit_code_; }
@@ -63,6 +73,7 @@ class stack_environment : public ::testing::Environment {
   std::uint16_t pspsim_port_ = 0;
   std::uint16_t paymentd_port_ = 0;
   int last_paymentd_exit_code_ = -1;
+  env_list extra_env_;
 };
 
 // The registered environment (registered before main runs).

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 #include <limits>
+#include <map>
+#include <string>
 
 #include "domain/ledger_postings.hpp"
 
@@ -9,6 +11,10 @@ namespace {
 
 using pay::domain::is_balanced;
 using pay::domain::payin_postings;
+using pay::domain::payout_failed_postings;
+using pay::domain::payout_paid_postings;
+using pay::domain::payout_sent_postings;
+using pay::domain::refund_postings;
 using pay::domain::posting;
 using pay::domain::seller_account;
 
@@ -46,3 +52,37 @@ TEST(ledger_postings_test, overflowing_sums_are_refused_not_wrapped) {
 }
 
 }  // namespace
+
+TEST(ledger_postings_test, a_payout_sent_then_paid_leaves_only_the_bank_side) {
+  seller_account s{"acct_1"};
+  auto sent = payout_sent_postings(s, "USD", 700);
+  auto paid = payout_paid_postings("USD", 700);
+  EXPECT_TRUE(is_balanced(sent));
+  EXPECT_TRUE(is_balanced(paid));
+  std::map<std::string, std::int64_t> sum;
+  for (const auto& p : sent) sum[p.account] += p.amount_minor;
+  for (const auto& p : paid) sum[p.account] += p.amount_minor;
+  EXPECT_EQ(sum["seller_payable:acct_1"], 700);
+  EXPECT_EQ(sum["payouts_in_transit"], 0);
+  EXPECT_EQ(sum["bank"], -700);
+}
+
+TEST(ledger_postings_test, a_failed_payout_returns_the_money_to_the_seller) {
+  seller_account s{"acct_1"};
+  std::map<std::string, std::int64_t> sum;
+  for (const auto& p : payout_sent_postings(s, "EUR", 250)) sum[p.account] += p.amount_minor;
+  for (const auto& p : payout_failed_postings(s, "EUR", 250)) sum[p.account] += p.amount_minor;
+  EXPECT_EQ(sum["seller_payable:acct_1"], 0);
+  EXPECT_EQ(sum["payouts_in_transit"], 0);
+}
+
+TEST(ledger_postings_test, a_refund_reverses_the_sellers_credit_against_the_psp) {
+  seller_account s{"acct_1"};
+  auto refund = refund_postings(s, "USD", 300);
+  EXPECT_TRUE(is_balanced(refund));
+  std::map<std::string, std::int64_t> sum;
+  for (const auto& p : payin_postings(s, "USD", 1000)) sum[p.account] += p.amount_minor;
+  for (const auto& p : refund) sum[p.account] += p.amount_minor;
+  EXPECT_EQ(sum["seller_payable:acct_1"], -700);
+  EXPECT_EQ(sum["psp_receivable"], 700);
+}

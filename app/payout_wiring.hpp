@@ -1,0 +1,14 @@
+#pragma once
+// Spawns the payout side of the engine from the settings (and starts its
+// recovery). Called once by start_engine, after the pay-in actors exist.
+
+#include <caf/all.hpp>
+
+#include "app/engine.hpp"
+
+namespace pay {
+
+payout_service_actor start_payouts(caf::actor_system& sys, const settings& cfg,
+                                   const engine& e);
+
+}  // namespace pay

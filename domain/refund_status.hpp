@@ -1,0 +1,40 @@
+#pragma once
+// A refund's life as a pure transition table:
+//
+//   CREATED --psp_succeeded--> SUCCEEDED
+//      |
+//      +------psp_failed-----> FAILED
+//
+// A refund stays CREATED while the PSP's answer is retryable (5xx, 429,
+// transport failure): retries are attempts, not transitions. Both ends are
+// final; anything not in the table is illegal and never applied.
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace pay::domain {
+
+enum class refund_status : std::uint8_t {
+  created = 0,
+  succeeded = 1,
+  failed = 2,
+};
+
+enum class refund_event : std::uint8_t {
+  psp_succeeded = 0,
+  psp_failed = 1,
+};
+
+// The status after `event` in `from`, or nothing when the move is illegal.
+std::optional<refund_status> next_refund_status(refund_status from,
+                                                refund_event event);
+
+bool is_final(refund_status status);
+
+// "CREATED", "SUCCEEDED", "FAILED": the database enum's spelling.
+std::string_view to_string(refund_status status);
+std::optional<refund_status> parse_refund_status(std::string_view text);
+std::string_view to_string(refund_event event);
+
+}  // namespace pay::domain

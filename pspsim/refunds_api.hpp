@@ -1,0 +1,21 @@
+// POST /v1/refunds (form: payment_intent, amount?, reason?, metadata[..];
+// Idempotency-Key optional as for intents) and GET /v1/refunds/{id}.
+// Authentication is checked by handle_v1 before these run.
+#pragma once
+
+#include <string_view>
+
+#include "http/server.hpp"
+#include "pspsim/refund_store.hpp"
+#include "pspsim/sim_time.hpp"
+
+namespace pay::pspsim {
+
+constexpr std::string_view refunds_path = "/v1/refunds";
+
+http::response create_refund(const http::request& req, refund_store& refunds,
+                             const sim_time& now);
+http::response get_refund(const http::request& req, std::string_view id,
+                          const refund_store& refunds);
+
+}  // namespace pay::pspsim

@@ -1,0 +1,49 @@
+// Builds one day's settlement file from what settled that day and the
+// distortions injected for it. Pure: no store, no clock.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "domain/settlement_fee.hpp"
+#include "domain/settlement_line.hpp"
+#include "pspsim/settlement_discrepancy.hpp"
+
+namespace pay::pspsim {
+
+constexpr std::int64_t payout_fee_minor_default = 25;
+
+struct settlement_terms {
+  domain::fee_terms fees;  // charge lines
+  std::int64_t payout_fee_minor = payout_fee_minor_default;  // per paid payout
+};
+
+// A line and when its item settled (for the order of the file).
+struct settled_item {
+  domain::settlement_line line;
+  std::int64_t settled_unix_s = 0;
+};
+
+// Charge line: gross +A, fee agreed, net A - fee. `currency` any case.
+settled_item charge_item(std::string reference, std::string key,
+                         std::int64_t amount_minor, std::string_view currency,
+                         std::int64_t settled_unix_s, const settlement_terms& terms);
+// Refund -R (fee 0), payout -P (fee 0), payout fee (gross 0, fee F, net -F).
+settled_item refund_item(std::string reference, std::string key,
+                         std::int64_t amount_minor, std::string_view currency,
+                         std::int64_t settled_unix_s);
+settled_item payout_item(std::string reference, std::string key,
+                         std::int64_t amount_minor, std::string_view currency,
+                         std::int64_t settled_unix_s);
+settled_item payout_fee_item(std::string reference, std::string key,
+                             std::string_view currency, std::int64_t settled_unix_s,
+                             const settlement_terms& terms);
+
+// Applies `distortions` in order to `items`, orders the lines (charge,
+// refund, payout, fee; then settled time; then reference), stamps line_no
+// and settled_date = `date`, and adds totals equal to the lines' sums.
+domain::settlement_file build_settlement_file(
+    const std::string& date, std::vector<settled_item> items,
+    const std::vector<discrepancy>& distortions, const settlement_terms& terms);
+
+}  // namespace pay::pspsim

@@ -1,0 +1,336 @@
+// Reconciliation of the PSP's daily settlement file against our books, end
+// to end: pspsim writes the file (with the discrepancies a test injects),
+// paymentd's reconciler downloads it, matches it and routes every mismatch.
+// Each test starts from an empty world (stack().reset()) so today's file
+// holds only its own payments.
+
+#include <chrono>
+#include <map>
+#include <set>
+#include <string>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <pqxx/pqxx>
+
+#include "domain/rfc3339.hpp"
+#include "tests/integration/fixture.hpp"
+
+namespace pay::it {
+namespace {
+
+namespace json = boost::json;
+
+std::string today_utc() {
+  return domain::to_rfc3339_utc(std::chrono::system_clock::now()).substr(0, 10);
+}
+
+class reconciliation : public integration {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(stack().reset(), "");
+    integration::SetUp();
+    date_ = today_utc();
+  }
+
+  // One checkout with one order of `amount` in `currency`, paid with
+  // `token`; returns the order id once it is final.
+  std::string pay(const std::string& name, const std::string& amount,
+                  const std::string& currency,
+                  const std::string& token = "pm_card_visa") {
+    checkout_spec spec;
+    spec.checkout_id = unique("co_" + name);
+    spec.psp_token = token;
+    spec.orders.push_back(
+      {unique("po_" + name), unique("seller_" + name), amount, currency});
+    // A 3-D Secure order stays PENDING: answered once stored.
+    auto res = token == "pm_card_threeDSecureRequired"
+                 ? post_payment(api(), checkout_body(spec))
+                 : post_payment_and_wait(api(), checkout_body(spec));
+    EXPECT_TRUE(res.ok) << res.error;
+    if (token == "pm_card_visa") {
+      EXPECT_TRUE(wait_until_settled(api(), spec.checkout_id).settled);
+    }
+    return spec.orders[0].payment_order_id;
+  }
+
+  std::string column_of(const std::string& order, const std::string& column) {
+    pqxx::connection conn{database_url()};
+    pqxx::read_transaction txn{conn};
+    auto rows = txn.exec_params("SELECT coalesce(" + column
+                                  + "::text, '') FROM payment_order"
+                                    " WHERE payment_order_id = $1",
+                                order);
+    return rows.empty() ? std::string{} : rows[0][0].c_str();
+  }
+
+  void inject(const std::string& kind, const std::string& reference) {
+    json::object body{{"date", date_}, {"kind", kind}};
+    if (!reference.empty())
+      body["reference"] = reference;
+    auto res = sim().post("/sim/settlement_discrepancies",
+                          json::serialize(body), "application/json");
+    ASSERT_TRUE(res.ok) << res.error;
+    ASSERT_EQ(res.res.result_int(), 200u) << res.res.body();
+  }
+
+  // POST /admin/reconciliation/run?date=; the run object answered.
+  json::object run_day() {
+    auto res = api().post("/admin/reconciliation/run?date=" + date_, "",
+                          "application/json", admin_auth);
+    EXPECT_TRUE(res.ok) << res.error;
+    EXPECT_EQ(res.res.result_int(), 200u) << res.res.body();
+    auto v = json_of(res);
+    return v.is_object() ? v.as_object() : json::object{};
+  }
+
+  json::array exceptions(const std::string& query) {
+    auto res = api().get("/admin/reconciliation/exceptions?" + query, admin_auth);
+    EXPECT_EQ(res.res.result_int(), 200u) << res.res.body();
+    auto v = json_of(res);
+    return v.is_object() ? v.as_object()["exceptions"].as_array() : json::array{};
+  }
+
+  // The single number `sql` selects.
+  std::int64_t count(const std::string& sql) {
+    pqxx::connection conn{database_url()};
+    pqxx::read_transaction txn{conn};
+    auto value = txn.exec1(sql)[0];
+    return value.is_null() ? 0 : value.as<std::int64_t>();
+  }
+
+  // Exception routes by kind, for the day.
+  std::multimap<std::string, std::string> routes_by_kind() {
+    std::multimap<std::string, std::string> out;
+    for (const auto& e : exceptions("status=all&date=" + date_))
+      out.emplace(std::string{e.at("kind").as_string()},
+                  std::string{e.at("route").as_string()});
+    return out;
+  }
+
+  std::string date_;
+};
+
+std::int64_t int_at(const json::object& o, const char* key) {
+  return o.at(key).as_int64();
+}
+
+TEST_F(reconciliation, a_clean_day_reconciles_with_zero_exceptions_and_settles_every_order) {
+  std::vector<std::string> orders = {pay("a", "10.00", "USD"),
+                                     pay("b", "25.50", "USD"),
+                                     pay("c", "19.99", "EUR"),
+                                     pay("d", "1200", "JPY")};
+  auto run = run_day();
+  ASSERT_EQ(run.at("status").as_string(), "completed");
+  const auto& report = run.at("report").as_object();
+  EXPECT_EQ(int_at(report, "lines"), 4);
+  EXPECT_EQ(int_at(report, "matched"), 4);
+  EXPECT_EQ(int_at(report, "auto_corrected"), 0);
+  EXPECT_EQ(int_at(report, "queued"), 0);
+  EXPECT_EQ(int_at(report, "escalated"), 0);
+  EXPECT_EQ(int_at(report, "new_ledger_transactions"), 3);  // USD, EUR, JPY
+  EXPECT_EQ(report.at("totals").at("USD").at("gross").as_string(), "35.50");
+  EXPECT_TRUE(exceptions("status=all&date=" + date_).empty());
+  for (const auto& order : orders)
+    EXPECT_EQ(column_of(order, "settled_on"), date_) << order;
+  // Everything the PSP owed us for these pay-ins has arrived: the receivable
+  // is cleared, the bank holds gross minus the agreed fees.
+  EXPECT_EQ(count("SELECT coalesce(sum(amount_minor), 0) FROM ledger_entry"
+                  " WHERE account = 'psp_receivable'"),
+            0);
+  // USD: 1000 -> fee 59, 2550 -> fee 104 (2.9% + 30, half up).
+  EXPECT_EQ(count("SELECT sum(amount_minor) FROM ledger_entry"
+                  " WHERE account = 'psp_fees' AND currency = 'USD'"),
+            59 + 104);
+  EXPECT_EQ(count("SELECT sum(amount_minor) FROM ledger_entry"
+                  " WHERE account = 'bank' AND currency = 'USD'"),
+            3550 - 163);
+}
+
+TEST_F(reconciliation, re_running_a_day_changes_nothing) {
+  pay("a", "10.00", "USD");
+  pay("b", "12.00", "USD", "pm_card_chargeDeclined");
+  auto missing = pay("m", "7.00", "USD");
+  inject("missing_charge", column_of(missing, "psp_reference"));
+  inject("unknown_charge", "");
+  auto first = run_day();
+  const char* tables[] = {"ledger_transaction", "ledger_entry",
+                          "reconciliation_exception", "settlement_line"};
+  std::map<std::string, std::int64_t> before;
+  for (auto* t : tables)
+    before[t] = count(std::string{"SELECT count(*) FROM "} + t);
+  auto settled = count("SELECT count(*) FROM payment_order WHERE settled_on IS NOT NULL");
+
+  auto second = run_day();
+  const auto& report = second.at("report").as_object();
+  EXPECT_NE(int_at(second, "run_id"), int_at(first, "run_id"));
+  EXPECT_EQ(int_at(report, "new_exceptions"), 0);
+  EXPECT_EQ(int_at(report, "new_ledger_transactions"), 0);
+  EXPECT_EQ(int_at(report, "records_settled"), 0);
+  // The same classification as the first time.
+  for (const char* key : {"lines", "matched", "queued", "escalated"})
+    EXPECT_EQ(int_at(report, key),
+              int_at(first.at("report").as_object(), key)) << key;
+  for (auto* t : tables)
+    EXPECT_EQ(count(std::string{"SELECT count(*) FROM "} + t), before[t]) << t;
+  EXPECT_EQ(count("SELECT count(*) FROM payment_order WHERE settled_on IS NOT NULL"),
+            settled);
+  EXPECT_EQ(count("SELECT count(*) FROM reconciliation_run"), 2);
+}
+
+TEST_F(reconciliation, a_day_with_all_seven_discrepancy_kinds_reports_each_exactly_once) {
+  pay("clean", "10.00", "USD");
+  auto missing = pay("missing", "11.00", "USD");
+  auto amount = pay("amount", "12.00", "USD");
+  auto currency = pay("currency", "13.00", "USD");
+  auto duplicate = pay("dup", "14.00", "USD");
+  auto fee = pay("fee", "15.00", "USD");
+  auto declined = pay("declined", "16.00", "USD", "pm_card_chargeDeclined");
+  auto reference = [&](const std::string& order) {
+    auto ref = column_of(order, "psp_reference");
+    EXPECT_FALSE(ref.empty()) << order << " has no PSP reference";
+    return ref;
+  };
+  inject("unknown_charge", "");
+  inject("missing_charge", reference(missing));
+  inject("amount_mismatch", reference(amount));
+  inject("currency_mismatch", reference(currency));
+  inject("duplicate_line", reference(duplicate));
+  inject("fee_mismatch", reference(fee));
+  inject("status_mismatch", reference(declined));
+
+  auto run = run_day();
+  const auto& report = run.at("report").as_object();
+  const auto& by_kind = report.at("by_kind").as_object();
+  const std::map<std::string, std::string> expected_route = {
+    {"unknown_charge", "escalated"},   {"missing_charge", "queued"},
+    {"amount_mismatch", "escalated"},  {"currency_mismatch", "escalated"},
+    {"duplicate_line", "queued"},      {"fee_mismatch", "auto_corrected"},
+    {"status_mismatch", "escalated"}};
+  EXPECT_EQ(by_kind.size(), expected_route.size()) << json::serialize(report);
+  for (const auto& [kind, route] : expected_route) {
+    ASSERT_TRUE(by_kind.contains(kind)) << kind << ": " << json::serialize(report);
+    EXPECT_EQ(by_kind.at(kind).as_int64(), 1) << kind;
+  }
+  auto stored = routes_by_kind();
+  EXPECT_EQ(stored.size(), expected_route.size());
+  for (const auto& [kind, route] : expected_route) {
+    ASSERT_EQ(stored.count(kind), 1u) << kind;
+    EXPECT_EQ(stored.find(kind)->second, route) << kind;
+  }
+  EXPECT_EQ(int_at(report, "auto_corrected"), 1);
+  EXPECT_EQ(int_at(report, "queued"), 2);
+  EXPECT_EQ(int_at(report, "escalated"), 4);
+  // Lines: clean, amount, currency, dup twice, fee, declined, unknown (the
+  // missing one is not there); clean and the first dup are clean matches.
+  EXPECT_EQ(int_at(report, "lines"), 8);
+  EXPECT_EQ(int_at(report, "matched"), 2);
+  // The open queue for finance shows both sides of each non-corrected one;
+  // the escalated are flagged.
+  auto open = exceptions("date=" + date_);
+  EXPECT_EQ(open.size(), 6u);
+  for (const auto& e : open) {
+    EXPECT_EQ(e.at("status").as_string(), "open");
+    EXPECT_EQ(e.at("escalated").as_bool(), e.at("route").as_string() == "escalated");
+    EXPECT_TRUE(e.at("theirs").is_object());
+  }
+  // The fees the PSP actually took are booked, the odd one included; what
+  // could not be matched waits in suspense (USD, and EUR for the line whose
+  // currency changed).
+  EXPECT_EQ(count("SELECT sum(amount_minor) FROM ledger_entry"
+                  " WHERE account = 'psp_fees' AND currency = 'USD'"),
+            count("SELECT sum(fee_minor) FROM settlement_line"
+                  " WHERE currency = 'USD'"));
+  EXPECT_EQ(count("SELECT count(*) FROM ledger_entry e JOIN ledger_transaction t"
+                  " ON t.id = e.transaction_id WHERE t.kind = 'settlement'"
+                  " AND e.account = 'settlement_suspense'"),
+            2);
+  EXPECT_EQ(column_of(fee, "settled_on"), date_);
+  EXPECT_EQ(column_of(declined, "status"), "FAILED");
+  EXPECT_EQ(column_of(amount, "settled_on"), "");
+}
+
+TEST_F(reconciliation, an_order_still_pending_that_the_psp_settled_is_finished_through_the_normal_transition) {
+  auto pending = pay("pending", "20.00", "EUR", "pm_card_threeDSecureRequired");
+  // pspsim holds 3-D Secure for the test to decide: the order waits.
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+  while (column_of(pending, "status") != "PENDING"
+         && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  ASSERT_EQ(column_of(pending, "status"), "PENDING");
+  inject("status_mismatch", column_of(pending, "psp_reference"));
+  auto run = run_day();
+  const auto& report = run.at("report").as_object();
+  EXPECT_EQ(int_at(report, "auto_corrected"), 1);
+  EXPECT_EQ(int_at(report, "escalated"), 0);
+  EXPECT_EQ(int_at(report, "orders_polled"), 1);
+  // The reconciler asked; the order asked the PSP itself and moved.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+  while (column_of(pending, "status") != "SUCCESS"
+         && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds{50});
+  EXPECT_EQ(column_of(pending, "status"), "SUCCESS");
+  EXPECT_EQ(column_of(pending, "settled_on"), date_);
+  EXPECT_EQ(count("SELECT count(*) FROM payment_order_history WHERE to_status = "
+                  "'SUCCESS' AND event = 'psp_succeeded' AND payment_order_id = '"
+                  + pending + "'"),
+            1);
+  auto stored = routes_by_kind();
+  ASSERT_EQ(stored.count("status_mismatch"), 1u);
+  EXPECT_EQ(stored.find("status_mismatch")->second, "auto_corrected");
+  ASSERT_TRUE(wait_until_settled(api(), column_of(pending, "checkout_id")).settled);
+}
+
+TEST_F(reconciliation, finance_resolves_a_queued_exception_once_with_a_reason) {
+  auto missing = pay("missing", "11.00", "USD");
+  inject("missing_charge", column_of(missing, "psp_reference"));
+  run_day();
+  auto open = exceptions("date=" + date_);
+  ASSERT_EQ(open.size(), 1u);
+  auto id = std::to_string(open[0].at("id").as_int64());
+  auto path = "/admin/reconciliation/exceptions/" + id + "/resolve";
+
+  auto no_reason = api().post(path, "{}", "application/json", admin_auth);
+  EXPECT_EQ(no_reason.res.result_int(), 400u);
+  EXPECT_EQ(exceptions("date=" + date_).size(), 1u);
+
+  auto done = api().post(path, R"({"reason":"in tomorrow's file"})",
+                         "application/json", admin_auth);
+  ASSERT_EQ(done.res.result_int(), 200u) << done.res.body();
+  auto resolved = json_of(done).as_object();
+  EXPECT_EQ(resolved.at("status").as_string(), "resolved");
+  EXPECT_EQ(resolved.at("resolution").as_string(), "in tomorrow's file");
+  EXPECT_TRUE(exceptions("date=" + date_).empty());
+
+  auto again = api().post(path, R"({"reason":"twice"})", "application/json",
+                          admin_auth);
+  EXPECT_EQ(again.res.result_int(), 409u);
+  auto unknown = api().post("/admin/reconciliation/exceptions/999999/resolve",
+                            R"({"reason":"x"})", "application/json", admin_auth);
+  EXPECT_EQ(unknown.res.result_int(), 404u);
+  // A re-run does not reopen what finance closed.
+  run_day();
+  EXPECT_TRUE(exceptions("date=" + date_).empty());
+}
+
+TEST_F(reconciliation, bad_run_requests_are_refused_and_record_nothing) {
+  for (const std::string& query : {std::string{""}, std::string{"?date=2026-13-01"},
+                                   std::string{"?date=yesterday"},
+                                   std::string{"?date=" + date_ + "&x=1"}}) {
+    auto res = api().post("/admin/reconciliation/run" + query, "",
+                          "application/json", admin_auth);
+    EXPECT_EQ(res.res.result_int(), 400u) << query;
+    auto err = json_of(res);
+    ASSERT_TRUE(err.is_object()) << query;
+    EXPECT_FALSE(std::string{err.at("error").at("param").as_string()}.empty());
+  }
+  auto get = api().get("/admin/reconciliation/run?date=" + date_, admin_auth);
+  EXPECT_EQ(get.res.result_int(), 405u);
+  auto anonymous = api().post("/admin/reconciliation/run?date=" + date_, "",
+                              "application/json");
+  EXPECT_EQ(anonymous.res.result_int(), 401u);
+  EXPECT_EQ(count("SELECT count(*) FROM reconciliation_run"), 0);
+}
+
+}  // namespace
+}  // namespace pay::it
