@@ -447,9 +447,6 @@ payment_service_behavior(service_self self, collaborators deps,
     [=](const load_order& q) {
       return self->delegate(self->state.deps.stores.for_key(q.id.value), q);
     },
-    [=](const load_wallet& q) {
-      return self->delegate(self->state.deps.wallet, q);
-    },
     [=](const check_ready& q) {
       return self->delegate(self->state.deps.stores.shards.front(), q);
     },

@@ -16,9 +16,6 @@ wallet_actor::behavior_type wallet_behavior(wallet_actor::pointer self,
       // Shard by order: the credit is one idempotent unit of that order.
       return self->delegate(stores.for_key(cmd.id.value), cmd);
     },
-    [=](const load_wallet& query) {
-      return self->delegate(stores.for_key(query.seller.value), query);
-    },
   };
 }
 

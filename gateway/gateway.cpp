@@ -156,9 +156,6 @@ bool dispatch_api(const context& ctx, const exchange_ptr& ex,
   if (auto id = id_after(path, "/pay/status/"); !id.empty())
     return only(ex, bhttp::verb::get, "GET",
                 [&] { status_page_route(ctx, ex, id); });
-  if (auto id = id_after(path, "/v1/wallets/"); !id.empty())
-    return only(ex, bhttp::verb::get, "GET",
-                [&] { get_wallet_route(ctx, ex, id); });
   return false;
 }
 

@@ -207,18 +207,6 @@ void status_page_route(const context& ctx, const exchange_ptr& ex,
     });
 }
 
-void get_wallet_route(const context& ctx, const exchange_ptr& ex,
-                      const std::string& seller) {
-  read_route<wallet_view>(
-    ctx, ex, load_wallet{domain::seller_account{seller}},
-    [seller](const exchange& ex, const wallet_view& wallet) {
-      if (wallet.balances.empty())
-        ex.fail(not_found("wallet", seller, "seller_account"));
-      else
-        ex.reply(200, render_wallet(wallet));
-    });
-}
-
 void readyz_route(const context& ctx, const exchange_ptr& ex) {
   ask<ready_reply>(
     ctx.sys, ctx.service, std::chrono::milliseconds{5'000}, check_ready{},

@@ -73,12 +73,15 @@ std::string render_wallet_split(const std::string& seller,
   for (const auto& b : wallet.balances)
     balances.push_back(json::object{
       {"currency", b.currency},
+      // What we owe the seller and have not sent yet.
+      {"amount", decimal_amount(b.pending_minor + b.available_minor, b.currency)},
       {"pending", decimal_amount(b.pending_minor, b.currency)},
       {"available", decimal_amount(b.available_minor, b.currency)},
       {"in_transit", decimal_amount(b.in_transit_minor, b.currency)},
       {"paid_out", decimal_amount(b.paid_out_minor, b.currency)},
     });
-  return json::serialize(json::object{{"seller_account", seller},
+  return json::serialize(json::object{{"object", "wallet"},
+                                      {"seller_account", seller},
                                       {"balances", std::move(balances)}});
 }
 

@@ -100,7 +100,10 @@ void wallet_route(const context& ctx, const exchange_ptr& ex,
   ask_payouts<wallet_balances>(
     ctx, ex, load_wallet_balances{seller},
     [seller](const exchange& ex, const wallet_balances& w) {
-      ex.reply(200, render_wallet_split(seller, w));
+      if (w.balances.empty())
+        ex.fail(not_found("wallet", seller, "seller_account"));
+      else
+        ex.reply(200, render_wallet_split(seller, w));
     });
 }
 

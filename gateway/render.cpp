@@ -149,20 +149,6 @@ std::string render_reviews(const reviews& found) {
                                       {"data", std::move(data)}});
 }
 
-std::string render_wallet(const wallet_view& wallet) {
-  json::array balances;
-  for (const auto& b : wallet.balances)
-    balances.push_back(json::object{
-      {"currency", b.currency},
-      {"amount", decimal_amount(b.balance_minor, b.currency)},
-    });
-  return json::serialize(json::object{
-    {"object", "wallet"},
-    {"seller_account", wallet.seller.value},
-    {"balances", std::move(balances)},
-  });
-}
-
 std::string render_error(const api_error& error) {
   return http::error_body(error.type, error.code, error.message, error.param);
 }

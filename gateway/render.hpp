@@ -21,7 +21,6 @@ boost::json::value null_if_empty(const std::string& s);
 boost::json::object order_json(const order_view& order);
 std::string render_order(const order_view& order);
 std::string render_checkout(const checkout_view& checkout);
-std::string render_wallet(const wallet_view& wallet);
 std::string render_error(const api_error& error);
 std::string render_dead_letter(const dead_letter_view& entry);
 std::string render_dead_letters(const dead_letters& page);

@@ -15,8 +15,6 @@ void get_order_route(const context& ctx, const exchange_ptr& ex,
                      const std::string& id);
 void get_checkout_route(const context& ctx, const exchange_ptr& ex,
                         const std::string& id);
-void get_wallet_route(const context& ctx, const exchange_ptr& ex,
-                      const std::string& seller);
 void readyz_route(const context& ctx, const exchange_ptr& ex);
 // The buyer's status page: HTML, or JSON with ?format=json / Accept.
 void status_page_route(const context& ctx, const exchange_ptr& ex,

@@ -120,7 +120,6 @@ using payment_service_actor = caf::typed_actor<
   caf::replies_to<create_payment>::with<create_payment_reply>,
   caf::replies_to<load_checkout>::with<checkout_lookup>,
   caf::replies_to<load_order>::with<order_lookup>,
-  caf::replies_to<load_wallet>::with<wallet_view>,
   caf::replies_to<check_ready>::with<ready_reply>,
   caf::replies_to<complete_idempotency_key>::with<step_reply>,
   caf::replies_to<list_dead_letters>::with<dead_letters>,

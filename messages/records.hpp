@@ -110,24 +110,4 @@ typename Inspector::result_type inspect(Inspector& f, checkout_view& x) {
            x.risk_verdict, x.risk_rules_json, x.review_status);
 }
 
-struct balance_line {
-  std::string currency;
-  std::int64_t balance_minor = 0;
-};
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, balance_line& x) {
-  return f(x.currency, x.balance_minor);
-}
-
-struct wallet_view {
-  domain::seller_account seller;
-  std::vector<balance_line> balances;  // empty: no money ever credited
-};
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, wallet_view& x) {
-  return f(x.seller, x.balances);
-}
-
 }  // namespace pay

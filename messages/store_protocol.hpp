@@ -161,14 +161,6 @@ typename Inspector::result_type inspect(Inspector& f, order_lookup& x) {
   return f(x.found, x.view);
 }
 
-struct load_wallet {
-  domain::seller_account seller;
-};
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, load_wallet& x) {
-  return f(x.seller);
-}
-
 // Checkouts with at least one order not yet finished (status not terminal,
 // or SUCCESS with wallet/ledger steps outstanding): what recovery resumes.
 struct load_unfinished_checkouts {
@@ -498,7 +490,6 @@ using store_actor = caf::typed_actor<
   caf::replies_to<mark_checkout_done>::with<step_reply>,
   caf::replies_to<load_checkout>::with<checkout_lookup>,
   caf::replies_to<load_order>::with<order_lookup>,
-  caf::replies_to<load_wallet>::with<wallet_view>,
   caf::replies_to<load_unfinished_checkouts>::with<unfinished_checkouts>,
   caf::replies_to<check_ready>::with<ready_reply>,
   caf::replies_to<load_order_record>::with<order_record>,

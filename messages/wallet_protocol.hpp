@@ -8,8 +8,9 @@
 
 namespace pay {
 
+// Balances are read by the pay-out service (GET /v1/wallets), which knows
+// the pending / available / in-transit split.
 using wallet_actor =
-  caf::typed_actor<caf::replies_to<credit_wallet_cmd>::with<step_reply>,
-                   caf::replies_to<load_wallet>::with<wallet_view>>;
+  caf::typed_actor<caf::replies_to<credit_wallet_cmd>::with<step_reply>>;
 
 }  // namespace pay

@@ -1,5 +1,6 @@
 #include "persistence/reconciliation_sql.hpp"
 
+#include <map>
 #include <unordered_set>
 
 #include <boost/json.hpp>
@@ -119,6 +120,54 @@ void settle(pqxx::work& txn, const char* table, const char* id_column,
       + id_column + " = ANY($2::text[]) AND settled_on IS NULL",
     date, to_pg_array(ids));
   settled += static_cast<std::int32_t>(result.affected_rows());
+}
+
+// What earlier runs booked for the day, per currency and account.
+std::map<std::string, std::map<std::string, std::int64_t>> booked_for(
+  pqxx::work& txn, const std::string& date) {
+  std::map<std::string, std::map<std::string, std::int64_t>> out;
+  for (const auto& r : txn.exec_params(
+         "SELECT e.currency, e.account, sum(e.amount_minor)::bigint"
+         "  FROM ledger_transaction t"
+         "  JOIN ledger_entry e ON e.transaction_id = t.id"
+         " WHERE t.kind = 'settlement' AND t.reference LIKE $1 || ':%'"
+         " GROUP BY e.currency, e.account",
+         date))
+    out[r[0].c_str()][r[1].c_str()] = r[2].as<std::int64_t>();
+  return out;
+}
+
+// The day's settlement in the ledger must equal what the latest file says.
+// The ledger is append-only, so each run books the difference between the
+// plan and what earlier runs booked (nothing when the file is the same),
+// as its own transaction "<date>:<CUR>:<run>". Both sides balance, so the
+// difference does too.
+std::int32_t book_settlement(pqxx::work& txn,
+                             const domain::reconciliation_plan& plan,
+                             std::int64_t run_id) {
+  auto booked = booked_for(txn, plan.date);
+  std::map<std::string, std::map<std::string, std::int64_t>> wanted;
+  for (const auto& [currency, postings] : plan.postings_by_currency)
+    for (const auto& p : postings)
+      wanted[currency][p.account] += p.amount_minor;
+  for (const auto& [currency, accounts] : booked)
+    for (const auto& [account, sum] : accounts)
+      (void)wanted[currency][account];
+  std::int32_t written = 0;
+  for (const auto& [currency, accounts] : wanted) {
+    std::vector<domain::posting> delta;
+    for (const auto& [account, amount] : accounts) {
+      auto diff = amount - booked[currency][account];
+      if (diff != 0)
+        delta.push_back({account, currency, diff});
+    }
+    if (!delta.empty()
+        && append_ledger_transaction(
+          txn, "settlement",
+          plan.date + ":" + currency + ":" + std::to_string(run_id), delta))
+      ++written;
+  }
+  return written;
 }
 
 }  // namespace
@@ -304,10 +353,7 @@ applied_plan apply_plan(pqxx::work& txn, const domain::settlement_file& file,
   settle(txn, "payout", "payout_id", plan.date, plan.payouts_to_settle,
          out.records_settled);
 
-  for (const auto& [currency, postings] : plan.postings_by_currency)
-    if (append_ledger_transaction(txn, "settlement", plan.date + ":" + currency,
-                                  postings))
-      ++out.new_ledger_transactions;
+  out.new_ledger_transactions = book_settlement(txn, plan, out.run_id);
   return out;
 }
 

@@ -145,11 +145,6 @@ inline constexpr statement mark_checkout_done = {
   "                    WHERE checkout_id = $1 AND (status <> 'SUCCESS'"
   "                      OR NOT (wallet_updated AND ledger_updated)))"};
 
-inline constexpr statement load_wallet = {
-  "load_wallet",
-  "SELECT currency, balance_minor FROM wallet WHERE seller_account = $1"
-  " ORDER BY currency"};
-
 inline constexpr statement load_unfinished_checkouts = {
   "load_unfinished_checkouts",
   "(SELECT DISTINCT checkout_id FROM payment_order"
@@ -350,7 +345,7 @@ inline constexpr statement save_idempotent_response = {
 inline constexpr statement prepared_statements[] = {
   find_event_hash, find_orders_by_ids, insert_event, insert_orders,
   load_event, load_orders_of_checkout, load_order, transition_order,
-  credit_wallet, write_ledger, mark_checkout_done, load_wallet,
+  credit_wallet, write_ledger, mark_checkout_done,
   load_unfinished_checkouts, insert_history, record_attempt, escalate_order,
   list_dead_letters, load_dead_letter, requeue_dead_letter,
   resolve_order_failed, close_dead_letter, find_stuck_orders,

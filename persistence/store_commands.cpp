@@ -207,16 +207,6 @@ order_lookup execute(pqxx::work& txn, const load_order& cmd) {
   return out;
 }
 
-wallet_view execute(pqxx::work& txn, const load_wallet& cmd) {
-  wallet_view out;
-  out.seller = cmd.seller;
-  for (const auto& row : txn.exec_prepared(sql::load_wallet.name,
-                                           cmd.seller.value))
-    out.balances.push_back(
-      balance_line{row[0].as<std::string>(), row[1].as<std::int64_t>()});
-  return out;
-}
-
 unfinished_checkouts execute(pqxx::work& txn,
                              const load_unfinished_checkouts& cmd) {
   unfinished_checkouts out;

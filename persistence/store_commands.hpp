@@ -19,7 +19,6 @@ step_reply execute(pqxx::work& txn, const write_ledger_cmd& cmd);
 step_reply execute(pqxx::work& txn, const mark_checkout_done& cmd);
 checkout_lookup execute(pqxx::work& txn, const load_checkout& cmd);
 order_lookup execute(pqxx::work& txn, const load_order& cmd);
-wallet_view execute(pqxx::work& txn, const load_wallet& cmd);
 unfinished_checkouts execute(pqxx::work& txn,
                              const load_unfinished_checkouts& cmd);
 step_reply execute(pqxx::work& txn, const record_attempt& cmd);

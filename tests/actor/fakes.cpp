@@ -64,7 +64,6 @@ store_actor::behavior_type fake_store(store_actor::pointer, world_ptr w) {
     [=](const load_order& q) {
       return order_lookup{true, w->rows.at(q.id.value)};
     },
-    [=](const load_wallet&) { return wallet_view{}; },
     [=](const load_unfinished_checkouts&) { return unfinished_checkouts{}; },
     [=](const check_ready&) { return ready_reply{true, "ok"}; },
     [=](const load_order_record&) { return order_record{}; },
@@ -116,7 +115,6 @@ wallet_actor::behavior_type fake_wallet(wallet_actor::pointer, world_ptr w) {
       w->rows.at(c.id.value).wallet_updated = true;
       return step_reply{true};
     },
-    [=](const load_wallet&) { return wallet_view{}; },
   };
 }
 

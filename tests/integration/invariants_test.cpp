@@ -64,7 +64,7 @@ TEST_F(integration, invariant_check_reports_planted_violations) {
     messages += reported.GetTestPartResult(i).message() + std::string{"\n"};
   for (const char* expected :
        {"wallets whose balance is not minus their seller_payable entries",
-        "wallets whose balance is not the sum of their credits",
+        "wallets whose balance is not credits - refunds - pay-outs",
         "wallet credits without a wallet row",
         "non-SUCCESS orders with a wallet credit or ledger transaction",
         "flags that disagree with the credit and ledger rows"}) {

@@ -11,144 +11,12 @@
 
 #include <gtest/gtest.h>
 
-#include "domain/rfc3339.hpp"
-
-#include "testkit/db.hpp"
-#include "tests/integration/fixture.hpp"
+#include "tests/money/money_fixture.hpp"
 
 namespace pay::it {
 namespace {
 
-namespace json = boost::json;
-using std::chrono::milliseconds;
-
-struct split {
-  std::string pending = "0.00", available = "0.00", in_transit = "0.00",
-              paid_out = "0.00";
-  bool operator==(const split& o) const {
-    return pending == o.pending && available == o.available
-           && in_transit == o.in_transit && paid_out == o.paid_out;
-  }
-};
-
-std::ostream& operator<<(std::ostream& os, const split& s) {
-  return os << "{pending " << s.pending << ", available " << s.available
-            << ", in_transit " << s.in_transit << ", paid_out " << s.paid_out
-            << "}";
-}
-
-class payouts : public integration {
- protected:
-  // One succeeded USD order for `seller`; its payment_order_id.
-  std::string pay_in(const std::string& seller, const std::string& amount,
-                     const std::string& name) {
-    checkout_spec spec;
-    spec.checkout_id = unique("co_" + name);
-    spec.orders.push_back({unique("po_" + name), seller, amount, "USD"});
-    auto r = post_payment_and_wait(api(), checkout_body(spec));
-    EXPECT_TRUE(r.ok) << r.error;
-    auto settled = wait_until_settled(api(), spec.checkout_id);
-    EXPECT_TRUE(settled.settled) << json::serialize(settled.checkout);
-    return spec.orders[0].payment_order_id;
-  }
-
-  http::sync_result fulfill(const std::string& order_id) {
-    return api().post("/v1/payment_orders/" + order_id + "/fulfill", "",
-                      "application/json");
-  }
-
-  // Settlement as in production: today's file from pspsim, reconciled. The
-  // release condition reads what the reconciler marked.
-  void settle(const std::vector<std::string>& order_ids) {
-    auto today = domain::to_rfc3339_utc(std::chrono::system_clock::now()).substr(0, 10);
-    auto r = api().post("/admin/reconciliation/run?date=" + today, "",
-                        "application/json", admin_auth);
-    ASSERT_EQ(r.res.result_int(), 200u) << r.res.body();
-    for (const auto& id : order_ids)
-      EXPECT_EQ(count("SELECT count(*) FROM payment_order WHERE payment_order_id = $1"
-                      " AND settled_on IS NOT NULL", id),
-                1)
-        << id << " was not settled by the reconciliation";
-  }
-
-  json::object run() {
-    auto r = api().post("/admin/payouts/run", "", "application/json",
-                        admin_auth);
-    EXPECT_TRUE(r.ok) << r.error;
-    EXPECT_EQ(r.res.result_int(), 200u) << r.res.body();
-    auto v = json_of(r);
-    return v.is_object() ? v.get_object() : json::object{};
-  }
-
-  // The pay-outs a run created for `seller`.
-  static std::vector<json::object> payouts_for(const json::object& run,
-                                               const std::string& seller) {
-    std::vector<json::object> out;
-    if (const auto* list = run.if_contains("payouts"))
-      for (const auto& p : list->as_array())
-        if (string_at(p, {"seller_account"}) == seller)
-          out.push_back(p.as_object());
-    return out;
-  }
-
-  split wallet(const std::string& seller) {
-    auto r = api().get("/v1/wallets/" + seller);
-    EXPECT_EQ(r.res.result_int(), 200u) << r.res.body();
-    auto v = json_of(r);
-    split s;
-    EXPECT_EQ(string_at(v, {"seller_account"}), seller);
-    if (!v.is_object() || !v.as_object().contains("balances"))
-      return s;
-    for (const auto& b : v.at("balances").as_array())
-      if (string_at(b, {"currency"}) == "USD")
-        s = split{string_at(b, {"pending"}), string_at(b, {"available"}),
-                  string_at(b, {"in_transit"}), string_at(b, {"paid_out"})};
-    return s;
-  }
-
-  json::value payout(const std::string& id) {
-    return json_of(api().get("/admin/payouts/" + id, admin_auth));
-  }
-
-  // Polls the pay-out until it has `status`; its last view.
-  json::value wait_for(const std::string& id, const std::string& status,
-                       milliseconds timeout = milliseconds{15'000}) {
-    auto until = std::chrono::steady_clock::now() + timeout;
-    json::value v;
-    while (std::chrono::steady_clock::now() < until) {
-      v = payout(id);
-      if (string_at(v, {"status"}) == status)
-        return v;
-      std::this_thread::sleep_for(milliseconds{50});
-    }
-    ADD_FAILURE() << "payout " << id << " never " << status << ": "
-                  << json::serialize(v);
-    return v;
-  }
-
-  // The pay-outs pspsim holds under our idempotency key.
-  // Pay-outs pspsim made under the Idempotency-Key `key`.
-  std::size_t sim_payouts_with_key(const std::string& key) {
-    auto r = sim().get("/sim/payouts");
-    EXPECT_EQ(r.res.result_int(), 200u) << r.res.body();
-    auto v = json_of(r);
-    std::size_t n = 0;
-    if (v.is_object() && v.as_object().contains("data"))
-      for (const auto& p : v.at("data").as_array())
-        if (string_at(p.as_object(), {"idempotency_key"}) == key)
-          ++n;
-    return n;
-  }
-
-  std::int64_t count(const std::string& sql, const std::string& param) {
-    return query_int(database_url(), sql, param);
-  }
-
-  void restart_with(stack_environment::env_list env) {
-    ASSERT_EQ(stack().restart_paymentd_with(std::move(env)), "");
-    reconnect_api();
-  }
-};
+class payouts : public money_test {};
 
 TEST_F(payouts, fulfil_answers_the_same_time_again_and_refuses_unknown_or_unpaid_orders) {
   auto order = pay_in(unique("seller_ff"), "5.00", "ff");
@@ -176,10 +44,10 @@ TEST_F(payouts, fulfil_answers_the_same_time_again_and_refuses_unknown_or_unpaid
   EXPECT_EQ(string_at(json_of(refused), {"error", "code"}), "order_not_succeeded");
 }
 
-TEST_F(payouts, unknown_seller_has_an_empty_wallet) {
+TEST_F(payouts, a_seller_never_credited_has_no_wallet) {
   auto r = api().get("/v1/wallets/" + unique("seller_nobody"));
-  ASSERT_EQ(r.res.result_int(), 200u);
-  EXPECT_EQ(json_of(r).at("balances").as_array().size(), 0u);
+  ASSERT_EQ(r.res.result_int(), 404u);
+  EXPECT_EQ(string_at(json_of(r), {"error", "param"}), "seller_account");
 }
 
 TEST_F(payouts, money_is_withheld_until_fulfilled_and_settled_then_paid_once) {

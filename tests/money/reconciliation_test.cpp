@@ -11,21 +11,13 @@
 #include <thread>
 
 #include <gtest/gtest.h>
-#include <pqxx/pqxx>
 
-#include "domain/rfc3339.hpp"
-#include "tests/integration/fixture.hpp"
+#include "tests/money/money_fixture.hpp"
 
 namespace pay::it {
 namespace {
 
-namespace json = boost::json;
-
-std::string today_utc() {
-  return domain::to_rfc3339_utc(std::chrono::system_clock::now()).substr(0, 10);
-}
-
-class reconciliation : public integration {
+class reconciliation : public money_test {
  protected:
   void SetUp() override {
     ASSERT_EQ(stack().reset(), "");
@@ -33,35 +25,11 @@ class reconciliation : public integration {
     date_ = today_utc();
   }
 
-  // One checkout with one order of `amount` in `currency`, paid with
-  // `token`; returns the order id once it is final.
+  // One order of its own seller, paid with `token`.
   std::string pay(const std::string& name, const std::string& amount,
                   const std::string& currency,
                   const std::string& token = "pm_card_visa") {
-    checkout_spec spec;
-    spec.checkout_id = unique("co_" + name);
-    spec.psp_token = token;
-    spec.orders.push_back(
-      {unique("po_" + name), unique("seller_" + name), amount, currency});
-    // A 3-D Secure order stays PENDING: answered once stored.
-    auto res = token == "pm_card_threeDSecureRequired"
-                 ? post_payment(api(), checkout_body(spec))
-                 : post_payment_and_wait(api(), checkout_body(spec));
-    EXPECT_TRUE(res.ok) << res.error;
-    if (token == "pm_card_visa") {
-      EXPECT_TRUE(wait_until_settled(api(), spec.checkout_id).settled);
-    }
-    return spec.orders[0].payment_order_id;
-  }
-
-  std::string column_of(const std::string& order, const std::string& column) {
-    pqxx::connection conn{database_url()};
-    pqxx::read_transaction txn{conn};
-    auto rows = txn.exec_params("SELECT coalesce(" + column
-                                  + "::text, '') FROM payment_order"
-                                    " WHERE payment_order_id = $1",
-                                order);
-    return rows.empty() ? std::string{} : rows[0][0].c_str();
+    return pay_in(unique("seller_" + name), amount, name, currency, token);
   }
 
   void inject(const std::string& kind, const std::string& reference) {
@@ -74,29 +42,13 @@ class reconciliation : public integration {
     ASSERT_EQ(res.res.result_int(), 200u) << res.res.body();
   }
 
-  // POST /admin/reconciliation/run?date=; the run object answered.
-  json::object run_day() {
-    auto res = api().post("/admin/reconciliation/run?date=" + date_, "",
-                          "application/json", admin_auth);
-    EXPECT_TRUE(res.ok) << res.error;
-    EXPECT_EQ(res.res.result_int(), 200u) << res.res.body();
-    auto v = json_of(res);
-    return v.is_object() ? v.as_object() : json::object{};
-  }
+  json::object run_day() { return reconcile(date_); }
 
   json::array exceptions(const std::string& query) {
     auto res = api().get("/admin/reconciliation/exceptions?" + query, admin_auth);
     EXPECT_EQ(res.res.result_int(), 200u) << res.res.body();
     auto v = json_of(res);
     return v.is_object() ? v.as_object()["exceptions"].as_array() : json::array{};
-  }
-
-  // The single number `sql` selects.
-  std::int64_t count(const std::string& sql) {
-    pqxx::connection conn{database_url()};
-    pqxx::read_transaction txn{conn};
-    auto value = txn.exec1(sql)[0];
-    return value.is_null() ? 0 : value.as<std::int64_t>();
   }
 
   // Exception routes by kind, for the day.
@@ -135,14 +87,14 @@ TEST_F(reconciliation, a_clean_day_reconciles_with_zero_exceptions_and_settles_e
     EXPECT_EQ(column_of(order, "settled_on"), date_) << order;
   // Everything the PSP owed us for these pay-ins has arrived: the receivable
   // is cleared, the bank holds gross minus the agreed fees.
-  EXPECT_EQ(count("SELECT coalesce(sum(amount_minor), 0) FROM ledger_entry"
+  EXPECT_EQ(number("SELECT coalesce(sum(amount_minor), 0) FROM ledger_entry"
                   " WHERE account = 'psp_receivable'"),
             0);
   // USD: 1000 -> fee 59, 2550 -> fee 104 (2.9% + 30, half up).
-  EXPECT_EQ(count("SELECT sum(amount_minor) FROM ledger_entry"
+  EXPECT_EQ(number("SELECT sum(amount_minor) FROM ledger_entry"
                   " WHERE account = 'psp_fees' AND currency = 'USD'"),
             59 + 104);
-  EXPECT_EQ(count("SELECT sum(amount_minor) FROM ledger_entry"
+  EXPECT_EQ(number("SELECT sum(amount_minor) FROM ledger_entry"
                   " WHERE account = 'bank' AND currency = 'USD'"),
             3550 - 163);
 }
@@ -158,8 +110,8 @@ TEST_F(reconciliation, re_running_a_day_changes_nothing) {
                           "reconciliation_exception", "settlement_line"};
   std::map<std::string, std::int64_t> before;
   for (auto* t : tables)
-    before[t] = count(std::string{"SELECT count(*) FROM "} + t);
-  auto settled = count("SELECT count(*) FROM payment_order WHERE settled_on IS NOT NULL");
+    before[t] = number(std::string{"SELECT count(*) FROM "} + t);
+  auto settled = number("SELECT count(*) FROM payment_order WHERE settled_on IS NOT NULL");
 
   auto second = run_day();
   const auto& report = second.at("report").as_object();
@@ -172,10 +124,10 @@ TEST_F(reconciliation, re_running_a_day_changes_nothing) {
     EXPECT_EQ(int_at(report, key),
               int_at(first.at("report").as_object(), key)) << key;
   for (auto* t : tables)
-    EXPECT_EQ(count(std::string{"SELECT count(*) FROM "} + t), before[t]) << t;
-  EXPECT_EQ(count("SELECT count(*) FROM payment_order WHERE settled_on IS NOT NULL"),
+    EXPECT_EQ(number(std::string{"SELECT count(*) FROM "} + t), before[t]) << t;
+  EXPECT_EQ(number("SELECT count(*) FROM payment_order WHERE settled_on IS NOT NULL"),
             settled);
-  EXPECT_EQ(count("SELECT count(*) FROM reconciliation_run"), 2);
+  EXPECT_EQ(number("SELECT count(*) FROM reconciliation_run"), 2);
 }
 
 TEST_F(reconciliation, a_day_with_all_seven_discrepancy_kinds_reports_each_exactly_once) {
@@ -237,11 +189,11 @@ TEST_F(reconciliation, a_day_with_all_seven_discrepancy_kinds_reports_each_exact
   // The fees the PSP actually took are booked, the odd one included; what
   // could not be matched waits in suspense (USD, and EUR for the line whose
   // currency changed).
-  EXPECT_EQ(count("SELECT sum(amount_minor) FROM ledger_entry"
+  EXPECT_EQ(number("SELECT sum(amount_minor) FROM ledger_entry"
                   " WHERE account = 'psp_fees' AND currency = 'USD'"),
-            count("SELECT sum(fee_minor) FROM settlement_line"
+            number("SELECT sum(fee_minor) FROM settlement_line"
                   " WHERE currency = 'USD'"));
-  EXPECT_EQ(count("SELECT count(*) FROM ledger_entry e JOIN ledger_transaction t"
+  EXPECT_EQ(number("SELECT count(*) FROM ledger_entry e JOIN ledger_transaction t"
                   " ON t.id = e.transaction_id WHERE t.kind = 'settlement'"
                   " AND e.account = 'settlement_suspense'"),
             2);
@@ -271,7 +223,7 @@ TEST_F(reconciliation, an_order_still_pending_that_the_psp_settled_is_finished_t
     std::this_thread::sleep_for(std::chrono::milliseconds{50});
   EXPECT_EQ(column_of(pending, "status"), "SUCCESS");
   EXPECT_EQ(column_of(pending, "settled_on"), date_);
-  EXPECT_EQ(count("SELECT count(*) FROM payment_order_history WHERE to_status = "
+  EXPECT_EQ(number("SELECT count(*) FROM payment_order_history WHERE to_status = "
                   "'SUCCESS' AND event = 'psp_succeeded' AND payment_order_id = '"
                   + pending + "'"),
             1);
@@ -329,7 +281,7 @@ TEST_F(reconciliation, bad_run_requests_are_refused_and_record_nothing) {
   auto anonymous = api().post("/admin/reconciliation/run?date=" + date_, "",
                               "application/json");
   EXPECT_EQ(anonymous.res.result_int(), 401u);
-  EXPECT_EQ(count("SELECT count(*) FROM reconciliation_run"), 0);
+  EXPECT_EQ(number("SELECT count(*) FROM reconciliation_run"), 0);
 }
 
 }  // namespace
