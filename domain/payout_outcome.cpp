@@ -2,18 +2,13 @@
 
 #include <boost/json.hpp>
 
+#include "domain/json_fields.hpp"
+
 namespace pay::domain {
 
 namespace json = boost::json;
 
 namespace {
-
-std::string string_at(const json::object& obj, std::string_view key) {
-  auto it = obj.find(key);
-  if (it == obj.end() || !it->value().is_string())
-    return {};
-  return std::string{it->value().get_string()};
-}
 
 payout_outcome retry(std::string code, std::string message) {
   payout_outcome out;

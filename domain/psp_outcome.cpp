@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "domain/json_fields.hpp"
+
 namespace pay::domain {
 
 namespace json = boost::json;
@@ -25,13 +27,6 @@ std::string_view to_string(charge_kind k) {
 }
 
 namespace {
-
-std::string string_at(const json::object& obj, std::string_view key) {
-  auto it = obj.find(key);
-  if (it == obj.end() || !it->value().is_string())
-    return {};
-  return std::string{it->value().get_string()};
-}
 
 charge_outcome from_intent(const json::object& intent) {
   charge_outcome out;

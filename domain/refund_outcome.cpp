@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "domain/json_fields.hpp"
+
 namespace pay::domain {
 
 namespace json = boost::json;
@@ -19,13 +21,6 @@ std::string_view to_string(refund_answer_kind kind) {
 }
 
 namespace {
-
-std::string string_at(const json::object& obj, std::string_view key) {
-  auto it = obj.find(key);
-  if (it == obj.end() || !it->value().is_string())
-    return {};
-  return std::string{it->value().get_string()};
-}
 
 refund_answer retry_because(std::string code, std::string message) {
   return refund_answer{refund_answer_kind::retry, {}, std::move(code),

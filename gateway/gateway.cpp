@@ -5,6 +5,7 @@
 #include "domain/ids.hpp"
 #include "gateway/render.hpp"
 #include "gateway/route_label.hpp"
+#include "gateway/request_checks.hpp"
 #include "gateway/routes.hpp"
 #include "gateway/ui_assets.hpp"
 #include "observability/metrics.hpp"
@@ -15,37 +16,6 @@ namespace bhttp = boost::beast::http;
 
 namespace {
 
-// "/v1/payments/abc" with prefix "/v1/payments/" -> "abc"; empty when the
-// path is not below the prefix or the id is not a valid id.
-std::string id_after(std::string_view path, std::string_view prefix) {
-  if (path.substr(0, prefix.size()) != prefix)
-    return {};
-  std::string id{path.substr(prefix.size())};
-  return domain::is_valid_id(id) ? id : std::string{};
-}
-
-// "/admin/dlq/po_1/requeue" with prefix "/admin/dlq/" and suffix "/requeue"
-// -> "po_1".
-std::string id_between(std::string_view path, std::string_view prefix,
-                       std::string_view suffix) {
-  if (path.size() <= prefix.size() + suffix.size()
-      || path.substr(path.size() - suffix.size()) != suffix)
-    return {};
-  return id_after(path.substr(0, path.size() - suffix.size()), prefix);
-}
-
-void method_not_allowed(const exchange_ptr& ex, std::string_view allowed) {
-  auto res = http::make_json_response(
-    ex->req, 405,
-    render_error(api_error{405, "invalid_request_error", "method_not_allowed",
-                           "Method not allowed here; allowed: "
-                             + std::string{allowed} + ".",
-                           ""}));
-  res.set(bhttp::field::allow, allowed);
-  res.set("Request-Id", ex->request_id);
-  ex->respond(std::move(res));
-}
-
 void unauthorized(const exchange_ptr& ex) {
   auto res = http::make_json_response(
     ex->req, 401,
@@ -54,16 +24,6 @@ void unauthorized(const exchange_ptr& ex) {
   res.set(bhttp::field::www_authenticate, "Bearer");
   res.set("Request-Id", ex->request_id);
   ex->respond(std::move(res));
-}
-
-// Runs `run` when the method matches, else answers 405.
-bool only(const exchange_ptr& ex, bhttp::verb verb, std::string_view allowed,
-          const std::function<void()>& run) {
-  if (ex->req.method() != verb)
-    method_not_allowed(ex, allowed);
-  else
-    run();
-  return true;
 }
 
 bool dispatch_admin(const context& ctx, const exchange_ptr& ex,
@@ -185,14 +145,6 @@ void dispatch(const context& ctx, const exchange_ptr& ex) {
 }
 
 }  // namespace
-
-bool method_is(const exchange_ptr& ex, bhttp::verb verb,
-               std::string_view allowed) {
-  if (ex->req.method() == verb)
-    return true;
-  method_not_allowed(ex, allowed);
-  return false;
-}
 
 std::uint32_t preferred_wait_ms(std::string_view prefer,
                                 std::uint32_t wait_s_max) {

@@ -5,6 +5,7 @@
 #include "gateway/create_payment_request.hpp"
 #include "gateway/error_mapping.hpp"
 #include "gateway/render.hpp"
+#include "gateway/request_checks.hpp"
 #include "gateway/routes.hpp"
 #include "gateway/status_page.hpp"
 #include "http/form.hpp"
@@ -16,30 +17,6 @@ namespace bhttp = boost::beast::http;
 namespace {
 
 constexpr std::uint32_t hosted_register_wait_ms = 10'000;
-
-// "application/json", any case, parameters such as charset allowed.
-bool is_json_media_type(std::string_view content_type) {
-  auto media = content_type.substr(0, content_type.find(';'));
-  while (!media.empty() && media.back() == ' ')
-    media.remove_suffix(1);
-  constexpr std::string_view json_type = "application/json";
-  if (media.size() != json_type.size())
-    return false;
-  for (std::size_t i = 0; i < media.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(media[i])) != json_type[i])
-      return false;
-  return true;
-}
-
-// Stripe's rule: 1 to 255 printable ASCII characters.
-bool is_valid_idempotency_key(std::string_view key) {
-  if (key.empty() || key.size() > 255)
-    return false;
-  for (unsigned char c : key)
-    if (c < 0x20 || c > 0x7e)
-      return false;
-  return true;
-}
 
 // The index of `order_id` in the request, for a precise `param`.
 std::string order_param(const new_checkout& c, const std::string& order_id) {

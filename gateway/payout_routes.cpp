@@ -12,6 +12,7 @@
 #include "gateway/error_mapping.hpp"
 #include "gateway/payout_render.hpp"
 #include "gateway/render.hpp"
+#include "gateway/request_checks.hpp"
 #include "gateway/routes.hpp"
 #include "http/form.hpp"
 
@@ -24,42 +25,7 @@ namespace {
 constexpr std::uint32_t payouts_page_max = 1000;
 constexpr std::uint32_t payouts_page_default = 100;
 
-// "/v1/wallets/abc" with prefix "/v1/wallets/" -> "abc"; empty when the path
-// is not below the prefix or the rest is not a valid id.
-std::string id_after(std::string_view path, std::string_view prefix) {
-  if (path.substr(0, prefix.size()) != prefix)
-    return {};
-  std::string id{path.substr(prefix.size())};
-  return domain::is_valid_id(id) ? id : std::string{};
-}
-
-std::string id_between(std::string_view path, std::string_view prefix,
-                       std::string_view suffix) {
-  if (path.size() <= prefix.size() + suffix.size()
-      || path.substr(path.size() - suffix.size()) != suffix)
-    return {};
-  return id_after(path.substr(0, path.size() - suffix.size()), prefix);
-}
-
 // Runs `run` when the method matches, else answers 405 with Allow.
-bool only(const exchange_ptr& ex, bhttp::verb verb, std::string_view allowed,
-          const std::function<void()>& run) {
-  if (ex->req.method() == verb) {
-    run();
-    return true;
-  }
-  auto res = http::make_json_response(
-    ex->req, 405,
-    render_error(api_error{405, "invalid_request_error", "method_not_allowed",
-                           "Method not allowed here; allowed: "
-                             + std::string{allowed} + ".",
-                           ""}));
-  res.set(bhttp::field::allow, allowed);
-  res.set("Request-Id", ex->request_id);
-  ex->respond(std::move(res));
-  return true;
-}
-
 template <class Reply, class Message, class Answer>
 void ask_payouts(const context& ctx, const exchange_ptr& ex, Message msg,
                  Answer answer) {

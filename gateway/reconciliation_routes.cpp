@@ -8,6 +8,7 @@
 
 #include "domain/settlement_csv.hpp"
 #include "gateway/actor_ask.hpp"
+#include "gateway/request_checks.hpp"
 #include "gateway/routes.hpp"
 #include "http/form.hpp"
 
@@ -276,24 +277,16 @@ bool dispatch_reconciliation_admin_routes(const context& ctx,
     return false;
   auto rest = path.substr(prefix.size());
   if (rest == "run") {
-    if (method_is(ex, bhttp::verb::post, "POST"))
-      run_route(ctx, ex);
-    return true;
+    return only(ex, bhttp::verb::post, "POST", [&] { run_route(ctx, ex); });
   }
   if (rest == "runs") {
-    if (method_is(ex, bhttp::verb::get, "GET"))
-      list_runs_route(ctx, ex);
-    return true;
+    return only(ex, bhttp::verb::get, "GET", [&] { list_runs_route(ctx, ex); });
   }
   if (rest == "exceptions") {
-    if (method_is(ex, bhttp::verb::get, "GET"))
-      list_exceptions_route(ctx, ex);
-    return true;
+    return only(ex, bhttp::verb::get, "GET", [&] { list_exceptions_route(ctx, ex); });
   }
   if (auto id = exception_id_of(path)) {
-    if (method_is(ex, bhttp::verb::post, "POST"))
-      resolve_route(ctx, ex, *id);
-    return true;
+    return only(ex, bhttp::verb::post, "POST", [&] { resolve_route(ctx, ex, *id); });
   }
   return false;
 }

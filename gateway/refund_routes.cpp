@@ -11,6 +11,7 @@
 #include "gateway/refund_render.hpp"
 #include "gateway/refund_request.hpp"
 #include "gateway/render.hpp"
+#include "gateway/request_checks.hpp"
 #include "gateway/routes.hpp"
 #include "http/form.hpp"
 
@@ -21,41 +22,6 @@ namespace bhttp = boost::beast::http;
 namespace {
 
 constexpr std::string_view refunds_path = "/v1/refunds";
-
-bool is_json_media_type(std::string_view content_type) {
-  auto media = content_type.substr(0, content_type.find(';'));
-  while (!media.empty() && media.back() == ' ')
-    media.remove_suffix(1);
-  constexpr std::string_view json_type = "application/json";
-  if (media.size() != json_type.size())
-    return false;
-  for (std::size_t i = 0; i < media.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(media[i])) != json_type[i])
-      return false;
-  return true;
-}
-
-// Stripe's rule: 1 to 255 printable ASCII characters.
-bool is_valid_idempotency_key(std::string_view key) {
-  if (key.empty() || key.size() > 255)
-    return false;
-  for (unsigned char c : key)
-    if (c < 0x20 || c > 0x7e)
-      return false;
-  return true;
-}
-
-void method_not_allowed(const exchange_ptr& ex, std::string_view allowed) {
-  auto res = http::make_json_response(
-    ex->req, 405,
-    render_error(api_error{405, "invalid_request_error", "method_not_allowed",
-                           "Method not allowed here; allowed: "
-                             + std::string{allowed} + ".",
-                           ""}));
-  res.set(bhttp::field::allow, allowed);
-  res.set("Request-Id", ex->request_id);
-  ex->respond(std::move(res));
-}
 
 std::string amount_left_message(std::int64_t refundable_minor,
                                 const std::string& currency) {

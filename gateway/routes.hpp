@@ -52,11 +52,6 @@ bool dispatch_reconciliation_admin_routes(const context& ctx,
                                           const exchange_ptr& ex,
                                           std::string_view path);
 
-// True when the request's method is `verb`; otherwise answers 405 with an
-// Allow header naming `allowed` and returns false.
-bool method_is(const exchange_ptr& ex, boost::beast::http::verb verb,
-               std::string_view allowed);
-
 // True when the Authorization header carries the admin token (compared in
 // constant time); always false when no token is configured.
 bool is_admin(const context& ctx, const http::request& req);

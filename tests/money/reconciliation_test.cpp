@@ -203,6 +203,13 @@ TEST_F(reconciliation, a_day_with_all_seven_discrepancy_kinds_reports_each_exact
 }
 
 TEST_F(reconciliation, an_order_still_pending_that_the_psp_settled_is_finished_through_the_normal_transition) {
+  // The order asks the PSP only when poked: nothing but the reconciliation
+  // may move it in this test.
+  ASSERT_EQ(stack().restart_paymentd_with(
+              {{"PAYMENTD_PSP_PROCESSING_POLL_MS", "600000"},
+               {"PAYMENTD_PSP_PENDING_POLL_MAX_MS", "600000"}}),
+            "");
+  reconnect_api();
   auto pending = pay("pending", "20.00", "EUR", "pm_card_threeDSecureRequired");
   // pspsim holds 3-D Secure for the test to decide: the order waits.
   auto until = std::chrono::steady_clock::now() + std::chrono::seconds{10};
