@@ -22,6 +22,7 @@
 #include "domain/payout_outcome.hpp"
 #include "http/form.hpp"
 #include "observability/log.hpp"
+#include "observability/metrics.hpp"
 
 namespace pay {
 
@@ -105,9 +106,13 @@ void advance(payout_self self, domain::payout_event event,
         call_done(self);
         st.failures = 0;
         adopt(self, s);
-        if (s.applied)
+        if (s.applied) {
           log::info(st.correlation_id, "payout {} -> {} ({})",
                     st.row.payout_id, st.row.status, domain::to_string(event));
+          auto now = domain::payout_status_from_db(st.row.status);
+          if (now && domain::is_terminal(*now))
+            obs::metrics::get().money_movement("payout", st.row.status);
+        }
         step(self);
       },
       [=](caf::error& err) {

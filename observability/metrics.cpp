@@ -172,8 +172,10 @@ metrics::metrics() : registry_(std::make_shared<prometheus::Registry>()) {
        .Register(reg);
   money_movements_ = &BuildCounter()
                         .Name("paymentd_money_movements_total")
-                        .Help("Refunds and pay-outs that reached a final "
-                              "status, by kind and status.")
+                        .Help("Refunds and pay-outs, by kind and event: the "
+                              "final status reached (SUCCEEDED, FAILED, PAID), "
+                              "or retry_budget_spent when a refund goes on "
+                              "retrying at the longest delay.")
                         .Register(reg);
   store_commits_ = &BuildCounter()
                       .Name("paymentd_store_batches_total")

@@ -78,7 +78,8 @@ class metrics {
   void reconciliation_run(std::string_view status, std::size_t lines);
   // A discrepancy seen for the first time, by kind and route.
   void reconciliation_exception(std::string_view kind, std::string_view route);
-  // Money movements after pay-in, by kind (refund, payout) and final status.
+  // Money movements after pay-in, by kind (refund, payout) and event (a
+  // final status, or retry_budget_spent).
   void money_movement(std::string_view kind, std::string_view status);
 
  private:
