@@ -42,7 +42,7 @@ void answer_create(const exchange& ex, const refund_request& request,
       ex.reply(200, render_refund(reply.refund), true);
       return;
     case refund_outcome::idempotency_key_reused:
-      ex.fail(api_error{409, "idempotency_error", "idempotency_key_reused",
+      ex.fail(api_error{400, "idempotency_error", "idempotency_key_reused",
                         "Keys for idempotent requests can only be used with "
                         "the same parameters they were first used with.",
                         "Idempotency-Key"});

@@ -243,14 +243,14 @@ TEST_F(refunds, replay_with_the_same_key_and_body_returns_the_same_refund) {
   EXPECT_EQ(psp_refunded_minor(intent_of(order.payment_order_id), 500), 100);
 }
 
-TEST_F(refunds, same_key_with_another_body_is_a_conflict_and_writes_nothing) {
+TEST_F(refunds, same_key_with_another_body_is_refused_as_for_payments_and_writes_nothing) {
   auto order = paid_order("reuse", "5.00");
   auto key = unique("key_reuse");
   ASSERT_EQ(
     post_refund(api(), order.payment_order_id, "1.00", key).res.result_int(),
     201u);
   auto other = post_refund(api(), order.payment_order_id, "2.00", key);
-  EXPECT_EQ(other.res.result_int(), 409u) << other.res.body();
+  EXPECT_EQ(other.res.result_int(), 400u) << other.res.body();
   EXPECT_EQ(string_at(json_of(other), {"error", "code"}),
             "idempotency_key_reused");
   EXPECT_EQ(refund_rows(order.payment_order_id), 1);
