@@ -195,15 +195,27 @@ domain::books load_books(pqxx::work& txn, const domain::settlement_file& file) {
     }
   }
   domain::books out;
-  auto refs = to_pg_array(unique_of(charges.references));
-  auto keys = to_pg_array(unique_of(charges.keys));
+  // By PSP reference first; by our id only for the lines whose reference
+  // found nothing (a declined order may have none): one big lookup, not two.
+  std::unordered_set<std::string> found_references, found_orders;
   for (const auto& r : txn.exec_params(
-         std::string{charge_columns}
-           + "WHERE psp_reference = ANY($1::text[])"
-             " UNION "
-           + charge_columns + "WHERE payment_order_id = ANY($2::text[])",
-         refs, keys))
+         std::string{charge_columns} + "WHERE psp_reference = ANY($1::text[])",
+         to_pg_array(unique_of(charges.references)))) {
     out.charges.push_back(to_charge(r));
+    found_references.insert(out.charges.back().psp_reference);
+    found_orders.insert(out.charges.back().order_id.value);
+  }
+  std::vector<std::string> keys_left;
+  for (std::size_t i = 0; i < charges.references.size(); ++i)
+    if (found_references.count(charges.references[i]) == 0)
+      keys_left.push_back(charges.keys[i]);
+  keys_left = unique_of(keys_left);
+  if (!keys_left.empty())
+    for (const auto& r : txn.exec_params(
+           std::string{charge_columns} + "WHERE payment_order_id = ANY($1::text[])",
+           to_pg_array(keys_left)))
+      if (found_orders.count(r[0].c_str()) == 0)
+        out.charges.push_back(to_charge(r));
   for (const auto& r : txn.exec_params(
          std::string{charge_columns}
            + "WHERE status = 'SUCCESS' AND succeeded_at >= $1::date"
@@ -298,7 +310,17 @@ applied_plan apply_plan(pqxx::work& txn, const domain::settlement_file& file,
       "   idempotency_key = excluded.idempotency_key, type = excluded.type,"
       "   gross_minor = excluded.gross_minor, fee_minor = excluded.fee_minor,"
       "   net_minor = excluded.net_minor, currency = excluded.currency,"
-      "   outcome = excluded.outcome, our_id = excluded.our_id",
+      "   outcome = excluded.outcome, our_id = excluded.our_id"
+      // A re-run over the same file rewrites nothing.
+      " WHERE (settlement_line.psp_reference, settlement_line.idempotency_key,"
+      "        settlement_line.type, settlement_line.gross_minor,"
+      "        settlement_line.fee_minor, settlement_line.net_minor,"
+      "        settlement_line.currency, settlement_line.outcome,"
+      "        settlement_line.our_id)"
+      "   IS DISTINCT FROM"
+      "       (excluded.psp_reference, excluded.idempotency_key, excluded.type,"
+      "        excluded.gross_minor, excluded.fee_minor, excluded.net_minor,"
+      "        excluded.currency, excluded.outcome, excluded.our_id)",
       plan.date, to_pg_array(line_no), to_pg_array(reference),
       to_pg_array(type), to_pg_array(gross), to_pg_array(fee),
       to_pg_array(net), to_pg_array(currency), to_pg_array(outcome),
