@@ -25,6 +25,9 @@ namespace {
 
 using clock_type = std::chrono::steady_clock;
 
+// Pauses of 0.1 .. 3.2 s between attempts: a database restart's length.
+constexpr int run_attempts_max = 7;
+
 struct reconciler_state {
   reconciler_options options;
   std::unique_ptr<persistence::db_session> db;
@@ -78,9 +81,10 @@ fetched fetch_file(const reconciler_options& options, const std::string& date) {
 
 reconciliation_report failed(reconciler_self self, const std::string& date,
                              const std::string& error,
-                             const std::string& correlation_id) {
+                             const std::string& correlation_id,
+                             bool database_unavailable = false) {
   reconciliation_report out{0, date, "failed", render_failed_report(date, error),
-                            error};
+                            error, database_unavailable};
   auto db_error = self->state.db->in_transaction([&](pqxx::work& txn) {
     out.run_id = persistence::record_failed_run(txn, date, error,
                                                 out.report_json);
@@ -135,7 +139,9 @@ reconciliation_report run(reconciler_self self, const std::string& date,
   domain::reconciliation_plan plan;
   persistence::applied_plan applied;
   std::string report;
-  auto error = st.db->in_transaction([&](pqxx::work& txn) {
+  // A deadlock with pay-in writes or a database restart is worth another
+  // try: the whole run starts again from our side's load.
+  auto outcome = st.db->in_transaction_retrying([&](pqxx::work& txn) {
     step = clock_type::now();
     auto ours = persistence::load_books(txn, file);
     timings.load = ms_since(step);
@@ -149,9 +155,10 @@ reconciliation_report run(reconciler_self self, const std::string& date,
     timings.total = ms_since(started);
     report = render_reconciliation_report(plan, applied, sha, timings);
     persistence::update_report(txn, applied.run_id, report);
-  });
-  if (!error.empty())
-    return failed(self, date, "database: " + error, correlation_id);
+  }, run_attempts_max);
+  if (!outcome.error.empty())
+    return failed(self, date, "database: " + outcome.error, correlation_id,
+                  outcome.transient);
 
   obs::metrics::get().reconciliation_run("completed", plan.counts.lines);
   announce(plan, applied.new_keys, correlation_id);

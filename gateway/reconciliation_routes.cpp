@@ -128,6 +128,14 @@ void run_route(const context& ctx, const exchange_ptr& ex) {
         ex->reply(200, json::serialize(render_run(run)));
         return;
       }
+      if (run.database_unavailable) {
+        ex->fail(api_error{503, "api_error", "database_unavailable",
+                           "The reconciliation of " + run.date
+                             + " could not reach the database; nothing was "
+                               "written. Try again: " + run.error,
+                           ""});
+        return;
+      }
       ex->fail(api_error{502, "api_error", "reconciliation_failed",
                          "The reconciliation of " + run.date
                            + " failed: " + run.error,

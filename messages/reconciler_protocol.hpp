@@ -27,10 +27,12 @@ struct reconciliation_report {
   std::string status;  // completed, failed
   std::string report_json;
   std::string error;  // why a failed run failed
+  bool database_unavailable = false;  // failed on our database: try later
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, reconciliation_report& x) {
-  return f(x.run_id, x.date, x.status, x.report_json, x.error);
+  return f(x.run_id, x.date, x.status, x.report_json, x.error,
+           x.database_unavailable);
 }
 
 struct list_reconciliation_runs {

@@ -97,6 +97,17 @@ std::vector<refund_record> refund_store::between(std::int64_t from_unix_s,
   return out;
 }
 
+std::string refund_store::list_json() const {
+  std::lock_guard lock(mutex_);
+  boost::json::array data;
+  for (const auto& r : refunds_) {
+    auto entry = boost::json::parse(refund_json(r)).as_object();
+    entry["idempotency_key"] = r.idempotency_key;
+    data.push_back(std::move(entry));
+  }
+  return boost::json::serialize(boost::json::object{{"data", std::move(data)}});
+}
+
 void refund_store::reset() {
   std::lock_guard lock(mutex_);
   refunds_.clear();

@@ -67,6 +67,9 @@ class refund_store {
   // Refunds created in [from_unix_s, to_unix_s), in creation order.
   std::vector<refund_record> between(std::int64_t from_unix_s,
                                      std::int64_t to_unix_s) const;
+  // GET /sim/refunds: every refund in creation order, each with the
+  // Idempotency-Key it was created under (tests count them per key).
+  std::string list_json() const;
   void reset();
 
  private:

@@ -167,6 +167,9 @@ http::response handle_sim(const http::request& req, const sim_parts& parts,
   if (get && path == "/sim/payouts") {
     return http::make_json_response(req, 200, parts.payouts.list_json(now));
   }
+  if (get && path == "/sim/refunds") {
+    return http::make_json_response(req, 200, parts.refunds.list_json());
+  }
   if (get && path == "/sim/stats") {
     return http::make_json_response(
         req, 200, stats_json(store.stats(now), faults.injected()));

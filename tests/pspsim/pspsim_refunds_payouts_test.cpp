@@ -331,5 +331,23 @@ TEST_F(money_out, reset_forgets_refunds_and_payouts) {
   EXPECT_EQ(header_of(again, "Idempotent-Replayed"), "");
 }
 
+TEST_F(money_out, sim_lists_refunds_and_payouts_once_each_with_their_keys) {
+  const std::string pi = charge("1000");
+  ASSERT_EQ(refund({{"payment_intent", pi}, {"amount", "300"}}, "rf_list").res.result_int(), 200u);
+  ASSERT_EQ(refund({{"payment_intent", pi}, {"amount", "300"}}, "rf_list").res.result_int(), 200u);
+  const http::form_fields fields{{"amount", "900"}, {"currency", "usd"},
+                                 {"destination", "acct_erin"}};
+  ASSERT_EQ(payout(fields, "pyo_list").res.result_int(), 200u);
+  ASSERT_EQ(payout(fields, "pyo_list").res.result_int(), 200u);
+  const auto refunds = json_of(client_.get("/sim/refunds")).at("data").as_array();
+  ASSERT_EQ(refunds.size(), 1u);  // the replay made none
+  EXPECT_EQ(refunds[0].at("idempotency_key"), "rf_list");
+  EXPECT_EQ(refunds[0].at("amount"), 300);
+  const auto payouts = json_of(client_.get("/sim/payouts")).at("data").as_array();
+  ASSERT_EQ(payouts.size(), 1u);
+  EXPECT_EQ(payouts[0].at("idempotency_key"), "pyo_list");
+  EXPECT_EQ(payouts[0].at("destination"), "acct_erin");
+}
+
 }  // namespace
 }  // namespace pay::pspsim

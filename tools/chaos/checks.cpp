@@ -11,6 +11,7 @@
 #include "testkit/invariants.hpp"
 #include "testkit/json_read.hpp"
 #include "testkit/sim.hpp"
+#include "tools/chaos/money_checks.hpp"
 #include "tools/chaos/sql_checks.hpp"
 
 namespace pay::chaos {
@@ -235,6 +236,10 @@ violations check_invariants(const check_input& in) {
     if (in.schema.history)
       run_queries(conn, std::begin(sql::history_checks),
                   std::end(sql::history_checks), found);
+    for (auto& v : load_and_check_money(
+             in.database_url, in.pspsim_port,
+             money_tables{in.schema.refunds, in.schema.payouts}, in.cycle))
+      found.add(v.which, std::move(v.detail));
     found.close();
     if (in.schema.history && in.schema.dead_letter) explain_orders(conn, out);
   } catch (const std::exception& e) {
@@ -263,6 +268,15 @@ round_figures collect_figures(const std::string& database_url,
     }
     if (schema.dead_letter)
       out.dlq_open = txn.exec1(sql::count_dlq_open)[0].as<std::int64_t>();
+    if (schema.refunds && schema.payouts) {
+      const auto money = txn.exec1(sql::count_refunds_and_payouts);
+      out.refunds_succeeded = money[0].as<std::int64_t>();
+      out.refunds_failed = money[1].as<std::int64_t>();
+      out.payouts_paid = money[2].as<std::int64_t>();
+      out.payouts_failed = money[3].as<std::int64_t>();
+      out.fulfilled = money[4].as<std::int64_t>();
+      out.settled = money[5].as<std::int64_t>();
+    }
   } catch (const std::exception&) {
     // The figures are for the table; the checks report an unreachable database.
   }

@@ -21,7 +21,9 @@
 //     SUCCESS|FAILED along seq), nothing changes after a terminal status,
 //     and the history ends where the order's row is;
 //  6. a refused request (Idempotency-Key reused with another body) stored
-//     nothing and charged nothing.
+//     nothing and charged nothing;
+//  10-12. refunds and pay-outs exactly once at the PSP, refund answers kept
+//     (money_checks.hpp).
 #pragma once
 
 #include <cstdint>
@@ -29,6 +31,7 @@
 #include <vector>
 
 #include "tools/chaos/driver.hpp"
+#include "tools/chaos/money_cycle.hpp"
 #include "tools/chaos/plan.hpp"
 #include "tools/chaos/violation.hpp"
 
@@ -39,6 +42,8 @@ struct schema_features {
   bool history = false;           // payment_order_history
   bool dead_letter = false;       // dead_letter
   bool idempotency_keys = false;  // idempotency_key
+  bool refunds = false;           // refund
+  bool payouts = false;           // payout
 };
 // Empty error on success.
 std::string detect_schema(const std::string& database_url,
@@ -56,7 +61,8 @@ struct quiesce_result {
 // plenty, and a mark that never comes must not hold a round for minutes.
 inline constexpr std::uint32_t checkout_mark_grace_ms = 15'000;
 
-// Polls until no order has work left (DLQ'd orders excepted), then until
+// Polls until no order has work left (DLQ'd orders excepted) and no refund
+// is CREATED and no pay-out CREATED or IN_TRANSIT, then until
 // every all-SUCCESS checkout is marked done (at most checkout_mark_grace_ms
 // more), or the timeout.
 quiesce_result wait_quiescent(const std::string& database_url,
@@ -69,6 +75,7 @@ struct check_input {
   schema_features schema;
   const std::vector<planned_checkout>* plan = nullptr;
   const drive_result* drive = nullptr;
+  const money_cycle_result* cycle = nullptr;  // null: no after-pay-in clients
 };
 violations check_invariants(const check_input& input);
 
@@ -83,6 +90,13 @@ struct round_figures {
   std::int64_t dlq_open = -1;    // -1 without a dead_letter table
   std::int64_t success = 0;
   std::int64_t failed = 0;
+  // After pay-in; -1 without the refund / payout tables.
+  std::int64_t refunds_succeeded = -1;
+  std::int64_t refunds_failed = -1;
+  std::int64_t payouts_paid = -1;
+  std::int64_t payouts_failed = -1;
+  std::int64_t fulfilled = -1;
+  std::int64_t settled = -1;
 };
 round_figures collect_figures(const std::string& database_url,
                               std::uint16_t pspsim_port,

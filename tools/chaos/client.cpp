@@ -57,7 +57,7 @@ void following_client::back_off(std::uint32_t resend) {
 final_answer following_client::post_until_final(const post_request& request) {
   const auto deadline =
       clock_type::now() + std::chrono::milliseconds{settings_.deadline_ms};
-  it::header_list headers;
+  it::header_list headers = request.headers;
   if (!request.idempotency_key.empty())
     headers.emplace_back("Idempotency-Key", request.idempotency_key);
   if (request.wait_s > 0)
@@ -76,7 +76,8 @@ final_answer following_client::post_until_final(const post_request& request) {
       continue;
     }
     ++counters_.requests;
-    const auto r = it::post_payment(*c, request.body, headers);
+    const auto r = c->post(request.path, request.body, "application/json",
+                           headers);
     if (!r.ok) {
       ++counters_.no_answer;
       out.last_problem = r.error;

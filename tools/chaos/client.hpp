@@ -19,6 +19,8 @@ struct post_request {
   std::string body;
   std::string idempotency_key;  // empty: no header
   std::uint32_t wait_s = 0;     // Prefer: wait=N; 0: none
+  std::string path = "/v1/payments";
+  http::sync_client::header_list headers;  // sent as well (Authorization)
 };
 
 struct final_answer {

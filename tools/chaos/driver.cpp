@@ -13,6 +13,7 @@ namespace {
 namespace json = boost::json;
 
 constexpr std::size_t body_shown_max = 300;
+constexpr const char* checkouts_path = "/v1/payments";
 
 std::string shortened(const std::string& text) {
   if (text.size() <= body_shown_max) return text;
@@ -109,7 +110,7 @@ void driver::work(std::uint32_t worker) {
 void driver::run_primary(following_client& client, std::uint32_t index) {
   const auto& p = plan_[index];
   const post_request first{it::checkout_body(p.spec), p.idempotency_key,
-                           p.wait_s};
+                           p.wait_s, checkouts_path, {}};
   const auto answer = client.post_until_final(first);
   expect_created_or_replayed(answer, index, "first request");
   switch (p.duplicate) {
@@ -130,7 +131,7 @@ void driver::run_primary(following_client& client, std::uint32_t index) {
       if (!is_2xx(answer)) return;
       expect_refused(client.post_until_final(post_request{
                          it::checkout_body(p.refused), p.idempotency_key,
-                         p.wait_s}),
+                         p.wait_s, checkouts_path, {}}),
                      index);
       return;
     case duplicate_kind::none:
@@ -144,7 +145,7 @@ void driver::run_twin(following_client& client, std::uint32_t index) {
   const auto& p = plan_[index];
   // Byte-different but equal in meaning: the duplicate must still match.
   const post_request twin{it::checkout_body_reordered(p.spec),
-                          p.idempotency_key, p.wait_s};
+                          p.idempotency_key, p.wait_s, checkouts_path, {}};
   expect_created_or_replayed(client.post_until_final(twin), index,
                              "concurrent duplicate");
 }

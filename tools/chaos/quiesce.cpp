@@ -56,6 +56,8 @@ std::string detect_schema(const std::string& database_url,
     out.history = has_table(conn, "payment_order_history");
     out.dead_letter = has_table(conn, "dead_letter");
     out.idempotency_keys = has_table(conn, "idempotency_key");
+    out.refunds = has_table(conn, "refund");
+    out.payouts = has_table(conn, "payout");
   } catch (const std::exception& e) {
     return std::string{"cannot read paymentd's schema: "} + e.what();
   }
@@ -69,6 +71,8 @@ quiesce_result wait_quiescent(const std::string& database_url,
   const auto deadline = started + std::chrono::milliseconds{timeout_ms};
   std::string orders = sql::unsettled_orders;
   if (schema.dead_letter) orders += sql::outside_dlq;
+  if (schema.refunds && schema.payouts)
+    orders += std::string{" UNION ALL "} + sql::unsettled_money_movements;
   quiesce_result out;
   out.unsettled = poll_until_empty(database_url, orders, deadline);
   out.orders_settled = out.unsettled.empty();

@@ -76,7 +76,14 @@ void print_round_details(std::ostream& out, const round_outcome& r,
                          const chaos_options& options) {
   out << "  round " << r.round << " (seed " << r.seed << "): features "
       << r.features << "; " << r.figures.success << " SUCCESS, "
-      << r.figures.failed << " FAILED\n";
+      << r.figures.failed << " FAILED";
+  if (r.figures.refunds_succeeded >= 0)
+    out << "; " << r.figures.fulfilled << " fulfilled, " << r.figures.settled
+        << " settled, refunds " << r.figures.refunds_succeeded
+        << " SUCCEEDED / " << r.figures.refunds_failed << " FAILED, payouts "
+        << r.figures.payouts_paid << " PAID / " << r.figures.payouts_failed
+        << " FAILED";
+  out << "\n";
   for (const auto& e : r.events) out << "    " << e << "\n";
   for (const auto& w : r.warnings) out << "    warning: " << w << "\n";
   if (r.found.empty()) return;

@@ -10,6 +10,7 @@
 
 #include "tools/chaos/dlq_requeue.hpp"
 #include "tools/chaos/driver.hpp"
+#include "tools/chaos/money_cycle.hpp"
 #include "tools/chaos/plan.hpp"
 #include "tools/chaos/psp_faults.hpp"
 #include "tools/chaos/schedule.hpp"
@@ -59,7 +60,8 @@ void switch_faults_on(round_outcome& out, http::sync_client& sim,
       {status.supported, "pspsim-faults"},
       {schema.idempotency_keys, "idempotency-key"},
       {schema.history, "history"},
-      {schema.dead_letter, "dlq"}};
+      {schema.dead_letter, "dlq"},
+      {schema.refunds && schema.payouts, "refunds-payouts"}};
   for (const auto& [present, name] : features) {
     out.features += std::string{out.features.empty() ? "" : " "}
                     + (present ? "+" : "-") + name;
@@ -67,6 +69,20 @@ void switch_faults_on(round_outcome& out, http::sync_client& sim,
       out.found.push_back({invariant::feature_missing,
                            std::string{name} + " is not there"});
   }
+}
+
+std::string after_payin_line(const money_cycle_result& c) {
+  std::ostringstream line;
+  line << "after pay-in: " << c.orders_seen << " booked orders seen, "
+       << c.fulfilled << " fulfilled, " << c.refund_stories
+       << " refund stories (" << c.refunds_acknowledged.size()
+       << " refunds acknowledged, " << c.refund_keys_refused.size()
+       << " refused over the amount, " << c.key_reuses_refused
+       << " key reuses refused), " << c.reconciliations << " reconciliations ("
+       << c.reconciliations_failed << " failed), " << c.payout_runs
+       << " pay-out runs; " << c.requests << " requests, " << c.resends
+       << " resends";
+  return line.str();
 }
 
 schedule_hooks hooks_for(driver& clients, round_stack& stack,
@@ -88,19 +104,36 @@ schedule_hooks hooks_for(driver& clients, round_stack& stack,
 void drive_with_chaos(round_outcome& out, const chaos_options& options,
                       const environment& env, round_stack& stack,
                       const std::vector<planned_checkout>& plan,
-                      drive_result& drive) {
+                      const schema_features& schema, drive_result& drive,
+                      money_cycle_result& cycle) {
   drive_settings settings;
   settings.concurrency = options.concurrency;
   settings.seed = out.seed;
   driver clients{plan, stack.paymentd_port(), settings};
+  money_cycle_settings cycle_settings;
+  cycle_settings.seed = out.seed;
+  cycle_settings.admin_token = stack.admin_token();
+  money_cycle after_payin{stack.database_url(), stack.paymentd_port(),
+                          cycle_settings};
+  const bool with_cycle = schema.refunds && schema.payouts;
   clients.start();
+  if (with_cycle) after_payin.start();
   const auto schedule =
       make_schedule(options.kills, options.pg_restarts, out.seed);
   // On this thread: it started paymentd and outlives every restart of it.
   auto report = run_schedule(
       schedule, hooks_for(clients, stack, env, out.log_dir, out.checkouts));
-  if (!report.found.empty()) clients.abort();
+  if (!report.found.empty()) {
+    clients.abort();
+    after_payin.abort();
+  }
   drive = clients.finish();
+  if (with_cycle) {
+    cycle = after_payin.finish();
+    for (auto& v : cycle.found) out.found.push_back(std::move(v));
+    for (auto& w : cycle.warnings) out.warnings.push_back(std::move(w));
+    out.events.push_back(after_payin_line(cycle));
+  }
   out.kills = report.kills;
   out.pg_restarts = report.pg_restarts;
   out.events.insert(out.events.end(), report.events.begin(),
@@ -130,7 +163,8 @@ void settle_and_check(round_outcome& out, const chaos_options& options,
                       round_stack& stack, http::sync_client& sim,
                       const schema_features& schema,
                       const std::vector<planned_checkout>& plan,
-                      const drive_result& drive) {
+                      const drive_result& drive,
+                      const money_cycle_result& cycle) {
   if (const auto off = set_faults(sim, no_faults()); !off.error.empty())
     out.found.push_back({invariant::harness, off.error});
   // After a harness failure paymentd may be gone: no point in waiting.
@@ -155,7 +189,7 @@ void settle_and_check(round_outcome& out, const chaos_options& options,
                    + std::to_string(settled.unsettled.size())
                    + " orders still have work (listed under 1)"});
   check_input in{stack.database_url(), stack.pspsim_port(), schema, &plan,
-                 &drive};
+                 &drive, &cycle};
   for (auto& v : check_invariants(in)) out.found.push_back(std::move(v));
   out.figures = collect_figures(stack.database_url(), stack.pspsim_port(),
                                 schema);
@@ -172,7 +206,8 @@ void settle_and_check(round_outcome& out, const chaos_options& options,
 void requeue_and_recheck(round_outcome& out, const chaos_options& options,
                          round_stack& stack, const schema_features& schema,
                          const std::vector<planned_checkout>& plan,
-                         const drive_result& drive) {
+                         const drive_result& drive,
+                         const money_cycle_result& cycle) {
   if (!schema.dead_letter || out.figures.dlq_open <= 0 || !out.found.empty())
     return;
   auto report = requeue_open_dead_letters(
@@ -181,7 +216,7 @@ void requeue_and_recheck(round_outcome& out, const chaos_options& options,
   const auto settled = wait_quiescent(stack.database_url(), schema,
                                       options.quiesce_timeout_s * 1'000);
   check_input in{stack.database_url(), stack.pspsim_port(), schema, &plan,
-                 &drive};
+                 &drive, &cycle};
   for (auto& v : check_invariants(in)) {
     v.detail = "after requeueing the DLQ: " + v.detail;
     out.found.push_back(std::move(v));
@@ -268,9 +303,10 @@ round_outcome run_round(const chaos_options& options, const environment& env,
                      schema.idempotency_keys},
         out.seed);
     drive_result drive;
-    drive_with_chaos(out, options, env, stack, plan, drive);
-    settle_and_check(out, options, stack, sim, schema, plan, drive);
-    requeue_and_recheck(out, options, stack, schema, plan, drive);
+    money_cycle_result cycle;
+    drive_with_chaos(out, options, env, stack, plan, schema, drive, cycle);
+    settle_and_check(out, options, stack, sim, schema, plan, drive, cycle);
+    requeue_and_recheck(out, options, stack, schema, plan, drive, cycle);
   }
   clean_up(out, options, stack);
   out.seconds = std::chrono::duration<double>(clock_type::now() - started)

@@ -11,6 +11,7 @@
 #include "testkit/db.hpp"
 #include "tools/chaos/checks.hpp"
 #include "tools/chaos/driver.hpp"
+#include "tools/chaos/money_cycle.hpp"
 #include "tools/chaos/plan.hpp"
 #include "tools/chaos/psp_faults.hpp"
 #include "tools/chaos/stack.hpp"
@@ -31,6 +32,7 @@ struct context {
   schema_features schema;
   std::vector<planned_checkout> plan;
   drive_result drive;
+  money_cycle_result cycle;
   std::string success_order;  // a booked SUCCESS order
   std::string success_reference;  // its psp_reference
   std::size_t acked_index = 0;
@@ -68,6 +70,36 @@ void stray_charge(context& c) {
            "application/x-www-form-urlencoded",
            {{"Authorization", "Bearer sk_test_pspsim"},
             {"Idempotency-Key", "chaos_self_test_stray"}});
+}
+
+const http::sync_client::header_list psp_auth_with(const char* key) {
+  return {{"Authorization", "Bearer sk_test_pspsim"}, {"Idempotency-Key", key}};
+}
+
+// One minor unit of an intent that nothing refunded yet, made behind
+// paymentd's back.
+void stray_refund(context& c) {
+  const auto intent = first_text(
+      c.database_url,
+      "SELECT o.psp_reference FROM payment_order o WHERE o.status = 'SUCCESS'"
+      " AND NOT EXISTS (SELECT 1 FROM refund r"
+      "                  WHERE r.payment_order_id = o.payment_order_id)"
+      " ORDER BY 1 LIMIT 1");
+  http::sync_client sim{"127.0.0.1", c.pspsim_port};
+  sim.post("/v1/refunds",
+           http::form_encode({{"payment_intent", intent}, {"amount", "1"}}),
+           "application/x-www-form-urlencoded",
+           psp_auth_with("chaos_self_test_stray_refund"));
+}
+
+void stray_payout(context& c) {
+  http::sync_client sim{"127.0.0.1", c.pspsim_port};
+  sim.post("/v1/payouts",
+           http::form_encode({{"amount", "100"},
+                              {"currency", "usd"},
+                              {"destination", "seller_stray"}}),
+           "application/x-www-form-urlencoded",
+           psp_auth_with("chaos_self_test_stray_payout"));
 }
 
 std::vector<break_case> break_cases() {
@@ -157,12 +189,33 @@ std::vector<break_case> break_cases() {
        [](context& c) { c.drive.refused_checkout_ids.pop_back(); }},
       {"stray charge at pspsim", invariant::charged_once, false, false,
        stray_charge, nullptr},
+      {"acknowledged refund missing", invariant::refund_answer_kept, false,
+       false,
+       [](context& c) {
+         c.cycle.refunds_acknowledged.push_back(
+             {"rfk_chaos_never_stored", "rf_chaos_never_stored",
+              c.success_order, 1});
+       },
+       [](context& c) { c.cycle.refunds_acknowledged.pop_back(); }},
+      {"refused refund key stored", invariant::refund_answer_kept, false,
+       false,
+       [](context& c) {
+         c.cycle.refund_keys_refused.push_back(
+             first_text(c.database_url,
+                        "SELECT idempotency_key FROM refund ORDER BY 1 LIMIT 1"));
+       },
+       [](context& c) { c.cycle.refund_keys_refused.pop_back(); }},
+      {"stray refund at pspsim", invariant::refunded_once_at_psp, false,
+       false, stray_refund, nullptr},
+      {"stray payout at pspsim", invariant::paid_out_once_at_psp, false,
+       false, stray_payout, nullptr},
   };
 }
 
 // The first violation of kind `expected`, or empty.
 std::string caught(const context& c, invariant expected) {
-  check_input in{c.database_url, c.pspsim_port, c.schema, &c.plan, &c.drive};
+  check_input in{c.database_url, c.pspsim_port, c.schema, &c.plan, &c.drive,
+                 &c.cycle};
   for (const auto& v : check_invariants(in))
     if (v.which == expected) return v.detail;
   return {};
@@ -177,12 +230,27 @@ bool calm_round(context& c, round_stack& stack, std::ostream& out) {
   drive_settings settings;
   settings.concurrency = calm_concurrency;
   driver clients{c.plan, stack.paymentd_port(), settings};
+  money_cycle_settings cycle_settings;
+  cycle_settings.seed = 1;
+  cycle_settings.admin_token = stack.admin_token();
+  money_cycle after_payin{c.database_url, stack.paymentd_port(),
+                          cycle_settings};
   clients.start();
+  after_payin.start();
   c.drive = clients.finish();
+  c.cycle = after_payin.finish();
   const auto settled = wait_quiescent(c.database_url, c.schema, calm_quiesce_ms);
-  check_input in{c.database_url, c.pspsim_port, c.schema, &c.plan, &c.drive};
+  check_input in{c.database_url, c.pspsim_port, c.schema, &c.plan, &c.drive,
+                 &c.cycle};
   auto found = check_invariants(in);
   for (auto& v : c.drive.found) found.push_back(v);
+  for (auto& v : c.cycle.found) found.push_back(v);
+  // The refund and pay-out checks below prove little without refunds.
+  if (c.schema.refunds && c.cycle.refunds_acknowledged.empty())
+    found.push_back({invariant::harness, "the calm round made no refund"});
+  out << "  calm round: " << c.cycle.refunds_acknowledged.size()
+      << " refunds acknowledged, " << c.cycle.refund_keys_refused.size()
+      << " refused, " << c.cycle.payout_runs << " pay-out runs\n";
   if (!settled.quiescent)
     found.push_back({invariant::quiescence, "the calm round did not settle"});
   for (const auto& v : found)
@@ -219,7 +287,11 @@ int run_self_test(const chaos_options& options, const environment& env,
   stack.stop_paymentd();
   c.success_order = first_text(
       c.database_url, "SELECT payment_order_id FROM payment_order WHERE"
-                      " status = 'SUCCESS' AND ledger_updated ORDER BY 1 LIMIT 1");
+                      " status = 'SUCCESS' AND ledger_updated"
+                      // Fulfilled orders may not leave SUCCESS (a check).
+                      + std::string{c.schema.payouts ? " AND fulfilled_at IS NULL"
+                                                     : ""}
+                      + " ORDER BY 1 LIMIT 1");
   c.success_reference = first_text(
       c.database_url, "SELECT psp_reference FROM payment_order"
                       " WHERE payment_order_id = " + sql_literal(c.success_order));

@@ -94,4 +94,37 @@ inline constexpr const char* count_recovered_orders =
 inline constexpr const char* count_dlq_open =
     "SELECT count(*) FROM dead_letter WHERE status = 'open'";
 
+// After pay-in (money_cycle.cpp, money_checks.cpp).
+// payment_order_id, amount_minor, currency of every order a refund may name.
+inline constexpr const char* booked_success_orders =
+    "SELECT payment_order_id, amount_minor, currency FROM payment_order"
+    " WHERE status = 'SUCCESS' AND wallet_updated AND ledger_updated"
+    " ORDER BY payment_order_id";
+// Refunds and pay-outs with work left (only valid when the tables exist).
+inline constexpr const char* unsettled_money_movements =
+    "SELECT 'refund ' || refund_id || ' of ' || payment_order_id || ' is '"
+    "       || status::text || ' attempts=' || attempts"
+    "  FROM refund WHERE status = 'CREATED'"
+    " UNION ALL "
+    "SELECT 'payout ' || payout_id || ' of ' || seller_account || ' is '"
+    "       || status::text || ' attempts=' || attempts"
+    "  FROM payout WHERE status IN ('CREATED', 'IN_TRANSIT')";
+// refund_id, payment_order_id, idempotency_key, amount_minor, status,
+// psp_reference (or ''), the order's psp_reference (or '').
+inline constexpr const char* our_refunds =
+    "SELECT r.refund_id, r.payment_order_id, r.idempotency_key,"
+    "       r.amount_minor, r.status::text, coalesce(r.psp_reference, ''),"
+    "       coalesce(o.psp_reference, '')"
+    "  FROM refund r JOIN payment_order o USING (payment_order_id)";
+// payout_id, amount_minor, currency, status.
+inline constexpr const char* our_payouts =
+    "SELECT payout_id, amount_minor, currency, status::text FROM payout";
+inline constexpr const char* count_refunds_and_payouts =
+    "SELECT (SELECT count(*) FROM refund WHERE status = 'SUCCEEDED'),"
+    "       (SELECT count(*) FROM refund WHERE status = 'FAILED'),"
+    "       (SELECT count(*) FROM payout WHERE status = 'PAID'),"
+    "       (SELECT count(*) FROM payout WHERE status = 'FAILED'),"
+    "       (SELECT count(*) FROM payment_order WHERE fulfilled_at IS NOT NULL),"
+    "       (SELECT count(*) FROM payment_order WHERE settled_on IS NOT NULL)";
+
 }  // namespace pay::chaos::sql

@@ -57,7 +57,8 @@ std::string round_stack::start_pspsim() {
   it::process_options p;
   p.binary = options_.pspsim_bin;
   p.args = {"--port", "0", "--processing-ms",
-            std::to_string(options_.pspsim_processing_ms)};
+            std::to_string(options_.pspsim_processing_ms), "--payout-ms",
+            std::to_string(options_.pspsim_payout_ms)};
   p.log_path = options_.log_dir + "/pspsim.log";
   if (auto err = pspsim_.start(p); !err.empty()) return "pspsim: " + err;
   pspsim_port_ = pspsim_.wait_for_port(pspsim_banner, listening_timeout_ms);
@@ -89,6 +90,11 @@ std::string round_stack::start_paymentd() {
       {"PAYMENTD_WATCHDOG_STUCK_AFTER_MS",
        ms(options_.watchdog_stuck_after_ms)},
       {"ADMIN_TOKEN", options_.admin_token},
+      // Pay-outs only when the chaos clients ask (POST /admin/payouts/run),
+      // released as soon as fulfilled and settled; reconciliation likewise.
+      {"PAYMENTD_PAYOUTS_HOLD_S", "0"},
+      {"PAYMENTD_PAYOUTS_INTERVAL_S", "0"},
+      {"PAYMENTD_RECONCILE_DAILY_AT", "off"},
   };
   std::string last_error;
   for (std::uint32_t attempt = 0; attempt < paymentd_start_attempts_max;

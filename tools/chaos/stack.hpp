@@ -32,6 +32,8 @@ struct stack_options {
   std::uint32_t watchdog_interval_ms = 1'000;
   std::uint32_t watchdog_stuck_after_ms = 5'000;
   std::uint32_t pspsim_processing_ms = 300;
+  // A pay-out is pending this long at pspsim: short, so rounds settle fast.
+  std::uint32_t pspsim_payout_ms = 100;
 };
 
 class round_stack {

@@ -15,6 +15,10 @@ const char* to_string(invariant which) {
     case invariant::feature_missing: return "7 feature missing";
     case invariant::harness: return "8 harness";
     case invariant::testkit_other: return "9 testkit invariant";
+    case invariant::refunded_once_at_psp: return "10 refunded once at the PSP";
+    case invariant::paid_out_once_at_psp: return "11 paid out once at the PSP";
+    case invariant::refund_answer_kept:
+      return "12 refund answer kept";
   }
   return "unknown";
 }

@@ -23,6 +23,10 @@ enum class invariant : std::uint8_t {
   harness = 8,            // the round could not run (a process did not start)
   // A finding of testkit's find_violations that none of the above names.
   testkit_other = 9,
+  // After pay-in (money_checks.hpp):
+  refunded_once_at_psp = 10,  // one PSP refund per refund id, as booked
+  paid_out_once_at_psp = 11,  // one PSP pay-out per payout id, as booked
+  refund_answer_kept = 12,    // acknowledged refunds exist, refused wrote nothing
 };
 
 const char* to_string(invariant which);

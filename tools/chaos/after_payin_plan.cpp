@@ -1,0 +1,71 @@
+#include "tools/chaos/after_payin_plan.hpp"
+
+#include <random>
+
+namespace pay::chaos {
+
+namespace {
+
+// Shares in percent of the booked SUCCESS orders; the rest get no refund.
+constexpr std::uint32_t fulfil_percent = 60;
+struct story_share {
+  refund_story story;
+  std::uint32_t percent;
+};
+constexpr story_share story_shares[] = {
+    {refund_story::full, 8},
+    {refund_story::partial, 10},
+    {refund_story::concurrent_over, 6},
+    {refund_story::same_key_twice, 5},
+    {refund_story::key_reused_other_reason, 5},
+};
+
+// FNV-1a: stable across compilers and runs, unlike std::hash.
+std::uint64_t stable_hash(const std::string& text) {
+  std::uint64_t h = 14695981039346656037ull;
+  for (const unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+}  // namespace
+
+const char* to_string(refund_story story) {
+  switch (story) {
+    case refund_story::none: return "none";
+    case refund_story::full: return "full";
+    case refund_story::partial: return "partial";
+    case refund_story::concurrent_over: return "concurrent_over";
+    case refund_story::same_key_twice: return "same_key_twice";
+    case refund_story::key_reused_other_reason: return "key_reused_other_reason";
+  }
+  return "unknown";
+}
+
+after_payin_step plan_after_payin(const std::string& payment_order_id,
+                                  std::uint64_t seed) {
+  std::mt19937_64 draw{stable_hash(payment_order_id) ^ seed};
+  after_payin_step out;
+  out.fulfil = draw() % 100 < fulfil_percent;
+  auto roll = static_cast<std::uint32_t>(draw() % 100);
+  for (const auto& share : story_shares) {
+    if (roll < share.percent) {
+      out.refund = share.story;
+      break;
+    }
+    roll -= share.percent;
+  }
+  return out;
+}
+
+std::int64_t partial_refund_minor(std::int64_t order_minor) {
+  return order_minor / 3 > 0 ? order_minor / 3 : 1;
+}
+
+std::int64_t over_half_refund_minor(std::int64_t order_minor) {
+  return order_minor - order_minor * 2 / 5;
+}
+
+}  // namespace pay::chaos

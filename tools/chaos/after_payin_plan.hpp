@@ -1,0 +1,40 @@
+// What the chaos clients do with an order once it is SUCCESS and booked:
+// fulfil it or not, and which refund story to play on it. Drawn from the
+// round's seed and the order id alone, so a replayed seed plays the same
+// stories on the same orders whatever the timing. Pure: no I/O.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace pay::chaos {
+
+// Explicit numbers: they appear in reports and docs/chaos.md.
+enum class refund_story : std::uint8_t {
+  none = 0,
+  full = 1,     // no amount: everything that is left
+  partial = 2,  // a third of the order
+  // Two keys at the same moment, each for 60% of the order: exactly one
+  // may be acknowledged, the other refused 400 amount_too_large.
+  concurrent_over = 3,
+  same_key_twice = 4,  // a partial, then the very same request again
+  // A partial, then its key with another reason: refused idempotency_error.
+  key_reused_other_reason = 5,
+};
+
+const char* to_string(refund_story story);
+
+struct after_payin_step {
+  bool fulfil = false;
+  refund_story refund = refund_story::none;
+};
+
+after_payin_step plan_after_payin(const std::string& payment_order_id,
+                                  std::uint64_t seed);
+
+// A third of the order, at least one minor unit.
+std::int64_t partial_refund_minor(std::int64_t order_minor);
+// 60% of the order rounded up: two of them always exceed the order.
+std::int64_t over_half_refund_minor(std::int64_t order_minor);
+
+}  // namespace pay::chaos

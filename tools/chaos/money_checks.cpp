@@ -1,0 +1,261 @@
+#include "tools/chaos/money_checks.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include <boost/json.hpp>
+#include <pqxx/pqxx>
+
+#include "http/sync_client.hpp"
+#include "testkit/json_read.hpp"
+#include "testkit/sim.hpp"
+#include "tools/chaos/sql_checks.hpp"
+
+namespace pay::chaos {
+
+namespace {
+
+namespace json = boost::json;
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) {
+    return static_cast<char>(std::tolower(c));
+  });
+  return text;
+}
+
+std::int64_t int_at(const json::value& v, const char* name) {
+  const auto* o = v.if_object();
+  const auto* field = o ? o->if_contains(name) : nullptr;
+  return field && field->is_int64() ? field->as_int64() : -1;
+}
+
+std::string minor(std::int64_t amount_minor) {
+  return std::to_string(amount_minor) + " minor";
+}
+
+// "data" of a /sim listing; empty error on success.
+std::string read_listing(http::sync_client& sim, const char* target,
+                         json::array& out) {
+  const auto r = sim.get(target);
+  if (!r.ok) return std::string{"GET "} + target + ": " + r.error;
+  const auto v = it::json_of(r);
+  const auto* data = v.is_object() ? v.as_object().if_contains("data") : nullptr;
+  if (r.res.result_int() != 200 || !data || !data->is_array())
+    return std::string{"GET "} + target + " answered "
+           + std::to_string(r.res.result_int());
+  out = data->as_array();
+  return {};
+}
+
+}  // namespace
+
+violations check_psp_refunds(const std::vector<our_refund>& ours,
+                             const std::vector<psp_refund>& theirs,
+                             const charged_by_intent& charged) {
+  violations out;
+  const auto add = [&out](std::string detail) {
+    out.push_back({invariant::refunded_once_at_psp, std::move(detail)});
+  };
+  std::map<std::string, const our_refund*> by_id;
+  for (const auto& r : ours) by_id[r.refund_id] = &r;
+  std::map<std::string, std::vector<const psp_refund*>> by_key;
+  std::map<std::string, std::int64_t> refunded_by_intent;
+  for (const auto& p : theirs) {
+    by_key[p.idempotency_key].push_back(&p);
+    refunded_by_intent[p.payment_intent] += p.amount_minor;
+    const auto it = by_id.find(p.idempotency_key);
+    if (it == by_id.end()) {
+      add("pspsim refund " + p.id + " under key '" + p.idempotency_key
+          + "' (" + p.payment_intent + ", " + minor(p.amount_minor)
+          + "): no refund of ours has that id");
+      continue;
+    }
+    const auto& r = *it->second;
+    if (r.status != "SUCCEEDED")
+      add("pspsim refund " + p.id + " for refund " + r.refund_id
+          + ", which is " + r.status + " here");
+    if (p.amount_minor != r.amount_minor)
+      add("pspsim refund " + p.id + " is " + minor(p.amount_minor)
+          + ", refund " + r.refund_id + " is " + minor(r.amount_minor));
+    if (p.payment_intent != r.intent)
+      add("pspsim refund " + p.id + " refunds " + p.payment_intent
+          + ", but order " + r.payment_order_id + " was charged as "
+          + r.intent);
+  }
+  for (const auto& [key, made] : by_key)
+    if (made.size() > 1)
+      add("pspsim made " + std::to_string(made.size())
+          + " refunds under Idempotency-Key '" + key + "'");
+  for (const auto& r : ours) {
+    if (r.status != "SUCCEEDED") continue;
+    const auto it = by_key.find(r.refund_id);
+    if (it == by_key.end()) {
+      add("refund " + r.refund_id + " of " + r.payment_order_id
+          + " is SUCCEEDED but pspsim has no refund under its id");
+      continue;
+    }
+    if (it->second.size() == 1 && it->second.front()->id != r.psp_reference)
+      add("refund " + r.refund_id + " names PSP refund '" + r.psp_reference
+          + "', pspsim made " + it->second.front()->id);
+  }
+  for (const auto& [intent, refunded] : refunded_by_intent) {
+    const auto it = charged.find(intent);
+    const auto captured = it == charged.end() ? 0 : it->second;
+    if (refunded > captured)
+      add("pspsim refunded " + minor(refunded) + " of intent " + intent
+          + ", which was charged " + minor(captured));
+  }
+  return out;
+}
+
+violations check_psp_payouts(const std::vector<our_payout>& ours,
+                             const std::vector<psp_payout>& theirs) {
+  violations out;
+  const auto add = [&out](std::string detail) {
+    out.push_back({invariant::paid_out_once_at_psp, std::move(detail)});
+  };
+  std::set<std::string> our_ids;
+  for (const auto& p : ours) our_ids.insert(p.payout_id);
+  std::map<std::string, std::vector<const psp_payout*>> by_key;
+  for (const auto& p : theirs) {
+    by_key[p.idempotency_key].push_back(&p);
+    if (!our_ids.count(p.idempotency_key))
+      add("pspsim payout " + p.id + " under key '" + p.idempotency_key
+          + "' (" + minor(p.amount_minor) + " " + p.currency
+          + "): no payout of ours has that id");
+  }
+  for (const auto& [key, made] : by_key)
+    if (made.size() > 1)
+      add("pspsim made " + std::to_string(made.size())
+          + " payouts under Idempotency-Key '" + key + "'");
+  for (const auto& p : ours) {
+    const auto it = by_key.find(p.payout_id);
+    const auto* there = it == by_key.end() ? nullptr : it->second.front();
+    if (p.status == "PAID") {
+      if (!there) {
+        add("payout " + p.payout_id + " is PAID but pspsim never got it");
+        continue;
+      }
+      if (there->status != "paid" || there->amount_minor != p.amount_minor
+          || there->currency != lower(p.currency))
+        add("payout " + p.payout_id + " is PAID " + minor(p.amount_minor)
+            + " " + p.currency + ", pspsim's " + there->id + " is "
+            + there->status + " " + minor(there->amount_minor) + " "
+            + there->currency);
+    } else if (p.status == "FAILED" && there && there->status != "failed") {
+      add("payout " + p.payout_id + " is FAILED, but pspsim's " + there->id
+          + " is " + there->status);
+    }
+  }
+  return out;
+}
+
+violations check_refund_answers(const money_cycle_result& answers,
+                                const std::vector<our_refund>& ours) {
+  violations out;
+  const auto add = [&out](std::string detail) {
+    out.push_back({invariant::refund_answer_kept, std::move(detail)});
+  };
+  std::map<std::string, const our_refund*> by_key;
+  for (const auto& r : ours) by_key[r.idempotency_key] = &r;
+  for (const auto& a : answers.refunds_acknowledged) {
+    const auto it = by_key.find(a.idempotency_key);
+    if (it == by_key.end()) {
+      add("refund " + a.refund_id + " (key " + a.idempotency_key
+          + ") was acknowledged but is not stored (lost)");
+      continue;
+    }
+    const auto& r = *it->second;
+    if (r.refund_id != a.refund_id || r.payment_order_id != a.payment_order_id
+        || r.amount_minor != a.amount_minor)
+      add("key " + a.idempotency_key + " was acknowledged as refund "
+          + a.refund_id + " of " + a.payment_order_id + " for "
+          + minor(a.amount_minor) + ", stored is " + r.refund_id + " of "
+          + r.payment_order_id + " for " + minor(r.amount_minor));
+  }
+  for (const auto& key : answers.refund_keys_refused)
+    if (const auto it = by_key.find(key); it != by_key.end())
+      add("key " + key + " was refused, but refund " + it->second->refund_id
+          + " (" + it->second->status + ") is stored under it");
+  return out;
+}
+
+namespace {
+
+void load_ours(const std::string& database_url, const money_tables& tables,
+               std::vector<our_refund>& refunds,
+               std::vector<our_payout>& payouts) {
+  pqxx::connection conn{database_url};
+  pqxx::read_transaction txn{conn};
+  if (tables.refunds)
+    for (const auto& r : txn.exec(sql::our_refunds))
+      refunds.push_back({r[0].c_str(), r[1].c_str(), r[2].c_str(),
+                         r[3].as<std::int64_t>(), r[4].c_str(), r[5].c_str(),
+                         r[6].c_str()});
+  if (tables.payouts)
+    for (const auto& r : txn.exec(sql::our_payouts))
+      payouts.push_back({r[0].c_str(), r[1].as<std::int64_t>(), r[2].c_str(),
+                         r[3].c_str()});
+}
+
+}  // namespace
+
+violations load_and_check_money(const std::string& database_url,
+                                std::uint16_t pspsim_port,
+                                const money_tables& tables,
+                                const money_cycle_result* answers) {
+  violations out;
+  const auto append = [&out](violations more) {
+    for (auto& v : more) out.push_back(std::move(v));
+  };
+  std::vector<our_refund> refunds;
+  std::vector<our_payout> payouts;
+  try {
+    load_ours(database_url, tables, refunds, payouts);
+  } catch (const std::exception& e) {
+    out.push_back({invariant::harness,
+                   std::string{"cannot read refunds and payouts: "} + e.what()});
+    return out;
+  }
+  http::sync_client sim{"127.0.0.1", pspsim_port};
+  if (tables.refunds) {
+    json::array listed;
+    const auto sim_state = it::read_sim(sim);
+    if (auto err = read_listing(sim, "/sim/refunds", listed); !err.empty()) {
+      out.push_back({invariant::harness, "cannot read pspsim: " + err});
+    } else if (!sim_state.error.empty()) {
+      out.push_back({invariant::harness, "cannot read pspsim: " + sim_state.error});
+    } else {
+      std::vector<psp_refund> theirs;
+      for (const auto& v : listed)
+        theirs.push_back({it::string_at(v, {"id"}),
+                          it::string_at(v, {"idempotency_key"}),
+                          it::string_at(v, {"payment_intent"}),
+                          int_at(v, "amount")});
+      charged_by_intent charged;
+      for (const auto& c : sim_state.charges)
+        charged[it::string_at(c, {"payment_intent"})] += int_at(c, "amount");
+      append(check_psp_refunds(refunds, theirs, charged));
+    }
+  }
+  if (tables.payouts) {
+    json::array listed;
+    if (auto err = read_listing(sim, "/sim/payouts", listed); !err.empty()) {
+      out.push_back({invariant::harness, "cannot read pspsim: " + err});
+    } else {
+      std::vector<psp_payout> theirs;
+      for (const auto& v : listed)
+        theirs.push_back({it::string_at(v, {"id"}),
+                          it::string_at(v, {"idempotency_key"}),
+                          int_at(v, "amount"), it::string_at(v, {"currency"}),
+                          it::string_at(v, {"status"})});
+      append(check_psp_payouts(payouts, theirs));
+    }
+  }
+  if (answers && tables.refunds) append(check_refund_answers(*answers, refunds));
+  return out;
+}
+
+}  // namespace pay::chaos
