@@ -148,8 +148,8 @@ struct reconciliation_plan {
   std::vector<std::string> refunds_to_settle;
   std::vector<std::string> payouts_to_settle;
   std::vector<payment_order_id> orders_to_poll;  // also in orders_to_settle
-  // Currency -> the postings of that day's settlement transaction
-  // (reference "<date>:<CUR>"): bank, psp_fees, psp_receivable,
+  // Currency -> what the day's settlement must have booked in total (the
+  // reconciler books the difference to earlier runs): bank, psp_fees, psp_receivable,
   // settlement_suspense in this order, zero postings left out. A currency
   // with no money (only payout lines) has no entry.
   std::map<std::string, std::vector<posting>> postings_by_currency;
