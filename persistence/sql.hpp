@@ -196,9 +196,15 @@ inline constexpr statement record_attempt = {
 
 // Escalating again re-opens the entry: an order can be dead-lettered,
 // requeued and dead-lettered again.
+// An order dead-lettered while EXECUTING (a PSP call may be in flight, e.g.
+// the watchdog found it slow) or PENDING (the PSP holds an intent) may have
+// been charged: it is marked so, and no operator fails it blindly.
 inline constexpr statement escalate_order = {
   "escalate_order",
-  "INSERT INTO dead_letter (payment_order_id, reason, last_error, attempts)"
+  "WITH flag AS (UPDATE payment_order SET maybe_charged = true"
+  "               WHERE payment_order_id = $1 AND NOT maybe_charged"
+  "                 AND status IN ('EXECUTING', 'PENDING'))"
+  " INSERT INTO dead_letter (payment_order_id, reason, last_error, attempts)"
   " VALUES ($1, $2, nullif($3, ''), $4)"
   " ON CONFLICT (payment_order_id) DO UPDATE"
   "  SET reason = excluded.reason, last_error = excluded.last_error,"
