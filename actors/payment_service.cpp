@@ -18,6 +18,7 @@
 
 #include "actors/actor_errors.hpp"
 #include "actors/checkout.hpp"
+#include "actors/live_actors.hpp"
 #include "actors/order_work.hpp"
 #include "observability/log.hpp"
 #include "observability/metrics.hpp"
@@ -40,8 +41,7 @@ struct payment_service_state {
   std::unordered_map<std::string, key_in_flight> keys;
   std::uint64_t next_key_generation = 1;
   payment_service_options options;
-  std::unordered_map<std::string, checkout_actor> live;
-  std::unordered_map<caf::actor_addr, std::string> id_by_actor;
+  live_actors<checkout_actor> live;
   static inline const char* name = "payment_service";
 };
 
@@ -63,8 +63,7 @@ void start_checkout(service_self self, checkout_view view,
     checkout_args{std::move(view), std::move(psp_token),
                   std::move(correlation_id)});
   self->monitor(actor);
-  st.id_by_actor[actor.address()] = id;
-  st.live.emplace(id, std::move(actor));
+  st.live.add(id, std::move(actor));
 }
 
 // Where a create request's result goes: straight to the client's promise,
@@ -387,15 +386,10 @@ payment_service_behavior(service_self self, collaborators deps,
   self->state.deps = std::move(deps);
   self->state.options = options;
   self->set_down_handler([=](caf::down_msg& down) {
-    auto& st = self->state;
-    auto it = st.id_by_actor.find(down.source);
-    if (it == st.id_by_actor.end())
-      return;
-    if (down.reason)
-      spdlog::error("checkout {} ended abnormally: {}", it->second,
+    auto id = self->state.live.forget(down.source);
+    if (id && down.reason)
+      spdlog::error("checkout {} ended abnormally: {}", *id,
                     caf::to_string(down.reason));
-    st.live.erase(it->second);
-    st.id_by_actor.erase(it);
   });
   self->set_exit_handler([=](caf::exit_msg& msg) {
     // Shutdown: stop every live checkout (their orders follow through their

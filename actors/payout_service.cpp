@@ -3,6 +3,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "actors/live_actors.hpp"
 #include "observability/log.hpp"
 
 namespace pay {
@@ -14,8 +15,7 @@ using run_promise = caf::typed_response_promise<payout_run_reply>;
 struct payout_service_state {
   payout_deps deps;
   payout_service_options options;
-  std::unordered_map<std::string, payout_actor> live;
-  std::unordered_map<caf::actor_addr, std::string> id_by_actor;
+  live_actors<payout_actor> live;
   bool running = false;
   // Requests that came while a run was going: the next run answers them.
   std::vector<run_promise> waiting;
@@ -34,8 +34,7 @@ void start_payout_actor(service_self self, const payout_view& row,
   auto actor = spawn_payout(self->system(), st.deps,
                             payout_args{row, correlation_id});
   self->monitor(actor);
-  st.id_by_actor[actor.address()] = row.payout_id;
-  st.live.emplace(row.payout_id, std::move(actor));
+  st.live.add(row.payout_id, std::move(actor));
 }
 
 void start_run(service_self self, std::vector<run_promise> promises) {
@@ -108,15 +107,10 @@ payout_service_behavior(service_self self, payout_deps deps,
   st.deps = std::move(deps);
   st.options = options;
   self->set_down_handler([=](caf::down_msg& down) {
-    auto& st = self->state;
-    auto it = st.id_by_actor.find(down.source);
-    if (it == st.id_by_actor.end())
-      return;
-    if (down.reason)
-      spdlog::error("payout {} actor ended abnormally: {}", it->second,
+    auto id = self->state.live.forget(down.source);
+    if (id && down.reason)
+      spdlog::error("payout {} actor ended abnormally: {}", *id,
                     caf::to_string(down.reason));
-    st.live.erase(it->second);
-    st.id_by_actor.erase(it);
   });
   // Stopping the service stops what it spawned: the payout actors (not
   // linked, so one ending badly does not take the service down) and the

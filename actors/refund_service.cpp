@@ -1,9 +1,9 @@
 #include "actors/refund_service.hpp"
 
 #include <functional>
-#include <map>
 #include <unordered_map>
 
+#include "actors/live_actors.hpp"
 #include "domain/assert.hpp"
 #include "observability/log.hpp"
 
@@ -18,8 +18,7 @@ struct waiter {
 
 struct refund_service_state {
   refund_service_options options;
-  std::unordered_map<std::string, caf::actor_addr> live;
-  std::map<caf::actor_addr, std::string> id_by_actor;
+  live_actors<caf::actor_addr> live;
   std::unordered_multimap<std::string, waiter> waiters;
   static inline const char* name = "refund_service";
 };
@@ -43,8 +42,7 @@ void ensure_actor(service_self self, const std::string& refund_id,
   auto actor = self->spawn<caf::monitored + caf::linked>(
     refund_behavior, st.options.deps, refund_id,
     caf::actor_cast<refund_service_actor>(self), correlation_id);
-  st.live[refund_id] = actor.address();
-  st.id_by_actor[actor.address()] = refund_id;
+  st.live.add(refund_id, actor.address());
 }
 
 void deliver_waiters(service_self self, const std::string& refund_id,
@@ -122,14 +120,10 @@ void recover(service_self self) {
 
 void on_refund_down(service_self self, const caf::down_msg& down) {
   auto& st = self->state;
-  auto it = st.id_by_actor.find(down.source);
-  if (it == st.id_by_actor.end())
+  auto id = st.live.forget(down.source);
+  if (!id || !down.reason)
     return;
-  auto refund_id = it->second;
-  st.id_by_actor.erase(it);
-  st.live.erase(refund_id);
-  if (!down.reason)
-    return;
+  const auto& refund_id = *id;
   // A crashed refund is never left behind: a new actor resumes from its
   // row (a final one just reports itself and stops).
   spdlog::error("refund {} actor ended abnormally ({}); restarting",
@@ -151,7 +145,7 @@ refund_service_actor spawn_refund_service(caf::actor_system& sys,
       self->set_exit_handler([=](caf::exit_msg& msg) {
         // A refund's crash arrives through the link too: the down handler
         // restarts it. Anything else (shutdown) stops us and, linked, them.
-        if (self->state.id_by_actor.count(msg.source) == 0)
+        if (!self->state.live.knows(msg.source))
           self->quit(msg.reason);
       });
       return {
