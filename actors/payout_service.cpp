@@ -3,6 +3,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "actors/forward.hpp"
 #include "actors/live_actors.hpp"
 #include "observability/log.hpp"
 
@@ -92,12 +93,8 @@ void recover(service_self self) {
 // A read or a fulfilment: the store answers, the client gets it as is.
 template <class Reply, class Message>
 caf::typed_response_promise<Reply> forward(service_self self, Message msg) {
-  auto rp = self->make_response_promise<Reply>();
-  self->request(self->state.deps.store, self->state.deps.store_timeout,
-                std::move(msg))
-    .then([=](Reply& reply) mutable { rp.deliver(std::move(reply)); },
-          [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
-  return rp;
+  return forward_bounded<Reply>(self, self->state.deps.store,
+                                self->state.deps.store_timeout, std::move(msg));
 }
 
 payout_service_actor::behavior_type

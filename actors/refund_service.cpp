@@ -3,6 +3,7 @@
 #include <functional>
 #include <unordered_map>
 
+#include "actors/forward.hpp"
 #include "actors/live_actors.hpp"
 #include "domain/assert.hpp"
 #include "observability/log.hpp"
@@ -91,12 +92,8 @@ caf::result<create_refund_reply> create(service_self self,
 template <class Reply, class Query>
 caf::result<Reply> read(service_self self, const std::string& key,
                         const Query& query) {
-  auto rp = self->make_response_promise<Reply>();
-  self->request(store_for(self, key), self->state.options.deps.store_timeout,
-                query)
-    .then([=](Reply& reply) mutable { rp.deliver(std::move(reply)); },
-          [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
-  return rp;
+  return forward_bounded<Reply>(self, store_for(self, key),
+                                self->state.options.deps.store_timeout, query);
 }
 
 void recover(service_self self) {

@@ -9,6 +9,8 @@
 #include "domain/assert.hpp"
 #include "domain/currency.hpp"
 #include "domain/money.hpp"
+#include "domain/payout_status.hpp"
+#include "domain/refund_status.hpp"
 
 namespace pay::domain {
 
@@ -334,7 +336,9 @@ verdict matcher::classify_refund_or_payout(const settlement_line& line,
   auto v = check_found(line, ours, -ours.amount_minor);
   if (v.which != policy_case::matched)
     return v;
-  auto settled = is_refund ? refund_status_succeeded : payout_status_paid;
+  // The statuses the PSP's settlement confirms, spelled as stored.
+  auto settled = is_refund ? to_string(refund_status::succeeded)
+                           : to_db_string(payout_status::paid);
   if (ours.status != settled)
     return {policy_case::status_mismatch_refund_or_payout,
             line_head(line) + " is settled by the PSP but ours, " +

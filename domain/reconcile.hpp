@@ -33,10 +33,6 @@
 
 namespace pay::domain {
 
-// Our refund and payout statuses that the PSP's settlement confirms.
-inline constexpr std::string_view refund_status_succeeded = "SUCCEEDED";
-inline constexpr std::string_view payout_status_paid = "PAID";
-
 struct our_charge {
   payment_order_id order_id;
   std::string psp_reference;  // empty when the PSP never gave one
@@ -54,7 +50,7 @@ struct our_refund {
   payment_order_id order_id;
   std::int64_t amount_minor = 0;  // positive
   std::string currency;
-  std::string status;  // "SUCCEEDED", ...
+  std::string status;  // refund_status as stored: "SUCCEEDED", ...
   std::string settled_on;
 };
 
@@ -64,7 +60,7 @@ struct our_payout {
   seller_account seller;
   std::int64_t amount_minor = 0;  // positive
   std::string currency;
-  std::string status;  // "PAID", ...
+  std::string status;  // payout_status as stored: "PAID", ...
   std::string settled_on;
 };
 

@@ -85,6 +85,23 @@ api_error bad_limit() {
                  "limit");
 }
 
+// The `date` and `limit` fields both listings take.
+std::optional<api_error> take_date_or_limit(const std::string& name,
+                                            const std::string& value,
+                                            std::string& date,
+                                            std::uint32_t& limit) {
+  if (name == "date") {
+    if (!domain::is_settlement_date(value))
+      return bad_date();
+    date = value;
+  } else if (auto parsed = page_limit(value)) {
+    limit = *parsed;
+  } else {
+    return bad_limit();
+  }
+  return std::nullopt;
+}
+
 // Checks every query field against `allowed`, then hands each to `take`,
 // which answers an error naming the field or nothing.
 template <class Take>
@@ -147,18 +164,9 @@ void run_route(const context& ctx, const exchange_ptr& ex) {
 void list_runs_route(const context& ctx, const exchange_ptr& ex) {
   list_reconciliation_runs query;
   auto err = read_query(ex->req.target(), {"date", "limit"},
-                        [&](const std::string& name, const std::string& value)
-                          -> std::optional<api_error> {
-                          if (name == "date") {
-                            if (!domain::is_settlement_date(value))
-                              return bad_date();
-                            query.date = value;
-                          } else if (auto limit = page_limit(value)) {
-                            query.limit = *limit;
-                          } else {
-                            return bad_limit();
-                          }
-                          return std::nullopt;
+                        [&](const std::string& name, const std::string& value) {
+                          return take_date_or_limit(name, value, query.date,
+                                                    query.limit);
                         });
   if (err) {
     ex->fail(*err);
@@ -194,14 +202,8 @@ void list_exceptions_route(const context& ctx, const exchange_ptr& ex) {
                          "route must be auto_corrected, queued or escalated.",
                          "route");
         query.route = value;
-      } else if (name == "date") {
-        if (!domain::is_settlement_date(value))
-          return bad_date();
-        query.date = value;
-      } else if (auto limit = page_limit(value)) {
-        query.limit = *limit;
       } else {
-        return bad_limit();
+        return take_date_or_limit(name, value, query.date, query.limit);
       }
       return std::nullopt;
     });
