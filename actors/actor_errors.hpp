@@ -9,10 +9,23 @@ enum class actor_errc : std::uint8_t {
   database_unavailable = 1,  // no connection, or the batch failed to commit
   command_failed = 2,        // the command itself failed (a bug or bad data)
   checkout_gone = 3,         // the live checkout actor ended meanwhile
+  overloaded = 4,            // the execution backlog is past its bound
 };
 
 inline caf::error make_error(actor_errc x) {
   return caf::error{static_cast<std::uint8_t>(x), caf::atom("pay")};
+}
+
+// Overloaded, with the seconds after which a retry is welcome (its context).
+inline caf::error make_overloaded_error(std::uint32_t retry_after_s) {
+  return caf::error{static_cast<std::uint8_t>(actor_errc::overloaded),
+                    caf::atom("pay"), caf::make_message(retry_after_s)};
+}
+
+inline bool is_overloaded(const caf::error& err) {
+  return err.compare(static_cast<std::uint8_t>(actor_errc::overloaded),
+                     caf::atom("pay"))
+         == 0;
 }
 
 }  // namespace pay

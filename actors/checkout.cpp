@@ -5,8 +5,8 @@
 //   RUNNING --every order finished--> (all SUCCESS? mark is_payment_done)
 //      |                                   |
 //      | await_outcome: park the waiter    v
-//      | (answered at wait_ms or at end)  FINISHING --view loaded--> answer
-//      |                                                 all waiters, stop
+//      | (answered at wait_ms or at end)  FINISHING --marked--> answer all
+//      |                                   waiters from the orders' rows, stop
 //      +-- an order actor crashed: restart it from its persisted row
 //      |   (at most order_restarts_max times, then dead-letter it: poison)
 //      +-- an order was dead-lettered: it counts as stopped; the checkout
@@ -173,8 +173,22 @@ void answer_pending_waiters(checkout_self self) {
   }
 }
 
-// Loads the durable view (the truth), answers every waiter, stops.
+// Answers every waiter with the view as it stands and stops. The view is
+// the persisted truth: each order reported its row as stored when it ended.
 void finish(checkout_self self) {
+  auto& st = self->state;
+  if (st.resume_requested) {  // a requeue landed while marking done
+    st.resume_requested = false;
+    reload_and_resume(self);
+    return;
+  }
+  answer_waiters(self, st.view);
+  self->quit();
+}
+
+// Loads the durable view (the truth), answers every waiter, stops: for when
+// the database said something the view does not know.
+void finish_from_store(checkout_self self) {
   auto& st = self->state;
   st.finishing = true;
   auto store = st.deps.stores.for_key(st.view.id.value);
@@ -204,14 +218,24 @@ void mark_done(checkout_self self) {
   auto& st = self->state;
   auto store = st.deps.stores.for_key(st.view.id.value);
   self->request(store, st.deps.store_timeout, mark_checkout_done{st.view.id})
-    .then([=](const step_reply&) { finish(self); },
+    .then(
+      [=](const step_reply& marked) {
+        if (!marked.applied_now) {
+          // Already marked (a duplicate actor) or not every order booked
+          // after all: the database knows better than this view.
+          finish_from_store(self);
+          return;
+        }
+        self->state.view.is_payment_done = true;
+        finish(self);
+      },
           [=](caf::error& err) {
             auto& st = self->state;
             if (++st.mark_failures >= mark_attempts_max) {
               log::error(self->state.correlation_id, "checkout {}: cannot mark done ({}), left to "
                             "recovery",
                             st.view.id.value, caf::to_string(err));
-              finish(self);
+              finish_from_store(self);
               return;
             }
             auto delay = domain::backoff_ceiling_ms(st.deps.retry,
@@ -338,11 +362,9 @@ checkout_actor::behavior_type checkout_behavior(checkout_self self,
     },
     [=](const order_finished& done) {
       for (auto& o : self->state.view.orders)
-        if (o.id == done.id) {
-          o.status = done.status;
-          o.parked = done.parked;
-        }
-      stop_waiting_for(self, done.id.value);
+        if (o.id == done.row.id)
+          o = done.row;
+      stop_waiting_for(self, done.row.id.value);
     },
     [=](mark_done_atom) { mark_done(self); },
     [=](assess_atom) { start_orders(self); },

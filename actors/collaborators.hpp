@@ -16,6 +16,8 @@ namespace pay {
 
 struct collaborators {
   store_pool stores;
+  // Connections of their own for storing new checkouts and Idempotency-Keys.
+  store_pool admission;
   executor_actor executor;
   wallet_actor wallet;
   ledger_actor ledger;

@@ -29,6 +29,7 @@
 #include <random>
 
 #include "domain/assert.hpp"
+#include "domain/ledger_postings.hpp"
 #include "domain/rfc3339.hpp"
 #include "observability/log.hpp"
 
@@ -39,6 +40,13 @@ namespace {
 using order_self = payment_order_actor::stateful_pointer<payment_order_state>;
 
 void step(order_self self);
+
+// An order's writes go to its seller's store connection: a move to SUCCESS
+// updates the seller's wallet row, so batches on different connections never
+// wait for each other's wallet locks (nor deadlock on them).
+const store_actor& store_of(const payment_order_state& st) {
+  return st.deps.stores.for_key(st.row.seller.value);
+}
 
 // One seed per process, not a random_device per actor (that opened
 // /dev/urandom for every order): the order id spreads actors apart.
@@ -125,7 +133,7 @@ bool budget_spent(const payment_order_state& st) {
 void resync(order_self self) {
   auto& st = self->state;
   waiting_for(self, "store");
-  self->request(st.deps.stores.for_key(st.row.id.value), st.deps.store_timeout,
+  self->request(store_of(st), st.deps.store_timeout,
                 load_order{st.row.id})
     .then(
       [=](const order_lookup& found) {
@@ -151,7 +159,7 @@ void after_undecided_attempt(order_self self,
                      out.psp_reference,
                      st.correlation_id};
   waiting_for(self, "store");
-  self->request(st.deps.stores.for_key(st.row.id.value), st.deps.store_timeout,
+  self->request(store_of(st), st.deps.store_timeout,
                 std::move(cmd))
     .then(
       [=](const step_reply& recorded) {
@@ -249,9 +257,15 @@ void persist(order_self self, domain::order_event event,
                        std::string{domain::to_string(event)},
                        st.correlation_id,
                        outcome.session_id,
-                       outcome.redirect_url};
+                       outcome.redirect_url,
+                       {}};
+  // SUCCESS and its booking are one write: the wallet credit and the ledger
+  // transaction commit with the move, never after it.
+  if (*to == domain::order_status::success)
+    cmd.payin_postings = domain::payin_postings(st.row.seller, st.row.currency,
+                                                st.row.amount_minor);
   waiting_for(self, "store");
-  self->request(st.deps.stores.for_key(st.row.id.value), st.deps.store_timeout,
+  self->request(store_of(st), st.deps.store_timeout,
                 std::move(cmd))
     .then(
       [=](const transition_reply& reply) {
@@ -262,7 +276,7 @@ void persist(order_self self, domain::order_event event,
                     st.row.id.value, domain::to_string(reply.current.status),
                     reply.current.version);
         } else {
-          log::info(st.correlation_id, "order {} {} -> {}", st.row.id.value,
+          log::debug(st.correlation_id, "order {} {} -> {}", st.row.id.value,
                     domain::to_string(st.row.status),
                     domain::to_string(reply.current.status));
           obs::metrics::get().order_transition(st.row.status,
@@ -362,7 +376,7 @@ void step(order_self self) {
   if (st.row.parked) {
     // Held in the dead-letter queue: only an operator's requeue revives it.
     waiting_for(self, "checkout");
-    self->send(st.checkout, order_finished{st.row.id, st.row.status, true});
+    self->send(st.checkout, order_finished{st.row});
     self->quit();
     return;
   }
@@ -384,7 +398,7 @@ void step(order_self self) {
     case domain::order_action::held:
       // In review: the checkout's operator decision revives it.
       waiting_for(self, "checkout");
-      self->send(st.checkout, order_finished{st.row.id, st.row.status, false});
+      self->send(st.checkout, order_finished{st.row});
       self->quit();
       return;
     case domain::order_action::credit_wallet:
@@ -403,7 +417,7 @@ void step(order_self self) {
       return;
     case domain::order_action::finished:
       waiting_for(self, "checkout");
-      self->send(st.checkout, order_finished{st.row.id, st.row.status, false});
+      self->send(st.checkout, order_finished{st.row});
       self->quit();
       return;
   }

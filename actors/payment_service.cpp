@@ -20,6 +20,7 @@
 #include "actors/checkout.hpp"
 #include "actors/live_actors.hpp"
 #include "actors/order_work.hpp"
+#include "domain/risk_rules.hpp"
 #include "observability/log.hpp"
 #include "observability/metrics.hpp"
 
@@ -52,8 +53,32 @@ const store_actor& store_for(service_self self, const domain::checkout_id& id) {
   return self->state.deps.stores.for_key(id.value);
 }
 
+// New checkouts and keys are stored on the admission connections.
+const store_actor& admission_for(service_self self, const std::string& key) {
+  return self->state.deps.admission.for_key(key);
+}
+
+// Work taken in and not yet past the PSP call or the database: what grows
+// when orders arrive faster than they complete. Orders waiting at the PSP
+// (PENDING) or for an operator (REVIEW) do not count.
+double execution_backlog() {
+  auto& m = obs::metrics::get();
+  return m.orders_live(domain::order_status::not_started).Value()
+         + m.orders_live(domain::order_status::executing).Value()
+         + m.backlog(obs::shared_actor::store).Value();
+}
+
+// The first 64 bits of the request's SHA-256 (hex): enough to tell a
+// repeated request from a different one while its checkout runs.
+std::uint64_t request_fingerprint(const std::string& request_hash) {
+  return std::strtoull(request_hash.substr(0, 16).c_str(), nullptr, 16);
+}
+
+// `request_hash`: of the request that created it; empty when started from
+// the database (a repeat then goes through the store, which knows).
 void start_checkout(service_self self, checkout_view view,
-                    std::string psp_token, std::string correlation_id) {
+                    std::string psp_token, std::string correlation_id,
+                    const std::string& request_hash = {}) {
   auto& st = self->state;
   auto id = view.id.value;
   if (st.live.count(id))
@@ -63,7 +88,8 @@ void start_checkout(service_self self, checkout_view view,
     checkout_args{std::move(view), std::move(psp_token),
                   std::move(correlation_id)});
   self->monitor(actor);
-  st.live.add(id, std::move(actor));
+  st.live.add(id, std::move(actor),
+              request_hash.empty() ? 0 : request_fingerprint(request_hash));
 }
 
 // Where a create request's result goes: straight to the client's promise,
@@ -109,8 +135,24 @@ void answer(service_self self, reply_sink sink, create_payment_reply reply,
 
 void create(service_self self, const create_payment& cmd, reply_sink sink) {
   auto& st = self->state;
-  self->request(store_for(self, cmd.checkout.id), st.deps.store_timeout,
-                insert_checkout{cmd.checkout})
+  // The same request again while its checkout runs (a client waiting for
+  // the outcome with Prefer: wait): join it without asking the database.
+  auto tag = st.live.tag_of(cmd.checkout.id.value);
+  if (cmd.wait_ms > 0 && tag && *tag != 0
+      && *tag == request_fingerprint(cmd.checkout.request_hash)) {
+    create_payment_reply reply;
+    reply.outcome = insert_outcome::duplicate_same_body;
+    reply.view.id = cmd.checkout.id;
+    answer(self, sink, std::move(reply), cmd.wait_ms, cmd.until_pending);
+    return;
+  }
+  insert_checkout insert{cmd.checkout, {}, {}};
+  if (st.options.allow_without_risk_check) {
+    insert.risk_verdict = "allow";
+    insert.risk_rules_json = domain::risk_decision_json({});
+  }
+  self->request(admission_for(self, cmd.checkout.id.value),
+                st.deps.store_timeout, std::move(insert))
     .then(
       [=](const insert_checkout_reply& stored) {
         create_payment_reply reply;
@@ -127,7 +169,7 @@ void create(service_self self, const create_payment& cmd, reply_sink sink) {
             || (stored.outcome == insert_outcome::duplicate_same_body
                 && checkout_needs_actor(stored.view)))
           start_checkout(self, stored.view, cmd.checkout.psp_token,
-                         cmd.correlation_id);
+                         cmd.correlation_id, cmd.checkout.request_hash);
         if (stored.outcome == insert_outcome::created
             || stored.outcome == insert_outcome::duplicate_same_body)
           answer(self, sink, std::move(reply), cmd.wait_ms, cmd.until_pending);
@@ -179,7 +221,7 @@ void create_with_key(service_self self, const create_payment& cmd,
   // before the gateway could), the joiners must not wait forever.
   self->delayed_send(self, st.options.key_completion_timeout,
                      key_expired{key, generation});
-  self->request(store_for(self, cmd.checkout.id), st.deps.store_timeout,
+  self->request(admission_for(self, key), st.deps.store_timeout,
                 claim_idempotency_key{key, hash, cmd.checkout.id})
     .then(
       [=](const idempotency_claim& claim) mutable {
@@ -221,7 +263,7 @@ void create_with_key(service_self self, const create_payment& cmd,
 void complete_key(service_self self, const complete_idempotency_key& cmd,
                   caf::typed_response_promise<step_reply> rp) {
   auto& st = self->state;
-  self->request(st.deps.stores.for_key(cmd.key), st.deps.store_timeout,
+  self->request(admission_for(self, cmd.key), st.deps.store_timeout,
                 save_idempotent_response{cmd.key, cmd.status, cmd.body})
     .then(
       [=](const step_reply& saved) mutable {
@@ -401,6 +443,12 @@ payment_service_behavior(service_self self, collaborators deps,
   });
   return {
     [=](const create_payment& cmd) -> caf::result<create_payment_reply> {
+      // Shed before any work: a refused checkout costs a counter, not a
+      // database write, and the client retries after Retry-After.
+      if (execution_backlog() >= self->state.options.backlog_max) {
+        obs::metrics::get().checkout_shed();
+        return make_overloaded_error(self->state.options.retry_after_s);
+      }
       auto rp = self->make_response_promise<create_payment_reply>();
       if (!cmd.idempotency_key.empty()) {
         create_with_key(self, cmd, rp);

@@ -14,6 +14,11 @@ struct payment_service_options {
   // Longest a first request under an Idempotency-Key may take to store its
   // answer before its joiners are released with a retryable error.
   std::chrono::milliseconds key_completion_timeout{120'000};
+  // Past this execution backlog a new checkout is refused (overloaded).
+  std::uint32_t backlog_max = 20'000;
+  std::uint32_t retry_after_s = 1;  // told to a refused client
+  // No risk rule configured: every checkout is stored already allowed.
+  bool allow_without_risk_check = false;
 };
 
 payment_service_actor spawn_payment_service(caf::actor_system& sys,

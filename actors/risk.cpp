@@ -22,16 +22,6 @@ std::vector<domain::risk_order> orders_of(const checkout_view& checkout) {
   return out;
 }
 
-// With no rule configured every checkout is allowed: the buyer and the
-// velocity count need not be read at all.
-bool has_any_rule(const domain::risk_rules& r) {
-  return !r.block_amount_minor.empty() || !r.review_amount_minor.empty()
-         || r.velocity_review_count > 0 || r.velocity_block_count > 0
-         || !r.blocked_accounts.empty() || !r.blocked_email_domains.empty()
-         || !r.review_email_domains.empty() || !r.blocked_countries.empty()
-         || !r.review_countries.empty();
-}
-
 using lookup_promise = caf::typed_response_promise<checkout_lookup>;
 
 // Persists the decision (once per checkout) and answers the checkout as it
@@ -69,7 +59,10 @@ risk_actor::behavior_type risk_behavior(risk_self self, store_pool stores,
     [=](const assess_risk& req) -> caf::result<checkout_lookup> {
       auto rp = self->make_response_promise<checkout_lookup>();
       const auto& store = stores.for_key(req.checkout.id.value);
-      if (!has_any_rule(options.rules)) {
+      // With no rule configured every checkout is allowed: the buyer
+      // and the velocity count need not be read at all. (paymentd stores
+      // that decision with the checkout; this is for older rows.)
+      if (!domain::has_any_rule(options.rules)) {
         record(self, store, options.store_timeout, req,
                domain::risk_decision{}, rp);
         return rp;

@@ -11,6 +11,10 @@
 // and cannot deadlock. Commands in one batch never depend on each other:
 // every caller waits for its reply before sending its next command.
 //
+// The commands of an order's hot path (transitions, done marks) queue in
+// lanes and run as one set-based statement per kind, so a batch costs a
+// handful of round trips whatever its size; the rest run one by one.
+//
 // If the batch fails, each command is retried alone so one bad command cannot
 // fail its neighbours. Every command is idempotent (compare-and-set or unique
 // keys), so re-running one whose first commit outcome was unknown is safe.
@@ -22,6 +26,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/actor_errors.hpp"
+#include "domain/assert.hpp"
 #include "observability/metrics.hpp"
 #include "persistence/store_commands.hpp"
 
@@ -35,16 +40,38 @@ struct job {
   std::function<void(pqxx::work&)> run;
   std::function<void()> deliver;
   std::function<void(caf::error)> fail;
+  // A lane's batch: its commands as jobs of their own, to run alone.
+  std::function<std::vector<job>()> split;
+};
+
+template <class Cmd>
+using batch_reply_t = typename decltype(persistence::execute_batch(
+  std::declval<pqxx::work&>(),
+  std::declval<const std::vector<Cmd>&>()))::value_type;
+
+// Commands of one kind waiting for the next flush, run set-based.
+template <class Cmd>
+struct lane {
+  std::vector<Cmd> cmds;
+  std::vector<caf::typed_response_promise<batch_reply_t<Cmd>>> promises;
 };
 
 struct store_state {
   store_options options;
   std::unique_ptr<pqxx::connection> conn;
   std::vector<job> pending;
+  lane<insert_checkout> inserts;
+  lane<transition_order> transitions;
+  lane<mark_checkout_done> done_marks;
   bool flush_scheduled = false;
   std::uint64_t batches = 0;
   std::uint64_t commands = 0;
   static inline const char* name = "store";
+
+  std::size_t queued() const {
+    return pending.size() + inserts.cmds.size() + transitions.cmds.size()
+           + done_marks.cmds.size();
+  }
 };
 
 using store_self = store_actor::stateful_pointer<store_state>;
@@ -79,13 +106,67 @@ std::string key_of(const Cmd&) {
   return {};
 }
 
+// One job running `cmds` as one statement; split() gives one job each.
+template <class Cmd>
+job lane_job(lane<Cmd> batch) {
+  using reply_t = batch_reply_t<Cmd>;
+  struct shared {
+    lane<Cmd> batch;
+    std::vector<reply_t> replies;
+  };
+  auto sh = std::make_shared<shared>(shared{std::move(batch), {}});
+  job j;
+  j.rank = rank_of<Cmd>();
+  j.run = [sh](pqxx::work& txn) {
+    sh->replies = persistence::execute_batch(txn, sh->batch.cmds);
+    PAY_ASSERT(sh->replies.size() == sh->batch.cmds.size());
+  };
+  j.deliver = [sh] {
+    for (std::size_t i = 0; i < sh->replies.size(); ++i)
+      sh->batch.promises[i].deliver(std::move(sh->replies[i]));
+  };
+  j.fail = [sh](caf::error e) {
+    for (auto& rp : sh->batch.promises)
+      rp.deliver(e);
+  };
+  if (sh->batch.cmds.size() > 1)
+    j.split = [sh] {
+      std::vector<job> alone;
+      for (std::size_t i = 0; i < sh->batch.cmds.size(); ++i)
+        alone.push_back(lane_job(
+          lane<Cmd>{{sh->batch.cmds[i]}, {sh->batch.promises[i]}}));
+      return alone;
+    };
+  return j;
+}
+
+// The lane as one job, its commands sorted by key (the lock order).
+template <class Cmd>
+void take_lane(lane<Cmd>& from, std::vector<job>& into) {
+  if (from.cmds.empty())
+    return;
+  std::vector<std::size_t> order(from.cmds.size());
+  for (std::size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return key_of(from.cmds[a]) < key_of(from.cmds[b]);
+  });
+  lane<Cmd> sorted;
+  for (auto i : order) {
+    sorted.cmds.push_back(std::move(from.cmds[i]));
+    sorted.promises.push_back(std::move(from.promises[i]));
+  }
+  from = lane<Cmd>{};
+  into.push_back(lane_job(std::move(sorted)));
+}
+
 bool ensure_connected(store_self self) {
   auto& st = self->state;
   if (st.conn && st.conn->is_open())
     return true;
   try {
     st.conn = std::make_unique<pqxx::connection>(st.options.database_url);
-    persistence::prepare_statements(*st.conn);
+    persistence::prepare_session(*st.conn);
     return true;
   } catch (const std::exception& e) {
     spdlog::error("store: cannot connect to the database: {}", e.what());
@@ -121,10 +202,14 @@ void fail_all(std::vector<job*>& jobs, actor_errc code) {
 void flush(store_self self) {
   auto& st = self->state;
   st.flush_scheduled = false;
-  if (st.pending.empty())
+  auto queued = st.queued();
+  if (queued == 0)
     return;
   auto batch = std::move(st.pending);
   st.pending.clear();
+  take_lane(st.inserts, batch);
+  take_lane(st.transitions, batch);
+  take_lane(st.done_marks, batch);
   std::vector<job*> jobs;
   for (auto& j : batch)
     jobs.push_back(&j);
@@ -132,10 +217,10 @@ void flush(store_self self) {
     return std::tie(a->rank, a->key) < std::tie(b->rank, b->key);
   });
   ++st.batches;
-  st.commands += jobs.size();
+  st.commands += queued;
   auto& metrics = obs::metrics::get();
   metrics.backlog(obs::shared_actor::store)
-    .Decrement(static_cast<double>(jobs.size()));
+    .Decrement(static_cast<double>(queued));
   if (!ensure_connected(self)) {
     fail_all(jobs, actor_errc::database_unavailable);
     return;
@@ -144,7 +229,7 @@ void flush(store_self self) {
   auto started = std::chrono::steady_clock::now();
   bool ok = run_in_one_transaction(self, jobs, error);
   metrics.store_batch(
-    jobs.size(),
+    queued,
     std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
       .count(),
     ok);
@@ -154,8 +239,18 @@ void flush(store_self self) {
     return;
   }
   spdlog::warn("store: batch of {} failed, retrying one by one: {}",
-               jobs.size(), error);
+               queued, error);
+  std::vector<job> alone;
   for (auto* j : jobs) {
+    if (!j->split) {
+      alone.push_back(std::move(*j));
+      continue;
+    }
+    for (auto& part : j->split())
+      alone.push_back(std::move(part));
+  }
+  for (auto& one : alone) {
+    auto* j = &one;
     std::vector<job*> single{j};
     if (!ensure_connected(self)) {
       j->fail(make_error(actor_errc::database_unavailable));
@@ -171,6 +266,28 @@ void flush(store_self self) {
   }
 }
 
+// Counts the command in and flushes now or soon.
+void note_queued(store_self self) {
+  auto& st = self->state;
+  // Commands taken in and not yet committed, summed over the pool.
+  obs::metrics::get().backlog(obs::shared_actor::store).Increment();
+  if (st.queued() >= st.options.batch_size_max) {
+    flush(self);
+  } else if (!st.flush_scheduled) {
+    st.flush_scheduled = true;
+    self->send(self, store_flush_atom::value);
+  }
+}
+
+template <class Cmd>
+auto enqueue_in(store_self self, lane<Cmd>& into, Cmd cmd) {
+  auto rp = self->template make_response_promise<batch_reply_t<Cmd>>();
+  into.cmds.push_back(std::move(cmd));
+  into.promises.push_back(rp);
+  note_queued(self);
+  return rp;
+}
+
 template <class Cmd>
 auto enqueue(store_self self, const Cmd& cmd) {
   using reply_t = decltype(persistence::execute(
@@ -182,15 +299,8 @@ auto enqueue(store_self self, const Cmd& cmd) {
     rank_of<Cmd>(), key_of(cmd),
     [cmd, reply](pqxx::work& txn) { *reply = persistence::execute(txn, cmd); },
     [rp, reply]() mutable { rp.deliver(std::move(*reply)); },
-    [rp](caf::error e) mutable { rp.deliver(std::move(e)); }});
-  // Commands taken in and not yet committed, summed over the pool.
-  obs::metrics::get().backlog(obs::shared_actor::store).Increment();
-  if (st.pending.size() >= st.options.batch_size_max) {
-    flush(self);
-  } else if (!st.flush_scheduled) {
-    st.flush_scheduled = true;
-    self->send(self, store_flush_atom::value);
-  }
+    [rp](caf::error e) mutable { rp.deliver(std::move(e)); }, {}});
+  note_queued(self);
   return rp;
 }
 
@@ -199,8 +309,12 @@ store_actor::behavior_type store_behavior(store_self self,
   self->state.options = std::move(options);
   ensure_connected(self);
   return {
-    [=](const insert_checkout& c) { return enqueue(self, c); },
-    [=](const transition_order& c) { return enqueue(self, c); },
+    [=](insert_checkout& c) {
+      return enqueue_in(self, self->state.inserts, std::move(c));
+    },
+    [=](transition_order& c) {
+      return enqueue_in(self, self->state.transitions, std::move(c));
+    },
     [=](const record_attempt& c) { return enqueue(self, c); },
     [=](const escalate_order& c) { return enqueue(self, c); },
     [=](const list_dead_letters& c) { return enqueue(self, c); },
@@ -211,7 +325,9 @@ store_actor::behavior_type store_behavior(store_self self,
     [=](const save_idempotent_response& c) { return enqueue(self, c); },
     [=](const credit_wallet_cmd& c) { return enqueue(self, c); },
     [=](const write_ledger_cmd& c) { return enqueue(self, c); },
-    [=](const mark_checkout_done& c) { return enqueue(self, c); },
+    [=](mark_checkout_done& c) {
+      return enqueue_in(self, self->state.done_marks, std::move(c));
+    },
     [=](const load_checkout& c) { return enqueue(self, c); },
     [=](const load_order& c) { return enqueue(self, c); },
     [=](const load_unfinished_checkouts& c) { return enqueue(self, c); },

@@ -13,8 +13,9 @@ wallet_actor::behavior_type wallet_behavior(wallet_actor::pointer self,
     [=](const credit_wallet_cmd& cmd) {
       note_backlog(self, obs::shared_actor::wallet);
       PAY_ASSERT(cmd.amount_minor > 0);
-      // Shard by order: the credit is one idempotent unit of that order.
-      return self->delegate(stores.for_key(cmd.id.value), cmd);
+      // Shard by seller, as the order's own writes: one connection per
+      // wallet row.
+      return self->delegate(stores.for_key(cmd.seller.value), cmd);
     },
   };
 }

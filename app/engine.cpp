@@ -30,9 +30,9 @@ std::uint32_t executor_timeout_ms(const settings& cfg) {
 engine_result start_engine(caf::actor_system& sys, const settings& cfg) {
   engine_result out;
   auto& e = out.value;
-  auto stores = spawn_store_pool(
-    sys, store_options{cfg.database_url, cfg.store_batch_size_max},
-    cfg.database_connections);
+  store_options store_opts{cfg.database_url, cfg.store_batch_size_max};
+  auto stores = spawn_store_pool(sys, store_opts, cfg.database_connections);
+  auto admission = spawn_store_pool(sys, store_opts, cfg.admission_connections);
   http::client_pool_limits psp_limits;
   psp_limits.connections_max = cfg.psp_connections_max;
   psp_limits.connect_timeout_ms = cfg.psp_connect_timeout_ms;
@@ -42,11 +42,13 @@ engine_result start_engine(caf::actor_system& sys, const settings& cfg) {
     out.error);
   if (!e.psp) {
     // Nothing may be left running, or the actor system never shuts down.
-    for (const auto& store : stores.shards)
-      caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
+    for (const auto* pool : {&stores, &admission})
+      for (const auto& store : pool->shards)
+        caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
     return out;
   }
   e.deps.stores = stores;
+  e.deps.admission = admission;
   e.deps.executor = spawn_executor(
     sys, e.psp, executor_options{executor_timeout_ms(cfg)});
   e.deps.wallet = spawn_wallet(sys, stores);
@@ -66,7 +68,11 @@ engine_result start_engine(caf::actor_system& sys, const settings& cfg) {
   auto key_timeout = milliseconds{cfg.wait_s_max * 1000ull}
                      + 3 * e.deps.store_timeout;
   e.service = spawn_payment_service(
-    sys, e.deps, payment_service_options{cfg.recovery_batch_max, key_timeout});
+    sys, e.deps,
+    payment_service_options{cfg.recovery_batch_max, key_timeout,
+                            cfg.admission_backlog_max,
+                            cfg.admission_retry_after_s,
+                            !domain::has_any_rule(cfg.risk)});
   caf::anon_send(e.service, recover_atom::value);
   watchdog_options wd;
   wd.interval = milliseconds{cfg.watchdog_interval_ms};
@@ -98,8 +104,9 @@ void stop_engine(const engine& e) {
   stop(e.deps.ledger);
   stop(e.deps.executor);
   stop(e.psp);
-  for (const auto& store : e.deps.stores.shards)
-    stop(store);
+  for (const auto* pool : {&e.deps.stores, &e.deps.admission})
+    for (const auto& store : pool->shards)
+      stop(store);
 }
 
 }  // namespace pay

@@ -96,7 +96,7 @@ int main(int argc, char** argv) {
   gw.orders_per_checkout_max = cfg.orders_per_checkout_max;
   gw.wait_s_max = cfg.wait_s_max;
   gw.admin_token = cfg.admin_token;
-  gw.store_instances = cfg.database_connections;
+  gw.store_instances = cfg.database_connections + cfg.admission_connections;
   gw.webhook_secrets = pay::split_list(cfg.psp_webhook_secrets);
   gw.webhook_tolerance_s = cfg.webhook_tolerance_s;
   gw.request_timeout = engine.deps.store_timeout + std::chrono::milliseconds{5'000};

@@ -27,6 +27,11 @@ struct settings {
   unsigned database_connections = 4;
   std::uint32_t store_batch_size_max = 256;
   std::uint32_t store_request_timeout_ms = 30'000;
+  // admission: accepting checkouts on connections of their own, and
+  // shedding new ones (503 overloaded) past the execution backlog bound
+  unsigned admission_connections = 1;
+  std::uint32_t admission_backlog_max = 20'000;
+  std::uint32_t admission_retry_after_s = 1;
   // psp
   std::string psp_base_url = "http://127.0.0.1:8090";
   std::string psp_api_key = "sk_test_pspsim";

@@ -164,6 +164,14 @@ risk_decision evaluate_risk(const risk_rules& rules, const risk_facts& facts) {
   return decision;
 }
 
+bool has_any_rule(const risk_rules& r) {
+  return !r.block_amount_minor.empty() || !r.review_amount_minor.empty()
+         || r.velocity_review_count > 0 || r.velocity_block_count > 0
+         || !r.blocked_accounts.empty() || !r.blocked_email_domains.empty()
+         || !r.review_email_domains.empty() || !r.blocked_countries.empty()
+         || !r.review_countries.empty();
+}
+
 std::string risk_decision_json(const risk_decision& decision) {
   json::array fired;
   fired.reserve(decision.rules.size());

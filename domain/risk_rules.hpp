@@ -84,6 +84,10 @@ struct risk_decision {
 
 risk_decision evaluate_risk(const risk_rules& rules, const risk_facts& facts);
 
+// False when no rule is configured: every checkout is then allowed without
+// reading anything, and the decision can be stored with the checkout.
+bool has_any_rule(const risk_rules& rules);
+
 // Compact JSON for persisting and for the API:
 // {"verdict":"review","rules":[{"rule":"velocity","verdict":"review",
 //  "detail":"..."}]}

@@ -11,6 +11,7 @@ struct api_error {
   std::string code;
   std::string message;
   std::string param;  // the offending field, e.g. "payment_orders[1].amount"
+  unsigned retry_after_s = 0;  // sent as Retry-After when not 0
 };
 
 inline api_error invalid(std::string code, std::string message,

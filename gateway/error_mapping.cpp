@@ -15,6 +15,15 @@ api_error money_error_to_api(domain::money_error e,
 }
 
 api_error system_error_to_api(const caf::error& err) {
+  if (is_overloaded(err)) {
+    std::uint32_t retry_after_s = 1;
+    if (err.context().match_elements<std::uint32_t>())
+      retry_after_s = err.context().get_as<std::uint32_t>(0);
+    return api_error{503, "api_error", "overloaded",
+                     "Too many payments are in progress; retry this request "
+                     "after Retry-After seconds, it is safe.",
+                     "", retry_after_s};
+  }
   bool unavailable =
     err == make_error(actor_errc::database_unavailable)
     || err == caf::make_error(caf::sec::request_timeout);

@@ -19,13 +19,21 @@ void exchange::reply(unsigned status, std::string body, bool replayed) const {
 }
 
 void exchange::fail(const api_error& err) const {
-  reply(err.http_status, render_error(err));
+  auto res = http::make_json_response(req, err.http_status, render_error(err));
+  res.set("Request-Id", request_id);
+  if (err.retry_after_s > 0)
+    res.set("Retry-After", std::to_string(err.retry_after_s));
+  respond(std::move(res));
 }
 
 void exchange::fail(const caf::error& err) const {
-  spdlog::error("request {} {} failed: {}", request_id,
-                std::string{req.target()}, caf::to_string(err));
-  fail(system_error_to_api(err));
+  auto api = system_error_to_api(err);
+  // Shedding is counted in /metrics; a line per refused request would add
+  // to the load it sheds.
+  if (api.code != "overloaded")
+    spdlog::error("request {} {} failed: {}", request_id,
+                  std::string{req.target()}, caf::to_string(err));
+  fail(api);
 }
 
 std::string request_id_of(const http::request& req) {

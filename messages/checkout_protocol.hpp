@@ -21,16 +21,15 @@ typename Inspector::result_type inspect(Inspector& f, await_outcome& x) {
   return f(x.wait_ms, x.until_pending);
 }
 
-// Sent by a payment_order actor to its checkout when it has nothing left to do.
-// `parked`: the order was handed to the dead-letter queue, not finished.
+// Sent by a payment_order actor to its checkout when it has nothing left to
+// do, with its row as persisted, so the checkout answers without reading it
+// back. `row.parked`: handed to the dead-letter queue, not finished.
 struct order_finished {
-  domain::payment_order_id id;
-  domain::order_status status = domain::order_status::not_started;
-  bool parked = false;
+  order_view row;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, order_finished& x) {
-  return f(x.id, x.status, x.parked);
+  return f(x.row);
 }
 
 // Sent by a payment_order actor when it became PENDING: the PSP decides

@@ -19,10 +19,15 @@ enum class insert_outcome : std::uint8_t {
 
 struct insert_checkout {
   new_checkout checkout;
+  // A risk decision known before any fact is read (no rule configured: allow),
+  // stored with the checkout so no separate write records it. Empty: the
+  // risk actor decides later.
+  std::string risk_verdict;
+  std::string risk_rules_json;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, insert_checkout& x) {
-  return f(x.checkout);
+  return f(x.checkout, x.risk_verdict, x.risk_rules_json);
 }
 
 struct insert_checkout_reply {
@@ -51,12 +56,16 @@ struct transition_order {
   std::string correlation_id;
   std::string psp_session_id;  // hosted page registration, kept once set
   std::string redirect_url;
+  // A move to SUCCESS books the pay-in in the same statement: the wallet
+  // credit and this balanced ledger transaction. Empty for any other move.
+  std::vector<domain::posting> payin_postings;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, transition_order& x) {
   return f(x.id, x.from, x.to, x.expected_version, x.count_attempt,
            x.psp_reference, x.failure_code, x.failure_message, x.event,
-           x.correlation_id, x.psp_session_id, x.redirect_url);
+           x.correlation_id, x.psp_session_id, x.redirect_url,
+           x.payin_postings);
 }
 
 // One PSP attempt that did not move the order (transient, unknown

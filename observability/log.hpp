@@ -39,6 +39,18 @@ class correlation_scope {
 
 namespace pay::log {
 
+// Per-transition detail: the history table keeps every transition, so the
+// log carries them only when asked for (log level debug). The level check
+// comes first so a disabled line costs no formatting.
+template <class... Args>
+void debug(std::string_view cid, spdlog::format_string_t<Args...> fmt,
+           Args&&... args) {
+  if (!spdlog::should_log(spdlog::level::debug))
+    return;
+  obs::correlation_scope scope{cid};
+  spdlog::debug(fmt, std::forward<Args>(args)...);
+}
+
 template <class... Args>
 void info(std::string_view cid, spdlog::format_string_t<Args...> fmt,
           Args&&... args) {

@@ -181,6 +181,13 @@ metrics::metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                       .Name("paymentd_store_batches_total")
                       .Help("Store batches, by result (ok, failed).")
                       .Register(reg);
+  checkouts_shed_ = &BuildCounter()
+                       .Name("paymentd_checkouts_shed_total")
+                       .Help("New checkouts refused with 503 overloaded "
+                             "because the execution backlog was past "
+                             "admission.backlog_max.")
+                       .Register(reg)
+                       .Add({});
 }
 
 std::string metrics::render() const {

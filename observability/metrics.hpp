@@ -70,6 +70,7 @@ class metrics {
   prometheus::Gauge& dlq_open() { return *dlq_open_; }
 
   void store_batch(std::size_t commands, double commit_seconds, bool ok);
+  void checkout_shed() { checkouts_shed_->Increment(); }
 
   void webhook_rejected(std::string_view reason);
   void webhook_received(std::string_view outcome);
@@ -101,6 +102,7 @@ class metrics {
   prometheus::Histogram* store_batch_size_;
   prometheus::Histogram* store_commit_seconds_;
   prometheus::Family<prometheus::Counter>* store_commits_;
+  prometheus::Counter* checkouts_shed_;
   prometheus::Family<prometheus::Counter>* webhooks_rejected_;
   prometheus::Family<prometheus::Counter>* webhooks_received_;
   prometheus::Family<prometheus::Counter>* reconciliation_runs_;

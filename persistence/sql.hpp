@@ -20,6 +20,19 @@ inline constexpr const char* schema_version =
 inline constexpr const char* record_migration =
   "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)";
 
+// --- store connections -------------------------------------------------------
+// A prepared statement's generic plan is made once, after its fifth run, and
+// kept until the table is analyzed again: on a fresh database that is while
+// the tables hold a few rows, and a plan that scans a tiny table whole (or
+// hashes it) stays in use when it holds millions. Every statement of a
+// store connection looks rows up by key, so its plans may use no sequential
+// scan where an index exists, and no hash or merge join: lookups by index,
+// whatever the tables' size when the plan was made. (A listing with no
+// index to use still scans.)
+inline constexpr const char* store_session_settings =
+  "SET enable_seqscan = off; SET enable_hashjoin = off;"
+  " SET enable_mergejoin = off";
+
 // --- prepared statements ----------------------------------------------------
 struct statement {
   const char* name;
@@ -46,26 +59,52 @@ inline constexpr statement find_event_hash = {
   "find_event_hash",
   "SELECT request_hash FROM payment_event WHERE checkout_id = $1"};
 
-// $1: text[] of payment_order_ids
-inline constexpr statement find_orders_by_ids = {
-  "find_orders_by_ids",
-  "SELECT payment_order_id FROM payment_order"
-  " WHERE payment_order_id = ANY($1::text[]) LIMIT 1"};
+// New checkouts and all their orders in one statement for a whole batch:
+// the fast path of accepting them. Events as parallel arrays: $1 id, $2
+// buyer JSON, $3 token, $4 request hash, $5 return URL, $6/$7 a risk
+// decision known at insert (empty: decided later); orders: $8 checkout id,
+// $9 order id, $10 line number, $11 seller, $12 amount, $13 currency. Rows:
+// one per inserted order with its event's id, created_at and risk rules as
+// stored first (one row with NULL order columns for an event with none);
+// nothing for a checkout_id that exists (a duplicate or a conflict), and
+// fewer orders than asked when an order id belongs to another checkout:
+// the caller then undoes that checkout (undo_checkout_insert).
+inline constexpr statement insert_checkouts = {
+  "insert_checkouts",
+  "WITH events AS ("
+  "  INSERT INTO payment_event (checkout_id, buyer_info, psp_token,"
+  "   request_hash, return_url, risk_verdict, risk_rules)"
+  "  SELECT e.id, e.buyer::jsonb, nullif(e.token, ''), e.hash,"
+  "         nullif(e.return_url, ''), nullif(e.verdict, ''),"
+  "         nullif(e.rules, '')::jsonb"
+  "    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],"
+  "                $5::text[], $6::text[], $7::text[])"
+  "         AS e(id, buyer, token, hash, return_url, verdict, rules)"
+  "  ON CONFLICT (checkout_id) DO NOTHING"
+  "  RETURNING checkout_id,"
+  "   to_char(created_at AT TIME ZONE 'UTC',"
+  "           'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS created_text,"
+  "   coalesce(risk_rules::text, '') AS rules_text),"
+  " orders AS ("
+  "  INSERT INTO payment_order (payment_order_id, checkout_id, line_no,"
+  "   seller_account, amount_minor, currency)"
+  "  SELECT o.id, o.checkout, o.line_no, o.seller, o.amount, o.currency"
+  "    FROM unnest($8::text[], $9::text[], $10::smallint[], $11::text[],"
+  "                $12::bigint[], $13::text[])"
+  "         AS o(checkout, id, line_no, seller, amount, currency)"
+  "    JOIN events e ON e.checkout_id = o.checkout"
+  "  ON CONFLICT (payment_order_id) DO NOTHING"
+  "  RETURNING " PAY_ORDER_COLUMNS ", line_no)"
+  " SELECT events.checkout_id, events.created_text, events.rules_text,"
+  "        orders.*"
+  "   FROM events LEFT JOIN orders ON orders.checkout_id = events.checkout_id"};
 
-inline constexpr statement insert_event = {
-  "insert_event",
-  "INSERT INTO payment_event (checkout_id, buyer_info, psp_token,"
-  " request_hash, return_url)"
-  " VALUES ($1, $2::jsonb, nullif($3, ''), $4, nullif($5, ''))"};
-
-// One statement for all of a checkout's orders: parallel arrays.
-inline constexpr statement insert_orders = {
-  "insert_orders",
-  "INSERT INTO payment_order (payment_order_id, checkout_id, line_no,"
-  " seller_account, amount_minor, currency)"
-  " SELECT o.id, $1, (o.n - 1)::smallint, o.seller, o.amount, o.currency"
-  "   FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[])"
-  "        WITH ORDINALITY AS o(id, seller, amount, currency, n)"};
+// Takes back this transaction's own insert of checkout $1 (an order id of
+// it was taken): nobody else ever saw those rows.
+inline constexpr statement undo_checkout_insert = {
+  "undo_checkout_insert",
+  "WITH orders AS (DELETE FROM payment_order WHERE checkout_id = $1)"
+  " DELETE FROM payment_event WHERE checkout_id = $1"};
 
 inline constexpr statement load_event = {
   "load_event",
@@ -85,22 +124,91 @@ inline constexpr statement load_order = {
   "SELECT " PAY_ORDER_COLUMNS
   " FROM payment_order WHERE payment_order_id = $1"};
 
-// Compare-and-set: $2 expected status, $4 expected version.
-inline constexpr statement transition_order = {
-  "transition_order",
-  "UPDATE payment_order SET status = $3::payment_order_status,"
-  " version = version + 1, attempts = attempts + $5,"
-  " psp_reference = coalesce(nullif($6, ''), psp_reference),"
-  " failure_code = nullif($7, ''), failure_message = nullif($8, ''),"
-  " psp_session_id = coalesce(nullif($9, ''), psp_session_id),"
-  " redirect_url = coalesce(nullif($10, ''), redirect_url),"
-  " updated_at = now()"
-  " WHERE payment_order_id = $1 AND status = $2::payment_order_status"
-  "   AND version = $4"
-  " RETURNING " PAY_ORDER_COLUMNS};
+// Compare-and-set on (status, version) for a whole store batch: one
+// statement whatever the batch size, parallel arrays, one element per
+// command. $1 ids, $2 from, $3 to, $4 expected versions, $5 attempts to add
+// (0/1), $6 PSP references, $7 failure codes, $8 failure messages, $9 PSP
+// session ids, $10 redirect URLs, $11 history events, $12 correlation ids.
+// A row reached SUCCESS is booked in the same statement, never later: its
+// wallet credit (balances summed per seller and currency, upserted in key
+// order so concurrent batches lock wallet rows in one order), its pay-in
+// ledger transaction with the postings given in $13..$16 (reference =
+// order id, account, currency, amount), and both flags. The order row is
+// thus written once per transition, and the ledger's balance is checked
+// once for the statement. Returns the moved rows as they are now; an id
+// missing from the result was not where its command expected.
+inline constexpr statement transition_orders = {
+  "transition_orders",
+  "WITH input AS ("
+  "  SELECT * FROM unnest($1::text[], $2::payment_order_status[],"
+  "   $3::payment_order_status[], $4::integer[], $5::integer[], $6::text[],"
+  "   $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],"
+  "   $12::text[])"
+  "   AS i(id, from_status, to_status, version, attempts_add, psp_reference,"
+  "        failure_code, failure_message, psp_session_id, redirect_url,"
+  "        event, correlation_id)),"
+  " moved AS ("
+  "  UPDATE payment_order o SET status = i.to_status,"
+  "   version = o.version + 1, attempts = o.attempts + i.attempts_add,"
+  "   psp_reference = coalesce(nullif(i.psp_reference, ''), o.psp_reference),"
+  "   failure_code = nullif(i.failure_code, ''),"
+  "   failure_message = nullif(i.failure_message, ''),"
+  "   psp_session_id = coalesce(nullif(i.psp_session_id, ''),"
+  "                             o.psp_session_id),"
+  "   redirect_url = coalesce(nullif(i.redirect_url, ''), o.redirect_url),"
+  "   wallet_updated = o.wallet_updated OR i.to_status = 'SUCCESS',"
+  "   ledger_updated = o.ledger_updated OR i.to_status = 'SUCCESS',"
+  "   updated_at = now()"
+  "  FROM input i"
+  "  WHERE o.payment_order_id = i.id AND o.status = i.from_status"
+  "    AND o.version = i.version"
+  "  RETURNING o.*, i.from_status AS moved_from, i.event AS moved_by,"
+  "            i.correlation_id AS moved_correlation_id),"
+  " history AS ("
+  "  INSERT INTO payment_order_history (payment_order_id, from_status,"
+  "   to_status, event, attempt, error, correlation_id)"
+  "  SELECT payment_order_id, moved_from, status, moved_by, psp_attempts,"
+  "         failure_code, nullif(moved_correlation_id, '')"
+  "    FROM moved),"
+  " credit AS ("
+  "  INSERT INTO wallet_credit (payment_order_id, seller_account, currency,"
+  "   amount_minor)"
+  "  SELECT payment_order_id, seller_account, currency, amount_minor"
+  "    FROM moved WHERE status = 'SUCCESS' AND moved_from <> 'SUCCESS'"
+  "  ON CONFLICT DO NOTHING RETURNING seller_account, currency, amount_minor),"
+  " balance AS ("
+  "  INSERT INTO wallet (seller_account, currency, balance_minor)"
+  "  SELECT seller_account, currency, sum(amount_minor) FROM credit"
+  "   GROUP BY 1, 2 ORDER BY 1, 2"
+  "  ON CONFLICT (seller_account, currency) DO UPDATE"
+  "   SET balance_minor = wallet.balance_minor + excluded.balance_minor,"
+  "       updated_at = now()),"
+  " tx AS ("
+  "  INSERT INTO ledger_transaction (kind, reference)"
+  "  SELECT 'payin', payment_order_id FROM moved"
+  "   WHERE status = 'SUCCESS' AND moved_from <> 'SUCCESS'"
+  "  ON CONFLICT DO NOTHING RETURNING id, reference),"
+  " entries AS ("
+  "  INSERT INTO ledger_entry (transaction_id, account, currency,"
+  "   amount_minor)"
+  "  SELECT tx.id, e.account, e.currency, e.amount"
+  "    FROM tx JOIN unnest($13::text[], $14::text[], $15::text[],"
+  "                        $16::bigint[])"
+  "         AS e(reference, account, currency, amount)"
+  "      ON e.reference = tx.reference)"
+  " SELECT " PAY_ORDER_COLUMNS " FROM moved AS payment_order"};
+
+// $1: text[] of payment_order_ids
+inline constexpr statement load_orders = {
+  "load_orders",
+  "SELECT " PAY_ORDER_COLUMNS
+  " FROM unnest($1::text[]) AS i(id)"
+  " JOIN payment_order ON payment_order.payment_order_id = i.id"};
 
 // The credit row's primary key makes this a no-op the second time; the flag
-// records progress for recovery. Returns one row when credited now.
+// records progress for recovery. Returns one row when credited now. (Orders
+// booked before migration 7 may still need it; transition_orders books
+// every order reaching SUCCESS since.)
 inline constexpr statement credit_wallet = {
   "credit_wallet",
   "WITH credit AS ("
@@ -136,14 +244,19 @@ inline constexpr statement write_ledger = {
   "   WHERE payment_order_id = $2 AND NOT ledger_updated)"
   " SELECT id FROM tx"};
 
-// The database checks "every order succeeded" itself, not only the caller.
-inline constexpr statement mark_checkout_done = {
-  "mark_checkout_done",
-  "UPDATE payment_event SET is_payment_done = true, updated_at = now()"
-  " WHERE checkout_id = $1 AND NOT is_payment_done"
-  "   AND NOT EXISTS (SELECT 1 FROM payment_order"
-  "                    WHERE checkout_id = $1 AND (status <> 'SUCCESS'"
-  "                      OR NOT (wallet_updated AND ledger_updated)))"};
+// A batch of checkouts at once ($1 text[]). The database checks "every
+// order succeeded and is booked" itself, not only the caller. Returns the
+// checkouts marked now.
+inline constexpr statement mark_checkouts_done = {
+  "mark_checkouts_done",
+  "UPDATE payment_event e SET is_payment_done = true, updated_at = now()"
+  " FROM unnest($1::text[]) AS i(id)"
+  " WHERE e.checkout_id = i.id AND NOT e.is_payment_done"
+  "   AND NOT EXISTS (SELECT 1 FROM payment_order o"
+  "                    WHERE o.checkout_id = e.checkout_id"
+  "                      AND (o.status <> 'SUCCESS'"
+  "                        OR NOT (o.wallet_updated AND o.ledger_updated)))"
+  " RETURNING e.checkout_id"};
 
 inline constexpr statement load_unfinished_checkouts = {
   "load_unfinished_checkouts",
@@ -349,9 +462,9 @@ inline constexpr statement save_idempotent_response = {
   " completed_at = now() WHERE key = $1 AND response_status IS NULL"};
 
 inline constexpr statement prepared_statements[] = {
-  find_event_hash, find_orders_by_ids, insert_event, insert_orders,
-  load_event, load_orders_of_checkout, load_order, transition_order,
-  credit_wallet, write_ledger, mark_checkout_done,
+  find_event_hash, insert_checkouts, undo_checkout_insert,
+  load_event, load_orders_of_checkout, load_order, transition_orders,
+  load_orders, credit_wallet, write_ledger, mark_checkouts_done,
   load_unfinished_checkouts, insert_history, record_attempt, escalate_order,
   list_dead_letters, load_dead_letter, requeue_dead_letter,
   resolve_order_failed, close_dead_letter, find_stuck_orders,

@@ -2,7 +2,10 @@
 
 #include <optional>
 #include <stdexcept>
+#include <unordered_map>
+#include <unordered_set>
 
+#include "domain/assert.hpp"
 #include "persistence/migrations.hpp"
 #include "persistence/pg_array.hpp"
 #include "persistence/sql.hpp"
@@ -13,29 +16,33 @@ namespace {
 
 domain::order_status status_from(const pqxx::field& field);
 
-order_view to_order_view(const pqxx::row& row) {
+// The PAY_ORDER_COLUMNS of `row`, starting at column `first`.
+order_view to_order_view(const pqxx::row& row, std::size_t first = 0) {
+  auto col = [&](std::size_t i) {
+    return row[static_cast<pqxx::row::size_type>(first + i)];
+  };
   order_view v;
-  v.id.value = row[0].as<std::string>();
-  v.checkout.value = row[1].as<std::string>();
-  v.seller.value = row[2].as<std::string>();
-  v.amount_minor = row[3].as<std::int64_t>();
-  v.currency = row[4].as<std::string>();
-  v.status = status_from(row[5]);
-  v.version = row[6].as<std::int32_t>();
-  v.attempts = row[7].as<std::int32_t>();
-  v.psp_reference = row[8].as<std::string>();
-  v.failure_code = row[9].as<std::string>();
-  v.failure_message = row[10].as<std::string>();
-  v.wallet_updated = row[11].as<bool>();
-  v.ledger_updated = row[12].as<bool>();
-  v.created_at = row[13].as<std::string>();
-  v.updated_at = row[14].as<std::string>();
-  v.psp_attempts = row[15].as<std::int32_t>();
-  v.maybe_charged = row[16].as<bool>();
-  v.first_attempt_age_ms = row[17].as<std::int64_t>();
-  v.parked = row[18].as<bool>();
-  v.psp_session_id = row[19].as<std::string>();
-  v.redirect_url = row[20].as<std::string>();
+  v.id.value = col(0).as<std::string>();
+  v.checkout.value = col(1).as<std::string>();
+  v.seller.value = col(2).as<std::string>();
+  v.amount_minor = col(3).as<std::int64_t>();
+  v.currency = col(4).as<std::string>();
+  v.status = status_from(col(5));
+  v.version = col(6).as<std::int32_t>();
+  v.attempts = col(7).as<std::int32_t>();
+  v.psp_reference = col(8).as<std::string>();
+  v.failure_code = col(9).as<std::string>();
+  v.failure_message = col(10).as<std::string>();
+  v.wallet_updated = col(11).as<bool>();
+  v.ledger_updated = col(12).as<bool>();
+  v.created_at = col(13).as<std::string>();
+  v.updated_at = col(14).as<std::string>();
+  v.psp_attempts = col(15).as<std::int32_t>();
+  v.maybe_charged = col(16).as<bool>();
+  v.first_attempt_age_ms = col(17).as<std::int64_t>();
+  v.parked = col(18).as<bool>();
+  v.psp_session_id = col(19).as<std::string>();
+  v.redirect_url = col(20).as<std::string>();
   return v;
 }
 
@@ -104,66 +111,184 @@ checkout_lookup lookup_checkout(pqxx::work& txn, const domain::checkout_id& id) 
 
 }  // namespace
 
-void prepare_statements(pqxx::connection& conn) {
+void prepare_session(pqxx::connection& conn) {
+  pqxx::nontransaction setup{conn};
+  setup.exec0(sql::store_session_settings);
+  setup.commit();
   for (const auto& s : sql::prepared_statements)
     conn.prepare(s.name, s.text);
 }
 
-insert_checkout_reply execute(pqxx::work& txn, const insert_checkout& cmd) {
-  const auto& c = cmd.checkout;
+namespace {
+
+// The checkout_id exists already: the same request again, or another one.
+insert_checkout_reply existing_checkout(pqxx::work& txn, const new_checkout& c) {
   insert_checkout_reply out;
-  auto existing = txn.exec_prepared(sql::find_event_hash.name, c.id.value);
-  if (!existing.empty()) {
-    out.outcome = existing[0][0].as<std::string>() == c.request_hash
-                    ? insert_outcome::duplicate_same_body
-                    : insert_outcome::checkout_id_conflict;
-    out.view = lookup_checkout(txn, c.id).view;
-    return out;
-  }
-  std::vector<std::string> ids, sellers, currencies;
-  std::vector<std::int64_t> amounts;
-  for (const auto& o : c.orders) {
-    ids.push_back(o.id.value);
-    sellers.push_back(o.seller.value);
-    amounts.push_back(o.amount_minor);
-    currencies.push_back(o.currency);
-  }
-  auto ids_array = to_pg_array(ids);
-  auto taken = txn.exec_prepared(sql::find_orders_by_ids.name, ids_array);
-  if (!taken.empty()) {
-    out.outcome = insert_outcome::order_id_conflict;
-    out.conflicting_order_id = taken[0][0].as<std::string>();
-    return out;
-  }
-  txn.exec_prepared0(sql::insert_event.name, c.id.value, c.buyer_info_json,
-                     c.psp_token, c.request_hash, c.return_url);
-  txn.exec_prepared0(sql::insert_orders.name, c.id.value, ids_array,
-                     to_pg_array(sellers), to_pg_array(amounts),
-                     to_pg_array(currencies));
-  out.outcome = insert_outcome::created;
+  auto existing = txn.exec_prepared1(sql::find_event_hash.name, c.id.value);
+  out.outcome = existing[0].as<std::string>() == c.request_hash
+                  ? insert_outcome::duplicate_same_body
+                  : insert_outcome::checkout_id_conflict;
   out.view = lookup_checkout(txn, c.id).view;
   return out;
 }
 
-transition_reply execute(pqxx::work& txn, const transition_order& cmd) {
-  transition_reply out;
-  auto rows = txn.exec_prepared(
-    sql::transition_order.name, cmd.id.value,
-    std::string{domain::to_db_string(cmd.from)},
-    std::string{domain::to_db_string(cmd.to)}, cmd.expected_version,
-    cmd.count_attempt ? 1 : 0, cmd.psp_reference, cmd.failure_code,
-    cmd.failure_message, cmd.psp_session_id, cmd.redirect_url);
-  if (!rows.empty()) {
-    out.applied = true;
-    out.current = to_order_view(rows[0]);
-    add_history(txn, cmd.id.value, cmd.from, cmd.to, cmd.event, {},
-                cmd.failure_code, cmd.correlation_id);
-    return out;
+// An order id of checkout `c` belongs to another checkout: this
+// transaction's insert of `c` is taken back, and the first such id named.
+insert_checkout_reply order_conflict(pqxx::work& txn, const new_checkout& c,
+                                     const checkout_view& inserted) {
+  txn.exec_prepared0(sql::undo_checkout_insert.name, c.id.value);
+  insert_checkout_reply out;
+  out.outcome = insert_outcome::order_id_conflict;
+  for (std::size_t i = 0; i < c.orders.size(); ++i)
+    if (inserted.orders[i].id != c.orders[i].id) {
+      out.conflicting_order_id = c.orders[i].id.value;
+      break;
+    }
+  return out;
+}
+
+}  // namespace
+
+std::vector<insert_checkout_reply> execute_batch(
+  pqxx::work& txn, const std::vector<insert_checkout>& cmds) {
+  std::vector<std::string> ids, buyers, tokens, hashes, return_urls, verdicts,
+    rules, order_checkouts, order_ids, sellers, currencies;
+  std::vector<std::int64_t> line_nos, amounts;
+  std::unordered_map<std::string, std::size_t> index_of;
+  std::unordered_set<std::string> order_ids_seen;
+  for (const auto& cmd : cmds) {
+    const auto& c = cmd.checkout;
+    // One statement sees one snapshot: a checkout or order id twice in it
+    // would conflict with itself. The store then runs them one by one.
+    if (!index_of.emplace(c.id.value, ids.size()).second)
+      throw std::logic_error("checkout " + c.id.value + " twice in a batch");
+    ids.push_back(c.id.value);
+    buyers.push_back(c.buyer_info_json);
+    tokens.push_back(c.psp_token);
+    hashes.push_back(c.request_hash);
+    return_urls.push_back(c.return_url);
+    verdicts.push_back(cmd.risk_verdict);
+    rules.push_back(cmd.risk_rules_json);
+    for (std::size_t i = 0; i < c.orders.size(); ++i) {
+      const auto& o = c.orders[i];
+      if (!order_ids_seen.insert(o.id.value).second)
+        throw std::logic_error("order " + o.id.value + " twice in a batch");
+      order_checkouts.push_back(c.id.value);
+      order_ids.push_back(o.id.value);
+      line_nos.push_back(static_cast<std::int64_t>(i));
+      sellers.push_back(o.seller.value);
+      amounts.push_back(o.amount_minor);
+      currencies.push_back(o.currency);
+    }
   }
-  auto now = txn.exec_prepared(sql::load_order.name, cmd.id.value);
-  if (now.empty())
-    throw std::logic_error("transition of unknown order " + cmd.id.value);
-  out.current = to_order_view(now[0]);
+  auto rows = txn.exec_prepared(
+    sql::insert_checkouts.name, to_pg_array(ids), to_pg_array(buyers),
+    to_pg_array(tokens), to_pg_array(hashes), to_pg_array(return_urls),
+    to_pg_array(verdicts), to_pg_array(rules), to_pg_array(order_checkouts),
+    to_pg_array(order_ids), to_pg_array(line_nos), to_pg_array(sellers),
+    to_pg_array(amounts), to_pg_array(currencies));
+  std::vector<insert_checkout_reply> out(cmds.size());
+  std::vector<bool> stored(cmds.size(), false);
+  std::vector<std::size_t> orders_stored(cmds.size(), 0);
+  for (auto& reply : out)
+    reply.outcome = insert_outcome::created;
+  for (std::size_t i = 0; i < cmds.size(); ++i)
+    out[i].view.orders.resize(cmds[i].checkout.orders.size());
+  constexpr pqxx::row::size_type order_offset = 3;  // event, created, rules
+  for (const auto& row : rows) {
+    auto i = index_of.at(row[0].as<std::string>());
+    auto& view = out[i].view;
+    stored[i] = true;
+    view.created_at = row[1].as<std::string>();
+    view.risk_rules_json = row[2].as<std::string>();  // as jsonb prints it
+    if (row[order_offset].is_null())
+      continue;  // the event alone: none of its orders was inserted
+    // RETURNING keeps no order: line_no puts each row where it was asked.
+    auto line_no = row[row.size() - 1].as<std::size_t>();
+    PAY_ASSERT(line_no < view.orders.size());
+    view.orders[line_no] = to_order_view(row, order_offset);
+    ++orders_stored[i];
+  }
+  for (std::size_t i = 0; i < cmds.size(); ++i) {
+    const auto& c = cmds[i].checkout;
+    if (!stored[i]) {
+      out[i] = existing_checkout(txn, c);
+      continue;
+    }
+    if (orders_stored[i] < c.orders.size()) {
+      out[i] = order_conflict(txn, c, out[i].view);
+      continue;
+    }
+    out[i].view.id = c.id;
+    out[i].view.return_url = c.return_url;
+    out[i].view.risk_verdict = cmds[i].risk_verdict;
+  }
+  return out;
+}
+
+std::vector<transition_reply> execute_batch(
+  pqxx::work& txn, const std::vector<transition_order>& cmds) {
+  std::vector<std::string> ids, from, to, psp_references, failure_codes,
+    failure_messages, session_ids, redirect_urls, events, correlation_ids;
+  std::vector<std::int64_t> versions, attempts_add;
+  std::vector<std::string> posting_orders, accounts, currencies;
+  std::vector<std::int64_t> amounts;
+  std::unordered_map<std::string, std::size_t> index_of;
+  for (const auto& cmd : cmds) {
+    // Two moves of one order in one statement would see the same snapshot;
+    // the store then runs them one by one instead.
+    if (!index_of.emplace(cmd.id.value, ids.size()).second)
+      throw std::logic_error("two transitions of order " + cmd.id.value
+                             + " in one batch");
+    // A move to SUCCESS carries its balanced pay-in postings; no other does.
+    PAY_ASSERT((cmd.to == domain::order_status::success)
+               == domain::is_balanced(cmd.payin_postings));
+    ids.push_back(cmd.id.value);
+    from.emplace_back(domain::to_db_string(cmd.from));
+    to.emplace_back(domain::to_db_string(cmd.to));
+    versions.push_back(cmd.expected_version);
+    attempts_add.push_back(cmd.count_attempt ? 1 : 0);
+    psp_references.push_back(cmd.psp_reference);
+    failure_codes.push_back(cmd.failure_code);
+    failure_messages.push_back(cmd.failure_message);
+    session_ids.push_back(cmd.psp_session_id);
+    redirect_urls.push_back(cmd.redirect_url);
+    events.push_back(cmd.event);
+    correlation_ids.push_back(cmd.correlation_id);
+    for (const auto& p : cmd.payin_postings) {
+      posting_orders.push_back(cmd.id.value);
+      accounts.push_back(p.account);
+      currencies.push_back(p.currency);
+      amounts.push_back(p.amount_minor);
+    }
+  }
+  std::vector<transition_reply> out(cmds.size());
+  auto ids_array = to_pg_array(ids);
+  auto moved = txn.exec_prepared(
+    sql::transition_orders.name, ids_array, to_pg_array(from),
+    to_pg_array(to), to_pg_array(versions), to_pg_array(attempts_add),
+    to_pg_array(psp_references), to_pg_array(failure_codes),
+    to_pg_array(failure_messages), to_pg_array(session_ids),
+    to_pg_array(redirect_urls), to_pg_array(events),
+    to_pg_array(correlation_ids), to_pg_array(posting_orders),
+    to_pg_array(accounts), to_pg_array(currencies), to_pg_array(amounts));
+  for (const auto& row : moved) {
+    auto& reply = out[index_of.at(row[0].as<std::string>())];
+    reply.applied = true;
+    reply.current = to_order_view(row);
+  }
+  if (moved.size() == cmds.size())
+    return out;
+  // Some rows were not where their actor believed: answer with the truth.
+  std::size_t found = 0;
+  for (const auto& row : txn.exec_prepared(sql::load_orders.name, ids_array)) {
+    auto& reply = out[index_of.at(row[0].as<std::string>())];
+    ++found;
+    if (!reply.applied)
+      reply.current = to_order_view(row);
+  }
+  if (found != cmds.size())
+    throw std::logic_error("transition of an unknown order");
   return out;
 }
 
@@ -188,9 +313,19 @@ step_reply execute(pqxx::work& txn, const write_ledger_cmd& cmd) {
   return step_reply{!rows.empty()};
 }
 
-step_reply execute(pqxx::work& txn, const mark_checkout_done& cmd) {
-  auto rows = txn.exec_prepared(sql::mark_checkout_done.name, cmd.id.value);
-  return step_reply{rows.affected_rows() > 0};
+std::vector<step_reply> execute_batch(
+  pqxx::work& txn, const std::vector<mark_checkout_done>& cmds) {
+  std::vector<std::string> ids;
+  for (const auto& cmd : cmds)
+    ids.push_back(cmd.id.value);
+  std::unordered_set<std::string> marked;
+  for (const auto& row :
+       txn.exec_prepared(sql::mark_checkouts_done.name, to_pg_array(ids)))
+    marked.insert(row[0].as<std::string>());
+  std::vector<step_reply> out;
+  for (const auto& cmd : cmds)
+    out.push_back(step_reply{marked.count(cmd.id.value) > 0});
+  return out;
 }
 
 checkout_lookup execute(pqxx::work& txn, const load_checkout& cmd) {

@@ -10,13 +10,20 @@
 
 namespace pay::persistence {
 
-void prepare_statements(pqxx::connection& conn);
+// Settings and prepared statements of a store connection, once per
+// connection (sql::store_session_settings says why).
+void prepare_session(pqxx::connection& conn);
 
-insert_checkout_reply execute(pqxx::work& txn, const insert_checkout& cmd);
-transition_reply execute(pqxx::work& txn, const transition_order& cmd);
+// Set-based: one statement for the whole batch, one reply per command in
+// the same order. Ids must be distinct (one command per order in flight).
+std::vector<insert_checkout_reply> execute_batch(
+  pqxx::work& txn, const std::vector<insert_checkout>& cmds);
+std::vector<transition_reply> execute_batch(
+  pqxx::work& txn, const std::vector<transition_order>& cmds);
+std::vector<step_reply> execute_batch(
+  pqxx::work& txn, const std::vector<mark_checkout_done>& cmds);
 step_reply execute(pqxx::work& txn, const credit_wallet_cmd& cmd);
 step_reply execute(pqxx::work& txn, const write_ledger_cmd& cmd);
-step_reply execute(pqxx::work& txn, const mark_checkout_done& cmd);
 checkout_lookup execute(pqxx::work& txn, const load_checkout& cmd);
 order_lookup execute(pqxx::work& txn, const load_order& cmd);
 unfinished_checkouts execute(pqxx::work& txn,

@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # Helpers for scripts/bench: its own service instances (pid files and logs
 # named bench-*, so a dev paymentd from scripts/run is never touched), scratch
-# databases, pgbench, loadgen's JSON line and the final table.
+# databases, pgbench, loadgen's JSON line, CPU time from /proc and the final
+# table.
 # Needs common.sh, postgres.sh and services.sh sourced first.
 
 PAY_BENCH_READY_TIMEOUT_S=600
@@ -65,7 +66,7 @@ pay_bench_rss_kb() {
 pay_bench_json_number() {
   local line="$1" path="$2" key="${2##*.}" scope
   if [[ ${path} == *.* ]]; then
-    scope="${line#*\"${path%%.*}\":\{}"
+    scope="${line#*\""${path%%.*}"\":\{}"
     scope="${scope%%\}*}"
   else
     scope="${line}"
@@ -73,17 +74,96 @@ pay_bench_json_number() {
   sed -n "s/.*\"${key}\":\([-0-9.]*\).*/\1/p" <<<"${scope}"
 }
 
-# pgbench with the payment-life script at client count $3 for $4 s on
-# database $2 (port $1); prints the tps.
+# Sum of loadgen's error counts whose "<phase> <kind>" key matches the jq
+# regex $2 (e.g. '^accept ', ' http_503$'); 0 when none. $1 = JSON line.
+pay_bench_json_errors() {
+  local line="$1" pattern="$2"
+  jq -r --arg p "${pattern}" \
+    '[.errors | to_entries[] | select(.key | test($p)) | .value] | add // 0' \
+    <<<"${line#loadgen-json: }"
+}
+
+# The commit being measured: short hash, "+dirty" when the working tree
+# (tracked or untracked files) differs from it, since that is what was built.
+pay_bench_commit() {
+  local sha
+  sha="$(git -C "${PAY_ROOT}" rev-parse --short HEAD 2>/dev/null)" \
+    || { printf 'unknown (not a git checkout)'; return 0; }
+  if [[ -n $(git -C "${PAY_ROOT}" status --porcelain 2>/dev/null) ]]; then
+    sha+="+dirty"
+  fi
+  printf '%s' "${sha}"
+}
+
+# pgbench running script $5 at client count $3 for $4 s on database $2
+# (port $1); prints the tps (transactions, not payments: a set-based script
+# does many payments per transaction).
 pay_bench_pgbench() {
-  local port="$1" db="$2" clients="$3" seconds="$4" jobs out
+  local port="$1" db="$2" clients="$3" seconds="$4" script="$5" jobs out
   jobs=$((clients < $(nproc) ? clients : $(nproc)))
   out="$(pay_without_locks pgbench -n -M prepared -c "${clients}" \
-    -j "${jobs}" -T "${seconds}" \
-    -f "${PAY_ROOT}/tools/loadgen/payment_life.sql" \
+    -j "${jobs}" -T "${seconds}" -f "${script}" \
     -h 127.0.0.1 -p "${port}" -U "${PAY_PG_DB_USER}" "${db}" 2>&1)" \
-    || { printf '%s\n' "${out}" >&2; pay_die "pgbench failed"; }
+    || { printf '%s\n' "${out}" >&2; pay_die "pgbench ${script##*/} failed"; }
   sed -n 's/^tps = \([0-9.]*\) .*/\1/p' <<<"${out}"
+}
+
+# Payments per transaction of a set-based pgbench script: its comment line
+# "-- payments-per-transaction: N", else $2.
+pay_bench_payments_per_tx() {
+  local script="$1" default="$2" n
+  n="$(sed -n 's/^--[[:space:]]*payments-per-transaction:[[:space:]]*\([0-9][0-9]*\).*/\1/p' \
+    "${script}" | head -n 1)"
+  [[ ${n} =~ ^[1-9][0-9]*$ ]] || n="${default}"
+  printf '%s' "${n}"
+}
+
+# --- CPU time from /proc --------------------------------------------------
+# These set the variable named $1 (printf -v) instead of printing: a $(...)
+# subshell would be one more reaped child of this shell and blur the shell's
+# own child time, which is how scripts/bench measures loadgen. Values are in
+# clock ticks (getconf CLK_TCK); fields of /proc/PID/stat after "(comm) ",
+# 0-based: [1] ppid, [11] utime, [12] stime, [13] cutime, [14] cstime.
+
+# utime + stime + cutime + cstime of process $2 (its threads included, and
+# children it has reaped); 0 when it is gone.
+pay_bench_cpu_ticks() {
+  local var="$1" pid="$2" line fields
+  printf -v "${var}" 0
+  read -r line 2>/dev/null <"/proc/${pid}/stat" || return 0
+  read -r -a fields <<<"${line##*) }"
+  printf -v "${var}" '%d' \
+    "$((fields[11] + fields[12] + fields[13] + fields[14]))"
+}
+
+# cutime + cstime of process $2 only: the CPU of its children that have
+# exited and been reaped.
+pay_bench_children_ticks() {
+  local var="$1" pid="$2" line fields
+  printf -v "${var}" 0
+  read -r line 2>/dev/null <"/proc/${pid}/stat" || return 0
+  read -r -a fields <<<"${line##*) }"
+  printf -v "${var}" '%d' "$((fields[13] + fields[14]))"
+}
+
+# The same as pay_bench_cpu_ticks for process $2 plus every live process
+# whose parent it is (for PostgreSQL: the postmaster, its backends and
+# helpers, which are all its direct children). A child that exits is added
+# to the parent's cutime/cstime when reaped, so the difference of two
+# samples counts every child that ran in between, short-lived ones too.
+pay_bench_tree_ticks() {
+  local var="$1" root="$2" total=0 file line rest fields
+  for file in /proc/[0-9]*/stat; do
+    # Processes come and go during the scan: skip one that is gone.
+    read -r line 2>/dev/null <"${file}" || continue
+    line="${line##*) }"
+    rest="${line#* }"
+    if [[ ${file} == "/proc/${root}/stat" || ${rest%% *} == "${root}" ]]; then
+      read -r -a fields <<<"${line}"
+      total=$((total + fields[11] + fields[12] + fields[13] + fields[14]))
+    fi
+  done
+  printf -v "${var}" '%d' "${total}"
 }
 
 # awk does the arithmetic: bash has integers only.

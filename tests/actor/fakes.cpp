@@ -20,8 +20,14 @@ store_actor::behavior_type fake_store(store_actor::pointer, world_ptr w) {
           row.redirect_url = cmd.redirect_url;
         row.failure_code = cmd.failure_code;
         reply.applied = true;
+        std::string booked;
+        if (!cmd.payin_postings.empty()) {
+          row.wallet_updated = row.ledger_updated = true;
+          booked = " booked " + std::to_string(cmd.payin_postings.size())
+                   + " postings";
+        }
         w->log.push_back("store: " + domain::to_string(cmd.from) + "->"
-                         + domain::to_string(cmd.to));
+                         + domain::to_string(cmd.to) + booked);
       } else {
         w->log.push_back("store: stale " + domain::to_string(cmd.from) + "->"
                          + domain::to_string(cmd.to));
@@ -158,9 +164,9 @@ checkout_actor::behavior_type fake_checkout(checkout_actor::pointer,
   return {
     [=](const await_outcome&) { return checkout_view{}; },
     [=](const order_finished& f) {
-      w->log.push_back("checkout: finished " + f.id.value + " "
-                       + domain::to_string(f.status)
-                       + (f.parked ? " parked" : ""));
+      w->log.push_back("checkout: finished " + f.row.id.value + " "
+                       + domain::to_string(f.row.status)
+                       + (f.row.parked ? " parked" : ""));
       w->finished.push_back(f);
     },
     [=](resume_orders_atom) { return true; },

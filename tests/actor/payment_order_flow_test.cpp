@@ -47,20 +47,38 @@ class flow : public ::testing::Test {
   }
 };
 
-TEST_F(flow, success_persists_each_step_before_acting_and_books_wallet_then_ledger) {
+TEST_F(flow, success_persists_each_step_before_acting_and_books_with_the_move) {
   start_order(test::fresh_row("po_1", "alice", 1234));
   run_with_timers();
+  // The wallet credit and the ledger posting travel with the move to
+  // SUCCESS (one write), not as steps after it.
   std::vector<std::string> expected = {
     "store: NOT_STARTED->EXECUTING",
     "psp: charge po_1",
-    "store: EXECUTING->SUCCESS",
-    "wallet: credit alice 1234",
-    "ledger: payin po_1",
+    "store: EXECUTING->SUCCESS booked 2 postings",
     "checkout: finished po_1 SUCCESS",
   };
   EXPECT_EQ(w->log, expected);
   EXPECT_EQ(w->rows["po_1"].attempts, 1);
   EXPECT_EQ(w->rows["po_1"].psp_reference, "pi_test");
+  EXPECT_TRUE(w->rows["po_1"].wallet_updated);
+  EXPECT_TRUE(w->rows["po_1"].ledger_updated);
+}
+
+TEST_F(flow, order_finished_before_migration_7_books_wallet_then_ledger) {
+  // A row that reached SUCCESS under the old two-step booking and stopped
+  // before either step: recovery finishes both, in order.
+  auto row = test::fresh_row("po_1b", "ann", 50);
+  row.status = order_status::success;
+  row.version = 2;
+  start_order(row);
+  run_with_timers();
+  std::vector<std::string> expected = {
+    "wallet: credit ann 50",
+    "ledger: payin po_1b",
+    "checkout: finished po_1b SUCCESS",
+  };
+  EXPECT_EQ(w->log, expected);
 }
 
 TEST_F(flow, declined_card_fails_the_order_and_never_credits_the_wallet) {
@@ -156,7 +174,7 @@ TEST_F(flow, processing_intent_goes_pending_and_is_polled_until_final) {
                        "store: EXECUTING->PENDING"),
             1);
   EXPECT_EQ(std::count(w->log.begin(), w->log.end(),
-                       "store: PENDING->SUCCESS"),
+                       "store: PENDING->SUCCESS booked 2 postings"),
             1);
   EXPECT_EQ(w->rows["po_6"].status, order_status::success);
 }
