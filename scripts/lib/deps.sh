@@ -5,7 +5,7 @@
 PAY_APT_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   libcaf-dev libpqxx-dev libboost1.81-dev libboost-json1.81-dev libspdlog-dev
-  libgtest-dev libgmock-dev libssl-dev prometheus-cpp-dev
+  libgtest-dev libgmock-dev libssl-dev prometheus-cpp-dev libjemalloc-dev
   prometheus chromium
   postgresql postgresql-contrib
   curl ca-certificates procps jq
