@@ -34,6 +34,7 @@ struct checkout_state {
   checkout_view view;
   std::string psp_token;
   std::string correlation_id;
+  bool just_stored = false;  // until its orders' first actors are spawned
   std::set<std::string> running;  // order ids whose actor has work left
   std::map<caf::actor_addr, std::string> order_by_actor;
   // Every order actor ever spawned (never erased): tells a child's exit
@@ -55,14 +56,15 @@ struct checkout_state {
 
 using checkout_self = checkout_actor::stateful_pointer<checkout_state>;
 
-void spawn_order(checkout_self self, const order_view& row) {
+void spawn_order(checkout_self self, const order_view& row,
+                 bool never_sent = false) {
   auto& st = self->state;
   // Linked: when the checkout is stopped (shutdown), its orders stop too.
   // Monitored: when an order crashes, the down handler restarts it.
   auto order = self->spawn<caf::monitored + caf::linked>(
     payment_order, st.deps, caf::actor_cast<checkout_actor>(self),
     payment_order_args{row, st.psp_token, st.view.return_url,
-                       st.correlation_id});
+                       st.correlation_id, never_sent});
   st.order_by_actor[order.address()] = row.id.value;
   st.children.insert(order.address());
   st.running.insert(row.id.value);
@@ -113,7 +115,8 @@ void start_orders(checkout_self self) {
   st.mark_failures = 0;
   for (const auto& order : st.view.orders)
     if (order_needs_actor(order) && !st.running.count(order.id.value))
-      spawn_order(self, order);
+      spawn_order(self, order, st.just_stored);
+  st.just_stored = false;  // a restart or a resume starts from the database
   if (st.running.empty())
     on_all_finished(self);
 }
@@ -325,6 +328,7 @@ checkout_actor::behavior_type checkout_behavior(checkout_self self,
   st.view = std::move(args.view);
   st.psp_token = std::move(args.psp_token);
   st.correlation_id = std::move(args.correlation_id);
+  st.just_stored = args.just_stored;
   self->set_down_handler(
     [=](caf::down_msg& down) { on_order_down(self, down); });
   self->set_exit_handler([=](caf::exit_msg& msg) {

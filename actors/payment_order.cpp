@@ -440,8 +440,9 @@ payment_order_actor::behavior_type payment_order(order_self self,
   // happened meanwhile, ask the PSP first.
   st.poll_at_first_step = st.row.status == domain::order_status::pending;
   // A row already EXECUTING when this actor starts (recovery, a restart
-  // after a crash) may have had a PSP call in flight that nobody saw answered.
-  if (st.row.status == domain::order_status::executing)
+  // after a crash) may have had a PSP call in flight that nobody saw
+  // answered; one the accept has just stored EXECUTING has not.
+  if (st.row.status == domain::order_status::executing && !args.never_sent)
     st.row.maybe_charged = true;
   if (st.row.first_attempt_age_ms >= 0)
     st.first_attempt_at = std::chrono::steady_clock::now()

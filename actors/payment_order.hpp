@@ -17,6 +17,9 @@ struct payment_order_args {
   std::string psp_token;   // token charge; empty for the hosted page
   std::string return_url;  // hosted page: where the PSP sends the buyer
   std::string correlation_id;
+  // Stored EXECUTING by the accept a moment ago: nothing was sent to the PSP
+  // yet, so the row alone does not mean "maybe charged" (recovery's reading).
+  bool never_sent = false;
 };
 
 struct payment_order_state {

@@ -76,6 +76,8 @@ std::uint64_t request_fingerprint(const std::string& request_hash) {
 
 // `request_hash`: of the request that created it; empty when started from
 // the database (a repeat then goes through the store, which knows).
+// `request_hash` is given for a checkout this request has just stored: its
+// orders were never sent to the PSP.
 void start_checkout(service_self self, checkout_view view,
                     std::string psp_token, std::string correlation_id,
                     const std::string& request_hash = {}) {
@@ -86,7 +88,7 @@ void start_checkout(service_self self, checkout_view view,
   auto actor = spawn_checkout(
     self->system(), st.deps,
     checkout_args{std::move(view), std::move(psp_token),
-                  std::move(correlation_id)});
+                  std::move(correlation_id), !request_hash.empty()});
   self->monitor(actor);
   st.live.add(id, std::move(actor),
               request_hash.empty() ? 0 : request_fingerprint(request_hash));
@@ -146,10 +148,11 @@ void create(service_self self, const create_payment& cmd, reply_sink sink) {
     answer(self, sink, std::move(reply), cmd.wait_ms, cmd.until_pending);
     return;
   }
-  insert_checkout insert{cmd.checkout, {}, {}};
+  insert_checkout insert{cmd.checkout, {}, {}, false, cmd.correlation_id};
   if (st.options.allow_without_risk_check) {
     insert.risk_verdict = "allow";
     insert.risk_rules_json = domain::risk_decision_json({});
+    insert.start_executing = true;
   }
   self->request(admission_for(self, cmd.checkout.id.value),
                 st.deps.store_timeout, std::move(insert))
@@ -159,9 +162,15 @@ void create(service_self self, const create_payment& cmd, reply_sink sink) {
         reply.outcome = stored.outcome;
         reply.conflicting_order_id = stored.conflicting_order_id;
         reply.view = stored.view;
-        if (stored.outcome == insert_outcome::created)
+        if (stored.outcome == insert_outcome::created) {
           log::info(cmd.correlation_id, "checkout {} stored with {} orders",
                     cmd.checkout.id.value, cmd.checkout.orders.size());
+          // Orders stored EXECUTING made that move with the insert.
+          for (const auto& o : stored.view.orders)
+            if (o.status == domain::order_status::executing)
+              obs::metrics::get().order_transition(
+                domain::order_status::not_started, o.status);
+        }
         // A duplicate of an unfinished checkout with no live actor (our own
         // first attempt whose commit reply was lost, or work left by a crash)
         // gets its actor too; one that is live is joined instead.
@@ -169,7 +178,10 @@ void create(service_self self, const create_payment& cmd, reply_sink sink) {
             || (stored.outcome == insert_outcome::duplicate_same_body
                 && checkout_needs_actor(stored.view)))
           start_checkout(self, stored.view, cmd.checkout.psp_token,
-                         cmd.correlation_id, cmd.checkout.request_hash);
+                         cmd.correlation_id,
+                         stored.outcome == insert_outcome::created
+                           ? cmd.checkout.request_hash
+                           : std::string{});
         if (stored.outcome == insert_outcome::created
             || stored.outcome == insert_outcome::duplicate_same_body)
           answer(self, sink, std::move(reply), cmd.wait_ms, cmd.until_pending);

@@ -24,10 +24,16 @@ struct insert_checkout {
   // risk actor decides later.
   std::string risk_verdict;
   std::string risk_rules_json;
+  // With the decision known to allow, the orders are stored EXECUTING (with
+  // their history row): the move that comes before the PSP call is made by
+  // the insert, not by one more write per order.
+  bool start_executing = false;
+  std::string correlation_id;  // for the history rows
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, insert_checkout& x) {
-  return f(x.checkout, x.risk_verdict, x.risk_rules_json);
+  return f(x.checkout, x.risk_verdict, x.risk_rules_json, x.start_executing,
+           x.correlation_id);
 }
 
 struct insert_checkout_reply {

@@ -25,13 +25,12 @@ inline constexpr const char* record_migration =
 // kept until the table is analyzed again: on a fresh database that is while
 // the tables hold a few rows, and a plan that scans a tiny table whole (or
 // hashes it) stays in use when it holds millions. Every statement of a
-// store connection looks rows up by key, so its plans may use no sequential
-// scan where an index exists, and no hash or merge join: lookups by index,
-// whatever the tables' size when the plan was made. (A listing with no
-// index to use still scans.)
+// store connection looks rows up by key, so its plans may not scan a table
+// where an index exists: lookups by index, whatever the tables' size when
+// the plan was made. (A listing with no index to use still scans; joins of
+// a statement's own small inputs may still hash.)
 inline constexpr const char* store_session_settings =
-  "SET enable_seqscan = off; SET enable_hashjoin = off;"
-  " SET enable_mergejoin = off";
+  "SET enable_seqscan = off";
 
 // --- prepared statements ----------------------------------------------------
 struct statement {
@@ -63,11 +62,13 @@ inline constexpr statement find_event_hash = {
 // the fast path of accepting them. Events as parallel arrays: $1 id, $2
 // buyer JSON, $3 token, $4 request hash, $5 return URL, $6/$7 a risk
 // decision known at insert (empty: decided later); orders: $8 checkout id,
-// $9 order id, $10 line number, $11 seller, $12 amount, $13 currency. Rows:
-// one per inserted order with its event's id, created_at and risk rules as
-// stored first (one row with NULL order columns for an event with none);
-// nothing for a checkout_id that exists (a duplicate or a conflict), and
-// fewer orders than asked when an order id belongs to another checkout:
+// $9 order id, $10 line number, $11 seller, $12 amount, $13 currency, $14
+// status (NOT_STARTED, or EXECUTING when the decision allows: then with
+// version 1, one attempt and the history row of that move), $15 correlation
+// id. Rows: one per inserted order with its event's id, created_at and risk
+// rules as stored first (one row with NULL order columns for an event with
+// none); nothing for a checkout_id that exists (a duplicate or a conflict),
+// and fewer orders than asked when an order id belongs to another checkout:
 // the caller then undoes that checkout (undo_checkout_insert).
 inline constexpr statement insert_checkouts = {
   "insert_checkouts",
@@ -85,16 +86,28 @@ inline constexpr statement insert_checkouts = {
   "   to_char(created_at AT TIME ZONE 'UTC',"
   "           'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS created_text,"
   "   coalesce(risk_rules::text, '') AS rules_text),"
+  " input AS ("
+  "  SELECT o.*, o.status::payment_order_status = 'EXECUTING' AS started"
+  "    FROM unnest($8::text[], $9::text[], $10::smallint[], $11::text[],"
+  "                $12::bigint[], $13::text[], $14::text[], $15::text[])"
+  "         AS o(checkout, id, line_no, seller, amount, currency, status,"
+  "              correlation_id)),"
   " orders AS ("
   "  INSERT INTO payment_order (payment_order_id, checkout_id, line_no,"
-  "   seller_account, amount_minor, currency)"
-  "  SELECT o.id, o.checkout, o.line_no, o.seller, o.amount, o.currency"
-  "    FROM unnest($8::text[], $9::text[], $10::smallint[], $11::text[],"
-  "                $12::bigint[], $13::text[])"
-  "         AS o(checkout, id, line_no, seller, amount, currency)"
-  "    JOIN events e ON e.checkout_id = o.checkout"
+  "   seller_account, amount_minor, currency, status, version, attempts)"
+  "  SELECT o.id, o.checkout, o.line_no, o.seller, o.amount, o.currency,"
+  "         o.status::payment_order_status, o.started::integer,"
+  "         o.started::integer"
+  "    FROM input o JOIN events e ON e.checkout_id = o.checkout"
   "  ON CONFLICT (payment_order_id) DO NOTHING"
-  "  RETURNING " PAY_ORDER_COLUMNS ", line_no)"
+  "  RETURNING " PAY_ORDER_COLUMNS ", line_no),"
+  " history AS ("
+  "  INSERT INTO payment_order_history (payment_order_id, from_status,"
+  "   to_status, event, attempt, correlation_id)"
+  "  SELECT o.payment_order_id, 'NOT_STARTED', 'EXECUTING',"
+  "         'start_execution', 0, nullif(i.correlation_id, '')"
+  "    FROM orders o JOIN input i ON i.id = o.payment_order_id"
+  "   WHERE i.started)"
   " SELECT events.checkout_id, events.created_text, events.rules_text,"
   "        orders.*"
   "   FROM events LEFT JOIN orders ON orders.checkout_id = events.checkout_id"};

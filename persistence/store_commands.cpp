@@ -152,12 +152,15 @@ insert_checkout_reply order_conflict(pqxx::work& txn, const new_checkout& c,
 std::vector<insert_checkout_reply> execute_batch(
   pqxx::work& txn, const std::vector<insert_checkout>& cmds) {
   std::vector<std::string> ids, buyers, tokens, hashes, return_urls, verdicts,
-    rules, order_checkouts, order_ids, sellers, currencies;
+    rules, order_checkouts, order_ids, sellers, currencies, statuses,
+    correlation_ids;
   std::vector<std::int64_t> line_nos, amounts;
   std::unordered_map<std::string, std::size_t> index_of;
   std::unordered_set<std::string> order_ids_seen;
   for (const auto& cmd : cmds) {
     const auto& c = cmd.checkout;
+    // Only an allowed checkout may go to the PSP without a risk check.
+    PAY_ASSERT(!cmd.start_executing || cmd.risk_verdict == "allow");
     // One statement sees one snapshot: a checkout or order id twice in it
     // would conflict with itself. The store then runs them one by one.
     if (!index_of.emplace(c.id.value, ids.size()).second)
@@ -179,6 +182,10 @@ std::vector<insert_checkout_reply> execute_batch(
       sellers.push_back(o.seller.value);
       amounts.push_back(o.amount_minor);
       currencies.push_back(o.currency);
+      statuses.emplace_back(domain::to_db_string(
+        cmd.start_executing ? domain::order_status::executing
+                            : domain::order_status::not_started));
+      correlation_ids.push_back(cmd.correlation_id);
     }
   }
   auto rows = txn.exec_prepared(
@@ -186,7 +193,8 @@ std::vector<insert_checkout_reply> execute_batch(
     to_pg_array(tokens), to_pg_array(hashes), to_pg_array(return_urls),
     to_pg_array(verdicts), to_pg_array(rules), to_pg_array(order_checkouts),
     to_pg_array(order_ids), to_pg_array(line_nos), to_pg_array(sellers),
-    to_pg_array(amounts), to_pg_array(currencies));
+    to_pg_array(amounts), to_pg_array(currencies), to_pg_array(statuses),
+    to_pg_array(correlation_ids));
   std::vector<insert_checkout_reply> out(cmds.size());
   std::vector<bool> stored(cmds.size(), false);
   std::vector<std::size_t> orders_stored(cmds.size(), 0);

@@ -30,11 +30,13 @@ class flow : public ::testing::Test {
   checkout_actor checkout = sys.spawn(test::fake_checkout, w);
 
   payment_order_actor start_order(const order_view& row,
-                                  std::string return_url = {}) {
+                                  std::string return_url = {},
+                                  bool never_sent = false) {
     w->rows[row.id.value] = row;
     std::string token = return_url.empty() ? "pm_card_visa" : "";
     return sys.spawn(payment_order, deps, checkout,
-                     payment_order_args{row, token, return_url, "cid"});
+                     payment_order_args{row, token, return_url, "cid",
+                                        never_sent});
   }
 
   // Runs until nothing is left but timers; fires those too, `rounds` times.
@@ -257,6 +259,22 @@ TEST_F(flow, recovered_executing_order_remembers_it_may_have_been_charged) {
   run_with_timers();
   EXPECT_TRUE(w->rows["po_12"].maybe_charged);
   EXPECT_EQ(w->rows["po_12"].status, order_status::success);
+}
+
+TEST_F(flow, order_stored_executing_by_the_accept_charges_at_once) {
+  // The accept stored it EXECUTING (risk allowed at insert): no move of its
+  // own before the PSP call, and no "maybe charged" from the row alone.
+  auto row = test::fresh_row("po_14", "nia", 100);
+  row.status = order_status::executing;
+  row.version = 1;
+  row.attempts = 1;
+  w->psp_answers.push_back(test::answer(charge_kind::transient, "psp_http_429"));
+  start_order(row, {}, true);
+  run_with_timers();
+  ASSERT_FALSE(w->log.empty());
+  EXPECT_EQ(w->log.front(), "psp: charge po_14");
+  EXPECT_FALSE(w->rows["po_14"].maybe_charged);
+  EXPECT_EQ(w->rows["po_14"].status, order_status::success);
 }
 
 TEST_F(flow, fresh_order_refused_before_any_call_is_not_maybe_charged) {
