@@ -31,6 +31,9 @@ struct collaborators {
   std::chrono::milliseconds executor_timeout{15'000};
   std::chrono::milliseconds processing_poll{500};
   std::chrono::milliseconds pending_poll_max{30'000};
+  // A PENDING order whose next poll is at least this far away leaves memory
+  // until then (passivation); 0: never.
+  std::chrono::milliseconds passivate_after{10'000};
   std::uint32_t order_restarts_max = 3;
 };
 

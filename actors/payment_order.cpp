@@ -197,15 +197,55 @@ std::uint32_t pending_poll_delay_ms(const payment_order_state& st) {
   return static_cast<std::uint32_t>(std::min(doubled, cap));
 }
 
-void schedule_poll(order_self self) {
+void poll_later(order_self self, std::uint32_t delay_ms) {
   auto& st = self->state;
-  auto delay_ms = pending_poll_delay_ms(st);
-  ++st.pending_polls;
   st.waiting_on = "poll_timer";
   st.next_retry_at = std::chrono::system_clock::now()
                      + std::chrono::milliseconds{delay_ms};
   self->delayed_send(self, std::chrono::milliseconds{delay_ms},
                      poll_now_atom::value);
+}
+
+// A poll this far away is waited for in the database, not in memory: the
+// row records when (and how many polls were made), the actor stops, and the
+// poll waker resumes its checkout when it is due. A webhook, a recovery or
+// an operator's look meanwhile finds it exactly as if it were resident.
+void passivate(order_self self, std::uint32_t delay_ms) {
+  auto& st = self->state;
+  waiting_for(self, "store");
+  passivate_order cmd{st.row.id, delay_ms,
+                      static_cast<std::int32_t>(st.pending_polls)};
+  self->request(store_of(st), st.deps.store_timeout, std::move(cmd))
+    .then(
+      [=](const step_reply& parked) {
+        auto& st = self->state;
+        if (!parked.applied_now) {
+          resync(self);  // it moved meanwhile: continue from the truth
+          return;
+        }
+        st.row.pending_polls = static_cast<std::int32_t>(st.pending_polls);
+        st.row.next_poll_at = domain::to_rfc3339_utc(
+          std::chrono::system_clock::now()
+          + std::chrono::milliseconds{delay_ms});
+        obs::metrics::get().order_passivated();
+        waiting_for(self, "checkout");
+        self->send(st.checkout, order_finished{st.row});
+        self->quit();
+      },
+      // Kept in memory instead: the poll happens either way.
+      [=](caf::error&) { poll_later(self, delay_ms); });
+}
+
+void schedule_poll(order_self self) {
+  auto& st = self->state;
+  auto delay_ms = pending_poll_delay_ms(st);
+  ++st.pending_polls;
+  if (st.deps.passivate_after.count() > 0
+      && delay_ms >= static_cast<std::uint64_t>(st.deps.passivate_after.count())) {
+    passivate(self, delay_ms);
+    return;
+  }
+  poll_later(self, delay_ms);
 }
 
 // PENDING: ask the PSP how it went. One question at a time; a GET can be
@@ -433,6 +473,7 @@ payment_order_actor::behavior_type payment_order(order_self self,
   st.deps = std::move(deps);
   st.checkout = std::move(checkout);
   adopt(self, std::move(args.row));
+  st.pending_polls = static_cast<std::uint32_t>(st.row.pending_polls);
   st.psp_token = std::move(args.psp_token);
   st.return_url = std::move(args.return_url);
   st.correlation_id = std::move(args.correlation_id);

@@ -316,6 +316,8 @@ store_actor::behavior_type store_behavior(store_self self,
       return enqueue_in(self, self->state.transitions, std::move(c));
     },
     [=](const record_attempt& c) { return enqueue(self, c); },
+    [=](const passivate_order& c) { return enqueue(self, c); },
+    [=](const claim_due_polls& c) { return enqueue(self, c); },
     [=](const escalate_order& c) { return enqueue(self, c); },
     [=](const list_dead_letters& c) { return enqueue(self, c); },
     [=](const requeue_dead_letter& c) { return enqueue(self, c); },

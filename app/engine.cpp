@@ -8,6 +8,7 @@
 #include "actors/risk.hpp"
 #include "actors/store.hpp"
 #include "actors/wallet.hpp"
+#include "actors/poll_waker.hpp"
 #include "actors/watchdog.hpp"
 #include "app/payout_wiring.hpp"
 #include "app/reconciler_wiring.hpp"
@@ -64,6 +65,7 @@ engine_result start_engine(caf::actor_system& sys, const settings& cfg) {
   e.deps.executor_timeout = milliseconds{executor_timeout_ms(cfg) + 1'000};
   e.deps.processing_poll = milliseconds{cfg.processing_poll_ms};
   e.deps.pending_poll_max = milliseconds{cfg.pending_poll_max_ms};
+  e.deps.passivate_after = milliseconds{cfg.passivate_after_ms};
   // A first request may wait up to wait_s_max for its outcome, then store.
   auto key_timeout = milliseconds{cfg.wait_s_max * 1000ull}
                      + 3 * e.deps.store_timeout;
@@ -79,6 +81,10 @@ engine_result start_engine(caf::actor_system& sys, const settings& cfg) {
   wd.stuck_after_ms = cfg.watchdog_stuck_after_ms;
   wd.request_timeout = e.deps.store_timeout;
   e.watchdog = spawn_watchdog(sys, stores, e.service, e.deps.dlq, wd);
+  e.waker = spawn_poll_waker(
+    sys, stores, e.service,
+    poll_waker_options{milliseconds{cfg.wake_interval_ms}, cfg.wake_batch_max,
+                       e.deps.store_timeout});
   e.refunds = start_refunds(sys, cfg, e);
   e.payouts = start_payouts(sys, cfg, e);
   e.reconciler = start_reconciler(sys, cfg, e);
@@ -97,6 +103,7 @@ void stop_engine(const engine& e) {
   stop_if_running(e.payouts);
   stop_if_running(e.refunds);
   stop(e.watchdog);
+  stop(e.waker);
   stop(e.service);
   stop(e.deps.dlq);
   stop(e.deps.risk);

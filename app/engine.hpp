@@ -14,6 +14,7 @@
 #include "messages/reconciler_protocol.hpp"
 #include "messages/refund_protocol.hpp"
 #include "messages/psp_client_protocol.hpp"
+#include "messages/poll_waker_protocol.hpp"
 #include "messages/watchdog_protocol.hpp"
 
 namespace pay {
@@ -23,6 +24,7 @@ struct engine {
   psp_client_actor psp;
   payment_service_actor service;
   watchdog_actor watchdog;
+  poll_waker_actor waker;
   // After pay-in: refunds, pay-outs and reconciliation.
   refund_service_actor refunds;
   payout_service_actor payouts;

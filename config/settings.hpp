@@ -32,6 +32,10 @@ struct settings {
   unsigned admission_connections = 1;
   std::uint32_t admission_backlog_max = 20'000;
   std::uint32_t admission_retry_after_s = 1;
+  // passivation of long-pending orders (0: never)
+  std::uint32_t passivate_after_ms = 10'000;
+  std::uint32_t wake_interval_ms = 1'000;
+  std::uint32_t wake_batch_max = 1'000;
   // psp
   std::string psp_base_url = "http://127.0.0.1:8090";
   std::string psp_api_key = "sk_test_pspsim";

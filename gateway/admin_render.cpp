@@ -59,12 +59,25 @@ std::string render_order_inspection(const order_inspection& found) {
       {"correlation_id", null_if_empty(h.correlation_id)},
     });
   json::value live = nullptr;
+  const auto& row = found.record.view;
   if (found.live.in_memory)
     live = json::object{
       {"state", domain::to_string(found.live.status)},
       {"attempt", found.live.attempt},
       {"next_retry_at", null_if_empty(found.live.next_retry_at)},
       {"waiting_on", found.live.waiting_on},
+      {"resident", true},
+    };
+  else if (row.status == domain::order_status::pending
+           && !row.next_poll_at.empty())
+    // Passivated: waiting for its poll in the database, as a resident
+    // order waits on its timer.
+    live = json::object{
+      {"state", domain::to_string(row.status)},
+      {"attempt", row.psp_attempts},
+      {"next_retry_at", row.next_poll_at},
+      {"waiting_on", "poll_timer"},
+      {"resident", false},
     };
   return json::serialize(json::object{
     {"object", "order_inspection"},

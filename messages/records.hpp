@@ -60,6 +60,10 @@ struct order_view {
   bool parked = false;            // in the dead-letter queue, awaiting an operator
   std::string psp_session_id;     // hosted page: the PSP's registration
   std::string redirect_url;       // hosted page: where the buyer pays
+  std::int32_t pending_polls = 0;  // PSP polls while PENDING (the backoff)
+  // Passivated: when the poll waker brings it back (RFC 3339); empty when
+  // resident or not waiting on a poll.
+  std::string next_poll_at;
 };
 
 template <class Inspector>
@@ -69,7 +73,8 @@ typename Inspector::result_type inspect(Inspector& f, order_view& x) {
            x.failure_message, x.wallet_updated, x.ledger_updated, x.created_at,
            x.updated_at, x.psp_attempts, x.maybe_charged,
            x.first_attempt_age_ms, x.parked, x.psp_session_id,
-           x.redirect_url);
+           x.redirect_url, x.pending_polls,
+           x.next_poll_at);
 }
 
 struct dead_letter_view {

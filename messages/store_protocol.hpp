@@ -195,6 +195,40 @@ typename Inspector::result_type inspect(Inspector& f, unfinished_checkouts& x) {
   return f(x.ids);
 }
 
+// --- passivation -------------------------------------------------------------
+// A PENDING order leaves memory until `wake_in_ms` from now (its next PSP
+// poll); the poll waker brings it back then. Not applied when the row is no
+// longer PENDING (it moved meanwhile: the actor resyncs).
+struct passivate_order {
+  domain::payment_order_id id;
+  std::uint32_t wake_in_ms = 0;
+  std::int32_t pending_polls = 0;  // the backoff, for when it wakes
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, passivate_order& x) {
+  return f(x.id, x.wake_in_ms, x.pending_polls);
+}
+
+// Takes up to `limit` passivated orders whose poll is due off the waker's
+// queue (each taken once, even with several nodes asking) and answers their
+// checkouts, to be resumed.
+struct claim_due_polls {
+  std::uint32_t limit = 1000;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, claim_due_polls& x) {
+  return f(x.limit);
+}
+
+struct due_polls {
+  std::vector<domain::checkout_id> checkouts;  // distinct
+  std::uint32_t orders = 0;  // claimed: `limit` means more may be due
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, due_polls& x) {
+  return f(x.checkouts, x.orders);
+}
+
 // --- dead-letter queue ----------------------------------------------------
 struct escalate_order {
   domain::payment_order_id id;
@@ -493,6 +527,8 @@ using store_actor = caf::typed_actor<
   caf::replies_to<insert_checkout>::with<insert_checkout_reply>,
   caf::replies_to<transition_order>::with<transition_reply>,
   caf::replies_to<record_attempt>::with<step_reply>,
+  caf::replies_to<passivate_order>::with<step_reply>,
+  caf::replies_to<claim_due_polls>::with<due_polls>,
   caf::replies_to<escalate_order>::with<step_reply>,
   caf::replies_to<list_dead_letters>::with<dead_letters>,
   caf::replies_to<requeue_dead_letter>::with<operator_reply>,

@@ -188,6 +188,18 @@ metrics::metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                              "admission.backlog_max.")
                        .Register(reg)
                        .Add({});
+  orders_passivated_ = &BuildCounter()
+                          .Name("paymentd_orders_passivated_total")
+                          .Help("PENDING orders that left memory to wait for "
+                                "a distant PSP poll in the database.")
+                          .Register(reg)
+                          .Add({});
+  orders_woken_ = &BuildCounter()
+                     .Name("paymentd_orders_woken_total")
+                     .Help("Passivated orders whose poll came due and whose "
+                           "checkout was resumed.")
+                     .Register(reg)
+                     .Add({});
 }
 
 std::string metrics::render() const {

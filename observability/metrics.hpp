@@ -71,6 +71,10 @@ class metrics {
 
   void store_batch(std::size_t commands, double commit_seconds, bool ok);
   void checkout_shed() { checkouts_shed_->Increment(); }
+  void order_passivated() { orders_passivated_->Increment(); }
+  void orders_woken(std::size_t n) {
+    orders_woken_->Increment(static_cast<double>(n));
+  }
 
   void webhook_rejected(std::string_view reason);
   void webhook_received(std::string_view outcome);
@@ -103,6 +107,8 @@ class metrics {
   prometheus::Histogram* store_commit_seconds_;
   prometheus::Family<prometheus::Counter>* store_commits_;
   prometheus::Counter* checkouts_shed_;
+  prometheus::Counter* orders_passivated_;
+  prometheus::Counter* orders_woken_;
   prometheus::Family<prometheus::Counter>* webhooks_rejected_;
   prometheus::Family<prometheus::Counter>* webhooks_received_;
   prometheus::Family<prometheus::Counter>* reconciliation_runs_;

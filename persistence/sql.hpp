@@ -52,7 +52,9 @@ struct statement {
   "-1), "                                                                    \
   "EXISTS (SELECT 1 FROM dead_letter d WHERE d.payment_order_id = "          \
   "payment_order.payment_order_id AND d.status = 'open'), "                  \
-  "coalesce(psp_session_id, ''), coalesce(redirect_url, '')"
+  "coalesce(psp_session_id, ''), coalesce(redirect_url, ''), "             \
+  "pending_polls, coalesce(to_char(next_poll_at AT TIME ZONE 'UTC', "       \
+  "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), '')"
 
 inline constexpr statement find_event_hash = {
   "find_event_hash",
@@ -169,6 +171,7 @@ inline constexpr statement transition_orders = {
   "   psp_session_id = coalesce(nullif(i.psp_session_id, ''),"
   "                             o.psp_session_id),"
   "   redirect_url = coalesce(nullif(i.redirect_url, ''), o.redirect_url),"
+  "   next_poll_at = NULL,"
   "   wallet_updated = o.wallet_updated OR i.to_status = 'SUCCESS',"
   "   ledger_updated = o.ledger_updated OR i.to_status = 'SUCCESS',"
   "   updated_at = now()"
@@ -275,6 +278,7 @@ inline constexpr statement load_unfinished_checkouts = {
   "load_unfinished_checkouts",
   "(SELECT DISTINCT checkout_id FROM payment_order"
   "  WHERE (status IN ('NOT_STARTED', 'EXECUTING', 'PENDING')"
+  "         AND next_poll_at IS NULL"
   "         AND NOT EXISTS (SELECT 1 FROM dead_letter d"
   "                          WHERE d.payment_order_id"
   "                                = payment_order.payment_order_id"
@@ -311,6 +315,23 @@ inline constexpr statement record_attempt = {
   "   AND NOT EXISTS (SELECT 1 FROM dead_letter d"
   "                    WHERE d.payment_order_id = $1 AND d.status = 'open')"
   " RETURNING status::text"};
+
+// $1 order, $2 wake in ms, $3 pending polls so far.
+inline constexpr statement passivate_order = {
+  "passivate_order",
+  "UPDATE payment_order SET next_poll_at = now() + $2 * interval '1 millisecond',"
+  " pending_polls = $3"
+  " WHERE payment_order_id = $1 AND status = 'PENDING' RETURNING 1"};
+
+// SKIP LOCKED: concurrent wakers take disjoint orders.
+inline constexpr statement claim_due_polls = {
+  "claim_due_polls",
+  "UPDATE payment_order SET next_poll_at = NULL"
+  " WHERE payment_order_id IN ("
+  "   SELECT payment_order_id FROM payment_order"
+  "    WHERE next_poll_at <= now() ORDER BY next_poll_at LIMIT $1"
+  "    FOR UPDATE SKIP LOCKED)"
+  " RETURNING checkout_id"};
 
 #define PAY_DEAD_LETTER_COLUMNS                                              \
   "d.payment_order_id, o.checkout_id, d.reason, coalesce(d.last_error, ''), " \
@@ -365,6 +386,7 @@ inline constexpr statement resolve_order_failed = {
   "resolve_order_failed",
   "UPDATE payment_order SET status = 'FAILED', version = version + 1,"
   " failure_code = 'operator_resolved', failure_message = $2,"
+  " next_poll_at = NULL,"
   " updated_at = now()"
   " WHERE payment_order_id = $1"
   "   AND status IN ('NOT_STARTED', 'EXECUTING', 'PENDING', 'REVIEW')"
@@ -484,7 +506,8 @@ inline constexpr statement prepared_statements[] = {
   claim_idempotency_key, load_idempotency_key, save_idempotent_response,
   load_order_history, list_orders, count_open_dead_letters,
   record_webhook_event, load_risk_inputs, record_risk_decision,
-  move_checkout_orders, list_open_reviews, decide_review};
+  move_checkout_orders, list_open_reviews, decide_review, passivate_order,
+  claim_due_polls};
 
 #undef PAY_ORDER_COLUMNS
 #undef PAY_DEAD_LETTER_COLUMNS

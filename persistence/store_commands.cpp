@@ -43,6 +43,8 @@ order_view to_order_view(const pqxx::row& row, std::size_t first = 0) {
   v.parked = col(18).as<bool>();
   v.psp_session_id = col(19).as<std::string>();
   v.redirect_url = col(20).as<std::string>();
+  v.pending_polls = col(21).as<std::int32_t>();
+  v.next_poll_at = col(22).as<std::string>();
   return v;
 }
 
@@ -372,6 +374,27 @@ step_reply execute(pqxx::work& txn, const record_attempt& cmd) {
   return step_reply{true};
 }
 
+step_reply execute(pqxx::work& txn, const passivate_order& cmd) {
+  PAY_ASSERT(cmd.wake_in_ms > 0 && cmd.pending_polls >= 0);
+  return step_reply{!txn.exec_prepared(sql::passivate_order.name, cmd.id.value,
+                                       static_cast<std::int64_t>(cmd.wake_in_ms),
+                                       cmd.pending_polls)
+                       .empty()};
+}
+
+due_polls execute(pqxx::work& txn, const claim_due_polls& cmd) {
+  due_polls out;
+  std::unordered_set<std::string> seen;
+  for (const auto& row : txn.exec_prepared(sql::claim_due_polls.name,
+                                           static_cast<std::int64_t>(cmd.limit))) {
+    ++out.orders;
+    auto id = row[0].as<std::string>();
+    if (seen.insert(id).second)
+      out.checkouts.push_back(domain::checkout_id{std::move(id)});
+  }
+  return out;
+}
+
 step_reply execute(pqxx::work& txn, const escalate_order& cmd) {
   auto order = txn.exec_prepared(sql::load_order.name, cmd.id.value);
   if (order.empty())
@@ -532,7 +555,7 @@ order_page execute(pqxx::work& txn, const list_orders& cmd) {
       break;
     }
     out.orders.push_back(to_order_view(row));
-    out.last_updated_us = row[21].as<std::int64_t>();
+    out.last_updated_us = row[23].as<std::int64_t>();
   }
   return out;
 }

@@ -29,6 +29,8 @@ order_lookup execute(pqxx::work& txn, const load_order& cmd);
 unfinished_checkouts execute(pqxx::work& txn,
                              const load_unfinished_checkouts& cmd);
 step_reply execute(pqxx::work& txn, const record_attempt& cmd);
+step_reply execute(pqxx::work& txn, const passivate_order& cmd);
+due_polls execute(pqxx::work& txn, const claim_due_polls& cmd);
 step_reply execute(pqxx::work& txn, const escalate_order& cmd);
 dead_letters execute(pqxx::work& txn, const list_dead_letters& cmd);
 operator_reply execute(pqxx::work& txn, const requeue_dead_letter& cmd);

@@ -44,6 +44,15 @@ store_actor::behavior_type fake_store(store_actor::pointer, world_ptr w) {
       w->log.push_back("store: attempt " + cmd.outcome);
       return step_reply{true};
     },
+    [=](const passivate_order& cmd) {
+      auto& row = w->rows.at(cmd.id.value);
+      row.pending_polls = cmd.pending_polls;
+      row.next_poll_at = "in " + std::to_string(cmd.wake_in_ms) + " ms";
+      w->log.push_back("store: passivate in " + std::to_string(cmd.wake_in_ms)
+                       + " ms");
+      return step_reply{true};
+    },
+    [=](const claim_due_polls&) { return due_polls{}; },
     [=](const escalate_order&) { return step_reply{true}; },
     [=](const list_dead_letters&) { return dead_letters{}; },
     [=](const requeue_dead_letter&) { return operator_reply{}; },
@@ -190,6 +199,7 @@ collaborators fake_collaborators(caf::actor_system& sys, const world_ptr& w) {
   deps.dlq = sys.spawn(fake_dlq, w);
   deps.risk = sys.spawn(fake_risk, w);
   deps.retry = domain::backoff_policy{10, 100, 3};
+  deps.passivate_after = std::chrono::milliseconds{0};  // resident unless a test asks
   return deps;
 }
 

@@ -181,6 +181,30 @@ TEST_F(flow, processing_intent_goes_pending_and_is_polled_until_final) {
   EXPECT_EQ(w->rows["po_6"].status, order_status::success);
 }
 
+TEST_F(flow, long_pending_order_leaves_memory_and_resumes_its_backoff) {
+  deps.passivate_after = std::chrono::milliseconds{1'000};
+  for (int i = 0; i < 3; ++i)
+    w->psp_answers.push_back(test::answer(charge_kind::processing));
+  start_order(test::fresh_row("po_15", "ola", 100));
+  run_with_timers();
+  // Polled after 500 ms; the next poll (1 s) is far enough to wait for it
+  // in the database: persisted, the checkout told, the actor gone.
+  std::vector<std::string> tail = {"store: passivate in 1000 ms",
+                                   "checkout: finished po_15 PENDING"};
+  ASSERT_GE(w->log.size(), 2u);
+  EXPECT_EQ(std::vector<std::string>(w->log.end() - 2, w->log.end()), tail);
+  EXPECT_EQ(w->rows["po_15"].pending_polls, 2);
+  // Woken (the row as stored): it asks at once and goes on with the same
+  // backoff, not from the start.
+  w->log.clear();
+  start_order(w->rows["po_15"]);
+  run_with_timers();
+  std::vector<std::string> woken = {"psp: query pi_test",
+                                    "store: passivate in 2000 ms",
+                                    "checkout: finished po_15 PENDING"};
+  EXPECT_EQ(w->log, woken);
+}
+
 TEST_F(flow, pending_poll_failures_never_spend_the_retry_budget) {
   w->psp_answers.push_back(test::answer(charge_kind::processing));
   for (int i = 0; i < 6; ++i)  // more than the budget of 3

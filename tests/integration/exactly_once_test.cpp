@@ -97,6 +97,45 @@ class exactly_once : public integration {
 
 };
 
+TEST_F(exactly_once, checkout_past_the_backlog_bound_is_refused_with_retry_after_and_nothing_stored) {
+  // One order in flight is the whole budget; the PSP answers slowly so it
+  // stays in flight while the next checkouts arrive.
+  ASSERT_EQ(stack().restart_paymentd_with(
+              {{"PAYMENTD_ADMISSION_BACKLOG_MAX", "1"}}),
+            "");
+  struct restore_defaults {
+    ~restore_defaults() { EXPECT_EQ(stack().restart_paymentd_with({}), ""); }
+  } restore;
+  set_faults(R"({"latency_ms": 1500})");
+  auto first = one_order("backlog_first");
+  ASSERT_EQ(post_payment(api(), checkout_body(first)).res.result_int(), 201u);
+  std::string refused_id;
+  http::sync_result refused;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{1};
+  for (int i = 0; refused_id.empty() && std::chrono::steady_clock::now() < deadline;
+       ++i) {
+    auto next = one_order("backlog_next_" + std::to_string(i));
+    auto r = post_payment(api(), checkout_body(next));
+    if (r.res.result_int() == 503u) {
+      refused_id = next.checkout_id;
+      refused = std::move(r);
+    }
+  }
+  ASSERT_FALSE(refused_id.empty()) << "no checkout was refused";
+  EXPECT_EQ(std::string{refused.res["Retry-After"]}, "1");
+  auto body = json_of(refused).as_object();
+  EXPECT_EQ(string_at(body, {"error", "code"}), "overloaded");
+  EXPECT_EQ(string_at(body, {"error", "type"}), "api_error");
+  // Refused before anything was written.
+  EXPECT_EQ(api().get("/v1/checkouts/" + refused_id).res.result_int(), 404u);
+  auto metrics = api().get("/metrics").res.body();
+  EXPECT_EQ(metrics.find("paymentd_checkouts_shed_total 0\n"),
+            std::string::npos);
+  EXPECT_NE(metrics.find("paymentd_checkouts_shed_total"), std::string::npos);
+  set_faults("{}");
+  EXPECT_TRUE(wait_until_settled(api(), first.checkout_id).settled);
+}
+
 TEST_F(exactly_once, admin_endpoints_refuse_missing_or_wrong_token_and_reveal_nothing) {
   for (const auto& target : {"/admin/dlq", "/admin/dlq/po_x/requeue",
                              "/admin/nothing-here"}) {

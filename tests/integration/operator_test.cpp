@@ -91,6 +91,50 @@ TEST_F(operator_view, pending_order_shows_its_live_actor_waiting_on_the_poll_tim
   EXPECT_TRUE(admin_get("/admin/orders/" + id).at("live").is_null());
 }
 
+TEST_F(operator_view, long_pending_order_leaves_memory_but_looks_resident_and_settles) {
+  // Polls at least 300 ms away wait in the database; the waker looks every
+  // 50 ms. pspsim keeps the intent processing for a second, so the order is
+  // passivated and woken at least once before it succeeds.
+  ASSERT_EQ(stack().restart_paymentd_with(
+              {{"PAYMENTD_PSP_PROCESSING_POLL_MS", "300"},
+               {"PAYMENTD_ORDERS_PASSIVATE_AFTER_MS", "300"},
+               {"PAYMENTD_ORDERS_WAKE_INTERVAL_MS", "50"}}),
+            "");
+  struct restore_defaults {
+    ~restore_defaults() { EXPECT_EQ(stack().restart_paymentd_with({}), ""); }
+  } restore;
+  auto spec = one_order("passivated", "pm_card_processing");
+  const auto& id = spec.orders[0].payment_order_id;
+  ASSERT_EQ(post_payment(api(), checkout_body(spec)).res.result_int(), 201u);
+  bool seen_passivated = false;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{5};
+  while (!seen_passivated && std::chrono::steady_clock::now() < deadline) {
+    auto found = admin_get("/admin/orders/" + id);
+    if (found.contains("live") && found.at("live").is_object()) {
+      const auto& live = found.at("live").as_object();
+      if (!live.at("resident").as_bool()) {
+        // What an operator sees is what a resident actor would show.
+        EXPECT_EQ(string_at(live, {"state"}), "PENDING");
+        EXPECT_EQ(string_at(live, {"waiting_on"}), "poll_timer");
+        EXPECT_TRUE(live.at("next_retry_at").is_string());
+        seen_passivated = true;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  }
+  EXPECT_TRUE(seen_passivated);
+  auto settled = wait_until_settled(api(), spec.checkout_id);
+  ASSERT_TRUE(settled.settled);
+  auto found = admin_get("/admin/orders/" + id);
+  EXPECT_EQ(string_at(found, {"order", "status"}), "SUCCESS");
+  EXPECT_TRUE(found.at("live").is_null());
+  auto metrics = api().get("/metrics").res.body();
+  EXPECT_EQ(metrics.find("paymentd_orders_passivated_total 0\n"),
+            std::string::npos);
+  EXPECT_EQ(metrics.find("paymentd_orders_woken_total 0\n"),
+            std::string::npos);
+}
+
 TEST_F(operator_view, unknown_order_is_404_and_admin_routes_need_the_token) {
   auto missing = admin_get("/admin/orders/po_never_seen_here", 404);
   EXPECT_EQ(string_at(missing, {"error", "param"}), "payment_order_id");
