@@ -11,9 +11,10 @@
 // and cannot deadlock. Commands in one batch never depend on each other:
 // every caller waits for its reply before sending its next command.
 //
-// The commands of an order's hot path (transitions, done marks) queue in
-// lanes and run as one set-based statement per kind, so a batch costs a
-// handful of round trips whatever its size; the rest run one by one.
+// The commands of the hot path (checkout inserts, order transitions, done
+// marks) queue in lanes and run as one set-based statement per kind, so a
+// batch costs a handful of round trips whatever its size; the rest run one
+// by one.
 //
 // If the batch fails, each command is retried alone so one bad command cannot
 // fail its neighbours. Every command is idempotent (compare-and-set or unique
@@ -146,11 +147,13 @@ void take_lane(lane<Cmd>& from, std::vector<job>& into) {
   if (from.cmds.empty())
     return;
   std::vector<std::size_t> order(from.cmds.size());
-  for (std::size_t i = 0; i < order.size(); ++i)
+  std::vector<std::string> keys;
+  for (std::size_t i = 0; i < order.size(); ++i) {
     order[i] = i;
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return key_of(from.cmds[a]) < key_of(from.cmds[b]);
-  });
+    keys.push_back(key_of(from.cmds[i]));
+  }
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
   lane<Cmd> sorted;
   for (auto i : order) {
     sorted.cmds.push_back(std::move(from.cmds[i]));
@@ -188,6 +191,21 @@ bool run_in_one_transaction(store_self self, std::vector<job*>& jobs,
   } catch (const pqxx::broken_connection& e) {
     error = e.what();
     self->state.conn.reset();
+  } catch (const pqxx::in_doubt_error& e) {
+    // The connection was lost during the commit: the outcome is unknown,
+    // which every command tolerates (each is idempotent), so the caller
+    // hears "unavailable" and runs it again.
+    error = e.what();
+    self->state.conn.reset();
+  } catch (const pqxx::sql_error& e) {
+    error = e.what();
+    // A server shutting down or restarting (class 57: operator
+    // intervention) or a connection exception (08) says nothing about the
+    // command: drop the connection, so the caller hears "unavailable" and
+    // retries, not "failed".
+    auto state = e.sqlstate();
+    if (state.rfind("57", 0) == 0 || state.rfind("08", 0) == 0)
+      self->state.conn.reset();
   } catch (const std::exception& e) {
     error = e.what();
   }

@@ -39,7 +39,7 @@ struct settings {
   // psp
   std::string psp_base_url = "http://127.0.0.1:8090";
   std::string psp_api_key = "sk_test_pspsim";
-  std::uint32_t psp_connections_max = 64;
+  std::uint32_t psp_connections_max = 512;
   std::uint32_t psp_connect_timeout_ms = 2'000;
   std::uint32_t psp_request_timeout_ms = 10'000;
   domain::backoff_policy psp_retry;
