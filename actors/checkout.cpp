@@ -180,6 +180,8 @@ void answer_pending_waiters(checkout_self self) {
 // the persisted truth: each order reported its row as stored when it ended.
 void finish(checkout_self self) {
   auto& st = self->state;
+  if (st.finishing)  // a requeue's reload is in flight: it decides the end
+    return;
   if (st.resume_requested) {  // a requeue landed while marking done
     st.resume_requested = false;
     reload_and_resume(self);

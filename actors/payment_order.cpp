@@ -2,23 +2,25 @@
 
 // One actor per payment order; the only writer of its row.
 //
-//   NOT_STARTED --persist--> EXECUTING --PSP succeeded--> SUCCESS
-//                               |  ^                        |
-//                               |  | transient / unknown:   v
-//                               |  | persist attempt,     credit wallet
-//                               |  | backoff, same key      |
-//                               |  +--                      v
-//                               +--PSP declined--> FAILED  write ledger
-//                               |                           |
-//                               +--PSP processing / 3-D Secure / hosted
-//                               |  page registered --> PENDING: poll with
-//                               |  growing backoff, or at once when a
-//                               |  webhook pokes; succeeded / declined as
-//                               |  above (one transition, whichever path
-//                               |  asks first)              |
-//                               +--budget or deadline spent:|
-//                                  dead-letter, park        |
-//                                  FAILED / booked SUCCESS -+-> report, stop
+//   NOT_STARTED --persist--> EXECUTING --PSP succeeded--> SUCCESS, booked in
+//   (or stored EXECUTING by    |  ^                      the same write
+//    the accept when risk      |  | transient / unknown:  (wallet + ledger)
+//    allowed at insert)        |  | persist attempt,        |
+//                              |  | backoff, same key       |
+//                              |  +--                       |
+//                              +--PSP declined--> FAILED    |
+//                              |                            |
+//                              +--PSP processing / 3-D Secure / hosted
+//                              |  page registered --> PENDING: poll with
+//                              |  growing backoff, or at once when a
+//                              |  webhook pokes; succeeded / declined as
+//                              |  above (one transition, whichever path
+//                              |  asks first). A poll passivate_after or
+//                              |  more away: persist it, report, stop (the
+//                              |  poll waker resumes it when due)
+//                              +--budget or deadline spent: |
+//                                 dead-letter, park         |
+//                                 FAILED / booked SUCCESS --+-> report, stop
 //
 // Every move is persisted (compare-and-set on status and version) before the
 // actor acts on it, and what to do next is computed from the persisted row

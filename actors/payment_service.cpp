@@ -74,10 +74,9 @@ std::uint64_t request_fingerprint(const std::string& request_hash) {
   return std::strtoull(request_hash.substr(0, 16).c_str(), nullptr, 16);
 }
 
-// `request_hash`: of the request that created it; empty when started from
-// the database (a repeat then goes through the store, which knows).
-// `request_hash` is given for a checkout this request has just stored: its
-// orders were never sent to the PSP.
+// `request_hash`: of the request that has just stored it (its orders were
+// never sent to the PSP, and a repeat of that request may join it without
+// the database); empty when started from the database.
 void start_checkout(service_self self, checkout_view view,
                     std::string psp_token, std::string correlation_id,
                     const std::string& request_hash = {}) {
@@ -455,9 +454,11 @@ payment_service_behavior(service_self self, collaborators deps,
   });
   return {
     [=](const create_payment& cmd) -> caf::result<create_payment_reply> {
-      // Shed before any work: a refused checkout costs a counter, not a
-      // database write, and the client retries after Retry-After.
-      if (execution_backlog() >= self->state.options.backlog_max) {
+      // Shed new checkouts before any work: a refused one costs a counter,
+      // not a database write, and the client retries after Retry-After. A
+      // repeat of a live checkout only joins it and is never refused.
+      if (execution_backlog() >= self->state.options.backlog_max
+          && !self->state.live.count(cmd.checkout.id.value)) {
         obs::metrics::get().checkout_shed();
         return make_overloaded_error(self->state.options.retry_after_s);
       }
