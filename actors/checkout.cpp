@@ -2,7 +2,8 @@
 
 // One actor per live checkout (payment event).
 //
-//   RUNNING --every order finished--> (all SUCCESS? mark is_payment_done)
+//   RUNNING --every order finished--> (all SUCCESS and not marked done by
+//                                      the last move? mark is_payment_done)
 //      |                                   |
 //      | await_outcome: park the waiter    v
 //      | (answered at wait_ms or at end)  FINISHING --marked--> answer all
@@ -257,7 +258,10 @@ void on_all_finished(checkout_self self) {
   bool all_success = true;
   for (const auto& o : st.view.orders)
     all_success = all_success && o.status == domain::order_status::success;
-  if (!all_success) {
+  // Marked done already when the last order's move to SUCCESS saw every
+  // sibling booked; else the checkout marks itself (siblings that moved in
+  // concurrent batches each saw the other unfinished).
+  if (!all_success || st.view.is_payment_done) {
     finish(self);
     return;
   }
@@ -367,6 +371,8 @@ checkout_actor::behavior_type checkout_behavior(checkout_self self,
               [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
     },
     [=](const order_finished& done) {
+      if (done.checkout_done)
+        self->state.view.is_payment_done = true;
       for (auto& o : self->state.view.orders)
         if (o.id == done.row.id)
           o = done.row;

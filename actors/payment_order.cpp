@@ -325,6 +325,7 @@ void persist(order_self self, domain::order_event event,
                                                reply.current.status);
         }
         adopt(self, reply.current);
+        st.checkout_done = st.checkout_done || reply.checkout_done;
         st.failures = 0;
         if (reply.applied
             && reply.current.status == domain::order_status::pending)
@@ -459,7 +460,7 @@ void step(order_self self) {
       return;
     case domain::order_action::finished:
       waiting_for(self, "checkout");
-      self->send(st.checkout, order_finished{st.row});
+      self->send(st.checkout, order_finished{st.row, st.checkout_done});
       self->quit();
       return;
   }

@@ -31,6 +31,7 @@ struct payment_order_state {
   std::string correlation_id;
   // PENDING: polls so far (the backoff grows with them), one at a time.
   std::uint32_t pending_polls = 0;
+  bool checkout_done = false;  // this order's move marked its checkout done
   bool poll_in_flight = false;
   bool poll_at_first_step = false;  // started PENDING: ask at once
   std::uint32_t failures = 0;  // consecutive infrastructure failures of a step

@@ -26,10 +26,11 @@ typename Inspector::result_type inspect(Inspector& f, await_outcome& x) {
 // back. `row.parked`: handed to the dead-letter queue, not finished.
 struct order_finished {
   order_view row;
+  bool checkout_done = false;  // its move to SUCCESS marked the checkout done
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, order_finished& x) {
-  return f(x.row);
+  return f(x.row, x.checkout_done);
 }
 
 // Sent by a payment_order actor when it became PENDING: the PSP decides

@@ -95,10 +95,13 @@ typename Inspector::result_type inspect(Inspector& f, record_attempt& x) {
 struct transition_reply {
   bool applied = false;
   order_view current;  // the row after the attempt, applied or not
+  // The move completed its checkout: every order SUCCESS and booked, and
+  // the checkout marked done by the same write.
+  bool checkout_done = false;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, transition_reply& x) {
-  return f(x.applied, x.current);
+  return f(x.applied, x.current, x.checkout_done);
 }
 
 struct credit_wallet_cmd {

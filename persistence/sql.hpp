@@ -150,8 +150,9 @@ inline constexpr statement load_order = {
 // ledger transaction with the postings given in $13..$16 (reference =
 // order id, account, currency, amount), and both flags. The order row is
 // thus written once per transition, and the ledger's balance is checked
-// once for the statement. Returns the moved rows as they are now; an id
-// missing from the result was not where its command expected.
+// once for the statement. Returns the moved rows as they are now, each with
+// whether this statement marked its checkout done; an id missing from the
+// result was not where its command expected.
 inline constexpr statement transition_orders = {
   "transition_orders",
   "WITH input AS ("
@@ -211,8 +212,29 @@ inline constexpr statement transition_orders = {
   "    FROM tx JOIN unnest($13::text[], $14::text[], $15::text[],"
   "                        $16::bigint[])"
   "         AS e(reference, account, currency, amount)"
-  "      ON e.reference = tx.reference)"
-  " SELECT " PAY_ORDER_COLUMNS " FROM moved AS payment_order"};
+  "      ON e.reference = tx.reference),"
+  // The checkout of an order moved to SUCCESS is marked done here when every
+  // other order of it is SUCCESS and booked already or moved so by this very
+  // statement (which sees the rows as they were before it). Siblings moved
+  // by concurrent batches on other connections see each other unfinished:
+  // the checkout marks itself done then (mark_checkouts_done).
+  " done AS ("
+  "  UPDATE payment_event e SET is_payment_done = true, updated_at = now()"
+  "   WHERE e.checkout_id IN (SELECT checkout_id FROM moved"
+  "                            WHERE status = 'SUCCESS')"
+  "     AND NOT e.is_payment_done"
+  "     AND NOT EXISTS (SELECT 1 FROM payment_order o"
+  "                      WHERE o.checkout_id = e.checkout_id"
+  "                        AND o.payment_order_id NOT IN"
+  "                            (SELECT payment_order_id FROM moved"
+  "                              WHERE status = 'SUCCESS')"
+  "                        AND (o.status <> 'SUCCESS'"
+  "                          OR NOT (o.wallet_updated AND o.ledger_updated)))"
+  "  RETURNING e.checkout_id)"
+  " SELECT " PAY_ORDER_COLUMNS ","
+  "        EXISTS (SELECT 1 FROM done"
+  "                 WHERE done.checkout_id = payment_order.checkout_id)"
+  "   FROM moved AS payment_order"};
 
 // $1: text[] of payment_order_ids
 inline constexpr statement load_orders = {

@@ -286,6 +286,7 @@ std::vector<transition_reply> execute_batch(
     auto& reply = out[index_of.at(row[0].as<std::string>())];
     reply.applied = true;
     reply.current = to_order_view(row);
+    reply.checkout_done = row[row.size() - 1].as<bool>();
   }
   if (moved.size() == cmds.size())
     return out;

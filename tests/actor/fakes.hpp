@@ -22,6 +22,9 @@ struct world {
   std::deque<domain::charge_outcome> psp_answers;
   std::vector<order_finished> finished;
   bool checkout_marked_done = false;
+  // The store marks the checkout done with the move that leaves every row
+  // SUCCESS (as transition_orders does when it sees every sibling booked).
+  bool moves_mark_done = false;
   std::vector<std::string> dead_lettered;  // "order: reason"
 };
 

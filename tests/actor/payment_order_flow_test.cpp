@@ -348,6 +348,30 @@ TEST_F(flow, checkout_marks_done_only_when_every_order_succeeded) {
     EXPECT_EQ(o.status, order_status::success);
 }
 
+TEST_F(flow, checkout_marked_done_by_the_last_move_does_not_mark_itself) {
+  w->moves_mark_done = true;
+  checkout_view view;
+  view.id.value = "chk_by_move";
+  for (auto id : {"po_f", "po_g"}) {
+    auto row = test::fresh_row(id, "seller", 100);
+    w->rows[id] = row;
+    view.orders.push_back(row);
+  }
+  auto co = spawn_checkout(sys, deps, checkout_args{view, "pm_card_visa", "c"});
+  checkout_view answered;
+  sys.spawn(
+    [&](caf::event_based_actor* self, await_outcome wait) {
+      self->request(co, caf::infinite, wait)
+        .then([&](const checkout_view& v) { answered = v; });
+    },
+    await_outcome{60'000});
+  run_with_timers();
+  EXPECT_FALSE(w->checkout_marked_done);  // no separate mark_checkout_done
+  EXPECT_TRUE(answered.is_payment_done);
+  EXPECT_EQ(std::count(w->log.begin(), w->log.end(), "store: checkout done"),
+            0);
+}
+
 TEST_F(flow, checkout_with_a_declined_order_is_not_marked_done) {
   w->psp_answers.push_back(test::answer(charge_kind::declined, "card_declined"));
   checkout_view view;
