@@ -52,6 +52,29 @@ TEST(risk_rules_test, default_rules_allow_everything) {
   EXPECT_TRUE(d.rules.empty());
 }
 
+TEST(risk_rules_test, default_rules_count_as_no_rule_so_checkouts_are_allowed_at_insert) {
+  EXPECT_FALSE(has_any_rule(risk_rules{}));
+  // The velocity window alone decides nothing: only its counts do.
+  risk_rules window_only;
+  window_only.velocity_window_s = 60;
+  EXPECT_FALSE(has_any_rule(window_only));
+}
+
+TEST(risk_rules_test, any_single_configured_rule_counts) {
+  std::vector<risk_rules> one_each(9);
+  one_each[0].block_amount_minor["USD"] = 1;
+  one_each[1].review_amount_minor["USD"] = 1;
+  one_each[2].velocity_review_count = 3;
+  one_each[3].velocity_block_count = 5;
+  one_each[4].blocked_accounts.insert("acct_x");
+  one_each[5].blocked_email_domains.insert("evil.com");
+  one_each[6].review_email_domains.insert("odd.com");
+  one_each[7].blocked_countries.insert("KP");
+  one_each[8].review_countries.insert("NG");
+  for (std::size_t i = 0; i < one_each.size(); ++i)
+    EXPECT_TRUE(has_any_rule(one_each[i])) << "rule " << i;
+}
+
 // ---- amounts ---------------------------------------------------------------
 
 TEST(risk_rules_test, order_at_the_block_amount_is_allowed) {
