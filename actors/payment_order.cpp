@@ -87,6 +87,16 @@ void step_after(order_self self, std::uint32_t delay_ms, const char* timer) {
                      retry_step_atom::value);
 }
 
+// Nothing left to do in memory (finished, held, dead-lettered or
+// passivated): the checkout gets the row as stored, and whether this
+// order's own move marked it done; then the actor stops.
+void report_and_stop(order_self self) {
+  auto& st = self->state;
+  waiting_for(self, "checkout");
+  self->send(st.checkout, order_finished{st.row, st.checkout_done});
+  self->quit();
+}
+
 // The row as persisted is the actor's status from now on.
 void adopt(order_self self, order_view row) {
   auto& st = self->state;
@@ -230,9 +240,7 @@ void passivate(order_self self, std::uint32_t delay_ms) {
           std::chrono::system_clock::now()
           + std::chrono::milliseconds{delay_ms});
         obs::metrics::get().order_passivated();
-        waiting_for(self, "checkout");
-        self->send(st.checkout, order_finished{st.row});
-        self->quit();
+        report_and_stop(self);
       },
       // Kept in memory instead: the poll happens either way.
       [=](caf::error&) { poll_later(self, delay_ms); });
@@ -418,9 +426,7 @@ void step(order_self self) {
   }
   if (st.row.parked) {
     // Held in the dead-letter queue: only an operator's requeue revives it.
-    waiting_for(self, "checkout");
-    self->send(st.checkout, order_finished{st.row});
-    self->quit();
+    report_and_stop(self);
     return;
   }
   switch (domain::next_action(st.row.status, st.row.wallet_updated,
@@ -440,9 +446,7 @@ void step(order_self self) {
       return;
     case domain::order_action::held:
       // In review: the checkout's operator decision revives it.
-      waiting_for(self, "checkout");
-      self->send(st.checkout, order_finished{st.row});
-      self->quit();
+      report_and_stop(self);
       return;
     case domain::order_action::credit_wallet:
       PAY_ASSERT(st.row.status == domain::order_status::success);
@@ -459,9 +463,7 @@ void step(order_self self) {
            &order_view::ledger_updated, "ledger");
       return;
     case domain::order_action::finished:
-      waiting_for(self, "checkout");
-      self->send(st.checkout, order_finished{st.row, st.checkout_done});
-      self->quit();
+      report_and_stop(self);
       return;
   }
 }

@@ -42,6 +42,9 @@ struct payment_service_state {
   std::unordered_map<std::string, key_in_flight> keys;
   std::uint64_t next_key_generation = 1;
   payment_service_options options;
+  // The risk decision stored with every checkout when no rule is
+  // configured (options.allow_without_risk_check), rendered once.
+  std::string allow_rules_json;
   live_actors<checkout_actor> live;
   static inline const char* name = "payment_service";
 };
@@ -150,7 +153,7 @@ void create(service_self self, const create_payment& cmd, reply_sink sink) {
   insert_checkout insert{cmd.checkout, {}, {}, false, cmd.correlation_id};
   if (st.options.allow_without_risk_check) {
     insert.risk_verdict = "allow";
-    insert.risk_rules_json = domain::risk_decision_json({});
+    insert.risk_rules_json = st.allow_rules_json;
     insert.start_executing = true;
   }
   self->request(admission_for(self, cmd.checkout.id.value),
@@ -438,6 +441,8 @@ payment_service_behavior(service_self self, collaborators deps,
                          payment_service_options options) {
   self->state.deps = std::move(deps);
   self->state.options = options;
+  if (options.allow_without_risk_check)
+    self->state.allow_rules_json = domain::risk_decision_json({});
   self->set_down_handler([=](caf::down_msg& down) {
     auto id = self->state.live.forget(down.source);
     if (id && down.reason)

@@ -4,36 +4,41 @@
 
 #include <spdlog/spdlog.h>
 
+#include "actors/actor_errors.hpp"
 #include "domain/ids.hpp"
 #include "gateway/error_mapping.hpp"
 #include "gateway/render.hpp"
 
 namespace pay::gateway {
 
-void exchange::reply(unsigned status, std::string body, bool replayed) const {
+http::response exchange::json_response(unsigned status,
+                                       std::string body) const {
   auto res = http::make_json_response(req, status, std::move(body));
   res.set("Request-Id", request_id);
+  return res;
+}
+
+void exchange::reply(unsigned status, std::string body, bool replayed) const {
+  auto res = json_response(status, std::move(body));
   if (replayed)
     res.set("Idempotent-Replayed", "true");
   respond(std::move(res));
 }
 
 void exchange::fail(const api_error& err) const {
-  auto res = http::make_json_response(req, err.http_status, render_error(err));
-  res.set("Request-Id", request_id);
+  auto res = json_response(err.http_status, render_error(err));
   if (err.retry_after_s > 0)
     res.set("Retry-After", std::to_string(err.retry_after_s));
   respond(std::move(res));
 }
 
 void exchange::fail(const caf::error& err) const {
-  auto api = system_error_to_api(err);
   // Shedding is counted in /metrics; a line per refused request would add
   // to the load it sheds.
-  if (api.code != "overloaded")
+  if (!is_overloaded(err))
     spdlog::error("request {} {} failed: {}", request_id,
                   std::string{req.target()}, caf::to_string(err));
-  fail(api);
+  fail(system_error_to_api(err));
 }
 
 std::string request_id_of(const http::request& req) {

@@ -24,6 +24,8 @@ struct exchange {
   http::responder respond;
   std::string request_id;
 
+  // A JSON answer carrying this request's Request-Id.
+  http::response json_response(unsigned status, std::string body) const;
   void reply(unsigned status, std::string body, bool replayed = false) const;
   void fail(const api_error& err) const;
   // A failure inside the actor system: logged here, mapped in one place.

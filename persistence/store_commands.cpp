@@ -16,8 +16,13 @@ namespace {
 
 domain::order_status status_from(const pqxx::field& field);
 
+// How many columns PAY_ORDER_COLUMNS has: a statement's own columns after
+// them start here.
+constexpr pqxx::row::size_type order_columns = 23;
+
 // The PAY_ORDER_COLUMNS of `row`, starting at column `first`.
 order_view to_order_view(const pqxx::row& row, std::size_t first = 0) {
+  PAY_ASSERT(row.size() >= first + order_columns);
   auto col = [&](std::size_t i) {
     return row[static_cast<pqxx::row::size_type>(first + i)];
   };
@@ -214,7 +219,7 @@ std::vector<insert_checkout_reply> execute_batch(
     if (row[order_offset].is_null())
       continue;  // the event alone: none of its orders was inserted
     // RETURNING keeps no order: line_no puts each row where it was asked.
-    auto line_no = row[row.size() - 1].as<std::size_t>();
+    auto line_no = row[order_offset + order_columns].as<std::size_t>();
     PAY_ASSERT(line_no < view.orders.size());
     view.orders[line_no] = to_order_view(row, order_offset);
     ++orders_stored[i];
@@ -286,7 +291,7 @@ std::vector<transition_reply> execute_batch(
     auto& reply = out[index_of.at(row[0].as<std::string>())];
     reply.applied = true;
     reply.current = to_order_view(row);
-    reply.checkout_done = row[row.size() - 1].as<bool>();
+    reply.checkout_done = row[order_columns].as<bool>();
   }
   if (moved.size() == cmds.size())
     return out;
@@ -556,7 +561,7 @@ order_page execute(pqxx::work& txn, const list_orders& cmd) {
       break;
     }
     out.orders.push_back(to_order_view(row));
-    out.last_updated_us = row[23].as<std::int64_t>();
+    out.last_updated_us = row[order_columns].as<std::int64_t>();
   }
   return out;
 }

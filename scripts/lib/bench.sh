@@ -125,13 +125,22 @@ pay_bench_payments_per_tx() {
 # clock ticks (getconf CLK_TCK); fields of /proc/PID/stat after "(comm) ",
 # 0-based: [1] ppid, [11] utime, [12] stime, [13] cutime, [14] cstime.
 
+# The fields of /proc/$2/stat after "(comm) " into the array named $1;
+# false when the process is gone.
+pay_bench_stat_fields() {
+  local -n stat_into="$1"
+  local line
+  read -r line 2>/dev/null <"/proc/$2/stat" || return 1
+  # shellcheck disable=SC2034 # a nameref: this fills the caller's array
+  read -r -a stat_into <<<"${line##*) }"
+}
+
 # utime + stime + cutime + cstime of process $2 (its threads included, and
 # children it has reaped); 0 when it is gone.
 pay_bench_cpu_ticks() {
-  local var="$1" pid="$2" line fields
+  local var="$1" fields
   printf -v "${var}" 0
-  read -r line 2>/dev/null <"/proc/${pid}/stat" || return 0
-  read -r -a fields <<<"${line##*) }"
+  pay_bench_stat_fields fields "$2" || return 0
   printf -v "${var}" '%d' \
     "$((fields[11] + fields[12] + fields[13] + fields[14]))"
 }
@@ -139,10 +148,9 @@ pay_bench_cpu_ticks() {
 # cutime + cstime of process $2 only: the CPU of its children that have
 # exited and been reaped.
 pay_bench_children_ticks() {
-  local var="$1" pid="$2" line fields
+  local var="$1" fields
   printf -v "${var}" 0
-  read -r line 2>/dev/null <"/proc/${pid}/stat" || return 0
-  read -r -a fields <<<"${line##*) }"
+  pay_bench_stat_fields fields "$2" || return 0
   printf -v "${var}" '%d' "$((fields[13] + fields[14]))"
 }
 

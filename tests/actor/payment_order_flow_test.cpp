@@ -39,6 +39,30 @@ class flow : public ::testing::Test {
                                         never_sent});
   }
 
+  // A checkout of fresh orders `ids`, started, with one client waiting up
+  // to a minute for its outcome; `answered` gets the outcome.
+  void start_checkout_awaited(const std::string& checkout_id,
+                              std::vector<std::string> ids,
+                              checkout_view& answered) {
+    checkout_view view;
+    view.id.value = checkout_id;
+    for (const auto& id : ids) {
+      auto row = test::fresh_row(id, "seller", 100);
+      w->rows[id] = row;
+      view.orders.push_back(row);
+    }
+    auto co =
+      spawn_checkout(sys, deps, checkout_args{view, "pm_card_visa", "c"});
+    // Arguments go through spawn: CAF 0.17 spawns an argument-less function
+    // actor through a null tuple pointer, which UBSan rightly flags.
+    sys.spawn(
+      [&answered, co](caf::event_based_actor* self, await_outcome wait) {
+        self->request(co, caf::infinite, wait)
+          .then([&answered](const checkout_view& v) { answered = v; });
+      },
+      await_outcome{60'000});
+  }
+
   // Runs until nothing is left but timers; fires those too, `rounds` times.
   void run_with_timers(int rounds = 10) {
     sched.run();
@@ -323,23 +347,8 @@ TEST_F(flow, stale_row_is_resynced_not_overwritten) {
 }
 
 TEST_F(flow, checkout_marks_done_only_when_every_order_succeeded) {
-  checkout_view view;
-  view.id.value = "chk_all";
-  for (auto id : {"po_a", "po_b"}) {
-    auto row = test::fresh_row(id, "seller", 100);
-    w->rows[id] = row;
-    view.orders.push_back(row);
-  }
-  auto co = spawn_checkout(sys, deps, checkout_args{view, "pm_card_visa", "c"});
   checkout_view answered;
-  // Arguments go through spawn: CAF 0.17 spawns an argument-less function
-  // actor through a null tuple pointer, which UBSan rightly flags.
-  sys.spawn(
-    [&](caf::event_based_actor* self, await_outcome wait) {
-      self->request(co, caf::infinite, wait)
-        .then([&](const checkout_view& v) { answered = v; });
-    },
-    await_outcome{60'000});
+  start_checkout_awaited("chk_all", {"po_a", "po_b"}, answered);
   run_with_timers();
   EXPECT_TRUE(w->checkout_marked_done);
   EXPECT_TRUE(answered.is_payment_done);
@@ -350,21 +359,8 @@ TEST_F(flow, checkout_marks_done_only_when_every_order_succeeded) {
 
 TEST_F(flow, checkout_marked_done_by_the_last_move_does_not_mark_itself) {
   w->moves_mark_done = true;
-  checkout_view view;
-  view.id.value = "chk_by_move";
-  for (auto id : {"po_f", "po_g"}) {
-    auto row = test::fresh_row(id, "seller", 100);
-    w->rows[id] = row;
-    view.orders.push_back(row);
-  }
-  auto co = spawn_checkout(sys, deps, checkout_args{view, "pm_card_visa", "c"});
   checkout_view answered;
-  sys.spawn(
-    [&](caf::event_based_actor* self, await_outcome wait) {
-      self->request(co, caf::infinite, wait)
-        .then([&](const checkout_view& v) { answered = v; });
-    },
-    await_outcome{60'000});
+  start_checkout_awaited("chk_by_move", {"po_f", "po_g"}, answered);
   run_with_timers();
   EXPECT_FALSE(w->checkout_marked_done);  // no separate mark_checkout_done
   EXPECT_TRUE(answered.is_payment_done);
