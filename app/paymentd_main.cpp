@@ -10,6 +10,9 @@
 #include <spdlog/spdlog.h>
 
 #include "app/engine.hpp"
+#include "app/gateway_wiring.hpp"
+#include "app/keys_command.hpp"
+#include "app/server_wiring.hpp"
 #include "config/settings.hpp"
 #include "gateway/gateway.hpp"
 #include "observability/log.hpp"
@@ -63,6 +66,10 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  // `paymentd keys ...` manages API keys in the database and exits.
+  if (argc >= 2 && std::string{argv[1]} == "keys")
+    return pay::run_keys_command(argc - 1, argv + 1);
+
   auto loaded = pay::load_settings(config_path(argc, argv), std::getenv);
   if (!loaded.error.empty()) {
     std::cerr << "paymentd: configuration error: " << loaded.error << "\n";
@@ -92,20 +99,11 @@ int main(int argc, char** argv) {
   }
   const auto& engine = started.value;
 
-  pay::gateway::gateway_options gw;
-  gw.orders_per_checkout_max = cfg.orders_per_checkout_max;
-  gw.wait_s_max = cfg.wait_s_max;
-  gw.admin_token = cfg.admin_token;
-  gw.store_instances = cfg.database_connections + cfg.admission_connections;
-  gw.webhook_secrets = pay::split_list(cfg.psp_webhook_secrets);
-  gw.webhook_tolerance_s = cfg.webhook_tolerance_s;
-  gw.request_timeout = engine.deps.store_timeout + std::chrono::milliseconds{5'000};
-  pay::http::server_limits limits;
-  limits.body_bytes_max = cfg.http_body_bytes_max;
-  limits.read_timeout_ms = cfg.http_read_timeout_ms;
-  limits.threads = cfg.http_threads;
-  pay::http::server server{cfg.http_address, cfg.http_port,
-                           pay::gateway::make_gateway(sys, engine.service, {engine.refunds, engine.payouts, engine.reconciler}, gw), limits};
+  auto handler = pay::gateway::make_gateway(
+    sys, engine.service, {engine.refunds, engine.payouts, engine.reconciler},
+    pay::gateway_options_from(cfg, engine));
+  pay::http::server server{cfg.http_address, cfg.http_port, std::move(handler),
+                           pay::server_limits_from(cfg)};
   if (auto err = server.start(); !err.empty()) {
     std::cerr << "paymentd: " << err << "\n";
     return 2;

@@ -56,6 +56,19 @@ setter string_field(std::string settings::*field) {
   };
 }
 
+setter bool_field(bool settings::*field) {
+  return [=](settings& s, const std::string& text) -> std::string {
+    if (text == "true" || text == "on" || text == "1") {
+      s.*field = true;
+    } else if (text == "false" || text == "off" || text == "0") {
+      s.*field = false;
+    } else {
+      return "not true or false: '" + text + "'";
+    }
+    return {};
+  };
+}
+
 struct key_spec {
   const char* key;
   const char* env;
@@ -73,6 +86,20 @@ const std::vector<key_spec>& keys() {
      unsigned_field(&settings::http_body_bytes_max, 1024, 64 << 20)},
     {"http.read_timeout_ms", "PAYMENTD_HTTP_READ_TIMEOUT_MS",
      unsigned_field(&settings::http_read_timeout_ms, 100, u32)},
+    {"http.header_timeout_ms", "PAYMENTD_HTTP_HEADER_TIMEOUT_MS",
+     unsigned_field(&settings::http_header_timeout_ms, 100, u32)},
+    {"http.header_bytes_max", "PAYMENTD_HTTP_HEADER_BYTES_MAX",
+     unsigned_field(&settings::http_header_bytes_max, 1024, 1 << 20)},
+    {"http.header_count_max", "PAYMENTD_HTTP_HEADER_COUNT_MAX",
+     unsigned_field(&settings::http_header_count_max, 8, 10'000)},
+    {"http.request_line_bytes_max", "PAYMENTD_HTTP_REQUEST_LINE_BYTES_MAX",
+     unsigned_field(&settings::http_request_line_bytes_max, 256, 1 << 20)},
+    {"http.connections_max", "PAYMENTD_HTTP_CONNECTIONS_MAX",
+     unsigned_field(&settings::http_connections_max, 1, 1'000'000)},
+    {"http.tls_cert", "PAYMENTD_HTTP_TLS_CERT", string_field(&settings::http_tls_cert)},
+    {"http.tls_key", "PAYMENTD_HTTP_TLS_KEY", string_field(&settings::http_tls_key)},
+    {"http.plain_port", "PAYMENTD_HTTP_PLAIN_PORT",
+     unsigned_field(&settings::http_plain_port, 0, 65535)},
     {"database.url", "DATABASE_URL", string_field(&settings::database_url)},
     {"database.connections", "PAYMENTD_DATABASE_CONNECTIONS",
      unsigned_field(&settings::database_connections, 1, 64)},
@@ -94,6 +121,7 @@ const std::vector<key_spec>& keys() {
      unsigned_field(&settings::wake_batch_max, 1, 100'000)},
     {"psp.base_url", "PSP_BASE_URL", string_field(&settings::psp_base_url)},
     {"psp.api_key", "PSP_API_KEY", string_field(&settings::psp_api_key)},
+    {"psp.ca_file", "PSP_CA_FILE", string_field(&settings::psp_ca_file)},
     {"psp.connections_max", "PAYMENTD_PSP_CONNECTIONS_MAX",
      unsigned_field(&settings::psp_connections_max, 1, 4096)},
     {"psp.connect_timeout_ms", "PAYMENTD_PSP_CONNECT_TIMEOUT_MS",
@@ -120,7 +148,42 @@ const std::vector<key_spec>& keys() {
      unsigned_field(&settings::orders_per_checkout_max, 1, 10'000)},
     {"api.wait_s_max", "PAYMENTD_API_WAIT_S_MAX",
      unsigned_field(&settings::wait_s_max, 0, 600)},
-    {"admin.token", "ADMIN_TOKEN", string_field(&settings::admin_token)},
+    {"api.buyer_info_bytes_max", "PAYMENTD_API_BUYER_INFO_BYTES_MAX",
+     unsigned_field(&settings::buyer_info_bytes_max, 64, 1 << 20)},
+    {"api.buyer_info_keys_max", "PAYMENTD_API_BUYER_INFO_KEYS_MAX",
+     unsigned_field(&settings::buyer_info_keys_max, 1, 1'000)},
+    {"api.idempotency_ttl_s", "PAYMENTD_API_IDEMPOTENCY_TTL_S",
+     unsigned_field(&settings::idempotency_ttl_s, 60, 30 * 86'400)},
+    {"auth.bootstrap_admin_key", "PAYMENTD_BOOTSTRAP_ADMIN_KEY",
+     string_field(&settings::bootstrap_admin_key)},
+    {"auth.keys_refresh_ms", "PAYMENTD_AUTH_KEYS_REFRESH_MS",
+     unsigned_field(&settings::keys_refresh_ms, 50, 600'000)},
+    {"auth.metrics_public", "PAYMENTD_AUTH_METRICS_PUBLIC",
+     bool_field(&settings::metrics_public)},
+    {"rate.create_per_s", "PAYMENTD_RATE_CREATE_PER_S",
+     unsigned_field(&settings::rate_create_per_s, 0, u32)},
+    {"rate.create_burst", "PAYMENTD_RATE_CREATE_BURST",
+     unsigned_field(&settings::rate_create_burst, 1, u32)},
+    {"rate.read_per_s", "PAYMENTD_RATE_READ_PER_S",
+     unsigned_field(&settings::rate_read_per_s, 0, u32)},
+    {"rate.read_burst", "PAYMENTD_RATE_READ_BURST",
+     unsigned_field(&settings::rate_read_burst, 1, u32)},
+    {"rate.admin_per_s", "PAYMENTD_RATE_ADMIN_PER_S",
+     unsigned_field(&settings::rate_admin_per_s, 0, u32)},
+    {"rate.admin_burst", "PAYMENTD_RATE_ADMIN_BURST",
+     unsigned_field(&settings::rate_admin_burst, 1, u32)},
+    {"rate.open_per_s", "PAYMENTD_RATE_OPEN_PER_S",
+     unsigned_field(&settings::rate_open_per_s, 0, u32)},
+    {"rate.open_burst", "PAYMENTD_RATE_OPEN_BURST",
+     unsigned_field(&settings::rate_open_burst, 1, u32)},
+    {"rate.auth_failures_per_s", "PAYMENTD_RATE_AUTH_FAILURES_PER_S",
+     unsigned_field(&settings::rate_auth_failures_per_s, 0, u32)},
+    {"rate.auth_failures_burst", "PAYMENTD_RATE_AUTH_FAILURES_BURST",
+     unsigned_field(&settings::rate_auth_failures_burst, 1, u32)},
+    {"api.waits_per_key_max", "PAYMENTD_API_WAITS_PER_KEY_MAX",
+     unsigned_field(&settings::waits_per_key_max, 0, 1'000'000)},
+    {"api.waits_max", "PAYMENTD_API_WAITS_MAX",
+     unsigned_field(&settings::waits_max, 0, 1'000'000)},
     {"log.level", "PAYMENTD_LOG_LEVEL", string_field(&settings::log_level)},
     {"log.format", "PAYMENTD_LOG_FORMAT", string_field(&settings::log_format)},
     {"actors.threads", "PAYMENTD_ACTORS_THREADS",
@@ -185,6 +248,10 @@ std::string validate(const settings& s) {
     return "actors.scheduler must be sharing or stealing";
   if (s.log_format != "json" && s.log_format != "text")
     return "log.format must be json or text";
+  if (s.http_tls_cert.empty() != s.http_tls_key.empty())
+    return "http.tls_cert and http.tls_key must be set together";
+  if (s.http_plain_port != 0 && s.http_tls_cert.empty())
+    return "http.plain_port needs TLS on http.port (http.tls_cert, http.tls_key)";
   if (!is_daily_time(s.reconcile_daily_at))
     return "reconcile.daily_at must be HH:MM (UTC, 00:00 .. 23:59) or off";
   if (auto err = validate_risk_rules(s.risk); !err.empty())

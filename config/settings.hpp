@@ -22,6 +22,17 @@ struct settings {
   unsigned http_threads = 2;
   std::uint32_t http_body_bytes_max = 1 << 20;
   std::uint32_t http_read_timeout_ms = 30'000;
+  // the edge under abuse (http/server.hpp server_limits says what each does)
+  std::uint32_t http_header_timeout_ms = 10'000;
+  std::uint32_t http_header_bytes_max = 16 * 1024;
+  std::uint32_t http_header_count_max = 100;
+  std::uint32_t http_request_line_bytes_max = 8 * 1024;
+  std::uint32_t http_connections_max = 4'096;
+  // TLS: both set -> HTTPS on http.port; plain HTTP only on http.plain_port
+  // (0: none)
+  std::string http_tls_cert;
+  std::string http_tls_key;
+  std::uint16_t http_plain_port = 0;
   // database
   std::string database_url;
   unsigned database_connections = 4;
@@ -39,6 +50,9 @@ struct settings {
   // psp
   std::string psp_base_url = "http://127.0.0.1:8090";
   std::string psp_api_key = "sk_test_pspsim";
+  // https PSP: verify its certificate against this CA file (empty: the
+  // system's trusted CAs)
+  std::string psp_ca_file;
   std::uint32_t psp_connections_max = 512;
   std::uint32_t psp_connect_timeout_ms = 2'000;
   std::uint32_t psp_request_timeout_ms = 10'000;
@@ -52,8 +66,29 @@ struct settings {
   // api
   std::uint32_t orders_per_checkout_max = 100;
   std::uint32_t wait_s_max = 30;
+  std::uint32_t buyer_info_bytes_max = 4 * 1024;
+  std::uint32_t buyer_info_keys_max = 32;
+  std::uint32_t idempotency_ttl_s = 86'400;
+  // authentication: API keys live in the database (paymentd keys ...)
+  std::string bootstrap_admin_key;  // automation: ensured as an admin key
+  std::uint32_t keys_refresh_ms = 1'000;
+  bool metrics_public = true;
+  // rate limits: token buckets, per key (per client address for open
+  // routes and failed authentications); rate 0 switches a class off
+  std::uint32_t rate_create_per_s = 100;
+  std::uint32_t rate_create_burst = 200;
+  std::uint32_t rate_read_per_s = 200;
+  std::uint32_t rate_read_burst = 400;
+  std::uint32_t rate_admin_per_s = 50;
+  std::uint32_t rate_admin_burst = 100;
+  std::uint32_t rate_open_per_s = 100;
+  std::uint32_t rate_open_burst = 200;
+  std::uint32_t rate_auth_failures_per_s = 5;
+  std::uint32_t rate_auth_failures_burst = 20;
+  // Prefer: wait requests parked at once, per key and in all
+  std::uint32_t waits_per_key_max = 1'000;
+  std::uint32_t waits_max = 5'000;
   // operations
-  std::string admin_token;
   std::string log_level = "info";
   std::string log_format = "json";  // json (one object per line) or text
   unsigned actor_threads = 0;  // 0: one per core

@@ -1,0 +1,13 @@
+#pragma once
+// The gateway's options from paymentd's settings and its running engine.
+
+#include "app/engine.hpp"
+#include "config/settings.hpp"
+#include "gateway/gateway.hpp"
+
+namespace pay {
+
+gateway::gateway_options gateway_options_from(const settings& cfg,
+                                              const engine& running);
+
+}  // namespace pay
