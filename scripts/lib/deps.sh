@@ -8,7 +8,7 @@ PAY_APT_PACKAGES=(
   libgtest-dev libgmock-dev libssl-dev prometheus-cpp-dev libjemalloc-dev
   prometheus chromium
   postgresql postgresql-contrib
-  curl ca-certificates procps jq
+  curl ca-certificates openssl procps jq
 )
 
 # Prints the packages from PAY_APT_PACKAGES that are not fully installed.
