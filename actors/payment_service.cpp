@@ -236,7 +236,8 @@ void create_with_key(service_self self, const create_payment& cmd,
   self->delayed_send(self, st.options.key_completion_timeout,
                      key_expired{key, generation});
   self->request(admission_for(self, key), st.deps.store_timeout,
-                claim_idempotency_key{key, hash, cmd.checkout.id})
+                claim_idempotency_key{key, hash, cmd.checkout.id,
+                                      st.options.idempotency_ttl_s})
     .then(
       [=](const idempotency_claim& claim) mutable {
         create_payment_reply reply;

@@ -19,6 +19,9 @@ struct payment_service_options {
   std::uint32_t retry_after_s = 1;  // told to a refused client
   // No risk rule configured: every checkout is stored already allowed.
   bool allow_without_risk_check = false;
+  // An Idempotency-Key older than this is forgotten: its next use is a new
+  // request (Stripe keeps keys 24 hours).
+  std::uint32_t idempotency_ttl_s = 86'400;
 };
 
 payment_service_actor spawn_payment_service(caf::actor_system& sys,

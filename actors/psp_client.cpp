@@ -64,8 +64,9 @@ psp_client_actor::behavior_type psp_client_behavior(psp_self self,
                                                     psp_client_options options,
                                                     http::base_url url) {
   auto& st = self->state;
-  st.pool = std::make_shared<http::client_pool>(url.host, url.port,
-                                                options.limits);
+  st.pool = std::make_shared<http::client_pool>(
+    url.host, url.port, options.limits,
+    http::client_tls_for(url, options.ca_file));
   st.host = url.host + ":" + std::to_string(url.port);
   st.authorization = "Bearer " + options.api_key;
   self->attach_functor([pool = st.pool]() mutable {
@@ -115,7 +116,16 @@ psp_client_actor spawn_psp_client(caf::actor_system& sys,
                                   std::string& error) {
   auto url = http::parse_base_url(options.base_url);
   if (!url) {
-    error = "psp.base_url is not an http://host:port URL: " + options.base_url;
+    error = "psp.base_url is not an http(s)://host:port URL: "
+            + options.base_url;
+    return {};
+  }
+  // A CA file that cannot be loaded is a setting to fix now, not a reason
+  // for every charge to fail as not sent.
+  auto tls_error = http::check_client_tls(
+    http::client_tls_for(*url, options.ca_file));
+  if (!tls_error.empty()) {
+    error = "psp.ca_file: " + tls_error;
     return {};
   }
   return sys.spawn(psp_client_behavior, std::move(options), *url);

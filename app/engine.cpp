@@ -39,7 +39,9 @@ engine_result start_engine(caf::actor_system& sys, const settings& cfg) {
   psp_limits.connect_timeout_ms = cfg.psp_connect_timeout_ms;
   psp_limits.request_timeout_ms = cfg.psp_request_timeout_ms;
   e.psp = spawn_psp_client(
-    sys, psp_client_options{cfg.psp_base_url, cfg.psp_api_key, psp_limits},
+    sys,
+    psp_client_options{cfg.psp_base_url, cfg.psp_api_key, psp_limits,
+                       cfg.psp_ca_file},
     out.error);
   if (!e.psp) {
     // Nothing may be left running, or the actor system never shuts down.
@@ -74,7 +76,8 @@ engine_result start_engine(caf::actor_system& sys, const settings& cfg) {
     payment_service_options{cfg.recovery_batch_max, key_timeout,
                             cfg.admission_backlog_max,
                             cfg.admission_retry_after_s,
-                            !domain::has_any_rule(cfg.risk)});
+                            !domain::has_any_rule(cfg.risk),
+                            cfg.idempotency_ttl_s});
   caf::anon_send(e.service, recover_atom::value);
   watchdog_options wd;
   wd.interval = milliseconds{cfg.watchdog_interval_ms};

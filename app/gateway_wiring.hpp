@@ -7,7 +7,8 @@
 
 namespace pay {
 
-gateway::gateway_options gateway_options_from(const settings& cfg,
-                                              const engine& running);
+gateway::gateway_options gateway_options_from(
+  const settings& cfg, const engine& running,
+  std::shared_ptr<gateway::key_registry> keys);
 
 }  // namespace pay

@@ -77,6 +77,15 @@ int main(int argc, char** argv) {
   }
   const auto& cfg = loaded.value;
   spdlog::set_level(spdlog::level::from_str(cfg.log_level));
+  if (!cfg.log_file.empty()) {
+    auto err = pay::obs::use_rotating_log_file(cfg.log_file,
+                                               cfg.log_file_bytes_max,
+                                               cfg.log_files_max);
+    if (!err.empty()) {
+      std::cerr << "paymentd: " << err << "\n";
+      return 2;
+    }
+  }
   if (cfg.log_format == "json")
     pay::obs::use_json_logs();
   if (!migrate(cfg.database_url)) {
@@ -99,21 +108,28 @@ int main(int argc, char** argv) {
   }
   const auto& engine = started.value;
 
-  auto handler = pay::gateway::make_gateway(
-    sys, engine.service, {engine.refunds, engine.payouts, engine.reconciler},
-    pay::gateway_options_from(cfg, engine));
-  pay::http::server server{cfg.http_address, cfg.http_port, std::move(handler),
-                           pay::server_limits_from(cfg)};
-  if (auto err = server.start(); !err.empty()) {
+  auto keys = std::make_shared<pay::gateway::key_registry>(
+    cfg.database_url, cfg.keys_refresh_ms);
+  if (auto err = keys->start(cfg.bootstrap_admin_key); !err.empty()) {
     std::cerr << "paymentd: " << err << "\n";
+    pay::stop_engine(engine);
     return 2;
   }
-  std::cout << "paymentd listening on http://" << cfg.http_address << ":"
-            << server.port() << std::endl;
+  auto handler = pay::gateway::make_gateway(
+    sys, engine.service, {engine.refunds, engine.payouts, engine.reconciler},
+    pay::gateway_options_from(cfg, engine, keys));
+  auto server = pay::make_server(cfg, std::move(handler));
+  if (auto err = server->start(); !err.empty()) {
+    std::cerr << "paymentd: " << err << "\n";
+    // Or the actor system would wait for the engine's actors forever.
+    pay::stop_engine(engine);
+    return 2;
+  }
+  std::cout << pay::listening_banner(cfg, *server) << std::flush;
 
   auto sig = wait_for_signal();
   spdlog::info("signal {} received, stopping", sig);
-  server.stop();
+  server->stop();
   pay::stop_engine(engine);
   return 0;
 }

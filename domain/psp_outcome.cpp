@@ -46,7 +46,11 @@ charge_outcome from_intent(const json::object& intent) {
         it != intent.end() && it->value().is_object()) {
       const auto& err = it->value().get_object();
       auto decline = string_at(err, "decline_code");
-      out.failure_code = decline.empty() ? string_at(err, "code") : decline;
+      auto code = decline.empty() ? string_at(err, "code") : decline;
+      // A decline always says why: an error without codes keeps the
+      // generic one rather than failing the order with no reason.
+      if (!code.empty())
+        out.failure_code = std::move(code);
       out.failure_message = string_at(err, "message");
     }
   } else {
@@ -83,6 +87,10 @@ charge_outcome from_error(unsigned http_status, const json::object& body) {
     return out;
   }
   out.failure_code = code.empty() ? type : code;
+  // A refusal always says why; an error object with neither code nor type
+  // is named after the status the PSP answered with.
+  if (out.failure_code.empty())
+    out.failure_code = "psp_http_" + std::to_string(http_status);
   if (type == "idempotency_error") {
     // Our key was already used at the PSP with other parameters: something
     // was charged under it before. Never fail such an order; ask again, and

@@ -58,6 +58,9 @@ refund_answer from_error(unsigned http_status, const json::object& body) {
   auto message = string_at(err, "message");
   if (code.empty())
     code = type;
+  // A failed refund always says why, and so does every retry's log line.
+  if (code.empty())
+    code = "psp_http_" + std::to_string(http_status);
   // Our key was used before with other parameters: something may have been
   // refunded under it, so failing it could lose track of money.
   if (type == "idempotency_error")

@@ -119,16 +119,6 @@ void answer_operator(const exchange& ex, const operator_reply& reply,
 
 }  // namespace
 
-bool is_admin(const context& ctx, const http::request& req) {
-  const auto& token = ctx.options.admin_token;
-  if (token.empty())
-    return false;
-  auto header = req[boost::beast::http::field::authorization];
-  std::string expected = "Bearer " + token;
-  return header.size() == expected.size()
-         && CRYPTO_memcmp(header.data(), expected.data(), expected.size()) == 0;
-}
-
 void list_dead_letters_route(const context& ctx, const exchange_ptr& ex) {
   list_dead_letters query{"open", 100};
   auto fields = http::parse_query(ex->req.target());

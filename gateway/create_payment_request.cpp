@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include "domain/money.hpp"
+#include "gateway/buyer_info_checks.hpp"
 #include "gateway/canonical_json.hpp"
 #include "gateway/error_mapping.hpp"
 
@@ -242,12 +243,11 @@ create_payment_parse parse_create_payment(std::string_view body,
     out.orders.push_back(std::move(line));
   }
   out.buyer_info_json = canonical_json(*buyer);
-  // PostgreSQL's jsonb cannot store a NUL character; refuse it here rather
-  // than fail at the database.
-  if (out.buyer_info_json.find("\\u0000") != std::string::npos)
-    return invalid("parameter_invalid",
-                   "buyer_info must not contain NUL characters.",
-                   "buyer_info");
+  if (auto err = check_buyer_info(
+        *buyer, out.buyer_info_json.size(),
+        buyer_info_limits{limits.buyer_info_bytes_max,
+                          limits.buyer_info_members_max}))
+    return *err;
   out.request_hash = sha256_hex(canonical_json(hashed_form(out, *buyer)));
   return out;
 }

@@ -13,6 +13,8 @@ namespace pay::gateway {
 
 struct create_payment_limits {
   std::size_t orders_per_checkout_max = 100;
+  std::size_t buyer_info_bytes_max = 4 * 1024;
+  std::size_t buyer_info_members_max = 32;
 };
 
 using create_payment_parse = std::variant<new_checkout, api_error>;

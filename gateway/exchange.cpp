@@ -42,10 +42,15 @@ void exchange::fail(const caf::error& err) const {
 }
 
 std::string request_id_of(const http::request& req) {
+  // A client's id is kept, prefixed, only when it is plainly an id: it
+  // lands in logs and order history, where unprefixed names such as
+  // "operator" or "recovery" are ours.
   auto given = req["X-Request-Id"];
   if (!given.empty() && given.size() <= 64
-      && domain::is_valid_id(std::string{given}))
-    return std::string{given};
+      && given.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
+                                 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.")
+           == boost::beast::string_view::npos)
+    return "cli_" + std::string{given};
   thread_local std::mt19937_64 rng{std::random_device{}()};
   static constexpr char hex[] = "0123456789abcdef";
   std::string id = "req_";

@@ -12,17 +12,24 @@
 
 namespace pay::gateway {
 
+// The gatekeeper's mutable state: rate limiters and wait counters.
+struct edge_state;
+
 struct context {
   caf::actor_system& sys;
   payment_service_actor service;
   gateway_options options;
   money_actors money;
+  std::shared_ptr<edge_state> edge;
 };
 
 struct exchange {
   http::request req;
   http::responder respond;
   std::string request_id;
+  // Set by the gatekeeper before any route runs (the platform, with no key,
+  // on open routes).
+  caller who;
 
   // A JSON answer carrying this request's Request-Id.
   http::response json_response(unsigned status, std::string body) const;
@@ -34,7 +41,8 @@ struct exchange {
 
 using exchange_ptr = std::shared_ptr<const exchange>;
 
-// The request id from X-Request-Id when it is a sane id, else a new one.
+// "cli_" + X-Request-Id when that is a plain id (letters, digits, _-.; at
+// most 64), else a new one.
 std::string request_id_of(const http::request& req);
 
 }  // namespace pay::gateway

@@ -3,6 +3,7 @@
 #include <functional>
 
 #include "domain/ids.hpp"
+#include "gateway/gatekeeper.hpp"
 #include "gateway/render.hpp"
 #include "gateway/route_label.hpp"
 #include "gateway/request_checks.hpp"
@@ -16,21 +17,13 @@ namespace bhttp = boost::beast::http;
 
 namespace {
 
-void unauthorized(const exchange_ptr& ex) {
-  auto res = http::make_json_response(
-    ex->req, 401,
-    render_error(api_error{401, "invalid_request_error", "unauthorized",
-                           "A valid admin bearer token is required.", ""}));
-  res.set(bhttp::field::www_authenticate, "Bearer");
-  res.set("Request-Id", ex->request_id);
-  ex->respond(std::move(res));
-}
-
 bool dispatch_admin(const context& ctx, const exchange_ptr& ex,
                     std::string_view path) {
   if (path == "/admin/actors")
     return only(ex, bhttp::verb::get, "GET",
                 [&] { actor_summary_route(ctx, ex); });
+  if (dispatch_key_admin_routes(ctx, ex, path))
+    return true;
   if (path == "/admin/orders")
     return only(ex, bhttp::verb::get, "GET", [&] { list_orders_route(ctx, ex); });
   if (auto id = id_after(path, "/admin/orders/"); !id.empty())
@@ -127,13 +120,9 @@ void dispatch(const context& ctx, const exchange_ptr& ex) {
     only(ex, bhttp::verb::get, "GET", [&] { serve_ui(ex, path); });
     return;
   }
+  // The gatekeeper has checked the key: nothing under /admin is revealed,
+  // not even whether a route exists, without an admin key.
   if (path.substr(0, 7) == "/admin/" || path == "/admin") {
-    // Nothing under /admin is revealed, not even whether a route exists,
-    // without the token.
-    if (!is_admin(ctx, ex->req)) {
-      unauthorized(ex);
-      return;
-    }
     if (dispatch_admin(ctx, ex, path))
       return;
   } else if (dispatch_api(ctx, ex, path)) {
@@ -146,31 +135,53 @@ void dispatch(const context& ctx, const exchange_ptr& ex) {
 
 }  // namespace
 
+// RFC 7240: preferences are comma-separated, each a token (names are case
+// insensitive), optionally "=" a value (a token or a quoted string), then
+// ";"-separated parameters this server ignores.
 std::uint32_t preferred_wait_ms(std::string_view prefer,
                                 std::uint32_t wait_s_max) {
-  auto pos = prefer.find("wait=");
-  if (pos == std::string_view::npos)
-    return 0;
-  std::uint64_t seconds = 0;
-  std::size_t digits = 0;
-  for (auto i = pos + 5; i < prefer.size() && digits < 6; ++i, ++digits) {
-    char c = prefer[i];
-    if (c < '0' || c > '9')
-      break;
-    seconds = seconds * 10 + static_cast<std::uint64_t>(c - '0');
+  auto trim = [](std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+      s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+      s.remove_suffix(1);
+    return s;
+  };
+  while (!prefer.empty()) {
+    auto comma = prefer.find(',');
+    auto item = prefer.substr(0, comma);
+    prefer = comma == std::string_view::npos ? std::string_view{}
+                                             : prefer.substr(comma + 1);
+    item = trim(item.substr(0, item.find(';')));
+    auto eq = item.find('=');
+    if (eq == std::string_view::npos
+        || !boost::beast::iequals(trim(item.substr(0, eq)), "wait"))
+      continue;
+    auto value = trim(item.substr(eq + 1));
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
+      value = value.substr(1, value.size() - 2);
+    if (value.empty()
+        || value.find_first_not_of("0123456789") != std::string_view::npos)
+      return 0;
+    std::uint64_t seconds = 0;
+    for (char c : value) {
+      seconds = seconds * 10 + static_cast<std::uint64_t>(c - '0');
+      if (seconds > wait_s_max)
+        break;  // no overflow, whatever the length
+    }
+    return static_cast<std::uint32_t>(
+             std::min<std::uint64_t>(seconds, wait_s_max))
+           * 1000;
   }
-  if (digits == 0)
-    return 0;
-  return static_cast<std::uint32_t>(
-           std::min<std::uint64_t>(seconds, wait_s_max))
-         * 1000;
+  return 0;
 }
 
 http::handler make_gateway(caf::actor_system& sys,
                            payment_service_actor service, money_actors money,
                            gateway_options options) {
-  auto ctx = std::make_shared<context>(context{
-    sys, std::move(service), std::move(options), std::move(money)});
+  auto ctx = std::make_shared<context>(
+    context{sys, std::move(service), std::move(options), std::move(money),
+            std::make_shared<edge_state>()});
   return [ctx](http::request&& req, http::responder respond) {
     auto id = request_id_of(req);
     // Every answer, from whichever route and thread, is counted here.
@@ -187,8 +198,10 @@ http::handler make_gateway(caf::actor_system& sys,
           .count());
       respond(std::move(res));
     };
-    auto ex = std::make_shared<const exchange>(
-      exchange{std::move(req), std::move(counted), std::move(id)});
+    auto ex = std::make_shared<exchange>(
+      exchange{std::move(req), std::move(counted), std::move(id), {}});
+    if (!admit(*ctx, *ex))
+      return;
     dispatch(*ctx, ex);
   };
 }

@@ -5,6 +5,8 @@
 
 #include <caf/all.hpp>
 
+#include "gateway/key_registry.hpp"
+#include "gateway/rate_limiter.hpp"
 #include "http/server.hpp"
 #include "messages/payment_service_protocol.hpp"
 #include "messages/payout_protocol.hpp"
@@ -17,7 +19,16 @@ struct gateway_options {
   std::size_t orders_per_checkout_max = 100;
   std::uint32_t wait_s_max = 30;
   std::chrono::milliseconds request_timeout{30'000};  // beyond any wait
-  std::string admin_token;  // empty: /admin refuses everyone
+  // Every /v1 and /admin route needs a key from here.
+  std::shared_ptr<key_registry> keys;
+  bool metrics_public = true;
+  // Per key (open routes and failed authentications: per client address).
+  bucket_rule read_rate, write_rate, admin_rate, open_rate, auth_failure_rate;
+  // Prefer: wait requests parked at once, per key and in all (0: no waits).
+  std::uint32_t waits_per_key_max = 1'000;
+  std::uint32_t waits_max = 5'000;
+  std::size_t buyer_info_bytes_max = 4 * 1024;
+  std::size_t buyer_info_keys_max = 32;
   std::size_t store_instances = 1;  // shown by GET /admin/actors
   std::vector<std::string> webhook_secrets;  // several during a rotation
   std::int64_t webhook_tolerance_s = 300;

@@ -4,6 +4,7 @@
 #include "gateway/actor_ask.hpp"
 #include "gateway/create_payment_request.hpp"
 #include "gateway/error_mapping.hpp"
+#include "gateway/gatekeeper.hpp"
 #include "gateway/render.hpp"
 #include "gateway/request_checks.hpp"
 #include "gateway/routes.hpp"
@@ -26,14 +27,24 @@ std::string order_param(const new_checkout& c, const std::string& order_id) {
   return "payment_orders";
 }
 
+// The merchant's ids as stored: in its account's namespace.
+void scope_ids(new_checkout& c, const domain::account_scope& scope) {
+  c.id.value = scope.in(c.id.value);
+  for (auto& o : c.orders) {
+    o.id.value = scope.in(o.id.value);
+    o.seller.value = scope.in(o.seller.value);
+  }
+}
+
 // The status and body a fresh create result is answered with.
 std::pair<unsigned, std::string> render_create(const create_payment_reply& r,
-                                               const new_checkout& request) {
+                                               const new_checkout& request,
+                                               const domain::account_scope& scope) {
   switch (r.outcome) {
     case insert_outcome::created:
-      return {201, render_checkout(r.view)};
+      return {201, render_checkout(r.view, scope)};
     case insert_outcome::duplicate_same_body:
-      return {200, render_checkout(r.view)};
+      return {200, render_checkout(r.view, scope)};
     case insert_outcome::checkout_id_conflict: {
       auto err = conflict_to_api(r.outcome, "checkout_id");
       return {err.http_status, render_error(err)};
@@ -61,7 +72,7 @@ void answer_create(const context& ctx, const exchange_ptr& ex,
     ex->reply(reply.stored_status, reply.stored_body, true);
     return;
   }
-  auto [status, body] = render_create(reply, request);
+  auto [status, body] = render_create(reply, request, ex->who.scope);
   bool replayed = reply.outcome == insert_outcome::duplicate_same_body;
   if (!reply.must_complete_key) {
     ex->reply(status, std::move(body), replayed);
@@ -104,14 +115,26 @@ void create_payment_route(const context& ctx, const exchange_ptr& ex) {
                      "Idempotency-Key"));
     return;
   }
+  if (!key.empty())
+    key = ex->who.scope.in(key);
   auto parsed = parse_create_payment(
-    ex->req.body(), create_payment_limits{ctx.options.orders_per_checkout_max});
+    ex->req.body(),
+    create_payment_limits{ctx.options.orders_per_checkout_max,
+                          ctx.options.buyer_info_bytes_max,
+                          ctx.options.buyer_info_keys_max});
   if (auto* err = std::get_if<api_error>(&parsed)) {
     ex->fail(*err);
     return;
   }
   auto checkout = std::get<new_checkout>(std::move(parsed));
+  scope_ids(checkout, ex->who.scope);
   auto wait_ms = preferred_wait_ms(ex->req["Prefer"], ctx.options.wait_s_max);
+  // A parked request is cheap but not free: past the bounds the checkout
+  // is answered at once, as RFC 7240 lets a server ignore a preference.
+  auto slot = std::make_shared<wait_slot>(
+    wait_ms > 0 ? wait_slot::acquire(ctx, ex->who) : wait_slot{});
+  if (!*slot)
+    wait_ms = 0;
   // Hosted page: the answer carries each order's redirect, so it waits for
   // the PSP's registrations (the buyer's payment comes much later).
   bool hosted = !checkout.return_url.empty();
@@ -124,33 +147,35 @@ void create_payment_route(const context& ctx, const exchange_ptr& ex) {
     create_payment{std::move(checkout), wait_ms, ex->request_id, key, hosted},
     // A copy of the context: the answer may arrive while the gateway is
     // being torn down at shutdown.
-    [ctx, ex, request, key](create_payment_reply& reply) {
+    [ctx, ex, request, key, slot](create_payment_reply& reply) {
       answer_create(ctx, ex, request, key, reply);
     },
     [ex](const caf::error& err) { ex->fail(err); });
 }
 
+// Another account's object is not found, as if it did not exist: its
+// ids are in that account's namespace, so the lookup itself cannot reach it.
 void get_order_route(const context& ctx, const exchange_ptr& ex,
                      const std::string& id) {
   read_route<order_lookup>(
-    ctx, ex, load_order{domain::payment_order_id{id}},
+    ctx, ex, load_order{domain::payment_order_id{ex->who.scope.in(id)}},
     [id](const exchange& ex, const order_lookup& found) {
       if (!found.found)
         ex.fail(not_found("payment order", id, "payment_order_id"));
       else
-        ex.reply(200, render_order(found.view));
+        ex.reply(200, render_order(found.view, ex.who.scope));
     });
 }
 
 void get_checkout_route(const context& ctx, const exchange_ptr& ex,
                         const std::string& id) {
   read_route<checkout_lookup>(
-    ctx, ex, load_checkout{domain::checkout_id{id}},
+    ctx, ex, load_checkout{domain::checkout_id{ex->who.scope.in(id)}},
     [id](const exchange& ex, const checkout_lookup& found) {
       if (!found.found)
         ex.fail(not_found("checkout", id, "checkout_id"));
       else
-        ex.reply(200, render_checkout(found.view));
+        ex.reply(200, render_checkout(found.view, ex.who.scope));
     });
 }
 

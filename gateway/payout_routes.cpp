@@ -43,7 +43,7 @@ void ask_payouts(const context& ctx, const exchange_ptr& ex, Message msg,
 void fulfill_route(const context& ctx, const exchange_ptr& ex,
                    const std::string& id) {
   ask_payouts<fulfill_reply>(
-    ctx, ex, fulfill_order{id}, [id](const exchange& ex, const fulfill_reply& r) {
+    ctx, ex, fulfill_order{ex->who.scope.in(id)}, [id](const exchange& ex, const fulfill_reply& r) {
       switch (r.outcome) {
         case fulfill_outcome::fulfilled:
         case fulfill_outcome::already_fulfilled:
@@ -64,7 +64,7 @@ void fulfill_route(const context& ctx, const exchange_ptr& ex,
 void wallet_route(const context& ctx, const exchange_ptr& ex,
                   const std::string& seller) {
   ask_payouts<wallet_balances>(
-    ctx, ex, load_wallet_balances{seller},
+    ctx, ex, load_wallet_balances{ex->who.scope.in(seller)},
     [seller](const exchange& ex, const wallet_balances& w) {
       if (w.balances.empty())
         ex.fail(not_found("wallet", seller, "seller_account"));

@@ -10,12 +10,13 @@ namespace json = boost::json;
 
 namespace {
 
-json::object refund_json(const refund_view& r) {
+json::object refund_json(const refund_view& r,
+                         const domain::account_scope& scope) {
   return json::object{
     {"id", r.refund_id},
     {"object", "refund"},
-    {"payment_order_id", r.payment_order_id},
-    {"seller_account", r.seller_account},
+    {"payment_order_id", scope.out(r.payment_order_id)},
+    {"seller_account", scope.out(r.seller_account)},
     {"amount", decimal_amount(r.amount_minor, r.currency)},
     {"currency", r.currency},
     {"reason", r.reason},
@@ -30,15 +31,17 @@ json::object refund_json(const refund_view& r) {
 
 }  // namespace
 
-std::string render_refund(const refund_view& refund) {
-  return json::serialize(refund_json(refund));
+std::string render_refund(const refund_view& refund,
+                          const domain::account_scope& scope) {
+  return json::serialize(refund_json(refund, scope));
 }
 
 std::string render_refund_list(const std::string& payment_order_id,
-                               const refund_list& list) {
+                               const refund_list& list,
+                               const domain::account_scope& scope) {
   json::array data;
   for (const auto& r : list.refunds)
-    data.push_back(refund_json(r));
+    data.push_back(refund_json(r, scope));
   return json::serialize(json::object{
     {"object", "list"},
     {"payment_order_id", payment_order_id},

@@ -3,13 +3,17 @@
 
 #include <string>
 
+#include "domain/account_scope.hpp"
 #include "messages/refund_protocol.hpp"
 
 namespace pay::gateway {
 
-std::string render_refund(const refund_view& refund);
+// Ids as `scope`'s client knows them (the platform's: as stored).
+std::string render_refund(const refund_view& refund,
+                          const domain::account_scope& scope = {});
 // {"object":"list","data":[refund...],"payment_order_id":...}
 std::string render_refund_list(const std::string& payment_order_id,
-                               const refund_list& list);
+                               const refund_list& list,
+                               const domain::account_scope& scope = {});
 
 }  // namespace pay::gateway

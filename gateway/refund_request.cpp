@@ -6,6 +6,7 @@
 #include "domain/money.hpp"
 #include "gateway/canonical_json.hpp"
 #include "gateway/error_mapping.hpp"
+#include "gateway/text_checks.hpp"
 
 namespace pay::gateway {
 
@@ -58,9 +59,12 @@ std::optional<api_error> read_fields(const json::object& obj,
       return invalid("parameter_invalid_type", "reason must be a string.",
                      "reason");
     out.reason = std::string{reason->value().get_string()};
-    if (out.reason.empty() || out.reason.size() > refund_reason_chars_max)
+    if (out.reason.empty() || utf8_chars(out.reason) > refund_reason_chars_max)
       return invalid("parameter_invalid",
                      "reason must be 1 to 500 characters.", "reason");
+    if (has_control_chars(out.reason))
+      return invalid("parameter_invalid",
+                     "reason must not contain control characters.", "reason");
   }
   return std::nullopt;
 }

@@ -8,6 +8,7 @@
 #include "domain/money.hpp"
 #include "gateway/actor_ask.hpp"
 #include "gateway/error_mapping.hpp"
+#include "gateway/gatekeeper.hpp"
 #include "gateway/refund_render.hpp"
 #include "gateway/refund_request.hpp"
 #include "gateway/render.hpp"
@@ -36,10 +37,10 @@ void answer_create(const exchange& ex, const refund_request& request,
                    const create_refund_reply& reply) {
   switch (reply.outcome) {
     case refund_outcome::created:
-      ex.reply(201, render_refund(reply.refund));
+      ex.reply(201, render_refund(reply.refund, ex.who.scope));
       return;
     case refund_outcome::replayed:
-      ex.reply(200, render_refund(reply.refund), true);
+      ex.reply(200, render_refund(reply.refund, ex.who.scope), true);
       return;
     case refund_outcome::idempotency_key_reused:
       ex.fail(api_error{400, "idempotency_error", "idempotency_key_reused",
@@ -98,13 +99,19 @@ void create_refund_route(const context& ctx, const exchange_ptr& ex) {
   }
   auto request = std::get<refund_request>(std::move(parsed));
   auto wait_ms = preferred_wait_ms(ex->req["Prefer"], ctx.options.wait_s_max);
-  create_refund cmd{request.payment_order_id, request.amount, request.reason,
-                    key, request.request_hash, ex->request_id, wait_ms};
+  auto slot = std::make_shared<wait_slot>(
+    wait_ms > 0 ? wait_slot::acquire(ctx, ex->who) : wait_slot{});
+  if (!*slot)
+    wait_ms = 0;
+  const auto& scope = ex->who.scope;
+  create_refund cmd{scope.in(request.payment_order_id), request.amount,
+                    request.reason, scope.in(key), request.request_hash,
+                    ex->request_id, wait_ms};
   ask<create_refund_reply>(
     ctx.sys, ctx.money.refunds,
     ctx.options.request_timeout + std::chrono::milliseconds{wait_ms},
     std::move(cmd),
-    [ex, request](create_refund_reply& reply) {
+    [ex, request, slot](create_refund_reply& reply) {
       answer_create(*ex, request, reply);
     },
     [ex](const caf::error& err) { ex->fail(err); });
@@ -128,12 +135,12 @@ void list_refunds_route(const context& ctx, const exchange_ptr& ex) {
   }
   ask<refund_list>(
     ctx.sys, ctx.money.refunds, ctx.options.request_timeout,
-    list_refunds{order_id},
+    list_refunds{ex->who.scope.in(order_id)},
     [ex, order_id](refund_list& list) {
       if (!list.order_found)
         ex->fail(not_found("payment order", order_id, "payment_order_id"));
       else
-        ex->reply(200, render_refund_list(order_id, list));
+        ex->reply(200, render_refund_list(order_id, list, ex->who.scope));
     },
     [ex](const caf::error& err) { ex->fail(err); });
 }
@@ -143,10 +150,12 @@ void get_refund_route(const context& ctx, const exchange_ptr& ex,
   ask<refund_lookup>(
     ctx.sys, ctx.money.refunds, ctx.options.request_timeout, get_refund{id},
     [ex, id](refund_lookup& found) {
-      if (!found.found)
+      // Refund ids are ours, not the merchant's: another account's refund
+      // is found by id, and answered as if it were not.
+      if (!found.found || !ex->who.scope.owns(found.refund.payment_order_id))
         ex->fail(not_found("refund", id, "id"));
       else
-        ex->reply(200, render_refund(found.refund));
+        ex->reply(200, render_refund(found.refund, ex->who.scope));
     },
     [ex](const caf::error& err) { ex->fail(err); });
 }

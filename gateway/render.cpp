@@ -23,12 +23,13 @@ std::string decimal_amount(std::int64_t amount_minor,
               : std::to_string(amount_minor);
 }
 
-json::object order_json(const order_view& o) {
+json::object order_json(const order_view& o,
+                        const domain::account_scope& scope) {
   return json::object{
     {"object", "payment_order"},
-    {"payment_order_id", o.id.value},
-    {"checkout_id", o.checkout.value},
-    {"seller_account", o.seller.value},
+    {"payment_order_id", scope.out(o.id.value)},
+    {"checkout_id", scope.out(o.checkout.value)},
+    {"seller_account", scope.out(o.seller.value)},
     {"amount", decimal_amount(o.amount_minor, o.currency)},
     {"currency", o.currency},
     {"status", domain::to_string(o.status)},
@@ -97,8 +98,9 @@ std::string checkout_status(const checkout_view& checkout) {
   return any_failed ? "failed" : "succeeded";
 }
 
-std::string render_order(const order_view& order) {
-  return json::serialize(order_json(order));
+std::string render_order(const order_view& order,
+                         const domain::account_scope& scope) {
+  return json::serialize(order_json(order, scope));
 }
 
 namespace {
@@ -125,13 +127,14 @@ json::value risk_json(const checkout_view& checkout) {
 
 }  // namespace
 
-std::string render_checkout(const checkout_view& checkout) {
+std::string render_checkout(const checkout_view& checkout,
+                            const domain::account_scope& scope) {
   json::array orders;
   for (const auto& o : checkout.orders)
-    orders.push_back(order_json(o));
+    orders.push_back(order_json(o, scope));
   return json::serialize(json::object{
     {"object", "checkout"},
-    {"checkout_id", checkout.id.value},
+    {"checkout_id", scope.out(checkout.id.value)},
     {"status", checkout_status(checkout)},
     {"is_payment_done", checkout.is_payment_done},
     {"created_at", checkout.created_at},

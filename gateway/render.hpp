@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "domain/account_scope.hpp"
+
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
@@ -18,9 +20,13 @@ std::string decimal_amount(std::int64_t amount_minor,
                            const std::string& currency);
 // JSON null for "", else the string: absent optional fields.
 boost::json::value null_if_empty(const std::string& s);
-boost::json::object order_json(const order_view& order);
-std::string render_order(const order_view& order);
-std::string render_checkout(const checkout_view& checkout);
+// Ids as `scope`'s client knows them (the platform's: as stored).
+boost::json::object order_json(const order_view& order,
+                               const domain::account_scope& scope = {});
+std::string render_order(const order_view& order,
+                         const domain::account_scope& scope = {});
+std::string render_checkout(const checkout_view& checkout,
+                            const domain::account_scope& scope = {});
 std::string render_error(const api_error& error);
 std::string render_dead_letter(const dead_letter_view& entry);
 std::string render_dead_letters(const dead_letters& page);

@@ -21,7 +21,7 @@ void status_page_route(const context& ctx, const exchange_ptr& ex,
                        const std::string& id);
 void psp_webhook_route(const context& ctx, const exchange_ptr& ex);
 
-// /admin (bearer token checked by the caller)
+// /admin (the admin key checked by the gatekeeper)
 void actor_summary_route(const context& ctx, const exchange_ptr& ex);
 void list_reviews_route(const context& ctx, const exchange_ptr& ex);
 void decide_review_route(const context& ctx, const exchange_ptr& ex,
@@ -52,8 +52,8 @@ bool dispatch_reconciliation_admin_routes(const context& ctx,
                                           const exchange_ptr& ex,
                                           std::string_view path);
 
-// True when the Authorization header carries the admin token (compared in
-// constant time); always false when no token is configured.
-bool is_admin(const context& ctx, const http::request& req);
+// gateway/key_routes.cpp: /admin/keys, /admin/keys/{id}/revoke
+bool dispatch_key_admin_routes(const context& ctx, const exchange_ptr& ex,
+                               std::string_view path);
 
 }  // namespace pay::gateway

@@ -9,9 +9,11 @@
 
 #include "domain/webhook_signature.hpp"
 #include "gateway/actor_ask.hpp"
+#include "gateway/gatekeeper.hpp"
 #include "gateway/routes.hpp"
 #include "gateway/webhook_event.hpp"
 #include "observability/log.hpp"
+#include "observability/log_throttle.hpp"
 #include "observability/metrics.hpp"
 
 namespace pay::gateway {
@@ -47,8 +49,14 @@ void psp_webhook_route(const context& ctx, const exchange_ptr& ex) {
   if (verdict != domain::webhook_verify_result::ok) {
     auto reason = domain::to_string(verdict);
     obs::metrics::get().webhook_rejected(reason);
-    log::warn(ex->request_id, "webhook refused: {} ({} bytes)", reason,
-              ex->req.body().size());
+    if (flooding_after_failure(ctx, *ex))
+      return;
+    static obs::log_throttle throttle;
+    if (auto held_back = throttle.admit())
+      log::warn(ex->request_id,
+                "webhook refused: {} ({} bytes; {} more refused since the "
+                "last line)",
+                reason, ex->req.body().size(), *held_back);
     ex->fail(invalid("webhook_" + std::string{reason},
                      "The webhook signature does not verify: "
                        + std::string{reason} + ".",

@@ -18,12 +18,13 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
 #include "domain/assert.hpp"
+#include "http/byte_stream.hpp"
+#include "http/tls_context.hpp"
 
 namespace pay::http {
 namespace {
@@ -74,13 +75,23 @@ struct release_decision {
 class pool_core {
  public:
   pool_core(net::io_context& ioc, std::string host, std::uint16_t port,
-            client_pool_limits limits)
-      : ioc_(ioc), host_(std::move(host)), port_(port), limits_(limits) {}
+            client_pool_limits limits, const client_tls& tls)
+      : ioc_(ioc), host_(std::move(host)), port_(port), limits_(limits),
+        tls_enabled_(tls.enabled) {
+    if (!tls_enabled_) return;
+    auto made = make_client_tls_context(tls);
+    tls_context_ = std::move(made.context);
+    tls_error_ = std::move(made.error);
+  }
 
   net::io_context& ioc() { return ioc_; }
   const std::string& host() const { return host_; }
   std::uint16_t port() const { return port_; }
   const client_pool_limits& limits() const { return limits_; }
+  bool tls_enabled() const { return tls_enabled_; }
+  // Null (and tls_error() says why) when the CA file could not be loaded.
+  net::ssl::context* tls_context() const { return tls_context_.get(); }
+  const std::string& tls_error() const { return tls_error_; }
 
   void submit(job j);
   release_decision release(const std::shared_ptr<connection>& conn,
@@ -98,6 +109,10 @@ class pool_core {
   const std::string host_;
   const std::uint16_t port_;
   const client_pool_limits limits_;
+  const bool tls_enabled_;
+  // Shared by every connection; read-only once built.
+  std::shared_ptr<net::ssl::context> tls_context_;
+  std::string tls_error_;
 
   mutable std::mutex mutex_;
   bool stopping_ = false;
@@ -107,13 +122,13 @@ class pool_core {
   std::size_t in_flight_ = 0;
 };
 
-// One keep-alive TCP connection. Every member is touched only on `strand_`.
+// One keep-alive connection, plain or TLS. Every member is touched only on
+// `strand_`.
 class connection : public std::enable_shared_from_this<connection> {
  public:
   explicit connection(pool_core& core)
       : core_(core),
         strand_(net::make_strand(core.ioc())),
-        stream_(strand_),
         resolver_(strand_),
         idle_timer_(strand_) {}
 
@@ -131,6 +146,7 @@ class connection : public std::enable_shared_from_this<connection> {
   void connect();
   void on_resolved(beast::error_code ec, tcp::resolver::results_type endpoints);
   void on_connected(beast::error_code ec);
+  void on_handshake(beast::error_code ec);
   void write();
   void on_written(beast::error_code ec, std::size_t bytes_written);
   void on_read(beast::error_code ec);
@@ -144,7 +160,8 @@ class connection : public std::enable_shared_from_this<connection> {
 
   pool_core& core_;
   net::strand<net::io_context::executor_type> strand_;
-  beast::tcp_stream stream_;
+  // A fresh one per TCP connection: a TLS session cannot outlive its socket.
+  std::optional<byte_stream> stream_;
   tcp::resolver resolver_;
   net::steady_timer idle_timer_;
   beast::flat_buffer read_buffer_;
@@ -171,7 +188,7 @@ void connection::start(job j) {
     return finish(send_outcome::not_sent_pool_saturated,
                   "client pool is shutting down", {}, false);
   }
-  if (!stream_.socket().is_open()) return connect();
+  if (!stream_ || !stream_->tcp().socket().is_open()) return connect();
   if (peer_closed_while_idle()) {
     // Nothing of this request has been written: a fresh connection is safe.
     close_socket();
@@ -183,14 +200,30 @@ void connection::start(job j) {
 void connection::connect() {
   socket_reused_ = false;
   read_buffer_.clear();
+  if (!core_.tls_enabled()) {
+    stream_.emplace(beast::tcp_stream(strand_));
+  } else if (core_.tls_context() == nullptr) {
+    return finish(send_outcome::not_sent_connect_failed, core_.tls_error(), {},
+                  false);
+  } else {
+    stream_.emplace(beast::tcp_stream(strand_), *core_.tls_context());
+    std::string error =
+        prepare_client_tls(stream_->tls().native_handle(), core_.host());
+    if (!error.empty()) {
+      return finish(send_outcome::not_sent_connect_failed, std::move(error),
+                    {}, false);
+    }
+  }
   beast::error_code ec;
   const auto address = net::ip::make_address(core_.host(), ec);
   if (!ec) {
-    stream_.expires_after(milliseconds(core_.limits().connect_timeout_ms));
-    stream_.async_connect(tcp::endpoint(address, core_.port()),
-                          [self = shared_from_this()](beast::error_code e) {
-                            self->on_connected(e);
-                          });
+    stream_->tcp().expires_after(
+        milliseconds(core_.limits().connect_timeout_ms));
+    stream_->tcp().async_connect(
+        tcp::endpoint(address, core_.port()),
+        [self = shared_from_this()](beast::error_code e) {
+          self->on_connected(e);
+        });
     return;
   }
   resolver_.async_resolve(
@@ -208,11 +241,13 @@ void connection::on_resolved(beast::error_code ec,
     return finish(send_outcome::not_sent_connect_failed,
                   "resolve " + core_.host() + ": " + why, {}, false);
   }
-  stream_.expires_after(milliseconds(core_.limits().connect_timeout_ms));
-  stream_.async_connect(endpoints, [self = shared_from_this()](
-                                       beast::error_code e, tcp::endpoint) {
-    self->on_connected(e);
-  });
+  stream_->tcp().expires_after(
+      milliseconds(core_.limits().connect_timeout_ms));
+  stream_->tcp().async_connect(
+      endpoints,
+      [self = shared_from_this()](beast::error_code e, tcp::endpoint) {
+        self->on_connected(e);
+      });
 }
 
 void connection::on_connected(beast::error_code ec) {
@@ -223,20 +258,43 @@ void connection::on_connected(beast::error_code ec) {
                   "connect " + core_.host() + ": " + why, {}, false);
   }
   beast::error_code ignored;
-  stream_.socket().set_option(tcp::no_delay(true), ignored);
+  stream_->tcp().socket().set_option(tcp::no_delay(true), ignored);
   // Only the idle peek is synchronous; async operations are unaffected.
-  stream_.socket().non_blocking(true, ignored);
+  stream_->tcp().socket().non_blocking(true, ignored);
+  if (!stream_->is_tls()) return write();
+  // The connect's deadline still runs: connect and handshake share it, so a
+  // connection is usable (or not) within connect_timeout_ms either way.
+  stream_->tls().async_handshake(
+      net::ssl::stream_base::client,
+      [self = shared_from_this()](beast::error_code e) {
+        self->on_handshake(e);
+      });
+}
+
+void connection::on_handshake(beast::error_code ec) {
+  if (ec) {
+    // Nothing of the request was written: the server cannot have it.
+    std::string why =
+        describe_handshake_failure(stream_->tls().native_handle(), ec);
+    return finish(send_outcome::not_sent_connect_failed,
+                  core_.host() + ":" + std::to_string(core_.port()) + ": " +
+                      why,
+                  {}, false);
+  }
   write();
 }
 
 void connection::write() {
   // One deadline covers the write and the read of the response.
-  stream_.expires_after(milliseconds(core_.limits().request_timeout_ms));
-  bhttp::async_write(stream_, job_->req,
-                     [self = shared_from_this()](beast::error_code ec,
-                                                 std::size_t bytes_written) {
-                       self->on_written(ec, bytes_written);
-                     });
+  stream_->tcp().expires_after(
+      milliseconds(core_.limits().request_timeout_ms));
+  stream_->visit([&](auto& s) {
+    bhttp::async_write(s, job_->req,
+                       [self = shared_from_this()](beast::error_code ec,
+                                                   std::size_t bytes_written) {
+                         self->on_written(ec, bytes_written);
+                       });
+  });
 }
 
 void connection::on_written(beast::error_code ec, std::size_t bytes_written) {
@@ -245,11 +303,13 @@ void connection::on_written(beast::error_code ec, std::size_t bytes_written) {
     parser_->body_limit(response_body_bytes_max);
     // A HEAD response announces a body it never sends.
     parser_->skip(job_->req.method() == bhttp::verb::head);
-    bhttp::async_read(stream_, read_buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code e,
-                                                  std::size_t) {
-                        self->on_read(e);
-                      });
+    stream_->visit([&](auto& s) {
+      bhttp::async_read(s, read_buffer_, *parser_,
+                        [self = shared_from_this()](beast::error_code e,
+                                                    std::size_t) {
+                          self->on_read(e);
+                        });
+    });
     return;
   }
   close_socket();
@@ -274,7 +334,7 @@ void connection::on_read(beast::error_code ec) {
                              : send_outcome::unknown_connection_lost;
     return finish(outcome, "read: " + ec.message(), {}, false);
   }
-  stream_.expires_never();
+  stream_->tcp().expires_never();
   socket_reused_ = true;
   response res = parser_->release();
   parser_.reset();
@@ -324,8 +384,8 @@ void connection::on_idle_timeout(beast::error_code ec,
 bool connection::peer_closed_while_idle() {
   char byte = 0;
   beast::error_code ec;
-  stream_.socket().receive(net::buffer(&byte, 1), tcp::socket::message_peek,
-                           ec);
+  stream_->tcp().socket().receive(net::buffer(&byte, 1),
+                                  tcp::socket::message_peek, ec);
   // Open and quiet is the only healthy idle state. EOF, a reset or unsolicited
   // bytes all mean this socket cannot carry a new request.
   return ec != net::error::would_block && ec != net::error::try_again;
@@ -341,7 +401,7 @@ void connection::shutdown() {
 
 void connection::close_socket() {
   // tcp_stream::close cancels pending operations and the stream's timers.
-  stream_.close();
+  if (stream_) stream_->tcp().close();
 }
 
 // ---- pool_core -----------------------------------------------------------
@@ -458,11 +518,12 @@ std::string host_header(const std::string& host, std::uint16_t port) {
 // ---- client_pool ---------------------------------------------------------
 
 struct client_pool::impl {
-  impl(std::string host, std::uint16_t port, client_pool_limits limits)
+  impl(std::string host, std::uint16_t port, client_pool_limits limits,
+       const client_tls& tls)
       : ioc(static_cast<int>(limits.threads)),
         work(net::make_work_guard(ioc)),
         host_field(host_header(host, port)),
-        core(ioc, std::move(host), port, limits) {}
+        core(ioc, std::move(host), port, limits, tls) {}
 
   // Declared first so it is destroyed last: sockets must not outlive it.
   net::io_context ioc;
@@ -473,10 +534,10 @@ struct client_pool::impl {
 };
 
 client_pool::client_pool(std::string host, std::uint16_t port,
-                         client_pool_limits limits) {
+                         client_pool_limits limits, client_tls tls) {
   PAY_ASSERT(limits.connections_max > 0);
   PAY_ASSERT(limits.threads > 0);
-  impl_ = std::make_unique<impl>(std::move(host), port, limits);
+  impl_ = std::make_unique<impl>(std::move(host), port, limits, tls);
   impl_->threads.reserve(limits.threads);
   for (unsigned i = 0; i < limits.threads; ++i) {
     impl_->threads.emplace_back([this] { impl_->ioc.run(); });
@@ -539,10 +600,20 @@ std::optional<std::uint16_t> parse_port(std::string_view text) {
 }  // namespace
 
 std::optional<base_url> parse_base_url(std::string_view url) {
-  constexpr std::string_view scheme = "http://";
-  constexpr std::uint16_t http_port_default = 80;
-  if (url.substr(0, scheme.size()) != scheme) return std::nullopt;
-  std::string_view rest = url.substr(scheme.size());
+  constexpr std::string_view http_prefix = "http://";
+  constexpr std::string_view https_prefix = "https://";
+  url_scheme scheme = url_scheme::http;
+  std::uint16_t port_default = 80;
+  std::string_view rest;
+  if (url.substr(0, http_prefix.size()) == http_prefix) {
+    rest = url.substr(http_prefix.size());
+  } else if (url.substr(0, https_prefix.size()) == https_prefix) {
+    rest = url.substr(https_prefix.size());
+    scheme = url_scheme::https;
+    port_default = 443;
+  } else {
+    return std::nullopt;
+  }
   if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
 
   std::string_view host;
@@ -565,11 +636,17 @@ std::optional<base_url> parse_base_url(std::string_view url) {
     }
   }
   if (host.empty()) return std::nullopt;
-  if (after_host.empty()) return base_url{std::string(host), http_port_default};
+  if (after_host.empty()) {
+    return base_url{std::string(host), port_default, scheme};
+  }
   if (after_host.front() != ':') return std::nullopt;
   const auto port = parse_port(after_host.substr(1));
   if (!port) return std::nullopt;
-  return base_url{std::string(host), *port};
+  return base_url{std::string(host), *port, scheme};
+}
+
+client_tls client_tls_for(const base_url& url, std::string ca_file) {
+  return client_tls{url.is_https(), std::move(ca_file)};
 }
 
 }  // namespace pay::http

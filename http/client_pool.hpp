@@ -1,4 +1,5 @@
-// An asynchronous keep-alive HTTP/1.1 client pool to one host (plain http).
+// An asynchronous keep-alive HTTP/1.1 client pool to one host, over plain
+// TCP or TLS (client_tls: the peer's chain and host name verified, TLS 1.2+).
 //
 // paymentd's PSP client sends every charge through this pool. Its one job
 // beyond moving bytes is to say precisely what became of each request, in the
@@ -16,6 +17,12 @@
 //       v             v              v               v              v
 //   saturated     (shutdown)   connect_failed   unknown_*      responded /
 //   (queue full)  saturated                                    unknown_*
+//
+// With TLS a connection is ready once its handshake is done; a handshake
+// that fails (or a certificate that does not verify) is connect_failed:
+// no byte of the request has been written. Bytes of a TLS record the server
+// received only in part cannot be decrypted, let alone acted on, so the
+// classification below holds for TLS as for plain TCP.
 //
 // Stale keep-alive connections. A server may close an idle keep-alive
 // connection at any moment. If that close races with our write, the write
@@ -39,6 +46,7 @@
 #include <string>
 #include <string_view>
 
+#include "http/tls_options.hpp"
 #include "http/types.hpp"
 
 namespace pay::http {
@@ -46,7 +54,8 @@ namespace pay::http {
 enum class send_outcome : std::uint8_t {
   // A complete HTTP response was read, whatever its status.
   responded = 0,
-  // Resolve / connect refused / unreachable / connect timeout, or the
+  // Resolve / connect refused / unreachable / connect timeout / TLS
+  // handshake failed or the peer's certificate did not verify, or the
   // connection died before the kernel accepted a single byte of the request.
   not_sent_connect_failed = 1,
   // The queue was at queue_max, or the pool was shutting down before the
@@ -70,8 +79,9 @@ struct send_result {
 struct client_pool_limits {
   std::size_t connections_max = 64;  // concurrent connections to the one host
   std::size_t queue_max = 100'000;   // waiting requests beyond connections_max
-  // TCP connect only: name resolution is bounded by the system resolver's own
-  // timeouts because getaddrinfo cannot be interrupted.
+  // TCP connect and, with TLS, the handshake, together: name resolution is
+  // bounded by the system resolver's own timeouts because getaddrinfo
+  // cannot be interrupted.
   std::uint32_t connect_timeout_ms = 2'000;
   std::uint32_t request_timeout_ms = 10'000;  // write + read of one request
   unsigned threads = 1;                       // its own io_context thread(s)
@@ -81,8 +91,12 @@ struct client_pool_limits {
 
 class client_pool {
  public:
+  // With tls.enabled every connection speaks TLS to `host` (sent as SNI,
+  // and the name the certificate must carry). A CA file that cannot be
+  // loaded fails every request as not_sent_connect_failed; check it first
+  // with check_client_tls.
   client_pool(std::string host, std::uint16_t port,
-              client_pool_limits limits = {});
+              client_pool_limits limits = {}, client_tls tls = {});
   // Stops the io threads after every pending callback has run: queued
   // requests get not_sent_pool_saturated, connecting ones
   // not_sent_connect_failed, written ones unknown_connection_lost. Must not be
@@ -108,13 +122,22 @@ class client_pool {
   std::unique_ptr<impl> impl_;
 };
 
-// Parses "http://host:port" or "http://host" (port 80), with an optional
-// trailing "/". IPv6 hosts go in brackets: "http://[::1]:8080". Returns
-// nullopt for any other scheme, a path, user info, or a port outside 1-65535.
+// Parses "http://host:port", "http://host" (port 80), "https://host:port"
+// or "https://host" (port 443), with an optional trailing "/". IPv6 hosts go
+// in brackets: "http://[::1]:8080". Returns nullopt for any other scheme, a
+// path, user info, or a port outside 1-65535.
+enum class url_scheme : std::uint8_t { http = 0, https = 1 };
 struct base_url {
   std::string host;
   std::uint16_t port;
+  url_scheme scheme = url_scheme::http;
+
+  bool is_https() const { return scheme == url_scheme::https; }
 };
 std::optional<base_url> parse_base_url(std::string_view url);
+
+// The client_tls to reach `url`: TLS for https, verified against `ca_file`
+// (empty: the system's CAs).
+client_tls client_tls_for(const base_url& url, std::string ca_file);
 
 }  // namespace pay::http

@@ -7,6 +7,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "http/byte_stream.hpp"
+#include "http/tls_context.hpp"
+
 namespace pay::http {
 namespace {
 
@@ -25,7 +28,8 @@ constexpr std::size_t response_body_bytes_max = 64 << 20;
 // operation driven to completion by running the private io_context.
 struct sync_client::connection {
   net::io_context ioc;
-  std::optional<beast::tcp_stream> stream;
+  std::shared_ptr<net::ssl::context> tls;  // made on first use when TLS
+  std::optional<byte_stream> stream;
   beast::flat_buffer buffer;
   bool reused = false;  // at least one exchange already happened on it
 
@@ -42,7 +46,7 @@ struct sync_client::connection {
   // connection; checked before reuse so the request is not written into it.
   bool still_open() {
     error_code ec;
-    auto& socket = stream->socket();
+    auto& socket = stream->tcp().socket();
     socket.non_blocking(true, ec);
     char byte = 0;
     const std::size_t peeked =
@@ -53,7 +57,7 @@ struct sync_client::connection {
   }
 
   void close() {
-    if (stream) stream->close();
+    if (stream) stream->tcp().close();
     stream.reset();
     buffer.clear();
     reused = false;
@@ -62,11 +66,28 @@ struct sync_client::connection {
 
 namespace {
 
-// Empty on success, else why the connection could not be made.
+// Empty on success, else why the connection (and with TLS its handshake)
+// could not be made.
 template <class Connection>
 std::string connect_to(Connection& c, const std::string& host,
-                       std::uint16_t port, std::chrono::milliseconds timeout) {
-  c.stream.emplace(c.ioc);
+                       std::uint16_t port, std::chrono::milliseconds timeout,
+                       const client_tls& tls) {
+  if (!tls.enabled) {
+    c.stream.emplace(beast::tcp_stream(c.ioc));
+  } else {
+    if (!c.tls) {
+      auto made = make_client_tls_context(tls);
+      if (!made.context) return std::move(made.error);
+      c.tls = std::move(made.context);
+    }
+    c.stream.emplace(beast::tcp_stream(c.ioc), *c.tls);
+    std::string error =
+        prepare_client_tls(c.stream->tls().native_handle(), host);
+    if (!error.empty()) {
+      c.close();
+      return error;
+    }
+  }
   tcp::resolver resolver{c.ioc};
   error_code ec;
   const auto endpoints = resolver.resolve(host, std::to_string(port), ec);
@@ -74,14 +95,26 @@ std::string connect_to(Connection& c, const std::string& host,
     c.close();
     return "cannot resolve " + host + ": " + ec.message();
   }
-  c.stream->expires_after(timeout);
+  c.stream->tcp().expires_after(timeout);
   ec = c.run([&](auto handler) {
-    c.stream->async_connect(endpoints, std::move(handler));
+    c.stream->tcp().async_connect(endpoints, std::move(handler));
   });
   if (ec) {
     c.close();
     return "cannot connect to " + host + ":" + std::to_string(port) + ": " +
            ec.message();
+  }
+  if (!tls.enabled) return {};
+  c.stream->tcp().expires_after(timeout);
+  ec = c.run([&](auto handler) {
+    c.stream->tls().async_handshake(net::ssl::stream_base::client,
+                                    std::move(handler));
+  });
+  if (ec) {
+    std::string why =
+        describe_handshake_failure(c.stream->tls().native_handle(), ec);
+    c.close();
+    return host + ":" + std::to_string(port) + ": " + why;
   }
   return {};
 }
@@ -89,10 +122,11 @@ std::string connect_to(Connection& c, const std::string& host,
 }  // namespace
 
 sync_client::sync_client(std::string host, std::uint16_t port,
-                         std::uint32_t timeout_ms)
+                         std::uint32_t timeout_ms, client_tls tls)
     : host_(std::move(host)),
       port_(port),
       timeout_ms_(timeout_ms),
+      tls_(std::move(tls)),
       connection_(std::make_unique<connection>()) {}
 
 sync_client::~sync_client() = default;
@@ -101,6 +135,8 @@ sync_result sync_client::send(request req) {
   const auto timeout = std::chrono::milliseconds(timeout_ms_);
   auto& c = *connection_;
   req.set(bhttp::field::host, host_ + ":" + std::to_string(port_));
+  for (const auto& [name, value] : default_headers_)
+    if (req.find(name) == req.end()) req.set(name, value);
   req.prepare_payload();
   sync_result result;
   try {
@@ -111,20 +147,24 @@ sync_result sync_client::send(request req) {
     for (int attempt = 0; attempt < 2; ++attempt) {
       if (c.stream && !c.still_open()) c.close();
       if (!c.stream) {
-        std::string error = connect_to(c, host_, port_, timeout);
+        std::string error = connect_to(c, host_, port_, timeout, tls_);
         if (!error.empty()) return {false, std::move(error), {}};
       }
       const bool was_reused = c.reused;
-      c.stream->expires_after(timeout);
+      c.stream->tcp().expires_after(timeout);
       error_code ec = c.run([&](auto handler) {
-        bhttp::async_write(*c.stream, req, std::move(handler));
+        c.stream->visit([&](auto& s) {
+          bhttp::async_write(s, req, std::move(handler));
+        });
       });
       const bool write_failed = static_cast<bool>(ec);
       bhttp::response_parser<bhttp::string_body> parser;
       parser.body_limit(response_body_bytes_max);
       if (!ec) {
         ec = c.run([&](auto handler) {
-          bhttp::async_read(*c.stream, c.buffer, parser, std::move(handler));
+          c.stream->visit([&](auto& s) {
+            bhttp::async_read(s, c.buffer, parser, std::move(handler));
+          });
         });
       }
       if (!ec) {

@@ -481,11 +481,12 @@ struct claim_idempotency_key {
   std::string key;
   std::string request_hash;
   domain::checkout_id checkout;
+  std::uint32_t ttl_s = 86'400;  // an older claim of the key is forgotten
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f,
                                         claim_idempotency_key& x) {
-  return f(x.key, x.request_hash, x.checkout);
+  return f(x.key, x.request_hash, x.checkout, x.ttl_s);
 }
 
 struct idempotency_claim {

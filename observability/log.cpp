@@ -1,5 +1,7 @@
 #include "observability/log.hpp"
 
+#include <spdlog/sinks/rotating_file_sink.h>
+
 #include <spdlog/pattern_formatter.h>
 
 #include "observability/json_text.hpp"
@@ -46,6 +48,22 @@ class message_flag final : public spdlog::custom_flag_formatter {
 };
 
 }  // namespace
+
+std::string use_rotating_log_file(const std::string& path,
+                                  std::size_t file_bytes_max,
+                                  std::size_t files_max) {
+  try {
+    auto logger = spdlog::rotating_logger_mt("paymentd", path, file_bytes_max,
+                                             files_max);
+    logger->set_level(spdlog::get_level());
+    // Lines reach the file when written: a crash loses none of them.
+    logger->flush_on(spdlog::level::trace);
+    spdlog::set_default_logger(std::move(logger));
+    return {};
+  } catch (const spdlog::spdlog_ex& e) {
+    return std::string{"cannot log to "} + path + ": " + e.what();
+  }
+}
 
 void use_json_logs() {
   auto formatter = std::make_unique<spdlog::pattern_formatter>(

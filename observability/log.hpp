@@ -10,6 +10,8 @@
 // the one spdlog call: actors hop threads between messages, so nothing may
 // outlive the call.
 
+#include <cstddef>
+#include <string>
 #include <string_view>
 
 #include <spdlog/spdlog.h>
@@ -20,6 +22,14 @@ namespace pay::obs {
 // {"ts":"2026-12-02T01:02:03.456789Z","level":"info","cid":"req_..","msg":".."}
 // ("cid" only when the line has one).
 void use_json_logs();
+
+// Sends every line to `path` instead of stdout, starting a new file when it
+// passes `file_bytes_max` and keeping `files_max` old ones (path.1, path.2,
+// ...): a flood of log lines cannot fill the disk. Call before
+// use_json_logs(). Returns "" or why the file cannot be opened.
+std::string use_rotating_log_file(const std::string& path,
+                                  std::size_t file_bytes_max,
+                                  std::size_t files_max);
 
 // The correlation id of the line being logged on this thread, if any.
 std::string_view current_correlation_id();

@@ -181,6 +181,23 @@ metrics::metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                       .Name("paymentd_store_batches_total")
                       .Help("Store batches, by result (ok, failed).")
                       .Register(reg);
+  edge_refused_ = &BuildCounter()
+                     .Name("paymentd_http_refused_total")
+                     .Help("Requests refused at the edge before any route "
+                           "ran, by reason (a missing, invalid or revoked "
+                           "API key, a role not allowed, too many "
+                           "connections).")
+                     .Register(reg);
+  rate_limited_ = &BuildCounter()
+                     .Name("paymentd_rate_limited_total")
+                     .Help("Requests answered 429 rate_limited, by route "
+                           "class (read, write, admin, open, auth_failures).")
+                     .Register(reg);
+  http_connections_ = &BuildGauge()
+                         .Name("paymentd_http_connections")
+                         .Help("Client connections open now.")
+                         .Register(reg)
+                         .Add({});
   checkouts_shed_ = &BuildCounter()
                        .Name("paymentd_checkouts_shed_total")
                        .Help("New checkouts refused with 503 overloaded "
@@ -250,6 +267,14 @@ void metrics::store_batch(std::size_t commands, double commit_seconds,
   store_batch_size_->Observe(static_cast<double>(commands));
   store_commit_seconds_->Observe(commit_seconds);
   store_commits_->Add({{"result", ok ? "ok" : "failed"}}).Increment();
+}
+
+void metrics::edge_refused(std::string_view reason) {
+  edge_refused_->Add({{"reason", std::string{reason}}}).Increment();
+}
+
+void metrics::rate_limited(std::string_view route_class) {
+  rate_limited_->Add({{"class", std::string{route_class}}}).Increment();
 }
 
 void metrics::webhook_rejected(std::string_view reason) {

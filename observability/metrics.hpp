@@ -76,6 +76,15 @@ class metrics {
     orders_woken_->Increment(static_cast<double>(n));
   }
 
+  // A request refused at the edge before any route ran, by reason
+  // (api_key_missing, api_key_invalid, api_key_revoked, forbidden,
+  // too_many_connections) — rate limits are counted by rate_limited.
+  void edge_refused(std::string_view reason);
+  // A request refused with 429, by route class (read, write, admin, open,
+  // auth_failures).
+  void rate_limited(std::string_view route_class);
+  prometheus::Gauge& http_connections() { return *http_connections_; }
+
   void webhook_rejected(std::string_view reason);
   void webhook_received(std::string_view outcome);
 
@@ -109,6 +118,9 @@ class metrics {
   prometheus::Counter* checkouts_shed_;
   prometheus::Counter* orders_passivated_;
   prometheus::Counter* orders_woken_;
+  prometheus::Family<prometheus::Counter>* edge_refused_;
+  prometheus::Family<prometheus::Counter>* rate_limited_;
+  prometheus::Gauge* http_connections_;
   prometheus::Family<prometheus::Counter>* webhooks_rejected_;
   prometheus::Family<prometheus::Counter>* webhooks_received_;
   prometheus::Family<prometheus::Counter>* reconciliation_runs_;

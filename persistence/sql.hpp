@@ -502,10 +502,17 @@ inline constexpr statement count_open_dead_letters = {
   "count_open_dead_letters",
   "SELECT count(*) FROM dead_letter WHERE status = 'open'"};
 
+// A key older than $4 seconds is claimed anew, as if it had never been
+// used (Stripe forgets keys after 24 hours).
 inline constexpr statement claim_idempotency_key = {
   "claim_idempotency_key",
   "INSERT INTO idempotency_key (key, request_hash, checkout_id)"
-  " VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING RETURNING key"};
+  " VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET"
+  "   request_hash = EXCLUDED.request_hash,"
+  "   checkout_id = EXCLUDED.checkout_id, response_status = NULL,"
+  "   response_body = NULL, created_at = now(), completed_at = NULL"
+  " WHERE idempotency_key.created_at < now() - $4::bigint * interval '1 second'"
+  " RETURNING key"};
 
 inline constexpr statement load_idempotency_key = {
   "load_idempotency_key",

@@ -488,7 +488,8 @@ stuck_orders execute(pqxx::work& txn, const find_stuck_orders& cmd) {
 idempotency_claim execute(pqxx::work& txn, const claim_idempotency_key& cmd) {
   idempotency_claim out;
   auto inserted = txn.exec_prepared(sql::claim_idempotency_key.name, cmd.key,
-                                    cmd.request_hash, cmd.checkout.value);
+                                    cmd.request_hash, cmd.checkout.value,
+                                    static_cast<std::int64_t>(cmd.ttl_s));
   if (!inserted.empty())
     return out;
   auto row = txn.exec_prepared1(sql::load_idempotency_key.name, cmd.key);

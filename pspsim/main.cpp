@@ -6,8 +6,10 @@
 
 #include <pthread.h>
 
-#include "http/server.hpp"
 #include <optional>
+
+#include "http/server.hpp"
+#include "http/tls_options.hpp"
 
 #include "pspsim/checkout_session_store.hpp"
 #include "pspsim/delay_queue.hpp"
@@ -19,7 +21,7 @@
 #include "pspsim/settlement_store.hpp"
 #include "pspsim/router.hpp"
 #include "pspsim/webhook_dispatcher.hpp"
-#include "pspsim/webhook_url.hpp"
+#include "pspsim/webhook_endpoint.hpp"
 
 namespace {
 
@@ -53,7 +55,17 @@ int main(int argc, char** argv) {
   std::optional<pspsim::webhook_dispatcher> webhooks;
   if (!opts.webhook_url.empty()) {
     pspsim::webhook_dispatcher_options w;
-    w.url = *pspsim::parse_webhook_url(opts.webhook_url);  // checked by options
+    // Checked by options.
+    const auto endpoint = *pspsim::parse_webhook_endpoint(opts.webhook_url);
+    w.url = endpoint.url;
+    w.tls = endpoint.tls;
+    w.ca_file = opts.webhook_ca_file;
+    if (const std::string error =
+            http::check_client_tls(http::client_tls{w.tls, w.ca_file});
+        !error.empty()) {
+      std::cerr << "pspsim: webhook TLS: " << error << std::endl;
+      return exit_usage_or_listen_failure;
+    }
     w.secret = opts.webhook_secret;
     w.backoff_base_ms = opts.webhook_backoff_base_ms;
     w.backoff_max_ms = opts.webhook_backoff_max_ms;
@@ -118,13 +130,15 @@ int main(int argc, char** argv) {
   http::server_limits limits;
   limits.threads = opts.threads;
   limits.body_bytes_max = pspsim::server_body_bytes_max;
-  http::server server{opts.address, opts.port, routes, limits};
+  http::server server{opts.address, opts.port, routes, limits,
+                      http::server_tls{opts.tls_cert, opts.tls_key}};
   if (const std::string error = server.start(); !error.empty()) {
     std::cerr << "pspsim: " << error << std::endl;
     return exit_usage_or_listen_failure;
   }
   const bool ipv6 = opts.address.find(':') != std::string::npos;
-  std::cout << "pspsim listening on http://"
+  std::cout << "pspsim listening on " << (server.is_tls() ? "https" : "http")
+            << "://"
             << (ipv6 ? "[" + opts.address + "]" : opts.address) << ":"
             << server.port() << std::endl;
 

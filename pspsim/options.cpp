@@ -1,6 +1,6 @@
 #include "pspsim/options.hpp"
 
-#include "pspsim/webhook_url.hpp"
+#include "pspsim/webhook_endpoint.hpp"
 
 #include <charconv>
 #include <string_view>
@@ -63,11 +63,17 @@ std::string apply(options& o, std::string_view name, std::string_view value) {
     if (!parse_number<std::uint32_t>(value, 0, processing_ms_max, o.review_ms)) {
       return bad("0..3600000");
     }
+  } else if (name == "tls-cert") {
+    o.tls_cert = std::string(value);
+  } else if (name == "tls-key") {
+    o.tls_key = std::string(value);
   } else if (name == "webhook-url") {
-    if (!value.empty() && !parse_webhook_url(value)) {
-      return bad("empty or http://host[:port][/path]");
+    if (!value.empty() && !parse_webhook_endpoint(value)) {
+      return bad("empty or http(s)://host[:port][/path]");
     }
     o.webhook_url = std::string(value);
+  } else if (name == "webhook-ca-file") {
+    o.webhook_ca_file = std::string(value);
   } else if (name == "webhook-secret") {
     if (value.empty()) return bad("a non-empty secret");
     o.webhook_secret = std::string(value);
@@ -131,7 +137,10 @@ constexpr env_binding env_bindings[] = {
     {"PSPSIM_THREE_DS_MS", "three-ds-ms"},
     {"PSPSIM_THREE_DS_OUTCOME", "three-ds-outcome"},
     {"PSPSIM_REVIEW_MS", "review-ms"},
+    {"PSPSIM_TLS_CERT", "tls-cert"},
+    {"PSPSIM_TLS_KEY", "tls-key"},
     {"PSPSIM_WEBHOOK_URL", "webhook-url"},
+    {"PSPSIM_WEBHOOK_CA_FILE", "webhook-ca-file"},
     {"PSPSIM_WEBHOOK_SECRET", "webhook-secret"},
     {"PSPSIM_WEBHOOK_BACKOFF_BASE_MS", "webhook-backoff-base-ms"},
     {"PSPSIM_WEBHOOK_BACKOFF_MAX_MS", "webhook-backoff-max-ms"},
@@ -141,6 +150,14 @@ constexpr env_binding env_bindings[] = {
     {"PSPSIM_PAYOUT_FEE_MINOR", "payout-fee-minor"},
     {"PSPSIM_PAYOUT_MS", "payout-ms"},
 };
+
+// Rules across options, checked once every source has been applied.
+std::string check_combination(const options& o) {
+  if (o.tls_cert.empty() != o.tls_key.empty()) {
+    return "--tls-cert and --tls-key must be given together";
+  }
+  return {};
+}
 
 }  // namespace
 
@@ -181,6 +198,7 @@ options_result parse_options(int argc, const char* const* argv,
     result.error = apply(result.opts, name, value);
     if (!result.error.empty()) return result;
   }
+  result.error = check_combination(result.opts);
   return result;
 }
 
@@ -204,8 +222,14 @@ std::string usage() {
          "(PSPSIM_THREE_DS_OUTCOME, succeed)\n"
          "  --review-ms N        pm_card_review is approved after N ms "
          "(PSPSIM_REVIEW_MS, 3000)\n"
-         "  --webhook-url URL    POST signed events there, empty = none "
-         "(PSPSIM_WEBHOOK_URL)\n"
+         "  --tls-cert FILE      PEM certificate chain: serve HTTPS only "
+         "(PSPSIM_TLS_CERT; with --tls-key)\n"
+         "  --tls-key FILE       PEM private key of --tls-cert "
+         "(PSPSIM_TLS_KEY)\n"
+         "  --webhook-url URL    POST signed events there, http or https; "
+         "empty = none (PSPSIM_WEBHOOK_URL)\n"
+         "  --webhook-ca-file F  CA file verifying an https webhook URL, "
+         "empty = system CAs (PSPSIM_WEBHOOK_CA_FILE)\n"
          "  --webhook-secret S   signing secret (PSPSIM_WEBHOOK_SECRET, "
          "whsec_pspsim)\n"
          "  --webhook-backoff-base-ms N  first retry delay "

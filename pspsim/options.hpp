@@ -35,7 +35,14 @@ struct options {
   std::uint32_t three_ds_ms = 2'000;   // --three-ds-ms / PSPSIM_THREE_DS_MS
   bool three_ds_succeeds = true;       // --three-ds-outcome succeed|fail
   std::uint32_t review_ms = 3'000;     // --review-ms / PSPSIM_REVIEW_MS
-  std::string webhook_url;             // --webhook-url; empty = no webhooks
+  // --tls-cert FILE / PSPSIM_TLS_CERT and --tls-key FILE / PSPSIM_TLS_KEY:
+  // both set, the port speaks HTTPS only.
+  std::string tls_cert;
+  std::string tls_key;
+  std::string webhook_url;             // --webhook-url, http(s); empty = none
+  // --webhook-ca-file / PSPSIM_WEBHOOK_CA_FILE: an https webhook URL's
+  // certificate must verify against it (empty: the system's trusted CAs).
+  std::string webhook_ca_file;
   std::string webhook_secret = "whsec_pspsim";  // --webhook-secret
   std::uint32_t webhook_backoff_base_ms = 500;  // --webhook-backoff-base-ms
   std::uint32_t webhook_backoff_max_ms = 30'000;  // --webhook-backoff-max-ms

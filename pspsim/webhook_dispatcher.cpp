@@ -52,7 +52,8 @@ webhook_dispatcher::webhook_dispatcher(webhook_dispatcher_options options,
                                        fault_injector& faults)
     : options_(std::move(options)),
       faults_(faults),
-      pool_(options_.url.host, options_.url.port, pool_limits(options_)) {
+      pool_(options_.url.host, options_.url.port, pool_limits(options_),
+            http::client_tls{options_.tls, options_.ca_file}) {
   PSPSIM_CHECK(options_.concurrency > 0);
   PSPSIM_CHECK(options_.events_max > 0);
   PSPSIM_CHECK(options_.backoff_base_ms > 0);

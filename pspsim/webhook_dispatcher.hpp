@@ -52,6 +52,10 @@ constexpr std::uint32_t webhook_request_timeout_ms = 10'000;
 
 struct webhook_dispatcher_options {
   webhook_url url;
+  // https: deliveries speak TLS, and the receiver's certificate must verify
+  // against ca_file (empty: the system's trusted CAs).
+  bool tls = false;
+  std::string ca_file;
   std::string secret;
   std::uint32_t backoff_base_ms = 500;
   std::uint32_t backoff_max_ms = 30'000;

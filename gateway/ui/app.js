@@ -827,17 +827,19 @@
     const token = $('token').value.trim();
     const error = $('login-error');
     if (!token) {
-      error.textContent = 'Enter the admin token.';
+      error.textContent = 'Enter the admin key.';
       error.hidden = false;
       return;
     }
     $('login-button').disabled = true;
     try {
-      // Any answer but 401 means the token passed: authentication comes
+      // Any answer but 401/403 means the key passed: authentication comes
       // before routing on the server.
       const answer = await send('/admin/dlq?limit=1', token);
-      if (answer.status === 401) {
-        error.textContent = 'The token was refused (401 unauthorized).';
+      if (answer.status === 401 || answer.status === 403) {
+        error.textContent = answer.status === 401
+          ? 'The token was refused (401 unauthorized).'
+          : 'This key is not an admin key (403 forbidden).';
         error.hidden = false;
         $('token').select();
         return;

@@ -50,6 +50,19 @@ pay_bench_start() {
     "${PAY_RUN_DIR}/bench-${name}.pid" "$@"
 }
 
+# paymentd's environment for a bench run, into the array PAY_BENCH_KEY_ENV:
+# the admin key $1, stored by paymentd at start, and every rate limit off.
+# A bench measures the engine, not the limiter: loadgen sends one key far
+# faster than any client may, and 429s would only measure the limits.
+pay_bench_key_env() {
+  PAY_BENCH_KEY_ENV=(
+    "PAYMENTD_BOOTSTRAP_ADMIN_KEY=$1"
+    PAYMENTD_RATE_CREATE_PER_S=0 PAYMENTD_RATE_READ_PER_S=0
+    PAYMENTD_RATE_ADMIN_PER_S=0 PAYMENTD_RATE_OPEN_PER_S=0
+    PAYMENTD_RATE_AUTH_FAILURES_PER_S=0
+  )
+}
+
 # Stops bench service NAME if its pid file names a live process whose
 # argv[0] is BIN; always clears the pid file.
 pay_bench_stop() {

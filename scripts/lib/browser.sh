@@ -117,7 +117,7 @@ pay_browser_suite() (
     || pay_die "could not create database ${db_name} for the browser suite"
   db_created=1
   db_url="$(pay_browser_url_with_db "${DATABASE_URL}" "${db_name}")"
-  admin_token="adm_browser_$(pay_random_hex 16)"
+  admin_token="$(pay_new_test_key)"
   pspsim_url="http://127.0.0.1:${PAY_BROWSER_PSPSIM_PORT}"
   paymentd_url="http://127.0.0.1:${PAY_BROWSER_PAYMENTD_PORT}"
 
@@ -135,7 +135,7 @@ pay_browser_suite() (
     "PAYMENTD_HTTP_PORT=${PAY_BROWSER_PAYMENTD_PORT}" \
     "PSP_BASE_URL=${pspsim_url}" \
     "PSP_API_KEY=${PAY_PSP_API_KEY}" \
-    "ADMIN_TOKEN=${admin_token}" \
+    "PAYMENTD_BOOTSTRAP_ADMIN_KEY=${admin_token}" \
     "PAYMENTD_PSP_RETRY_ATTEMPTS_MAX=2" \
     "PAYMENTD_PSP_RETRY_BASE_MS=10" \
     "PAYMENTD_PSP_RETRY_DELAY_MS_MAX=50" \
@@ -149,7 +149,7 @@ pay_browser_suite() (
     pay_close_lock_fds
     cd "${PAY_BROWSER_TESTS_DIR}"
     export PAYMENTD_URL="${paymentd_url}" PSPSIM_URL="${pspsim_url}" \
-      ADMIN_TOKEN="${admin_token}" SCREENSHOT_DIR="${out_dir}/screenshots" \
+      ADMIN_KEY="${admin_token}" SCREENSHOT_DIR="${out_dir}/screenshots" \
       CHROMIUM_PATH="${PAY_BROWSER_CHROMIUM}" \
       DATABASE_URL="${db_url}"
     exec timeout --kill-after=10 "${PAY_BROWSER_RUN_TIMEOUT_S}" \

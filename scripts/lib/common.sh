@@ -163,9 +163,11 @@ pay_die_port_taken() {
     "stop that process or pick another port with ${env_name}=<port>"
 }
 
+# PAY_CURL_CACERT, when set, is the CA that https URLs are verified against.
 pay_http_ok() {
-  local url="$1"
-  curl -fsS -o /dev/null --max-time 2 "${url}" 2>/dev/null
+  local url="$1" tls=()
+  [[ -n ${PAY_CURL_CACERT:-} ]] && tls=(--cacert "${PAY_CURL_CACERT}")
+  curl -fsS -o /dev/null --max-time 2 "${tls[@]}" "${url}" 2>/dev/null
 }
 
 pay_tail_log() {
@@ -179,4 +181,13 @@ pay_tail_log() {
 pay_random_hex() {
   local bytes="$1"
   od -An -tx1 -N"${bytes}" /dev/urandom | tr -d ' \n'
+}
+
+# A test-mode API key in paymentd's shape (sk_test_ + 43 base62), for the
+# harnesses that start a paymentd of their own with
+# PAYMENTD_BOOTSTRAP_ADMIN_KEY. Interactive set-ups use `paymentd keys`.
+pay_new_test_key() {
+  local secret
+  secret="$(LC_ALL=C tr -dc 'A-Za-z0-9' </dev/urandom | head -c 43 || true)"
+  printf 'sk_test_%s' "${secret}"
 }

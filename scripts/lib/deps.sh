@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# System packages. This array is the only list of what the project needs from
-# apt; the README and CI rely on scripts/run and scripts/test to install it.
+# System packages. These arrays are the only lists of what the project needs
+# from apt; the README and CI rely on the scripts to install them.
 
 PAY_APT_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
@@ -11,9 +11,13 @@ PAY_APT_PACKAGES=(
   curl ca-certificates openssl procps jq
 )
 
-# Prints the packages from PAY_APT_PACKAGES that are not fully installed.
+# scripts/fuzz only (installed only when its mode is asked for): clang and
+# libFuzzer's runtime, which gcc has no counterpart of.
+PAY_FUZZ_APT_PACKAGES=(clang libfuzzer-14-dev)
+
+# Prints the packages among "$@" that are not fully installed.
 # One dpkg-query call for the whole list keeps the all-present path fast.
-pay_deps_missing() {
+pay_packages_missing() {
   local installed=() pkg name status
   # shellcheck disable=SC2016 # ${Package} is dpkg-query's syntax, not bash's
   while IFS=' ' read -r name status; do
@@ -21,16 +25,21 @@ pay_deps_missing() {
     if [[ ${status} == *' ok installed' ]]; then
       installed+=("${name%%:*}")
     fi
-  done < <(dpkg-query -W -f='${Package} ${Status}\n' "${PAY_APT_PACKAGES[@]}" \
-    2>/dev/null || true)
-  for pkg in "${PAY_APT_PACKAGES[@]}"; do
+  done < <(dpkg-query -W -f='${Package} ${Status}\n' "$@" 2>/dev/null || true)
+  for pkg in "$@"; do
     [[ " ${installed[*]} " == *" ${pkg} "* ]] || printf '%s\n' "${pkg}"
   done
 }
 
-pay_deps_ensure() {
+# Prints the packages from PAY_APT_PACKAGES that are not fully installed.
+pay_deps_missing() {
+  pay_packages_missing "${PAY_APT_PACKAGES[@]}"
+}
+
+# Installs whichever of "$@" are missing (as root), or says how to.
+pay_packages_ensure() {
   local missing=()
-  mapfile -t missing < <(pay_deps_missing)
+  mapfile -t missing < <(pay_packages_missing "$@")
   [[ ${#missing[@]} -eq 0 ]] && return 0
 
   if ! pay_is_root; then
@@ -46,7 +55,15 @@ pay_deps_ensure() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
     "${missing[@]}"
 
-  mapfile -t missing < <(pay_deps_missing)
+  mapfile -t missing < <(pay_packages_missing "$@")
   [[ ${#missing[@]} -eq 0 ]] \
     || pay_die "apt-get finished but these are still missing: ${missing[*]}"
+}
+
+pay_deps_ensure() {
+  pay_packages_ensure "${PAY_APT_PACKAGES[@]}"
+}
+
+pay_fuzz_deps_ensure() {
+  pay_packages_ensure "${PAY_FUZZ_APT_PACKAGES[@]}"
 }

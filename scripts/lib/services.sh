@@ -127,15 +127,39 @@ pay_svc_wait_healthy() {
   done
 }
 
-# The admin token is generated once per checkout and reused, so bookmarks and
-# scripts that use it keep working across restarts.
-pay_admin_token() {
-  local path="${PAY_VAR}/admin_token"
-  if [[ ! -s ${path} ]]; then
-    (
-      umask 077
-      printf 'adm_%s\n' "$(pay_random_hex 24)" >"${path}"
-    )
+# The keys scripts/run hands out: an admin key (the operator page, /admin)
+# and a merchant key (the /v1 API), made once with `paymentd keys create` and
+# reused while the database still knows them, so bookmarks and scripts keep
+# working across restarts. Kept in var/keys.env, readable by its owner only.
+# Sets ADMIN_KEY, MERCHANT_KEY and MERCHANT_ACCOUNT (the merchant's account:
+# its checkout ids are stored, and named on the buyer's status page, as
+# "<account>:<checkout_id>"). Usage: pay_ensure_keys DATABASE_URL
+pay_ensure_keys() {
+  local database_url="$1" path="${PAY_VAR}/keys.env" bin
+  bin="$(pay_svc_bin paymentd)"
+  ADMIN_KEY="" MERCHANT_KEY="" MERCHANT_ACCOUNT=""
+  if [[ -s ${path} ]]; then
+    # shellcheck disable=SC1090 # written below, by us
+    source "${path}"
   fi
-  head -n 1 "${path}"
+  local name role var made
+  for var in ADMIN_KEY MERCHANT_KEY; do
+    if [[ -n ${!var} ]] \
+      && DATABASE_URL="${database_url}" "${bin}" keys verify <<<"${!var}"; then
+      continue
+    fi
+    if [[ ${var} == ADMIN_KEY ]]; then name=operator role=admin; else
+      name=demo-merchant role=merchant
+    fi
+    made="$(DATABASE_URL="${database_url}" "${bin}" keys create \
+      --name "${name}" --role "${role}")" || pay_die "paymentd keys create failed"
+    printf -v "${var}" '%s' "$(jq -r .secret <<<"${made}")"
+    [[ ${var} == MERCHANT_KEY ]] && MERCHANT_ACCOUNT="$(jq -r .account <<<"${made}")"
+  done
+  (
+    umask 077
+    printf 'ADMIN_KEY=%q\nMERCHANT_KEY=%q\nMERCHANT_ACCOUNT=%q\n' \
+      "${ADMIN_KEY}" "${MERCHANT_KEY}" "${MERCHANT_ACCOUNT}" >"${path}"
+  )
+  chmod 600 "${path}"
 }

@@ -15,7 +15,7 @@ function required(name) {
 export const env = {
   paymentdUrl: required('PAYMENTD_URL'),
   pspsimUrl: required('PSPSIM_URL'),
-  adminToken: required('ADMIN_TOKEN'),
+  adminToken: required('ADMIN_KEY'),
   screenshotDir: path.resolve(process.env.SCREENSHOT_DIR || 'screenshots'),
   chromiumPath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
   // How long an order may take to be dead-lettered. paymentd should run with
@@ -99,11 +99,13 @@ async function call(base, method, route, { body, headers = {}, expect } = {}) {
   return { status: response.status, json, headers: response.headers };
 }
 
-export const paymentd = (method, route, options) => call(env.paymentdUrl, method, route, options);
-export const pspsim = (method, route, options) => call(env.pspsimUrl, method, route, options);
-export const admin = (method, route, options = {}) => paymentd(method, route, {
-  ...options, headers: { ...(options.headers || {}), Authorization: `Bearer ${env.adminToken}` },
+// Every call carries the admin key: it acts for the platform, so the ids the
+// tests choose are the ids the operator page shows.
+export const paymentd = (method, route, options = {}) => call(env.paymentdUrl, method, route, {
+  ...options, headers: { Authorization: `Bearer ${env.adminToken}`, ...(options.headers || {}) },
 });
+export const pspsim = (method, route, options) => call(env.pspsimUrl, method, route, options);
+export const admin = paymentd;
 
 // orders: [{ id, amount, currency, seller, token }]
 export async function createCheckout(checkoutId, orders, { waitS = 0 } = {}) {

@@ -207,7 +207,38 @@ std::vector<bad_request> all_bad_requests(const bad_input_table& t,
                "parameter_invalid", "checkout_id"),
       t.edited("buyer_info with a NUL character",
                [](obj& b) { b["buyer_info"] = obj{{"name", std::string("a\0b", 3)}}; },
-               "parameter_invalid", "buyer_info"),
+               "parameter_invalid", "buyer_info.name"),
+      t.post("buyer_info number 1e400 (would be stored as Infinity)",
+             R"({"checkout_id":"inf","buyer_info":{"score":1e400},)"
+             R"("credit_card_info":{"psp_token":"pm_card_visa"},)"
+             R"("payment_orders":[{"payment_order_id":"po_inf",)"
+             R"("seller_account":"s","amount":"1.00","currency":"USD"}]})",
+             "parameter_invalid", "buyer_info.score"),
+      t.edited("buyer_info integer beyond 2^53 (would be rounded)",
+               [](obj& b) {
+                 b["buyer_info"] = obj{{"id", json::value(9007199254740993ull)}};
+               },
+               "parameter_invalid", "buyer_info.id"),
+      t.edited("buyer_info e-mail of 3,000 characters (index row too big)",
+               [](obj& b) {
+                 b["buyer_info"] =
+                   obj{{"email", std::string(3000, 'a') + "@example.com"}};
+               },
+               "parameter_too_long", "buyer_info.email"),
+      t.edited("buyer_info of 100 keys",
+               [](obj& b) {
+                 obj many;
+                 for (int i = 0; i < 100; ++i) many["k" + std::to_string(i)] = i;
+                 b["buyer_info"] = many;
+               },
+               "parameter_too_large", "buyer_info"),
+      t.post("buyer_info of 100 KB (580 MB in 15 s before the cap)",
+             R"({"checkout_id":"pad","buyer_info":{"pad":")"
+               + std::string(100'000, 'x')
+               + R"("},"credit_card_info":{"psp_token":"pm_card_visa"},)"
+               R"("payment_orders":[{"payment_order_id":"po_pad",)"
+               R"("seller_account":"s","amount":"1.00","currency":"USD"}]})",
+             "parameter_too_large", "buyer_info", 413),
       t.post("buyer_info nested 1000 deep",
              R"({"checkout_id":"deep","buyer_info":)" + std::string(1000, '[')
                  + std::string(1000, ']') + "}",

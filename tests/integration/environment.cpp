@@ -1,5 +1,6 @@
 #include "tests/integration/environment.hpp"
 
+#include "domain/api_key.hpp"
 #include "testkit/db.hpp"
 
 #include <sys/stat.h>
@@ -45,6 +46,11 @@ const bool registration = [] {
 }();
 
 }  // namespace
+
+const std::string& test_admin_key() {
+  static const std::string key = domain::generate_api_key(domain::key_mode::test);
+  return key;
+}
 
 stack_environment& stack() {
   (void)registration;
@@ -135,7 +141,14 @@ std::string stack_environment::start_paymentd() {
       {"PSP_BASE_URL", "http://127.0.0.1:" + std::to_string(pspsim_port_)},
       {"PSP_API_KEY", "sk_test_pspsim"},
       {"PAYMENTD_LOG_LEVEL", "info"},
-      {"ADMIN_TOKEN", test_admin_token},
+      {"PAYMENTD_BOOTSTRAP_ADMIN_KEY", test_admin_key()},
+      // Rate limits are off here: tests run faster than any client should.
+      // The tests of the limits restart paymentd with limits of their own.
+      {"PAYMENTD_RATE_CREATE_PER_S", "0"},
+      {"PAYMENTD_RATE_READ_PER_S", "0"},
+      {"PAYMENTD_RATE_ADMIN_PER_S", "0"},
+      {"PAYMENTD_RATE_OPEN_PER_S", "0"},
+      {"PAYMENTD_RATE_AUTH_FAILURES_PER_S", "0"},
       // Failures are injected at pspsim: keep retries and timeouts short so
       // the dead-letter paths are reached in a test's lifetime.
       {"PAYMENTD_PSP_REQUEST_TIMEOUT_MS", "1000"},

@@ -15,8 +15,9 @@
 
 namespace pay::it {
 
-// The admin token the test paymentd runs with.
-inline constexpr const char* test_admin_token = "it-admin-token";
+// The admin key the test paymentd is started with (its bootstrap key),
+// made once per run of the binary.
+const std::string& test_admin_key();
 
 class stack_environment : public ::testing::Environment {
  public:

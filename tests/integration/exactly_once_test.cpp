@@ -136,16 +136,18 @@ TEST_F(exactly_once, checkout_past_the_backlog_bound_is_refused_with_retry_after
   EXPECT_TRUE(wait_until_settled(api(), first.checkout_id).settled);
 }
 
-TEST_F(exactly_once, admin_endpoints_refuse_missing_or_wrong_token_and_reveal_nothing) {
+TEST_F(exactly_once, admin_endpoints_refuse_a_missing_or_wrong_key_and_reveal_nothing) {
   for (const auto& target : {"/admin/dlq", "/admin/dlq/po_x/requeue",
                              "/admin/nothing-here"}) {
-    auto none = api().get(target);
+    auto none = anonymous().get(target);
     ASSERT_TRUE(none.ok) << none.error;
     EXPECT_EQ(none.res.result_int(), 401u) << target;
-    EXPECT_EQ(header_of(none, "WWW-Authenticate"), "Bearer");
-    auto wrong = api().get(target, {{"Authorization", "Bearer nope"}});
+    EXPECT_EQ(header_of(none, "WWW-Authenticate"), "Bearer realm=\"paymentd\"");
+    auto wrong = anonymous().get(target, {{"Authorization", "Bearer nope"}});
     EXPECT_EQ(wrong.res.result_int(), 401u) << target;
-    EXPECT_EQ(string_at(json_of(wrong), {"error", "code"}), "unauthorized");
+    EXPECT_EQ(string_at(json_of(wrong), {"error", "code"}), "api_key_invalid");
+    EXPECT_EQ(string_at(json_of(wrong), {"error", "type"}),
+              "authentication_error");
   }
   auto right = api().get("/admin/dlq", admin_auth);
   EXPECT_EQ(right.res.result_int(), 200u) << right.res.body();
@@ -209,6 +211,7 @@ TEST_F(exactly_once, thousand_concurrent_identical_requests_make_one_checkout_on
   for (int i = 0; i < clients; ++i)
     threads.emplace_back([&, i] {
       http::sync_client client{"127.0.0.1", stack().paymentd_port(), 60'000};
+      client.set_default_headers(admin_auth);
       ++ready;
       while (!go)
         std::this_thread::yield();

@@ -16,9 +16,13 @@
 
 namespace pay::it {
 
-// The bearer token every /admin call of the tests sends.
-inline const header_list admin_auth = {
-  {"Authorization", "Bearer " + std::string{test_admin_token}}};
+// The admin key's header. api() sends it with every call (the platform
+// sees ids as the tests chose them); the tests of keys and tenancy make
+// their own keys and clients.
+inline header_list auth_of(const std::string& key) {
+  return {{"Authorization", "Bearer " + key}};
+}
+inline const header_list admin_auth = auth_of(test_admin_key());
 
 class integration : public ::testing::Test {
  protected:
@@ -26,8 +30,7 @@ class integration : public ::testing::Test {
     ASSERT_TRUE(stack().ready()) << stack().setup_error();
     marks_ = stack().mark_logs();
     suffix_ = random_hex(12);
-    api_ = std::make_unique<http::sync_client>("127.0.0.1",
-                                               stack().paymentd_port());
+    reconnect_api();
     sim_ = std::make_unique<http::sync_client>("127.0.0.1",
                                                stack().pspsim_port());
   }
@@ -45,8 +48,18 @@ class integration : public ::testing::Test {
 
   // After a paymentd restart the old connection points at a dead port.
   void reconnect_api() {
-    api_ = std::make_unique<http::sync_client>("127.0.0.1",
-                                               stack().paymentd_port());
+    api_ = client_with_key(test_admin_key());
+    anonymous_ = client_with_key("");
+  }
+
+  // A client of paymentd that sends `key` with every call ("": no key).
+  std::unique_ptr<http::sync_client> client_with_key(const std::string& key,
+                                                     std::uint32_t timeout_ms
+                                                     = 10'000) const {
+    auto client = std::make_unique<http::sync_client>(
+      "127.0.0.1", stack().paymentd_port(), timeout_ms);
+    if (!key.empty()) client->set_default_headers(auth_of(key));
+    return client;
   }
 
   // Charges pspsim made under the order's idempotency key.
@@ -55,6 +68,7 @@ class integration : public ::testing::Test {
   }
 
   http::sync_client& api() { return *api_; }
+  http::sync_client& anonymous() { return *anonymous_; }
   http::sync_client& sim() { return *sim_; }
   const std::string& database_url() const { return stack().database_url(); }
 
@@ -62,6 +76,7 @@ class integration : public ::testing::Test {
   stack_environment::log_marks marks_;
   std::string suffix_;
   std::unique_ptr<http::sync_client> api_;
+  std::unique_ptr<http::sync_client> anonymous_;
   std::unique_ptr<http::sync_client> sim_;
 };
 

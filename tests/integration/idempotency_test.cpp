@@ -149,6 +149,7 @@ TEST_F(integration, concurrent_identical_requests_charge_once) {
   for (int i = 0; i < requests; ++i) {
     threads.emplace_back([&, i] {
       http::sync_client client("127.0.0.1", port);
+      client.set_default_headers(admin_auth);
       // Connect before the start signal so the requests really overlap.
       client.get("/healthz");
       std::unique_lock lock(mutex);

@@ -57,7 +57,7 @@ TEST_F(operator_view, finished_order_shows_its_row_and_every_transition_with_the
   EXPECT_EQ(string_at(history[1].as_object(), {"to_status"}), "SUCCESS");
   for (const auto& h : history)
     EXPECT_EQ(string_at(h.as_object(), {"correlation_id"}),
-              unique("req_inspect"));
+              "cli_" + unique("req_inspect"));
 }
 
 TEST_F(operator_view, pending_order_shows_its_live_actor_waiting_on_the_poll_timer) {
@@ -135,12 +135,12 @@ TEST_F(operator_view, long_pending_order_leaves_memory_but_looks_resident_and_se
             std::string::npos);
 }
 
-TEST_F(operator_view, unknown_order_is_404_and_admin_routes_need_the_token) {
+TEST_F(operator_view, unknown_order_is_404_and_admin_routes_need_a_key) {
   auto missing = admin_get("/admin/orders/po_never_seen_here", 404);
   EXPECT_EQ(string_at(missing, {"error", "param"}), "payment_order_id");
   for (const auto& target : {"/admin/orders", "/admin/orders/po_x",
                              "/admin/actors"}) {
-    auto r = api().get(target);
+    auto r = anonymous().get(target);
     EXPECT_EQ(r.res.result_int(), 401u) << target;
   }
 }

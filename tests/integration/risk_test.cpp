@@ -129,7 +129,7 @@ TEST_F(risk, approved_review_is_charged_once_and_rejected_one_fails) {
   auto listed = api().get("/admin/reviews", admin_auth);
   ASSERT_EQ(listed.res.result_int(), 200u);
   EXPECT_NE(listed.res.body().find(approve_id), std::string::npos);
-  EXPECT_EQ(api().get("/admin/reviews").res.result_int(), 401u);
+  EXPECT_EQ(anonymous().get("/admin/reviews").res.result_int(), 401u);
 
   auto ok = api().post("/admin/reviews/" + approve_id + "/approve",
                        R"({"reason":"known customer"})", "application/json",

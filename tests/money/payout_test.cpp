@@ -116,6 +116,7 @@ TEST_F(payouts, concurrent_runs_create_exactly_one_payout_of_the_available_balan
   for (int i = 0; i < runs; ++i)
     threads.emplace_back([&, i] {
       http::sync_client client{"127.0.0.1", stack().paymentd_port(), 30'000};
+      client.set_default_headers(admin_auth);
       auto r = client.post("/admin/payouts/run", "", "application/json",
                            admin_auth);
       if (r.ok && r.res.result_int() == 200)

@@ -285,9 +285,9 @@ TEST_F(reconciliation, bad_run_requests_are_refused_and_record_nothing) {
   }
   auto get = api().get("/admin/reconciliation/run?date=" + date_, admin_auth);
   EXPECT_EQ(get.res.result_int(), 405u);
-  auto anonymous = api().post("/admin/reconciliation/run?date=" + date_, "",
-                              "application/json");
-  EXPECT_EQ(anonymous.res.result_int(), 401u);
+  auto no_key = anonymous().post("/admin/reconciliation/run?date=" + date_,
+                                 "", "application/json");
+  EXPECT_EQ(no_key.res.result_int(), 401u);
   EXPECT_EQ(number("SELECT count(*) FROM reconciliation_run"), 0);
 }
 

@@ -202,6 +202,7 @@ TEST_F(refunds, concurrent_refunds_never_exceed_the_captured_amount) {
   for (int i = 0; i < threads_count; ++i)
     threads.emplace_back([&, i] {
       http::sync_client client{"127.0.0.1", stack().paymentd_port()};
+      client.set_default_headers(admin_auth);
       auto r = post_refund(client, order.payment_order_id, "4.00",
                            key_base + "_" + std::to_string(i));
       if (r.ok && r.res.result_int() == 201)

@@ -1,5 +1,6 @@
 // pspsim's configuration: command line over environment over defaults.
 #include "pspsim/options.hpp"
+#include "pspsim/webhook_endpoint.hpp"
 #include "pspsim/webhook_url.hpp"
 
 #include <map>
@@ -122,7 +123,8 @@ TEST(pspsim_options, bad_pending_and_webhook_values_are_refused) {
        {std::vector<const char*>{"--three-ds-outcome", "maybe"},
         {"--three-ds-ms", "-1"},
         {"--review-ms", "3600001"},
-        {"--webhook-url", "https://example.com/hook"},
+        {"--webhook-url", "ftp://example.com/hook"},
+        {"--webhook-url", "https://"},
         {"--webhook-url", "http://"},
         {"--webhook-secret", ""},
         {"--webhook-backoff-base-ms", "0"},
@@ -146,6 +148,69 @@ TEST(pspsim_options, webhook_url_splits_into_host_port_and_target) {
   EXPECT_FALSE(parse_webhook_url("http://h:0/x"));
   EXPECT_FALSE(parse_webhook_url("http://h/x#frag"));
   EXPECT_FALSE(parse_webhook_url("http://user@h/x"));
+}
+
+TEST(pspsim_options, tls_is_off_unless_a_certificate_and_key_are_given) {
+  const auto r = parse_args({});
+  ASSERT_TRUE(r.error.empty()) << r.error;
+  EXPECT_EQ(r.opts.tls_cert, "");
+  EXPECT_EQ(r.opts.tls_key, "");
+  EXPECT_EQ(r.opts.webhook_ca_file, "");
+}
+
+TEST(pspsim_options, tls_files_come_from_the_command_line_over_the_environment) {
+  const auto r = parse_args({"--tls-cert", "/flag/server.crt"},
+                            {{"PSPSIM_TLS_CERT", "/env/server.crt"},
+                             {"PSPSIM_TLS_KEY", "/env/server.key"},
+                             {"PSPSIM_WEBHOOK_CA_FILE", "/env/ca.crt"}});
+  ASSERT_TRUE(r.error.empty()) << r.error;
+  EXPECT_EQ(r.opts.tls_cert, "/flag/server.crt");
+  EXPECT_EQ(r.opts.tls_key, "/env/server.key");
+  EXPECT_EQ(r.opts.webhook_ca_file, "/env/ca.crt");
+  const auto flags = parse_args({"--tls-key=/k", "--tls-cert=/c",
+                                 "--webhook-ca-file", "/ca"});
+  ASSERT_TRUE(flags.error.empty()) << flags.error;
+  EXPECT_EQ(flags.opts.tls_cert, "/c");
+  EXPECT_EQ(flags.opts.tls_key, "/k");
+  EXPECT_EQ(flags.opts.webhook_ca_file, "/ca");
+}
+
+TEST(pspsim_options, a_tls_certificate_without_its_key_is_an_error) {
+  const auto cert_only = parse_args({"--tls-cert", "/c"});
+  EXPECT_NE(cert_only.error.find("--tls-key"), std::string::npos)
+      << cert_only.error;
+  EXPECT_FALSE(parse_args({}, {{"PSPSIM_TLS_KEY", "/k"}}).error.empty());
+}
+
+TEST(pspsim_options, an_https_webhook_url_is_accepted) {
+  const auto r = parse_args({"--webhook-url",
+                             "https://localhost:8443/v1/webhooks/psp",
+                             "--webhook-ca-file", "/ca.crt"});
+  ASSERT_TRUE(r.error.empty()) << r.error;
+  EXPECT_EQ(r.opts.webhook_url, "https://localhost:8443/v1/webhooks/psp");
+  EXPECT_EQ(r.opts.webhook_ca_file, "/ca.crt");
+}
+
+TEST(pspsim_options, webhook_endpoint_tells_tls_and_its_default_port) {
+  const auto secure = parse_webhook_endpoint("https://localhost:8443/v1/hook?a=1");
+  ASSERT_TRUE(secure);
+  EXPECT_TRUE(secure->tls);
+  EXPECT_EQ(secure->url.host, "localhost");
+  EXPECT_EQ(secure->url.port, 8443);
+  EXPECT_EQ(secure->url.target, "/v1/hook?a=1");
+  const auto bare = parse_webhook_endpoint("https://example.com");
+  ASSERT_TRUE(bare);
+  EXPECT_EQ(bare->url.port, 443);
+  EXPECT_EQ(bare->url.target, "/");
+  const auto plain = parse_webhook_endpoint("http://example.com/h");
+  ASSERT_TRUE(plain);
+  EXPECT_FALSE(plain->tls);
+  EXPECT_EQ(plain->url.port, 80);
+  EXPECT_EQ(parse_webhook_endpoint("https://[::1]/h")->url.host, "::1");
+  EXPECT_FALSE(parse_webhook_endpoint("https://h:0/x"));
+  EXPECT_FALSE(parse_webhook_endpoint("https://user@h/x"));
+  EXPECT_FALSE(parse_webhook_endpoint("https://h/x#frag"));
+  EXPECT_FALSE(parse_webhook_endpoint("httpss://h/x"));
 }
 
 }  // namespace

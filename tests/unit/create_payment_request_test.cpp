@@ -148,7 +148,7 @@ const bad_row bad_rows[] = {
    [](json::object& b) {
      b["buyer_info"].as_object()["name"] = std::string("a\0b", 3);
    },
-   "parameter_invalid", "buyer_info"},
+   "parameter_invalid", "buyer_info.name"},
 };
 
 class bad_create_payment : public ::testing::TestWithParam<bad_row> {};

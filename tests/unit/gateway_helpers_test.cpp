@@ -69,6 +69,15 @@ TEST(prefer_wait_test, reads_seconds_and_caps_them) {
   EXPECT_EQ(preferred_wait_ms("wait=99999999999999", 30), 30'000u);
 }
 
+TEST(prefer_wait_test, follows_rfc_7240_names_values_and_parameters) {
+  EXPECT_EQ(preferred_wait_ms("nowait=10", 30), 0u);
+  EXPECT_EQ(preferred_wait_ms("wait=0000010", 30), 10'000u);
+  EXPECT_EQ(preferred_wait_ms("WAIT=3", 30), 3'000u);
+  EXPECT_EQ(preferred_wait_ms("wait=\"4\"", 30), 4'000u);
+  EXPECT_EQ(preferred_wait_ms("respond-async; x=1, wait = 2 ; y", 30), 2'000u);
+  EXPECT_EQ(preferred_wait_ms("handling=lenient, wait=", 30), 0u);
+}
+
 TEST(canonical_json_test, sorts_keys_at_every_level) {
   auto v = boost::json::parse(R"({"b":1,"a":{"d":[{"y":1,"x":2}],"c":null}})");
   EXPECT_EQ(canonical_json(v), R"({"a":{"c":null,"d":[{"x":2,"y":1}]},"b":1})");

@@ -452,7 +452,8 @@ TEST(http_parse_base_url, host_and_port_are_extracted) {
 
 TEST(http_parse_base_url, malformed_urls_are_rejected) {
   for (const char* bad :
-       {"", "http://", "https://host:443", "host:80", "http://:80",
+       {"", "http://", "https://", "httpss://host:443", "host:80",
+        "http://:80", "https://host:443/v1", "https://user@host",
         "http://host:", "http://host:0", "http://host:65536",
         "http://host:8o", "http://host:80/v1", "http://user@host:80",
         "http://host:80:81", "http://[::1", "http://[::1]80",
@@ -460,6 +461,35 @@ TEST(http_parse_base_url, malformed_urls_are_rejected) {
     EXPECT_FALSE(parse_base_url(bad).has_value()) << bad;
   }
   EXPECT_TRUE(parse_base_url("http://host:65535").has_value());
+}
+
+TEST(http_parse_base_url, https_is_accepted_with_port_443_by_default_and_told) {
+  const auto explicit_port = parse_base_url("https://psp.example:8443/");
+  ASSERT_TRUE(explicit_port.has_value());
+  EXPECT_EQ(explicit_port->host, "psp.example");
+  EXPECT_EQ(explicit_port->port, 8443);
+  EXPECT_TRUE(explicit_port->is_https());
+
+  const auto no_port = parse_base_url("https://psp.example");
+  ASSERT_TRUE(no_port.has_value());
+  EXPECT_EQ(no_port->port, 443);
+  EXPECT_EQ(no_port->scheme, url_scheme::https);
+
+  const auto v6 = parse_base_url("https://[::1]");
+  ASSERT_TRUE(v6.has_value());
+  EXPECT_EQ(v6->host, "::1");
+  EXPECT_EQ(v6->port, 443);
+
+  const auto plain = parse_base_url("http://psp.example");
+  ASSERT_TRUE(plain.has_value());
+  EXPECT_FALSE(plain->is_https());
+}
+
+TEST(http_parse_base_url, client_tls_follows_the_scheme) {
+  const auto secure = client_tls_for(*parse_base_url("https://h"), "/ca.crt");
+  EXPECT_TRUE(secure.enabled);
+  EXPECT_EQ(secure.ca_file, "/ca.crt");
+  EXPECT_FALSE(client_tls_for(*parse_base_url("http://h"), "/ca.crt").enabled);
 }
 
 }  // namespace

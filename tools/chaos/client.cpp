@@ -40,6 +40,9 @@ http::sync_client* following_client::client() {
   if (port != connected_port_ || !client_) {
     client_ = std::make_unique<http::sync_client>("127.0.0.1", port,
                                                   settings_.request_timeout_ms);
+    if (!settings_.api_key.empty())
+      client_->set_default_headers(
+          {{"Authorization", "Bearer " + settings_.api_key}});
     connected_port_ = port;
   }
   return client_.get();

@@ -20,7 +20,7 @@ struct post_request {
   std::string idempotency_key;  // empty: no header
   std::uint32_t wait_s = 0;     // Prefer: wait=N; 0: none
   std::string path = "/v1/payments";
-  http::sync_client::header_list headers;  // sent as well (Authorization)
+  http::sync_client::header_list headers;  // sent as well
 };
 
 struct final_answer {
@@ -48,6 +48,9 @@ struct client_settings {
   std::uint32_t deadline_ms = 90'000;  // per post_until_final call
   std::uint32_t backoff_ms_min = 20;
   std::uint32_t backoff_ms_max = 1'000;
+  // paymentd's API key, sent as Authorization: Bearer on every request:
+  // paymentd refuses /v1 and /admin without one.
+  std::string api_key;
 };
 
 class following_client {

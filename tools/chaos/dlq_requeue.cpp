@@ -51,10 +51,10 @@ std::string open_in_api(http::sync_client& api, const it::header_list& auth,
 requeue_report requeue_open_dead_letters(
     const std::string& database_url,
     const std::atomic<std::uint16_t>& paymentd_port,
-    const std::string& admin_token) {
+    const std::string& admin_key) {
   requeue_report out;
   http::sync_client api{"127.0.0.1", paymentd_port.load()};
-  const it::header_list auth{{"Authorization", "Bearer " + admin_token}};
+  const it::header_list auth{{"Authorization", "Bearer " + admin_key}};
   std::set<std::string> listed;
   if (auto err = open_in_api(api, auth, listed); !err.empty()) {
     out.found.push_back({invariant::client_answer, err});

@@ -21,6 +21,6 @@ struct requeue_report {
 requeue_report requeue_open_dead_letters(
     const std::string& database_url,
     const std::atomic<std::uint16_t>& paymentd_port,
-    const std::string& admin_token);
+    const std::string& admin_key);
 
 }  // namespace pay::chaos

@@ -355,11 +355,8 @@ void money_cycle::play_concurrent_over(std::uint32_t worker, const job& j) {
 }
 
 void money_cycle::run_operator_jobs(following_client& client) {
-  const http::sync_client::header_list auth{
-      {"Authorization", "Bearer " + settings_.admin_token}};
   post_request reconcile;
   reconcile.path = "/admin/reconciliation/run?date=" + utc_today();
-  reconcile.headers = auth;
   const auto rec = client.post_until_final(reconcile);
   if (rec.answered && rec.status == 200) {
     std::lock_guard<std::mutex> lock{mutex_};
@@ -375,7 +372,6 @@ void money_cycle::run_operator_jobs(following_client& client) {
   }
   post_request payouts;
   payouts.path = "/admin/payouts/run";
-  payouts.headers = auth;
   const auto run = client.post_until_final(payouts);
   if (run.answered && run.status == 200) {
     std::lock_guard<std::mutex> lock{mutex_};

@@ -49,14 +49,13 @@ struct money_cycle_result {
 
 struct money_cycle_settings {
   std::uint64_t seed = 0;
-  std::string admin_token;
   std::uint32_t workers = 4;
   std::uint32_t scan_interval_ms = 250;
   // Reconciliation + pay-out runs while the round goes on, this far apart,
   // at most this many; one more always runs in finish().
   std::uint32_t run_interval_ms = 1'000;
   std::uint32_t runs_during_round_max = 3;
-  client_settings client;
+  client_settings client;  // its api_key must be an admin key (pay-out runs)
 };
 
 class money_cycle {

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "domain/api_key.hpp"
 #include "tools/chaos/dlq_requeue.hpp"
 #include "tools/chaos/driver.hpp"
 #include "tools/chaos/money_cycle.hpp"
@@ -27,8 +28,7 @@ constexpr double heavy_fault_scale = 3.0;
 constexpr std::uint32_t heavy_retry_attempts_max = 3;
 
 stack_options stack_settings(const environment& env, const std::string& db,
-                             const std::string& log_dir, std::uint64_t seed,
-                             fault_level faults) {
+                             const std::string& log_dir, fault_level faults) {
   stack_options s;
   if (faults == fault_level::heavy)
     s.psp_retry_attempts_max = heavy_retry_attempts_max;
@@ -38,7 +38,8 @@ stack_options stack_settings(const environment& env, const std::string& db,
   s.paymentd_bin = env.paymentd_bin;
   s.paymentd_config = env.paymentd_config;
   s.pspsim_bin = env.pspsim_bin;
-  s.admin_token = "adm_chaos_" + std::to_string(seed);
+  // paymentd takes only keys of its own shape (sk_test_ + 43 base62).
+  s.admin_key = domain::generate_api_key(domain::key_mode::test);
   return s;
 }
 
@@ -109,10 +110,11 @@ void drive_with_chaos(round_outcome& out, const chaos_options& options,
   drive_settings settings;
   settings.concurrency = options.concurrency;
   settings.seed = out.seed;
+  settings.client.api_key = stack.admin_key();
   driver clients{plan, stack.paymentd_port(), settings};
   money_cycle_settings cycle_settings;
   cycle_settings.seed = out.seed;
-  cycle_settings.admin_token = stack.admin_token();
+  cycle_settings.client.api_key = stack.admin_key();
   money_cycle after_payin{stack.database_url(), stack.paymentd_port(),
                           cycle_settings};
   const bool with_cycle = schema.refunds && schema.payouts;
@@ -211,7 +213,7 @@ void requeue_and_recheck(round_outcome& out, const chaos_options& options,
   if (!schema.dead_letter || out.figures.dlq_open <= 0 || !out.found.empty())
     return;
   auto report = requeue_open_dead_letters(
-      stack.database_url(), stack.paymentd_port(), stack.admin_token());
+      stack.database_url(), stack.paymentd_port(), stack.admin_key());
   for (auto& v : report.found) out.found.push_back(std::move(v));
   const auto settled = wait_quiescent(stack.database_url(), schema,
                                       options.quiesce_timeout_s * 1'000);
@@ -287,7 +289,7 @@ round_outcome run_round(const chaos_options& options, const environment& env,
   out.log_dir = options.log_dir + "/" + out.database_name;
   std::filesystem::create_directories(out.log_dir);
   round_stack stack{stack_settings(env, out.database_name, out.log_dir,
-                                   out.seed, options.faults)};
+                                   options.faults)};
   schema_features schema;
   std::string error = stack.start();
   if (error.empty()) error = detect_schema(stack.database_url(), schema);

@@ -7,6 +7,7 @@
 
 #include <pqxx/pqxx>
 
+#include "domain/api_key.hpp"
 #include "http/form.hpp"
 #include "testkit/db.hpp"
 #include "tools/chaos/checks.hpp"
@@ -229,10 +230,11 @@ bool calm_round(context& c, round_stack& stack, std::ostream& out) {
                      1);
   drive_settings settings;
   settings.concurrency = calm_concurrency;
+  settings.client.api_key = stack.admin_key();
   driver clients{c.plan, stack.paymentd_port(), settings};
   money_cycle_settings cycle_settings;
   cycle_settings.seed = 1;
-  cycle_settings.admin_token = stack.admin_token();
+  cycle_settings.client.api_key = stack.admin_key();
   money_cycle after_payin{c.database_url, stack.paymentd_port(),
                           cycle_settings};
   clients.start();
@@ -270,7 +272,7 @@ int run_self_test(const chaos_options& options, const environment& env,
   s.paymentd_bin = env.paymentd_bin;
   s.paymentd_config = env.paymentd_config;
   s.pspsim_bin = env.pspsim_bin;
-  s.admin_token = "adm_chaos_selftest";
+  s.admin_key = domain::generate_api_key(domain::key_mode::test);
   std::filesystem::create_directories(s.log_dir);
   round_stack stack{s};
   context c;

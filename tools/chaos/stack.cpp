@@ -89,7 +89,14 @@ std::string round_stack::start_paymentd() {
       {"PAYMENTD_WATCHDOG_INTERVAL_MS", ms(options_.watchdog_interval_ms)},
       {"PAYMENTD_WATCHDOG_STUCK_AFTER_MS",
        ms(options_.watchdog_stuck_after_ms)},
-      {"ADMIN_TOKEN", options_.admin_token},
+      {"PAYMENTD_BOOTSTRAP_ADMIN_KEY", options_.admin_key},
+      // Limits off: the clients send as fast as they can on purpose, and a
+      // 429 would be a refusal the checks do not expect, not a fault.
+      {"PAYMENTD_RATE_CREATE_PER_S", "0"},
+      {"PAYMENTD_RATE_READ_PER_S", "0"},
+      {"PAYMENTD_RATE_ADMIN_PER_S", "0"},
+      {"PAYMENTD_RATE_OPEN_PER_S", "0"},
+      {"PAYMENTD_RATE_AUTH_FAILURES_PER_S", "0"},
       // Pay-outs only when the chaos clients ask (POST /admin/payouts/run),
       // released as soon as fulfilled and settled; reconciliation likewise.
       {"PAYMENTD_PAYOUTS_HOLD_S", "0"},

@@ -21,7 +21,10 @@ struct stack_options {
   std::string paymentd_bin;
   std::string paymentd_config;
   std::string pspsim_bin;
-  std::string admin_token;
+  // paymentd's admin key (sk_test_...), stored by paymentd at start
+  // (PAYMENTD_BOOTSTRAP_ADMIN_KEY); the harness's clients all use it, so
+  // ids stay as the plan chose them (merchant keys namespace them).
+  std::string admin_key;
   // paymentd's PSP settings: short, so faults turn into retries quickly.
   std::uint32_t psp_request_timeout_ms = 500;
   std::uint32_t psp_connect_timeout_ms = 500;
@@ -63,7 +66,7 @@ class round_stack {
   }
   std::uint16_t pspsim_port() const { return pspsim_port_; }
   const std::string& database_url() const { return database_url_; }
-  const std::string& admin_token() const { return options_.admin_token; }
+  const std::string& admin_key() const { return options_.admin_key; }
   // Every paymentd log written this round, oldest first.
   std::vector<std::string> paymentd_logs() const;
   std::uint32_t paymentd_starts() const { return generation_; }

@@ -78,6 +78,7 @@ class load_run {
  public:
   load_run(const loadgen_options& options, const http::base_url& paymentd)
       : options_(options),
+        authorization_("Bearer " + options.api_key),
         pool_(paymentd.host, paymentd.port, pool_limits(options)) {}
 
   run_stats run() {
@@ -166,6 +167,7 @@ class load_run {
 
   http::request create_request(const flight& f, std::uint32_t wait_s) const {
     http::request req{bhttp::verb::post, "/v1/payments", 11};
+    req.set(bhttp::field::authorization, authorization_);
     req.set(bhttp::field::content_type, "application/json");
     if (wait_s > 0) req.set("Prefer", "wait=" + std::to_string(wait_s));
     req.body() = f.plan.body;
@@ -217,6 +219,7 @@ class load_run {
     if (options_.completion == completion_mode::poll) {
       http::request req{bhttp::verb::get,
                         "/v1/checkouts/" + f->plan.checkout_id, 11};
+      req.set(bhttp::field::authorization, authorization_);
       send(std::move(req), handler);
       return;
     }
@@ -281,6 +284,7 @@ class load_run {
   }
 
   const loadgen_options& options_;
+  const std::string authorization_;  // "Bearer <key>", built once
   net::io_context ioc_;
   net::executor_work_guard<net::io_context::executor_type> work_ =
       net::make_work_guard(ioc_);

@@ -4,6 +4,7 @@
 // See docs/performance.md.
 #include <cstdlib>
 #include <iostream>
+#include <string>
 
 #include "http/sync_client.hpp"
 #include "testkit/invariants.hpp"
@@ -24,6 +25,16 @@ bool paymentd_answers(const pay::http::base_url& url) {
   pay::http::sync_client client{url.host, url.port, health_timeout_ms};
   auto r = client.get("/healthz");
   return r.ok && r.res.result_int() == 200;
+}
+
+// One read before the run: a refused key would otherwise show up only as a
+// table full of 401s. A checkout nobody made answers 404 to a good key.
+bool paymentd_takes_key(const pay::http::base_url& url, const std::string& key) {
+  pay::http::sync_client client{url.host, url.port, health_timeout_ms};
+  client.set_default_headers({{"Authorization", "Bearer " + key}});
+  auto r = client.get("/v1/checkouts/lg_key_check");
+  const auto status = r.ok ? r.res.result_int() : 0u;
+  return status != 401 && status != 403;
 }
 
 void check_invariants(const loadgen_options& o, run_description& d) {
@@ -51,7 +62,9 @@ void check_invariants(const loadgen_options& o, run_description& d) {
 
 int main(int argc, char** argv) {
   const char* db_env = std::getenv("DATABASE_URL");
-  auto parsed = parse_options(argc, argv, db_env ? db_env : "");
+  const char* key_env = std::getenv("LOADGEN_API_KEY");
+  auto parsed = parse_options(argc, argv, db_env ? db_env : "",
+                              key_env ? key_env : "");
   if (parsed.help) {
     std::cout << usage();
     return exit_ok;
@@ -64,6 +77,11 @@ int main(int argc, char** argv) {
   const auto paymentd = pay::http::parse_base_url(o.url);
   if (!paymentd_answers(*paymentd)) {
     std::cerr << "loadgen: paymentd does not answer " << o.url << "/healthz\n";
+    return exit_usage;
+  }
+  if (!paymentd_takes_key(*paymentd, o.api_key)) {
+    std::cerr << "loadgen: paymentd refuses the API key (401/403 on GET "
+                 "/v1/checkouts/...)\n";
     return exit_usage;
   }
   std::cout << "loadgen: run " << o.run_id << " seed " << o.seed << " against "

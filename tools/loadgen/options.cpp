@@ -3,6 +3,7 @@
 #include <limits>
 #include <random>
 
+#include "domain/api_key.hpp"
 #include "domain/currency.hpp"
 #include "http/client_pool.hpp"
 #include "testkit/command_line.hpp"
@@ -38,7 +39,10 @@ setter number_field(T loadgen_options::*field, std::uint64_t min,
 
 setter url_field(std::string loadgen_options::*field) {
   return [=](parse_state& s, const std::string& text) {
-    if (!http::parse_base_url(text))
+    const auto url = http::parse_base_url(text);
+    // parse_base_url takes https too, but loadgen's clients speak plain
+    // HTTP: it would send clear text to a TLS port.
+    if (!url || url->is_https())
       return "not an http://host[:port] URL: '" + text + "'";
     s.options.*field = text;
     return std::string{};
@@ -81,6 +85,11 @@ const std::vector<option_spec>& specs() {
       {"database-url", true,
        [](parse_state& s, const std::string& text) {
          s.options.database_url = text;
+         return std::string{};
+       }},
+      {"api-key", true,
+       [](parse_state& s, const std::string& text) {
+         s.options.api_key = text;
          return std::string{};
        }},
       {"concurrency", true, number_field(&o::concurrency, 1, 20'000)},
@@ -151,8 +160,17 @@ std::string random_run_id() {
 }
 
 // Defaults that depend on other options, and combinations that make no sense.
-std::string finish(parse_state& s, const std::string& database_url_env) {
+std::string finish(parse_state& s, const std::string& database_url_env,
+                   const std::string& api_key_env) {
   auto& o = s.options;
+  if (o.api_key.empty()) o.api_key = api_key_env;
+  if (o.api_key.empty())
+    return "--api-key KEY (or LOADGEN_API_KEY) is required: paymentd refuses"
+           " /v1 requests without a key; `paymentd keys create` makes one";
+  // Checked here, not by a run of 401s: paymentd refuses any other shape.
+  if (!domain::is_well_formed_api_key(o.api_key))
+    return "--api-key: not an API key (sk_test_ or sk_live_ and "
+           + std::to_string(domain::key_secret_chars) + " letters or digits)";
   if (!s.duration_given && o.checkouts > 0) o.duration_s = 0;
   if (o.duration_s == 0 && o.checkouts == 0)
     return "--duration-s 0 needs --checkouts N, or the run never ends";
@@ -175,6 +193,9 @@ const char* usage() {
          "  --url URL                 paymentd (http://127.0.0.1:8080)\n"
          "  --psp-url URL             pspsim, for the invariants "
          "(http://127.0.0.1:8090)\n"
+         "  --api-key KEY             paymentd API key, sent as Authorization:\n"
+         "                            Bearer (default $LOADGEN_API_KEY;\n"
+         "                            required)\n"
          "  --database-url URL        paymentd's database, for the invariants\n"
          "                            (default $DATABASE_URL; none: skipped)\n"
          "  --concurrency N           closed loop: N checkouts in flight (64)\n"
@@ -208,17 +229,19 @@ const char* usage() {
          "flight\n"
          "  --no-invariants           skip the invariant check\n"
          "Prints a table and one line starting with 'loadgen-json: '.\n"
-         "Exit: 0 ok, 1 invariant violations, 2 bad options or no paymentd.\n";
+         "Exit: 0 ok, 1 invariant violations, 2 bad options, no paymentd or\n"
+         "a refused key.\n";
 }
 
 parse_result parse_options(int argc, const char* const* argv,
-                           const std::string& database_url_env) {
+                           const std::string& database_url_env,
+                           const std::string& api_key_env) {
   parse_result out;
   parse_state state;
   out.error = testkit::apply_options(argc, argv, specs(), state, out.help);
   if (!out.error.empty() || out.help)
     return out;
-  out.error = finish(state, database_url_env);
+  out.error = finish(state, database_url_env, api_key_env);
   out.options = std::move(state.options);
   return out;
 }

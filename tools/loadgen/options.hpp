@@ -24,6 +24,9 @@ struct loadgen_options {
   std::string url = "http://127.0.0.1:8080";      // paymentd
   std::string psp_url = "http://127.0.0.1:8090";  // pspsim, for invariants
   std::string database_url;  // default $DATABASE_URL; empty: no invariants
+  // Sent as Authorization: Bearer with every request to paymentd, which
+  // refuses /v1 without a key. Default $LOADGEN_API_KEY; required.
+  std::string api_key;
   std::uint32_t concurrency = 64;  // closed loop: checkouts in flight
   std::uint32_t rate_per_s = 0;    // open loop target; 0 = closed loop
   std::uint32_t duration_s = 10;   // 0 = no time limit
@@ -50,9 +53,11 @@ struct parse_result {
   std::string error;  // empty on success
 };
 
-// `database_url_env` is $DATABASE_URL (the default for --database-url).
+// `database_url_env` is $DATABASE_URL (the default for --database-url),
+// `api_key_env` $LOADGEN_API_KEY (the default for --api-key).
 parse_result parse_options(int argc, const char* const* argv,
-                           const std::string& database_url_env);
+                           const std::string& database_url_env,
+                           const std::string& api_key_env);
 
 const char* usage();
 

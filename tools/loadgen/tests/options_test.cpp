@@ -7,10 +7,15 @@
 namespace pay::loadgen {
 namespace {
 
+// Well-formed (sk_test_ + 43 base62); the parser never sends it.
+const std::string env_key = "sk_test_" + std::string(43, 'a');
+
 parse_result parse(std::vector<const char*> args,
-                   const std::string& db_env = "") {
+                   const std::string& db_env = "",
+                   const std::string& key_env = env_key) {
   args.insert(args.begin(), "loadgen");
-  return parse_options(static_cast<int>(args.size()), args.data(), db_env);
+  return parse_options(static_cast<int>(args.size()), args.data(), db_env,
+                       key_env);
 }
 
 TEST(LoadgenOptions, DefaultsAreAClosedLoopWithTheDefaultMix) {
@@ -65,6 +70,23 @@ TEST(LoadgenOptions, ExplicitFlagsAreKept) {
   EXPECT_EQ(r.options.seed, 9u);
   EXPECT_EQ(r.options.run_id, "bench-1");
   EXPECT_EQ(r.options.tokens.tokens.at(0).token, "pm_card_processing");
+}
+
+TEST(LoadgenOptions, TheKeyComesFromTheEnvironmentOrTheFlag) {
+  EXPECT_EQ(parse({}).options.api_key, env_key);
+  const std::string flag_key = "sk_test_" + std::string(43, 'B');
+  auto r = parse({"--api-key", flag_key.c_str()});
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.options.api_key, flag_key);
+}
+
+TEST(LoadgenOptions, NoKeyOrAMalformedOneIsRefused) {
+  EXPECT_NE(parse({}, "", "").error.find("--api-key"), std::string::npos);
+  EXPECT_NE(parse({"--api-key", "adm_token"}).error.find("--api-key"),
+            std::string::npos);
+  // One character short of a key.
+  const std::string short_key = "sk_test_" + std::string(42, 'a');
+  EXPECT_NE(parse({"--api-key", short_key.c_str()}).error, "");
 }
 
 }  // namespace

@@ -1,0 +1,106 @@
+#include "gateway/buyer_info_checks.hpp"
+
+#include <cmath>
+#include <string>
+
+#include <boost/json.hpp>
+
+#include "gateway/text_checks.hpp"
+
+namespace pay::gateway {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr double exact_integer_max = 9007199254740992.0;  // 2^53
+
+struct walker {
+  const buyer_info_limits& limits;
+  std::size_t members = 0;
+
+  std::optional<api_error> text(std::string_view s, const std::string& path) {
+    if (utf8_chars(s) > limits.string_chars_max)
+      return invalid("parameter_too_long",
+                     path + " is longer than "
+                       + std::to_string(limits.string_chars_max)
+                       + " characters.",
+                     path);
+    if (has_control_chars(s))
+      return invalid("parameter_invalid",
+                     path + " must not contain control characters.", path);
+    return std::nullopt;
+  }
+
+  std::optional<api_error> value(const json::value& v, const std::string& path) {
+    switch (v.kind()) {
+      case json::kind::string:
+        return text(v.get_string(), path);
+      case json::kind::double_: {
+        double d = v.get_double();
+        if (!std::isfinite(d) || std::fabs(d) >= exact_integer_max)
+          return invalid("parameter_invalid",
+                         path + " is a number that cannot be stored exactly "
+                                "(keep numbers within +-2^53, or send a "
+                                "string).",
+                         path);
+        return std::nullopt;
+      }
+      case json::kind::int64:
+      case json::kind::uint64: {
+        bool exact = v.is_int64()
+                       ? std::llabs(v.get_int64()) < (std::int64_t{1} << 53)
+                       : v.get_uint64() < (std::uint64_t{1} << 53);
+        if (!exact)
+          return invalid("parameter_invalid",
+                         path + " is an integer beyond +-2^53, which JSON "
+                                "readers round; send it as a string.",
+                         path);
+        return std::nullopt;
+      }
+      case json::kind::object:
+        for (const auto& kv : v.get_object()) {
+          auto child = path + "." + std::string{kv.key()};
+          if (++members > limits.members_max) return too_many();
+          if (auto err = text(kv.key(), child)) return err;
+          if (auto err = value(kv.value(), child)) return err;
+        }
+        return std::nullopt;
+      case json::kind::array: {
+        std::size_t i = 0;
+        for (const auto& item : v.get_array()) {
+          if (++members > limits.members_max) return too_many();
+          if (auto err = value(item, path + "[" + std::to_string(i++) + "]"))
+            return err;
+        }
+        return std::nullopt;
+      }
+      default:
+        return std::nullopt;
+    }
+  }
+
+  api_error too_many() const {
+    return invalid("parameter_too_large",
+                   "buyer_info holds more than "
+                     + std::to_string(limits.members_max)
+                     + " fields and items.",
+                   "buyer_info");
+  }
+};
+
+}  // namespace
+
+std::optional<api_error> check_buyer_info(const json::object& buyer,
+                                          std::size_t canonical_bytes,
+                                          const buyer_info_limits& limits) {
+  if (canonical_bytes > limits.bytes_max)
+    return api_error{413, "invalid_request_error", "parameter_too_large",
+                     "buyer_info is larger than "
+                       + std::to_string(limits.bytes_max) + " bytes.",
+                     "buyer_info"};
+  walker w{limits};
+  return w.value(json::value(buyer), "buyer_info");
+}
+
+}  // namespace pay::gateway
