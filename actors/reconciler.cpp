@@ -66,30 +66,13 @@ struct fetched {
   std::string error;
 };
 
-// The CA file that verifies an https PSP (psp.ca_file). reconciler_options
-// does not carry it yet: that needs a `std::string psp_ca_file` in
-// actors/reconciler.hpp, set in app/reconciler_wiring.cpp. This picks the
-// field up as soon as it exists; until then the system's trusted CAs verify
-// the PSP.
-template <class Options, class = void>
-struct psp_ca_file_of {
-  static std::string get(const Options&) { return {}; }
-};
-template <class Options>
-struct psp_ca_file_of<Options,
-                      std::void_t<decltype(std::declval<const Options&>()
-                                             .psp_ca_file)>> {
-  static std::string get(const Options& o) { return o.psp_ca_file; }
-};
-
 fetched fetch_file(const reconciler_options& options, const std::string& date) {
   auto url = http::parse_base_url(options.psp_base_url);
   if (!url)
     return {{}, "psp.base_url is not an http(s)://host:port URL"};
   http::sync_client client{
     url->host, url->port, options.fetch_timeout_ms,
-    http::client_tls_for(*url,
-                         psp_ca_file_of<reconciler_options>::get(options))};
+    http::client_tls_for(*url, options.psp_ca_file)};
   auto got = client.get("/v1/settlement_files/" + date,
                         {{"Authorization", "Bearer " + options.psp_api_key}});
   if (!got.ok)

@@ -16,6 +16,7 @@ struct reconciler_options {
   std::string database_url;
   std::string psp_base_url;  // where GET /v1/settlement_files/{date} lives
   std::string psp_api_key;
+  std::string psp_ca_file;  // verifies an https PSP; "": the system's CAs
   domain::fee_terms fee_terms;
   // Minutes after midnight UTC to reconcile yesterday; none: only on demand.
   std::optional<std::uint32_t> daily_minute_utc;

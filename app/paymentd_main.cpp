@@ -16,6 +16,7 @@
 #include "config/settings.hpp"
 #include "gateway/gateway.hpp"
 #include "observability/log.hpp"
+#include "observability/metrics.hpp"
 #include "persistence/migrations.hpp"
 
 namespace {
@@ -127,8 +128,15 @@ int main(int argc, char** argv) {
   }
   std::cout << pay::listening_banner(cfg, *server) << std::flush;
 
+  pay::obs::metrics::get().read_http_edge_with([edge = server.get()] {
+    auto c = edge->counters();
+    return pay::obs::metrics::http_edge_figures{
+      c.connections_open, c.connections_refused_total, c.header_timeouts_total,
+      c.tls_handshake_failures_total};
+  });
   auto sig = wait_for_signal();
   spdlog::info("signal {} received, stopping", sig);
+  pay::obs::metrics::get().read_http_edge_with({});
   server->stop();
   pay::stop_engine(engine);
   return 0;

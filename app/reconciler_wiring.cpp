@@ -10,6 +10,7 @@ reconciler_actor start_reconciler(caf::actor_system& sys, const settings& cfg,
   options.database_url = cfg.database_url;
   options.psp_base_url = cfg.psp_base_url;
   options.psp_api_key = cfg.psp_api_key;
+  options.psp_ca_file = cfg.psp_ca_file;
   options.fee_terms = domain::fee_terms{cfg.fee_rate_bps, cfg.fee_fixed_minor};
   options.daily_minute_utc = daily_minute_utc(cfg.reconcile_daily_at);
   options.service = e.service;

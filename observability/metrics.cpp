@@ -198,6 +198,15 @@ metrics::metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                          .Help("Client connections open now.")
                          .Register(reg)
                          .Add({});
+  // Gauges mirroring the server's own totals (they only grow): connections
+  // refused past http.connections_max, headers cut by the slowloris timeout,
+  // failed TLS handshakes.
+  http_edge_events_ = &BuildGauge()
+                         .Name("paymentd_http_edge_events")
+                         .Help("HTTP edge events since start, by kind "
+                               "(connections_refused, header_timeouts, "
+                               "tls_handshake_failures).")
+                         .Register(reg);
   checkouts_shed_ = &BuildCounter()
                        .Name("paymentd_checkouts_shed_total")
                        .Help("New checkouts refused with 503 overloaded "
@@ -219,7 +228,25 @@ metrics::metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                      .Add({});
 }
 
+void metrics::read_http_edge_with(std::function<http_edge_figures()> reader) {
+  std::lock_guard lock(read_http_edge_mutex_);
+  read_http_edge_ = std::move(reader);
+}
+
 std::string metrics::render() const {
+  {
+    std::lock_guard lock(read_http_edge_mutex_);
+    if (read_http_edge_) {
+      auto f = read_http_edge_();
+      http_connections_->Set(static_cast<double>(f.connections_open));
+      auto set = [&](const char* kind, std::uint64_t v) {
+        http_edge_events_->Add({{"kind", kind}}).Set(static_cast<double>(v));
+      };
+      set("connections_refused", f.connections_refused_total);
+      set("header_timeouts", f.header_timeouts_total);
+      set("tls_handshake_failures", f.tls_handshake_failures_total);
+    }
+  }
   std::ostringstream out;
   prometheus::TextSerializer{}.Serialize(out, registry_->Collect());
   return out.str();

@@ -8,8 +8,10 @@
 
 #include <array>
 #include <cstddef>
+#include <functional>
 #include <iterator>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -83,7 +85,15 @@ class metrics {
   // A request refused with 429, by route class (read, write, admin, open,
   // auth_failures).
   void rate_limited(std::string_view route_class);
-  prometheus::Gauge& http_connections() { return *http_connections_; }
+  // The HTTP server's own figures, read at each scrape (the server counts
+  // them; the gauges and counters here only mirror them).
+  struct http_edge_figures {
+    std::uint64_t connections_open = 0;
+    std::uint64_t connections_refused_total = 0;
+    std::uint64_t header_timeouts_total = 0;
+    std::uint64_t tls_handshake_failures_total = 0;
+  };
+  void read_http_edge_with(std::function<http_edge_figures()> reader);
 
   void webhook_rejected(std::string_view reason);
   void webhook_received(std::string_view outcome);
@@ -121,6 +131,9 @@ class metrics {
   prometheus::Family<prometheus::Counter>* edge_refused_;
   prometheus::Family<prometheus::Counter>* rate_limited_;
   prometheus::Gauge* http_connections_;
+  prometheus::Family<prometheus::Gauge>* http_edge_events_;
+  std::function<http_edge_figures()> read_http_edge_;
+  mutable std::mutex read_http_edge_mutex_;
   prometheus::Family<prometheus::Counter>* webhooks_rejected_;
   prometheus::Family<prometheus::Counter>* webhooks_received_;
   prometheus::Family<prometheus::Counter>* reconciliation_runs_;
