@@ -1,6 +1,5 @@
 #include "gateway/buyer_info_checks.hpp"
 
-#include <cmath>
 #include <string>
 
 #include <boost/json.hpp>
@@ -12,8 +11,6 @@ namespace pay::gateway {
 namespace json = boost::json;
 
 namespace {
-
-constexpr double exact_integer_max = 9007199254740992.0;  // 2^53
 
 struct walker {
   const buyer_info_limits& limits;
@@ -36,16 +33,16 @@ struct walker {
     switch (v.kind()) {
       case json::kind::string:
         return text(v.get_string(), path);
-      case json::kind::double_: {
-        double d = v.get_double();
-        if (!std::isfinite(d) || std::fabs(d) >= exact_integer_max)
-          return invalid("parameter_invalid",
-                         path + " is a number that cannot be stored exactly "
-                                "(keep numbers within +-2^53, or send a "
-                                "string).",
-                         path);
-        return std::nullopt;
-      }
+      case json::kind::double_:
+        // A fraction or exponent is read as a binary double, and written
+        // back as that double's digits, not the client's: 0.1 stays 0.1 but
+        // 1.50000000000000000001 does not, nor does 1e400. Only integers
+        // come back exactly, so only they are taken (as with amounts).
+        return invalid("parameter_invalid",
+                       path + " is a number with a fraction or exponent, "
+                              "which cannot be stored exactly; send it as a "
+                              "string.",
+                       path);
       case json::kind::int64:
       case json::kind::uint64: {
         bool exact = v.is_int64()

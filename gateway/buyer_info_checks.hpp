@@ -3,8 +3,8 @@
 // size and member count (one client added 580 MB in 15 s before), strings of
 // at most `string_chars_max` characters without control characters (an
 // e-mail of 2.7 KB broke an index), and only numbers that survive the trip
-// (I-JSON, RFC 7493: integers within +-2^53; 1e400 is not a number anyone
-// can store).
+// unchanged: integers within +-2^53 (I-JSON, RFC 7493). A fraction or an
+// exponent (2.5, 1e400) must come as a string.
 
 #include <cstddef>
 #include <optional>
