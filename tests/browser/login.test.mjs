@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  UI_PATH, admin, env, launchBrowser, logIn, logInAndWait, openPage, paymentd, screenshots,
+  UI_PATH, admin, env, launchBrowser, logIn, logInAndWait, openPage, screenshots,
 } from './harness.mjs';
 
 const TOKEN_STORAGE_KEY = 'payments.admin_token';
@@ -20,7 +20,7 @@ test('the page and its assets are served without a token', async () => {
     assert.match(response.headers.get('content-type') || '', new RegExp(type), route);
   }
   // The data behind it is not.
-  assert.equal((await paymentd('GET', '/admin/dlq')).status, 401);
+  assert.equal((await fetch(`${env.paymentdUrl}/admin/dlq`)).status, 401);
 });
 
 test('a wrong token is refused on the login form and nothing is stored', async () => {
