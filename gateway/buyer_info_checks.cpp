@@ -45,9 +45,11 @@ struct walker {
                        path);
       case json::kind::int64:
       case json::kind::uint64: {
+        // Compared, not negated: -2^63 has no absolute value in int64.
+        constexpr std::int64_t limit = std::int64_t{1} << 53;
         bool exact = v.is_int64()
-                       ? std::llabs(v.get_int64()) < (std::int64_t{1} << 53)
-                       : v.get_uint64() < (std::uint64_t{1} << 53);
+                       ? v.get_int64() > -limit && v.get_int64() < limit
+                       : v.get_uint64() < static_cast<std::uint64_t>(limit);
         if (!exact)
           return invalid("parameter_invalid",
                          path + " is an integer beyond +-2^53, which JSON "

@@ -53,6 +53,9 @@ TEST(buyer_info_checks, numbers_that_cannot_be_stored_exactly_name_their_field) 
   ASSERT_TRUE(past_2_53);
   EXPECT_EQ(past_2_53->param, "buyer_info.n.m");
   EXPECT_FALSE(check(R"({"n":9007199254740991,"m":-9007199254740991})"));
+  auto lowest = check(R"({"n":-9223372036854775808})");  // found by fuzzing
+  ASSERT_TRUE(lowest);
+  EXPECT_EQ(lowest->param, "buyer_info.n");
   auto fraction = check(R"({"f":2.5})");
   ASSERT_TRUE(fraction);
   EXPECT_EQ(fraction->param, "buyer_info.f");
