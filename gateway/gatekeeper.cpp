@@ -147,6 +147,16 @@ bool admit(const context& ctx, exchange& ex) {
   return true;
 }
 
+preferred_wait park_preferred_wait(const context& ctx, const exchange& ex) {
+  preferred_wait out;
+  out.wait_ms = preferred_wait_ms(ex.req["Prefer"], ctx.options.wait_s_max);
+  out.slot = std::make_shared<wait_slot>(
+    out.wait_ms > 0 ? wait_slot::acquire(ctx, ex.who) : wait_slot{});
+  if (!*out.slot)
+    out.wait_ms = 0;
+  return out;
+}
+
 wait_slot wait_slot::acquire(const context& ctx, const caller& who) {
   wait_slot slot;
   auto& edge = *ctx.edge;

@@ -47,4 +47,13 @@ class wait_slot {
   std::string key_id_;
 };
 
+// The request's `Prefer: wait`, bounded: its milliseconds (0: answer at
+// once) and the slot that parks it, to be held until the answer. Past the
+// bounds the wait is 0, as RFC 7240 lets a server ignore a preference.
+struct preferred_wait {
+  std::uint32_t wait_ms = 0;
+  std::shared_ptr<wait_slot> slot;
+};
+preferred_wait park_preferred_wait(const context& ctx, const exchange& ex);
+
 }  // namespace pay::gateway

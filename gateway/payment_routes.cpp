@@ -128,13 +128,9 @@ void create_payment_route(const context& ctx, const exchange_ptr& ex) {
   }
   auto checkout = std::get<new_checkout>(std::move(parsed));
   scope_ids(checkout, ex->who.scope);
-  auto wait_ms = preferred_wait_ms(ex->req["Prefer"], ctx.options.wait_s_max);
-  // A parked request is cheap but not free: past the bounds the checkout
-  // is answered at once, as RFC 7240 lets a server ignore a preference.
-  auto slot = std::make_shared<wait_slot>(
-    wait_ms > 0 ? wait_slot::acquire(ctx, ex->who) : wait_slot{});
-  if (!*slot)
-    wait_ms = 0;
+  auto parked = park_preferred_wait(ctx, *ex);
+  auto wait_ms = parked.wait_ms;
+  auto slot = parked.slot;  // held until the answer
   // Hosted page: the answer carries each order's redirect, so it waits for
   // the PSP's registrations (the buyer's payment comes much later).
   bool hosted = !checkout.return_url.empty();

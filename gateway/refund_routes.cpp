@@ -98,11 +98,9 @@ void create_refund_route(const context& ctx, const exchange_ptr& ex) {
     return;
   }
   auto request = std::get<refund_request>(std::move(parsed));
-  auto wait_ms = preferred_wait_ms(ex->req["Prefer"], ctx.options.wait_s_max);
-  auto slot = std::make_shared<wait_slot>(
-    wait_ms > 0 ? wait_slot::acquire(ctx, ex->who) : wait_slot{});
-  if (!*slot)
-    wait_ms = 0;
+  auto parked = park_preferred_wait(ctx, *ex);
+  auto wait_ms = parked.wait_ms;
+  auto slot = parked.slot;  // held until the answer
   const auto& scope = ex->who.scope;
   create_refund cmd{scope.in(request.payment_order_id), request.amount,
                     request.reason, scope.in(key), request.request_hash,
