@@ -3,6 +3,7 @@
 // knows a new or revoked key at once.
 
 #include <boost/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "gateway/key_render.hpp"
 #include "gateway/request_checks.hpp"
@@ -17,7 +18,10 @@ namespace {
 
 constexpr std::string_view keys_path = "/admin/keys";
 
-api_error database_error(const std::string&) {
+// The cause goes to the log, for the operator; the client learns only that
+// it may retry.
+api_error database_error(const std::string& cause) {
+  spdlog::warn("key store: {}", cause);
   return api_error{503, "api_error", "database_unavailable",
                    "The key store is not reachable; retry later.", ""};
 }

@@ -9,6 +9,8 @@
 #include <thread>
 #include <vector>
 
+#include <boost/beast/core/detail/base64.hpp>
+
 #include "domain/api_key.hpp"
 #include "testkit/db.hpp"
 #include "tests/integration/fixture.hpp"
@@ -112,25 +114,9 @@ TEST_F(api_keys, a_key_works_as_bearer_in_any_case_and_as_basic_user_name) {
   }
   // curl -u sk_test_...: sends Basic base64("sk_test_...:").
   auto encoded = [](const std::string& text) {
-    static const char* alphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    std::size_t i = 0;
-    for (; i + 2 < text.size(); i += 3) {
-      unsigned n = (unsigned char)text[i] << 16 | (unsigned char)text[i + 1] << 8
-                   | (unsigned char)text[i + 2];
-      for (int s = 18; s >= 0; s -= 6) out += alphabet[(n >> s) & 63];
-    }
-    if (i + 1 == text.size()) {
-      unsigned n = (unsigned char)text[i] << 16;
-      out += alphabet[(n >> 18) & 63];
-      out += alphabet[(n >> 12) & 63];
-      out += "==";
-    } else if (i + 2 == text.size()) {
-      unsigned n = (unsigned char)text[i] << 16 | (unsigned char)text[i + 1] << 8;
-      for (int s = 18; s >= 6; s -= 6) out += alphabet[(n >> s) & 63];
-      out += "=";
-    }
+    namespace b64 = boost::beast::detail::base64;
+    std::string out(b64::encoded_size(text.size()), '\0');
+    out.resize(b64::encode(out.data(), text.data(), text.size()));
     return out;
   };
   auto basic = client->get(
