@@ -4,6 +4,7 @@
 
 #include "gateway/access.hpp"
 #include "gateway/render.hpp"
+#include "http/form.hpp"
 #include "observability/metrics.hpp"
 
 namespace pay::gateway {
@@ -90,8 +91,7 @@ bool flooding_after_failure(const context& ctx, const exchange& ex) {
 
 bool admit(const context& ctx, exchange& ex) {
   auto target = ex.req.target();
-  std::string_view path{target.data(), target.size()};
-  path = path.substr(0, path.find('?'));
+  const auto path = http::target_path({target.data(), target.size()});
   const auto cls =
     classify(ex.req.method(), path, ctx.options.metrics_public);
   const auto now = now_ms();

@@ -9,6 +9,7 @@
 #include "gateway/request_checks.hpp"
 #include "gateway/routes.hpp"
 #include "gateway/ui_assets.hpp"
+#include "http/form.hpp"
 #include "observability/metrics.hpp"
 
 namespace pay::gateway {
@@ -114,8 +115,7 @@ bool dispatch_api(const context& ctx, const exchange_ptr& ex,
 
 void dispatch(const context& ctx, const exchange_ptr& ex) {
   auto target = ex->req.target();
-  std::string_view path{target.data(), target.size()};
-  path = path.substr(0, path.find('?'));
+  const auto path = http::target_path({target.data(), target.size()});
   if (path == "/admin/ui" || path.substr(0, 10) == "/admin/ui/") {
     only(ex, bhttp::verb::get, "GET", [&] { serve_ui(ex, path); });
     return;
