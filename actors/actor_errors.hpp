@@ -10,6 +10,7 @@ enum class actor_errc : std::uint8_t {
   command_failed = 2,        // the command itself failed (a bug or bad data)
   checkout_gone = 3,         // the live checkout actor ended meanwhile
   overloaded = 4,            // the execution backlog is past its bound
+  open_checkouts_limit = 5,  // the account has too many unfinished checkouts
 };
 
 inline caf::error make_error(actor_errc x) {
@@ -22,10 +23,20 @@ inline caf::error make_overloaded_error(std::uint32_t retry_after_s) {
                     caf::atom("pay"), caf::make_message(retry_after_s)};
 }
 
+// The account's open checkouts are at their cap (its context: the cap and
+// the seconds after which a retry is welcome).
+inline caf::error make_open_checkouts_limit_error(std::uint32_t open_max,
+                                                  std::uint32_t retry_after_s) {
+  return caf::error{static_cast<std::uint8_t>(actor_errc::open_checkouts_limit),
+                    caf::atom("pay"), caf::make_message(open_max, retry_after_s)};
+}
+
+inline bool is_error(const caf::error& err, actor_errc x) {
+  return err.compare(static_cast<std::uint8_t>(x), caf::atom("pay")) == 0;
+}
+
 inline bool is_overloaded(const caf::error& err) {
-  return err.compare(static_cast<std::uint8_t>(actor_errc::overloaded),
-                     caf::atom("pay"))
-         == 0;
+  return is_error(err, actor_errc::overloaded);
 }
 
 }  // namespace pay

@@ -20,6 +20,7 @@
 #include "actors/checkout.hpp"
 #include "actors/live_actors.hpp"
 #include "actors/order_work.hpp"
+#include "domain/account_scope.hpp"
 #include "domain/risk_rules.hpp"
 #include "observability/log.hpp"
 #include "observability/metrics.hpp"
@@ -46,6 +47,9 @@ struct payment_service_state {
   // configured (options.allow_without_risk_check), rendered once.
   std::string allow_rules_json;
   live_actors<checkout_actor> live;
+  // Open checkouts per merchant account: counted in the database every
+  // options.open_checkouts_refresh, plus one for each created since.
+  std::unordered_map<std::string, std::uint32_t> open_by_account;
   static inline const char* name = "payment_service";
 };
 
@@ -69,6 +73,42 @@ double execution_backlog() {
   return m.orders_live(domain::order_status::not_started).Value()
          + m.orders_live(domain::order_status::executing).Value()
          + m.backlog(obs::shared_actor::store).Value();
+}
+
+// True when `cmd` would open one checkout more than its account may hold.
+// A repeat of a live checkout only joins it and is never refused.
+bool past_open_cap(service_self self, const create_payment& cmd) {
+  auto& st = self->state;
+  auto cap = st.options.open_checkouts_per_account_max;
+  auto account = domain::account_of(cmd.checkout.id.value);
+  if (cap == 0 || account.empty() || st.live.count(cmd.checkout.id.value))
+    return false;
+  auto it = st.open_by_account.find(std::string{account});
+  return it != st.open_by_account.end() && it->second >= cap;
+}
+
+void count_open_checkouts_again(service_self self) {
+  auto& st = self->state;
+  auto again = [self] {
+    self->delayed_send(self, self->state.options.open_checkouts_refresh,
+                       count_open_atom::value);
+  };
+  self->request(st.deps.stores.shards.front(), st.deps.store_timeout,
+                count_open_checkouts{})
+    .then(
+      [=](const open_checkouts& counted) {
+        auto& open = self->state.open_by_account;
+        open.clear();
+        for (const auto& a : counted.accounts)
+          open.emplace(a.account_id, a.open);
+        again();
+      },
+      [=](caf::error& err) {
+        // The counts from before stay: a database outage refuses nothing
+        // that was not refused already.
+        spdlog::warn("cannot count open checkouts: {}", caf::to_string(err));
+        again();
+      });
 }
 
 // The first 64 bits of the request's SHA-256 (hex): enough to tell a
@@ -165,6 +205,9 @@ void create(service_self self, const create_payment& cmd, reply_sink sink) {
         reply.conflicting_order_id = stored.conflicting_order_id;
         reply.view = stored.view;
         if (stored.outcome == insert_outcome::created) {
+          auto account = domain::account_of(cmd.checkout.id.value);
+          if (!account.empty())
+            ++self->state.open_by_account[std::string{account}];
           log::info(cmd.correlation_id, "checkout {} stored with {} orders",
                     cmd.checkout.id.value, cmd.checkout.orders.size());
           // Orders stored EXECUTING made that move with the insert.
@@ -444,6 +487,8 @@ payment_service_behavior(service_self self, collaborators deps,
   self->state.options = options;
   if (options.allow_without_risk_check)
     self->state.allow_rules_json = domain::risk_decision_json({});
+  if (options.open_checkouts_per_account_max > 0)
+    self->send(self, count_open_atom::value);
   self->set_down_handler([=](caf::down_msg& down) {
     auto id = self->state.live.forget(down.source);
     if (id && down.reason)
@@ -467,6 +512,12 @@ payment_service_behavior(service_self self, collaborators deps,
           && !self->state.live.count(cmd.checkout.id.value)) {
         obs::metrics::get().checkout_shed();
         return make_overloaded_error(self->state.options.retry_after_s);
+      }
+      if (past_open_cap(self, cmd)) {
+        obs::metrics::get().checkout_open_limited();
+        return make_open_checkouts_limit_error(
+          self->state.options.open_checkouts_per_account_max,
+          self->state.options.retry_after_s);
       }
       auto rp = self->make_response_promise<create_payment_reply>();
       if (!cmd.idempotency_key.empty()) {
@@ -550,6 +601,7 @@ payment_service_behavior(service_self self, collaborators deps,
       return rp;
     },
     [=](recover_atom) { recover(self); },
+    [=](count_open_atom) { count_open_checkouts_again(self); },
     [=](const key_expired& expired) {
       auto it = self->state.keys.find(expired.key);
       if (it != self->state.keys.end()

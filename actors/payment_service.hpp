@@ -22,6 +22,14 @@ struct payment_service_options {
   // An Idempotency-Key older than this is forgotten: its next use is a new
   // request (Stripe keeps keys 24 hours).
   std::uint32_t idempotency_ttl_s = 86'400;
+  // Open checkouts (an order not final yet) one merchant account may hold,
+  // so that one key cannot park orders without end: each PENDING one is
+  // polled at the PSP and kept in the database. 0: no cap. Ids of the
+  // platform (admin keys) are not capped.
+  std::uint32_t open_checkouts_per_account_max = 5'000;
+  // How often they are counted again from the database (in between, each
+  // new checkout counts one more).
+  std::chrono::milliseconds open_checkouts_refresh{1'000};
 };
 
 payment_service_actor spawn_payment_service(caf::actor_system& sys,

@@ -71,13 +71,15 @@ engine_result start_engine(caf::actor_system& sys, const settings& cfg) {
   // A first request may wait up to wait_s_max for its outcome, then store.
   auto key_timeout = milliseconds{cfg.wait_s_max * 1000ull}
                      + 3 * e.deps.store_timeout;
-  e.service = spawn_payment_service(
-    sys, e.deps,
-    payment_service_options{cfg.recovery_batch_max, key_timeout,
-                            cfg.admission_backlog_max,
-                            cfg.admission_retry_after_s,
-                            !domain::has_any_rule(cfg.risk),
-                            cfg.idempotency_ttl_s});
+  payment_service_options service_options{
+    cfg.recovery_batch_max, key_timeout, cfg.admission_backlog_max,
+    cfg.admission_retry_after_s, !domain::has_any_rule(cfg.risk),
+    cfg.idempotency_ttl_s};
+  service_options.open_checkouts_per_account_max =
+    cfg.open_checkouts_per_account_max;
+  service_options.open_checkouts_refresh =
+    milliseconds{cfg.open_checkouts_refresh_ms};
+  e.service = spawn_payment_service(sys, e.deps, service_options);
   caf::anon_send(e.service, recover_atom::value);
   watchdog_options wd;
   wd.interval = milliseconds{cfg.watchdog_interval_ms};

@@ -69,6 +69,8 @@ struct settings {
   std::uint32_t buyer_info_bytes_max = 4 * 1024;
   std::uint32_t buyer_info_keys_max = 32;
   std::uint32_t idempotency_ttl_s = 86'400;
+  std::uint32_t open_checkouts_per_account_max = 5'000;  // 0: no cap
+  std::uint32_t open_checkouts_refresh_ms = 1'000;
   // authentication: API keys live in the database (paymentd keys ...)
   std::string bootstrap_admin_key;  // automation: ensured as an admin key
   std::uint32_t keys_refresh_ms = 1'000;

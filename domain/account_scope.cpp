@@ -1,5 +1,7 @@
 #include "domain/account_scope.hpp"
 
+#include "domain/api_key.hpp"
+
 namespace pay::domain {
 
 account_scope account_scope::of(std::string_view account_id) {
@@ -24,6 +26,13 @@ std::string account_scope::out(std::string_view stored_id) const {
 
 bool account_scope::owns(std::string_view stored_id) const {
   return stored_id.substr(0, prefix_.size()) == prefix_;
+}
+
+std::string_view account_of(std::string_view stored_id) {
+  auto colon = stored_id.find(':');
+  if (colon == std::string_view::npos) return {};
+  auto account = stored_id.substr(0, colon);
+  return is_account_id(account) ? account : std::string_view{};
 }
 
 }  // namespace pay::domain

@@ -31,4 +31,8 @@ class account_scope {
   std::string prefix_;  // "acct_...:" or empty
 };
 
+// The account a stored id belongs to ("acct_..." before the first ':'),
+// empty for the platform's ids.
+std::string_view account_of(std::string_view stored_id);
+
 }  // namespace pay::domain

@@ -24,6 +24,18 @@ api_error system_error_to_api(const caf::error& err) {
                      "after Retry-After seconds, it is safe.",
                      "", retry_after_s};
   }
+  if (is_error(err, actor_errc::open_checkouts_limit)) {
+    std::uint32_t open_max = 0, retry_after_s = 1;
+    if (err.context().match_elements<std::uint32_t, std::uint32_t>()) {
+      open_max = err.context().get_as<std::uint32_t>(0);
+      retry_after_s = err.context().get_as<std::uint32_t>(1);
+    }
+    return api_error{429, "rate_limit_error", "open_checkouts_limit",
+                     "This account has " + std::to_string(open_max)
+                       + " unfinished checkouts, the most it may have at "
+                         "once; retry once some have finished.",
+                     "", retry_after_s};
+  }
   bool unavailable =
     err == make_error(actor_errc::database_unavailable)
     || err == caf::make_error(caf::sec::request_timeout);

@@ -115,6 +115,8 @@ enum class webhook_outcome : std::uint8_t {
 
 // Internal, sent to itself at start: bring unfinished checkouts back to life.
 using recover_atom = caf::atom_constant<caf::atom("recover")>;
+// Time to count the open checkouts per account again.
+using count_open_atom = caf::atom_constant<caf::atom("count_open")>;
 
 using payment_service_actor = caf::typed_actor<
   caf::replies_to<create_payment>::with<create_payment_reply>,
@@ -132,6 +134,7 @@ using payment_service_actor = caf::typed_actor<
   caf::replies_to<list_reviews>::with<reviews>,
   caf::replies_to<decide_review>::with<review_reply>,
   caf::reacts_to<recover_atom>,
+  caf::reacts_to<count_open_atom>,
   caf::reacts_to<key_expired>>;
 
 }  // namespace pay

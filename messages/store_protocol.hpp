@@ -469,6 +469,32 @@ typename Inspector::result_type inspect(Inspector& f,
   return f();
 }
 
+// Open checkouts (an order not final yet) per merchant account, for the
+// cap on how many one account may hold (payment_service_options).
+struct count_open_checkouts {};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, count_open_checkouts&) {
+  return f();
+}
+
+struct account_open_checkouts {
+  std::string account_id;
+  std::uint32_t open = 0;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f,
+                                        account_open_checkouts& x) {
+  return f(x.account_id, x.open);
+}
+
+struct open_checkouts {
+  std::vector<account_open_checkouts> accounts;  // those with any open
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, open_checkouts& x) {
+  return f(x.accounts);
+}
+
 // --- Idempotency-Key ---------------------------------------------------------
 enum class claim_outcome : std::uint8_t {
   claimed = 0,   // new key: go ahead
@@ -550,6 +576,7 @@ using store_actor = caf::typed_actor<
   caf::replies_to<load_order_record>::with<order_record>,
   caf::replies_to<list_orders>::with<order_page>,
   caf::replies_to<count_open_dead_letters>::with<std::int64_t>,
+  caf::replies_to<count_open_checkouts>::with<open_checkouts>,
   // true: first time this event id was seen.
   caf::replies_to<record_webhook_event>::with<bool>,
   caf::replies_to<load_risk_inputs>::with<risk_inputs>,

@@ -207,6 +207,14 @@ metrics::metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                                "(connections_refused, header_timeouts, "
                                "tls_handshake_failures).")
                          .Register(reg);
+  checkouts_open_limited_ =
+    &BuildCounter()
+       .Name("paymentd_checkouts_open_limited_total")
+       .Help("New checkouts refused with 429 open_checkouts_limit because "
+             "their account held api.open_checkouts_per_account_max "
+             "unfinished checkouts.")
+       .Register(reg)
+       .Add({});
   checkouts_shed_ = &BuildCounter()
                        .Name("paymentd_checkouts_shed_total")
                        .Help("New checkouts refused with 503 overloaded "

@@ -73,6 +73,7 @@ class metrics {
 
   void store_batch(std::size_t commands, double commit_seconds, bool ok);
   void checkout_shed() { checkouts_shed_->Increment(); }
+  void checkout_open_limited() { checkouts_open_limited_->Increment(); }
   void order_passivated() { orders_passivated_->Increment(); }
   void orders_woken(std::size_t n) {
     orders_woken_->Increment(static_cast<double>(n));
@@ -126,6 +127,7 @@ class metrics {
   prometheus::Histogram* store_commit_seconds_;
   prometheus::Family<prometheus::Counter>* store_commits_;
   prometheus::Counter* checkouts_shed_;
+  prometheus::Counter* checkouts_open_limited_;
   prometheus::Counter* orders_passivated_;
   prometheus::Counter* orders_woken_;
   prometheus::Family<prometheus::Counter>* edge_refused_;

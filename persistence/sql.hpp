@@ -498,6 +498,17 @@ inline constexpr statement decide_review = {
   " reviewed_at = now(), updated_at = now()"
   " WHERE checkout_id = $1 AND review_status = 'open' RETURNING checkout_id"};
 
+// Per merchant account (the "acct_...:" prefix of a scoped id; platform ids
+// have none), its checkouts with an order not final yet: what the cap on
+// open checkouts counts. Served by payment_order_unfinished_idx.
+inline constexpr statement count_open_checkouts = {
+  "count_open_checkouts",
+  "SELECT split_part(checkout_id, ':', 1), count(DISTINCT checkout_id)"
+  "  FROM payment_order"
+  " WHERE status IN ('NOT_STARTED', 'EXECUTING', 'PENDING')"
+  "   AND checkout_id LIKE 'acct\\_%:%'"
+  " GROUP BY 1"};
+
 inline constexpr statement count_open_dead_letters = {
   "count_open_dead_letters",
   "SELECT count(*) FROM dead_letter WHERE status = 'open'"};
@@ -534,6 +545,7 @@ inline constexpr statement prepared_statements[] = {
   resolve_order_failed, close_dead_letter, find_stuck_orders,
   claim_idempotency_key, load_idempotency_key, save_idempotent_response,
   load_order_history, list_orders, count_open_dead_letters,
+  count_open_checkouts,
   record_webhook_event, load_risk_inputs, record_risk_decision,
   move_checkout_orders, list_open_reviews, decide_review, passivate_order,
   claim_due_polls};

@@ -627,6 +627,14 @@ checkout_lookup execute(pqxx::work& txn, const record_risk_decision& cmd) {
   return lookup_checkout(txn, cmd.id);
 }
 
+open_checkouts execute(pqxx::work& txn, const count_open_checkouts&) {
+  open_checkouts out;
+  for (const auto& row : txn.exec_prepared(sql::count_open_checkouts.name))
+    out.accounts.push_back(account_open_checkouts{
+      row[0].as<std::string>(), row[1].as<std::uint32_t>()});
+  return out;
+}
+
 reviews execute(pqxx::work& txn, const list_reviews& cmd) {
   reviews out;
   for (const auto& row : txn.exec_prepared(sql::list_open_reviews.name,

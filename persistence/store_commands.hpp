@@ -42,6 +42,7 @@ ready_reply execute(pqxx::work& txn, const check_ready& cmd);
 order_record execute(pqxx::work& txn, const load_order_record& cmd);
 order_page execute(pqxx::work& txn, const list_orders& cmd);
 std::int64_t execute(pqxx::work& txn, const count_open_dead_letters& cmd);
+open_checkouts execute(pqxx::work& txn, const count_open_checkouts& cmd);
 bool execute(pqxx::work& txn, const record_webhook_event& cmd);
 risk_inputs execute(pqxx::work& txn, const load_risk_inputs& cmd);
 checkout_lookup execute(pqxx::work& txn, const record_risk_decision& cmd);

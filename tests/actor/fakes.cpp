@@ -91,6 +91,7 @@ store_actor::behavior_type fake_store(store_actor::pointer, world_ptr w) {
     [=](const load_order_record&) { return order_record{}; },
     [=](const list_orders&) { return order_page{}; },
     [=](const count_open_dead_letters&) { return std::int64_t{0}; },
+    [=](const count_open_checkouts&) { return open_checkouts{}; },
     [=](const record_webhook_event&) { return true; },
     [=](const load_risk_inputs&) { return risk_inputs{}; },
     [=](const record_risk_decision&) { return checkout_lookup{}; },

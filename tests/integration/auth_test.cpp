@@ -50,6 +50,29 @@ class api_keys : public integration {
             string_at(j, {"account"})};
   }
 
+  // The buyer passes 3-D Secure for the checkout's one order, which then
+  // settles.
+  void complete_three_ds(http::sync_client& client, const checkout_spec& spec) {
+    std::string intent;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+    while (intent.empty() && std::chrono::steady_clock::now() < deadline) {
+      auto order =
+        json_of(client.get("/v1/payments/" + spec.orders[0].payment_order_id));
+      if (order.is_object() && string_at(order, {"status"}) == "PENDING")
+        intent = string_at(order, {"psp_reference"});
+      else
+        std::this_thread::sleep_for(std::chrono::milliseconds{20});
+    }
+    ASSERT_FALSE(intent.empty()) << spec.checkout_id << " never PENDING";
+    ASSERT_EQ(sim()
+                .post("/sim/payment_intents/" + intent
+                        + "/complete_action?result=succeed",
+                      "", "application/x-www-form-urlencoded")
+                .res.result_int(),
+              200u);
+    ASSERT_TRUE(wait_until_settled(client, spec.checkout_id).settled);
+  }
+
   checkout_spec one_order(const std::string& checkout_id,
                           const std::string& order_id,
                           const std::string& seller) {
@@ -257,6 +280,69 @@ TEST_F(api_keys, a_burst_past_the_limit_gets_429_with_retry_after_and_ratelimit_
   auto metrics = anonymous().get("/metrics").res.body();
   EXPECT_NE(metrics.find("paymentd_rate_limited_total{class=\"read\"}"),
             std::string::npos);
+}
+
+TEST_F(api_keys, an_account_at_its_open_checkout_cap_gets_429_until_one_finishes) {
+  ASSERT_EQ(stack().restart_paymentd_with(
+              {{"PAYMENTD_API_OPEN_CHECKOUTS_PER_ACCOUNT_MAX", "2"},
+               {"PAYMENTD_API_OPEN_CHECKOUTS_REFRESH_MS", "100"}}),
+            "");
+  struct restore_defaults {
+    ~restore_defaults() { EXPECT_EQ(stack().restart_paymentd_with({}), ""); }
+  } restore;
+  reconnect_api();
+  auto alice = make_key("merchant");
+  auto as_alice = client_with_key(alice.secret);
+  // 3-D Secure checkouts stay PENDING until the buyer acts: open.
+  auto three_ds = [&](const std::string& name) {
+    auto spec = one_order(unique("co_" + name), unique("po_" + name),
+                          "seller_cap");
+    spec.psp_token = "pm_card_threeDSecureRequired";
+    return spec;
+  };
+  auto first = three_ds("cap1");
+  auto second = three_ds("cap2");
+  for (const auto& spec : {first, second}) {
+    auto r = as_alice->post("/v1/payments", checkout_body(spec),
+                            "application/json");
+    ASSERT_EQ(r.res.result_int(), 201u) << r.res.body();
+  }
+  auto third = three_ds("cap3");
+  auto refused = as_alice->post("/v1/payments", checkout_body(third),
+                                "application/json");
+  ASSERT_EQ(refused.res.result_int(), 429u) << refused.res.body();
+  EXPECT_EQ(string_at(json_of(refused), {"error", "code"}),
+            "open_checkouts_limit");
+  EXPECT_EQ(header_of(refused, "Retry-After"), "1");
+  EXPECT_EQ(checkouts_with_id(alice.account + ":" + third.checkout_id), 0);
+  // Another merchant has a cap of its own.
+  auto as_bob = client_with_key(make_key("merchant").secret);
+  EXPECT_EQ(as_bob->post("/v1/payments", checkout_body(third),
+                         "application/json")
+              .res.result_int(),
+            201u);
+  // The buyer completes the first one: once it is final, the next count
+  // frees its place.
+  complete_three_ds(*as_alice, first);
+  unsigned status = 0;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{5};
+  while (status != 201u && std::chrono::steady_clock::now() < deadline) {
+    status = as_alice->post("/v1/payments", checkout_body(third),
+                            "application/json")
+               .res.result_int();
+    if (status != 201u)
+      std::this_thread::sleep_for(std::chrono::milliseconds{50});
+  }
+  EXPECT_EQ(status, 201u);
+  auto metrics = anonymous().get("/metrics").res.body();
+  EXPECT_EQ(metrics.find("paymentd_checkouts_open_limited_total 0"),
+            std::string::npos);
+  EXPECT_NE(metrics.find("paymentd_checkouts_open_limited_total"),
+            std::string::npos);
+  // Nothing is left open for the next test.
+  complete_three_ds(*as_alice, second);
+  complete_three_ds(*as_alice, third);
+  complete_three_ds(*as_bob, third);
 }
 
 TEST_F(api_keys, a_flood_of_bad_keys_is_limited_per_address_and_good_keys_still_pass) {

@@ -61,6 +61,18 @@ TEST(account_scope, a_merchant_id_is_stored_in_its_accounts_namespace) {
   EXPECT_NE(b.in(a.in("x")), a.in("x"));
 }
 
+TEST(account_scope, a_stored_id_names_the_account_it_belongs_to) {
+  auto a = account_scope::of("acct_AAAAAAAAAAAAAAAA");
+  EXPECT_EQ(account_of(a.in("chk_1")), "acct_AAAAAAAAAAAAAAAA");
+  // The outer account owns an id that names another one inside it.
+  EXPECT_EQ(account_of(a.in("acct_BBBBBBBBBBBBBBBB:x")),
+            "acct_AAAAAAAAAAAAAAAA");
+  // The platform's ids belong to no account, whatever they contain.
+  EXPECT_EQ(account_of("chk_1"), "");
+  EXPECT_EQ(account_of("order:1"), "");
+  EXPECT_EQ(account_of("acct_short:1"), "");
+}
+
 TEST(account_scope, the_platform_sees_ids_as_stored) {
   account_scope platform;
   EXPECT_TRUE(platform.is_platform());
