@@ -28,7 +28,8 @@ inline caf::error make_overloaded_error(std::uint32_t retry_after_s) {
 inline caf::error make_open_checkouts_limit_error(std::uint32_t open_max,
                                                   std::uint32_t retry_after_s) {
   return caf::error{static_cast<std::uint8_t>(actor_errc::open_checkouts_limit),
-                    caf::atom("pay"), caf::make_message(open_max, retry_after_s)};
+                    caf::atom("pay"),
+                    caf::make_message(open_max, retry_after_s)};
 }
 
 inline bool is_error(const caf::error& err, actor_errc x) {

@@ -35,7 +35,7 @@ struct checkout_state {
   checkout_view view;
   std::string psp_token;
   std::string correlation_id;
-  bool just_stored = false;  // until its orders' first actors are spawned
+  bool just_stored = false;       // until its orders' first actors are spawned
   std::set<std::string> running;  // order ids whose actor has work left
   std::map<caf::actor_addr, std::string> order_by_actor;
   // Every order actor ever spawned (never erased): tells a child's exit
@@ -64,8 +64,8 @@ void spawn_order(checkout_self self, const order_view& row,
   // Monitored: when an order crashes, the down handler restarts it.
   auto order = self->spawn<caf::monitored + caf::linked>(
     payment_order, st.deps, caf::actor_cast<checkout_actor>(self),
-    payment_order_args{row, st.psp_token, st.view.return_url,
-                       st.correlation_id, never_sent});
+    payment_order_args{row, st.psp_token, st.view.return_url, st.correlation_id,
+                       never_sent});
   st.order_by_actor[order.address()] = row.id.value;
   st.children.insert(order.address());
   st.running.insert(row.id.value);
@@ -77,8 +77,7 @@ void on_all_finished(checkout_self self);
 payment_order_actor live_order(checkout_self self,
                                const domain::payment_order_id& id) {
   for (const auto& [addr, order_id] : self->state.order_by_actor)
-    if (order_id == id.value)
-      return caf::actor_cast<payment_order_actor>(addr);
+    if (order_id == id.value) return caf::actor_cast<payment_order_actor>(addr);
   return {};
 }
 
@@ -87,8 +86,9 @@ payment_order_actor live_order(checkout_self self,
 void start_orders(checkout_self self) {
   auto& st = self->state;
   if (st.view.risk_verdict.empty()) {
-    self->request(st.deps.risk, st.deps.store_timeout,
-                  assess_risk{st.view, st.correlation_id})
+    self
+      ->request(st.deps.risk, st.deps.store_timeout,
+                assess_risk{st.view, st.correlation_id})
       .then(
         [=](const checkout_lookup& assessed) {
           if (!assessed.found || assessed.view.risk_verdict.empty()) {
@@ -118,8 +118,7 @@ void start_orders(checkout_self self) {
     if (order_needs_actor(order) && !st.running.count(order.id.value))
       spawn_order(self, order, st.just_stored);
   st.just_stored = false;  // a restart or a resume starts from the database
-  if (st.running.empty())
-    on_all_finished(self);
+  if (st.running.empty()) on_all_finished(self);
 }
 
 // Reloads the orders and gives each one with work left (a requeued order) a
@@ -127,8 +126,9 @@ void start_orders(checkout_self self) {
 void reload_and_resume(checkout_self self) {
   auto& st = self->state;
   st.finishing = true;  // until the reload answers, do not end twice
-  self->request(st.deps.stores.for_key(st.view.id.value), st.deps.store_timeout,
-                load_checkout{st.view.id})
+  self
+    ->request(st.deps.stores.for_key(st.view.id.value), st.deps.store_timeout,
+              load_checkout{st.view.id})
     .then(
       [=](const checkout_lookup& lookup) {
         auto& st = self->state;
@@ -142,20 +142,18 @@ void reload_and_resume(checkout_self self) {
         for (const auto& order : st.view.orders)
           if (order_needs_actor(order) && !st.running.count(order.id.value))
             spawn_order(self, order);
-        if (st.running.empty())
-          on_all_finished(self);
+        if (st.running.empty()) on_all_finished(self);
       },
       [=](caf::error& err) {
         log::error(self->state.correlation_id, "checkout {}: cannot reload: {}",
-                      self->state.view.id.value, caf::to_string(err));
+                   self->state.view.id.value, caf::to_string(err));
         self->state.finishing = false;
         on_all_finished(self);
       });
 }
 
 void answer_waiters(checkout_self self, const checkout_view& view) {
-  for (auto& [id, w] : self->state.waiters)
-    w.promise.deliver(view);
+  for (auto& [id, w] : self->state.waiters) w.promise.deliver(view);
   self->state.waiters.clear();
 }
 
@@ -210,8 +208,9 @@ void finish_from_store(checkout_self self) {
         self->quit();
       },
       [=](caf::error& err) {
-        log::error(self->state.correlation_id, "checkout {}: cannot load final view: {}",
-                      self->state.view.id.value, caf::to_string(err));
+        log::error(self->state.correlation_id,
+                   "checkout {}: cannot load final view: {}",
+                   self->state.view.id.value, caf::to_string(err));
         answer_waiters(self, self->state.view);
         self->quit();
       });
@@ -235,22 +234,24 @@ void mark_done(checkout_self self) {
         self->state.view.is_payment_done = true;
         finish(self);
       },
-          [=](caf::error& err) {
-            auto& st = self->state;
-            if (++st.mark_failures >= mark_attempts_max) {
-              log::error(self->state.correlation_id, "checkout {}: cannot mark done ({}), left to "
-                            "recovery",
-                            st.view.id.value, caf::to_string(err));
-              finish_from_store(self);
-              return;
-            }
-            auto delay = domain::backoff_ceiling_ms(st.deps.retry,
-                                                    st.mark_failures);
-            log::warn(self->state.correlation_id, "checkout {}: cannot mark done ({}), retry in {} ms",
-                         st.view.id.value, caf::to_string(err), delay);
-            self->delayed_send(self, std::chrono::milliseconds{delay},
-                               mark_done_atom::value);
-          });
+      [=](caf::error& err) {
+        auto& st = self->state;
+        if (++st.mark_failures >= mark_attempts_max) {
+          log::error(self->state.correlation_id,
+                     "checkout {}: cannot mark done ({}), left to "
+                     "recovery",
+                     st.view.id.value, caf::to_string(err));
+          finish_from_store(self);
+          return;
+        }
+        auto delay = domain::backoff_ceiling_ms(st.deps.retry,
+                                                st.mark_failures);
+        log::warn(self->state.correlation_id,
+                  "checkout {}: cannot mark done ({}), retry in {} ms",
+                  st.view.id.value, caf::to_string(err), delay);
+        self->delayed_send(self, std::chrono::milliseconds{delay},
+                           mark_done_atom::value);
+      });
 }
 
 void on_all_finished(checkout_self self) {
@@ -273,55 +274,53 @@ void on_all_finished(checkout_self self) {
 void stop_waiting_for(checkout_self self, const std::string& id) {
   auto& st = self->state;
   st.running.erase(id);
-  if (st.running.empty() && !st.finishing)
-    on_all_finished(self);
+  if (st.running.empty() && !st.finishing) on_all_finished(self);
 }
 
 void on_order_down(checkout_self self, const caf::down_msg& down) {
   auto& st = self->state;
   auto it = st.order_by_actor.find(down.source);
-  if (it == st.order_by_actor.end())
-    return;
+  if (it == st.order_by_actor.end()) return;
   auto id = it->second;
   st.order_by_actor.erase(it);
-  if (!st.running.count(id))
-    return;  // finished normally and already reported
+  if (!st.running.count(id)) return;  // finished normally and already reported
   auto& restarts = st.restarts[id];
   if (++restarts > st.deps.order_restarts_max) {
     escalate_order cmd{domain::payment_order_id{id}, "crash_loop",
                        caf::to_string(down.reason),
-                       static_cast<std::int32_t>(restarts),
-                       st.correlation_id};
+                       static_cast<std::int32_t>(restarts), st.correlation_id};
     self->request(st.deps.dlq, st.deps.store_timeout, std::move(cmd))
       .then(
         [=](const step_reply&) {
           for (auto& o : self->state.view.orders)
-            if (o.id.value == id)
-              o.parked = true;
+            if (o.id.value == id) o.parked = true;
           stop_waiting_for(self, id);
         },
         [=](caf::error& err) {
-          log::error(self->state.correlation_id, "checkout {}: cannot dead-letter order {}: {}",
-                        self->state.view.id.value, id, caf::to_string(err));
+          log::error(self->state.correlation_id,
+                     "checkout {}: cannot dead-letter order {}: {}",
+                     self->state.view.id.value, id, caf::to_string(err));
           stop_waiting_for(self, id);
         });
     return;
   }
-  log::warn(self->state.correlation_id, "checkout {}: order {} crashed ({}), restarting from its row",
-               st.view.id.value, id, caf::to_string(down.reason));
+  log::warn(self->state.correlation_id,
+            "checkout {}: order {} crashed ({}), restarting from its row",
+            st.view.id.value, id, caf::to_string(down.reason));
   auto store = st.deps.stores.for_key(id);
-  self->request(store, st.deps.store_timeout,
-                load_order{domain::payment_order_id{id}})
+  self
+    ->request(store, st.deps.store_timeout,
+              load_order{domain::payment_order_id{id}})
     .then(
       [=](const order_lookup& lookup) {
-        if (lookup.found)
-          spawn_order(self, lookup.view);
+        if (lookup.found) spawn_order(self, lookup.view);
       },
       [=](caf::error& err) {
         // Leave it to the watchdog and recovery; this checkout must not
         // wait for an order that has no actor.
-        log::error(self->state.correlation_id, "checkout {}: cannot reload order {}: {}",
-                      self->state.view.id.value, id, caf::to_string(err));
+        log::error(self->state.correlation_id,
+                   "checkout {}: cannot reload order {}: {}",
+                   self->state.view.id.value, id, caf::to_string(err));
         stop_waiting_for(self, id);
       });
 }
@@ -340,8 +339,7 @@ checkout_actor::behavior_type checkout_behavior(checkout_self self,
   self->set_exit_handler([=](caf::exit_msg& msg) {
     // An order's crash arrives here through the link: the down handler deals
     // with it. Anything else (the service shutting down) stops us.
-    if (self->state.children.count(msg.source) == 0)
-      self->quit(msg.reason);
+    if (self->state.children.count(msg.source) == 0) self->quit(msg.reason);
   });
   start_orders(self);
   return {
@@ -352,30 +350,27 @@ checkout_actor::behavior_type checkout_behavior(checkout_self self,
       st.waiters.emplace(id, checkout_state::waiter{rp, wait.until_pending});
       self->delayed_send(self, std::chrono::milliseconds{wait.wait_ms},
                          waiter_expired{id});
-      if (wait.until_pending)
-        answer_pending_waiters(self);
+      if (wait.until_pending) answer_pending_waiters(self);
       return rp;
     },
     [=](const waiter_expired& expired) {
       auto& st = self->state;
       auto it = st.waiters.find(expired.waiter_id);
-      if (it == st.waiters.end())
-        return;
+      if (it == st.waiters.end()) return;
       auto rp = it->second.promise;
       st.waiters.erase(it);
       auto store = st.deps.stores.for_key(st.view.id.value);
       self->request(store, st.deps.store_timeout, load_checkout{st.view.id})
-        .then([=](const checkout_lookup& lookup) mutable {
-                rp.deliver(lookup.view);
-              },
-              [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+        .then(
+          [=](const checkout_lookup& lookup) mutable {
+            rp.deliver(lookup.view);
+          },
+          [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
     },
     [=](const order_finished& done) {
-      if (done.checkout_done)
-        self->state.view.is_payment_done = true;
+      if (done.checkout_done) self->state.view.is_payment_done = true;
       for (auto& o : self->state.view.orders)
-        if (o.id == done.row.id)
-          o = done.row;
+        if (o.id == done.row.id) o = done.row;
       stop_waiting_for(self, done.row.id.value);
     },
     [=](mark_done_atom) { mark_done(self); },

@@ -38,10 +38,10 @@ void call_psp(executor_self self, const psp_client_actor& psp,
   note_backlog(self, obs::shared_actor::executor);
   auto started = std::chrono::steady_clock::now();
   auto finish = [operation, started, done](domain::charge_outcome out) {
-    obs::metrics::get().psp_call(
-      operation, domain::to_string(out.kind),
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
-        .count());
+    obs::metrics::get().psp_call(operation, domain::to_string(out.kind),
+                                 std::chrono::duration<double>(
+                                   std::chrono::steady_clock::now() - started)
+                                   .count());
     done(std::move(out));
   };
   self->request(psp, timeout, std::move(call))
@@ -52,10 +52,10 @@ void call_psp(executor_self self, const psp_client_actor& psp,
       [finish](caf::error& err) { finish(unknown_because(err)); });
 }
 
-caf::result<domain::charge_outcome>
-answer_one_call(executor_self self, const psp_client_actor& psp,
-                std::chrono::milliseconds timeout, std::string_view operation,
-                psp_call call, classifier classify) {
+caf::result<domain::charge_outcome> answer_one_call(
+  executor_self self, const psp_client_actor& psp,
+  std::chrono::milliseconds timeout, std::string_view operation, psp_call call,
+  classifier classify) {
   auto rp = self->make_response_promise<domain::charge_outcome>();
   call_psp(self, psp, timeout, operation, std::move(call), classify,
            [rp](domain::charge_outcome out) mutable {
@@ -91,29 +91,31 @@ executor_actor::behavior_type executor_behavior(executor_self self,
     },
     [=](const query_session& query) {
       auto rp = self->make_response_promise<domain::charge_outcome>();
-      psp_call call{"GET", "/v1/checkout/sessions/" + query.session_id, {}, {},
+      psp_call call{"GET",
+                    "/v1/checkout/sessions/" + query.session_id,
+                    {},
+                    {},
                     query.correlation_id};
       auto cid = query.correlation_id;
-      call_psp(
-        self, psp, timeout, "get_session", std::move(call),
-        domain::classify_checkout_session,
-        [=](domain::charge_outcome session) mutable {
-          // A failed payment: the intent says why (declined, 3-D Secure
-          // failed), and that is what the order records.
-          if (session.kind != domain::charge_kind::declined
-              || session.psp_reference.empty()) {
-            rp.deliver(std::move(session));
-            return;
-          }
-          call_psp(self, psp, timeout, "get_intent",
-                   get_intent_call(session.psp_reference, cid),
-                   domain::classify_payment_intent,
-                   [=](domain::charge_outcome intent) mutable {
-                     intent.session_id = session.session_id;
-                     intent.redirect_url = session.redirect_url;
-                     rp.deliver(std::move(intent));
-                   });
-        });
+      call_psp(self, psp, timeout, "get_session", std::move(call),
+               domain::classify_checkout_session,
+               [=](domain::charge_outcome session) mutable {
+                 // A failed payment: the intent says why (declined, 3-D Secure
+                 // failed), and that is what the order records.
+                 if (session.kind != domain::charge_kind::declined
+                     || session.psp_reference.empty()) {
+                   rp.deliver(std::move(session));
+                   return;
+                 }
+                 call_psp(self, psp, timeout, "get_intent",
+                          get_intent_call(session.psp_reference, cid),
+                          domain::classify_payment_intent,
+                          [=](domain::charge_outcome intent) mutable {
+                            intent.session_id = session.session_id;
+                            intent.redirect_url = session.redirect_url;
+                            rp.deliver(std::move(intent));
+                          });
+               });
       return rp;
     },
   };

@@ -11,8 +11,7 @@ namespace pay {
 
 template <class Reply, class Self, class Dest, class Message>
 caf::typed_response_promise<Reply> forward_bounded(
-  Self self, const Dest& dest, std::chrono::milliseconds timeout,
-  Message msg) {
+  Self self, const Dest& dest, std::chrono::milliseconds timeout, Message msg) {
   auto rp = self->template make_response_promise<Reply>();
   self->request(dest, timeout, std::move(msg))
     .then([=](Reply& reply) mutable { rp.deliver(std::move(reply)); },

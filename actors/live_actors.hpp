@@ -27,12 +27,10 @@ class live_actors {
   // The tag of the running entity `id`; nothing when none runs.
   std::optional<std::uint64_t> tag_of(const std::string& id) const {
     auto it = by_id_.find(id);
-    if (it == by_id_.end())
-      return std::nullopt;
-    auto named_it =
-      id_by_actor_.find(caf::actor_cast<caf::actor_addr>(it->second));
-    if (named_it == id_by_actor_.end())
-      return std::nullopt;
+    if (it == by_id_.end()) return std::nullopt;
+    auto named_it = id_by_actor_.find(
+      caf::actor_cast<caf::actor_addr>(it->second));
+    if (named_it == id_by_actor_.end()) return std::nullopt;
     return named_it->second.tag;
   }
 
@@ -40,8 +38,7 @@ class live_actors {
   // an actor this registry never had.
   std::optional<std::string> forget(const caf::actor_addr& source) {
     auto it = id_by_actor_.find(source);
-    if (it == id_by_actor_.end())
-      return std::nullopt;
+    if (it == id_by_actor_.end()) return std::nullopt;
     auto id = std::move(it->second.id);
     id_by_actor_.erase(it);
     by_id_.erase(id);

@@ -11,8 +11,8 @@ namespace pay {
 // Not dead-lettered, not held for review, and not yet final and fully
 // booked.
 inline bool order_needs_actor(const order_view& o) {
-  auto action =
-    domain::next_action(o.status, o.wallet_updated, o.ledger_updated);
+  auto action = domain::next_action(o.status, o.wallet_updated,
+                                    o.ledger_updated);
   return !o.parked && action != domain::order_action::finished
          && action != domain::order_action::held;
 }
@@ -22,8 +22,7 @@ inline bool order_needs_actor(const order_view& o) {
 inline bool checkout_needs_actor(const checkout_view& view) {
   bool all_success = true;
   for (const auto& o : view.orders) {
-    if (order_needs_actor(o))
-      return true;
+    if (order_needs_actor(o)) return true;
     all_success = all_success && o.status == domain::order_status::success;
   }
   return all_success && !view.is_payment_done;

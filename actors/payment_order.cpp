@@ -145,12 +145,10 @@ bool budget_spent(const payment_order_state& st) {
 void resync(order_self self) {
   auto& st = self->state;
   waiting_for(self, "store");
-  self->request(store_of(st), st.deps.store_timeout,
-                load_order{st.row.id})
+  self->request(store_of(st), st.deps.store_timeout, load_order{st.row.id})
     .then(
       [=](const order_lookup& found) {
-        if (found.found)
-          adopt(self, found.view);
+        if (found.found) adopt(self, found.view);
         step(self);
       },
       [=](caf::error& err) { retry_later(self, caf::to_string(err)); });
@@ -158,21 +156,20 @@ void resync(order_self self) {
 
 // A PSP attempt that did not decide the order: persist it (budget, history,
 // maybe_charged), then either try again after backoff or dead-letter it.
-void after_undecided_attempt(order_self self,
-                             const domain::charge_outcome& out,
+void after_undecided_attempt(order_self self, const domain::charge_outcome& out,
                              std::uint32_t delay_ms) {
   auto& st = self->state;
   record_attempt cmd{st.row.id,
                      std::string{domain::to_string(out.kind)},
-                     out.failure_code + (out.failure_message.empty() ? "" : ": ")
+                     out.failure_code
+                       + (out.failure_message.empty() ? "" : ": ")
                        + out.failure_message,
                      delay_ms,
                      st.row.maybe_charged,
                      out.psp_reference,
                      st.correlation_id};
   waiting_for(self, "store");
-  self->request(store_of(st), st.deps.store_timeout,
-                std::move(cmd))
+  self->request(store_of(st), st.deps.store_timeout, std::move(cmd))
     .then(
       [=](const step_reply& recorded) {
         auto& st = self->state;
@@ -251,7 +248,8 @@ void schedule_poll(order_self self) {
   auto delay_ms = pending_poll_delay_ms(st);
   ++st.pending_polls;
   if (st.deps.passivate_after.count() > 0
-      && delay_ms >= static_cast<std::uint64_t>(st.deps.passivate_after.count())) {
+      && delay_ms
+           >= static_cast<std::uint64_t>(st.deps.passivate_after.count())) {
     passivate(self, delay_ms);
     return;
   }
@@ -275,12 +273,14 @@ void poll_psp(order_self self) {
     schedule_poll(self);
   };
   if (!st.row.psp_session_id.empty())
-    self->request(st.deps.executor, st.deps.executor_timeout,
-                  query_session{st.row.psp_session_id, st.correlation_id})
+    self
+      ->request(st.deps.executor, st.deps.executor_timeout,
+                query_session{st.row.psp_session_id, st.correlation_id})
       .then(handle, lost);
   else
-    self->request(st.deps.executor, st.deps.executor_timeout,
-                  query_charge{st.row.psp_reference, st.correlation_id})
+    self
+      ->request(st.deps.executor, st.deps.executor_timeout,
+                query_charge{st.row.psp_reference, st.correlation_id})
       .then(handle, lost);
 }
 
@@ -315,8 +315,7 @@ void persist(order_self self, domain::order_event event,
     cmd.payin_postings = domain::payin_postings(st.row.seller, st.row.currency,
                                                 st.row.amount_minor);
   waiting_for(self, "store");
-  self->request(store_of(st), st.deps.store_timeout,
-                std::move(cmd))
+  self->request(store_of(st), st.deps.store_timeout, std::move(cmd))
     .then(
       [=](const transition_reply& reply) {
         auto& st = self->state;
@@ -327,8 +326,8 @@ void persist(order_self self, domain::order_event event,
                     reply.current.version);
         } else {
           log::debug(st.correlation_id, "order {} {} -> {}", st.row.id.value,
-                    domain::to_string(st.row.status),
-                    domain::to_string(reply.current.status));
+                     domain::to_string(st.row.status),
+                     domain::to_string(reply.current.status));
           obs::metrics::get().order_transition(st.row.status,
                                                reply.current.status);
         }
@@ -392,15 +391,17 @@ void charge(order_self self) {
   order_line line{st.row.id, st.row.seller, st.row.amount_minor,
                   st.row.currency};
   if (!st.return_url.empty()) {
-    self->request(st.deps.executor, st.deps.executor_timeout,
-                  register_session{line, st.row.checkout, st.return_url,
-                                   st.correlation_id})
+    self
+      ->request(st.deps.executor, st.deps.executor_timeout,
+                register_session{line, st.row.checkout, st.return_url,
+                                 st.correlation_id})
       .then(handle, lost);
     return;
   }
-  self->request(st.deps.executor, st.deps.executor_timeout,
-                execute_charge{line, st.row.checkout, st.psp_token,
-                               st.correlation_id})
+  self
+    ->request(st.deps.executor, st.deps.executor_timeout,
+              execute_charge{line, st.row.checkout, st.psp_token,
+                             st.correlation_id})
     .then(handle, lost);
 }
 
@@ -492,7 +493,8 @@ payment_order_actor::behavior_type payment_order(order_self self,
     st.row.maybe_charged = true;
   if (st.row.first_attempt_age_ms >= 0)
     st.first_attempt_at = std::chrono::steady_clock::now()
-                          - std::chrono::milliseconds{st.row.first_attempt_age_ms};
+                          - std::chrono::milliseconds{
+                            st.row.first_attempt_age_ms};
   st.random_state = std::hash<std::string>{}(st.row.id.value) ^ process_seed();
   // Start from the persisted row, whatever it is (fresh or recovered).
   self->send(self, retry_step_atom::value);

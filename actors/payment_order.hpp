@@ -13,7 +13,7 @@
 namespace pay {
 
 struct payment_order_args {
-  order_view row;  // as persisted: the actor continues from here
+  order_view row;          // as persisted: the actor continues from here
   std::string psp_token;   // token charge; empty for the hosted page
   std::string return_url;  // hosted page: where the PSP sends the buyer
   std::string correlation_id;
@@ -42,7 +42,7 @@ struct payment_order_state {
   // retries the hand-over, not the PSP call.
   std::string park_reason;
   std::string park_error;
-  std::uint64_t random_state = 0;    // jitter source
+  std::uint64_t random_state = 0;  // jitter source
   // For operators (GET /admin/orders/{id}): what the actor waits for now,
   // and when its timer fires, if one is set.
   const char* waiting_on = "nothing";
@@ -53,9 +53,8 @@ struct payment_order_state {
 };
 
 // The behaviour function, spawned by the checkout actor (monitored).
-payment_order_actor::behavior_type
-payment_order(payment_order_actor::stateful_pointer<payment_order_state> self,
-              collaborators deps, checkout_actor checkout,
-              payment_order_args args);
+payment_order_actor::behavior_type payment_order(
+  payment_order_actor::stateful_pointer<payment_order_state> self,
+  collaborators deps, checkout_actor checkout, payment_order_args args);
 
 }  // namespace pay

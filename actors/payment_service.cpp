@@ -93,8 +93,9 @@ void count_open_checkouts_again(service_self self) {
     self->delayed_send(self, self->state.options.open_checkouts_refresh,
                        count_open_atom::value);
   };
-  self->request(st.deps.stores.shards.front(), st.deps.store_timeout,
-                count_open_checkouts{})
+  self
+    ->request(st.deps.stores.shards.front(), st.deps.store_timeout,
+              count_open_checkouts{})
     .then(
       [=](const open_checkouts& counted) {
         auto& open = self->state.open_by_account;
@@ -125,8 +126,7 @@ void start_checkout(service_self self, checkout_view view,
                     const std::string& request_hash = {}) {
   auto& st = self->state;
   auto id = view.id.value;
-  if (st.live.count(id))
-    return;
+  if (st.live.count(id)) return;
   auto actor = spawn_checkout(
     self->system(), st.deps,
     checkout_args{std::move(view), std::move(psp_token),
@@ -165,8 +165,9 @@ void answer(service_self self, reply_sink sink, create_payment_reply reply,
         // The checkout ended between our lookup and its answer: the stored
         // view is final by then.
         auto id = reply.view.id;
-        self->request(store_for(self, id), self->state.deps.store_timeout,
-                      load_checkout{id})
+        self
+          ->request(store_for(self, id), self->state.deps.store_timeout,
+                    load_checkout{id})
           .then(
             [=](const checkout_lookup& lookup) {
               auto out = reply;
@@ -196,8 +197,9 @@ void create(service_self self, const create_payment& cmd, reply_sink sink) {
     insert.risk_rules_json = st.allow_rules_json;
     insert.start_executing = true;
   }
-  self->request(admission_for(self, cmd.checkout.id.value),
-                st.deps.store_timeout, std::move(insert))
+  self
+    ->request(admission_for(self, cmd.checkout.id.value), st.deps.store_timeout,
+              std::move(insert))
     .then(
       [=](const insert_checkout_reply& stored) {
         create_payment_reply reply;
@@ -240,20 +242,16 @@ void create(service_self self, const create_payment& cmd, reply_sink sink) {
 void settle_key(service_self self, const std::string& key,
                 const create_payment_reply& reply) {
   auto it = self->state.keys.find(key);
-  if (it == self->state.keys.end())
-    return;
-  for (auto& joiner : it->second.joiners)
-    joiner.deliver(reply);
+  if (it == self->state.keys.end()) return;
+  for (auto& joiner : it->second.joiners) joiner.deliver(reply);
   self->state.keys.erase(it);
 }
 
 void fail_key(service_self self, const std::string& key,
               const caf::error& err) {
   auto it = self->state.keys.find(key);
-  if (it == self->state.keys.end())
-    return;
-  for (auto& joiner : it->second.joiners)
-    joiner.deliver(err);
+  if (it == self->state.keys.end()) return;
+  for (auto& joiner : it->second.joiners) joiner.deliver(err);
   self->state.keys.erase(it);
 }
 
@@ -278,9 +276,10 @@ void create_with_key(service_self self, const create_payment& cmd,
   // before the gateway could), the joiners must not wait forever.
   self->delayed_send(self, st.options.key_completion_timeout,
                      key_expired{key, generation});
-  self->request(admission_for(self, key), st.deps.store_timeout,
-                claim_idempotency_key{key, hash, cmd.checkout.id,
-                                      st.options.idempotency_ttl_s})
+  self
+    ->request(admission_for(self, key), st.deps.store_timeout,
+              claim_idempotency_key{key, hash, cmd.checkout.id,
+                                    st.options.idempotency_ttl_s})
     .then(
       [=](const idempotency_claim& claim) mutable {
         create_payment_reply reply;
@@ -321,8 +320,9 @@ void create_with_key(service_self self, const create_payment& cmd,
 void complete_key(service_self self, const complete_idempotency_key& cmd,
                   caf::typed_response_promise<step_reply> rp) {
   auto& st = self->state;
-  self->request(admission_for(self, cmd.key), st.deps.store_timeout,
-                save_idempotent_response{cmd.key, cmd.status, cmd.body})
+  self
+    ->request(admission_for(self, cmd.key), st.deps.store_timeout,
+              save_idempotent_response{cmd.key, cmd.status, cmd.body})
     .then(
       [=](const step_reply& saved) mutable {
         create_payment_reply replay;
@@ -346,15 +346,15 @@ void resume(service_self self, const domain::checkout_id& id,
             std::string correlation_id, std::function<void(bool)> done) {
   auto& st = self->state;
   auto start_from_db = [=]() mutable {
-    self->request(store_for(self, id), self->state.deps.store_timeout,
-                  load_checkout{id})
+    self
+      ->request(store_for(self, id), self->state.deps.store_timeout,
+                load_checkout{id})
       .then(
         [=](const checkout_lookup& lookup) mutable {
           bool started = lookup.found && checkout_needs_actor(lookup.view)
                          && !self->state.live.count(id.value);
           if (started)
-            start_checkout(self, lookup.view, lookup.psp_token,
-                           correlation_id);
+            start_checkout(self, lookup.view, lookup.psp_token, correlation_id);
           done(started);
         },
         [=](caf::error& err) mutable {
@@ -385,16 +385,18 @@ void on_webhook(service_self self, const psp_webhook& hook,
   }
   auto& st = self->state;
   const auto& store = st.deps.stores.for_key(hook.order.value);
-  self->request(store, st.deps.store_timeout,
-                record_webhook_event{hook.event_id, hook.type, hook.order.value})
+  self
+    ->request(store, st.deps.store_timeout,
+              record_webhook_event{hook.event_id, hook.type, hook.order.value})
     .then(
       [=](bool first_time) mutable {
         if (!first_time) {
           rp.deliver(webhook_outcome::duplicate);
           return;
         }
-        self->request(store, self->state.deps.store_timeout,
-                      load_order{hook.order})
+        self
+          ->request(store, self->state.deps.store_timeout,
+                    load_order{hook.order})
           .then(
             [=](const order_lookup& found) mutable {
               if (!found.found) {
@@ -434,8 +436,9 @@ void recover(service_self self) {
   auto& st = self->state;
   // Unfinished checkouts are spread over all shards' keys, but any store
   // connection can list them.
-  self->request(st.deps.stores.shards.front(), st.deps.store_timeout,
-                load_unfinished_checkouts{st.options.recovery_batch_max})
+  self
+    ->request(st.deps.stores.shards.front(), st.deps.store_timeout,
+              load_unfinished_checkouts{st.options.recovery_batch_max})
     .then(
       [=](const unfinished_checkouts& found) {
         if (!found.ids.empty())
@@ -455,8 +458,9 @@ void recover(service_self self) {
 void inspect(service_self self, const domain::payment_order_id& id,
              caf::typed_response_promise<order_inspection> rp) {
   auto& st = self->state;
-  self->request(st.deps.stores.for_key(id.value), st.deps.store_timeout,
-                load_order_record{id})
+  self
+    ->request(st.deps.stores.for_key(id.value), st.deps.store_timeout,
+              load_order_record{id})
     .then(
       [=](order_record& record) mutable {
         order_inspection out;
@@ -466,8 +470,9 @@ void inspect(service_self self, const domain::payment_order_id& id,
           rp.deliver(std::move(out));
           return;
         }
-        self->request(live->second, self->state.deps.store_timeout,
-                      inspect_live_order{id})
+        self
+          ->request(live->second, self->state.deps.store_timeout,
+                    inspect_live_order{id})
           .then(
             [=](const order_live_view& view) mutable {
               auto answer = out;
@@ -480,9 +485,8 @@ void inspect(service_self self, const domain::payment_order_id& id,
       [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
 }
 
-payment_service_actor::behavior_type
-payment_service_behavior(service_self self, collaborators deps,
-                         payment_service_options options) {
+payment_service_actor::behavior_type payment_service_behavior(
+  service_self self, collaborators deps, payment_service_options options) {
   self->state.deps = std::move(deps);
   self->state.options = options;
   if (options.allow_without_risk_check)
@@ -541,12 +545,8 @@ payment_service_behavior(service_self self, collaborators deps,
     [=](const list_dead_letters& q) {
       return self->delegate(self->state.deps.dlq, q);
     },
-    [=](const resolve_dead_letter& cmd) {
-      return operate(self, cmd);
-    },
-    [=](const requeue_dead_letter& cmd) {
-      return operate(self, cmd);
-    },
+    [=](const resolve_dead_letter& cmd) { return operate(self, cmd); },
+    [=](const requeue_dead_letter& cmd) { return operate(self, cmd); },
     [=](const resume_checkout& cmd) -> caf::result<bool> {
       auto rp = self->make_response_promise<bool>();
       resume(self, cmd.id, "resume",
@@ -575,8 +575,8 @@ payment_service_behavior(service_self self, collaborators deps,
     },
     [=](const decide_review& cmd) -> caf::result<review_reply> {
       auto rp = self->make_response_promise<review_reply>();
-      self->request(store_for(self, cmd.id), self->state.deps.store_timeout,
-                    cmd)
+      self
+        ->request(store_for(self, cmd.id), self->state.deps.store_timeout, cmd)
         .then(
           [=](review_reply& reply) mutable {
             log::info("operator", "review of checkout {}: {}", cmd.id.value,
@@ -606,8 +606,7 @@ payment_service_behavior(service_self self, collaborators deps,
       auto it = self->state.keys.find(expired.key);
       if (it != self->state.keys.end()
           && it->second.generation == expired.generation)
-        fail_key(self, expired.key,
-                 caf::make_error(caf::sec::request_timeout));
+        fail_key(self, expired.key, caf::make_error(caf::sec::request_timeout));
     },
   };
 }

@@ -79,25 +79,24 @@ void poll_later(payout_self self) {
   auto cap = static_cast<std::uint64_t>(st.deps.poll_max.count());
   auto delay = std::min(base << std::min<std::uint32_t>(st.polls, 20), cap);
   ++st.polls;
-  step_after(self, std::chrono::milliseconds{std::max<std::uint64_t>(delay, 1)});
+  step_after(self,
+             std::chrono::milliseconds{std::max<std::uint64_t>(delay, 1)});
 }
 
 // The call in flight ended: a poke that came meanwhile asks again at once.
-void call_done(payout_self self) {
-  self->state.in_flight = false;
-}
+void call_done(payout_self self) { self->state.in_flight = false; }
 
 void adopt(payout_self self, const payout_step& s) {
-  if (s.found)
-    self->state.row = s.row;
+  if (s.found) self->state.row = s.row;
 }
 
 void advance(payout_self self, domain::payout_event event,
              const domain::payout_outcome& out) {
   auto& st = self->state;
-  advance_payout cmd{st.row.payout_id,     st.row.status, st.row.version, event,
-                     out.psp_reference,    out.failure_code,
-                     out.failure_message,  st.correlation_id};
+  advance_payout cmd{st.row.payout_id,    st.row.status,
+                     st.row.version,      event,
+                     out.psp_reference,   out.failure_code,
+                     out.failure_message, st.correlation_id};
   st.in_flight = true;
   self->request(st.deps.store, st.deps.store_timeout, std::move(cmd))
     .then(
@@ -107,8 +106,8 @@ void advance(payout_self self, domain::payout_event event,
         st.failures = 0;
         adopt(self, s);
         if (s.applied) {
-          log::info(st.correlation_id, "payout {} -> {} ({})",
-                    st.row.payout_id, st.row.status, domain::to_string(event));
+          log::info(st.correlation_id, "payout {} -> {} ({})", st.row.payout_id,
+                    st.row.status, domain::to_string(event));
           auto now = domain::payout_status_from_db(st.row.status);
           if (now && domain::is_terminal(*now))
             obs::metrics::get().money_movement("payout", st.row.status);
@@ -171,7 +170,8 @@ void on_answer(payout_self self, const domain::payout_outcome& out) {
       return;
     case payout_answer::paid:
       // Paid before we recorded it accepted: record both moves in order.
-      advance(self, created ? payout_event::psp_accepted : payout_event::psp_paid,
+      advance(self,
+              created ? payout_event::psp_accepted : payout_event::psp_paid,
               out);
       return;
     case payout_answer::failed:
@@ -200,16 +200,14 @@ psp_call provider_call(const payout_state& st) {
     return psp_call{"POST", "/v1/payouts", http::form_encode(form),
                     st.row.payout_id, st.correlation_id};
   }
-  return psp_call{"GET",
-                  "/v1/payouts/"
-                    + http::url_encode_component(st.row.psp_reference),
-                  "", "", st.correlation_id};
+  return psp_call{
+    "GET", "/v1/payouts/" + http::url_encode_component(st.row.psp_reference),
+    "", "", st.correlation_id};
 }
 
 void step(payout_self self) {
   auto& st = self->state;
-  if (st.in_flight)
-    return;
+  if (st.in_flight) return;
   auto status = domain::payout_status_from_db(st.row.status);
   if (!status || domain::is_terminal(*status)) {
     log::info(st.correlation_id, "payout {} finished: {}", st.row.payout_id,
@@ -229,8 +227,7 @@ void step(payout_self self) {
         if (out.answer == domain::payout_answer::retry && !reply.error.empty())
           out.failure_message += " (" + reply.error + ")";
         on_answer(self, out);
-        if (self->state.poke_pending && !self->state.in_flight)
-          step(self);
+        if (self->state.poke_pending && !self->state.in_flight) step(self);
       },
       [=](caf::error& err) {
         call_done(self);
@@ -254,8 +251,7 @@ payout_actor::behavior_type payout_behavior(payout_self self, payout_deps deps,
   step_after(self, std::chrono::milliseconds{0});
   return {
     [=](payout_step_atom, std::uint64_t generation) {
-      if (generation == self->state.timer_generation)
-        step(self);
+      if (generation == self->state.timer_generation) step(self);
     },
     [=](payout_poke_atom) {
       auto& st = self->state;

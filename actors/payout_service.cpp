@@ -30,8 +30,7 @@ using service_self =
 void start_payout_actor(service_self self, const payout_view& row,
                         const std::string& correlation_id) {
   auto& st = self->state;
-  if (st.live.count(row.payout_id))
-    return;
+  if (st.live.count(row.payout_id)) return;
   auto actor = spawn_payout(self->system(), st.deps,
                             payout_args{row, correlation_id});
   self->monitor(actor);
@@ -55,18 +54,15 @@ void start_run(service_self self, std::vector<run_promise> promises) {
   self->request(st.deps.store, st.options.run_timeout, std::move(cmd))
     .then(
       [=](payout_run_reply& reply) mutable {
-        for (const auto& p : reply.created)
-          start_payout_actor(self, p, cid);
+        for (const auto& p : reply.created) start_payout_actor(self, p, cid);
         log::info(cid, "payout run: {} credits released, {} payouts created",
                   reply.credits_released, reply.created.size());
-        for (auto& rp : promises)
-          rp.deliver(reply);
+        for (auto& rp : promises) rp.deliver(reply);
         finish();
       },
       [=](caf::error& err) mutable {
         log::warn(cid, "payout run failed: {}", caf::to_string(err));
-        for (auto& rp : promises)
-          rp.deliver(err);
+        for (auto& rp : promises) rp.deliver(err);
         finish();
       });
 }
@@ -97,9 +93,8 @@ caf::typed_response_promise<Reply> forward(service_self self, Message msg) {
                                 self->state.deps.store_timeout, std::move(msg));
 }
 
-payout_service_actor::behavior_type
-payout_service_behavior(service_self self, payout_deps deps,
-                        payout_service_options options) {
+payout_service_actor::behavior_type payout_service_behavior(
+  service_self self, payout_deps deps, payout_service_options options) {
   auto& st = self->state;
   st.deps = std::move(deps);
   st.options = options;
@@ -132,8 +127,7 @@ payout_service_behavior(service_self self, payout_deps deps,
       return rp;
     },
     [=](payout_tick_atom) {
-      if (!self->state.running)
-        start_run(self, {});
+      if (!self->state.running) start_run(self, {});
       self->delayed_send(self,
                          std::chrono::seconds{self->state.options.interval_s},
                          payout_tick_atom::value);
@@ -142,8 +136,8 @@ payout_service_behavior(service_self self, payout_deps deps,
     [=](const payout_webhook& event)
       -> caf::typed_response_promise<webhook_outcome> {
       auto rp = self->make_response_promise<webhook_outcome>();
-      self->request(self->state.deps.store, self->state.deps.store_timeout,
-                    event)
+      self
+        ->request(self->state.deps.store, self->state.deps.store_timeout, event)
         .then(
           [=](webhook_outcome outcome) mutable {
             if (outcome == webhook_outcome::applied) {

@@ -63,10 +63,11 @@ payout_run_reply run_release(store_self self, const release_payouts& run) {
   return out;
 }
 
-payout_store_actor::behavior_type
-payout_store_behavior(store_self self, payout_store_options options) {
+payout_store_actor::behavior_type payout_store_behavior(
+  store_self self, payout_store_options options) {
   self->state.options = options;
-  self->state.db = std::make_unique<persistence::db_session>(options.database_url);
+  self->state.db = std::make_unique<persistence::db_session>(
+    options.database_url);
   return {
     [=](const release_payouts& run) -> payout_run_reply {
       return run_release(self, run);

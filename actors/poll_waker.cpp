@@ -35,8 +35,9 @@ void claim(waker_self self, const store_pool& stores,
            const payment_service_actor& service,
            const poll_waker_options& options) {
   // Any connection sees the whole queue; SKIP LOCKED keeps claims disjoint.
-  self->request(stores.shards.front(), options.request_timeout,
-                claim_due_polls{options.batch_max})
+  self
+    ->request(stores.shards.front(), options.request_timeout,
+              claim_due_polls{options.batch_max})
     .then(
       [=](const due_polls& due) {
         self->state.woken_total += due.orders;
@@ -54,10 +55,9 @@ void claim(waker_self self, const store_pool& stores,
       });
 }
 
-poll_waker_actor::behavior_type
-poll_waker_behavior(waker_self self, store_pool stores,
-                    payment_service_actor service,
-                    poll_waker_options options) {
+poll_waker_actor::behavior_type poll_waker_behavior(
+  waker_self self, store_pool stores, payment_service_actor service,
+  poll_waker_options options) {
   tick_after(self, options.interval);
   return {
     [=](waker_tick_atom) { claim(self, stores, service, options); },

@@ -43,7 +43,8 @@ domain::psp_transport to_transport(http::send_outcome outcome) {
 }
 
 http::request make_request(const psp_client_state& st, const psp_call& call) {
-  http::request req{call.method == "POST" ? bhttp::verb::post : bhttp::verb::get,
+  http::request req{call.method == "POST" ? bhttp::verb::post
+                                          : bhttp::verb::get,
                     call.target, 11};
   req.set(bhttp::field::host, st.host);
   req.set(bhttp::field::authorization, st.authorization);
@@ -80,31 +81,31 @@ psp_client_actor::behavior_type psp_client_behavior(psp_self self,
       auto id = st.next_call_id++;
       st.in_flight.emplace(id, rp);
       // Calls accepted and not yet answered: what waits on the PSP.
-      obs::metrics::get().backlog(obs::shared_actor::psp_client).Set(
-        static_cast<double>(st.in_flight.size()));
+      obs::metrics::get()
+        .backlog(obs::shared_actor::psp_client)
+        .Set(static_cast<double>(st.in_flight.size()));
       auto handle = caf::actor_cast<psp_client_actor>(self);
-      st.pool->async_send(make_request(st, call),
-                          [handle, id](http::send_result r) {
-                            psp_reply reply;
-                            reply.transport = to_transport(r.outcome);
-                            reply.http_status = r.res.result_int();
-                            reply.body = std::move(r.res.body());
-                            reply.error = std::move(r.error);
-                            reply.elapsed_ms = r.elapsed_ms;
-                            caf::anon_send(handle,
-                                           psp_call_done{id, std::move(reply)});
-                          });
+      st.pool->async_send(make_request(st, call), [handle,
+                                                   id](http::send_result r) {
+        psp_reply reply;
+        reply.transport = to_transport(r.outcome);
+        reply.http_status = r.res.result_int();
+        reply.body = std::move(r.res.body());
+        reply.error = std::move(r.error);
+        reply.elapsed_ms = r.elapsed_ms;
+        caf::anon_send(handle, psp_call_done{id, std::move(reply)});
+      });
       return rp;
     },
     [=](psp_call_done& done) {
       auto& st = self->state;
       auto it = st.in_flight.find(done.call_id);
-      if (it == st.in_flight.end())
-        return;
+      if (it == st.in_flight.end()) return;
       it->second.deliver(std::move(done.reply));
       st.in_flight.erase(it);
-      obs::metrics::get().backlog(obs::shared_actor::psp_client).Set(
-        static_cast<double>(st.in_flight.size()));
+      obs::metrics::get()
+        .backlog(obs::shared_actor::psp_client)
+        .Set(static_cast<double>(st.in_flight.size()));
     },
   };
 }

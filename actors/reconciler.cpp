@@ -56,8 +56,7 @@ std::chrono::seconds until_next(std::uint32_t minute) {
                  .count();
   const std::int64_t day_s = 86'400;
   std::int64_t target = now_s - now_s % day_s + std::int64_t{minute} * 60;
-  if (target <= now_s)
-    target += day_s;
+  if (target <= now_s) target += day_s;
   return std::chrono::seconds{target - now_s};
 }
 
@@ -68,18 +67,16 @@ struct fetched {
 
 fetched fetch_file(const reconciler_options& options, const std::string& date) {
   auto url = http::parse_base_url(options.psp_base_url);
-  if (!url)
-    return {{}, "psp.base_url is not an http(s)://host:port URL"};
-  http::sync_client client{
-    url->host, url->port, options.fetch_timeout_ms,
-    http::client_tls_for(*url, options.psp_ca_file)};
+  if (!url) return {{}, "psp.base_url is not an http(s)://host:port URL"};
+  http::sync_client client{url->host, url->port, options.fetch_timeout_ms,
+                           http::client_tls_for(*url, options.psp_ca_file)};
   auto got = client.get("/v1/settlement_files/" + date,
                         {{"Authorization", "Bearer " + options.psp_api_key}});
-  if (!got.ok)
-    return {{}, "settlement file download failed: " + got.error};
+  if (!got.ok) return {{}, "settlement file download failed: " + got.error};
   if (got.res.result_int() != 200)
-    return {{}, "settlement file answered HTTP "
-                  + std::to_string(got.res.result_int())};
+    return {{},
+            "settlement file answered HTTP "
+              + std::to_string(got.res.result_int())};
   return {std::move(got.res.body()), {}};
 }
 
@@ -87,8 +84,9 @@ reconciliation_report failed(reconciler_self self, const std::string& date,
                              const std::string& error,
                              const std::string& correlation_id,
                              bool database_unavailable = false) {
-  reconciliation_report out{0, date, "failed", render_failed_report(date, error),
-                            error, database_unavailable};
+  reconciliation_report out{0,        date,
+                            "failed", render_failed_report(date, error),
+                            error,    database_unavailable};
   auto db_error = self->state.db->in_transaction([&](pqxx::work& txn) {
     out.run_id = persistence::record_failed_run(txn, date, error,
                                                 out.report_json);
@@ -105,8 +103,7 @@ void announce(const domain::reconciliation_plan& plan,
               const std::string& correlation_id) {
   std::unordered_set<std::string> fresh{new_keys.begin(), new_keys.end()};
   for (const auto& e : plan.exceptions) {
-    if (fresh.count(e.key) == 0)
-      continue;
+    if (fresh.count(e.key) == 0) continue;
     obs::metrics::get().reconciliation_exception(domain::to_string(e.kind),
                                                  domain::to_string(e.route));
     if (e.route == domain::reconcile_route::escalated)
@@ -145,21 +142,23 @@ reconciliation_report run(reconciler_self self, const std::string& date,
   std::string report;
   // A deadlock with pay-in writes or a database restart is worth another
   // try: the whole run starts again from our side's load.
-  auto outcome = st.db->in_transaction_retrying([&](pqxx::work& txn) {
-    step = clock_type::now();
-    auto ours = persistence::load_books(txn, file);
-    timings.load = ms_since(step);
-    step = clock_type::now();
-    plan = domain::reconcile(file, ours,
-                             domain::reconcile_inputs{st.options.fee_terms});
-    timings.match = ms_since(step);
-    step = clock_type::now();
-    applied = persistence::apply_plan(txn, file, plan, sha);
-    timings.write = ms_since(step);
-    timings.total = ms_since(started);
-    report = render_reconciliation_report(plan, applied, sha, timings);
-    persistence::update_report(txn, applied.run_id, report);
-  }, run_attempts_max);
+  auto outcome = st.db->in_transaction_retrying(
+    [&](pqxx::work& txn) {
+      step = clock_type::now();
+      auto ours = persistence::load_books(txn, file);
+      timings.load = ms_since(step);
+      step = clock_type::now();
+      plan = domain::reconcile(file, ours,
+                               domain::reconcile_inputs{st.options.fee_terms});
+      timings.match = ms_since(step);
+      step = clock_type::now();
+      applied = persistence::apply_plan(txn, file, plan, sha);
+      timings.write = ms_since(step);
+      timings.total = ms_since(started);
+      report = render_reconciliation_report(plan, applied, sha, timings);
+      persistence::update_report(txn, applied.run_id, report);
+    },
+    run_attempts_max);
   if (!outcome.error.empty())
     return failed(self, date, "database: " + outcome.error, correlation_id,
                   outcome.transient);
@@ -168,16 +167,16 @@ reconciliation_report run(reconciler_self self, const std::string& date,
   announce(plan, applied.new_keys, correlation_id);
   for (const auto& order : plan.orders_to_poll)
     caf::anon_send(st.options.service,
-               psp_webhook{"recon:" + date + ":" + order.value,
-                           "reconciliation.status_mismatch", order});
+                   psp_webhook{"recon:" + date + ":" + order.value,
+                               "reconciliation.status_mismatch", order});
   log::info(correlation_id,
             "reconciliation {} run {}: {} lines, {} matched, {} auto-corrected,"
             " {} queued, {} escalated, {} new exceptions, {} ms",
             date, applied.run_id, plan.counts.lines, plan.counts.matched,
             plan.counts.auto_corrected, plan.counts.queued,
             plan.counts.escalated, applied.new_exceptions, timings.total);
-  return reconciliation_report{applied.run_id, date, "completed",
-                               std::move(report), {}};
+  return reconciliation_report{
+    applied.run_id, date, "completed", std::move(report), {}};
 }
 
 template <class Result, class Read>
@@ -185,8 +184,7 @@ caf::result<Result> read(reconciler_self self, Read&& read_fn) {
   Result out;
   auto error = self->state.db->in_transaction(
     [&](pqxx::work& txn) { out = read_fn(txn); });
-  if (!error.empty())
-    return caf::make_error(caf::sec::runtime_error, error);
+  if (!error.empty()) return caf::make_error(caf::sec::runtime_error, error);
   return out;
 }
 
@@ -195,10 +193,10 @@ void schedule_daily(reconciler_self self) {
     self->delayed_send(self, until_next(*minute), reconcile_daily_atom::value);
 }
 
-reconciler_actor::behavior_type reconciler_behavior(reconciler_self self,
-                                                    reconciler_options options) {
-  self->state.db =
-    std::make_unique<persistence::db_session>(options.database_url);
+reconciler_actor::behavior_type reconciler_behavior(
+  reconciler_self self, reconciler_options options) {
+  self->state.db = std::make_unique<persistence::db_session>(
+    options.database_url);
   self->state.options = std::move(options);
   schedule_daily(self);
   return {

@@ -45,40 +45,36 @@ std::string render_reconciliation_report(
   for (const auto& e : plan.exceptions) {
     ++by_kind[std::string{domain::to_string(e.kind)}];
     if (exceptions.size() < report_exceptions_max)
-      exceptions.push_back(json::object{
-        {"kind", domain::to_string(e.kind)},
-        {"route", domain::to_string(e.route)},
-        {"key", e.key},
-        {"reference", e.reference},
-        {"our_id", e.our_id},
-        {"message", e.message}});
+      exceptions.push_back(json::object{{"kind", domain::to_string(e.kind)},
+                                        {"route", domain::to_string(e.route)},
+                                        {"key", e.key},
+                                        {"reference", e.reference},
+                                        {"our_id", e.our_id},
+                                        {"message", e.message}});
   }
   json::object kinds;
-  for (const auto& [kind, n] : by_kind)
-    kinds[kind] = n;
+  for (const auto& [kind, n] : by_kind) kinds[kind] = n;
   r["by_kind"] = std::move(kinds);
   r["exceptions"] = std::move(exceptions);
 
   json::object totals;
   for (const auto& [currency, t] : plan.totals_by_currency)
-    totals[currency] = json::object{
-      {"lines", t.lines},
-      {"gross", decimal(t.gross_minor, currency)},
-      {"fee", decimal(t.fee_minor, currency)},
-      {"net", decimal(t.net_minor, currency)}};
+    totals[currency] = json::object{{"lines", t.lines},
+                                    {"gross", decimal(t.gross_minor, currency)},
+                                    {"fee", decimal(t.fee_minor, currency)},
+                                    {"net", decimal(t.net_minor, currency)}};
   r["totals"] = std::move(totals);
 
-  r["timings_ms"] = json::object{{"fetch", timings.fetch},
-                                 {"parse", timings.parse},
-                                 {"load", timings.load},
-                                 {"match", timings.match},
-                                 {"write", timings.write},
-                                 {"total", timings.total}};
+  r["timings_ms"] = json::object{
+    {"fetch", timings.fetch}, {"parse", timings.parse},
+    {"load", timings.load},   {"match", timings.match},
+    {"write", timings.write}, {"total", timings.total}};
   // Lines per second of the whole run, file download included; whole
   // numbers, so no float reaches the wire.
-  r["lines_per_s"] =
-    timings.total == 0 ? std::uint64_t{plan.counts.lines} * 1000
-                       : std::uint64_t{plan.counts.lines} * 1000 / timings.total;
+  r["lines_per_s"] = timings.total == 0
+                       ? std::uint64_t{plan.counts.lines} * 1000
+                       : std::uint64_t{plan.counts.lines} * 1000
+                           / timings.total;
   return json::serialize(r);
 }
 

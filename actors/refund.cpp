@@ -72,9 +72,14 @@ void finish(refund_self self, domain::refund_event event,
   auto& st = self->state;
   auto to = domain::next_refund_status(domain::refund_status::created, event);
   PAY_ASSERT(to.has_value());
-  finish_refund cmd{st.row.view.refund_id, st.row.version, *to, event,
-                    answer.psp_reference, answer.failure_code,
-                    answer.failure_message, st.correlation_id};
+  finish_refund cmd{st.row.view.refund_id,
+                    st.row.version,
+                    *to,
+                    event,
+                    answer.psp_reference,
+                    answer.failure_code,
+                    answer.failure_message,
+                    st.correlation_id};
   self->request(st.deps.store, st.deps.store_timeout, std::move(cmd))
     .then(
       [=](const refund_step_reply& reply) {
@@ -158,12 +163,14 @@ void call_psp(refund_self self) {
                                          - started)
       .count();
   };
-  self->request(st.deps.psp, st.deps.psp_timeout,
-                make_refund_call(st.row, st.correlation_id))
+  self
+    ->request(st.deps.psp, st.deps.psp_timeout,
+              make_refund_call(st.row, st.correlation_id))
     .then(
       [=](const psp_reply& reply) {
-        auto answer = domain::classify_refund_answer(
-          reply.transport, reply.http_status, reply.body);
+        auto answer = domain::classify_refund_answer(reply.transport,
+                                                     reply.http_status,
+                                                     reply.body);
         obs::metrics::get().psp_call("create_refund",
                                      domain::to_string(answer.kind),
                                      seconds_since());
@@ -172,18 +179,19 @@ void call_psp(refund_self self) {
       [=](caf::error& err) {
         // The call may have gone out: an undecided attempt, asked again
         // under the same key.
-        obs::metrics::get().psp_call("create_refund", "retry",
-                                     seconds_since());
+        obs::metrics::get().psp_call("create_refund", "retry", seconds_since());
         on_answer(self, domain::refund_answer{domain::refund_answer_kind::retry,
-                                              {}, "psp_client_error",
+                                              {},
+                                              "psp_client_error",
                                               caf::to_string(err)});
       });
 }
 
 void load(refund_self self) {
   auto& st = self->state;
-  self->request(st.deps.store, st.deps.store_timeout,
-                load_refund_work{st.row.view.refund_id})
+  self
+    ->request(st.deps.store, st.deps.store_timeout,
+              load_refund_work{st.row.view.refund_id})
     .then(
       [=](const refund_step_reply& reply) {
         if (!reply.found) {
@@ -229,9 +237,10 @@ psp_call make_refund_call(const refund_work& work,
                   work.view.refund_id, correlation_id};
 }
 
-refund_actor::behavior_type
-refund_behavior(refund_self self, refund_deps deps, std::string refund_id,
-                refund_service_actor service, std::string correlation_id) {
+refund_actor::behavior_type refund_behavior(refund_self self, refund_deps deps,
+                                            std::string refund_id,
+                                            refund_service_actor service,
+                                            std::string correlation_id) {
   auto& st = self->state;
   st.deps = std::move(deps);
   st.service = std::move(service);

@@ -38,9 +38,9 @@ struct refund_state {
 
 // Spawned (monitored and linked) by the refund service; loads its row and
 // drives it to SUCCEEDED or FAILED, then tells `service` and quits.
-refund_actor::behavior_type
-refund_behavior(refund_actor::stateful_pointer<refund_state> self,
-                refund_deps deps, std::string refund_id,
-                refund_service_actor service, std::string correlation_id);
+refund_actor::behavior_type refund_behavior(
+  refund_actor::stateful_pointer<refund_state> self, refund_deps deps,
+  std::string refund_id, refund_service_actor service,
+  std::string correlation_id);
 
 }  // namespace pay

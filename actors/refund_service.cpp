@@ -36,8 +36,7 @@ const refund_store_actor& store_for(service_self self, const std::string& key) {
 void ensure_actor(service_self self, const std::string& refund_id,
                   const std::string& correlation_id) {
   auto& st = self->state;
-  if (st.live.count(refund_id) != 0)
-    return;
+  if (st.live.count(refund_id) != 0) return;
   // Linked: stopping the service stops its refunds. Monitored: a crashed
   // refund is restarted from its row.
   auto actor = self->spawn<caf::monitored + caf::linked>(
@@ -52,8 +51,7 @@ void deliver_waiters(service_self self, const std::string& refund_id,
   auto range = st.waiters.equal_range(refund_id);
   for (auto it = range.first; it != range.second; ++it) {
     auto reply = std::move(it->second.reply);
-    if (final_view != nullptr)
-      reply.refund = *final_view;
+    if (final_view != nullptr) reply.refund = *final_view;
     it->second.promise.deliver(std::move(reply));
   }
   st.waiters.erase(range.first, range.second);
@@ -63,8 +61,9 @@ caf::result<create_refund_reply> create(service_self self,
                                         const create_refund& cmd) {
   auto rp = self->make_response_promise<create_refund_reply>();
   auto& st = self->state;
-  self->request(store_for(self, cmd.payment_order_id),
-                st.options.deps.store_timeout, cmd)
+  self
+    ->request(store_for(self, cmd.payment_order_id),
+              st.options.deps.store_timeout, cmd)
     .then(
       [=](create_refund_reply& reply) mutable {
         bool open = (reply.outcome == refund_outcome::created
@@ -98,8 +97,9 @@ caf::result<Reply> read(service_self self, const std::string& key,
 
 void recover(service_self self) {
   auto& st = self->state;
-  self->request(st.options.deps.store, st.options.deps.store_timeout,
-                load_open_refunds{st.options.recovery_refunds_max})
+  self
+    ->request(st.options.deps.store, st.options.deps.store_timeout,
+              load_open_refunds{st.options.recovery_refunds_max})
     .then(
       [=](const open_refunds& found) {
         for (const auto& work : found.refunds)
@@ -118,15 +118,13 @@ void recover(service_self self) {
 void on_refund_down(service_self self, const caf::down_msg& down) {
   auto& st = self->state;
   auto id = st.live.forget(down.source);
-  if (!id || !down.reason)
-    return;
+  if (!id || !down.reason) return;
   const auto& refund_id = *id;
   // A crashed refund is never left behind: a new actor resumes from its
   // row (a final one just reports itself and stops).
-  spdlog::error("refund {} actor ended abnormally ({}); restarting",
-                refund_id, caf::to_string(down.reason));
-  self->delayed_send(self, st.options.restart_delay,
-                     refund_restart{refund_id});
+  spdlog::error("refund {} actor ended abnormally ({}); restarting", refund_id,
+                caf::to_string(down.reason));
+  self->delayed_send(self, st.options.restart_delay, refund_restart{refund_id});
 }
 
 }  // namespace
@@ -142,8 +140,7 @@ refund_service_actor spawn_refund_service(caf::actor_system& sys,
       self->set_exit_handler([=](caf::exit_msg& msg) {
         // A refund's crash arrives through the link too: the down handler
         // restarts it. Anything else (shutdown) stops us and, linked, them.
-        if (!self->state.live.knows(msg.source))
-          self->quit(msg.reason);
+        if (!self->state.live.knows(msg.source)) self->quit(msg.reason);
       });
       return {
         [=](const create_refund& cmd) { return create(self, cmd); },

@@ -26,16 +26,15 @@ caf::result<Result> transact(refund_store_self self, const char* what,
   Result out;
   auto error = self->state.db->in_transaction(
     [&](pqxx::work& txn) { out = work(txn); });
-  if (error.empty())
-    return out;
+  if (error.empty()) return out;
   spdlog::error("refund store: {} failed: {}", what, error);
   return make_error(actor_errc::database_unavailable);
 }
 
-refund_store_actor::behavior_type
-refund_store_behavior(refund_store_self self, std::string database_url) {
-  self->state.db =
-    std::make_unique<persistence::db_session>(std::move(database_url));
+refund_store_actor::behavior_type refund_store_behavior(
+  refund_store_self self, std::string database_url) {
+  self->state.db = std::make_unique<persistence::db_session>(
+    std::move(database_url));
   return {
     [=](const create_refund& cmd) {
       return transact<create_refund_reply>(

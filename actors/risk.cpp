@@ -63,25 +63,25 @@ risk_actor::behavior_type risk_behavior(risk_self self, store_pool stores,
       // and the velocity count need not be read at all. (paymentd stores
       // that decision with the checkout; this is for older rows.)
       if (!domain::has_any_rule(options.rules)) {
-        record(self, store, options.store_timeout, req,
-               domain::risk_decision{}, rp);
+        record(self, store, options.store_timeout, req, domain::risk_decision{},
+               rp);
         return rp;
       }
       self
-        ->request(store, options.store_timeout,
-                  load_risk_inputs{req.checkout.id,
-                                   options.rules.velocity_window_s,
-                                   std::max(options.rules.velocity_review_count,
-                                            options.rules.velocity_block_count)})
+        ->request(
+          store, options.store_timeout,
+          load_risk_inputs{req.checkout.id, options.rules.velocity_window_s,
+                           std::max(options.rules.velocity_review_count,
+                                    options.rules.velocity_block_count)})
         .then(
           [=](const risk_inputs& inputs) mutable {
             if (!inputs.found) {
               rp.deliver(checkout_lookup{});
               return;
             }
-            auto facts = domain::facts_from_buyer_info(
-              inputs.buyer_info_json, orders_of(req.checkout),
-              inputs.recent_checkouts);
+            auto facts = domain::facts_from_buyer_info(inputs.buyer_info_json,
+                                                       orders_of(req.checkout),
+                                                       inputs.recent_checkouts);
             record(self, store, options.store_timeout, req,
                    domain::evaluate_risk(options.rules, facts), rp);
           },

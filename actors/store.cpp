@@ -23,8 +23,8 @@
 #include <algorithm>
 #include <memory>
 
-#include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
+#include <pqxx/pqxx>
 
 #include "actors/actor_errors.hpp"
 #include "domain/assert.hpp"
@@ -79,8 +79,9 @@ using store_self = store_actor::stateful_pointer<store_state>;
 
 template <class Cmd>
 int rank_of() {
-  if constexpr (std::is_same_v<Cmd, insert_checkout>
-                || std::is_same_v<Cmd, claim_idempotency_key>)
+  if constexpr (
+    std::is_same_v<
+      Cmd, insert_checkout> || std::is_same_v<Cmd, claim_idempotency_key>)
     return 0;
   else if constexpr (std::is_same_v<Cmd, transition_order>)
     return 1;
@@ -127,15 +128,14 @@ job lane_job(lane<Cmd> batch) {
       sh->batch.promises[i].deliver(std::move(sh->replies[i]));
   };
   j.fail = [sh](caf::error e) {
-    for (auto& rp : sh->batch.promises)
-      rp.deliver(e);
+    for (auto& rp : sh->batch.promises) rp.deliver(e);
   };
   if (sh->batch.cmds.size() > 1)
     j.split = [sh] {
       std::vector<job> alone;
       for (std::size_t i = 0; i < sh->batch.cmds.size(); ++i)
-        alone.push_back(lane_job(
-          lane<Cmd>{{sh->batch.cmds[i]}, {sh->batch.promises[i]}}));
+        alone.push_back(
+          lane_job(lane<Cmd>{{sh->batch.cmds[i]}, {sh->batch.promises[i]}}));
       return alone;
     };
   return j;
@@ -144,8 +144,7 @@ job lane_job(lane<Cmd> batch) {
 // The lane as one job, its commands sorted by key (the lock order).
 template <class Cmd>
 void take_lane(lane<Cmd>& from, std::vector<job>& into) {
-  if (from.cmds.empty())
-    return;
+  if (from.cmds.empty()) return;
   std::vector<std::size_t> order(from.cmds.size());
   std::vector<std::string> keys;
   for (std::size_t i = 0; i < order.size(); ++i) {
@@ -165,8 +164,7 @@ void take_lane(lane<Cmd>& from, std::vector<job>& into) {
 
 bool ensure_connected(store_self self) {
   auto& st = self->state;
-  if (st.conn && st.conn->is_open())
-    return true;
+  if (st.conn && st.conn->is_open()) return true;
   try {
     st.conn = std::make_unique<pqxx::connection>(st.options.database_url);
     persistence::prepare_session(*st.conn);
@@ -184,8 +182,7 @@ bool run_in_one_transaction(store_self self, std::vector<job*>& jobs,
                             std::string& error) {
   try {
     pqxx::work txn{*self->state.conn};
-    for (auto* j : jobs)
-      j->run(txn);
+    for (auto* j : jobs) j->run(txn);
     txn.commit();
     return true;
   } catch (const pqxx::broken_connection& e) {
@@ -213,24 +210,21 @@ bool run_in_one_transaction(store_self self, std::vector<job*>& jobs,
 }
 
 void fail_all(std::vector<job*>& jobs, actor_errc code) {
-  for (auto* j : jobs)
-    j->fail(make_error(code));
+  for (auto* j : jobs) j->fail(make_error(code));
 }
 
 void flush(store_self self) {
   auto& st = self->state;
   st.flush_scheduled = false;
   auto queued = st.queued();
-  if (queued == 0)
-    return;
+  if (queued == 0) return;
   auto batch = std::move(st.pending);
   st.pending.clear();
   take_lane(st.inserts, batch);
   take_lane(st.transitions, batch);
   take_lane(st.done_marks, batch);
   std::vector<job*> jobs;
-  for (auto& j : batch)
-    jobs.push_back(&j);
+  for (auto& j : batch) jobs.push_back(&j);
   std::stable_sort(jobs.begin(), jobs.end(), [](const job* a, const job* b) {
     return std::tie(a->rank, a->key) < std::tie(b->rank, b->key);
   });
@@ -246,26 +240,24 @@ void flush(store_self self) {
   std::string error;
   auto started = std::chrono::steady_clock::now();
   bool ok = run_in_one_transaction(self, jobs, error);
-  metrics.store_batch(
-    queued,
-    std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
-      .count(),
-    ok);
+  metrics.store_batch(queued,
+                      std::chrono::duration<double>(
+                        std::chrono::steady_clock::now() - started)
+                        .count(),
+                      ok);
   if (ok) {
-    for (auto* j : jobs)
-      j->deliver();
+    for (auto* j : jobs) j->deliver();
     return;
   }
-  spdlog::warn("store: batch of {} failed, retrying one by one: {}",
-               queued, error);
+  spdlog::warn("store: batch of {} failed, retrying one by one: {}", queued,
+               error);
   std::vector<job> alone;
   for (auto* j : jobs) {
     if (!j->split) {
       alone.push_back(std::move(*j));
       continue;
     }
-    for (auto& part : j->split())
-      alone.push_back(std::move(part));
+    for (auto& part : j->split()) alone.push_back(std::move(part));
   }
   for (auto& one : alone) {
     auto* j = &one;
@@ -308,16 +300,18 @@ auto enqueue_in(store_self self, lane<Cmd>& into, Cmd cmd) {
 
 template <class Cmd>
 auto enqueue(store_self self, const Cmd& cmd) {
-  using reply_t = decltype(persistence::execute(
-    std::declval<pqxx::work&>(), std::declval<const Cmd&>()));
+  using reply_t = decltype(persistence::execute(std::declval<pqxx::work&>(),
+                                                std::declval<const Cmd&>()));
   auto rp = self->template make_response_promise<reply_t>();
   auto reply = std::make_shared<reply_t>();
   auto& st = self->state;
   st.pending.push_back(job{
-    rank_of<Cmd>(), key_of(cmd),
+    rank_of<Cmd>(),
+    key_of(cmd),
     [cmd, reply](pqxx::work& txn) { *reply = persistence::execute(txn, cmd); },
     [rp, reply]() mutable { rp.deliver(std::move(*reply)); },
-    [rp](caf::error e) mutable { rp.deliver(std::move(e)); }, {}});
+    [rp](caf::error e) mutable { rp.deliver(std::move(e)); },
+    {}});
   note_queued(self);
   return rp;
 }
@@ -371,8 +365,8 @@ store_actor spawn_store(caf::actor_system& sys, store_options options) {
   return sys.spawn<caf::detached>(store_behavior, std::move(options));
 }
 
-store_pool spawn_store_pool(caf::actor_system& sys, const store_options& options,
-                            unsigned count) {
+store_pool spawn_store_pool(caf::actor_system& sys,
+                            const store_options& options, unsigned count) {
   store_pool pool;
   for (unsigned i = 0; i < count; ++i)
     pool.shards.push_back(spawn_store(sys, options));

@@ -15,7 +15,7 @@ struct store_options {
 store_actor spawn_store(caf::actor_system& sys, store_options options);
 
 // `count` store actors, one connection each.
-store_pool spawn_store_pool(caf::actor_system& sys, const store_options& options,
-                            unsigned count);
+store_pool spawn_store_pool(caf::actor_system& sys,
+                            const store_options& options, unsigned count);
 
 }  // namespace pay

@@ -37,13 +37,13 @@ void inspect_stuck(watchdog_self self, const stuck_orders& found,
     ++st.found_total;
     if (seen >= options.sightings_max) {
       ++st.escalated_total;
-      self->request(dlq, options.request_timeout,
-                    escalate_order{order.id, "stuck",
-                                   "no progress for "
-                                     + std::to_string(options.stuck_after_ms)
-                                     + " ms in " + std::to_string(seen)
-                                     + " scans in a row",
-                                   order.psp_attempts, "watchdog"})
+      self
+        ->request(dlq, options.request_timeout,
+                  escalate_order{
+                    order.id, "stuck",
+                    "no progress for " + std::to_string(options.stuck_after_ms)
+                      + " ms in " + std::to_string(seen) + " scans in a row",
+                    order.psp_attempts, "watchdog"})
         .then([](const step_reply&) {},
               [id = order.id.value](caf::error& err) {
                 spdlog::error("watchdog: cannot dead-letter {}: {}", id,
@@ -53,8 +53,9 @@ void inspect_stuck(watchdog_self self, const stuck_orders& found,
     }
     still[order.id.value] = seen;
     ++st.resumed_total;
-    self->request(service, options.request_timeout,
-                  resume_checkout{order.checkout})
+    self
+      ->request(service, options.request_timeout,
+                resume_checkout{order.checkout})
       .then([](bool) {},
             [id = order.id.value](caf::error& err) {
               spdlog::error("watchdog: cannot resume order {}: {}", id,
@@ -65,10 +66,11 @@ void inspect_stuck(watchdog_self self, const stuck_orders& found,
   // one batch.
   st.sightings = std::move(still);
   if (!found.orders.empty())
-    spdlog::warn("watchdog: {} stuck orders (total found {}, resumed {}, "
-                 "dead-lettered {})",
-                 found.orders.size(), st.found_total, st.resumed_total,
-                 st.escalated_total);
+    spdlog::warn(
+      "watchdog: {} stuck orders (total found {}, resumed {}, "
+      "dead-lettered {})",
+      found.orders.size(), st.found_total, st.resumed_total,
+      st.escalated_total);
 }
 
 watchdog_actor::behavior_type watchdog_behavior(watchdog_self self,
@@ -79,8 +81,9 @@ watchdog_actor::behavior_type watchdog_behavior(watchdog_self self,
   self->delayed_send(self, options.interval, watchdog_tick_atom::value);
   return {
     [=](watchdog_tick_atom) {
-      self->request(stores.shards.front(), options.request_timeout,
-                    find_stuck_orders{options.stuck_after_ms, options.batch_max})
+      self
+        ->request(stores.shards.front(), options.request_timeout,
+                  find_stuck_orders{options.stuck_after_ms, options.batch_max})
         .then(
           [=](const stuck_orders& found) {
             inspect_stuck(self, found, service, dlq, options);
@@ -89,12 +92,14 @@ watchdog_actor::behavior_type watchdog_behavior(watchdog_self self,
             spdlog::error("watchdog: scan failed: {}", caf::to_string(err));
           });
       // The DLQ's size for the metrics: cheap, and fresh every interval.
-      self->request(stores.shards.front(), options.request_timeout,
-                    count_open_dead_letters{})
-        .then([](std::int64_t open) {
-                obs::metrics::get().dlq_open().Set(static_cast<double>(open));
-              },
-              [](caf::error&) {});
+      self
+        ->request(stores.shards.front(), options.request_timeout,
+                  count_open_dead_letters{})
+        .then(
+          [](std::int64_t open) {
+            obs::metrics::get().dlq_open().Set(static_cast<double>(open));
+          },
+          [](caf::error&) {});
       self->delayed_send(self, options.interval, watchdog_tick_atom::value);
     },
   };

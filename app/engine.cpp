@@ -38,11 +38,10 @@ engine_result start_engine(caf::actor_system& sys, const settings& cfg) {
   psp_limits.connections_max = cfg.psp_connections_max;
   psp_limits.connect_timeout_ms = cfg.psp_connect_timeout_ms;
   psp_limits.request_timeout_ms = cfg.psp_request_timeout_ms;
-  e.psp = spawn_psp_client(
-    sys,
-    psp_client_options{cfg.psp_base_url, cfg.psp_api_key, psp_limits,
-                       cfg.psp_ca_file},
-    out.error);
+  e.psp = spawn_psp_client(sys,
+                           psp_client_options{cfg.psp_base_url, cfg.psp_api_key,
+                                              psp_limits, cfg.psp_ca_file},
+                           out.error);
   if (!e.psp) {
     // Nothing may be left running, or the actor system never shuts down.
     for (const auto* pool : {&stores, &admission})
@@ -52,8 +51,8 @@ engine_result start_engine(caf::actor_system& sys, const settings& cfg) {
   }
   e.deps.stores = stores;
   e.deps.admission = admission;
-  e.deps.executor = spawn_executor(
-    sys, e.psp, executor_options{executor_timeout_ms(cfg)});
+  e.deps.executor = spawn_executor(sys, e.psp,
+                                   executor_options{executor_timeout_ms(cfg)});
   e.deps.wallet = spawn_wallet(sys, stores);
   e.deps.ledger = spawn_ledger(sys, stores);
   e.deps.dlq = spawn_dlq(sys, stores);
@@ -72,13 +71,13 @@ engine_result start_engine(caf::actor_system& sys, const settings& cfg) {
   auto key_timeout = milliseconds{cfg.wait_s_max * 1000ull}
                      + 3 * e.deps.store_timeout;
   payment_service_options service_options{
-    cfg.recovery_batch_max, key_timeout, cfg.admission_backlog_max,
-    cfg.admission_retry_after_s, !domain::has_any_rule(cfg.risk),
-    cfg.idempotency_ttl_s};
+    cfg.recovery_batch_max,          key_timeout,
+    cfg.admission_backlog_max,       cfg.admission_retry_after_s,
+    !domain::has_any_rule(cfg.risk), cfg.idempotency_ttl_s};
   service_options.open_checkouts_per_account_max =
     cfg.open_checkouts_per_account_max;
-  service_options.open_checkouts_refresh =
-    milliseconds{cfg.open_checkouts_refresh_ms};
+  service_options.open_checkouts_refresh = milliseconds{
+    cfg.open_checkouts_refresh_ms};
   e.service = spawn_payment_service(sys, e.deps, service_options);
   caf::anon_send(e.service, recover_atom::value);
   watchdog_options wd;
@@ -101,8 +100,7 @@ void stop_engine(const engine& e) {
     caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
   };
   auto stop_if_running = [&](const auto& actor) {
-    if (actor)
-      stop(actor);
+    if (actor) stop(actor);
   };
   stop_if_running(e.reconciler);
   stop_if_running(e.payouts);
@@ -117,8 +115,7 @@ void stop_engine(const engine& e) {
   stop(e.deps.executor);
   stop(e.psp);
   for (const auto* pool : {&e.deps.stores, &e.deps.admission})
-    for (const auto& store : pool->shards)
-      stop(store);
+    for (const auto& store : pool->shards) stop(store);
 }
 
 }  // namespace pay

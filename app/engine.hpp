@@ -11,10 +11,10 @@
 #include "config/settings.hpp"
 #include "messages/payment_service_protocol.hpp"
 #include "messages/payout_protocol.hpp"
+#include "messages/poll_waker_protocol.hpp"
+#include "messages/psp_client_protocol.hpp"
 #include "messages/reconciler_protocol.hpp"
 #include "messages/refund_protocol.hpp"
-#include "messages/psp_client_protocol.hpp"
-#include "messages/poll_waker_protocol.hpp"
 #include "messages/watchdog_protocol.hpp"
 
 namespace pay {

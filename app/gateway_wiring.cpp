@@ -23,8 +23,8 @@ gateway::gateway_options gateway_options_from(
   gw.waits_max = cfg.waits_max;
   gw.buyer_info_bytes_max = cfg.buyer_info_bytes_max;
   gw.buyer_info_keys_max = cfg.buyer_info_keys_max;
-  gw.request_timeout =
-    running.deps.store_timeout + std::chrono::milliseconds{5'000};
+  gw.request_timeout = running.deps.store_timeout
+                       + std::chrono::milliseconds{5'000};
   return gw;
 }
 

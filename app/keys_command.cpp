@@ -93,8 +93,7 @@ int create(persistence::db_session& db, const parsed_args& args) {
   if (args.quiet)
     std::cout << result.secret << "\n";
   else
-    std::cout << gateway::render_new_api_key(result.row, result.secret)
-              << "\n";
+    std::cout << gateway::render_new_api_key(result.row, result.secret) << "\n";
   return 0;
 }
 

@@ -6,8 +6,8 @@
 #include <iostream>
 #include <thread>
 
-#include <caf/all.hpp>
 #include <spdlog/spdlog.h>
+#include <caf/all.hpp>
 
 #include "app/engine.hpp"
 #include "app/gateway_wiring.hpp"
@@ -23,8 +23,7 @@ namespace {
 
 std::string config_path(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; ++i)
-    if (std::string{argv[i]} == "--config")
-      return argv[i + 1];
+    if (std::string{argv[i]} == "--config") return argv[i + 1];
   return {};
 }
 
@@ -87,8 +86,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (cfg.log_format == "json")
-    pay::obs::use_json_logs();
+  if (cfg.log_format == "json") pay::obs::use_json_logs();
   if (!migrate(cfg.database_url)) {
     std::cerr << "paymentd: cannot reach the database to apply migrations\n";
     return 3;
@@ -96,7 +94,8 @@ int main(int argc, char** argv) {
 
   caf::actor_system_config caf_cfg;
   if (cfg.actor_threads > 0)
-    caf_cfg.set("scheduler.max-threads", static_cast<size_t>(cfg.actor_threads));
+    caf_cfg.set("scheduler.max-threads",
+                static_cast<size_t>(cfg.actor_threads));
   caf_cfg.set("scheduler.policy", cfg.actor_scheduler == "sharing"
                                     ? caf::atom("sharing")
                                     : caf::atom("stealing"));
@@ -109,8 +108,8 @@ int main(int argc, char** argv) {
   }
   const auto& engine = started.value;
 
-  auto keys = std::make_shared<pay::gateway::key_registry>(
-    cfg.database_url, cfg.keys_refresh_ms);
+  auto keys = std::make_shared<pay::gateway::key_registry>(cfg.database_url,
+                                                           cfg.keys_refresh_ms);
   if (auto err = keys->start(cfg.bootstrap_admin_key); !err.empty()) {
     std::cerr << "paymentd: " << err << "\n";
     pay::stop_engine(engine);
@@ -130,9 +129,10 @@ int main(int argc, char** argv) {
 
   pay::obs::metrics::get().read_http_edge_with([edge = server.get()] {
     auto c = edge->counters();
-    return pay::obs::metrics::http_edge_figures{
-      c.connections_open, c.connections_refused_total, c.header_timeouts_total,
-      c.tls_handshake_failures_total};
+    return pay::obs::metrics::http_edge_figures{c.connections_open,
+                                                c.connections_refused_total,
+                                                c.header_timeouts_total,
+                                                c.tls_handshake_failures_total};
   });
   auto sig = wait_for_signal();
   spdlog::info("signal {} received, stopping", sig);

@@ -9,8 +9,8 @@ payout_service_actor start_payouts(caf::actor_system& sys, const settings& cfg,
                                    const engine& e) {
   auto hold_s = static_cast<std::int64_t>(cfg.payout_hold_s);
   payout_deps deps;
-  deps.store = spawn_payout_store(
-    sys, payout_store_options{cfg.database_url, hold_s});
+  deps.store = spawn_payout_store(sys, payout_store_options{cfg.database_url,
+                                                            hold_s});
   deps.psp = e.psp;
   deps.retry = e.deps.retry;
   deps.psp_timeout = e.deps.executor_timeout;

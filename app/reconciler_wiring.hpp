@@ -9,6 +9,6 @@
 namespace pay {
 
 reconciler_actor start_reconciler(caf::actor_system& sys, const settings& cfg,
-                      const engine& e);
+                                  const engine& e);
 
 }  // namespace pay

@@ -28,9 +28,8 @@ refund_service_actor start_refunds(caf::actor_system& sys, const settings& cfg,
   auto service = spawn_refund_service(sys, std::move(options));
   // The stores live as long as the service: stopping it stops them.
   for (const auto& store : stores)
-    service->attach_functor([store] {
-      caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
-    });
+    service->attach_functor(
+      [store] { caf::anon_send_exit(store, caf::exit_reason::user_shutdown); });
   caf::anon_send(service, refund_recover_atom::value);
   return service;
 }

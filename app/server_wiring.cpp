@@ -21,12 +21,12 @@ http::server_tls server_tls_from(const settings& cfg) {
 
 std::unique_ptr<http::server> make_server(const settings& cfg,
                                           http::handler handler) {
-  auto server = std::make_unique<http::server>(
-    cfg.http_address, cfg.http_port, std::move(handler),
-    server_limits_from(cfg), server_tls_from(cfg));
+  auto server = std::make_unique<http::server>(cfg.http_address, cfg.http_port,
+                                               std::move(handler),
+                                               server_limits_from(cfg),
+                                               server_tls_from(cfg));
   // settings refuse a plain port without TLS on http.port.
-  if (cfg.http_plain_port != 0)
-    server->add_plain_listener(cfg.http_plain_port);
+  if (cfg.http_plain_port != 0) server->add_plain_listener(cfg.http_plain_port);
   return server;
 }
 
@@ -36,8 +36,7 @@ std::string listening_banner(const settings& cfg, const http::server& server) {
            + cfg.http_address + ":" + std::to_string(port) + "\n";
   };
   std::string banner = line(server.is_tls() ? "https" : "http", server.port());
-  if (server.plain_port() != 0)
-    banner += line("http", server.plain_port());
+  if (server.plain_port() != 0) banner += line("http", server.plain_port());
   return banner;
 }
 

@@ -16,8 +16,8 @@ using domain::risk_rules;
 using risk_parser = std::string (*)(std::string_view value, risk_rules& rules);
 
 bool is_ascii_whitespace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
-         c == '\f';
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v'
+         || c == '\f';
 }
 
 std::string_view trim(std::string_view text) {
@@ -45,8 +45,7 @@ std::string split_list(std::string_view value,
     const std::size_t comma = value.find(',');
     const std::string_view entry = trim(value.substr(0, comma));
     if (entry.empty()) {
-      return "entry " + std::to_string(position) +
-             " is empty (a stray comma?)";
+      return "entry " + std::to_string(position) + " is empty (a stray comma?)";
     }
     if (entries.size() == risk_list_entries_max) {
       return "more than " + std::to_string(risk_list_entries_max) + " entries";
@@ -62,16 +61,16 @@ std::string parse_amount_entry(std::string_view entry,
                                std::map<std::string, std::int64_t>& out) {
   const std::size_t colon = entry.find(':');
   if (colon == std::string_view::npos) {
-    return "entry " + quoted(entry) +
-           " is not CURRENCY:AMOUNT, e.g. 'USD:5000.00'";
+    return "entry " + quoted(entry)
+           + " is not CURRENCY:AMOUNT, e.g. 'USD:5000.00'";
   }
   const std::string_view code = trim(entry.substr(0, colon));
   const std::string_view amount = trim(entry.substr(colon + 1));
   const domain::money_parse_result parsed = domain::parse_money(amount, code);
   if (parsed.error != domain::money_error::ok) {
-    return "entry " + quoted(entry) + ": " +
-           std::string{domain::to_message(parsed.error)} + " (" +
-           std::string{domain::to_code(parsed.error)} + ")";
+    return "entry " + quoted(entry) + ": "
+           + std::string{domain::to_message(parsed.error)} + " ("
+           + std::string{domain::to_code(parsed.error)} + ")";
   }
   const std::string currency{parsed.value.currency.code};
   if (!out.emplace(currency, parsed.value.amount_minor).second) {
@@ -104,8 +103,8 @@ std::string parse_count(std::string_view value, std::uint32_t min,
     return "not a whole number: " + quoted(value);
   }
   if (ec == std::errc::result_out_of_range || parsed < min || parsed > max) {
-    return "out of range [" + std::to_string(min) + ", " +
-           std::to_string(max) + "]: " + std::string{value};
+    return "out of range [" + std::to_string(min) + ", " + std::to_string(max)
+           + "]: " + std::string{value};
   }
   field = parsed;
   return {};
@@ -144,8 +143,8 @@ std::string check_domain(std::string& domain) {
   std::size_t label_size = 0;
   for (char& c : domain) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    const bool label_char = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                            c == '-';
+    const bool label_char = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                            || c == '-';
     if (c == '.') {
       if (label_size == 0) return "empty label (a leading or double '.')";
       label_size = 0;
@@ -161,8 +160,9 @@ std::string check_domain(std::string& domain) {
 
 // Strict like currency codes: "us" or "USA" is refused, not guessed at.
 std::string check_country(std::string& code) {
-  const bool two_uppercase = code.size() == 2 && code[0] >= 'A' &&
-                             code[0] <= 'Z' && code[1] >= 'A' && code[1] <= 'Z';
+  const bool two_uppercase = code.size() == 2 && code[0] >= 'A'
+                             && code[0] <= 'Z' && code[1] >= 'A'
+                             && code[1] <= 'Z';
   if (two_uppercase) return {};
   return "not an ISO 3166-1 alpha-2 code (two uppercase letters, e.g. 'US')";
 }
@@ -174,49 +174,49 @@ struct risk_key_spec {
 
 const std::vector<risk_key_spec>& specs() {
   static const std::vector<risk_key_spec> all = {
-      {{"risk.block_amount", "PAYMENTD_RISK_BLOCK_AMOUNT"},
-       [](std::string_view v, risk_rules& r) {
-         return parse_amounts(v, r.block_amount_minor);
-       }},
-      {{"risk.review_amount", "PAYMENTD_RISK_REVIEW_AMOUNT"},
-       [](std::string_view v, risk_rules& r) {
-         return parse_amounts(v, r.review_amount_minor);
-       }},
-      {{"risk.velocity_window_s", "PAYMENTD_RISK_VELOCITY_WINDOW_S"},
-       [](std::string_view v, risk_rules& r) {
-         return parse_count(v, 1, risk_velocity_window_s_max,
-                            r.velocity_window_s);
-       }},
-      {{"risk.velocity_review_count", "PAYMENTD_RISK_VELOCITY_REVIEW_COUNT"},
-       [](std::string_view v, risk_rules& r) {
-         return parse_count(v, 0, risk_velocity_count_max,
-                            r.velocity_review_count);
-       }},
-      {{"risk.velocity_block_count", "PAYMENTD_RISK_VELOCITY_BLOCK_COUNT"},
-       [](std::string_view v, risk_rules& r) {
-         return parse_count(v, 0, risk_velocity_count_max,
-                            r.velocity_block_count);
-       }},
-      {{"risk.blocked_accounts", "PAYMENTD_RISK_BLOCKED_ACCOUNTS"},
-       [](std::string_view v, risk_rules& r) {
-         return parse_set(v, r.blocked_accounts, check_account);
-       }},
-      {{"risk.blocked_email_domains", "PAYMENTD_RISK_BLOCKED_EMAIL_DOMAINS"},
-       [](std::string_view v, risk_rules& r) {
-         return parse_set(v, r.blocked_email_domains, check_domain);
-       }},
-      {{"risk.review_email_domains", "PAYMENTD_RISK_REVIEW_EMAIL_DOMAINS"},
-       [](std::string_view v, risk_rules& r) {
-         return parse_set(v, r.review_email_domains, check_domain);
-       }},
-      {{"risk.blocked_countries", "PAYMENTD_RISK_BLOCKED_COUNTRIES"},
-       [](std::string_view v, risk_rules& r) {
-         return parse_set(v, r.blocked_countries, check_country);
-       }},
-      {{"risk.review_countries", "PAYMENTD_RISK_REVIEW_COUNTRIES"},
-       [](std::string_view v, risk_rules& r) {
-         return parse_set(v, r.review_countries, check_country);
-       }},
+    {{"risk.block_amount", "PAYMENTD_RISK_BLOCK_AMOUNT"},
+     [](std::string_view v, risk_rules& r) {
+       return parse_amounts(v, r.block_amount_minor);
+     }},
+    {{"risk.review_amount", "PAYMENTD_RISK_REVIEW_AMOUNT"},
+     [](std::string_view v, risk_rules& r) {
+       return parse_amounts(v, r.review_amount_minor);
+     }},
+    {{"risk.velocity_window_s", "PAYMENTD_RISK_VELOCITY_WINDOW_S"},
+     [](std::string_view v, risk_rules& r) {
+       return parse_count(v, 1, risk_velocity_window_s_max,
+                          r.velocity_window_s);
+     }},
+    {{"risk.velocity_review_count", "PAYMENTD_RISK_VELOCITY_REVIEW_COUNT"},
+     [](std::string_view v, risk_rules& r) {
+       return parse_count(v, 0, risk_velocity_count_max,
+                          r.velocity_review_count);
+     }},
+    {{"risk.velocity_block_count", "PAYMENTD_RISK_VELOCITY_BLOCK_COUNT"},
+     [](std::string_view v, risk_rules& r) {
+       return parse_count(v, 0, risk_velocity_count_max,
+                          r.velocity_block_count);
+     }},
+    {{"risk.blocked_accounts", "PAYMENTD_RISK_BLOCKED_ACCOUNTS"},
+     [](std::string_view v, risk_rules& r) {
+       return parse_set(v, r.blocked_accounts, check_account);
+     }},
+    {{"risk.blocked_email_domains", "PAYMENTD_RISK_BLOCKED_EMAIL_DOMAINS"},
+     [](std::string_view v, risk_rules& r) {
+       return parse_set(v, r.blocked_email_domains, check_domain);
+     }},
+    {{"risk.review_email_domains", "PAYMENTD_RISK_REVIEW_EMAIL_DOMAINS"},
+     [](std::string_view v, risk_rules& r) {
+       return parse_set(v, r.review_email_domains, check_domain);
+     }},
+    {{"risk.blocked_countries", "PAYMENTD_RISK_BLOCKED_COUNTRIES"},
+     [](std::string_view v, risk_rules& r) {
+       return parse_set(v, r.blocked_countries, check_country);
+     }},
+    {{"risk.review_countries", "PAYMENTD_RISK_REVIEW_COUNTRIES"},
+     [](std::string_view v, risk_rules& r) {
+       return parse_set(v, r.review_countries, check_country);
+     }},
   };
   return all;
 }
@@ -264,19 +264,19 @@ std::string apply_risk_setting(std::string_view key, std::string_view value,
 }
 
 std::string validate_risk_rules(const domain::risk_rules& rules) {
-  if (rules.velocity_review_count > 0 && rules.velocity_block_count > 0 &&
-      rules.velocity_review_count >= rules.velocity_block_count) {
-    return "risk.velocity_review_count (" +
-           std::to_string(rules.velocity_review_count) +
-           ") must be below risk.velocity_block_count (" +
-           std::to_string(rules.velocity_block_count) + ")";
+  if (rules.velocity_review_count > 0 && rules.velocity_block_count > 0
+      && rules.velocity_review_count >= rules.velocity_block_count) {
+    return "risk.velocity_review_count ("
+           + std::to_string(rules.velocity_review_count)
+           + ") must be below risk.velocity_block_count ("
+           + std::to_string(rules.velocity_block_count) + ")";
   }
   for (const auto& [currency, review_minor] : rules.review_amount_minor) {
     const auto block = rules.block_amount_minor.find(currency);
-    if (block != rules.block_amount_minor.end() &&
-        review_minor >= block->second) {
-      return "risk.review_amount for " + currency +
-             " must be below risk.block_amount for " + currency;
+    if (block != rules.block_amount_minor.end()
+        && review_minor >= block->second) {
+      return "risk.review_amount for " + currency
+             + " must be below risk.block_amount for " + currency;
     }
   }
   if (std::string both = first_in_both(rules.blocked_email_domains,
@@ -286,11 +286,11 @@ std::string validate_risk_rules(const domain::risk_rules& rules) {
            " is in both risk.blocked_email_domains and "
            "risk.review_email_domains";
   }
-  if (std::string both =
-          first_in_both(rules.blocked_countries, rules.review_countries);
+  if (std::string both = first_in_both(rules.blocked_countries,
+                                       rules.review_countries);
       !both.empty()) {
-    return "country " + quoted(both) +
-           " is in both risk.blocked_countries and risk.review_countries";
+    return "country " + quoted(both)
+           + " is in both risk.blocked_countries and risk.review_countries";
   }
   return {};
 }

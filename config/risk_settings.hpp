@@ -61,10 +61,10 @@ void append_risk_keys(std::vector<KeySpec>& specs,
   for (const risk_key& k : risk_keys()) {
     const char* key = k.key;
     specs.push_back(KeySpec{
-        k.key, k.env,
-        [key, rules](Settings& s, const std::string& text) -> std::string {
-          return parse_risk_setting(key, text, s.*rules);
-        }});
+      k.key, k.env,
+      [key, rules](Settings& s, const std::string& text) -> std::string {
+        return parse_risk_setting(key, text, s.*rules);
+      }});
   }
 }
 

@@ -28,12 +28,12 @@ std::string parse_unsigned(const std::string& text, std::uint64_t min,
 }
 
 template <class T>
-setter unsigned_field(T settings::*field, std::uint64_t min, std::uint64_t max) {
+setter unsigned_field(T settings::*field, std::uint64_t min,
+                      std::uint64_t max) {
   return [=](settings& s, const std::string& text) -> std::string {
     std::uint64_t value = 0;
     auto err = parse_unsigned(text, min, max, value);
-    if (err.empty())
-      s.*field = static_cast<T>(value);
+    if (err.empty()) s.*field = static_cast<T>(value);
     return err;
   };
 }
@@ -43,8 +43,7 @@ setter retry_field(std::uint32_t domain::backoff_policy::*field,
   return [=](settings& s, const std::string& text) -> std::string {
     std::uint64_t value = 0;
     auto err = parse_unsigned(text, min, max, value);
-    if (err.empty())
-      s.psp_retry.*field = static_cast<std::uint32_t>(value);
+    if (err.empty()) s.psp_retry.*field = static_cast<std::uint32_t>(value);
     return err;
   };
 }
@@ -78,167 +77,172 @@ struct key_spec {
 const std::vector<key_spec>& keys() {
   constexpr std::uint64_t u32 = std::numeric_limits<std::uint32_t>::max();
   static const std::vector<key_spec> all = [] {
-  std::vector<key_spec> specs = {
-    {"http.address", "PAYMENTD_HTTP_ADDRESS", string_field(&settings::http_address)},
-    {"http.port", "PAYMENTD_HTTP_PORT", unsigned_field(&settings::http_port, 0, 65535)},
-    {"http.threads", "PAYMENTD_HTTP_THREADS", unsigned_field(&settings::http_threads, 1, 64)},
-    {"http.body_bytes_max", "PAYMENTD_HTTP_BODY_BYTES_MAX",
-     unsigned_field(&settings::http_body_bytes_max, 1024, 64 << 20)},
-    {"http.read_timeout_ms", "PAYMENTD_HTTP_READ_TIMEOUT_MS",
-     unsigned_field(&settings::http_read_timeout_ms, 100, u32)},
-    {"http.header_timeout_ms", "PAYMENTD_HTTP_HEADER_TIMEOUT_MS",
-     unsigned_field(&settings::http_header_timeout_ms, 100, u32)},
-    {"http.header_bytes_max", "PAYMENTD_HTTP_HEADER_BYTES_MAX",
-     unsigned_field(&settings::http_header_bytes_max, 1024, 1 << 20)},
-    {"http.header_count_max", "PAYMENTD_HTTP_HEADER_COUNT_MAX",
-     unsigned_field(&settings::http_header_count_max, 8, 10'000)},
-    {"http.request_line_bytes_max", "PAYMENTD_HTTP_REQUEST_LINE_BYTES_MAX",
-     unsigned_field(&settings::http_request_line_bytes_max, 256, 1 << 20)},
-    {"http.connections_max", "PAYMENTD_HTTP_CONNECTIONS_MAX",
-     unsigned_field(&settings::http_connections_max, 1, 1'000'000)},
-    {"http.tls_cert", "PAYMENTD_HTTP_TLS_CERT", string_field(&settings::http_tls_cert)},
-    {"http.tls_key", "PAYMENTD_HTTP_TLS_KEY", string_field(&settings::http_tls_key)},
-    {"http.plain_port", "PAYMENTD_HTTP_PLAIN_PORT",
-     unsigned_field(&settings::http_plain_port, 0, 65535)},
-    {"database.url", "DATABASE_URL", string_field(&settings::database_url)},
-    {"database.connections", "PAYMENTD_DATABASE_CONNECTIONS",
-     unsigned_field(&settings::database_connections, 1, 64)},
-    {"store.batch_size_max", "PAYMENTD_STORE_BATCH_SIZE_MAX",
-     unsigned_field(&settings::store_batch_size_max, 1, 10'000)},
-    {"store.request_timeout_ms", "PAYMENTD_STORE_REQUEST_TIMEOUT_MS",
-     unsigned_field(&settings::store_request_timeout_ms, 100, u32)},
-    {"admission.connections", "PAYMENTD_ADMISSION_CONNECTIONS",
-     unsigned_field(&settings::admission_connections, 1, 16)},
-    {"admission.backlog_max", "PAYMENTD_ADMISSION_BACKLOG_MAX",
-     unsigned_field(&settings::admission_backlog_max, 1, u32)},
-    {"admission.retry_after_s", "PAYMENTD_ADMISSION_RETRY_AFTER_S",
-     unsigned_field(&settings::admission_retry_after_s, 1, 3600)},
-    {"orders.passivate_after_ms", "PAYMENTD_ORDERS_PASSIVATE_AFTER_MS",
-     unsigned_field(&settings::passivate_after_ms, 0, u32)},
-    {"orders.wake_interval_ms", "PAYMENTD_ORDERS_WAKE_INTERVAL_MS",
-     unsigned_field(&settings::wake_interval_ms, 10, u32)},
-    {"orders.wake_batch_max", "PAYMENTD_ORDERS_WAKE_BATCH_MAX",
-     unsigned_field(&settings::wake_batch_max, 1, 100'000)},
-    {"psp.base_url", "PSP_BASE_URL", string_field(&settings::psp_base_url)},
-    {"psp.api_key", "PSP_API_KEY", string_field(&settings::psp_api_key)},
-    {"psp.ca_file", "PSP_CA_FILE", string_field(&settings::psp_ca_file)},
-    {"psp.connections_max", "PAYMENTD_PSP_CONNECTIONS_MAX",
-     unsigned_field(&settings::psp_connections_max, 1, 4096)},
-    {"psp.connect_timeout_ms", "PAYMENTD_PSP_CONNECT_TIMEOUT_MS",
-     unsigned_field(&settings::psp_connect_timeout_ms, 10, u32)},
-    {"psp.request_timeout_ms", "PAYMENTD_PSP_REQUEST_TIMEOUT_MS",
-     unsigned_field(&settings::psp_request_timeout_ms, 10, u32)},
-    {"psp.retry_base_ms", "PAYMENTD_PSP_RETRY_BASE_MS",
-     retry_field(&domain::backoff_policy::base_ms, 1, u32)},
-    {"psp.retry_delay_ms_max", "PAYMENTD_PSP_RETRY_DELAY_MS_MAX",
-     retry_field(&domain::backoff_policy::delay_ms_max, 1, u32)},
-    {"psp.retry_attempts_max", "PAYMENTD_PSP_RETRY_ATTEMPTS_MAX",
-     retry_field(&domain::backoff_policy::attempts_max, 1, 1000)},
-    {"psp.retry_deadline_ms", "PAYMENTD_PSP_RETRY_DEADLINE_MS",
-     unsigned_field(&settings::psp_retry_deadline_ms, 1, u32)},
-    {"psp.processing_poll_ms", "PAYMENTD_PSP_PROCESSING_POLL_MS",
-     unsigned_field(&settings::processing_poll_ms, 10, u32)},
-    {"psp.pending_poll_max_ms", "PAYMENTD_PSP_PENDING_POLL_MAX_MS",
-     unsigned_field(&settings::pending_poll_max_ms, 10, u32)},
-    {"psp.webhook_secrets", "PSP_WEBHOOK_SECRETS",
-     string_field(&settings::psp_webhook_secrets)},
-    {"psp.webhook_tolerance_s", "PAYMENTD_PSP_WEBHOOK_TOLERANCE_S",
-     unsigned_field(&settings::webhook_tolerance_s, 1, 3600)},
-    {"api.orders_per_checkout_max", "PAYMENTD_API_ORDERS_PER_CHECKOUT_MAX",
-     unsigned_field(&settings::orders_per_checkout_max, 1, 10'000)},
-    {"api.wait_s_max", "PAYMENTD_API_WAIT_S_MAX",
-     unsigned_field(&settings::wait_s_max, 0, 600)},
-    {"api.buyer_info_bytes_max", "PAYMENTD_API_BUYER_INFO_BYTES_MAX",
-     unsigned_field(&settings::buyer_info_bytes_max, 64, 1 << 20)},
-    {"api.buyer_info_keys_max", "PAYMENTD_API_BUYER_INFO_KEYS_MAX",
-     unsigned_field(&settings::buyer_info_keys_max, 1, 1'000)},
-    {"api.idempotency_ttl_s", "PAYMENTD_API_IDEMPOTENCY_TTL_S",
-     unsigned_field(&settings::idempotency_ttl_s, 60, 30 * 86'400)},
-    {"api.open_checkouts_per_account_max",
-     "PAYMENTD_API_OPEN_CHECKOUTS_PER_ACCOUNT_MAX",
-     unsigned_field(&settings::open_checkouts_per_account_max, 0, u32)},
-    {"api.open_checkouts_refresh_ms", "PAYMENTD_API_OPEN_CHECKOUTS_REFRESH_MS",
-     unsigned_field(&settings::open_checkouts_refresh_ms, 100, 60'000)},
-    {"auth.bootstrap_admin_key", "PAYMENTD_BOOTSTRAP_ADMIN_KEY",
-     string_field(&settings::bootstrap_admin_key)},
-    {"auth.keys_refresh_ms", "PAYMENTD_AUTH_KEYS_REFRESH_MS",
-     unsigned_field(&settings::keys_refresh_ms, 50, 600'000)},
-    {"auth.metrics_public", "PAYMENTD_AUTH_METRICS_PUBLIC",
-     bool_field(&settings::metrics_public)},
-    {"rate.create_per_s", "PAYMENTD_RATE_CREATE_PER_S",
-     unsigned_field(&settings::rate_create_per_s, 0, u32)},
-    {"rate.create_burst", "PAYMENTD_RATE_CREATE_BURST",
-     unsigned_field(&settings::rate_create_burst, 1, u32)},
-    {"rate.read_per_s", "PAYMENTD_RATE_READ_PER_S",
-     unsigned_field(&settings::rate_read_per_s, 0, u32)},
-    {"rate.read_burst", "PAYMENTD_RATE_READ_BURST",
-     unsigned_field(&settings::rate_read_burst, 1, u32)},
-    {"rate.admin_per_s", "PAYMENTD_RATE_ADMIN_PER_S",
-     unsigned_field(&settings::rate_admin_per_s, 0, u32)},
-    {"rate.admin_burst", "PAYMENTD_RATE_ADMIN_BURST",
-     unsigned_field(&settings::rate_admin_burst, 1, u32)},
-    {"rate.open_per_s", "PAYMENTD_RATE_OPEN_PER_S",
-     unsigned_field(&settings::rate_open_per_s, 0, u32)},
-    {"rate.open_burst", "PAYMENTD_RATE_OPEN_BURST",
-     unsigned_field(&settings::rate_open_burst, 1, u32)},
-    {"rate.auth_failures_per_s", "PAYMENTD_RATE_AUTH_FAILURES_PER_S",
-     unsigned_field(&settings::rate_auth_failures_per_s, 0, u32)},
-    {"rate.auth_failures_burst", "PAYMENTD_RATE_AUTH_FAILURES_BURST",
-     unsigned_field(&settings::rate_auth_failures_burst, 1, u32)},
-    {"api.waits_per_key_max", "PAYMENTD_API_WAITS_PER_KEY_MAX",
-     unsigned_field(&settings::waits_per_key_max, 0, 1'000'000)},
-    {"api.waits_max", "PAYMENTD_API_WAITS_MAX",
-     unsigned_field(&settings::waits_max, 0, 1'000'000)},
-    {"log.level", "PAYMENTD_LOG_LEVEL", string_field(&settings::log_level)},
-    {"log.format", "PAYMENTD_LOG_FORMAT", string_field(&settings::log_format)},
-    {"log.file", "PAYMENTD_LOG_FILE", string_field(&settings::log_file)},
-    {"log.file_bytes_max", "PAYMENTD_LOG_FILE_BYTES_MAX",
-     unsigned_field(&settings::log_file_bytes_max, 4096, u32)},
-    {"log.files_max", "PAYMENTD_LOG_FILES_MAX",
-     unsigned_field(&settings::log_files_max, 1, 1000)},
-    {"actors.threads", "PAYMENTD_ACTORS_THREADS",
-     unsigned_field(&settings::actor_threads, 0, 256)},
-    {"actors.scheduler", "PAYMENTD_ACTORS_SCHEDULER",
-     string_field(&settings::actor_scheduler)},
-    {"recovery.batch_max", "PAYMENTD_RECOVERY_BATCH_MAX",
-     unsigned_field(&settings::recovery_batch_max, 1, 1'000'000)},
-    {"watchdog.interval_ms", "PAYMENTD_WATCHDOG_INTERVAL_MS",
-     unsigned_field(&settings::watchdog_interval_ms, 10, u32)},
-    {"watchdog.stuck_after_ms", "PAYMENTD_WATCHDOG_STUCK_AFTER_MS",
-     unsigned_field(&settings::watchdog_stuck_after_ms, 10, u32)},
-    {"supervision.order_restarts_max", "PAYMENTD_ORDER_RESTARTS_MAX",
-     unsigned_field(&settings::order_restarts_max, 0, 1000)},
-    {"payouts.interval_s", "PAYMENTD_PAYOUTS_INTERVAL_S",
-     unsigned_field(&settings::payout_interval_s, 0, 7 * 24 * 3600)},
-    {"payouts.hold_s", "PAYMENTD_PAYOUTS_HOLD_S",
-     unsigned_field(&settings::payout_hold_s, 0, 365 * 24 * 3600)},
-    {"payouts.minimum_minor", "PAYMENTD_PAYOUTS_MINIMUM_MINOR",
-     unsigned_field(&settings::payout_minimum_minor, 1, 99'999'999'999)},
-    {"reconcile.daily_at", "PAYMENTD_RECONCILE_DAILY_AT",
-     string_field(&settings::reconcile_daily_at)},
-    {"reconcile.fee_rate_bps", "PAYMENTD_RECONCILE_FEE_RATE_BPS",
-     unsigned_field(&settings::fee_rate_bps, 0, 10'000)},
-    {"reconcile.fee_fixed_minor", "PAYMENTD_RECONCILE_FEE_FIXED_MINOR",
-     unsigned_field(&settings::fee_fixed_minor, 0, 1'000'000)},
-  };
-  append_risk_keys(specs, &settings::risk);
-  return specs;
+    std::vector<key_spec> specs = {
+      {"http.address", "PAYMENTD_HTTP_ADDRESS",
+       string_field(&settings::http_address)},
+      {"http.port", "PAYMENTD_HTTP_PORT",
+       unsigned_field(&settings::http_port, 0, 65535)},
+      {"http.threads", "PAYMENTD_HTTP_THREADS",
+       unsigned_field(&settings::http_threads, 1, 64)},
+      {"http.body_bytes_max", "PAYMENTD_HTTP_BODY_BYTES_MAX",
+       unsigned_field(&settings::http_body_bytes_max, 1024, 64 << 20)},
+      {"http.read_timeout_ms", "PAYMENTD_HTTP_READ_TIMEOUT_MS",
+       unsigned_field(&settings::http_read_timeout_ms, 100, u32)},
+      {"http.header_timeout_ms", "PAYMENTD_HTTP_HEADER_TIMEOUT_MS",
+       unsigned_field(&settings::http_header_timeout_ms, 100, u32)},
+      {"http.header_bytes_max", "PAYMENTD_HTTP_HEADER_BYTES_MAX",
+       unsigned_field(&settings::http_header_bytes_max, 1024, 1 << 20)},
+      {"http.header_count_max", "PAYMENTD_HTTP_HEADER_COUNT_MAX",
+       unsigned_field(&settings::http_header_count_max, 8, 10'000)},
+      {"http.request_line_bytes_max", "PAYMENTD_HTTP_REQUEST_LINE_BYTES_MAX",
+       unsigned_field(&settings::http_request_line_bytes_max, 256, 1 << 20)},
+      {"http.connections_max", "PAYMENTD_HTTP_CONNECTIONS_MAX",
+       unsigned_field(&settings::http_connections_max, 1, 1'000'000)},
+      {"http.tls_cert", "PAYMENTD_HTTP_TLS_CERT",
+       string_field(&settings::http_tls_cert)},
+      {"http.tls_key", "PAYMENTD_HTTP_TLS_KEY",
+       string_field(&settings::http_tls_key)},
+      {"http.plain_port", "PAYMENTD_HTTP_PLAIN_PORT",
+       unsigned_field(&settings::http_plain_port, 0, 65535)},
+      {"database.url", "DATABASE_URL", string_field(&settings::database_url)},
+      {"database.connections", "PAYMENTD_DATABASE_CONNECTIONS",
+       unsigned_field(&settings::database_connections, 1, 64)},
+      {"store.batch_size_max", "PAYMENTD_STORE_BATCH_SIZE_MAX",
+       unsigned_field(&settings::store_batch_size_max, 1, 10'000)},
+      {"store.request_timeout_ms", "PAYMENTD_STORE_REQUEST_TIMEOUT_MS",
+       unsigned_field(&settings::store_request_timeout_ms, 100, u32)},
+      {"admission.connections", "PAYMENTD_ADMISSION_CONNECTIONS",
+       unsigned_field(&settings::admission_connections, 1, 16)},
+      {"admission.backlog_max", "PAYMENTD_ADMISSION_BACKLOG_MAX",
+       unsigned_field(&settings::admission_backlog_max, 1, u32)},
+      {"admission.retry_after_s", "PAYMENTD_ADMISSION_RETRY_AFTER_S",
+       unsigned_field(&settings::admission_retry_after_s, 1, 3600)},
+      {"orders.passivate_after_ms", "PAYMENTD_ORDERS_PASSIVATE_AFTER_MS",
+       unsigned_field(&settings::passivate_after_ms, 0, u32)},
+      {"orders.wake_interval_ms", "PAYMENTD_ORDERS_WAKE_INTERVAL_MS",
+       unsigned_field(&settings::wake_interval_ms, 10, u32)},
+      {"orders.wake_batch_max", "PAYMENTD_ORDERS_WAKE_BATCH_MAX",
+       unsigned_field(&settings::wake_batch_max, 1, 100'000)},
+      {"psp.base_url", "PSP_BASE_URL", string_field(&settings::psp_base_url)},
+      {"psp.api_key", "PSP_API_KEY", string_field(&settings::psp_api_key)},
+      {"psp.ca_file", "PSP_CA_FILE", string_field(&settings::psp_ca_file)},
+      {"psp.connections_max", "PAYMENTD_PSP_CONNECTIONS_MAX",
+       unsigned_field(&settings::psp_connections_max, 1, 4096)},
+      {"psp.connect_timeout_ms", "PAYMENTD_PSP_CONNECT_TIMEOUT_MS",
+       unsigned_field(&settings::psp_connect_timeout_ms, 10, u32)},
+      {"psp.request_timeout_ms", "PAYMENTD_PSP_REQUEST_TIMEOUT_MS",
+       unsigned_field(&settings::psp_request_timeout_ms, 10, u32)},
+      {"psp.retry_base_ms", "PAYMENTD_PSP_RETRY_BASE_MS",
+       retry_field(&domain::backoff_policy::base_ms, 1, u32)},
+      {"psp.retry_delay_ms_max", "PAYMENTD_PSP_RETRY_DELAY_MS_MAX",
+       retry_field(&domain::backoff_policy::delay_ms_max, 1, u32)},
+      {"psp.retry_attempts_max", "PAYMENTD_PSP_RETRY_ATTEMPTS_MAX",
+       retry_field(&domain::backoff_policy::attempts_max, 1, 1000)},
+      {"psp.retry_deadline_ms", "PAYMENTD_PSP_RETRY_DEADLINE_MS",
+       unsigned_field(&settings::psp_retry_deadline_ms, 1, u32)},
+      {"psp.processing_poll_ms", "PAYMENTD_PSP_PROCESSING_POLL_MS",
+       unsigned_field(&settings::processing_poll_ms, 10, u32)},
+      {"psp.pending_poll_max_ms", "PAYMENTD_PSP_PENDING_POLL_MAX_MS",
+       unsigned_field(&settings::pending_poll_max_ms, 10, u32)},
+      {"psp.webhook_secrets", "PSP_WEBHOOK_SECRETS",
+       string_field(&settings::psp_webhook_secrets)},
+      {"psp.webhook_tolerance_s", "PAYMENTD_PSP_WEBHOOK_TOLERANCE_S",
+       unsigned_field(&settings::webhook_tolerance_s, 1, 3600)},
+      {"api.orders_per_checkout_max", "PAYMENTD_API_ORDERS_PER_CHECKOUT_MAX",
+       unsigned_field(&settings::orders_per_checkout_max, 1, 10'000)},
+      {"api.wait_s_max", "PAYMENTD_API_WAIT_S_MAX",
+       unsigned_field(&settings::wait_s_max, 0, 600)},
+      {"api.buyer_info_bytes_max", "PAYMENTD_API_BUYER_INFO_BYTES_MAX",
+       unsigned_field(&settings::buyer_info_bytes_max, 64, 1 << 20)},
+      {"api.buyer_info_keys_max", "PAYMENTD_API_BUYER_INFO_KEYS_MAX",
+       unsigned_field(&settings::buyer_info_keys_max, 1, 1'000)},
+      {"api.idempotency_ttl_s", "PAYMENTD_API_IDEMPOTENCY_TTL_S",
+       unsigned_field(&settings::idempotency_ttl_s, 60, 30 * 86'400)},
+      {"api.open_checkouts_per_account_max",
+       "PAYMENTD_API_OPEN_CHECKOUTS_PER_ACCOUNT_MAX",
+       unsigned_field(&settings::open_checkouts_per_account_max, 0, u32)},
+      {"api.open_checkouts_refresh_ms",
+       "PAYMENTD_API_OPEN_CHECKOUTS_REFRESH_MS",
+       unsigned_field(&settings::open_checkouts_refresh_ms, 100, 60'000)},
+      {"auth.bootstrap_admin_key", "PAYMENTD_BOOTSTRAP_ADMIN_KEY",
+       string_field(&settings::bootstrap_admin_key)},
+      {"auth.keys_refresh_ms", "PAYMENTD_AUTH_KEYS_REFRESH_MS",
+       unsigned_field(&settings::keys_refresh_ms, 50, 600'000)},
+      {"auth.metrics_public", "PAYMENTD_AUTH_METRICS_PUBLIC",
+       bool_field(&settings::metrics_public)},
+      {"rate.create_per_s", "PAYMENTD_RATE_CREATE_PER_S",
+       unsigned_field(&settings::rate_create_per_s, 0, u32)},
+      {"rate.create_burst", "PAYMENTD_RATE_CREATE_BURST",
+       unsigned_field(&settings::rate_create_burst, 1, u32)},
+      {"rate.read_per_s", "PAYMENTD_RATE_READ_PER_S",
+       unsigned_field(&settings::rate_read_per_s, 0, u32)},
+      {"rate.read_burst", "PAYMENTD_RATE_READ_BURST",
+       unsigned_field(&settings::rate_read_burst, 1, u32)},
+      {"rate.admin_per_s", "PAYMENTD_RATE_ADMIN_PER_S",
+       unsigned_field(&settings::rate_admin_per_s, 0, u32)},
+      {"rate.admin_burst", "PAYMENTD_RATE_ADMIN_BURST",
+       unsigned_field(&settings::rate_admin_burst, 1, u32)},
+      {"rate.open_per_s", "PAYMENTD_RATE_OPEN_PER_S",
+       unsigned_field(&settings::rate_open_per_s, 0, u32)},
+      {"rate.open_burst", "PAYMENTD_RATE_OPEN_BURST",
+       unsigned_field(&settings::rate_open_burst, 1, u32)},
+      {"rate.auth_failures_per_s", "PAYMENTD_RATE_AUTH_FAILURES_PER_S",
+       unsigned_field(&settings::rate_auth_failures_per_s, 0, u32)},
+      {"rate.auth_failures_burst", "PAYMENTD_RATE_AUTH_FAILURES_BURST",
+       unsigned_field(&settings::rate_auth_failures_burst, 1, u32)},
+      {"api.waits_per_key_max", "PAYMENTD_API_WAITS_PER_KEY_MAX",
+       unsigned_field(&settings::waits_per_key_max, 0, 1'000'000)},
+      {"api.waits_max", "PAYMENTD_API_WAITS_MAX",
+       unsigned_field(&settings::waits_max, 0, 1'000'000)},
+      {"log.level", "PAYMENTD_LOG_LEVEL", string_field(&settings::log_level)},
+      {"log.format", "PAYMENTD_LOG_FORMAT",
+       string_field(&settings::log_format)},
+      {"log.file", "PAYMENTD_LOG_FILE", string_field(&settings::log_file)},
+      {"log.file_bytes_max", "PAYMENTD_LOG_FILE_BYTES_MAX",
+       unsigned_field(&settings::log_file_bytes_max, 4096, u32)},
+      {"log.files_max", "PAYMENTD_LOG_FILES_MAX",
+       unsigned_field(&settings::log_files_max, 1, 1000)},
+      {"actors.threads", "PAYMENTD_ACTORS_THREADS",
+       unsigned_field(&settings::actor_threads, 0, 256)},
+      {"actors.scheduler", "PAYMENTD_ACTORS_SCHEDULER",
+       string_field(&settings::actor_scheduler)},
+      {"recovery.batch_max", "PAYMENTD_RECOVERY_BATCH_MAX",
+       unsigned_field(&settings::recovery_batch_max, 1, 1'000'000)},
+      {"watchdog.interval_ms", "PAYMENTD_WATCHDOG_INTERVAL_MS",
+       unsigned_field(&settings::watchdog_interval_ms, 10, u32)},
+      {"watchdog.stuck_after_ms", "PAYMENTD_WATCHDOG_STUCK_AFTER_MS",
+       unsigned_field(&settings::watchdog_stuck_after_ms, 10, u32)},
+      {"supervision.order_restarts_max", "PAYMENTD_ORDER_RESTARTS_MAX",
+       unsigned_field(&settings::order_restarts_max, 0, 1000)},
+      {"payouts.interval_s", "PAYMENTD_PAYOUTS_INTERVAL_S",
+       unsigned_field(&settings::payout_interval_s, 0, 7 * 24 * 3600)},
+      {"payouts.hold_s", "PAYMENTD_PAYOUTS_HOLD_S",
+       unsigned_field(&settings::payout_hold_s, 0, 365 * 24 * 3600)},
+      {"payouts.minimum_minor", "PAYMENTD_PAYOUTS_MINIMUM_MINOR",
+       unsigned_field(&settings::payout_minimum_minor, 1, 99'999'999'999)},
+      {"reconcile.daily_at", "PAYMENTD_RECONCILE_DAILY_AT",
+       string_field(&settings::reconcile_daily_at)},
+      {"reconcile.fee_rate_bps", "PAYMENTD_RECONCILE_FEE_RATE_BPS",
+       unsigned_field(&settings::fee_rate_bps, 0, 10'000)},
+      {"reconcile.fee_fixed_minor", "PAYMENTD_RECONCILE_FEE_FIXED_MINOR",
+       unsigned_field(&settings::fee_fixed_minor, 0, 1'000'000)},
+    };
+    append_risk_keys(specs, &settings::risk);
+    return specs;
   }();
   return all;
 }
 
 std::string trim(const std::string& s) {
   auto begin = s.find_first_not_of(" \t\r");
-  if (begin == std::string::npos)
-    return {};
+  if (begin == std::string::npos) return {};
   auto end = s.find_last_not_of(" \t\r");
   return s.substr(begin, end - begin + 1);
 }
 
 const key_spec* find_key(const std::string& key) {
   for (const auto& spec : keys())
-    if (key == spec.key)
-      return &spec;
+    if (key == spec.key) return &spec;
   return nullptr;
 }
 
@@ -247,8 +251,7 @@ bool is_daily_time(const std::string& text) {
 }
 
 std::string validate(const settings& s) {
-  if (s.database_url.empty())
-    return "database.url (DATABASE_URL) is required";
+  if (s.database_url.empty()) return "database.url (DATABASE_URL) is required";
   if (s.psp_retry.base_ms > s.psp_retry.delay_ms_max)
     return "psp.retry_base_ms must not exceed psp.retry_delay_ms_max";
   if (s.log_level != "trace" && s.log_level != "debug" && s.log_level != "info"
@@ -264,22 +267,24 @@ std::string validate(const settings& s) {
     return "http.plain_port needs TLS on http.port (http.tls_cert, http.tls_key)";
   if (!is_daily_time(s.reconcile_daily_at))
     return "reconcile.daily_at must be HH:MM (UTC, 00:00 .. 23:59) or off";
-  if (auto err = validate_risk_rules(s.risk); !err.empty())
-    return err;
+  if (auto err = validate_risk_rules(s.risk); !err.empty()) return err;
   return {};
 }
 
 }  // namespace
 
 std::optional<std::uint32_t> daily_minute_utc(std::string_view hh_mm) {
-  auto digit = [&](std::size_t i) { return hh_mm[i] >= '0' && hh_mm[i] <= '9'; };
+  auto digit = [&](std::size_t i) {
+    return hh_mm[i] >= '0' && hh_mm[i] <= '9';
+  };
   if (hh_mm.size() != 5 || hh_mm[2] != ':' || !digit(0) || !digit(1)
       || !digit(3) || !digit(4))
     return std::nullopt;
-  auto hours = static_cast<std::uint32_t>((hh_mm[0] - '0') * 10 + (hh_mm[1] - '0'));
-  auto minutes = static_cast<std::uint32_t>((hh_mm[3] - '0') * 10 + (hh_mm[4] - '0'));
-  if (hours > 23 || minutes > 59)
-    return std::nullopt;
+  auto hours = static_cast<std::uint32_t>((hh_mm[0] - '0') * 10
+                                          + (hh_mm[1] - '0'));
+  auto minutes = static_cast<std::uint32_t>((hh_mm[3] - '0') * 10
+                                            + (hh_mm[4] - '0'));
+  if (hours > 23 || minutes > 59) return std::nullopt;
   return hours * 60 + minutes;
 }
 
@@ -290,8 +295,7 @@ settings_result parse_settings(const std::string& text, settings base,
   std::string line;
   for (int line_no = 1; std::getline(in, line); ++line_no) {
     auto content = trim(line.substr(0, line.find('#')));
-    if (content.empty())
-      continue;
+    if (content.empty()) continue;
     auto eq = content.find('=');
     if (eq == std::string::npos) {
       out.error = "line " + std::to_string(line_no) + ": expected key = value";
@@ -312,8 +316,7 @@ settings_result parse_settings(const std::string& text, settings base,
   }
   for (const auto& spec : keys()) {
     const char* value = env(spec.env);
-    if (value == nullptr)
-      continue;
+    if (value == nullptr) continue;
     if (auto err = spec.set(out.value, value); !err.empty()) {
       out.error = std::string{spec.env} + ": " + err;
       return out;
@@ -327,8 +330,7 @@ settings_result load_settings(const std::string& path, const env_lookup& env) {
   std::string text;
   if (!path.empty()) {
     std::ifstream file{path};
-    if (!file)
-      return {settings{}, "cannot read config file " + path};
+    if (!file) return {settings{}, "cannot read config file " + path};
     std::ostringstream buffer;
     buffer << file.rdbuf();
     text = buffer.str();
@@ -345,10 +347,8 @@ std::vector<std::string> split_list(std::string_view text) {
       item.remove_prefix(1);
     while (!item.empty() && (item.back() == ' ' || item.back() == '\t'))
       item.remove_suffix(1);
-    if (!item.empty())
-      out.emplace_back(item);
-    if (comma == std::string_view::npos)
-      break;
+    if (!item.empty()) out.emplace_back(item);
+    if (comma == std::string_view::npos) break;
     text.remove_prefix(comma + 1);
   }
   return out;

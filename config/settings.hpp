@@ -93,10 +93,10 @@ struct settings {
   // operations
   std::string log_level = "info";
   std::string log_format = "json";  // json (one object per line) or text
-  std::string log_file;  // empty: stdout
+  std::string log_file;             // empty: stdout
   std::uint32_t log_file_bytes_max = 100 << 20;
   std::uint32_t log_files_max = 5;
-  unsigned actor_threads = 0;  // 0: one per core
+  unsigned actor_threads = 0;               // 0: one per core
   std::string actor_scheduler = "sharing";  // sharing or stealing
   std::uint32_t recovery_batch_max = 10'000;
   std::uint32_t watchdog_interval_ms = 10'000;

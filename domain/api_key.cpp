@@ -44,9 +44,12 @@ std::string random_base62(std::size_t count) {
 
 std::string_view to_string(key_role role) {
   switch (role) {
-    case key_role::merchant: return "merchant";
-    case key_role::readonly: return "readonly";
-    case key_role::admin: return "admin";
+    case key_role::merchant:
+      return "merchant";
+    case key_role::readonly:
+      return "readonly";
+    case key_role::admin:
+      return "admin";
   }
   return "readonly";
 }
@@ -102,7 +105,8 @@ std::string api_key_hash(std::string_view key) {
 }
 
 bool same_key_hash(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+  return a.size() == b.size()
+         && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 bool is_account_id(std::string_view text) {

@@ -39,9 +39,9 @@ std::optional<currency_info> find_currency(std::string_view code) {
   const auto* first = std::begin(currency_table);
   const auto* last = std::end(currency_table);
   const auto* found = std::lower_bound(
-      first, last, code, [](const currency_info& row, std::string_view key) {
-        return row.code < key;
-      });
+    first, last, code, [](const currency_info& row, std::string_view key) {
+      return row.code < key;
+    });
   if (found == last || found->code != code) return std::nullopt;
   return *found;
 }

@@ -12,8 +12,7 @@ namespace pay::domain {
 inline std::string string_at(const boost::json::object& obj,
                              std::string_view key) {
   auto it = obj.find(key);
-  if (it == obj.end() || !it->value().is_string())
-    return {};
+  if (it == obj.end() || !it->value().is_string()) return {};
   return std::string{it->value().get_string()};
 }
 

@@ -53,19 +53,15 @@ std::vector<posting> refund_postings(const seller_account& seller,
 }
 
 bool is_balanced(const std::vector<posting>& postings) {
-  if (postings.empty())
-    return false;
+  if (postings.empty()) return false;
   std::map<std::string, std::int64_t> sum_by_currency;
   for (const auto& p : postings) {
-    if (p.amount_minor == 0)
-      return false;
+    if (p.amount_minor == 0) return false;
     auto& sum = sum_by_currency[p.currency];
-    if (__builtin_add_overflow(sum, p.amount_minor, &sum))
-      return false;
+    if (__builtin_add_overflow(sum, p.amount_minor, &sum)) return false;
   }
   for (const auto& [currency, sum] : sum_by_currency)
-    if (sum != 0)
-      return false;
+    if (sum != 0) return false;
   return true;
 }
 

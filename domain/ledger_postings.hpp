@@ -18,13 +18,15 @@ inline constexpr std::string_view psp_receivable_account = "psp_receivable";
 inline constexpr std::string_view seller_payable_prefix = "seller_payable:";
 // Money on its way to sellers' banks: sent to the pay-out provider, not yet
 // confirmed paid.
-inline constexpr std::string_view payouts_in_transit_account = "payouts_in_transit";
+inline constexpr std::string_view payouts_in_transit_account =
+  "payouts_in_transit";
 // Our cash: settlements from the PSP arrive here, paid pay-outs leave it.
 inline constexpr std::string_view bank_account = "bank";
 // What the PSP charged us (an expense, so it carries debits).
 inline constexpr std::string_view psp_fees_account = "psp_fees";
 // Settled money we could not attribute cleanly; finance clears it.
-inline constexpr std::string_view settlement_suspense_account = "settlement_suspense";
+inline constexpr std::string_view settlement_suspense_account =
+  "settlement_suspense";
 
 struct posting {
   std::string account;

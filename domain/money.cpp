@@ -20,8 +20,8 @@ void check_invariant(bool holds, const char* what) {
 bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
 
 bool is_ascii_whitespace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
-         c == '\f';
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v'
+         || c == '\f';
 }
 
 bool is_ascii_letter(char c) {
@@ -95,8 +95,9 @@ money_error scale_to_minor(std::string_view amount, std::uint8_t exponent,
                            std::int64_t& amount_minor) {
   const std::size_t dot = amount.find('.');
   const std::string_view integer_part = amount.substr(0, dot);
-  const std::string_view fraction_part =
-      dot == std::string_view::npos ? std::string_view{} : amount.substr(dot + 1);
+  const std::string_view fraction_part = dot == std::string_view::npos
+                                           ? std::string_view{}
+                                           : amount.substr(dot + 1);
   if (fraction_part.size() > exponent) {
     return money_error::amount_too_many_decimals;
   }
@@ -133,20 +134,30 @@ money_error check_currency(std::string_view code) {
 
 std::string_view to_code(money_error e) {
   switch (e) {
-    case money_error::ok: return "ok";
-    case money_error::amount_empty: return "amount_empty";
+    case money_error::ok:
+      return "ok";
+    case money_error::amount_empty:
+      return "amount_empty";
     case money_error::amount_not_a_decimal_string:
       return "amount_not_a_decimal_string";
-    case money_error::amount_has_sign: return "amount_has_sign";
-    case money_error::amount_has_exponent: return "amount_has_exponent";
+    case money_error::amount_has_sign:
+      return "amount_has_sign";
+    case money_error::amount_has_exponent:
+      return "amount_has_exponent";
     case money_error::amount_too_many_decimals:
       return "amount_too_many_decimals";
-    case money_error::amount_zero: return "amount_zero";
-    case money_error::amount_too_large: return "amount_too_large";
-    case money_error::currency_unknown: return "currency_unknown";
-    case money_error::currency_not_uppercase: return "currency_not_uppercase";
-    case money_error::amount_has_whitespace: return "amount_has_whitespace";
-    case money_error::amount_leading_zeros: return "amount_leading_zeros";
+    case money_error::amount_zero:
+      return "amount_zero";
+    case money_error::amount_too_large:
+      return "amount_too_large";
+    case money_error::currency_unknown:
+      return "currency_unknown";
+    case money_error::currency_not_uppercase:
+      return "currency_not_uppercase";
+    case money_error::amount_has_whitespace:
+      return "amount_has_whitespace";
+    case money_error::amount_leading_zeros:
+      return "amount_leading_zeros";
   }
   // Only reachable through a cast from an unknown number.
   return "money_error_unknown";
@@ -154,8 +165,10 @@ std::string_view to_code(money_error e) {
 
 std::string_view to_message(money_error e) {
   switch (e) {
-    case money_error::ok: return "The amount is valid.";
-    case money_error::amount_empty: return "The amount must not be empty.";
+    case money_error::ok:
+      return "The amount is valid.";
+    case money_error::amount_empty:
+      return "The amount must not be empty.";
     case money_error::amount_not_a_decimal_string:
       return "The amount must be a decimal string of ASCII digits with at "
              "most one '.', with digits on both sides of it, e.g. \"12.34\".";
@@ -194,8 +207,8 @@ money_parse_result parse_money(std::string_view amount,
   if (shape_error != money_error::ok) return {shape_error, no_value};
 
   std::int64_t amount_minor = 0;
-  const money_error scale_error =
-      scale_to_minor(amount, currency.exponent, amount_minor);
+  const money_error scale_error = scale_to_minor(amount, currency.exponent,
+                                                 amount_minor);
   if (scale_error != money_error::ok) return {scale_error, no_value};
   if (amount_minor == 0) return {money_error::amount_zero, no_value};
   return {money_error::ok, money{amount_minor, currency}};
@@ -206,8 +219,8 @@ std::string format_minor(std::int64_t amount_minor,
   // Unsigned magnitude: -INT64_MIN does not fit in int64, but does in uint64.
   const bool negative = amount_minor < 0;
   const std::uint64_t magnitude =
-      negative ? std::uint64_t{0} - static_cast<std::uint64_t>(amount_minor)
-               : static_cast<std::uint64_t>(amount_minor);
+    negative ? std::uint64_t{0} - static_cast<std::uint64_t>(amount_minor)
+             : static_cast<std::uint64_t>(amount_minor);
   std::string digits = std::to_string(magnitude);
   const std::size_t exponent = currency.exponent;
   if (exponent > 0) {

@@ -17,14 +17,14 @@ enum class money_error : std::uint8_t {
   // Anything outside digits-dot-digits that no more precise code covers:
   // letters, ".5", "5.", "1..2", "1,00", "0x10", non-ASCII digits, NUL.
   amount_not_a_decimal_string = 2,
-  amount_has_sign = 3,          // leading '+' or '-'
-  amount_has_exponent = 4,      // "1e3", "1.5E-2"
-  amount_too_many_decimals = 5, // more fraction digits than the exponent
+  amount_has_sign = 3,           // leading '+' or '-'
+  amount_has_exponent = 4,       // "1e3", "1.5E-2"
+  amount_too_many_decimals = 5,  // more fraction digits than the exponent
   amount_zero = 6,
-  amount_too_large = 7,         // more than amount_minor_max minor units
+  amount_too_large = 7,  // more than amount_minor_max minor units
   currency_unknown = 8,
-  currency_not_uppercase = 9,   // three ASCII letters, some lowercase
-  amount_has_whitespace = 10,   // ASCII whitespace anywhere
+  currency_not_uppercase = 9,  // three ASCII letters, some lowercase
+  amount_has_whitespace = 10,  // ASCII whitespace anywhere
   // "007.50", "00": refused so every amount has one spelling (what
   // format_minor prints, give or take trailing fraction digits) and no
   // client can read leading zeros as octal. A single "0" before the '.'
@@ -34,7 +34,7 @@ enum class money_error : std::uint8_t {
 
 // Largest amount parse_money accepts, in minor units of any currency.
 inline constexpr std::int64_t amount_minor_max =
-    std::numeric_limits<std::int64_t>::max();
+  std::numeric_limits<std::int64_t>::max();
 
 // Stable snake_case code, e.g. "amount_too_many_decimals".
 std::string_view to_code(money_error e);

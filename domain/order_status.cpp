@@ -22,14 +22,11 @@ std::string_view to_db_string(order_status s) {
 
 std::optional<order_status> order_status_from_db(std::string_view s) {
   for (auto status : all_order_statuses)
-    if (to_db_string(status) == s)
-      return status;
+    if (to_db_string(status) == s) return status;
   return std::nullopt;
 }
 
-std::string to_string(order_status s) {
-  return std::string{to_db_string(s)};
-}
+std::string to_string(order_status s) { return std::string{to_db_string(s)}; }
 
 std::string_view to_string(order_event e) {
   switch (e) {

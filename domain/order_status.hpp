@@ -43,13 +43,13 @@ enum class order_status : std::uint8_t {
 enum class order_event : std::uint8_t {
   start_execution = 0,
   psp_succeeded = 1,
-  psp_declined = 2,  // final answer from the PSP: card declined, etc.
+  psp_declined = 2,     // final answer from the PSP: card declined, etc.
   operator_failed = 4,  // an operator resolved a dead-lettered order
   psp_pending = 5,      // the PSP accepted and will decide later
   risk_review = 6,      // our risk check wants a human to look
   review_approved = 7,
   review_rejected = 8,
-  risk_blocked = 9,     // our risk check refused the checkout: no PSP call
+  risk_blocked = 9,  // our risk check refused the checkout: no PSP call
 };
 
 inline constexpr order_status all_order_statuses[] = {
@@ -129,8 +129,8 @@ enum class order_action : std::uint8_t {
   charge = 1,           // call (or ask again) the PSP with the order's key
   credit_wallet = 2,
   write_ledger = 3,
-  finished = 4,         // terminal and fully booked: report and stop
-  held = 5,             // in review: nothing to do until an operator decides
+  finished = 4,  // terminal and fully booked: report and stop
+  held = 5,      // in review: nothing to do until an operator decides
 };
 
 constexpr order_action next_action(order_status status, bool wallet_updated,
@@ -146,10 +146,8 @@ constexpr order_action next_action(order_status status, bool wallet_updated,
     case order_status::success:
       // Wallet first, then ledger: the design's order, and each step is
       // idempotent so a crash between them is finished on recovery.
-      if (!wallet_updated)
-        return order_action::credit_wallet;
-      if (!ledger_updated)
-        return order_action::write_ledger;
+      if (!wallet_updated) return order_action::credit_wallet;
+      if (!ledger_updated) return order_action::write_ledger;
       return order_action::finished;
     case order_status::failed:
       return order_action::finished;

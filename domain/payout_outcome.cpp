@@ -29,8 +29,7 @@ payout_outcome from_payout(const json::object& payout) {
   } else if (status == "failed" || status == "canceled") {
     out.answer = payout_answer::failed;
     out.failure_code = string_at(payout, "failure_code");
-    if (out.failure_code.empty())
-      out.failure_code = "payout_" + status;
+    if (out.failure_code.empty()) out.failure_code = "payout_" + status;
     out.failure_message = string_at(payout, "failure_message");
   } else {
     return retry("unexpected_status", "unexpected payout status: " + status);
@@ -81,19 +80,17 @@ payout_outcome classify_payout(psp_transport transport, unsigned http_status,
   if (ec || !parsed.is_object())
     return retry("unreadable_body", "the provider's answer is not JSON");
   const auto& obj = parsed.get_object();
-  if (http_status >= 200 && http_status < 300)
-    return from_payout(obj);
+  if (http_status >= 200 && http_status < 300) return from_payout(obj);
   if (http_status >= 400 && http_status < 500) {
     payout_outcome out;
     out.answer = payout_answer::rejected;
     out.failure_code = "http_" + std::to_string(http_status);
-    if (auto it = obj.find("error"); it != obj.end() && it->value().is_object()) {
+    if (auto it = obj.find("error");
+        it != obj.end() && it->value().is_object()) {
       const auto& err = it->value().get_object();
       auto code = string_at(err, "code");
-      if (code.empty())
-        code = string_at(err, "type");
-      if (!code.empty())
-        out.failure_code = code;
+      if (code.empty()) code = string_at(err, "type");
+      if (!code.empty()) out.failure_code = code;
       out.failure_message = string_at(err, "message");
     }
     return out;

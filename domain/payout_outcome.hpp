@@ -13,7 +13,7 @@
 namespace pay::domain {
 
 enum class payout_answer : std::uint8_t {
-  pending = 0,   // the provider holds it, not paid yet
+  pending = 0,  // the provider holds it, not paid yet
   paid = 1,
   failed = 2,    // the provider could not pay it (failure_code says why)
   rejected = 3,  // a final 4xx: the provider refused the request itself

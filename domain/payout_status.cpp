@@ -18,8 +18,7 @@ std::string_view to_db_string(payout_status s) {
 
 std::optional<payout_status> payout_status_from_db(std::string_view s) {
   for (auto status : all_payout_statuses)
-    if (to_db_string(status) == s)
-      return status;
+    if (to_db_string(status) == s) return status;
   return std::nullopt;
 }
 

@@ -43,17 +43,14 @@ constexpr std::optional<payout_status> next_payout_status(payout_status from,
                                                           payout_event event) {
   switch (from) {
     case payout_status::created:
-      if (event == payout_event::psp_accepted)
-        return payout_status::in_transit;
+      if (event == payout_event::psp_accepted) return payout_status::in_transit;
       if (event == payout_event::psp_rejected
           || event == payout_event::psp_failed)
         return payout_status::failed;
       return std::nullopt;
     case payout_status::in_transit:
-      if (event == payout_event::psp_paid)
-        return payout_status::paid;
-      if (event == payout_event::psp_failed)
-        return payout_status::failed;
+      if (event == payout_event::psp_paid) return payout_status::paid;
+      if (event == payout_event::psp_failed) return payout_status::failed;
       return std::nullopt;
     case payout_status::paid:
     case payout_status::failed:

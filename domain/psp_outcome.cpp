@@ -49,8 +49,7 @@ charge_outcome from_intent(const json::object& intent) {
       auto code = decline.empty() ? string_at(err, "code") : decline;
       // A decline always says why: an error without codes keeps the
       // generic one rather than failing the order with no reason.
-      if (!code.empty())
-        out.failure_code = std::move(code);
+      if (!code.empty()) out.failure_code = std::move(code);
       out.failure_message = string_at(err, "message");
     }
   } else {
@@ -82,8 +81,7 @@ charge_outcome from_error(unsigned http_status, const json::object& body) {
   if (http_status == 402 || type == "card_error") {
     out.kind = charge_kind::declined;
     out.failure_code = decline.empty() ? code : decline;
-    if (out.failure_code.empty())
-      out.failure_code = "card_declined";
+    if (out.failure_code.empty()) out.failure_code = "card_declined";
     return out;
   }
   out.failure_code = code.empty() ? type : code;

@@ -12,69 +12,64 @@ using rr = reconcile_route;
 using lb = line_booking;
 
 constexpr std::array<policy_row, policy_case_count> policy_table{{
-    {pc::matched, dk::matched, rr::matched, lb::receivable, true, false,
-     "A charge whose order is SUCCESS with the same amount, currency and "
-     "agreed fee, not settled on another date; a refund SUCCEEDED or payout "
-     "PAID with the same amount and currency; a fee line of a known payout.",
-     "Settle our record; the line's money moves to the bank and fees."},
-    {pc::fee_mismatch, dk::fee_mismatch, rr::auto_corrected, lb::receivable,
-     true, false,
-     "As matched, but the line's fee differs from the agreed fee.",
-     "Book the fee the PSP actually took to psp_fees and settle the order."},
-    {pc::status_mismatch_order_unfinished, dk::status_mismatch,
-     rr::auto_corrected, lb::receivable, true, true,
-     "The PSP settled a charge whose order is NOT_STARTED, EXECUTING, "
-     "PENDING or REVIEW.",
-     "Ask the PSP and move the order through its normal transition, then "
-     "settle it."},
-    {pc::status_mismatch_order_failed, dk::status_mismatch, rr::escalated,
-     lb::suspense, false, false,
-     "The PSP settled a charge whose order is FAILED.",
-     "Escalate; the money waits in settlement_suspense."},
-    {pc::status_mismatch_refund_or_payout, dk::status_mismatch, rr::queued,
-     lb::suspense, false, false,
-     "The PSP settled a refund we do not have as SUCCEEDED or a payout we "
-     "do not have as PAID.",
-     "Queue for finance; the money waits in settlement_suspense."},
-    {pc::amount_mismatch, dk::amount_mismatch, rr::escalated, lb::suspense,
-     false, false,
-     "The line's gross differs from our amount (same currency), or its net "
-     "is not gross minus fee.",
-     "Escalate; the money waits in settlement_suspense."},
-    {pc::currency_mismatch, dk::currency_mismatch, rr::escalated,
-     lb::suspense, false, false,
-     "The line's currency differs from ours.",
-     "Escalate; the money waits in settlement_suspense."},
-    {pc::duplicate_line, dk::duplicate_line, rr::queued, lb::suspense, false,
-     false,
-     "A further line with the type and reference of an earlier line (or for "
-     "an order an earlier line already matched), or a line for a record "
-     "already settled on another date.",
-     "Queue for finance; the money waits in settlement_suspense."},
-    {pc::unknown_charge, dk::unknown_charge, rr::escalated, lb::suspense,
-     false, false, "A charge line that matches none of our orders.",
-     "Escalate; the money waits in settlement_suspense."},
-    {pc::unknown_reference, dk::unknown_reference, rr::escalated,
-     lb::suspense, false, false,
-     "A refund, payout or fee line that matches nothing of ours.",
-     "Escalate; the money waits in settlement_suspense (a fee still goes to "
-     "psp_fees)."},
-    {pc::missing_charge, dk::missing_charge, rr::queued, lb::none, false,
-     false,
-     "An order that succeeded on the file's date is not in the file and was "
-     "not settled on another date.",
-     "Queue for finance; nothing is booked and the order stays unsettled."},
-    {pc::totals_mismatch, dk::totals_mismatch, rr::escalated, lb::none, false,
-     false,
-     "A TOTAL row differs from the sums of its currency's lines, or a "
-     "currency has lines but not exactly one TOTAL row.",
-     "Escalate; the booking uses the lines, not the TOTAL row."},
+  {pc::matched, dk::matched, rr::matched, lb::receivable, true, false,
+   "A charge whose order is SUCCESS with the same amount, currency and "
+   "agreed fee, not settled on another date; a refund SUCCEEDED or payout "
+   "PAID with the same amount and currency; a fee line of a known payout.",
+   "Settle our record; the line's money moves to the bank and fees."},
+  {pc::fee_mismatch, dk::fee_mismatch, rr::auto_corrected, lb::receivable, true,
+   false, "As matched, but the line's fee differs from the agreed fee.",
+   "Book the fee the PSP actually took to psp_fees and settle the order."},
+  {pc::status_mismatch_order_unfinished, dk::status_mismatch,
+   rr::auto_corrected, lb::receivable, true, true,
+   "The PSP settled a charge whose order is NOT_STARTED, EXECUTING, "
+   "PENDING or REVIEW.",
+   "Ask the PSP and move the order through its normal transition, then "
+   "settle it."},
+  {pc::status_mismatch_order_failed, dk::status_mismatch, rr::escalated,
+   lb::suspense, false, false,
+   "The PSP settled a charge whose order is FAILED.",
+   "Escalate; the money waits in settlement_suspense."},
+  {pc::status_mismatch_refund_or_payout, dk::status_mismatch, rr::queued,
+   lb::suspense, false, false,
+   "The PSP settled a refund we do not have as SUCCEEDED or a payout we "
+   "do not have as PAID.",
+   "Queue for finance; the money waits in settlement_suspense."},
+  {pc::amount_mismatch, dk::amount_mismatch, rr::escalated, lb::suspense, false,
+   false,
+   "The line's gross differs from our amount (same currency), or its net "
+   "is not gross minus fee.",
+   "Escalate; the money waits in settlement_suspense."},
+  {pc::currency_mismatch, dk::currency_mismatch, rr::escalated, lb::suspense,
+   false, false, "The line's currency differs from ours.",
+   "Escalate; the money waits in settlement_suspense."},
+  {pc::duplicate_line, dk::duplicate_line, rr::queued, lb::suspense, false,
+   false,
+   "A further line with the type and reference of an earlier line (or for "
+   "an order an earlier line already matched), or a line for a record "
+   "already settled on another date.",
+   "Queue for finance; the money waits in settlement_suspense."},
+  {pc::unknown_charge, dk::unknown_charge, rr::escalated, lb::suspense, false,
+   false, "A charge line that matches none of our orders.",
+   "Escalate; the money waits in settlement_suspense."},
+  {pc::unknown_reference, dk::unknown_reference, rr::escalated, lb::suspense,
+   false, false, "A refund, payout or fee line that matches nothing of ours.",
+   "Escalate; the money waits in settlement_suspense (a fee still goes to "
+   "psp_fees)."},
+  {pc::missing_charge, dk::missing_charge, rr::queued, lb::none, false, false,
+   "An order that succeeded on the file's date is not in the file and was "
+   "not settled on another date.",
+   "Queue for finance; nothing is booked and the order stays unsettled."},
+  {pc::totals_mismatch, dk::totals_mismatch, rr::escalated, lb::none, false,
+   false,
+   "A TOTAL row differs from the sums of its currency's lines, or a "
+   "currency has lines but not exactly one TOTAL row.",
+   "Escalate; the booking uses the lines, not the TOTAL row."},
 }};
 
 constexpr bool rows_in_case_order() {
   for (std::size_t i = 0; i < policy_table.size(); ++i)
-    if (static_cast<std::size_t>(policy_table[i].which) != i)
-      return false;
+    if (static_cast<std::size_t>(policy_table[i].which) != i) return false;
   return true;
 }
 static_assert(rows_in_case_order(), "policy_for indexes the table by case");

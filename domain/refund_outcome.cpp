@@ -23,8 +23,8 @@ std::string_view to_string(refund_answer_kind kind) {
 namespace {
 
 refund_answer retry_because(std::string code, std::string message) {
-  return refund_answer{refund_answer_kind::retry, {}, std::move(code),
-                       std::move(message)};
+  return refund_answer{
+    refund_answer_kind::retry, {}, std::move(code), std::move(message)};
 }
 
 refund_answer from_refund_object(const json::object& refund) {
@@ -36,8 +36,7 @@ refund_answer from_refund_object(const json::object& refund) {
   } else if (status == "failed" || status == "canceled") {
     out.kind = refund_answer_kind::failed;
     out.failure_code = string_at(refund, "failure_reason");
-    if (out.failure_code.empty())
-      out.failure_code = "refund_failed";
+    if (out.failure_code.empty()) out.failure_code = "refund_failed";
   } else {
     // pending, requires_action or anything we do not model: the PSP has not
     // decided yet, so ask again under the same key.
@@ -56,15 +55,12 @@ refund_answer from_error(unsigned http_status, const json::object& body) {
   auto type = string_at(err, "type");
   auto code = string_at(err, "code");
   auto message = string_at(err, "message");
-  if (code.empty())
-    code = type;
+  if (code.empty()) code = type;
   // A failed refund always says why, and so does every retry's log line.
-  if (code.empty())
-    code = "psp_http_" + std::to_string(http_status);
+  if (code.empty()) code = "psp_http_" + std::to_string(http_status);
   // Our key was used before with other parameters: something may have been
   // refunded under it, so failing it could lose track of money.
-  if (type == "idempotency_error")
-    return retry_because(code, message);
+  if (type == "idempotency_error") return retry_because(code, message);
   // Wrong credentials are our misconfiguration, not the refund's fault.
   if (http_status == 401 || http_status == 403)
     return retry_because("psp_auth_failed", message);
@@ -95,8 +91,7 @@ refund_answer classify_refund_answer(psp_transport transport,
                          "HTTP " + std::to_string(http_status)
                            + " with a body that is not a JSON object");
   const auto& obj = parsed.get_object();
-  if (http_status >= 200 && http_status < 300)
-    return from_refund_object(obj);
+  if (http_status >= 200 && http_status < 300) return from_refund_object(obj);
   return from_error(http_status, obj);
 }
 

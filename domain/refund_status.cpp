@@ -4,8 +4,7 @@ namespace pay::domain {
 
 std::optional<refund_status> next_refund_status(refund_status from,
                                                 refund_event event) {
-  if (from != refund_status::created)
-    return std::nullopt;
+  if (from != refund_status::created) return std::nullopt;
   switch (event) {
     case refund_event::psp_succeeded:
       return refund_status::succeeded;
@@ -15,9 +14,7 @@ std::optional<refund_status> next_refund_status(refund_status from,
   return std::nullopt;
 }
 
-bool is_final(refund_status status) {
-  return status != refund_status::created;
-}
+bool is_final(refund_status status) { return status != refund_status::created; }
 
 std::string_view to_string(refund_status status) {
   switch (status) {
@@ -34,8 +31,7 @@ std::string_view to_string(refund_status status) {
 std::optional<refund_status> parse_refund_status(std::string_view text) {
   for (auto s : {refund_status::created, refund_status::succeeded,
                  refund_status::failed})
-    if (to_string(s) == text)
-      return s;
+    if (to_string(s) == text) return s;
   return std::nullopt;
 }
 

@@ -11,8 +11,8 @@ namespace {
 // Not std::isspace/toupper: those follow the C locale and are undefined for
 // negative chars (any UTF-8 byte); only ASCII is meant here.
 bool is_ascii_whitespace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
-         c == '\f';
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v'
+         || c == '\f';
 }
 
 std::string_view trim_ascii(std::string_view text) {
@@ -72,7 +72,7 @@ risk_facts facts_from_buyer_info(std::string_view buyer_info_json,
   facts.recent_checkouts = recent_checkouts;
   boost::system::error_code ec;
   const json::value root = json::parse(
-      json::string_view{buyer_info_json.data(), buyer_info_json.size()}, ec);
+    json::string_view{buyer_info_json.data(), buyer_info_json.size()}, ec);
   if (ec || !root.is_object()) return facts;
   const json::object& buyer = root.get_object();
   facts.account_id = trimmed(string_field(buyer, "account_id"));

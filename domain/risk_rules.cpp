@@ -20,8 +20,8 @@ std::string describe_amount(std::int64_t amount_minor,
                             std::string_view currency) {
   const std::optional<currency_info> info = find_currency(currency);
   if (!info) {
-    return std::to_string(amount_minor) + " minor units of " +
-           std::string{currency};
+    return std::to_string(amount_minor) + " minor units of "
+           + std::string{currency};
   }
   return format_minor(amount_minor, *info) + " " + std::string{currency};
 }
@@ -46,10 +46,10 @@ void check_amounts(const std::map<std::string, std::int64_t>& limits,
     PAY_ASSERT(limit->second > 0);
     if (order.amount_minor <= limit->second) continue;
     add(decision, rule, verdict,
-        "payment_orders[" + std::to_string(i) + "]: " +
-            describe_amount(order.amount_minor, order.currency) +
-            " is above the " + std::string{limit_name} + " " +
-            describe_amount(limit->second, order.currency));
+        "payment_orders[" + std::to_string(i)
+          + "]: " + describe_amount(order.amount_minor, order.currency)
+          + " is above the " + std::string{limit_name} + " "
+          + describe_amount(limit->second, order.currency));
   }
 }
 
@@ -57,20 +57,18 @@ void check_amounts(const std::map<std::string, std::int64_t>& limits,
 void check_velocity(const risk_rules& rules, const risk_facts& facts,
                     risk_decision& decision) {
   const std::uint32_t count = facts.recent_checkouts;
-  const std::string seen = std::to_string(count) +
-                           " checkouts by this buyer in the last " +
-                           std::to_string(rules.velocity_window_s) + " s";
+  const std::string seen = std::to_string(count)
+                           + " checkouts by this buyer in the last "
+                           + std::to_string(rules.velocity_window_s) + " s";
   if (rules.velocity_block_count > 0 && count >= rules.velocity_block_count) {
     add(decision, risk_rule::velocity, risk_verdict::block,
-        seen + ", blocked from " +
-            std::to_string(rules.velocity_block_count));
+        seen + ", blocked from " + std::to_string(rules.velocity_block_count));
     return;
   }
-  if (rules.velocity_review_count > 0 &&
-      count >= rules.velocity_review_count) {
+  if (rules.velocity_review_count > 0 && count >= rules.velocity_review_count) {
     add(decision, risk_rule::velocity, risk_verdict::review,
-        seen + ", reviewed from " +
-            std::to_string(rules.velocity_review_count));
+        seen + ", reviewed from "
+          + std::to_string(rules.velocity_review_count));
   }
 }
 
@@ -91,8 +89,8 @@ void check_email(const std::set<std::string>& domains, risk_rule rule,
     if (!domain_matches(domain, listed)) continue;
     const std::string how = domain == listed ? "is" : "is under";
     add(decision, rule, verdict,
-        "e-mail domain '" + domain + "' " + how + " '" + listed +
-            "', listed for " + std::string{to_string(verdict)});
+        "e-mail domain '" + domain + "' " + how + " '" + listed
+          + "', listed for " + std::string{to_string(verdict)});
     return;
   }
 }
@@ -103,17 +101,20 @@ void check_country(const std::set<std::string>& countries, risk_rule rule,
   if (facts.country.empty()) return;
   if (countries.count(facts.country) == 0) return;
   add(decision, rule, verdict,
-      "country '" + facts.country + "' is listed for " +
-          std::string{to_string(verdict)});
+      "country '" + facts.country + "' is listed for "
+        + std::string{to_string(verdict)});
 }
 
 }  // namespace
 
 std::string_view to_string(risk_verdict verdict) {
   switch (verdict) {
-    case risk_verdict::allow: return "allow";
-    case risk_verdict::review: return "review";
-    case risk_verdict::block: return "block";
+    case risk_verdict::allow:
+      return "allow";
+    case risk_verdict::review:
+      return "review";
+    case risk_verdict::block:
+      return "block";
   }
   // Only reachable through a cast from an unknown number.
   return "risk_verdict_unknown";
@@ -129,14 +130,22 @@ std::optional<risk_verdict> parse_risk_verdict(std::string_view text) {
 
 std::string_view to_string(risk_rule rule) {
   switch (rule) {
-    case risk_rule::max_amount: return "max_amount";
-    case risk_rule::review_amount: return "review_amount";
-    case risk_rule::velocity: return "velocity";
-    case risk_rule::blocked_account: return "blocked_account";
-    case risk_rule::blocked_email_domain: return "blocked_email_domain";
-    case risk_rule::review_email_domain: return "review_email_domain";
-    case risk_rule::blocked_country: return "blocked_country";
-    case risk_rule::review_country: return "review_country";
+    case risk_rule::max_amount:
+      return "max_amount";
+    case risk_rule::review_amount:
+      return "review_amount";
+    case risk_rule::velocity:
+      return "velocity";
+    case risk_rule::blocked_account:
+      return "blocked_account";
+    case risk_rule::blocked_email_domain:
+      return "blocked_email_domain";
+    case risk_rule::review_email_domain:
+      return "review_email_domain";
+    case risk_rule::blocked_country:
+      return "blocked_country";
+    case risk_rule::review_country:
+      return "review_country";
   }
   return "risk_rule_unknown";
 }
@@ -159,8 +168,8 @@ risk_decision evaluate_risk(const risk_rules& rules, const risk_facts& facts) {
                 risk_verdict::block, facts, decision);
   check_country(rules.review_countries, risk_rule::review_country,
                 risk_verdict::review, facts, decision);
-  PAY_ASSERT(decision.rules.empty() ==
-             (decision.verdict == risk_verdict::allow));
+  PAY_ASSERT(decision.rules.empty()
+             == (decision.verdict == risk_verdict::allow));
   return decision;
 }
 

@@ -35,9 +35,9 @@ std::optional<risk_verdict> parse_risk_verdict(std::string_view text);
 
 // Stable numbers and names (stored, returned by the API): never renumber.
 enum class risk_rule : std::uint8_t {
-  max_amount = 0,            // an order above the block amount
-  review_amount = 1,         // an order above the review amount
-  velocity = 2,              // too many checkouts by the buyer in the window
+  max_amount = 0,     // an order above the block amount
+  review_amount = 1,  // an order above the review amount
+  velocity = 2,       // too many checkouts by the buyer in the window
   blocked_account = 3,
   blocked_email_domain = 4,
   review_email_domain = 5,

@@ -14,19 +14,35 @@ namespace pay::domain {
 // appear on a wire.
 std::string_view to_string(settlement_type t) {
   switch (t) {
-    case settlement_type::charge: return "charge";
-    case settlement_type::refund: return "refund";
-    case settlement_type::payout: return "payout";
-    case settlement_type::fee: return "fee";
+    case settlement_type::charge:
+      return "charge";
+    case settlement_type::refund:
+      return "refund";
+    case settlement_type::payout:
+      return "payout";
+    case settlement_type::fee:
+      return "fee";
   }
   return "unknown";
 }
 
 bool parse_settlement_type(std::string_view text, settlement_type& out) {
-  if (text == "charge") { out = settlement_type::charge; return true; }
-  if (text == "refund") { out = settlement_type::refund; return true; }
-  if (text == "payout") { out = settlement_type::payout; return true; }
-  if (text == "fee") { out = settlement_type::fee; return true; }
+  if (text == "charge") {
+    out = settlement_type::charge;
+    return true;
+  }
+  if (text == "refund") {
+    out = settlement_type::refund;
+    return true;
+  }
+  if (text == "payout") {
+    out = settlement_type::payout;
+    return true;
+  }
+  if (text == "fee") {
+    out = settlement_type::fee;
+    return true;
+  }
   return false;
 }
 
@@ -131,10 +147,11 @@ class record_reader {
         if (!read_quoted(count, field, error)) return false;
       } else {
         const std::size_t end = text_.find_first_of(",\n", pos_);
-        const std::size_t stop = end == std::string_view::npos ? text_.size() : end;
+        const std::size_t stop = end == std::string_view::npos ? text_.size()
+                                                               : end;
         field = text_.substr(pos_, stop - pos_);
-        if (!field.empty() && field.back() == '\r' && stop < text_.size() &&
-            text_[stop] == '\n') {
+        if (!field.empty() && field.back() == '\r' && stop < text_.size()
+            && text_[stop] == '\n') {
           field.remove_suffix(1);
         }
         if (field.find('"') != std::string_view::npos) {
@@ -167,7 +184,8 @@ class record_reader {
         return false;
       }
       const std::string_view chunk = text_.substr(pos_, quote - pos_);
-      line_ += static_cast<std::uint32_t>(std::count(chunk.begin(), chunk.end(), '\n'));
+      line_ += static_cast<std::uint32_t>(
+        std::count(chunk.begin(), chunk.end(), '\n'));
       out.append(chunk);
       pos_ = quote + 1;
       if (pos_ < text_.size() && text_[pos_] == '"') {
@@ -177,7 +195,8 @@ class record_reader {
       }
       break;
     }
-    if (pos_ + 1 < text_.size() && text_[pos_] == '\r' && text_[pos_ + 1] == '\n') {
+    if (pos_ + 1 < text_.size() && text_[pos_] == '\r'
+        && text_[pos_ + 1] == '\n') {
       ++pos_;
     }
     if (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '\n') {
@@ -210,13 +229,13 @@ std::string check_amounts(const std::array<std::string_view, columns>& f,
   std::int64_t* targets[] = {&out.gross, &out.fee, &out.net};
   for (std::size_t i = 0; i < 3; ++i) {
     if (!parse_signed_amount(f[3 + i], currency->exponent, *targets[i])) {
-      return std::string("bad ") + names[i] + " amount '" + std::string(f[3 + i]) +
-             "' for " + std::string(f[6]);
+      return std::string("bad ") + names[i] + " amount '"
+             + std::string(f[3 + i]) + "' for " + std::string(f[6]);
     }
   }
   std::int64_t expected_net = 0;
-  if (__builtin_sub_overflow(out.gross, out.fee, &expected_net) ||
-      expected_net != out.net) {
+  if (__builtin_sub_overflow(out.gross, out.fee, &expected_net)
+      || expected_net != out.net) {
     return "net is not gross - fee";
   }
   if (!is_settlement_date(f[7])) {
@@ -240,8 +259,8 @@ bool is_settlement_date(std::string_view text) {
   const std::string_view m = text.substr(5, 2);
   const std::string_view d = text.substr(8, 2);
   if (!all_digits(y) || !all_digits(m) || !all_digits(d)) return false;
-  const int year = (y[0] - '0') * 1000 + (y[1] - '0') * 100 + (y[2] - '0') * 10 +
-                   (y[3] - '0');
+  const int year = (y[0] - '0') * 1000 + (y[1] - '0') * 100 + (y[2] - '0') * 10
+                   + (y[3] - '0');
   const int month = (m[0] - '0') * 10 + (m[1] - '0');
   const int day = (d[0] - '0') * 10 + (d[1] - '0');
   if (year < 1970 || month < 1 || month > 12 || day < 1) return false;
@@ -249,7 +268,7 @@ bool is_settlement_date(std::string_view text) {
 }
 
 std::vector<settlement_total> settlement_totals_of(
-    const std::vector<settlement_line>& lines) {
+  const std::vector<settlement_line>& lines) {
   std::map<std::string_view, settlement_total> by_currency;
   for (const settlement_line& line : lines) {
     settlement_total& total = by_currency[line.currency];
@@ -266,8 +285,8 @@ std::vector<settlement_total> settlement_totals_of(
 
 std::string format_settlement_csv(const settlement_file& file) {
   std::string out;
-  out.reserve(settlement_csv_header.size() + 1 +
-              (file.lines.size() + file.totals.size()) * line_chars_typical);
+  out.reserve(settlement_csv_header.size() + 1
+              + (file.lines.size() + file.totals.size()) * line_chars_typical);
   out.append(settlement_csv_header).push_back('\n');
   for (const settlement_line& line : file.lines) {
     append_field(out, line.psp_reference);
@@ -300,7 +319,8 @@ settlement_parse_result parse_settlement_csv(std::string_view text) {
   std::string_view header = text.substr(0, header_end);
   if (!header.empty() && header.back() == '\r') header.remove_suffix(1);
   if (header != settlement_csv_header) {
-    return failed("the header is not '" + std::string(settlement_csv_header) + "'", 1);
+    return failed(
+      "the header is not '" + std::string(settlement_csv_header) + "'", 1);
   }
   settlement_parse_result result;
   settlement_file& file = result.file;
@@ -312,23 +332,26 @@ settlement_parse_result parse_settlement_csv(std::string_view text) {
   std::map<std::string, bool, std::less<>> has_lines;
   std::map<std::string, bool, std::less<>> has_total;
   // One pass of memchr is cheaper than growing (and moving) the vector.
-  file.lines.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')));
+  file.lines.reserve(
+    static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')));
   while (!reader.at_end()) {
     const std::uint32_t line_no = reader.line();
     std::size_t count = 0;
     if (!reader.next(fields, count, error)) return failed(error, line_no);
     if (count != columns) {
-      return failed("expected 8 fields, found " + std::to_string(count), line_no);
+      return failed("expected 8 fields, found " + std::to_string(count),
+                    line_no);
     }
     amounts a;
-    const bool total_row =
-        fields[0] == settlement_total_reference && fields[2] == settlement_total_type;
+    const bool total_row = fields[0] == settlement_total_reference
+                           && fields[2] == settlement_total_type;
     if (!total_row) {
       settlement_type type{};
       if (!parse_settlement_type(fields[2], type)) {
         return failed("unknown type '" + std::string(fields[2]) + "'", line_no);
       }
-      if (!file.totals.empty()) return failed("a line after the TOTAL rows", line_no);
+      if (!file.totals.empty())
+        return failed("a line after the TOTAL rows", line_no);
       if (std::string e = check_amounts(fields, a); !e.empty()) {
         return failed(std::move(e), line_no);
       }
@@ -352,7 +375,8 @@ settlement_parse_result parse_settlement_csv(std::string_view text) {
       return failed(std::move(e), line_no);
     }
     if (!has_total.emplace(std::string(fields[6]), true).second) {
-      return failed("a second TOTAL row for " + std::string(fields[6]), line_no);
+      return failed("a second TOTAL row for " + std::string(fields[6]),
+                    line_no);
     }
     if (file.totals.empty()) file.date = std::string(fields[7]);
     file.totals.push_back({std::string(fields[6]), a.gross, a.fee, a.net});

@@ -15,7 +15,7 @@
 namespace pay::domain {
 
 inline constexpr std::string_view settlement_csv_header =
-    "psp_reference,idempotency_key,type,gross,fee,net,currency,settled_date";
+  "psp_reference,idempotency_key,type,gross,fee,net,currency,settled_date";
 inline constexpr std::string_view settlement_total_reference = "TOTAL";
 inline constexpr std::string_view settlement_total_type = "total";
 
@@ -29,11 +29,11 @@ std::string format_settlement_csv(const settlement_file& file);
 // One TOTAL row per currency that has lines, sorted by currency, with the
 // sums of those lines: what a truthful PSP writes.
 std::vector<settlement_total> settlement_totals_of(
-    const std::vector<settlement_line>& lines);
+  const std::vector<settlement_line>& lines);
 
 struct settlement_parse_result {
-  settlement_file file;  // complete only when error is empty
-  std::string error;     // empty: parsed
+  settlement_file file;          // complete only when error is empty
+  std::string error;             // empty: parsed
   std::uint32_t error_line = 0;  // 1-based line of the text (header = 1)
 };
 

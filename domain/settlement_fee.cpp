@@ -14,8 +14,9 @@ std::int64_t agreed_fee_minor(std::int64_t gross_minor, fee_terms terms) {
   const std::int64_t rate = terms.rate_bps;
   const std::int64_t whole = gross_minor / bps_per_unit;
   const std::int64_t rest = gross_minor % bps_per_unit;
-  const std::int64_t rate_part =
-      whole * rate + (rest * rate + bps_per_unit / 2) / bps_per_unit;
+  const std::int64_t rate_part = whole * rate
+                                 + (rest * rate + bps_per_unit / 2)
+                                     / bps_per_unit;
   PAY_ASSERT(rate_part >= 0 && rate_part <= gross_minor);
   return rate_part + terms.fixed_minor;
 }

@@ -12,8 +12,8 @@ namespace pay::domain {
 inline constexpr std::uint32_t fee_rate_bps_max = 10'000;
 
 struct fee_terms {
-  std::uint32_t rate_bps = 290;     // 2.9%
-  std::int64_t fixed_minor = 30;    // in the charge currency's minor units
+  std::uint32_t rate_bps = 290;   // 2.9%
+  std::int64_t fixed_minor = 30;  // in the charge currency's minor units
 };
 
 // (gross_minor * rate_bps + 5000) / 10000 + fixed_minor: half-up rounding

@@ -10,7 +10,12 @@
 
 namespace pay::domain {
 
-enum class settlement_type : std::uint8_t { charge = 0, refund = 1, payout = 2, fee = 3 };
+enum class settlement_type : std::uint8_t {
+  charge = 0,
+  refund = 1,
+  payout = 2,
+  fee = 3
+};
 
 std::string_view to_string(settlement_type t);
 // False for anything but "charge", "refund", "payout", "fee".

@@ -26,7 +26,8 @@ bool parse_timestamp(std::string_view text, std::int64_t& out) {
   for (const char c : text) {
     if (c < '0' || c > '9') return false;
   }
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(),
+                                         out);
   return ec == std::errc{} && end == text.data() + text.size();
 }
 
@@ -72,21 +73,27 @@ std::uint64_t distance_s(std::int64_t a, std::int64_t b) {
 
 bool matches(std::string_view candidate, const std::string& expected) {
   PAY_ASSERT(expected.size() == sha256_hex_chars);
-  return candidate.size() == expected.size() &&
-         CRYPTO_memcmp(candidate.data(), expected.data(), expected.size()) == 0;
+  return candidate.size() == expected.size()
+         && CRYPTO_memcmp(candidate.data(), expected.data(), expected.size())
+              == 0;
 }
 
 }  // namespace
 
 std::string_view to_string(webhook_verify_result result) {
   switch (result) {
-    case webhook_verify_result::ok: return "ok";
-    case webhook_verify_result::missing_header: return "missing_header";
-    case webhook_verify_result::malformed_header: return "malformed_header";
-    case webhook_verify_result::no_v1_signature: return "no_v1_signature";
+    case webhook_verify_result::ok:
+      return "ok";
+    case webhook_verify_result::missing_header:
+      return "missing_header";
+    case webhook_verify_result::malformed_header:
+      return "malformed_header";
+    case webhook_verify_result::no_v1_signature:
+      return "no_v1_signature";
     case webhook_verify_result::timestamp_outside_tolerance:
       return "timestamp_outside_tolerance";
-    case webhook_verify_result::signature_mismatch: return "signature_mismatch";
+    case webhook_verify_result::signature_mismatch:
+      return "signature_mismatch";
   }
   return "unknown";
 }
@@ -99,10 +106,10 @@ std::string webhook_signature_hex(std::string_view secret, std::int64_t t_s,
   payload.append(body);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  const unsigned char* result =
-      HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-           reinterpret_cast<const unsigned char*>(payload.data()),
-           payload.size(), digest, &length);
+  const unsigned char* result = HMAC(
+    EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+    reinterpret_cast<const unsigned char*>(payload.data()), payload.size(),
+    digest, &length);
   PAY_ASSERT(result != nullptr && length * 2 == sha256_hex_chars);
   static constexpr char hex_digits[] = "0123456789abcdef";
   std::string hex;
@@ -117,8 +124,8 @@ std::string webhook_signature_hex(std::string_view secret, std::int64_t t_s,
 std::string sign_webhook(std::string_view secret, std::int64_t t_s,
                          std::string_view body) {
   PAY_ASSERT(t_s >= 0);
-  return "t=" + std::to_string(t_s) +
-         ",v1=" + webhook_signature_hex(secret, t_s, body);
+  return "t=" + std::to_string(t_s)
+         + ",v1=" + webhook_signature_hex(secret, t_s, body);
 }
 
 webhook_verify_result verify_webhook(std::string_view header,
@@ -141,7 +148,8 @@ webhook_verify_result verify_webhook(std::string_view header,
   // taken says nothing about which one matched.
   bool any_match = false;
   for (const std::string& secret : secrets) {
-    const std::string expected = webhook_signature_hex(secret, parsed.t_s, body);
+    const std::string expected = webhook_signature_hex(secret, parsed.t_s,
+                                                       body);
     for (const std::string_view candidate : parsed.v1) {
       any_match = matches(candidate, expected) || any_match;
     }

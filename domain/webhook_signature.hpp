@@ -47,8 +47,8 @@ std::string sign_webhook(std::string_view secret, std::int64_t t_s,
 // Checks the header against every secret; constant-time comparison of each
 // candidate. The timestamp is checked before any HMAC is computed.
 webhook_verify_result verify_webhook(
-    std::string_view header, std::string_view body,
-    const std::vector<std::string>& secrets, std::int64_t now_s,
-    std::int64_t tolerance_s = webhook_tolerance_s_default);
+  std::string_view header, std::string_view body,
+  const std::vector<std::string>& secrets, std::int64_t now_s,
+  std::int64_t tolerance_s = webhook_tolerance_s_default);
 
 }  // namespace pay::domain

@@ -5,11 +5,11 @@
 
 #include <cstdio>
 
-#define FUZZ_CHECK(condition)                                              \
-  do {                                                                     \
-    if (!(condition)) {                                                    \
-      std::fprintf(stderr, "fuzz invariant violated: %s at %s:%d\n",       \
-                   #condition, __FILE__, __LINE__);                        \
-      __builtin_trap();                                                    \
-    }                                                                      \
+#define FUZZ_CHECK(condition)                                        \
+  do {                                                               \
+    if (!(condition)) {                                              \
+      std::fprintf(stderr, "fuzz invariant violated: %s at %s:%d\n", \
+                   #condition, __FILE__, __LINE__);                  \
+      __builtin_trap();                                              \
+    }                                                                \
   } while (false)

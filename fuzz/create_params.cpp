@@ -17,7 +17,8 @@ namespace {
 using namespace pay;
 using namespace pay::pspsim;
 
-void check_amount_currency(std::int64_t amount_minor, const std::string& currency) {
+void check_amount_currency(std::int64_t amount_minor,
+                           const std::string& currency) {
   FUZZ_CHECK(amount_minor >= 1 && amount_minor <= pspsim::amount_minor_max);
   FUZZ_CHECK(currency.size() == 3);
   for (char c : currency) FUZZ_CHECK(c >= 'a' && c <= 'z');
@@ -57,7 +58,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   const parsed_create_params intent_again = parse_create_params(*reencoded);
   FUZZ_CHECK(intent.params.has_value() == intent_again.params.has_value());
   if (intent.params) {
-    FUZZ_CHECK(intent.params->amount_minor == intent_again.params->amount_minor);
+    FUZZ_CHECK(intent.params->amount_minor
+               == intent_again.params->amount_minor);
     FUZZ_CHECK(intent.params->metadata == intent_again.params->metadata);
   } else {
     FUZZ_CHECK(intent.error.code == intent_again.error.code);

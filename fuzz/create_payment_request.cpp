@@ -68,7 +68,8 @@ void check_accepted(const new_checkout& c,
   FUZZ_CHECK(c.psp_token.empty() != c.return_url.empty());
   if (!c.psp_token.empty()) FUZZ_CHECK(domain::is_valid_id(c.psp_token));
   FUZZ_CHECK(is_lower_hex(c.request_hash, 64));
-  FUZZ_CHECK(!c.orders.empty() && c.orders.size() <= limits.orders_per_checkout_max);
+  FUZZ_CHECK(!c.orders.empty()
+             && c.orders.size() <= limits.orders_per_checkout_max);
   std::set<std::string> ids;
   for (const auto& o : c.orders) {
     FUZZ_CHECK(domain::is_valid_id(o.id.value));
@@ -79,9 +80,9 @@ void check_accepted(const new_checkout& c,
     FUZZ_CHECK(currency.has_value());
     // What we store and show reads back as the amount the client sent.
     const auto back = domain::parse_money(
-        domain::format_minor(o.amount_minor, *currency), o.currency);
-    FUZZ_CHECK(back.error == domain::money_error::ok &&
-               back.value.amount_minor == o.amount_minor);
+      domain::format_minor(o.amount_minor, *currency), o.currency);
+    FUZZ_CHECK(back.error == domain::money_error::ok
+               && back.value.amount_minor == o.amount_minor);
   }
   boost::system::error_code ec;
   const auto buyer = json::parse(c.buyer_info_json, ec);
@@ -123,8 +124,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
     FUZZ_CHECK(first->request_hash == second.request_hash);
     FUZZ_CHECK(first->buyer_info_json == second.buyer_info_json);
   } else {
-    FUZZ_CHECK(std::get<api_error>(parsed).code == std::get<api_error>(again).code);
-    FUZZ_CHECK(std::get<api_error>(parsed).param == std::get<api_error>(again).param);
+    FUZZ_CHECK(std::get<api_error>(parsed).code
+               == std::get<api_error>(again).code);
+    FUZZ_CHECK(std::get<api_error>(parsed).param
+               == std::get<api_error>(again).param);
   }
   return 0;
 }

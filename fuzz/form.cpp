@@ -23,7 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
       const auto first = http::form_value(*fields, name);
       FUZZ_CHECK(first.has_value());
       bool earlier = false;
-      for (std::size_t j = 0; j < i; ++j) earlier = earlier || (*fields)[j].first == name;
+      for (std::size_t j = 0; j < i; ++j)
+        earlier = earlier || (*fields)[j].first == name;
       if (!earlier) FUZZ_CHECK(*first == value);
     }
   }

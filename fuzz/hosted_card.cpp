@@ -24,11 +24,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   if (head.size() == 7 && head[4] == '-' && !rest.empty()) {
     int y = 0, m = 0;
     bool digits = true;
-    for (int i : {0, 1, 2, 3}) digits = digits && head[i] >= '0' && head[i] <= '9';
+    for (int i : {0, 1, 2, 3})
+      digits = digits && head[i] >= '0' && head[i] <= '9';
     for (int i : {5, 6}) digits = digits && head[i] >= '0' && head[i] <= '9';
     if (digits) {
-      y = (head[0] - '0') * 1000 + (head[1] - '0') * 100 + (head[2] - '0') * 10 +
-          (head[3] - '0');
+      y = (head[0] - '0') * 1000 + (head[1] - '0') * 100 + (head[2] - '0') * 10
+          + (head[3] - '0');
       m = (head[5] - '0') * 10 + (head[6] - '0');
     }
     if (digits && m >= 1 && m <= 12) {
@@ -53,12 +54,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   std::string digits;
   for (char c : form.number)
     if (c != ' ') digits.push_back(c);
-  FUZZ_CHECK(digits.size() >= card_digits_min && digits.size() <= card_digits_max);
+  FUZZ_CHECK(digits.size() >= card_digits_min
+             && digits.size() <= card_digits_max);
   FUZZ_CHECK(luhn_valid(digits));
   FUZZ_CHECK(checked.card->last4 == digits.substr(digits.size() - 4));
   const auto& brand = checked.card->brand;
-  FUZZ_CHECK(brand == "visa" || brand == "mastercard" || brand == "amex" ||
-             brand == "card");
+  FUZZ_CHECK(brand == "visa" || brand == "mastercard" || brand == "amex"
+             || brand == "card");
   FUZZ_CHECK(checked.card->outcome == hosted_card_outcome(digits));
   return 0;
 }

@@ -35,8 +35,8 @@ bool valid_by_rule(std::string_view id) {
 bool is_label(std::string_view label) {
   static std::set<std::string> seen;
   for (char c : label)
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '/' ||
-          c == '_' || c == '{' || c == '}'))
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '/'
+          || c == '_' || c == '{' || c == '}'))
       return false;
   seen.emplace(label);
   return seen.size() <= 100;
@@ -52,15 +52,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   FUZZ_CHECK(valid == valid_by_rule(text));
 
   // The input as the id inside a path...
-  const std::string after = gateway::id_after("/v1/payments/" + id, "/v1/payments/");
+  const std::string after = gateway::id_after("/v1/payments/" + id,
+                                              "/v1/payments/");
   FUZZ_CHECK(after == (valid ? id : std::string{}));
-  const std::string between =
-      gateway::id_between("/admin/dlq/" + id + "/requeue", "/admin/dlq/", "/requeue");
+  const std::string between = gateway::id_between(
+    "/admin/dlq/" + id + "/requeue", "/admin/dlq/", "/requeue");
   FUZZ_CHECK(between == (valid ? id : std::string{}));
   if (valid) {
-    FUZZ_CHECK(gateway::route_label("/v1/payments/" + id) == "/v1/payments/{id}");
-    FUZZ_CHECK(gateway::route_label("/admin/dlq/" + id + "/resolve") ==
-               "/admin/dlq/{id}/resolve");
+    FUZZ_CHECK(gateway::route_label("/v1/payments/" + id)
+               == "/v1/payments/{id}");
+    FUZZ_CHECK(gateway::route_label("/admin/dlq/" + id + "/resolve")
+               == "/admin/dlq/{id}/resolve");
   }
 
   // ...and as a whole path.
@@ -70,7 +72,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
     FUZZ_CHECK(domain::is_valid_id(named));
     FUZZ_CHECK("/admin/orders/" + named == text);
   }
-  const std::string framed = gateway::id_between(text, "/admin/reviews/", "/approve");
+  const std::string framed = gateway::id_between(text, "/admin/reviews/",
+                                                 "/approve");
   if (!framed.empty()) {
     FUZZ_CHECK(domain::is_valid_id(framed));
     FUZZ_CHECK("/admin/reviews/" + framed + "/approve" == text);

@@ -15,7 +15,7 @@ inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {
 
 // Everything before the first '\n', and everything after it ("" if none).
 inline std::pair<std::string_view, std::string_view> split_line(
-    std::string_view text) {
+  std::string_view text) {
   const std::size_t nl = text.find('\n');
   if (nl == std::string_view::npos) return {text, {}};
   return {text.substr(0, nl), text.substr(nl + 1)};

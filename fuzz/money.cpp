@@ -21,8 +21,8 @@ using pay::domain::money_error;
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
-         c == '\f';
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v'
+         || c == '\f';
 }
 bool digits(std::string_view s) {
   if (s.empty()) return false;
@@ -94,8 +94,9 @@ void check_round_trip(std::int64_t minor, const currency_info& currency) {
     FUZZ_CHECK(back.error == money_error::ok);
     FUZZ_CHECK(back.value.amount_minor == minor);
   } else {
-    FUZZ_CHECK(back.error == (minor == 0 ? money_error::amount_zero
-                                         : money_error::amount_has_sign));
+    FUZZ_CHECK(back.error
+               == (minor == 0 ? money_error::amount_zero
+                              : money_error::amount_has_sign));
   }
 }
 
@@ -106,16 +107,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   const std::string_view text = pay::fuzz::as_text(data, size);
   const std::size_t space = text.find(' ');
   const std::string_view code = text.substr(0, space);
-  const std::string_view amount =
-      space == std::string_view::npos ? std::string_view{} : text.substr(space + 1);
+  const std::string_view amount = space == std::string_view::npos
+                                    ? std::string_view{}
+                                    : text.substr(space + 1);
 
   const auto parsed = pay::domain::parse_money(amount, code);
   FUZZ_CHECK(!pay::domain::to_code(parsed.error).empty());
   FUZZ_CHECK(!pay::domain::to_message(parsed.error).empty());
   const auto currency = pay::domain::find_currency(code);
   if (!currency) {
-    FUZZ_CHECK(parsed.error == money_error::currency_unknown ||
-               parsed.error == money_error::currency_not_uppercase);
+    FUZZ_CHECK(parsed.error == money_error::currency_unknown
+               || parsed.error == money_error::currency_not_uppercase);
   } else {
     const expected want = read_amount(amount, currency->exponent);
     FUZZ_CHECK(parsed.error == want.error);
@@ -123,8 +125,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
       FUZZ_CHECK(parsed.value.amount_minor == want.minor);
       FUZZ_CHECK(parsed.value.currency.code == currency->code);
       FUZZ_CHECK(pay::domain::format_minor(parsed.value.amount_minor,
-                                           parsed.value.currency) ==
-                 canonical(amount, currency->exponent));
+                                           parsed.value.currency)
+                 == canonical(amount, currency->exponent));
     }
   }
   if (parsed.error != money_error::ok) {
@@ -136,6 +138,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   std::int64_t minor = 0;
   std::memcpy(&minor, data, size < sizeof minor ? size : sizeof minor);
   const std::size_t currencies = std::size(pay::domain::currency_table);
-  check_round_trip(minor, pay::domain::currency_table[size == 0 ? 0 : data[size - 1] % currencies]);
+  check_round_trip(
+    minor,
+    pay::domain::currency_table[size == 0 ? 0 : data[size - 1] % currencies]);
   return 0;
 }

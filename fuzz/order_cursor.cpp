@@ -20,8 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
     FUZZ_CHECK(cursor->updated_us >= 0);
     FUZZ_CHECK(domain::is_valid_id(cursor->id));
     const auto again = gateway::decode_cursor(gateway::encode_cursor(*cursor));
-    FUZZ_CHECK(again && again->updated_us == cursor->updated_us &&
-               again->id == cursor->id);
+    FUZZ_CHECK(again && again->updated_us == cursor->updated_us
+               && again->id == cursor->id);
   }
 
   // A position as the listing hands it out: first 8 bytes the time, the
@@ -30,11 +30,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   std::memcpy(&position.updated_us, data, size < 8 ? size : 8);
   position.id = std::string{text.substr(size < 8 ? size : 8)};
   constexpr std::int64_t micros_end = 1'000'000'000'000'000'000;
-  if (position.updated_us < 0 || position.updated_us >= micros_end ||
-      !domain::is_valid_id(position.id))
+  if (position.updated_us < 0 || position.updated_us >= micros_end
+      || !domain::is_valid_id(position.id))
     return 0;
   const auto back = gateway::decode_cursor(gateway::encode_cursor(position));
-  FUZZ_CHECK(back && back->updated_us == position.updated_us &&
-             back->id == position.id);
+  FUZZ_CHECK(back && back->updated_us == position.updated_us
+             && back->id == position.id);
   return 0;
 }

@@ -12,11 +12,12 @@ using namespace pay::domain;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
   const auto in = pay::fuzz::read_psp_answer(pay::fuzz::as_text(data, size));
-  const payout_outcome out = classify_payout(in.transport, in.http_status, in.body);
+  const payout_outcome out = classify_payout(in.transport, in.http_status,
+                                             in.body);
   FUZZ_CHECK(to_string(out.answer) != "invalid");
   const unsigned s = in.http_status;
-  if (in.transport != psp_transport::responded || s >= 500 || s == 409 ||
-      s == 429 || s == 401 || s == 403 || s == 404)
+  if (in.transport != psp_transport::responded || s >= 500 || s == 409
+      || s == 429 || s == 401 || s == 403 || s == 404)
     FUZZ_CHECK(out.answer == payout_answer::retry);
   switch (out.answer) {
     case payout_answer::pending:

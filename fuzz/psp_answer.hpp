@@ -27,7 +27,8 @@ inline psp_answer read_psp_answer(std::string_view text) {
   } else {
     // Any digits at all: statuses beyond 599 must not surprise the reader.
     for (char c : how.substr(0, 9))
-      if (c >= '0' && c <= '9') out.http_status = out.http_status * 10 + (c - '0');
+      if (c >= '0' && c <= '9')
+        out.http_status = out.http_status * 10 + (c - '0');
   }
   return out;
 }

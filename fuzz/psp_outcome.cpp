@@ -18,18 +18,19 @@ void check(const charge_outcome& out, const pay::fuzz::psp_answer& in) {
     FUZZ_CHECK(out.kind == charge_kind::transient && !out.may_have_charged);
   if (in.transport == psp_transport::outcome_unknown)
     FUZZ_CHECK(out.kind == charge_kind::outcome_unknown);
-  if (out.kind == charge_kind::outcome_unknown) FUZZ_CHECK(out.may_have_charged);
+  if (out.kind == charge_kind::outcome_unknown)
+    FUZZ_CHECK(out.may_have_charged);
   if (in.transport == psp_transport::responded && in.http_status >= 500)
     FUZZ_CHECK(out.kind == charge_kind::transient && out.may_have_charged);
   if (out.kind == charge_kind::declined) FUZZ_CHECK(!out.failure_code.empty());
   if (out.kind == charge_kind::transient || out.kind == charge_kind::rejected)
     FUZZ_CHECK(!out.failure_code.empty());
   // Only the PSP's own final word fails or completes a charge.
-  if (out.kind == charge_kind::succeeded || out.kind == charge_kind::declined ||
-      out.kind == charge_kind::rejected) {
+  if (out.kind == charge_kind::succeeded || out.kind == charge_kind::declined
+      || out.kind == charge_kind::rejected) {
     FUZZ_CHECK(in.transport == psp_transport::responded);
-    FUZZ_CHECK(in.http_status < 500 && in.http_status != 409 &&
-               in.http_status != 429);
+    FUZZ_CHECK(in.http_status < 500 && in.http_status != 409
+               && in.http_status != 429);
   }
   if (out.kind == charge_kind::succeeded)
     FUZZ_CHECK(in.http_status >= 200 && in.http_status < 300);

@@ -12,8 +12,8 @@ using namespace pay::domain;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
   const auto in = pay::fuzz::read_psp_answer(pay::fuzz::as_text(data, size));
-  const refund_answer out =
-      classify_refund_answer(in.transport, in.http_status, in.body);
+  const refund_answer out = classify_refund_answer(in.transport, in.http_status,
+                                                   in.body);
   FUZZ_CHECK(to_string(out.kind) != "invalid");
   if (in.transport != psp_transport::responded)
     FUZZ_CHECK(out.kind == refund_answer_kind::retry);
@@ -28,6 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
     FUZZ_CHECK(in.transport == psp_transport::responded);
     FUZZ_CHECK(!out.failure_code.empty());
   }
-  if (out.kind == refund_answer_kind::retry) FUZZ_CHECK(!out.failure_code.empty());
+  if (out.kind == refund_answer_kind::retry)
+    FUZZ_CHECK(!out.failure_code.empty());
   return 0;
 }

@@ -31,8 +31,10 @@ bool is_lower_hex(const std::string& s, std::size_t size) {
 void check_accepted(const refund_request& r) {
   FUZZ_CHECK(domain::is_valid_id(r.payment_order_id));
   if (!r.amount.empty())
-    FUZZ_CHECK(domain::parse_money(r.amount, "BHD").error == domain::money_error::ok);
-  FUZZ_CHECK(!r.reason.empty() && r.reason.size() <= gateway::refund_reason_chars_max);
+    FUZZ_CHECK(domain::parse_money(r.amount, "BHD").error
+               == domain::money_error::ok);
+  FUZZ_CHECK(!r.reason.empty()
+             && r.reason.size() <= gateway::refund_reason_chars_max);
   FUZZ_CHECK(is_lower_hex(r.request_hash, 64));
 }
 
@@ -62,7 +64,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
     const auto& second = std::get<refund_request>(again);
     FUZZ_CHECK(first->request_hash == second.request_hash);
     FUZZ_CHECK(first->payment_order_id == second.payment_order_id);
-    FUZZ_CHECK(first->amount == second.amount && first->reason == second.reason);
+    FUZZ_CHECK(first->amount == second.amount
+               && first->reason == second.reason);
   }
   return 0;
 }

@@ -18,24 +18,24 @@ namespace {
 using namespace pay::domain;
 
 bool same_lines(const settlement_line& a, const settlement_line& b) {
-  return a.line_no == b.line_no && a.psp_reference == b.psp_reference &&
-         a.idempotency_key == b.idempotency_key && a.type == b.type &&
-         a.gross_minor == b.gross_minor && a.fee_minor == b.fee_minor &&
-         a.net_minor == b.net_minor && a.currency == b.currency &&
-         a.settled_date == b.settled_date;
+  return a.line_no == b.line_no && a.psp_reference == b.psp_reference
+         && a.idempotency_key == b.idempotency_key && a.type == b.type
+         && a.gross_minor == b.gross_minor && a.fee_minor == b.fee_minor
+         && a.net_minor == b.net_minor && a.currency == b.currency
+         && a.settled_date == b.settled_date;
 }
 
 bool same_totals(const settlement_total& a, const settlement_total& b) {
-  return a.currency == b.currency && a.gross_minor == b.gross_minor &&
-         a.fee_minor == b.fee_minor && a.net_minor == b.net_minor;
+  return a.currency == b.currency && a.gross_minor == b.gross_minor
+         && a.fee_minor == b.fee_minor && a.net_minor == b.net_minor;
 }
 
 bool same_file(const settlement_file& a, const settlement_file& b) {
-  return a.date == b.date &&
-         std::equal(a.lines.begin(), a.lines.end(), b.lines.begin(),
-                    b.lines.end(), same_lines) &&
-         std::equal(a.totals.begin(), a.totals.end(), b.totals.begin(),
-                    b.totals.end(), same_totals);
+  return a.date == b.date
+         && std::equal(a.lines.begin(), a.lines.end(), b.lines.begin(),
+                       b.lines.end(), same_lines)
+         && std::equal(a.totals.begin(), a.totals.end(), b.totals.begin(),
+                       b.totals.end(), same_totals);
 }
 
 bool nets_add_up(std::int64_t gross, std::int64_t fee, std::int64_t net) {
@@ -69,7 +69,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   }
   for (const settlement_total& total : file.totals) {
     FUZZ_CHECK(find_currency(total.currency).has_value());
-    FUZZ_CHECK(nets_add_up(total.gross_minor, total.fee_minor, total.net_minor));
+    FUZZ_CHECK(
+      nets_add_up(total.gross_minor, total.fee_minor, total.net_minor));
     FUZZ_CHECK(with_total.insert(total.currency).second);
   }
   FUZZ_CHECK(std::includes(with_total.begin(), with_total.end(),
@@ -77,8 +78,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   FUZZ_CHECK(file.date.empty() == (file.lines.empty() && file.totals.empty()));
   if (!file.date.empty()) FUZZ_CHECK(is_settlement_date(file.date));
 
-  const settlement_parse_result again =
-      parse_settlement_csv(format_settlement_csv(file));
+  const settlement_parse_result again = parse_settlement_csv(
+    format_settlement_csv(file));
   FUZZ_CHECK(again.error.empty());
   FUZZ_CHECK(same_file(again.file, file));
   return 0;

@@ -3,16 +3,17 @@
 // An accepted event has a valid id and a type, and names at most one of
 // ours, each a valid id: these end up in SQL keys and log lines.
 
+#include "gateway/webhook_event.hpp"
 #include "domain/ids.hpp"
 #include "fuzz/check.hpp"
 #include "fuzz/input.hpp"
-#include "gateway/webhook_event.hpp"
 
 using namespace pay;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
-  const auto parsed = gateway::parse_webhook_event(pay::fuzz::as_text(data, size));
+  const auto parsed = gateway::parse_webhook_event(
+    pay::fuzz::as_text(data, size));
   if (const auto* err = std::get_if<gateway::api_error>(&parsed)) {
     FUZZ_CHECK(err->http_status == 400 && !err->code.empty());
     return 0;

@@ -53,22 +53,26 @@ bool carries_valid_hmac(std::string_view header, std::string_view body) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
-  const auto [header, body] = pay::fuzz::split_line(pay::fuzz::as_text(data, size));
-  const webhook_verify_result result = verify_webhook(header, body, secrets, now_s);
+  const auto [header,
+              body] = pay::fuzz::split_line(pay::fuzz::as_text(data, size));
+  const webhook_verify_result result = verify_webhook(header, body, secrets,
+                                                      now_s);
   FUZZ_CHECK(to_string(result) != "unknown");
   if (result == webhook_verify_result::ok)
     FUZZ_CHECK(carries_valid_hmac(header, body));
-  if (header.empty()) FUZZ_CHECK(result == webhook_verify_result::missing_header);
+  if (header.empty())
+    FUZZ_CHECK(result == webhook_verify_result::missing_header);
 
   const std::string signed_header = sign_webhook(secrets[1], now_s, body);
-  FUZZ_CHECK(verify_webhook(signed_header, body, secrets, now_s) ==
-             webhook_verify_result::ok);
-  FUZZ_CHECK(verify_webhook(signed_header, body, {"whsec_other"}, now_s) ==
-             webhook_verify_result::signature_mismatch);
-  FUZZ_CHECK(verify_webhook(signed_header, std::string{body} + "x", secrets,
-                            now_s) == webhook_verify_result::signature_mismatch);
+  FUZZ_CHECK(verify_webhook(signed_header, body, secrets, now_s)
+             == webhook_verify_result::ok);
+  FUZZ_CHECK(verify_webhook(signed_header, body, {"whsec_other"}, now_s)
+             == webhook_verify_result::signature_mismatch);
+  FUZZ_CHECK(
+    verify_webhook(signed_header, std::string{body} + "x", secrets, now_s)
+    == webhook_verify_result::signature_mismatch);
   FUZZ_CHECK(verify_webhook(signed_header, body, secrets,
-                            now_s + webhook_tolerance_s_default + 1) ==
-             webhook_verify_result::timestamp_outside_tolerance);
+                            now_s + webhook_tolerance_s_default + 1)
+             == webhook_verify_result::timestamp_outside_tolerance);
   return 0;
 }

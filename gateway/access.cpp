@@ -34,8 +34,9 @@ std::optional<std::string> basic_user(std::string_view encoded) {
   if (encoded.size() > 512 || encoded.size() % 4 != 0) return std::nullopt;
   auto body = encoded.substr(0, encoded.find_last_not_of('=') + 1);
   if (encoded.size() - body.size() > 2
-      || body.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu"
-                                "vwxyz0123456789+/")
+      || body.find_first_not_of(
+           "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu"
+           "vwxyz0123456789+/")
            != std::string_view::npos)
     return std::nullopt;
   std::string decoded(b64::decoded_size(encoded.size()), '\0');
@@ -50,10 +51,14 @@ std::optional<std::string> basic_user(std::string_view encoded) {
 
 std::string_view to_string(route_class c) {
   switch (c) {
-    case route_class::open: return "open";
-    case route_class::read: return "read";
-    case route_class::write: return "write";
-    case route_class::admin: return "admin";
+    case route_class::open:
+      return "open";
+    case route_class::read:
+      return "read";
+    case route_class::write:
+      return "write";
+    case route_class::admin:
+      return "admin";
   }
   return "open";
 }
@@ -62,7 +67,8 @@ route_class classify(bhttp::verb method, std::string_view path,
                      bool metrics_public) {
   if (path == "/admin/ui" || starts_with(path, "/admin/ui/"))
     return route_class::open;
-  if (path == "/admin" || starts_with(path, "/admin/")) return route_class::admin;
+  if (path == "/admin" || starts_with(path, "/admin/"))
+    return route_class::admin;
   if (path == "/metrics")
     return metrics_public ? route_class::open : route_class::admin;
   if (path == "/v1/webhooks/psp") return route_class::open;
@@ -91,10 +97,14 @@ std::string client_address(const http::request& req) {
 
 bool role_allows(domain::key_role role, route_class c) {
   switch (c) {
-    case route_class::open: return true;
-    case route_class::read: return true;
-    case route_class::write: return role != domain::key_role::readonly;
-    case route_class::admin: return role == domain::key_role::admin;
+    case route_class::open:
+      return true;
+    case route_class::read:
+      return true;
+    case route_class::write:
+      return role != domain::key_role::readonly;
+    case route_class::admin:
+      return role == domain::key_role::admin;
   }
   return false;
 }

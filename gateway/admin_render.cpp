@@ -34,8 +34,7 @@ std::string render_actor_summary(std::size_t store_instances) {
   }
   return json::serialize(json::object{
     {"object", "actor_summary"},
-    {"checkouts_live",
-     whole(m.live_actors(obs::actor_kind::checkout).Value())},
+    {"checkouts_live", whole(m.live_actors(obs::actor_kind::checkout).Value())},
     {"orders_live",
      whole(m.live_actors(obs::actor_kind::payment_order).Value())},
     {"orders_by_status", std::move(by_status)},
@@ -90,8 +89,7 @@ std::string render_order_inspection(const order_inspection& found) {
 std::string render_order_page(const order_page& page,
                               const std::string& next_cursor) {
   json::array data;
-  for (const auto& o : page.orders)
-    data.push_back(order_json(o));
+  for (const auto& o : page.orders) data.push_back(order_json(o));
   return json::serialize(json::object{
     {"object", "list"},
     {"data", std::move(data)},

@@ -8,9 +8,9 @@
 #include "gateway/actor_ask.hpp"
 #include "gateway/admin_render.hpp"
 #include "gateway/error_mapping.hpp"
+#include "gateway/order_cursor.hpp"
 #include "gateway/render.hpp"
 #include "gateway/routes.hpp"
-#include "gateway/order_cursor.hpp"
 #include "http/form.hpp"
 
 namespace pay::gateway {
@@ -31,15 +31,13 @@ std::optional<std::int64_t> whole_in(const std::string& text, std::int64_t min,
       || text.find_first_not_of("0123456789") != std::string::npos)
     return std::nullopt;
   auto value = std::stoll(text);
-  if (value < min || value > max)
-    return std::nullopt;
+  if (value < min || value > max) return std::nullopt;
   return value;
 }
 
 std::optional<domain::order_status> status_named(const std::string& name) {
   for (auto s : domain::all_order_statuses)
-    if (domain::to_string(s) == name)
-      return s;
+    if (domain::to_string(s) == name) return s;
   return std::nullopt;
 }
 
@@ -51,12 +49,12 @@ std::string status_names() {
 }
 
 // The query of GET /admin/orders, or the error that names the bad field.
-std::variant<list_orders, api_error> parse_list_orders(std::string_view target) {
+std::variant<list_orders, api_error> parse_list_orders(
+  std::string_view target) {
   list_orders query;
   query.limit = orders_page_default;
   auto fields = http::parse_query(target);
-  if (!fields)
-    return invalid("invalid_query", "Malformed query string.", "");
+  if (!fields) return invalid("invalid_query", "Malformed query string.", "");
   for (const auto& [name, value] : *fields) {
     if (name == "status") {
       auto status = status_named(value);
@@ -109,10 +107,10 @@ void answer_operator(const exchange& ex, const operator_reply& reply,
       ex.fail(not_found("dead letter", id, "payment_order_id"));
       return;
     case operator_outcome::not_open:
-      ex.fail(api_error{409, "invalid_request_error", "dead_letter_not_open",
-                        "This dead letter is already " + reply.entry.status
-                          + ".",
-                        "payment_order_id"});
+      ex.fail(
+        api_error{409, "invalid_request_error", "dead_letter_not_open",
+                  "This dead letter is already " + reply.entry.status + ".",
+                  "payment_order_id"});
       return;
   }
 }
@@ -148,8 +146,8 @@ void list_dead_letters_route(const context& ctx, const exchange_ptr& ex) {
       }
       query.limit = static_cast<std::uint32_t>(limit);
     } else {
-      ex->fail(invalid("parameter_unknown", "Unknown parameter: " + name,
-                       name));
+      ex->fail(
+        invalid("parameter_unknown", "Unknown parameter: " + name, name));
       return;
     }
   }
@@ -175,7 +173,8 @@ void list_orders_route(const context& ctx, const exchange_ptr& ex) {
     [ex](order_page& page) {
       std::string next;
       if (page.has_more && !page.orders.empty())
-        next = encode_cursor({page.last_updated_us, page.orders.back().id.value});
+        next = encode_cursor(
+          {page.last_updated_us, page.orders.back().id.value});
       ex->reply(200, render_order_page(page, next));
     },
     [ex](const caf::error& err) { ex->fail(err); });
@@ -201,16 +200,16 @@ namespace {
 // body (the error is in `err`).
 std::optional<std::string> optional_reason(const std::string& body,
                                            api_error& err) {
-  if (body.empty())
-    return std::string{};
+  if (body.empty()) return std::string{};
   boost::system::error_code ec;
   auto parsed = json::parse(body, ec);
   const json::value* reason = nullptr;
   if (!ec && parsed.is_object())
     reason = parsed.get_object().if_contains("reason");
   if (ec || !parsed.is_object()
-      || (reason && (!reason->is_string()
-                     || reason->get_string().size() > resolve_reason_length_max))) {
+      || (reason
+          && (!reason->is_string()
+              || reason->get_string().size() > resolve_reason_length_max))) {
     err = invalid("parameter_invalid",
                   "Body must be empty or a JSON object with an optional string "
                   "\"reason\" of at most 1000 characters.",
@@ -272,10 +271,8 @@ void resolve_dead_letter_route(const context& ctx, const exchange_ptr& ex,
   boost::system::error_code ec;
   auto body = json::parse(ex->req.body(), ec);
   const json::value* reason = nullptr;
-  if (!ec && body.is_object())
-    reason = body.get_object().if_contains("reason");
-  if (reason == nullptr || !reason->is_string()
-      || reason->get_string().empty()
+  if (!ec && body.is_object()) reason = body.get_object().if_contains("reason");
+  if (reason == nullptr || !reason->is_string() || reason->get_string().empty()
       || reason->get_string().size() > resolve_reason_length_max) {
     ex->fail(invalid("parameter_missing",
                      "Body must be a JSON object with a non-empty string "

@@ -29,7 +29,8 @@ struct walker {
     return std::nullopt;
   }
 
-  std::optional<api_error> value(const json::value& v, const std::string& path) {
+  std::optional<api_error> value(const json::value& v,
+                                 const std::string& path) {
     switch (v.kind()) {
       case json::kind::string:
         return text(v.get_string(), path);

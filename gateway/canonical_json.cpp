@@ -20,8 +20,7 @@ void write(const json::value& v, std::string& out) {
     out += '[';
     bool first = true;
     for (const auto& item : v.get_array()) {
-      if (!first)
-        out += ',';
+      if (!first) out += ',';
       first = false;
       write(item, out);
     }
@@ -30,15 +29,13 @@ void write(const json::value& v, std::string& out) {
   }
   const auto& obj = v.get_object();
   std::vector<const json::key_value_pair*> members;
-  for (const auto& kv : obj)
-    members.push_back(&kv);
+  for (const auto& kv : obj) members.push_back(&kv);
   std::sort(members.begin(), members.end(),
             [](auto* a, auto* b) { return a->key() < b->key(); });
   out += '{';
   bool first = true;
   for (const auto* kv : members) {
-    if (!first)
-      out += ',';
+    if (!first) out += ',';
     first = false;
     out += json::serialize(json::string(kv->key()));
     out += ':';

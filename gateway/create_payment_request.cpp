@@ -24,8 +24,7 @@ check reject_unknown_fields(const json::object& obj,
                             const std::string& prefix) {
   for (const auto& kv : obj) {
     bool known = false;
-    for (auto name : allowed)
-      known = known || kv.key() == name;
+    for (auto name : allowed) known = known || kv.key() == name;
     if (!known)
       return invalid("parameter_unknown",
                      "Received unknown parameter: " + std::string{kv.key()},
@@ -65,8 +64,7 @@ check read_object(const json::object& obj, std::string_view key,
   return std::nullopt;
 }
 
-check read_order(const json::value& item, std::size_t index,
-                 order_line& out) {
+check read_order(const json::value& item, std::size_t index, order_line& out) {
   auto prefix = "payment_orders[" + std::to_string(index) + "]";
   if (!item.is_object())
     return invalid("parameter_invalid_type", prefix + " must be an object.",
@@ -128,8 +126,7 @@ bool is_return_url(std::string_view url) {
   if (rest.empty() || rest[0] == '/' || rest[0] == '?' || rest[0] == '#')
     return false;
   for (unsigned char c : url)
-    if (c <= 0x20 || c == 0x7f)
-      return false;
+    if (c <= 0x20 || c == 0x7f) return false;
   return url.size() <= return_url_length_max;
 }
 
@@ -157,8 +154,7 @@ std::optional<api_error> read_payment_method(const json::object& card,
     return invalid("parameter_missing",
                    "Missing required param: credit_card_info.return_url.",
                    "credit_card_info.return_url");
-  if (!url->value().is_string()
-      || !is_return_url(url->value().get_string()))
+  if (!url->value().is_string() || !is_return_url(url->value().get_string()))
     return invalid("parameter_invalid",
                    "credit_card_info.return_url must be an absolute http or "
                    "https URL of at most 2048 characters.",
@@ -179,8 +175,7 @@ json::value hashed_form(const new_checkout& c, const json::object& buyer) {
                     {"psp_token", c.psp_token},
                     {"payment_orders", std::move(orders)}};
   // Only hosted requests carry it, so token requests hash as they always did.
-  if (!c.return_url.empty())
-    form["return_url"] = c.return_url;
+  if (!c.return_url.empty()) form["return_url"] = c.return_url;
   return form;
 }
 
@@ -191,14 +186,15 @@ create_payment_parse parse_create_payment(std::string_view body,
   boost::system::error_code ec;
   auto root = json::parse(json::string_view{body.data(), body.size()}, ec);
   if (ec)
-    return invalid("invalid_json", "Request body is not valid JSON: "
-                                     + ec.message() + ".", "");
+    return invalid("invalid_json",
+                   "Request body is not valid JSON: " + ec.message() + ".", "");
   if (!root.is_object())
     return invalid("invalid_json", "Request body must be a JSON object.", "");
   const auto& obj = root.get_object();
-  if (auto err = reject_unknown_fields(
-        obj, {"checkout_id", "buyer_info", "credit_card_info", "payment_orders"},
-        ""))
+  if (auto err = reject_unknown_fields(obj,
+                                       {"checkout_id", "buyer_info",
+                                        "credit_card_info", "payment_orders"},
+                                       ""))
     return *err;
   new_checkout out;
   if (auto err = read_id(obj, "checkout_id", "checkout_id", out.id.value))
@@ -209,15 +205,14 @@ create_payment_parse parse_create_payment(std::string_view body,
   const json::object* card = nullptr;
   if (auto err = read_object(obj, "credit_card_info", "credit_card_info", card))
     return *err;
-  if (auto err = read_payment_method(*card, out))
-    return *err;
+  if (auto err = read_payment_method(*card, out)) return *err;
   auto orders = obj.find("payment_orders");
   if (orders == obj.end() || orders->value().is_null())
     return invalid("parameter_missing",
                    "Missing required param: payment_orders.", "payment_orders");
   if (!orders->value().is_array())
-    return invalid("parameter_invalid_type",
-                   "payment_orders must be an array.", "payment_orders");
+    return invalid("parameter_invalid_type", "payment_orders must be an array.",
+                   "payment_orders");
   const auto& items = orders->value().get_array();
   if (items.empty())
     return invalid("parameter_invalid_empty",
@@ -232,8 +227,7 @@ create_payment_parse parse_create_payment(std::string_view body,
   std::set<std::string> seen;
   for (std::size_t i = 0; i < items.size(); ++i) {
     order_line line;
-    if (auto err = read_order(items[i], i, line))
-      return *err;
+    if (auto err = read_order(items[i], i, line)) return *err;
     if (!seen.insert(line.id.value).second)
       return invalid("duplicate_payment_order_id",
                      "payment_order_id " + line.id.value

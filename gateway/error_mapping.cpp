@@ -19,10 +19,13 @@ api_error system_error_to_api(const caf::error& err) {
     std::uint32_t retry_after_s = 1;
     if (err.context().match_elements<std::uint32_t>())
       retry_after_s = err.context().get_as<std::uint32_t>(0);
-    return api_error{503, "api_error", "overloaded",
+    return api_error{503,
+                     "api_error",
+                     "overloaded",
                      "Too many payments are in progress; retry this request "
                      "after Retry-After seconds, it is safe.",
-                     "", retry_after_s};
+                     "",
+                     retry_after_s};
   }
   if (is_error(err, actor_errc::open_checkouts_limit)) {
     std::uint32_t open_max = 0, retry_after_s = 1;
@@ -36,9 +39,8 @@ api_error system_error_to_api(const caf::error& err) {
                          "once; retry once some have finished.",
                      "", retry_after_s};
   }
-  bool unavailable =
-    err == make_error(actor_errc::database_unavailable)
-    || err == caf::make_error(caf::sec::request_timeout);
+  bool unavailable = err == make_error(actor_errc::database_unavailable)
+                     || err == caf::make_error(caf::sec::request_timeout);
   if (unavailable)
     return api_error{503, "api_error", "service_unavailable",
                      "A dependency is unavailable; retry with the same "

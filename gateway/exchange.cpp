@@ -20,8 +20,7 @@ http::response exchange::json_response(unsigned status,
 
 void exchange::reply(unsigned status, std::string body, bool replayed) const {
   auto res = json_response(status, std::move(body));
-  if (replayed)
-    res.set("Idempotent-Replayed", "true");
+  if (replayed) res.set("Idempotent-Replayed", "true");
   respond(std::move(res));
 }
 
@@ -55,8 +54,7 @@ std::string request_id_of(const http::request& req) {
   static constexpr char hex[] = "0123456789abcdef";
   std::string id = "req_";
   auto bits = rng();
-  for (int i = 0; i < 16; ++i, bits >>= 4)
-    id += hex[bits & 0xf];
+  for (int i = 0; i < 16; ++i, bits >>= 4) id += hex[bits & 0xf];
   return id;
 }
 

@@ -43,8 +43,8 @@ void refuse_auth(const exchange& ex, unsigned status, std::string_view code,
   obs::metrics::get().edge_refused(code);
   auto type = status == 401 ? "authentication_error" : "permission_error";
   auto res = ex.json_response(
-    status,
-    render_error(api_error{status, type, std::string{code}, std::move(message), ""}));
+    status, render_error(api_error{status, type, std::string{code},
+                                   std::move(message), ""}));
   if (status == 401)
     res.set(bhttp::field::www_authenticate, "Bearer realm=\"paymentd\"");
   ex.respond(std::move(res));
@@ -59,10 +59,14 @@ class_limit limit_of(const context& ctx, route_class c) {
   auto& edge = *ctx.edge;
   const auto& o = ctx.options;
   switch (c) {
-    case route_class::read: return {&edge.read, &o.read_rate};
-    case route_class::write: return {&edge.write, &o.write_rate};
-    case route_class::admin: return {&edge.admin, &o.admin_rate};
-    case route_class::open: break;
+    case route_class::read:
+      return {&edge.read, &o.read_rate};
+    case route_class::write:
+      return {&edge.write, &o.write_rate};
+    case route_class::admin:
+      return {&edge.admin, &o.admin_rate};
+    case route_class::open:
+      break;
   }
   return {&edge.open, &o.open_rate};
 }
@@ -83,8 +87,7 @@ bool flooding_after_failure(const context& ctx, const exchange& ex) {
   auto d = ctx.edge->auth_failures.take(client_address(ex.req),
                                         ctx.options.auth_failure_rate,
                                         now_ms());
-  if (d.allowed)
-    return false;
+  if (d.allowed) return false;
   refuse_rate(ex, d, "auth_failures");
   return true;
 }
@@ -92,15 +95,13 @@ bool flooding_after_failure(const context& ctx, const exchange& ex) {
 bool admit(const context& ctx, exchange& ex) {
   auto target = ex.req.target();
   const auto path = http::target_path({target.data(), target.size()});
-  const auto cls =
-    classify(ex.req.method(), path, ctx.options.metrics_public);
+  const auto cls = classify(ex.req.method(), path, ctx.options.metrics_public);
   const auto now = now_ms();
   const auto address = client_address(ex.req);
 
   // Signed webhooks are not limited (the PSP sends as fast as we charge);
   // the route counts the ones whose signature fails (flooding_after_failure).
-  if (path == webhook_path)
-    return true;
+  if (path == webhook_path) return true;
   if (cls == route_class::open) {
     auto d = ctx.edge->open.take(address, ctx.options.open_rate, now);
     if (!d.allowed) {
@@ -117,8 +118,7 @@ bool admit(const context& ctx, exchange& ex) {
   auto key = presented_key(ex.req);
   auto check = key ? ctx.options.keys->check(*key) : key_check{};
   if (check.verdict != key_verdict::ok) {
-    if (flooding_after_failure(ctx, ex))
-      return false;
+    if (flooding_after_failure(ctx, ex)) return false;
     if (!key)
       refuse_auth(ex, 401, "api_key_missing",
                   "No API key provided: send Authorization: Bearer sk_...");
@@ -131,9 +131,9 @@ bool admit(const context& ctx, exchange& ex) {
   if (!role_allows(check.who.role, cls)) {
     refuse_auth(ex, 403, "forbidden",
                 "This key's role (" + std::string{to_string(check.who.role)}
-                  + ") may not " + (cls == route_class::admin
-                                      ? "use the admin API."
-                                      : "change anything."));
+                  + ") may not "
+                  + (cls == route_class::admin ? "use the admin API."
+                                               : "change anything."));
     return false;
   }
   auto [limiter, rule] = limit_of(ctx, cls);
@@ -152,8 +152,7 @@ preferred_wait park_preferred_wait(const context& ctx, const exchange& ex) {
   out.wait_ms = preferred_wait_ms(ex.req["Prefer"], ctx.options.wait_s_max);
   out.slot = std::make_shared<wait_slot>(
     out.wait_ms > 0 ? wait_slot::acquire(ctx, ex.who) : wait_slot{});
-  if (!*out.slot)
-    out.wait_ms = 0;
+  if (!*out.slot) out.wait_ms = 0;
   return out;
 }
 

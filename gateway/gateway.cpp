@@ -5,8 +5,8 @@
 #include "domain/ids.hpp"
 #include "gateway/gatekeeper.hpp"
 #include "gateway/render.hpp"
-#include "gateway/route_label.hpp"
 #include "gateway/request_checks.hpp"
+#include "gateway/route_label.hpp"
 #include "gateway/routes.hpp"
 #include "gateway/ui_assets.hpp"
 #include "http/form.hpp"
@@ -23,15 +23,16 @@ bool dispatch_admin(const context& ctx, const exchange_ptr& ex,
   if (path == "/admin/actors")
     return only(ex, bhttp::verb::get, "GET",
                 [&] { actor_summary_route(ctx, ex); });
-  if (dispatch_key_admin_routes(ctx, ex, path))
-    return true;
+  if (dispatch_key_admin_routes(ctx, ex, path)) return true;
   if (path == "/admin/orders")
-    return only(ex, bhttp::verb::get, "GET", [&] { list_orders_route(ctx, ex); });
+    return only(ex, bhttp::verb::get, "GET",
+                [&] { list_orders_route(ctx, ex); });
   if (auto id = id_after(path, "/admin/orders/"); !id.empty())
     return only(ex, bhttp::verb::get, "GET",
                 [&] { inspect_order_route(ctx, ex, id); });
   if (path == "/admin/reviews")
-    return only(ex, bhttp::verb::get, "GET", [&] { list_reviews_route(ctx, ex); });
+    return only(ex, bhttp::verb::get, "GET",
+                [&] { list_reviews_route(ctx, ex); });
   if (auto id = id_between(path, "/admin/reviews/", "/approve"); !id.empty())
     return only(ex, bhttp::verb::post, "POST",
                 [&] { decide_review_route(ctx, ex, id, true); });
@@ -123,8 +124,7 @@ void dispatch(const context& ctx, const exchange_ptr& ex) {
   // The gatekeeper has checked the key: nothing under /admin is revealed,
   // not even whether a route exists, without an admin key.
   if (path.substr(0, 7) == "/admin/" || path == "/admin") {
-    if (dispatch_admin(ctx, ex, path))
-      return;
+    if (dispatch_admin(ctx, ex, path)) return;
   } else if (dispatch_api(ctx, ex, path)) {
     return;
   }
@@ -166,8 +166,7 @@ std::uint32_t preferred_wait_ms(std::string_view prefer,
     std::uint64_t seconds = 0;
     for (char c : value) {
       seconds = seconds * 10 + static_cast<std::uint64_t>(c - '0');
-      if (seconds > wait_s_max)
-        break;  // no overflow, whatever the length
+      if (seconds > wait_s_max) break;  // no overflow, whatever the length
     }
     return static_cast<std::uint32_t>(
              std::min<std::uint64_t>(seconds, wait_s_max))
@@ -189,19 +188,18 @@ http::handler make_gateway(caf::actor_system& sys,
     auto route = route_label({target.data(), target.size()});
     auto method = std::string{req.method_string()};
     auto started = std::chrono::steady_clock::now();
-    auto counted = [route, method, started, respond = std::move(respond)](
-                     http::response res) {
-      obs::metrics::get().http_request(
-        route, method, res.result_int(),
-        std::chrono::duration<double>(std::chrono::steady_clock::now()
-                                      - started)
-          .count());
+    auto counted = [route, method, started,
+                    respond = std::move(respond)](http::response res) {
+      obs::metrics::get().http_request(route, method, res.result_int(),
+                                       std::chrono::duration<double>(
+                                         std::chrono::steady_clock::now()
+                                         - started)
+                                         .count());
       respond(std::move(res));
     };
     auto ex = std::make_shared<exchange>(
       exchange{std::move(req), std::move(counted), std::move(id), {}});
-    if (!admit(*ctx, *ex))
-      return;
+    if (!admit(*ctx, *ex)) return;
     dispatch(*ctx, ex);
   };
 }

@@ -29,7 +29,7 @@ struct gateway_options {
   std::uint32_t waits_max = 5'000;
   std::size_t buyer_info_bytes_max = 4 * 1024;
   std::size_t buyer_info_keys_max = 32;
-  std::size_t store_instances = 1;  // shown by GET /admin/actors
+  std::size_t store_instances = 1;           // shown by GET /admin/actors
   std::vector<std::string> webhook_secrets;  // several during a rotation
   std::int64_t webhook_tolerance_s = 300;
 };

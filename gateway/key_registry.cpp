@@ -35,8 +35,8 @@ new_key_result create_api_key(pqxx::work& txn, const new_key_request& req) {
   out.secret = domain::generate_api_key(req.mode);
   persistence::api_key_row row;
   row.key_id = domain::generate_key_id();
-  row.account_id =
-    req.account_id.empty() ? domain::generate_account_id() : req.account_id;
+  row.account_id = req.account_id.empty() ? domain::generate_account_id()
+                                          : req.account_id;
   row.name = req.name;
   row.role = std::string{domain::to_string(req.role)};
   row.mode = std::string{domain::to_string(req.mode)};
@@ -100,8 +100,8 @@ void key_registry::apply(const std::vector<persistence::api_key_row>& rows) {
     e->row = row;
     e->revoked = !row.revoked_at.empty();
     e->who.key_id = row.key_id;
-    e->who.role =
-      domain::parse_key_role(row.role).value_or(domain::key_role::readonly);
+    e->who.role = domain::parse_key_role(row.role).value_or(
+      domain::key_role::readonly);
     // Admin keys act for the platform: they see every account's ids as
     // stored.
     if (e->who.role != domain::key_role::admin)
@@ -162,8 +162,9 @@ void key_registry::create(new_key_request req,
 void key_registry::list(std::function<void(list_result)> done) {
   post([this, done = std::move(done)] {
     list_result result;
-    result.first = db_->session.in_transaction(
-      [&](pqxx::work& txn) { result.second = persistence::list_api_keys(txn); });
+    result.first = db_->session.in_transaction([&](pqxx::work& txn) {
+      result.second = persistence::list_api_keys(txn);
+    });
     done(std::move(result));
   });
 }

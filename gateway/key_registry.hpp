@@ -73,7 +73,8 @@ class key_registry {
 
   // Run on the worker; `done` is called there.
   void create(new_key_request req, std::function<void(new_key_result)> done);
-  using list_result = std::pair<std::string, std::vector<persistence::api_key_row>>;
+  using list_result =
+    std::pair<std::string, std::vector<persistence::api_key_row>>;
   void list(std::function<void(list_result)> done);
   using revoke_result =
     std::pair<std::string, std::optional<persistence::api_key_row>>;
@@ -98,7 +99,7 @@ class key_registry {
   std::condition_variable tasks_cv_;
   std::deque<std::function<void()>> tasks_;
   bool stopping_ = false;
-  std::string mark_;  // worker only
+  std::string mark_;                            // worker only
   std::unique_ptr<struct key_registry_db> db_;  // worker only
   std::thread worker_;
 };

@@ -2,8 +2,8 @@
 // for all of /admin). The key registry runs the SQL on its own thread and
 // knows a new or revoked key at once.
 
-#include <boost/json.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/json.hpp>
 
 #include "gateway/key_render.hpp"
 #include "gateway/request_checks.hpp"
@@ -61,9 +61,10 @@ std::optional<api_error> read_new_key(const http::request& req,
                      "Received unknown parameter: " + std::string{kv.key()},
                      std::string{kv.key()});
   std::string role = "merchant", mode = "test";
-  for (auto [field, target, required] :
-       {std::tuple{"name", &out.name, true}, {"role", &role, false},
-        {"mode", &mode, false}, {"account", &out.account_id, false}})
+  for (auto [field, target, required] : {std::tuple{"name", &out.name, true},
+                                         {"role", &role, false},
+                                         {"mode", &mode, false},
+                                         {"account", &out.account_id, false}})
     if (auto err = read_string(obj, field, *target, required)) return err;
   if (out.name.empty() || out.name.size() > 100)
     return invalid("parameter_invalid", "name must be 1 to 100 characters.",
@@ -107,26 +108,26 @@ void list_keys_route(const context& ctx, const exchange_ptr& ex) {
     }
     json::array data;
     for (const auto& row : result.second) data.push_back(api_key_json(row));
-    ex->reply(200, json::serialize(json::object{
-                     {"object", "list"}, {"data", std::move(data)}}));
+    ex->reply(200, json::serialize(json::object{{"object", "list"},
+                                                {"data", std::move(data)}}));
   });
 }
 
 void revoke_key_route(const context& ctx, const exchange_ptr& ex,
                       std::string id) {
-  ctx.options.keys->revoke(std::move(id),
-                           [ex](key_registry::revoke_result result) {
-    if (!result.first.empty()) {
-      ex->fail(database_error(result.first));
-      return;
-    }
-    if (!result.second) {
-      ex->fail(api_error{404, "invalid_request_error", "resource_missing",
-                         "No such API key.", "id"});
-      return;
-    }
-    ex->reply(200, json::serialize(api_key_json(*result.second)));
-  });
+  ctx.options.keys->revoke(
+    std::move(id), [ex](key_registry::revoke_result result) {
+      if (!result.first.empty()) {
+        ex->fail(database_error(result.first));
+        return;
+      }
+      if (!result.second) {
+        ex->fail(api_error{404, "invalid_request_error", "resource_missing",
+                           "No such API key.", "id"});
+        return;
+      }
+      ex->reply(200, json::serialize(api_key_json(*result.second)));
+    });
 }
 
 }  // namespace

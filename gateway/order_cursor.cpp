@@ -18,13 +18,11 @@ std::optional<order_cursor> decode_cursor(std::string_view text) {
     return std::nullopt;
   order_cursor out;
   for (char c : text.substr(0, dot)) {
-    if (c < '0' || c > '9')
-      return std::nullopt;
+    if (c < '0' || c > '9') return std::nullopt;
     out.updated_us = out.updated_us * 10 + (c - '0');
   }
   out.id = std::string{text.substr(dot + 1)};
-  if (!domain::is_valid_id(out.id))
-    return std::nullopt;
+  if (!domain::is_valid_id(out.id)) return std::nullopt;
   return out;
 }
 

@@ -37,9 +37,9 @@ void scope_ids(new_checkout& c, const domain::account_scope& scope) {
 }
 
 // The status and body a fresh create result is answered with.
-std::pair<unsigned, std::string> render_create(const create_payment_reply& r,
-                                               const new_checkout& request,
-                                               const domain::account_scope& scope) {
+std::pair<unsigned, std::string> render_create(
+  const create_payment_reply& r, const new_checkout& request,
+  const domain::account_scope& scope) {
   switch (r.outcome) {
     case insert_outcome::created:
       return {201, render_checkout(r.view, scope)};
@@ -50,8 +50,8 @@ std::pair<unsigned, std::string> render_create(const create_payment_reply& r,
       return {err.http_status, render_error(err)};
     }
     case insert_outcome::order_id_conflict: {
-      auto err = conflict_to_api(
-        r.outcome, order_param(request, r.conflicting_order_id));
+      auto err = conflict_to_api(r.outcome,
+                                 order_param(request, r.conflicting_order_id));
       return {err.http_status, render_error(err)};
     }
   }
@@ -115,13 +115,11 @@ void create_payment_route(const context& ctx, const exchange_ptr& ex) {
                      "Idempotency-Key"));
     return;
   }
-  if (!key.empty())
-    key = ex->who.scope.in(key);
+  if (!key.empty()) key = ex->who.scope.in(key);
   auto parsed = parse_create_payment(
-    ex->req.body(),
-    create_payment_limits{ctx.options.orders_per_checkout_max,
-                          ctx.options.buyer_info_bytes_max,
-                          ctx.options.buyer_info_keys_max});
+    ex->req.body(), create_payment_limits{ctx.options.orders_per_checkout_max,
+                                          ctx.options.buyer_info_bytes_max,
+                                          ctx.options.buyer_info_keys_max});
   if (auto* err = std::get_if<api_error>(&parsed)) {
     ex->fail(*err);
     return;
@@ -134,9 +132,9 @@ void create_payment_route(const context& ctx, const exchange_ptr& ex) {
   // Hosted page: the answer carries each order's redirect, so it waits for
   // the PSP's registrations (the buyer's payment comes much later).
   bool hosted = !checkout.return_url.empty();
-  if (hosted)
-    wait_ms = hosted_register_wait_ms;
-  auto timeout = ctx.options.request_timeout + std::chrono::milliseconds{wait_ms};
+  if (hosted) wait_ms = hosted_register_wait_ms;
+  auto timeout = ctx.options.request_timeout
+                 + std::chrono::milliseconds{wait_ms};
   auto request = checkout;
   ask<create_payment_reply>(
     ctx.sys, ctx.service, timeout,

@@ -29,8 +29,7 @@ json::object payout_json(const payout_view& p) {
 
 json::array payouts_json(const std::vector<payout_view>& payouts) {
   json::array out;
-  for (const auto& p : payouts)
-    out.push_back(payout_json(p));
+  for (const auto& p : payouts) out.push_back(payout_json(p));
   return out;
 }
 
@@ -56,8 +55,8 @@ std::string render_payout(const payout_lookup& found) {
 }
 
 std::string render_payouts(const payout_list& list) {
-  return json::serialize(json::object{{"object", "list"},
-                                      {"data", payouts_json(list.payouts)}});
+  return json::serialize(
+    json::object{{"object", "list"}, {"data", payouts_json(list.payouts)}});
 }
 
 std::string render_payout_run(const payout_run_reply& run) {
@@ -74,7 +73,8 @@ std::string render_wallet_split(const std::string& seller,
     balances.push_back(json::object{
       {"currency", b.currency},
       // What we owe the seller and have not sent yet.
-      {"amount", decimal_amount(b.pending_minor + b.available_minor, b.currency)},
+      {"amount",
+       decimal_amount(b.pending_minor + b.available_minor, b.currency)},
       {"pending", decimal_amount(b.pending_minor, b.currency)},
       {"available", decimal_amount(b.available_minor, b.currency)},
       {"in_transit", decimal_amount(b.in_transit_minor, b.currency)},

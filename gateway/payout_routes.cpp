@@ -43,7 +43,8 @@ void ask_payouts(const context& ctx, const exchange_ptr& ex, Message msg,
 void fulfill_route(const context& ctx, const exchange_ptr& ex,
                    const std::string& id) {
   ask_payouts<fulfill_reply>(
-    ctx, ex, fulfill_order{ex->who.scope.in(id)}, [id](const exchange& ex, const fulfill_reply& r) {
+    ctx, ex, fulfill_order{ex->who.scope.in(id)},
+    [id](const exchange& ex, const fulfill_reply& r) {
       switch (r.outcome) {
         case fulfill_outcome::fulfilled:
         case fulfill_outcome::already_fulfilled:
@@ -74,11 +75,11 @@ void wallet_route(const context& ctx, const exchange_ptr& ex,
 }
 
 void run_route(const context& ctx, const exchange_ptr& ex) {
-  ask_payouts<payout_run_reply>(
-    ctx, ex, run_payouts{ex->request_id},
-    [](const exchange& ex, const payout_run_reply& r) {
-      ex.reply(200, render_payout_run(r));
-    });
+  ask_payouts<payout_run_reply>(ctx, ex, run_payouts{ex->request_id},
+                                [](const exchange& ex,
+                                   const payout_run_reply& r) {
+                                  ex.reply(200, render_payout_run(r));
+                                });
 }
 
 std::optional<std::uint32_t> page_size(const std::string& text) {
@@ -86,8 +87,7 @@ std::optional<std::uint32_t> page_size(const std::string& text) {
       || text.find_first_not_of("0123456789") != std::string::npos)
     return std::nullopt;
   auto n = static_cast<std::uint32_t>(std::stoul(text));
-  if (n < 1 || n > payouts_page_max)
-    return std::nullopt;
+  if (n < 1 || n > payouts_page_max) return std::nullopt;
   return n;
 }
 
@@ -95,8 +95,7 @@ std::variant<list_payouts, api_error> parse_list(std::string_view target) {
   list_payouts q;
   q.limit = payouts_page_default;
   auto fields = http::parse_query(target);
-  if (!fields)
-    return invalid("invalid_query", "Malformed query string.", "");
+  if (!fields) return invalid("invalid_query", "Malformed query string.", "");
   for (const auto& [name, value] : *fields) {
     if (name == "seller_account") {
       if (!domain::is_valid_id(value))
@@ -138,13 +137,13 @@ void list_route(const context& ctx, const exchange_ptr& ex) {
 
 void get_route(const context& ctx, const exchange_ptr& ex,
                const std::string& id) {
-  ask_payouts<payout_lookup>(
-    ctx, ex, get_payout{id}, [id](const exchange& ex, const payout_lookup& f) {
-      if (!f.found)
-        ex.fail(not_found("payout", id, "payout_id"));
-      else
-        ex.reply(200, render_payout(f));
-    });
+  ask_payouts<payout_lookup>(ctx, ex, get_payout{id},
+                             [id](const exchange& ex, const payout_lookup& f) {
+                               if (!f.found)
+                                 ex.fail(not_found("payout", id, "payout_id"));
+                               else
+                                 ex.reply(200, render_payout(f));
+                             });
 }
 
 }  // namespace

@@ -10,7 +10,8 @@ namespace {
 constexpr std::int64_t milli = 1000;
 
 std::uint32_t ceil_seconds(std::int64_t ms) {
-  return static_cast<std::uint32_t>(std::max<std::int64_t>(0, (ms + 999) / 1000));
+  return static_cast<std::uint32_t>(
+    std::max<std::int64_t>(0, (ms + 999) / 1000));
 }
 
 }  // namespace
@@ -52,9 +53,8 @@ bool rate_limiter::exhausted(std::string_view who, const bucket_rule& rule,
   return !visit(who, rule, now_ms, false).allowed;
 }
 
-rate_decision rate_limiter::visit(std::string_view who,
-                                  const bucket_rule& rule, std::int64_t now_ms,
-                                  bool take) {
+rate_decision rate_limiter::visit(std::string_view who, const bucket_rule& rule,
+                                  std::int64_t now_ms, bool take) {
   if (rule.per_s == 0) {
     bucket_state unused;
     return draw(unused, rule, now_ms, take);

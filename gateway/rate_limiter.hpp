@@ -25,9 +25,9 @@ struct bucket_state {
 
 struct rate_decision {
   bool allowed = true;
-  std::uint32_t limit = 0;      // RateLimit-Limit: the burst
-  std::uint32_t remaining = 0;  // RateLimit-Remaining, after this request
-  std::uint32_t reset_s = 0;    // RateLimit-Reset: until the bucket is full
+  std::uint32_t limit = 0;          // RateLimit-Limit: the burst
+  std::uint32_t remaining = 0;      // RateLimit-Remaining, after this request
+  std::uint32_t reset_s = 0;        // RateLimit-Reset: until the bucket is full
   std::uint32_t retry_after_s = 0;  // when refused: until one token is back
 };
 

@@ -29,8 +29,7 @@ constexpr std::string_view prefix = "/admin/reconciliation/";
 json::value parsed_or_text(const std::string& text) {
   boost::system::error_code ec;
   auto value = json::parse(text, ec);
-  if (ec)
-    return json::value(text);
+  if (ec) return json::value(text);
   return value;
 }
 
@@ -68,8 +67,7 @@ std::optional<std::uint32_t> page_limit(const std::string& text) {
       || text.find_first_not_of("0123456789") != std::string::npos)
     return std::nullopt;
   auto value = static_cast<std::uint32_t>(std::stoul(text));
-  if (value < 1 || value > page_max)
-    return std::nullopt;
+  if (value < 1 || value > page_max) return std::nullopt;
   return value;
 }
 
@@ -91,8 +89,7 @@ std::optional<api_error> take_date_or_limit(const std::string& name,
                                             std::string& date,
                                             std::uint32_t& limit) {
   if (name == "date") {
-    if (!domain::is_settlement_date(value))
-      return bad_date();
+    if (!domain::is_settlement_date(value)) return bad_date();
     date = value;
   } else if (auto parsed = page_limit(value)) {
     limit = *parsed;
@@ -105,18 +102,16 @@ std::optional<api_error> take_date_or_limit(const std::string& name,
 // Checks every query field against `allowed`, then hands each to `take`,
 // which answers an error naming the field or nothing.
 template <class Take>
-std::optional<api_error> read_query(std::string_view target,
-                                    std::initializer_list<std::string_view> allowed,
-                                    Take&& take) {
+std::optional<api_error> read_query(
+  std::string_view target, std::initializer_list<std::string_view> allowed,
+  Take&& take) {
   auto fields = http::parse_query(target);
-  if (!fields)
-    return invalid("invalid_query", "Malformed query string.", "");
+  if (!fields) return invalid("invalid_query", "Malformed query string.", "");
   for (const auto& [name, value] : *fields) {
     if (std::find(allowed.begin(), allowed.end(), name) == allowed.end())
-      return invalid("parameter_unknown", "Unknown query parameter " + name + ".",
-                     name);
-    if (auto err = take(name, value))
-      return err;
+      return invalid("parameter_unknown",
+                     "Unknown query parameter " + name + ".", name);
+    if (auto err = take(name, value)) return err;
   }
   return std::nullopt;
 }
@@ -132,7 +127,8 @@ void run_route(const context& ctx, const exchange_ptr& ex) {
                           return std::nullopt;
                         });
   if (!err && date.empty())
-    err = invalid("parameter_missing", "date is required (YYYY-MM-DD).", "date");
+    err = invalid("parameter_missing", "date is required (YYYY-MM-DD).",
+                  "date");
   if (err) {
     ex->fail(*err);
     return;
@@ -149,14 +145,14 @@ void run_route(const context& ctx, const exchange_ptr& ex) {
         ex->fail(api_error{503, "api_error", "database_unavailable",
                            "The reconciliation of " + run.date
                              + " could not reach the database; nothing was "
-                               "written. Try again: " + run.error,
+                               "written. Try again: "
+                             + run.error,
                            ""});
         return;
       }
-      ex->fail(api_error{502, "api_error", "reconciliation_failed",
-                         "The reconciliation of " + run.date
-                           + " failed: " + run.error,
-                         "date"});
+      ex->fail(api_error{
+        502, "api_error", "reconciliation_failed",
+        "The reconciliation of " + run.date + " failed: " + run.error, "date"});
     },
     [ex](const caf::error& e) { ex->fail(e); });
 }
@@ -176,8 +172,7 @@ void list_runs_route(const context& ctx, const exchange_ptr& ex) {
     ctx.sys, ctx.money.reconciler, ctx.options.request_timeout, query,
     [ex](reconciliation_runs& found) {
       json::array runs;
-      for (const auto& run : found.runs)
-        runs.push_back(render_run(run));
+      for (const auto& run : found.runs) runs.push_back(render_run(run));
       ex->reply(200, json::serialize(json::object{{"runs", std::move(runs)}}));
     },
     [ex](const caf::error& e) { ex->fail(e); });
@@ -215,8 +210,7 @@ void list_exceptions_route(const context& ctx, const exchange_ptr& ex) {
     ctx.sys, ctx.money.reconciler, ctx.options.request_timeout, query,
     [ex](reconciliation_exceptions& found) {
       json::array out;
-      for (const auto& e : found.exceptions)
-        out.push_back(render_exception(e));
+      for (const auto& e : found.exceptions) out.push_back(render_exception(e));
       ex->reply(200,
                 json::serialize(json::object{{"exceptions", std::move(out)}}));
     },
@@ -228,8 +222,7 @@ void resolve_route(const context& ctx, const exchange_ptr& ex,
   boost::system::error_code ec;
   auto body = json::parse(ex->req.body(), ec);
   const json::value* reason = nullptr;
-  if (!ec && body.is_object())
-    reason = body.get_object().if_contains("reason");
+  if (!ec && body.is_object()) reason = body.get_object().if_contains("reason");
   if (reason == nullptr || !reason->is_string() || reason->get_string().empty()
       || reason->get_string().size() > reason_length_max) {
     ex->fail(invalid("parameter_missing",
@@ -247,18 +240,16 @@ void resolve_route(const context& ctx, const exchange_ptr& ex,
           ex->reply(200, json::serialize(render_exception(reply.exception)));
           return;
         case resolve_outcome::already_resolved:
-          ex->fail(api_error{409, "invalid_request_error", "already_resolved",
-                             "Exception " + std::to_string(id)
-                               + " is resolved already.",
-                             "id"});
+          ex->fail(api_error{
+            409, "invalid_request_error", "already_resolved",
+            "Exception " + std::to_string(id) + " is resolved already.", "id"});
           return;
         case resolve_outcome::not_found:
           break;
       }
-      ex->fail(api_error{404, "invalid_request_error", "resource_missing",
-                         "No reconciliation exception " + std::to_string(id)
-                           + ".",
-                         "id"});
+      ex->fail(api_error{
+        404, "invalid_request_error", "resource_missing",
+        "No reconciliation exception " + std::to_string(id) + ".", "id"});
     },
     [ex](const caf::error& e) { ex->fail(e); });
 }
@@ -271,7 +262,8 @@ std::optional<std::int64_t> exception_id_of(std::string_view path) {
       || path.substr(0, head.size()) != head
       || path.substr(path.size() - tail.size()) != tail)
     return std::nullopt;
-  auto digits = path.substr(head.size(), path.size() - head.size() - tail.size());
+  auto digits = path.substr(head.size(),
+                            path.size() - head.size() - tail.size());
   if (digits.size() > 18
       || digits.find_first_not_of("0123456789") != std::string_view::npos)
     return std::nullopt;
@@ -283,8 +275,7 @@ std::optional<std::int64_t> exception_id_of(std::string_view path) {
 bool dispatch_reconciliation_admin_routes(const context& ctx,
                                           const exchange_ptr& ex,
                                           std::string_view path) {
-  if (path.substr(0, prefix.size()) != prefix)
-    return false;
+  if (path.substr(0, prefix.size()) != prefix) return false;
   auto rest = path.substr(prefix.size());
   if (rest == "run") {
     return only(ex, bhttp::verb::post, "POST", [&] { run_route(ctx, ex); });
@@ -293,10 +284,12 @@ bool dispatch_reconciliation_admin_routes(const context& ctx,
     return only(ex, bhttp::verb::get, "GET", [&] { list_runs_route(ctx, ex); });
   }
   if (rest == "exceptions") {
-    return only(ex, bhttp::verb::get, "GET", [&] { list_exceptions_route(ctx, ex); });
+    return only(ex, bhttp::verb::get, "GET",
+                [&] { list_exceptions_route(ctx, ex); });
   }
   if (auto id = exception_id_of(path)) {
-    return only(ex, bhttp::verb::post, "POST", [&] { resolve_route(ctx, ex, *id); });
+    return only(ex, bhttp::verb::post, "POST",
+                [&] { resolve_route(ctx, ex, *id); });
   }
   return false;
 }

@@ -40,8 +40,7 @@ std::string render_refund_list(const std::string& payment_order_id,
                                const refund_list& list,
                                const domain::account_scope& scope) {
   json::array data;
-  for (const auto& r : list.refunds)
-    data.push_back(refund_json(r, scope));
+  for (const auto& r : list.refunds) data.push_back(refund_json(r, scope));
   return json::serialize(json::object{
     {"object", "list"},
     {"payment_order_id", payment_order_id},

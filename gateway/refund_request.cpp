@@ -60,8 +60,8 @@ std::optional<api_error> read_fields(const json::object& obj,
                      "reason");
     out.reason = std::string{reason->value().get_string()};
     if (out.reason.empty() || utf8_chars(out.reason) > refund_reason_chars_max)
-      return invalid("parameter_invalid",
-                     "reason must be 1 to 500 characters.", "reason");
+      return invalid("parameter_invalid", "reason must be 1 to 500 characters.",
+                     "reason");
     if (has_control_chars(out.reason))
       return invalid("parameter_invalid",
                      "reason must not contain control characters.", "reason");
@@ -80,12 +80,11 @@ refund_request_parse parse_create_refund(std::string_view body) {
   if (!value.is_object())
     return invalid("invalid_json", "Request body must be a JSON object.", "");
   refund_request out;
-  if (auto err = read_fields(value.get_object(), out))
-    return *err;
+  if (auto err = read_fields(value.get_object(), out)) return *err;
   json::object hashed{
     {"payment_order_id", out.payment_order_id},
-    {"amount", out.amount.empty() ? json::value(nullptr)
-                                  : json::value(out.amount)},
+    {"amount",
+     out.amount.empty() ? json::value(nullptr) : json::value(out.amount)},
     {"reason", out.reason},
   };
   out.request_hash = sha256_hex(canonical_json(hashed));

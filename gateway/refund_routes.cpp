@@ -59,10 +59,9 @@ void answer_create(const exchange& ex, const refund_request& request,
                         "payment_order_id"});
       return;
     case refund_outcome::amount_too_large:
-      ex.fail(invalid("amount_too_large",
-                      amount_left_message(reply.refundable_minor,
-                                          reply.currency),
-                      "amount"));
+      ex.fail(invalid(
+        "amount_too_large",
+        amount_left_message(reply.refundable_minor, reply.currency), "amount"));
       return;
     case refund_outcome::amount_invalid:
       ex.fail(money_error_to_api(reply.amount_error, "amount", "amount"));
@@ -102,9 +101,13 @@ void create_refund_route(const context& ctx, const exchange_ptr& ex) {
   auto wait_ms = parked.wait_ms;
   auto slot = parked.slot;  // held until the answer
   const auto& scope = ex->who.scope;
-  create_refund cmd{scope.in(request.payment_order_id), request.amount,
-                    request.reason, scope.in(key), request.request_hash,
-                    ex->request_id, wait_ms};
+  create_refund cmd{scope.in(request.payment_order_id),
+                    request.amount,
+                    request.reason,
+                    scope.in(key),
+                    request.request_hash,
+                    ex->request_id,
+                    wait_ms};
   ask<create_refund_reply>(
     ctx.sys, ctx.money.refunds,
     ctx.options.request_timeout + std::chrono::milliseconds{wait_ms},
@@ -162,11 +165,9 @@ void get_refund_route(const context& ctx, const exchange_ptr& ex,
 
 bool dispatch_refund_routes(const context& ctx, const exchange_ptr& ex,
                             std::string_view path) {
-  if (path.substr(0, refunds_path.size()) != refunds_path)
-    return false;
+  if (path.substr(0, refunds_path.size()) != refunds_path) return false;
   auto rest = path.substr(refunds_path.size());
-  if (!rest.empty() && rest.front() != '/')
-    return false;
+  if (!rest.empty() && rest.front() != '/') return false;
   if (!ctx.money.refunds) {
     ex->fail(api_error{503, "api_error", "service_unavailable",
                        "Refunds are not running.", ""});
@@ -182,8 +183,7 @@ bool dispatch_refund_routes(const context& ctx, const exchange_ptr& ex,
     return true;
   }
   std::string id{rest.substr(1)};
-  if (!domain::is_valid_id(id))
-    return false;
+  if (!domain::is_valid_id(id)) return false;
   if (ex->req.method() != bhttp::verb::get)
     method_not_allowed(ex, "GET");
   else

@@ -10,8 +10,7 @@ namespace pay::gateway {
 namespace json = boost::json;
 
 json::value null_if_empty(const std::string& s) {
-  if (s.empty())
-    return nullptr;
+  if (s.empty()) return nullptr;
   return json::value(s);
 }
 
@@ -76,10 +75,9 @@ std::string render_dead_letter(const dead_letter_view& entry) {
 
 std::string render_dead_letters(const dead_letters& page) {
   json::array data;
-  for (const auto& d : page.entries)
-    data.push_back(dead_letter_json(d));
-  return json::serialize(json::object{{"object", "list"},
-                                      {"data", std::move(data)}});
+  for (const auto& d : page.entries) data.push_back(dead_letter_json(d));
+  return json::serialize(
+    json::object{{"object", "list"}, {"data", std::move(data)}});
 }
 
 std::string checkout_status(const checkout_view& checkout) {
@@ -91,8 +89,7 @@ std::string checkout_status(const checkout_view& checkout) {
   }
   if (!all_final) {
     for (const auto& o : checkout.orders)
-      if (o.status == domain::order_status::review)
-        return "in_review";
+      if (o.status == domain::order_status::review) return "in_review";
     return "processing";
   }
   return any_failed ? "failed" : "succeeded";
@@ -106,15 +103,13 @@ std::string render_order(const order_view& order,
 namespace {
 
 json::value payment_method_json(const checkout_view& checkout) {
-  if (checkout.return_url.empty())
-    return json::object{{"type", "psp_token"}};
+  if (checkout.return_url.empty()) return json::object{{"type", "psp_token"}};
   return json::object{{"type", "hosted"}, {"return_url", checkout.return_url}};
 }
 
 // Our risk check's decision; null until it ran.
 json::value risk_json(const checkout_view& checkout) {
-  if (checkout.risk_verdict.empty())
-    return nullptr;
+  if (checkout.risk_verdict.empty()) return nullptr;
   boost::system::error_code ec;
   auto rules = json::parse(checkout.risk_rules_json, ec);
   json::value fired = json::array{};
@@ -130,8 +125,7 @@ json::value risk_json(const checkout_view& checkout) {
 std::string render_checkout(const checkout_view& checkout,
                             const domain::account_scope& scope) {
   json::array orders;
-  for (const auto& o : checkout.orders)
-    orders.push_back(order_json(o, scope));
+  for (const auto& o : checkout.orders) orders.push_back(order_json(o, scope));
   return json::serialize(json::object{
     {"object", "checkout"},
     {"checkout_id", scope.out(checkout.id.value)},
@@ -148,8 +142,8 @@ std::string render_reviews(const reviews& found) {
   json::array data;
   for (const auto& c : found.checkouts)
     data.push_back(json::parse(render_checkout(c)));
-  return json::serialize(json::object{{"object", "list"},
-                                      {"data", std::move(data)}});
+  return json::serialize(
+    json::object{{"object", "list"}, {"data", std::move(data)}});
 }
 
 std::string render_error(const api_error& error) {

@@ -38,7 +38,8 @@ constexpr route routes[] = {
   {"/admin/payouts/", "/admin/payouts/{id}", true},
   {"/admin/reconciliation/run", "/admin/reconciliation/run", false},
   {"/admin/reconciliation/runs", "/admin/reconciliation/runs", false},
-  {"/admin/reconciliation/exceptions", "/admin/reconciliation/exceptions", false},
+  {"/admin/reconciliation/exceptions", "/admin/reconciliation/exceptions",
+   false},
   {"/admin/reconciliation/exceptions/",
    "/admin/reconciliation/exceptions/{id}/resolve", true, "/resolve"},
   {"/admin/dlq", "/admin/dlq", false},
@@ -49,8 +50,7 @@ constexpr route routes[] = {
 };
 
 bool matches(const route& r, std::string_view path) {
-  if (!r.has_id)
-    return path == r.prefix;
+  if (!r.has_id) return path == r.prefix;
   if (path.size() <= r.prefix.size() + r.suffix.size()
       || path.substr(0, r.prefix.size()) != r.prefix
       || path.substr(path.size() - r.suffix.size()) != r.suffix)
@@ -65,8 +65,7 @@ bool matches(const route& r, std::string_view path) {
 std::string_view route_label(std::string_view path) {
   path = path.substr(0, path.find('?'));
   for (const auto& r : routes)
-    if (matches(r, path))
-      return r.label;
+    if (matches(r, path)) return r.label;
   return "other";
 }
 

@@ -14,7 +14,6 @@ namespace {
 
 constexpr int refresh_s = 2;
 
-
 bool is_final(const std::string& status) {
   return status == "succeeded" || status == "failed";
 }
@@ -46,8 +45,8 @@ std::string render_status_page_html(const checkout_view& checkout) {
     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">";
   // Refresh until the outcome is known; a final page stays put.
   if (!is_final(status))
-    html += "<meta http-equiv=\"refresh\" content=\"" + std::to_string(refresh_s)
-            + "\">";
+    html += "<meta http-equiv=\"refresh\" content=\""
+            + std::to_string(refresh_s) + "\">";
   html += "<title>Payment " + html_escape(status)
           + "</title><style>body{font-family:sans-serif;max-width:40rem;"
             "margin:2rem auto;padding:0 1rem}table{border-collapse:collapse;"
@@ -56,21 +55,22 @@ std::string render_status_page_html(const checkout_view& checkout) {
             ".FAILED{color:#a93226}</style></head><body>";
   html += "<h1>Checkout <code>" + html_escape(checkout.id.value)
           + "</code></h1><p>Status: <strong id=\"checkout-status\" class=\""
-          + html_escape(status) + "\">" + html_escape(status)
-          + "</strong></p>";
+          + html_escape(status) + "\">" + html_escape(status) + "</strong></p>";
   if (!is_final(status))
     html += "<p id=\"refresh-note\">This page refreshes itself every "
             + std::to_string(refresh_s) + " seconds.</p>";
-  html += "<table id=\"orders\"><thead><tr><th>Order</th><th>Amount</th>"
-          "<th>Status</th><th>Reason</th></tr></thead><tbody>";
+  html +=
+    "<table id=\"orders\"><thead><tr><th>Order</th><th>Amount</th>"
+    "<th>Status</th><th>Reason</th></tr></thead><tbody>";
   for (const auto& o : checkout.orders) {
     auto order_status = domain::to_string(o.status);
-    html += "<tr data-payment-order-id=\"" + html_escape(o.id.value)
-            + "\"><td>" + html_escape(o.id.value) + "</td><td>"
-            + html_escape(decimal_amount(o.amount_minor, o.currency)) + " " + html_escape(o.currency)
-            + "</td><td class=\"status " + html_escape(order_status) + "\">"
-            + html_escape(order_status) + "</td><td class=\"reason\">"
-            + html_escape(o.failure_code) + "</td></tr>";
+    html += "<tr data-payment-order-id=\"" + html_escape(o.id.value) + "\"><td>"
+            + html_escape(o.id.value) + "</td><td>"
+            + html_escape(decimal_amount(o.amount_minor, o.currency)) + " "
+            + html_escape(o.currency) + "</td><td class=\"status "
+            + html_escape(order_status) + "\">" + html_escape(order_status)
+            + "</td><td class=\"reason\">" + html_escape(o.failure_code)
+            + "</td></tr>";
   }
   html += "</tbody></table></body></html>\n";
   return html;

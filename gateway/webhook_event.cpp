@@ -17,8 +17,7 @@ const json::object* object_at(const json::object& obj, std::string_view key) {
 }
 
 std::string string_at(const json::object* obj, std::string_view key) {
-  if (obj == nullptr)
-    return {};
+  if (obj == nullptr) return {};
   auto it = obj->find(key);
   return it != obj->end() && it->value().is_string()
            ? std::string{it->value().get_string()}
@@ -43,8 +42,7 @@ std::variant<webhook_event, api_error> parse_webhook_event(
   if (out.id.empty() || !domain::is_valid_id(out.id))
     return bad_event("The event has no valid id.", "id");
   out.type = string_at(&event, "type");
-  if (out.type.empty())
-    return bad_event("The event has no type.", "type");
+  if (out.type.empty()) return bad_event("The event has no type.", "type");
   const auto* object = object_at(event, "data");
   object = object ? object_at(*object, "object") : nullptr;
   if (object == nullptr)
@@ -57,8 +55,7 @@ std::variant<webhook_event, api_error> parse_webhook_event(
     return out;
   }
   auto order = string_at(metadata, "payment_order_id");
-  if (order.empty())
-    order = string_at(object, "client_reference_id");
+  if (order.empty()) order = string_at(object, "client_reference_id");
   if (!order.empty() && domain::is_valid_id(order))
     out.payment_order_id = std::move(order);
   return out;

@@ -43,14 +43,12 @@ std::string_view to_string(webhook_outcome outcome) {
 void psp_webhook_route(const context& ctx, const exchange_ptr& ex) {
   auto header = ex->req["Stripe-Signature"];
   auto verdict = domain::verify_webhook(
-    {header.data(), header.size()}, ex->req.body(),
-    ctx.options.webhook_secrets, unix_now_s(),
-    ctx.options.webhook_tolerance_s);
+    {header.data(), header.size()}, ex->req.body(), ctx.options.webhook_secrets,
+    unix_now_s(), ctx.options.webhook_tolerance_s);
   if (verdict != domain::webhook_verify_result::ok) {
     auto reason = domain::to_string(verdict);
     obs::metrics::get().webhook_rejected(reason);
-    if (flooding_after_failure(ctx, *ex))
-      return;
+    if (flooding_after_failure(ctx, *ex)) return;
     static obs::log_throttle throttle;
     if (auto held_back = throttle.admit())
       log::warn(ex->request_id,

@@ -31,10 +31,10 @@ class byte_stream {
 
   plain_stream& tcp() {
     return std::visit(
-        [](auto& s) -> plain_stream& {
-          return boost::beast::get_lowest_layer(s);
-        },
-        stream_);
+      [](auto& s) -> plain_stream& {
+        return boost::beast::get_lowest_layer(s);
+      },
+      stream_);
   }
 
   // op(plain_stream&) or op(tls_stream&): a generic lambda serves both.

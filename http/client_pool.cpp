@@ -41,10 +41,10 @@ using std::chrono::milliseconds;
 constexpr std::uint64_t response_body_bytes_max = 8u * 1024u * 1024u;
 
 std::uint32_t elapsed_ms_since(steady::time_point start) {
-  const auto ms =
-      std::chrono::duration_cast<milliseconds>(steady::now() - start);
+  const auto ms = std::chrono::duration_cast<milliseconds>(steady::now()
+                                                           - start);
   return static_cast<std::uint32_t>(std::clamp<std::int64_t>(
-      ms.count(), 0, std::numeric_limits<std::uint32_t>::max()));
+    ms.count(), 0, std::numeric_limits<std::uint32_t>::max()));
 }
 
 struct job {
@@ -76,7 +76,10 @@ class pool_core {
  public:
   pool_core(net::io_context& ioc, std::string host, std::uint16_t port,
             client_pool_limits limits, const client_tls& tls)
-      : ioc_(ioc), host_(std::move(host)), port_(port), limits_(limits),
+      : ioc_(ioc),
+        host_(std::move(host)),
+        port_(port),
+        limits_(limits),
         tls_enabled_(tls.enabled) {
     if (!tls_enabled_) return;
     auto made = make_client_tls_context(tls);
@@ -207,31 +210,31 @@ void connection::connect() {
                   false);
   } else {
     stream_.emplace(beast::tcp_stream(strand_), *core_.tls_context());
-    std::string error =
-        prepare_client_tls(stream_->tls().native_handle(), core_.host());
+    std::string error = prepare_client_tls(stream_->tls().native_handle(),
+                                           core_.host());
     if (!error.empty()) {
-      return finish(send_outcome::not_sent_connect_failed, std::move(error),
-                    {}, false);
+      return finish(send_outcome::not_sent_connect_failed, std::move(error), {},
+                    false);
     }
   }
   beast::error_code ec;
   const auto address = net::ip::make_address(core_.host(), ec);
   if (!ec) {
     stream_->tcp().expires_after(
-        milliseconds(core_.limits().connect_timeout_ms));
-    stream_->tcp().async_connect(
-        tcp::endpoint(address, core_.port()),
-        [self = shared_from_this()](beast::error_code e) {
-          self->on_connected(e);
-        });
+      milliseconds(core_.limits().connect_timeout_ms));
+    stream_->tcp().async_connect(tcp::endpoint(address, core_.port()),
+                                 [self = shared_from_this()](
+                                   beast::error_code e) {
+                                   self->on_connected(e);
+                                 });
     return;
   }
   resolver_.async_resolve(
-      core_.host(), std::to_string(core_.port()),
-      [self = shared_from_this()](beast::error_code e,
-                                  tcp::resolver::results_type endpoints) {
-        self->on_resolved(e, std::move(endpoints));
-      });
+    core_.host(), std::to_string(core_.port()),
+    [self = shared_from_this()](beast::error_code e,
+                                tcp::resolver::results_type endpoints) {
+      self->on_resolved(e, std::move(endpoints));
+    });
 }
 
 void connection::on_resolved(beast::error_code ec,
@@ -241,19 +244,17 @@ void connection::on_resolved(beast::error_code ec,
     return finish(send_outcome::not_sent_connect_failed,
                   "resolve " + core_.host() + ": " + why, {}, false);
   }
-  stream_->tcp().expires_after(
-      milliseconds(core_.limits().connect_timeout_ms));
+  stream_->tcp().expires_after(milliseconds(core_.limits().connect_timeout_ms));
   stream_->tcp().async_connect(
-      endpoints,
-      [self = shared_from_this()](beast::error_code e, tcp::endpoint) {
-        self->on_connected(e);
-      });
+    endpoints, [self = shared_from_this()](beast::error_code e, tcp::endpoint) {
+      self->on_connected(e);
+    });
 }
 
 void connection::on_connected(beast::error_code ec) {
   if (ec) {
-    const std::string why =
-        ec == beast::error::timeout ? "connect timeout" : ec.message();
+    const std::string why = ec == beast::error::timeout ? "connect timeout"
+                                                        : ec.message();
     return finish(send_outcome::not_sent_connect_failed,
                   "connect " + core_.host() + ": " + why, {}, false);
   }
@@ -264,21 +265,21 @@ void connection::on_connected(beast::error_code ec) {
   if (!stream_->is_tls()) return write();
   // The connect's deadline still runs: connect and handshake share it, so a
   // connection is usable (or not) within connect_timeout_ms either way.
-  stream_->tls().async_handshake(
-      net::ssl::stream_base::client,
-      [self = shared_from_this()](beast::error_code e) {
-        self->on_handshake(e);
-      });
+  stream_->tls().async_handshake(net::ssl::stream_base::client,
+                                 [self = shared_from_this()](
+                                   beast::error_code e) {
+                                   self->on_handshake(e);
+                                 });
 }
 
 void connection::on_handshake(beast::error_code ec) {
   if (ec) {
     // Nothing of the request was written: the server cannot have it.
-    std::string why =
-        describe_handshake_failure(stream_->tls().native_handle(), ec);
+    std::string why = describe_handshake_failure(stream_->tls().native_handle(),
+                                                 ec);
     return finish(send_outcome::not_sent_connect_failed,
-                  core_.host() + ":" + std::to_string(core_.port()) + ": " +
-                      why,
+                  core_.host() + ":" + std::to_string(core_.port()) + ": "
+                    + why,
                   {}, false);
   }
   write();
@@ -286,8 +287,7 @@ void connection::on_handshake(beast::error_code ec) {
 
 void connection::write() {
   // One deadline covers the write and the read of the response.
-  stream_->tcp().expires_after(
-      milliseconds(core_.limits().request_timeout_ms));
+  stream_->tcp().expires_after(milliseconds(core_.limits().request_timeout_ms));
   stream_->visit([&](auto& s) {
     bhttp::async_write(s, job_->req,
                        [self = shared_from_this()](beast::error_code ec,
@@ -317,21 +317,21 @@ void connection::on_written(beast::error_code ec, std::size_t bytes_written) {
     // The kernel took no byte of this request, so the server cannot have it.
     if (socket_reused_ && !stopping_) return connect();  // the one retry
     return finish(send_outcome::not_sent_connect_failed,
-                  "connection failed before any byte was written: " +
-                      ec.message(),
+                  "connection failed before any byte was written: "
+                    + ec.message(),
                   {}, false);
   }
   const auto outcome = ec == beast::error::timeout
-                           ? send_outcome::unknown_timeout
-                           : send_outcome::unknown_connection_lost;
+                         ? send_outcome::unknown_timeout
+                         : send_outcome::unknown_connection_lost;
   finish(outcome, "write: " + ec.message(), {}, false);
 }
 
 void connection::on_read(beast::error_code ec) {
   if (ec) {
     const auto outcome = ec == beast::error::timeout
-                             ? send_outcome::unknown_timeout
-                             : send_outcome::unknown_connection_lost;
+                           ? send_outcome::unknown_timeout
+                           : send_outcome::unknown_connection_lost;
     return finish(outcome, "read: " + ec.message(), {}, false);
   }
   stream_->tcp().expires_never();
@@ -339,8 +339,8 @@ void connection::on_read(beast::error_code ec) {
   response res = parser_->release();
   parser_.reset();
   // Leftover bytes would be an unsolicited second response: do not reuse.
-  const bool reusable =
-      res.keep_alive() && read_buffer_.size() == 0 && !stopping_;
+  const bool reusable = res.keep_alive() && read_buffer_.size() == 0
+                        && !stopping_;
   finish(send_outcome::responded, {}, std::move(res), reusable);
 }
 
@@ -355,9 +355,15 @@ void connection::finish(send_outcome outcome, std::string error, response res,
 
   release_decision decision = core_.release(shared_from_this(), reusable);
   switch (decision.step) {
-    case next_step::close: close_socket(); break;
-    case next_step::go_idle: go_idle(); break;
-    case next_step::run_next: post_start(std::move(*decision.next)); break;
+    case next_step::close:
+      close_socket();
+      break;
+    case next_step::go_idle:
+      go_idle();
+      break;
+    case next_step::run_next:
+      post_start(std::move(*decision.next));
+      break;
   }
   // The connection is handed back first so that a callback which sends again
   // finds it idle instead of opening another one.
@@ -367,10 +373,10 @@ void connection::finish(send_outcome outcome, std::string error, response res,
 void connection::go_idle() {
   const std::uint64_t generation = ++idle_generation_;
   idle_timer_.expires_after(milliseconds(core_.limits().idle_timeout_ms));
-  idle_timer_.async_wait([self = shared_from_this(),
-                          generation](beast::error_code ec) {
-    self->on_idle_timeout(ec, generation);
-  });
+  idle_timer_.async_wait(
+    [self = shared_from_this(), generation](beast::error_code ec) {
+      self->on_idle_timeout(ec, generation);
+    });
 }
 
 void connection::on_idle_timeout(beast::error_code ec,
@@ -576,13 +582,13 @@ client_pool::stats client_pool::snapshot() const {
 namespace {
 
 bool is_host_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+         || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
 }
 
 bool is_ipv6_char(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-         (c >= 'A' && c <= 'F') || c == ':' || c == '.';
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')
+         || (c >= 'A' && c <= 'F') || c == ':' || c == '.';
 }
 
 std::optional<std::uint16_t> parse_port(std::string_view text) {

@@ -70,8 +70,8 @@ enum class send_outcome : std::uint8_t {
 
 struct send_result {
   send_outcome outcome;
-  response res;        // meaningful only when outcome == responded
-  std::string error;   // human-readable cause; empty when responded
+  response res;       // meaningful only when outcome == responded
+  std::string error;  // human-readable cause; empty when responded
   // From async_send to the callback, time spent queued included.
   std::uint32_t elapsed_ms;
 };

@@ -4,9 +4,9 @@ namespace pay::http {
 namespace {
 
 bool is_unreserved(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-         (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-         c == '~';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
+         || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_'
+         || c == '~';
 }
 
 // -1 for a character that is not a hex digit.
@@ -82,7 +82,7 @@ std::optional<form_fields> form_decode(std::string_view body) {
     const std::size_t eq = pair.find('=');
     auto key = url_decode_component(pair.substr(0, eq));
     auto value = url_decode_component(
-        eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
+      eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
     if (!key || !value) return std::nullopt;
     fields.emplace_back(std::move(*key), std::move(*value));
   }

@@ -15,8 +15,8 @@ namespace bhttp = boost::beast::http;
 constexpr std::size_t version_bytes = 9;
 
 std::size_t request_line_bytes(const bhttp::request_header<>& header) {
-  return header.method_string().size() + 1 + header.target().size() +
-         version_bytes;
+  return header.method_string().size() + 1 + header.target().size()
+         + version_bytes;
 }
 
 std::string_view trim_ows(std::string_view s) {
@@ -32,7 +32,7 @@ std::string_view trim_ows(std::string_view s) {
 // Transfer-Encoding, all fields joined: chunked must be the last coding and
 // the only one (we decode no other), exactly once.
 std::optional<header_refusal> check_transfer_codings(
-    const bhttp::request_header<>& header) {
+  const bhttp::request_header<>& header) {
   std::size_t chunked_seen = 0;
   bool other_seen = false;
   bool last_is_chunked = false;
@@ -69,13 +69,13 @@ std::optional<header_refusal> check_transfer_codings(
 }  // namespace
 
 std::optional<header_refusal> check_request_header(
-    const bhttp::request_header<>& header, const server_limits& limits) {
+  const bhttp::request_header<>& header, const server_limits& limits) {
   if (request_line_bytes(header) > limits.request_line_bytes_max) {
     return header_refusal{414, "uri_too_long",
                           "request line exceeds the size limit"};
   }
   const auto fields = static_cast<std::size_t>(
-      std::distance(header.begin(), header.end()));
+    std::distance(header.begin(), header.end()));
   if (fields > limits.header_count_max) {
     return header_refusal{431, "too_many_header_fields",
                           "request header has too many fields"};

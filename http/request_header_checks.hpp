@@ -23,8 +23,8 @@ struct header_refusal {
 
 // Nothing when the header may be served.
 std::optional<header_refusal> check_request_header(
-    const boost::beast::http::request_header<>& header,
-    const server_limits& limits);
+  const boost::beast::http::request_header<>& header,
+  const server_limits& limits);
 
 // After Beast refused a header as too large (431): whether the request line
 // alone is already over request_line_bytes_max (414 then). `received` is

@@ -55,20 +55,20 @@ void admit(const std::shared_ptr<server::state>& st, tcp::socket socket,
 void do_accept(std::shared_ptr<server::state> st,
                server::state::listener* listener) {
   listener->acceptor.async_accept(
-      net::make_strand(st->ioc),
-      [st, listener](error_code ec, tcp::socket socket) {
-        if (st->stopping || ec == net::error::operation_aborted) return;
-        if (!ec) {
-          admit(st, std::move(socket), listener->tls);
-          return do_accept(st, listener);
-        }
-        auto timer = std::make_shared<net::steady_timer>(
-            listener->acceptor.get_executor(),
-            std::chrono::milliseconds(accept_retry_ms));
-        timer->async_wait([st, listener, timer](error_code) {
-          if (!st->stopping) do_accept(st, listener);
-        });
+    net::make_strand(st->ioc),
+    [st, listener](error_code ec, tcp::socket socket) {
+      if (st->stopping || ec == net::error::operation_aborted) return;
+      if (!ec) {
+        admit(st, std::move(socket), listener->tls);
+        return do_accept(st, listener);
+      }
+      auto timer = std::make_shared<net::steady_timer>(
+        listener->acceptor.get_executor(),
+        std::chrono::milliseconds(accept_retry_ms));
+      timer->async_wait([st, listener, timer](error_code) {
+        if (!st->stopping) do_accept(st, listener);
       });
+    });
 }
 
 void run_io(server::state& st) {
@@ -88,11 +88,11 @@ std::string bind_error(const error_code& ec, const std::string& address,
     return "port " + std::to_string(port) + " already in use on " + address;
   }
   if (ec == net::error::access_denied) {
-    return "permission denied binding port " + std::to_string(port) + " on " +
-           address;
+    return "permission denied binding port " + std::to_string(port) + " on "
+           + address;
   }
-  return "cannot listen on " + address + ":" + std::to_string(port) + ": " +
-         ec.message();
+  return "cannot listen on " + address + ":" + std::to_string(port) + ": "
+         + ec.message();
 }
 
 // Empty and `bound` set on success, else why not.
@@ -113,7 +113,7 @@ std::string open_listener(server::state& st, const tcp::endpoint& endpoint,
   }
   bound = acceptor.local_endpoint(ec).port();
   st.listeners.push_back(std::make_unique<server::state::listener>(
-      server::state::listener{std::move(acceptor), tls}));
+    server::state::listener{std::move(acceptor), tls}));
   return {};
 }
 
@@ -219,8 +219,7 @@ server_counters server::counters() const {
   c.connections_accepted_total = state_->connections_accepted_total.load();
   c.connections_refused_total = state_->connections_refused_total.load();
   c.header_timeouts_total = state_->header_timeouts_total.load();
-  c.tls_handshake_failures_total =
-      state_->tls_handshake_failures_total.load();
+  c.tls_handshake_failures_total = state_->tls_handshake_failures_total.load();
   return c;
 }
 

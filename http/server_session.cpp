@@ -43,13 +43,13 @@ constexpr std::size_t first_read_bytes_max = 1024;
 
 std::uint32_t to_u32(std::size_t n) {
   return static_cast<std::uint32_t>(
-      std::min<std::size_t>(n, std::numeric_limits<std::uint32_t>::max()));
+    std::min<std::size_t>(n, std::numeric_limits<std::uint32_t>::max()));
 }
 
 bool is_http_parse_error(const error_code& ec) {
-  return ec.category() ==
-             bhttp::make_error_code(bhttp::error::bad_method).category() &&
-         ec != bhttp::error::partial_message;
+  return ec.category()
+           == bhttp::make_error_code(bhttp::error::bad_method).category()
+         && ec != bhttp::error::partial_message;
 }
 
 }  // namespace
@@ -58,7 +58,9 @@ class server_session : public std::enable_shared_from_this<server_session> {
  public:
   server_session(std::shared_ptr<server::state> st, byte_stream stream,
                  std::uint64_t id, session_role role)
-      : state_(std::move(st)), stream_(std::move(stream)), id_(id),
+      : state_(std::move(st)),
+        stream_(std::move(stream)),
+        id_(id),
         role_(role) {
     error_code ec;
     const auto peer = stream_.tcp().socket().remote_endpoint(ec);
@@ -104,13 +106,13 @@ class server_session : public std::enable_shared_from_this<server_session> {
   void begin() {
     if (!stream_.is_tls()) return after_handshake();
     const std::uint32_t deadline_ms = role_ == session_role::refuse
-                                          ? refusal_ms_max
-                                          : limits().header_timeout_ms;
+                                        ? refusal_ms_max
+                                        : limits().header_timeout_ms;
     stream_.tcp().expires_after(milliseconds(deadline_ms));
     stream_.tls().async_handshake(
-        net::ssl::stream_base::server,
-        beast::bind_front_handler(&server_session::on_handshake,
-                                  shared_from_this()));
+      net::ssl::stream_base::server,
+      beast::bind_front_handler(&server_session::on_handshake,
+                                shared_from_this()));
   }
 
   void on_handshake(error_code ec) {
@@ -124,8 +126,8 @@ class server_session : public std::enable_shared_from_this<server_session> {
   void after_handshake() {
     if (role_ == session_role::serve) return await_request();
     response refusal = make_error_response(
-        11, 503, "api_error", "too_many_connections",
-        "the server has too many open connections; retry later");
+      11, 503, "api_error", "too_many_connections",
+      "the server has too many open connections; retry later");
     refusal.set(bhttp::field::retry_after, "1");
     keep_alive_ = false;
     write(std::move(refusal), true);
@@ -138,10 +140,9 @@ class server_session : public std::enable_shared_from_this<server_session> {
     if (buffer_.size() > 0) return read_header();  // pipelined
     stream_.tcp().expires_after(milliseconds(limits().read_timeout_ms));
     stream_.visit([&](auto& s) {
-      s.async_read_some(
-          buffer_.prepare(first_read_bytes_max),
-          beast::bind_front_handler(&server_session::on_first_bytes,
-                                    shared_from_this()));
+      s.async_read_some(buffer_.prepare(first_read_bytes_max),
+                        beast::bind_front_handler(
+                          &server_session::on_first_bytes, shared_from_this()));
     });
   }
 
@@ -159,9 +160,9 @@ class server_session : public std::enable_shared_from_this<server_session> {
     stream_.tcp().expires_after(milliseconds(limits().header_timeout_ms));
     stream_.visit([&](auto& s) {
       bhttp::async_read_header(
-          s, buffer_, *parser_,
-          beast::bind_front_handler(&server_session::on_header,
-                                    shared_from_this()));
+        s, buffer_, *parser_,
+        beast::bind_front_handler(&server_session::on_header,
+                                  shared_from_this()));
     });
   }
 
@@ -179,9 +180,9 @@ class server_session : public std::enable_shared_from_this<server_session> {
     stream_.tcp().expires_after(milliseconds(limits().write_timeout_ms));
     stream_.visit([&](auto& s) {
       bhttp::async_write(
-          s, *continue_,
-          beast::bind_front_handler(&server_session::on_continue_sent,
-                                    shared_from_this()));
+        s, *continue_,
+        beast::bind_front_handler(&server_session::on_continue_sent,
+                                  shared_from_this()));
     });
   }
 
@@ -222,8 +223,7 @@ class server_session : public std::enable_shared_from_this<server_session> {
         return answer_and_close(414, "invalid_request_error", "uri_too_long",
                                 "request line exceeds the size limit");
       }
-      return answer_and_close(431, "invalid_request_error",
-                              "header_too_large",
+      return answer_and_close(431, "invalid_request_error", "header_too_large",
                               "request header exceeds the size limit");
     }
     if (is_http_parse_error(ec)) {
@@ -270,8 +270,8 @@ class server_session : public std::enable_shared_from_this<server_session> {
     drain_after_write_ = drain_after;
     response_ = std::move(res);
     const std::uint32_t deadline_ms = role_ == session_role::refuse
-                                          ? refusal_ms_max
-                                          : limits().write_timeout_ms;
+                                        ? refusal_ms_max
+                                        : limits().write_timeout_ms;
     stream_.tcp().expires_after(milliseconds(deadline_ms));
     stream_.visit([&](auto& s) {
       bhttp::async_write(s, *response_,
@@ -298,7 +298,7 @@ class server_session : public std::enable_shared_from_this<server_session> {
     }
     stream_.tcp().expires_after(milliseconds(linger_ms_max));
     stream_.tls().async_shutdown(
-        [self = shared_from_this()](error_code) { self->close(); });
+      [self = shared_from_this()](error_code) { self->close(); });
   }
 
   // A zero linger time turns close() into an abortive close: the peer gets
@@ -324,15 +324,15 @@ class server_session : public std::enable_shared_from_this<server_session> {
   void drain_some() {
     buffer_.clear();
     stream_.visit([&](auto& s) {
-      s.async_read_some(
-          buffer_.prepare(16 * 1024),
-          [self = shared_from_this()](error_code ec, std::size_t bytes) {
-            self->drained_bytes_ += bytes;
-            if (ec || self->drained_bytes_ > linger_bytes_max) {
-              return self->close();
-            }
-            self->drain_some();
-          });
+      s.async_read_some(buffer_.prepare(16 * 1024),
+                        [self = shared_from_this()](error_code ec,
+                                                    std::size_t bytes) {
+                          self->drained_bytes_ += bytes;
+                          if (ec || self->drained_bytes_ > linger_bytes_max) {
+                            return self->close();
+                          }
+                          self->drain_some();
+                        });
     });
   }
 
@@ -391,8 +391,8 @@ class server_session : public std::enable_shared_from_this<server_session> {
   std::atomic<bool> slot_released_{false};
 };
 
-void start_session(const std::shared_ptr<server::state>& st,
-                   tcp::socket socket, bool tls, session_role role) {
+void start_session(const std::shared_ptr<server::state>& st, tcp::socket socket,
+                   bool tls, session_role role) {
   // Every answer goes out in one write, so Nagle only ever delays: with TLS
   // 1.3 the session tickets sent after the handshake would otherwise hold
   // back the first answer until the client's delayed ACK (about 40 ms).

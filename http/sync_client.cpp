@@ -49,8 +49,8 @@ struct sync_client::connection {
     auto& socket = stream->tcp().socket();
     socket.non_blocking(true, ec);
     char byte = 0;
-    const std::size_t peeked =
-        socket.receive(net::buffer(&byte, 1), tcp::socket::message_peek, ec);
+    const std::size_t peeked = socket.receive(net::buffer(&byte, 1),
+                                              tcp::socket::message_peek, ec);
     const bool open = ec == net::error::would_block && peeked == 0;
     socket.non_blocking(false, ec);
     return open;
@@ -81,8 +81,8 @@ std::string connect_to(Connection& c, const std::string& host,
       c.tls = std::move(made.context);
     }
     c.stream.emplace(beast::tcp_stream(c.ioc), *c.tls);
-    std::string error =
-        prepare_client_tls(c.stream->tls().native_handle(), host);
+    std::string error = prepare_client_tls(c.stream->tls().native_handle(),
+                                           host);
     if (!error.empty()) {
       c.close();
       return error;
@@ -101,8 +101,8 @@ std::string connect_to(Connection& c, const std::string& host,
   });
   if (ec) {
     c.close();
-    return "cannot connect to " + host + ":" + std::to_string(port) + ": " +
-           ec.message();
+    return "cannot connect to " + host + ":" + std::to_string(port) + ": "
+           + ec.message();
   }
   if (!tls.enabled) return {};
   c.stream->tcp().expires_after(timeout);
@@ -111,8 +111,8 @@ std::string connect_to(Connection& c, const std::string& host,
                                     std::move(handler));
   });
   if (ec) {
-    std::string why =
-        describe_handshake_failure(c.stream->tls().native_handle(), ec);
+    std::string why = describe_handshake_failure(
+      c.stream->tls().native_handle(), ec);
     c.close();
     return host + ":" + std::to_string(port) + ": " + why;
   }
@@ -153,9 +153,8 @@ sync_result sync_client::send(request req) {
       const bool was_reused = c.reused;
       c.stream->tcp().expires_after(timeout);
       error_code ec = c.run([&](auto handler) {
-        c.stream->visit([&](auto& s) {
-          bhttp::async_write(s, req, std::move(handler));
-        });
+        c.stream->visit(
+          [&](auto& s) { bhttp::async_write(s, req, std::move(handler)); });
       });
       const bool write_failed = static_cast<bool>(ec);
       bhttp::response_parser<bhttp::string_body> parser;
@@ -178,11 +177,11 @@ sync_result sync_client::send(request req) {
         return result;
       }
       c.close();
-      const bool safe_method = req.method() == bhttp::verb::get ||
-                               req.method() == bhttp::verb::head;
-      const bool retry = was_reused && !parser.got_some() &&
-                         ec != beast::error::timeout &&
-                         (write_failed || safe_method);
+      const bool safe_method = req.method() == bhttp::verb::get
+                               || req.method() == bhttp::verb::head;
+      const bool retry = was_reused && !parser.got_some()
+                         && ec != beast::error::timeout
+                         && (write_failed || safe_method);
       if (!retry) return {false, "request failed: " + ec.message(), {}};
     }
     return {false, "request failed: connection closed twice", {}};

@@ -16,8 +16,8 @@
 namespace pay::http {
 
 struct sync_result {
-  bool ok = false;     // a complete response was received (any status)
-  std::string error;   // why not, when !ok
+  bool ok = false;    // a complete response was received (any status)
+  std::string error;  // why not, when !ok
   response res;
 };
 

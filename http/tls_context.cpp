@@ -4,9 +4,9 @@
 #include <cstdio>
 #include <cstring>
 
-#include <boost/asio/ip/address.hpp>
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
+#include <boost/asio/ip/address.hpp>
 
 namespace pay::http {
 namespace {
@@ -16,9 +16,9 @@ namespace ssl = boost::asio::ssl;
 // ECDHE for forward secrecy, AEAD only: no CBC (Lucky13, POODLE-style
 // padding oracles), no RSA key exchange, no SHA-1 MACs.
 constexpr const char* tls12_ciphers =
-    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
-    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
-    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+  "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+  "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+  "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
 
 // The oldest entry of OpenSSL's error queue, which names the real cause;
 // the queue is emptied so the next caller starts clean.
@@ -45,9 +45,9 @@ std::string unreadable(const std::string& what, const std::string& path) {
 // Settings shared by both ends: the protocol floor, and no compression
 // (CRIME) or renegotiation (a CPU lever for a peer).
 void restrict_protocols(ssl::context& ctx) {
-  ctx.set_options(ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                  ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
-                  ssl::context::no_compression);
+  ctx.set_options(ssl::context::no_sslv2 | ssl::context::no_sslv3
+                  | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1
+                  | ssl::context::no_compression);
   SSL_CTX* native = ctx.native_handle();
   SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
   SSL_CTX_set_options(native, SSL_OP_NO_RENEGOTIATION);
@@ -80,28 +80,30 @@ tls_context_result make_server_tls_context(const server_tls& files) {
     return {nullptr, "cannot set the TLS 1.2 cipher list: " + openssl_reason()};
   }
   ERR_clear_error();
-  if (SSL_CTX_use_certificate_chain_file(native,
-                                         files.cert_chain_file.c_str()) != 1) {
-    return {nullptr, "TLS certificate chain " + files.cert_chain_file +
-                         " is not a usable PEM certificate: " +
-                         openssl_reason()};
+  if (SSL_CTX_use_certificate_chain_file(native, files.cert_chain_file.c_str())
+      != 1) {
+    return {nullptr,
+            "TLS certificate chain " + files.cert_chain_file
+              + " is not a usable PEM certificate: " + openssl_reason()};
   }
   if (SSL_CTX_use_PrivateKey_file(native, files.private_key_file.c_str(),
-                                  SSL_FILETYPE_PEM) != 1) {
+                                  SSL_FILETYPE_PEM)
+      != 1) {
     // Loading checks the key against the certificate already set.
     const unsigned long first = ERR_peek_error();
-    const bool mismatch = ERR_GET_LIB(first) == ERR_LIB_X509 &&
-                          ERR_GET_REASON(first) == X509_R_KEY_VALUES_MISMATCH;
-    return {nullptr, "TLS private key " + files.private_key_file +
-                         (mismatch ? " does not match the certificate in " +
-                                         files.cert_chain_file
-                                   : std::string(" is not a usable PEM key")) +
-                         ": " + openssl_reason()};
+    const bool mismatch = ERR_GET_LIB(first) == ERR_LIB_X509
+                          && ERR_GET_REASON(first)
+                               == X509_R_KEY_VALUES_MISMATCH;
+    return {nullptr, "TLS private key " + files.private_key_file
+                       + (mismatch ? " does not match the certificate in "
+                                       + files.cert_chain_file
+                                   : std::string(" is not a usable PEM key"))
+                       + ": " + openssl_reason()};
   }
   if (SSL_CTX_check_private_key(native) != 1) {
-    return {nullptr, "TLS private key " + files.private_key_file +
-                         " does not match the certificate in " +
-                         files.cert_chain_file + ": " + openssl_reason()};
+    return {nullptr, "TLS private key " + files.private_key_file
+                       + " does not match the certificate in "
+                       + files.cert_chain_file + ": " + openssl_reason()};
   }
   return {std::move(ctx), {}};
 }
@@ -112,19 +114,19 @@ tls_context_result make_client_tls_context(const client_tls& trust) {
   ERR_clear_error();
   if (trust.ca_file.empty()) {
     if (SSL_CTX_set_default_verify_paths(ctx->native_handle()) != 1) {
-      return {nullptr, "cannot load the system's trusted CAs: " +
-                           openssl_reason()};
+      return {nullptr,
+              "cannot load the system's trusted CAs: " + openssl_reason()};
     }
   } else {
-    if (auto error = unreadable("TLS CA file", trust.ca_file);
-        !error.empty()) {
+    if (auto error = unreadable("TLS CA file", trust.ca_file); !error.empty()) {
       return {nullptr, std::move(error)};
     }
     if (SSL_CTX_load_verify_locations(ctx->native_handle(),
-                                      trust.ca_file.c_str(), nullptr) != 1) {
-      return {nullptr, "TLS CA file " + trust.ca_file +
-                           " holds no usable PEM certificate: " +
-                           openssl_reason()};
+                                      trust.ca_file.c_str(), nullptr)
+        != 1) {
+      return {nullptr,
+              "TLS CA file " + trust.ca_file
+                + " holds no usable PEM certificate: " + openssl_reason()};
     }
   }
   ctx->set_verify_mode(ssl::verify_peer);
@@ -141,8 +143,8 @@ std::string prepare_client_tls(SSL* ssl, const std::string& host) {
   if (is_ip_address(host)) {
     X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
     if (X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str()) != 1) {
-      return "cannot expect IP address " + host + " in the certificate: " +
-             openssl_reason();
+      return "cannot expect IP address " + host
+             + " in the certificate: " + openssl_reason();
     }
     return {};
   }
@@ -151,8 +153,8 @@ std::string prepare_client_tls(SSL* ssl, const std::string& host) {
   }
   SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
   if (SSL_set1_host(ssl, host.c_str()) != 1) {
-    return "cannot expect host name " + host + " in the certificate: " +
-           openssl_reason();
+    return "cannot expect host name " + host
+           + " in the certificate: " + openssl_reason();
   }
   return {};
 }
@@ -161,8 +163,8 @@ std::string describe_handshake_failure(SSL* ssl,
                                        const boost::system::error_code& ec) {
   const long verdict = SSL_get_verify_result(ssl);
   if (verdict != X509_V_OK) {
-    return std::string("TLS handshake failed: peer certificate rejected: ") +
-           X509_verify_cert_error_string(verdict);
+    return std::string("TLS handshake failed: peer certificate rejected: ")
+           + X509_verify_cert_error_string(verdict);
   }
   return "TLS handshake failed: " + ec.message();
 }

@@ -7,8 +7,8 @@
 #include <memory>
 #include <string>
 
-#include <boost/asio/ssl/context.hpp>
 #include <openssl/ssl.h>
+#include <boost/asio/ssl/context.hpp>
 
 #include "http/tls_options.hpp"
 

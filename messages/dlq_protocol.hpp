@@ -8,10 +8,10 @@
 
 namespace pay {
 
-using dlq_actor = caf::typed_actor<
-  caf::replies_to<escalate_order>::with<step_reply>,
-  caf::replies_to<list_dead_letters>::with<dead_letters>,
-  caf::replies_to<requeue_dead_letter>::with<operator_reply>,
-  caf::replies_to<resolve_dead_letter>::with<operator_reply>>;
+using dlq_actor =
+  caf::typed_actor<caf::replies_to<escalate_order>::with<step_reply>,
+                   caf::replies_to<list_dead_letters>::with<dead_letters>,
+                   caf::replies_to<requeue_dead_letter>::with<operator_reply>,
+                   caf::replies_to<resolve_dead_letter>::with<operator_reply>>;
 
 }  // namespace pay

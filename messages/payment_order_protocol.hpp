@@ -29,10 +29,10 @@ typename Inspector::result_type inspect(Inspector& f, inspect_live_order& x) {
 struct order_live_view {
   bool in_memory = false;
   domain::order_status status = domain::order_status::not_started;
-  std::int32_t attempt = 0;    // PSP attempts so far
-  std::string next_retry_at;   // RFC 3339; empty when no timer is set
-  std::string waiting_on;      // psp, store, wallet, ledger, dlq,
-                               // retry_timer, poll_timer, checkout, nothing
+  std::int32_t attempt = 0;   // PSP attempts so far
+  std::string next_retry_at;  // RFC 3339; empty when no timer is set
+  std::string waiting_on;     // psp, store, wallet, ledger, dlq,
+                              // retry_timer, poll_timer, checkout, nothing
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, order_live_view& x) {
@@ -40,8 +40,7 @@ typename Inspector::result_type inspect(Inspector& f, order_live_view& x) {
 }
 
 using payment_order_actor = caf::typed_actor<
-  caf::reacts_to<retry_step_atom>,
-  caf::reacts_to<poll_now_atom>,
+  caf::reacts_to<retry_step_atom>, caf::reacts_to<poll_now_atom>,
   caf::replies_to<inspect_live_order>::with<order_live_view>>;
 
 }  // namespace pay

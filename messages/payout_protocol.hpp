@@ -25,14 +25,14 @@ struct payout_view {
   std::string failure_message;
   std::int32_t attempts = 0;
   std::int32_t version = 0;  // compare-and-set guard of every change
-  std::string created_at;  // RFC 3339
+  std::string created_at;    // RFC 3339
   std::string updated_at;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, payout_view& x) {
-  return f(x.payout_id, x.seller_account, x.currency, x.amount_minor,
-           x.status, x.psp_reference, x.failure_code, x.failure_message,
-           x.attempts, x.version, x.created_at, x.updated_at);
+  return f(x.payout_id, x.seller_account, x.currency, x.amount_minor, x.status,
+           x.psp_reference, x.failure_code, x.failure_message, x.attempts,
+           x.version, x.created_at, x.updated_at);
 }
 
 // One row of payout_history: a transition or a PSP attempt.
@@ -183,8 +183,7 @@ using payout_service_actor = caf::typed_actor<
   caf::replies_to<payout_webhook>::with<webhook_outcome>,
   caf::replies_to<fulfill_order>::with<fulfill_reply>,
   caf::replies_to<load_wallet_balances>::with<wallet_balances>,
-  caf::reacts_to<payout_tick_atom>,
-  caf::reacts_to<payout_recover_atom>>;
+  caf::reacts_to<payout_tick_atom>, caf::reacts_to<payout_recover_atom>>;
 
 // ---- Internal: between the service, the payout actors and the store. ----
 
@@ -235,7 +234,8 @@ struct record_payout_attempt {
   std::string correlation_id;
 };
 template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, record_payout_attempt& x) {
+typename Inspector::result_type inspect(Inspector& f,
+                                        record_payout_attempt& x) {
   return f(x.payout_id, x.expected_version, x.outcome, x.error,
            x.correlation_id);
 }
@@ -243,7 +243,7 @@ typename Inspector::result_type inspect(Inspector& f, record_payout_attempt& x) 
 struct payout_step {
   bool applied = false;  // false: the row had moved on (see `row`)
   bool found = false;
-  payout_view row;       // as it is now
+  payout_view row;  // as it is now
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, payout_step& x) {

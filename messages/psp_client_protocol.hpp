@@ -44,8 +44,7 @@ typename Inspector::result_type inspect(Inspector& f, psp_call_done& x) {
   return f(x.call_id, x.reply);
 }
 
-using psp_client_actor =
-  caf::typed_actor<caf::replies_to<psp_call>::with<psp_reply>,
-                   caf::reacts_to<psp_call_done>>;
+using psp_client_actor = caf::typed_actor<
+  caf::replies_to<psp_call>::with<psp_reply>, caf::reacts_to<psp_call_done>>;
 
 }  // namespace pay

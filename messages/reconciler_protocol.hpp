@@ -26,11 +26,12 @@ struct reconciliation_report {
   std::string date;
   std::string status;  // completed, failed
   std::string report_json;
-  std::string error;  // why a failed run failed
+  std::string error;                  // why a failed run failed
   bool database_unavailable = false;  // failed on our database: try later
 };
 template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, reconciliation_report& x) {
+typename Inspector::result_type inspect(Inspector& f,
+                                        reconciliation_report& x) {
   return f(x.run_id, x.date, x.status, x.report_json, x.error,
            x.database_unavailable);
 }
@@ -40,7 +41,8 @@ struct list_reconciliation_runs {
   std::uint32_t limit = 50;
 };
 template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, list_reconciliation_runs& x) {
+typename Inspector::result_type inspect(Inspector& f,
+                                        list_reconciliation_runs& x) {
   return f(x.date, x.limit);
 }
 
@@ -128,8 +130,10 @@ using reconcile_daily_atom = caf::atom_constant<caf::atom("recdaily")>;
 using reconciler_actor = caf::typed_actor<
   caf::replies_to<run_reconciliation>::with<reconciliation_report>,
   caf::replies_to<list_reconciliation_runs>::with<reconciliation_runs>,
-  caf::replies_to<list_reconciliation_exceptions>::with<reconciliation_exceptions>,
-  caf::replies_to<resolve_reconciliation_exception>::with<resolve_reconciliation_reply>,
+  caf::replies_to<list_reconciliation_exceptions>::with<
+    reconciliation_exceptions>,
+  caf::replies_to<resolve_reconciliation_exception>::with<
+    resolve_reconciliation_reply>,
   caf::reacts_to<reconcile_daily_atom>>;
 
 }  // namespace pay

@@ -57,9 +57,9 @@ struct order_view {
   std::int32_t psp_attempts = 0;  // PSP calls made, persisted across restarts
   bool maybe_charged = false;     // a PSP answer was lost at least once
   std::int64_t first_attempt_age_ms = -1;  // -1: never attempted
-  bool parked = false;            // in the dead-letter queue, awaiting an operator
-  std::string psp_session_id;     // hosted page: the PSP's registration
-  std::string redirect_url;       // hosted page: where the buyer pays
+  bool parked = false;         // in the dead-letter queue, awaiting an operator
+  std::string psp_session_id;  // hosted page: the PSP's registration
+  std::string redirect_url;    // hosted page: where the buyer pays
   std::int32_t pending_polls = 0;  // PSP polls while PENDING (the backoff)
   // Passivated: when the poll waker brings it back (RFC 3339); empty when
   // resident or not waiting on a poll.
@@ -72,9 +72,8 @@ typename Inspector::result_type inspect(Inspector& f, order_view& x) {
            x.version, x.attempts, x.psp_reference, x.failure_code,
            x.failure_message, x.wallet_updated, x.ledger_updated, x.created_at,
            x.updated_at, x.psp_attempts, x.maybe_charged,
-           x.first_attempt_age_ms, x.parked, x.psp_session_id,
-           x.redirect_url, x.pending_polls,
-           x.next_poll_at);
+           x.first_attempt_age_ms, x.parked, x.psp_session_id, x.redirect_url,
+           x.pending_polls, x.next_poll_at);
 }
 
 struct dead_letter_view {

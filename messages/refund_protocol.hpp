@@ -36,8 +36,8 @@ struct refund_view {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, refund_view& x) {
   return f(x.refund_id, x.payment_order_id, x.seller_account, x.currency,
-           x.amount_minor, x.reason, x.status, x.psp_reference,
-           x.failure_code, x.failure_message, x.created_at, x.updated_at);
+           x.amount_minor, x.reason, x.status, x.psp_reference, x.failure_code,
+           x.failure_message, x.created_at, x.updated_at);
 }
 
 struct create_refund {
@@ -61,12 +61,12 @@ typename Inspector::result_type inspect(Inspector& f, create_refund& x) {
 
 enum class refund_outcome : std::uint8_t {
   created = 0,
-  replayed = 1,               // same Idempotency-Key, same request
-  idempotency_key_reused = 2, // same key, another request
+  replayed = 1,                // same Idempotency-Key, same request
+  idempotency_key_reused = 2,  // same key, another request
   order_not_found = 3,
-  order_not_refundable = 4,   // not SUCCESS
-  amount_too_large = 5,       // beyond what is left to refund
-  amount_invalid = 6,         // not an amount in the order's currency
+  order_not_refundable = 4,  // not SUCCESS
+  amount_too_large = 5,      // beyond what is left to refund
+  amount_invalid = 6,        // not an amount in the order's currency
 };
 
 struct create_refund_reply {
@@ -78,8 +78,7 @@ struct create_refund_reply {
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, create_refund_reply& x) {
-  return f(x.outcome, x.refund, x.refundable_minor, x.currency,
-           x.amount_error);
+  return f(x.outcome, x.refund, x.refundable_minor, x.currency, x.amount_error);
 }
 
 struct get_refund {
@@ -156,14 +155,12 @@ typename Inspector::result_type inspect(Inspector& f, refund_restart& x) {
   return f(x.refund_id);
 }
 
-using refund_service_actor =
-  caf::typed_actor<caf::replies_to<create_refund>::with<create_refund_reply>,
-                   caf::replies_to<get_refund>::with<refund_lookup>,
-                   caf::replies_to<list_refunds>::with<refund_list>,
-                   caf::reacts_to<refund_finished>,
-                   caf::reacts_to<refund_wait_over>,
-                   caf::reacts_to<refund_restart>,
-                   caf::reacts_to<refund_recover_atom>>;
+using refund_service_actor = caf::typed_actor<
+  caf::replies_to<create_refund>::with<create_refund_reply>,
+  caf::replies_to<get_refund>::with<refund_lookup>,
+  caf::replies_to<list_refunds>::with<refund_list>,
+  caf::reacts_to<refund_finished>, caf::reacts_to<refund_wait_over>,
+  caf::reacts_to<refund_restart>, caf::reacts_to<refund_recover_atom>>;
 
 // --- the refund store -----------------------------------------------------
 
@@ -202,8 +199,7 @@ struct record_refund_attempt {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f,
                                         record_refund_attempt& x) {
-  return f(x.refund_id, x.outcome, x.error, x.next_delay_ms,
-           x.correlation_id);
+  return f(x.refund_id, x.outcome, x.error, x.next_delay_ms, x.correlation_id);
 }
 
 // CREATED -> SUCCEEDED | FAILED, compare-and-set on (status, version); on

@@ -264,8 +264,8 @@ typename Inspector::result_type inspect(Inspector& f, dead_letters& x) {
 
 enum class operator_outcome : std::uint8_t {
   applied = 0,
-  not_found = 1,      // no such dead letter
-  not_open = 2,       // already requeued or resolved
+  not_found = 1,  // no such dead letter
+  not_open = 2,   // already requeued or resolved
 };
 
 // Back to a live actor with a fresh retry budget (same PSP idempotency key).
@@ -355,15 +355,14 @@ typename Inspector::result_type inspect(Inspector& f, order_record& x) {
 // orders that stopped moving longest ago come first.
 struct list_orders {
   std::vector<domain::order_status> statuses;  // empty: every status
-  std::int64_t older_than_s = 0;  // not updated for at least this long
+  std::int64_t older_than_s = 0;       // not updated for at least this long
   std::int64_t after_updated_us = -1;  // cursor; -1: from the start
   std::string after_id;
   std::uint32_t limit = 50;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, list_orders& x) {
-  return f(x.statuses, x.older_than_s, x.after_updated_us, x.after_id,
-           x.limit);
+  return f(x.statuses, x.older_than_s, x.after_updated_us, x.after_id, x.limit);
 }
 
 struct order_page {

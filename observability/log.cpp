@@ -21,8 +21,7 @@ class cid_flag final : public spdlog::custom_flag_formatter {
  public:
   void format(const spdlog::details::log_msg&, const std::tm&,
               spdlog::memory_buf_t& dest) override {
-    if (current_cid.empty())
-      return;
+    if (current_cid.empty()) return;
     std::string text = "\"cid\":\"";
     append_json_escaped(current_cid, text);
     text += "\",";

@@ -55,8 +55,7 @@ namespace pay::log {
 template <class... Args>
 void debug(std::string_view cid, spdlog::format_string_t<Args...> fmt,
            Args&&... args) {
-  if (!spdlog::should_log(spdlog::level::debug))
-    return;
+  if (!spdlog::should_log(spdlog::level::debug)) return;
   obs::correlation_scope scope{cid};
   spdlog::debug(fmt, std::forward<Args>(args)...);
 }

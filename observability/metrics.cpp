@@ -14,11 +14,12 @@ using prometheus::BuildHistogram;
 using prometheus::Histogram;
 
 // Seconds: from sub-millisecond (a cached read) to a PSP call timing out.
-const Histogram::BucketBoundaries latency_buckets{
-  0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-  0.1,    0.25,  0.5,    1,     2.5,  5,     10};
+const Histogram::BucketBoundaries latency_buckets{0.0005, 0.001, 0.0025, 0.005,
+                                                  0.01,   0.025, 0.05,   0.1,
+                                                  0.25,   0.5,   1,      2.5,
+                                                  5,      10};
 
-const Histogram::BucketBoundaries batch_buckets{1,  2,   4,   8,   16,
+const Histogram::BucketBoundaries batch_buckets{1,  2,  4,   8,   16,
                                                 32, 64, 128, 256, 512};
 
 std::string label(domain::order_status s) {
@@ -62,12 +63,14 @@ metrics::metrics() : registry_(std::make_shared<prometheus::Registry>()) {
   auto& reg = *registry_;
   http_requests_ = &BuildCounter()
                       .Name("paymentd_http_requests_total")
-                      .Help("HTTP requests answered, by route, method and status.")
+                      .Help(
+                        "HTTP requests answered, by route, method and status.")
                       .Register(reg);
   http_duration_ = &BuildHistogram()
                       .Name("paymentd_http_request_duration_seconds")
-                      .Help("Time from request parsed to response handed to "
-                            "the connection, by route.")
+                      .Help(
+                        "Time from request parsed to response handed to "
+                        "the connection, by route.")
                       .Register(reg);
 
   auto& transitions = BuildCounter()
@@ -87,8 +90,8 @@ metrics::metrics() : registry_(std::make_shared<prometheus::Registry>()) {
       for (auto event : domain::all_order_events)
         legal = legal || domain::next_status(from, event) == to;
       if (legal)
-        transitions_[f][static_cast<std::size_t>(to)] =
-          &transitions.Add({{"from", label(from)}, {"to", label(to)}});
+        transitions_[f][static_cast<std::size_t>(to)] = &transitions.Add(
+          {{"from", label(from)}, {"to", label(to)}});
     }
   }
 
@@ -102,10 +105,11 @@ metrics::metrics() : registry_(std::make_shared<prometheus::Registry>()) {
 
   auto& backlog = BuildGauge()
                     .Name("paymentd_actor_backlog")
-                    .Help("Work waiting at a shared actor: commands not yet "
-                          "committed (store, all instances), PSP calls in "
-                          "flight (psp_client), mailbox length when it last "
-                          "looked (executor, wallet, ledger).")
+                    .Help(
+                      "Work waiting at a shared actor: commands not yet "
+                      "committed (store, all instances), PSP calls in "
+                      "flight (psp_client), mailbox length when it last "
+                      "looked (executor, wallet, ledger).")
                     .Register(reg);
   for (std::size_t a = 0; a < shared_actors; ++a)
     backlog_[a] = &backlog.Add(
@@ -113,8 +117,9 @@ metrics::metrics() : registry_(std::make_shared<prometheus::Registry>()) {
 
   psp_requests_ = &BuildCounter()
                      .Name("paymentd_psp_requests_total")
-                     .Help("Calls to the PSP, by operation and classified "
-                           "outcome.")
+                     .Help(
+                       "Calls to the PSP, by operation and classified "
+                       "outcome.")
                      .Register(reg);
   psp_duration_ = &BuildHistogram()
                      .Name("paymentd_psp_request_duration_seconds")
@@ -126,8 +131,9 @@ metrics::metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                 .Register(reg);
   dlq_escalations_ = &BuildCounter()
                         .Name("paymentd_dlq_escalations_total")
-                        .Help("Orders handed to the dead-letter queue, by "
-                              "reason.")
+                        .Help(
+                          "Orders handed to the dead-letter queue, by "
+                          "reason.")
                         .Register(reg);
   dlq_open_ = &BuildGauge()
                  .Name("paymentd_dlq_open")
@@ -136,8 +142,9 @@ metrics::metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                  .Add({});
   store_batch_size_ = &BuildHistogram()
                          .Name("paymentd_store_batch_commands")
-                         .Help("Commands committed per store transaction "
-                               "(group commit).")
+                         .Help(
+                           "Commands committed per store transaction "
+                           "(group commit).")
                          .Register(reg)
                          .Add({}, batch_buckets);
   store_commit_seconds_ = &BuildHistogram()
@@ -147,35 +154,40 @@ metrics::metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                              .Add({}, latency_buckets);
   webhooks_rejected_ = &BuildCounter()
                           .Name("paymentd_webhook_verification_failures_total")
-                          .Help("PSP webhooks refused (bad or stale "
-                                "signature, unreadable event), by reason.")
+                          .Help(
+                            "PSP webhooks refused (bad or stale "
+                            "signature, unreadable event), by reason.")
                           .Register(reg);
   webhooks_received_ = &BuildCounter()
                           .Name("paymentd_webhooks_total")
-                          .Help("Verified PSP webhooks, by outcome (applied, "
-                                "duplicate, ignored).")
+                          .Help(
+                            "Verified PSP webhooks, by outcome (applied, "
+                            "duplicate, ignored).")
                           .Register(reg);
   reconciliation_runs_ = &BuildCounter()
-                           .Name("paymentd_reconciliation_runs_total")
-                           .Help("Reconciliation runs, by status (completed, "
-                                 "failed).")
-                           .Register(reg);
-  reconciliation_lines_ = &BuildCounter()
-                            .Name("paymentd_reconciliation_lines_total")
-                            .Help("Settlement file lines reconciled.")
+                            .Name("paymentd_reconciliation_runs_total")
+                            .Help(
+                              "Reconciliation runs, by status (completed, "
+                              "failed).")
                             .Register(reg);
+  reconciliation_lines_ = &BuildCounter()
+                             .Name("paymentd_reconciliation_lines_total")
+                             .Help("Settlement file lines reconciled.")
+                             .Register(reg);
   reconciliation_exceptions_ =
     &BuildCounter()
        .Name("paymentd_reconciliation_exceptions_total")
-       .Help("New reconciliation discrepancies, by kind and route "
-             "(auto_corrected, queued, escalated).")
+       .Help(
+         "New reconciliation discrepancies, by kind and route "
+         "(auto_corrected, queued, escalated).")
        .Register(reg);
   money_movements_ = &BuildCounter()
                         .Name("paymentd_money_movements_total")
-                        .Help("Refunds and pay-outs, by kind and event: the "
-                              "final status reached (SUCCEEDED, FAILED, PAID), "
-                              "or retry_budget_spent when a refund goes on "
-                              "retrying at the longest delay.")
+                        .Help(
+                          "Refunds and pay-outs, by kind and event: the "
+                          "final status reached (SUCCEEDED, FAILED, PAID), "
+                          "or retry_budget_spent when a refund goes on "
+                          "retrying at the longest delay.")
                         .Register(reg);
   store_commits_ = &BuildCounter()
                       .Name("paymentd_store_batches_total")
@@ -183,15 +195,17 @@ metrics::metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                       .Register(reg);
   edge_refused_ = &BuildCounter()
                      .Name("paymentd_http_refused_total")
-                     .Help("Requests refused at the edge before any route "
-                           "ran, by reason (a missing, invalid or revoked "
-                           "API key, a role not allowed, too many "
-                           "connections).")
+                     .Help(
+                       "Requests refused at the edge before any route "
+                       "ran, by reason (a missing, invalid or revoked "
+                       "API key, a role not allowed, too many "
+                       "connections).")
                      .Register(reg);
   rate_limited_ = &BuildCounter()
                      .Name("paymentd_rate_limited_total")
-                     .Help("Requests answered 429 rate_limited, by route "
-                           "class (read, write, admin, open, auth_failures).")
+                     .Help(
+                       "Requests answered 429 rate_limited, by route "
+                       "class (read, write, admin, open, auth_failures).")
                      .Register(reg);
   http_connections_ = &BuildGauge()
                          .Name("paymentd_http_connections")
@@ -203,35 +217,40 @@ metrics::metrics() : registry_(std::make_shared<prometheus::Registry>()) {
   // failed TLS handshakes.
   http_edge_events_ = &BuildGauge()
                          .Name("paymentd_http_edge_events")
-                         .Help("HTTP edge events since start, by kind "
-                               "(connections_refused, header_timeouts, "
-                               "tls_handshake_failures).")
+                         .Help(
+                           "HTTP edge events since start, by kind "
+                           "(connections_refused, header_timeouts, "
+                           "tls_handshake_failures).")
                          .Register(reg);
   checkouts_open_limited_ =
     &BuildCounter()
        .Name("paymentd_checkouts_open_limited_total")
-       .Help("New checkouts refused with 429 open_checkouts_limit because "
-             "their account held api.open_checkouts_per_account_max "
-             "unfinished checkouts.")
+       .Help(
+         "New checkouts refused with 429 open_checkouts_limit because "
+         "their account held api.open_checkouts_per_account_max "
+         "unfinished checkouts.")
        .Register(reg)
        .Add({});
   checkouts_shed_ = &BuildCounter()
                        .Name("paymentd_checkouts_shed_total")
-                       .Help("New checkouts refused with 503 overloaded "
-                             "because the execution backlog was past "
-                             "admission.backlog_max.")
+                       .Help(
+                         "New checkouts refused with 503 overloaded "
+                         "because the execution backlog was past "
+                         "admission.backlog_max.")
                        .Register(reg)
                        .Add({});
   orders_passivated_ = &BuildCounter()
                           .Name("paymentd_orders_passivated_total")
-                          .Help("PENDING orders that left memory to wait for "
-                                "a distant PSP poll in the database.")
+                          .Help(
+                            "PENDING orders that left memory to wait for "
+                            "a distant PSP poll in the database.")
                           .Register(reg)
                           .Add({});
   orders_woken_ = &BuildCounter()
                      .Name("paymentd_orders_woken_total")
-                     .Help("Passivated orders whose poll came due and whose "
-                           "checkout was resumed.")
+                     .Help(
+                       "Passivated orders whose poll came due and whose "
+                       "checkout was resumed.")
                      .Register(reg)
                      .Add({});
 }
@@ -273,10 +292,9 @@ void metrics::http_request(std::string_view route, std::string_view method,
 
 void metrics::order_transition(domain::order_status from,
                                domain::order_status to) {
-  auto* counter = transitions_[static_cast<std::size_t>(from)]
-                              [static_cast<std::size_t>(to)];
-  if (counter)
-    counter->Increment();
+  auto* counter =
+    transitions_[static_cast<std::size_t>(from)][static_cast<std::size_t>(to)];
+  if (counter) counter->Increment();
 }
 
 void metrics::psp_call(std::string_view operation, std::string_view outcome,
@@ -347,16 +365,13 @@ live_actor_count::~live_actor_count() {
 }
 
 live_order_status::~live_order_status() {
-  if (status_)
-    metrics::get().orders_live(*status_).Decrement();
+  if (status_) metrics::get().orders_live(*status_).Decrement();
 }
 
 void live_order_status::set(domain::order_status status) {
-  if (status_ == status)
-    return;
+  if (status_ == status) return;
   auto& m = metrics::get();
-  if (status_)
-    m.orders_live(*status_).Decrement();
+  if (status_) m.orders_live(*status_).Decrement();
   m.orders_live(status).Increment();
   status_ = status;
 }

@@ -42,8 +42,8 @@ enum class shared_actor : std::size_t {
 inline constexpr std::size_t shared_actors = 5;
 std::string_view to_string(shared_actor actor);
 
-inline constexpr std::size_t order_statuses =
-  std::size(domain::all_order_statuses);
+inline constexpr std::size_t order_statuses = std::size(
+  domain::all_order_statuses);
 
 class metrics {
  public:

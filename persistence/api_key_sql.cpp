@@ -46,8 +46,7 @@ api_key_row insert_api_key(pqxx::work& txn, const api_key_row& row) {
                 " prefix, secret_hash) VALUES ($1, $2, $3, $4, $5, $6, $7)"
                 " RETURNING "}
       + key_columns,
-    row.key_id, row.account_id, row.name, row.role, row.mode, row.prefix,
-    hash);
+    row.key_id, row.account_id, row.name, row.role, row.mode, row.prefix, hash);
   return row_of(r);
 }
 
@@ -61,10 +60,11 @@ api_key_changes load_api_keys_changed_since(pqxx::work& txn,
   // The mark is taken before reading, so a change committed while we read
   // is seen again next time rather than never.
   api_key_changes changes;
-  changes.mark = txn.exec1("SELECT clock_timestamp()::text")[0].as<std::string>();
+  changes.mark =
+    txn.exec1("SELECT clock_timestamp()::text")[0].as<std::string>();
   if (since.empty()) {
-    changes.rows = rows_of(txn.exec(std::string{"SELECT "} + key_columns
-                                    + " FROM api_key"));
+    changes.rows = rows_of(
+      txn.exec(std::string{"SELECT "} + key_columns + " FROM api_key"));
   } else {
     changes.rows = rows_of(txn.exec_params(
       std::string{"SELECT "} + key_columns
@@ -99,9 +99,10 @@ void touch_api_keys(pqxx::work& txn, const std::vector<std::string>& key_ids) {
   if (key_ids.empty()) return;
   // last_used_at is for people reading a listing: not a change paymentd
   // needs to reload, so changed_at stays.
-  txn.exec_params("UPDATE api_key SET last_used_at = now()"
-                  " WHERE key_id IN (SELECT unnest($1::text[]))",
-                  to_pg_array(key_ids));
+  txn.exec_params(
+    "UPDATE api_key SET last_used_at = now()"
+    " WHERE key_id IN (SELECT unnest($1::text[]))",
+    to_pg_array(key_ids));
 }
 
 }  // namespace pay::persistence

@@ -16,13 +16,13 @@ struct api_key_row {
   std::string key_id;
   std::string account_id;
   std::string name;
-  std::string role;         // merchant | readonly | admin
-  std::string mode;         // test | live
-  std::string prefix;       // "sk_test_AbCd"
-  std::string secret_hash;  // 32 raw bytes
-  std::string created_at;   // RFC 3339 UTC
-  std::string last_used_at; // "" when never
-  std::string revoked_at;   // "" when live
+  std::string role;          // merchant | readonly | admin
+  std::string mode;          // test | live
+  std::string prefix;        // "sk_test_AbCd"
+  std::string secret_hash;   // 32 raw bytes
+  std::string created_at;    // RFC 3339 UTC
+  std::string last_used_at;  // "" when never
+  std::string revoked_at;    // "" when live
 };
 
 // Inserts the row (created_at and changed_at from the database).

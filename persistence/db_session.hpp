@@ -28,9 +28,9 @@ class db_session {
   }
 
   struct outcome {
-    std::string error;      // "" when committed
-    bool transient = false; // a deadlock, a serialization failure or a lost
-                            // connection: the same work may well succeed later
+    std::string error;       // "" when committed
+    bool transient = false;  // a deadlock, a serialization failure or a lost
+                             // connection: the same work may well succeed later
   };
 
   // in_transaction, run again (after 100, 200, 400 ms ...) while it fails

@@ -18,8 +18,7 @@ void run_outside_transaction(pqxx::connection& conn, const char* statement) {
 int schema_version(pqxx::connection& conn) {
   pqxx::work txn{conn};
   auto exists = txn.exec1(sql::schema_table_exists);
-  if (!exists[0].as<bool>())
-    return 0;
+  if (!exists[0].as<bool>()) return 0;
   auto row = txn.exec1(sql::schema_version);
   return row[0].is_null() ? 0 : row[0].as<int>();
 }
@@ -31,8 +30,7 @@ std::vector<int> apply_migrations(pqxx::connection& conn) {
     run_outside_transaction(conn, sql::create_schema_table);
     int current = schema_version(conn);
     for (const auto& m : embedded_migrations()) {
-      if (m.version <= current)
-        continue;
+      if (m.version <= current) continue;
       pqxx::work txn{conn};
       txn.exec0(m.sql);
       txn.exec_params0(sql::record_migration, m.version, m.name);

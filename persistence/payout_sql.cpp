@@ -19,8 +19,8 @@ namespace {
 constexpr const char* payout_columns =
   "payout_id, seller_account, currency, amount_minor, status::text,"
   " coalesce(psp_reference, ''), coalesce(failure_code, ''),"
-  " coalesce(failure_message, ''), attempts, version, " PAY_TS("created_at")
-  ", " PAY_TS("updated_at");
+  " coalesce(failure_message, ''), attempts, version, " PAY_TS(
+    "created_at") ", " PAY_TS("updated_at");
 
 payout_view to_payout(const pqxx::row& r) {
   payout_view v;
@@ -40,11 +40,11 @@ payout_view to_payout(const pqxx::row& r) {
 }
 
 std::optional<payout_view> lock_payout(pqxx::work& txn, const std::string& id) {
-  auto rows = txn.exec_params(std::string{"SELECT "} + payout_columns
-                                + " FROM payout WHERE payout_id = $1 FOR UPDATE",
-                              id);
-  if (rows.empty())
-    return std::nullopt;
+  auto rows = txn.exec_params(
+    std::string{"SELECT "} + payout_columns
+      + " FROM payout WHERE payout_id = $1 FOR UPDATE",
+    id);
+  if (rows.empty()) return std::nullopt;
   return to_payout(rows[0]);
 }
 
@@ -95,8 +95,8 @@ unreleased_credits(pqxx::work& txn, const std::string& seller,
 
 }  // namespace
 
-std::vector<std::pair<std::string, std::string>>
-payout_candidates(pqxx::work& txn, std::int64_t minimum_minor) {
+std::vector<std::pair<std::string, std::string>> payout_candidates(
+  pqxx::work& txn, std::int64_t minimum_minor) {
   auto rows = txn.exec_params(
     "SELECT seller_account, currency FROM wallet WHERE balance_minor >= $1"
     " UNION"
@@ -128,13 +128,15 @@ release_result release_and_create_payout(pqxx::work& txn,
     out.credits_released = static_cast<std::int64_t>(stamped.affected_rows());
   }
   auto available = domain::available_minor(balance, split.pending_minor);
-  if (available < run.minimum_minor)
-    return out;
-  auto id = txn.exec_params1(
-    "INSERT INTO payout (payout_id, seller_account, currency, amount_minor)"
-    " VALUES ('pyo_' || replace(gen_random_uuid()::text, '-', ''), $1, $2, $3)"
-    " RETURNING payout_id",
-    seller, currency, available)[0].as<std::string>();
+  if (available < run.minimum_minor) return out;
+  auto id =
+    txn
+      .exec_params1(
+        "INSERT INTO payout (payout_id, seller_account, currency, amount_minor)"
+        " VALUES ('pyo_' || replace(gen_random_uuid()::text, '-', ''), $1, $2, $3)"
+        " RETURNING payout_id",
+        seller, currency, available)[0]
+      .as<std::string>();
   insert_history(txn, id, "", "CREATED", "created", 0, "", "",
                  run.correlation_id);
   append_ledger_transaction(
@@ -152,8 +154,7 @@ payout_lookup select_payout(pqxx::work& txn, const std::string& payout_id) {
   auto rows = txn.exec_params(std::string{"SELECT "} + payout_columns
                                 + " FROM payout WHERE payout_id = $1",
                               payout_id);
-  if (rows.empty())
-    return out;
+  if (rows.empty()) return out;
   out.found = true;
   out.payout = to_payout(rows[0]);
   auto history = txn.exec_params(
@@ -179,8 +180,7 @@ std::vector<payout_view> select_payouts(pqxx::work& txn,
         " ORDER BY created_at DESC, payout_id LIMIT $3",
     query.seller_account, query.status, static_cast<std::int64_t>(query.limit));
   std::vector<payout_view> out;
-  for (const auto& r : rows)
-    out.push_back(to_payout(r));
+  for (const auto& r : rows) out.push_back(to_payout(r));
   return out;
 }
 
@@ -189,16 +189,14 @@ std::vector<payout_view> select_open_payouts(pqxx::work& txn) {
                        + " FROM payout WHERE status IN ('CREATED', 'IN_TRANSIT')"
                          " ORDER BY created_at");
   std::vector<payout_view> out;
-  for (const auto& r : rows)
-    out.push_back(to_payout(r));
+  for (const auto& r : rows) out.push_back(to_payout(r));
   return out;
 }
 
 payout_step apply_advance(pqxx::work& txn, const advance_payout& cmd) {
   payout_step out;
   auto row = lock_payout(txn, cmd.payout_id);
-  if (!row)
-    return out;
+  if (!row) return out;
   out.found = true;
   out.row = *row;
   auto from = domain::payout_status_from_db(row->status);
@@ -206,8 +204,7 @@ payout_step apply_advance(pqxx::work& txn, const advance_payout& cmd) {
       || row->version != cmd.expected_version)
     return out;
   auto to = domain::next_payout_status(*from, cmd.event);
-  if (!to)
-    return out;
+  if (!to) return out;
   std::string to_text{domain::to_db_string(*to)};
   txn.exec_params(
     "UPDATE payout SET status = $2::payout_status, version = version + 1,"
@@ -221,17 +218,16 @@ payout_step apply_advance(pqxx::work& txn, const advance_payout& cmd) {
                  std::string{domain::to_string(cmd.event)}, row->attempts,
                  cmd.failure_code, cmd.failure_message, cmd.correlation_id);
   if (*to == domain::payout_status::paid) {
-    append_ledger_transaction(
-      txn, "payout_paid", cmd.payout_id,
-      domain::payout_paid_postings(row->currency, row->amount_minor));
+    append_ledger_transaction(txn, "payout_paid", cmd.payout_id,
+                              domain::payout_paid_postings(row->currency,
+                                                           row->amount_minor));
   } else if (*to == domain::payout_status::failed) {
     // The money goes back to the seller exactly when the reversal is
     // booked, so the wallet always equals the ledger.
-    if (append_ledger_transaction(
-          txn, "payout_failed", cmd.payout_id,
-          domain::payout_failed_postings(
-            domain::seller_account{row->seller_account}, row->currency,
-            row->amount_minor)))
+    if (append_ledger_transaction(txn, "payout_failed", cmd.payout_id,
+                                  domain::payout_failed_postings(
+                                    domain::seller_account{row->seller_account},
+                                    row->currency, row->amount_minor)))
       adjust_wallet(txn, row->seller_account, row->currency, row->amount_minor);
   }
   out.applied = true;
@@ -242,12 +238,10 @@ payout_step apply_advance(pqxx::work& txn, const advance_payout& cmd) {
 payout_step apply_attempt(pqxx::work& txn, const record_payout_attempt& cmd) {
   payout_step out;
   auto row = lock_payout(txn, cmd.payout_id);
-  if (!row)
-    return out;
+  if (!row) return out;
   out.found = true;
   out.row = *row;
-  if (row->version != cmd.expected_version)
-    return out;
+  if (row->version != cmd.expected_version) return out;
   txn.exec_params(
     "UPDATE payout SET attempts = attempts + 1, version = version + 1,"
     " updated_at = now() WHERE payout_id = $1",
@@ -261,10 +255,9 @@ payout_step apply_attempt(pqxx::work& txn, const record_payout_attempt& cmd) {
 
 webhook_outcome record_payout_webhook(pqxx::work& txn,
                                       const payout_webhook& event) {
-  auto exists = txn.exec_params(
-    "SELECT 1 FROM payout WHERE payout_id = $1", event.payout_id);
-  if (exists.empty())
-    return webhook_outcome::ignored;
+  auto exists = txn.exec_params("SELECT 1 FROM payout WHERE payout_id = $1",
+                                event.payout_id);
+  if (exists.empty()) return webhook_outcome::ignored;
   auto inserted = txn.exec_params(
     "INSERT INTO webhook_event (event_id, type) VALUES ($1, $2)"
     " ON CONFLICT DO NOTHING RETURNING event_id",
@@ -295,10 +288,13 @@ fulfill_reply fulfill_payment_order(pqxx::work& txn,
     return out;
   }
   out.outcome = fulfill_outcome::fulfilled;
-  out.fulfilled_at = txn.exec_params1(
-    "UPDATE payment_order SET fulfilled_at = now()"
-    " WHERE payment_order_id = $1 RETURNING " PAY_TS("fulfilled_at"),
-    payment_order_id)[0].as<std::string>();
+  out.fulfilled_at = txn
+                       .exec_params1(
+                         "UPDATE payment_order SET fulfilled_at = now()"
+                         " WHERE payment_order_id = $1 RETURNING " PAY_TS(
+                           "fulfilled_at"),
+                         payment_order_id)[0]
+                       .as<std::string>();
   return out;
 }
 
@@ -321,13 +317,14 @@ std::vector<wallet_balance> select_wallet_split(pqxx::work& txn,
   for (const auto& [currency, credits] : unreleased_credits(txn, seller, ""))
     touch(currency).pending_minor =
       domain::split_credits(credits, hold_s).pending_minor;
-  for (const auto& r : txn.exec_params(
-         "SELECT currency,"
-         " coalesce(sum(amount_minor) FILTER (WHERE status IN ('CREATED',"
-         "   'IN_TRANSIT')), 0)::bigint,"
-         " coalesce(sum(amount_minor) FILTER (WHERE status = 'PAID'), 0)::bigint"
-         " FROM payout WHERE seller_account = $1 GROUP BY currency",
-         seller)) {
+  for (
+    const auto& r : txn.exec_params(
+      "SELECT currency,"
+      " coalesce(sum(amount_minor) FILTER (WHERE status IN ('CREATED',"
+      "   'IN_TRANSIT')), 0)::bigint,"
+      " coalesce(sum(amount_minor) FILTER (WHERE status = 'PAID'), 0)::bigint"
+      " FROM payout WHERE seller_account = $1 GROUP BY currency",
+      seller)) {
     auto& b = touch(r[0].as<std::string>());
     b.in_transit_minor = r[1].as<std::int64_t>();
     b.paid_out_minor = r[2].as<std::int64_t>();

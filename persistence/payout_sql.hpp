@@ -17,8 +17,8 @@ namespace pay::persistence {
 
 // (seller, currency) pairs a run looks at: credits not released yet, or a
 // balance that could reach the minimum.
-std::vector<std::pair<std::string, std::string>>
-payout_candidates(pqxx::work& txn, std::int64_t minimum_minor);
+std::vector<std::pair<std::string, std::string>> payout_candidates(
+  pqxx::work& txn, std::int64_t minimum_minor);
 
 struct release_result {
   std::int64_t credits_released = 0;

@@ -5,12 +5,10 @@ namespace pay::persistence {
 std::string to_pg_array(const std::vector<std::string>& values) {
   std::string out = "{";
   for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i > 0)
-      out += ',';
+    if (i > 0) out += ',';
     out += '"';
     for (char c : values[i]) {
-      if (c == '"' || c == '\\')
-        out += '\\';
+      if (c == '"' || c == '\\') out += '\\';
       out += c;
     }
     out += '"';
@@ -22,8 +20,7 @@ std::string to_pg_array(const std::vector<std::string>& values) {
 std::string to_pg_array(const std::vector<std::int64_t>& values) {
   std::string out = "{";
   for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i > 0)
-      out += ',';
+    if (i > 0) out += ',';
     out += std::to_string(values[i]);
   }
   out += '}';

@@ -27,8 +27,7 @@ std::vector<std::string> unique_of(const std::vector<std::string>& values) {
   std::unordered_set<std::string> seen;
   std::vector<std::string> out;
   for (const auto& v : values)
-    if (!v.empty() && seen.insert(v).second)
-      out.push_back(v);
+    if (!v.empty() && seen.insert(v).second) out.push_back(v);
   return out;
 }
 
@@ -72,9 +71,9 @@ std::string ours_json(const domain::reconciliation_exception& e) {
 }
 
 std::string theirs_json(const domain::reconciliation_exception& e) {
-  if (e.their_currency.empty())
-    return "{}";
-  json::object o = money_json(e.their_gross_minor, e.their_currency).as_object();
+  if (e.their_currency.empty()) return "{}";
+  json::object o =
+    money_json(e.their_gross_minor, e.their_currency).as_object();
   o["gross_minor"] = e.their_gross_minor;
   o["fee_minor"] = e.their_fee_minor;
   o["net_minor"] = e.their_net_minor;
@@ -113,8 +112,7 @@ constexpr const char* exception_columns =
 void settle(pqxx::work& txn, const char* table, const char* id_column,
             const std::string& date, const std::vector<std::string>& ids,
             std::int32_t& settled) {
-  if (ids.empty())
-    return;
+  if (ids.empty()) return;
   auto result = txn.exec_params(
     std::string{"UPDATE "} + table + " SET settled_on = $1::date WHERE "
       + id_column + " = ANY($2::text[]) AND settled_on IS NULL",
@@ -151,15 +149,13 @@ std::int32_t book_settlement(pqxx::work& txn,
     for (const auto& p : postings)
       wanted[currency][p.account] += p.amount_minor;
   for (const auto& [currency, accounts] : booked)
-    for (const auto& [account, sum] : accounts)
-      (void)wanted[currency][account];
+    for (const auto& [account, sum] : accounts) (void)wanted[currency][account];
   std::int32_t written = 0;
   for (const auto& [currency, accounts] : wanted) {
     std::vector<domain::posting> delta;
     for (const auto& [account, amount] : accounts) {
       auto diff = amount - booked[currency][account];
-      if (diff != 0)
-        delta.push_back({account, currency, diff});
+      if (diff != 0) delta.push_back({account, currency, diff});
     }
     if (!delta.empty()
         && append_ledger_transaction(
@@ -211,9 +207,10 @@ domain::books load_books(pqxx::work& txn, const domain::settlement_file& file) {
       keys_left.push_back(charges.keys[i]);
   keys_left = unique_of(keys_left);
   if (!keys_left.empty())
-    for (const auto& r : txn.exec_params(
-           std::string{charge_columns} + "WHERE payment_order_id = ANY($1::text[])",
-           to_pg_array(keys_left)))
+    for (const auto& r :
+         txn.exec_params(std::string{charge_columns}
+                           + "WHERE payment_order_id = ANY($1::text[])",
+                         to_pg_array(keys_left)))
       if (found_orders.count(r[0].c_str()) == 0)
         out.charges.push_back(to_charge(r));
   for (const auto& r : txn.exec_params(
@@ -322,9 +319,9 @@ applied_plan apply_plan(pqxx::work& txn, const domain::settlement_file& file,
       "        excluded.gross_minor, excluded.fee_minor, excluded.net_minor,"
       "        excluded.currency, excluded.outcome, excluded.our_id)",
       plan.date, to_pg_array(line_no), to_pg_array(reference),
-      to_pg_array(type), to_pg_array(gross), to_pg_array(fee),
-      to_pg_array(net), to_pg_array(currency), to_pg_array(outcome),
-      to_pg_array(our_id), to_pg_array(key));
+      to_pg_array(type), to_pg_array(gross), to_pg_array(fee), to_pg_array(net),
+      to_pg_array(currency), to_pg_array(outcome), to_pg_array(our_id),
+      to_pg_array(key));
   }
 
   if (!plan.exceptions.empty()) {
@@ -361,13 +358,11 @@ applied_plan apply_plan(pqxx::work& txn, const domain::settlement_file& file,
       to_pg_array(reference), to_pg_array(our_id), to_pg_array(ours),
       to_pg_array(theirs), to_pg_array(message), out.run_id);
     out.new_exceptions = static_cast<std::int32_t>(inserted.size());
-    for (const auto& row : inserted)
-      out.new_keys.emplace_back(row[0].c_str());
+    for (const auto& row : inserted) out.new_keys.emplace_back(row[0].c_str());
   }
 
   std::vector<std::string> orders;
-  for (const auto& id : plan.orders_to_settle)
-    orders.push_back(id.value);
+  for (const auto& id : plan.orders_to_settle) orders.push_back(id.value);
   settle(txn, "payment_order", "payment_order_id", plan.date, orders,
          out.records_settled);
   settle(txn, "refund", "refund_id", plan.date, plan.refunds_to_settle,
@@ -412,9 +407,9 @@ reconciliation_runs list_runs(pqxx::work& txn,
          " WHERE ($1 = '' OR settled_date = nullif($1, '')::date)"
          " ORDER BY run_id DESC LIMIT $2",
          query.date, static_cast<std::int64_t>(query.limit)))
-    out.runs.push_back(reconciliation_report{
-      r[0].as<std::int64_t>(), r[1].c_str(), r[2].c_str(), r[3].c_str(),
-      r[4].c_str()});
+    out.runs.push_back(reconciliation_report{r[0].as<std::int64_t>(),
+                                             r[1].c_str(), r[2].c_str(),
+                                             r[3].c_str(), r[4].c_str()});
   return out;
 }
 
@@ -441,16 +436,16 @@ resolve_reconciliation_reply resolve_exception(
     "       resolution = $2, resolved_at = now()"
     " WHERE exception_id = $1 AND status = 'open'",
     cmd.id, cmd.resolution);
-  auto rows = txn.exec_params(std::string{exception_columns}
-                                + " WHERE exception_id = $1",
-                              cmd.id);
+  auto rows = txn.exec_params(
+    std::string{exception_columns} + " WHERE exception_id = $1", cmd.id);
   if (rows.empty()) {
     out.outcome = resolve_outcome::not_found;
     return out;
   }
   out.exception = to_exception_view(rows[0]);
-  out.outcome = updated.affected_rows() == 1 ? resolve_outcome::resolved
-                                             : resolve_outcome::already_resolved;
+  out.outcome = updated.affected_rows() == 1
+                  ? resolve_outcome::resolved
+                  : resolve_outcome::already_resolved;
   return out;
 }
 

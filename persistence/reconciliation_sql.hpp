@@ -22,7 +22,7 @@ struct applied_plan {
   std::int64_t run_id = 0;
   std::int32_t new_exceptions = 0;
   std::int32_t new_ledger_transactions = 0;
-  std::int32_t records_settled = 0;  // orders, refunds and pay-outs marked now
+  std::int32_t records_settled = 0;   // orders, refunds and pay-outs marked now
   std::vector<std::string> new_keys;  // exceptions first seen in this run
 };
 

@@ -53,16 +53,14 @@ refund_work work_of(const pqxx::row& row) {
 // The refund created earlier under `key`, as a replay or a conflict.
 std::optional<create_refund_reply> earlier_use_of_key(
   pqxx::work& txn, const create_refund& cmd) {
-  auto rows = txn.exec_params(
-    select_refunds("WHERE r.idempotency_key = $1"), cmd.idempotency_key);
-  if (rows.empty())
-    return std::nullopt;
+  auto rows = txn.exec_params(select_refunds("WHERE r.idempotency_key = $1"),
+                              cmd.idempotency_key);
+  if (rows.empty()) return std::nullopt;
   create_refund_reply out;
   auto same = rows[0][15].as<std::string>() == cmd.request_hash;
   out.outcome = same ? refund_outcome::replayed
                      : refund_outcome::idempotency_key_reused;
-  if (same)
-    out.refund = work_of(rows[0]).view;
+  if (same) out.refund = work_of(rows[0]).view;
   return out;
 }
 
@@ -77,8 +75,7 @@ struct order_facts {
 
 create_refund_reply create_refund_row(pqxx::work& txn,
                                       const create_refund& cmd) {
-  if (auto earlier = earlier_use_of_key(txn, cmd))
-    return *earlier;
+  if (auto earlier = earlier_use_of_key(txn, cmd)) return *earlier;
   create_refund_reply out;
   // The lock that serialises every refund of this order: the check below
   // and the insert hold it until commit.
@@ -99,18 +96,20 @@ create_refund_reply create_refund_row(pqxx::work& txn,
                     order_rows[0][3].as<std::int64_t>()};
   out.currency = order.currency;
   // A request with the same key may have committed while we waited.
-  if (auto earlier = earlier_use_of_key(txn, cmd))
-    return *earlier;
+  if (auto earlier = earlier_use_of_key(txn, cmd)) return *earlier;
   // Only money we hold and have booked can go back: a SUCCESS whose wallet
   // credit or ledger entry is still being written waits for them.
   if (order.status != "BOOKED") {
     out.outcome = refund_outcome::order_not_refundable;
     return out;
   }
-  auto refunded_minor = txn.exec_params1(
-    "SELECT coalesce(sum(amount_minor), 0) FROM refund"
-    " WHERE payment_order_id = $1 AND status <> 'FAILED'",
-    cmd.payment_order_id)[0].as<std::int64_t>();
+  auto refunded_minor =
+    txn
+      .exec_params1(
+        "SELECT coalesce(sum(amount_minor), 0) FROM refund"
+        " WHERE payment_order_id = $1 AND status <> 'FAILED'",
+        cmd.payment_order_id)[0]
+      .as<std::int64_t>();
   PAY_ASSERT(refunded_minor >= 0 && refunded_minor <= order.amount_minor);
   out.refundable_minor = order.amount_minor - refunded_minor;
   std::int64_t amount_minor = out.refundable_minor;
@@ -137,8 +136,7 @@ create_refund_reply create_refund_row(pqxx::work& txn,
     cmd.reason, cmd.idempotency_key, cmd.request_hash);
   if (inserted.empty()) {
     // The key was taken for another order meanwhile.
-    if (auto earlier = earlier_use_of_key(txn, cmd))
-      return *earlier;
+    if (auto earlier = earlier_use_of_key(txn, cmd)) return *earlier;
     throw std::runtime_error("refund key conflict without a row");
   }
   auto refund_id = inserted[0][0].as<std::string>();
@@ -157,23 +155,23 @@ std::optional<refund_work> load_refund(pqxx::work& txn,
                                        const std::string& refund_id) {
   auto rows = txn.exec_params(select_refunds("WHERE r.refund_id = $1"),
                               refund_id);
-  if (rows.empty())
-    return std::nullopt;
+  if (rows.empty()) return std::nullopt;
   return work_of(rows[0]);
 }
 
 refund_list list_order_refunds(pqxx::work& txn,
                                const std::string& payment_order_id) {
   refund_list out;
-  out.order_found = !txn.exec_params(
-    "SELECT 1 FROM payment_order WHERE payment_order_id = $1",
-    payment_order_id).empty();
-  if (!out.order_found)
-    return out;
-  for (const auto& row : txn.exec_params(
-         select_refunds("WHERE r.payment_order_id = $1"
-                        " ORDER BY r.created_at, r.refund_id"),
-         payment_order_id))
+  out.order_found =
+    !txn
+       .exec_params("SELECT 1 FROM payment_order WHERE payment_order_id = $1",
+                    payment_order_id)
+       .empty();
+  if (!out.order_found) return out;
+  for (const auto& row :
+       txn.exec_params(select_refunds("WHERE r.payment_order_id = $1"
+                                      " ORDER BY r.created_at, r.refund_id"),
+                       payment_order_id))
     out.refunds.push_back(work_of(row).view);
   return out;
 }
@@ -204,19 +202,18 @@ refund_step_reply record_refund_attempt_row(pqxx::work& txn,
       "INSERT INTO refund_history (refund_id, from_status, to_status, event,"
       "  attempt, outcome, error, correlation_id)"
       " VALUES ($1, 'CREATED', 'CREATED', 'psp_attempt', $2, $3, $4, $5)",
-      cmd.refund_id, updated[0][0].as<std::int32_t>(), cmd.outcome,
-      cmd.error, cmd.correlation_id);
+      cmd.refund_id, updated[0][0].as<std::int32_t>(), cmd.outcome, cmd.error,
+      cmd.correlation_id);
   auto current = load_refund(txn, cmd.refund_id);
   out.found = current.has_value();
-  if (current)
-    out.current = *current;
+  if (current) out.current = *current;
   return out;
 }
 
 refund_step_reply finish_refund_row(pqxx::work& txn, const finish_refund& cmd) {
-  PAY_ASSERT(domain::next_refund_status(domain::refund_status::created,
-                                        cmd.event)
-             == cmd.to);
+  PAY_ASSERT(
+    domain::next_refund_status(domain::refund_status::created, cmd.event)
+    == cmd.to);
   refund_step_reply out;
   auto to = std::string{domain::to_string(cmd.to)};
   auto updated = txn.exec_params(
@@ -250,15 +247,13 @@ refund_step_reply finish_refund_row(pqxx::work& txn, const finish_refund& cmd) {
       " VALUES ($1, 'CREATED', $2::refund_status, $3, $4, $5, $6, $7)",
       cmd.refund_id, to, std::string{domain::to_string(cmd.event)},
       updated[0][3].as<std::int32_t>(), cmd.psp_reference,
-      cmd.failure_code.empty()
-        ? std::string{}
-        : cmd.failure_code + ": " + cmd.failure_message,
+      cmd.failure_code.empty() ? std::string{}
+                               : cmd.failure_code + ": " + cmd.failure_message,
       cmd.correlation_id);
   }
   auto current = load_refund(txn, cmd.refund_id);
   out.found = current.has_value();
-  if (current)
-    out.current = *current;
+  if (current) out.current = *current;
   return out;
 }
 

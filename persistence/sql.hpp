@@ -38,7 +38,7 @@ struct statement {
   const char* text;
 };
 
-#define PAY_ORDER_COLUMNS                                                     \
+#define PAY_ORDER_COLUMNS                                                    \
   "payment_order_id, checkout_id, seller_account, amount_minor, currency, "  \
   "status::text, version, attempts, coalesce(psp_reference, ''), "           \
   "coalesce(failure_code, ''), coalesce(failure_message, ''), "              \
@@ -46,14 +46,14 @@ struct statement {
   "to_char(created_at AT TIME ZONE 'UTC', "                                  \
   "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), "                                   \
   "to_char(updated_at AT TIME ZONE 'UTC', "                                  \
-  "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), "                                 \
+  "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), "                                   \
   "psp_attempts, maybe_charged, "                                            \
   "coalesce((extract(epoch FROM now() - first_attempt_at) * 1000)::bigint, " \
   "-1), "                                                                    \
   "EXISTS (SELECT 1 FROM dead_letter d WHERE d.payment_order_id = "          \
   "payment_order.payment_order_id AND d.status = 'open'), "                  \
-  "coalesce(psp_session_id, ''), coalesce(redirect_url, ''), "             \
-  "pending_polls, coalesce(to_char(next_poll_at AT TIME ZONE 'UTC', "       \
+  "coalesce(psp_session_id, ''), coalesce(redirect_url, ''), "               \
+  "pending_polls, coalesce(to_char(next_poll_at AT TIME ZONE 'UTC', "        \
   "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), '')"
 
 inline constexpr statement find_event_hash = {
@@ -102,7 +102,8 @@ inline constexpr statement insert_checkouts = {
   "         o.started::integer"
   "    FROM input o JOIN events e ON e.checkout_id = o.checkout"
   "  ON CONFLICT (payment_order_id) DO NOTHING"
-  "  RETURNING " PAY_ORDER_COLUMNS ", line_no),"
+  "  RETURNING " PAY_ORDER_COLUMNS
+  ", line_no),"
   " history AS ("
   "  INSERT INTO payment_order_history (payment_order_id, from_status,"
   "   to_status, event, attempt, correlation_id)"
@@ -135,9 +136,8 @@ inline constexpr statement load_orders_of_checkout = {
   " FROM payment_order WHERE checkout_id = $1 ORDER BY line_no"};
 
 inline constexpr statement load_order = {
-  "load_order",
-  "SELECT " PAY_ORDER_COLUMNS
-  " FROM payment_order WHERE payment_order_id = $1"};
+  "load_order", "SELECT " PAY_ORDER_COLUMNS
+                " FROM payment_order WHERE payment_order_id = $1"};
 
 // Compare-and-set on (status, version) for a whole store batch: one
 // statement whatever the batch size, parallel arrays, one element per
@@ -231,7 +231,8 @@ inline constexpr statement transition_orders = {
   "                        AND (o.status <> 'SUCCESS'"
   "                          OR NOT (o.wallet_updated AND o.ledger_updated)))"
   "  RETURNING e.checkout_id)"
-  " SELECT " PAY_ORDER_COLUMNS ","
+  " SELECT " PAY_ORDER_COLUMNS
+  ","
   "        EXISTS (SELECT 1 FROM done"
   "                 WHERE done.checkout_id = payment_order.checkout_id)"
   "   FROM moved AS payment_order"};
@@ -355,12 +356,12 @@ inline constexpr statement claim_due_polls = {
   "    FOR UPDATE SKIP LOCKED)"
   " RETURNING checkout_id"};
 
-#define PAY_DEAD_LETTER_COLUMNS                                              \
+#define PAY_DEAD_LETTER_COLUMNS                                               \
   "d.payment_order_id, o.checkout_id, d.reason, coalesce(d.last_error, ''), " \
-  "d.attempts, d.status, coalesce(d.resolution, ''), "                       \
-  "to_char(d.first_seen_at AT TIME ZONE 'UTC', "                             \
-  "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), "                                  \
-  "to_char(d.last_seen_at AT TIME ZONE 'UTC', "                              \
+  "d.attempts, d.status, coalesce(d.resolution, ''), "                        \
+  "to_char(d.first_seen_at AT TIME ZONE 'UTC', "                              \
+  "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), "                                    \
+  "to_char(d.last_seen_at AT TIME ZONE 'UTC', "                               \
   "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), o.status::text, o.maybe_charged"
 
 // Escalating again re-opens the entry: an order can be dead-lettered,
@@ -422,7 +423,8 @@ inline constexpr statement close_dead_letter = {
 // Orders that have not moved for a while and that no operator holds.
 inline constexpr statement find_stuck_orders = {
   "find_stuck_orders",
-  "SELECT " PAY_ORDER_COLUMNS " FROM payment_order"
+  "SELECT " PAY_ORDER_COLUMNS
+  " FROM payment_order"
   " WHERE status IN ('NOT_STARTED', 'EXECUTING')"
   "   AND updated_at < now() - $1 * interval '1 millisecond'"
   "   AND NOT EXISTS (SELECT 1 FROM dead_letter d"
@@ -442,7 +444,8 @@ inline constexpr statement load_order_history = {
 // $4 cursor id, $5 limit. The last column is the row's cursor time.
 inline constexpr statement list_orders = {
   "list_orders",
-  "SELECT " PAY_ORDER_COLUMNS ","
+  "SELECT " PAY_ORDER_COLUMNS
+  ","
   " (extract(epoch FROM updated_at) * 1000000)::bigint"
   " FROM payment_order"
   " WHERE status = ANY($1::payment_order_status[])"
@@ -537,18 +540,24 @@ inline constexpr statement save_idempotent_response = {
   " completed_at = now() WHERE key = $1 AND response_status IS NULL"};
 
 inline constexpr statement prepared_statements[] = {
-  find_event_hash, insert_checkouts, undo_checkout_insert,
-  load_event, load_orders_of_checkout, load_order, transition_orders,
-  load_orders, credit_wallet, write_ledger, mark_checkouts_done,
-  load_unfinished_checkouts, insert_history, record_attempt, escalate_order,
-  list_dead_letters, load_dead_letter, requeue_dead_letter,
-  resolve_order_failed, close_dead_letter, find_stuck_orders,
-  claim_idempotency_key, load_idempotency_key, save_idempotent_response,
-  load_order_history, list_orders, count_open_dead_letters,
-  count_open_checkouts,
-  record_webhook_event, load_risk_inputs, record_risk_decision,
-  move_checkout_orders, list_open_reviews, decide_review, passivate_order,
-  claim_due_polls};
+  find_event_hash,         insert_checkouts,
+  undo_checkout_insert,    load_event,
+  load_orders_of_checkout, load_order,
+  transition_orders,       load_orders,
+  credit_wallet,           write_ledger,
+  mark_checkouts_done,     load_unfinished_checkouts,
+  insert_history,          record_attempt,
+  escalate_order,          list_dead_letters,
+  load_dead_letter,        requeue_dead_letter,
+  resolve_order_failed,    close_dead_letter,
+  find_stuck_orders,       claim_idempotency_key,
+  load_idempotency_key,    save_idempotent_response,
+  load_order_history,      list_orders,
+  count_open_dead_letters, count_open_checkouts,
+  record_webhook_event,    load_risk_inputs,
+  record_risk_decision,    move_checkout_orders,
+  list_open_reviews,       decide_review,
+  passivate_order,         claim_due_polls};
 
 #undef PAY_ORDER_COLUMNS
 #undef PAY_DEAD_LETTER_COLUMNS

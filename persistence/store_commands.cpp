@@ -91,16 +91,15 @@ void add_history(pqxx::work& txn, const std::string& id,
 std::optional<dead_letter_view> lock_dead_letter(pqxx::work& txn,
                                                  const std::string& id) {
   auto rows = txn.exec_prepared(sql::load_dead_letter.name, id);
-  if (rows.empty())
-    return std::nullopt;
+  if (rows.empty()) return std::nullopt;
   return to_dead_letter(rows[0]);
 }
 
-checkout_lookup lookup_checkout(pqxx::work& txn, const domain::checkout_id& id) {
+checkout_lookup lookup_checkout(pqxx::work& txn,
+                                const domain::checkout_id& id) {
   checkout_lookup out;
   auto event = txn.exec_prepared(sql::load_event.name, id.value);
-  if (event.empty())
-    return out;
+  if (event.empty()) return out;
   out.found = true;
   out.view.id = id;
   out.view.is_payment_done = event[0][0].as<bool>();
@@ -122,14 +121,14 @@ void prepare_session(pqxx::connection& conn) {
   pqxx::nontransaction setup{conn};
   setup.exec0(sql::store_session_settings);
   setup.commit();
-  for (const auto& s : sql::prepared_statements)
-    conn.prepare(s.name, s.text);
+  for (const auto& s : sql::prepared_statements) conn.prepare(s.name, s.text);
 }
 
 namespace {
 
 // The checkout_id exists already: the same request again, or another one.
-insert_checkout_reply existing_checkout(pqxx::work& txn, const new_checkout& c) {
+insert_checkout_reply existing_checkout(pqxx::work& txn,
+                                        const new_checkout& c) {
   insert_checkout_reply out;
   auto existing = txn.exec_prepared1(sql::find_event_hash.name, c.id.value);
   out.outcome = existing[0].as<std::string>() == c.request_hash
@@ -205,8 +204,7 @@ std::vector<insert_checkout_reply> execute_batch(
   std::vector<insert_checkout_reply> out(cmds.size());
   std::vector<bool> stored(cmds.size(), false);
   std::vector<std::size_t> orders_stored(cmds.size(), 0);
-  for (auto& reply : out)
-    reply.outcome = insert_outcome::created;
+  for (auto& reply : out) reply.outcome = insert_outcome::created;
   for (std::size_t i = 0; i < cmds.size(); ++i)
     out[i].view.orders.resize(cmds[i].checkout.orders.size());
   constexpr pqxx::row::size_type order_offset = 3;  // event, created, rules
@@ -280,8 +278,8 @@ std::vector<transition_reply> execute_batch(
   std::vector<transition_reply> out(cmds.size());
   auto ids_array = to_pg_array(ids);
   auto moved = txn.exec_prepared(
-    sql::transition_orders.name, ids_array, to_pg_array(from),
-    to_pg_array(to), to_pg_array(versions), to_pg_array(attempts_add),
+    sql::transition_orders.name, ids_array, to_pg_array(from), to_pg_array(to),
+    to_pg_array(versions), to_pg_array(attempts_add),
     to_pg_array(psp_references), to_pg_array(failure_codes),
     to_pg_array(failure_messages), to_pg_array(session_ids),
     to_pg_array(redirect_urls), to_pg_array(events),
@@ -293,15 +291,13 @@ std::vector<transition_reply> execute_batch(
     reply.current = to_order_view(row);
     reply.checkout_done = row[order_columns].as<bool>();
   }
-  if (moved.size() == cmds.size())
-    return out;
+  if (moved.size() == cmds.size()) return out;
   // Some rows were not where their actor believed: answer with the truth.
   std::size_t found = 0;
   for (const auto& row : txn.exec_prepared(sql::load_orders.name, ids_array)) {
     auto& reply = out[index_of.at(row[0].as<std::string>())];
     ++found;
-    if (!reply.applied)
-      reply.current = to_order_view(row);
+    if (!reply.applied) reply.current = to_order_view(row);
   }
   if (found != cmds.size())
     throw std::logic_error("transition of an unknown order");
@@ -332,8 +328,7 @@ step_reply execute(pqxx::work& txn, const write_ledger_cmd& cmd) {
 std::vector<step_reply> execute_batch(
   pqxx::work& txn, const std::vector<mark_checkout_done>& cmds) {
   std::vector<std::string> ids;
-  for (const auto& cmd : cmds)
-    ids.push_back(cmd.id.value);
+  for (const auto& cmd : cmds) ids.push_back(cmd.id.value);
   std::unordered_set<std::string> marked;
   for (const auto& row :
        txn.exec_prepared(sql::mark_checkouts_done.name, to_pg_array(ids)))
@@ -351,8 +346,7 @@ checkout_lookup execute(pqxx::work& txn, const load_checkout& cmd) {
 order_lookup execute(pqxx::work& txn, const load_order& cmd) {
   order_lookup out;
   auto rows = txn.exec_prepared(sql::load_order.name, cmd.id.value);
-  if (rows.empty())
-    return out;
+  if (rows.empty()) return out;
   out.found = true;
   out.view = to_order_view(rows[0]);
   return out;
@@ -361,19 +355,19 @@ order_lookup execute(pqxx::work& txn, const load_order& cmd) {
 unfinished_checkouts execute(pqxx::work& txn,
                              const load_unfinished_checkouts& cmd) {
   unfinished_checkouts out;
-  for (const auto& row : txn.exec_prepared(
-         sql::load_unfinished_checkouts.name,
-         static_cast<std::int64_t>(cmd.limit)))
+  for (const auto& row :
+       txn.exec_prepared(sql::load_unfinished_checkouts.name,
+                         static_cast<std::int64_t>(cmd.limit)))
     out.ids.push_back(domain::checkout_id{row[0].as<std::string>()});
   return out;
 }
 
 step_reply execute(pqxx::work& txn, const record_attempt& cmd) {
   auto rows = txn.exec_prepared(sql::record_attempt.name, cmd.id.value,
-                                static_cast<std::int64_t>(cmd.next_attempt_in_ms),
+                                static_cast<std::int64_t>(
+                                  cmd.next_attempt_in_ms),
                                 cmd.maybe_charged, cmd.psp_reference);
-  if (rows.empty())
-    return step_reply{false};
+  if (rows.empty()) return step_reply{false};
   add_history(txn, cmd.id.value, domain::order_status::executing,
               domain::order_status::executing, "psp_attempt", cmd.outcome,
               cmd.error, cmd.correlation_id);
@@ -382,17 +376,18 @@ step_reply execute(pqxx::work& txn, const record_attempt& cmd) {
 
 step_reply execute(pqxx::work& txn, const passivate_order& cmd) {
   PAY_ASSERT(cmd.wake_in_ms > 0 && cmd.pending_polls >= 0);
-  return step_reply{!txn.exec_prepared(sql::passivate_order.name, cmd.id.value,
-                                       static_cast<std::int64_t>(cmd.wake_in_ms),
-                                       cmd.pending_polls)
+  return step_reply{!txn
+                       .exec_prepared(sql::passivate_order.name, cmd.id.value,
+                                      static_cast<std::int64_t>(cmd.wake_in_ms),
+                                      cmd.pending_polls)
                        .empty()};
 }
 
 due_polls execute(pqxx::work& txn, const claim_due_polls& cmd) {
   due_polls out;
   std::unordered_set<std::string> seen;
-  for (const auto& row : txn.exec_prepared(sql::claim_due_polls.name,
-                                           static_cast<std::int64_t>(cmd.limit))) {
+  for (const auto& row : txn.exec_prepared(
+         sql::claim_due_polls.name, static_cast<std::int64_t>(cmd.limit))) {
     ++out.orders;
     auto id = row[0].as<std::string>();
     if (seen.insert(id).second)
@@ -415,9 +410,9 @@ step_reply execute(pqxx::work& txn, const escalate_order& cmd) {
 
 dead_letters execute(pqxx::work& txn, const list_dead_letters& cmd) {
   dead_letters out;
-  for (const auto& row : txn.exec_prepared(sql::list_dead_letters.name,
-                                           cmd.status,
-                                           static_cast<std::int64_t>(cmd.limit)))
+  for (const auto& row :
+       txn.exec_prepared(sql::list_dead_letters.name, cmd.status,
+                         static_cast<std::int64_t>(cmd.limit)))
     out.entries.push_back(to_dead_letter(row));
   return out;
 }
@@ -445,8 +440,7 @@ bool lock_open_dead_letter(pqxx::work& txn, const std::string& id,
 
 operator_reply execute(pqxx::work& txn, const requeue_dead_letter& cmd) {
   operator_reply out;
-  if (!lock_open_dead_letter(txn, cmd.id.value, out))
-    return out;
+  if (!lock_open_dead_letter(txn, cmd.id.value, out)) return out;
   const auto& entry = out.entry;
   txn.exec_prepared0(sql::requeue_dead_letter.name, cmd.id.value);
   add_history(txn, cmd.id.value, entry.order_status, entry.order_status,
@@ -458,8 +452,7 @@ operator_reply execute(pqxx::work& txn, const requeue_dead_letter& cmd) {
 
 operator_reply execute(pqxx::work& txn, const resolve_dead_letter& cmd) {
   operator_reply out;
-  if (!lock_open_dead_letter(txn, cmd.id.value, out))
-    return out;
+  if (!lock_open_dead_letter(txn, cmd.id.value, out)) return out;
   auto moved = txn.exec_prepared(sql::resolve_order_failed.name, cmd.id.value,
                                  cmd.reason);
   if (!moved.empty())
@@ -470,17 +463,16 @@ operator_reply execute(pqxx::work& txn, const resolve_dead_letter& cmd) {
   out.outcome = operator_outcome::applied;
   out.entry.status = "resolved";
   out.entry.resolution = cmd.reason;
-  if (!moved.empty())
-    out.entry.order_status = domain::order_status::failed;
+  if (!moved.empty()) out.entry.order_status = domain::order_status::failed;
   return out;
 }
 
 stuck_orders execute(pqxx::work& txn, const find_stuck_orders& cmd) {
   stuck_orders out;
-  for (const auto& row : txn.exec_prepared(
-         sql::find_stuck_orders.name,
-         static_cast<std::int64_t>(cmd.stuck_after_ms),
-         static_cast<std::int64_t>(cmd.limit)))
+  for (const auto& row :
+       txn.exec_prepared(sql::find_stuck_orders.name,
+                         static_cast<std::int64_t>(cmd.stuck_after_ms),
+                         static_cast<std::int64_t>(cmd.limit)))
     out.orders.push_back(to_order_view(row));
   return out;
 }
@@ -490,8 +482,7 @@ idempotency_claim execute(pqxx::work& txn, const claim_idempotency_key& cmd) {
   auto inserted = txn.exec_prepared(sql::claim_idempotency_key.name, cmd.key,
                                     cmd.request_hash, cmd.checkout.value,
                                     static_cast<std::int64_t>(cmd.ttl_s));
-  if (!inserted.empty())
-    return out;
+  if (!inserted.empty()) return out;
   auto row = txn.exec_prepared1(sql::load_idempotency_key.name, cmd.key);
   if (row[0].as<std::string>() != cmd.request_hash) {
     out.outcome = claim_outcome::mismatch;
@@ -499,7 +490,8 @@ idempotency_claim execute(pqxx::work& txn, const claim_idempotency_key& cmd) {
   }
   out.status = static_cast<std::uint16_t>(row[1].as<int>());
   out.body = row[2].as<std::string>();
-  out.outcome = out.status == 0 ? claim_outcome::pending : claim_outcome::replay;
+  out.outcome = out.status == 0 ? claim_outcome::pending
+                                : claim_outcome::replay;
   return out;
 }
 
@@ -522,8 +514,7 @@ ready_reply execute(pqxx::work& txn, const check_ready&) {
 order_record execute(pqxx::work& txn, const load_order_record& cmd) {
   order_record out;
   auto rows = txn.exec_prepared(sql::load_order.name, cmd.id.value);
-  if (rows.empty())
-    return out;
+  if (rows.empty()) return out;
   out.found = true;
   out.view = to_order_view(rows[0]);
   for (const auto& row :
@@ -548,13 +539,12 @@ order_page execute(pqxx::work& txn, const list_orders& cmd) {
   if (cmd.statuses.empty())
     for (auto s : domain::all_order_statuses)
       statuses.emplace_back(domain::to_db_string(s));
-  for (auto s : cmd.statuses)
-    statuses.emplace_back(domain::to_db_string(s));
+  for (auto s : cmd.statuses) statuses.emplace_back(domain::to_db_string(s));
   // One row more than asked tells whether another page follows.
-  auto rows = txn.exec_prepared(
-    sql::list_orders.name, to_pg_array(statuses), cmd.older_than_s,
-    cmd.after_updated_us, cmd.after_id,
-    static_cast<std::int64_t>(cmd.limit) + 1);
+  auto rows = txn.exec_prepared(sql::list_orders.name, to_pg_array(statuses),
+                                cmd.older_than_s, cmd.after_updated_us,
+                                cmd.after_id,
+                                static_cast<std::int64_t>(cmd.limit) + 1);
   order_page out;
   for (const auto& row : rows) {
     if (out.orders.size() == cmd.limit) {
@@ -573,8 +563,9 @@ std::int64_t execute(pqxx::work& txn, const count_open_dead_letters&) {
 }
 
 bool execute(pqxx::work& txn, const record_webhook_event& cmd) {
-  return !txn.exec_prepared(sql::record_webhook_event.name, cmd.event_id,
-                            cmd.type, cmd.payment_order_id)
+  return !txn
+            .exec_prepared(sql::record_webhook_event.name, cmd.event_id,
+                           cmd.type, cmd.payment_order_id)
             .empty();
 }
 
@@ -587,10 +578,10 @@ void move_orders(pqxx::work& txn, const domain::checkout_id& id,
                  domain::order_event event, const std::string& failure_code,
                  const std::string& failure_message,
                  const std::string& correlation_id) {
-  auto moved = txn.exec_prepared(
-    sql::move_checkout_orders.name, id.value,
-    std::string{domain::to_db_string(to)}, failure_code, failure_message,
-    std::string{domain::to_db_string(from)});
+  auto moved = txn.exec_prepared(sql::move_checkout_orders.name, id.value,
+                                 std::string{domain::to_db_string(to)},
+                                 failure_code, failure_message,
+                                 std::string{domain::to_db_string(from)});
   for (const auto& row : moved)
     add_history(txn, row[0].as<std::string>(), from, to,
                 std::string{domain::to_string(event)}, {}, failure_code,
@@ -604,8 +595,7 @@ risk_inputs execute(pqxx::work& txn, const load_risk_inputs& cmd) {
   auto rows = txn.exec_prepared(sql::load_risk_inputs.name, cmd.id.value,
                                 static_cast<std::int64_t>(cmd.window_s),
                                 static_cast<std::int64_t>(cmd.count_cap));
-  if (rows.empty())
-    return out;
+  if (rows.empty()) return out;
   out.found = true;
   out.buyer_info_json = rows[0][0].as<std::string>();
   out.recent_checkouts = rows[0][1].as<std::uint32_t>();
@@ -617,9 +607,9 @@ checkout_lookup execute(pqxx::work& txn, const record_risk_decision& cmd) {
                                     cmd.id.value, cmd.verdict, cmd.rules_json);
   if (!recorded.empty() && cmd.verdict == "block")
     move_orders(txn, cmd.id, domain::order_status::not_started,
-                domain::order_status::failed,
-                domain::order_event::risk_blocked, "risk_blocked",
-                "Refused by our risk checks.", cmd.correlation_id);
+                domain::order_status::failed, domain::order_event::risk_blocked,
+                "risk_blocked", "Refused by our risk checks.",
+                cmd.correlation_id);
   if (!recorded.empty() && cmd.verdict == "review")
     move_orders(txn, cmd.id, domain::order_status::not_started,
                 domain::order_status::review, domain::order_event::risk_review,
@@ -630,15 +620,15 @@ checkout_lookup execute(pqxx::work& txn, const record_risk_decision& cmd) {
 open_checkouts execute(pqxx::work& txn, const count_open_checkouts&) {
   open_checkouts out;
   for (const auto& row : txn.exec_prepared(sql::count_open_checkouts.name))
-    out.accounts.push_back(account_open_checkouts{
-      row[0].as<std::string>(), row[1].as<std::uint32_t>()});
+    out.accounts.push_back(account_open_checkouts{row[0].as<std::string>(),
+                                                  row[1].as<std::uint32_t>()});
   return out;
 }
 
 reviews execute(pqxx::work& txn, const list_reviews& cmd) {
   reviews out;
-  for (const auto& row : txn.exec_prepared(sql::list_open_reviews.name,
-                                           static_cast<std::int64_t>(cmd.limit)))
+  for (const auto& row : txn.exec_prepared(
+         sql::list_open_reviews.name, static_cast<std::int64_t>(cmd.limit)))
     out.checkouts.push_back(
       lookup_checkout(txn, domain::checkout_id{row[0].as<std::string>()}).view);
   return out;

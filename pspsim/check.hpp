@@ -16,6 +16,6 @@ namespace pay::pspsim {
 
 }  // namespace pay::pspsim
 
-#define PSPSIM_CHECK(condition)                                      \
-  ((condition) ? static_cast<void>(0)                                \
+#define PSPSIM_CHECK(condition)       \
+  ((condition) ? static_cast<void>(0) \
                : ::pay::pspsim::check_failed(#condition, __FILE__, __LINE__))

@@ -10,7 +10,8 @@ boost::json::object session_to_json(const checkout_session& session) {
   out["id"] = session.id;
   out["object"] = "checkout.session";
   out["url"] = session.url;
-  out["status"] = session.status == session_status::complete ? "complete" : "open";
+  out["status"] = session.status == session_status::complete ? "complete"
+                                                             : "open";
   out["payment_status"] = session.paid ? "paid" : "unpaid";
   if (session.payment_intent.empty()) {
     out["payment_intent"] = nullptr;
@@ -37,13 +38,13 @@ std::string result_redirect_url(const checkout_session& session) {
     fragment = url.substr(hash);
     url.resize(hash);
   }
-  http::form_fields query{
-      {"session_id", session.id},
-      {"payment_order_id", session.client_reference_id},
-      {"status", session.paid ? "succeeded" : "failed"}};
+  http::form_fields query{{"session_id", session.id},
+                          {"payment_order_id", session.client_reference_id},
+                          {"status", session.paid ? "succeeded" : "failed"}};
   if (!session.paid) query.emplace_back("code", session.failure_code);
   const bool has_query = url.find('?') != std::string::npos;
-  const bool ends_open = !url.empty() && (url.back() == '?' || url.back() == '&');
+  const bool ends_open = !url.empty()
+                         && (url.back() == '?' || url.back() == '&');
   url += ends_open ? "" : (has_query ? "&" : "?");
   return url + http::form_encode(query) + fragment;
 }

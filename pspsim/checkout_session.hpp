@@ -18,7 +18,7 @@ enum class session_status : std::uint8_t {
 };
 
 struct checkout_session {
-  std::string id;  // "cs_..."
+  std::string id;   // "cs_..."
   std::string url;  // the hosted page: <pspsim base>/pay/<id>
   std::int64_t amount_minor = 0;
   std::string currency;  // lowercase

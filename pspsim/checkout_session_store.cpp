@@ -14,9 +14,9 @@ checkout_session_store::checkout_session_store(std::size_t sessions_max,
 }
 
 register_result checkout_session_store::register_session(
-    const session_params& params, std::string_view page_base,
-    const std::string& key, const std::string& fingerprint,
-    std::int64_t now_unix_s) {
+  const session_params& params, std::string_view page_base,
+  const std::string& key, const std::string& fingerprint,
+  std::int64_t now_unix_s) {
   std::lock_guard lock(mutex_);
   if (!key.empty()) {
     if (const auto it = keys_.find(key); it != keys_.end()) {
@@ -29,8 +29,8 @@ register_result checkout_session_store::register_session(
   if (const auto it = by_reference_.find(params.client_reference_id);
       it != by_reference_.end()) {
     const checkout_session& existing = sessions_.at(it->second);
-    if (existing.amount_minor != params.amount_minor ||
-        existing.currency != params.currency) {
+    if (existing.amount_minor != params.amount_minor
+        || existing.currency != params.currency) {
       return {register_status::client_reference_id_reused, std::nullopt};
     }
     if (!key.empty()) keys_[key] = {fingerprint, existing.id};
@@ -58,7 +58,7 @@ register_result checkout_session_store::register_session(
 }
 
 std::optional<checkout_session> checkout_session_store::find(
-    std::string_view id) const {
+  std::string_view id) const {
   std::lock_guard lock(mutex_);
   const auto it = sessions_.find(std::string(id));
   if (it == sessions_.end()) return std::nullopt;
@@ -82,8 +82,8 @@ void checkout_session_store::on_intent_event(const intent_event& event,
   const auto it = sessions_.find(event.checkout_session);
   if (it == sessions_.end()) return;  // forgotten by a reset
   checkout_session& session = it->second;
-  PSPSIM_CHECK(session.payment_intent.empty() ||
-               session.payment_intent == event.intent_id);
+  PSPSIM_CHECK(session.payment_intent.empty()
+               || session.payment_intent == event.intent_id);
   if (session.status == session_status::complete) return;
   session.payment_intent = event.intent_id;
   switch (event.status) {

@@ -33,9 +33,9 @@ struct session_params {
 
 enum class register_status : std::uint8_t {
   created = 1,
-  existing = 2,                     // same client_reference_id or key
-  client_reference_id_reused = 3,   // same nonce, other amount or currency
-  key_reused_with_other_params = 4, // same Idempotency-Key, other parameters
+  existing = 2,                      // same client_reference_id or key
+  client_reference_id_reused = 3,    // same nonce, other amount or currency
+  key_reused_with_other_params = 4,  // same Idempotency-Key, other parameters
   sessions_exhausted = 5,
 };
 
@@ -46,12 +46,13 @@ struct register_result {
 
 // (type, object id, object JSON, unix seconds): the webhook dispatcher.
 using session_event_sink = std::function<void(
-    std::string_view, std::string_view, std::string_view, std::int64_t)>;
+  std::string_view, std::string_view, std::string_view, std::int64_t)>;
 
 class checkout_session_store {
  public:
-  explicit checkout_session_store(std::size_t sessions_max = sessions_max_default,
-                                  session_event_sink publish = {});
+  explicit checkout_session_store(
+    std::size_t sessions_max = sessions_max_default,
+    session_event_sink publish = {});
 
   // `page_base` is "http://host:port" as the caller reached pspsim; the
   // session's url is <page_base>/pay/<id>. An empty key is no key.

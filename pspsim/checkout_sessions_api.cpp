@@ -14,7 +14,8 @@ namespace bhttp = boost::beast::http;
 
 parsed_session_params fail(std::string code, std::string message,
                            std::string param) {
-  return {std::nullopt, {400, std::move(code), std::move(message), std::move(param)}};
+  return {std::nullopt,
+          {400, std::move(code), std::move(message), std::move(param)}};
 }
 
 // http:// or https:// with a host; no spaces or control characters.
@@ -27,8 +28,8 @@ bool is_web_url(std::string_view url) {
   } else {
     return false;
   }
-  if (rest.empty() || rest.front() == '/' || rest.front() == '?' ||
-      rest.front() == '#') {
+  if (rest.empty() || rest.front() == '/' || rest.front() == '?'
+      || rest.front() == '#') {
     return false;
   }
   for (const char c : url) {
@@ -46,8 +47,8 @@ std::string page_base(const http::request& req) {
 
 http::response answer(const http::request& req, const checkout_session& session,
                       const std::string& key, bool replayed) {
-  auto res = http::make_json_response(req, 200,
-                                      boost::json::serialize(session_to_json(session)));
+  auto res = http::make_json_response(
+    req, 200, boost::json::serialize(session_to_json(session)));
   if (!key.empty()) res.set("Idempotency-Key", key);
   if (replayed) res.set("Idempotent-Replayed", "true");
   return res;
@@ -57,8 +58,7 @@ http::response register_session(const http::request& req,
                                 checkout_session_store& sessions,
                                 const sim_time& now) {
   auto post = read_form_post(req);
-  if (post.refused)
-    return std::move(*post.refused);
+  if (post.refused) return std::move(*post.refused);
   const auto& key = post.idempotency_key;
   const auto& fields = post.fields;
   const auto parsed = parse_session_params(fields);
@@ -68,8 +68,8 @@ http::response register_session(const http::request& req,
                  e.param);
   }
   const auto result = sessions.register_session(
-      *parsed.params, page_base(req), key, fingerprint_of(sessions_path, fields),
-      now.unix_s);
+    *parsed.params, page_base(req), key, fingerprint_of(sessions_path, fields),
+    now.unix_s);
   switch (result.status) {
     case register_status::created:
       return answer(req, *result.session, key, false);
@@ -95,17 +95,20 @@ http::response register_session(const http::request& req,
 }  // namespace
 
 bool is_checkout_sessions_path(std::string_view path) {
-  return path == sessions_path ||
-         (path.size() > sessions_path.size() + 1 &&
-          path.substr(0, sessions_path.size() + 1) == std::string(sessions_path) + "/");
+  return path == sessions_path
+         || (path.size() > sessions_path.size() + 1
+             && path.substr(0, sessions_path.size() + 1)
+                  == std::string(sessions_path) + "/");
 }
 
 parsed_session_params parse_session_params(const http::form_fields& fields) {
   session_params params;
-  if (auto e = parse_amount(http::form_value(fields, "amount"), params.amount_minor)) {
+  if (auto e = parse_amount(http::form_value(fields, "amount"),
+                            params.amount_minor)) {
     return {std::nullopt, std::move(*e)};
   }
-  if (auto e = parse_currency(http::form_value(fields, "currency"), params.currency)) {
+  if (auto e = parse_currency(http::form_value(fields, "currency"),
+                              params.currency)) {
     return {std::nullopt, std::move(*e)};
   }
   const auto return_url = http::form_value(fields, "return_url");
@@ -120,7 +123,8 @@ parsed_session_params parse_session_params(const http::form_fields& fields) {
   params.return_url = std::string(*return_url);
   const auto reference = http::form_value(fields, "client_reference_id");
   if (!reference) {
-    return fail("parameter_missing", "Missing required param: client_reference_id.",
+    return fail("parameter_missing",
+                "Missing required param: client_reference_id.",
                 "client_reference_id");
   }
   if (reference->empty() || reference->size() > client_reference_id_chars_max) {
@@ -144,19 +148,21 @@ http::response handle_checkout_sessions(const http::request& req,
   if (path == sessions_path && req.method() == bhttp::verb::post) {
     return register_session(req, sessions, now);
   }
-  const std::string_view id = path.substr(std::min(path.size(), sessions_path.size() + 1));
-  if (path != sessions_path && req.method() == bhttp::verb::get &&
-      id.find('/') == std::string_view::npos) {
+  const std::string_view id = path.substr(
+    std::min(path.size(), sessions_path.size() + 1));
+  if (path != sessions_path && req.method() == bhttp::verb::get
+      && id.find('/') == std::string_view::npos) {
     if (const auto session = sessions.find(id)) {
       return http::make_json_response(
-          req, 200, boost::json::serialize(session_to_json(*session)));
+        req, 200, boost::json::serialize(session_to_json(*session)));
     }
     return error(req, 404, "invalid_request_error", "resource_missing",
-                 "No such checkout.session: '" + std::string(id) + "'", "session");
+                 "No such checkout.session: '" + std::string(id) + "'",
+                 "session");
   }
   return error(req, 404, "invalid_request_error", "url_unrecognized",
-               "Unrecognized request URL (" + std::string(req.method_string()) +
-                   ": " + std::string(path) + ").");
+               "Unrecognized request URL (" + std::string(req.method_string())
+                 + ": " + std::string(path) + ").");
 }
 
 }  // namespace pay::pspsim

@@ -9,8 +9,8 @@ namespace {
 
 parsed_create_params fail(std::string code, std::string message,
                           std::string param) {
-  return {std::nullopt, {400, std::move(code), std::move(message),
-                         std::move(param)}};
+  return {std::nullopt,
+          {400, std::move(code), std::move(message), std::move(param)}};
 }
 
 bool all_digits(std::string_view text) {
@@ -24,8 +24,9 @@ bool all_digits(std::string_view text) {
 // Only whole positive numbers of minor units: no sign, no decimal point.
 std::optional<param_error> parse_amount(std::optional<std::string_view> raw,
                                         std::int64_t& amount_minor) {
-  if (!raw) return param_error{400, "parameter_missing",
-                               "Missing required param: amount.", "amount"};
+  if (!raw)
+    return param_error{400, "parameter_missing",
+                       "Missing required param: amount.", "amount"};
   if (!all_digits(*raw)) {
     return param_error{400, "parameter_invalid_integer",
                        "Invalid integer: " + std::string(*raw), "amount"};
@@ -49,21 +50,23 @@ std::optional<param_error> parse_amount(std::optional<std::string_view> raw,
 
 std::optional<param_error> parse_currency(std::optional<std::string_view> raw,
                                           std::string& currency) {
-  if (!raw) return param_error{400, "parameter_missing",
-                               "Missing required param: currency.", "currency"};
+  if (!raw)
+    return param_error{400, "parameter_missing",
+                       "Missing required param: currency.", "currency"};
   const bool three_letters =
-      raw->size() == 3 && std::all_of(raw->begin(), raw->end(), [](char c) {
-        return std::isalpha(static_cast<unsigned char>(c)) != 0;
-      });
+    raw->size() == 3 && std::all_of(raw->begin(), raw->end(), [](char c) {
+      return std::isalpha(static_cast<unsigned char>(c)) != 0;
+    });
   if (!three_letters) {
     return param_error{400, "parameter_invalid_currency",
-                       "Invalid currency: " + std::string(*raw) +
-                           ". Currency must be a three-letter ISO code.",
+                       "Invalid currency: " + std::string(*raw)
+                         + ". Currency must be a three-letter ISO code.",
                        "currency"};
   }
   currency.clear();
   for (char c : *raw) {
-    currency.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    currency.push_back(
+      static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   }
   return std::nullopt;
 }
@@ -78,14 +81,16 @@ std::optional<param_error> parse_metadata(const http::form_fields& fields,
       return param_error{400, "parameter_invalid_metadata",
                          "Invalid metadata key in " + name, name};
     }
-    std::string key = name.substr(prefix.size(), name.size() - prefix.size() - 1);
+    std::string key = name.substr(prefix.size(),
+                                  name.size() - prefix.size() - 1);
     if (key.size() > metadata_key_chars_max) {
       return param_error{400, "parameter_invalid_metadata",
                          "Metadata keys can be at most 40 characters.", name};
     }
     if (value.size() > metadata_value_chars_max) {
       return param_error{400, "parameter_invalid_metadata",
-                         "Metadata values can be at most 500 characters.", name};
+                         "Metadata values can be at most 500 characters.",
+                         name};
     }
     by_key[std::move(key)] = value;
     if (by_key.size() > metadata_keys_max) {

@@ -34,9 +34,9 @@ struct create_params {
 
 struct param_error {
   unsigned http_status = 400;
-  std::string code;     // "parameter_missing", "amount_too_small", ...
+  std::string code;  // "parameter_missing", "amount_too_small", ...
   std::string message;
-  std::string param;    // the offending field
+  std::string param;  // the offending field
 };
 
 struct parsed_create_params {

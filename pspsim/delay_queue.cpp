@@ -14,7 +14,7 @@ namespace net = boost::asio;
 struct delay_queue::impl {
   net::io_context ioc;
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work{
-      net::make_work_guard(ioc)};
+    net::make_work_guard(ioc)};
   std::thread thread{[this] { ioc.run(); }};
 };
 
@@ -30,9 +30,9 @@ void delay_queue::after(std::chrono::milliseconds delay,
                         std::function<void()> callback) {
   auto timer = std::make_shared<net::steady_timer>(impl_->ioc, delay);
   timer->async_wait(
-      [timer, callback = std::move(callback)](boost::system::error_code ec) {
-        if (!ec) callback();
-      });
+    [timer, callback = std::move(callback)](boost::system::error_code ec) {
+      if (!ec) callback();
+    });
 }
 
 }  // namespace pay::pspsim

@@ -26,8 +26,8 @@ std::optional<fault_kind> kind_named(std::string_view name) {
 
 fault_config_error invalid(std::string_view param, std::string_view expected) {
   return {"parameter_invalid",
-          "Invalid " + std::string(param) + ": expected " +
-              std::string(expected) + ".",
+          "Invalid " + std::string(param) + ": expected "
+            + std::string(expected) + ".",
           std::string(param)};
 }
 
@@ -47,15 +47,15 @@ std::optional<fault_config_error> read_seed(std::string_view name,
 std::optional<fault_config_error> read_ms(std::string_view name,
                                           const boost::json::value& value,
                                           std::uint32_t& ms) {
-  const bool in_range = value.is_int64() && value.get_int64() >= 0 &&
-                        value.get_int64() <= fault_delay_ms_max;
+  const bool in_range = value.is_int64() && value.get_int64() >= 0
+                        && value.get_int64() <= fault_delay_ms_max;
   if (!in_range) return invalid(name, "a whole number of ms from 0 to 600000");
   ms = static_cast<std::uint32_t>(value.get_int64());
   return std::nullopt;
 }
 
 std::optional<fault_config_error> read_probability(
-    std::string_view name, const boost::json::value& value, double& probability) {
+  std::string_view name, const boost::json::value& value, double& probability) {
   if (!value.is_number()) return invalid(name, "a number from 0 to 1");
   const double number = value.to_number<double>();
   if (!std::isfinite(number) || number < 0.0 || number > 1.0) {
@@ -101,13 +101,20 @@ std::optional<fault_config_error> read_field(std::string_view name,
 
 std::string_view to_string(fault_kind kind) {
   switch (kind) {
-    case fault_kind::none: return "none";
-    case fault_kind::error_500: return "error_500";
-    case fault_kind::error_429: return "error_429";
-    case fault_kind::reset_before_commit: return "reset_before_commit";
-    case fault_kind::reset_after_commit: return "reset_after_commit";
-    case fault_kind::timeout_after_commit: return "timeout_after_commit";
-    case fault_kind::duplicate_processing: return "duplicate_processing";
+    case fault_kind::none:
+      return "none";
+    case fault_kind::error_500:
+      return "error_500";
+    case fault_kind::error_429:
+      return "error_429";
+    case fault_kind::reset_before_commit:
+      return "reset_before_commit";
+    case fault_kind::reset_after_commit:
+      return "reset_after_commit";
+    case fault_kind::timeout_after_commit:
+      return "timeout_after_commit";
+    case fault_kind::duplicate_processing:
+      return "duplicate_processing";
   }
   return "unknown";
 }

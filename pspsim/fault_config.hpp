@@ -27,9 +27,12 @@ enum class fault_kind : std::uint8_t {
 
 constexpr std::size_t fault_kind_count = 6;
 constexpr std::array<fault_kind, fault_kind_count> fault_kinds_in_draw_order{
-    fault_kind::error_500,          fault_kind::error_429,
-    fault_kind::reset_before_commit, fault_kind::reset_after_commit,
-    fault_kind::timeout_after_commit, fault_kind::duplicate_processing};
+  fault_kind::error_500,
+  fault_kind::error_429,
+  fault_kind::reset_before_commit,
+  fault_kind::reset_after_commit,
+  fault_kind::timeout_after_commit,
+  fault_kind::duplicate_processing};
 
 // The JSON field and counter name: "error_500", ...; "none" for none.
 std::string_view to_string(fault_kind kind);
@@ -47,13 +50,13 @@ enum class fault_target : std::uint8_t {
 
 constexpr bool fault_applies(fault_kind kind, fault_target target) {
   if (kind == fault_kind::none) return false;
-  if (target == fault_target::create_intent ||
-      target == fault_target::create_refund ||
-      target == fault_target::create_payout) {
+  if (target == fault_target::create_intent
+      || target == fault_target::create_refund
+      || target == fault_target::create_payout) {
     return true;
   }
-  return kind == fault_kind::error_500 || kind == fault_kind::error_429 ||
-         kind == fault_kind::reset_before_commit;
+  return kind == fault_kind::error_500 || kind == fault_kind::error_429
+         || kind == fault_kind::reset_before_commit;
 }
 
 constexpr std::uint32_t fault_delay_ms_max = 600'000;
@@ -76,8 +79,8 @@ struct webhook_fault_config {
 struct fault_config {
   std::uint64_t seed = 0;
   std::array<double, fault_kind_count> probabilities{};  // by draw order
-  std::uint32_t latency_ms = 0;         // added to every faultable answer
-  std::uint32_t latency_jitter_ms = 0;  // plus uniform [0, jitter]
+  std::uint32_t latency_ms = 0;             // added to every faultable answer
+  std::uint32_t latency_jitter_ms = 0;      // plus uniform [0, jitter]
   std::uint32_t hold_ms = hold_ms_default;  // timeout_after_commit's hold
   webhook_fault_config webhooks;  // webhook_drop, webhook_duplicate, ...
 
@@ -89,9 +92,9 @@ struct fault_config {
 };
 
 struct fault_config_error {
-  std::string code;     // "body_invalid", "parameter_unknown", "parameter_invalid"
+  std::string code;  // "body_invalid", "parameter_unknown", "parameter_invalid"
   std::string message;
-  std::string param;    // the offending field; empty for the body as a whole
+  std::string param;  // the offending field; empty for the body as a whole
 };
 
 struct parsed_fault_config {

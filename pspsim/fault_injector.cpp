@@ -51,8 +51,9 @@ fault_draw fault_injector::draw(fault_target target) {
   }
   const std::uint64_t jitter_bits = engine_();
   // Modulo bias is below 2^-40 for any jitter we accept: irrelevant here.
-  const std::uint64_t jitter_ms =
-      jitter_bits % (std::uint64_t{config_.latency_jitter_ms} + 1);
+  const std::uint64_t jitter_ms = jitter_bits
+                                  % (std::uint64_t{config_.latency_jitter_ms}
+                                     + 1);
   std::uint64_t delay_ms = config_.latency_ms + jitter_ms;
   if (out.kind == fault_kind::timeout_after_commit) delay_ms += config_.hold_ms;
   PSPSIM_CHECK(delay_ms <= 3 * std::uint64_t{fault_delay_ms_max});

@@ -92,15 +92,17 @@ card_check check_card(const card_form& form, int now_year, int now_month) {
   if (!luhn_valid(*digits)) {
     return refuse("Your card number is invalid.", "card-number");
   }
-  const auto expiry = expiry_months(form.expiry.substr(0, card_field_chars_max));
+  const auto expiry = expiry_months(
+    form.expiry.substr(0, card_field_chars_max));
   if (!expiry) return refuse("Enter the expiry date as MM/YY.", "card-expiry");
   if (*expiry < now_year * 12 + (now_month - 1)) {
     return refuse("Your card has expired.", "card-expiry");
   }
   const std::string_view cvc = trimmed(form.cvc);
-  const bool cvc_ok = (cvc.size() == 3 || cvc.size() == 4) &&
-                      card_digits(cvc).value_or("").size() == cvc.size();
-  if (!cvc_ok) return refuse("The security code must be 3 or 4 digits.", "card-cvc");
+  const bool cvc_ok = (cvc.size() == 3 || cvc.size() == 4)
+                      && card_digits(cvc).value_or("").size() == cvc.size();
+  if (!cvc_ok)
+    return refuse("The security code must be 3 or 4 digits.", "card-cvc");
   const std::string_view name = trimmed(form.name);
   if (name.empty() || name.size() > cardholder_name_chars_max) {
     return refuse("Enter the name on the card (at most 100 characters).",

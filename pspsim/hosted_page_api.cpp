@@ -18,7 +18,8 @@ namespace bhttp = boost::beast::http;
 constexpr std::string_view pay_prefix = "/pay/";
 constexpr std::string_view challenge_suffix = "/challenge";
 
-http::response html(const http::request& req, unsigned status, std::string body) {
+http::response html(const http::request& req, unsigned status,
+                    std::string body) {
   http::response res{static_cast<bhttp::status>(status), req.version()};
   res.set(bhttp::field::content_type, "text/html; charset=utf-8");
   res.set(bhttp::field::cache_control, "no-store");
@@ -28,7 +29,8 @@ http::response html(const http::request& req, unsigned status, std::string body)
   return res;
 }
 
-http::response see_other(const http::request& req, const std::string& location) {
+http::response see_other(const http::request& req,
+                         const std::string& location) {
   http::response res{bhttp::status::see_other, req.version()};
   res.set(bhttp::field::location, location);
   res.set(bhttp::field::cache_control, "no-store");
@@ -38,8 +40,9 @@ http::response see_other(const http::request& req, const std::string& location) 
 }
 
 http::response not_found(const http::request& req) {
-  return html(req, 404, message_html("Payment not found",
-                                     "This payment page does not exist."));
+  return html(req, 404,
+              message_html("Payment not found",
+                           "This payment page does not exist."));
 }
 
 // Where a session that is no longer open for a card sends the buyer.
@@ -69,10 +72,12 @@ create_params intent_params(const checkout_session& session,
   params.payment_method = random_id("pm_");
   params.outcome = card.outcome;
   params.metadata = session.metadata;
-  params.metadata.erase(
-      std::remove_if(params.metadata.begin(), params.metadata.end(),
-                     [](const auto& kv) { return kv.first == "payment_order_id"; }),
-      params.metadata.end());
+  params.metadata.erase(std::remove_if(params.metadata.begin(),
+                                       params.metadata.end(),
+                                       [](const auto& kv) {
+                                         return kv.first == "payment_order_id";
+                                       }),
+                        params.metadata.end());
   params.metadata.emplace_back("payment_order_id", session.client_reference_id);
   std::sort(params.metadata.begin(), params.metadata.end());
   params.checkout_session = session.id;
@@ -86,7 +91,9 @@ http::response pay(const http::request& req, const checkout_session& session,
   if (auto answer = settled_answer(req, session)) return std::move(*answer);
   const auto fields = http::form_decode(req.body());
   if (!fields) {
-    return html(req, 400, payment_form_html(session, "The form could not be read.", "", ""));
+    return html(req, 400,
+                payment_form_html(session, "The form could not be read.", "",
+                                  ""));
   }
   const auto value = [&](std::string_view name) {
     return http::form_value(*fields, name).value_or("");
@@ -96,40 +103,47 @@ http::response pay(const http::request& req, const checkout_session& session,
   const auto [year, month] = year_month_utc(now.unix_s);
   const card_check checked = check_card(form, year, month);
   if (!checked.card) {
-    return html(req, 400, payment_form_html(session, checked.error,
-                                            form.expiry.substr(0, 7),
-                                            form.name.substr(0, 100)));
+    return html(req, 400,
+                payment_form_html(session, checked.error,
+                                  form.expiry.substr(0, 7),
+                                  form.name.substr(0, 100)));
   }
   sessions.note_card(session.id, checked.card->brand, checked.card->last4);
-  const auto created =
-      store.create(intent_params(session, *checked.card),
-                   session.client_reference_id, "checkout_session:" + session.id, now);
+  const auto created = store.create(intent_params(session, *checked.card),
+                                    session.client_reference_id,
+                                    "checkout_session:" + session.id, now);
   if (created.status == create_status::intents_exhausted) {
-    return html(req, 503, message_html("Try again later",
-                                       "The payment service is full."));
+    return html(req, 503,
+                message_html("Try again later",
+                             "The payment service is full."));
   }
   if (created.status == create_status::key_reused_with_other_params) {
-    return html(req, 409, message_html("Payment refused",
-                                       "This order was already charged another way."));
+    return html(req, 409,
+                message_html("Payment refused",
+                             "This order was already charged another way."));
   }
   // The intent's events have updated the session by now.
   const auto after = sessions.find(session.id);
   if (!after) return not_found(req);
   if (auto answer = settled_answer(req, *after)) return std::move(*answer);
-  return html(req, 200, message_html("Payment processing",
-                                     "Your payment is being processed."));
+  return html(req, 200,
+              message_html("Payment processing",
+                           "Your payment is being processed."));
 }
 
-http::response challenge(const http::request& req, const checkout_session& session,
+http::response challenge(const http::request& req,
+                         const checkout_session& session,
                          checkout_session_store& sessions, intent_store& store,
                          const sim_time& now) {
   if (!session.awaiting_challenge) {
     if (auto answer = settled_answer(req, session)) return std::move(*answer);
     return see_other(req, "/pay/" + session.id);
   }
-  if (req.method() == bhttp::verb::get) return html(req, 200, challenge_html(session));
+  if (req.method() == bhttp::verb::get)
+    return html(req, 200, challenge_html(session));
   const auto fields = http::form_decode(req.body());
-  const auto result = fields ? http::form_value(*fields, "result") : std::nullopt;
+  const auto result = fields ? http::form_value(*fields, "result")
+                             : std::nullopt;
   if (!result || (*result != "complete" && *result != "fail")) {
     return html(req, 400, challenge_html(session));
   }
@@ -145,18 +159,22 @@ http::response challenge(const http::request& req, const checkout_session& sessi
 http::response handle_pay_page(const http::request& req,
                                checkout_session_store& sessions,
                                intent_store& store, const sim_time& now) {
-  std::string_view rest = http::target_path(req.target()).substr(pay_prefix.size());
+  std::string_view rest =
+    http::target_path(req.target()).substr(pay_prefix.size());
   bool is_challenge = false;
-  if (rest.size() > challenge_suffix.size() &&
-      rest.substr(rest.size() - challenge_suffix.size()) == challenge_suffix) {
+  if (rest.size() > challenge_suffix.size()
+      && rest.substr(rest.size() - challenge_suffix.size())
+           == challenge_suffix) {
     rest.remove_suffix(challenge_suffix.size());
     is_challenge = true;
   }
-  if (rest.empty() || rest.find('/') != std::string_view::npos) return not_found(req);
+  if (rest.empty() || rest.find('/') != std::string_view::npos)
+    return not_found(req);
   const bool get = req.method() == bhttp::verb::get;
   const bool post = req.method() == bhttp::verb::post;
   if (!get && !post) {
-    return html(req, 405, message_html("Method not allowed", "Use GET or POST."));
+    return html(req, 405,
+                message_html("Method not allowed", "Use GET or POST."));
   }
   const auto session = sessions.find(rest);
   if (!session) return not_found(req);
@@ -166,7 +184,8 @@ http::response handle_pay_page(const http::request& req,
     return html(req, 200, result_html(*session));
   }
   if (session->awaiting_challenge) {
-    return see_other(req, "/pay/" + session->id + std::string(challenge_suffix));
+    return see_other(req,
+                     "/pay/" + session->id + std::string(challenge_suffix));
   }
   return html(req, 200, payment_form_html(*session, "", "", ""));
 }

@@ -22,8 +22,8 @@ std::string page(std::string_view title, const std::string& body) {
 
 std::string amount_text(const checkout_session& session) {
   // Display only: whole minor units, the currency code beside them.
-  return std::to_string(session.amount_minor) + " (minor units) " +
-         html_escape(session.currency);
+  return std::to_string(session.amount_minor) + " (minor units) "
+         + html_escape(session.currency);
 }
 
 // The same rule as the server's luhn_valid, so the buyer hears at once;
@@ -85,25 +85,26 @@ std::string challenge_html(const checkout_session& session) {
 }
 
 std::string result_html(const checkout_session& session) {
-  const std::string card =
-      session.card_last4.empty()
-          ? std::string{}
-          : " with " + html_escape(session.card_brand) + " ending in " +
-                html_escape(session.card_last4);
-  const std::string outcome =
-      session.paid ? "Payment succeeded"
-                   : "Payment failed (" + html_escape(session.failure_code) + ")";
-  const std::string body =
-      "<h1 id=\"result\">" + outcome + "</h1>\n<p>" + amount_text(session) +
-      card + ".</p>\n<p><a id=\"return-link\" href=\"" +
-      html_escape(result_redirect_url(session)) +
-      "\">Return to the merchant</a></p>\n";
+  const std::string card = session.card_last4.empty()
+                             ? std::string{}
+                             : " with " + html_escape(session.card_brand)
+                                 + " ending in "
+                                 + html_escape(session.card_last4);
+  const std::string outcome = session.paid
+                                ? "Payment succeeded"
+                                : "Payment failed ("
+                                    + html_escape(session.failure_code) + ")";
+  const std::string body = "<h1 id=\"result\">" + outcome + "</h1>\n<p>"
+                           + amount_text(session) + card
+                           + ".</p>\n<p><a id=\"return-link\" href=\""
+                           + html_escape(result_redirect_url(session))
+                           + "\">Return to the merchant</a></p>\n";
   return page(outcome, body);
 }
 
 std::string message_html(std::string_view title, std::string_view message) {
-  return page(title, "<h1>" + html_escape(title) + "</h1>\n<p id=\"error\">" +
-                         html_escape(message) + "</p>\n");
+  return page(title, "<h1>" + html_escape(title) + "</h1>\n<p id=\"error\">"
+                       + html_escape(message) + "</p>\n");
 }
 
 }  // namespace pay::pspsim

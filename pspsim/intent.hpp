@@ -25,7 +25,7 @@ enum class pending_kind : std::uint8_t {
   none = 0,
   processing = 1,  // pm_card_processing: succeeds after --processing-ms
   three_ds = 2,    // requires_action: the buyer's challenge (or --three-ds-ms)
-  review = 3,      // processing under PSP review: --review-ms or /sim/.../review
+  review = 3,  // processing under PSP review: --review-ms or /sim/.../review
 };
 
 std::string_view to_string(intent_status status);

@@ -27,10 +27,14 @@ boost::json::object error_to_json(const payment_error& error) {
 
 std::string_view to_string(intent_status status) {
   switch (status) {
-    case intent_status::processing: return "processing";
-    case intent_status::succeeded: return "succeeded";
-    case intent_status::requires_payment_method: return "requires_payment_method";
-    case intent_status::requires_action: return "requires_action";
+    case intent_status::processing:
+      return "processing";
+    case intent_status::succeeded:
+      return "succeeded";
+    case intent_status::requires_payment_method:
+      return "requires_payment_method";
+    case intent_status::requires_action:
+      return "requires_action";
   }
   return "unknown";
 }

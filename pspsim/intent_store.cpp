@@ -20,17 +20,19 @@ payment_error authentication_failure() {
 }
 
 payment_error review_rejection() {
-  return {"card_declined", "fraudulent",
-          "The payment was rejected in review."};
+  return {"card_declined", "fraudulent", "The payment was rejected in review."};
 }
 
 std::string_view event_type_of(intent_status status) {
   switch (status) {
-    case intent_status::processing: return "payment_intent.processing";
-    case intent_status::succeeded: return "payment_intent.succeeded";
+    case intent_status::processing:
+      return "payment_intent.processing";
+    case intent_status::succeeded:
+      return "payment_intent.succeeded";
     case intent_status::requires_payment_method:
       return "payment_intent.payment_failed";
-    case intent_status::requires_action: return "payment_intent.requires_action";
+    case intent_status::requires_action:
+      return "payment_intent.requires_action";
   }
   check_failed("a known intent_status", __FILE__, __LINE__);
 }
@@ -91,9 +93,9 @@ create_result intent_store::create(const create_params& params,
   const auto decline = decline_of(params.outcome);
   if (decline) {
     intent.status = intent_status::requires_payment_method;
-    intent.last_payment_error =
-        payment_error{"card_declined", std::string(decline->decline_code),
-                      std::string(decline->message)};
+    intent.last_payment_error = payment_error{
+      "card_declined", std::string(decline->decline_code),
+      std::string(decline->message)};
     ++stats_.declines;
   } else if (params.outcome == card_outcome::succeeds) {
     record_charge(intent, now.unix_s);
@@ -101,8 +103,8 @@ create_result intent_store::create(const create_params& params,
     start_pending(intent, params.outcome, params.buyer_completes_action, now);
   }
 
-  create_result result{create_status::created, decline ? 402u : 200u, {},
-                       intent.id};
+  create_result result{
+    create_status::created, decline ? 402u : 200u, {}, intent.id};
   result.body = decline ? decline_body(intent)
                         : boost::json::serialize(intent_to_json(intent));
   if (entry) {
@@ -178,12 +180,13 @@ std::optional<intent_view> intent_store::view(std::string_view id,
 }
 
 std::vector<charge_record> intent_store::charges_between(
-    std::int64_t from_unix_s, std::int64_t to_unix_s, const sim_time& now) {
+  std::int64_t from_unix_s, std::int64_t to_unix_s, const sim_time& now) {
   std::lock_guard lock(mutex_);
   settle_due(now);
   std::vector<charge_record> out;
   for (const auto& charge : charges_) {
-    if (charge.created_unix_s >= from_unix_s && charge.created_unix_s < to_unix_s) {
+    if (charge.created_unix_s >= from_unix_s
+        && charge.created_unix_s < to_unix_s) {
       out.push_back(charge);
     }
   }
@@ -191,7 +194,7 @@ std::vector<charge_record> intent_store::charges_between(
 }
 
 std::optional<intent_view> intent_store::succeed_silently_if_pending(
-    std::string_view id, const sim_time& now) {
+  std::string_view id, const sim_time& now) {
   std::lock_guard lock(mutex_);
   settle_due(now);
   const auto it = intents_.find(std::string(id));
@@ -248,16 +251,17 @@ void intent_store::start_pending(payment_intent& intent, card_outcome outcome,
     PSPSIM_CHECK(outcome == card_outcome::review);
     intent.status = intent_status::processing;
     intent.pending = pending_kind::review;
-    intent.review_note = "open: pspsim resolves the review after " +
-                         std::to_string(pending_config_.review_delay.count()) +
-                         " ms unless POST /sim/payment_intents/" + intent.id +
-                         "/review decides first";
+    intent.review_note = "open: pspsim resolves the review after "
+                         + std::to_string(pending_config_.review_delay.count())
+                         + " ms unless POST /sim/payment_intents/" + intent.id
+                         + "/review decides first";
     delay = pending_config_.review_delay;
   }
   ++pending_count_;
-  if (buyer_completes_action && intent.pending == pending_kind::three_ds) return;
+  if (buyer_completes_action && intent.pending == pending_kind::three_ds)
+    return;
   const auto delay_s =
-      std::chrono::duration_cast<std::chrono::seconds>(delay).count();
+    std::chrono::duration_cast<std::chrono::seconds>(delay).count();
   const auto it = due_.emplace(now.steady + delay,
                                pending_entry{intent.id, now.unix_s + delay_s});
   due_by_intent_[intent.id] = it;
@@ -272,8 +276,8 @@ void intent_store::settle_due(const sim_time& now) {
     const auto it = intents_.find(entry.intent_id);
     PSPSIM_CHECK(it != intents_.end());
     payment_intent& intent = it->second;
-    if (intent.pending == pending_kind::three_ds &&
-        !pending_config_.three_ds_succeeds) {
+    if (intent.pending == pending_kind::three_ds
+        && !pending_config_.three_ds_succeeds) {
       fail(intent, authentication_failure());
     } else {
       if (intent.pending == pending_kind::review) {
@@ -307,10 +311,12 @@ resolve_result intent_store::resolve(std::string_view id, pending_kind expected,
   } else {
     fail(intent, authentication_failure());
   }
-  return {resolve_status::resolved, boost::json::serialize(intent_to_json(intent))};
+  return {resolve_status::resolved,
+          boost::json::serialize(intent_to_json(intent))};
 }
 
-void intent_store::succeed(payment_intent& intent, std::int64_t created_unix_s) {
+void intent_store::succeed(payment_intent& intent,
+                           std::int64_t created_unix_s) {
   PSPSIM_CHECK(intent.pending != pending_kind::none);
   intent.pending = pending_kind::none;
   PSPSIM_CHECK(pending_count_ > 0);
@@ -341,9 +347,9 @@ void intent_store::record_charge(payment_intent& intent,
                                  std::int64_t created_unix_s) {
   PSPSIM_CHECK(intent.latest_charge.empty());
   PSPSIM_CHECK(intent.amount_minor > 0);
-  charge_record charge{random_id("ch_"),     intent.id,
+  charge_record charge{random_id("ch_"),       intent.id,
                        intent.idempotency_key, intent.amount_minor,
-                       intent.currency,       intent.payment_method,
+                       intent.currency,        intent.payment_method,
                        created_unix_s};
   if (!intent.idempotency_key.empty()) {
     auto& entry = keys_.at(intent.idempotency_key);
@@ -360,12 +366,13 @@ void intent_store::emit(const payment_intent& intent) {
   if (!hooks_.on_event) return;
   std::string failure_code;
   if (const auto& error = intent.last_payment_error) {
-    failure_code = error->decline_code.empty() ? error->code : error->decline_code;
+    failure_code = error->decline_code.empty() ? error->code
+                                               : error->decline_code;
   }
-  hooks_.on_event(intent_event{
-      std::string(event_type_of(intent.status)), intent.id,
-      intent.checkout_session, intent.status, std::move(failure_code),
-      boost::json::serialize(intent_to_json(intent))});
+  hooks_.on_event(intent_event{std::string(event_type_of(intent.status)),
+                               intent.id, intent.checkout_session,
+                               intent.status, std::move(failure_code),
+                               boost::json::serialize(intent_to_json(intent))});
 }
 
 std::string intent_store::unused_intent_id() const {

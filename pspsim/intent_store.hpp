@@ -41,9 +41,9 @@ constexpr std::size_t intents_max_default = 2'000'000;
 
 enum class create_status : std::uint8_t {
   created = 1,
-  replayed = 2,                     // same key, same parameters
-  key_reused_with_other_params = 3, // same key, different parameters
-  intents_exhausted = 4,            // intents_max reached; nothing stored
+  replayed = 2,                      // same key, same parameters
+  key_reused_with_other_params = 3,  // same key, different parameters
+  intents_exhausted = 4,             // intents_max reached; nothing stored
 };
 
 struct create_result {
@@ -60,7 +60,7 @@ struct intent_event {
   std::string checkout_session;  // empty unless paid on the hosted page
   intent_status status = intent_status::processing;
   std::string failure_code;  // requires_payment_method: decline_code or code
-  std::string intent_json;  // the intent as it is right after the change
+  std::string intent_json;   // the intent as it is right after the change
 };
 
 // How pending test cards resolve without help.
@@ -103,12 +103,14 @@ struct store_stats {
   std::uint64_t declines = 0;
   std::uint64_t replays = 0;
   std::uint64_t idempotency_conflicts = 0;
-  std::uint64_t processing = 0;  // intents not final yet (processing, requires_action)
+  std::uint64_t processing =
+    0;  // intents not final yet (processing, requires_action)
 };
 
 class intent_store {
  public:
-  intent_store(std::size_t intents_max, std::chrono::milliseconds processing_delay,
+  intent_store(std::size_t intents_max,
+               std::chrono::milliseconds processing_delay,
                pending_config pending = {}, intent_store_hooks hooks = {});
 
   // `fingerprint` identifies the request's parameters; a key seen before with
@@ -117,7 +119,8 @@ class intent_store {
                        const std::string& fingerprint, const sim_time& now);
 
   // The intent's current JSON, or nullopt for an unknown id.
-  std::optional<std::string> find_json(std::string_view id, const sim_time& now);
+  std::optional<std::string> find_json(std::string_view id,
+                                       const sim_time& now);
 
   // Ends a requires_action intent: succeeded (with its charge) or
   // requires_payment_method (authentication failed).
@@ -164,7 +167,8 @@ class intent_store {
     std::string intent_id;
     std::int64_t due_unix_s = 0;  // the settled charge's `created`
   };
-  using due_map = std::multimap<std::chrono::steady_clock::time_point, pending_entry>;
+  using due_map =
+    std::multimap<std::chrono::steady_clock::time_point, pending_entry>;
 
   // All private members below assume mutex_ is held.
   void settle_due(const sim_time& now);

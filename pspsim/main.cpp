@@ -18,8 +18,8 @@
 #include "pspsim/options.hpp"
 #include "pspsim/payout_store.hpp"
 #include "pspsim/refund_store.hpp"
-#include "pspsim/settlement_store.hpp"
 #include "pspsim/router.hpp"
+#include "pspsim/settlement_store.hpp"
 #include "pspsim/webhook_dispatcher.hpp"
 #include "pspsim/webhook_endpoint.hpp"
 
@@ -31,8 +31,9 @@ constexpr int exit_usage_or_listen_failure = 2;
 
 int main(int argc, char** argv) {
   using namespace pay;
-  const auto parsed = pspsim::parse_options(
-      argc, argv, [](const char* name) { return std::getenv(name); });
+  const auto parsed = pspsim::parse_options(argc, argv, [](const char* name) {
+    return std::getenv(name);
+  });
   if (parsed.help) {
     std::cout << pspsim::usage();
     return 0;
@@ -60,8 +61,8 @@ int main(int argc, char** argv) {
     w.url = endpoint.url;
     w.tls = endpoint.tls;
     w.ca_file = opts.webhook_ca_file;
-    if (const std::string error =
-            http::check_client_tls(http::client_tls{w.tls, w.ca_file});
+    if (const std::string error = http::check_client_tls(
+          http::client_tls{w.tls, w.ca_file});
         !error.empty()) {
       std::cerr << "pspsim: webhook TLS: " << error << std::endl;
       return exit_usage_or_listen_failure;
@@ -72,20 +73,21 @@ int main(int argc, char** argv) {
     w.concurrency = opts.webhook_concurrency;
     webhooks.emplace(std::move(w), faults);
   }
-  pspsim::webhook_dispatcher* const webhooks_or_null =
-      webhooks ? &*webhooks : nullptr;
+  pspsim::webhook_dispatcher* const webhooks_or_null = webhooks ? &*webhooks
+                                                                : nullptr;
   pspsim::checkout_session_store sessions{
-      pspsim::sessions_max_default,
-      [webhooks_or_null](std::string_view type, std::string_view id,
-                         std::string_view json, std::int64_t unix_s) {
-        if (webhooks_or_null) webhooks_or_null->publish(type, id, json, unix_s);
-      }};
+    pspsim::sessions_max_default,
+    [webhooks_or_null](std::string_view type, std::string_view id,
+                       std::string_view json, std::int64_t unix_s) {
+      if (webhooks_or_null) webhooks_or_null->publish(type, id, json, unix_s);
+    }};
   // Wakes the store when a pending intent is due, so it resolves (and its
   // webhook goes out) even if nobody asks. Stopped before the store goes.
   std::optional<pspsim::delay_queue> wakeups{std::in_place};
   pspsim::intent_store* store_for_wakeups = nullptr;
   pspsim::intent_store_hooks hooks;
-  hooks.on_event = [webhooks_or_null, &sessions](const pspsim::intent_event& e) {
+  hooks.on_event = [webhooks_or_null,
+                    &sessions](const pspsim::intent_event& e) {
     const auto now = pspsim::sim_time::now();
     // The intent's event before the session's completion it causes.
     if (webhooks_or_null) {
@@ -93,7 +95,8 @@ int main(int argc, char** argv) {
     }
     sessions.on_intent_event(e, now.unix_s);
   };
-  hooks.wake_after = [&wakeups, &store_for_wakeups](std::chrono::milliseconds d) {
+  hooks.wake_after = [&wakeups,
+                      &store_for_wakeups](std::chrono::milliseconds d) {
     wakeups->after(d, [&store_for_wakeups] {
       store_for_wakeups->settle(pspsim::sim_time::now());
     });
@@ -109,24 +112,26 @@ int main(int argc, char** argv) {
   pspsim::refund_store refunds{store};
   pspsim::payout_store* payouts_for_wakeups = nullptr;
   pspsim::payout_store_hooks payout_hooks;
-  payout_hooks.on_event = [webhooks_or_null](std::string_view type, std::string_view id,
-                                             std::string_view json, std::int64_t unix_s) {
-    if (webhooks_or_null) webhooks_or_null->publish(type, id, json, unix_s);
-  };
-  payout_hooks.wake_after = [&wakeups, &payouts_for_wakeups](std::chrono::milliseconds d) {
-    wakeups->after(d, [&payouts_for_wakeups] {
-      payouts_for_wakeups->settle(pspsim::sim_time::now());
-    });
-  };
+  payout_hooks.on_event =
+    [webhooks_or_null](std::string_view type, std::string_view id,
+                       std::string_view json, std::int64_t unix_s) {
+      if (webhooks_or_null) webhooks_or_null->publish(type, id, json, unix_s);
+    };
+  payout_hooks.wake_after =
+    [&wakeups, &payouts_for_wakeups](std::chrono::milliseconds d) {
+      wakeups->after(d, [&payouts_for_wakeups] {
+        payouts_for_wakeups->settle(pspsim::sim_time::now());
+      });
+    };
   pspsim::payout_store payouts{std::chrono::milliseconds(opts.payout_ms),
                                std::move(payout_hooks)};
   payouts_for_wakeups = &payouts;
   pspsim::settlement_store settlement;
   pspsim::delay_queue delays;
   const pspsim::router routes{
-      pspsim::sim_parts{store, faults, delays, sessions, webhooks_or_null, refunds,
-                        payouts, settlement, opts.settlement},
-      opts.api_key, std::chrono::milliseconds(opts.latency_ms)};
+    pspsim::sim_parts{store, faults, delays, sessions, webhooks_or_null,
+                      refunds, payouts, settlement, opts.settlement},
+    opts.api_key, std::chrono::milliseconds(opts.latency_ms)};
   http::server_limits limits;
   limits.threads = opts.threads;
   limits.body_bytes_max = pspsim::server_body_bytes_max;
@@ -138,8 +143,7 @@ int main(int argc, char** argv) {
   }
   const bool ipv6 = opts.address.find(':') != std::string::npos;
   std::cout << "pspsim listening on " << (server.is_tls() ? "https" : "http")
-            << "://"
-            << (ipv6 ? "[" + opts.address + "]" : opts.address) << ":"
+            << "://" << (ipv6 ? "[" + opts.address + "]" : opts.address) << ":"
             << server.port() << std::endl;
 
   int signal_number = 0;

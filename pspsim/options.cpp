@@ -15,8 +15,8 @@ bool parse_number(std::string_view text, T min, T max, T& out) {
   const char* end = text.data() + text.size();
   const auto [ptr, ec] = std::from_chars(text.data(), end, value);
   if (text.empty() || ec != std::errc{} || ptr != end) return false;
-  if (value < static_cast<unsigned long long>(min) ||
-      value > static_cast<unsigned long long>(max)) {
+  if (value < static_cast<unsigned long long>(min)
+      || value > static_cast<unsigned long long>(max)) {
     return false;
   }
   out = static_cast<T>(value);
@@ -27,14 +27,15 @@ bool parse_number(std::string_view text, T min, T max, T& out) {
 // Returns an error message, empty on success.
 std::string apply(options& o, std::string_view name, std::string_view value) {
   const auto bad = [&](std::string_view range) {
-    return "invalid value '" + std::string(value) + "' for " +
-           std::string(name) + " (expected " + std::string(range) + ")";
+    return "invalid value '" + std::string(value) + "' for " + std::string(name)
+           + " (expected " + std::string(range) + ")";
   };
   if (name == "address") {
     if (value.empty()) return bad("an IP address");
     o.address = std::string(value);
   } else if (name == "port") {
-    if (!parse_number<std::uint16_t>(value, 0, 65535, o.port)) return bad("0..65535");
+    if (!parse_number<std::uint16_t>(value, 0, 65535, o.port))
+      return bad("0..65535");
   } else if (name == "api-key") {
     if (value.empty()) return bad("a non-empty key");
     o.api_key = std::string(value);
@@ -43,24 +44,29 @@ std::string apply(options& o, std::string_view name, std::string_view value) {
       return bad("0..600000");
     }
   } else if (name == "processing-ms") {
-    if (!parse_number<std::uint32_t>(value, 0, processing_ms_max, o.processing_ms)) {
+    if (!parse_number<std::uint32_t>(value, 0, processing_ms_max,
+                                     o.processing_ms)) {
       return bad("0..3600000");
     }
   } else if (name == "threads") {
-    if (!parse_number<unsigned>(value, 1, threads_max, o.threads)) return bad("1..64");
+    if (!parse_number<unsigned>(value, 1, threads_max, o.threads))
+      return bad("1..64");
   } else if (name == "intents-max") {
-    if (!parse_number<std::size_t>(value, 1, intents_max_limit, o.intents_max)) {
+    if (!parse_number<std::size_t>(value, 1, intents_max_limit,
+                                   o.intents_max)) {
       return bad("1..100000000");
     }
   } else if (name == "three-ds-ms") {
-    if (!parse_number<std::uint32_t>(value, 0, processing_ms_max, o.three_ds_ms)) {
+    if (!parse_number<std::uint32_t>(value, 0, processing_ms_max,
+                                     o.three_ds_ms)) {
       return bad("0..3600000");
     }
   } else if (name == "three-ds-outcome") {
     if (value != "succeed" && value != "fail") return bad("succeed or fail");
     o.three_ds_succeeds = value == "succeed";
   } else if (name == "review-ms") {
-    if (!parse_number<std::uint32_t>(value, 0, processing_ms_max, o.review_ms)) {
+    if (!parse_number<std::uint32_t>(value, 0, processing_ms_max,
+                                     o.review_ms)) {
       return bad("0..3600000");
     }
   } else if (name == "tls-cert") {
@@ -108,15 +114,16 @@ std::string apply(options& o, std::string_view name, std::string_view value) {
       return bad("0..1000000000");
     }
   } else if (name == "payout-ms") {
-    if (!parse_number<std::uint32_t>(value, 0, processing_ms_max, o.payout_ms)) {
+    if (!parse_number<std::uint32_t>(value, 0, processing_ms_max,
+                                     o.payout_ms)) {
       return bad("0..3600000");
     }
   } else if (name == "faults") {
     auto parsed = parse_fault_config(value);
     if (!parsed.config) {
       const auto& e = parsed.error;
-      return "invalid value for faults: " + e.message +
-             (e.param.empty() ? "" : " (field " + e.param + ")");
+      return "invalid value for faults: " + e.message
+             + (e.param.empty() ? "" : " (field " + e.param + ")");
     }
     o.faults = *parsed.config;
   } else {
@@ -130,25 +137,29 @@ struct env_binding {
   const char* option;
 };
 constexpr env_binding env_bindings[] = {
-    {"PSPSIM_ADDRESS", "address"},         {"PSPSIM_PORT", "port"},
-    {"PSPSIM_API_KEY", "api-key"},         {"PSPSIM_LATENCY_MS", "latency-ms"},
-    {"PSPSIM_PROCESSING_MS", "processing-ms"}, {"PSPSIM_THREADS", "threads"},
-    {"PSPSIM_INTENTS_MAX", "intents-max"}, {"PSPSIM_FAULTS", "faults"},
-    {"PSPSIM_THREE_DS_MS", "three-ds-ms"},
-    {"PSPSIM_THREE_DS_OUTCOME", "three-ds-outcome"},
-    {"PSPSIM_REVIEW_MS", "review-ms"},
-    {"PSPSIM_TLS_CERT", "tls-cert"},
-    {"PSPSIM_TLS_KEY", "tls-key"},
-    {"PSPSIM_WEBHOOK_URL", "webhook-url"},
-    {"PSPSIM_WEBHOOK_CA_FILE", "webhook-ca-file"},
-    {"PSPSIM_WEBHOOK_SECRET", "webhook-secret"},
-    {"PSPSIM_WEBHOOK_BACKOFF_BASE_MS", "webhook-backoff-base-ms"},
-    {"PSPSIM_WEBHOOK_BACKOFF_MAX_MS", "webhook-backoff-max-ms"},
-    {"PSPSIM_WEBHOOK_CONCURRENCY", "webhook-concurrency"},
-    {"PSPSIM_FEE_RATE_BPS", "fee-rate-bps"},
-    {"PSPSIM_FEE_FIXED_MINOR", "fee-fixed-minor"},
-    {"PSPSIM_PAYOUT_FEE_MINOR", "payout-fee-minor"},
-    {"PSPSIM_PAYOUT_MS", "payout-ms"},
+  {"PSPSIM_ADDRESS", "address"},
+  {"PSPSIM_PORT", "port"},
+  {"PSPSIM_API_KEY", "api-key"},
+  {"PSPSIM_LATENCY_MS", "latency-ms"},
+  {"PSPSIM_PROCESSING_MS", "processing-ms"},
+  {"PSPSIM_THREADS", "threads"},
+  {"PSPSIM_INTENTS_MAX", "intents-max"},
+  {"PSPSIM_FAULTS", "faults"},
+  {"PSPSIM_THREE_DS_MS", "three-ds-ms"},
+  {"PSPSIM_THREE_DS_OUTCOME", "three-ds-outcome"},
+  {"PSPSIM_REVIEW_MS", "review-ms"},
+  {"PSPSIM_TLS_CERT", "tls-cert"},
+  {"PSPSIM_TLS_KEY", "tls-key"},
+  {"PSPSIM_WEBHOOK_URL", "webhook-url"},
+  {"PSPSIM_WEBHOOK_CA_FILE", "webhook-ca-file"},
+  {"PSPSIM_WEBHOOK_SECRET", "webhook-secret"},
+  {"PSPSIM_WEBHOOK_BACKOFF_BASE_MS", "webhook-backoff-base-ms"},
+  {"PSPSIM_WEBHOOK_BACKOFF_MAX_MS", "webhook-backoff-max-ms"},
+  {"PSPSIM_WEBHOOK_CONCURRENCY", "webhook-concurrency"},
+  {"PSPSIM_FEE_RATE_BPS", "fee-rate-bps"},
+  {"PSPSIM_FEE_FIXED_MINOR", "fee-fixed-minor"},
+  {"PSPSIM_PAYOUT_FEE_MINOR", "payout-fee-minor"},
+  {"PSPSIM_PAYOUT_MS", "payout-ms"},
 };
 
 // Rules across options, checked once every source has been applied.

@@ -24,31 +24,35 @@ constexpr unsigned webhook_concurrency_max = 256;
 constexpr std::int64_t fee_minor_max = 1'000'000'000;
 
 struct options {
-  std::string address = "127.0.0.1";  // --address / PSPSIM_ADDRESS
-  std::uint16_t port = 8090;           // --port / PSPSIM_PORT; 0 = any free
+  std::string address = "127.0.0.1";       // --address / PSPSIM_ADDRESS
+  std::uint16_t port = 8090;               // --port / PSPSIM_PORT; 0 = any free
   std::string api_key = "sk_test_pspsim";  // --api-key / PSPSIM_API_KEY
-  std::uint32_t latency_ms = 0;        // --latency-ms / PSPSIM_LATENCY_MS
-  std::uint32_t processing_ms = 1'000; // --processing-ms / PSPSIM_PROCESSING_MS
-  unsigned threads = 2;                // --threads / PSPSIM_THREADS
-  std::size_t intents_max = intents_max_default;  // --intents-max / PSPSIM_INTENTS_MAX
-  fault_config faults;  // --faults / PSPSIM_FAULTS: JSON as POST /sim/faults
-  std::uint32_t three_ds_ms = 2'000;   // --three-ds-ms / PSPSIM_THREE_DS_MS
-  bool three_ds_succeeds = true;       // --three-ds-outcome succeed|fail
-  std::uint32_t review_ms = 3'000;     // --review-ms / PSPSIM_REVIEW_MS
+  std::uint32_t latency_ms = 0;            // --latency-ms / PSPSIM_LATENCY_MS
+  std::uint32_t processing_ms =
+    1'000;               // --processing-ms / PSPSIM_PROCESSING_MS
+  unsigned threads = 2;  // --threads / PSPSIM_THREADS
+  std::size_t intents_max =
+    intents_max_default;  // --intents-max / PSPSIM_INTENTS_MAX
+  fault_config faults;    // --faults / PSPSIM_FAULTS: JSON as POST /sim/faults
+  std::uint32_t three_ds_ms = 2'000;  // --three-ds-ms / PSPSIM_THREE_DS_MS
+  bool three_ds_succeeds = true;      // --three-ds-outcome succeed|fail
+  std::uint32_t review_ms = 3'000;    // --review-ms / PSPSIM_REVIEW_MS
   // --tls-cert FILE / PSPSIM_TLS_CERT and --tls-key FILE / PSPSIM_TLS_KEY:
   // both set, the port speaks HTTPS only.
   std::string tls_cert;
   std::string tls_key;
-  std::string webhook_url;             // --webhook-url, http(s); empty = none
+  std::string webhook_url;  // --webhook-url, http(s); empty = none
   // --webhook-ca-file / PSPSIM_WEBHOOK_CA_FILE: an https webhook URL's
   // certificate must verify against it (empty: the system's trusted CAs).
   std::string webhook_ca_file;
-  std::string webhook_secret = "whsec_pspsim";  // --webhook-secret
-  std::uint32_t webhook_backoff_base_ms = 500;  // --webhook-backoff-base-ms
+  std::string webhook_secret = "whsec_pspsim";    // --webhook-secret
+  std::uint32_t webhook_backoff_base_ms = 500;    // --webhook-backoff-base-ms
   std::uint32_t webhook_backoff_max_ms = 30'000;  // --webhook-backoff-max-ms
-  unsigned webhook_concurrency = 8;    // --webhook-concurrency
-  settlement_terms settlement;  // --fee-rate-bps, --fee-fixed-minor, --payout-fee-minor
-  std::uint32_t payout_ms = payout_ms_default;  // --payout-ms / PSPSIM_PAYOUT_MS
+  unsigned webhook_concurrency = 8;               // --webhook-concurrency
+  settlement_terms
+    settlement;  // --fee-rate-bps, --fee-fixed-minor, --payout-fee-minor
+  std::uint32_t payout_ms =
+    payout_ms_default;  // --payout-ms / PSPSIM_PAYOUT_MS
 };
 
 struct options_result {

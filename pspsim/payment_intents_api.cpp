@@ -23,15 +23,14 @@ constexpr std::string_view intents_path = "/v1/payment_intents";
 http::response create_intent(const http::request& req, intent_store& store,
                              const sim_time& now) {
   auto post = read_form_post(req);
-  if (post.refused)
-    return std::move(*post.refused);
+  if (post.refused) return std::move(*post.refused);
   const auto& key = post.idempotency_key;
   const auto& fields = post.fields;
   const auto parsed = parse_create_params(fields);
   if (!parsed.params) {
     const auto& e = parsed.error;
-    return error(req, e.http_status, "invalid_request_error", e.code,
-                 e.message, e.param);
+    return error(req, e.http_status, "invalid_request_error", e.code, e.message,
+                 e.param);
   }
 
   const auto result = store.create(*parsed.params, key,
@@ -72,10 +71,10 @@ http::response get_intent(const http::request& req, std::string_view id,
 }  // namespace
 
 bool is_item_path(std::string_view path, std::string_view collection) {
-  return path.size() > collection.size() + 1 &&
-         path.substr(0, collection.size()) == collection &&
-         path[collection.size()] == '/' &&
-         path.find('/', collection.size() + 1) == std::string_view::npos;
+  return path.size() > collection.size() + 1
+         && path.substr(0, collection.size()) == collection
+         && path[collection.size()] == '/'
+         && path.find('/', collection.size() + 1) == std::string_view::npos;
 }
 
 v1_route route_of(const http::request& req) {
@@ -90,11 +89,12 @@ v1_route route_of(const http::request& req) {
   if (get && is_item_path(path, settlement_files_path)) {
     return v1_route::read_settlement_file;
   }
-  const bool under_intents = path.size() > intents_path.size() + 1 &&
-                             path.substr(0, intents_path.size()) == intents_path &&
-                             path[intents_path.size()] == '/';
-  if (under_intents && req.method() == bhttp::verb::get &&
-      path.find('/', intents_path.size() + 1) == std::string_view::npos) {
+  const bool under_intents = path.size() > intents_path.size() + 1
+                             && path.substr(0, intents_path.size())
+                                  == intents_path
+                             && path[intents_path.size()] == '/';
+  if (under_intents && req.method() == bhttp::verb::get
+      && path.find('/', intents_path.size() + 1) == std::string_view::npos) {
     return v1_route::read_intent;
   }
   return v1_route::unrecognized;
@@ -114,20 +114,23 @@ http::response handle_v1(const http::request& req, const sim_parts& parts,
     case v1_route::create_refund:
       return create_refund(req, parts.refunds, now);
     case v1_route::read_refund:
-      return get_refund(req, path.substr(refunds_path.size() + 1), parts.refunds);
+      return get_refund(req, path.substr(refunds_path.size() + 1),
+                        parts.refunds);
     case v1_route::create_payout:
       return create_payout(req, parts.payouts, now);
     case v1_route::read_payout:
-      return get_payout(req, path.substr(payouts_path.size() + 1), parts.payouts, now);
+      return get_payout(req, path.substr(payouts_path.size() + 1),
+                        parts.payouts, now);
     case v1_route::read_settlement_file:
-      return get_settlement_file(
-          req, path.substr(settlement_files_path.size() + 1), parts, now);
+      return get_settlement_file(req,
+                                 path.substr(settlement_files_path.size() + 1),
+                                 parts, now);
     case v1_route::unrecognized:
       break;
   }
   return error(req, 404, "invalid_request_error", "url_unrecognized",
-               "Unrecognized request URL (" + std::string(req.method_string()) +
-                   ": " + std::string(path) + ").");
+               "Unrecognized request URL (" + std::string(req.method_string())
+                 + ": " + std::string(path) + ").");
 }
 
 }  // namespace pay::pspsim

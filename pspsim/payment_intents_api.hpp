@@ -16,13 +16,13 @@
 namespace pay::pspsim {
 
 enum class v1_route : std::uint8_t {
-  create_intent = 1,  // POST /v1/payment_intents
-  read_intent = 2,    // GET /v1/payment_intents/{id}
-  unrecognized = 3,   // anything else: 404
-  create_refund = 4,  // POST /v1/refunds
-  read_refund = 5,    // GET /v1/refunds/{id}
-  create_payout = 6,  // POST /v1/payouts
-  read_payout = 7,    // GET /v1/payouts/{id}
+  create_intent = 1,         // POST /v1/payment_intents
+  read_intent = 2,           // GET /v1/payment_intents/{id}
+  unrecognized = 3,          // anything else: 404
+  create_refund = 4,         // POST /v1/refunds
+  read_refund = 5,           // GET /v1/refunds/{id}
+  create_payout = 6,         // POST /v1/payouts
+  read_payout = 7,           // GET /v1/payouts/{id}
   read_settlement_file = 8,  // GET /v1/settlement_files/{date}
 };
 

@@ -38,9 +38,12 @@ std::string payout_json(const payout_record& p) {
 
 std::string_view to_string(payout_state state) {
   switch (state) {
-    case payout_state::pending: return "pending";
-    case payout_state::paid: return "paid";
-    case payout_state::failed: return "failed";
+    case payout_state::pending:
+      return "pending";
+    case payout_state::paid:
+      return "paid";
+    case payout_state::failed:
+      return "failed";
   }
   return "unknown";
 }
@@ -77,7 +80,7 @@ payout_create_result payout_store::create(const payout_params& params,
   std::string body = payout_json(p);
   keys_[key] = key_entry{fingerprint, body};
   const auto delay_s =
-      std::chrono::duration_cast<std::chrono::seconds>(payout_delay_).count();
+    std::chrono::duration_cast<std::chrono::seconds>(payout_delay_).count();
   const auto due = due_.emplace(now.steady + payout_delay_,
                                 due_entry{p.id, now.unix_s + delay_s});
   due_by_payout_[p.id] = due;
@@ -96,7 +99,8 @@ std::optional<std::string> payout_store::find_json(std::string_view id,
   return payout_json(it->second);
 }
 
-payout_fail_result payout_store::force_fail(std::string_view id, const sim_time& now) {
+payout_fail_result payout_store::force_fail(std::string_view id,
+                                            const sim_time& now) {
   std::lock_guard lock(mutex_);
   settle_due(now);
   const auto it = payouts_.find(std::string(id));
@@ -126,8 +130,8 @@ std::vector<payout_record> payout_store::paid_between(std::int64_t from_unix_s,
   std::vector<payout_record> out;
   for (const auto& id : order_) {
     const payout_record& p = payouts_.at(id);
-    if (p.state == payout_state::paid && p.resolved_unix_s >= from_unix_s &&
-        p.resolved_unix_s < to_unix_s) {
+    if (p.state == payout_state::paid && p.resolved_unix_s >= from_unix_s
+        && p.resolved_unix_s < to_unix_s) {
       out.push_back(p);
     }
   }
@@ -162,8 +166,9 @@ void payout_store::settle_due(const sim_time& now) {
     due_by_payout_.erase(entry.payout_id);
     due_.erase(due_.begin());
     payout_record& p = payouts_.at(entry.payout_id);
-    const bool closed =
-        p.destination.compare(0, closed_account_prefix.size(), closed_account_prefix) == 0;
+    const bool closed = p.destination.compare(0, closed_account_prefix.size(),
+                                              closed_account_prefix)
+                        == 0;
     if (closed) {
       resolve(p, payout_state::failed, "account_closed", entry.due_unix_s);
     } else {
@@ -181,7 +186,8 @@ void payout_store::resolve(payout_record& payout, payout_state state,
   payout.resolved_unix_s = unix_s;
   if (state == payout_state::paid) payout.fee_reference = random_id("fee_");
   if (hooks_.on_event) {
-    hooks_.on_event(state == payout_state::paid ? "payout.paid" : "payout.failed",
+    hooks_.on_event(state == payout_state::paid ? "payout.paid"
+                                                : "payout.failed",
                     payout.id, payout_json(payout), unix_s);
   }
 }

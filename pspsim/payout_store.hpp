@@ -51,11 +51,11 @@ struct payout_record {
   std::string destination;
   metadata_map metadata;
   payout_state state = payout_state::pending;
-  std::string failure_code;            // empty unless failed
+  std::string failure_code;  // empty unless failed
   std::int64_t created_unix_s = 0;
-  std::int64_t resolved_unix_s = 0;    // paid or failed at; 0 while pending
+  std::int64_t resolved_unix_s = 0;  // paid or failed at; 0 while pending
   std::string idempotency_key;
-  std::string fee_reference;           // "fee_...", set when paid
+  std::string fee_reference;  // "fee_...", set when paid
 };
 
 enum class payout_create_status : std::uint8_t {
@@ -69,7 +69,11 @@ struct payout_create_result {
   std::string body;  // created, replayed: the answer stored under the key
 };
 
-enum class payout_fail_status : std::uint8_t { failed = 1, not_found = 2, not_pending = 3 };
+enum class payout_fail_status : std::uint8_t {
+  failed = 1,
+  not_found = 2,
+  not_pending = 3
+};
 
 struct payout_fail_result {
   payout_fail_status status = payout_fail_status::not_found;
@@ -81,18 +85,22 @@ struct payout_store_hooks {
   // Called with the store's lock held: must be quick, never call back.
   std::function<void(std::string_view, std::string_view, std::string_view,
                      std::int64_t)>
-      on_event;
+    on_event;
   std::function<void(std::chrono::milliseconds)> wake_after;
 };
 
 class payout_store {
  public:
-  payout_store(std::chrono::milliseconds payout_delay, payout_store_hooks hooks = {});
+  payout_store(std::chrono::milliseconds payout_delay,
+               payout_store_hooks hooks = {});
 
   // `key` must not be empty (payouts require an Idempotency-Key).
-  payout_create_result create(const payout_params& params, const std::string& key,
-                              const std::string& fingerprint, const sim_time& now);
-  std::optional<std::string> find_json(std::string_view id, const sim_time& now);
+  payout_create_result create(const payout_params& params,
+                              const std::string& key,
+                              const std::string& fingerprint,
+                              const sim_time& now);
+  std::optional<std::string> find_json(std::string_view id,
+                                       const sim_time& now);
   payout_fail_result force_fail(std::string_view id, const sim_time& now);
   void settle(const sim_time& now);
   // Payouts paid in [from_unix_s, to_unix_s).
@@ -113,12 +121,13 @@ class payout_store {
     std::string payout_id;
     std::int64_t due_unix_s = 0;
   };
-  using due_map = std::multimap<std::chrono::steady_clock::time_point, due_entry>;
+  using due_map =
+    std::multimap<std::chrono::steady_clock::time_point, due_entry>;
 
   // mutex_ held.
   void settle_due(const sim_time& now);
-  void resolve(payout_record& payout, payout_state state, std::string failure_code,
-               std::int64_t unix_s);
+  void resolve(payout_record& payout, payout_state state,
+               std::string failure_code, std::int64_t unix_s);
 
   const std::chrono::milliseconds payout_delay_;
   const payout_store_hooks hooks_;

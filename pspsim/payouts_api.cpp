@@ -8,20 +8,23 @@ namespace {
 
 std::optional<param_error> parse_payout_params(const http::form_fields& fields,
                                                payout_params& params) {
-  if (auto error = parse_amount(http::form_value(fields, "amount"), params.amount_minor)) {
+  if (auto error = parse_amount(http::form_value(fields, "amount"),
+                                params.amount_minor)) {
     return error;
   }
-  if (auto error = parse_currency(http::form_value(fields, "currency"), params.currency)) {
+  if (auto error = parse_currency(http::form_value(fields, "currency"),
+                                  params.currency)) {
     return error;
   }
   const auto destination = http::form_value(fields, "destination");
   if (!destination || destination->empty()) {
-    return param_error{400, "parameter_missing", "Missing required param: destination.",
-                       "destination"};
+    return param_error{400, "parameter_missing",
+                       "Missing required param: destination.", "destination"};
   }
   if (destination->size() > destination_chars_max) {
     return param_error{400, "parameter_invalid_string",
-                       "destination can be at most 255 characters.", "destination"};
+                       "destination can be at most 255 characters.",
+                       "destination"};
   }
   params.destination = std::string(*destination);
   return parse_metadata(fields, params.metadata);
@@ -37,19 +40,22 @@ http::response create_payout(const http::request& req, payout_store& payouts,
   // Money leaving must be exactly-once: no key, no payout.
   if (key.empty()) {
     return error(req, 400, "invalid_request_error", "idempotency_key_missing",
-                 "Payouts require an Idempotency-Key header.", "Idempotency-Key");
+                 "Payouts require an Idempotency-Key header.",
+                 "Idempotency-Key");
   }
   payout_params params;
   if (auto e = parse_payout_params(post.fields, params)) {
-    return error(req, e->http_status, "invalid_request_error", e->code, e->message,
-                 e->param);
+    return error(req, e->http_status, "invalid_request_error", e->code,
+                 e->message, e->param);
   }
-  const auto result =
-      payouts.create(params, key, fingerprint_of(payouts_path, post.fields), now);
+  const auto result = payouts.create(params, key,
+                                     fingerprint_of(payouts_path, post.fields),
+                                     now);
   if (result.status == payout_create_status::key_reused_with_other_params) {
     return error(req, 400, "idempotency_error", "idempotency_key_reused",
                  "Keys for idempotent requests can only be used with the same "
-                 "parameters they were first used with ('" + key + "').");
+                 "parameters they were first used with ('"
+                   + key + "').");
   }
   auto res = http::make_json_response(req, 200, result.body);
   res.set("Idempotency-Key", key);

@@ -46,15 +46,15 @@ enum class refund_status : std::uint8_t {
   replayed = 2,
   key_reused_with_other_params = 3,
   intent_not_found = 4,
-  not_refundable = 5,      // the intent has not succeeded
-  amount_too_large = 6,    // more than what is left
-  already_refunded = 7,    // nothing left and no amount given
+  not_refundable = 5,    // the intent has not succeeded
+  amount_too_large = 6,  // more than what is left
+  already_refunded = 7,  // nothing left and no amount given
 };
 
 struct refund_result {
   refund_status status = refund_status::created;
-  std::string body;                // created, replayed
-  std::int64_t left_minor = 0;     // amount_too_large, already_refunded
+  std::string body;             // created, replayed
+  std::int64_t left_minor = 0;  // amount_too_large, already_refunded
 };
 
 class refund_store {

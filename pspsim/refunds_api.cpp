@@ -15,19 +15,22 @@ parsed_refund parse_refund_params(const http::form_fields& fields) {
   refund_params params;
   const auto intent = http::form_value(fields, "payment_intent");
   if (!intent || intent->empty()) {
-    return {std::nullopt, {400, "parameter_missing",
-                           "Missing required param: payment_intent.", "payment_intent"}};
+    return {std::nullopt,
+            {400, "parameter_missing",
+             "Missing required param: payment_intent.", "payment_intent"}};
   }
   params.payment_intent = std::string(*intent);
   if (const auto amount = http::form_value(fields, "amount")) {
     std::int64_t amount_minor = 0;
-    if (auto error = parse_amount(amount, amount_minor)) return {std::nullopt, *error};
+    if (auto error = parse_amount(amount, amount_minor))
+      return {std::nullopt, *error};
     params.amount_minor = amount_minor;
   }
   if (const auto reason = http::form_value(fields, "reason")) {
     if (reason->size() > refund_reason_chars_max) {
-      return {std::nullopt, {400, "parameter_invalid_string",
-                             "reason can be at most 500 characters.", "reason"}};
+      return {std::nullopt,
+              {400, "parameter_invalid_string",
+               "reason can be at most 500 characters.", "reason"}};
     }
     params.reason = std::string(*reason);
   }
@@ -37,7 +40,8 @@ parsed_refund parse_refund_params(const http::form_fields& fields) {
   return {std::move(params), {}};
 }
 
-http::response keyed(http::response res, const std::string& key, bool replayed) {
+http::response keyed(http::response res, const std::string& key,
+                     bool replayed) {
   if (!key.empty()) res.set("Idempotency-Key", key);
   if (replayed) res.set("Idempotent-Replayed", "true");
   return res;
@@ -52,11 +56,13 @@ http::response create_refund(const http::request& req, refund_store& refunds,
   const auto parsed = parse_refund_params(post.fields);
   if (!parsed.params) {
     const auto& e = parsed.error;
-    return error(req, e.http_status, "invalid_request_error", e.code, e.message, e.param);
+    return error(req, e.http_status, "invalid_request_error", e.code, e.message,
+                 e.param);
   }
   const std::string& key = post.idempotency_key;
   const auto result = refunds.create(*parsed.params, key,
-                                     fingerprint_of(refunds_path, post.fields), now);
+                                     fingerprint_of(refunds_path, post.fields),
+                                     now);
   const std::string& intent = parsed.params->payment_intent;
   switch (result.status) {
     case refund_status::created:
@@ -64,23 +70,28 @@ http::response create_refund(const http::request& req, refund_store& refunds,
       return keyed(http::make_json_response(req, 200, result.body), key,
                    result.status == refund_status::replayed);
     case refund_status::key_reused_with_other_params:
-      return error(req, 400, "idempotency_error", "idempotency_key_reused",
-                   "Keys for idempotent requests can only be used with the same "
-                   "parameters they were first used with ('" + key + "').");
+      return error(
+        req, 400, "idempotency_error", "idempotency_key_reused",
+        "Keys for idempotent requests can only be used with the same "
+        "parameters they were first used with ('"
+          + key + "').");
     case refund_status::intent_not_found:
       return error(req, 404, "invalid_request_error", "resource_missing",
-                   "No such payment_intent: '" + intent + "'", "payment_intent");
+                   "No such payment_intent: '" + intent + "'",
+                   "payment_intent");
     case refund_status::not_refundable:
       return error(req, 400, "invalid_request_error", "charge_not_refundable",
                    "PaymentIntent " + intent + " has not succeeded; only a "
                    "succeeded payment can be refunded.", "payment_intent");
     case refund_status::amount_too_large:
       return error(req, 400, "invalid_request_error", "amount_too_large",
-                   "Refund amount is greater than what is left to refund (" +
-                       std::to_string(result.left_minor) + ").", "amount");
+                   "Refund amount is greater than what is left to refund ("
+                     + std::to_string(result.left_minor) + ").",
+                   "amount");
     case refund_status::already_refunded:
       return error(req, 400, "invalid_request_error", "charge_already_refunded",
-                   "PaymentIntent " + intent + " has already been refunded in full.",
+                   "PaymentIntent " + intent
+                     + " has already been refunded in full.",
                    "payment_intent");
   }
   return error(req, 500, "api_error", "internal_error", "internal error");

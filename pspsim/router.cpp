@@ -22,14 +22,14 @@ router::router(sim_parts parts, std::string api_key,
 void router::operator()(http::request&& req, http::responder reply) const {
   const std::string_view path = http::target_path(req.target());
   const sim_time now = sim_time::now();
-  const bool file_upload = req.method() == boost::beast::http::verb::put &&
-                           path.substr(0, sim_settlement_files_path.size()) ==
-                               sim_settlement_files_path;
+  const bool file_upload = req.method() == boost::beast::http::verb::put
+                           && path.substr(0, sim_settlement_files_path.size())
+                                == sim_settlement_files_path;
   if (!file_upload && req.body().size() > body_bytes_max) {
     http::response res = http::make_json_response(
-        req, 413,
-        http::error_body("invalid_request_error", "body_too_large",
-                         "request body exceeds the size limit"));
+      req, 413,
+      http::error_body("invalid_request_error", "body_too_large",
+                       "request body exceeds the size limit"));
     res.keep_alive(false);
     return reply(std::move(res));
   }
@@ -44,16 +44,16 @@ void router::operator()(http::request&& req, http::responder reply) const {
   }
   if (path.substr(0, 4) != "/v1/") {
     return reply(http::make_json_response(
-        req, 404,
-        http::error_body("invalid_request_error", "url_unrecognized",
-                         "Unrecognized request URL: " + std::string(path))));
+      req, 404,
+      http::error_body("invalid_request_error", "url_unrecognized",
+                       "Unrecognized request URL: " + std::string(path))));
   }
   store_.note_request();
   if (is_checkout_sessions_path(path)) {
     // Not faulted: the fault stream and its draw order stay those of the
     // payment intent routes.
-    http::response res =
-        handle_checkout_sessions(req, parts_.sessions, api_key_, now);
+    http::response res = handle_checkout_sessions(req, parts_.sessions,
+                                                  api_key_, now);
     if (latency_.count() == 0) return reply(std::move(res));
     return delays_.after(latency_, [reply = std::move(reply),
                                     res = std::move(res)]() mutable {
@@ -61,13 +61,14 @@ void router::operator()(http::request&& req, http::responder reply) const {
     });
   }
   const fault_draw fault = draw_fault(req);
-  http::response res =
-      handle_v1_with_fault(req, fault.kind, parts_, api_key_, now);
+  http::response res = handle_v1_with_fault(req, fault.kind, parts_, api_key_,
+                                            now);
   const std::chrono::milliseconds delay = latency_ + fault.delay;
   if (delay.count() == 0) return reply(std::move(res));
-  delays_.after(delay, [reply = std::move(reply), res = std::move(res)]() mutable {
-    reply(std::move(res));
-  });
+  delays_.after(delay,
+                [reply = std::move(reply), res = std::move(res)]() mutable {
+                  reply(std::move(res));
+                });
 }
 
 // Drawn before authentication and validation, in arrival order: the fault

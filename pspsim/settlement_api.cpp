@@ -25,13 +25,13 @@ constexpr std::string_view csv_content_type = "text/csv; charset=utf-8";
 http::response bad_request(const http::request& req, std::string_view code,
                            std::string_view message, std::string_view param) {
   return http::make_json_response(
-      req, 400, http::error_body("invalid_request_error", code, message, param));
+    req, 400, http::error_body("invalid_request_error", code, message, param));
 }
 
 http::response bad_date(const http::request& req, std::string_view date) {
   return bad_request(req, "parameter_invalid",
-                     "date must be a calendar day as YYYY-MM-DD, not '" +
-                         std::string(date) + "'.",
+                     "date must be a calendar day as YYYY-MM-DD, not '"
+                       + std::string(date) + "'.",
                      "date");
 }
 
@@ -46,17 +46,19 @@ std::string random_hex(std::size_t chars) {
 
 std::string upper(std::string_view text) {
   std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char& c : out)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
 }
 
-boost::json::object discrepancy_json(const std::string& date, const discrepancy& d) {
+boost::json::object discrepancy_json(const std::string& date,
+                                     const discrepancy& d) {
   boost::json::object out;
   out["date"] = date;
   out["kind"] = to_string(d.kind);
   out["reference"] = d.reference;
-  if (d.kind == discrepancy_kind::unknown_charge ||
-      d.kind == discrepancy_kind::status_mismatch) {
+  if (d.kind == discrepancy_kind::unknown_charge
+      || d.kind == discrepancy_kind::status_mismatch) {
     out["idempotency_key"] = d.idempotency_key;
     out["amount"] = d.amount_minor;
     out["currency"] = d.currency;
@@ -79,33 +81,39 @@ std::optional<http::response> parse_injection(const http::request& req,
   boost::system::error_code ec;
   const boost::json::value body = boost::json::parse(req.body(), ec);
   if (ec || !body.is_object()) {
-    return bad_request(req, "body_invalid", "The body must be a JSON object.", {});
+    return bad_request(req, "body_invalid", "The body must be a JSON object.",
+                       {});
   }
   const auto& object = body.as_object();
   for (const auto& field : object) {
     const std::string_view name = field.key();
-    if (name != "date" && name != "kind" && name != "reference" && name != "amount" &&
-        name != "currency") {
+    if (name != "date" && name != "kind" && name != "reference"
+        && name != "amount" && name != "currency") {
       return bad_request(req, "parameter_unknown",
                          "Unknown field '" + std::string(name) + "'.", name);
     }
     if (!field.value().is_string()) {
       return bad_request(req, "parameter_invalid",
-                         "Field '" + std::string(name) + "' must be a string.", name);
+                         "Field '" + std::string(name) + "' must be a string.",
+                         name);
     }
   }
   const auto text = [&](const char* name) -> std::optional<std::string> {
-    if (const auto* v = object.if_contains(name)) return std::string(v->as_string());
+    if (const auto* v = object.if_contains(name))
+      return std::string(v->as_string());
     return std::nullopt;
   };
   const auto date = text("date");
-  if (!date) return bad_request(req, "parameter_missing", "Missing date.", "date");
+  if (!date)
+    return bad_request(req, "parameter_missing", "Missing date.", "date");
   if (!domain::is_settlement_date(*date)) return bad_date(req, *date);
   out.date = *date;
   const auto kind_text = text("kind");
-  const auto kind = kind_text ? parse_discrepancy_kind(*kind_text) : std::nullopt;
+  const auto kind = kind_text ? parse_discrepancy_kind(*kind_text)
+                              : std::nullopt;
   if (!kind) {
-    return bad_request(req, kind_text ? "parameter_invalid" : "parameter_missing",
+    return bad_request(req,
+                       kind_text ? "parameter_invalid" : "parameter_missing",
                        "kind must be one of unknown_charge, missing_charge, "
                        "amount_mismatch, currency_mismatch, duplicate_line, "
                        "fee_mismatch, status_mismatch.",
@@ -114,11 +122,13 @@ std::optional<http::response> parse_injection(const http::request& req,
   out.kind = *kind;
   out.reference = text("reference").value_or("");
   if (out.reference.empty() && out.kind != discrepancy_kind::unknown_charge) {
-    return bad_request(req, "parameter_missing", "Missing reference.", "reference");
+    return bad_request(req, "parameter_missing", "Missing reference.",
+                       "reference");
   }
   out.amount = text("amount");
   out.currency = text("currency");
-  if ((out.amount || out.currency) && out.kind != discrepancy_kind::unknown_charge) {
+  if ((out.amount || out.currency)
+      && out.kind != discrepancy_kind::unknown_charge) {
     return bad_request(req, "parameter_unknown",
                        "amount and currency are for unknown_charge only.",
                        out.amount ? "amount" : "currency");
@@ -127,14 +137,16 @@ std::optional<http::response> parse_injection(const http::request& req,
 }
 
 // Which lines of the day's file a kind may refer to.
-bool reference_fits(const domain::settlement_file& file, const injection_request& in) {
-  const bool charges_only = in.kind == discrepancy_kind::missing_charge ||
-                            in.kind == discrepancy_kind::amount_mismatch ||
-                            in.kind == discrepancy_kind::fee_mismatch;
-  return std::any_of(file.lines.begin(), file.lines.end(), [&](const auto& line) {
-    return line.psp_reference == in.reference &&
-           (!charges_only || line.type == domain::settlement_type::charge);
-  });
+bool reference_fits(const domain::settlement_file& file,
+                    const injection_request& in) {
+  const bool charges_only = in.kind == discrepancy_kind::missing_charge
+                            || in.kind == discrepancy_kind::amount_mismatch
+                            || in.kind == discrepancy_kind::fee_mismatch;
+  return std::any_of(
+    file.lines.begin(), file.lines.end(), [&](const auto& line) {
+      return line.psp_reference == in.reference
+             && (!charges_only || line.type == domain::settlement_type::charge);
+    });
 }
 
 http::response inject(const http::request& req, const sim_parts& parts,
@@ -147,14 +159,16 @@ http::response inject(const http::request& req, const sim_parts& parts,
   d.reference = in.reference;
   d.injected_unix_s = now.unix_s;
   if (in.kind == discrepancy_kind::unknown_charge) {
-    const std::string currency =
-        in.currency.value_or(std::string(unknown_charge_currency_default));
+    const std::string currency = in.currency.value_or(
+      std::string(unknown_charge_currency_default));
     const auto money = domain::parse_money(
-        in.amount.value_or(std::string(unknown_charge_amount_default)), currency);
+      in.amount.value_or(std::string(unknown_charge_amount_default)), currency);
     if (money.error != domain::money_error::ok) {
-      const bool currency_bad = money.error == domain::money_error::currency_unknown ||
-                                money.error == domain::money_error::currency_not_uppercase;
-      return bad_request(req, "parameter_invalid", domain::to_message(money.error),
+      const bool currency_bad =
+        money.error == domain::money_error::currency_unknown
+        || money.error == domain::money_error::currency_not_uppercase;
+      return bad_request(req, "parameter_invalid",
+                         domain::to_message(money.error),
                          currency_bad ? "currency" : "amount");
     }
     d.reference = random_id("pi_");
@@ -164,42 +178,48 @@ http::response inject(const http::request& req, const sim_parts& parts,
   } else if (in.kind == discrepancy_kind::status_mismatch) {
     // One call reads and (when pending) finishes the intent, so it cannot
     // succeed by itself in between; succeeded or declined, nothing changed.
-    const auto before = parts.store.succeed_silently_if_pending(in.reference, now);
+    const auto before = parts.store.succeed_silently_if_pending(in.reference,
+                                                                now);
     if (!before) {
       return bad_request(req, "resource_missing",
-                         "No such payment_intent: '" + in.reference + "'", "reference");
+                         "No such payment_intent: '" + in.reference + "'",
+                         "reference");
     }
     if (before->status == intent_status::succeeded) {
-      return bad_request(req, "parameter_invalid",
-                         "PaymentIntent " + in.reference +
-                             " succeeded: a status_mismatch needs one that did not.",
-                         "reference");
+      return bad_request(
+        req, "parameter_invalid",
+        "PaymentIntent " + in.reference
+          + " succeeded: a status_mismatch needs one that did not.",
+        "reference");
     }
     d.idempotency_key = before->idempotency_key;
     d.amount_minor = before->amount_minor;
     d.currency = upper(before->currency);
   } else if (!reference_fits(settlement_file_of(in.date, parts, now), in)) {
     return bad_request(req, "parameter_invalid",
-                       "'" + in.reference + "' is not a " +
-                           (in.kind == discrepancy_kind::currency_mismatch ||
-                                    in.kind == discrepancy_kind::duplicate_line
-                                ? "line"
-                                : "charge line") +
-                           " of the settlement file of " + in.date + ".",
+                       "'" + in.reference + "' is not a "
+                         + (in.kind == discrepancy_kind::currency_mismatch
+                                || in.kind == discrepancy_kind::duplicate_line
+                              ? "line"
+                              : "charge line")
+                         + " of the settlement file of " + in.date + ".",
                        "reference");
   }
   const boost::json::object answer = discrepancy_json(in.date, d);
   if (!parts.settlement.add(in.date, std::move(d))) {
     return bad_request(req, "discrepancies_exhausted",
-                       "Too many discrepancies for this date; POST /sim/reset.", "date");
+                       "Too many discrepancies for this date; POST /sim/reset.",
+                       "date");
   }
   return http::make_json_response(req, 200, boost::json::serialize(answer));
 }
 
-http::response list_discrepancies(const http::request& req, const sim_parts& parts) {
+http::response list_discrepancies(const http::request& req,
+                                  const sim_parts& parts) {
   const auto query = http::parse_query(req.target());
   const auto date = query ? http::form_value(*query, "date") : std::nullopt;
-  if (!date) return bad_request(req, "parameter_missing", "Missing date.", "date");
+  if (!date)
+    return bad_request(req, "parameter_missing", "Missing date.", "date");
   if (!domain::is_settlement_date(*date)) return bad_date(req, *date);
   const std::string day(*date);
   boost::json::array data;
@@ -225,7 +245,8 @@ http::response override_file(const http::request& req, std::string_view date,
   body["bytes"] = req.body().size();
   if (!parts.settlement.put_override(day, req.body())) {
     return bad_request(req, "overrides_too_large",
-                       "The replaced files would exceed 512 MiB; DELETE some.", "date");
+                       "The replaced files would exceed 512 MiB; DELETE some.",
+                       "date");
   }
   return http::make_json_response(req, 200, boost::json::serialize(body));
 }
@@ -238,16 +259,16 @@ http::response fail_payout(const http::request& req, std::string_view id,
       return http::make_json_response(req, 200, result.json);
     case payout_fail_status::not_pending:
       return http::make_json_response(
-          req, 409,
-          http::error_body("invalid_request_error", "payout_unexpected_state",
-                           "The payout is not pending.", "payout"));
+        req, 409,
+        http::error_body("invalid_request_error", "payout_unexpected_state",
+                         "The payout is not pending.", "payout"));
     case payout_fail_status::not_found:
       break;
   }
   return http::make_json_response(
-      req, 404,
-      http::error_body("invalid_request_error", "resource_missing",
-                       "No such payout: '" + std::string(id) + "'", "payout"));
+    req, 404,
+    http::error_body("invalid_request_error", "resource_missing",
+                     "No such payout: '" + std::string(id) + "'", "payout"));
 }
 
 }  // namespace
@@ -259,35 +280,41 @@ domain::settlement_file settlement_file_of(const std::string& date,
   const std::int64_t to = from + seconds_per_day;
   const settlement_terms& terms = parts.terms;
   std::vector<settled_item> items;
-  const std::set<std::string> listed_elsewhere = parts.settlement.status_mismatch_intents();
+  const std::set<std::string> listed_elsewhere =
+    parts.settlement.status_mismatch_intents();
   for (const auto& c : parts.store.charges_between(from, to, now)) {
     if (listed_elsewhere.count(c.payment_intent) != 0) continue;
-    items.push_back(charge_item(c.payment_intent, c.idempotency_key, c.amount_minor,
-                                c.currency, c.created_unix_s, terms));
+    items.push_back(charge_item(c.payment_intent, c.idempotency_key,
+                                c.amount_minor, c.currency, c.created_unix_s,
+                                terms));
   }
   for (const auto& r : parts.refunds.between(from, to)) {
-    items.push_back(
-        refund_item(r.id, r.idempotency_key, r.amount_minor, r.currency, r.created_unix_s));
+    items.push_back(refund_item(r.id, r.idempotency_key, r.amount_minor,
+                                r.currency, r.created_unix_s));
   }
   for (const auto& p : parts.payouts.paid_between(from, to, now)) {
-    items.push_back(payout_item(p.id, p.idempotency_key, p.amount_minor, p.currency,
-                                p.resolved_unix_s));
-    items.push_back(payout_fee_item(p.fee_reference, p.idempotency_key, p.currency,
-                                    p.resolved_unix_s, terms));
+    items.push_back(payout_item(p.id, p.idempotency_key, p.amount_minor,
+                                p.currency, p.resolved_unix_s));
+    items.push_back(payout_fee_item(p.fee_reference, p.idempotency_key,
+                                    p.currency, p.resolved_unix_s, terms));
   }
   return build_settlement_file(date, std::move(items),
                                parts.settlement.discrepancies(date), terms);
 }
 
-http::response get_settlement_file(const http::request& req, std::string_view date,
-                                   const sim_parts& parts, const sim_time& now) {
+http::response get_settlement_file(const http::request& req,
+                                   std::string_view date,
+                                   const sim_parts& parts,
+                                   const sim_time& now) {
   if (!domain::is_settlement_date(date)) return bad_date(req, date);
   const std::string day(date);
   if (auto verbatim = parts.settlement.override_of(day)) {
-    return http::make_response(req, 200, csv_content_type, std::move(*verbatim));
+    return http::make_response(req, 200, csv_content_type,
+                               std::move(*verbatim));
   }
   return http::make_response(req, 200, csv_content_type,
-                             domain::format_settlement_csv(settlement_file_of(day, parts, now)));
+                             domain::format_settlement_csv(
+                               settlement_file_of(day, parts, now)));
 }
 
 std::optional<http::response> handle_settlement_sim(const http::request& req,
@@ -301,19 +328,21 @@ std::optional<http::response> handle_settlement_sim(const http::request& req,
     return std::nullopt;
   }
   const std::string_view files = sim_settlement_files_path;
-  if (path.substr(0, files.size()) == files &&
-      (method == bhttp::verb::put || method == bhttp::verb::delete_)) {
+  if (path.substr(0, files.size()) == files
+      && (method == bhttp::verb::put || method == bhttp::verb::delete_)) {
     const std::string_view date = path.substr(files.size());
-    if (date.find('/') == std::string_view::npos) return override_file(req, date, parts);
+    if (date.find('/') == std::string_view::npos)
+      return override_file(req, date, parts);
   }
   constexpr std::string_view payouts = "/sim/payouts/";
   constexpr std::string_view fail = "/fail";
-  if (method == bhttp::verb::post && path.size() > payouts.size() + fail.size() &&
-      path.substr(0, payouts.size()) == payouts &&
-      path.substr(path.size() - fail.size()) == fail) {
-    const std::string_view id =
-        path.substr(payouts.size(), path.size() - payouts.size() - fail.size());
-    if (id.find('/') == std::string_view::npos) return fail_payout(req, id, parts, now);
+  if (method == bhttp::verb::post && path.size() > payouts.size() + fail.size()
+      && path.substr(0, payouts.size()) == payouts
+      && path.substr(path.size() - fail.size()) == fail) {
+    const std::string_view id = path.substr(
+      payouts.size(), path.size() - payouts.size() - fail.size());
+    if (id.find('/') == std::string_view::npos)
+      return fail_payout(req, id, parts, now);
   }
   return std::nullopt;
 }

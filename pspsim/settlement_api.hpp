@@ -22,7 +22,8 @@ constexpr std::string_view settlement_files_path = "/v1/settlement_files";
 constexpr std::string_view sim_settlement_files_path = "/sim/settlement_files/";
 
 // Authentication is checked by handle_v1 before this runs.
-http::response get_settlement_file(const http::request& req, std::string_view date,
+http::response get_settlement_file(const http::request& req,
+                                   std::string_view date,
                                    const sim_parts& parts, const sim_time& now);
 
 // The generated file of a valid date, distortions applied (ignores any

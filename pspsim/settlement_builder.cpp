@@ -14,12 +14,14 @@ using domain::settlement_type;
 
 std::string upper(std::string_view text) {
   std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char& c : out)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
 }
 
-settled_item make_item(std::string reference, std::string key, settlement_type type,
-                       std::int64_t gross, std::int64_t fee, std::string_view currency,
+settled_item make_item(std::string reference, std::string key,
+                       settlement_type type, std::int64_t gross,
+                       std::int64_t fee, std::string_view currency,
                        std::int64_t settled_unix_s) {
   settled_item item;
   item.line.psp_reference = std::move(reference);
@@ -41,15 +43,17 @@ std::int64_t major_unit_minor(std::string_view currency) {
   return unit;
 }
 
-bool has_reference(const std::vector<settled_item>& items, std::string_view reference) {
+bool has_reference(const std::vector<settled_item>& items,
+                   std::string_view reference) {
   return std::any_of(items.begin(), items.end(), [&](const settled_item& i) {
     return i.line.psp_reference == reference;
   });
 }
 
 template <class Change>
-void for_each_line(std::vector<settled_item>& items, const std::string& reference,
-                   bool charges_only, Change change) {
+void for_each_line(std::vector<settled_item>& items,
+                   const std::string& reference, bool charges_only,
+                   Change change) {
   for (settled_item& item : items) {
     if (item.line.psp_reference != reference) continue;
     if (charges_only && item.line.type != settlement_type::charge) continue;
@@ -61,22 +65,25 @@ void apply(std::vector<settled_item>& items, const discrepancy& d,
            const settlement_terms& terms) {
   switch (d.kind) {
     case discrepancy_kind::unknown_charge:
-      items.push_back(charge_item(d.reference, d.idempotency_key, d.amount_minor,
-                                  d.currency, d.injected_unix_s, terms));
+      items.push_back(charge_item(d.reference, d.idempotency_key,
+                                  d.amount_minor, d.currency, d.injected_unix_s,
+                                  terms));
       return;
     case discrepancy_kind::status_mismatch:
       // Listed once: if the intent did settle on this day after all, its
       // own line already says so.
       if (!has_reference(items, d.reference)) {
-        items.push_back(charge_item(d.reference, d.idempotency_key, d.amount_minor,
-                                    d.currency, d.injected_unix_s, terms));
+        items.push_back(charge_item(d.reference, d.idempotency_key,
+                                    d.amount_minor, d.currency,
+                                    d.injected_unix_s, terms));
       }
       return;
     case discrepancy_kind::missing_charge:
       items.erase(std::remove_if(items.begin(), items.end(),
                                  [&](const settled_item& i) {
-                                   return i.line.type == settlement_type::charge &&
-                                          i.line.psp_reference == d.reference;
+                                   return i.line.type == settlement_type::charge
+                                          && i.line.psp_reference
+                                               == d.reference;
                                  }),
                   items.end());
       return;
@@ -89,8 +96,8 @@ void apply(std::vector<settled_item>& items, const discrepancy& d,
       return;
     case discrepancy_kind::fee_mismatch:
       for_each_line(items, d.reference, true, [&](domain::settlement_line& l) {
-        l.fee_minor = domain::agreed_fee_minor(l.gross_minor, terms.fees) +
-                      fee_mismatch_extra_minor;
+        l.fee_minor = domain::agreed_fee_minor(l.gross_minor, terms.fees)
+                      + fee_mismatch_extra_minor;
         l.net_minor = l.gross_minor - l.fee_minor;
       });
       return;
@@ -100,9 +107,10 @@ void apply(std::vector<settled_item>& items, const discrepancy& d,
       });
       return;
     case discrepancy_kind::duplicate_line: {
-      const auto it = std::find_if(items.begin(), items.end(), [&](const settled_item& i) {
-        return i.line.psp_reference == d.reference;
-      });
+      const auto it = std::find_if(items.begin(), items.end(),
+                                   [&](const settled_item& i) {
+                                     return i.line.psp_reference == d.reference;
+                                   });
       if (it != items.end()) items.insert(it + 1, settled_item(*it));
       return;
     }
@@ -114,44 +122,50 @@ void apply(std::vector<settled_item>& items, const discrepancy& d,
 
 settled_item charge_item(std::string reference, std::string key,
                          std::int64_t amount_minor, std::string_view currency,
-                         std::int64_t settled_unix_s, const settlement_terms& terms) {
+                         std::int64_t settled_unix_s,
+                         const settlement_terms& terms) {
   PSPSIM_CHECK(amount_minor > 0);
-  return make_item(std::move(reference), std::move(key), settlement_type::charge,
-                   amount_minor, domain::agreed_fee_minor(amount_minor, terms.fees),
-                   currency, settled_unix_s);
+  return make_item(std::move(reference), std::move(key),
+                   settlement_type::charge, amount_minor,
+                   domain::agreed_fee_minor(amount_minor, terms.fees), currency,
+                   settled_unix_s);
 }
 
 settled_item refund_item(std::string reference, std::string key,
                          std::int64_t amount_minor, std::string_view currency,
                          std::int64_t settled_unix_s) {
   PSPSIM_CHECK(amount_minor > 0);
-  return make_item(std::move(reference), std::move(key), settlement_type::refund,
-                   -amount_minor, 0, currency, settled_unix_s);
+  return make_item(std::move(reference), std::move(key),
+                   settlement_type::refund, -amount_minor, 0, currency,
+                   settled_unix_s);
 }
 
 settled_item payout_item(std::string reference, std::string key,
                          std::int64_t amount_minor, std::string_view currency,
                          std::int64_t settled_unix_s) {
   PSPSIM_CHECK(amount_minor > 0);
-  return make_item(std::move(reference), std::move(key), settlement_type::payout,
-                   -amount_minor, 0, currency, settled_unix_s);
+  return make_item(std::move(reference), std::move(key),
+                   settlement_type::payout, -amount_minor, 0, currency,
+                   settled_unix_s);
 }
 
 settled_item payout_fee_item(std::string reference, std::string key,
-                             std::string_view currency, std::int64_t settled_unix_s,
+                             std::string_view currency,
+                             std::int64_t settled_unix_s,
                              const settlement_terms& terms) {
-  return make_item(std::move(reference), std::move(key), settlement_type::fee, 0,
-                   terms.payout_fee_minor, currency, settled_unix_s);
+  return make_item(std::move(reference), std::move(key), settlement_type::fee,
+                   0, terms.payout_fee_minor, currency, settled_unix_s);
 }
 
 domain::settlement_file build_settlement_file(
-    const std::string& date, std::vector<settled_item> items,
-    const std::vector<discrepancy>& distortions, const settlement_terms& terms) {
+  const std::string& date, std::vector<settled_item> items,
+  const std::vector<discrepancy>& distortions, const settlement_terms& terms) {
   for (const discrepancy& d : distortions) apply(items, d, terms);
   // Stable: a duplicated line stays next to its original.
   std::stable_sort(items.begin(), items.end(),
                    [](const settled_item& a, const settled_item& b) {
-                     if (a.line.type != b.line.type) return a.line.type < b.line.type;
+                     if (a.line.type != b.line.type)
+                       return a.line.type < b.line.type;
                      if (a.settled_unix_s != b.settled_unix_s) {
                        return a.settled_unix_s < b.settled_unix_s;
                      }

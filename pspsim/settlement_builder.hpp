@@ -14,7 +14,7 @@ namespace pay::pspsim {
 constexpr std::int64_t payout_fee_minor_default = 25;
 
 struct settlement_terms {
-  domain::fee_terms fees;  // charge lines
+  domain::fee_terms fees;                                    // charge lines
   std::int64_t payout_fee_minor = payout_fee_minor_default;  // per paid payout
 };
 
@@ -27,7 +27,8 @@ struct settled_item {
 // Charge line: gross +A, fee agreed, net A - fee. `currency` any case.
 settled_item charge_item(std::string reference, std::string key,
                          std::int64_t amount_minor, std::string_view currency,
-                         std::int64_t settled_unix_s, const settlement_terms& terms);
+                         std::int64_t settled_unix_s,
+                         const settlement_terms& terms);
 // Refund -R (fee 0), payout -P (fee 0), payout fee (gross 0, fee F, net -F).
 settled_item refund_item(std::string reference, std::string key,
                          std::int64_t amount_minor, std::string_view currency,
@@ -36,14 +37,15 @@ settled_item payout_item(std::string reference, std::string key,
                          std::int64_t amount_minor, std::string_view currency,
                          std::int64_t settled_unix_s);
 settled_item payout_fee_item(std::string reference, std::string key,
-                             std::string_view currency, std::int64_t settled_unix_s,
+                             std::string_view currency,
+                             std::int64_t settled_unix_s,
                              const settlement_terms& terms);
 
 // Applies `distortions` in order to `items`, orders the lines (charge,
 // refund, payout, fee; then settled time; then reference), stamps line_no
 // and settled_date = `date`, and adds totals equal to the lines' sums.
 domain::settlement_file build_settlement_file(
-    const std::string& date, std::vector<settled_item> items,
-    const std::vector<discrepancy>& distortions, const settlement_terms& terms);
+  const std::string& date, std::vector<settled_item> items,
+  const std::vector<discrepancy>& distortions, const settlement_terms& terms);
 
 }  // namespace pay::pspsim

@@ -31,7 +31,7 @@ struct discrepancy {
   // unknown_charge and status_mismatch: the charge line to add.
   std::string idempotency_key;
   std::int64_t amount_minor = 0;
-  std::string currency;  // upper-case
+  std::string currency;              // upper-case
   std::int64_t injected_unix_s = 0;  // their lines' settled time
 };
 

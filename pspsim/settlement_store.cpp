@@ -6,13 +6,20 @@ namespace pay::pspsim {
 
 std::string_view to_string(discrepancy_kind kind) {
   switch (kind) {
-    case discrepancy_kind::unknown_charge: return "unknown_charge";
-    case discrepancy_kind::missing_charge: return "missing_charge";
-    case discrepancy_kind::amount_mismatch: return "amount_mismatch";
-    case discrepancy_kind::currency_mismatch: return "currency_mismatch";
-    case discrepancy_kind::duplicate_line: return "duplicate_line";
-    case discrepancy_kind::fee_mismatch: return "fee_mismatch";
-    case discrepancy_kind::status_mismatch: return "status_mismatch";
+    case discrepancy_kind::unknown_charge:
+      return "unknown_charge";
+    case discrepancy_kind::missing_charge:
+      return "missing_charge";
+    case discrepancy_kind::amount_mismatch:
+      return "amount_mismatch";
+    case discrepancy_kind::currency_mismatch:
+      return "currency_mismatch";
+    case discrepancy_kind::duplicate_line:
+      return "duplicate_line";
+    case discrepancy_kind::fee_mismatch:
+      return "fee_mismatch";
+    case discrepancy_kind::status_mismatch:
+      return "status_mismatch";
   }
   return "unknown";
 }
@@ -28,7 +35,8 @@ std::optional<discrepancy_kind> parse_discrepancy_kind(std::string_view text) {
   return std::nullopt;
 }
 
-std::vector<discrepancy> settlement_store::discrepancies(const std::string& date) const {
+std::vector<discrepancy> settlement_store::discrepancies(
+  const std::string& date) const {
   std::lock_guard lock(mutex_);
   const auto it = by_date_.find(date);
   return it == by_date_.end() ? std::vector<discrepancy>{} : it->second;
@@ -53,7 +61,8 @@ std::set<std::string> settlement_store::status_mismatch_intents() const {
   return out;
 }
 
-std::optional<std::string> settlement_store::override_of(const std::string& date) const {
+std::optional<std::string> settlement_store::override_of(
+  const std::string& date) const {
   std::lock_guard lock(mutex_);
   const auto it = overrides_.find(date);
   if (it == overrides_.end()) return std::nullopt;
@@ -65,7 +74,8 @@ bool settlement_store::put_override(const std::string& date, std::string body) {
   const auto it = overrides_.find(date);
   const std::size_t replaced = it == overrides_.end() ? 0 : it->second.size();
   PSPSIM_CHECK(override_bytes_ >= replaced);
-  if (override_bytes_ - replaced + body.size() > override_bytes_max) return false;
+  if (override_bytes_ - replaced + body.size() > override_bytes_max)
+    return false;
   override_bytes_ = override_bytes_ - replaced + body.size();
   overrides_[date] = std::move(body);
   return true;

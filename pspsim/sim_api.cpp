@@ -61,8 +61,8 @@ http::response configure_faults(const http::request& req,
   if (!parsed.config) {
     const auto& e = parsed.error;
     return http::make_json_response(
-        req, 400,
-        http::error_body("invalid_request_error", e.code, e.message, e.param));
+      req, 400,
+      http::error_body("invalid_request_error", e.code, e.message, e.param));
   }
   faults.configure(*parsed.config);
   return http::make_json_response(req, 200, faults_json(faults, false));
@@ -70,11 +70,11 @@ http::response configure_faults(const http::request& req,
 
 http::response unrecognized(const http::request& req, std::string_view path) {
   return http::make_json_response(
-      req, 404,
-      http::error_body("invalid_request_error", "url_unrecognized",
-                       "Unrecognized request URL (" +
-                           std::string(req.method_string()) + ": " +
-                           std::string(path) + ")."));
+    req, 404,
+    http::error_body("invalid_request_error", "url_unrecognized",
+                     "Unrecognized request URL ("
+                       + std::string(req.method_string()) + ": "
+                       + std::string(path) + ")."));
 }
 
 // "/sim/<collection>/<id>/<action>" -> id, when the path has that shape.
@@ -84,8 +84,8 @@ std::optional<std::string_view> id_between(std::string_view path,
   if (path.size() <= prefix.size() + action.size() + 1) return std::nullopt;
   if (path.substr(0, prefix.size()) != prefix) return std::nullopt;
   if (path.substr(path.size() - action.size()) != action) return std::nullopt;
-  const std::string_view id =
-      path.substr(prefix.size(), path.size() - prefix.size() - action.size());
+  const std::string_view id = path.substr(
+    prefix.size(), path.size() - prefix.size() - action.size());
   if (id.empty() || id.find('/') != std::string_view::npos) return std::nullopt;
   return id;
 }
@@ -100,11 +100,11 @@ http::response resolve_intent(const http::request& req, std::string_view id,
   const std::string_view no = review ? "reject" : "fail";
   if (!result || (*result != yes && *result != no)) {
     return http::make_json_response(
-        req, 400,
-        http::error_body("invalid_request_error", "parameter_invalid",
-                         "result must be " + std::string(yes) + " or " +
-                             std::string(no) + ".",
-                         "result"));
+      req, 400,
+      http::error_body("invalid_request_error", "parameter_invalid",
+                       "result must be " + std::string(yes) + " or "
+                         + std::string(no) + ".",
+                       "result"));
   }
   const auto resolved = review ? store.finish_review(id, *result == yes, now)
                                : store.complete_action(id, *result == yes, now);
@@ -113,40 +113,40 @@ http::response resolve_intent(const http::request& req, std::string_view id,
       return http::make_json_response(req, 200, resolved.intent_json);
     case resolve_status::not_found:
       return http::make_json_response(
-          req, 404,
-          http::error_body("invalid_request_error", "resource_missing",
-                           "No such payment_intent: '" + std::string(id) + "'",
-                           "intent"));
+        req, 404,
+        http::error_body("invalid_request_error", "resource_missing",
+                         "No such payment_intent: '" + std::string(id) + "'",
+                         "intent"));
     case resolve_status::not_pending:
       break;
   }
   return http::make_json_response(
-      req, 409,
-      http::error_body("invalid_request_error", "payment_intent_unexpected_state",
-                       review ? "The intent is not under review."
-                              : "The intent does not require an action.",
-                       "intent"));
+    req, 409,
+    http::error_body("invalid_request_error", "payment_intent_unexpected_state",
+                     review ? "The intent is not under review."
+                            : "The intent does not require an action.",
+                     "intent"));
 }
 
 http::response resend_webhook(const http::request& req, std::string_view id,
                               webhook_dispatcher* webhooks) {
-  const resend_status status =
-      webhooks ? webhooks->resend(id) : resend_status::not_found;
+  const resend_status status = webhooks ? webhooks->resend(id)
+                                        : resend_status::not_found;
   switch (status) {
     case resend_status::resent:
       return http::make_json_response(req, 200, R"({"resent":true})");
     case resend_status::already_pending:
       return http::make_json_response(
-          req, 409,
-          http::error_body("invalid_request_error", "webhook_pending",
-                           "The event is being delivered already.", "event"));
+        req, 409,
+        http::error_body("invalid_request_error", "webhook_pending",
+                         "The event is being delivered already.", "event"));
     case resend_status::not_found:
       break;
   }
   return http::make_json_response(
-      req, 404,
-      http::error_body("invalid_request_error", "resource_missing",
-                       "No such event: '" + std::string(id) + "'", "event"));
+    req, 404,
+    http::error_body("invalid_request_error", "resource_missing",
+                     "No such event: '" + std::string(id) + "'", "event"));
 }
 
 }  // namespace
@@ -172,7 +172,7 @@ http::response handle_sim(const http::request& req, const sim_parts& parts,
   }
   if (get && path == "/sim/stats") {
     return http::make_json_response(
-        req, 200, stats_json(store.stats(now), faults.injected()));
+      req, 200, stats_json(store.stats(now), faults.injected()));
   }
   if (post && path == "/sim/reset") {
     store.reset();
@@ -186,16 +186,20 @@ http::response handle_sim(const http::request& req, const sim_parts& parts,
   }
   if (path == "/sim/faults") {
     if (post) return configure_faults(req, faults);
-    if (get) return http::make_json_response(req, 200, faults_json(faults, true));
+    if (get)
+      return http::make_json_response(req, 200, faults_json(faults, true));
     if (req.method() == bhttp::verb::delete_) {
       faults.disable();
       return http::make_json_response(req, 200, faults_json(faults, false));
     }
   }
-  if (auto answer = handle_settlement_sim(req, parts, now)) return std::move(*answer);
+  if (auto answer = handle_settlement_sim(req, parts, now))
+    return std::move(*answer);
   if (get && path == "/sim/webhooks") {
-    return http::make_json_response(
-        req, 200, parts.webhooks ? parts.webhooks->events_json() : R"({"data":[]})");
+    return http::make_json_response(req, 200,
+                                    parts.webhooks
+                                      ? parts.webhooks->events_json()
+                                      : R"({"data":[]})");
   }
   if (!post) return unrecognized(req, path);
   constexpr std::string_view intents = "/sim/payment_intents/";

@@ -14,8 +14,8 @@ struct sim_time {
   static sim_time now() {
     return {std::chrono::steady_clock::now(),
             std::chrono::duration_cast<std::chrono::seconds>(
-                std::chrono::system_clock::now().time_since_epoch())
-                .count()};
+              std::chrono::system_clock::now().time_since_epoch())
+              .count()};
   }
 };
 

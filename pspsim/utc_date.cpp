@@ -37,7 +37,8 @@ civil civil_from_days(std::int64_t z) {
 
 unsigned digits_value(std::string_view digits) {
   unsigned value = 0;
-  for (const char c : digits) value = value * 10 + static_cast<unsigned>(c - '0');
+  for (const char c : digits)
+    value = value * 10 + static_cast<unsigned>(c - '0');
   return value;
 }
 
@@ -62,9 +63,9 @@ std::string utc_date_of(std::int64_t unix_s) {
 
 std::optional<std::int64_t> utc_day_start(std::string_view date) {
   if (!domain::is_settlement_date(date)) return std::nullopt;
-  const std::int64_t days =
-      days_from_civil(digits_value(date.substr(0, 4)), digits_value(date.substr(5, 2)),
-                      digits_value(date.substr(8, 2)));
+  const std::int64_t days = days_from_civil(digits_value(date.substr(0, 4)),
+                                            digits_value(date.substr(5, 2)),
+                                            digits_value(date.substr(8, 2)));
   return days * seconds_per_day;
 }
 

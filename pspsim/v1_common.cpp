@@ -25,8 +25,9 @@ std::optional<http::response> check_api_key(const http::request& req,
                  "'Authorization: Bearer <key>'.");
   }
   constexpr std::string_view scheme = "Bearer ";
-  const bool bearer = header.size() > scheme.size() &&
-                      boost::beast::iequals(header.substr(0, scheme.size()), scheme);
+  const bool bearer = header.size() > scheme.size()
+                      && boost::beast::iequals(header.substr(0, scheme.size()),
+                                               scheme);
   if (!bearer || header.substr(scheme.size()) != api_key) {
     return error(req, 401, "invalid_request_error", "api_key_invalid",
                  "Invalid API Key provided.");
@@ -36,7 +37,7 @@ std::optional<http::response> check_api_key(const http::request& req,
 
 bool is_form_content_type(std::string_view value) {
   constexpr std::string_view form_content_type =
-      "application/x-www-form-urlencoded";
+    "application/x-www-form-urlencoded";
   value = value.substr(0, value.find(';'));
   while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
   return boost::beast::iequals(value, form_content_type);
@@ -45,18 +46,18 @@ bool is_form_content_type(std::string_view value) {
 form_post read_form_post(const http::request& req) {
   form_post out;
   if (!is_form_content_type(req[boost::beast::http::field::content_type])) {
-    out.refused =
-      error(req, 415, "invalid_request_error", "content_type_unsupported",
-            "Send parameters as application/x-www-form-urlencoded.");
+    out.refused = error(
+      req, 415, "invalid_request_error", "content_type_unsupported",
+      "Send parameters as application/x-www-form-urlencoded.");
     return out;
   }
   if (const auto it = req.find("Idempotency-Key"); it != req.end()) {
     out.idempotency_key = std::string(it->value());
     if (out.idempotency_key.empty()
         || out.idempotency_key.size() > idempotency_key_chars_max) {
-      out.refused =
-        error(req, 400, "invalid_request_error", "idempotency_key_invalid",
-              "Idempotency-Key must be 1 to 255 characters.");
+      out.refused = error(req, 400, "invalid_request_error",
+                          "idempotency_key_invalid",
+                          "Idempotency-Key must be 1 to 255 characters.");
       return out;
     }
   }

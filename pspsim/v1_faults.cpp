@@ -9,25 +9,25 @@ namespace {
 http::response injected_error(const http::request& req, fault_kind fault) {
   if (fault == fault_kind::error_429) {
     return http::make_json_response(
-        req, 429,
-        http::error_body("rate_limit_error", "rate_limit",
-                         "Too many requests hit the API too quickly "
-                         "(pspsim injected fault); nothing was done."));
+      req, 429,
+      http::error_body("rate_limit_error", "rate_limit",
+                       "Too many requests hit the API too quickly "
+                       "(pspsim injected fault); nothing was done."));
   }
   PSPSIM_CHECK(fault == fault_kind::error_500);
   return http::make_json_response(
-      req, 500,
-      http::error_body("api_error", "api_error",
-                       "An unexpected error occurred (pspsim injected fault); "
-                       "nothing was done."));
+    req, 500,
+    http::error_body("api_error", "api_error",
+                     "An unexpected error occurred (pspsim injected fault); "
+                     "nothing was done."));
 }
 
 // An answer that create_intent stored (or replayed) under a key: it echoes
 // the key, and only stored outcomes do.
 bool stored_under_key(const http::response& res) {
   const unsigned status = res.result_int();
-  return (status == 200 || status == 402) &&
-         res.find("Idempotency-Key") != res.end();
+  return (status == 200 || status == 402)
+         && res.find("Idempotency-Key") != res.end();
 }
 
 // As if the PSP's own internal retry ran the request again after losing its

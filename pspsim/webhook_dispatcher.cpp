@@ -17,7 +17,8 @@ namespace {
 
 namespace bhttp = boost::beast::http;
 
-http::client_pool_limits pool_limits(const webhook_dispatcher_options& options) {
+http::client_pool_limits pool_limits(
+  const webhook_dispatcher_options& options) {
   http::client_pool_limits limits;
   limits.connections_max = options.concurrency;
   limits.queue_max = options.events_max;
@@ -158,8 +159,9 @@ void webhook_dispatcher::release_held(const std::string& event_id) {
 bool webhook_dispatcher::make_room() {
   while (events_.size() >= options_.events_max && !order_.empty()) {
     const auto it = events_.find(order_.front());
-    if (it != events_.end() && (it->second.current == state::pending ||
-                                it->second.current == state::held)) {
+    if (it != events_.end()
+        && (it->second.current == state::pending
+            || it->second.current == state::held)) {
       return false;
     }
     if (it != events_.end()) events_.erase(it);
@@ -205,8 +207,8 @@ void webhook_dispatcher::on_answer(const std::string& event_id,
   if (status < 200 || status >= 300) {
     const domain::backoff_policy policy{options_.backoff_base_ms,
                                         options_.backoff_max_ms, 0};
-    const std::uint32_t delay_ms =
-        domain::backoff_ceiling_ms(policy, r.failures_in_row);
+    const std::uint32_t delay_ms = domain::backoff_ceiling_ms(
+      policy, r.failures_in_row);
     ++r.failures_in_row;
     schedule(event_id, std::chrono::milliseconds(delay_ms));
     return;
@@ -267,12 +269,13 @@ boost::json::object webhook_dispatcher::record_json(const record& r) {
     out["last_status"] = nullptr;
   } else {
     out["last_status"] = r.attempts.back().http_status == 0
-                             ? boost::json::value(nullptr)
-                             : boost::json::value(r.attempts.back().http_status);
+                           ? boost::json::value(nullptr)
+                           : boost::json::value(r.attempts.back().http_status);
   }
   out["attempts"] = std::move(attempts);
-  out["drop_reason"] = r.drop_reason.empty() ? boost::json::value(nullptr)
-                                              : boost::json::value(r.drop_reason);
+  out["drop_reason"] = r.drop_reason.empty()
+                         ? boost::json::value(nullptr)
+                         : boost::json::value(r.drop_reason);
   out["body"] = r.body;
   return out;
 }

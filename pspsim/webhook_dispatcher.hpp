@@ -72,7 +72,8 @@ enum class resend_status : std::uint8_t {
 class webhook_dispatcher {
  public:
   // `faults` must outlive the dispatcher.
-  webhook_dispatcher(webhook_dispatcher_options options, fault_injector& faults);
+  webhook_dispatcher(webhook_dispatcher_options options,
+                     fault_injector& faults);
   // Stops the timers and the pool; events not delivered yet are forgotten.
   ~webhook_dispatcher();
   webhook_dispatcher(const webhook_dispatcher&) = delete;
@@ -83,7 +84,8 @@ class webhook_dispatcher {
   // Returns the event id. Quick: safe to call under another component's
   // lock, never calls back into it.
   std::string publish(std::string_view type, std::string_view object_id,
-                      std::string_view object_json, std::int64_t created_unix_s);
+                      std::string_view object_json,
+                      std::int64_t created_unix_s);
 
   resend_status resend(std::string_view event_id);
   // {"data":[{event record}, ...]} in publication order.
@@ -92,7 +94,12 @@ class webhook_dispatcher {
   void reset();
 
  private:
-  enum class state : std::uint8_t { pending = 1, held = 2, dropped = 3, delivered = 4 };
+  enum class state : std::uint8_t {
+    pending = 1,
+    held = 2,
+    dropped = 3,
+    delivered = 4
+  };
   struct attempt {
     std::int64_t at_unix_s = 0;
     unsigned http_status = 0;  // 0: no answer
@@ -106,10 +113,10 @@ class webhook_dispatcher {
     std::string body;  // sent byte for byte on every attempt
     std::int64_t created_unix_s = 0;
     state current = state::pending;
-    bool duplicate = false;        // webhook_duplicate hit
-    bool reordered = false;        // webhook_reorder hit
-    std::string drop_reason;       // "webhook_drop", "events_max"; empty
-    bool duplicate_owed = false;   // the second delivery is still to come
+    bool duplicate = false;       // webhook_duplicate hit
+    bool reordered = false;       // webhook_reorder hit
+    std::string drop_reason;      // "webhook_drop", "events_max"; empty
+    bool duplicate_owed = false;  // the second delivery is still to come
     std::uint32_t failures_in_row = 0;
     std::uint32_t deliveries = 0;  // 2xx answers
     std::uint64_t attempts_total = 0;

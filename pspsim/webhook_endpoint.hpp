@@ -11,7 +11,7 @@
 namespace pay::pspsim {
 
 struct webhook_endpoint {
-  webhook_url url;  // host, port, target
+  webhook_url url;   // host, port, target
   bool tls = false;  // https: the receiver's certificate is verified
 };
 

@@ -4,7 +4,6 @@
 #include <random>
 #include <thread>
 
-
 namespace pay::it {
 
 namespace json = boost::json;
@@ -28,7 +27,8 @@ bool is_settled(const json::object& checkout) {
     }
     if (status != "SUCCESS") return false;
     const auto& order = o.as_object();
-    if (order.at("wallet_updated") != true || order.at("ledger_updated") != true)
+    if (order.at("wallet_updated") != true
+        || order.at("ledger_updated") != true)
       return false;
   }
   return !all_success || checkout.at("is_payment_done") == true;
@@ -44,14 +44,14 @@ json::object checkout_json(const checkout_spec& spec) {
                                   {"amount", o.amount},
                                   {"currency", o.currency}});
   return json::object{
-      {"checkout_id", spec.checkout_id},
-      // One buyer per checkout, so the risk rules' velocity never counts
-      // one test's checkouts against another's.
-      {"buyer_info", json::object{{"name", "Ada Lovelace"},
-                                  {"email", "ada+" + spec.checkout_id
-                                              + "@example.com"}}},
-      {"credit_card_info", json::object{{"psp_token", spec.psp_token}}},
-      {"payment_orders", std::move(orders)},
+    {"checkout_id", spec.checkout_id},
+    // One buyer per checkout, so the risk rules' velocity never counts
+    // one test's checkouts against another's.
+    {"buyer_info",
+     json::object{{"name", "Ada Lovelace"},
+                  {"email", "ada+" + spec.checkout_id + "@example.com"}}},
+    {"credit_card_info", json::object{{"psp_token", spec.psp_token}}},
+    {"payment_orders", std::move(orders)},
   };
 }
 

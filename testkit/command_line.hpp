@@ -22,13 +22,13 @@ struct option_spec {
 // A whole number in [min, max], or why not.
 inline std::string parse_number(const std::string& text, std::uint64_t min,
                                 std::uint64_t max, std::uint64_t& value) {
-  const auto [end, ec] =
-    std::from_chars(text.data(), text.data() + text.size(), value);
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(),
+                                         value);
   if (text.empty() || ec != std::errc{} || end != text.data() + text.size())
     return "not a whole number: '" + text + "'";
   if (value < min || value > max)
-    return "out of range [" + std::to_string(min) + ", "
-           + std::to_string(max) + "]: " + text;
+    return "out of range [" + std::to_string(min) + ", " + std::to_string(max)
+           + "]: " + text;
   return {};
 }
 
@@ -44,8 +44,7 @@ std::string apply_options(int argc, const char* const* argv,
       help = true;
       return {};
     }
-    if (arg.rfind("--", 0) != 0)
-      return "unexpected argument '" + arg + "'";
+    if (arg.rfind("--", 0) != 0) return "unexpected argument '" + arg + "'";
     std::string name = arg.substr(2), value;
     const auto eq = name.find('=');
     const bool inline_value = eq != std::string::npos;
@@ -55,13 +54,10 @@ std::string apply_options(int argc, const char* const* argv,
     }
     const option_spec<Target>* spec = nullptr;
     for (const auto& s : specs)
-      if (name == s.name)
-        spec = &s;
-    if (!spec)
-      return "unknown option --" + name;
+      if (name == s.name) spec = &s;
+    if (!spec) return "unknown option --" + name;
     if (spec->takes_value && !inline_value) {
-      if (i + 1 >= argc)
-        return "--" + name + " needs a value";
+      if (i + 1 >= argc) return "--" + name + " needs a value";
       value = argv[++i];
     } else if (!spec->takes_value && inline_value) {
       return "--" + name + " takes no value";

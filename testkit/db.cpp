@@ -29,8 +29,8 @@ std::string with_database(const std::string& url, const std::string& database) {
   const auto path_at = url.find_first_of("/?", scheme_end + 3);
   if (path_at == std::string::npos) return url + "/" + database;
   const auto query_at = url.find('?', path_at);
-  const auto query =
-      query_at == std::string::npos ? std::string{} : url.substr(query_at);
+  const auto query = query_at == std::string::npos ? std::string{}
+                                                   : url.substr(query_at);
   return url.substr(0, path_at) + "/" + database + query;
 }
 

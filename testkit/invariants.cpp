@@ -22,195 +22,202 @@ struct violation_query {
 };
 
 constexpr violation_query unsettled_query = {
-    "orders or checkouts still unfinished",
-    "SELECT 'order ' || payment_order_id || ' ' || status::text"
-    "       || ' wallet_updated=' || wallet_updated"
-    "       || ' ledger_updated=' || ledger_updated"
-    "  FROM payment_order o"
-    " WHERE (status IN ('NOT_STARTED', 'EXECUTING', 'PENDING')"
-    "        OR (status = 'SUCCESS' AND NOT (wallet_updated AND ledger_updated)))"
-    "   AND NOT EXISTS (SELECT 1 FROM dead_letter d"
-    "                    WHERE d.payment_order_id = o.payment_order_id"
-    "                      AND d.status = 'open')"
-    " UNION ALL "
-    "SELECT 'checkout ' || e.checkout_id || ' all SUCCESS but not done'"
-    "  FROM payment_event e"
-    " WHERE NOT e.is_payment_done"
-    "   AND NOT EXISTS (SELECT 1 FROM payment_order o"
-    "                    WHERE o.checkout_id = e.checkout_id"
-    "                      AND NOT (o.status = 'SUCCESS' AND o.wallet_updated"
-    "                               AND o.ledger_updated))"
-    "   AND NOT EXISTS (SELECT 1 FROM payment_order o"
-    "                    JOIN dead_letter d USING (payment_order_id)"
-    "                   WHERE o.checkout_id = e.checkout_id"
-    "                     AND d.status = 'open')"};
+  "orders or checkouts still unfinished",
+  "SELECT 'order ' || payment_order_id || ' ' || status::text"
+  "       || ' wallet_updated=' || wallet_updated"
+  "       || ' ledger_updated=' || ledger_updated"
+  "  FROM payment_order o"
+  " WHERE (status IN ('NOT_STARTED', 'EXECUTING', 'PENDING')"
+  "        OR (status = 'SUCCESS' AND NOT (wallet_updated AND ledger_updated)))"
+  "   AND NOT EXISTS (SELECT 1 FROM dead_letter d"
+  "                    WHERE d.payment_order_id = o.payment_order_id"
+  "                      AND d.status = 'open')"
+  " UNION ALL "
+  "SELECT 'checkout ' || e.checkout_id || ' all SUCCESS but not done'"
+  "  FROM payment_event e"
+  " WHERE NOT e.is_payment_done"
+  "   AND NOT EXISTS (SELECT 1 FROM payment_order o"
+  "                    WHERE o.checkout_id = e.checkout_id"
+  "                      AND NOT (o.status = 'SUCCESS' AND o.wallet_updated"
+  "                               AND o.ledger_updated))"
+  "   AND NOT EXISTS (SELECT 1 FROM payment_order o"
+  "                    JOIN dead_letter d USING (payment_order_id)"
+  "                   WHERE o.checkout_id = e.checkout_id"
+  "                     AND d.status = 'open')"};
 
 constexpr violation_query checks[] = {
-    {"1. ledger transactions that do not sum to zero per currency",
-     "SELECT 'tx ' || transaction_id || ' ' || currency || ' sums to '"
-     "       || sum(amount_minor)"
-     "  FROM ledger_entry GROUP BY transaction_id, currency"
-     " HAVING sum(amount_minor) <> 0"},
-    {"1. ledger transactions without entries",
-     "SELECT 'tx ' || t.id || ' ' || t.kind || ' ' || t.reference"
-     "  FROM ledger_transaction t"
-     " WHERE NOT EXISTS (SELECT 1 FROM ledger_entry e"
-     "                    WHERE e.transaction_id = t.id)"},
-    {"2. wallets whose balance is not minus their seller_payable entries",
-     "SELECT w.seller_account || ' ' || w.currency || ' balance '"
-     "       || w.balance_minor || ' ledger ' || coalesce(-sum(e.amount_minor), 0)"
-     "  FROM wallet w LEFT JOIN ledger_entry e"
-     "    ON e.account = 'seller_payable:' || w.seller_account"
-     "   AND e.currency = w.currency"
-     " GROUP BY w.seller_account, w.currency, w.balance_minor"
-     " HAVING w.balance_minor <> coalesce(-sum(e.amount_minor), 0)"},
-    // What we owe a seller: their pay-ins, less refunds the PSP made and
-    // pay-outs not (yet) failed.
-    {"2. wallets whose balance is not credits - refunds - pay-outs",
-     "SELECT w.seller_account || ' ' || w.currency || ' balance '"
-     "       || w.balance_minor || ' expected ' || (c.sum - r.sum - p.sum)"
-     "  FROM wallet w,"
-     "  LATERAL (SELECT coalesce(sum(amount_minor), 0) AS sum FROM wallet_credit"
-     "            WHERE seller_account = w.seller_account"
-     "              AND currency = w.currency) c,"
-     "  LATERAL (SELECT coalesce(sum(amount_minor), 0) AS sum FROM refund"
-     "            WHERE seller_account = w.seller_account"
-     "              AND currency = w.currency AND status = 'SUCCEEDED') r,"
-     "  LATERAL (SELECT coalesce(sum(amount_minor), 0) AS sum FROM payout"
-     "            WHERE seller_account = w.seller_account"
-     "              AND currency = w.currency AND status <> 'FAILED') p"
-     " WHERE w.balance_minor <> c.sum - r.sum - p.sum"},
-    {"2. payouts_in_transit that is not the pay-outs in flight",
-     "SELECT c.currency || ' in flight ' || coalesce(p.sum, 0) || ' ledger '"
-     "       || coalesce(-l.sum, 0)"
-     "  FROM (SELECT currency FROM payout UNION SELECT currency FROM ledger_entry"
-     "         WHERE account = 'payouts_in_transit') c"
-     "  LEFT JOIN (SELECT currency, sum(amount_minor) AS sum FROM payout"
-     "              WHERE status IN ('CREATED', 'IN_TRANSIT') GROUP BY currency) p"
-     "    ON p.currency = c.currency"
-     "  LEFT JOIN (SELECT currency, sum(amount_minor) AS sum FROM ledger_entry"
-     "              WHERE account = 'payouts_in_transit' GROUP BY currency) l"
-     "    ON l.currency = c.currency"
-     " WHERE coalesce(p.sum, 0) <> coalesce(-l.sum, 0)"},
-    {"2. orders refunded beyond what they captured",
-     "SELECT 'order ' || o.payment_order_id || ' amount ' || o.amount_minor"
-     "       || ' refunds ' || sum(r.amount_minor)"
-     "  FROM payment_order o JOIN refund r"
-     "    ON r.payment_order_id = o.payment_order_id AND r.status <> 'FAILED'"
-     " GROUP BY o.payment_order_id, o.amount_minor"
-     " HAVING sum(r.amount_minor) > o.amount_minor"},
-    {"2. succeeded refunds and sent pay-outs without their ledger transaction",
-     "SELECT 'refund ' || refund_id FROM refund r WHERE status = 'SUCCEEDED'"
-     "   AND NOT EXISTS (SELECT 1 FROM ledger_transaction t"
-     "                    WHERE t.kind = 'refund' AND t.reference = r.refund_id)"
-     " UNION ALL "
-     "SELECT 'payout ' || payout_id FROM payout p"
-     " WHERE NOT EXISTS (SELECT 1 FROM ledger_transaction t"
-     "                    WHERE t.kind = 'payout_sent' AND t.reference = p.payout_id)"
-     "    OR (status = 'PAID') <> EXISTS (SELECT 1 FROM ledger_transaction t"
-     "                    WHERE t.kind = 'payout_paid' AND t.reference = p.payout_id)"
-     "    OR (status = 'FAILED') <> EXISTS (SELECT 1 FROM ledger_transaction t"
-     "                    WHERE t.kind = 'payout_failed' AND t.reference = p.payout_id)"},
-    {"2. wallet credits without a wallet row",
-     "SELECT 'order ' || c.payment_order_id || ' ' || c.seller_account || ' '"
-     "       || c.currency FROM wallet_credit c"
-     " WHERE NOT EXISTS (SELECT 1 FROM wallet w"
-     "                    WHERE w.seller_account = c.seller_account"
-     "                      AND w.currency = c.currency)"},
-    {"2. seller_payable entries without a wallet row",
-     "SELECT DISTINCT e.account || ' ' || e.currency FROM ledger_entry e"
-     " WHERE starts_with(e.account, 'seller_payable:')"
-     "   AND NOT EXISTS (SELECT 1 FROM wallet w"
-     "                    WHERE e.account = 'seller_payable:' || w.seller_account"
-     "                      AND w.currency = e.currency)"},
-    {"3. booked SUCCESS orders without exactly one matching credit and payin",
-     "SELECT 'order ' || o.payment_order_id || ' credits ' || c.n"
-     "       || ' matching credits ' || c.matching || ' payin txs ' || t.n"
-     "       || ' entries ' || t.entries || ' matching entries ' || t.matching"
-     "  FROM payment_order o,"
-     "  LATERAL (SELECT count(*) AS n,"
-     "                  count(*) FILTER (WHERE c.seller_account = o.seller_account"
-     "                    AND c.currency = o.currency"
-     "                    AND c.amount_minor = o.amount_minor) AS matching"
-     "             FROM wallet_credit c"
-     "            WHERE c.payment_order_id = o.payment_order_id) c,"
-     "  LATERAL (SELECT count(DISTINCT t.id) AS n, count(e.id) AS entries,"
-     "                  count(e.id) FILTER (WHERE e.currency = o.currency AND"
-     "                    ((e.account = 'psp_receivable'"
-     "                      AND e.amount_minor = o.amount_minor)"
-     "                  OR (e.account = 'seller_payable:' || o.seller_account"
-     "                      AND e.amount_minor = -o.amount_minor))) AS matching"
-     "             FROM ledger_transaction t"
-     "             LEFT JOIN ledger_entry e ON e.transaction_id = t.id"
-     "            WHERE t.kind = 'payin'"
-     "              AND t.reference = o.payment_order_id) t"
-     " WHERE o.status = 'SUCCESS' AND o.wallet_updated AND o.ledger_updated"
-     "   AND NOT (c.n = 1 AND c.matching = 1 AND t.n = 1 AND t.entries = 2"
-     "            AND t.matching = 2)"},
-    {"3. flags that disagree with the credit and ledger rows",
-     "SELECT 'order ' || o.payment_order_id || ' wallet_updated='"
-     "       || o.wallet_updated || ' ledger_updated=' || o.ledger_updated"
-     "  FROM payment_order o"
-     " WHERE o.wallet_updated <> EXISTS (SELECT 1 FROM wallet_credit c"
-     "                 WHERE c.payment_order_id = o.payment_order_id)"
-     "    OR o.ledger_updated <> EXISTS (SELECT 1 FROM ledger_transaction t"
-     "                 WHERE t.kind = 'payin'"
-     "                   AND t.reference = o.payment_order_id)"},
-    {"3. non-SUCCESS orders with a wallet credit or ledger transaction",
-     "SELECT 'order ' || o.payment_order_id || ' ' || o.status::text"
-     "  FROM payment_order o"
-     " WHERE o.status <> 'SUCCESS'"
-     "   AND (EXISTS (SELECT 1 FROM wallet_credit c"
-     "                 WHERE c.payment_order_id = o.payment_order_id)"
-     "     OR EXISTS (SELECT 1 FROM ledger_transaction t"
-     "                 WHERE t.reference = o.payment_order_id))"},
-    {"3. payin transactions that belong to no order",
-     "SELECT 'tx ' || t.id || ' reference ' || t.reference"
-     "  FROM ledger_transaction t"
-     " WHERE t.kind = 'payin' AND NOT EXISTS (SELECT 1 FROM payment_order o"
-     "                 WHERE o.payment_order_id = t.reference)"},
-    // The state machine only moves forward: REVIEW (our risk hold) comes
-    // before NOT_STARTED, PENDING (the PSP decides later) after EXECUTING.
-    {"5. order histories that go backwards",
-     "SELECT 'order ' || payment_order_id || ' ' || prev || ' -> '"
-     "       || to_status::text || ' at seq ' || seq"
-     "  FROM (SELECT payment_order_id, seq, to_status,"
-     "               lag(to_status::text) OVER w AS prev,"
-     "               max(CASE to_status WHEN 'REVIEW' THEN 0"
-     "                     WHEN 'NOT_STARTED' THEN 1 WHEN 'EXECUTING' THEN 2"
-     "                     WHEN 'PENDING' THEN 3 ELSE 4 END) OVER"
-     "                 (PARTITION BY payment_order_id ORDER BY seq"
-     "                  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
-     "                 AS rank_before,"
-     "               CASE to_status WHEN 'REVIEW' THEN 0"
-     "                 WHEN 'NOT_STARTED' THEN 1 WHEN 'EXECUTING' THEN 2"
-     "                 WHEN 'PENDING' THEN 3 ELSE 4 END AS rank_now,"
-     "               lag(to_status::text) OVER w IN ('SUCCESS', 'FAILED')"
-     "                 AND from_status <> to_status AS after_final"
-     "          FROM payment_order_history"
-     "        WINDOW w AS (PARTITION BY payment_order_id ORDER BY seq)) h"
-     " WHERE rank_now < rank_before OR after_final"},
-    {"3. checkouts marked done with an order that did not succeed",
-     "SELECT 'checkout ' || e.checkout_id FROM payment_event e"
-     " WHERE e.is_payment_done"
-     "   AND EXISTS (SELECT 1 FROM payment_order o"
-     "                WHERE o.checkout_id = e.checkout_id"
-     "                  AND o.status <> 'SUCCESS')"},
+  {"1. ledger transactions that do not sum to zero per currency",
+   "SELECT 'tx ' || transaction_id || ' ' || currency || ' sums to '"
+   "       || sum(amount_minor)"
+   "  FROM ledger_entry GROUP BY transaction_id, currency"
+   " HAVING sum(amount_minor) <> 0"},
+  {"1. ledger transactions without entries",
+   "SELECT 'tx ' || t.id || ' ' || t.kind || ' ' || t.reference"
+   "  FROM ledger_transaction t"
+   " WHERE NOT EXISTS (SELECT 1 FROM ledger_entry e"
+   "                    WHERE e.transaction_id = t.id)"},
+  {"2. wallets whose balance is not minus their seller_payable entries",
+   "SELECT w.seller_account || ' ' || w.currency || ' balance '"
+   "       || w.balance_minor || ' ledger ' || coalesce(-sum(e.amount_minor), 0)"
+   "  FROM wallet w LEFT JOIN ledger_entry e"
+   "    ON e.account = 'seller_payable:' || w.seller_account"
+   "   AND e.currency = w.currency"
+   " GROUP BY w.seller_account, w.currency, w.balance_minor"
+   " HAVING w.balance_minor <> coalesce(-sum(e.amount_minor), 0)"},
+  // What we owe a seller: their pay-ins, less refunds the PSP made and
+  // pay-outs not (yet) failed.
+  {"2. wallets whose balance is not credits - refunds - pay-outs",
+   "SELECT w.seller_account || ' ' || w.currency || ' balance '"
+   "       || w.balance_minor || ' expected ' || (c.sum - r.sum - p.sum)"
+   "  FROM wallet w,"
+   "  LATERAL (SELECT coalesce(sum(amount_minor), 0) AS sum FROM wallet_credit"
+   "            WHERE seller_account = w.seller_account"
+   "              AND currency = w.currency) c,"
+   "  LATERAL (SELECT coalesce(sum(amount_minor), 0) AS sum FROM refund"
+   "            WHERE seller_account = w.seller_account"
+   "              AND currency = w.currency AND status = 'SUCCEEDED') r,"
+   "  LATERAL (SELECT coalesce(sum(amount_minor), 0) AS sum FROM payout"
+   "            WHERE seller_account = w.seller_account"
+   "              AND currency = w.currency AND status <> 'FAILED') p"
+   " WHERE w.balance_minor <> c.sum - r.sum - p.sum"},
+  {"2. payouts_in_transit that is not the pay-outs in flight",
+   "SELECT c.currency || ' in flight ' || coalesce(p.sum, 0) || ' ledger '"
+   "       || coalesce(-l.sum, 0)"
+   "  FROM (SELECT currency FROM payout UNION SELECT currency FROM ledger_entry"
+   "         WHERE account = 'payouts_in_transit') c"
+   "  LEFT JOIN (SELECT currency, sum(amount_minor) AS sum FROM payout"
+   "              WHERE status IN ('CREATED', 'IN_TRANSIT') GROUP BY currency) p"
+   "    ON p.currency = c.currency"
+   "  LEFT JOIN (SELECT currency, sum(amount_minor) AS sum FROM ledger_entry"
+   "              WHERE account = 'payouts_in_transit' GROUP BY currency) l"
+   "    ON l.currency = c.currency"
+   " WHERE coalesce(p.sum, 0) <> coalesce(-l.sum, 0)"},
+  {"2. orders refunded beyond what they captured",
+   "SELECT 'order ' || o.payment_order_id || ' amount ' || o.amount_minor"
+   "       || ' refunds ' || sum(r.amount_minor)"
+   "  FROM payment_order o JOIN refund r"
+   "    ON r.payment_order_id = o.payment_order_id AND r.status <> 'FAILED'"
+   " GROUP BY o.payment_order_id, o.amount_minor"
+   " HAVING sum(r.amount_minor) > o.amount_minor"},
+  {"2. succeeded refunds and sent pay-outs without their ledger transaction",
+   "SELECT 'refund ' || refund_id FROM refund r WHERE status = 'SUCCEEDED'"
+   "   AND NOT EXISTS (SELECT 1 FROM ledger_transaction t"
+   "                    WHERE t.kind = 'refund' AND t.reference = r.refund_id)"
+   " UNION ALL "
+   "SELECT 'payout ' || payout_id FROM payout p"
+   " WHERE NOT EXISTS (SELECT 1 FROM ledger_transaction t"
+   "                    WHERE t.kind = 'payout_sent' AND t.reference = p.payout_id)"
+   "    OR (status = 'PAID') <> EXISTS (SELECT 1 FROM ledger_transaction t"
+   "                    WHERE t.kind = 'payout_paid' AND t.reference = p.payout_id)"
+   "    OR (status = 'FAILED') <> EXISTS (SELECT 1 FROM ledger_transaction t"
+   "                    WHERE t.kind = 'payout_failed' AND t.reference = p.payout_id)"},
+  {"2. wallet credits without a wallet row",
+   "SELECT 'order ' || c.payment_order_id || ' ' || c.seller_account || ' '"
+   "       || c.currency FROM wallet_credit c"
+   " WHERE NOT EXISTS (SELECT 1 FROM wallet w"
+   "                    WHERE w.seller_account = c.seller_account"
+   "                      AND w.currency = c.currency)"},
+  {"2. seller_payable entries without a wallet row",
+   "SELECT DISTINCT e.account || ' ' || e.currency FROM ledger_entry e"
+   " WHERE starts_with(e.account, 'seller_payable:')"
+   "   AND NOT EXISTS (SELECT 1 FROM wallet w"
+   "                    WHERE e.account = 'seller_payable:' || w.seller_account"
+   "                      AND w.currency = e.currency)"},
+  {"3. booked SUCCESS orders without exactly one matching credit and payin",
+   "SELECT 'order ' || o.payment_order_id || ' credits ' || c.n"
+   "       || ' matching credits ' || c.matching || ' payin txs ' || t.n"
+   "       || ' entries ' || t.entries || ' matching entries ' || t.matching"
+   "  FROM payment_order o,"
+   "  LATERAL (SELECT count(*) AS n,"
+   "                  count(*) FILTER (WHERE c.seller_account = o.seller_account"
+   "                    AND c.currency = o.currency"
+   "                    AND c.amount_minor = o.amount_minor) AS matching"
+   "             FROM wallet_credit c"
+   "            WHERE c.payment_order_id = o.payment_order_id) c,"
+   "  LATERAL (SELECT count(DISTINCT t.id) AS n, count(e.id) AS entries,"
+   "                  count(e.id) FILTER (WHERE e.currency = o.currency AND"
+   "                    ((e.account = 'psp_receivable'"
+   "                      AND e.amount_minor = o.amount_minor)"
+   "                  OR (e.account = 'seller_payable:' || o.seller_account"
+   "                      AND e.amount_minor = -o.amount_minor))) AS matching"
+   "             FROM ledger_transaction t"
+   "             LEFT JOIN ledger_entry e ON e.transaction_id = t.id"
+   "            WHERE t.kind = 'payin'"
+   "              AND t.reference = o.payment_order_id) t"
+   " WHERE o.status = 'SUCCESS' AND o.wallet_updated AND o.ledger_updated"
+   "   AND NOT (c.n = 1 AND c.matching = 1 AND t.n = 1 AND t.entries = 2"
+   "            AND t.matching = 2)"},
+  {"3. flags that disagree with the credit and ledger rows",
+   "SELECT 'order ' || o.payment_order_id || ' wallet_updated='"
+   "       || o.wallet_updated || ' ledger_updated=' || o.ledger_updated"
+   "  FROM payment_order o"
+   " WHERE o.wallet_updated <> EXISTS (SELECT 1 FROM wallet_credit c"
+   "                 WHERE c.payment_order_id = o.payment_order_id)"
+   "    OR o.ledger_updated <> EXISTS (SELECT 1 FROM ledger_transaction t"
+   "                 WHERE t.kind = 'payin'"
+   "                   AND t.reference = o.payment_order_id)"},
+  {"3. non-SUCCESS orders with a wallet credit or ledger transaction",
+   "SELECT 'order ' || o.payment_order_id || ' ' || o.status::text"
+   "  FROM payment_order o"
+   " WHERE o.status <> 'SUCCESS'"
+   "   AND (EXISTS (SELECT 1 FROM wallet_credit c"
+   "                 WHERE c.payment_order_id = o.payment_order_id)"
+   "     OR EXISTS (SELECT 1 FROM ledger_transaction t"
+   "                 WHERE t.reference = o.payment_order_id))"},
+  {"3. payin transactions that belong to no order",
+   "SELECT 'tx ' || t.id || ' reference ' || t.reference"
+   "  FROM ledger_transaction t"
+   " WHERE t.kind = 'payin' AND NOT EXISTS (SELECT 1 FROM payment_order o"
+   "                 WHERE o.payment_order_id = t.reference)"},
+  // The state machine only moves forward: REVIEW (our risk hold) comes
+  // before NOT_STARTED, PENDING (the PSP decides later) after EXECUTING.
+  {"5. order histories that go backwards",
+   "SELECT 'order ' || payment_order_id || ' ' || prev || ' -> '"
+   "       || to_status::text || ' at seq ' || seq"
+   "  FROM (SELECT payment_order_id, seq, to_status,"
+   "               lag(to_status::text) OVER w AS prev,"
+   "               max(CASE to_status WHEN 'REVIEW' THEN 0"
+   "                     WHEN 'NOT_STARTED' THEN 1 WHEN 'EXECUTING' THEN 2"
+   "                     WHEN 'PENDING' THEN 3 ELSE 4 END) OVER"
+   "                 (PARTITION BY payment_order_id ORDER BY seq"
+   "                  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
+   "                 AS rank_before,"
+   "               CASE to_status WHEN 'REVIEW' THEN 0"
+   "                 WHEN 'NOT_STARTED' THEN 1 WHEN 'EXECUTING' THEN 2"
+   "                 WHEN 'PENDING' THEN 3 ELSE 4 END AS rank_now,"
+   "               lag(to_status::text) OVER w IN ('SUCCESS', 'FAILED')"
+   "                 AND from_status <> to_status AS after_final"
+   "          FROM payment_order_history"
+   "        WINDOW w AS (PARTITION BY payment_order_id ORDER BY seq)) h"
+   " WHERE rank_now < rank_before OR after_final"},
+  {"3. checkouts marked done with an order that did not succeed",
+   "SELECT 'checkout ' || e.checkout_id FROM payment_event e"
+   " WHERE e.is_payment_done"
+   "   AND EXISTS (SELECT 1 FROM payment_order o"
+   "                WHERE o.checkout_id = e.checkout_id"
+   "                  AND o.status <> 'SUCCESS')"},
 };
 
 constexpr const char* orders_for_psp_check =
-    "SELECT payment_order_id, status::text, amount_minor, lower(currency),"
-    "       coalesce(psp_reference, ''),"
-    "       maybe_charged AND EXISTS (SELECT 1 FROM dead_letter d"
-    "                  WHERE d.payment_order_id = payment_order.payment_order_id"
-    "                    AND d.status = 'open')"
-    "  FROM payment_order";
+  "SELECT payment_order_id, status::text, amount_minor, lower(currency),"
+  "       coalesce(psp_reference, ''),"
+  "       maybe_charged AND EXISTS (SELECT 1 FROM dead_letter d"
+  "                  WHERE d.payment_order_id = payment_order.payment_order_id"
+  "                    AND d.status = 'open')"
+  "  FROM payment_order";
 
-constexpr const char* tables_counted[] = {
-    "payment_event",      "payment_order", "wallet",
-    "wallet_credit",      "ledger_transaction", "ledger_entry",
-    "payment_order_history", "idempotency_key", "dead_letter",
-    "refund",             "payout",        "reconciliation_exception"};
+constexpr const char* tables_counted[] = {"payment_event",
+                                          "payment_order",
+                                          "wallet",
+                                          "wallet_credit",
+                                          "ledger_transaction",
+                                          "ledger_entry",
+                                          "payment_order_history",
+                                          "idempotency_key",
+                                          "dead_letter",
+                                          "refund",
+                                          "payout",
+                                          "reconciliation_exception"};
 
 constexpr std::size_t violations_shown_max = 20;
 
@@ -341,9 +348,9 @@ row_counts count_rows(const std::string& database_url, http::sync_client& sim) {
   pqxx::read_transaction txn{conn};
   for (const char* table : tables_counted)
     out[table] = txn.exec1(std::string{"SELECT count(*) FROM "} + table)[0]
-                     .as<std::int64_t>();
-  out["pspsim charges"] =
-    static_cast<std::int64_t>(read_sim(sim).charges.size());
+                   .as<std::int64_t>();
+  out["pspsim charges"] = static_cast<std::int64_t>(
+    read_sim(sim).charges.size());
   return out;
 }
 

@@ -24,7 +24,7 @@ constexpr std::chrono::milliseconds poll_interval{20};
 // Our environment with `overrides` applied, as "KEY=VALUE" strings. Built
 // before fork: between fork and exec only async-signal-safe calls are allowed.
 std::vector<std::string> merged_environment(
-    const std::map<std::string, std::string>& overrides) {
+  const std::map<std::string, std::string>& overrides) {
   std::vector<std::string> out;
   for (char** entry = environ; entry && *entry; ++entry) {
     std::string kv{*entry};
@@ -128,7 +128,8 @@ bool child_process::reap_nonblocking() {
 
 std::uint16_t child_process::wait_for_port(const std::string& prefix,
                                            std::uint32_t timeout_ms) {
-  const auto deadline = clock_type::now() + std::chrono::milliseconds{timeout_ms};
+  const auto deadline = clock_type::now()
+                        + std::chrono::milliseconds{timeout_ms};
   while (true) {
     if (const auto port = port_in(read_file(log_path_), prefix)) return port;
     if (reap_nonblocking() || clock_type::now() >= deadline) return 0;
@@ -156,8 +157,7 @@ int child_process::stop(std::uint32_t grace_ms) {
 }
 
 void child_process::kill_hard() {
-  if (pid_ <= 0 || reap_nonblocking())
-    return;
+  if (pid_ <= 0 || reap_nonblocking()) return;
   ::kill(pid_, SIGKILL);
   int status = 0;
   ::waitpid(pid_, &status, 0);

@@ -8,7 +8,8 @@ sim_snapshot read_sim(http::sync_client& sim) {
   sim_snapshot out;
   auto charges = sim.get("/sim/charges");
   auto v = json_of(charges);
-  const auto* data = v.is_object() ? v.as_object().if_contains("data") : nullptr;
+  const auto* data = v.is_object() ? v.as_object().if_contains("data")
+                                   : nullptr;
   if (data == nullptr || !data->is_array()) {
     out.error = "GET /sim/charges: "
                 + (charges.ok ? charges.res.body() : charges.error);

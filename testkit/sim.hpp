@@ -10,8 +10,8 @@
 namespace pay::it {
 
 struct sim_snapshot {
-  std::string error;  // empty when both reads worked
-  boost::json::array charges;           // GET /sim/charges "data"
+  std::string error;                     // empty when both reads worked
+  boost::json::array charges;            // GET /sim/charges "data"
   boost::json::object idempotency_keys;  // key -> times charged
 };
 

@@ -12,12 +12,10 @@ store_actor::behavior_type fake_store(store_actor::pointer, world_ptr w) {
         row.status = cmd.to;
         row.version += 1;
         row.attempts += cmd.count_attempt ? 1 : 0;
-        if (!cmd.psp_reference.empty())
-          row.psp_reference = cmd.psp_reference;
+        if (!cmd.psp_reference.empty()) row.psp_reference = cmd.psp_reference;
         if (!cmd.psp_session_id.empty())
           row.psp_session_id = cmd.psp_session_id;
-        if (!cmd.redirect_url.empty())
-          row.redirect_url = cmd.redirect_url;
+        if (!cmd.redirect_url.empty()) row.redirect_url = cmd.redirect_url;
         row.failure_code = cmd.failure_code;
         reply.applied = true;
         std::string booked;
@@ -46,8 +44,7 @@ store_actor::behavior_type fake_store(store_actor::pointer, world_ptr w) {
       auto& row = w->rows.at(cmd.id.value);
       row.psp_attempts += 1;
       row.maybe_charged = row.maybe_charged || cmd.maybe_charged;
-      if (row.first_attempt_age_ms < 0)
-        row.first_attempt_age_ms = 0;
+      if (row.first_attempt_age_ms < 0) row.first_attempt_age_ms = 0;
       w->log.push_back("store: attempt " + cmd.outcome);
       return step_reply{true};
     },
@@ -79,15 +76,16 @@ store_actor::behavior_type fake_store(store_actor::pointer, world_ptr w) {
       out.found = true;
       out.view.id = q.id;
       out.view.is_payment_done = w->checkout_marked_done;
-      for (const auto& [id, row] : w->rows)
-        out.view.orders.push_back(row);
+      for (const auto& [id, row] : w->rows) out.view.orders.push_back(row);
       return out;
     },
     [=](const load_order& q) {
       return order_lookup{true, w->rows.at(q.id.value)};
     },
     [=](const load_unfinished_checkouts&) { return unfinished_checkouts{}; },
-    [=](const check_ready&) { return ready_reply{true, "ok"}; },
+    [=](const check_ready&) {
+      return ready_reply{true, "ok"};
+    },
     [=](const load_order_record&) { return order_record{}; },
     [=](const list_orders&) { return order_page{}; },
     [=](const count_open_dead_letters&) { return std::int64_t{0}; },
@@ -104,8 +102,7 @@ store_actor::behavior_type fake_store(store_actor::pointer, world_ptr w) {
 executor_actor::behavior_type fake_executor(executor_actor::pointer,
                                             world_ptr w) {
   auto next = [w]() {
-    if (w->psp_answers.empty())
-      return answer(domain::charge_kind::succeeded);
+    if (w->psp_answers.empty()) return answer(domain::charge_kind::succeeded);
     auto out = w->psp_answers.front();
     w->psp_answers.pop_front();
     return out;
@@ -191,7 +188,8 @@ checkout_actor::behavior_type fake_checkout(checkout_actor::pointer,
     [=](assess_atom) {},
     [=](const inspect_live_order&) { return order_live_view{}; },
     [=](const order_pending& p) {
-      w->log.push_back("checkout: pending " + p.id.value + " " + p.redirect_url);
+      w->log.push_back("checkout: pending " + p.id.value + " "
+                       + p.redirect_url);
     },
     [=](const psp_news&) {},
     [=](const waiter_expired&) {},
@@ -207,7 +205,8 @@ collaborators fake_collaborators(caf::actor_system& sys, const world_ptr& w) {
   deps.dlq = sys.spawn(fake_dlq, w);
   deps.risk = sys.spawn(fake_risk, w);
   deps.retry = domain::backoff_policy{10, 100, 3};
-  deps.passivate_after = std::chrono::milliseconds{0};  // resident unless a test asks
+  deps.passivate_after = std::chrono::milliseconds{
+    0};  // resident unless a test asks
   return deps;
 }
 

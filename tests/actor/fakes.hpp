@@ -55,8 +55,10 @@ inline domain::charge_outcome answer(domain::charge_kind kind,
 store_actor::behavior_type fake_store(store_actor::pointer self, world_ptr w);
 executor_actor::behavior_type fake_executor(executor_actor::pointer self,
                                             world_ptr w);
-wallet_actor::behavior_type fake_wallet(wallet_actor::pointer self, world_ptr w);
-ledger_actor::behavior_type fake_ledger(ledger_actor::pointer self, world_ptr w);
+wallet_actor::behavior_type fake_wallet(wallet_actor::pointer self,
+                                        world_ptr w);
+ledger_actor::behavior_type fake_ledger(ledger_actor::pointer self,
+                                        world_ptr w);
 dlq_actor::behavior_type fake_dlq(dlq_actor::pointer self, world_ptr w);
 // Allows every checkout.
 risk_actor::behavior_type fake_risk(risk_actor::pointer self, world_ptr w);

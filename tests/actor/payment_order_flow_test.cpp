@@ -14,9 +14,7 @@ using pay::domain::charge_kind;
 using pay::domain::order_status;
 
 struct testing_config : caf::actor_system_config {
-  testing_config() {
-    set("scheduler.policy", caf::atom("testing"));
-  }
+  testing_config() { set("scheduler.policy", caf::atom("testing")); }
 };
 
 class flow : public ::testing::Test {
@@ -51,8 +49,8 @@ class flow : public ::testing::Test {
       w->rows[id] = row;
       view.orders.push_back(row);
     }
-    auto co =
-      spawn_checkout(sys, deps, checkout_args{view, "pm_card_visa", "c"});
+    auto co = spawn_checkout(sys, deps,
+                             checkout_args{view, "pm_card_visa", "c"});
     // Arguments go through spawn: CAF 0.17 spawns an argument-less function
     // actor through a null tuple pointer, which UBSan rightly flags.
     sys.spawn(
@@ -108,7 +106,8 @@ TEST_F(flow, order_finished_before_migration_7_books_wallet_then_ledger) {
 }
 
 TEST_F(flow, declined_card_fails_the_order_and_never_credits_the_wallet) {
-  w->psp_answers.push_back(test::answer(charge_kind::declined, "generic_decline"));
+  w->psp_answers.push_back(
+    test::answer(charge_kind::declined, "generic_decline"));
   start_order(test::fresh_row("po_2", "bob", 500));
   run_with_timers();
   std::vector<std::string> expected = {
@@ -123,7 +122,8 @@ TEST_F(flow, declined_card_fails_the_order_and_never_credits_the_wallet) {
 }
 
 TEST_F(flow, transient_failure_waits_for_the_backoff_timer_then_charges_again) {
-  w->psp_answers.push_back(test::answer(charge_kind::transient, "psp_http_503"));
+  w->psp_answers.push_back(
+    test::answer(charge_kind::transient, "psp_http_503"));
   start_order(test::fresh_row("po_3", "carol", 100));
   sched.run();
   // Nothing moves until the backoff timer fires.
@@ -196,9 +196,8 @@ TEST_F(flow, processing_intent_goes_pending_and_is_polled_until_final) {
   start_order(test::fresh_row("po_6", "fay", 100));
   run_with_timers();
   EXPECT_EQ(std::count(w->log.begin(), w->log.end(), "psp: query pi_test"), 2);
-  EXPECT_EQ(std::count(w->log.begin(), w->log.end(),
-                       "store: EXECUTING->PENDING"),
-            1);
+  EXPECT_EQ(
+    std::count(w->log.begin(), w->log.end(), "store: EXECUTING->PENDING"), 1);
   EXPECT_EQ(std::count(w->log.begin(), w->log.end(),
                        "store: PENDING->SUCCESS booked 2 postings"),
             1);
@@ -253,8 +252,7 @@ TEST_F(flow, hosted_order_registers_once_and_waits_pending_for_the_buyer) {
   EXPECT_EQ(std::count(w->log.begin(), w->log.end(),
                        "checkout: pending po_h http://psp/pay/cs_1"),
             1);
-  EXPECT_EQ(std::count(w->log.begin(), w->log.end(),
-                       "psp: query session cs_1"),
+  EXPECT_EQ(std::count(w->log.begin(), w->log.end(), "psp: query session cs_1"),
             2);
   EXPECT_EQ(w->rows["po_h"].status, order_status::failed);
   EXPECT_EQ(w->rows["po_h"].psp_session_id, "cs_1");
@@ -302,7 +300,8 @@ TEST_F(flow, recovered_executing_order_remembers_it_may_have_been_charged) {
   row.version = 1;
   // The PSP is busy after the restart: the recorded attempt must carry the
   // possibility that the dead actor's call went through.
-  w->psp_answers.push_back(test::answer(charge_kind::transient, "psp_http_429"));
+  w->psp_answers.push_back(
+    test::answer(charge_kind::transient, "psp_http_429"));
   start_order(row);
   run_with_timers();
   EXPECT_TRUE(w->rows["po_12"].maybe_charged);
@@ -316,7 +315,8 @@ TEST_F(flow, order_stored_executing_by_the_accept_charges_at_once) {
   row.status = order_status::executing;
   row.version = 1;
   row.attempts = 1;
-  w->psp_answers.push_back(test::answer(charge_kind::transient, "psp_http_429"));
+  w->psp_answers.push_back(
+    test::answer(charge_kind::transient, "psp_http_429"));
   start_order(row, {}, true);
   run_with_timers();
   ASSERT_FALSE(w->log.empty());
@@ -326,7 +326,8 @@ TEST_F(flow, order_stored_executing_by_the_accept_charges_at_once) {
 }
 
 TEST_F(flow, fresh_order_refused_before_any_call_is_not_maybe_charged) {
-  w->psp_answers.push_back(test::answer(charge_kind::transient, "psp_http_429"));
+  w->psp_answers.push_back(
+    test::answer(charge_kind::transient, "psp_http_429"));
   start_order(test::fresh_row("po_13", "max", 100));
   run_with_timers();
   EXPECT_FALSE(w->rows["po_13"].maybe_charged);
@@ -369,7 +370,8 @@ TEST_F(flow, checkout_marked_done_by_the_last_move_does_not_mark_itself) {
 }
 
 TEST_F(flow, checkout_with_a_declined_order_is_not_marked_done) {
-  w->psp_answers.push_back(test::answer(charge_kind::declined, "card_declined"));
+  w->psp_answers.push_back(
+    test::answer(charge_kind::declined, "card_declined"));
   checkout_view view;
   view.id.value = "chk_mixed";
   for (auto id : {"po_c", "po_d"}) {
@@ -398,11 +400,10 @@ TEST_F(flow, waiter_gets_the_current_view_when_its_time_is_up) {
   order_status seen = order_status::not_started;
   sys.spawn(
     [&](caf::event_based_actor* self, await_outcome wait) {
-      self->request(co, caf::infinite, wait)
-        .then([&](const checkout_view& v) {
-          answered = true;
-          seen = v.orders.at(0).status;
-        });
+      self->request(co, caf::infinite, wait).then([&](const checkout_view& v) {
+        answered = true;
+        seen = v.orders.at(0).status;
+      });
     },
     await_outcome{1});
   sched.run();

@@ -34,9 +34,9 @@ class api_keys : public integration {
                      id);
   }
   std::int64_t checkouts_with_id(const std::string& stored_id) {
-    return query_int(database_url(),
-                     "SELECT count(*) FROM payment_event WHERE checkout_id = $1",
-                     stored_id);
+    return query_int(
+      database_url(),
+      "SELECT count(*) FROM payment_event WHERE checkout_id = $1", stored_id);
   }
 
   made_key make_key(const std::string& role, const std::string& account = "") {
@@ -56,8 +56,8 @@ class api_keys : public integration {
     std::string intent;
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
     while (intent.empty() && std::chrono::steady_clock::now() < deadline) {
-      auto order =
-        json_of(client.get("/v1/payments/" + spec.orders[0].payment_order_id));
+      auto order = json_of(
+        client.get("/v1/payments/" + spec.orders[0].payment_order_id));
       if (order.is_object() && string_at(order, {"status"}) == "PENDING")
         intent = string_at(order, {"psp_reference"});
       else
@@ -83,7 +83,8 @@ class api_keys : public integration {
   }
 };
 
-TEST_F(api_keys, every_v1_route_refuses_a_request_without_a_key_and_changes_nothing) {
+TEST_F(api_keys,
+       every_v1_route_refuses_a_request_without_a_key_and_changes_nothing) {
   auto spec = one_order(unique("co_anon"), unique("po_anon"), "seller_anon");
   struct call {
     std::string method, target;
@@ -108,8 +109,7 @@ TEST_F(api_keys, every_v1_route_refuses_a_request_without_a_key_and_changes_noth
     EXPECT_EQ(string_at(json_of(r), {"error", "code"}), "api_key_missing");
     EXPECT_EQ(header_of(r, "WWW-Authenticate"), "Bearer realm=\"paymentd\"");
   }
-  EXPECT_EQ(checkouts_named(spec.checkout_id),
-            0);
+  EXPECT_EQ(checkouts_named(spec.checkout_id), 0);
 }
 
 TEST_F(api_keys, open_routes_stay_open) {
@@ -119,7 +119,8 @@ TEST_F(api_keys, open_routes_stay_open) {
   // connection is one of those open.
   auto metrics = anonymous().get("/metrics").res.body();
   EXPECT_EQ(metrics.find("paymentd_http_connections 0\n"), std::string::npos);
-  EXPECT_NE(metrics.find("paymentd_http_edge_events{kind=\"connections_refused\"}"),
+  EXPECT_NE(metrics.find(
+              "paymentd_http_edge_events{kind=\"connections_refused\"}"),
             std::string::npos);
   // A webhook with a bad signature is refused for its signature, not a key.
   auto hook = anonymous().post("/v1/webhooks/psp", "{}", "application/json");
@@ -153,9 +154,9 @@ TEST_F(api_keys, a_revoked_or_unknown_key_is_401_and_a_wrong_role_is_403) {
   auto spec = one_order(unique("co_roles"), unique("po_roles"), "seller_roles");
 
   auto as_readonly = client_with_key(readonly.secret);
-  EXPECT_EQ(as_readonly->get("/v1/checkouts/" + spec.checkout_id)
-              .res.result_int(),
-            404u);
+  EXPECT_EQ(
+    as_readonly->get("/v1/checkouts/" + spec.checkout_id).res.result_int(),
+    404u);
   auto refused = post_payment(*as_readonly, checkout_body(spec));
   EXPECT_EQ(refused.res.result_int(), 403u) << refused.res.body();
   EXPECT_EQ(string_at(json_of(refused), {"error", "type"}), "permission_error");
@@ -177,11 +178,11 @@ TEST_F(api_keys, a_revoked_or_unknown_key_is_401_and_a_wrong_role_is_403) {
   auto after = post_payment(*as_merchant, checkout_body(spec));
   EXPECT_EQ(after.res.result_int(), 401u);
   EXPECT_EQ(string_at(json_of(after), {"error", "code"}), "api_key_revoked");
-  EXPECT_EQ(checkouts_named(spec.checkout_id),
-            0);
+  EXPECT_EQ(checkouts_named(spec.checkout_id), 0);
 }
 
-TEST_F(api_keys, keys_are_listed_without_their_secret_and_stored_only_as_a_hash) {
+TEST_F(api_keys,
+       keys_are_listed_without_their_secret_and_stored_only_as_a_hash) {
   auto merchant = make_key("merchant");
   auto listed = api().get("/admin/keys");
   ASSERT_EQ(listed.res.result_int(), 200u);
@@ -202,7 +203,8 @@ TEST_F(api_keys, keys_are_listed_without_their_secret_and_stored_only_as_a_hash)
             1);
 }
 
-TEST_F(api_keys, a_merchant_sees_only_its_own_objects_and_cannot_squat_anothers_ids) {
+TEST_F(api_keys,
+       a_merchant_sees_only_its_own_objects_and_cannot_squat_anothers_ids) {
   auto alice = make_key("merchant");
   auto bob = make_key("merchant");
   auto as_alice = client_with_key(alice.secret);
@@ -220,10 +222,10 @@ TEST_F(api_keys, a_merchant_sees_only_its_own_objects_and_cannot_squat_anothers_
               .res.result_int(),
             404u);
   EXPECT_EQ(as_bob->get("/v1/wallets/seller_shared").res.result_int(), 404u);
-  auto refund = as_bob->post(
-    "/v1/refunds",
-    R"({"payment_order_id":")" + spec.orders[0].payment_order_id + R"("})",
-    "application/json", {{"Idempotency-Key", key}});
+  auto refund = as_bob->post("/v1/refunds",
+                             R"({"payment_order_id":")"
+                               + spec.orders[0].payment_order_id + R"("})",
+                             "application/json", {{"Idempotency-Key", key}});
   EXPECT_EQ(refund.res.result_int(), 404u) << refund.res.body();
   auto fulfil = as_bob->post("/v1/payment_orders/"
                                + spec.orders[0].payment_order_id + "/fulfill",
@@ -242,14 +244,13 @@ TEST_F(api_keys, a_merchant_sees_only_its_own_objects_and_cannot_squat_anothers_
   ASSERT_TRUE(wait_until_settled(*as_alice, spec.checkout_id).settled);
   ASSERT_TRUE(wait_until_settled(*as_bob, spec.checkout_id).settled);
   // Two charges at the PSP, one per merchant, each under its own order.
-  EXPECT_EQ(checkouts_with_id(alice.account + ":" + spec.checkout_id),
-            1);
-  EXPECT_EQ(checkouts_with_id(bob.account + ":" + spec.checkout_id),
-            1);
+  EXPECT_EQ(checkouts_with_id(alice.account + ":" + spec.checkout_id), 1);
+  EXPECT_EQ(checkouts_with_id(bob.account + ":" + spec.checkout_id), 1);
   EXPECT_EQ(as_alice->get("/v1/wallets/seller_shared").res.result_int(), 200u);
 }
 
-TEST_F(api_keys, a_burst_past_the_limit_gets_429_with_retry_after_and_ratelimit_headers) {
+TEST_F(api_keys,
+       a_burst_past_the_limit_gets_429_with_retry_after_and_ratelimit_headers) {
   ASSERT_EQ(stack().restart_paymentd_with({{"PAYMENTD_RATE_READ_PER_S", "1"},
                                            {"PAYMENTD_RATE_READ_BURST", "3"}}),
             "");
@@ -282,7 +283,8 @@ TEST_F(api_keys, a_burst_past_the_limit_gets_429_with_retry_after_and_ratelimit_
             std::string::npos);
 }
 
-TEST_F(api_keys, an_account_at_its_open_checkout_cap_gets_429_until_one_finishes) {
+TEST_F(api_keys,
+       an_account_at_its_open_checkout_cap_gets_429_until_one_finishes) {
   ASSERT_EQ(stack().restart_paymentd_with(
               {{"PAYMENTD_API_OPEN_CHECKOUTS_PER_ACCOUNT_MAX", "2"},
                {"PAYMENTD_API_OPEN_CHECKOUTS_REFRESH_MS", "100"}}),
@@ -317,8 +319,8 @@ TEST_F(api_keys, an_account_at_its_open_checkout_cap_gets_429_until_one_finishes
   EXPECT_EQ(checkouts_with_id(alice.account + ":" + third.checkout_id), 0);
   // Another merchant has a cap of its own.
   auto as_bob = client_with_key(make_key("merchant").secret);
-  EXPECT_EQ(as_bob->post("/v1/payments", checkout_body(third),
-                         "application/json")
+  EXPECT_EQ(as_bob
+              ->post("/v1/payments", checkout_body(third), "application/json")
               .res.result_int(),
             201u);
   // The buyer completes the first one: once it is final, the next count
@@ -327,8 +329,8 @@ TEST_F(api_keys, an_account_at_its_open_checkout_cap_gets_429_until_one_finishes
   unsigned status = 0;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{5};
   while (status != 201u && std::chrono::steady_clock::now() < deadline) {
-    status = as_alice->post("/v1/payments", checkout_body(third),
-                            "application/json")
+    status = as_alice
+               ->post("/v1/payments", checkout_body(third), "application/json")
                .res.result_int();
     if (status != 201u)
       std::this_thread::sleep_for(std::chrono::milliseconds{50});
@@ -345,7 +347,8 @@ TEST_F(api_keys, an_account_at_its_open_checkout_cap_gets_429_until_one_finishes
   complete_three_ds(*as_bob, third);
 }
 
-TEST_F(api_keys, a_flood_of_bad_keys_is_limited_per_address_and_good_keys_still_pass) {
+TEST_F(api_keys,
+       a_flood_of_bad_keys_is_limited_per_address_and_good_keys_still_pass) {
   ASSERT_EQ(stack().restart_paymentd_with(
               {{"PAYMENTD_RATE_AUTH_FAILURES_PER_S", "5"},
                {"PAYMENTD_RATE_AUTH_FAILURES_BURST", "20"}}),
@@ -381,7 +384,8 @@ TEST_F(api_keys, a_flood_of_bad_keys_is_limited_per_address_and_good_keys_still_
   std::vector<std::thread> flood;
   for (int t = 0; t < 4; ++t)
     flood.emplace_back([&] {
-      auto c = client_with_key(domain::generate_api_key(domain::key_mode::test));
+      auto c = client_with_key(
+        domain::generate_api_key(domain::key_mode::test));
       while (!stop) {
         auto r = c->get("/v1/checkouts/x");
         ++bad_sent;

@@ -48,7 +48,8 @@ const bool registration = [] {
 }  // namespace
 
 const std::string& test_admin_key() {
-  static const std::string key = domain::generate_api_key(domain::key_mode::test);
+  static const std::string key = domain::generate_api_key(
+    domain::key_mode::test);
   return key;
 }
 
@@ -61,15 +62,15 @@ void stack_environment::SetUp() {
   const char* given = std::getenv("DATABASE_URL");
   if (!given || !*given) {
     setup_error_ =
-        "DATABASE_URL is not set. The integration tests need a PostgreSQL "
-        "superuser URL, e.g. postgresql://payments@127.0.0.1:15433/postgres; "
-        "run them through scripts/test, which starts a test cluster.";
+      "DATABASE_URL is not set. The integration tests need a PostgreSQL "
+      "superuser URL, e.g. postgresql://payments@127.0.0.1:15433/postgres; "
+      "run them through scripts/test, which starts a test cluster.";
     FAIL() << setup_error_;
   }
   admin_url_ = given;
-  for (auto step : {&stack_environment::create_database,
-                    &stack_environment::start_pspsim,
-                    &stack_environment::start_paymentd}) {
+  for (auto step :
+       {&stack_environment::create_database, &stack_environment::start_pspsim,
+        &stack_environment::start_paymentd}) {
     setup_error_ = (this->*step)();
     if (!setup_error_.empty()) {
       print_logs_since(log_marks{});
@@ -115,11 +116,15 @@ std::string stack_environment::start_pspsim() {
   process_options options;
   options.binary = PSPSIM_BIN;
   // 3-D Secure and review wait for the test to decide them.
-  options.args = {"--port",        "0",
-                  "--webhook-url", "http://127.0.0.1:" + paymentd_port_setting()
-                                     + "/v1/webhooks/psp",
-                  "--three-ds-ms", "600000",
-                  "--review-ms",   "600000"};
+  options.args = {"--port",
+                  "0",
+                  "--webhook-url",
+                  "http://127.0.0.1:" + paymentd_port_setting()
+                    + "/v1/webhooks/psp",
+                  "--three-ds-ms",
+                  "600000",
+                  "--review-ms",
+                  "600000"};
   options.log_path = log_dir() + "/pspsim.log";
   if (auto err = pspsim_.start(options); !err.empty()) return "pspsim: " + err;
   pspsim_port_ = pspsim_.wait_for_port(pspsim_banner, listening_timeout_ms);
@@ -136,42 +141,42 @@ std::string stack_environment::start_paymentd() {
   options.binary = PAYMENTD_BIN;
   options.args = {"--config", PAYMENTD_CONFIG};
   options.env = {
-      {"DATABASE_URL", database_url_},
-      {"PAYMENTD_HTTP_PORT", paymentd_port_setting()},
-      {"PSP_BASE_URL", "http://127.0.0.1:" + std::to_string(pspsim_port_)},
-      {"PSP_API_KEY", "sk_test_pspsim"},
-      {"PAYMENTD_LOG_LEVEL", "info"},
-      {"PAYMENTD_BOOTSTRAP_ADMIN_KEY", test_admin_key()},
-      // Rate limits are off here: tests run faster than any client should.
-      // The tests of the limits restart paymentd with limits of their own.
-      {"PAYMENTD_RATE_CREATE_PER_S", "0"},
-      {"PAYMENTD_RATE_READ_PER_S", "0"},
-      {"PAYMENTD_RATE_ADMIN_PER_S", "0"},
-      {"PAYMENTD_RATE_OPEN_PER_S", "0"},
-      {"PAYMENTD_RATE_AUTH_FAILURES_PER_S", "0"},
-      // Failures are injected at pspsim: keep retries and timeouts short so
-      // the dead-letter paths are reached in a test's lifetime.
-      {"PAYMENTD_PSP_REQUEST_TIMEOUT_MS", "1000"},
-      {"PAYMENTD_PSP_RETRY_BASE_MS", "10"},
-      {"PAYMENTD_PSP_RETRY_DELAY_MS_MAX", "100"},
-      {"PAYMENTD_PSP_RETRY_ATTEMPTS_MAX", "5"},
-      // Risk rules the risk tests trip on purpose; other tests' buyers
-      // (testkit: one e-mail per checkout, example.com) trip none.
-      {"PAYMENTD_RISK_BLOCK_AMOUNT", "USD:50000.00"},
-      {"PAYMENTD_RISK_REVIEW_AMOUNT", "USD:5000.00"},
-      {"PAYMENTD_RISK_VELOCITY_WINDOW_S", "3600"},
-      {"PAYMENTD_RISK_VELOCITY_REVIEW_COUNT", "3"},
-      {"PAYMENTD_RISK_VELOCITY_BLOCK_COUNT", "5"},
-      {"PAYMENTD_RISK_BLOCKED_ACCOUNTS", "acct_banned"},
-      {"PAYMENTD_RISK_BLOCKED_EMAIL_DOMAINS", "fraud.test"},
-      {"PAYMENTD_RISK_REVIEW_EMAIL_DOMAINS", "review.test"},
-      {"PAYMENTD_RISK_BLOCKED_COUNTRIES", "KP"},
-      {"PAYMENTD_RISK_REVIEW_COUNTRIES", "NG"},
-      // Pay-outs and reconciliation run when a test asks, never by clock;
-      // funds are released as soon as the other conditions hold.
-      {"PAYMENTD_PAYOUTS_INTERVAL_S", "0"},
-      {"PAYMENTD_PAYOUTS_HOLD_S", "0"},
-      {"PAYMENTD_RECONCILE_DAILY_AT", "off"},
+    {"DATABASE_URL", database_url_},
+    {"PAYMENTD_HTTP_PORT", paymentd_port_setting()},
+    {"PSP_BASE_URL", "http://127.0.0.1:" + std::to_string(pspsim_port_)},
+    {"PSP_API_KEY", "sk_test_pspsim"},
+    {"PAYMENTD_LOG_LEVEL", "info"},
+    {"PAYMENTD_BOOTSTRAP_ADMIN_KEY", test_admin_key()},
+    // Rate limits are off here: tests run faster than any client should.
+    // The tests of the limits restart paymentd with limits of their own.
+    {"PAYMENTD_RATE_CREATE_PER_S", "0"},
+    {"PAYMENTD_RATE_READ_PER_S", "0"},
+    {"PAYMENTD_RATE_ADMIN_PER_S", "0"},
+    {"PAYMENTD_RATE_OPEN_PER_S", "0"},
+    {"PAYMENTD_RATE_AUTH_FAILURES_PER_S", "0"},
+    // Failures are injected at pspsim: keep retries and timeouts short so
+    // the dead-letter paths are reached in a test's lifetime.
+    {"PAYMENTD_PSP_REQUEST_TIMEOUT_MS", "1000"},
+    {"PAYMENTD_PSP_RETRY_BASE_MS", "10"},
+    {"PAYMENTD_PSP_RETRY_DELAY_MS_MAX", "100"},
+    {"PAYMENTD_PSP_RETRY_ATTEMPTS_MAX", "5"},
+    // Risk rules the risk tests trip on purpose; other tests' buyers
+    // (testkit: one e-mail per checkout, example.com) trip none.
+    {"PAYMENTD_RISK_BLOCK_AMOUNT", "USD:50000.00"},
+    {"PAYMENTD_RISK_REVIEW_AMOUNT", "USD:5000.00"},
+    {"PAYMENTD_RISK_VELOCITY_WINDOW_S", "3600"},
+    {"PAYMENTD_RISK_VELOCITY_REVIEW_COUNT", "3"},
+    {"PAYMENTD_RISK_VELOCITY_BLOCK_COUNT", "5"},
+    {"PAYMENTD_RISK_BLOCKED_ACCOUNTS", "acct_banned"},
+    {"PAYMENTD_RISK_BLOCKED_EMAIL_DOMAINS", "fraud.test"},
+    {"PAYMENTD_RISK_REVIEW_EMAIL_DOMAINS", "review.test"},
+    {"PAYMENTD_RISK_BLOCKED_COUNTRIES", "KP"},
+    {"PAYMENTD_RISK_REVIEW_COUNTRIES", "NG"},
+    // Pay-outs and reconciliation run when a test asks, never by clock;
+    // funds are released as soon as the other conditions hold.
+    {"PAYMENTD_PAYOUTS_INTERVAL_S", "0"},
+    {"PAYMENTD_PAYOUTS_HOLD_S", "0"},
+    {"PAYMENTD_RECONCILE_DAILY_AT", "off"},
   };
   for (const auto& [name, value] : extra_env_) options.env[name] = value;
   options.log_path = log_dir() + "/paymentd."
@@ -203,9 +208,9 @@ std::string stack_environment::reset() {
   if (pspsim_.running()) pspsim_.stop();
   drop_database();
   extra_env_.clear();
-  for (auto step : {&stack_environment::create_database,
-                    &stack_environment::start_pspsim,
-                    &stack_environment::start_paymentd}) {
+  for (auto step :
+       {&stack_environment::create_database, &stack_environment::start_pspsim,
+        &stack_environment::start_paymentd}) {
     setup_error_ = (this->*step)();
     if (!setup_error_.empty()) return setup_error_;
   }

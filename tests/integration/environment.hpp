@@ -65,7 +65,7 @@ class stack_environment : public ::testing::Environment {
   void drop_database();
 
   std::string setup_error_;
-  std::string admin_url_;     // DATABASE_URL as given
+  std::string admin_url_;  // DATABASE_URL as given
   std::string database_name_;
   std::string database_url_;  // the fresh database
   child_process pspsim_;
@@ -79,6 +79,5 @@ class stack_environment : public ::testing::Environment {
 
 // The registered environment (registered before main runs).
 stack_environment& stack();
-
 
 }  // namespace pay::it

@@ -31,8 +31,8 @@ class exactly_once : public integration {
     checkout_spec spec;
     spec.checkout_id = unique("co_" + name);
     spec.psp_token = token;
-    spec.orders.push_back({unique("po_" + name), unique("seller_" + name),
-                           "10.00", "USD"});
+    spec.orders.push_back(
+      {unique("po_" + name), unique("seller_" + name), "10.00", "USD"});
     return spec;
   }
 
@@ -41,7 +41,8 @@ class exactly_once : public integration {
                              const std::string& where) {
     return query_int(database_url(),
                      "SELECT count(*) FROM payment_order_history"
-                     " WHERE payment_order_id = $1 AND " + where,
+                     " WHERE payment_order_id = $1 AND "
+                       + where,
                      order_id);
   }
 
@@ -51,23 +52,25 @@ class exactly_once : public integration {
     auto deadline = std::chrono::steady_clock::now()
                     + std::chrono::milliseconds{timeout_ms};
     while (std::chrono::steady_clock::now() < deadline) {
-      if (query_int(database_url(), sql, param) >= want)
-        return true;
+      if (query_int(database_url(), sql, param) >= want) return true;
       std::this_thread::sleep_for(std::chrono::milliseconds{25});
     }
     return false;
   }
 
   bool wait_for_history(const std::string& order_id, const std::string& where) {
-    return wait_for_count("SELECT count(*) FROM payment_order_history"
-                          " WHERE payment_order_id = $1 AND " + where,
-                          order_id, 1);
+    return wait_for_count(
+      "SELECT count(*) FROM payment_order_history"
+      " WHERE payment_order_id = $1 AND "
+        + where,
+      order_id, 1);
   }
 
   bool wait_dead_lettered(const std::string& order_id) {
-    return wait_for_count("SELECT count(*) FROM dead_letter"
-                          " WHERE status = 'open' AND payment_order_id = $1",
-                          order_id, 1);
+    return wait_for_count(
+      "SELECT count(*) FROM dead_letter"
+      " WHERE status = 'open' AND payment_order_id = $1",
+      order_id, 1);
   }
 
   // Faults were on for a while: if the order spent its whole budget meanwhile
@@ -80,8 +83,7 @@ class exactly_once : public integration {
                           "SELECT count(*) FROM dead_letter"
                           " WHERE status = 'open' AND payment_order_id = $1",
                           order_id);
-    if (open == 0)
-      return;
+    if (open == 0) return;
     auto r = api().post("/admin/dlq/" + order_id + "/requeue", "",
                         "application/json", admin_auth);
     EXPECT_EQ(r.res.result_int(), 200u) << r.res.body();
@@ -94,10 +96,11 @@ class exactly_once : public integration {
                      order_id)
            == 1;
   }
-
 };
 
-TEST_F(exactly_once, checkout_past_the_backlog_bound_is_refused_with_retry_after_and_nothing_stored) {
+TEST_F(
+  exactly_once,
+  checkout_past_the_backlog_bound_is_refused_with_retry_after_and_nothing_stored) {
   // One order in flight is the whole budget; the PSP answers slowly so it
   // stays in flight while the next checkouts arrive.
   ASSERT_EQ(stack().restart_paymentd_with(
@@ -112,8 +115,8 @@ TEST_F(exactly_once, checkout_past_the_backlog_bound_is_refused_with_retry_after
   std::string refused_id;
   http::sync_result refused;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{1};
-  for (int i = 0; refused_id.empty() && std::chrono::steady_clock::now() < deadline;
-       ++i) {
+  for (int i = 0;
+       refused_id.empty() && std::chrono::steady_clock::now() < deadline; ++i) {
     auto next = one_order("backlog_next_" + std::to_string(i));
     auto r = post_payment(api(), checkout_body(next));
     if (r.res.result_int() == 503u) {
@@ -136,9 +139,10 @@ TEST_F(exactly_once, checkout_past_the_backlog_bound_is_refused_with_retry_after
   EXPECT_TRUE(wait_until_settled(api(), first.checkout_id).settled);
 }
 
-TEST_F(exactly_once, admin_endpoints_refuse_a_missing_or_wrong_key_and_reveal_nothing) {
-  for (const auto& target : {"/admin/dlq", "/admin/dlq/po_x/requeue",
-                             "/admin/nothing-here"}) {
+TEST_F(exactly_once,
+       admin_endpoints_refuse_a_missing_or_wrong_key_and_reveal_nothing) {
+  for (const auto& target :
+       {"/admin/dlq", "/admin/dlq/po_x/requeue", "/admin/nothing-here"}) {
     auto none = anonymous().get(target);
     ASSERT_TRUE(none.ok) << none.error;
     EXPECT_EQ(none.res.result_int(), 401u) << target;
@@ -154,7 +158,8 @@ TEST_F(exactly_once, admin_endpoints_refuse_a_missing_or_wrong_key_and_reveal_no
   EXPECT_EQ(string_at(json_of(right), {"object"}), "list");
 }
 
-TEST_F(exactly_once, idempotency_key_replays_the_stored_response_without_charging_again) {
+TEST_F(exactly_once,
+       idempotency_key_replays_the_stored_response_without_charging_again) {
   auto spec = one_order("idem");
   header_list key = {{"Idempotency-Key", unique("key")}};
   auto first = post_payment(api(), checkout_body(spec), key);
@@ -167,10 +172,12 @@ TEST_F(exactly_once, idempotency_key_replays_the_stored_response_without_chargin
   EXPECT_EQ(charges_of(spec.orders[0].payment_order_id), 1u);
 }
 
-TEST_F(exactly_once, idempotency_key_with_a_different_body_is_refused_and_changes_nothing) {
+TEST_F(exactly_once,
+       idempotency_key_with_a_different_body_is_refused_and_changes_nothing) {
   auto spec = one_order("idem_diff");
   header_list key = {{"Idempotency-Key", unique("key")}};
-  ASSERT_EQ(post_payment(api(), checkout_body(spec), key).res.result_int(), 201u);
+  ASSERT_EQ(post_payment(api(), checkout_body(spec), key).res.result_int(),
+            201u);
   ASSERT_TRUE(wait_until_settled(api(), spec.checkout_id).settled);
   auto before = count_rows(database_url(), sim());
   auto other = one_order("idem_other");
@@ -187,12 +194,15 @@ TEST_F(exactly_once, malformed_idempotency_key_is_a_400_naming_the_header) {
   auto r = post_payment(api(), checkout_body(spec),
                         {{"Idempotency-Key", std::string(256, 'k')}});
   EXPECT_EQ(r.res.result_int(), 400u);
-  EXPECT_EQ(string_at(json_of(r), {"error", "code"}), "idempotency_key_invalid");
+  EXPECT_EQ(string_at(json_of(r), {"error", "code"}),
+            "idempotency_key_invalid");
   EXPECT_EQ(string_at(json_of(r), {"error", "param"}), "Idempotency-Key");
   EXPECT_EQ(count_rows(database_url(), sim()), before);
 }
 
-TEST_F(exactly_once, thousand_concurrent_identical_requests_make_one_checkout_one_charge_and_identical_bodies) {
+TEST_F(
+  exactly_once,
+  thousand_concurrent_identical_requests_make_one_checkout_one_charge_and_identical_bodies) {
   constexpr int clients = 1000;
   checkout_spec spec;
   spec.checkout_id = unique("co_thousand");
@@ -213,8 +223,7 @@ TEST_F(exactly_once, thousand_concurrent_identical_requests_make_one_checkout_on
       http::sync_client client{"127.0.0.1", stack().paymentd_port(), 60'000};
       client.set_default_headers(admin_auth);
       ++ready;
-      while (!go)
-        std::this_thread::yield();
+      while (!go) std::this_thread::yield();
       auto r = post_payment(client, body, headers);
       statuses[i] = r.ok ? r.res.result_int() : 0;
       bodies[i] = r.ok ? r.res.body() : r.error;
@@ -222,30 +231,32 @@ TEST_F(exactly_once, thousand_concurrent_identical_requests_make_one_checkout_on
   while (ready < clients)
     std::this_thread::sleep_for(std::chrono::milliseconds{1});
   go = true;
-  for (auto& t : threads)
-    t.join();
+  for (auto& t : threads) t.join();
   for (int i = 0; i < clients; ++i) {
     EXPECT_EQ(statuses[i], 201u) << i << ": " << bodies[i];
     EXPECT_EQ(bodies[i], bodies[0]) << i;
   }
-  EXPECT_EQ(query_int(database_url(),
-                      "SELECT count(*) FROM payment_event WHERE checkout_id = $1",
-                      spec.checkout_id),
-            1);
+  EXPECT_EQ(
+    query_int(database_url(),
+              "SELECT count(*) FROM payment_event WHERE checkout_id = $1",
+              spec.checkout_id),
+    1);
   ASSERT_TRUE(wait_until_settled(api(), spec.checkout_id).settled);
   for (const auto& o : spec.orders)
     EXPECT_EQ(charges_of(o.payment_order_id), 1u) << o.payment_order_id;
 }
 
-TEST_F(exactly_once, transient_psp_errors_are_retried_with_the_same_key_until_success) {
+TEST_F(exactly_once,
+       transient_psp_errors_are_retried_with_the_same_key_until_success) {
   set_faults(R"({"seed": 1, "error_500": 1})");
   auto spec = one_order("transient");
   const auto& id = spec.orders[0].payment_order_id;
   ASSERT_EQ(post_payment(api(), checkout_body(spec)).res.result_int(), 201u);
-  ASSERT_TRUE(wait_for_count("SELECT count(*) FROM payment_order_history"
-                             " WHERE payment_order_id = $1"
-                             "   AND outcome = 'transient'",
-                             id, 1));
+  ASSERT_TRUE(
+    wait_for_count("SELECT count(*) FROM payment_order_history"
+                   " WHERE payment_order_id = $1"
+                   "   AND outcome = 'transient'",
+                   id, 1));
   set_faults("{}");
   requeue_if_dead_lettered(id);
   auto settled = wait_until_settled(api(), spec.checkout_id);
@@ -256,7 +267,8 @@ TEST_F(exactly_once, transient_psp_errors_are_retried_with_the_same_key_until_su
   EXPECT_TRUE(maybe_charged(id));
 }
 
-TEST_F(exactly_once, answer_lost_after_the_charge_is_asked_again_and_never_charged_twice) {
+TEST_F(exactly_once,
+       answer_lost_after_the_charge_is_asked_again_and_never_charged_twice) {
   const std::pair<const char*, const char*> faults[] = {
     {"reset", R"({"seed": 2, "reset_after_commit": 1})"},
     {"timeout", R"({"seed": 3, "timeout_after_commit": 1, "hold_ms": 3000})"}};
@@ -286,7 +298,8 @@ TEST_F(exactly_once, declined_card_is_final_and_never_retried) {
   EXPECT_EQ(charges_of(id), 0u);
 }
 
-TEST_F(exactly_once, spent_budget_dead_letters_the_order_and_requeue_finishes_it_once) {
+TEST_F(exactly_once,
+       spent_budget_dead_letters_the_order_and_requeue_finishes_it_once) {
   set_faults(R"({"seed": 4, "error_500": 1})");
   auto spec = one_order("dlq_requeue");
   const auto& id = spec.orders[0].payment_order_id;
@@ -310,7 +323,8 @@ TEST_F(exactly_once, spent_budget_dead_letters_the_order_and_requeue_finishes_it
   EXPECT_EQ(twice.res.result_int(), 409u);
 }
 
-TEST_F(exactly_once, resolve_marks_a_dead_lettered_order_failed_with_the_reason) {
+TEST_F(exactly_once,
+       resolve_marks_a_dead_lettered_order_failed_with_the_reason) {
   set_faults(R"({"seed": 5, "error_429": 1})");
   auto spec = one_order("dlq_resolve");
   const auto& id = spec.orders[0].payment_order_id;

@@ -10,9 +10,9 @@
 
 #include "http/sync_client.hpp"
 #include "testkit/api.hpp"
-#include "tests/integration/sim_checks.hpp"
 #include "tests/integration/environment.hpp"
 #include "tests/integration/invariants.hpp"
+#include "tests/integration/sim_checks.hpp"
 
 namespace pay::it {
 
@@ -53,11 +53,11 @@ class integration : public ::testing::Test {
   }
 
   // A client of paymentd that sends `key` with every call ("": no key).
-  std::unique_ptr<http::sync_client> client_with_key(const std::string& key,
-                                                     std::uint32_t timeout_ms
-                                                     = 10'000) const {
-    auto client = std::make_unique<http::sync_client>(
-      "127.0.0.1", stack().paymentd_port(), timeout_ms);
+  std::unique_ptr<http::sync_client> client_with_key(
+    const std::string& key, std::uint32_t timeout_ms = 10'000) const {
+    auto client = std::make_unique<http::sync_client>("127.0.0.1",
+                                                      stack().paymentd_port(),
+                                                      timeout_ms);
     if (!key.empty()) client->set_default_headers(auth_of(key));
     return client;
   }

@@ -17,10 +17,10 @@ class hosted : public integration {
   checkout_spec two_orders(const std::string& name) {
     checkout_spec spec;
     spec.checkout_id = unique("co_" + name);
-    spec.orders.push_back({unique("po_" + name + "_a"), unique("seller_a"),
-                           "19.99", "USD"});
-    spec.orders.push_back({unique("po_" + name + "_b"), unique("seller_b"),
-                           "1500", "JPY"});
+    spec.orders.push_back(
+      {unique("po_" + name + "_a"), unique("seller_a"), "19.99", "USD"});
+    spec.orders.push_back(
+      {unique("po_" + name + "_b"), unique("seller_b"), "1500", "JPY"});
     return spec;
   }
 
@@ -58,7 +58,9 @@ class hosted : public integration {
   }
 };
 
-TEST_F(hosted, checkout_answers_each_orders_redirect_and_the_buyers_payment_finishes_it) {
+TEST_F(
+  hosted,
+  checkout_answers_each_orders_redirect_and_the_buyers_payment_finishes_it) {
   auto spec = two_orders("hosted_ok");
   boost::json::object card{{"hosted", true}, {"return_url", return_url(spec)}};
   auto created = api().post("/v1/payments", hosted_body(spec, card),
@@ -81,8 +83,8 @@ TEST_F(hosted, checkout_answers_each_orders_redirect_and_the_buyers_payment_fini
   ASSERT_EQ(again.res.result_int(), 200u) << again.res.body();
   EXPECT_EQ(order_field(json_of(again), 0, "redirect_url"), redirects[0]);
 
-  auto status = json_of(api().get("/pay/status/" + spec.checkout_id
-                                  + "?format=json"));
+  auto status = json_of(
+    api().get("/pay/status/" + spec.checkout_id + "?format=json"));
   EXPECT_EQ(string_at(status, {"status"}), "processing");
 
   EXPECT_EQ(pay_on_page(redirects[0], "4242 4242 4242 4242"), 303u);
@@ -115,7 +117,8 @@ TEST_F(hosted, bad_hosted_payment_methods_are_refused_by_name) {
      "credit_card_info.return_url"},
     {{{"hosted", false}, {"return_url", "https://shop.example"}},
      "credit_card_info.hosted"},
-    {{{"hosted", true}, {"return_url", "https://shop.example"},
+    {{{"hosted", true},
+      {"return_url", "https://shop.example"},
       {"psp_token", "pm_card_visa"}},
      "credit_card_info.psp_token"},
   };

@@ -40,8 +40,8 @@ TEST_F(integration, duplicate_checkout_with_same_body_does_not_charge_again) {
   ASSERT_EQ(wallet_before.res.result_int(), 200u);
 
   const std::vector<std::pair<std::string, std::string>> replays{
-      {"byte-identical body", checkout_body(spec)},
-      {"keys reordered, whitespace changed", checkout_body_reordered(spec)},
+    {"byte-identical body", checkout_body(spec)},
+    {"keys reordered, whitespace changed", checkout_body_reordered(spec)},
   };
   for (const auto& [name, body] : replays) {
     SCOPED_TRACE(name);
@@ -91,9 +91,9 @@ TEST_F(integration, reused_checkout_id_with_different_body_is_a_conflict) {
   EXPECT_EQ(count_rows(database_url(), sim()), before);
   EXPECT_EQ(api().get("/v1/checkouts/" + spec.checkout_id).res.body(),
             original.res.body());
-  EXPECT_EQ(api().get("/v1/payments/" + unique("ord_reuse_other_1"))
-                .res.result_int(),
-            404u);
+  EXPECT_EQ(
+    api().get("/v1/payments/" + unique("ord_reuse_other_1")).res.result_int(),
+    404u);
 }
 
 TEST_F(integration, reused_payment_order_id_in_another_checkout_is_a_conflict) {
@@ -129,9 +129,9 @@ TEST_F(integration, reused_payment_order_id_in_another_checkout_is_a_conflict) {
   EXPECT_EQ(count_rows(database_url(), sim()), before);
   EXPECT_EQ(api().get("/v1/checkouts/" + thief.checkout_id).res.result_int(),
             404u);
-  EXPECT_EQ(api().get("/v1/payments/" + unique("ord_poid_new_a"))
-                .res.result_int(),
-            404u);
+  EXPECT_EQ(
+    api().get("/v1/payments/" + unique("ord_poid_new_a")).res.result_int(),
+    404u);
 }
 
 TEST_F(integration, concurrent_identical_requests_charge_once) {
@@ -186,14 +186,15 @@ TEST_F(integration, concurrent_identical_requests_charge_once) {
   const auto settled = wait_until_settled(api(), spec.checkout_id);
   ASSERT_TRUE(settled.settled) << json::serialize(settled.checkout);
   EXPECT_EQ(string_at(settled.checkout, {"status"}), "succeeded");
-  EXPECT_EQ(query_int(database_url(),
-                      "SELECT count(*) FROM payment_order WHERE checkout_id = $1",
-                      spec.checkout_id),
-            2);
+  EXPECT_EQ(
+    query_int(database_url(),
+              "SELECT count(*) FROM payment_order WHERE checkout_id = $1",
+              spec.checkout_id),
+    2);
   const auto charges = sim_charges(sim());
   for (const auto& o : spec.orders)
     EXPECT_EQ(sim_charges_for(charges, o.payment_order_id).size(), 1u)
-        << o.payment_order_id;
+      << o.payment_order_id;
 }
 
 }  // namespace

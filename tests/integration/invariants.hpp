@@ -11,8 +11,7 @@
 
 namespace pay::it {
 
-void expect_invariants(const std::string& database_url,
-                       http::sync_client& sim,
+void expect_invariants(const std::string& database_url, http::sync_client& sim,
                        std::uint32_t settle_timeout_ms = 10'000);
 
 }  // namespace pay::it

@@ -55,8 +55,9 @@ TEST_F(integration, invariant_check_reports_planted_violations) {
   ::testing::TestPartResultArray reported;
   {
     const ::testing::ScopedFakeTestPartResultReporter intercept{
-        ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD,
-        &reported};
+      ::testing::ScopedFakeTestPartResultReporter::
+        INTERCEPT_ONLY_CURRENT_THREAD,
+      &reported};
     expect_invariants(database_url(), sim(), 1'000);
   }
   std::string messages;
@@ -69,7 +70,8 @@ TEST_F(integration, invariant_check_reports_planted_violations) {
         "non-SUCCESS orders with a wallet credit or ledger transaction",
         "flags that disagree with the credit and ledger rows"}) {
     EXPECT_NE(messages.find(expected), std::string::npos)
-        << "not reported: " << expected << "\nreported:\n" << messages;
+      << "not reported: " << expected << "\nreported:\n"
+      << messages;
   }
   EXPECT_NE(messages.find(wallet_seller), std::string::npos) << messages;
   EXPECT_NE(messages.find(order_id), std::string::npos) << messages;

@@ -21,8 +21,8 @@ class operator_view : public integration {
     checkout_spec spec;
     spec.checkout_id = unique("co_" + name);
     spec.psp_token = token;
-    spec.orders.push_back({unique("po_" + name), unique("seller_" + name),
-                           "10.00", "USD"});
+    spec.orders.push_back(
+      {unique("po_" + name), unique("seller_" + name), "10.00", "USD"});
     return spec;
   }
 
@@ -30,20 +30,20 @@ class operator_view : public integration {
                                 unsigned want_status = 200) {
     auto r = api().get(target, admin_auth);
     EXPECT_TRUE(r.ok) << r.error;
-    EXPECT_EQ(r.res.result_int(), want_status) << target << ": "
-                                               << r.res.body();
+    EXPECT_EQ(r.res.result_int(), want_status)
+      << target << ": " << r.res.body();
     auto body = json_of(r);
     return body.is_object() ? body.as_object() : boost::json::object{};
   }
 };
 
-TEST_F(operator_view, finished_order_shows_its_row_and_every_transition_with_the_request_id) {
+TEST_F(operator_view,
+       finished_order_shows_its_row_and_every_transition_with_the_request_id) {
   auto spec = one_order("inspect_done");
   const auto& id = spec.orders[0].payment_order_id;
-  auto created = api().post("/v1/payments", checkout_body(spec),
-                            "application/json",
-                            {{"Prefer", "wait=10"},
-                             {"X-Request-Id", unique("req_inspect")}});
+  auto created = api().post(
+    "/v1/payments", checkout_body(spec), "application/json",
+    {{"Prefer", "wait=10"}, {"X-Request-Id", unique("req_inspect")}});
   ASSERT_EQ(created.res.result_int(), 201u) << created.res.body();
   ASSERT_TRUE(wait_until_settled(api(), spec.checkout_id).settled);
 
@@ -60,7 +60,8 @@ TEST_F(operator_view, finished_order_shows_its_row_and_every_transition_with_the
               "cli_" + unique("req_inspect"));
 }
 
-TEST_F(operator_view, pending_order_shows_its_live_actor_waiting_on_the_poll_timer) {
+TEST_F(operator_view,
+       pending_order_shows_its_live_actor_waiting_on_the_poll_timer) {
   auto spec = one_order("inspect_live", "pm_card_processing");
   const auto& id = spec.orders[0].payment_order_id;
   ASSERT_EQ(post_payment(api(), checkout_body(spec)).res.result_int(), 201u);
@@ -77,10 +78,9 @@ TEST_F(operator_view, pending_order_shows_its_live_actor_waiting_on_the_poll_tim
         seen_waiting = true;
         auto actors = admin_get("/admin/actors");
         EXPECT_GE(actors.at("orders_live").to_number<std::int64_t>(), 1);
-        EXPECT_GE(actors.at("orders_by_status")
-                    .at("PENDING")
-                    .to_number<std::int64_t>(),
-                  1);
+        EXPECT_GE(
+          actors.at("orders_by_status").at("PENDING").to_number<std::int64_t>(),
+          1);
         EXPECT_GE(actors.at("checkouts_live").to_number<std::int64_t>(), 1);
       }
     }
@@ -91,7 +91,8 @@ TEST_F(operator_view, pending_order_shows_its_live_actor_waiting_on_the_poll_tim
   EXPECT_TRUE(admin_get("/admin/orders/" + id).at("live").is_null());
 }
 
-TEST_F(operator_view, long_pending_order_leaves_memory_but_looks_resident_and_settles) {
+TEST_F(operator_view,
+       long_pending_order_leaves_memory_but_looks_resident_and_settles) {
   // Polls at least 300 ms away wait in the database; the waker looks every
   // 50 ms. pspsim keeps the intent processing for a second, so the order is
   // passivated and woken at least once before it succeeds.
@@ -131,15 +132,14 @@ TEST_F(operator_view, long_pending_order_leaves_memory_but_looks_resident_and_se
   auto metrics = api().get("/metrics").res.body();
   EXPECT_EQ(metrics.find("paymentd_orders_passivated_total 0\n"),
             std::string::npos);
-  EXPECT_EQ(metrics.find("paymentd_orders_woken_total 0\n"),
-            std::string::npos);
+  EXPECT_EQ(metrics.find("paymentd_orders_woken_total 0\n"), std::string::npos);
 }
 
 TEST_F(operator_view, unknown_order_is_404_and_admin_routes_need_a_key) {
   auto missing = admin_get("/admin/orders/po_never_seen_here", 404);
   EXPECT_EQ(string_at(missing, {"error", "param"}), "payment_order_id");
-  for (const auto& target : {"/admin/orders", "/admin/orders/po_x",
-                             "/admin/actors"}) {
+  for (const auto& target :
+       {"/admin/orders", "/admin/orders/po_x", "/admin/actors"}) {
     auto r = anonymous().get(target);
     EXPECT_EQ(r.res.result_int(), 401u) << target;
   }
@@ -150,9 +150,8 @@ TEST_F(operator_view, listing_pages_through_every_order_once_oldest_first) {
   for (int i = 0; i < 3; ++i) {
     auto spec = one_order("list_" + std::to_string(i));
     ours.insert(spec.orders[0].payment_order_id);
-    ASSERT_EQ(post_payment_and_wait(api(), checkout_body(spec))
-                .res.result_int(),
-              201u);
+    ASSERT_EQ(
+      post_payment_and_wait(api(), checkout_body(spec)).res.result_int(), 201u);
   }
   std::set<std::string> seen;
   std::string cursor, last_updated;
@@ -193,9 +192,12 @@ TEST_F(operator_view, listing_finds_only_orders_older_than_asked) {
 
 TEST_F(operator_view, listing_rejects_each_bad_parameter_by_name) {
   const std::pair<const char*, const char*> cases[] = {
-    {"status=PAID", "status"},        {"limit=0", "limit"},
-    {"limit=1001", "limit"},           {"limit=x", "limit"},
-    {"older_than_s=-1", "older_than_s"}, {"cursor=nonsense", "cursor"},
+    {"status=PAID", "status"},
+    {"limit=0", "limit"},
+    {"limit=1001", "limit"},
+    {"limit=x", "limit"},
+    {"older_than_s=-1", "older_than_s"},
+    {"cursor=nonsense", "cursor"},
     {"colour=red", "colour"},
   };
   for (const auto& [query, param] : cases) {
@@ -215,25 +217,28 @@ TEST_F(operator_view, metrics_pass_promtool_and_count_what_happened) {
             std::string::npos);
   const auto& text = r.res.body();
   for (const char* name :
-       {"paymentd_http_requests_total", "paymentd_http_request_duration_seconds",
+       {"paymentd_http_requests_total",
+        "paymentd_http_request_duration_seconds",
         "paymentd_order_transitions_total", "paymentd_orders_live",
         "paymentd_live_actors", "paymentd_psp_requests_total",
         "paymentd_psp_request_duration_seconds", "paymentd_dlq_open",
-        "paymentd_store_batch_commands", "paymentd_store_commit_duration_seconds",
-        "paymentd_actor_backlog"})
+        "paymentd_store_batch_commands",
+        "paymentd_store_commit_duration_seconds", "paymentd_actor_backlog"})
     EXPECT_NE(text.find(name), std::string::npos) << name;
-  EXPECT_NE(text.find(R"(paymentd_order_transitions_total{from="EXECUTING",to="SUCCESS"})"),
-            std::string::npos);
+  EXPECT_NE(
+    text.find(
+      R"(paymentd_order_transitions_total{from="EXECUTING",to="SUCCESS"})"),
+    std::string::npos);
 
-  auto path = ::testing::TempDir() + "/paymentd_metrics_" + unique("m") + ".txt";
+  auto path = ::testing::TempDir() + "/paymentd_metrics_" + unique("m")
+              + ".txt";
   std::ofstream{path} << text;
   auto command = "promtool check metrics < " + path + " 2>&1";
   auto* pipe = popen(command.c_str(), "r");
   ASSERT_NE(pipe, nullptr);
   std::string output;
   char buf[256];
-  while (fgets(buf, sizeof buf, pipe))
-    output += buf;
+  while (fgets(buf, sizeof buf, pipe)) output += buf;
   EXPECT_EQ(pclose(pipe), 0) << output;
   std::remove(path.c_str());
 }

@@ -22,8 +22,9 @@ std::map<std::string, json::object> orders_by_id(const json::object& checkout) {
   return out;
 }
 
-TEST_F(integration,
-       multi_seller_multi_currency_checkout_succeeds_and_credits_each_seller_once) {
+TEST_F(
+  integration,
+  multi_seller_multi_currency_checkout_succeeds_and_credits_each_seller_once) {
   const auto alice = unique("seller_alice");
   const auto bob = unique("seller_bob");
   const auto carol = unique("seller_carol");
@@ -34,14 +35,14 @@ TEST_F(integration,
     std::int64_t amount_minor;
   };
   const std::vector<line> lines{
-      {{unique("ord_a1"), alice, "12.34", "USD"}, 1234},
-      {{unique("ord_a2"), alice, "500", "JPY"}, 500},
-      {{unique("ord_a3"), alice, "1.66", "USD"}, 166},
-      {{unique("ord_b1"), bob, "1.234", "BHD"}, 1234},
-      {{unique("ord_b2"), bob, "0.99", "EUR"}, 99},
-      {{unique("ord_b3"), bob, "100", "USD"}, 10000},
-      {{unique("ord_c1"), carol, "7.5", "EUR"}, 750},
-      {{unique("ord_c2"), carol, "0.005", "BHD"}, 5},
+    {{unique("ord_a1"), alice, "12.34", "USD"}, 1234},
+    {{unique("ord_a2"), alice, "500", "JPY"}, 500},
+    {{unique("ord_a3"), alice, "1.66", "USD"}, 166},
+    {{unique("ord_b1"), bob, "1.234", "BHD"}, 1234},
+    {{unique("ord_b2"), bob, "0.99", "EUR"}, 99},
+    {{unique("ord_b3"), bob, "100", "USD"}, 10000},
+    {{unique("ord_c1"), carol, "7.5", "EUR"}, 750},
+    {{unique("ord_c2"), carol, "0.005", "BHD"}, 5},
   };
   for (const auto& l : lines) spec.orders.push_back(l.order);
 
@@ -60,7 +61,7 @@ TEST_F(integration,
     const auto& o = orders.at(l.order.payment_order_id);
     EXPECT_EQ(string_at(o, {"status"}), "SUCCESS") << json::serialize(o);
     EXPECT_EQ(string_at(o, {"psp_reference"}).rfind("pi_", 0), 0u)
-        << json::serialize(o);
+      << json::serialize(o);
     EXPECT_EQ(string_at(o, {"failure_code"}), "<null>");
     EXPECT_EQ(string_at(o, {"seller_account"}), l.order.seller_account);
     EXPECT_EQ(string_at(o, {"currency"}), l.order.currency);
@@ -75,9 +76,9 @@ TEST_F(integration,
 
   // Each seller's wallet: the exact sum of its orders, per currency.
   const std::map<std::string, std::map<std::string, std::string>> expected{
-      {alice, {{"JPY", "500"}, {"USD", "14.00"}}},
-      {bob, {{"BHD", "1.234"}, {"EUR", "0.99"}, {"USD", "100.00"}}},
-      {carol, {{"BHD", "0.005"}, {"EUR", "7.50"}}},
+    {alice, {{"JPY", "500"}, {"USD", "14.00"}}},
+    {bob, {{"BHD", "1.234"}, {"EUR", "0.99"}, {"USD", "100.00"}}},
+    {carol, {{"BHD", "0.005"}, {"EUR", "7.50"}}},
   };
   for (const auto& [seller, balances] : expected) {
     const auto w = api().get("/v1/wallets/" + seller);
@@ -93,12 +94,12 @@ TEST_F(integration,
   // One payin transaction of two entries per order.
   for (const auto& l : lines) {
     EXPECT_EQ(query_int(database_url(),
-                       "SELECT count(*) FROM ledger_entry e JOIN"
-                       " ledger_transaction t ON t.id = e.transaction_id"
-                       " WHERE t.kind = 'payin' AND t.reference = $1",
-                       l.order.payment_order_id),
+                        "SELECT count(*) FROM ledger_entry e JOIN"
+                        " ledger_transaction t ON t.id = e.transaction_id"
+                        " WHERE t.kind = 'payin' AND t.reference = $1",
+                        l.order.payment_order_id),
               2)
-        << l.order.payment_order_id;
+      << l.order.payment_order_id;
   }
 
   // The PSP charged each order once, under its id, in minor units.
@@ -120,7 +121,8 @@ TEST_F(integration,
 }
 
 TEST_F(integration, orders_reach_success_within_a_second_without_waiting) {
-  checkout_spec spec{unique("co_fast"), "pm_card_mastercard",
+  checkout_spec spec{unique("co_fast"),
+                     "pm_card_mastercard",
                      {{unique("ord_1"), unique("seller_fast"), "3.00", "EUR"},
                       {unique("ord_2"), unique("seller_fast"), "4.50", "EUR"}}};
   const auto started = std::chrono::steady_clock::now();
@@ -131,7 +133,7 @@ TEST_F(integration, orders_reach_success_within_a_second_without_waiting) {
   for (const auto& [id, o] : orders_by_id(created)) {
     const auto status = string_at(o, {"status"});
     EXPECT_TRUE(status == "NOT_STARTED" || status == "EXECUTING")
-        << id << " was " << status << " in the immediate answer";
+      << id << " was " << status << " in the immediate answer";
   }
   EXPECT_EQ(string_at(created, {"status"}), "processing");
   EXPECT_EQ(created.at("is_payment_done"), false);
@@ -163,16 +165,16 @@ TEST_F(integration, declined_card_fails_with_decline_code_and_credits_nobody) {
     std::string failure_code;
   };
   const std::vector<declining> cards{
-      {"pm_card_chargeDeclined", "generic_decline"},
-      {"pm_card_chargeDeclinedInsufficientFunds", "insufficient_funds"}};
+    {"pm_card_chargeDeclined", "generic_decline"},
+    {"pm_card_chargeDeclinedInsufficientFunds", "insufficient_funds"}};
   for (const auto& card : cards) {
     SCOPED_TRACE(card.token);
     const auto seller = unique("seller_" + card.failure_code);
-    checkout_spec spec{unique("co_" + card.failure_code), card.token,
-                       {{unique("ord_" + card.failure_code + "_1"), seller,
-                         "20.00", "USD"},
-                        {unique("ord_" + card.failure_code + "_2"), seller,
-                         "1000", "JPY"}}};
+    checkout_spec spec{
+      unique("co_" + card.failure_code),
+      card.token,
+      {{unique("ord_" + card.failure_code + "_1"), seller, "20.00", "USD"},
+       {unique("ord_" + card.failure_code + "_2"), seller, "1000", "JPY"}}};
     const auto r = post_payment_and_wait(api(), checkout_body(spec));
     ASSERT_TRUE(r.ok) << r.error;
     ASSERT_EQ(r.res.result_int(), 201u) << r.res.body();
@@ -190,14 +192,14 @@ TEST_F(integration, declined_card_fails_with_decline_code_and_credits_nobody) {
       ASSERT_TRUE(keys.contains(id)) << "the PSP was never asked for " << id;
       EXPECT_EQ(keys.at(id), 0) << id;
       EXPECT_EQ(query_int(database_url(),
-                         "SELECT count(*) FROM wallet_credit"
-                         " WHERE payment_order_id = $1",
-                         id),
+                          "SELECT count(*) FROM wallet_credit"
+                          " WHERE payment_order_id = $1",
+                          id),
                 0);
       EXPECT_EQ(query_int(database_url(),
-                         "SELECT count(*) FROM ledger_transaction"
-                         " WHERE reference = $1",
-                         id),
+                          "SELECT count(*) FROM ledger_transaction"
+                          " WHERE reference = $1",
+                          id),
                 0);
     }
     // A decline is final: sending the checkout again replays it and never
@@ -211,7 +213,8 @@ TEST_F(integration, declined_card_fails_with_decline_code_and_credits_nobody) {
 
     const auto wallet = api().get("/v1/wallets/" + seller);
     EXPECT_EQ(wallet.res.result_int(), 404u) << wallet.res.body();
-    EXPECT_EQ(string_at(json_of(wallet), {"error", "code"}), "resource_missing");
+    EXPECT_EQ(string_at(json_of(wallet), {"error", "code"}),
+              "resource_missing");
     EXPECT_EQ(string_at(json_of(wallet), {"error", "param"}), "seller_account");
   }
 }
@@ -221,9 +224,11 @@ TEST_F(integration, amount_the_psp_refuses_fails_only_that_order) {
   // EUR, which the test environment's risk rules do not limit.
   const auto small_seller = unique("seller_small");
   const auto huge_seller = unique("seller_huge");
-  checkout_spec spec{unique("co_limit"), "pm_card_visa",
+  checkout_spec spec{unique("co_limit"),
+                     "pm_card_visa",
                      {{unique("ord_small"), small_seller, "1.00", "USD"},
-                      {unique("ord_huge"), huge_seller, "1000000000.00", "EUR"}}};
+                      {unique("ord_huge"), huge_seller, "1000000000.00",
+                       "EUR"}}};
   const auto r = post_payment_and_wait(api(), checkout_body(spec));
   ASSERT_EQ(r.res.result_int(), 201u) << r.res.body();
   const auto checkout = json_of(r).as_object();

@@ -47,18 +47,18 @@ TEST_F(integration, paymentd_restart_resumes_unfinished_orders) {
            " ('" + charged.payment_order_id + "', '" + checkout_id
            + "', 2, '" + seller + "', 1250, 'BHD', 'EXECUTING', 1, 1);");
   const auto precharge = sim().post(
-      "/v1/payment_intents",
-      http::form_encode(intent_form(checkout_id, charged, "1250", "bhd")),
-      "application/x-www-form-urlencoded",
-      {{"Authorization", "Bearer sk_test_pspsim"},
-       {"Idempotency-Key", charged.payment_order_id}});
+    "/v1/payment_intents",
+    http::form_encode(intent_form(checkout_id, charged, "1250", "bhd")),
+    "application/x-www-form-urlencoded",
+    {{"Authorization", "Bearer sk_test_pspsim"},
+     {"Idempotency-Key", charged.payment_order_id}});
   ASSERT_EQ(precharge.res.result_int(), 200u) << precharge.res.body();
   const auto intent_id = string_at(json_of(precharge), {"id"});
 
   const auto error = stack().restart_paymentd();
   ASSERT_EQ(error, "") << "paymentd did not come back";
   EXPECT_EQ(stack().last_paymentd_exit_code(), 0)
-      << "paymentd did not exit cleanly on SIGTERM";
+    << "paymentd did not exit cleanly on SIGTERM";
   reconnect_api();
 
   const auto settled = wait_until_settled(api(), checkout_id);
@@ -73,7 +73,7 @@ TEST_F(integration, paymentd_restart_resumes_unfinished_orders) {
   const auto charges = sim_charges(sim());
   for (const auto* o : {&fresh, &executing, &charged})
     EXPECT_EQ(sim_charges_for(charges, o->payment_order_id).size(), 1u)
-        << o->payment_order_id;
+      << o->payment_order_id;
   const auto order = api().get("/v1/payments/" + charged.payment_order_id);
   EXPECT_EQ(string_at(json_of(order), {"psp_reference"}), intent_id);
 
@@ -83,14 +83,16 @@ TEST_F(integration, paymentd_restart_resumes_unfinished_orders) {
   std::map<std::string, std::string> balances;
   for (const auto& b : wallet_json.at("balances").as_array())
     balances[string_at(b, {"currency"})] = string_at(b, {"amount"});
-  const std::map<std::string, std::string> expected{
-      {"BHD", "1.250"}, {"JPY", "700"}, {"USD", "5.00"}};
+  const std::map<std::string, std::string> expected{{"BHD", "1.250"},
+                                                    {"JPY", "700"},
+                                                    {"USD", "5.00"}};
   EXPECT_EQ(balances, expected);
 }
 
 TEST_F(integration, paymentd_restart_marks_a_fully_booked_checkout_done) {
   const auto seller = unique("seller_booked");
-  const checkout_spec spec{unique("co_booked"), "pm_card_visa",
+  const checkout_spec spec{unique("co_booked"),
+                           "pm_card_visa",
                            {{unique("ord_booked"), seller, "3.00", "EUR"}}};
   const auto r = post_payment_and_wait(api(), checkout_body(spec));
   ASSERT_EQ(r.res.result_int(), 201u) << r.res.body();
@@ -99,19 +101,20 @@ TEST_F(integration, paymentd_restart_marks_a_fully_booked_checkout_done) {
   // checkout done leaves: every order SUCCESS and booked, the flag unset.
   exec_sql(database_url(),
            "UPDATE payment_event SET is_payment_done = false"
-           " WHERE checkout_id = '" + spec.checkout_id + "'");
+           " WHERE checkout_id = '"
+             + spec.checkout_id + "'");
 
   ASSERT_EQ(stack().restart_paymentd(), "") << "paymentd did not come back";
   reconnect_api();
   const auto settled = wait_until_settled(api(), spec.checkout_id, 3'000);
-  EXPECT_TRUE(settled.settled)
-      << "recovery never marked the checkout done: "
-      << json::serialize(settled.checkout);
+  EXPECT_TRUE(settled.settled) << "recovery never marked the checkout done: "
+                               << json::serialize(settled.checkout);
   if (!settled.settled) {
     // Reported once here; repaired so later tests' invariants stay clean.
     exec_sql(database_url(),
              "UPDATE payment_event SET is_payment_done = true"
-             " WHERE checkout_id = '" + spec.checkout_id + "'");
+             " WHERE checkout_id = '"
+               + spec.checkout_id + "'");
   }
   EXPECT_EQ(sim_charges_for(sim_charges(sim()), unique("ord_booked")).size(),
             1u);

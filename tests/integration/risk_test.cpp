@@ -15,8 +15,8 @@ class risk : public integration {
                           const std::string& amount = "20.00") {
     checkout_spec spec;
     spec.checkout_id = unique("co_" + name);
-    spec.orders.push_back({unique("po_" + name), unique("seller_" + name),
-                           amount, "USD"});
+    spec.orders.push_back(
+      {unique("po_" + name), unique("seller_" + name), amount, "USD"});
     return spec;
   }
 
@@ -111,8 +111,9 @@ TEST_F(risk, velocity_reviews_then_blocks_a_buyer_in_a_hurry) {
                            {"email", unique("f") + "@example.com"}};
   std::vector<std::string> verdicts;
   for (int i = 0; i < 5; ++i)
-    verdicts.push_back(string_at(
-      create(one_order("vel_" + std::to_string(i)), fast), {"risk", "verdict"}));
+    verdicts.push_back(
+      string_at(create(one_order("vel_" + std::to_string(i)), fast),
+                {"risk", "verdict"}));
   std::vector<std::string> expected = {"allow", "allow", "review", "review",
                                        "block"};
   EXPECT_EQ(verdicts, expected);

@@ -11,15 +11,13 @@ namespace json = boost::json;
 
 json::array sim_charges(http::sync_client& sim) {
   auto snapshot = read_sim(sim);
-  if (!snapshot.error.empty())
-    ADD_FAILURE() << snapshot.error;
+  if (!snapshot.error.empty()) ADD_FAILURE() << snapshot.error;
   return snapshot.charges;
 }
 
 json::object sim_idempotency_keys(http::sync_client& sim) {
   auto snapshot = read_sim(sim);
-  if (!snapshot.error.empty())
-    ADD_FAILURE() << snapshot.error;
+  if (!snapshot.error.empty()) ADD_FAILURE() << snapshot.error;
   return snapshot.idempotency_keys;
 }
 

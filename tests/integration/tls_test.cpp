@@ -20,8 +20,8 @@
 #include <string>
 #include <thread>
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include "http/sync_client.hpp"
 #include "testkit/api.hpp"
@@ -72,7 +72,7 @@ std::string log_dir() {
 // sk_test_ and 43 base62 characters: the form of a paymentd API key.
 std::string random_api_key() {
   static constexpr char base62[] =
-      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   std::random_device seed;
   std::mt19937_64 rng{seed()};
   std::string key = "sk_test_";
@@ -134,8 +134,8 @@ class tls_stack : public ::testing::Test {
                             "pay_tls_ensure " + pki + "'");
       if (made.exit_code != 0) return "pay_tls_ensure failed: " + made.output;
 
-      database_name = "it_tls_" + std::to_string(::getpid()) + "_" +
-                      std::to_string(std::time(nullptr));
+      database_name = "it_tls_" + std::to_string(::getpid()) + "_"
+                      + std::to_string(std::time(nullptr));
       auto db = create_database(admin_url, database_name);
       if (!db.error.empty()) {
         database_name.clear();
@@ -149,20 +149,24 @@ class tls_stack : public ::testing::Test {
     std::string start_pspsim() {
       process_options options;
       options.binary = PSPSIM_BIN;
-      options.args = {"--port", "0",
-                      "--tls-cert", pki + "/server.crt",
-                      "--tls-key", pki + "/server.key",
+      options.args = {"--port",
+                      "0",
+                      "--tls-cert",
+                      pki + "/server.crt",
+                      "--tls-key",
+                      pki + "/server.key",
                       "--webhook-url",
-                      "https://localhost:" + std::to_string(https_port) +
-                          "/v1/webhooks/psp",
-                      "--webhook-ca-file", pki + "/ca.crt"};
+                      "https://localhost:" + std::to_string(https_port)
+                        + "/v1/webhooks/psp",
+                      "--webhook-ca-file",
+                      pki + "/ca.crt"};
       options.log_path = log_dir() + "/tls_pspsim.log";
       if (auto e = pspsim.start(options); !e.empty()) return "pspsim: " + e;
       pspsim_port = pspsim.wait_for_port("pspsim listening on https://",
                                          listening_timeout_ms);
-      return pspsim_port == 0 ? "pspsim (TLS) did not start; log " +
-                                    options.log_path
-                              : "";
+      return pspsim_port == 0
+               ? "pspsim (TLS) did not start; log " + options.log_path
+               : "";
     }
 
     std::string start_paymentd() {
@@ -170,26 +174,27 @@ class tls_stack : public ::testing::Test {
       options.binary = PAYMENTD_BIN;
       options.args = {"--config", PAYMENTD_CONFIG};
       options.env = {
-          {"DATABASE_URL", database_url},
-          {"PAYMENTD_HTTP_PORT", std::to_string(https_port)},
-          {"PAYMENTD_HTTP_PLAIN_PORT", std::to_string(plain_port)},
-          {"PAYMENTD_HTTP_TLS_CERT", pki + "/server.crt"},
-          {"PAYMENTD_HTTP_TLS_KEY", pki + "/server.key"},
-          // localhost, so the name checked in pspsim's certificate is one.
-          {"PSP_BASE_URL", "https://localhost:" + std::to_string(pspsim_port)},
-          {"PSP_CA_FILE", pki + "/ca.crt"},
-          {"PSP_API_KEY", "sk_test_pspsim"},
-          {"PAYMENTD_BOOTSTRAP_ADMIN_KEY", api_key},
-          {"PAYMENTD_LOG_LEVEL", "info"},
-          {"PAYMENTD_PAYOUTS_INTERVAL_S", "0"},
-          {"PAYMENTD_RECONCILE_DAILY_AT", "off"},
+        {"DATABASE_URL", database_url},
+        {"PAYMENTD_HTTP_PORT", std::to_string(https_port)},
+        {"PAYMENTD_HTTP_PLAIN_PORT", std::to_string(plain_port)},
+        {"PAYMENTD_HTTP_TLS_CERT", pki + "/server.crt"},
+        {"PAYMENTD_HTTP_TLS_KEY", pki + "/server.key"},
+        // localhost, so the name checked in pspsim's certificate is one.
+        {"PSP_BASE_URL", "https://localhost:" + std::to_string(pspsim_port)},
+        {"PSP_CA_FILE", pki + "/ca.crt"},
+        {"PSP_API_KEY", "sk_test_pspsim"},
+        {"PAYMENTD_BOOTSTRAP_ADMIN_KEY", api_key},
+        {"PAYMENTD_LOG_LEVEL", "info"},
+        {"PAYMENTD_PAYOUTS_INTERVAL_S", "0"},
+        {"PAYMENTD_RECONCILE_DAILY_AT", "off"},
       };
       options.log_path = log_dir() + "/tls_paymentd.log";
       if (auto e = paymentd.start(options); !e.empty()) return "paymentd: " + e;
-      const auto port = paymentd.wait_for_port(
-          "paymentd listening on https://", listening_timeout_ms);
-      return port == https_port ? "" : "paymentd (TLS) did not start; log " +
-                                           options.log_path;
+      const auto port = paymentd.wait_for_port("paymentd listening on https://",
+                                               listening_timeout_ms);
+      return port == https_port
+               ? ""
+               : "paymentd (TLS) did not start; log " + options.log_path;
     }
 
     void stop() {
@@ -221,32 +226,34 @@ tls_stack::world* tls_stack::world_ = nullptr;
 
 TEST_F(tls_stack, curl_trusting_the_local_ca_gets_healthz_over_https) {
   for (const std::string host : {"localhost", "127.0.0.1"}) {
-    const auto r = run("curl -sS --max-time 5 --cacert " + ca() +
-                       " -o /dev/null -w '%{http_code}' https://" + host + ":" +
-                       std::to_string(https_port) + "/healthz");
+    const auto r = run("curl -sS --max-time 5 --cacert " + ca()
+                       + " -o /dev/null -w '%{http_code}' https://" + host + ":"
+                       + std::to_string(https_port) + "/healthz");
     EXPECT_EQ(r.exit_code, 0) << r.output;
     EXPECT_EQ(r.output, "200") << host;
   }
 }
 
 TEST_F(tls_stack, curl_without_the_ca_refuses_the_certificate) {
-  const auto r = run("curl -sS --max-time 5 -o /dev/null " +
-                     paymentd_https_url() + "/healthz");
+  const auto r = run("curl -sS --max-time 5 -o /dev/null "
+                     + paymentd_https_url() + "/healthz");
   EXPECT_EQ(r.exit_code, 60) << r.output;  // peer certificate not verified
 }
 
 TEST_F(tls_stack, plain_http_to_the_https_port_fails) {
-  const auto r = run("curl -sS --max-time 5 -o /dev/null -w '%{http_code}' "
-                     "http://127.0.0.1:" + std::to_string(https_port) +
-                     "/healthz");
+  const auto r = run(
+    "curl -sS --max-time 5 -o /dev/null -w '%{http_code}' "
+    "http://127.0.0.1:"
+    + std::to_string(https_port) + "/healthz");
   EXPECT_NE(r.exit_code, 0) << r.output;
   EXPECT_EQ(r.output.find("200"), std::string::npos) << r.output;
 }
 
 TEST_F(tls_stack, the_plain_listener_answers_plain_http) {
-  const auto r = run("curl -sS --max-time 5 -o /dev/null -w '%{http_code}' "
-                     "http://127.0.0.1:" + std::to_string(plain_port) +
-                     "/healthz");
+  const auto r = run(
+    "curl -sS --max-time 5 -o /dev/null -w '%{http_code}' "
+    "http://127.0.0.1:"
+    + std::to_string(plain_port) + "/healthz");
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(r.output, "200");
 }
@@ -255,30 +262,31 @@ TEST_F(tls_stack, the_plain_listener_answers_plain_http) {
 // its default security level; level 0 makes it offer them, so what refuses
 // them below is paymentd.
 TEST_F(tls_stack, tls_1_1_is_refused_and_tls_1_2_accepted) {
-  const std::string connect =
-      "openssl s_client -connect 127.0.0.1:" + std::to_string(https_port) +
-      " -servername localhost -CAfile " + ca() + " -verify_return_error ";
+  const std::string connect = "openssl s_client -connect 127.0.0.1:"
+                              + std::to_string(https_port)
+                              + " -servername localhost -CAfile " + ca()
+                              + " -verify_return_error ";
   const auto old = run(connect + "-tls1_1 -cipher 'DEFAULT:@SECLEVEL=0'");
   EXPECT_NE(old.exit_code, 0) << old.output;
   EXPECT_NE(old.output.find("alert protocol version"), std::string::npos)
-      << old.output;
+    << old.output;
 
   const auto current = run(connect + "-tls1_2");
   EXPECT_EQ(current.exit_code, 0) << current.output;
   EXPECT_NE(current.output.find("TLSv1.2"), std::string::npos)
-      << current.output;
+    << current.output;
   EXPECT_NE(current.output.find("Verify return code: 0 (ok)"),
             std::string::npos)
-      << current.output;
+    << current.output;
 }
 
 TEST_F(tls_stack, a_weak_cipher_is_refused) {
-  const auto r = run("openssl s_client -connect 127.0.0.1:" +
-                     std::to_string(https_port) +
-                     " -tls1_2 -cipher 'AES128-SHA:@SECLEVEL=0'");
+  const auto r = run("openssl s_client -connect 127.0.0.1:"
+                     + std::to_string(https_port)
+                     + " -tls1_2 -cipher 'AES128-SHA:@SECLEVEL=0'");
   EXPECT_NE(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("alert handshake failure"), std::string::npos)
-      << r.output;
+    << r.output;
 }
 
 TEST_F(tls_stack, a_checkout_completes_with_psp_calls_and_webhooks_over_tls) {
@@ -287,10 +295,9 @@ TEST_F(tls_stack, a_checkout_completes_with_psp_calls_and_webhooks_over_tls) {
   checkout_spec spec;
   spec.checkout_id = "chk_tls_" + suffix;
   spec.orders = {{"po_tls_" + suffix, "seller_tls", "12.34", "USD"}};
-  const auto created =
-      post_payment(api, checkout_body(spec),
-                   {{"Authorization", "Bearer " + api_key()},
-                    {"Prefer", "wait=10"}});
+  const auto created = post_payment(api, checkout_body(spec),
+                                    {{"Authorization", "Bearer " + api_key()},
+                                     {"Prefer", "wait=10"}});
   ASSERT_TRUE(created.ok) << created.error;
   ASSERT_EQ(created.res.result_int(), 201u) << created.res.body();
   const auto checkout = json::parse(created.res.body()).as_object();
@@ -312,12 +319,12 @@ TEST_F(tls_stack, a_checkout_completes_with_psp_calls_and_webhooks_over_tls) {
     const json::value listing = json::parse(events.res.body());
     for (const auto& e : listing.at("data").as_array()) {
       const auto& event = e.as_object();
-      if (event.at("body").as_string().find(spec.checkout_id) ==
-          json::string::npos) {
+      if (event.at("body").as_string().find(spec.checkout_id)
+          == json::string::npos) {
         continue;
       }
-      delivered = event.at("delivered").as_bool() &&
-                  event.at("last_status") == 200;
+      delivered = event.at("delivered").as_bool()
+                  && event.at("last_status") == 200;
     }
   }
   EXPECT_TRUE(delivered) << "no webhook about " << spec.checkout_id

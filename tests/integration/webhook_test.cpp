@@ -16,7 +16,8 @@
 namespace pay::it {
 namespace {
 
-constexpr const char* secret = "whsec_pspsim";  // pspsim's and paymentd's default
+constexpr const char* secret =
+  "whsec_pspsim";  // pspsim's and paymentd's default
 
 std::int64_t now_s() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -35,8 +36,8 @@ class webhooks : public integration {
     checkout_spec spec;
     spec.checkout_id = unique("co_" + name);
     spec.psp_token = token;
-    spec.orders.push_back({unique("po_" + name), unique("seller_" + name),
-                           "25.00", "EUR"});
+    spec.orders.push_back(
+      {unique("po_" + name), unique("seller_" + name), "25.00", "EUR"});
     return spec;
   }
 
@@ -51,8 +52,7 @@ class webhooks : public integration {
       auto v = json_of(api().get("/v1/payments/" + id));
       if (v.is_object()) {
         last = v.as_object();
-        if (string_at(last, {"status"}) == status)
-          return last;
+        if (string_at(last, {"status"}) == status) return last;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds{20});
     }
@@ -70,7 +70,8 @@ class webhooks : public integration {
   std::int64_t transitions(const std::string& id, const std::string& to) {
     return query_int(database_url(),
                      "SELECT count(*) FROM payment_order_history WHERE"
-                     " payment_order_id = $1 AND to_status = '" + to + "'",
+                     " payment_order_id = $1 AND to_status = '"
+                       + to + "'",
                      id);
   }
 
@@ -82,8 +83,7 @@ class webhooks : public integration {
   http::sync_result post_webhook(const std::string& body,
                                  const std::string& signature) {
     header_list headers;
-    if (!signature.empty())
-      headers.push_back({"Stripe-Signature", signature});
+    if (!signature.empty()) headers.push_back({"Stripe-Signature", signature});
     return api().post("/v1/webhooks/psp", body, "application/json", headers);
   }
 
@@ -96,7 +96,8 @@ class webhooks : public integration {
   }
 };
 
-TEST_F(webhooks, three_d_secure_order_waits_pending_and_succeeds_once_when_completed) {
+TEST_F(webhooks,
+       three_d_secure_order_waits_pending_and_succeeds_once_when_completed) {
   auto spec = one_order("3ds_ok", "pm_card_threeDSecureRequired");
   const auto& id = spec.orders[0].payment_order_id;
   auto intent = pending_intent(spec);
@@ -114,7 +115,8 @@ TEST_F(webhooks, three_d_secure_order_waits_pending_and_succeeds_once_when_compl
   EXPECT_EQ(charges_of(id), 1u);
 }
 
-TEST_F(webhooks, failed_three_d_secure_challenge_fails_the_order_with_its_code) {
+TEST_F(webhooks,
+       failed_three_d_secure_challenge_fails_the_order_with_its_code) {
   auto spec = one_order("3ds_fail", "pm_card_threeDSecureRequired");
   const auto& id = spec.orders[0].payment_order_id;
   auto intent = pending_intent(spec);
@@ -131,9 +133,11 @@ TEST_F(webhooks, psp_review_rejected_fails_and_approved_succeeds) {
   auto approved = one_order("review_yes", "pm_card_review");
   auto rejected_intent = pending_intent(rejected);
   auto approved_intent = pending_intent(approved);
-  sim().post("/sim/payment_intents/" + rejected_intent + "/review?result=reject",
+  sim().post("/sim/payment_intents/" + rejected_intent
+               + "/review?result=reject",
              "", "application/x-www-form-urlencoded");
-  sim().post("/sim/payment_intents/" + approved_intent + "/review?result=approve",
+  sim().post("/sim/payment_intents/" + approved_intent
+               + "/review?result=approve",
              "", "application/x-www-form-urlencoded");
   auto no = wait_for_status(rejected.orders[0].payment_order_id, "FAILED");
   EXPECT_EQ(string_at(no, {"failure_code"}), "fraudulent");
@@ -146,7 +150,8 @@ TEST_F(webhooks, dropped_webhooks_are_recovered_by_polling) {
              "application/json");
   auto spec = one_order("dropped", "pm_card_threeDSecureRequired");
   auto intent = pending_intent(spec);
-  sim().post("/sim/payment_intents/" + intent + "/complete_action?result=succeed",
+  sim().post("/sim/payment_intents/" + intent
+               + "/complete_action?result=succeed",
              "", "application/x-www-form-urlencoded");
   ASSERT_TRUE(wait_until_settled(api(), spec.checkout_id, 20'000).settled);
   auto events = json_of(sim().get("/sim/webhooks"));
@@ -156,7 +161,8 @@ TEST_F(webhooks, dropped_webhooks_are_recovered_by_polling) {
   EXPECT_TRUE(dropped) << "no webhook was dropped: the test proved nothing";
 }
 
-TEST_F(webhooks, reordered_and_duplicated_events_move_the_order_once_and_forward) {
+TEST_F(webhooks,
+       reordered_and_duplicated_events_move_the_order_once_and_forward) {
   // Every event is held back until the next one of its intent arrived, and
   // every event is delivered twice: requires_action lands after succeeded.
   sim().post("/sim/faults",
@@ -165,7 +171,8 @@ TEST_F(webhooks, reordered_and_duplicated_events_move_the_order_once_and_forward
   auto spec = one_order("reorder", "pm_card_threeDSecureRequired");
   const auto& id = spec.orders[0].payment_order_id;
   auto intent = pending_intent(spec);
-  sim().post("/sim/payment_intents/" + intent + "/complete_action?result=succeed",
+  sim().post("/sim/payment_intents/" + intent
+               + "/complete_action?result=succeed",
              "", "application/x-www-form-urlencoded");
   ASSERT_TRUE(wait_until_settled(api(), spec.checkout_id).settled);
   // Let the held and duplicated deliveries arrive after the order is final.
@@ -175,8 +182,8 @@ TEST_F(webhooks, reordered_and_duplicated_events_move_the_order_once_and_forward
   EXPECT_EQ(transitions(id, "PENDING"), 1);
   EXPECT_EQ(transitions(id, "SUCCESS"), 1);
   auto faults = json_of(sim().get("/sim/faults"));
-  EXPECT_GE(faults.at("injected").at("webhook_reorder").to_number<std::int64_t>(),
-            1)
+  EXPECT_GE(
+    faults.at("injected").at("webhook_reorder").to_number<std::int64_t>(), 1)
     << "nothing was reordered: the test proved nothing";
   EXPECT_EQ(charges_of(id), 1u);
 }
@@ -224,28 +231,39 @@ TEST_F(webhooks, every_bad_signature_is_refused_with_400_and_changes_nothing) {
      "webhook_missing_header"},
     {"malformed", [](const std::string&) { return std::string{"v1=abc"}; }, "",
      "webhook_malformed_header"},
-    {"not a number", [](const std::string&) { return std::string{"t=x,v1=ab"}; },
-     "", "webhook_malformed_header"},
-    {"no v1", [t](const std::string& b) {
-       return "t=" + std::to_string(t) + ",v0="
-              + domain::webhook_signature_hex(secret, t, b);
-     }, "", "webhook_no_v1_signature"},
-    {"wrong secret", [t](const std::string& b) {
+    {"not a number",
+     [](const std::string&) { return std::string{"t=x,v1=ab"}; }, "",
+     "webhook_malformed_header"},
+    {"no v1",
+     [t](const std::string& b) {
+       return "t=" + std::to_string(t)
+              + ",v0=" + domain::webhook_signature_hex(secret, t, b);
+     },
+     "", "webhook_no_v1_signature"},
+    {"wrong secret",
+     [t](const std::string& b) {
        return domain::sign_webhook("whsec_wrong", t, b);
-     }, "", "webhook_signature_mismatch"},
-    {"tampered body", [t](const std::string& b) {
-       return domain::sign_webhook(secret, t, b);
-     }, " ", "webhook_signature_mismatch"},
-    {"tampered timestamp", [t](const std::string& b) {
+     },
+     "", "webhook_signature_mismatch"},
+    {"tampered body",
+     [t](const std::string& b) { return domain::sign_webhook(secret, t, b); },
+     " ", "webhook_signature_mismatch"},
+    {"tampered timestamp",
+     [t](const std::string& b) {
        auto good = domain::webhook_signature_hex(secret, t, b);
        return "t=" + std::to_string(t + 1) + ",v1=" + good;
-     }, "", "webhook_signature_mismatch"},
-    {"301 s old", [t](const std::string& b) {
+     },
+     "", "webhook_signature_mismatch"},
+    {"301 s old",
+     [t](const std::string& b) {
        return domain::sign_webhook(secret, t - 301, b);
-     }, "", "webhook_timestamp_outside_tolerance"},
-    {"301 s ahead", [t](const std::string& b) {
+     },
+     "", "webhook_timestamp_outside_tolerance"},
+    {"301 s ahead",
+     [t](const std::string& b) {
        return domain::sign_webhook(secret, t + 301, b);
-     }, "", "webhook_timestamp_outside_tolerance"},
+     },
+     "", "webhook_timestamp_outside_tolerance"},
   };
   auto before = webhook_rows();
   for (const auto& c : cases) {
@@ -277,9 +295,9 @@ TEST_F(webhooks, signatures_299_seconds_off_either_way_are_accepted) {
 TEST_F(webhooks, second_signature_of_a_rotation_is_accepted) {
   auto body = event_about(unique("po_nobody"), unique("evt_rotation"));
   auto t = now_s();
-  auto header = "t=" + std::to_string(t) + ",v1="
-                + domain::webhook_signature_hex("whsec_old", t, body) + ",v1="
-                + domain::webhook_signature_hex(secret, t, body);
+  auto header = "t=" + std::to_string(t)
+                + ",v1=" + domain::webhook_signature_hex("whsec_old", t, body)
+                + ",v1=" + domain::webhook_signature_hex(secret, t, body);
   EXPECT_EQ(post_webhook(body, header).res.result_int(), 200u);
 }
 

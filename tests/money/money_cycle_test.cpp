@@ -20,8 +20,10 @@ class money_cycle : public money_test {
   }
 
   std::int64_t account_sum(const std::string& account) {
-    return number("SELECT coalesce(sum(amount_minor), 0) FROM ledger_entry"
-                  " WHERE currency = 'USD' AND account = '" + account + "'");
+    return number(
+      "SELECT coalesce(sum(amount_minor), 0) FROM ledger_entry"
+      " WHERE currency = 'USD' AND account = '"
+      + account + "'");
   }
 
   std::string paid(const std::string& payout_id) {
@@ -49,11 +51,12 @@ TEST_F(money_cycle, pay_in_fulfil_settle_pay_out_refund_and_reconcile_again) {
 
   // The buyer returns part of the shoes after the seller was paid: the
   // seller owes it back (documented policy: available goes negative).
-  auto refund = api().post(
-    "/v1/refunds",
-    R"({"payment_order_id":")" + shoes + R"(","amount":"30.00","reason":"returned"})",
-    "application/json",
-    {{"Idempotency-Key", unique("rk_cycle")}, {"Prefer", "wait=10"}});
+  auto refund = api().post("/v1/refunds",
+                           R"({"payment_order_id":")" + shoes
+                             + R"(","amount":"30.00","reason":"returned"})",
+                           "application/json",
+                           {{"Idempotency-Key", unique("rk_cycle")},
+                            {"Prefer", "wait=10"}});
   ASSERT_EQ(refund.res.result_int(), 201u) << refund.res.body();
   EXPECT_EQ(string_at(json_of(refund), {"status"}), "SUCCEEDED");
   EXPECT_EQ(wallet(seller), (split{"50.00", "-30.00", "0.00", "100.00"}));
@@ -69,11 +72,14 @@ TEST_F(money_cycle, pay_in_fulfil_settle_pay_out_refund_and_reconcile_again) {
   // Today's file now also holds the refund, both pay-outs and their fees.
   auto second = reconcile(today_utc());
   const auto& report = second.at("report").as_object();
-  EXPECT_EQ(report.at("lines").as_int64(), 2 + 1 + 2 + 2) << json::serialize(report);
+  EXPECT_EQ(report.at("lines").as_int64(), 2 + 1 + 2 + 2)
+    << json::serialize(report);
   EXPECT_EQ(report.at("matched").as_int64(), 7) << json::serialize(report);
   EXPECT_EQ(report.at("new_exceptions").as_int64(), 0);
-  EXPECT_EQ(number("SELECT count(*) FROM refund WHERE settled_on IS NOT NULL"), 1);
-  EXPECT_EQ(number("SELECT count(*) FROM payout WHERE settled_on IS NOT NULL"), 2);
+  EXPECT_EQ(number("SELECT count(*) FROM refund WHERE settled_on IS NOT NULL"),
+            1);
+  EXPECT_EQ(number("SELECT count(*) FROM payout WHERE settled_on IS NOT NULL"),
+            2);
 
   // Where every cent is: the PSP owes us nothing for the day, the seller is
   // owed nothing, nothing is in transit, and the bank holds what came in

@@ -74,9 +74,11 @@ class money_test : public integration {
   void settle(const std::vector<std::string>& order_ids) {
     reconcile(today_utc());
     for (const auto& id : order_ids)
-      EXPECT_EQ(count("SELECT count(*) FROM payment_order WHERE payment_order_id = $1"
-                      " AND settled_on IS NOT NULL", id),
-                1)
+      EXPECT_EQ(
+        count("SELECT count(*) FROM payment_order WHERE payment_order_id = $1"
+              " AND settled_on IS NOT NULL",
+              id),
+        1)
         << id << " was not settled by the reconciliation";
   }
 
@@ -115,8 +117,7 @@ class money_test : public integration {
     auto v = json_of(r);
     split s;
     EXPECT_EQ(string_at(v, {"seller_account"}), seller);
-    if (!v.is_object() || !v.as_object().contains("balances"))
-      return s;
+    if (!v.is_object() || !v.as_object().contains("balances")) return s;
     for (const auto& b : v.at("balances").as_array())
       if (string_at(b, {"currency"}) == "USD")
         s = split{string_at(b, {"pending"}), string_at(b, {"available"}),
@@ -135,8 +136,7 @@ class money_test : public integration {
     json::value v;
     while (std::chrono::steady_clock::now() < until) {
       v = payout(id);
-      if (string_at(v, {"status"}) == status)
-        return v;
+      if (string_at(v, {"status"}) == status) return v;
       std::this_thread::sleep_for(milliseconds{50});
     }
     ADD_FAILURE() << "payout " << id << " never " << status << ": "
@@ -153,8 +153,7 @@ class money_test : public integration {
     std::size_t n = 0;
     if (v.is_object() && v.as_object().contains("data"))
       for (const auto& p : v.at("data").as_array())
-        if (string_at(p.as_object(), {"idempotency_key"}) == key)
-          ++n;
+        if (string_at(p.as_object(), {"idempotency_key"}) == key) ++n;
     return n;
   }
 

@@ -18,7 +18,9 @@ namespace {
 
 class payouts : public money_test {};
 
-TEST_F(payouts, fulfil_answers_the_same_time_again_and_refuses_unknown_or_unpaid_orders) {
+TEST_F(
+  payouts,
+  fulfil_answers_the_same_time_again_and_refuses_unknown_or_unpaid_orders) {
   auto order = pay_in(unique("seller_ff"), "5.00", "ff");
   auto first = fulfill(order);
   ASSERT_EQ(first.res.result_int(), 200u) << first.res.body();
@@ -41,7 +43,8 @@ TEST_F(payouts, fulfil_answers_the_same_time_again_and_refuses_unknown_or_unpaid
   wait_until_settled(api(), declined.checkout_id);
   auto refused = fulfill(declined.orders[0].payment_order_id);
   EXPECT_EQ(refused.res.result_int(), 409u);
-  EXPECT_EQ(string_at(json_of(refused), {"error", "code"}), "order_not_succeeded");
+  EXPECT_EQ(string_at(json_of(refused), {"error", "code"}),
+            "order_not_succeeded");
 }
 
 TEST_F(payouts, a_seller_never_credited_has_no_wallet) {
@@ -75,11 +78,11 @@ TEST_F(payouts, money_is_withheld_until_fulfilled_and_settled_then_paid_once) {
   auto done = wait_for(id, "PAID");
   EXPECT_EQ(wallet(seller), (split{"0.00", "0.00", "0.00", "12.00"}));
   EXPECT_EQ(string_at(done, {"psp_reference"}).rfind("po_", 0), 0u);
-  EXPECT_GE(done.at("history").as_array().size(), 3u);  // created, accepted, paid
+  EXPECT_GE(done.at("history").as_array().size(),
+            3u);  // created, accepted, paid
   EXPECT_TRUE(payouts_for(run(), seller).empty()) << "nothing left to pay";
-  EXPECT_EQ(count("SELECT count(*) FROM payout WHERE seller_account = $1",
-                  seller),
-            1);
+  EXPECT_EQ(
+    count("SELECT count(*) FROM payout WHERE seller_account = $1", seller), 1);
 }
 
 TEST_F(payouts, hold_period_withholds_the_money_until_it_has_passed) {
@@ -100,7 +103,8 @@ TEST_F(payouts, hold_period_withholds_the_money_until_it_has_passed) {
   EXPECT_EQ(wallet(seller), (split{"0.00", "0.00", "0.00", "7.50"}));
 }
 
-TEST_F(payouts, concurrent_runs_create_exactly_one_payout_of_the_available_balance) {
+TEST_F(payouts,
+       concurrent_runs_create_exactly_one_payout_of_the_available_balance) {
   auto seller = unique("seller_cc");
   auto a = pay_in(seller, "10.00", "cc_a");
   auto b = pay_in(seller, "2.34", "cc_b");
@@ -123,16 +127,13 @@ TEST_F(payouts, concurrent_runs_create_exactly_one_payout_of_the_available_balan
         for (const auto& p : payouts_for(json_of(r).as_object(), seller))
           amounts[i].push_back(string_at(p, {"amount"}));
     });
-  for (auto& t : threads)
-    t.join();
+  for (auto& t : threads) t.join();
   std::vector<std::string> all;
-  for (const auto& v : amounts)
-    all.insert(all.end(), v.begin(), v.end());
+  for (const auto& v : amounts) all.insert(all.end(), v.begin(), v.end());
   ASSERT_EQ(all.size(), 1u);
   EXPECT_EQ(all[0], "12.34");
-  EXPECT_EQ(count("SELECT count(*) FROM payout WHERE seller_account = $1",
-                  seller),
-            1);
+  EXPECT_EQ(
+    count("SELECT count(*) FROM payout WHERE seller_account = $1", seller), 1);
   EXPECT_EQ(count("SELECT coalesce(sum(amount_minor), 0)::bigint FROM payout"
                   " WHERE seller_account = $1",
                   seller),
@@ -175,7 +176,9 @@ TEST_F(payouts, webhook_finishes_a_payout_the_actor_would_poll_much_later) {
   restart_with({});
 }
 
-TEST_F(payouts, payout_created_while_the_provider_is_unreachable_is_sent_once_after_restart) {
+TEST_F(
+  payouts,
+  payout_created_while_the_provider_is_unreachable_is_sent_once_after_restart) {
   auto seller = unique("seller_down");
   auto order = pay_in(seller, "3.21", "down");
   ASSERT_EQ(fulfill(order).res.result_int(), 200u);
@@ -194,7 +197,8 @@ TEST_F(payouts, payout_created_while_the_provider_is_unreachable_is_sent_once_af
   EXPECT_EQ(wallet(seller), (split{"0.00", "0.00", "0.00", "3.21"}));
 }
 
-TEST_F(payouts, crash_right_after_creating_a_payout_leaves_one_payout_finished_once) {
+TEST_F(payouts,
+       crash_right_after_creating_a_payout_leaves_one_payout_finished_once) {
   auto seller = unique("seller_crash");
   auto order = pay_in(seller, "6.66", "crash");
   ASSERT_EQ(fulfill(order).res.result_int(), 200u);
@@ -213,7 +217,8 @@ TEST_F(payouts, crash_right_after_creating_a_payout_leaves_one_payout_finished_o
   EXPECT_EQ(wallet(seller), (split{"0.00", "0.00", "0.00", "6.66"}));
 }
 
-TEST_F(payouts, admin_lists_payouts_by_seller_and_status_and_refuses_bad_filters) {
+TEST_F(payouts,
+       admin_lists_payouts_by_seller_and_status_and_refuses_bad_filters) {
   auto seller = unique("seller_list");
   auto order = pay_in(seller, "2.00", "list");
   ASSERT_EQ(fulfill(order).res.result_int(), 200u);
@@ -227,10 +232,8 @@ TEST_F(payouts, admin_lists_payouts_by_seller_and_status_and_refuses_bad_filters
   auto data = json_of(r).at("data").as_array();
   ASSERT_EQ(data.size(), 1u);
   EXPECT_EQ(string_at(data[0], {"id"}), string_at(created[0], {"id"}));
-  EXPECT_EQ(api()
-              .get("/admin/payouts?status=paid", admin_auth)
-              .res.result_int(),
-            400u);
+  EXPECT_EQ(
+    api().get("/admin/payouts?status=paid", admin_auth).res.result_int(), 400u);
   EXPECT_EQ(api().get("/admin/payouts?limit=0", admin_auth).res.result_int(),
             400u);
   EXPECT_EQ(api().get("/admin/payouts/pyo_nope", admin_auth).res.result_int(),

@@ -34,8 +34,7 @@ class reconciliation : public money_test {
 
   void inject(const std::string& kind, const std::string& reference) {
     json::object body{{"date", date_}, {"kind", kind}};
-    if (!reference.empty())
-      body["reference"] = reference;
+    if (!reference.empty()) body["reference"] = reference;
     auto res = sim().post("/sim/settlement_discrepancies",
                           json::serialize(body), "application/json");
     ASSERT_TRUE(res.ok) << res.error;
@@ -45,10 +44,12 @@ class reconciliation : public money_test {
   json::object run_day() { return reconcile(date_); }
 
   json::array exceptions(const std::string& query) {
-    auto res = api().get("/admin/reconciliation/exceptions?" + query, admin_auth);
+    auto res = api().get("/admin/reconciliation/exceptions?" + query,
+                         admin_auth);
     EXPECT_EQ(res.res.result_int(), 200u) << res.res.body();
     auto v = json_of(res);
-    return v.is_object() ? v.as_object()["exceptions"].as_array() : json::array{};
+    return v.is_object() ? v.as_object()["exceptions"].as_array()
+                         : json::array{};
   }
 
   // Exception routes by kind, for the day.
@@ -67,7 +68,8 @@ std::int64_t int_at(const json::object& o, const char* key) {
   return o.at(key).as_int64();
 }
 
-TEST_F(reconciliation, a_clean_day_reconciles_with_zero_exceptions_and_settles_every_order) {
+TEST_F(reconciliation,
+       a_clean_day_reconciles_with_zero_exceptions_and_settles_every_order) {
   std::vector<std::string> orders = {pay("a", "10.00", "USD"),
                                      pay("b", "25.50", "USD"),
                                      pay("c", "19.99", "EUR"),
@@ -88,14 +90,14 @@ TEST_F(reconciliation, a_clean_day_reconciles_with_zero_exceptions_and_settles_e
   // Everything the PSP owed us for these pay-ins has arrived: the receivable
   // is cleared, the bank holds gross minus the agreed fees.
   EXPECT_EQ(number("SELECT coalesce(sum(amount_minor), 0) FROM ledger_entry"
-                  " WHERE account = 'psp_receivable'"),
+                   " WHERE account = 'psp_receivable'"),
             0);
   // USD: 1000 -> fee 59, 2550 -> fee 104 (2.9% + 30, half up).
   EXPECT_EQ(number("SELECT sum(amount_minor) FROM ledger_entry"
-                  " WHERE account = 'psp_fees' AND currency = 'USD'"),
+                   " WHERE account = 'psp_fees' AND currency = 'USD'"),
             59 + 104);
   EXPECT_EQ(number("SELECT sum(amount_minor) FROM ledger_entry"
-                  " WHERE account = 'bank' AND currency = 'USD'"),
+                   " WHERE account = 'bank' AND currency = 'USD'"),
             3550 - 163);
 }
 
@@ -111,7 +113,8 @@ TEST_F(reconciliation, re_running_a_day_changes_nothing) {
   std::map<std::string, std::int64_t> before;
   for (auto* t : tables)
     before[t] = number(std::string{"SELECT count(*) FROM "} + t);
-  auto settled = number("SELECT count(*) FROM payment_order WHERE settled_on IS NOT NULL");
+  auto settled = number(
+    "SELECT count(*) FROM payment_order WHERE settled_on IS NOT NULL");
 
   auto second = run_day();
   const auto& report = second.at("report").as_object();
@@ -121,16 +124,18 @@ TEST_F(reconciliation, re_running_a_day_changes_nothing) {
   EXPECT_EQ(int_at(report, "records_settled"), 0);
   // The same classification as the first time.
   for (const char* key : {"lines", "matched", "queued", "escalated"})
-    EXPECT_EQ(int_at(report, key),
-              int_at(first.at("report").as_object(), key)) << key;
+    EXPECT_EQ(int_at(report, key), int_at(first.at("report").as_object(), key))
+      << key;
   for (auto* t : tables)
     EXPECT_EQ(number(std::string{"SELECT count(*) FROM "} + t), before[t]) << t;
-  EXPECT_EQ(number("SELECT count(*) FROM payment_order WHERE settled_on IS NOT NULL"),
-            settled);
+  EXPECT_EQ(
+    number("SELECT count(*) FROM payment_order WHERE settled_on IS NOT NULL"),
+    settled);
   EXPECT_EQ(number("SELECT count(*) FROM reconciliation_run"), 2);
 }
 
-TEST_F(reconciliation, a_day_with_all_seven_discrepancy_kinds_reports_each_exactly_once) {
+TEST_F(reconciliation,
+       a_day_with_all_seven_discrepancy_kinds_reports_each_exactly_once) {
   pay("clean", "10.00", "USD");
   auto missing = pay("missing", "11.00", "USD");
   auto amount = pay("amount", "12.00", "USD");
@@ -155,13 +160,14 @@ TEST_F(reconciliation, a_day_with_all_seven_discrepancy_kinds_reports_each_exact
   const auto& report = run.at("report").as_object();
   const auto& by_kind = report.at("by_kind").as_object();
   const std::map<std::string, std::string> expected_route = {
-    {"unknown_charge", "escalated"},   {"missing_charge", "queued"},
-    {"amount_mismatch", "escalated"},  {"currency_mismatch", "escalated"},
-    {"duplicate_line", "queued"},      {"fee_mismatch", "auto_corrected"},
+    {"unknown_charge", "escalated"},  {"missing_charge", "queued"},
+    {"amount_mismatch", "escalated"}, {"currency_mismatch", "escalated"},
+    {"duplicate_line", "queued"},     {"fee_mismatch", "auto_corrected"},
     {"status_mismatch", "escalated"}};
   EXPECT_EQ(by_kind.size(), expected_route.size()) << json::serialize(report);
   for (const auto& [kind, route] : expected_route) {
-    ASSERT_TRUE(by_kind.contains(kind)) << kind << ": " << json::serialize(report);
+    ASSERT_TRUE(by_kind.contains(kind))
+      << kind << ": " << json::serialize(report);
     EXPECT_EQ(by_kind.at(kind).as_int64(), 1) << kind;
   }
   auto stored = routes_by_kind();
@@ -183,26 +189,30 @@ TEST_F(reconciliation, a_day_with_all_seven_discrepancy_kinds_reports_each_exact
   EXPECT_EQ(open.size(), 6u);
   for (const auto& e : open) {
     EXPECT_EQ(e.at("status").as_string(), "open");
-    EXPECT_EQ(e.at("escalated").as_bool(), e.at("route").as_string() == "escalated");
+    EXPECT_EQ(e.at("escalated").as_bool(),
+              e.at("route").as_string() == "escalated");
     EXPECT_TRUE(e.at("theirs").is_object());
   }
   // The fees the PSP actually took are booked, the odd one included; what
   // could not be matched waits in suspense (USD, and EUR for the line whose
   // currency changed).
   EXPECT_EQ(number("SELECT sum(amount_minor) FROM ledger_entry"
-                  " WHERE account = 'psp_fees' AND currency = 'USD'"),
+                   " WHERE account = 'psp_fees' AND currency = 'USD'"),
             number("SELECT sum(fee_minor) FROM settlement_line"
-                  " WHERE currency = 'USD'"));
-  EXPECT_EQ(number("SELECT count(*) FROM ledger_entry e JOIN ledger_transaction t"
-                  " ON t.id = e.transaction_id WHERE t.kind = 'settlement'"
-                  " AND e.account = 'settlement_suspense'"),
+                   " WHERE currency = 'USD'"));
+  EXPECT_EQ(number(
+              "SELECT count(*) FROM ledger_entry e JOIN ledger_transaction t"
+              " ON t.id = e.transaction_id WHERE t.kind = 'settlement'"
+              " AND e.account = 'settlement_suspense'"),
             2);
   EXPECT_EQ(column_of(fee, "settled_on"), date_);
   EXPECT_EQ(column_of(declined, "status"), "FAILED");
   EXPECT_EQ(column_of(amount, "settled_on"), "");
 }
 
-TEST_F(reconciliation, an_order_still_pending_that_the_psp_settled_is_finished_through_the_normal_transition) {
+TEST_F(
+  reconciliation,
+  an_order_still_pending_that_the_psp_settled_is_finished_through_the_normal_transition) {
   // The order asks the PSP only when poked: nothing but the reconciliation
   // may move it in this test.
   ASSERT_EQ(stack().restart_paymentd_with(
@@ -230,14 +240,16 @@ TEST_F(reconciliation, an_order_still_pending_that_the_psp_settled_is_finished_t
     std::this_thread::sleep_for(std::chrono::milliseconds{50});
   EXPECT_EQ(column_of(pending, "status"), "SUCCESS");
   EXPECT_EQ(column_of(pending, "settled_on"), date_);
-  EXPECT_EQ(number("SELECT count(*) FROM payment_order_history WHERE to_status = "
-                  "'SUCCESS' AND event = 'psp_succeeded' AND payment_order_id = '"
-                  + pending + "'"),
+  EXPECT_EQ(number(
+              "SELECT count(*) FROM payment_order_history WHERE to_status = "
+              "'SUCCESS' AND event = 'psp_succeeded' AND payment_order_id = '"
+              + pending + "'"),
             1);
   auto stored = routes_by_kind();
   ASSERT_EQ(stored.count("status_mismatch"), 1u);
   EXPECT_EQ(stored.find("status_mismatch")->second, "auto_corrected");
-  ASSERT_TRUE(wait_until_settled(api(), column_of(pending, "checkout_id")).settled);
+  ASSERT_TRUE(
+    wait_until_settled(api(), column_of(pending, "checkout_id")).settled);
 }
 
 TEST_F(reconciliation, finance_resolves_a_queued_exception_once_with_a_reason) {
@@ -265,7 +277,8 @@ TEST_F(reconciliation, finance_resolves_a_queued_exception_once_with_a_reason) {
                           admin_auth);
   EXPECT_EQ(again.res.result_int(), 409u);
   auto unknown = api().post("/admin/reconciliation/exceptions/999999/resolve",
-                            R"({"reason":"x"})", "application/json", admin_auth);
+                            R"({"reason":"x"})", "application/json",
+                            admin_auth);
   EXPECT_EQ(unknown.res.result_int(), 404u);
   // A re-run does not reopen what finance closed.
   run_day();
@@ -273,9 +286,10 @@ TEST_F(reconciliation, finance_resolves_a_queued_exception_once_with_a_reason) {
 }
 
 TEST_F(reconciliation, bad_run_requests_are_refused_and_record_nothing) {
-  for (const std::string& query : {std::string{""}, std::string{"?date=2026-13-01"},
-                                   std::string{"?date=yesterday"},
-                                   std::string{"?date=" + date_ + "&x=1"}}) {
+  for (const std::string& query :
+       {std::string{""}, std::string{"?date=2026-13-01"},
+        std::string{"?date=yesterday"},
+        std::string{"?date=" + date_ + "&x=1"}}) {
     auto res = api().post("/admin/reconciliation/run" + query, "",
                           "application/json", admin_auth);
     EXPECT_EQ(res.res.result_int(), 400u) << query;
@@ -285,8 +299,8 @@ TEST_F(reconciliation, bad_run_requests_are_refused_and_record_nothing) {
   }
   auto get = api().get("/admin/reconciliation/run?date=" + date_, admin_auth);
   EXPECT_EQ(get.res.result_int(), 405u);
-  auto no_key = anonymous().post("/admin/reconciliation/run?date=" + date_,
-                                 "", "application/json");
+  auto no_key = anonymous().post("/admin/reconciliation/run?date=" + date_, "",
+                                 "application/json");
   EXPECT_EQ(no_key.res.result_int(), 401u);
   EXPECT_EQ(number("SELECT count(*) FROM reconciliation_run"), 0);
 }

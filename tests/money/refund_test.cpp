@@ -51,8 +51,7 @@ class refunds : public integration {
                                  const std::string& amount) {
     json::object body{{"payment_order_id", order_id},
                       {"reason", "requested_by_customer"}};
-    if (!amount.empty())
-      body["amount"] = amount;
+    if (!amount.empty()) body["amount"] = amount;
     return json::serialize(body);
   }
 
@@ -77,8 +76,7 @@ class refunds : public integration {
       auto r = api().get("/v1/refunds/" + refund_id);
       if (r.ok && r.res.result_int() == 200) {
         last = json_of(r);
-        if (string_at(last, {"status"}) != "CREATED")
-          return last;
+        if (string_at(last, {"status"}) != "CREATED") return last;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds{50});
     }
@@ -90,9 +88,10 @@ class refunds : public integration {
   }
 
   std::int64_t wallet_minor(const std::string& seller) {
-    return count("SELECT coalesce(sum(balance_minor), 0) FROM wallet"
-                 " WHERE seller_account = $1",
-                 seller);
+    return count(
+      "SELECT coalesce(sum(balance_minor), 0) FROM wallet"
+      " WHERE seller_account = $1",
+      seller);
   }
 
   std::int64_t refund_rows(const std::string& order_id) {
@@ -109,18 +108,17 @@ class refunds : public integration {
   // to a refund larger than any charge: "... left to refund (N)".
   std::int64_t psp_refunded_minor(const std::string& intent,
                                   std::int64_t captured_minor) {
-    auto r = sim().post(
-      "/v1/refunds", "payment_intent=" + intent + "&amount=99999999999",
-      "application/x-www-form-urlencoded",
-      {{"Authorization", "Bearer sk_test_pspsim"},
-       {"Idempotency-Key", "probe_" + random_hex(16)}});
+    auto r = sim().post("/v1/refunds",
+                        "payment_intent=" + intent + "&amount=99999999999",
+                        "application/x-www-form-urlencoded",
+                        {{"Authorization", "Bearer sk_test_pspsim"},
+                         {"Idempotency-Key", "probe_" + random_hex(16)}});
     EXPECT_EQ(r.res.result_int(), 400u) << r.res.body();
     auto message = string_at(json_of(r), {"error", "message"});
     auto open = message.rfind('(');
     auto close = message.rfind(')');
     EXPECT_NE(open, std::string::npos) << message;
-    if (open == std::string::npos || close == std::string::npos)
-      return -1;
+    if (open == std::string::npos || close == std::string::npos) return -1;
     return captured_minor
            - std::stoll(message.substr(open + 1, close - open - 1));
   }
@@ -181,8 +179,7 @@ TEST_F(refunds, two_partials_up_to_the_amount_then_a_third_is_refused) {
 
 TEST_F(refunds, partial_refund_says_how_much_is_left_when_asking_too_much) {
   auto order = paid_order("left", "10.00");
-  ASSERT_EQ(post_refund(api(), order.payment_order_id, "7.50",
-                        unique("key_l1"))
+  ASSERT_EQ(post_refund(api(), order.payment_order_id, "7.50", unique("key_l1"))
               .res.result_int(),
             201u);
   auto over = post_refund(api(), order.payment_order_id, "2.51",
@@ -214,8 +211,7 @@ TEST_F(refunds, concurrent_refunds_never_exceed_the_captured_amount) {
       else
         ++other;
     });
-  for (auto& t : threads)
-    t.join();
+  for (auto& t : threads) t.join();
   EXPECT_EQ(created.load(), 2);
   EXPECT_EQ(refused.load(), threads_count - 2);
   EXPECT_EQ(other.load(), 0);
@@ -244,7 +240,9 @@ TEST_F(refunds, replay_with_the_same_key_and_body_returns_the_same_refund) {
   EXPECT_EQ(psp_refunded_minor(intent_of(order.payment_order_id), 500), 100);
 }
 
-TEST_F(refunds, same_key_with_another_body_is_refused_as_for_payments_and_writes_nothing) {
+TEST_F(
+  refunds,
+  same_key_with_another_body_is_refused_as_for_payments_and_writes_nothing) {
   auto order = paid_order("reuse", "5.00");
   auto key = unique("key_reuse");
   ASSERT_EQ(
@@ -265,7 +263,8 @@ TEST_F(refunds, refund_of_a_failed_order_is_refused_with_409) {
   EXPECT_EQ(refund_rows(order.payment_order_id), 0);
 }
 
-TEST_F(refunds, unknown_order_is_404_and_bad_requests_are_400_naming_the_field) {
+TEST_F(refunds,
+       unknown_order_is_404_and_bad_requests_are_400_naming_the_field) {
   auto unknown = post_refund(api(), unique("po_nobody"), "", unique("k"));
   EXPECT_EQ(unknown.res.result_int(), 404u) << unknown.res.body();
   EXPECT_EQ(string_at(json_of(unknown), {"error", "param"}),
@@ -294,7 +293,8 @@ TEST_F(refunds, unknown_order_is_404_and_bad_requests_are_400_naming_the_field) 
   EXPECT_EQ(not_json.res.result_int(), 400u);
   EXPECT_EQ(refund_rows(order.payment_order_id), 0);
   EXPECT_EQ(api().get("/v1/refunds/rf_nothing_here").res.result_int(), 404u);
-  EXPECT_EQ(api().get("/v1/refunds?payment_order_id=" + unique("po_x"))
+  EXPECT_EQ(api()
+              .get("/v1/refunds?payment_order_id=" + unique("po_x"))
               .res.result_int(),
             404u);
 }

@@ -24,8 +24,7 @@ TEST(create_params, valid_fields_parse_into_the_struct) {
   EXPECT_EQ(parsed.params->amount_minor, 1000);
   EXPECT_EQ(parsed.params->currency, "eur");
   EXPECT_EQ(parsed.params->outcome, card_outcome::succeeds);
-  EXPECT_EQ(parsed.params->metadata,
-            (metadata_map{{"a", "3"}, {"b", "2"}}));
+  EXPECT_EQ(parsed.params->metadata, (metadata_map{{"a", "3"}, {"b", "2"}}));
   EXPECT_FALSE(parsed.params->description.has_value());
 }
 
@@ -43,13 +42,16 @@ TEST(create_params, metadata_at_its_key_limit_passes_and_one_more_fails) {
 
 TEST(create_params, metadata_key_and_value_lengths_are_bounded) {
   auto key_ok = valid_fields();
-  key_ok.emplace_back("metadata[" + std::string(metadata_key_chars_max, 'k') + "]", "v");
+  key_ok.emplace_back(
+    "metadata[" + std::string(metadata_key_chars_max, 'k') + "]", "v");
   EXPECT_TRUE(parse_create_params(key_ok).params.has_value());
   auto key_long = valid_fields();
-  key_long.emplace_back("metadata[" + std::string(metadata_key_chars_max + 1, 'k') + "]", "v");
+  key_long.emplace_back(
+    "metadata[" + std::string(metadata_key_chars_max + 1, 'k') + "]", "v");
   EXPECT_FALSE(parse_create_params(key_long).params.has_value());
   auto value_long = valid_fields();
-  value_long.emplace_back("metadata[k]", std::string(metadata_value_chars_max + 1, 'v'));
+  value_long.emplace_back("metadata[k]",
+                          std::string(metadata_value_chars_max + 1, 'v'));
   EXPECT_FALSE(parse_create_params(value_long).params.has_value());
   auto empty_key = valid_fields();
   empty_key.emplace_back("metadata[]", "v");

@@ -5,8 +5,8 @@
 #include <utility>
 #include <vector>
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 namespace pay::pspsim {
 namespace {
@@ -27,7 +27,7 @@ TEST(fault_config, empty_object_is_all_off_with_the_default_hold) {
 
 TEST(fault_config, every_documented_field_is_read) {
   const auto parsed = parse_fault_config(
-      R"({"seed":42,"error_500":0.05,"error_429":0.1,"latency_ms":5,
+    R"({"seed":42,"error_500":0.05,"error_429":0.1,"latency_ms":5,
           "latency_jitter_ms":7,"reset_before_commit":0.02,
           "reset_after_commit":0.03,"timeout_after_commit":1,"hold_ms":250,
           "duplicate_processing":0})");
@@ -60,15 +60,15 @@ TEST(fault_config, largest_seed_is_accepted) {
 
 TEST(fault_config, bad_values_are_refused_naming_the_field) {
   const std::vector<std::pair<std::string, std::string>> cases{
-      {R"({"error_500":1.5})", "error_500"},
-      {R"({"error_429":-0.1})", "error_429"},
-      {R"({"reset_after_commit":"0.5"})", "reset_after_commit"},
-      {R"({"duplicate_processing":null})", "duplicate_processing"},
-      {R"({"seed":-1})", "seed"},
-      {R"({"seed":4.5})", "seed"},
-      {R"({"latency_ms":600001})", "latency_ms"},
-      {R"({"latency_jitter_ms":1.5})", "latency_jitter_ms"},
-      {R"({"hold_ms":-1})", "hold_ms"}};
+    {R"({"error_500":1.5})", "error_500"},
+    {R"({"error_429":-0.1})", "error_429"},
+    {R"({"reset_after_commit":"0.5"})", "reset_after_commit"},
+    {R"({"duplicate_processing":null})", "duplicate_processing"},
+    {R"({"seed":-1})", "seed"},
+    {R"({"seed":4.5})", "seed"},
+    {R"({"latency_ms":600001})", "latency_ms"},
+    {R"({"latency_jitter_ms":1.5})", "latency_jitter_ms"},
+    {R"({"hold_ms":-1})", "hold_ms"}};
   for (const auto& [json, param] : cases) {
     const auto parsed = parse_fault_config(json);
     EXPECT_FALSE(parsed.config) << json;
@@ -79,7 +79,7 @@ TEST(fault_config, bad_values_are_refused_naming_the_field) {
 
 TEST(fault_config, limits_themselves_are_accepted) {
   const auto parsed = parse_fault_config(
-      R"({"error_500":1,"error_429":0,"latency_ms":600000,"hold_ms":600000})");
+    R"({"error_500":1,"error_429":0,"latency_ms":600000,"hold_ms":600000})");
   ASSERT_TRUE(parsed.config) << parsed.error.message;
   EXPECT_EQ(parsed.config->latency_ms, fault_delay_ms_max);
 }
@@ -92,7 +92,8 @@ TEST(fault_config, an_unknown_field_is_refused_so_typos_cannot_hide) {
 }
 
 TEST(fault_config, a_body_that_is_not_a_json_object_is_refused) {
-  for (const std::string body : {"", "not json", "[1,2]", "0.5", "{\"seed\":"}) {
+  for (const std::string body :
+       {"", "not json", "[1,2]", "0.5", "{\"seed\":"}) {
     const auto parsed = parse_fault_config(body);
     EXPECT_FALSE(parsed.config) << body;
     EXPECT_EQ(parsed.error.code, "body_invalid") << body;

@@ -28,7 +28,8 @@ std::vector<fault_kind> draw_kinds(fault_injector& faults, int draws,
   return kinds;
 }
 
-TEST(fault_injector, same_seed_gives_the_same_sequence_and_another_seed_does_not) {
+TEST(fault_injector,
+     same_seed_gives_the_same_sequence_and_another_seed_does_not) {
   fault_injector faults{all_at(0.1, 42)};
   const auto first = draw_kinds(faults, 300, fault_target::create_intent);
   faults.configure(all_at(0.1, 42));  // restarts the stream
@@ -64,7 +65,8 @@ TEST(fault_injector, probability_one_always_hits_and_zero_never_does) {
 TEST(fault_injector, the_first_kind_in_draw_order_wins) {
   fault_config c = all_at(1.0, 1);
   fault_injector faults{c};
-  EXPECT_EQ(faults.draw(fault_target::create_intent).kind, fault_kind::error_500);
+  EXPECT_EQ(faults.draw(fault_target::create_intent).kind,
+            fault_kind::error_500);
   c.set_probability(fault_kind::error_500, 0.0);
   c.set_probability(fault_kind::error_429, 0.0);
   faults.configure(c);
@@ -132,7 +134,8 @@ TEST(fault_injector, frequencies_follow_the_probabilities_in_draw_order) {
   EXPECT_NEAR(counts[0] / double{draws}, miss_before, 0.015);
 }
 
-TEST(fault_injector, delay_is_latency_plus_bounded_jitter_plus_hold_on_timeouts) {
+TEST(fault_injector,
+     delay_is_latency_plus_bounded_jitter_plus_hold_on_timeouts) {
   fault_config c;
   c.seed = 5;
   c.latency_ms = 10;
@@ -146,7 +149,7 @@ TEST(fault_injector, delay_is_latency_plus_bounded_jitter_plus_hold_on_timeouts)
     seen.insert(d.delay);
   }
   EXPECT_EQ(seen, (std::set<std::chrono::milliseconds>{10ms, 11ms, 12ms, 13ms,
-                                                        14ms, 15ms}));
+                                                       14ms, 15ms}));
   c.set_probability(fault_kind::timeout_after_commit, 1.0);
   faults.configure(c);
   const fault_draw held = faults.draw(fault_target::create_intent);

@@ -12,11 +12,11 @@
 #include <stdexcept>
 #include <thread>
 
+#include <gtest/gtest.h>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/json.hpp>
-#include <gtest/gtest.h>
 
 #include "http/sync_client.hpp"
 
@@ -119,8 +119,8 @@ TEST(http_server, second_server_on_a_used_port_reports_it_clearly) {
   server first("127.0.0.1", 0, [](request&&, responder) {});
   ASSERT_EQ(first.start(), "");
   server second("127.0.0.1", first.port(), [](request&&, responder) {});
-  EXPECT_EQ(second.start(), "port " + std::to_string(first.port()) +
-                                " already in use on 127.0.0.1");
+  EXPECT_EQ(second.start(), "port " + std::to_string(first.port())
+                              + " already in use on 127.0.0.1");
 }
 
 TEST(http_server, invalid_address_is_reported_not_thrown) {
@@ -128,11 +128,13 @@ TEST(http_server, invalid_address_is_reported_not_thrown) {
   EXPECT_NE(s.start(), "");
 }
 
-TEST(http_server, stop_with_an_answer_pending_is_prompt_and_the_late_answer_harmless) {
+TEST(http_server,
+     stop_with_an_answer_pending_is_prompt_and_the_late_answer_harmless) {
   parked_responders parked;
-  auto s = std::make_unique<server>(
-      "127.0.0.1", 0,
-      [&](request&&, responder reply) { parked.park(std::move(reply)); });
+  auto s = std::make_unique<server>("127.0.0.1", 0,
+                                    [&](request&&, responder reply) {
+                                      parked.park(std::move(reply));
+                                    });
   ASSERT_EQ(s->start(), "");
   std::thread client_thread([port = s->port()] {
     sync_client client("127.0.0.1", port, 5'000);
@@ -156,15 +158,17 @@ TEST(http_server, stop_with_an_answer_pending_is_prompt_and_the_late_answer_harm
 TEST(http_server, oversized_body_is_413_body_too_large) {
   server_limits limits;
   limits.body_bytes_max = 100;
-  server s("127.0.0.1", 0,
-           [](request&& req, responder reply) {
-             reply(make_json_response(req, 200, "{}"));
-           },
-           limits);
+  server s(
+    "127.0.0.1", 0,
+    [](request&& req, responder reply) {
+      reply(make_json_response(req, 200, "{}"));
+    },
+    limits);
   ASSERT_EQ(s.start(), "");
   sync_client client("127.0.0.1", s.port());
-  EXPECT_EQ(client.post("/", std::string(100, 'x'), "text/plain").res.result_int(),
-            200u);
+  EXPECT_EQ(
+    client.post("/", std::string(100, 'x'), "text/plain").res.result_int(),
+    200u);
   const auto r = client.post("/", std::string(101, 'x'), "text/plain");
   ASSERT_TRUE(r.ok) << r.error;
   EXPECT_EQ(r.res.result_int(), 413u);
@@ -175,7 +179,8 @@ TEST(http_server, oversized_body_is_413_body_too_large) {
 TEST(http_server, idle_connection_is_closed_after_the_read_timeout) {
   server_limits limits;
   limits.read_timeout_ms = 100;
-  server s("127.0.0.1", 0, [](request&&, responder) {}, limits);
+  server s(
+    "127.0.0.1", 0, [](request&&, responder) {}, limits);
   ASSERT_EQ(s.start(), "");
   namespace net = boost::asio;
   net::io_context ioc;
@@ -230,10 +235,11 @@ TEST(http_server, only_connection_reset_is_recognised_as_one) {
 
 TEST(http_server, error_body_escapes_and_nulls_an_empty_param) {
   const auto body = boost::json::parse(
-      error_body("invalid_request_error", "x", "say \"hi\"\n"));
+    error_body("invalid_request_error", "x", "say \"hi\"\n"));
   EXPECT_EQ(body.at("error").at("message"), "say \"hi\"\n");
   EXPECT_TRUE(body.at("error").at("param").is_null());
-  const auto with_param = boost::json::parse(error_body("t", "c", "m", "amount"));
+  const auto with_param = boost::json::parse(
+    error_body("t", "c", "m", "amount"));
   EXPECT_EQ(with_param.at("error").at("param"), "amount");
 }
 

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include "pspsim/create_params.hpp"
 
@@ -34,7 +34,8 @@ boost::json::object parse(const std::string& body) {
 
 TEST(intent_store, processing_settles_only_once_the_delay_has_passed) {
   intent_store store(10, 1000ms);
-  const auto created = store.create(params(card_outcome::processing), "k", "f", at(0ms));
+  const auto created = store.create(params(card_outcome::processing), "k", "f",
+                                    at(0ms));
   ASSERT_EQ(created.status, create_status::created);
   const std::string id(parse(created.body).at("id").as_string());
   EXPECT_EQ(parse(*store.find_json(id, at(999ms))).at("status"), "processing");
@@ -49,36 +50,45 @@ TEST(intent_store, processing_settles_only_once_the_delay_has_passed) {
 TEST(intent_store, settlement_is_seen_by_every_read_path) {
   intent_store store(10, 10ms);
   store.create(params(card_outcome::processing), "", "f", at(0ms));
-  EXPECT_EQ(parse(store.charges_json(at(5ms))).at("data").as_array().size(), 0u);
-  EXPECT_EQ(parse(store.charges_json(at(10ms))).at("data").as_array().size(), 1u);
+  EXPECT_EQ(parse(store.charges_json(at(5ms))).at("data").as_array().size(),
+            0u);
+  EXPECT_EQ(parse(store.charges_json(at(10ms))).at("data").as_array().size(),
+            1u);
 }
 
 TEST(intent_store, store_at_its_maximum_refuses_new_intents_but_replays_old) {
   intent_store store(2, 0ms);
-  EXPECT_EQ(store.create(params(card_outcome::succeeds), "a", "f", at(0ms)).status,
+  EXPECT_EQ(
+    store.create(params(card_outcome::succeeds), "a", "f", at(0ms)).status,
+    create_status::created);
+  EXPECT_EQ(store
+              .create(params(card_outcome::declined_generic), "b", "f", at(0ms))
+              .status,
             create_status::created);
-  EXPECT_EQ(store.create(params(card_outcome::declined_generic), "b", "f", at(0ms)).status,
-            create_status::created);
-  EXPECT_EQ(store.create(params(card_outcome::succeeds), "c", "f", at(0ms)).status,
-            create_status::intents_exhausted);
-  EXPECT_EQ(store.create(params(card_outcome::succeeds), "", "f", at(0ms)).status,
-            create_status::intents_exhausted);
-  EXPECT_EQ(store.create(params(card_outcome::succeeds), "a", "f", at(0ms)).status,
-            create_status::replayed);
+  EXPECT_EQ(
+    store.create(params(card_outcome::succeeds), "c", "f", at(0ms)).status,
+    create_status::intents_exhausted);
+  EXPECT_EQ(
+    store.create(params(card_outcome::succeeds), "", "f", at(0ms)).status,
+    create_status::intents_exhausted);
+  EXPECT_EQ(
+    store.create(params(card_outcome::succeeds), "a", "f", at(0ms)).status,
+    create_status::replayed);
   EXPECT_EQ(store.stats(at(0ms)).intents, 2u);
   // A refused key was not stored: it can be used once there is room.
   store.reset();
-  EXPECT_EQ(store.create(params(card_outcome::succeeds), "c", "f", at(0ms)).status,
-            create_status::created);
+  EXPECT_EQ(
+    store.create(params(card_outcome::succeeds), "c", "f", at(0ms)).status,
+    create_status::created);
 }
 
 TEST(intent_store, replay_returns_the_stored_status_and_body) {
   intent_store store(10, 0ms);
-  const auto first = store.create(params(card_outcome::declined_insufficient_funds),
-                                  "k", "f", at(0ms));
+  const auto first = store.create(
+    params(card_outcome::declined_insufficient_funds), "k", "f", at(0ms));
   EXPECT_EQ(first.http_status, 402u);
-  const auto again = store.create(params(card_outcome::declined_insufficient_funds),
-                                  "k", "f", at(0ms));
+  const auto again = store.create(
+    params(card_outcome::declined_insufficient_funds), "k", "f", at(0ms));
   EXPECT_EQ(again.status, create_status::replayed);
   EXPECT_EQ(again.http_status, 402u);
   EXPECT_EQ(again.body, first.body);
@@ -89,8 +99,9 @@ TEST(intent_store, replay_returns_the_stored_status_and_body) {
 TEST(intent_store, a_key_with_another_fingerprint_is_refused_without_charging) {
   intent_store store(10, 0ms);
   store.create(params(card_outcome::succeeds), "k", "f1", at(0ms));
-  EXPECT_EQ(store.create(params(card_outcome::succeeds, 5), "k", "f2", at(0ms)).status,
-            create_status::key_reused_with_other_params);
+  EXPECT_EQ(
+    store.create(params(card_outcome::succeeds, 5), "k", "f2", at(0ms)).status,
+    create_status::key_reused_with_other_params);
   const auto stats = store.stats(at(0ms));
   EXPECT_EQ(stats.charges, 1u);
   EXPECT_EQ(stats.idempotency_conflicts, 1u);
@@ -124,7 +135,9 @@ std::vector<std::string> types_of(const std::vector<intent_event>& events) {
 struct recording_store {
   explicit recording_store(pending_config pending = {})
       : store(10, 1000ms, pending,
-              intent_store_hooks{[this](const intent_event& e) { events.push_back(e); },
+              intent_store_hooks{[this](const intent_event& e) {
+                                   events.push_back(e);
+                                 },
                                  [this](std::chrono::milliseconds d) {
                                    wakeups.push_back(d);
                                  }}) {}
@@ -138,37 +151,42 @@ TEST(intent_store, every_state_change_is_reported_once_in_order) {
   r.store.create(params(card_outcome::succeeds), "a", "f", at(0ms));
   r.store.create(params(card_outcome::declined_generic), "b", "f", at(0ms));
   r.store.create(params(card_outcome::processing), "c", "f", at(0ms));
-  r.store.create(params(card_outcome::processing), "c", "f", at(0ms));  // replay
+  r.store.create(params(card_outcome::processing), "c", "f",
+                 at(0ms));  // replay
   r.store.stats(at(1000ms));
   r.store.stats(at(2000ms));
   EXPECT_EQ(types_of(r.events),
-            (std::vector<std::string>{"payment_intent.succeeded",
-                                      "payment_intent.payment_failed",
-                                      "payment_intent.processing",
-                                      "payment_intent.succeeded"}));
+            (std::vector<std::string>{
+              "payment_intent.succeeded", "payment_intent.payment_failed",
+              "payment_intent.processing", "payment_intent.succeeded"}));
   EXPECT_EQ(r.events[1].failure_code, "generic_decline");
   EXPECT_EQ(r.wakeups, (std::vector<std::chrono::milliseconds>{1000ms}));
 }
 
 TEST(intent_store, three_ds_resolves_by_its_delay_with_the_configured_outcome) {
   recording_store ok({2000ms, true, 3000ms});
-  const auto a = ok.store.create(params(card_outcome::three_ds_required), "k", "f", at(0ms));
+  const auto a = ok.store.create(params(card_outcome::three_ds_required), "k",
+                                 "f", at(0ms));
   EXPECT_EQ(parse(a.body).at("status"), "requires_action");
   EXPECT_EQ(parse(*ok.store.find_json(a.intent_id, at(1999ms))).at("status"),
             "requires_action");
-  EXPECT_EQ(parse(*ok.store.find_json(a.intent_id, at(2000ms))).at("status"), "succeeded");
+  EXPECT_EQ(parse(*ok.store.find_json(a.intent_id, at(2000ms))).at("status"),
+            "succeeded");
   recording_store failing({2000ms, false, 3000ms});
-  const auto b = failing.store.create(params(card_outcome::three_ds_required), "k", "f", at(0ms));
+  const auto b = failing.store.create(params(card_outcome::three_ds_required),
+                                      "k", "f", at(0ms));
   failing.store.settle(at(2000ms));
   const auto intent = parse(*failing.store.find_json(b.intent_id, at(2000ms)));
   EXPECT_EQ(intent.at("status"), "requires_payment_method");
   EXPECT_EQ(failing.store.stats(at(2000ms)).charges, 0u);
-  EXPECT_EQ(failing.events.back().failure_code, "payment_intent_authentication_failure");
+  EXPECT_EQ(failing.events.back().failure_code,
+            "payment_intent_authentication_failure");
 }
 
 TEST(intent_store, manual_resolution_takes_the_intent_off_the_timer) {
   recording_store r;
-  const auto a = r.store.create(params(card_outcome::three_ds_required), "k", "f", at(0ms));
+  const auto a = r.store.create(params(card_outcome::three_ds_required), "k",
+                                "f", at(0ms));
   EXPECT_EQ(r.store.complete_action(a.intent_id, false, at(10ms)).status,
             resolve_status::resolved);
   // Its timer passing later changes nothing and reports nothing.
@@ -187,15 +205,19 @@ TEST(intent_store, manual_resolution_takes_the_intent_off_the_timer) {
 
 TEST(intent_store, review_is_processing_until_approved_or_rejected) {
   recording_store r;
-  const auto a = r.store.create(params(card_outcome::review), "a", "f", at(0ms));
-  const auto b = r.store.create(params(card_outcome::review), "b", "f", at(0ms));
+  const auto a = r.store.create(params(card_outcome::review), "a", "f",
+                                at(0ms));
+  const auto b = r.store.create(params(card_outcome::review), "b", "f",
+                                at(0ms));
   EXPECT_EQ(parse(a.body).at("status"), "processing");
   EXPECT_TRUE(parse(a.body).at("review").is_string());
   EXPECT_EQ(r.store.stats(at(0ms)).processing, 2u);
   const auto rejected = r.store.finish_review(b.intent_id, false, at(1ms));
-  EXPECT_EQ(parse(rejected.intent_json).at("last_payment_error").at("decline_code"),
-            "fraudulent");
-  EXPECT_EQ(parse(*r.store.find_json(a.intent_id, at(3000ms))).at("status"), "succeeded");
+  EXPECT_EQ(
+    parse(rejected.intent_json).at("last_payment_error").at("decline_code"),
+    "fraudulent");
+  EXPECT_EQ(parse(*r.store.find_json(a.intent_id, at(3000ms))).at("status"),
+            "succeeded");
   const auto stats = r.store.stats(at(3000ms));
   EXPECT_EQ(stats.charges, 1u);
   EXPECT_EQ(stats.processing, 0u);
@@ -208,8 +230,9 @@ TEST(intent_store, buyer_completed_three_ds_has_no_timer) {
   p.checkout_session = "cs_1";
   const auto a = r.store.create(p, "po_1", "f", at(0ms));
   r.store.settle(at(1'000'000ms));
-  EXPECT_EQ(parse(*r.store.find_json(a.intent_id, at(1'000'000ms))).at("status"),
-            "requires_action");
+  EXPECT_EQ(
+    parse(*r.store.find_json(a.intent_id, at(1'000'000ms))).at("status"),
+    "requires_action");
   EXPECT_TRUE(r.wakeups.empty());
   EXPECT_EQ(r.events.front().checkout_session, "cs_1");
 }

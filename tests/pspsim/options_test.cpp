@@ -36,9 +36,9 @@ TEST(pspsim_options, defaults_apply_without_arguments_or_environment) {
 
 TEST(pspsim_options, command_line_beats_environment_beats_defaults) {
   const auto r = parse_args({"--port", "9000", "--latency-ms=15"},
-                       {{"PSPSIM_PORT", "7000"},
-                        {"PSPSIM_API_KEY", "sk_env"},
-                        {"PSPSIM_LATENCY_MS", "5"}});
+                            {{"PSPSIM_PORT", "7000"},
+                             {"PSPSIM_API_KEY", "sk_env"},
+                             {"PSPSIM_LATENCY_MS", "5"}});
   ASSERT_TRUE(r.error.empty()) << r.error;
   EXPECT_EQ(r.opts.port, 9000);
   EXPECT_EQ(r.opts.api_key, "sk_env");
@@ -53,7 +53,8 @@ TEST(pspsim_options, invalid_values_are_errors) {
   EXPECT_FALSE(parse_args({"--port"}).error.empty());
   EXPECT_FALSE(parse_args({"--nonsense", "1"}).error.empty());
   EXPECT_FALSE(parse_args({"stray"}).error.empty());
-  EXPECT_FALSE(parse_args({}, {{"PSPSIM_PROCESSING_MS", "soon"}}).error.empty());
+  EXPECT_FALSE(
+    parse_args({}, {{"PSPSIM_PROCESSING_MS", "soon"}}).error.empty());
   EXPECT_TRUE(parse_args({"--port", "0"}).error.empty());
 }
 
@@ -62,8 +63,8 @@ TEST(pspsim_options, faults_are_off_unless_configured) {
 }
 
 TEST(pspsim_options, faults_come_from_the_command_line_over_the_environment) {
-  const auto from_env =
-      parse_args({}, {{"PSPSIM_FAULTS", R"({"seed":9,"error_500":0.5})"}});
+  const auto from_env = parse_args({}, {{"PSPSIM_FAULTS",
+                                         R"({"seed":9,"error_500":0.5})"}});
   ASSERT_TRUE(from_env.error.empty()) << from_env.error;
   EXPECT_EQ(from_env.opts.faults.seed, 9u);
   EXPECT_EQ(from_env.opts.faults.probability(fault_kind::error_500), 0.5);
@@ -98,15 +99,17 @@ TEST(pspsim_options, pending_and_webhook_settings_have_their_defaults) {
   EXPECT_EQ(r.opts.webhook_concurrency, 8u);
 }
 
-TEST(pspsim_options, pending_and_webhook_settings_come_from_environment_and_flags) {
-  const auto r = parse_args({"--three-ds-outcome", "fail", "--webhook-concurrency=2"},
-                            {{"PSPSIM_THREE_DS_MS", "10"},
-                             {"PSPSIM_THREE_DS_OUTCOME", "succeed"},
-                             {"PSPSIM_REVIEW_MS", "20"},
-                             {"PSPSIM_WEBHOOK_URL", "http://127.0.0.1:8080/v1/webhooks/psp"},
-                             {"PSPSIM_WEBHOOK_SECRET", "whsec_env"},
-                             {"PSPSIM_WEBHOOK_BACKOFF_BASE_MS", "5"},
-                             {"PSPSIM_WEBHOOK_BACKOFF_MAX_MS", "50"}});
+TEST(pspsim_options,
+     pending_and_webhook_settings_come_from_environment_and_flags) {
+  const auto r = parse_args(
+    {"--three-ds-outcome", "fail", "--webhook-concurrency=2"},
+    {{"PSPSIM_THREE_DS_MS", "10"},
+     {"PSPSIM_THREE_DS_OUTCOME", "succeed"},
+     {"PSPSIM_REVIEW_MS", "20"},
+     {"PSPSIM_WEBHOOK_URL", "http://127.0.0.1:8080/v1/webhooks/psp"},
+     {"PSPSIM_WEBHOOK_SECRET", "whsec_env"},
+     {"PSPSIM_WEBHOOK_BACKOFF_BASE_MS", "5"},
+     {"PSPSIM_WEBHOOK_BACKOFF_MAX_MS", "50"}});
   ASSERT_TRUE(r.error.empty()) << r.error;
   EXPECT_EQ(r.opts.three_ds_ms, 10u);
   EXPECT_FALSE(r.opts.three_ds_succeeds);
@@ -135,7 +138,8 @@ TEST(pspsim_options, bad_pending_and_webhook_values_are_refused) {
 }
 
 TEST(pspsim_options, webhook_url_splits_into_host_port_and_target) {
-  const auto full = parse_webhook_url("http://127.0.0.1:8080/v1/webhooks/psp?x=1");
+  const auto full = parse_webhook_url(
+    "http://127.0.0.1:8080/v1/webhooks/psp?x=1");
   ASSERT_TRUE(full);
   EXPECT_EQ(full->host, "127.0.0.1");
   EXPECT_EQ(full->port, 8080);
@@ -158,7 +162,8 @@ TEST(pspsim_options, tls_is_off_unless_a_certificate_and_key_are_given) {
   EXPECT_EQ(r.opts.webhook_ca_file, "");
 }
 
-TEST(pspsim_options, tls_files_come_from_the_command_line_over_the_environment) {
+TEST(pspsim_options,
+     tls_files_come_from_the_command_line_over_the_environment) {
   const auto r = parse_args({"--tls-cert", "/flag/server.crt"},
                             {{"PSPSIM_TLS_CERT", "/env/server.crt"},
                              {"PSPSIM_TLS_KEY", "/env/server.key"},
@@ -167,8 +172,8 @@ TEST(pspsim_options, tls_files_come_from_the_command_line_over_the_environment) 
   EXPECT_EQ(r.opts.tls_cert, "/flag/server.crt");
   EXPECT_EQ(r.opts.tls_key, "/env/server.key");
   EXPECT_EQ(r.opts.webhook_ca_file, "/env/ca.crt");
-  const auto flags = parse_args({"--tls-key=/k", "--tls-cert=/c",
-                                 "--webhook-ca-file", "/ca"});
+  const auto flags = parse_args(
+    {"--tls-key=/k", "--tls-cert=/c", "--webhook-ca-file", "/ca"});
   ASSERT_TRUE(flags.error.empty()) << flags.error;
   EXPECT_EQ(flags.opts.tls_cert, "/c");
   EXPECT_EQ(flags.opts.tls_key, "/k");
@@ -178,7 +183,7 @@ TEST(pspsim_options, tls_files_come_from_the_command_line_over_the_environment) 
 TEST(pspsim_options, a_tls_certificate_without_its_key_is_an_error) {
   const auto cert_only = parse_args({"--tls-cert", "/c"});
   EXPECT_NE(cert_only.error.find("--tls-key"), std::string::npos)
-      << cert_only.error;
+    << cert_only.error;
   EXPECT_FALSE(parse_args({}, {{"PSPSIM_TLS_KEY", "/k"}}).error.empty());
 }
 
@@ -192,7 +197,8 @@ TEST(pspsim_options, an_https_webhook_url_is_accepted) {
 }
 
 TEST(pspsim_options, webhook_endpoint_tells_tls_and_its_default_port) {
-  const auto secure = parse_webhook_endpoint("https://localhost:8443/v1/hook?a=1");
+  const auto secure = parse_webhook_endpoint(
+    "https://localhost:8443/v1/hook?a=1");
   ASSERT_TRUE(secure);
   EXPECT_TRUE(secure->tls);
   EXPECT_EQ(secure->url.host, "localhost");

@@ -11,11 +11,11 @@
 #include <thread>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/json.hpp>
-#include <gtest/gtest.h>
 
 #include "http/form.hpp"
 #include "http/sync_client.hpp"
@@ -29,9 +29,12 @@ using namespace harness;
 namespace net = boost::asio;
 namespace bhttp = boost::beast::http;
 
-const char* const fault_names[] = {"error_500",          "error_429",
-                                   "reset_before_commit", "reset_after_commit",
-                                   "timeout_after_commit", "duplicate_processing"};
+const char* const fault_names[] = {"error_500",
+                                   "error_429",
+                                   "reset_before_commit",
+                                   "reset_after_commit",
+                                   "timeout_after_commit",
+                                   "duplicate_processing"};
 
 // What came back on one raw connection until the server closed it.
 struct raw_outcome {
@@ -40,7 +43,8 @@ struct raw_outcome {
   std::chrono::milliseconds elapsed;  // from writing the request
 };
 
-raw_outcome raw_exchange_until_close(std::uint16_t port, const std::string& text,
+raw_outcome raw_exchange_until_close(std::uint16_t port,
+                                     const std::string& text,
                                      std::chrono::milliseconds timeout = 5s) {
   net::io_context ioc;
   net::ip::tcp::socket socket(ioc);
@@ -51,8 +55,10 @@ raw_outcome raw_exchange_until_close(std::uint16_t port, const std::string& text
   for (;;) {
     const auto left = timeout - (std::chrono::steady_clock::now() - start);
     pollfd p{socket.native_handle(), POLLIN, 0};
-    const auto left_ms = std::chrono::duration_cast<std::chrono::milliseconds>(left);
-    if (left_ms.count() <= 0 || poll(&p, 1, static_cast<int>(left_ms.count())) <= 0) {
+    const auto left_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+      left);
+    if (left_ms.count() <= 0
+        || poll(&p, 1, static_cast<int>(left_ms.count())) <= 0) {
       out.ec = net::error::timed_out;
       break;
     }
@@ -62,7 +68,7 @@ raw_outcome raw_exchange_until_close(std::uint16_t port, const std::string& text
     if (out.ec) break;
   }
   out.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - start);
+    std::chrono::steady_clock::now() - start);
   return out;
 }
 
@@ -94,9 +100,11 @@ class pspsim_faults : public ::testing::Test {
     sim_ = nullptr;
   }
   void SetUp() override {
-    ASSERT_NE(sim_->port(), 0) << "pspsim did not start: " << sim_->first_line();
+    ASSERT_NE(sim_->port(), 0)
+      << "pspsim did not start: " << sim_->first_line();
     client_ = std::make_unique<http::sync_client>("127.0.0.1", port());
-    ASSERT_EQ(client_->post("/sim/reset", "", "text/plain").res.result_int(), 200u);
+    ASSERT_EQ(client_->post("/sim/reset", "", "text/plain").res.result_int(),
+              200u);
   }
 
   static std::uint16_t port() { return sim_->port(); }
@@ -109,9 +117,12 @@ class pspsim_faults : public ::testing::Test {
     ASSERT_EQ(r.res.result_int(), 200u) << r.res.body();
   }
   http::sync_result delete_faults() {
-    return client_->send(http::request{bhttp::verb::delete_, "/sim/faults", 11});
+    return client_->send(
+      http::request{bhttp::verb::delete_, "/sim/faults", 11});
   }
-  boost::json::object faults_state() { return json_of(client_->get("/sim/faults")); }
+  boost::json::object faults_state() {
+    return json_of(client_->get("/sim/faults"));
+  }
   std::int64_t injected(const char* kind) {
     return faults_state().at("injected").at(kind).as_int64();
   }
@@ -119,12 +130,15 @@ class pspsim_faults : public ::testing::Test {
   http::sync_result create(const std::string& key,
                            const http::form_fields& fields = visa_payment()) {
     return client_->post("/v1/payment_intents", http::form_encode(fields),
-                         "application/x-www-form-urlencoded", auth_headers(key));
+                         "application/x-www-form-urlencoded",
+                         auth_headers(key));
   }
   boost::json::array charges() {
     return json_of(client_->get("/sim/charges")).at("data").as_array();
   }
-  boost::json::object keys() { return json_of(client_->get("/sim/idempotency_keys")); }
+  boost::json::object keys() {
+    return json_of(client_->get("/sim/idempotency_keys"));
+  }
   boost::json::object stats() { return json_of(client_->get("/sim/stats")); }
 
   // A refused request stored nothing: its retry is processed afresh.
@@ -183,21 +197,26 @@ TEST_F(pspsim_faults, error_429_is_a_rate_limit_error_that_stores_nothing) {
   expect_nothing_stored_then_one_fresh_charge("k-429");
 }
 
-TEST_F(pspsim_faults, reset_before_commit_closes_without_answer_and_stores_nothing) {
+TEST_F(pspsim_faults,
+       reset_before_commit_closes_without_answer_and_stores_nothing) {
   set_faults(R"({"reset_before_commit":1})");
-  expect_reset_without_answer(raw_exchange_until_close(port(), raw_create("k-rb")));
+  expect_reset_without_answer(
+    raw_exchange_until_close(port(), raw_create("k-rb")));
   EXPECT_EQ(injected("reset_before_commit"), 1);
   expect_nothing_stored_then_one_fresh_charge("k-rb");
 }
 
-TEST_F(pspsim_faults, reset_after_commit_closes_without_answer_but_keeps_the_charge) {
+TEST_F(pspsim_faults,
+       reset_after_commit_closes_without_answer_but_keeps_the_charge) {
   set_faults(R"({"reset_after_commit":1})");
-  expect_reset_without_answer(raw_exchange_until_close(port(), raw_create("k-ra")));
+  expect_reset_without_answer(
+    raw_exchange_until_close(port(), raw_create("k-ra")));
   EXPECT_EQ(injected("reset_after_commit"), 1);
   expect_one_charge_then_a_replay("k-ra");
 }
 
-TEST_F(pspsim_faults, timeout_after_commit_times_the_client_out_but_keeps_the_charge) {
+TEST_F(pspsim_faults,
+       timeout_after_commit_times_the_client_out_but_keeps_the_charge) {
   set_faults(R"({"timeout_after_commit":1,"hold_ms":400})");
   http::sync_client impatient("127.0.0.1", port(), 150);
   const auto start = std::chrono::steady_clock::now();
@@ -212,7 +231,8 @@ TEST_F(pspsim_faults, timeout_after_commit_times_the_client_out_but_keeps_the_ch
   expect_one_charge_then_a_replay("k-to");
 }
 
-TEST_F(pspsim_faults, timeout_after_commit_closes_without_answer_after_the_hold) {
+TEST_F(pspsim_faults,
+       timeout_after_commit_closes_without_answer_after_the_hold) {
   set_faults(R"({"timeout_after_commit":1,"hold_ms":300})");
   const auto out = raw_exchange_until_close(port(), raw_create("k-hold"));
   expect_reset_without_answer(out);
@@ -238,8 +258,8 @@ TEST_F(pspsim_faults, duplicate_processing_answers_a_replay_and_charges_once) {
   EXPECT_EQ(retry.res.body(), first.res.body());
   EXPECT_EQ(charges().size(), 1u);
   // A declined card replays its 402 and charges nothing.
-  const auto declined =
-      create("k-dup-declined", with_card(visa_payment(), "pm_card_chargeDeclined"));
+  const auto declined = create(
+    "k-dup-declined", with_card(visa_payment(), "pm_card_chargeDeclined"));
   EXPECT_EQ(declined.res.result_int(), 402u);
   EXPECT_EQ(header_of(declined, "Idempotent-Replayed"), "true");
   EXPECT_EQ(keys().at("k-dup-declined"), 0);
@@ -270,11 +290,13 @@ TEST_F(pspsim_faults, reads_only_get_the_faults_that_precede_any_work) {
   EXPECT_EQ(read.res.body(), created.res.body());
 
   set_faults(R"({"error_500":1})");
-  EXPECT_EQ(reader.get("/v1/payment_intents/" + id, auth_headers()).res.result_int(),
-            500u);
+  EXPECT_EQ(
+    reader.get("/v1/payment_intents/" + id, auth_headers()).res.result_int(),
+    500u);
   set_faults(R"({"error_429":1})");
-  EXPECT_EQ(reader.get("/v1/payment_intents/" + id, auth_headers()).res.result_int(),
-            429u);
+  EXPECT_EQ(
+    reader.get("/v1/payment_intents/" + id, auth_headers()).res.result_int(),
+    429u);
   set_faults(R"({"reset_before_commit":1})");
   expect_reset_without_answer(raw_exchange_until_close(port(), raw_get(id)));
   const auto counts = faults_state().at("injected");
@@ -290,12 +312,13 @@ TEST_F(pspsim_faults, sim_routes_healthz_and_unknown_routes_are_never_faulted) {
   set_faults(R"({"error_500":1,"reset_before_commit":1,"latency_ms":1000})");
   const auto start = std::chrono::steady_clock::now();
   EXPECT_EQ(client_->get("/healthz").res.result_int(), 200u);
-  for (const char* path : {"/sim/stats", "/sim/charges", "/sim/idempotency_keys",
-                           "/sim/faults"}) {
+  for (const char* path :
+       {"/sim/stats", "/sim/charges", "/sim/idempotency_keys", "/sim/faults"}) {
     EXPECT_EQ(client_->get(path).res.result_int(), 200u) << path;
   }
   EXPECT_LT(std::chrono::steady_clock::now() - start, 500ms);
-  EXPECT_EQ(client_->get("/v1/customers", auth_headers()).res.result_int(), 404u);
+  EXPECT_EQ(client_->get("/v1/customers", auth_headers()).res.result_int(),
+            404u);
   EXPECT_EQ(injected("error_500"), 0);
 }
 
@@ -303,8 +326,9 @@ TEST_F(pspsim_faults, latency_and_jitter_delay_every_v1_answer) {
   set_faults(R"({"seed":3,"latency_ms":150,"latency_jitter_ms":100})");
   for (int i = 0; i < 3; ++i) {
     const auto start = std::chrono::steady_clock::now();
-    EXPECT_EQ(client_->get("/v1/payment_intents/pi_x", auth_headers()).res.result_int(),
-              404u);
+    EXPECT_EQ(
+      client_->get("/v1/payment_intents/pi_x", auth_headers()).res.result_int(),
+      404u);
     const auto elapsed = std::chrono::steady_clock::now() - start;
     EXPECT_GE(elapsed, 150ms);
     EXPECT_LT(elapsed, 1'000ms);
@@ -323,13 +347,13 @@ TEST_F(pspsim_faults, same_seed_and_request_order_give_the_same_faults) {
                                  "application/x-www-form-urlencoded",
                                  auth_headers(prefix + std::to_string(i)));
       outcomes.push_back(!r.ok ? "closed"
-                               : std::to_string(r.res.result_int()) +
-                                     header_of(r, "Idempotent-Replayed"));
+                               : std::to_string(r.res.result_int())
+                                   + header_of(r, "Idempotent-Replayed"));
     }
     return outcomes;
   };
   const std::string config =
-      R"({"seed":1234,"error_500":0.1,"error_429":0.1,"reset_before_commit":0.1,
+    R"({"seed":1234,"error_500":0.1,"error_429":0.1,"reset_before_commit":0.1,
           "reset_after_commit":0.1,"timeout_after_commit":0.1,"hold_ms":50,
           "duplicate_processing":0.1})";
   const auto first = run(config, "a-");
@@ -339,7 +363,7 @@ TEST_F(pspsim_faults, same_seed_and_request_order_give_the_same_faults) {
   for (const char* kind : fault_names) {
     EXPECT_EQ(counts_after_second.at(kind).as_int64(),
               2 * counts_after_first.at(kind).as_int64())
-        << kind;
+      << kind;
   }
   for (const std::string seen : {"200", "500", "429", "closed", "200true"}) {
     EXPECT_NE(std::find(first.begin(), first.end(), seen), first.end()) << seen;
@@ -363,14 +387,16 @@ TEST_F(pspsim_faults, post_answers_the_active_config_and_get_adds_counters) {
   const auto counts = state.at("injected").as_object();
   EXPECT_EQ(counts.size(), 9u);  // six request kinds, three webhook kinds
   for (const char* kind : fault_names) EXPECT_EQ(counts.at(kind), 0) << kind;
-  for (const char* kind : {"webhook_drop", "webhook_duplicate", "webhook_reorder"}) {
+  for (const char* kind :
+       {"webhook_drop", "webhook_duplicate", "webhook_reorder"}) {
     EXPECT_EQ(counts.at(kind), 0) << kind;
   }
   state.erase("injected");
   EXPECT_EQ(state, config);
 }
 
-TEST_F(pspsim_faults, an_invalid_config_is_a_400_naming_the_field_and_changes_nothing) {
+TEST_F(pspsim_faults,
+       an_invalid_config_is_a_400_naming_the_field_and_changes_nothing) {
   set_faults(R"({"error_500":0.5})");
   const auto out_of_range = post_faults(R"({"error_500":2})");
   ASSERT_EQ(out_of_range.res.result_int(), 400u);
@@ -400,7 +426,8 @@ TEST_F(pspsim_faults, delete_turns_faults_off_and_keeps_the_counters) {
 TEST_F(pspsim_faults, sim_reset_turns_faults_off_and_clears_the_counters) {
   set_faults(R"({"error_429":1})");
   EXPECT_EQ(create("k-reset").res.result_int(), 429u);
-  ASSERT_EQ(client_->post("/sim/reset", "", "text/plain").res.result_int(), 200u);
+  ASSERT_EQ(client_->post("/sim/reset", "", "text/plain").res.result_int(),
+            200u);
   EXPECT_EQ(injected("error_429"), 0);
   EXPECT_EQ(stats().at("faults_injected").at("error_429"), 0);
   EXPECT_EQ(create("k-reset").res.result_int(), 200u);
@@ -421,8 +448,8 @@ TEST_F(pspsim_faults, every_key_is_charged_at_most_once_under_all_faults) {
   std::mt19937_64 key_bits{entropy()};
   std::vector<std::string> key_list;
   for (int i = 0; i < keys_total; ++i) {
-    key_list.push_back("chaos-" + std::to_string(i) + "-" +
-                       std::to_string(key_bits()));
+    key_list.push_back("chaos-" + std::to_string(i) + "-"
+                       + std::to_string(key_bits()));
   }
   const auto card_of = [](int i) {
     return i % 10 == 0 ? "pm_card_chargeDeclined" : "pm_card_visa";
@@ -435,7 +462,8 @@ TEST_F(pspsim_faults, every_key_is_charged_at_most_once_under_all_faults) {
     threads.emplace_back([&, t] {
       http::sync_client client("127.0.0.1", port(), 200);
       for (int i = t; i < keys_total; i += threads_total) {
-        const auto body = http::form_encode(with_card(visa_payment(), card_of(i)));
+        const auto body = http::form_encode(
+          with_card(visa_payment(), card_of(i)));
         for (int attempt = 0; attempt < attempts_max; ++attempt) {
           ++attempts;
           const auto r = client.post("/v1/payment_intents", body,
@@ -482,7 +510,8 @@ TEST_F(pspsim_faults, every_key_is_charged_at_most_once_under_all_faults) {
   for (int i = 0; i < keys_total; ++i) {
     EXPECT_EQ(settled.at(key_list[i]), i % 10 == 0 ? 0 : 1) << key_list[i];
   }
-  EXPECT_EQ(charges().size(), static_cast<std::size_t>(keys_total - keys_total / 10));
+  EXPECT_EQ(charges().size(),
+            static_cast<std::size_t>(keys_total - keys_total / 10));
 }
 
 // --- faults configured at start: their own processes -----------------------
@@ -499,8 +528,10 @@ TEST(pspsim_faults_at_start, command_line_faults_apply_from_the_first_request) {
   EXPECT_EQ(create_on(sim.port()).res.result_int(), 429u);
 }
 
-TEST(pspsim_faults_at_start, environment_faults_apply_and_the_command_line_wins) {
-  pspsim_process from_env({"--port", "0"}, {{"PSPSIM_FAULTS", R"({"error_500":1})"}});
+TEST(pspsim_faults_at_start,
+     environment_faults_apply_and_the_command_line_wins) {
+  pspsim_process from_env({"--port", "0"},
+                          {{"PSPSIM_FAULTS", R"({"error_500":1})"}});
   ASSERT_NE(from_env.port(), 0) << from_env.first_line();
   EXPECT_EQ(create_on(from_env.port()).res.result_int(), 500u);
   pspsim_process both({"--port", "0", "--faults", R"({"error_429":1})"},
@@ -513,7 +544,8 @@ TEST(pspsim_faults_at_start, an_invalid_fault_config_exits_2_naming_the_field) {
   pspsim_process sim({"--port", "0", "--faults", R"({"error_500":7})"});
   EXPECT_EQ(sim.wait_exit(5s), 2);
   const std::string message = sim.read_stderr();
-  EXPECT_NE(message.find("invalid value for faults"), std::string::npos) << message;
+  EXPECT_NE(message.find("invalid value for faults"), std::string::npos)
+    << message;
   EXPECT_NE(message.find("error_500"), std::string::npos) << message;
 }
 

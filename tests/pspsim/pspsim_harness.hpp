@@ -38,7 +38,7 @@ inline std::string read_line(int fd, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (line.find('\n') == std::string::npos) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
+      deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) break;
     pollfd p{fd, POLLIN, 0};
     if (poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
@@ -51,12 +51,13 @@ inline std::string read_line(int fd, std::chrono::milliseconds timeout) {
 }
 
 // Reads fd until end of file (bounded by the timeout).
-inline std::string read_until_eof(int fd, std::chrono::milliseconds timeout = 5s) {
+inline std::string read_until_eof(int fd,
+                                  std::chrono::milliseconds timeout = 5s) {
   std::string out;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
+      deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) break;
     pollfd p{fd, POLLIN, 0};
     if (poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
@@ -81,12 +82,14 @@ class pspsim_process {
     argv.push_back(nullptr);
     // Built before fork: the child may only call async-signal-safe functions.
     std::vector<std::string> env_entries;
-    for (const auto& [name, value] : env) env_entries.push_back(name + "=" + value);
+    for (const auto& [name, value] : env)
+      env_entries.push_back(name + "=" + value);
     for (char** entry = environ; *entry != nullptr; ++entry) {
       const std::string_view text(*entry);
-      const auto overridden = std::any_of(env.begin(), env.end(), [&](const auto& e) {
-        return text.substr(0, e.first.size() + 1) == e.first + "=";
-      });
+      const auto overridden = std::any_of(
+        env.begin(), env.end(), [&](const auto& e) {
+          return text.substr(0, e.first.size() + 1) == e.first + "=";
+        });
       if (!overridden) env_entries.emplace_back(text);
     }
     std::vector<char*> envp;
@@ -113,7 +116,7 @@ class pspsim_process {
     const std::string prefix = "pspsim listening on http://";
     if (line_.rfind(prefix, 0) == 0) {
       port_ = static_cast<std::uint16_t>(
-          std::stoi(line_.substr(line_.rfind(':') + 1)));
+        std::stoi(line_.substr(line_.rfind(':') + 1)));
     }
   }
 
@@ -167,7 +170,8 @@ class pspsim_process {
 
 inline header_list auth_headers(std::string idempotency_key = {}) {
   header_list headers{{"Authorization", "Bearer " + api_key}};
-  if (!idempotency_key.empty()) headers.emplace_back("Idempotency-Key", idempotency_key);
+  if (!idempotency_key.empty())
+    headers.emplace_back("Idempotency-Key", idempotency_key);
   return headers;
 }
 
@@ -178,22 +182,25 @@ inline http::form_fields visa_payment(std::string amount = "1000") {
           {"confirm", "true"}};
 }
 
-inline http::form_fields with_card(http::form_fields fields, const std::string& card) {
+inline http::form_fields with_card(http::form_fields fields,
+                                   const std::string& card) {
   for (auto& [key, value] : fields) {
     if (key == "payment_method") value = card;
   }
   return fields;
 }
 
-inline http::form_fields without(http::form_fields fields, const std::string& name) {
+inline http::form_fields without(http::form_fields fields,
+                                 const std::string& name) {
   fields.erase(std::remove_if(fields.begin(), fields.end(),
                               [&](const auto& f) { return f.first == name; }),
                fields.end());
   return fields;
 }
 
-inline http::form_fields with_value(http::form_fields fields, const std::string& name,
-                             const std::string& value) {
+inline http::form_fields with_value(http::form_fields fields,
+                                    const std::string& name,
+                                    const std::string& value) {
   fields = without(std::move(fields), name);
   fields.emplace_back(name, value);
   return fields;

@@ -8,8 +8,8 @@
 #include <thread>
 #include <vector>
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include "domain/webhook_signature.hpp"
 #include "http/form.hpp"
@@ -32,20 +32,20 @@ class money_out : public ::testing::Test {
       : receiver_(secret),
         sim_({"--port", "0", "--payout-ms", "300", "--processing-ms", "60000",
               "--webhook-url", receiver_.url(), "--webhook-secret", secret,
-              "--webhook-backoff-base-ms", "20", "--webhook-backoff-max-ms", "100"}),
+              "--webhook-backoff-base-ms", "20", "--webhook-backoff-max-ms",
+              "100"}),
         client_("127.0.0.1", sim_.port()) {}
 
-  void SetUp() override {
-    ASSERT_NE(sim_.port(), 0) << sim_.first_line();
-  }
+  void SetUp() override { ASSERT_NE(sim_.port(), 0) << sim_.first_line(); }
 
   std::string charge(const std::string& amount = "1000",
                      const std::string& token = "pm_card_visa") {
-    const auto r = client_.post(
-        "/v1/payment_intents",
-        http::form_encode({{"amount", amount}, {"currency", "usd"},
-                           {"payment_method", token}, {"confirm", "true"}}),
-        form_type, auth_headers());
+    const auto r = client_.post("/v1/payment_intents",
+                                http::form_encode({{"amount", amount},
+                                                   {"currency", "usd"},
+                                                   {"payment_method", token},
+                                                   {"confirm", "true"}}),
+                                form_type, auth_headers());
     EXPECT_TRUE(r.ok) << r.error;
     const auto body = json_of(r);
     if (const auto* error = body.if_contains("error")) {
@@ -53,11 +53,13 @@ class money_out : public ::testing::Test {
     }
     return std::string(body.at("id").as_string());
   }
-  http::sync_result refund(const http::form_fields& fields, const std::string& key = {}) {
+  http::sync_result refund(const http::form_fields& fields,
+                           const std::string& key = {}) {
     return client_.post("/v1/refunds", http::form_encode(fields), form_type,
                         auth_headers(key));
   }
-  http::sync_result payout(const http::form_fields& fields, const std::string& key) {
+  http::sync_result payout(const http::form_fields& fields,
+                           const std::string& key) {
     return client_.post("/v1/payouts", http::form_encode(fields), form_type,
                         auth_headers(key));
   }
@@ -69,20 +71,23 @@ class money_out : public ::testing::Test {
     const auto deadline = std::chrono::steady_clock::now() + 5s;
     for (;;) {
       auto p = get("/v1/payouts/" + id);
-      if (p.at("status") != "pending" || std::chrono::steady_clock::now() > deadline) {
+      if (p.at("status") != "pending"
+          || std::chrono::steady_clock::now() > deadline) {
         return p;
       }
       std::this_thread::sleep_for(20ms);
     }
   }
-  std::vector<received_webhook> hooks_of(const std::string& id, std::size_t count) {
+  std::vector<received_webhook> hooks_of(const std::string& id,
+                                         std::size_t count) {
     const auto all = receiver_.wait_for(
-        [&](const auto& got) {
-          return static_cast<std::size_t>(std::count_if(got.begin(), got.end(), [&](const auto& w) {
-                   return w.object_id == id;
-                 })) >= count;
-        },
-        5s);
+      [&](const auto& got) {
+        return static_cast<std::size_t>(std::count_if(
+                 got.begin(), got.end(),
+                 [&](const auto& w) { return w.object_id == id; }))
+               >= count;
+      },
+      5s);
     std::vector<received_webhook> out;
     for (const auto& w : all) {
       if (w.object_id == id) out.push_back(w);
@@ -97,7 +102,8 @@ class money_out : public ::testing::Test {
 
 TEST_F(money_out, full_refund_takes_the_whole_amount_by_default) {
   const std::string pi = charge("1000");
-  const auto r = refund({{"payment_intent", pi}, {"reason", "requested_by_customer"}});
+  const auto r = refund(
+    {{"payment_intent", pi}, {"reason", "requested_by_customer"}});
   ASSERT_EQ(r.res.result_int(), 200u) << r.res.body();
   const auto body = json_of(r);
   EXPECT_EQ(body.at("object"), "refund");
@@ -117,8 +123,10 @@ TEST_F(money_out, full_refund_takes_the_whole_amount_by_default) {
 
 TEST_F(money_out, partial_refunds_add_up_to_the_amount_and_no_further) {
   const std::string pi = charge("1000");
-  EXPECT_EQ(refund({{"payment_intent", pi}, {"amount", "300"}}).res.result_int(), 200u);
-  EXPECT_EQ(refund({{"payment_intent", pi}, {"amount", "600"}}).res.result_int(), 200u);
+  EXPECT_EQ(
+    refund({{"payment_intent", pi}, {"amount", "300"}}).res.result_int(), 200u);
+  EXPECT_EQ(
+    refund({{"payment_intent", pi}, {"amount", "600"}}).res.result_int(), 200u);
   const auto over = refund({{"payment_intent", pi}, {"amount", "101"}});
   EXPECT_EQ(over.res.result_int(), 400u);
   EXPECT_EQ(error_field(over, "type"), "invalid_request_error");
@@ -147,13 +155,14 @@ TEST_F(money_out, concurrent_refunds_never_exceed_the_amount) {
     pool.emplace_back([&, t] {
       http::sync_client c("127.0.0.1", sim_.port());
       for (int i = 0; i < per_thread; ++i) {
-        const auto r = c.post("/v1/refunds",
-                              http::form_encode({{"payment_intent", pi}, {"amount", "70"}}),
-                              form_type,
-                              auth_headers("rf_c_" + std::to_string(t) + "_" +
-                                           std::to_string(i)));
+        const auto r = c.post(
+          "/v1/refunds",
+          http::form_encode({{"payment_intent", pi}, {"amount", "70"}}),
+          form_type,
+          auth_headers("rf_c_" + std::to_string(t) + "_" + std::to_string(i)));
         if (r.res.result_int() == 200u) ++accepted;
-        if (r.res.result_int() == 400u && error_field(r, "code") == "amount_too_large") {
+        if (r.res.result_int() == 400u
+            && error_field(r, "code") == "amount_too_large") {
           ++refused;
         }
       }
@@ -167,15 +176,18 @@ TEST_F(money_out, concurrent_refunds_never_exceed_the_amount) {
 
 TEST_F(money_out, refund_replays_under_its_key_and_refuses_other_params) {
   const std::string pi = charge("1000");
-  const auto first = refund({{"payment_intent", pi}, {"amount", "200"}}, "rf_same");
+  const auto first = refund({{"payment_intent", pi}, {"amount", "200"}},
+                            "rf_same");
   ASSERT_EQ(first.res.result_int(), 200u);
   EXPECT_EQ(header_of(first, "Idempotency-Key"), "rf_same");
   EXPECT_EQ(header_of(first, "Idempotent-Replayed"), "");
-  const auto replay = refund({{"amount", "200"}, {"payment_intent", pi}}, "rf_same");
+  const auto replay = refund({{"amount", "200"}, {"payment_intent", pi}},
+                             "rf_same");
   ASSERT_EQ(replay.res.result_int(), 200u);
   EXPECT_EQ(header_of(replay, "Idempotent-Replayed"), "true");
   EXPECT_EQ(replay.res.body(), first.res.body());
-  const auto other = refund({{"payment_intent", pi}, {"amount", "300"}}, "rf_same");
+  const auto other = refund({{"payment_intent", pi}, {"amount", "300"}},
+                            "rf_same");
   EXPECT_EQ(other.res.result_int(), 400u);
   EXPECT_EQ(error_field(other, "type"), "idempotency_error");
   // Only one refund was made: 800 are left.
@@ -194,15 +206,18 @@ TEST_F(money_out, only_succeeded_intents_are_refundable) {
   const auto unknown = refund({{"payment_intent", "pi_nope"}});
   EXPECT_EQ(unknown.res.result_int(), 404u);
   EXPECT_EQ(error_field(unknown, "code"), "resource_missing");
-  EXPECT_EQ(client_.get("/v1/refunds/re_nope", auth_headers()).res.result_int(), 404u);
+  EXPECT_EQ(client_.get("/v1/refunds/re_nope", auth_headers()).res.result_int(),
+            404u);
   const auto missing = refund({{"amount", "5"}});
   EXPECT_EQ(error_field(missing, "code"), "parameter_missing");
   EXPECT_EQ(error_field(missing, "param"), "payment_intent");
 }
 
 TEST_F(money_out, payout_is_pending_then_paid_with_a_signed_webhook) {
-  const auto r = payout({{"amount", "5000"}, {"currency", "USD"},
-                         {"destination", "acct_alice"}, {"metadata[seller]", "alice"}},
+  const auto r = payout({{"amount", "5000"},
+                         {"currency", "USD"},
+                         {"destination", "acct_alice"},
+                         {"metadata[seller]", "alice"}},
                         "pyo_1");
   ASSERT_EQ(r.res.result_int(), 200u) << r.res.body();
   const auto created = json_of(r);
@@ -225,8 +240,10 @@ TEST_F(money_out, payout_is_pending_then_paid_with_a_signed_webhook) {
 }
 
 TEST_F(money_out, payout_to_a_closed_account_fails_with_a_webhook) {
-  const auto r = payout({{"amount", "700"}, {"currency", "eur"},
-                         {"destination", "acct_closed_bob"}}, "pyo_closed");
+  const auto r = payout({{"amount", "700"},
+                         {"currency", "eur"},
+                         {"destination", "acct_closed_bob"}},
+                        "pyo_closed");
   ASSERT_EQ(r.res.result_int(), 200u);
   const std::string id(json_of(r).at("id").as_string());
   const auto final_state = wait_final(id);
@@ -239,10 +256,12 @@ TEST_F(money_out, payout_to_a_closed_account_fails_with_a_webhook) {
 }
 
 TEST_F(money_out, sim_fail_forces_a_pending_payout_to_fail_once) {
-  const auto r = payout({{"amount", "700"}, {"currency", "usd"},
-                         {"destination", "acct_carol"}}, "pyo_forced");
+  const auto r = payout(
+    {{"amount", "700"}, {"currency", "usd"}, {"destination", "acct_carol"}},
+    "pyo_forced");
   const std::string id(json_of(r).at("id").as_string());
-  const auto failed = client_.post("/sim/payouts/" + id + "/fail", "", "text/plain");
+  const auto failed = client_.post("/sim/payouts/" + id + "/fail", "",
+                                   "text/plain");
   ASSERT_EQ(failed.res.result_int(), 200u) << failed.res.body();
   EXPECT_EQ(json_of(failed).at("status"), "failed");
   EXPECT_EQ(json_of(failed).at("failure_code"), "account_closed");
@@ -250,17 +269,20 @@ TEST_F(money_out, sim_fail_forces_a_pending_payout_to_fail_once) {
   ASSERT_EQ(hooks.size(), 1u);
   EXPECT_EQ(hooks[0].type, "payout.failed");
   // Not pending any more, and it stays failed after its delay.
-  EXPECT_EQ(client_.post("/sim/payouts/" + id + "/fail", "", "text/plain").res.result_int(),
+  EXPECT_EQ(client_.post("/sim/payouts/" + id + "/fail", "", "text/plain")
+              .res.result_int(),
             409u);
   std::this_thread::sleep_for(400ms);
   EXPECT_EQ(get("/v1/payouts/" + id).at("status"), "failed");
   EXPECT_EQ(hooks_of(id, 2).size(), 1u);
-  EXPECT_EQ(client_.post("/sim/payouts/po_nope/fail", "", "text/plain").res.result_int(),
+  EXPECT_EQ(client_.post("/sim/payouts/po_nope/fail", "", "text/plain")
+              .res.result_int(),
             404u);
 }
 
 TEST_F(money_out, payout_replays_under_its_key_and_needs_one) {
-  const http::form_fields fields{{"amount", "900"}, {"currency", "usd"},
+  const http::form_fields fields{{"amount", "900"},
+                                 {"currency", "usd"},
                                  {"destination", "acct_dave"}};
   const auto first = payout(fields, "pyo_same");
   ASSERT_EQ(first.res.result_int(), 200u);
@@ -273,9 +295,11 @@ TEST_F(money_out, payout_replays_under_its_key_and_needs_one) {
   const auto keyless = payout(fields, "");
   EXPECT_EQ(keyless.res.result_int(), 400u);
   EXPECT_EQ(error_field(keyless, "code"), "idempotency_key_missing");
-  EXPECT_EQ(error_field(payout(without(fields, "destination"), "pyo_x"), "param"),
+  EXPECT_EQ(error_field(payout(without(fields, "destination"), "pyo_x"),
+                        "param"),
             "destination");
-  EXPECT_EQ(error_field(payout(with_value(fields, "amount", "0"), "pyo_y"), "code"),
+  EXPECT_EQ(error_field(payout(with_value(fields, "amount", "0"), "pyo_y"),
+                        "code"),
             "amount_too_small");
   // One payout, one webhook.
   const std::string id(json_of(first).at("id").as_string());
@@ -286,26 +310,42 @@ TEST_F(money_out, payout_replays_under_its_key_and_needs_one) {
 
 TEST_F(money_out, faults_apply_to_refunds_and_payouts) {
   const std::string pi = charge("1000");
-  ASSERT_EQ(client_.post("/sim/faults", R"({"seed":3,"reset_after_commit":1})",
-                         "application/json").res.result_int(), 200u);
+  ASSERT_EQ(client_
+              .post("/sim/faults", R"({"seed":3,"reset_after_commit":1})",
+                    "application/json")
+              .res.result_int(),
+            200u);
   // The refund is made, its answer lost; the retry replays it.
-  const auto lost = refund({{"payment_intent", pi}, {"amount", "400"}}, "rf_lost");
+  const auto lost = refund({{"payment_intent", pi}, {"amount", "400"}},
+                           "rf_lost");
   EXPECT_FALSE(lost.ok);
-  const auto lost_payout = payout({{"amount", "100"}, {"currency", "usd"},
-                                   {"destination", "acct_e"}}, "pyo_lost");
+  const auto lost_payout = payout(
+    {{"amount", "100"}, {"currency", "usd"}, {"destination", "acct_e"}},
+    "pyo_lost");
   EXPECT_FALSE(lost_payout.ok);
-  ASSERT_EQ(client_.post("/sim/faults", R"({"seed":3,"error_500":1})", "application/json")
-                .res.result_int(), 200u);
-  EXPECT_EQ(client_.get("/v1/payouts/po_x", auth_headers()).res.result_int(), 500u);
-  EXPECT_EQ(client_.get("/v1/refunds/re_x", auth_headers()).res.result_int(), 500u);
-  ASSERT_EQ(client_.send([] {
-              http::request req{boost::beast::http::verb::delete_, "/sim/faults", 11};
-              return req;
-            }()).res.result_int(), 200u);
-  const auto retry = refund({{"payment_intent", pi}, {"amount", "400"}}, "rf_lost");
+  ASSERT_EQ(client_
+              .post("/sim/faults", R"({"seed":3,"error_500":1})",
+                    "application/json")
+              .res.result_int(),
+            200u);
+  EXPECT_EQ(client_.get("/v1/payouts/po_x", auth_headers()).res.result_int(),
+            500u);
+  EXPECT_EQ(client_.get("/v1/refunds/re_x", auth_headers()).res.result_int(),
+            500u);
+  ASSERT_EQ(
+    client_
+      .send([] {
+        http::request req{boost::beast::http::verb::delete_, "/sim/faults", 11};
+        return req;
+      }())
+      .res.result_int(),
+    200u);
+  const auto retry = refund({{"payment_intent", pi}, {"amount", "400"}},
+                            "rf_lost");
   EXPECT_EQ(header_of(retry, "Idempotent-Replayed"), "true");
-  const auto payout_retry = payout({{"amount", "100"}, {"currency", "usd"},
-                                    {"destination", "acct_e"}}, "pyo_lost");
+  const auto payout_retry = payout(
+    {{"amount", "100"}, {"currency", "usd"}, {"destination", "acct_e"}},
+    "pyo_lost");
   EXPECT_EQ(header_of(payout_retry, "Idempotent-Replayed"), "true");
   // Exactly one refund of 400 was made.
   EXPECT_EQ(json_of(refund({{"payment_intent", pi}})).at("amount"), 600);
@@ -318,32 +358,44 @@ TEST_F(money_out, reset_forgets_refunds_and_payouts) {
   const std::string pi = charge("1000");
   const auto r = refund({{"payment_intent", pi}, {"amount", "100"}});
   const std::string refund_id(json_of(r).at("id").as_string());
-  const auto p = payout({{"amount", "100"}, {"currency", "usd"}, {"destination", "a"}},
-                        "pyo_r");
+  const auto p = payout(
+    {{"amount", "100"}, {"currency", "usd"}, {"destination", "a"}}, "pyo_r");
   const std::string payout_id(json_of(p).at("id").as_string());
-  ASSERT_EQ(client_.post("/sim/reset", "", "text/plain").res.result_int(), 200u);
-  EXPECT_EQ(client_.get("/v1/refunds/" + refund_id, auth_headers()).res.result_int(), 404u);
-  EXPECT_EQ(client_.get("/v1/payouts/" + payout_id, auth_headers()).res.result_int(), 404u);
+  ASSERT_EQ(client_.post("/sim/reset", "", "text/plain").res.result_int(),
+            200u);
+  EXPECT_EQ(
+    client_.get("/v1/refunds/" + refund_id, auth_headers()).res.result_int(),
+    404u);
+  EXPECT_EQ(
+    client_.get("/v1/payouts/" + payout_id, auth_headers()).res.result_int(),
+    404u);
   // The key is free again: a new payout, not a replay.
-  const auto again = payout({{"amount", "200"}, {"currency", "usd"}, {"destination", "a"}},
-                            "pyo_r");
+  const auto again = payout(
+    {{"amount", "200"}, {"currency", "usd"}, {"destination", "a"}}, "pyo_r");
   EXPECT_EQ(again.res.result_int(), 200u);
   EXPECT_EQ(header_of(again, "Idempotent-Replayed"), "");
 }
 
 TEST_F(money_out, sim_lists_refunds_and_payouts_once_each_with_their_keys) {
   const std::string pi = charge("1000");
-  ASSERT_EQ(refund({{"payment_intent", pi}, {"amount", "300"}}, "rf_list").res.result_int(), 200u);
-  ASSERT_EQ(refund({{"payment_intent", pi}, {"amount", "300"}}, "rf_list").res.result_int(), 200u);
-  const http::form_fields fields{{"amount", "900"}, {"currency", "usd"},
+  ASSERT_EQ(refund({{"payment_intent", pi}, {"amount", "300"}}, "rf_list")
+              .res.result_int(),
+            200u);
+  ASSERT_EQ(refund({{"payment_intent", pi}, {"amount", "300"}}, "rf_list")
+              .res.result_int(),
+            200u);
+  const http::form_fields fields{{"amount", "900"},
+                                 {"currency", "usd"},
                                  {"destination", "acct_erin"}};
   ASSERT_EQ(payout(fields, "pyo_list").res.result_int(), 200u);
   ASSERT_EQ(payout(fields, "pyo_list").res.result_int(), 200u);
-  const auto refunds = json_of(client_.get("/sim/refunds")).at("data").as_array();
+  const auto refunds =
+    json_of(client_.get("/sim/refunds")).at("data").as_array();
   ASSERT_EQ(refunds.size(), 1u);  // the replay made none
   EXPECT_EQ(refunds[0].at("idempotency_key"), "rf_list");
   EXPECT_EQ(refunds[0].at("amount"), 300);
-  const auto payouts = json_of(client_.get("/sim/payouts")).at("data").as_array();
+  const auto payouts =
+    json_of(client_.get("/sim/payouts")).at("data").as_array();
   ASSERT_EQ(payouts.size(), 1u);
   EXPECT_EQ(payouts[0].at("idempotency_key"), "pyo_list");
   EXPECT_EQ(payouts[0].at("destination"), "acct_erin");

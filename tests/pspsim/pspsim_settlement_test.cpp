@@ -8,8 +8,8 @@
 #include <thread>
 #include <vector>
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include "domain/settlement_csv.hpp"
 #include "http/form.hpp"
@@ -31,17 +31,17 @@ const std::string secret = "whsec_settlement";
 
 std::string today() {
   return utc_date_of(std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count());
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count());
 }
 
 class settlement : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     receiver_ = new webhook_receiver(secret);
-    sim_ = new pspsim_process({"--port", "0", "--payout-ms", "100", "--processing-ms",
-                               "600000", "--webhook-url", receiver_->url(),
-                               "--webhook-secret", secret});
+    sim_ = new pspsim_process({"--port", "0", "--payout-ms", "100",
+                               "--processing-ms", "600000", "--webhook-url",
+                               receiver_->url(), "--webhook-secret", secret});
   }
   static void TearDownTestSuite() {
     delete sim_;
@@ -50,17 +50,20 @@ class settlement : public ::testing::Test {
   void SetUp() override {
     ASSERT_NE(sim_->port(), 0) << sim_->first_line();
     client_ = std::make_unique<http::sync_client>("127.0.0.1", sim_->port());
-    ASSERT_EQ(client_->post("/sim/reset", "", "text/plain").res.result_int(), 200u);
+    ASSERT_EQ(client_->post("/sim/reset", "", "text/plain").res.result_int(),
+              200u);
     date_ = today();
   }
 
   std::string charge(const std::string& amount, const std::string& currency,
-                     const std::string& key, const std::string& token = "pm_card_visa") {
-    const auto r = client_->post(
-        "/v1/payment_intents",
-        http::form_encode({{"amount", amount}, {"currency", currency},
-                           {"payment_method", token}, {"confirm", "true"}}),
-        form_type, auth_headers(key));
+                     const std::string& key,
+                     const std::string& token = "pm_card_visa") {
+    const auto r = client_->post("/v1/payment_intents",
+                                 http::form_encode({{"amount", amount},
+                                                    {"currency", currency},
+                                                    {"payment_method", token},
+                                                    {"confirm", "true"}}),
+                                 form_type, auth_headers(key));
     const auto body = json_of(r);
     if (const auto* error = body.if_contains("error")) {
       return std::string(error->at("payment_intent").at("id").as_string());
@@ -69,23 +72,26 @@ class settlement : public ::testing::Test {
   }
   std::string refund(const std::string& pi, const std::string& amount,
                      const std::string& key) {
-    const auto r = client_->post(
-        "/v1/refunds", http::form_encode({{"payment_intent", pi}, {"amount", amount}}),
-        form_type, auth_headers(key));
+    const auto r = client_->post("/v1/refunds",
+                                 http::form_encode({{"payment_intent", pi},
+                                                    {"amount", amount}}),
+                                 form_type, auth_headers(key));
     EXPECT_EQ(r.res.result_int(), 200u) << r.res.body();
     return std::string(json_of(r).at("id").as_string());
   }
   std::string paid_payout(const std::string& amount, const std::string& key) {
-    const auto r = client_->post(
-        "/v1/payouts",
-        http::form_encode({{"amount", amount}, {"currency", "usd"},
-                           {"destination", "acct_alice"}}),
-        form_type, auth_headers(key));
+    const auto r = client_->post("/v1/payouts",
+                                 http::form_encode(
+                                   {{"amount", amount},
+                                    {"currency", "usd"},
+                                    {"destination", "acct_alice"}}),
+                                 form_type, auth_headers(key));
     const std::string id(json_of(r).at("id").as_string());
     const auto deadline = std::chrono::steady_clock::now() + 5s;
-    while (json_of(client_->get("/v1/payouts/" + id, auth_headers())).at("status") ==
-               "pending" &&
-           std::chrono::steady_clock::now() < deadline) {
+    while (
+      json_of(client_->get("/v1/payouts/" + id, auth_headers())).at("status")
+        == "pending"
+      && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(20ms);
     }
     return id;
@@ -100,27 +106,32 @@ class settlement : public ::testing::Test {
     EXPECT_EQ(r.res.result_int(), 200u) << r.res.body();
     EXPECT_EQ(header_of(r, "Content-Type"), "text/csv; charset=utf-8");
     auto parsed = domain::parse_settlement_csv(r.res.body());
-    EXPECT_EQ(parsed.error, "") << "line " << parsed.error_line << "\n" << r.res.body();
+    EXPECT_EQ(parsed.error, "") << "line " << parsed.error_line << "\n"
+                                << r.res.body();
     const auto sums = domain::settlement_totals_of(parsed.file.lines);
     EXPECT_EQ(parsed.file.totals.size(), sums.size());
-    for (std::size_t i = 0; i < std::min(sums.size(), parsed.file.totals.size()); ++i) {
+    for (std::size_t i = 0;
+         i < std::min(sums.size(), parsed.file.totals.size()); ++i) {
       EXPECT_EQ(parsed.file.totals[i].currency, sums[i].currency);
       EXPECT_EQ(parsed.file.totals[i].gross_minor, sums[i].gross_minor);
       EXPECT_EQ(parsed.file.totals[i].fee_minor, sums[i].fee_minor);
       EXPECT_EQ(parsed.file.totals[i].net_minor, sums[i].net_minor);
     }
-    for (const auto& line : parsed.file.lines) EXPECT_EQ(line.settled_date, date_);
+    for (const auto& line : parsed.file.lines)
+      EXPECT_EQ(line.settled_date, date_);
     return parsed.file;
   }
-  http::sync_result inject(const std::string& kind, const std::string& reference,
+  http::sync_result inject(const std::string& kind,
+                           const std::string& reference,
                            const std::string& extra = {}) {
     std::string body = R"({"date":")" + date_ + R"(","kind":")" + kind + "\"";
     if (!reference.empty()) body += R"(,"reference":")" + reference + "\"";
     body += extra + "}";
-    return client_->post("/sim/settlement_discrepancies", body, "application/json");
+    return client_->post("/sim/settlement_discrepancies", body,
+                         "application/json");
   }
-  static std::vector<settlement_line> with_reference(const domain::settlement_file& f,
-                                                     const std::string& reference) {
+  static std::vector<settlement_line> with_reference(
+    const domain::settlement_file& f, const std::string& reference) {
     std::vector<settlement_line> out;
     for (const auto& l : f.lines) {
       if (l.psp_reference == reference) out.push_back(l);
@@ -136,7 +147,8 @@ class settlement : public ::testing::Test {
 webhook_receiver* settlement::receiver_ = nullptr;
 pspsim_process* settlement::sim_ = nullptr;
 
-TEST_F(settlement, day_file_lists_charges_refunds_payouts_and_fees_with_signs_and_totals) {
+TEST_F(settlement,
+       day_file_lists_charges_refunds_payouts_and_fees_with_signs_and_totals) {
   const std::string usd = charge("1234", "usd", "po_s1");
   const std::string jpy = charge("500", "jpy", "po_s2");
   charge("900", "usd", "po_declined", "pm_card_chargeDeclined");
@@ -183,22 +195,27 @@ TEST_F(settlement, day_file_lists_charges_refunds_payouts_and_fees_with_signs_an
   EXPECT_EQ(f.totals[1].net_minor, 1168 - 234 - 5000 - 25);
 }
 
-TEST_F(settlement, a_day_with_nothing_is_the_header_only_and_bad_dates_are_400) {
+TEST_F(settlement,
+       a_day_with_nothing_is_the_header_only_and_bad_dates_are_400) {
   charge("1000", "usd", "po_today");
   const auto empty = file_response("2020-01-01");
   EXPECT_EQ(empty.res.result_int(), 200u);
-  EXPECT_EQ(empty.res.body(), std::string(domain::settlement_csv_header) + "\n");
-  for (const std::string bad : {"2026-02-30", "2026-1-01", "today", "2026-01-01x"}) {
+  EXPECT_EQ(empty.res.body(),
+            std::string(domain::settlement_csv_header) + "\n");
+  for (const std::string bad :
+       {"2026-02-30", "2026-1-01", "today", "2026-01-01x"}) {
     const auto r = file_response(bad);
     EXPECT_EQ(r.res.result_int(), 400u) << bad;
     EXPECT_EQ(error_field(r, "param"), "date");
   }
-  EXPECT_EQ(client_->get("/v1/settlement_files/" + date_).res.result_int(), 401u);
+  EXPECT_EQ(client_->get("/v1/settlement_files/" + date_).res.result_int(),
+            401u);
 }
 
 TEST_F(settlement, unknown_charge_adds_a_charge_nobody_ordered) {
   charge("1000", "usd", "po_u1");
-  const auto r = inject("unknown_charge", "", R"(,"amount":"12.34","currency":"EUR")");
+  const auto r = inject("unknown_charge", "",
+                        R"(,"amount":"12.34","currency":"EUR")");
   ASSERT_EQ(r.res.result_int(), 200u) << r.res.body();
   const std::string ref(json_of(r).at("reference").as_string());
   const auto added = with_reference(file(), ref);
@@ -211,13 +228,16 @@ TEST_F(settlement, unknown_charge_adds_a_charge_nobody_ordered) {
   EXPECT_EQ(added[0].currency, "EUR");
   // The default is 10.00 USD.
   const auto d = inject("unknown_charge", "");
-  const auto defaulted = with_reference(file(), std::string(json_of(d).at("reference").as_string()));
+  const auto defaulted = with_reference(
+    file(), std::string(json_of(d).at("reference").as_string()));
   ASSERT_EQ(defaulted.size(), 1u);
   EXPECT_EQ(defaulted[0].gross_minor, 1000);
   EXPECT_EQ(defaulted[0].currency, "USD");
   EXPECT_EQ(file().lines.size(), 3u);
-  EXPECT_EQ(inject("unknown_charge", "", R"(,"amount":"1.234","currency":"USD")")
-                .res.result_int(), 400u);
+  EXPECT_EQ(inject("unknown_charge", "",
+                   R"(,"amount":"1.234","currency":"USD")")
+              .res.result_int(),
+            400u);
 }
 
 TEST_F(settlement, missing_charge_leaves_the_line_out) {
@@ -283,8 +303,10 @@ TEST_F(settlement, fee_mismatch_charges_50_minor_more_than_agreed) {
   EXPECT_EQ(line.net_minor, 1234 - 116);
 }
 
-TEST_F(settlement, status_mismatch_lists_a_declined_intent_the_api_still_declines) {
-  const std::string pi = charge("700", "usd", "po_x1", "pm_card_chargeDeclined");
+TEST_F(settlement,
+       status_mismatch_lists_a_declined_intent_the_api_still_declines) {
+  const std::string pi = charge("700", "usd", "po_x1",
+                                "pm_card_chargeDeclined");
   const auto r = inject("status_mismatch", pi);
   ASSERT_EQ(r.res.result_int(), 200u) << r.res.body();
   const auto line = with_reference(file(), pi);
@@ -293,7 +315,8 @@ TEST_F(settlement, status_mismatch_lists_a_declined_intent_the_api_still_decline
   EXPECT_EQ(line[0].idempotency_key, "po_x1");
   EXPECT_EQ(line[0].gross_minor, 700);
   EXPECT_EQ(line[0].fee_minor, 50);  // round(700 * 2.9%) + 30
-  EXPECT_EQ(json_of(client_->get("/v1/payment_intents/" + pi, auth_headers())).at("status"),
+  EXPECT_EQ(json_of(client_->get("/v1/payment_intents/" + pi, auth_headers()))
+              .at("status"),
             "requires_payment_method");
 }
 
@@ -303,12 +326,16 @@ TEST_F(settlement, status_mismatch_finishes_a_processing_intent_silently) {
   const auto lines = with_reference(file(), pi);
   ASSERT_EQ(lines.size(), 1u);  // once, though it is now a real charge of today
   EXPECT_EQ(lines[0].gross_minor, 800);
-  EXPECT_EQ(json_of(client_->get("/v1/payment_intents/" + pi, auth_headers())).at("status"),
+  EXPECT_EQ(json_of(client_->get("/v1/payment_intents/" + pi, auth_headers()))
+              .at("status"),
             "succeeded");
   // Its processing event went out, no succeeded one.
-  receiver_->wait_for([&](const auto& got) {
-    return std::any_of(got.begin(), got.end(), [&](const auto& w) { return w.object_id == pi; });
-  }, 3s);
+  receiver_->wait_for(
+    [&](const auto& got) {
+      return std::any_of(got.begin(), got.end(),
+                         [&](const auto& w) { return w.object_id == pi; });
+    },
+    3s);
   std::this_thread::sleep_for(200ms);
   for (const auto& w : receiver_->received()) {
     if (w.object_id == pi) {
@@ -322,8 +349,9 @@ TEST_F(settlement, status_mismatch_finishes_a_processing_intent_silently) {
 TEST_F(settlement, injections_refuse_references_not_in_the_file) {
   const std::string pi = charge("1000", "usd", "po_r1");
   const std::string re = refund(pi, "100", "rf_r1");
-  for (const std::string kind : {"missing_charge", "amount_mismatch", "fee_mismatch",
-                                 "currency_mismatch", "duplicate_line", "status_mismatch"}) {
+  for (const std::string kind :
+       {"missing_charge", "amount_mismatch", "fee_mismatch",
+        "currency_mismatch", "duplicate_line", "status_mismatch"}) {
     const auto r = inject(kind, "pi_not_there");
     EXPECT_EQ(r.res.result_int(), 400u) << kind;
     EXPECT_EQ(error_field(r, "param"), "reference") << kind;
@@ -333,15 +361,16 @@ TEST_F(settlement, injections_refuse_references_not_in_the_file) {
   EXPECT_EQ(inject("duplicate_line", re).res.result_int(), 200u);
   // Another day's file does not have today's charge.
   const auto other_day = client_->post(
-      "/sim/settlement_discrepancies",
-      R"({"date":"2020-01-01","kind":"missing_charge","reference":")" + pi + "\"}",
-      "application/json");
+    "/sim/settlement_discrepancies",
+    R"({"date":"2020-01-01","kind":"missing_charge","reference":")" + pi
+      + "\"}",
+    "application/json");
   EXPECT_EQ(other_day.res.result_int(), 400u);
   EXPECT_EQ(error_field(inject("missing_charge", ""), "param"), "reference");
   EXPECT_EQ(error_field(inject("stolen_charge", pi), "param"), "kind");
   const auto bad_date = client_->post(
-      "/sim/settlement_discrepancies",
-      R"({"date":"2026-13-01","kind":"unknown_charge"})", "application/json");
+    "/sim/settlement_discrepancies",
+    R"({"date":"2026-13-01","kind":"unknown_charge"})", "application/json");
   EXPECT_EQ(bad_date.res.result_int(), 400u);
   EXPECT_EQ(error_field(bad_date, "param"), "date");
 }
@@ -350,17 +379,24 @@ TEST_F(settlement, injections_are_listed_per_date_and_reset_clears_them) {
   const std::string pi = charge("1000", "usd", "po_l1");
   ASSERT_EQ(inject("fee_mismatch", pi).res.result_int(), 200u);
   ASSERT_EQ(inject("duplicate_line", pi).res.result_int(), 200u);
-  const auto listed =
-      json_of(client_->get("/sim/settlement_discrepancies?date=" + date_)).at("data").as_array();
+  const auto listed = json_of(client_->get("/sim/settlement_discrepancies?date="
+                                           + date_))
+                        .at("data")
+                        .as_array();
   ASSERT_EQ(listed.size(), 2u);
   EXPECT_EQ(listed[0].at("kind"), "fee_mismatch");
   EXPECT_EQ(listed[1].at("kind"), "duplicate_line");
   EXPECT_EQ(listed[1].at("reference").as_string(), pi);
-  EXPECT_EQ(client_->get("/sim/settlement_discrepancies?date=2026-02-30").res.result_int(),
+  EXPECT_EQ(client_->get("/sim/settlement_discrepancies?date=2026-02-30")
+              .res.result_int(),
             400u);
-  ASSERT_EQ(client_->post("/sim/reset", "", "text/plain").res.result_int(), 200u);
-  EXPECT_TRUE(json_of(client_->get("/sim/settlement_discrepancies?date=" + date_))
-                  .at("data").as_array().empty());
+  ASSERT_EQ(client_->post("/sim/reset", "", "text/plain").res.result_int(),
+            200u);
+  EXPECT_TRUE(
+    json_of(client_->get("/sim/settlement_discrepancies?date=" + date_))
+      .at("data")
+      .as_array()
+      .empty());
   EXPECT_TRUE(file().lines.empty());
 }
 
@@ -369,19 +405,24 @@ TEST_F(settlement, override_is_served_verbatim_until_deleted_or_reset) {
   // Bigger than the 1 MiB every other route accepts.
   std::string body = "not,even,a,settlement,file\n";
   while (body.size() < (3u << 20)) body += "x,y\n";
-  http::request put{boost::beast::http::verb::put, "/sim/settlement_files/" + date_, 11};
+  http::request put{boost::beast::http::verb::put,
+                    "/sim/settlement_files/" + date_, 11};
   put.body() = body;
   const auto stored = client_->send(put);
   ASSERT_EQ(stored.res.result_int(), 200u) << stored.res.body();
   EXPECT_EQ(file_response(date_).res.body(), body);
-  http::request del{boost::beast::http::verb::delete_, "/sim/settlement_files/" + date_, 11};
+  http::request del{boost::beast::http::verb::delete_,
+                    "/sim/settlement_files/" + date_, 11};
   const auto deleted = client_->send(del);
   EXPECT_EQ(json_of(deleted).at("deleted"), true);
   EXPECT_EQ(file().lines.size(), 1u);
   client_->send(put);
-  ASSERT_EQ(client_->post("/sim/reset", "", "text/plain").res.result_int(), 200u);
-  EXPECT_EQ(file_response(date_).res.body(), std::string(domain::settlement_csv_header) + "\n");
-  http::request bad{boost::beast::http::verb::put, "/sim/settlement_files/2026-99-01", 11};
+  ASSERT_EQ(client_->post("/sim/reset", "", "text/plain").res.result_int(),
+            200u);
+  EXPECT_EQ(file_response(date_).res.body(),
+            std::string(domain::settlement_csv_header) + "\n");
+  http::request bad{boost::beast::http::verb::put,
+                    "/sim/settlement_files/2026-99-01", 11};
   EXPECT_EQ(client_->send(bad).res.result_int(), 400u);
 }
 

@@ -11,12 +11,12 @@
 #include <thread>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/json.hpp>
-#include <gtest/gtest.h>
 
 #include "http/form.hpp"
 #include "http/sync_client.hpp"
@@ -30,15 +30,14 @@ using namespace harness;
 
 class pspsim_api : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    sim_ = new pspsim_process({"--port", "0"});
-  }
+  static void SetUpTestSuite() { sim_ = new pspsim_process({"--port", "0"}); }
   static void TearDownTestSuite() {
     delete sim_;
     sim_ = nullptr;
   }
   void SetUp() override {
-    ASSERT_NE(sim_->port(), 0) << "pspsim did not start: " << sim_->first_line();
+    ASSERT_NE(sim_->port(), 0)
+      << "pspsim did not start: " << sim_->first_line();
     client_ = std::make_unique<http::sync_client>("127.0.0.1", sim_->port());
     ASSERT_EQ(post_sim_reset().res.result_int(), 200u);
   }
@@ -46,7 +45,8 @@ class pspsim_api : public ::testing::Test {
   http::sync_result create(const http::form_fields& fields,
                            const std::string& key = {}) {
     return client_->post("/v1/payment_intents", http::form_encode(fields),
-                         "application/x-www-form-urlencoded", auth_headers(key));
+                         "application/x-www-form-urlencoded",
+                         auth_headers(key));
   }
   http::sync_result get_intent(const std::string& id) {
     return client_->get("/v1/payment_intents/" + id, auth_headers());
@@ -56,9 +56,13 @@ class pspsim_api : public ::testing::Test {
     EXPECT_EQ(r.res.result_int(), 200u);
     return json_of(r).at("data").as_array();
   }
-  boost::json::object keys() { return json_of(client_->get("/sim/idempotency_keys")); }
+  boost::json::object keys() {
+    return json_of(client_->get("/sim/idempotency_keys"));
+  }
   boost::json::object stats() { return json_of(client_->get("/sim/stats")); }
-  http::sync_result post_sim_reset() { return client_->post("/sim/reset", "", "text/plain"); }
+  http::sync_result post_sim_reset() {
+    return client_->post("/sim/reset", "", "text/plain");
+  }
 
   static pspsim_process* sim_;
   std::unique_ptr<http::sync_client> client_;
@@ -103,7 +107,8 @@ TEST_F(pspsim_api, mastercard_succeeds_too) {
 }
 
 TEST_F(pspsim_api, generic_decline_is_402_card_error_and_never_charged) {
-  const auto r = create(with_card(visa_payment(), "pm_card_chargeDeclined"), "d-1");
+  const auto r = create(with_card(visa_payment(), "pm_card_chargeDeclined"),
+                        "d-1");
   ASSERT_EQ(r.res.result_int(), 402u) << r.res.body();
   const auto error = json_of(r).at("error").as_object();
   EXPECT_EQ(error.at("type"), "card_error");
@@ -114,7 +119,8 @@ TEST_F(pspsim_api, generic_decline_is_402_card_error_and_never_charged) {
   EXPECT_EQ(intent.at("status"), "requires_payment_method");
   EXPECT_EQ(intent.at("amount_received"), 0);
   EXPECT_TRUE(intent.at("latest_charge").is_null());
-  EXPECT_EQ(intent.at("last_payment_error").at("decline_code"), "generic_decline");
+  EXPECT_EQ(intent.at("last_payment_error").at("decline_code"),
+            "generic_decline");
   EXPECT_TRUE(charges().empty());
   EXPECT_EQ(keys().at("d-1"), 0);
   EXPECT_EQ(stats().at("declines"), 1);
@@ -122,7 +128,7 @@ TEST_F(pspsim_api, generic_decline_is_402_card_error_and_never_charged) {
 
 TEST_F(pspsim_api, insufficient_funds_decline_carries_its_decline_code) {
   const auto r = create(
-      with_card(visa_payment(), "pm_card_chargeDeclinedInsufficientFunds"));
+    with_card(visa_payment(), "pm_card_chargeDeclinedInsufficientFunds"));
   ASSERT_EQ(r.res.result_int(), 402u) << r.res.body();
   EXPECT_EQ(error_field(r, "code"), "card_declined");
   EXPECT_EQ(error_field(r, "decline_code"), "insufficient_funds");
@@ -139,7 +145,8 @@ TEST_F(pspsim_api, unknown_token_is_resource_missing_on_payment_method) {
 }
 
 TEST_F(pspsim_api, each_missing_required_param_is_named) {
-  for (const std::string name : {"amount", "currency", "payment_method", "confirm"}) {
+  for (const std::string name :
+       {"amount", "currency", "payment_method", "confirm"}) {
     const auto r = create(without(visa_payment(), name));
     ASSERT_EQ(r.res.result_int(), 400u) << name;
     EXPECT_EQ(error_field(r, "code"), "parameter_missing") << name;
@@ -151,10 +158,13 @@ TEST_F(pspsim_api, each_missing_required_param_is_named) {
 
 TEST_F(pspsim_api, bad_amounts_are_refused_with_precise_codes) {
   const std::vector<std::pair<std::string, std::string>> cases{
-      {"abc", "parameter_invalid_integer"}, {"12.5", "parameter_invalid_integer"},
-      {"-5", "parameter_invalid_integer"},  {"", "parameter_invalid_integer"},
-      {"0", "amount_too_small"},            {"100000000000", "amount_too_large"},
-      {"99999999999999999999999", "amount_too_large"}};
+    {"abc", "parameter_invalid_integer"},
+    {"12.5", "parameter_invalid_integer"},
+    {"-5", "parameter_invalid_integer"},
+    {"", "parameter_invalid_integer"},
+    {"0", "amount_too_small"},
+    {"100000000000", "amount_too_large"},
+    {"99999999999999999999999", "amount_too_large"}};
   for (const auto& [amount, code] : cases) {
     const auto r = create(visa_payment(amount));
     ASSERT_EQ(r.res.result_int(), 400u) << amount;
@@ -229,8 +239,8 @@ TEST_F(pspsim_api, non_form_content_type_is_refused) {
   EXPECT_EQ(r.res.result_int(), 415u);
   EXPECT_EQ(error_field(r, "type"), "invalid_request_error");
   const auto charset = client_->post(
-      "/v1/payment_intents", http::form_encode(visa_payment()),
-      "application/x-www-form-urlencoded; charset=utf-8", auth_headers());
+    "/v1/payment_intents", http::form_encode(visa_payment()),
+    "application/x-www-form-urlencoded; charset=utf-8", auth_headers());
   EXPECT_EQ(charset.res.result_int(), 200u) << charset.res.body();
 }
 
@@ -339,7 +349,8 @@ TEST_F(pspsim_api, get_of_unknown_intent_is_404_resource_missing) {
 }
 
 TEST_F(pspsim_api, unknown_routes_are_404) {
-  EXPECT_EQ(client_->get("/v1/customers", auth_headers()).res.result_int(), 404u);
+  EXPECT_EQ(client_->get("/v1/customers", auth_headers()).res.result_int(),
+            404u);
   EXPECT_EQ(client_->get("/nothing").res.result_int(), 404u);
   EXPECT_EQ(client_->get("/sim/nothing").res.result_int(), 404u);
 }
@@ -375,7 +386,8 @@ TEST_F(pspsim_api, reset_forgets_intents_charges_and_keys) {
 TEST_F(pspsim_api, body_over_the_limit_is_413) {
   const std::string body = "description=" + std::string((1 << 20) + 10, 'x');
   const auto r = client_->post("/v1/payment_intents", body,
-                               "application/x-www-form-urlencoded", auth_headers());
+                               "application/x-www-form-urlencoded",
+                               auth_headers());
   ASSERT_TRUE(r.ok) << r.error;
   EXPECT_EQ(r.res.result_int(), 413u);
   EXPECT_EQ(error_field(r, "code"), "body_too_large");
@@ -397,21 +409,24 @@ std::string raw_exchange(std::uint16_t port, const std::string& bytes) {
 }
 
 TEST_F(pspsim_api, malformed_http_gets_400_and_the_connection_closes) {
-  const std::string answer = raw_exchange(sim_->port(), "NOT HTTP AT ALL\r\n\r\n");
+  const std::string answer = raw_exchange(sim_->port(),
+                                          "NOT HTTP AT ALL\r\n\r\n");
   EXPECT_EQ(answer.rfind("HTTP/1.1 400", 0), 0u) << answer;
   EXPECT_NE(answer.find("Content-Length:"), std::string::npos);
 }
 
 TEST_F(pspsim_api, connection_close_request_is_answered_then_closed) {
   const std::string answer = raw_exchange(
-      sim_->port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    sim_->port(),
+    "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(answer.rfind("HTTP/1.1 200", 0), 0u) << answer;
   EXPECT_NE(answer.find(R"({"status":"ok"})"), std::string::npos);
 }
 
 TEST_F(pspsim_api, keep_alive_serves_many_requests_on_one_connection) {
   const std::string one = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
-  const std::string last = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  const std::string last =
+    "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
   const std::string answer = raw_exchange(sim_->port(), one + one + last);
   std::size_t responses = 0;
   for (auto at = answer.find("HTTP/1.1 200"); at != std::string::npos;
@@ -423,22 +438,26 @@ TEST_F(pspsim_api, keep_alive_serves_many_requests_on_one_connection) {
 
 // --- tests that need their own process -------------------------------------
 
-TEST(pspsim_process_test, processing_intent_succeeds_and_charges_after_the_delay) {
+TEST(pspsim_process_test,
+     processing_intent_succeeds_and_charges_after_the_delay) {
   pspsim_process sim({"--port", "0", "--processing-ms", "600"});
   ASSERT_NE(sim.port(), 0) << sim.first_line();
   http::sync_client client("127.0.0.1", sim.port());
   const auto created = client.post(
-      "/v1/payment_intents",
-      http::form_encode(with_card(visa_payment("500"), "pm_card_processing")),
-      "application/x-www-form-urlencoded", auth_headers("p-1"));
+    "/v1/payment_intents",
+    http::form_encode(with_card(visa_payment("500"), "pm_card_processing")),
+    "application/x-www-form-urlencoded", auth_headers("p-1"));
   ASSERT_EQ(created.res.result_int(), 200u) << created.res.body();
   const auto intent = json_of(created);
   EXPECT_EQ(intent.at("status"), "processing");
   EXPECT_EQ(intent.at("amount_received"), 0);
   EXPECT_TRUE(intent.at("latest_charge").is_null());
-  const std::string path = "/v1/payment_intents/" + std::string(intent.at("id").as_string());
-  EXPECT_EQ(json_of(client.get(path, auth_headers())).at("status"), "processing");
-  EXPECT_TRUE(json_of(client.get("/sim/charges")).at("data").as_array().empty());
+  const std::string path = "/v1/payment_intents/"
+                           + std::string(intent.at("id").as_string());
+  EXPECT_EQ(json_of(client.get(path, auth_headers())).at("status"),
+            "processing");
+  EXPECT_TRUE(
+    json_of(client.get("/sim/charges")).at("data").as_array().empty());
   EXPECT_EQ(json_of(client.get("/sim/idempotency_keys")).at("p-1"), 0);
 
   std::this_thread::sleep_for(800ms);
@@ -452,11 +471,12 @@ TEST(pspsim_process_test, processing_intent_succeeds_and_charges_after_the_delay
   EXPECT_EQ(json_of(client.get("/sim/idempotency_keys")).at("p-1"), 1);
   // A replay returns the original answer, not the settled intent.
   const auto replay = client.post(
-      "/v1/payment_intents",
-      http::form_encode(with_card(visa_payment("500"), "pm_card_processing")),
-      "application/x-www-form-urlencoded", auth_headers("p-1"));
+    "/v1/payment_intents",
+    http::form_encode(with_card(visa_payment("500"), "pm_card_processing")),
+    "application/x-www-form-urlencoded", auth_headers("p-1"));
   EXPECT_EQ(replay.res.body(), created.res.body());
-  EXPECT_EQ(json_of(client.get("/sim/charges")).at("data").as_array().size(), 1u);
+  EXPECT_EQ(json_of(client.get("/sim/charges")).at("data").as_array().size(),
+            1u);
 }
 
 TEST(pspsim_process_test, intents_beyond_the_maximum_get_503) {
@@ -488,7 +508,8 @@ TEST(pspsim_process_test, latency_delays_v1_answers_but_not_sim_routes) {
     return std::chrono::steady_clock::now() - start;
   };
   EXPECT_GE(timed([&] {
-              client.post("/v1/payment_intents", http::form_encode(visa_payment()),
+              client.post("/v1/payment_intents",
+                          http::form_encode(visa_payment()),
                           "application/x-www-form-urlencoded", auth_headers());
             }),
             250ms);

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include "http/form.hpp"
 #include "http/sync_client.hpp"
@@ -27,20 +27,28 @@ struct sim_with_receiver {
                              int failures_first = 0)
       : receiver(secret, failures_first),
         sim([&] {
-          std::vector<std::string> args{"--port", "0", "--webhook-url",
-                                        receiver.url(), "--webhook-secret", secret,
-                                        "--webhook-backoff-base-ms", "20",
-                                        "--webhook-backoff-max-ms", "100"};
+          std::vector<std::string> args{"--port",
+                                        "0",
+                                        "--webhook-url",
+                                        receiver.url(),
+                                        "--webhook-secret",
+                                        secret,
+                                        "--webhook-backoff-base-ms",
+                                        "20",
+                                        "--webhook-backoff-max-ms",
+                                        "100"};
           args.insert(args.end(), extra.begin(), extra.end());
           return args;
         }()),
         client("127.0.0.1", sim.port()) {}
 
   http::sync_result charge(const std::string& token, const std::string& key) {
-    const http::form_fields fields{{"amount", "700"}, {"currency", "eur"},
-                                   {"payment_method", token}, {"confirm", "true"}};
-    return client.post("/v1/payment_intents", http::form_encode(fields), form_type,
-                       auth_headers(key));
+    const http::form_fields fields{{"amount", "700"},
+                                   {"currency", "eur"},
+                                   {"payment_method", token},
+                                   {"confirm", "true"}};
+    return client.post("/v1/payment_intents", http::form_encode(fields),
+                       form_type, auth_headers(key));
   }
   boost::json::array events() {
     return json_of(client.get("/sim/webhooks")).at("data").as_array();
@@ -50,11 +58,13 @@ struct sim_with_receiver {
     const auto deadline = std::chrono::steady_clock::now() + 10s;
     for (;;) {
       auto all = events();
-      const bool settled =
-          all.size() >= count && std::all_of(all.begin(), all.end(), [](const auto& e) {
-            const auto& state = e.at("state");
-            return state == "delivered" || state == "dropped";
-          });
+      const bool settled = all.size() >= count
+                           && std::all_of(all.begin(), all.end(),
+                                          [](const auto& e) {
+                                            const auto& state = e.at("state");
+                                            return state == "delivered"
+                                                   || state == "dropped";
+                                          });
       if (settled || std::chrono::steady_clock::now() > deadline) return all;
       std::this_thread::sleep_for(20ms);
     }
@@ -73,7 +83,8 @@ std::vector<std::string> types_of(const std::vector<received_webhook>& got) {
 
 // Deliveries run concurrently: events published together may arrive in
 // either order.
-std::vector<std::string> sorted_types_of(const std::vector<received_webhook>& got) {
+std::vector<std::string> sorted_types_of(
+  const std::vector<received_webhook>& got) {
   auto out = types_of(got);
   std::sort(out.begin(), out.end());
   return out;
@@ -85,9 +96,11 @@ TEST(pspsim_webhooks, succeeded_charge_is_delivered_signed_with_the_secret) {
   const auto r = s.charge("pm_card_visa", "k1");
   ASSERT_EQ(r.res.result_int(), 200u);
   const std::string intent(json_of(r).at("id").as_string());
-  const auto got = s.receiver.wait_for([](const auto& v) { return !v.empty(); }, 5s);
+  const auto got = s.receiver.wait_for([](const auto& v) { return !v.empty(); },
+                                       5s);
   ASSERT_EQ(got.size(), 1u);
-  EXPECT_EQ(got[0].verified, domain::webhook_verify_result::ok) << got[0].signature;
+  EXPECT_EQ(got[0].verified, domain::webhook_verify_result::ok)
+    << got[0].signature;
   EXPECT_EQ(got[0].type, "payment_intent.succeeded");
   EXPECT_EQ(got[0].object_id, intent);
   const auto event = boost::json::parse(got[0].body).as_object();
@@ -101,12 +114,14 @@ TEST(pspsim_webhooks, succeeded_charge_is_delivered_signed_with_the_secret) {
 
 TEST(pspsim_webhooks, a_receiver_with_another_secret_rejects_every_event) {
   webhook_receiver other("whsec_other");
-  pspsim_process sim({"--port", "0", "--webhook-url", other.url()});  // default secret
+  pspsim_process sim(
+    {"--port", "0", "--webhook-url", other.url()});  // default secret
   http::sync_client c("127.0.0.1", sim.port());
   c.post("/v1/payment_intents",
-         "amount=1&currency=eur&payment_method=pm_card_visa&confirm=true", form_type,
-         auth_headers());
-  const auto got = other.wait_for([](const auto& v) { return v.size() >= 2; }, 5s);
+         "amount=1&currency=eur&payment_method=pm_card_visa&confirm=true",
+         form_type, auth_headers());
+  const auto got = other.wait_for([](const auto& v) { return v.size() >= 2; },
+                                  5s);
   ASSERT_GE(got.size(), 2u);  // refused with 400, so retried
   EXPECT_EQ(got[0].verified, domain::webhook_verify_result::signature_mismatch);
 }
@@ -114,7 +129,8 @@ TEST(pspsim_webhooks, a_receiver_with_another_secret_rejects_every_event) {
 TEST(pspsim_webhooks, decline_emits_payment_failed) {
   sim_with_receiver s;
   s.charge("pm_card_chargeDeclined", "k1");
-  const auto got = s.receiver.wait_for([](const auto& v) { return !v.empty(); }, 5s);
+  const auto got = s.receiver.wait_for([](const auto& v) { return !v.empty(); },
+                                       5s);
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].type, "payment_intent.payment_failed");
   EXPECT_EQ(got[0].object_status, "requires_payment_method");
@@ -132,20 +148,23 @@ TEST(pspsim_webhooks, delivery_is_retried_with_backoff_until_a_2xx) {
   EXPECT_EQ(attempts[0].at("status"), 500);
   EXPECT_EQ(attempts[3].at("status"), 200);
   EXPECT_EQ(s.receiver.received().size(), 1u);
-  EXPECT_EQ(s.receiver.received()[0].verified, domain::webhook_verify_result::ok);
+  EXPECT_EQ(s.receiver.received()[0].verified,
+            domain::webhook_verify_result::ok);
 }
 
 TEST(pspsim_webhooks, delivery_survives_a_receiver_that_is_down_at_first) {
   // From the brief's port range: nothing listens there until the receiver
   // starts, as when paymentd restarts.
   constexpr std::uint16_t receiver_port = 18151;
-  const std::string url = "http://127.0.0.1:" + std::to_string(receiver_port) + "/hooks";
-  pspsim_process sim({"--port", "0", "--webhook-url", url, "--webhook-secret", secret,
-                      "--webhook-backoff-base-ms", "20", "--webhook-backoff-max-ms", "50"});
+  const std::string url = "http://127.0.0.1:" + std::to_string(receiver_port)
+                          + "/hooks";
+  pspsim_process sim({"--port", "0", "--webhook-url", url, "--webhook-secret",
+                      secret, "--webhook-backoff-base-ms", "20",
+                      "--webhook-backoff-max-ms", "50"});
   http::sync_client c("127.0.0.1", sim.port());
   c.post("/v1/payment_intents",
-         "amount=1&currency=eur&payment_method=pm_card_visa&confirm=true", form_type,
-         auth_headers());
+         "amount=1&currency=eur&payment_method=pm_card_visa&confirm=true",
+         form_type, auth_headers());
   std::this_thread::sleep_for(300ms);
   auto events = json_of(c.get("/sim/webhooks")).at("data").as_array();
   ASSERT_EQ(events.size(), 1u);
@@ -155,12 +174,14 @@ TEST(pspsim_webhooks, delivery_survives_a_receiver_that_is_down_at_first) {
 
   webhook_receiver receiver(secret, 0, receiver_port);
   ASSERT_TRUE(receiver.start_error().empty()) << receiver.start_error();
-  const auto got = receiver.wait_for([](const auto& v) { return !v.empty(); }, 5s);
+  const auto got = receiver.wait_for([](const auto& v) { return !v.empty(); },
+                                     5s);
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].verified, domain::webhook_verify_result::ok);
 }
 
-TEST(pspsim_webhooks, three_ds_token_requires_action_then_succeeds_after_the_delay) {
+TEST(pspsim_webhooks,
+     three_ds_token_requires_action_then_succeeds_after_the_delay) {
   sim_with_receiver s({"--three-ds-ms", "200"});
   const auto r = s.charge("pm_card_threeDSecureRequired", "k1");
   ASSERT_EQ(r.res.result_int(), 200u);
@@ -168,41 +189,61 @@ TEST(pspsim_webhooks, three_ds_token_requires_action_then_succeeds_after_the_del
   EXPECT_EQ(intent.at("status"), "requires_action");
   EXPECT_EQ(intent.at("next_action").at("type"), "use_stripe_sdk");
   // Nobody polls: the timer resolves it and the webhook says so.
-  const auto got = s.receiver.wait_for([](const auto& v) { return v.size() >= 2; }, 5s);
-  EXPECT_EQ(types_of(got), (std::vector<std::string>{"payment_intent.requires_action",
-                                                     "payment_intent.succeeded"}));
+  const auto got = s.receiver.wait_for(
+    [](const auto& v) { return v.size() >= 2; }, 5s);
+  EXPECT_EQ(types_of(got),
+            (std::vector<std::string>{"payment_intent.requires_action",
+                                      "payment_intent.succeeded"}));
   const std::string id(intent.at("id").as_string());
-  EXPECT_EQ(json_of(s.client.get("/v1/payment_intents/" + id, auth_headers())).at("status"),
+  EXPECT_EQ(json_of(s.client.get("/v1/payment_intents/" + id, auth_headers()))
+              .at("status"),
             "succeeded");
   EXPECT_EQ(json_of(s.client.get("/sim/idempotency_keys")).at("k1"), 1);
 }
 
 TEST(pspsim_webhooks, three_ds_outcome_fail_fails_after_the_delay) {
   sim_with_receiver s({"--three-ds-ms", "50", "--three-ds-outcome", "fail"});
-  const std::string id(json_of(s.charge("pm_card_threeDSecureRequired", "k1")).at("id").as_string());
-  const auto got = s.receiver.wait_for([](const auto& v) { return v.size() >= 2; }, 5s);
+  const std::string id(json_of(s.charge("pm_card_threeDSecureRequired", "k1"))
+                         .at("id")
+                         .as_string());
+  const auto got = s.receiver.wait_for(
+    [](const auto& v) { return v.size() >= 2; }, 5s);
   ASSERT_EQ(got.size(), 2u);
-  EXPECT_EQ(sorted_types_of(got), (std::vector<std::string>{"payment_intent.payment_failed",
-                                                            "payment_intent.requires_action"}));
-  const auto intent = json_of(s.client.get("/v1/payment_intents/" + id, auth_headers()));
-  EXPECT_EQ(intent.at("last_payment_error").at("code"), "payment_intent_authentication_failure");
+  EXPECT_EQ(sorted_types_of(got),
+            (std::vector<std::string>{"payment_intent.payment_failed",
+                                      "payment_intent.requires_action"}));
+  const auto intent = json_of(
+    s.client.get("/v1/payment_intents/" + id, auth_headers()));
+  EXPECT_EQ(intent.at("last_payment_error").at("code"),
+            "payment_intent_authentication_failure");
   EXPECT_EQ(json_of(s.client.get("/sim/idempotency_keys")).at("k1"), 0);
 }
 
 TEST(pspsim_webhooks, complete_action_resolves_at_once_and_only_once) {
   sim_with_receiver s({"--three-ds-ms", "60000"});
-  const std::string id(json_of(s.charge("pm_card_threeDSecureRequired", "k1")).at("id").as_string());
+  const std::string id(json_of(s.charge("pm_card_threeDSecureRequired", "k1"))
+                         .at("id")
+                         .as_string());
   const std::string path = "/sim/payment_intents/" + id + "/complete_action";
-  EXPECT_EQ(s.client.post(path + "?result=maybe", "", "text/plain").res.result_int(), 400u);
+  EXPECT_EQ(
+    s.client.post(path + "?result=maybe", "", "text/plain").res.result_int(),
+    400u);
   const auto done = s.client.post(path + "?result=fail", "", "text/plain");
   ASSERT_EQ(done.res.result_int(), 200u);
   EXPECT_EQ(json_of(done).at("status"), "requires_payment_method");
-  EXPECT_EQ(s.client.post(path + "?result=succeed", "", "text/plain").res.result_int(), 409u);
-  EXPECT_EQ(s.client.post("/sim/payment_intents/pi_nope/complete_action?result=fail", "",
-                          "text/plain").res.result_int(), 404u);
-  const auto got = s.receiver.wait_for([](const auto& v) { return v.size() >= 2; }, 5s);
-  EXPECT_EQ(sorted_types_of(got), (std::vector<std::string>{"payment_intent.payment_failed",
-                                                            "payment_intent.requires_action"}));
+  EXPECT_EQ(
+    s.client.post(path + "?result=succeed", "", "text/plain").res.result_int(),
+    409u);
+  EXPECT_EQ(s.client
+              .post("/sim/payment_intents/pi_nope/complete_action?result=fail",
+                    "", "text/plain")
+              .res.result_int(),
+            404u);
+  const auto got = s.receiver.wait_for(
+    [](const auto& v) { return v.size() >= 2; }, 5s);
+  EXPECT_EQ(sorted_types_of(got),
+            (std::vector<std::string>{"payment_intent.payment_failed",
+                                      "payment_intent.requires_action"}));
 }
 
 TEST(pspsim_webhooks, review_token_is_processing_with_a_note_then_approved) {
@@ -210,44 +251,56 @@ TEST(pspsim_webhooks, review_token_is_processing_with_a_note_then_approved) {
   const auto intent = json_of(s.charge("pm_card_review", "k1"));
   EXPECT_EQ(intent.at("status"), "processing");
   EXPECT_TRUE(intent.at("review").is_string());
-  const auto got = s.receiver.wait_for([](const auto& v) { return v.size() >= 2; }, 5s);
-  EXPECT_EQ(types_of(got), (std::vector<std::string>{"payment_intent.processing",
-                                                     "payment_intent.succeeded"}));
+  const auto got = s.receiver.wait_for(
+    [](const auto& v) { return v.size() >= 2; }, 5s);
+  EXPECT_EQ(types_of(got),
+            (std::vector<std::string>{"payment_intent.processing",
+                                      "payment_intent.succeeded"}));
   EXPECT_EQ(json_of(s.client.get("/sim/idempotency_keys")).at("k1"), 1);
 }
 
 TEST(pspsim_webhooks, review_reject_declines_as_fraudulent) {
   sim_with_receiver s({"--review-ms", "60000"});
-  const std::string id(json_of(s.charge("pm_card_review", "k1")).at("id").as_string());
-  const auto done = s.client.post("/sim/payment_intents/" + id + "/review?result=reject", "",
-                                  "text/plain");
+  const std::string id(
+    json_of(s.charge("pm_card_review", "k1")).at("id").as_string());
+  const auto done = s.client.post(
+    "/sim/payment_intents/" + id + "/review?result=reject", "", "text/plain");
   ASSERT_EQ(done.res.result_int(), 200u);
   const auto intent = json_of(done);
   EXPECT_EQ(intent.at("status"), "requires_payment_method");
   EXPECT_EQ(intent.at("last_payment_error").at("decline_code"), "fraudulent");
   // A review decision does not apply to a 3-D Secure intent, nor twice.
-  EXPECT_EQ(s.client.post("/sim/payment_intents/" + id + "/review?result=approve", "",
-                          "text/plain").res.result_int(), 409u);
+  EXPECT_EQ(s.client
+              .post("/sim/payment_intents/" + id + "/review?result=approve", "",
+                    "text/plain")
+              .res.result_int(),
+            409u);
   EXPECT_EQ(json_of(s.client.get("/sim/stats")).at("charges"), 0);
 }
 
 TEST(pspsim_webhooks, hosted_payment_emits_the_intent_and_session_completed) {
   sim_with_receiver s;
-  const auto reg = s.client.post("/v1/checkout/sessions",
-                                 "amount=100&currency=usd&client_reference_id=po_h&"
-                                 "return_url=http%3A%2F%2Fshop.example%2F",
-                                 form_type, auth_headers());
+  const auto reg = s.client.post(
+    "/v1/checkout/sessions",
+    "amount=100&currency=usd&client_reference_id=po_h&"
+    "return_url=http%3A%2F%2Fshop.example%2F",
+    form_type, auth_headers());
   const std::string id(json_of(reg).at("id").as_string());
-  s.client.post("/pay/" + id,
-                "card_number=4242424242424242&card_expiry=12%2F39&card_cvc=123&card_name=A",
-                form_type);
-  const auto got = s.receiver.wait_for([](const auto& v) { return v.size() >= 2; }, 5s);
+  s.client.post(
+    "/pay/" + id,
+    "card_number=4242424242424242&card_expiry=12%2F39&card_cvc=123&card_name=A",
+    form_type);
+  const auto got = s.receiver.wait_for(
+    [](const auto& v) { return v.size() >= 2; }, 5s);
   ASSERT_EQ(got.size(), 2u);
-  EXPECT_EQ(sorted_types_of(got), (std::vector<std::string>{"checkout.session.completed",
-                                                            "payment_intent.succeeded"}));
-  const auto& completed = got[0].type == "checkout.session.completed" ? got[0] : got[1];
+  EXPECT_EQ(sorted_types_of(got),
+            (std::vector<std::string>{"checkout.session.completed",
+                                      "payment_intent.succeeded"}));
+  const auto& completed = got[0].type == "checkout.session.completed" ? got[0]
+                                                                      : got[1];
   EXPECT_EQ(completed.object_id, id);
-  const auto session = boost::json::parse(completed.body).at("data").at("object");
+  const auto session =
+    boost::json::parse(completed.body).at("data").at("object");
   EXPECT_EQ(session.at("payment_status"), "paid");
   EXPECT_EQ(session.at("client_reference_id"), "po_h");
 }
@@ -255,12 +308,14 @@ TEST(pspsim_webhooks, hosted_payment_emits_the_intent_and_session_completed) {
 // The faults: each at probability 1, then seeded reproducibility.
 TEST(pspsim_webhooks, duplicate_fault_delivers_the_same_event_twice) {
   sim_with_receiver s;
-  s.client.post("/sim/faults", R"({"seed":1,"webhook_duplicate":1})", "application/json");
+  s.client.post("/sim/faults", R"({"seed":1,"webhook_duplicate":1})",
+                "application/json");
   s.charge("pm_card_visa", "k1");
   const auto events = s.settled_events(1);
   EXPECT_EQ(events[0].at("duplicate"), true);
   EXPECT_EQ(events[0].at("deliveries"), 2);
-  const auto got = s.receiver.wait_for([](const auto& v) { return v.size() >= 2; }, 5s);
+  const auto got = s.receiver.wait_for(
+    [](const auto& v) { return v.size() >= 2; }, 5s);
   ASSERT_EQ(got.size(), 2u);
   EXPECT_EQ(got[0].event_id, got[1].event_id);
   EXPECT_EQ(got[1].verified, domain::webhook_verify_result::ok);
@@ -268,7 +323,8 @@ TEST(pspsim_webhooks, duplicate_fault_delivers_the_same_event_twice) {
 
 TEST(pspsim_webhooks, drop_fault_never_delivers_and_resend_does) {
   sim_with_receiver s;
-  s.client.post("/sim/faults", R"({"seed":1,"webhook_drop":1})", "application/json");
+  s.client.post("/sim/faults", R"({"seed":1,"webhook_drop":1})",
+                "application/json");
   s.charge("pm_card_visa", "k1");
   auto events = s.settled_events(1);
   ASSERT_EQ(events.size(), 1u);
@@ -278,28 +334,38 @@ TEST(pspsim_webhooks, drop_fault_never_delivers_and_resend_does) {
   EXPECT_EQ(s.receiver.requests(), 0);
   const std::string id(events[0].at("id").as_string());
   EXPECT_EQ(s.client.post("/sim/webhooks/" + id + "/resend", "", "text/plain")
-                .res.result_int(), 200u);
-  const auto got = s.receiver.wait_for([](const auto& v) { return !v.empty(); }, 5s);
+              .res.result_int(),
+            200u);
+  const auto got = s.receiver.wait_for([](const auto& v) { return !v.empty(); },
+                                       5s);
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].event_id, id);
   EXPECT_EQ(s.client.post("/sim/webhooks/evt_nope/resend", "", "text/plain")
-                .res.result_int(), 404u);
-  EXPECT_EQ(json_of(s.client.get("/sim/faults")).at("injected").at("webhook_drop"), 1);
+              .res.result_int(),
+            404u);
+  EXPECT_EQ(
+    json_of(s.client.get("/sim/faults")).at("injected").at("webhook_drop"), 1);
 }
 
 TEST(pspsim_webhooks, reorder_fault_lets_the_later_event_arrive_first) {
   sim_with_receiver s({"--three-ds-ms", "60000"});
-  s.client.post("/sim/faults", R"({"seed":1,"webhook_reorder":1})", "application/json");
-  const std::string id(json_of(s.charge("pm_card_threeDSecureRequired", "k1")).at("id").as_string());
+  s.client.post("/sim/faults", R"({"seed":1,"webhook_reorder":1})",
+                "application/json");
+  const std::string id(json_of(s.charge("pm_card_threeDSecureRequired", "k1"))
+                         .at("id")
+                         .as_string());
   std::this_thread::sleep_for(100ms);
   EXPECT_EQ(s.receiver.requests(), 0);  // requires_action is held back
   // Faults off, so the second event is not held itself and overtakes.
   s.client.post("/sim/faults", "{}", "application/json");
-  s.client.post("/sim/payment_intents/" + id + "/complete_action?result=succeed", "",
-                "text/plain");
-  const auto got = s.receiver.wait_for([](const auto& v) { return v.size() >= 2; }, 5s);
-  EXPECT_EQ(types_of(got), (std::vector<std::string>{"payment_intent.succeeded",
-                                                     "payment_intent.requires_action"}));
+  s.client.post("/sim/payment_intents/" + id
+                  + "/complete_action?result=succeed",
+                "", "text/plain");
+  const auto got = s.receiver.wait_for(
+    [](const auto& v) { return v.size() >= 2; }, 5s);
+  EXPECT_EQ(types_of(got),
+            (std::vector<std::string>{"payment_intent.succeeded",
+                                      "payment_intent.requires_action"}));
   const auto events = s.settled_events(2);
   EXPECT_EQ(events[0].at("reordered"), true);
   EXPECT_EQ(events[0].at("state"), "delivered");
@@ -309,13 +375,16 @@ TEST(pspsim_webhooks, webhook_faults_are_reproducible_from_the_seed) {
   const auto run = [](std::uint64_t seed) {
     sim_with_receiver s;
     s.client.post("/sim/faults",
-                  R"({"seed":)" + std::to_string(seed) +
-                      R"(,"webhook_drop":0.3,"webhook_duplicate":0.3})",
+                  R"({"seed":)" + std::to_string(seed)
+                    + R"(,"webhook_drop":0.3,"webhook_duplicate":0.3})",
                   "application/json");
-    for (int i = 0; i < 20; ++i) s.charge("pm_card_visa", "k" + std::to_string(i));
+    for (int i = 0; i < 20; ++i)
+      s.charge("pm_card_visa", "k" + std::to_string(i));
     std::string pattern;
     for (const auto& e : s.settled_events(20)) {
-      pattern += e.at("dropped").as_bool() ? 'D' : e.at("duplicate").as_bool() ? '2' : '.';
+      pattern += e.at("dropped").as_bool()     ? 'D'
+                 : e.at("duplicate").as_bool() ? '2'
+                                               : '.';
     }
     return pattern;
   };
@@ -329,11 +398,13 @@ TEST(pspsim_webhooks, webhook_faults_are_reproducible_from_the_seed) {
 
 TEST(pspsim_webhooks, webhook_fault_fields_are_validated_and_echoed) {
   sim_with_receiver s;
-  const auto bad = s.client.post("/sim/faults", R"({"webhook_drop":2})", "application/json");
+  const auto bad = s.client.post("/sim/faults", R"({"webhook_drop":2})",
+                                 "application/json");
   EXPECT_EQ(bad.res.result_int(), 400u);
   EXPECT_EQ(error_field(bad, "param"), "webhook_drop");
-  const auto ok = s.client.post("/sim/faults", R"({"webhook_delay_ms":5,"webhook_reorder":0.5})",
-                                "application/json");
+  const auto ok = s.client.post(
+    "/sim/faults", R"({"webhook_delay_ms":5,"webhook_reorder":0.5})",
+    "application/json");
   ASSERT_EQ(ok.res.result_int(), 200u);
   EXPECT_EQ(json_of(ok).at("webhook_delay_ms"), 5);
   EXPECT_EQ(json_of(ok).at("webhook_reorder"), 0.5);
@@ -341,14 +412,17 @@ TEST(pspsim_webhooks, webhook_fault_fields_are_validated_and_echoed) {
 
 TEST(pspsim_webhooks, no_card_number_reaches_stdout_or_stderr) {
   auto s = std::make_unique<sim_with_receiver>(std::vector<std::string>{});
-  const auto reg = s->client.post("/v1/checkout/sessions",
-                                  "amount=100&currency=usd&client_reference_id=po_c&"
-                                  "return_url=http%3A%2F%2Fshop.example%2F",
-                                  form_type, auth_headers());
+  const auto reg = s->client.post(
+    "/v1/checkout/sessions",
+    "amount=100&currency=usd&client_reference_id=po_c&"
+    "return_url=http%3A%2F%2Fshop.example%2F",
+    form_type, auth_headers());
   const std::string id(json_of(reg).at("id").as_string());
-  for (const char* number : {"4242424242424241", "4000002760003184", "4242424242424242"}) {
-    s->client.post("/pay/" + id, std::string("card_number=") + number +
-                                     "&card_expiry=12%2F39&card_cvc=123&card_name=A",
+  for (const char* number :
+       {"4242424242424241", "4000002760003184", "4242424242424242"}) {
+    s->client.post("/pay/" + id,
+                   std::string("card_number=") + number
+                     + "&card_expiry=12%2F39&card_cvc=123&card_name=A",
                    form_type);
   }
   s->client.post("/pay/" + id + "/challenge", "result=complete", form_type);
@@ -359,8 +433,9 @@ TEST(pspsim_webhooks, no_card_number_reaches_stdout_or_stderr) {
   }
   EXPECT_EQ(s->sim.terminate(), 0);
   const std::string output = s->sim.drain_output();
-  for (const char* digits : {"4242424242424241", "4000002760003184", "4242424242424242",
-                             "424242424242", "400000276000"}) {
+  for (const char* digits :
+       {"4242424242424241", "4000002760003184", "4242424242424242",
+        "424242424242", "400000276000"}) {
     EXPECT_EQ(output.find(digits), std::string::npos) << digits;
   }
 }

@@ -31,7 +31,8 @@ TEST(settlement_dates, utc_dates_and_day_starts_agree) {
   EXPECT_FALSE(utc_day_start("yesterday").has_value());
 }
 
-TEST(settlement_dates, processing_intent_settles_when_its_delay_ended_not_when_read) {
+TEST(settlement_dates,
+     processing_intent_settles_when_its_delay_ended_not_when_read) {
   intent_store store(10, 2000ms);
   create_params p;
   p.amount_minor = 1000;
@@ -43,8 +44,10 @@ TEST(settlement_dates, processing_intent_settles_when_its_delay_ended_not_when_r
   // creation, which is the next UTC day.
   const auto next_day = *utc_day_start("2026-03-02");
   const auto later = at(3 * 86'400'000ms, next_day + 3 * 86'400);
-  EXPECT_TRUE(store.charges_between(next_day - 86'400, next_day, later).empty());
-  const auto charges = store.charges_between(next_day, next_day + 86'400, later);
+  EXPECT_TRUE(
+    store.charges_between(next_day - 86'400, next_day, later).empty());
+  const auto charges = store.charges_between(next_day, next_day + 86'400,
+                                             later);
   ASSERT_EQ(charges.size(), 1u);
   EXPECT_EQ(charges[0].created_unix_s, last_second_of_day + 1);
   EXPECT_EQ(charges[0].idempotency_key, "po_late");
@@ -76,10 +79,11 @@ TEST(settlement_dates, silent_success_records_the_charge_without_an_event) {
   p.currency = "eur";
   p.payment_method = "pm_card_processing";
   p.outcome = card_outcome::processing;
-  const auto created = store.create(p, "po_s", "f", at(0ms, last_second_of_day));
+  const auto created = store.create(p, "po_s", "f",
+                                    at(0ms, last_second_of_day));
   EXPECT_EQ(events, 1);  // payment_intent.processing
-  const auto before = store.succeed_silently_if_pending(created.intent_id,
-                                                        at(10ms, last_second_of_day));
+  const auto before = store.succeed_silently_if_pending(
+    created.intent_id, at(10ms, last_second_of_day));
   ASSERT_TRUE(before.has_value());
   EXPECT_EQ(before->status, intent_status::processing);
   EXPECT_EQ(store.view(created.intent_id, at(20ms, last_second_of_day))->status,

@@ -50,12 +50,13 @@ class webhook_receiver {
   }
   // Polls until `done(received())` or the timeout; returns what it saw last.
   template <class Pred>
-  std::vector<received_webhook> wait_for(Pred done,
-                                         std::chrono::milliseconds timeout) const {
+  std::vector<received_webhook> wait_for(
+    Pred done, std::chrono::milliseconds timeout) const {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
       auto seen = received();
-      if (done(seen) || std::chrono::steady_clock::now() > deadline) return seen;
+      if (done(seen) || std::chrono::steady_clock::now() > deadline)
+        return seen;
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   }
@@ -70,8 +71,10 @@ class webhook_receiver {
     received_webhook r;
     r.body = req.body();
     r.signature = std::string(req["Stripe-Signature"]);
-    const std::int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(
-        std::chrono::system_clock::now().time_since_epoch()).count();
+    const std::int64_t now_s =
+      std::chrono::duration_cast<std::chrono::seconds>(
+        std::chrono::system_clock::now().time_since_epoch())
+        .count();
     r.verified = domain::verify_webhook(r.signature, r.body, {secret_}, now_s);
     boost::system::error_code ec;
     const auto json = boost::json::parse(r.body, ec);
@@ -90,7 +93,8 @@ class webhook_receiver {
       std::lock_guard lock(mutex_);
       received_.push_back(std::move(r));
     }
-    return http::make_json_response(req, ok ? 200 : 400, R"({"received":true})");
+    return http::make_json_response(req, ok ? 200 : 400,
+                                    R"({"received":true})");
   }
 
   std::string secret_;

@@ -42,7 +42,8 @@ TEST(buyer_info_checks, too_many_members_even_nested_is_refused) {
                        19,20,21,22,23,24,25,26,27,28,29,30,31,32,33]]]})"));
 }
 
-TEST(buyer_info_checks, numbers_that_cannot_be_stored_exactly_name_their_field) {
+TEST(buyer_info_checks,
+     numbers_that_cannot_be_stored_exactly_name_their_field) {
   auto inf = check(R"({"score":1e400})");
   ASSERT_TRUE(inf);
   EXPECT_EQ(inf->param, "buyer_info.score");
@@ -64,9 +65,9 @@ TEST(buyer_info_checks, numbers_that_cannot_be_stored_exactly_name_their_field) 
 }
 
 TEST(buyer_info_checks, long_strings_and_control_characters_are_refused) {
-  auto long_email =
-    check(R"({"email":")" + std::string(600, 'a') + R"(@example.com"})",
-          buyer_info_limits{100'000, 32, 512});
+  auto long_email = check(R"({"email":")" + std::string(600, 'a')
+                            + R"(@example.com"})",
+                          buyer_info_limits{100'000, 32, 512});
   ASSERT_TRUE(long_email);
   EXPECT_EQ(long_email->param, "buyer_info.email");
   auto nul = check(R"({"name":"a\u0000b"})");

@@ -30,8 +30,7 @@ json::object valid_body() {
 
 api_error expect_error(const std::string& body, std::size_t max_orders = 100) {
   auto parsed = parse_create_payment(body, create_payment_limits{max_orders});
-  if (auto* err = std::get_if<api_error>(&parsed))
-    return *err;
+  if (auto* err = std::get_if<api_error>(&parsed)) return *err;
   ADD_FAILURE() << "accepted: " << body;
   return {};
 }
@@ -64,9 +63,11 @@ TEST(create_payment_request_test, hash_ignores_key_order_and_whitespace) {
 
 TEST(create_payment_request_test, hash_changes_when_an_amount_changes) {
   auto body = valid_body();
-  auto a = std::get<new_checkout>(parse_create_payment(json::serialize(body), {}));
+  auto a = std::get<new_checkout>(
+    parse_create_payment(json::serialize(body), {}));
   body["payment_orders"].as_array()[1].as_object()["amount"] = "501";
-  auto b = std::get<new_checkout>(parse_create_payment(json::serialize(body), {}));
+  auto b = std::get<new_checkout>(
+    parse_create_payment(json::serialize(body), {}));
   EXPECT_NE(a.request_hash, b.request_hash);
 }
 
@@ -164,8 +165,7 @@ TEST_P(bad_create_payment, is_refused_naming_the_field) {
 }
 
 INSTANTIATE_TEST_SUITE_P(table, bad_create_payment,
-                         ::testing::ValuesIn(bad_rows),
-                         [](const auto& info) {
+                         ::testing::ValuesIn(bad_rows), [](const auto& info) {
                            return std::string{info.param.name};
                          });
 

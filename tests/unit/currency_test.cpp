@@ -26,22 +26,21 @@ TEST_P(iso_4217_exponent, currency_is_supported_with_its_iso_exponent) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    promised_currencies, iso_4217_exponent,
-    ::testing::Values(
-        exponent_row{"USD", 2}, exponent_row{"EUR", 2}, exponent_row{"GBP", 2},
-        exponent_row{"JPY", 0}, exponent_row{"KRW", 0}, exponent_row{"BHD", 3},
-        exponent_row{"KWD", 3}, exponent_row{"CHF", 2}, exponent_row{"SEK", 2},
-        exponent_row{"NOK", 2}, exponent_row{"DKK", 2}, exponent_row{"PLN", 2},
-        exponent_row{"CZK", 2}, exponent_row{"HUF", 2}, exponent_row{"AUD", 2},
-        exponent_row{"CAD", 2}, exponent_row{"NZD", 2}, exponent_row{"SGD", 2},
-        exponent_row{"HKD", 2}, exponent_row{"INR", 2}, exponent_row{"CNY", 2},
-        exponent_row{"BRL", 2}, exponent_row{"MXN", 2}, exponent_row{"ZAR", 2},
-        exponent_row{"OMR", 3}, exponent_row{"JOD", 3}, exponent_row{"TND", 3},
-        exponent_row{"CLP", 0}, exponent_row{"ISK", 0},
-        exponent_row{"VND", 0}),
-    [](const ::testing::TestParamInfo<exponent_row>& info) {
-      return std::string{info.param.code};
-    });
+  promised_currencies, iso_4217_exponent,
+  ::testing::Values(
+    exponent_row{"USD", 2}, exponent_row{"EUR", 2}, exponent_row{"GBP", 2},
+    exponent_row{"JPY", 0}, exponent_row{"KRW", 0}, exponent_row{"BHD", 3},
+    exponent_row{"KWD", 3}, exponent_row{"CHF", 2}, exponent_row{"SEK", 2},
+    exponent_row{"NOK", 2}, exponent_row{"DKK", 2}, exponent_row{"PLN", 2},
+    exponent_row{"CZK", 2}, exponent_row{"HUF", 2}, exponent_row{"AUD", 2},
+    exponent_row{"CAD", 2}, exponent_row{"NZD", 2}, exponent_row{"SGD", 2},
+    exponent_row{"HKD", 2}, exponent_row{"INR", 2}, exponent_row{"CNY", 2},
+    exponent_row{"BRL", 2}, exponent_row{"MXN", 2}, exponent_row{"ZAR", 2},
+    exponent_row{"OMR", 3}, exponent_row{"JOD", 3}, exponent_row{"TND", 3},
+    exponent_row{"CLP", 0}, exponent_row{"ISK", 0}, exponent_row{"VND", 0}),
+  [](const ::testing::TestParamInfo<exponent_row>& info) {
+    return std::string{info.param.code};
+  });
 
 // ---- Codes that must not be found ----------------------------------------
 
@@ -60,30 +59,31 @@ TEST_P(refused_currency_code, is_not_found) {
 using namespace std::string_literals;
 
 INSTANTIATE_TEST_SUITE_P(
-    refused_codes, refused_currency_code,
-    ::testing::Values(
-        refused_code_row{"lowercase", "usd"},
-        refused_code_row{"capitalised", "Usd"},
-        refused_code_row{"last_letter_lowercase", "USd"},
-        refused_code_row{"empty", ""},
-        refused_code_row{"one_letter", "U"},
-        refused_code_row{"two_letters", "US"},
-        refused_code_row{"four_letters", "USDD"},
-        refused_code_row{"leading_space", " USD"},
-        refused_code_row{"trailing_space", "USD "},
-        refused_code_row{"trailing_nul", "USD\0"s},
-        refused_code_row{"embedded_nul", "U\0D"s},
-        refused_code_row{"digit", "U5D"},
-        refused_code_row{"symbol", "US$"},
-        refused_code_row{"non_ascii_letter", "\xC3\x9C" "SD"},
-        refused_code_row{"iso_no_currency_xxx", "XXX"},
-        refused_code_row{"unassigned_abc", "ABC"},
-        refused_code_row{"before_first_row", "AAA"},
-        refused_code_row{"after_last_row", "ZZZ"},
-        refused_code_row{"between_rows", "USC"}),
-    [](const ::testing::TestParamInfo<refused_code_row>& info) {
-      return std::string{info.param.name};
-    });
+  refused_codes, refused_currency_code,
+  ::testing::Values(refused_code_row{"lowercase", "usd"},
+                    refused_code_row{"capitalised", "Usd"},
+                    refused_code_row{"last_letter_lowercase", "USd"},
+                    refused_code_row{"empty", ""},
+                    refused_code_row{"one_letter", "U"},
+                    refused_code_row{"two_letters", "US"},
+                    refused_code_row{"four_letters", "USDD"},
+                    refused_code_row{"leading_space", " USD"},
+                    refused_code_row{"trailing_space", "USD "},
+                    refused_code_row{"trailing_nul", "USD\0"s},
+                    refused_code_row{"embedded_nul", "U\0D"s},
+                    refused_code_row{"digit", "U5D"},
+                    refused_code_row{"symbol", "US$"},
+                    refused_code_row{"non_ascii_letter",
+                                     "\xC3\x9C"
+                                     "SD"},
+                    refused_code_row{"iso_no_currency_xxx", "XXX"},
+                    refused_code_row{"unassigned_abc", "ABC"},
+                    refused_code_row{"before_first_row", "AAA"},
+                    refused_code_row{"after_last_row", "ZZZ"},
+                    refused_code_row{"between_rows", "USC"}),
+  [](const ::testing::TestParamInfo<refused_code_row>& info) {
+    return std::string{info.param.name};
+  });
 
 // ---- The table itself -----------------------------------------------------
 

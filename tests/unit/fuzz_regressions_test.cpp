@@ -16,7 +16,8 @@ using pay::domain::refund_answer_kind;
 
 // fuzz_psp_outcome: "400\n{\"error\":{}}" failed the order with no
 // failure_code at all.
-TEST(fuzz_regressions, psp_refusal_without_code_or_type_is_named_after_its_status) {
+TEST(fuzz_regressions,
+     psp_refusal_without_code_or_type_is_named_after_its_status) {
   auto out = classify_payment_intent(psp_transport::responded, 400,
                                      R"({"error":{}})");
   EXPECT_EQ(out.kind, charge_kind::rejected);
@@ -29,8 +30,9 @@ TEST(fuzz_regressions, psp_refusal_without_code_or_type_is_named_after_its_statu
 }
 
 TEST(fuzz_regressions, psp_refusal_keeps_its_own_code_or_type) {
-  auto out = classify_payment_intent(psp_transport::responded, 400,
-                                     R"({"error":{"type":"invalid_request_error"}})");
+  auto out = classify_payment_intent(
+    psp_transport::responded, 400,
+    R"({"error":{"type":"invalid_request_error"}})");
   EXPECT_EQ(out.failure_code, "invalid_request_error");
 }
 
@@ -47,16 +49,18 @@ TEST(fuzz_regressions, declined_intent_without_codes_is_card_declined) {
 
 // fuzz_refund_outcome: "400\n{\"error\":{\"tyPe\":\"x\"}}" failed the refund
 // (final, stored with failure_code NULL) without saying why.
-TEST(fuzz_regressions, refund_refusal_without_code_or_type_is_named_after_its_status) {
-  auto out = classify_refund_answer(psp_transport::responded, 400,
-                                    R"({"error":{"tyPe":"idempotency_error"}})");
+TEST(fuzz_regressions,
+     refund_refusal_without_code_or_type_is_named_after_its_status) {
+  auto out = classify_refund_answer(
+    psp_transport::responded, 400, R"({"error":{"tyPe":"idempotency_error"}})");
   EXPECT_EQ(out.kind, refund_answer_kind::failed);
   EXPECT_EQ(out.failure_code, "psp_http_400");
 }
 
 // fuzz_refund_outcome: "409\n{\"error\":{}}" retried with an empty code in
 // the attempt's record and log line.
-TEST(fuzz_regressions, refund_retry_without_code_or_type_is_named_after_its_status) {
+TEST(fuzz_regressions,
+     refund_retry_without_code_or_type_is_named_after_its_status) {
   auto out = classify_refund_answer(psp_transport::responded, 409,
                                     R"({"error":{}})");
   EXPECT_EQ(out.kind, refund_answer_kind::retry);

@@ -13,8 +13,8 @@ namespace {
 using namespace pay::gateway;
 
 TEST(error_mapping_test, currency_errors_name_the_currency_field) {
-  auto err = money_error_to_api(pay::domain::money_error::currency_unknown,
-                                "a", "c");
+  auto err = money_error_to_api(pay::domain::money_error::currency_unknown, "a",
+                                "c");
   EXPECT_EQ(err.http_status, 400u);
   EXPECT_EQ(err.param, "c");
   EXPECT_EQ(err.code, "currency_unknown");
@@ -36,10 +36,11 @@ TEST(error_mapping_test, database_down_is_503_and_reveals_nothing) {
 }
 
 TEST(error_mapping_test, timeouts_are_503_other_failures_500) {
-  EXPECT_EQ(system_error_to_api(caf::make_error(caf::sec::request_timeout))
-              .http_status,
-            503u);
-  EXPECT_EQ(system_error_to_api(pay::make_error(pay::actor_errc::command_failed))
+  EXPECT_EQ(
+    system_error_to_api(caf::make_error(caf::sec::request_timeout)).http_status,
+    503u);
+  EXPECT_EQ(system_error_to_api(
+              pay::make_error(pay::actor_errc::command_failed))
               .http_status,
             500u);
 }
@@ -57,8 +58,9 @@ TEST(error_mapping_test, conflicts_are_409_with_the_given_param) {
 
 TEST(error_mapping_test, error_body_has_the_stripe_shape) {
   auto body = render_error(invalid("c", "m", ""));
-  EXPECT_EQ(body,
-            R"({"error":{"type":"invalid_request_error","code":"c","message":"m","param":null}})");
+  EXPECT_EQ(
+    body,
+    R"({"error":{"type":"invalid_request_error","code":"c","message":"m","param":null}})");
 }
 
 TEST(prefer_wait_test, reads_seconds_and_caps_them) {

@@ -10,7 +10,8 @@ TEST(html_escape, markup_and_quotes_become_entities) {
 }
 
 TEST(html_escape, plain_text_and_utf8_pass_unchanged) {
-  EXPECT_EQ(pay::http::html_escape("po_1 12.34 \xc3\xa9"), "po_1 12.34 \xc3\xa9");
+  EXPECT_EQ(pay::http::html_escape("po_1 12.34 \xc3\xa9"),
+            "po_1 12.34 \xc3\xa9");
 }
 
 }  // namespace

@@ -10,13 +10,13 @@
 #include <thread>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
-#include <gtest/gtest.h>
 
 namespace pay::http {
 namespace {
@@ -94,8 +94,10 @@ class test_server {
       ++server_.requests_read_;
       switch (server_.mode_) {
         case server_mode::respond:
-        case server_mode::respond_then_close: return respond();
-        case server_mode::read_then_close: return close();
+        case server_mode::respond_then_close:
+          return respond();
+        case server_mode::read_then_close:
+          return close();
         case server_mode::never_answer:
           return server_.held_.push_back(shared_from_this());
         case server_mode::hold_until_released:
@@ -108,16 +110,15 @@ class test_server {
       res->keep_alive(true);
       res->body() = "ok";
       res->prepare_payload();
-      bhttp::async_write(socket_, *res,
-                         [self = shared_from_this(), res](
-                             beast::error_code ec, std::size_t) {
-                           if (ec) return;
-                           if (self->server_.mode_ ==
-                               server_mode::respond_then_close) {
-                             return self->close();
-                           }
-                           self->read();
-                         });
+      bhttp::async_write(
+        socket_, *res,
+        [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
+          if (ec) return;
+          if (self->server_.mode_ == server_mode::respond_then_close) {
+            return self->close();
+          }
+          self->read();
+        });
     }
     void close() {
       beast::error_code ignored;
@@ -169,8 +170,7 @@ class collector {
   // Waits until at least `count` results arrived; returns them all.
   std::vector<send_result> wait_for(std::size_t count) {
     std::unique_lock<std::mutex> lock(mutex_);
-    changed_.wait_for(lock, wait_max,
-                      [&] { return results_.size() >= count; });
+    changed_.wait_for(lock, wait_max, [&] { return results_.size() >= count; });
     return results_;
   }
 
@@ -452,12 +452,11 @@ TEST(http_parse_base_url, host_and_port_are_extracted) {
 
 TEST(http_parse_base_url, malformed_urls_are_rejected) {
   for (const char* bad :
-       {"", "http://", "https://", "httpss://host:443", "host:80",
-        "http://:80", "https://host:443/v1", "https://user@host",
-        "http://host:", "http://host:0", "http://host:65536",
-        "http://host:8o", "http://host:80/v1", "http://user@host:80",
-        "http://host:80:81", "http://[::1", "http://[::1]80",
-        "ftp://host:21", "http://ho st:80"}) {
+       {"", "http://", "https://", "httpss://host:443", "host:80", "http://:80",
+        "https://host:443/v1", "https://user@host",
+        "http://host:", "http://host:0", "http://host:65536", "http://host:8o",
+        "http://host:80/v1", "http://user@host:80", "http://host:80:81",
+        "http://[::1", "http://[::1]80", "ftp://host:21", "http://ho st:80"}) {
     EXPECT_FALSE(parse_base_url(bad).has_value()) << bad;
   }
   EXPECT_TRUE(parse_base_url("http://host:65535").has_value());

@@ -27,7 +27,8 @@ TEST(http_form, encode_keeps_only_unreserved_characters_literal) {
 TEST(http_form, plus_decodes_as_space) {
   const auto decoded = form_decode("description=two+words&x=a%2Bb");
   ASSERT_TRUE(decoded.has_value());
-  EXPECT_EQ(*decoded, (form_fields{{"description", "two words"}, {"x", "a+b"}}));
+  EXPECT_EQ(*decoded,
+            (form_fields{{"description", "two words"}, {"x", "a+b"}}));
 }
 
 TEST(http_form, url_decode_component_keeps_plus_when_asked) {
@@ -77,7 +78,8 @@ TEST(http_form, bracketed_metadata_keys_are_kept_literally) {
 }
 
 TEST(http_form, parse_query_reads_only_after_question_mark) {
-  const auto fields = parse_query("/v1/things?limit=10&starting_after=pi_1#top");
+  const auto fields = parse_query(
+    "/v1/things?limit=10&starting_after=pi_1#top");
   ASSERT_TRUE(fields.has_value());
   EXPECT_EQ(*fields,
             (form_fields{{"limit", "10"}, {"starting_after", "pi_1"}}));

@@ -19,10 +19,10 @@
 #include <thread>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/json.hpp>
-#include <gtest/gtest.h>
 
 #include "http/request_header_checks.hpp"
 #include "http/sync_client.hpp"
@@ -43,15 +43,16 @@ constexpr milliseconds wait_max{5'000};
 class recording_server {
  public:
   explicit recording_server(server_limits limits = {})
-      : server_("127.0.0.1", 0,
-                [this](request&& req, responder reply) {
-                  {
-                    std::lock_guard lock(mutex_);
-                    targets_.emplace_back(req.target());
-                  }
-                  reply(make_json_response(req, 200, "{}"));
-                },
-                limits) {
+      : server_(
+        "127.0.0.1", 0,
+        [this](request&& req, responder reply) {
+          {
+            std::lock_guard lock(mutex_);
+            targets_.emplace_back(req.target());
+          }
+          reply(make_json_response(req, 200, "{}"));
+        },
+        limits) {
     const std::string error = server_.start();
     EXPECT_EQ(error, "");
   }
@@ -90,7 +91,7 @@ class raw_connection {
     const auto deadline = steady::now() + wait;
     while (!closed_) {
       const auto left = std::chrono::duration_cast<milliseconds>(
-          deadline - steady::now());
+        deadline - steady::now());
       if (left <= 0ms) break;
       pollfd p{socket_.native_handle(), POLLIN, 0};
       if (poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
@@ -109,7 +110,7 @@ class raw_connection {
     const auto deadline = steady::now() + wait;
     while (!closed_ && received.find(text) == std::string::npos) {
       const auto left = std::chrono::duration_cast<milliseconds>(
-          deadline - steady::now());
+        deadline - steady::now());
       if (left <= 0ms) break;
       pollfd p{socket_.native_handle(), POLLIN, 0};
       if (poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
@@ -172,10 +173,11 @@ TEST(http_server_edge, header_over_header_bytes_max_is_431_and_closed) {
   limits.header_bytes_max = 1024;
   recording_server s(limits);
   raw_connection c(s.port());
-  c.send("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(2'000, 'a') +
-         "\r\n\r\n");
+  c.send("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(2'000, 'a')
+         + "\r\n\r\n");
   const std::string answer = c.read_until_close();
-  EXPECT_EQ(status_line(answer), "HTTP/1.1 431 Request Header Fields Too Large");
+  EXPECT_EQ(status_line(answer),
+            "HTTP/1.1 431 Request Header Fields Too Large");
   EXPECT_EQ(error_code_in(answer), "header_too_large");
   EXPECT_TRUE(c.closed());
   EXPECT_TRUE(s.targets().empty());
@@ -209,7 +211,8 @@ TEST(http_server_edge, request_line_over_its_limit_is_414) {
   EXPECT_TRUE(c.closed());
 }
 
-TEST(http_server_edge, request_line_longer_than_the_whole_header_limit_is_414_not_431) {
+TEST(http_server_edge,
+     request_line_longer_than_the_whole_header_limit_is_414_not_431) {
   server_limits limits;
   limits.request_line_bytes_max = 256;
   limits.header_bytes_max = 1024;
@@ -219,7 +222,8 @@ TEST(http_server_edge, request_line_longer_than_the_whole_header_limit_is_414_no
   EXPECT_EQ(status_line(c.read_until_close()), "HTTP/1.1 414 URI Too Long");
 }
 
-TEST(http_server_edge, declared_body_over_the_limit_is_413_before_the_body_is_sent) {
+TEST(http_server_edge,
+     declared_body_over_the_limit_is_413_before_the_body_is_sent) {
   server_limits limits;
   limits.body_bytes_max = 1024;
   recording_server s(limits);
@@ -238,7 +242,8 @@ TEST(http_server_edge, declared_body_over_the_limit_is_413_before_the_body_is_se
 
 // ---- framing: request smuggling ------------------------------------------
 
-TEST(http_server_edge, content_length_with_transfer_encoding_is_400_and_closed) {
+TEST(http_server_edge,
+     content_length_with_transfer_encoding_is_400_and_closed) {
   recording_server s;
   // Beast refuses the first order itself; the second it accepts (a coding
   // that is not chunked leaves Content-Length in charge) and we refuse.
@@ -247,8 +252,8 @@ TEST(http_server_edge, content_length_with_transfer_encoding_is_400_and_closed) 
         "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n",
         "Transfer-Encoding: gzip\r\nContent-Length: 5\r\n"}) {
     raw_connection c(s.port());
-    c.send("POST / HTTP/1.1\r\nHost: x\r\n" + framing +
-           "\r\n0\r\n\r\nGET /second HTTP/1.1\r\nHost: x\r\n\r\n");
+    c.send("POST / HTTP/1.1\r\nHost: x\r\n" + framing
+           + "\r\n0\r\n\r\nGET /second HTTP/1.1\r\nHost: x\r\n\r\n");
     const std::string answer = c.read_until_close();
     EXPECT_EQ(status_line(answer), "HTTP/1.1 400 Bad Request") << framing;
     EXPECT_EQ(responses_in(answer), 1u) << framing;
@@ -260,12 +265,14 @@ TEST(http_server_edge, content_length_with_transfer_encoding_is_400_and_closed) 
 // Regression: Beast reads a request whose Transfer-Encoding does not end in
 // chunked (and has no Content-Length) as having no body, so its body used
 // to be parsed, and served, as a second request.
-TEST(http_server_edge, transfer_encoding_not_ending_in_chunked_is_400_and_its_body_is_never_served) {
+TEST(
+  http_server_edge,
+  transfer_encoding_not_ending_in_chunked_is_400_and_its_body_is_never_served) {
   recording_server s;
   for (const std::string coding : {"gzip", "chunked, gzip", "identity"}) {
     raw_connection c(s.port());
-    c.send("POST /first HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + coding +
-           "\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n");
+    c.send("POST /first HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + coding
+           + "\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n");
     const std::string answer = c.read_until_close();
     EXPECT_EQ(status_line(answer), "HTTP/1.1 400 Bad Request") << coding;
     EXPECT_EQ(error_code_in(answer), "bad_transfer_encoding") << coding;
@@ -278,9 +285,10 @@ TEST(http_server_edge, transfer_encoding_not_ending_in_chunked_is_400_and_its_bo
 TEST(http_server_edge, a_chunked_body_is_still_read_as_the_body) {
   recording_server s;
   raw_connection c(s.port());
-  c.send("POST /one HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-         "3\r\nabc\r\n0\r\n\r\nGET /two HTTP/1.1\r\nHost: x\r\n"
-         "Connection: close\r\n\r\n");
+  c.send(
+    "POST /one HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+    "3\r\nabc\r\n0\r\n\r\nGET /two HTTP/1.1\r\nHost: x\r\n"
+    "Connection: close\r\n\r\n");
   const std::string answer = c.read_until_close();
   EXPECT_EQ(responses_in(answer), 2u) << answer;
   EXPECT_EQ(s.targets(), (std::vector<std::string>{"/one", "/two"}));
@@ -289,8 +297,9 @@ TEST(http_server_edge, a_chunked_body_is_still_read_as_the_body) {
 TEST(http_server_edge, a_coding_before_chunked_is_501_not_implemented) {
   recording_server s;
   raw_connection c(s.port());
-  c.send("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n"
-         "\r\n0\r\n\r\n");
+  c.send(
+    "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n"
+    "\r\n0\r\n\r\n");
   const std::string answer = c.read_until_close();
   EXPECT_EQ(status_line(answer), "HTTP/1.1 501 Not Implemented");
   EXPECT_TRUE(s.targets().empty());
@@ -312,7 +321,8 @@ TEST(http_server_edge, http11_request_without_exactly_one_host_is_400) {
 }
 
 // The rules without a socket, for the cases the wire tests above leave out.
-TEST(http_request_header_checks, transfer_encoding_rules_cover_http10_and_a_doubled_chunked) {
+TEST(http_request_header_checks,
+     transfer_encoding_rules_cover_http10_and_a_doubled_chunked) {
   const server_limits limits;
   boost::beast::http::request_header<> header;
   header.method(boost::beast::http::verb::post);
@@ -322,14 +332,16 @@ TEST(http_request_header_checks, transfer_encoding_rules_cover_http10_and_a_doub
   header.set(boost::beast::http::field::transfer_encoding, "chunked");
   EXPECT_FALSE(check_request_header(header, limits).has_value());
   header.set(boost::beast::http::field::transfer_encoding, "chunked, ,chunked");
-  EXPECT_EQ(check_request_header(header, limits)->code, "bad_transfer_encoding");
+  EXPECT_EQ(check_request_header(header, limits)->code,
+            "bad_transfer_encoding");
   header.set(boost::beast::http::field::transfer_encoding, " chunked ,");
   EXPECT_FALSE(check_request_header(header, limits).has_value());
   header.version(10);
   EXPECT_EQ(check_request_header(header, limits)->status, 400u);
 }
 
-TEST(http_request_header_checks, request_line_length_is_judged_up_to_its_line_end) {
+TEST(http_request_header_checks,
+     request_line_length_is_judged_up_to_its_line_end) {
   EXPECT_FALSE(request_line_too_long("GET /abc HTTP/1.1\r\nHost: x", 17));
   EXPECT_TRUE(request_line_too_long("GET /abcd HTTP/1.1\r\nHost: x", 17));
   // No line end yet: as long as what arrived, and still growing.
@@ -339,7 +351,8 @@ TEST(http_request_header_checks, request_line_length_is_judged_up_to_its_line_en
 
 // ---- what still works ----------------------------------------------------
 
-TEST(http_server_edge, the_handler_sees_the_peer_address_and_no_client_can_forge_it) {
+TEST(http_server_edge,
+     the_handler_sees_the_peer_address_and_no_client_can_forge_it) {
   std::mutex mutex;
   std::string seen;
   server s("127.0.0.1", 0, [&](request&& req, responder reply) {
@@ -358,15 +371,18 @@ TEST(http_server_edge, the_handler_sees_the_peer_address_and_no_client_can_forge
     EXPECT_EQ(seen, "127.0.0.1");
   }
   raw_connection forger(s.port());
-  forger.send("GET / HTTP/1.1\r\nHost: x\r\npay peer address: 10.0.0.1\r\n\r\n");
+  forger.send(
+    "GET / HTTP/1.1\r\nHost: x\r\npay peer address: 10.0.0.1\r\n\r\n");
   EXPECT_EQ(status_line(forger.read_until_close()), "HTTP/1.1 400 Bad Request");
 }
 
-TEST(http_server_edge, pipelined_requests_are_answered_in_order_on_one_connection) {
+TEST(http_server_edge,
+     pipelined_requests_are_answered_in_order_on_one_connection) {
   recording_server s;
   raw_connection c(s.port());
-  c.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n"
-         "Connection: close\r\n\r\n");
+  c.send(
+    "GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n"
+    "Connection: close\r\n\r\n");
   EXPECT_EQ(responses_in(c.read_until_close()), 2u);
   EXPECT_EQ(s.targets(), (std::vector<std::string>{"/a", "/b"}));
 }
@@ -374,8 +390,9 @@ TEST(http_server_edge, pipelined_requests_are_answered_in_order_on_one_connectio
 TEST(http_server_edge, expect_100_continue_gets_continue_then_the_answer) {
   recording_server s;
   raw_connection c(s.port());
-  c.send("POST /c HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
-         "Expect: 100-continue\r\n\r\n");
+  c.send(
+    "POST /c HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
+    "Expect: 100-continue\r\n\r\n");
   EXPECT_EQ(status_line(c.read_until("\r\n\r\n")), "HTTP/1.1 100 Continue");
   c.send("abc");
   EXPECT_EQ(status_line(c.read_until("{}")), "HTTP/1.1 200 OK");
@@ -383,7 +400,8 @@ TEST(http_server_edge, expect_100_continue_gets_continue_then_the_answer) {
 
 // ---- time: the header deadline -------------------------------------------
 
-TEST(http_server_edge, header_dripping_past_header_timeout_is_closed_though_bytes_keep_coming) {
+TEST(http_server_edge,
+     header_dripping_past_header_timeout_is_closed_though_bytes_keep_coming) {
   server_limits limits;
   limits.header_timeout_ms = 300;
   limits.read_timeout_ms = 10'000;
@@ -392,8 +410,8 @@ TEST(http_server_edge, header_dripping_past_header_timeout_is_closed_though_byte
   const std::string request = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
   const auto start = steady::now();
   // A byte every 50 ms: each one would reset a per-read deadline.
-  for (std::size_t i = 0; i < request.size() - 1 && c.send(request.substr(i, 1));
-       ++i) {
+  for (std::size_t i = 0;
+       i < request.size() - 1 && c.send(request.substr(i, 1)); ++i) {
     std::this_thread::sleep_for(50ms);
     if (steady::now() - start > 2s) break;
   }
@@ -404,7 +422,8 @@ TEST(http_server_edge, header_dripping_past_header_timeout_is_closed_though_byte
   EXPECT_LT(waited, 1'500ms);
   EXPECT_TRUE(s.targets().empty());
   // Counted just after the socket closes.
-  EXPECT_TRUE(eventually([&] { return s.counters().header_timeouts_total == 1; }));
+  EXPECT_TRUE(
+    eventually([&] { return s.counters().header_timeouts_total == 1; }));
 }
 
 TEST(http_server_edge, idle_keep_alive_waits_read_timeout_not_header_timeout) {
@@ -450,8 +469,8 @@ TEST(http_server_edge, slowloris_clients_do_not_keep_a_fresh_client_waiting) {
   for (std::size_t i = 0; i < slow_count; ++i) {
     slow.push_back(std::make_unique<raw_connection>(s.port()));
   }
-  ASSERT_TRUE(eventually(
-      [&] { return s.counters().connections_open >= slow_count; }));
+  ASSERT_TRUE(
+    eventually([&] { return s.counters().connections_open >= slow_count; }));
 
   const std::string request = "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n";
   const auto start = steady::now();
@@ -466,8 +485,8 @@ TEST(http_server_edge, slowloris_clients_do_not_keep_a_fresh_client_waiting) {
       const auto asked = steady::now();
       const auto answer = fresh.get("/fresh");
       fresh_ms.push_back(
-          std::chrono::duration<double, std::milli>(steady::now() - asked)
-              .count());
+        std::chrono::duration<double, std::milli>(steady::now() - asked)
+          .count());
       ASSERT_TRUE(answer.ok) << answer.error;
       EXPECT_EQ(answer.res.result_int(), 200u);
     }
@@ -482,17 +501,18 @@ TEST(http_server_edge, slowloris_clients_do_not_keep_a_fresh_client_waiting) {
             << " connections dripping one header byte a second: a fresh client"
             << " was answered in " << fresh_ms.front() << " ms and "
             << fresh_ms.back() << " ms; " << closed_by_server
-            << " slow connections closed by the "
-            << limits.header_timeout_ms << " ms header timeout" << std::endl;
+            << " slow connections closed by the " << limits.header_timeout_ms
+            << " ms header timeout" << std::endl;
   EXPECT_EQ(closed_by_server, slow_count);
   EXPECT_TRUE(eventually(
-      [&] { return s.counters().header_timeouts_total == slow_count; }));
+    [&] { return s.counters().header_timeouts_total == slow_count; }));
   EXPECT_EQ(s.targets(), (std::vector<std::string>{"/fresh", "/fresh"}));
 }
 
 // ---- the connection cap --------------------------------------------------
 
-TEST(http_server_edge, a_connection_over_connections_max_gets_503_and_is_closed) {
+TEST(http_server_edge,
+     a_connection_over_connections_max_gets_503_and_is_closed) {
   server_limits limits;
   limits.connections_max = 2;
   recording_server s(limits);

@@ -12,8 +12,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <mutex>
 #include <optional>
@@ -21,14 +21,14 @@
 #include <thread>
 #include <vector>
 
+#include <gtest/gtest.h>
+#include <openssl/ssl.h>
 #include <boost/asio/connect.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/write.hpp>
-#include <gtest/gtest.h>
-#include <openssl/ssl.h>
 
 #include "http/client_pool.hpp"
 #include "http/server.hpp"
@@ -69,16 +69,16 @@ bool make_ca(const test_pki& pki, const std::string& name) {
 bool make_leaf(const test_pki& pki, const std::string& name,
                const std::string& ca, const std::string& subject_alt_names) {
   std::ofstream(pki.path(name + ".ext"))
-      << "subjectAltName=" << subject_alt_names << "\n"
-      << "extendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n";
-  return run_quietly("openssl req -newkey rsa:2048 -nodes -keyout " +
-                     pki.path(name + ".key") + " -out " +
-                     pki.path(name + ".csr") + " -subj '/CN=" + name + "'") &&
-         run_quietly("openssl x509 -req -days 2 -sha256 -in " +
-                     pki.path(name + ".csr") + " -CA " + pki.path(ca + ".crt") +
-                     " -CAkey " + pki.path(ca + ".key") +
-                     " -CAcreateserial -extfile " + pki.path(name + ".ext") +
-                     " -out " + pki.path(name + ".crt"));
+    << "subjectAltName=" << subject_alt_names << "\n"
+    << "extendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n";
+  return run_quietly("openssl req -newkey rsa:2048 -nodes -keyout "
+                     + pki.path(name + ".key") + " -out "
+                     + pki.path(name + ".csr") + " -subj '/CN=" + name + "'")
+         && run_quietly(
+           "openssl x509 -req -days 2 -sha256 -in " + pki.path(name + ".csr")
+           + " -CA " + pki.path(ca + ".crt") + " -CAkey "
+           + pki.path(ca + ".key") + " -CAcreateserial -extfile "
+           + pki.path(name + ".ext") + " -out " + pki.path(name + ".crt"));
 }
 
 test_pki make_pki() {
@@ -89,11 +89,11 @@ test_pki make_pki() {
     return pki;
   }
   pki.dir = dir_template;
-  if (!make_ca(pki, "ca") || !make_ca(pki, "other_ca") ||
-      !make_leaf(pki, "server", "ca", "DNS:localhost,IP:127.0.0.1") ||
-      !make_leaf(pki, "elsewhere", "ca", "DNS:elsewhere.example")) {
-    pki.error = "the openssl CLI could not make the test certificates in " +
-                pki.dir;
+  if (!make_ca(pki, "ca") || !make_ca(pki, "other_ca")
+      || !make_leaf(pki, "server", "ca", "DNS:localhost,IP:127.0.0.1")
+      || !make_leaf(pki, "elsewhere", "ca", "DNS:elsewhere.example")) {
+    pki.error = "the openssl CLI could not make the test certificates in "
+                + pki.dir;
   }
   return pki;
 }
@@ -121,12 +121,12 @@ class http_tls : public ::testing::Test {
   std::unique_ptr<server> start_server(server_limits limits = {},
                                        const std::string& leaf = "server") {
     auto s = std::make_unique<server>(
-        "127.0.0.1", 0,
-        [this](request&& req, responder reply) {
-          ++served_;
-          reply(make_json_response(req, 200, R"({"ok":true})"));
-        },
-        limits, server_files(leaf));
+      "127.0.0.1", 0,
+      [this](request&& req, responder reply) {
+        ++served_;
+        reply(make_json_response(req, 200, R"({"ok":true})"));
+      },
+      limits, server_files(leaf));
     const std::string error = s->start();
     EXPECT_EQ(error, "");
     return s;
@@ -183,7 +183,8 @@ send_result send_and_wait(client_pool& pool, request req) {
   });
   std::unique_lock lock(mutex);
   done.wait_for(lock, 10s, [&] { return result.has_value(); });
-  if (!result) return send_result{send_outcome::unknown_timeout, {}, "no callback", 0};
+  if (!result)
+    return send_result{send_outcome::unknown_timeout, {}, "no callback", 0};
   return std::move(*result);
 }
 
@@ -222,25 +223,26 @@ TEST_F(http_tls, https_server_answers_a_client_verifying_it_against_the_ca) {
 
 TEST_F(http_tls, start_names_an_unreadable_or_unusable_certificate_or_key) {
   const auto start_with = [](server_tls files) {
-    server s("127.0.0.1", 0, [](request&&, responder) {}, {}, std::move(files));
+    server s(
+      "127.0.0.1", 0, [](request&&, responder) {}, {}, std::move(files));
     return s.start();
   };
   const std::string missing = pki().path("missing.crt");
   EXPECT_EQ(start_with({missing, pki().path("server.key")}),
-            "cannot read TLS certificate chain " + missing +
-                ": No such file or directory");
+            "cannot read TLS certificate chain " + missing
+              + ": No such file or directory");
   const std::string missing_key = pki().path("missing.key");
   EXPECT_EQ(start_with({pki().path("server.crt"), missing_key}),
-            "cannot read TLS private key " + missing_key +
-                ": No such file or directory");
+            "cannot read TLS private key " + missing_key
+              + ": No such file or directory");
   const std::string not_pem = pki().path("server.ext");
   EXPECT_EQ(start_with({not_pem, pki().path("server.key")})
-                .rfind("TLS certificate chain " + not_pem +
-                           " is not a usable PEM certificate",
-                       0),
+              .rfind("TLS certificate chain " + not_pem
+                       + " is not a usable PEM certificate",
+                     0),
             0u);
   EXPECT_NE(start_with({pki().path("server.crt"), pki().path("ca.key")})
-                .find("does not match the certificate"),
+              .find("does not match the certificate"),
             std::string::npos);
   EXPECT_NE(start_with({pki().path("server.crt"), ""}).find("both"),
             std::string::npos);
@@ -259,7 +261,7 @@ TEST_F(http_tls, plain_http_to_the_tls_port_gets_no_http_answer) {
   EXPECT_EQ(answer.find("HTTP/1.1"), std::string::npos);
   EXPECT_EQ(served_, 0);
   EXPECT_TRUE(eventually(
-      [&] { return s->counters().tls_handshake_failures_total == 1; }));
+    [&] { return s->counters().tls_handshake_failures_total == 1; }));
 }
 
 TEST_F(http_tls, only_tls_1_2_and_1_3_with_ecdhe_aead_ciphers_are_accepted) {
@@ -267,8 +269,8 @@ TEST_F(http_tls, only_tls_1_2_and_1_3_with_ecdhe_aead_ciphers_are_accepted) {
   EXPECT_FALSE(probe(s->port(), TLS1_VERSION, "ALL").handshake_ok);
   EXPECT_FALSE(probe(s->port(), TLS1_1_VERSION, "ALL").handshake_ok);
   // Weak for TLS 1.2: CBC with SHA-1, RSA key exchange (no forward secrecy).
-  for (const char* weak : {"AES128-SHA", "AES256-SHA256", "ECDHE-RSA-AES128-SHA",
-                           "AES128-GCM-SHA256"}) {
+  for (const char* weak : {"AES128-SHA", "AES256-SHA256",
+                           "ECDHE-RSA-AES128-SHA", "AES128-GCM-SHA256"}) {
     EXPECT_FALSE(probe(s->port(), TLS1_2_VERSION, weak).handshake_ok) << weak;
   }
   for (const char* strong :
@@ -285,13 +287,15 @@ TEST_F(http_tls, only_tls_1_2_and_1_3_with_ecdhe_aead_ciphers_are_accepted) {
 
 TEST_F(http_tls, the_server_cipher_order_wins_over_the_client_order) {
   auto s = start_server();
-  const auto r = probe(s->port(), TLS1_2_VERSION,
-                       "ECDHE-RSA-CHACHA20-POLY1305:ECDHE-RSA-AES128-GCM-SHA256");
+  const auto r = probe(
+    s->port(), TLS1_2_VERSION,
+    "ECDHE-RSA-CHACHA20-POLY1305:ECDHE-RSA-AES128-GCM-SHA256");
   ASSERT_TRUE(r.handshake_ok);
   EXPECT_EQ(r.cipher, "ECDHE-RSA-AES128-GCM-SHA256");
 }
 
-TEST_F(http_tls, a_client_that_never_handshakes_is_closed_after_the_header_timeout) {
+TEST_F(http_tls,
+       a_client_that_never_handshakes_is_closed_after_the_header_timeout) {
   server_limits limits;
   limits.header_timeout_ms = 200;
   auto s = start_server(limits);
@@ -304,16 +308,16 @@ TEST_F(http_tls, a_client_that_never_handshakes_is_closed_after_the_header_timeo
   net::read(socket, net::dynamic_buffer(answer), ec);  // until closed
   EXPECT_LT(steady::now() - start, 2s);
   EXPECT_TRUE(eventually(
-      [&] { return s->counters().tls_handshake_failures_total == 1; }));
+    [&] { return s->counters().tls_handshake_failures_total == 1; }));
 }
 
 TEST_F(http_tls, a_plain_listener_of_a_tls_server_speaks_plain_http) {
   auto s = std::make_unique<server>(
-      "127.0.0.1", 0,
-      [](request&& req, responder reply) {
-        reply(make_json_response(req, 200, "{}"));
-      },
-      server_limits{}, server_files());
+    "127.0.0.1", 0,
+    [](request&& req, responder reply) {
+      reply(make_json_response(req, 200, "{}"));
+    },
+    server_limits{}, server_files());
   s->add_plain_listener(0);
   ASSERT_EQ(s->start(), "");
   ASSERT_NE(s->plain_port(), 0);
@@ -356,7 +360,8 @@ TEST_F(http_tls, client_pool_over_tls_is_responded_on_one_kept_connection) {
   EXPECT_EQ(s->counters().connections_accepted_total, 1u);
 }
 
-TEST_F(http_tls, client_pool_rejecting_the_certificate_is_not_sent_connect_failed) {
+TEST_F(http_tls,
+       client_pool_rejecting_the_certificate_is_not_sent_connect_failed) {
   auto s = start_server();
   client_pool untrusting("127.0.0.1", s->port(), {}, trust("other_ca"));
   const auto r = send_and_wait(untrusting, get("/charge"));
@@ -365,7 +370,9 @@ TEST_F(http_tls, client_pool_rejecting_the_certificate_is_not_sent_connect_faile
   EXPECT_EQ(served_, 0);
 }
 
-TEST_F(http_tls, client_pool_to_a_host_the_certificate_does_not_name_is_not_sent_connect_failed) {
+TEST_F(
+  http_tls,
+  client_pool_to_a_host_the_certificate_does_not_name_is_not_sent_connect_failed) {
   auto s = start_server({}, "elsewhere");
   client_pool pool("127.0.0.1", s->port(), {}, trust());
   const auto r = send_and_wait(pool, get("/charge"));
@@ -374,7 +381,8 @@ TEST_F(http_tls, client_pool_to_a_host_the_certificate_does_not_name_is_not_sent
   EXPECT_EQ(served_, 0);
 }
 
-TEST_F(http_tls, client_pool_speaking_tls_to_a_plain_server_is_not_sent_connect_failed) {
+TEST_F(http_tls,
+       client_pool_speaking_tls_to_a_plain_server_is_not_sent_connect_failed) {
   std::atomic<int> served{0};
   server plain("127.0.0.1", 0, [&](request&& req, responder reply) {
     ++served;
@@ -387,7 +395,8 @@ TEST_F(http_tls, client_pool_speaking_tls_to_a_plain_server_is_not_sent_connect_
   EXPECT_EQ(served, 0);
 }
 
-TEST_F(http_tls, a_handshake_that_never_finishes_is_not_sent_within_connect_timeout) {
+TEST_F(http_tls,
+       a_handshake_that_never_finishes_is_not_sent_within_connect_timeout) {
   // Accepts TCP connections and never says a word.
   net::io_context ioc;
   tcp::acceptor silent(ioc, {net::ip::make_address("127.0.0.1"), 0});
@@ -411,11 +420,15 @@ TEST_F(http_tls, a_handshake_that_never_finishes_is_not_sent_within_connect_time
     EXPECT_EQ(r.outcome, send_outcome::not_sent_connect_failed) << r.error;
     EXPECT_LT(steady::now() - start, 2s);
   }
-  net::post(ioc, [&] { silent.close(); held.clear(); });
+  net::post(ioc, [&] {
+    silent.close();
+    held.clear();
+  });
   io.join();
 }
 
-TEST_F(http_tls, an_unreadable_ca_file_is_said_up_front_and_fails_requests_as_not_sent) {
+TEST_F(http_tls,
+       an_unreadable_ca_file_is_said_up_front_and_fails_requests_as_not_sent) {
   auto s = start_server();
   const client_tls missing{true, pki().path("missing_ca.crt")};
   EXPECT_NE(check_client_tls(missing).find("No such file or directory"),
@@ -443,8 +456,8 @@ TEST_F(http_tls, handshake_cost_is_measured) {
     const auto start = steady::now();
     for (int i = 0; i < rounds; ++i) connect_and_get();
     return std::chrono::duration<double, std::milli>(steady::now() - start)
-               .count() /
-           rounds;
+             .count()
+           / rounds;
   };
   const double tls_ms = mean_ms([&] {
     sync_client c("127.0.0.1", tls_server->port(), 5'000, trust());
@@ -462,7 +475,7 @@ TEST_F(http_tls, handshake_cost_is_measured) {
     net::io_context ioc;
     ssl::stream<tcp::socket> stream(ioc, shared);
     stream.next_layer().connect(
-        {net::ip::make_address("127.0.0.1"), tls_server->port()});
+      {net::ip::make_address("127.0.0.1"), tls_server->port()});
     boost::system::error_code ec;
     stream.handshake(ssl::stream_base::client, ec);
     EXPECT_FALSE(ec) << ec.message();

@@ -1,9 +1,9 @@
 #include <sstream>
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
+#include <boost/json.hpp>
 
 #include "observability/json_text.hpp"
 #include "observability/log.hpp"

@@ -14,8 +14,8 @@ using pay::domain::payin_postings;
 using pay::domain::payout_failed_postings;
 using pay::domain::payout_paid_postings;
 using pay::domain::payout_sent_postings;
-using pay::domain::refund_postings;
 using pay::domain::posting;
+using pay::domain::refund_postings;
 using pay::domain::seller_account;
 
 TEST(ledger_postings_test, payin_debits_psp_receivable_and_credits_the_seller) {
@@ -47,8 +47,8 @@ TEST(ledger_postings_test, empty_or_zero_lines_are_refused) {
 
 TEST(ledger_postings_test, overflowing_sums_are_refused_not_wrapped) {
   constexpr auto max = std::numeric_limits<std::int64_t>::max();
-  EXPECT_FALSE(is_balanced({{"a", "USD", max}, {"b", "USD", max},
-                            {"c", "USD", 2}}));
+  EXPECT_FALSE(
+    is_balanced({{"a", "USD", max}, {"b", "USD", max}, {"c", "USD", 2}}));
 }
 
 }  // namespace
@@ -70,18 +70,22 @@ TEST(ledger_postings_test, a_payout_sent_then_paid_leaves_only_the_bank_side) {
 TEST(ledger_postings_test, a_failed_payout_returns_the_money_to_the_seller) {
   seller_account s{"acct_1"};
   std::map<std::string, std::int64_t> sum;
-  for (const auto& p : payout_sent_postings(s, "EUR", 250)) sum[p.account] += p.amount_minor;
-  for (const auto& p : payout_failed_postings(s, "EUR", 250)) sum[p.account] += p.amount_minor;
+  for (const auto& p : payout_sent_postings(s, "EUR", 250))
+    sum[p.account] += p.amount_minor;
+  for (const auto& p : payout_failed_postings(s, "EUR", 250))
+    sum[p.account] += p.amount_minor;
   EXPECT_EQ(sum["seller_payable:acct_1"], 0);
   EXPECT_EQ(sum["payouts_in_transit"], 0);
 }
 
-TEST(ledger_postings_test, a_refund_reverses_the_sellers_credit_against_the_psp) {
+TEST(ledger_postings_test,
+     a_refund_reverses_the_sellers_credit_against_the_psp) {
   seller_account s{"acct_1"};
   auto refund = refund_postings(s, "USD", 300);
   EXPECT_TRUE(is_balanced(refund));
   std::map<std::string, std::int64_t> sum;
-  for (const auto& p : payin_postings(s, "USD", 1000)) sum[p.account] += p.amount_minor;
+  for (const auto& p : payin_postings(s, "USD", 1000))
+    sum[p.account] += p.amount_minor;
   for (const auto& p : refund) sum[p.account] += p.amount_minor;
   EXPECT_EQ(sum["seller_payable:acct_1"], -700);
   EXPECT_EQ(sum["psp_receivable"], 700);

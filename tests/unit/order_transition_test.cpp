@@ -21,10 +21,12 @@ struct transition_row {
 
 // The whole table: 6 states x 9 events.
 const transition_row table[] = {
-  {order_status::not_started, order_event::start_execution, order_status::executing},
+  {order_status::not_started, order_event::start_execution,
+   order_status::executing},
   {order_status::not_started, order_event::psp_succeeded, std::nullopt},
   {order_status::not_started, order_event::psp_declined, std::nullopt},
-  {order_status::not_started, order_event::operator_failed, order_status::failed},
+  {order_status::not_started, order_event::operator_failed,
+   order_status::failed},
   {order_status::not_started, order_event::psp_pending, std::nullopt},
   {order_status::not_started, order_event::risk_review, order_status::review},
   {order_status::not_started, order_event::review_approved, std::nullopt},
@@ -72,7 +74,8 @@ const transition_row table[] = {
   {order_status::review, order_event::operator_failed, order_status::failed},
   {order_status::review, order_event::psp_pending, std::nullopt},
   {order_status::review, order_event::risk_review, std::nullopt},
-  {order_status::review, order_event::review_approved, order_status::not_started},
+  {order_status::review, order_event::review_approved,
+   order_status::not_started},
   {order_status::review, order_event::review_rejected, order_status::failed},
   {order_status::review, order_event::risk_blocked, std::nullopt},
 };
@@ -85,12 +88,12 @@ TEST_P(transition_table, applies_exactly_the_listed_moves) {
     << to_string(row.from) << " on " << to_string(row.event);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-  every_state_and_event, transition_table, ::testing::ValuesIn(table),
-  [](const auto& info) {
-    return std::string{to_db_string(info.param.from)} + "_"
-           + std::string{to_string(info.param.event)};
-  });
+INSTANTIATE_TEST_SUITE_P(every_state_and_event, transition_table,
+                         ::testing::ValuesIn(table), [](const auto& info) {
+                           return std::string{to_db_string(info.param.from)}
+                                  + "_"
+                                  + std::string{to_string(info.param.event)};
+                         });
 
 TEST(transition_table_test, table_covers_every_state_event_pair) {
   EXPECT_EQ(std::size(table), std::size(pay::domain::all_order_statuses)
@@ -99,8 +102,7 @@ TEST(transition_table_test, table_covers_every_state_event_pair) {
 
 TEST(transition_table_test, terminal_states_have_no_way_out) {
   for (auto status : pay::domain::all_order_statuses) {
-    if (!is_terminal(status))
-      continue;
+    if (!is_terminal(status)) continue;
     for (auto event : pay::domain::all_order_events)
       EXPECT_FALSE(next_status(status, event).has_value());
   }

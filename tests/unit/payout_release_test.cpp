@@ -30,7 +30,8 @@ TEST(payout_release, zero_hold_releases_at_once) {
   EXPECT_TRUE(is_releasable(release_facts{true, true, 0}, 0));
 }
 
-TEST(payout_release, split_releases_ready_credits_and_sums_the_rest_net_of_refunds) {
+TEST(payout_release,
+     split_releases_ready_credits_and_sums_the_rest_net_of_refunds) {
   std::vector<unreleased_credit> credits{
     {"po_ready", 1000, 0, all_hold()},
     {"po_unfulfilled", 500, 200, release_facts{false, true, hold_s}},

@@ -25,7 +25,8 @@ const row rows[] = {
   {"succeeded_intent", psp_transport::responded, 200,
    R"({"id":"pi_1","status":"succeeded"})", charge_kind::succeeded, "", "pi_1"},
   {"processing_intent", psp_transport::responded, 200,
-   R"({"id":"pi_2","status":"processing"})", charge_kind::processing, "", "pi_2"},
+   R"({"id":"pi_2","status":"processing"})", charge_kind::processing, "",
+   "pi_2"},
   {"requires_action_is_processing", psp_transport::responded, 200,
    R"({"id":"pi_3","status":"requires_action"})", charge_kind::processing, "",
    "pi_3"},
@@ -84,8 +85,7 @@ TEST_P(psp_outcome_table, classifies_as_expected) {
 }
 
 INSTANTIATE_TEST_SUITE_P(psp_answers, psp_outcome_table,
-                         ::testing::ValuesIn(rows),
-                         [](const auto& info) {
+                         ::testing::ValuesIn(rows), [](const auto& info) {
                            return std::string{info.param.name};
                          });
 
@@ -105,8 +105,8 @@ TEST(psp_outcome_test, only_answers_that_reached_the_psp_may_have_charged) {
   EXPECT_TRUE(classify_payment_intent(psp_transport::responded, 200,
                                       R"({"id":"pi_1","status":"processing"})")
                 .may_have_charged);
-  EXPECT_FALSE(classify_payment_intent(psp_transport::not_sent, 0, "")
-                 .may_have_charged);
+  EXPECT_FALSE(
+    classify_payment_intent(psp_transport::not_sent, 0, "").may_have_charged);
   EXPECT_FALSE(classify_payment_intent(
                  psp_transport::responded, 402,
                  R"({"error":{"type":"card_error","code":"card_declined"}})")

@@ -44,29 +44,29 @@ TEST(reconcile_policy_test, each_case_routes_and_books_as_the_policy_says) {
   using rr = reconcile_route;
   using lb = line_booking;
   const expected_row rows[] = {
-      {pc::matched, dk::matched, rr::matched, lb::receivable, true, false},
-      {pc::fee_mismatch, dk::fee_mismatch, rr::auto_corrected,
-       lb::receivable, true, false},
-      {pc::status_mismatch_order_unfinished, dk::status_mismatch,
-       rr::auto_corrected, lb::receivable, true, true},
-      {pc::status_mismatch_order_failed, dk::status_mismatch, rr::escalated,
-       lb::suspense, false, false},
-      {pc::status_mismatch_refund_or_payout, dk::status_mismatch, rr::queued,
-       lb::suspense, false, false},
-      {pc::amount_mismatch, dk::amount_mismatch, rr::escalated, lb::suspense,
-       false, false},
-      {pc::currency_mismatch, dk::currency_mismatch, rr::escalated,
-       lb::suspense, false, false},
-      {pc::duplicate_line, dk::duplicate_line, rr::queued, lb::suspense,
-       false, false},
-      {pc::unknown_charge, dk::unknown_charge, rr::escalated, lb::suspense,
-       false, false},
-      {pc::unknown_reference, dk::unknown_reference, rr::escalated,
-       lb::suspense, false, false},
-      {pc::missing_charge, dk::missing_charge, rr::queued, lb::none, false,
-       false},
-      {pc::totals_mismatch, dk::totals_mismatch, rr::escalated, lb::none,
-       false, false},
+    {pc::matched, dk::matched, rr::matched, lb::receivable, true, false},
+    {pc::fee_mismatch, dk::fee_mismatch, rr::auto_corrected, lb::receivable,
+     true, false},
+    {pc::status_mismatch_order_unfinished, dk::status_mismatch,
+     rr::auto_corrected, lb::receivable, true, true},
+    {pc::status_mismatch_order_failed, dk::status_mismatch, rr::escalated,
+     lb::suspense, false, false},
+    {pc::status_mismatch_refund_or_payout, dk::status_mismatch, rr::queued,
+     lb::suspense, false, false},
+    {pc::amount_mismatch, dk::amount_mismatch, rr::escalated, lb::suspense,
+     false, false},
+    {pc::currency_mismatch, dk::currency_mismatch, rr::escalated, lb::suspense,
+     false, false},
+    {pc::duplicate_line, dk::duplicate_line, rr::queued, lb::suspense, false,
+     false},
+    {pc::unknown_charge, dk::unknown_charge, rr::escalated, lb::suspense, false,
+     false},
+    {pc::unknown_reference, dk::unknown_reference, rr::escalated, lb::suspense,
+     false, false},
+    {pc::missing_charge, dk::missing_charge, rr::queued, lb::none, false,
+     false},
+    {pc::totals_mismatch, dk::totals_mismatch, rr::escalated, lb::none, false,
+     false},
   };
   ASSERT_EQ(std::size(rows), policy_case_count);
   for (const auto& want : rows) {
@@ -84,7 +84,7 @@ TEST(reconcile_policy_test, only_the_matched_kind_has_the_matched_route) {
   for (const auto& row : reconcile_policy())
     EXPECT_EQ(row.kind == discrepancy_kind::matched,
               row.route == reconcile_route::matched)
-        << to_string(row.which);
+      << to_string(row.which);
 }
 
 TEST(reconcile_policy_test, names_are_stable_snake_case) {

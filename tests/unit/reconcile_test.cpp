@@ -16,8 +16,8 @@ constexpr const char* day = "2024-03-05";
 settlement_line line(std::uint32_t no, settlement_type type, std::string ref,
                      std::string key, std::int64_t gross, std::int64_t fee,
                      std::string currency = "USD") {
-  return {no, std::move(ref), std::move(key), type, gross, fee, gross - fee,
-          std::move(currency), day};
+  return {no,  std::move(ref), std::move(key),      type, gross,
+          fee, gross - fee,    std::move(currency), day};
 }
 
 // Default fee terms 290 bps + 30: 10.00 USD -> 0.59 USD.
@@ -31,8 +31,12 @@ settlement_line charge(std::uint32_t no, std::string ref, std::string key,
 our_charge order(std::string id, std::string ref, std::int64_t amount,
                  order_status status = order_status::success,
                  std::string currency = "USD", std::string settled_on = "") {
-  return {payment_order_id{std::move(id)}, std::move(ref),
-          seller_account{"alice"}, amount, std::move(currency), status,
+  return {payment_order_id{std::move(id)},
+          std::move(ref),
+          seller_account{"alice"},
+          amount,
+          std::move(currency),
+          status,
           std::move(settled_on)};
 }
 
@@ -47,33 +51,29 @@ settlement_file file_of(std::vector<settlement_line> lines) {
     t.fee_minor += l.fee_minor;
     t.net_minor += l.net_minor;
   }
-  for (auto& [currency, t] : totals)
-    f.totals.push_back(t);
+  for (auto& [currency, t] : totals) f.totals.push_back(t);
   return f;
 }
 
 std::int64_t posted(const reconciliation_plan& plan,
                     const std::string& currency, std::string_view account) {
   auto it = plan.postings_by_currency.find(currency);
-  if (it == plan.postings_by_currency.end())
-    return 0;
+  if (it == plan.postings_by_currency.end()) return 0;
   std::int64_t sum = 0;
   for (const auto& p : it->second)
-    if (p.account == account)
-      sum += p.amount_minor;
+    if (p.account == account) sum += p.amount_minor;
   return sum;
 }
 
 void expect_balanced(const reconciliation_plan& plan) {
   for (const auto& [currency, postings] : plan.postings_by_currency) {
     EXPECT_TRUE(is_balanced(postings)) << currency;
-    for (const auto& p : postings)
-      EXPECT_EQ(p.currency, currency);
+    for (const auto& p : postings) EXPECT_EQ(p.currency, currency);
   }
 }
 
 const reconciliation_exception& only_exception(
-    const reconciliation_plan& plan) {
+  const reconciliation_plan& plan) {
   EXPECT_EQ(plan.exceptions.size(), 1u);
   static const reconciliation_exception none{};
   return plan.exceptions.empty() ? none : plan.exceptions.front();
@@ -89,10 +89,10 @@ TEST(reconcile_test, clean_day_has_no_exceptions_and_balanced_postings) {
   books ours;
   ours.charges = {order("ord_1", "pi_1", 1000), order("ord_2", "pi_2", 2500)};
   ours.expected = ours.charges;
-  ours.refunds = {{"rf_1", "re_1", payment_order_id{"ord_0"}, 300, "USD",
-                   "SUCCEEDED", ""}};
-  ours.payouts = {{"pyo_1", "po_1", seller_account{"alice"}, 5000, "USD",
-                   "PAID", ""}};
+  ours.refunds = {
+    {"rf_1", "re_1", payment_order_id{"ord_0"}, 300, "USD", "SUCCEEDED", ""}};
+  ours.payouts = {
+    {"pyo_1", "po_1", seller_account{"alice"}, 5000, "USD", "PAID", ""}};
   auto f = file_of({charge(1, "pi_1", "ord_1", 1000),
                     charge(2, "pi_2", "ord_2", 2500),
                     line(3, settlement_type::refund, "re_1", "rf_1", -300, 0),
@@ -102,8 +102,8 @@ TEST(reconcile_test, clean_day_has_no_exceptions_and_balanced_postings) {
   EXPECT_TRUE(plan.exceptions.empty());
   EXPECT_EQ(plan.counts.lines, 5u);
   EXPECT_EQ(plan.counts.matched, 5u);
-  EXPECT_EQ(plan.counts.auto_corrected + plan.counts.queued +
-                plan.counts.escalated,
+  EXPECT_EQ(plan.counts.auto_corrected + plan.counts.queued
+              + plan.counts.escalated,
             0u);
   EXPECT_EQ(plan.orders_to_settle,
             (std::vector<payment_order_id>{{"ord_1"}, {"ord_2"}}));
@@ -113,8 +113,7 @@ TEST(reconcile_test, clean_day_has_no_exceptions_and_balanced_postings) {
   // Fees 59 + 0.97 (72.5 -> 73 + 30 = 103) + the payout fee 25.
   EXPECT_EQ(posted(plan, "USD", "psp_fees"), 59 + 103 + 25);
   EXPECT_EQ(posted(plan, "USD", "psp_receivable"), -(1000 + 2500 - 300));
-  EXPECT_EQ(posted(plan, "USD", "bank"),
-            (1000 - 59) + (2500 - 103) - 300 - 25);
+  EXPECT_EQ(posted(plan, "USD", "bank"), (1000 - 59) + (2500 - 103) - 300 - 25);
   EXPECT_EQ(posted(plan, "USD", "settlement_suspense"), 0);
   ASSERT_EQ(plan.postings_by_currency.at("USD").size(), 3u);  // no zeros
   const auto& totals = plan.totals_by_currency.at("USD");
@@ -163,8 +162,7 @@ TEST(reconcile_test, unfinished_order_is_settled_and_polled) {
     EXPECT_EQ(e.route, reconcile_route::auto_corrected);
     EXPECT_EQ(e.our_status, to_string(status));
     EXPECT_EQ(plan.orders_to_poll, std::vector<payment_order_id>{{"ord_1"}});
-    EXPECT_EQ(plan.orders_to_settle,
-              std::vector<payment_order_id>{{"ord_1"}});
+    EXPECT_EQ(plan.orders_to_settle, std::vector<payment_order_id>{{"ord_1"}});
     EXPECT_EQ(posted(plan, "USD", "psp_receivable"), -1000);
     EXPECT_EQ(posted(plan, "USD", "settlement_suspense"), 0);
   }
@@ -203,8 +201,7 @@ TEST(reconcile_test, amount_mismatch_wins_over_the_recomputed_fee) {
 TEST(reconcile_test, currency_mismatch_wins_over_amount_and_is_escalated) {
   books ours;
   ours.charges = {order("ord_1", "pi_1", 1000)};
-  auto plan =
-      run(file_of({charge(1, "pi_1", "ord_1", 1200, "EUR")}), ours);
+  auto plan = run(file_of({charge(1, "pi_1", "ord_1", 1200, "EUR")}), ours);
   const auto& e = only_exception(plan);
   EXPECT_EQ(e.kind, discrepancy_kind::currency_mismatch);
   EXPECT_EQ(e.route, reconcile_route::escalated);
@@ -261,8 +258,8 @@ TEST(reconcile_test, duplicate_of_an_unknown_line_is_a_duplicate_first) {
 
 TEST(reconcile_test, charge_settled_on_another_date_is_a_queued_duplicate) {
   books ours;
-  ours.charges = {order("ord_1", "pi_1", 1000, order_status::success, "USD",
-                        "2024-03-04")};
+  ours.charges = {
+    order("ord_1", "pi_1", 1000, order_status::success, "USD", "2024-03-04")};
   ours.expected = ours.charges;  // and not reported as missing either
   auto plan = run(file_of({charge(1, "pi_1", "ord_1", 1000)}), ours);
   const auto& e = only_exception(plan);
@@ -275,8 +272,8 @@ TEST(reconcile_test, charge_settled_on_another_date_is_a_queued_duplicate) {
 
 TEST(reconcile_test, order_settled_on_the_same_date_is_matched_on_a_rerun) {
   books ours;
-  ours.charges = {order("ord_1", "pi_1", 1000, order_status::success, "USD",
-                        day)};
+  ours.charges = {
+    order("ord_1", "pi_1", 1000, order_status::success, "USD", day)};
   ours.expected = ours.charges;
   auto plan = run(file_of({charge(1, "pi_1", "ord_1", 1000)}), ours);
   EXPECT_TRUE(plan.exceptions.empty());
@@ -286,41 +283,38 @@ TEST(reconcile_test, order_settled_on_the_same_date_is_matched_on_a_rerun) {
 bool same_plan(const reconciliation_plan& a, const reconciliation_plan& b) {
   auto exceptions_equal = [](const reconciliation_exception& x,
                              const reconciliation_exception& y) {
-    return x.key == y.key && x.kind == y.kind && x.route == y.route &&
-           x.message == y.message && x.our_id == y.our_id &&
-           x.their_gross_minor == y.their_gross_minor;
+    return x.key == y.key && x.kind == y.kind && x.route == y.route
+           && x.message == y.message && x.our_id == y.our_id
+           && x.their_gross_minor == y.their_gross_minor;
   };
   auto postings_equal = [](const posting& x, const posting& y) {
-    return x.account == y.account && x.currency == y.currency &&
-           x.amount_minor == y.amount_minor;
+    return x.account == y.account && x.currency == y.currency
+           && x.amount_minor == y.amount_minor;
   };
-  if (a.exceptions.size() != b.exceptions.size() ||
-      a.postings_by_currency.size() != b.postings_by_currency.size())
+  if (a.exceptions.size() != b.exceptions.size()
+      || a.postings_by_currency.size() != b.postings_by_currency.size())
     return false;
   for (std::size_t i = 0; i < a.exceptions.size(); ++i)
-    if (!exceptions_equal(a.exceptions[i], b.exceptions[i]))
-      return false;
+    if (!exceptions_equal(a.exceptions[i], b.exceptions[i])) return false;
   for (const auto& [currency, postings] : a.postings_by_currency) {
     auto it = b.postings_by_currency.find(currency);
-    if (it == b.postings_by_currency.end() ||
-        !std::equal(postings.begin(), postings.end(), it->second.begin(),
-                    it->second.end(), postings_equal))
+    if (it == b.postings_by_currency.end()
+        || !std::equal(postings.begin(), postings.end(), it->second.begin(),
+                       it->second.end(), postings_equal))
       return false;
   }
-  return a.orders_to_settle == b.orders_to_settle &&
-         a.orders_to_poll == b.orders_to_poll &&
-         a.refunds_to_settle == b.refunds_to_settle &&
-         a.payouts_to_settle == b.payouts_to_settle &&
-         a.line_results.size() == b.line_results.size();
+  return a.orders_to_settle == b.orders_to_settle
+         && a.orders_to_poll == b.orders_to_poll
+         && a.refunds_to_settle == b.refunds_to_settle
+         && a.payouts_to_settle == b.payouts_to_settle
+         && a.line_results.size() == b.line_results.size();
 }
 
 books every_kind_books() {
   books ours;
-  ours.charges = {order("ord_1", "pi_1", 1000),
-                  order("ord_2", "pi_2", 1000),
+  ours.charges = {order("ord_1", "pi_1", 1000), order("ord_2", "pi_2", 1000),
                   order("ord_3", "pi_3", 1000, order_status::pending),
-                  order("ord_4", "pi_4", 1000),
-                  order("ord_5", "pi_5", 1000)};
+                  order("ord_4", "pi_4", 1000), order("ord_5", "pi_5", 1000)};
   ours.expected = {order("ord_1", "pi_1", 1000), order("ord_4", "pi_4", 1000),
                    order("ord_9", "pi_9", 700), order("ord_8", "pi_8", 800)};
   return ours;
@@ -328,12 +322,11 @@ books every_kind_books() {
 
 settlement_file every_kind_file() {
   auto fee = line(2, settlement_type::charge, "pi_2", "ord_2", 1000, 100);
-  return file_of({charge(1, "pi_1", "ord_1", 1000), fee,
-                  charge(3, "pi_3", "ord_3", 1000),
-                  charge(4, "pi_4", "ord_4", 1100),
-                  charge(5, "pi_5", "ord_5", 1000, "EUR"),
-                  charge(6, "pi_1", "ord_1", 1000),
-                  charge(7, "pi_x", "po_unknown_1", 1000)});
+  return file_of(
+    {charge(1, "pi_1", "ord_1", 1000), fee, charge(3, "pi_3", "ord_3", 1000),
+     charge(4, "pi_4", "ord_4", 1100), charge(5, "pi_5", "ord_5", 1000, "EUR"),
+     charge(6, "pi_1", "ord_1", 1000),
+     charge(7, "pi_x", "po_unknown_1", 1000)});
 }
 
 TEST(reconcile_test, rerunning_the_same_inputs_yields_the_same_plan) {
@@ -346,12 +339,12 @@ TEST(reconcile_test, rerunning_the_same_inputs_yields_the_same_plan) {
   for (const auto& e : first.exceptions)
     EXPECT_TRUE(keys.insert(e.key).second) << e.key;
   std::vector<std::string> kinds;
-  for (const auto& e : first.exceptions)
-    kinds.emplace_back(to_string(e.kind));
-  EXPECT_EQ(kinds, (std::vector<std::string>{
-                       "fee_mismatch", "status_mismatch", "amount_mismatch",
-                       "currency_mismatch", "duplicate_line", "unknown_charge",
-                       "missing_charge", "missing_charge"}));
+  for (const auto& e : first.exceptions) kinds.emplace_back(to_string(e.kind));
+  EXPECT_EQ(kinds,
+            (std::vector<std::string>{"fee_mismatch", "status_mismatch",
+                                      "amount_mismatch", "currency_mismatch",
+                                      "duplicate_line", "unknown_charge",
+                                      "missing_charge", "missing_charge"}));
   // Missing charges come sorted by order id, whatever the load order.
   EXPECT_EQ(first.exceptions[6].key, "missing_charge:ord_8:0");
   EXPECT_EQ(first.exceptions[7].key, "missing_charge:ord_9:0");
@@ -393,11 +386,11 @@ TEST(reconcile_test, missing_charge_is_queued_and_books_nothing) {
 
 TEST(reconcile_test, unknown_refund_payout_and_fee_lines_are_escalated) {
   books ours;
-  auto plan =
-      run(file_of({line(1, settlement_type::refund, "re_x", "rf_x", -300, 0),
-                   line(2, settlement_type::payout, "po_x", "pyo_x", -900, 0),
-                   line(3, settlement_type::fee, "fee_x", "pyo_x", 0, 25)}),
-          ours);
+  auto plan = run(file_of(
+                    {line(1, settlement_type::refund, "re_x", "rf_x", -300, 0),
+                     line(2, settlement_type::payout, "po_x", "pyo_x", -900, 0),
+                     line(3, settlement_type::fee, "fee_x", "pyo_x", 0, 25)}),
+                  ours);
   ASSERT_EQ(plan.exceptions.size(), 3u);
   for (const auto& e : plan.exceptions) {
     EXPECT_EQ(e.kind, discrepancy_kind::unknown_reference);
@@ -413,20 +406,18 @@ TEST(reconcile_test, unknown_refund_payout_and_fee_lines_are_escalated) {
 
 TEST(reconcile_test, refund_and_payout_discrepancies_follow_the_policy) {
   books ours;
-  ours.refunds = {{"rf_1", "re_1", payment_order_id{"o"}, 300, "USD",
-                   "SUBMITTED", ""},
-                  {"rf_2", "re_2", payment_order_id{"o"}, 300, "USD",
-                   "SUCCEEDED", ""}};
-  ours.payouts = {{"pyo_1", "po_1", seller_account{"a"}, 900, "USD",
-                   "IN_TRANSIT", ""},
-                  {"pyo_2", "po_2", seller_account{"a"}, 900, "EUR", "PAID",
-                   ""}};
+  ours.refunds = {
+    {"rf_1", "re_1", payment_order_id{"o"}, 300, "USD", "SUBMITTED", ""},
+    {"rf_2", "re_2", payment_order_id{"o"}, 300, "USD", "SUCCEEDED", ""}};
+  ours.payouts = {
+    {"pyo_1", "po_1", seller_account{"a"}, 900, "USD", "IN_TRANSIT", ""},
+    {"pyo_2", "po_2", seller_account{"a"}, 900, "EUR", "PAID", ""}};
   auto plan = run(
-      file_of({line(1, settlement_type::refund, "re_1", "rf_1", -300, 0),
-               line(2, settlement_type::refund, "re_2", "rf_2", -400, 0),
-               line(3, settlement_type::payout, "", "pyo_1", -900, 0),
-               line(4, settlement_type::payout, "po_2", "pyo_2", -900, 0)}),
-      ours);
+    file_of({line(1, settlement_type::refund, "re_1", "rf_1", -300, 0),
+             line(2, settlement_type::refund, "re_2", "rf_2", -400, 0),
+             line(3, settlement_type::payout, "", "pyo_1", -900, 0),
+             line(4, settlement_type::payout, "po_2", "pyo_2", -900, 0)}),
+    ours);
   ASSERT_EQ(plan.exceptions.size(), 4u);
   EXPECT_EQ(plan.exceptions[0].kind, discrepancy_kind::status_mismatch);
   EXPECT_EQ(plan.exceptions[0].route, reconcile_route::queued);
@@ -444,11 +435,11 @@ TEST(reconcile_test, refund_and_payout_discrepancies_follow_the_policy) {
 
 TEST(reconcile_test, refund_with_a_fee_is_auto_corrected_with_that_fee) {
   books ours;
-  ours.refunds = {{"rf_1", "re_1", payment_order_id{"o"}, 300, "USD",
-                   "SUCCEEDED", ""}};
+  ours.refunds = {
+    {"rf_1", "re_1", payment_order_id{"o"}, 300, "USD", "SUCCEEDED", ""}};
   auto plan = run(
-      file_of({line(1, settlement_type::refund, "re_1", "rf_1", -300, 15)}),
-      ours);
+    file_of({line(1, settlement_type::refund, "re_1", "rf_1", -300, 15)}),
+    ours);
   EXPECT_EQ(only_exception(plan).kind, discrepancy_kind::fee_mismatch);
   EXPECT_EQ(plan.refunds_to_settle, std::vector<std::string>{"rf_1"});
   EXPECT_EQ(posted(plan, "USD", "psp_fees"), 15);
@@ -492,8 +483,8 @@ TEST(reconcile_test, jpy_lines_use_whole_yen_fees_and_book_in_jpy) {
   EXPECT_EQ(posted(plan, "JPY", "psp_fees"), 45);
   EXPECT_EQ(posted(plan, "JPY", "bank"), 455);
   EXPECT_EQ(posted(plan, "JPY", "psp_receivable"), -500);
-  auto off =
-      line(1, settlement_type::charge, "pi_1", "ord_1", 500, 45 + 50, "JPY");
+  auto off = line(1, settlement_type::charge, "pi_1", "ord_1", 500, 45 + 50,
+                  "JPY");
   auto off_plan = run(file_of({off}), ours);
   const auto& e = only_exception(off_plan);
   EXPECT_EQ(e.kind, discrepancy_kind::fee_mismatch);
@@ -513,12 +504,11 @@ TEST(reconcile_test, line_whose_net_is_not_gross_minus_fee_still_balances) {
 
 TEST(reconcile_test, currency_with_only_payout_lines_has_no_transaction) {
   books ours;
-  ours.payouts = {{"pyo_1", "po_1", seller_account{"a"}, 900, "EUR", "PAID",
-                   ""}};
-  auto plan = run(
-      file_of({line(1, settlement_type::payout, "po_1", "pyo_1", -900, 0,
-                    "EUR")}),
-      ours);
+  ours.payouts = {
+    {"pyo_1", "po_1", seller_account{"a"}, 900, "EUR", "PAID", ""}};
+  auto plan = run(file_of({line(1, settlement_type::payout, "po_1", "pyo_1",
+                                -900, 0, "EUR")}),
+                  ours);
   EXPECT_TRUE(plan.exceptions.empty());
   EXPECT_TRUE(plan.postings_by_currency.empty());
   EXPECT_EQ(plan.totals_by_currency.at("EUR").gross_minor, -900);

@@ -25,13 +25,15 @@ domain::reconciliation_plan plan_with_one_exception() {
   return plan;
 }
 
-TEST(reconciliation_report_test, report_shows_counts_exceptions_and_totals_as_decimal_strings) {
+TEST(reconciliation_report_test,
+     report_shows_counts_exceptions_and_totals_as_decimal_strings) {
   persistence::applied_plan applied;
   applied.run_id = 7;
   applied.new_exceptions = 1;
   applied.new_ledger_transactions = 2;
   auto text = render_reconciliation_report(plan_with_one_exception(), applied,
-                                           "abc", run_timings_ms{1, 2, 3, 4, 5, 15});
+                                           "abc",
+                                           run_timings_ms{1, 2, 3, 4, 5, 15});
   auto r = json::parse(text).as_object();
   EXPECT_EQ(r.at("run_id").as_int64(), 7);
   EXPECT_EQ(r.at("lines").as_int64(), 3);
@@ -48,7 +50,8 @@ TEST(reconciliation_report_test, report_shows_counts_exceptions_and_totals_as_de
 }
 
 TEST(reconciliation_report_test, a_failed_run_says_why) {
-  auto r = json::parse(render_failed_report("2026-12-02", "no file")).as_object();
+  auto r =
+    json::parse(render_failed_report("2026-12-02", "no file")).as_object();
   EXPECT_EQ(r.at("status").as_string(), "failed");
   EXPECT_EQ(r.at("error").as_string(), "no file");
 }

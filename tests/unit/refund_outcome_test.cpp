@@ -45,9 +45,9 @@ TEST(refund_outcome, succeeded_without_an_id_is_not_trusted) {
 
 TEST(refund_outcome, client_errors_other_than_409_and_429_are_final) {
   for (unsigned status : {400u, 402u, 404u, 422u}) {
-    auto out = classify_refund_answer(
-      psp_transport::responded, status,
-      error_body("invalid_request_error", "amount_too_large"));
+    auto out = classify_refund_answer(psp_transport::responded, status,
+                                      error_body("invalid_request_error",
+                                                 "amount_too_large"));
     EXPECT_EQ(out.kind, refund_answer_kind::failed) << status;
     EXPECT_EQ(out.failure_code, "amount_too_large");
   }
@@ -68,17 +68,17 @@ TEST(refund_outcome, server_error_without_json_is_retried) {
 }
 
 TEST(refund_outcome, idempotency_error_is_never_a_final_failure) {
-  auto out = classify_refund_answer(
-    psp_transport::responded, 400,
-    error_body("idempotency_error", "idempotency_key_reused"));
+  auto out = classify_refund_answer(psp_transport::responded, 400,
+                                    error_body("idempotency_error",
+                                               "idempotency_key_reused"));
   EXPECT_EQ(out.kind, refund_answer_kind::retry);
 }
 
 TEST(refund_outcome, our_bad_credentials_are_retried_not_failed) {
   for (unsigned status : {401u, 403u}) {
-    auto out = classify_refund_answer(
-      psp_transport::responded, status,
-      error_body("invalid_request_error", "api_key_invalid"));
+    auto out = classify_refund_answer(psp_transport::responded, status,
+                                      error_body("invalid_request_error",
+                                                 "api_key_invalid"));
     EXPECT_EQ(out.kind, refund_answer_kind::retry) << status;
     EXPECT_EQ(out.failure_code, "psp_auth_failed");
   }

@@ -3,9 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include "actors/refund.hpp"
 #include "gateway/refund_request.hpp"
 #include "messages/refund_protocol.hpp"
-#include "actors/refund.hpp"
 
 namespace {
 
@@ -16,9 +16,8 @@ using pay::gateway::refund_request;
 api_error error_of(std::string_view body) {
   auto parsed = parse_create_refund(body);
   EXPECT_TRUE(std::holds_alternative<api_error>(parsed)) << body;
-  return std::holds_alternative<api_error>(parsed)
-           ? std::get<api_error>(parsed)
-           : api_error{};
+  return std::holds_alternative<api_error>(parsed) ? std::get<api_error>(parsed)
+                                                   : api_error{};
 }
 
 refund_request request_of(std::string_view body) {

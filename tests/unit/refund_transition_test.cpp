@@ -18,7 +18,8 @@ struct transition_row {
 
 // The whole table: 3 states x 2 events.
 const transition_row table[] = {
-  {refund_status::created, refund_event::psp_succeeded, refund_status::succeeded},
+  {refund_status::created, refund_event::psp_succeeded,
+   refund_status::succeeded},
   {refund_status::created, refund_event::psp_failed, refund_status::failed},
   {refund_status::succeeded, refund_event::psp_succeeded, std::nullopt},
   {refund_status::succeeded, refund_event::psp_failed, std::nullopt},

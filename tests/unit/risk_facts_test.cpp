@@ -14,16 +14,16 @@ risk_facts facts_of(const std::string& buyer_info_json) {
 
 TEST(risk_facts_test, documented_fields_are_read) {
   const risk_facts f = facts_of(
-      R"({"account_id":"acct_7","email":"ada@example.com","country":"GB",)"
-      R"("name":"Ada"})");
+    R"({"account_id":"acct_7","email":"ada@example.com","country":"GB",)"
+    R"("name":"Ada"})");
   EXPECT_EQ(f.account_id, "acct_7");
   EXPECT_EQ(f.email, "ada@example.com");
   EXPECT_EQ(f.country, "GB");
 }
 
 TEST(risk_facts_test, orders_and_recent_checkouts_are_passed_through) {
-  const risk_facts f = facts_from_buyer_info(
-      "{}", {{"USD", 1234}, {"JPY", 500}}, 7);
+  const risk_facts f = facts_from_buyer_info("{}",
+                                             {{"USD", 1234}, {"JPY", 500}}, 7);
   ASSERT_EQ(f.orders.size(), 2u);
   EXPECT_EQ(f.orders[1].currency, "JPY");
   EXPECT_EQ(f.orders[1].amount_minor, 500);
@@ -50,16 +50,16 @@ TEST(risk_facts_test, country_is_trimmed_and_uppercased) {
 }
 
 TEST(risk_facts_test, account_and_email_are_trimmed_not_recased) {
-  const risk_facts f =
-      facts_of(R"({"account_id":" Acct_7\t","email":" Ada@Example.com "})");
+  const risk_facts f = facts_of(
+    R"({"account_id":" Acct_7\t","email":" Ada@Example.com "})");
   EXPECT_EQ(f.account_id, "Acct_7");
   EXPECT_EQ(f.email, "Ada@Example.com");
 }
 
 TEST(risk_facts_test, wrong_typed_fields_count_as_absent) {
   const risk_facts f = facts_of(
-      R"({"account_id":42,"email":["a@evil.com"],"country":{"code":"KP"},)"
-      R"("address":"Main St 1"})");
+    R"({"account_id":42,"email":["a@evil.com"],"country":{"code":"KP"},)"
+    R"("address":"Main St 1"})");
   EXPECT_EQ(f.account_id, "");
   EXPECT_EQ(f.email, "");
   EXPECT_EQ(f.country, "");
@@ -67,7 +67,7 @@ TEST(risk_facts_test, wrong_typed_fields_count_as_absent) {
 
 TEST(risk_facts_test, null_fields_and_wrong_typed_address_count_as_absent) {
   const risk_facts f = facts_of(
-      R"({"account_id":null,"email":null,"address":{"country":true}})");
+    R"({"account_id":null,"email":null,"address":{"country":true}})");
   EXPECT_EQ(f.account_id, "");
   EXPECT_EQ(f.email, "");
   EXPECT_EQ(f.country, "");
@@ -81,9 +81,8 @@ TEST(risk_facts_test, missing_fields_count_as_absent) {
 }
 
 TEST(risk_facts_test, input_that_is_not_a_json_object_gives_empty_facts) {
-  for (const std::string bad :
-       {"", "not json", "[1,2]", "\"a@evil.com\"", "null", "{\"email\":",
-        "{} trailing"}) {
+  for (const std::string bad : {"", "not json", "[1,2]", "\"a@evil.com\"",
+                                "null", "{\"email\":", "{} trailing"}) {
     const risk_facts f = facts_of(bad);
     EXPECT_EQ(f.account_id, "") << bad;
     EXPECT_EQ(f.email, "") << bad;

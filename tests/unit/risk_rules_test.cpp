@@ -52,7 +52,8 @@ TEST(risk_rules_test, default_rules_allow_everything) {
   EXPECT_TRUE(d.rules.empty());
 }
 
-TEST(risk_rules_test, default_rules_count_as_no_rule_so_checkouts_are_allowed_at_insert) {
+TEST(risk_rules_test,
+     default_rules_count_as_no_rule_so_checkouts_are_allowed_at_insert) {
   EXPECT_FALSE(has_any_rule(risk_rules{}));
   // The velocity window alone decides nothing: only its counts do.
   risk_rules window_only;
@@ -134,7 +135,7 @@ TEST(risk_rules_test, every_order_above_the_limit_is_listed_by_index) {
   risk_rules rules;
   rules.review_amount_minor = {{"USD", 1000}};
   const risk_decision d = evaluate_risk(
-      rules, with_orders({{"USD", 2000}, {"USD", 500}, {"USD", 3000}}));
+    rules, with_orders({{"USD", 2000}, {"USD", 500}, {"USD", 3000}}));
   ASSERT_EQ(d.rules.size(), 2u);
   EXPECT_EQ(d.rules[0].detail.rfind("payment_orders[0]:", 0), 0u);
   EXPECT_EQ(d.rules[1].detail.rfind("payment_orders[2]:", 0), 0u);
@@ -198,8 +199,7 @@ TEST(risk_rules_test, velocity_count_zero_disables_that_threshold) {
 TEST(risk_rules_test, blocked_account_is_blocked) {
   risk_rules rules;
   rules.blocked_accounts = {"acct_bad"};
-  const risk_decision d =
-      evaluate_risk(rules, buyer("acct_bad", "", ""));
+  const risk_decision d = evaluate_risk(rules, buyer("acct_bad", "", ""));
   EXPECT_EQ(d.verdict, risk_verdict::block);
   EXPECT_EQ(fired(d), std::vector<risk_rule>{risk_rule::blocked_account});
   EXPECT_EQ(d.rules[0].detail, "buyer account 'acct_bad' is blocked");
@@ -233,11 +233,10 @@ TEST(risk_rules_test, blocked_email_domain_blocks_exact_domain_any_case) {
 TEST(risk_rules_test, blocked_email_domain_blocks_its_subdomains) {
   risk_rules rules;
   rules.blocked_email_domains = {"evil.com"};
-  const risk_decision d =
-      evaluate_risk(rules, buyer("", "x@Mail.Evil.com", ""));
+  const risk_decision d = evaluate_risk(rules,
+                                        buyer("", "x@Mail.Evil.com", ""));
   EXPECT_EQ(d.verdict, risk_verdict::block);
-  ASSERT_EQ(fired(d),
-            std::vector<risk_rule>{risk_rule::blocked_email_domain});
+  ASSERT_EQ(fired(d), std::vector<risk_rule>{risk_rule::blocked_email_domain});
   EXPECT_EQ(d.rules[0].detail,
             "e-mail domain 'mail.evil.com' is under 'evil.com', listed for "
             "block");
@@ -249,8 +248,7 @@ TEST(risk_rules_test, email_domain_rules_do_not_match_lookalike_domains) {
   EXPECT_EQ(email_verdict(rules, "x@notevil.com"), risk_verdict::allow);
   EXPECT_EQ(email_verdict(rules, "x@evil.com.example.org"),
             risk_verdict::allow);
-  EXPECT_EQ(email_verdict(rules, "evil.com@example.org"),
-            risk_verdict::allow);
+  EXPECT_EQ(email_verdict(rules, "evil.com@example.org"), risk_verdict::allow);
   EXPECT_EQ(email_verdict(rules, "x@evil.co"), risk_verdict::allow);
 }
 
@@ -264,11 +262,10 @@ TEST(risk_rules_test, missing_or_malformed_email_is_allowed) {
 TEST(risk_rules_test, review_email_domain_is_reviewed) {
   risk_rules rules;
   rules.review_email_domains = {"mailinator.com"};
-  const risk_decision d =
-      evaluate_risk(rules, buyer("", "x@mailinator.com", ""));
+  const risk_decision d = evaluate_risk(rules,
+                                        buyer("", "x@mailinator.com", ""));
   EXPECT_EQ(d.verdict, risk_verdict::review);
-  ASSERT_EQ(fired(d),
-            std::vector<risk_rule>{risk_rule::review_email_domain});
+  ASSERT_EQ(fired(d), std::vector<risk_rule>{risk_rule::review_email_domain});
   EXPECT_EQ(d.rules[0].detail,
             "e-mail domain 'mailinator.com' is 'mailinator.com', listed for "
             "review");
@@ -303,8 +300,8 @@ TEST(risk_rules_test, review_country_is_reviewed) {
 TEST(risk_rules_test, country_from_buyer_info_matches_in_any_case) {
   risk_rules rules;
   rules.blocked_countries = {"KP"};
-  const risk_facts f = facts_from_buyer_info(
-      R"({"address":{"country":"kp"}})", {{"USD", 100}}, 1);
+  const risk_facts f = facts_from_buyer_info(R"({"address":{"country":"kp"}})",
+                                             {{"USD", 100}}, 1);
   EXPECT_EQ(evaluate_risk(rules, f).verdict, risk_verdict::block);
 }
 
@@ -346,11 +343,10 @@ TEST(risk_rules_test, every_fired_rule_is_listed_in_the_documented_order) {
   EXPECT_EQ(d.verdict, risk_verdict::block);
   EXPECT_EQ(fired(d),
             (std::vector<risk_rule>{
-                risk_rule::max_amount, risk_rule::review_amount,
-                risk_rule::velocity, risk_rule::blocked_account,
-                risk_rule::blocked_email_domain,
-                risk_rule::review_email_domain, risk_rule::blocked_country,
-                risk_rule::review_country}));
+              risk_rule::max_amount, risk_rule::review_amount,
+              risk_rule::velocity, risk_rule::blocked_account,
+              risk_rule::blocked_email_domain, risk_rule::review_email_domain,
+              risk_rule::blocked_country, risk_rule::review_country}));
 }
 
 TEST(risk_rules_test, same_input_gives_the_same_decision) {
@@ -382,8 +378,7 @@ TEST(risk_rules_test, rule_names_are_the_documented_snake_case) {
   EXPECT_EQ(to_string(risk_rule::review_amount), "review_amount");
   EXPECT_EQ(to_string(risk_rule::velocity), "velocity");
   EXPECT_EQ(to_string(risk_rule::blocked_account), "blocked_account");
-  EXPECT_EQ(to_string(risk_rule::blocked_email_domain),
-            "blocked_email_domain");
+  EXPECT_EQ(to_string(risk_rule::blocked_email_domain), "blocked_email_domain");
   EXPECT_EQ(to_string(risk_rule::review_email_domain), "review_email_domain");
   EXPECT_EQ(to_string(risk_rule::blocked_country), "blocked_country");
   EXPECT_EQ(to_string(risk_rule::review_country), "review_country");
@@ -408,7 +403,7 @@ TEST(risk_rules_test, decision_json_escapes_buyer_supplied_text) {
   const risk_decision d = evaluate_risk(rules, buyer("a\"b\\c", "", ""));
   EXPECT_NE(risk_decision_json(d).find(R"('a\"b\\c' is blocked)"),
             std::string::npos)
-      << risk_decision_json(d);
+    << risk_decision_json(d);
 }
 
 }  // namespace

@@ -28,11 +28,11 @@ void expect_refused(std::string_view key, std::string_view value,
                     std::vector<std::string> fragments) {
   const applied a = apply_one(key, value);
   EXPECT_EQ(a.error.rfind(std::string{key} + ": ", 0), 0u)
-      << key << " = " << value << " -> " << a.error;
+    << key << " = " << value << " -> " << a.error;
   for (const std::string& fragment : fragments) {
     EXPECT_NE(a.error.find(fragment), std::string::npos)
-        << key << " = " << value << " -> " << a.error
-        << "\nmissing: " << fragment;
+      << key << " = " << value << " -> " << a.error
+      << "\nmissing: " << fragment;
   }
 }
 
@@ -81,11 +81,11 @@ TEST(risk_settings_test, defaults_allow_everything) {
 // ---- amounts ---------------------------------------------------------------
 
 TEST(risk_settings_test, amounts_are_decimal_major_units_per_exponent) {
-  const applied a =
-      apply_one("risk.block_amount", "USD:5000.00,EUR:4000,JPY:500000,BHD:1.5");
+  const applied a = apply_one("risk.block_amount",
+                              "USD:5000.00,EUR:4000,JPY:500000,BHD:1.5");
   ASSERT_EQ(a.error, "");
   const std::map<std::string, std::int64_t> expected = {
-      {"USD", 500'000}, {"EUR", 400'000}, {"JPY", 500'000}, {"BHD", 1'500}};
+    {"USD", 500'000}, {"EUR", 400'000}, {"JPY", 500'000}, {"BHD", 1'500}};
   EXPECT_EQ(a.rules.block_amount_minor, expected);
 }
 
@@ -149,10 +149,10 @@ TEST(risk_settings_test, counts_are_accepted_exactly_at_their_bounds) {
   EXPECT_EQ(apply_one("risk.velocity_window_s", "1").rules.velocity_window_s,
             1u);
   EXPECT_EQ(
-      apply_one("risk.velocity_window_s", "2592000").rules.velocity_window_s,
-      risk_velocity_window_s_max);
-  const applied at_count_max =
-      apply_one("risk.velocity_block_count", "1000000");
+    apply_one("risk.velocity_window_s", "2592000").rules.velocity_window_s,
+    risk_velocity_window_s_max);
+  const applied at_count_max = apply_one("risk.velocity_block_count",
+                                         "1000000");
   EXPECT_EQ(at_count_max.rules.velocity_block_count, risk_velocity_count_max);
 }
 
@@ -173,21 +173,21 @@ TEST(risk_settings_test, bad_counts_are_refused_naming_the_key) {
 // ---- lists -----------------------------------------------------------------
 
 TEST(risk_settings_test, accounts_are_a_trimmed_list_kept_exact) {
-  const applied a =
-      apply_one("risk.blocked_accounts", " acct_1 ,Acct_2,acct_1");
+  const applied a = apply_one("risk.blocked_accounts",
+                              " acct_1 ,Acct_2,acct_1");
   ASSERT_EQ(a.error, "");
   EXPECT_EQ(a.rules.blocked_accounts,
             (std::set<std::string>{"acct_1", "Acct_2"}));
 }
 
 TEST(risk_settings_test, email_domains_are_lowercased) {
-  const applied a =
-      apply_one("risk.blocked_email_domains", "Evil.COM, spam-mail.example");
+  const applied a = apply_one("risk.blocked_email_domains",
+                              "Evil.COM, spam-mail.example");
   ASSERT_EQ(a.error, "");
   EXPECT_EQ(a.rules.blocked_email_domains,
             (std::set<std::string>{"evil.com", "spam-mail.example"}));
   EXPECT_EQ(apply_one("risk.review_email_domains", "mailinator.com")
-                .rules.review_email_domains,
+              .rules.review_email_domains,
             std::set<std::string>{"mailinator.com"});
 }
 
@@ -308,10 +308,11 @@ TEST(risk_settings_test, key_table_rows_parse_into_the_settings_field) {
 TEST(risk_settings_test, configured_amount_limit_blocks_an_order_above_it) {
   risk_rules rules;
   ASSERT_EQ(apply_risk_setting("risk.block_amount", "USD:50.00", rules), "");
-  const domain::risk_facts above =
-      domain::facts_from_buyer_info("{}", {{"USD", 5001}}, 1);
-  const domain::risk_facts at =
-      domain::facts_from_buyer_info("{}", {{"USD", 5000}}, 1);
+  const domain::risk_facts above = domain::facts_from_buyer_info(
+    "{}", {{"USD", 5001}}, 1);
+  const domain::risk_facts at = domain::facts_from_buyer_info("{}",
+                                                              {{"USD", 5000}},
+                                                              1);
   EXPECT_EQ(domain::evaluate_risk(rules, above).verdict,
             domain::risk_verdict::block);
   EXPECT_EQ(domain::evaluate_risk(rules, at).verdict,

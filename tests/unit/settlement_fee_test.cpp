@@ -11,12 +11,12 @@ TEST(SettlementFee, default_terms_are_2_9_percent_plus_30) {
 }
 
 TEST(SettlementFee, rate_part_rounds_half_up) {
-  const fee_terms terms{100, 0};                  // 1%
-  EXPECT_EQ(agreed_fee_minor(149, terms), 1);     // 1.49
-  EXPECT_EQ(agreed_fee_minor(150, terms), 2);     // 1.50
-  EXPECT_EQ(agreed_fee_minor(249, terms), 2);     // 2.49
-  EXPECT_EQ(agreed_fee_minor(50, terms), 1);      // 0.50
-  EXPECT_EQ(agreed_fee_minor(49, terms), 0);      // 0.49
+  const fee_terms terms{100, 0};               // 1%
+  EXPECT_EQ(agreed_fee_minor(149, terms), 1);  // 1.49
+  EXPECT_EQ(agreed_fee_minor(150, terms), 2);  // 1.50
+  EXPECT_EQ(agreed_fee_minor(249, terms), 2);  // 2.49
+  EXPECT_EQ(agreed_fee_minor(50, terms), 1);   // 0.50
+  EXPECT_EQ(agreed_fee_minor(49, terms), 0);   // 0.49
 }
 
 TEST(SettlementFee, zero_gross_pays_only_the_fixed_part) {
@@ -39,7 +39,8 @@ TEST(SettlementFee, matches_the_plain_formula_where_it_cannot_overflow) {
   for (std::int64_t gross = 0; gross < 30'000; gross += 7) {
     for (std::uint32_t rate : {0u, 1u, 290u, 4999u, 10'000u}) {
       const std::int64_t plain = (gross * rate + 5000) / 10000 + 25;
-      ASSERT_EQ(agreed_fee_minor(gross, {rate, 25}), plain) << gross << " " << rate;
+      ASSERT_EQ(agreed_fee_minor(gross, {rate, 25}), plain)
+        << gross << " " << rate;
     }
   }
 }

@@ -80,8 +80,10 @@ TEST(webhook_signature, clock_edges_accept_299_and_300_reject_301_both_ways) {
   EXPECT_EQ(verify(header, body, t0 - 299), result::ok);
   EXPECT_EQ(verify(header, body, t0 + 300), result::ok);
   EXPECT_EQ(verify(header, body, t0 - 300), result::ok);
-  EXPECT_EQ(verify(header, body, t0 + 301), result::timestamp_outside_tolerance);
-  EXPECT_EQ(verify(header, body, t0 - 301), result::timestamp_outside_tolerance);
+  EXPECT_EQ(verify(header, body, t0 + 301),
+            result::timestamp_outside_tolerance);
+  EXPECT_EQ(verify(header, body, t0 - 301),
+            result::timestamp_outside_tolerance);
 }
 
 TEST(webhook_signature, tolerance_is_a_parameter) {
@@ -142,7 +144,7 @@ TEST(webhook_signature, timestamp_that_is_not_a_whole_number_is_malformed) {
   for (const char* t : {"t=", "t=abc", "t=-1700000000", "t=1.7e9", "t=+17",
                         "t=1700000000x", "t=9999999999999999999"}) {
     EXPECT_EQ(verify(std::string(t) + ",v1=" + hex), result::malformed_header)
-        << t;
+      << t;
   }
 }
 

@@ -13,11 +13,11 @@ struct story_share {
   std::uint32_t percent;
 };
 constexpr story_share story_shares[] = {
-    {refund_story::full, 8},
-    {refund_story::partial, 10},
-    {refund_story::concurrent_over, 6},
-    {refund_story::same_key_twice, 5},
-    {refund_story::key_reused_other_reason, 5},
+  {refund_story::full, 8},
+  {refund_story::partial, 10},
+  {refund_story::concurrent_over, 6},
+  {refund_story::same_key_twice, 5},
+  {refund_story::key_reused_other_reason, 5},
 };
 
 // FNV-1a: stable across compilers and runs, unlike std::hash.
@@ -34,12 +34,18 @@ std::uint64_t stable_hash(const std::string& text) {
 
 const char* to_string(refund_story story) {
   switch (story) {
-    case refund_story::none: return "none";
-    case refund_story::full: return "full";
-    case refund_story::partial: return "partial";
-    case refund_story::concurrent_over: return "concurrent_over";
-    case refund_story::same_key_twice: return "same_key_twice";
-    case refund_story::key_reused_other_reason: return "key_reused_other_reason";
+    case refund_story::none:
+      return "none";
+    case refund_story::full:
+      return "full";
+    case refund_story::partial:
+      return "partial";
+    case refund_story::concurrent_over:
+      return "concurrent_over";
+    case refund_story::same_key_twice:
+      return "same_key_twice";
+    case refund_story::key_reused_other_reason:
+      return "key_reused_other_reason";
   }
   return "unknown";
 }

@@ -46,8 +46,9 @@ class collector {
     closed_ = true;
     for (const auto& [which, n] : counts_)
       if (n > listed_per_check_max)
-        out_.push_back({which, "... and " + std::to_string(n - listed_per_check_max)
-                                   + " more like the above"});
+        out_.push_back({which, "... and "
+                                 + std::to_string(n - listed_per_check_max)
+                                 + " more like the above"});
   }
 
  private:
@@ -60,8 +61,9 @@ stored_state load_state(pqxx::connection& conn) {
   stored_state out;
   pqxx::read_transaction txn{conn};
   for (const auto& r : txn.exec(sql::stored_orders))
-    out.orders[r[0].c_str()] = stored_order{
-        r[1].c_str(), r[2].c_str(), r[3].as<std::int64_t>(), r[4].c_str()};
+    out.orders[r[0].c_str()] = stored_order{r[1].c_str(), r[2].c_str(),
+                                            r[3].as<std::int64_t>(),
+                                            r[4].c_str()};
   for (const auto& r : txn.exec(sql::checkout_ids))
     out.checkout_ids.insert(r[0].c_str());
   return out;
@@ -84,17 +86,17 @@ void check_acknowledged(const check_input& in, const stored_state& state,
     if (!state.checkout_ids.count(spec.checkout_id)) {
       found.add(invariant::terminal_or_dlq,
                 "checkout " + spec.checkout_id
-                    + " was acknowledged with a 2xx but is not stored (lost)");
+                  + " was acknowledged with a 2xx but is not stored (lost)");
       continue;
     }
     for (const auto& o : spec.orders) {
       const auto sent_minor =
-          domain::parse_money(o.amount, o.currency).value.amount_minor;
+        domain::parse_money(o.amount, o.currency).value.amount_minor;
       const auto it = state.orders.find(o.payment_order_id);
       if (it == state.orders.end()) {
         found.add(invariant::terminal_or_dlq,
                   "order " + o.payment_order_id + " of acknowledged checkout "
-                      + spec.checkout_id + " is not stored (lost)");
+                    + spec.checkout_id + " is not stored (lost)");
         continue;
       }
       const auto& s = it->second;
@@ -103,11 +105,11 @@ void check_acknowledged(const check_input& in, const stored_state& state,
           || s.amount_minor != sent_minor || s.currency != o.currency)
         found.add(invariant::terminal_or_dlq,
                   "order " + o.payment_order_id + " is stored as "
-                      + order_text(s.checkout_id, s.seller_account,
-                                   s.amount_minor, s.currency)
-                      + ", the client sent "
-                      + order_text(spec.checkout_id, o.seller_account,
-                                   sent_minor, o.currency));
+                    + order_text(s.checkout_id, s.seller_account,
+                                 s.amount_minor, s.currency)
+                    + ", the client sent "
+                    + order_text(spec.checkout_id, o.seller_account, sent_minor,
+                                 o.currency));
     }
   }
 }
@@ -116,7 +118,7 @@ void check_acknowledged(const check_input& in, const stored_state& state,
 void check_refused(const check_input& in, const stored_state& state,
                    const it::sim_snapshot& sim, collector& found) {
   const std::set<std::string> refused_orders(
-      in.drive->refused_order_ids.begin(), in.drive->refused_order_ids.end());
+    in.drive->refused_order_ids.begin(), in.drive->refused_order_ids.end());
   for (const auto& id : in.drive->refused_checkout_ids)
     if (state.checkout_ids.count(id))
       found.add(invariant::refused_changed_nothing,
@@ -129,8 +131,8 @@ void check_refused(const check_input& in, const stored_state& state,
     const auto key = it::string_at(c, {"idempotency_key"});
     if (refused_orders.count(key))
       found.add(invariant::refused_changed_nothing,
-                "refused order " + key + " was charged: "
-                    + it::string_at(c, {"id"}));
+                "refused order " + key
+                  + " was charged: " + it::string_at(c, {"id"}));
   }
 }
 
@@ -139,7 +141,8 @@ invariant testkit_invariant(const std::string& finding) {
   const auto starts = [&](const char* prefix) {
     return finding.rfind(prefix, 0) == 0;
   };
-  if (starts("1.") || starts("2.") || starts("3.")) return invariant::booked_once;
+  if (starts("1.") || starts("2.") || starts("3."))
+    return invariant::booked_once;
   if (starts("4.")) return invariant::charged_once;
   if (starts("5.")) return invariant::history_forward;
   if (starts("orders or checkouts still unfinished"))
@@ -161,7 +164,8 @@ void add_testkit_findings(const std::vector<std::string>& findings,
     }
     auto heading = finding.substr(0, at);
     // The settle wait is ours and came first; testkit's own was 0 ms.
-    if (const auto wait = heading.find(" after 0 ms"); wait != std::string::npos)
+    if (const auto wait = heading.find(" after 0 ms");
+        wait != std::string::npos)
       heading.erase(wait, std::string{" after 0 ms"}.size());
     while (at != std::string::npos) {
       const auto from = at + 3;
@@ -175,8 +179,9 @@ void add_testkit_findings(const std::vector<std::string>& findings,
 std::string order_named_in(const std::string& detail) {
   for (auto at = detail.find("po_"); at != std::string::npos;
        at = detail.find("po_", at + 1)) {
-    if (at > 0 && (std::isalnum(static_cast<unsigned char>(detail[at - 1]))
-                   || detail[at - 1] == '_'))
+    if (at > 0
+        && (std::isalnum(static_cast<unsigned char>(detail[at - 1]))
+            || detail[at - 1] == '_'))
       continue;
     auto end = at;
     while (end < detail.size()
@@ -195,8 +200,7 @@ void explain_orders(pqxx::connection& conn, violations& found) {
   std::size_t explained = 0;
   for (auto& v : found) {
     if (explained >= explained_max) return;
-    if (v.which != invariant::charged_once
-        && v.which != invariant::booked_once)
+    if (v.which != invariant::charged_once && v.which != invariant::booked_once)
       continue;
     const auto id = order_named_in(v.detail);
     if (id.empty()) continue;
@@ -237,8 +241,8 @@ violations check_invariants(const check_input& in) {
       run_queries(conn, std::begin(sql::history_checks),
                   std::end(sql::history_checks), found);
     for (auto& v : load_and_check_money(
-             in.database_url, in.pspsim_port,
-             money_tables{in.schema.refunds, in.schema.payouts}, in.cycle))
+           in.database_url, in.pspsim_port,
+           money_tables{in.schema.refunds, in.schema.payouts}, in.cycle))
       found.add(v.which, std::move(v.detail));
     found.close();
     if (in.schema.history && in.schema.dead_letter) explain_orders(conn, out);
@@ -264,7 +268,7 @@ round_figures collect_figures(const std::string& database_url,
     if (schema.history) {
       out.retries = txn.exec1(sql::count_retries)[0].as<std::int64_t>();
       out.recovered =
-          txn.exec1(sql::count_recovered_orders)[0].as<std::int64_t>();
+        txn.exec1(sql::count_recovered_orders)[0].as<std::int64_t>();
     }
     if (schema.dead_letter)
       out.dlq_open = txn.exec1(sql::count_dlq_open)[0].as<std::int64_t>();
@@ -281,7 +285,8 @@ round_figures collect_figures(const std::string& database_url,
     // The figures are for the table; the checks report an unreachable database.
   }
   http::sync_client sim_client{"127.0.0.1", pspsim_port};
-  out.charges = static_cast<std::int64_t>(it::read_sim(sim_client).charges.size());
+  out.charges = static_cast<std::int64_t>(
+    it::read_sim(sim_client).charges.size());
   return out;
 }
 

@@ -83,11 +83,11 @@ violations check_invariants(const check_input& input);
 struct round_figures {
   std::int64_t orders = 0;
   std::int64_t charges = 0;
-  std::int64_t retries = -1;     // history rows with a transient or unknown
-                                 // outcome; -1 without a history table
-  std::int64_t recovered = -1;   // orders with history under correlation
-                                 // 'recovery'; -1 without a history table
-  std::int64_t dlq_open = -1;    // -1 without a dead_letter table
+  std::int64_t retries = -1;    // history rows with a transient or unknown
+                                // outcome; -1 without a history table
+  std::int64_t recovered = -1;  // orders with history under correlation
+                                // 'recovery'; -1 without a history table
+  std::int64_t dlq_open = -1;   // -1 without a dead_letter table
   std::int64_t success = 0;
   std::int64_t failed = 0;
   // After pay-in; -1 without the refund / payout tables.

@@ -18,16 +18,17 @@ using clock_type = std::chrono::steady_clock;
 bool is_in_use_conflict(unsigned status, const std::string& code) {
   // Stripe answers a request whose key is still being processed with 409
   // idempotency_key_in_use; a client sends it again later.
-  return status == 409 && (code.find("in_use") != std::string::npos
-                           || code.find("in_progress") != std::string::npos);
+  return status == 409
+         && (code.find("in_use") != std::string::npos
+             || code.find("in_progress") != std::string::npos);
 }
 
 }  // namespace
 
 following_client::following_client(
-    const std::atomic<std::uint16_t>& paymentd_port,
-    const std::atomic<bool>& abort, client_settings settings,
-    client_counters& counters, std::uint64_t jitter_seed)
+  const std::atomic<std::uint16_t>& paymentd_port,
+  const std::atomic<bool>& abort, client_settings settings,
+  client_counters& counters, std::uint64_t jitter_seed)
     : paymentd_port_(paymentd_port),
       abort_(abort),
       settings_(settings),
@@ -42,7 +43,7 @@ http::sync_client* following_client::client() {
                                                   settings_.request_timeout_ms);
     if (!settings_.api_key.empty())
       client_->set_default_headers(
-          {{"Authorization", "Bearer " + settings_.api_key}});
+        {{"Authorization", "Bearer " + settings_.api_key}});
     connected_port_ = port;
   }
   return client_.get();
@@ -50,16 +51,16 @@ http::sync_client* following_client::client() {
 
 void following_client::back_off(std::uint32_t resend) {
   const auto ceiling = std::min<std::uint64_t>(
-      settings_.backoff_ms_max,
-      std::uint64_t{settings_.backoff_ms_min} << std::min(resend, 16u));
+    settings_.backoff_ms_max,
+    std::uint64_t{settings_.backoff_ms_min} << std::min(resend, 16u));
   const auto delay_ms = settings_.backoff_ms_min
                         + jitter_() % (ceiling + 1 - settings_.backoff_ms_min);
   std::this_thread::sleep_for(std::chrono::milliseconds{delay_ms});
 }
 
 final_answer following_client::post_until_final(const post_request& request) {
-  const auto deadline =
-      clock_type::now() + std::chrono::milliseconds{settings_.deadline_ms};
+  const auto deadline = clock_type::now()
+                        + std::chrono::milliseconds{settings_.deadline_ms};
   it::header_list headers = request.headers;
   if (!request.idempotency_key.empty())
     headers.emplace_back("Idempotency-Key", request.idempotency_key);

@@ -27,16 +27,16 @@ struct final_answer {
   bool answered = false;  // false: deadline passed without a final answer
   unsigned status = 0;
   std::string body;
-  std::string error_type;  // error.type of an error body, else empty
-  std::string error_code;  // error.code of an error body, else empty
-  bool replayed = false;   // Idempotent-Replayed: true
+  std::string error_type;    // error.type of an error body, else empty
+  std::string error_code;    // error.code of an error body, else empty
+  bool replayed = false;     // Idempotent-Replayed: true
   std::string last_problem;  // when !answered: the last error or status
 };
 
 // Counted over all clients of a round.
 struct client_counters {
   std::atomic<std::uint64_t> requests{0};
-  std::atomic<std::uint64_t> resends{0};  // sends after the first
+  std::atomic<std::uint64_t> resends{0};    // sends after the first
   std::atomic<std::uint64_t> no_answer{0};  // refused, reset, timed out
   std::atomic<std::uint64_t> answers_503{0};
   std::atomic<std::uint64_t> answers_500{0};

@@ -18,7 +18,7 @@ namespace json = boost::json;
 constexpr std::uint32_t list_limit_max = 1'000;
 
 constexpr const char* open_dead_letters_sql =
-    "SELECT payment_order_id FROM dead_letter WHERE status = 'open'";
+  "SELECT payment_order_id FROM dead_letter WHERE status = 'open'";
 
 std::set<std::string> open_in_table(const std::string& database_url) {
   pqxx::connection conn{database_url};
@@ -32,12 +32,12 @@ std::set<std::string> open_in_table(const std::string& database_url) {
 // Empty error on success.
 std::string open_in_api(http::sync_client& api, const it::header_list& auth,
                         std::set<std::string>& out) {
-  const auto r = api.get("/admin/dlq?status=open&limit="
-                             + std::to_string(list_limit_max),
-                         auth);
+  const auto r = api.get(
+    "/admin/dlq?status=open&limit=" + std::to_string(list_limit_max), auth);
   if (!r.ok) return "GET /admin/dlq: " + r.error;
   const auto v = it::json_of(r);
-  const auto* data = v.is_object() ? v.as_object().if_contains("data") : nullptr;
+  const auto* data = v.is_object() ? v.as_object().if_contains("data")
+                                   : nullptr;
   if (r.res.result_int() != 200 || !data || !data->is_array())
     return "GET /admin/dlq answered " + std::to_string(r.res.result_int())
            + ": " + r.res.body();
@@ -49,9 +49,9 @@ std::string open_in_api(http::sync_client& api, const it::header_list& auth,
 }  // namespace
 
 requeue_report requeue_open_dead_letters(
-    const std::string& database_url,
-    const std::atomic<std::uint16_t>& paymentd_port,
-    const std::string& admin_key) {
+  const std::string& database_url,
+  const std::atomic<std::uint16_t>& paymentd_port,
+  const std::string& admin_key) {
   requeue_report out;
   http::sync_client api{"127.0.0.1", paymentd_port.load()};
   const it::header_list auth{{"Authorization", "Bearer " + admin_key}};
@@ -65,14 +65,16 @@ requeue_report requeue_open_dead_letters(
     const auto in_table = open_in_table(database_url);
     for (const auto& id : in_table)
       if (!listed.count(id))
-        out.found.push_back({invariant::client_answer,
-                             "order " + id + " has an open dead letter, but "
-                             "GET /admin/dlq?status=open does not list it"});
+        out.found.push_back(
+          {invariant::client_answer,
+           "order " + id
+             + " has an open dead letter, but "
+               "GET /admin/dlq?status=open does not list it"});
     for (const auto& id : listed)
       if (!in_table.count(id))
-        out.found.push_back({invariant::client_answer,
-                             "GET /admin/dlq?status=open lists " + id
-                                 + ", which has no open dead letter"});
+        out.found.push_back(
+          {invariant::client_answer, "GET /admin/dlq?status=open lists " + id
+                                       + ", which has no open dead letter"});
   } catch (const std::exception& e) {
     out.found.push_back({invariant::harness,
                          std::string{"cannot read dead_letter: "} + e.what()});
@@ -85,10 +87,10 @@ requeue_report requeue_open_dead_letters(
       continue;
     }
     out.found.push_back(
-        {invariant::client_answer,
-         "POST /admin/dlq/" + id + "/requeue: "
-             + (r.ok ? std::to_string(r.res.result_int()) + " " + r.res.body()
-                     : r.error)});
+      {invariant::client_answer,
+       "POST /admin/dlq/" + id + "/requeue: "
+         + (r.ok ? std::to_string(r.res.result_int()) + " " + r.res.body()
+                 : r.error)});
   }
   return out;
 }

@@ -13,14 +13,14 @@
 namespace pay::chaos {
 
 struct requeue_report {
-  std::uint32_t listed = 0;     // open dead letters GET /admin/dlq showed
-  std::uint32_t requeued = 0;   // answered 200
+  std::uint32_t listed = 0;    // open dead letters GET /admin/dlq showed
+  std::uint32_t requeued = 0;  // answered 200
   violations found;
 };
 
 requeue_report requeue_open_dead_letters(
-    const std::string& database_url,
-    const std::atomic<std::uint16_t>& paymentd_port,
-    const std::string& admin_key);
+  const std::string& database_url,
+  const std::atomic<std::uint16_t>& paymentd_port,
+  const std::string& admin_key);
 
 }  // namespace pay::chaos

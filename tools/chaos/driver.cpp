@@ -38,12 +38,12 @@ std::string view_mismatch(const std::string& body,
   std::map<std::string, std::string> seen;
   for (const auto& o : orders->as_array())
     seen[it::string_at(o, {"payment_order_id"})] =
-        it::string_at(o, {"seller_account"}) + " "
-        + it::string_at(o, {"amount"}) + " " + it::string_at(o, {"currency"});
+      it::string_at(o, {"seller_account"}) + " " + it::string_at(o, {"amount"})
+      + " " + it::string_at(o, {"currency"});
   std::map<std::string, std::string> wanted;
   for (const auto& o : spec.orders)
-    wanted[o.payment_order_id] =
-        o.seller_account + " " + o.amount + " " + o.currency;
+    wanted[o.payment_order_id] = o.seller_account + " " + o.amount + " "
+                                 + o.currency;
   if (seen != wanted) return "the orders differ from the request";
   return {};
 }
@@ -109,8 +109,8 @@ void driver::work(std::uint32_t worker) {
 
 void driver::run_primary(following_client& client, std::uint32_t index) {
   const auto& p = plan_[index];
-  const post_request first{it::checkout_body(p.spec), p.idempotency_key,
-                           p.wait_s, checkouts_path, {}};
+  const post_request first{
+    it::checkout_body(p.spec), p.idempotency_key, p.wait_s, checkouts_path, {}};
   const auto answer = client.post_until_final(first);
   expect_created_or_replayed(answer, index, "first request");
   switch (p.duplicate) {
@@ -129,9 +129,12 @@ void driver::run_primary(following_client& client, std::uint32_t index) {
     case duplicate_kind::key_reused_changed_amount:
       // A key is only "used" once its first request was stored.
       if (!is_2xx(answer)) return;
-      expect_refused(client.post_until_final(post_request{
-                         it::checkout_body(p.refused), p.idempotency_key,
-                         p.wait_s, checkouts_path, {}}),
+      expect_refused(client.post_until_final(
+                       post_request{it::checkout_body(p.refused),
+                                    p.idempotency_key,
+                                    p.wait_s,
+                                    checkouts_path,
+                                    {}}),
                      index);
       return;
     case duplicate_kind::none:
@@ -145,36 +148,37 @@ void driver::run_twin(following_client& client, std::uint32_t index) {
   const auto& p = plan_[index];
   // Byte-different but equal in meaning: the duplicate must still match.
   const post_request twin{it::checkout_body_reordered(p.spec),
-                          p.idempotency_key, p.wait_s, checkouts_path, {}};
+                          p.idempotency_key,
+                          p.wait_s,
+                          checkouts_path,
+                          {}};
   expect_created_or_replayed(client.post_until_final(twin), index,
                              "concurrent duplicate");
 }
 
 void driver::expect_created_or_replayed(const final_answer& answer,
-                                        std::uint32_t index,
-                                        const char* role) {
+                                        std::uint32_t index, const char* role) {
   const auto& p = plan_[index];
   const auto who = "checkout " + p.spec.checkout_id + " (" + role
-                   + (p.idempotency_key.empty()
-                          ? std::string{", no key"}
-                          : ", key " + p.idempotency_key)
+                   + (p.idempotency_key.empty() ? std::string{", no key"}
+                                                : ", key " + p.idempotency_key)
                    + "): ";
   if (!answer.answered) {
     add({invariant::client_answer,
          who + "no final answer before the client deadline; last: "
-             + answer.last_problem});
+           + answer.last_problem});
     return;
   }
   if (answer.status != 200 && answer.status != 201) {
     add({invariant::client_answer,
          who + "answered " + std::to_string(answer.status) + " "
-             + answer.error_code + ": " + shortened(answer.body)});
+           + answer.error_code + ": " + shortened(answer.body)});
     return;
   }
   if (const auto wrong = view_mismatch(answer.body, p.spec); !wrong.empty())
-    add({invariant::client_answer,
-         who + std::to_string(answer.status) + " with the wrong checkout: "
-             + wrong + ": " + shortened(answer.body)});
+    add({invariant::client_answer, who + std::to_string(answer.status)
+                                     + " with the wrong checkout: " + wrong
+                                     + ": " + shortened(answer.body)});
   std::lock_guard<std::mutex> lock{mutex_};
   result_.acknowledged[index] = true;
 }
@@ -195,8 +199,8 @@ void driver::expect_refused(const final_answer& answer, std::uint32_t index) {
   if (answer.status != 400 || answer.error_type != "idempotency_error") {
     add({invariant::client_answer,
          who + "answered " + std::to_string(answer.status) + " "
-             + answer.error_type + "/" + answer.error_code
-             + ", expected 400 idempotency_error: " + shortened(answer.body)});
+           + answer.error_type + "/" + answer.error_code
+           + ", expected 400 idempotency_error: " + shortened(answer.body)});
     // A 2xx stored it; invariant 6 would only repeat this.
     if (is_2xx(answer)) return;
   }

@@ -41,7 +41,8 @@ std::string read_listing(http::sync_client& sim, const char* target,
   const auto r = sim.get(target);
   if (!r.ok) return std::string{"GET "} + target + ": " + r.error;
   const auto v = it::json_of(r);
-  const auto* data = v.is_object() ? v.as_object().if_contains("data") : nullptr;
+  const auto* data = v.is_object() ? v.as_object().if_contains("data")
+                                   : nullptr;
   if (r.res.result_int() != 200 || !data || !data->is_array())
     return std::string{"GET "} + target + " answered "
            + std::to_string(r.res.result_int());
@@ -67,18 +68,18 @@ violations check_psp_refunds(const std::vector<our_refund>& ours,
     refunded_by_intent[p.payment_intent] += p.amount_minor;
     const auto it = by_id.find(p.idempotency_key);
     if (it == by_id.end()) {
-      add("pspsim refund " + p.id + " under key '" + p.idempotency_key
-          + "' (" + p.payment_intent + ", " + minor(p.amount_minor)
+      add("pspsim refund " + p.id + " under key '" + p.idempotency_key + "' ("
+          + p.payment_intent + ", " + minor(p.amount_minor)
           + "): no refund of ours has that id");
       continue;
     }
     const auto& r = *it->second;
     if (r.status != "SUCCEEDED")
-      add("pspsim refund " + p.id + " for refund " + r.refund_id
-          + ", which is " + r.status + " here");
+      add("pspsim refund " + p.id + " for refund " + r.refund_id + ", which is "
+          + r.status + " here");
     if (p.amount_minor != r.amount_minor)
-      add("pspsim refund " + p.id + " is " + minor(p.amount_minor)
-          + ", refund " + r.refund_id + " is " + minor(r.amount_minor));
+      add("pspsim refund " + p.id + " is " + minor(p.amount_minor) + ", refund "
+          + r.refund_id + " is " + minor(r.amount_minor));
     if (p.payment_intent != r.intent)
       add("pspsim refund " + p.id + " refunds " + p.payment_intent
           + ", but order " + r.payment_order_id + " was charged as "
@@ -122,8 +123,8 @@ violations check_psp_payouts(const std::vector<our_payout>& ours,
   for (const auto& p : theirs) {
     by_key[p.idempotency_key].push_back(&p);
     if (!our_ids.count(p.idempotency_key))
-      add("pspsim payout " + p.id + " under key '" + p.idempotency_key
-          + "' (" + minor(p.amount_minor) + " " + p.currency
+      add("pspsim payout " + p.id + " under key '" + p.idempotency_key + "' ("
+          + minor(p.amount_minor) + " " + p.currency
           + "): no payout of ours has that id");
   }
   for (const auto& [key, made] : by_key)
@@ -140,10 +141,9 @@ violations check_psp_payouts(const std::vector<our_payout>& ours,
       }
       if (there->status != "paid" || there->amount_minor != p.amount_minor
           || there->currency != lower(p.currency))
-        add("payout " + p.payout_id + " is PAID " + minor(p.amount_minor)
-            + " " + p.currency + ", pspsim's " + there->id + " is "
-            + there->status + " " + minor(there->amount_minor) + " "
-            + there->currency);
+        add("payout " + p.payout_id + " is PAID " + minor(p.amount_minor) + " "
+            + p.currency + ", pspsim's " + there->id + " is " + there->status
+            + " " + minor(there->amount_minor) + " " + there->currency);
     } else if (p.status == "FAILED" && there && there->status != "failed") {
       add("payout " + p.payout_id + " is FAILED, but pspsim's " + there->id
           + " is " + there->status);
@@ -196,8 +196,8 @@ void load_ours(const std::string& database_url, const money_tables& tables,
                          r[6].c_str()});
   if (tables.payouts)
     for (const auto& r : txn.exec(sql::our_payouts))
-      payouts.push_back({r[0].c_str(), r[1].as<std::int64_t>(), r[2].c_str(),
-                         r[3].c_str()});
+      payouts.push_back(
+        {r[0].c_str(), r[1].as<std::int64_t>(), r[2].c_str(), r[3].c_str()});
 }
 
 }  // namespace
@@ -215,8 +215,9 @@ violations load_and_check_money(const std::string& database_url,
   try {
     load_ours(database_url, tables, refunds, payouts);
   } catch (const std::exception& e) {
-    out.push_back({invariant::harness,
-                   std::string{"cannot read refunds and payouts: "} + e.what()});
+    out.push_back(
+      {invariant::harness,
+       std::string{"cannot read refunds and payouts: "} + e.what()});
     return out;
   }
   http::sync_client sim{"127.0.0.1", pspsim_port};
@@ -226,14 +227,14 @@ violations load_and_check_money(const std::string& database_url,
     if (auto err = read_listing(sim, "/sim/refunds", listed); !err.empty()) {
       out.push_back({invariant::harness, "cannot read pspsim: " + err});
     } else if (!sim_state.error.empty()) {
-      out.push_back({invariant::harness, "cannot read pspsim: " + sim_state.error});
+      out.push_back(
+        {invariant::harness, "cannot read pspsim: " + sim_state.error});
     } else {
       std::vector<psp_refund> theirs;
       for (const auto& v : listed)
-        theirs.push_back({it::string_at(v, {"id"}),
-                          it::string_at(v, {"idempotency_key"}),
-                          it::string_at(v, {"payment_intent"}),
-                          int_at(v, "amount")});
+        theirs.push_back(
+          {it::string_at(v, {"id"}), it::string_at(v, {"idempotency_key"}),
+           it::string_at(v, {"payment_intent"}), int_at(v, "amount")});
       charged_by_intent charged;
       for (const auto& c : sim_state.charges)
         charged[it::string_at(c, {"payment_intent"})] += int_at(c, "amount");
@@ -254,7 +255,8 @@ violations load_and_check_money(const std::string& database_url,
       append(check_psp_payouts(payouts, theirs));
     }
   }
-  if (answers && tables.refunds) append(check_refund_answers(*answers, refunds));
+  if (answers && tables.refunds)
+    append(check_refund_answers(*answers, refunds));
   return out;
 }
 

@@ -32,9 +32,9 @@ struct our_refund {
   std::string payment_order_id;
   std::string idempotency_key;  // the client's key
   std::int64_t amount_minor = 0;
-  std::string status;           // CREATED, SUCCEEDED, FAILED
-  std::string psp_reference;    // "re_..." or empty
-  std::string intent;           // the order's psp_reference
+  std::string status;         // CREATED, SUCCEEDED, FAILED
+  std::string psp_reference;  // "re_..." or empty
+  std::string intent;         // the order's psp_reference
 };
 
 struct our_payout {

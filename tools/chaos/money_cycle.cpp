@@ -72,13 +72,14 @@ refund_view read_refund(const std::string& body, const std::string& order_id,
     return out;
   }
   out.id = it::string_at(v, {"id"});
-  const auto parsed =
-      domain::parse_money(it::string_at(v, {"amount"}), currency);
+  const auto parsed = domain::parse_money(it::string_at(v, {"amount"}),
+                                          currency);
   out.amount_minor = parsed.error == domain::money_error::ok
-                         ? parsed.value.amount_minor
-                         : -1;
+                       ? parsed.value.amount_minor
+                       : -1;
   if (it::string_at(v, {"payment_order_id"}) != order_id)
-    out.mismatch = "payment_order_id is " + it::string_at(v, {"payment_order_id"});
+    out.mismatch = "payment_order_id is "
+                   + it::string_at(v, {"payment_order_id"});
   else if (out.amount_minor != expected_minor)
     out.mismatch = "amount is " + it::string_at(v, {"amount"}) + ", expected "
                    + std::to_string(expected_minor) + " minor units";
@@ -143,13 +144,15 @@ void money_cycle::feed() {
   std::uint32_t runs = 0;
   while (!stop_feeding_ && !aborted_) {
     scan();
-    if (runs < settings_.runs_during_round_max && clock_type::now() >= next_run) {
+    if (runs < settings_.runs_during_round_max
+        && clock_type::now() >= next_run) {
       run_operator_jobs(op);
       ++runs;
       next_run = clock_type::now() + interval;
     }
     std::unique_lock<std::mutex> lock{mutex_};
-    changed_.wait_for(lock, std::chrono::milliseconds{settings_.scan_interval_ms},
+    changed_.wait_for(lock,
+                      std::chrono::milliseconds{settings_.scan_interval_ms},
                       [this] { return stop_feeding_.load(); });
   }
   if (aborted_) return;
@@ -247,10 +250,10 @@ void money_cycle::play_refund(following_client& client, std::uint32_t,
   const auto story = j.step.refund;
   const auto key = "rfk_" + j.payment_order_id;
   const std::int64_t amount_minor = story == refund_story::full
-                                        ? 0
-                                        : partial_refund_minor(j.amount_minor);
-  const std::int64_t expected_minor =
-      amount_minor > 0 ? amount_minor : j.amount_minor;
+                                      ? 0
+                                      : partial_refund_minor(j.amount_minor);
+  const std::int64_t expected_minor = amount_minor > 0 ? amount_minor
+                                                       : j.amount_minor;
   post_request r;
   r.path = "/v1/refunds";
   r.idempotency_key = key;
@@ -267,39 +270,40 @@ void money_cycle::play_refund(following_client& client, std::uint32_t,
     }
     return;
   }
-  const auto view = read_refund(first.body, j.payment_order_id,
-                                expected_minor, j.currency);
+  const auto view = read_refund(first.body, j.payment_order_id, expected_minor,
+                                j.currency);
   if (!view.mismatch.empty())
     add({invariant::client_answer, who + "the wrong refund: " + view.mismatch});
   {
     std::lock_guard<std::mutex> lock{mutex_};
     result_.refunds_acknowledged.push_back(
-        {key, view.id, j.payment_order_id, view.amount_minor});
+      {key, view.id, j.payment_order_id, view.amount_minor});
   }
   if (story == refund_story::same_key_twice) {
     const auto again = client.post_until_final(r);
     const auto replay = is_2xx(again)
-                            ? read_refund(again.body, j.payment_order_id,
-                                          expected_minor, j.currency)
-                            : refund_view{};
+                          ? read_refund(again.body, j.payment_order_id,
+                                        expected_minor, j.currency)
+                          : refund_view{};
     if (!is_2xx(again) || replay.id != view.id || !replay.mismatch.empty())
       add({invariant::client_answer,
-           who + "the same request again must answer refund " + view.id
-               + ": " + answer_text(again)});
+           who + "the same request again must answer refund " + view.id + ": "
+             + answer_text(again)});
   } else if (story == refund_story::key_reused_other_reason) {
     auto other = r;
     other.body = refund_body(j.payment_order_id, amount_minor, j.currency,
                              other_reason);
     const auto refused = client.post_until_final(other);
-    if (refused.answered
-        && (refused.status == 400 || refused.status == 409)
+    if (refused.answered && (refused.status == 400 || refused.status == 409)
         && refused.error_type == "idempotency_error") {
       std::lock_guard<std::mutex> lock{mutex_};
       ++result_.key_reuses_refused;
     } else {
       add({invariant::client_answer,
-           who + "the key with another reason must be refused"
-                 " idempotency_error: " + answer_text(refused)});
+           who
+             + "the key with another reason must be refused"
+               " idempotency_error: "
+             + answer_text(refused)});
     }
   }
 }
@@ -335,7 +339,7 @@ void money_cycle::play_concurrent_over(std::uint32_t worker, const job& j) {
              who + "the wrong refund: " + view.mismatch});
       std::lock_guard<std::mutex> lock{mutex_};
       result_.refunds_acknowledged.push_back(
-          {keys[i], view.id, j.payment_order_id, view.amount_minor});
+        {keys[i], view.id, j.payment_order_id, view.amount_minor});
       continue;
     }
     if (a.answered && a.status == 400 && a.error_code == "amount_too_large") {
@@ -348,10 +352,10 @@ void money_cycle::play_concurrent_over(std::uint32_t worker, const job& j) {
   if (acknowledged != 1)
     add({invariant::client_answer,
          "refunds " + keys[0] + " and " + keys[1] + " of "
-             + std::to_string(amount_minor) + " minor units each on "
-             + j.payment_order_id + " (" + std::to_string(j.amount_minor)
-             + "): " + std::to_string(acknowledged)
-             + " acknowledged, exactly 1 expected"});
+           + std::to_string(amount_minor) + " minor units each on "
+           + j.payment_order_id + " (" + std::to_string(j.amount_minor)
+           + "): " + std::to_string(acknowledged)
+           + " acknowledged, exactly 1 expected"});
 }
 
 void money_cycle::run_operator_jobs(following_client& client) {
@@ -378,8 +382,8 @@ void money_cycle::run_operator_jobs(following_client& client) {
     ++result_.payout_runs;
     return;
   }
-  add({invariant::client_answer,
-       "POST /admin/payouts/run: " + answer_text(run)});
+  add(
+    {invariant::client_answer, "POST /admin/payouts/run: " + answer_text(run)});
 }
 
 void money_cycle::add(violation v) {

@@ -34,45 +34,49 @@ setter flag(bool chaos_options::*field) {
 
 const std::vector<option_spec>& specs() {
   static const std::vector<option_spec> all = {
-      {"rounds", true, u32_field(&chaos_options::rounds, 1, 100'000)},
-      {"seed", true,
-       [](chaos_options& o, const std::string& text) {
-         std::uint64_t value = 0;
-         auto err = parse_number(
-             text, 0, std::numeric_limits<std::uint64_t>::max() / 2, value);
-         if (err.empty()) {
-           o.seed = value;
-           o.seed_given = true;
-         }
-         return err;
-       }},
-      // 100 is paymentd's api.orders_per_checkout_max.
-      {"checkouts", true, u32_field(&chaos_options::checkouts, 1, 100'000)},
-      {"orders-per-checkout", true,
-       u32_field(&chaos_options::orders_per_checkout, 1, 100)},
-      {"concurrency", true, u32_field(&chaos_options::concurrency, 1, 512)},
-      {"kills", true, u32_field(&chaos_options::kills, 0, 100)},
-      {"pg-restarts", true, u32_field(&chaos_options::pg_restarts, 0, 20)},
-      {"quiesce-timeout-s", true,
-       u32_field(&chaos_options::quiesce_timeout_s, 1, 3600)},
-      {"faults", true,
-       [](chaos_options& o, const std::string& text) {
-         if (text == "none") o.faults = fault_level::none;
-         else if (text == "moderate") o.faults = fault_level::moderate;
-         else if (text == "heavy") o.faults = fault_level::heavy;
-         else return "none, moderate or heavy, not '" + text + "'";
-         return std::string{};
-       }},
-      {"keep-logs", false, flag(&chaos_options::keep_logs)},
-      {"require-all-features", false,
-       flag(&chaos_options::require_all_features)},
-      {"self-test", false, flag(&chaos_options::self_test)},
-      {"log-dir", true,
-       [](chaos_options& o, const std::string& text) {
-         o.log_dir = text;
-         return text.empty() ? std::string{"--log-dir must not be empty"}
-                             : std::string{};
-       }},
+    {"rounds", true, u32_field(&chaos_options::rounds, 1, 100'000)},
+    {"seed", true,
+     [](chaos_options& o, const std::string& text) {
+       std::uint64_t value = 0;
+       auto err = parse_number(text, 0,
+                               std::numeric_limits<std::uint64_t>::max() / 2,
+                               value);
+       if (err.empty()) {
+         o.seed = value;
+         o.seed_given = true;
+       }
+       return err;
+     }},
+    // 100 is paymentd's api.orders_per_checkout_max.
+    {"checkouts", true, u32_field(&chaos_options::checkouts, 1, 100'000)},
+    {"orders-per-checkout", true,
+     u32_field(&chaos_options::orders_per_checkout, 1, 100)},
+    {"concurrency", true, u32_field(&chaos_options::concurrency, 1, 512)},
+    {"kills", true, u32_field(&chaos_options::kills, 0, 100)},
+    {"pg-restarts", true, u32_field(&chaos_options::pg_restarts, 0, 20)},
+    {"quiesce-timeout-s", true,
+     u32_field(&chaos_options::quiesce_timeout_s, 1, 3600)},
+    {"faults", true,
+     [](chaos_options& o, const std::string& text) {
+       if (text == "none")
+         o.faults = fault_level::none;
+       else if (text == "moderate")
+         o.faults = fault_level::moderate;
+       else if (text == "heavy")
+         o.faults = fault_level::heavy;
+       else
+         return "none, moderate or heavy, not '" + text + "'";
+       return std::string{};
+     }},
+    {"keep-logs", false, flag(&chaos_options::keep_logs)},
+    {"require-all-features", false, flag(&chaos_options::require_all_features)},
+    {"self-test", false, flag(&chaos_options::self_test)},
+    {"log-dir", true,
+     [](chaos_options& o, const std::string& text) {
+       o.log_dir = text;
+       return text.empty() ? std::string{"--log-dir must not be empty"}
+                           : std::string{};
+     }},
   };
   return all;
 }
@@ -101,10 +105,9 @@ const char* usage() {
 
 parse_result parse_options(int argc, const char* const* argv) {
   parse_result out;
-  out.error =
-    testkit::apply_options(argc, argv, specs(), out.options, out.help);
-  if (!out.error.empty() || out.help)
-    return out;
+  out.error = testkit::apply_options(argc, argv, specs(), out.options,
+                                     out.help);
+  if (!out.error.empty() || out.help) return out;
   if (!out.options.seed_given) out.options.seed = fresh_seed();
   if (out.options.log_dir.empty()) {
     const char* env = std::getenv("CHAOS_LOG_DIR");

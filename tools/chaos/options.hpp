@@ -23,8 +23,8 @@ struct chaos_options {
   std::uint32_t checkouts = 300;
   std::uint32_t orders_per_checkout = 3;
   std::uint32_t concurrency = 64;
-  std::uint32_t kills = 3;          // kill -9 of paymentd per round, at least
-  std::uint32_t pg_restarts = 1;    // restarts of PostgreSQL per round
+  std::uint32_t kills = 3;        // kill -9 of paymentd per round, at least
+  std::uint32_t pg_restarts = 1;  // restarts of PostgreSQL per round
   std::uint32_t quiesce_timeout_s = 120;
   fault_level faults = fault_level::moderate;
   bool keep_logs = false;

@@ -38,11 +38,11 @@ T pick(std::mt19937_64& rng, const std::array<weighted<T>, N>& table) {
 // Every pspsim outcome: success, the two declines, and an intent that stays
 // processing for a while before it succeeds.
 constexpr std::array<weighted<const char*>, 5> psp_tokens{{
-    {"pm_card_visa", 30},
-    {"pm_card_mastercard", 25},
-    {"pm_card_chargeDeclined", 15},
-    {"pm_card_chargeDeclinedInsufficientFunds", 10},
-    {"pm_card_processing", 20},
+  {"pm_card_visa", 30},
+  {"pm_card_mastercard", 25},
+  {"pm_card_chargeDeclined", 15},
+  {"pm_card_chargeDeclinedInsufficientFunds", 10},
+  {"pm_card_processing", 20},
 }};
 
 // Exponents 0, 2 and 3, so a wrong minor-unit conversion shows up.
@@ -50,13 +50,13 @@ constexpr std::array<const char*, 6> currencies{"USD", "EUR", "JPY",
                                                 "BHD", "GBP", "KRW"};
 
 constexpr std::array<weighted<duplicate_kind>, 7> duplicate_kinds{{
-    {duplicate_kind::none, 50},
-    {duplicate_kind::same_key_sequential, 10},
-    {duplicate_kind::same_key_concurrent, 10},
-    {duplicate_kind::no_key_concurrent, 8},
-    {duplicate_kind::other_key_sequential, 7},
-    {duplicate_kind::key_reused_other_checkout, 8},
-    {duplicate_kind::key_reused_changed_amount, 7},
+  {duplicate_kind::none, 50},
+  {duplicate_kind::same_key_sequential, 10},
+  {duplicate_kind::same_key_concurrent, 10},
+  {duplicate_kind::no_key_concurrent, 8},
+  {duplicate_kind::other_key_sequential, 7},
+  {duplicate_kind::key_reused_other_checkout, 8},
+  {duplicate_kind::key_reused_changed_amount, 7},
 }};
 
 constexpr std::uint64_t amount_minor_max = 200'000;
@@ -107,12 +107,12 @@ planned_checkout plan_one(std::mt19937_64& rng, const plan_options& options,
   const auto first_seller = below(rng, sellers_count);
   for (std::uint32_t j = 0; j < options.orders_per_checkout; ++j) {
     const char* currency = currencies[below(rng, currencies.size())];
-    const auto amount_minor =
-        static_cast<std::int64_t>(1 + below(rng, amount_minor_max));
+    const auto amount_minor = static_cast<std::int64_t>(
+      1 + below(rng, amount_minor_max));
     out.spec.orders.push_back(it::order_spec{
-        "po_" + prefix + "_" + std::to_string(j),
-        "seller_" + std::to_string((first_seller + j) % sellers_count),
-        amount_text(amount_minor, currency), currency});
+      "po_" + prefix + "_" + std::to_string(j),
+      "seller_" + std::to_string((first_seller + j) % sellers_count),
+      amount_text(amount_minor, currency), currency});
   }
   out.duplicate = pick(rng, duplicate_kinds);
   if (!options.idempotency_keys && is_key_reuse(out.duplicate))
@@ -131,11 +131,16 @@ planned_checkout plan_one(std::mt19937_64& rng, const plan_options& options,
 
 const char* to_string(duplicate_kind kind) {
   switch (kind) {
-    case duplicate_kind::none: return "none";
-    case duplicate_kind::same_key_sequential: return "same_key_sequential";
-    case duplicate_kind::same_key_concurrent: return "same_key_concurrent";
-    case duplicate_kind::no_key_concurrent: return "no_key_concurrent";
-    case duplicate_kind::other_key_sequential: return "other_key_sequential";
+    case duplicate_kind::none:
+      return "none";
+    case duplicate_kind::same_key_sequential:
+      return "same_key_sequential";
+    case duplicate_kind::same_key_concurrent:
+      return "same_key_concurrent";
+    case duplicate_kind::no_key_concurrent:
+      return "no_key_concurrent";
+    case duplicate_kind::other_key_sequential:
+      return "other_key_sequential";
     case duplicate_kind::key_reused_other_checkout:
       return "key_reused_other_checkout";
     case duplicate_kind::key_reused_changed_amount:

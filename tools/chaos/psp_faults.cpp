@@ -11,26 +11,28 @@ namespace {
 namespace json = boost::json;
 
 // The counter names GET /sim/faults reports, one per fault kind.
-constexpr std::array<const char*, 6> fault_kind_names{
-    "error_500",          "error_429",
-    "reset_before_commit", "reset_after_commit",
-    "timeout_after_commit", "duplicate_processing"};
+constexpr std::array<const char*, 6> fault_kind_names{"error_500",
+                                                      "error_429",
+                                                      "reset_before_commit",
+                                                      "reset_after_commit",
+                                                      "timeout_after_commit",
+                                                      "duplicate_processing"};
 
 // How far past paymentd's PSP timeout a held answer is released.
 constexpr std::uint32_t hold_beyond_timeout_ms = 300;
 
 json::object to_json(const fault_profile& p) {
   return json::object{
-      {"seed", p.seed},
-      {"error_500", p.error_500},
-      {"error_429", p.error_429},
-      {"latency_ms", p.latency_ms},
-      {"latency_jitter_ms", p.latency_jitter_ms},
-      {"reset_before_commit", p.reset_before_commit},
-      {"reset_after_commit", p.reset_after_commit},
-      {"timeout_after_commit", p.timeout_after_commit},
-      {"hold_ms", p.hold_ms},
-      {"duplicate_processing", p.duplicate_processing},
+    {"seed", p.seed},
+    {"error_500", p.error_500},
+    {"error_429", p.error_429},
+    {"latency_ms", p.latency_ms},
+    {"latency_jitter_ms", p.latency_jitter_ms},
+    {"reset_before_commit", p.reset_before_commit},
+    {"reset_after_commit", p.reset_after_commit},
+    {"timeout_after_commit", p.timeout_after_commit},
+    {"hold_ms", p.hold_ms},
+    {"duplicate_processing", p.duplicate_processing},
   };
 }
 

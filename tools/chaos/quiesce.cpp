@@ -77,17 +77,17 @@ quiesce_result wait_quiescent(const std::string& database_url,
   out.unsettled = poll_until_empty(database_url, orders, deadline);
   out.orders_settled = out.unsettled.empty();
   if (out.orders_settled) {
-    const auto grace_end =
-        std::min(deadline, clock_type::now()
-                               + std::chrono::milliseconds{checkout_mark_grace_ms});
+    const auto grace_end = std::min(
+      deadline,
+      clock_type::now() + std::chrono::milliseconds{checkout_mark_grace_ms});
     out.unsettled = poll_until_empty(database_url,
                                      sql::checkouts_not_marked_done, grace_end);
   }
   out.quiescent = out.unsettled.empty();
   out.waited_ms = static_cast<std::uint32_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now()
-                                                            - started)
-          .count());
+    std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now()
+                                                          - started)
+      .count());
   return out;
 }
 

@@ -18,10 +18,10 @@ struct column {
 };
 
 constexpr column columns[] = {
-    {"round", 5},   {"seed", 12},      {"checkouts", 9}, {"orders", 6},
-    {"charges", 7}, {"retries", 7},    {"recoveries", 10}, {"faults", 6},
-    {"kills", 5},   {"pg", 3},         {"DLQ", 4},       {"violations", 10},
-    {"seconds", 7},
+  {"round", 5},   {"seed", 12},   {"checkouts", 9},   {"orders", 6},
+  {"charges", 7}, {"retries", 7}, {"recoveries", 10}, {"faults", 6},
+  {"kills", 5},   {"pg", 3},      {"DLQ", 4},         {"violations", 10},
+  {"seconds", 7},
 };
 constexpr std::size_t columns_count = sizeof columns / sizeof columns[0];
 
@@ -44,9 +44,9 @@ std::string replay_command(const round_outcome& r, const chaos_options& o) {
          + " --concurrency " + std::to_string(o.concurrency) + " --kills "
          + std::to_string(o.kills) + " --pg-restarts "
          + std::to_string(o.pg_restarts) + " --faults "
-         + (o.faults == fault_level::none
-                ? "none"
-                : o.faults == fault_level::heavy ? "heavy" : "moderate")
+         + (o.faults == fault_level::none    ? "none"
+            : o.faults == fault_level::heavy ? "heavy"
+                                             : "moderate")
          + " --keep-logs";
 }
 
@@ -61,14 +61,19 @@ void print_table_header(std::ostream& out) {
 void print_table_row(std::ostream& out, const round_outcome& r) {
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%.1f", r.seconds);
-  const std::string cells[columns_count] = {
-      std::to_string(r.round),          std::to_string(r.seed),
-      std::to_string(r.checkouts),      std::to_string(r.figures.orders),
-      std::to_string(r.figures.charges), figure(r.figures.retries),
-      figure(r.recoveries),             figure(r.faults_injected),
-      std::to_string(r.kills),          std::to_string(r.pg_restarts),
-      figure(r.figures.dlq_open),       std::to_string(r.found.size()),
-      seconds};
+  const std::string cells[columns_count] = {std::to_string(r.round),
+                                            std::to_string(r.seed),
+                                            std::to_string(r.checkouts),
+                                            std::to_string(r.figures.orders),
+                                            std::to_string(r.figures.charges),
+                                            figure(r.figures.retries),
+                                            figure(r.recoveries),
+                                            figure(r.faults_injected),
+                                            std::to_string(r.kills),
+                                            std::to_string(r.pg_restarts),
+                                            figure(r.figures.dlq_open),
+                                            std::to_string(r.found.size()),
+                                            seconds};
   out << row(cells) << std::flush;
 }
 
@@ -87,8 +92,7 @@ void print_round_details(std::ostream& out, const round_outcome& r,
   for (const auto& e : r.events) out << "    " << e << "\n";
   for (const auto& w : r.warnings) out << "    warning: " << w << "\n";
   if (r.found.empty()) return;
-  out << "  VIOLATIONS in round " << r.round << " (seed " << r.seed
-      << "):\n";
+  out << "  VIOLATIONS in round " << r.round << " (seed " << r.seed << "):\n";
   for (const auto& v : r.found)
     out << "    [" << to_string(v.which) << "] " << v.detail << "\n";
   out << "  replay: " << replay_command(r, options) << "\n"
@@ -112,9 +116,8 @@ void print_summary(std::ostream& out, const std::vector<round_outcome>& rounds,
   }
   out << "chaos: " << rounds.size() << " rounds, " << orders << " orders, "
       << faults << " faults injected, " << kills << " kills, "
-      << violations_total << " violations in " << failed_rounds
-      << " rounds, " << static_cast<long>(seconds) << " s (seed "
-      << options.seed << ")\n";
+      << violations_total << " violations in " << failed_rounds << " rounds, "
+      << static_cast<long>(seconds) << " s (seed " << options.seed << ")\n";
 }
 
 }  // namespace pay::chaos

@@ -48,27 +48,27 @@ void switch_faults_on(round_outcome& out, http::sync_client& sim,
                       const schema_features& schema, std::uint64_t seed,
                       std::uint32_t psp_timeout_ms, fault_level level,
                       bool require_all) {
-  const auto profile =
-      level == fault_level::none
-          ? no_faults()
-          : moderate_faults(seed, psp_timeout_ms,
-                            level == fault_level::heavy ? heavy_fault_scale
-                                                        : 1.0);
+  const auto profile = level == fault_level::none
+                         ? no_faults()
+                         : moderate_faults(seed, psp_timeout_ms,
+                                           level == fault_level::heavy
+                                             ? heavy_fault_scale
+                                             : 1.0);
   const auto status = set_faults(sim, profile);
   if (!status.error.empty())
     out.found.push_back({invariant::harness, status.error});
   const std::pair<bool, const char*> features[] = {
-      {status.supported, "pspsim-faults"},
-      {schema.idempotency_keys, "idempotency-key"},
-      {schema.history, "history"},
-      {schema.dead_letter, "dlq"},
-      {schema.refunds && schema.payouts, "refunds-payouts"}};
+    {status.supported, "pspsim-faults"},
+    {schema.idempotency_keys, "idempotency-key"},
+    {schema.history, "history"},
+    {schema.dead_letter, "dlq"},
+    {schema.refunds && schema.payouts, "refunds-payouts"}};
   for (const auto& [present, name] : features) {
     out.features += std::string{out.features.empty() ? "" : " "}
                     + (present ? "+" : "-") + name;
     if (!present && require_all)
-      out.found.push_back({invariant::feature_missing,
-                           std::string{name} + " is not there"});
+      out.found.push_back(
+        {invariant::feature_missing, std::string{name} + " is not there"});
   }
 }
 
@@ -120,11 +120,11 @@ void drive_with_chaos(round_outcome& out, const chaos_options& options,
   const bool with_cycle = schema.refunds && schema.payouts;
   clients.start();
   if (with_cycle) after_payin.start();
-  const auto schedule =
-      make_schedule(options.kills, options.pg_restarts, out.seed);
+  const auto schedule = make_schedule(options.kills, options.pg_restarts,
+                                      out.seed);
   // On this thread: it started paymentd and outlives every restart of it.
-  auto report = run_schedule(
-      schedule, hooks_for(clients, stack, env, out.log_dir, out.checkouts));
+  auto report = run_schedule(schedule, hooks_for(clients, stack, env,
+                                                 out.log_dir, out.checkouts));
   if (!report.found.empty()) {
     clients.abort();
     after_payin.abort();
@@ -171,27 +171,27 @@ void settle_and_check(round_outcome& out, const chaos_options& options,
     out.found.push_back({invariant::harness, off.error});
   // After a harness failure paymentd may be gone: no point in waiting.
   const bool broken = has_harness_failure(out.found);
-  const auto settled = wait_quiescent(
-      stack.database_url(), schema,
-      broken ? 0 : options.quiesce_timeout_s * 1'000);
-  out.events.push_back("quiescent: " + std::string{settled.quiescent ? "yes"
-                                                                     : "NO"}
+  const auto settled = wait_quiescent(stack.database_url(), schema,
+                                      broken
+                                        ? 0
+                                        : options.quiesce_timeout_s * 1'000);
+  out.events.push_back("quiescent: "
+                       + std::string{settled.quiescent ? "yes" : "NO"}
                        + " after " + std::to_string(settled.waited_ms) + " ms");
   if (!settled.quiescent)
     out.found.push_back(
-        {invariant::quiescence,
-         settled.orders_settled
-             ? "every order settled, but "
-                   + std::to_string(settled.unsettled.size())
-                   + " all-SUCCESS checkouts were still not marked done "
-                   + std::to_string(checkout_mark_grace_ms / 1'000)
-                   + " s later (listed under 1)"
-             : "not quiescent after "
-                   + std::to_string(options.quiesce_timeout_s) + " s: "
-                   + std::to_string(settled.unsettled.size())
-                   + " orders still have work (listed under 1)"});
-  check_input in{stack.database_url(), stack.pspsim_port(), schema, &plan,
-                 &drive, &cycle};
+      {invariant::quiescence,
+       settled.orders_settled
+         ? "every order settled, but "
+             + std::to_string(settled.unsettled.size())
+             + " all-SUCCESS checkouts were still not marked done "
+             + std::to_string(checkout_mark_grace_ms / 1'000)
+             + " s later (listed under 1)"
+         : "not quiescent after " + std::to_string(options.quiesce_timeout_s)
+             + " s: " + std::to_string(settled.unsettled.size())
+             + " orders still have work (listed under 1)"});
+  check_input in{
+    stack.database_url(), stack.pspsim_port(), schema, &plan, &drive, &cycle};
   for (auto& v : check_invariants(in)) out.found.push_back(std::move(v));
   out.figures = collect_figures(stack.database_url(), stack.pspsim_port(),
                                 schema);
@@ -199,8 +199,8 @@ void settle_and_check(round_outcome& out, const chaos_options& options,
   if (counters.supported) out.faults_injected = counters.injected_total;
   if (!counters.error.empty()) out.warnings.push_back(counters.error);
   out.recoveries = out.figures.recovered >= 0
-                       ? out.figures.recovered
-                       : recovery_lines(stack.paymentd_logs());
+                     ? out.figures.recovered
+                     : recovery_lines(stack.paymentd_logs());
 }
 
 // Only after a clean check: a second verdict on a broken round would
@@ -212,31 +212,32 @@ void requeue_and_recheck(round_outcome& out, const chaos_options& options,
                          const money_cycle_result& cycle) {
   if (!schema.dead_letter || out.figures.dlq_open <= 0 || !out.found.empty())
     return;
-  auto report = requeue_open_dead_letters(
-      stack.database_url(), stack.paymentd_port(), stack.admin_key());
+  auto report = requeue_open_dead_letters(stack.database_url(),
+                                          stack.paymentd_port(),
+                                          stack.admin_key());
   for (auto& v : report.found) out.found.push_back(std::move(v));
   const auto settled = wait_quiescent(stack.database_url(), schema,
                                       options.quiesce_timeout_s * 1'000);
-  check_input in{stack.database_url(), stack.pspsim_port(), schema, &plan,
-                 &drive, &cycle};
+  check_input in{
+    stack.database_url(), stack.pspsim_port(), schema, &plan, &drive, &cycle};
   for (auto& v : check_invariants(in)) {
     v.detail = "after requeueing the DLQ: " + v.detail;
     out.found.push_back(std::move(v));
   }
   if (!settled.quiescent)
-    out.found.push_back({invariant::quiescence,
-                         "requeued dead letters did not settle in "
-                             + std::to_string(options.quiesce_timeout_s)
-                             + " s (listed under 1)"});
+    out.found.push_back(
+      {invariant::quiescence, "requeued dead letters did not settle in "
+                                + std::to_string(options.quiesce_timeout_s)
+                                + " s (listed under 1)"});
   const auto after = collect_figures(stack.database_url(), stack.pspsim_port(),
                                      schema);
-  out.events.push_back(
-      "requeued " + std::to_string(report.requeued) + " of "
-      + std::to_string(report.listed) + " open dead letters; then "
-      + std::to_string(after.success) + " SUCCESS, "
-      + std::to_string(after.failed) + " FAILED, "
-      + std::to_string(after.dlq_open) + " in the DLQ, "
-      + std::to_string(after.charges) + " charges");
+  out.events.push_back("requeued " + std::to_string(report.requeued) + " of "
+                       + std::to_string(report.listed)
+                       + " open dead letters; then "
+                       + std::to_string(after.success) + " SUCCESS, "
+                       + std::to_string(after.failed) + " FAILED, "
+                       + std::to_string(after.dlq_open) + " in the DLQ, "
+                       + std::to_string(after.charges) + " charges");
 }
 
 void write_round_file(const round_outcome& out) {
@@ -271,7 +272,8 @@ std::int64_t recovery_lines(const std::vector<std::string>& log_paths) {
     while (std::getline(in, line)) {
       const auto at = line.find(recovery_marker);
       if (at == std::string::npos) continue;
-      total += std::atoll(line.c_str() + at + std::string{recovery_marker}.size());
+      total += std::atoll(line.c_str() + at
+                          + std::string{recovery_marker}.size());
     }
   }
   return total;
@@ -288,8 +290,8 @@ round_outcome run_round(const chaos_options& options, const environment& env,
                       + std::to_string(round) + "_s" + std::to_string(out.seed);
   out.log_dir = options.log_dir + "/" + out.database_name;
   std::filesystem::create_directories(out.log_dir);
-  round_stack stack{stack_settings(env, out.database_name, out.log_dir,
-                                   options.faults)};
+  round_stack stack{
+    stack_settings(env, out.database_name, out.log_dir, options.faults)};
   schema_features schema;
   std::string error = stack.start();
   if (error.empty()) error = detect_schema(stack.database_url(), schema);
@@ -298,12 +300,12 @@ round_outcome run_round(const chaos_options& options, const environment& env,
   } else {
     http::sync_client sim{"127.0.0.1", stack.pspsim_port()};
     const auto psp_timeout_ms = stack_options{}.psp_request_timeout_ms;
-    switch_faults_on(out, sim, schema, out.seed, psp_timeout_ms,
-                     options.faults, options.require_all_features);
-    const auto plan = make_plan(
-        plan_options{round, options.checkouts, options.orders_per_checkout,
-                     schema.idempotency_keys},
-        out.seed);
+    switch_faults_on(out, sim, schema, out.seed, psp_timeout_ms, options.faults,
+                     options.require_all_features);
+    const auto plan = make_plan(plan_options{round, options.checkouts,
+                                             options.orders_per_checkout,
+                                             schema.idempotency_keys},
+                                out.seed);
     drive_result drive;
     money_cycle_result cycle;
     drive_with_chaos(out, options, env, stack, plan, schema, drive, cycle);
@@ -311,8 +313,8 @@ round_outcome run_round(const chaos_options& options, const environment& env,
     requeue_and_recheck(out, options, stack, schema, plan, drive, cycle);
   }
   clean_up(out, options, stack);
-  out.seconds = std::chrono::duration<double>(clock_type::now() - started)
-                    .count();
+  out.seconds =
+    std::chrono::duration<double>(clock_type::now() - started).count();
   return out;
 }
 

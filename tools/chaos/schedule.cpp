@@ -40,11 +40,12 @@ std::vector<chaos_action> make_schedule(std::uint32_t kills,
   std::vector<chaos_action> out;
   const auto draw = [&](action_kind kind) {
     out.push_back(chaos_action{
-        kind, at_permille_min + static_cast<std::uint32_t>(rng() % at_permille_span),
-        static_cast<std::uint32_t>(rng() % (delay_ms_max + 1)),
-        kind == action_kind::kill_paymentd
-            ? static_cast<std::uint32_t>(rng() % (down_ms_max + 1))
-            : 0});
+      kind,
+      at_permille_min + static_cast<std::uint32_t>(rng() % at_permille_span),
+      static_cast<std::uint32_t>(rng() % (delay_ms_max + 1)),
+      kind == action_kind::kill_paymentd
+        ? static_cast<std::uint32_t>(rng() % (down_ms_max + 1))
+        : 0});
   };
   for (std::uint32_t i = 0; i < kills; ++i) draw(action_kind::kill_paymentd);
   for (std::uint32_t i = 0; i < pg_restarts; ++i)
@@ -62,17 +63,17 @@ schedule_report run_schedule(const std::vector<chaos_action>& schedule,
     wait_for_turn(action, hooks);
     const bool kill = action.kind == action_kind::kill_paymentd;
     const auto started = std::chrono::steady_clock::now();
-    const auto error =
-        kill ? hooks.kill_paymentd(action.down_ms) : hooks.restart_postgres();
+    const auto error = kill ? hooks.kill_paymentd(action.down_ms)
+                            : hooks.restart_postgres();
     const auto took_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::steady_clock::now() - started)
-                             .count();
+                           std::chrono::steady_clock::now() - started)
+                           .count();
     out.events.push_back(
-        std::string{kill ? "kill -9 paymentd" : "restart PostgreSQL"} + " at "
-        + std::to_string(hooks.checkouts_done()) + "/"
-        + std::to_string(hooks.checkouts_total) + " checkouts done (planned "
-        + std::to_string(action.at_permille / 10) + "%), took "
-        + std::to_string(took_ms) + " ms" + (error.empty() ? "" : ": " + error));
+      std::string{kill ? "kill -9 paymentd" : "restart PostgreSQL"} + " at "
+      + std::to_string(hooks.checkouts_done()) + "/"
+      + std::to_string(hooks.checkouts_total) + " checkouts done (planned "
+      + std::to_string(action.at_permille / 10) + "%), took "
+      + std::to_string(took_ms) + " ms" + (error.empty() ? "" : ": " + error));
     if (!error.empty()) {
       out.found.push_back({invariant::harness, out.events.back()});
       // Without a paymentd the rest of the round means nothing.
@@ -85,8 +86,8 @@ schedule_report run_schedule(const std::vector<chaos_action>& schedule,
 }
 
 std::string run_shell(const std::string& command, const std::string& log_path) {
-  const int log_fd =
-      ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  const int log_fd = ::open(log_path.c_str(),
+                            O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (log_fd < 0) return "cannot open " + log_path;
   const pid_t pid = ::fork();
   if (pid < 0) {
@@ -101,7 +102,8 @@ std::string run_shell(const std::string& command, const std::string& log_path) {
     ::dup2(log_fd, STDOUT_FILENO);
     ::dup2(log_fd, STDERR_FILENO);
     ::close_range(3, ~0U, 0);
-    ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+    ::execl("/bin/sh", "sh", "-c", command.c_str(),
+            static_cast<char*>(nullptr));
     ::_exit(127);
   }
   ::close(log_fd);

@@ -43,7 +43,7 @@ struct schedule_hooks {
 struct schedule_report {
   std::uint32_t kills = 0;
   std::uint32_t pg_restarts = 0;
-  violations found;  // actions that could not be carried out
+  violations found;                 // actions that could not be carried out
   std::vector<std::string> events;  // "kill at 31% (+120 ms): ok", ...
 };
 

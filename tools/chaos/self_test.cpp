@@ -34,7 +34,7 @@ struct context {
   std::vector<planned_checkout> plan;
   drive_result drive;
   money_cycle_result cycle;
-  std::string success_order;  // a booked SUCCESS order
+  std::string success_order;      // a booked SUCCESS order
   std::string success_reference;  // its psp_reference
   std::size_t acked_index = 0;
 };
@@ -81,11 +81,11 @@ const http::sync_client::header_list psp_auth_with(const char* key) {
 // paymentd's back.
 void stray_refund(context& c) {
   const auto intent = first_text(
-      c.database_url,
-      "SELECT o.psp_reference FROM payment_order o WHERE o.status = 'SUCCESS'"
-      " AND NOT EXISTS (SELECT 1 FROM refund r"
-      "                  WHERE r.payment_order_id = o.payment_order_id)"
-      " ORDER BY 1 LIMIT 1");
+    c.database_url,
+    "SELECT o.psp_reference FROM payment_order o WHERE o.status = 'SUCCESS'"
+    " AND NOT EXISTS (SELECT 1 FROM refund r"
+    "                  WHERE r.payment_order_id = o.payment_order_id)"
+    " ORDER BY 1 LIMIT 1");
   http::sync_client sim{"127.0.0.1", c.pspsim_port};
   sim.post("/v1/refunds",
            http::form_encode({{"payment_intent", intent}, {"amount", "1"}}),
@@ -107,116 +107,121 @@ std::vector<break_case> break_cases() {
   // Triggers are bypassed the way a buggy migration or a manual fix would.
   const std::string replica = "SET session_replication_role = replica;";
   return {
-      {"wallet off by one minor unit", invariant::booked_once, false, false,
-       [](context& c) {
-         exec(c, "UPDATE wallet SET balance_minor = balance_minor + 1"
-                 " WHERE (seller_account, currency) = (SELECT seller_account,"
-                 " currency FROM wallet ORDER BY 1, 2 LIMIT 1)");
-       },
-       [](context& c) {
-         exec(c, "UPDATE wallet SET balance_minor = balance_minor - 1"
-                 " WHERE (seller_account, currency) = (SELECT seller_account,"
-                 " currency FROM wallet ORDER BY 1, 2 LIMIT 1)");
-       }},
-      {"SUCCESS order back to EXECUTING", invariant::terminal_or_dlq, false,
-       true,
-       [](context& c) {
-         exec(c, "UPDATE payment_order SET status = 'EXECUTING',"
-                 " wallet_updated = false, ledger_updated = false"
-                 " WHERE payment_order_id = " + sql_literal(c.success_order));
-       },
-       [](context& c) {
-         exec(c, "UPDATE payment_order SET status = 'SUCCESS',"
-                 " wallet_updated = true, ledger_updated = true"
-                 " WHERE payment_order_id = " + sql_literal(c.success_order));
-       }},
-      {"unbalanced ledger entry", invariant::booked_once, false, false,
-       [replica](context& c) {
-         exec(c, replica + "INSERT INTO ledger_entry (transaction_id, account,"
+    {"wallet off by one minor unit", invariant::booked_once, false, false,
+     [](context& c) {
+       exec(c,
+            "UPDATE wallet SET balance_minor = balance_minor + 1"
+            " WHERE (seller_account, currency) = (SELECT seller_account,"
+            " currency FROM wallet ORDER BY 1, 2 LIMIT 1)");
+     },
+     [](context& c) {
+       exec(c,
+            "UPDATE wallet SET balance_minor = balance_minor - 1"
+            " WHERE (seller_account, currency) = (SELECT seller_account,"
+            " currency FROM wallet ORDER BY 1, 2 LIMIT 1)");
+     }},
+    {"SUCCESS order back to EXECUTING", invariant::terminal_or_dlq, false, true,
+     [](context& c) {
+       exec(c,
+            "UPDATE payment_order SET status = 'EXECUTING',"
+            " wallet_updated = false, ledger_updated = false"
+            " WHERE payment_order_id = "
+              + sql_literal(c.success_order));
+     },
+     [](context& c) {
+       exec(c,
+            "UPDATE payment_order SET status = 'SUCCESS',"
+            " wallet_updated = true, ledger_updated = true"
+            " WHERE payment_order_id = "
+              + sql_literal(c.success_order));
+     }},
+    {"unbalanced ledger entry", invariant::booked_once, false, false,
+     [replica](context& c) {
+       exec(c, replica + "INSERT INTO ledger_entry (transaction_id, account,"
                  " currency, amount_minor) SELECT id, 'psp_receivable', 'USD', 1"
                  " FROM ledger_transaction ORDER BY id LIMIT 1");
-       },
-       [replica](context& c) {
-         exec(c, replica + "DELETE FROM ledger_entry WHERE id ="
+     },
+     [replica](context& c) {
+       exec(c, replica + "DELETE FROM ledger_entry WHERE id ="
                            " (SELECT max(id) FROM ledger_entry)");
-       }},
-      {"history row going backwards", invariant::history_forward, true,
-       false,
-       [](context& c) {
-         exec(c, "INSERT INTO payment_order_history (payment_order_id,"
-                 " from_status, to_status, event, attempt) VALUES ("
-                 + sql_literal(c.success_order)
-                 + ", 'SUCCESS', 'EXECUTING', 'chaos_self_test', 0)");
-       },
-       [](context& c) {
-         exec(c, "DELETE FROM payment_order_history"
-                 " WHERE event = 'chaos_self_test'");
-       }},
-      {"SUCCESS order names another intent", invariant::charged_once,
-       false, false,
-       [](context& c) {
-         exec(c, "UPDATE payment_order SET psp_reference = 'pi_chaos_wrong'"
-                 " WHERE payment_order_id = " + sql_literal(c.success_order));
-       },
-       [](context& c) {
-         exec(c, "UPDATE payment_order SET psp_reference = "
-                     + sql_literal(c.success_reference)
-                     + " WHERE payment_order_id = " + sql_literal(c.success_order));
-       }},
-      {"acknowledged checkout lost", invariant::terminal_or_dlq, false,
-       false,
-       [](context& c) {
-         c.plan[c.acked_index].spec.checkout_id += "_never_stored";
-       },
-       [](context& c) {
-         auto& id = c.plan[c.acked_index].spec.checkout_id;
-         id.resize(id.size() - std::string{"_never_stored"}.size());
-       }},
-      {"acknowledged order stored with another amount",
-       invariant::terminal_or_dlq, false, false,
-       [](context& c) {
-         c.plan[c.acked_index].spec.orders.front().amount += "1";
-       },
-       [](context& c) {
-         auto& amount = c.plan[c.acked_index].spec.orders.front().amount;
-         amount.pop_back();
-       }},
-      {"refused checkout stored", invariant::refused_changed_nothing, false,
-       false,
-       [](context& c) {
-         c.drive.refused_checkout_ids.push_back(
-             c.plan[c.acked_index].spec.checkout_id);
-       },
-       [](context& c) { c.drive.refused_checkout_ids.pop_back(); }},
-      {"stray charge at pspsim", invariant::charged_once, false, false,
-       stray_charge, nullptr},
-      {"acknowledged refund missing", invariant::refund_answer_kept, false,
-       false,
-       [](context& c) {
-         c.cycle.refunds_acknowledged.push_back(
-             {"rfk_chaos_never_stored", "rf_chaos_never_stored",
-              c.success_order, 1});
-       },
-       [](context& c) { c.cycle.refunds_acknowledged.pop_back(); }},
-      {"refused refund key stored", invariant::refund_answer_kept, false,
-       false,
-       [](context& c) {
-         c.cycle.refund_keys_refused.push_back(
-             first_text(c.database_url,
-                        "SELECT idempotency_key FROM refund ORDER BY 1 LIMIT 1"));
-       },
-       [](context& c) { c.cycle.refund_keys_refused.pop_back(); }},
-      {"stray refund at pspsim", invariant::refunded_once_at_psp, false,
-       false, stray_refund, nullptr},
-      {"stray payout at pspsim", invariant::paid_out_once_at_psp, false,
-       false, stray_payout, nullptr},
+     }},
+    {"history row going backwards", invariant::history_forward, true, false,
+     [](context& c) {
+       exec(c,
+            "INSERT INTO payment_order_history (payment_order_id,"
+            " from_status, to_status, event, attempt) VALUES ("
+              + sql_literal(c.success_order)
+              + ", 'SUCCESS', 'EXECUTING', 'chaos_self_test', 0)");
+     },
+     [](context& c) {
+       exec(c,
+            "DELETE FROM payment_order_history"
+            " WHERE event = 'chaos_self_test'");
+     }},
+    {"SUCCESS order names another intent", invariant::charged_once, false,
+     false,
+     [](context& c) {
+       exec(c,
+            "UPDATE payment_order SET psp_reference = 'pi_chaos_wrong'"
+            " WHERE payment_order_id = "
+              + sql_literal(c.success_order));
+     },
+     [](context& c) {
+       exec(c, "UPDATE payment_order SET psp_reference = "
+                 + sql_literal(c.success_reference)
+                 + " WHERE payment_order_id = " + sql_literal(c.success_order));
+     }},
+    {"acknowledged checkout lost", invariant::terminal_or_dlq, false, false,
+     [](context& c) {
+       c.plan[c.acked_index].spec.checkout_id += "_never_stored";
+     },
+     [](context& c) {
+       auto& id = c.plan[c.acked_index].spec.checkout_id;
+       id.resize(id.size() - std::string{"_never_stored"}.size());
+     }},
+    {"acknowledged order stored with another amount",
+     invariant::terminal_or_dlq, false, false,
+     [](context& c) {
+       c.plan[c.acked_index].spec.orders.front().amount += "1";
+     },
+     [](context& c) {
+       auto& amount = c.plan[c.acked_index].spec.orders.front().amount;
+       amount.pop_back();
+     }},
+    {"refused checkout stored", invariant::refused_changed_nothing, false,
+     false,
+     [](context& c) {
+       c.drive.refused_checkout_ids.push_back(
+         c.plan[c.acked_index].spec.checkout_id);
+     },
+     [](context& c) { c.drive.refused_checkout_ids.pop_back(); }},
+    {"stray charge at pspsim", invariant::charged_once, false, false,
+     stray_charge, nullptr},
+    {"acknowledged refund missing", invariant::refund_answer_kept, false, false,
+     [](context& c) {
+       c.cycle.refunds_acknowledged.push_back({"rfk_chaos_never_stored",
+                                               "rf_chaos_never_stored",
+                                               c.success_order, 1});
+     },
+     [](context& c) { c.cycle.refunds_acknowledged.pop_back(); }},
+    {"refused refund key stored", invariant::refund_answer_kept, false, false,
+     [](context& c) {
+       c.cycle.refund_keys_refused.push_back(
+         first_text(c.database_url,
+                    "SELECT idempotency_key FROM refund ORDER BY 1 LIMIT 1"));
+     },
+     [](context& c) { c.cycle.refund_keys_refused.pop_back(); }},
+    {"stray refund at pspsim", invariant::refunded_once_at_psp, false, false,
+     stray_refund, nullptr},
+    {"stray payout at pspsim", invariant::paid_out_once_at_psp, false, false,
+     stray_payout, nullptr},
   };
 }
 
 // The first violation of kind `expected`, or empty.
 std::string caught(const context& c, invariant expected) {
-  check_input in{c.database_url, c.pspsim_port, c.schema, &c.plan, &c.drive,
-                 &c.cycle};
+  check_input in{c.database_url, c.pspsim_port, c.schema,
+                 &c.plan,        &c.drive,      &c.cycle};
   for (const auto& v : check_invariants(in))
     if (v.which == expected) return v.detail;
   return {};
@@ -241,9 +246,10 @@ bool calm_round(context& c, round_stack& stack, std::ostream& out) {
   after_payin.start();
   c.drive = clients.finish();
   c.cycle = after_payin.finish();
-  const auto settled = wait_quiescent(c.database_url, c.schema, calm_quiesce_ms);
-  check_input in{c.database_url, c.pspsim_port, c.schema, &c.plan, &c.drive,
-                 &c.cycle};
+  const auto settled = wait_quiescent(c.database_url, c.schema,
+                                      calm_quiesce_ms);
+  check_input in{c.database_url, c.pspsim_port, c.schema,
+                 &c.plan,        &c.drive,      &c.cycle};
   auto found = check_invariants(in);
   for (auto& v : c.drive.found) found.push_back(v);
   for (auto& v : c.cycle.found) found.push_back(v);
@@ -288,15 +294,16 @@ int run_self_test(const chaos_options& options, const environment& env,
   // Nothing may repair the breaks while they are checked.
   stack.stop_paymentd();
   c.success_order = first_text(
-      c.database_url, "SELECT payment_order_id FROM payment_order WHERE"
-                      " status = 'SUCCESS' AND ledger_updated"
-                      // Fulfilled orders may not leave SUCCESS (a check).
-                      + std::string{c.schema.payouts ? " AND fulfilled_at IS NULL"
-                                                     : ""}
-                      + " ORDER BY 1 LIMIT 1");
-  c.success_reference = first_text(
-      c.database_url, "SELECT psp_reference FROM payment_order"
-                      " WHERE payment_order_id = " + sql_literal(c.success_order));
+    c.database_url,
+    "SELECT payment_order_id FROM payment_order WHERE"
+    " status = 'SUCCESS' AND ledger_updated"
+      // Fulfilled orders may not leave SUCCESS (a check).
+      + std::string{c.schema.payouts ? " AND fulfilled_at IS NULL" : ""}
+      + " ORDER BY 1 LIMIT 1");
+  c.success_reference = first_text(c.database_url,
+                                   "SELECT psp_reference FROM payment_order"
+                                   " WHERE payment_order_id = "
+                                     + sql_literal(c.success_order));
   for (std::size_t i = 0; i < c.plan.size(); ++i)
     if (c.drive.acknowledged[i]) c.acked_index = i;
   for (const auto& b : break_cases()) {
@@ -306,8 +313,8 @@ int run_self_test(const chaos_options& options, const environment& env,
     }
     // Reported before the break, a catch would prove nothing.
     if (const auto before = caught(c, b.expected); !before.empty()) {
-      out << "FAIL " << b.name << ": already reported before the break: "
-          << before << "\n";
+      out << "FAIL " << b.name
+          << ": already reported before the break: " << before << "\n";
       ok = false;
       continue;
     }
@@ -317,18 +324,17 @@ int run_self_test(const chaos_options& options, const environment& env,
     if (b.leaves_work)
       this_ok = this_ok
                 && !wait_quiescent(c.database_url, c.schema, short_quiesce_ms)
-                        .quiescent;
+                      .quiescent;
     out << (this_ok ? "ok   " : "FAIL ") << b.name << ": "
         << (this_ok ? "caught as [" + std::string{to_string(b.expected)} + "] "
-                          + detail
+                        + detail
                     : std::string{"not caught"})
         << "\n";
     ok = ok && this_ok;
     if (b.revert) b.revert(c);
   }
   if (ok) stack.drop_database();
-  out << "self-test: " << (ok ? "passed" : "FAILED (database " + db
-                                               + " kept)")
+  out << "self-test: " << (ok ? "passed" : "FAILED (database " + db + " kept)")
       << "\n";
   return ok ? 0 : 1;
 }

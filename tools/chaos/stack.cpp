@@ -56,9 +56,9 @@ std::string round_stack::drop_database() {
 std::string round_stack::start_pspsim() {
   it::process_options p;
   p.binary = options_.pspsim_bin;
-  p.args = {"--port", "0", "--processing-ms",
-            std::to_string(options_.pspsim_processing_ms), "--payout-ms",
-            std::to_string(options_.pspsim_payout_ms)};
+  p.args = {"--port",          "0",
+            "--processing-ms", std::to_string(options_.pspsim_processing_ms),
+            "--payout-ms",     std::to_string(options_.pspsim_payout_ms)};
   p.log_path = options_.log_dir + "/pspsim.log";
   if (auto err = pspsim_.start(p); !err.empty()) return "pspsim: " + err;
   pspsim_port_ = pspsim_.wait_for_port(pspsim_banner, listening_timeout_ms);
@@ -73,35 +73,34 @@ std::string round_stack::start_paymentd() {
   p.binary = options_.paymentd_bin;
   p.args = {"--config", options_.paymentd_config};
   p.env = {
-      {"DATABASE_URL", database_url_},
-      {"PAYMENTD_HTTP_PORT", "0"},
-      {"PSP_BASE_URL", "http://127.0.0.1:" + std::to_string(pspsim_port_)},
-      {"PSP_API_KEY", psp_api_key},
-      {"PAYMENTD_LOG_LEVEL", "info"},
-      {"PAYMENTD_PSP_REQUEST_TIMEOUT_MS", ms(options_.psp_request_timeout_ms)},
-      {"PAYMENTD_PSP_CONNECT_TIMEOUT_MS", ms(options_.psp_connect_timeout_ms)},
-      {"PAYMENTD_PSP_RETRY_BASE_MS", ms(options_.psp_retry_base_ms)},
-      {"PAYMENTD_PSP_RETRY_DELAY_MS_MAX", ms(options_.psp_retry_delay_ms_max)},
-      {"PAYMENTD_PSP_RETRY_ATTEMPTS_MAX", ms(options_.psp_retry_attempts_max)},
-      {"PAYMENTD_PSP_PROCESSING_POLL_MS", "100"},
-      {"PAYMENTD_STORE_REQUEST_TIMEOUT_MS",
-       ms(options_.store_request_timeout_ms)},
-      {"PAYMENTD_WATCHDOG_INTERVAL_MS", ms(options_.watchdog_interval_ms)},
-      {"PAYMENTD_WATCHDOG_STUCK_AFTER_MS",
-       ms(options_.watchdog_stuck_after_ms)},
-      {"PAYMENTD_BOOTSTRAP_ADMIN_KEY", options_.admin_key},
-      // Limits off: the clients send as fast as they can on purpose, and a
-      // 429 would be a refusal the checks do not expect, not a fault.
-      {"PAYMENTD_RATE_CREATE_PER_S", "0"},
-      {"PAYMENTD_RATE_READ_PER_S", "0"},
-      {"PAYMENTD_RATE_ADMIN_PER_S", "0"},
-      {"PAYMENTD_RATE_OPEN_PER_S", "0"},
-      {"PAYMENTD_RATE_AUTH_FAILURES_PER_S", "0"},
-      // Pay-outs only when the chaos clients ask (POST /admin/payouts/run),
-      // released as soon as fulfilled and settled; reconciliation likewise.
-      {"PAYMENTD_PAYOUTS_HOLD_S", "0"},
-      {"PAYMENTD_PAYOUTS_INTERVAL_S", "0"},
-      {"PAYMENTD_RECONCILE_DAILY_AT", "off"},
+    {"DATABASE_URL", database_url_},
+    {"PAYMENTD_HTTP_PORT", "0"},
+    {"PSP_BASE_URL", "http://127.0.0.1:" + std::to_string(pspsim_port_)},
+    {"PSP_API_KEY", psp_api_key},
+    {"PAYMENTD_LOG_LEVEL", "info"},
+    {"PAYMENTD_PSP_REQUEST_TIMEOUT_MS", ms(options_.psp_request_timeout_ms)},
+    {"PAYMENTD_PSP_CONNECT_TIMEOUT_MS", ms(options_.psp_connect_timeout_ms)},
+    {"PAYMENTD_PSP_RETRY_BASE_MS", ms(options_.psp_retry_base_ms)},
+    {"PAYMENTD_PSP_RETRY_DELAY_MS_MAX", ms(options_.psp_retry_delay_ms_max)},
+    {"PAYMENTD_PSP_RETRY_ATTEMPTS_MAX", ms(options_.psp_retry_attempts_max)},
+    {"PAYMENTD_PSP_PROCESSING_POLL_MS", "100"},
+    {"PAYMENTD_STORE_REQUEST_TIMEOUT_MS",
+     ms(options_.store_request_timeout_ms)},
+    {"PAYMENTD_WATCHDOG_INTERVAL_MS", ms(options_.watchdog_interval_ms)},
+    {"PAYMENTD_WATCHDOG_STUCK_AFTER_MS", ms(options_.watchdog_stuck_after_ms)},
+    {"PAYMENTD_BOOTSTRAP_ADMIN_KEY", options_.admin_key},
+    // Limits off: the clients send as fast as they can on purpose, and a
+    // 429 would be a refusal the checks do not expect, not a fault.
+    {"PAYMENTD_RATE_CREATE_PER_S", "0"},
+    {"PAYMENTD_RATE_READ_PER_S", "0"},
+    {"PAYMENTD_RATE_ADMIN_PER_S", "0"},
+    {"PAYMENTD_RATE_OPEN_PER_S", "0"},
+    {"PAYMENTD_RATE_AUTH_FAILURES_PER_S", "0"},
+    // Pay-outs only when the chaos clients ask (POST /admin/payouts/run),
+    // released as soon as fulfilled and settled; reconciliation likewise.
+    {"PAYMENTD_PAYOUTS_HOLD_S", "0"},
+    {"PAYMENTD_PAYOUTS_INTERVAL_S", "0"},
+    {"PAYMENTD_RECONCILE_DAILY_AT", "off"},
   };
   std::string last_error;
   for (std::uint32_t attempt = 0; attempt < paymentd_start_attempts_max;
@@ -140,8 +139,8 @@ std::string round_stack::stop_paymentd() {
   if (!paymentd_.running()) return {};
   const int code = paymentd_.stop(stop_grace_ms);
   if (code == 0) return {};
-  return "paymentd exited with " + std::to_string(code)
-         + " on SIGTERM (log " + paymentd_.log_path() + ")";
+  return "paymentd exited with " + std::to_string(code) + " on SIGTERM (log "
+         + paymentd_.log_path() + ")";
 }
 
 std::vector<std::string> round_stack::stop() {

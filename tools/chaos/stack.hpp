@@ -88,5 +88,4 @@ class round_stack {
   std::vector<std::string> paymentd_logs_;
 };
 
-
 }  // namespace pay::chaos

@@ -4,19 +4,30 @@ namespace pay::chaos {
 
 const char* to_string(invariant which) {
   switch (which) {
-    case invariant::client_answer: return "0 client answer";
-    case invariant::terminal_or_dlq: return "1 terminal or DLQ, none lost";
-    case invariant::charged_once: return "2 charged at most once";
-    case invariant::booked_once: return "3 booked exactly once";
-    case invariant::history_forward: return "4 history never goes back";
-    case invariant::quiescence: return "5 quiescent in time";
+    case invariant::client_answer:
+      return "0 client answer";
+    case invariant::terminal_or_dlq:
+      return "1 terminal or DLQ, none lost";
+    case invariant::charged_once:
+      return "2 charged at most once";
+    case invariant::booked_once:
+      return "3 booked exactly once";
+    case invariant::history_forward:
+      return "4 history never goes back";
+    case invariant::quiescence:
+      return "5 quiescent in time";
     case invariant::refused_changed_nothing:
       return "6 refused request changed nothing";
-    case invariant::feature_missing: return "7 feature missing";
-    case invariant::harness: return "8 harness";
-    case invariant::testkit_other: return "9 testkit invariant";
-    case invariant::refunded_once_at_psp: return "10 refunded once at the PSP";
-    case invariant::paid_out_once_at_psp: return "11 paid out once at the PSP";
+    case invariant::feature_missing:
+      return "7 feature missing";
+    case invariant::harness:
+      return "8 harness";
+    case invariant::testkit_other:
+      return "9 testkit invariant";
+    case invariant::refunded_once_at_psp:
+      return "10 refunded once at the PSP";
+    case invariant::paid_out_once_at_psp:
+      return "11 paid out once at the PSP";
     case invariant::refund_answer_kept:
       return "12 refund answer kept";
   }

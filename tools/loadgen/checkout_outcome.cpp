@@ -19,15 +19,15 @@ checkout_outcome read_checkout_outcome(std::string_view body) {
   auto value = boost::json::parse(body, ec);
   if (ec || !value.is_object()) return out;
   auto* orders = value.get_object().if_contains("payment_orders");
-  if (!orders || !orders->is_array() || orders->get_array().empty())
-    return out;
+  if (!orders || !orders->is_array() || orders->get_array().empty()) return out;
   for (const auto& item : orders->get_array()) {
     if (!item.is_object()) return out;
     const auto& order = item.get_object();
     auto* status = order.if_contains("status");
     if (!status || !status->is_string()) return out;
     ++out.orders;
-    if (*status == "FAILED") ++out.orders_failed;
+    if (*status == "FAILED")
+      ++out.orders_failed;
     else if (*status == "SUCCESS" && flag(order, "wallet_updated")
              && flag(order, "ledger_updated"))
       ++out.orders_succeeded;

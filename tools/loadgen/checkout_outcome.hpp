@@ -8,7 +8,7 @@
 namespace pay::loadgen {
 
 struct checkout_outcome {
-  bool parsed = false;   // the body was a checkout object with orders
+  bool parsed = false;  // the body was a checkout object with orders
   // Every order is FAILED, or SUCCESS with wallet and ledger written: the
   // money has moved wherever it is going to move.
   bool settled = false;

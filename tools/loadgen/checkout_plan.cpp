@@ -40,22 +40,21 @@ planned_checkout plan_checkout(const loadgen_options& options,
     auto currency = domain::find_currency(code);
     PAY_ASSERT(currency.has_value());  // options checked every code
     auto amount_minor = static_cast<std::int64_t>(
-        amount_minor_min
-        + rng.below(amount_minor_max - amount_minor_min + 1));
+      amount_minor_min + rng.below(amount_minor_max - amount_minor_min + 1));
     orders.push_back(boost::json::object{
-        {"payment_order_id", out.checkout_id + "_" + std::to_string(k)},
-        {"seller_account",
-         "lg_seller_" + std::to_string(rng.below(options.sellers))},
-        {"amount", domain::format_minor(amount_minor, *currency)},
-        {"currency", code}});
+      {"payment_order_id", out.checkout_id + "_" + std::to_string(k)},
+      {"seller_account",
+       "lg_seller_" + std::to_string(rng.below(options.sellers))},
+      {"amount", domain::format_minor(amount_minor, *currency)},
+      {"currency", code}});
   }
-  const auto& token =
-      pick_token(options.tokens, rng.below(options.tokens.weight_total));
+  const auto& token = pick_token(options.tokens,
+                                 rng.below(options.tokens.weight_total));
   boost::json::object body{
-      {"checkout_id", out.checkout_id},
-      {"buyer_info", boost::json::object{{"email", "loadgen@example.com"}}},
-      {"credit_card_info", boost::json::object{{"psp_token", token}}},
-      {"payment_orders", std::move(orders)}};
+    {"checkout_id", out.checkout_id},
+    {"buyer_info", boost::json::object{{"email", "loadgen@example.com"}}},
+    {"credit_card_info", boost::json::object{{"psp_token", token}}},
+    {"payment_orders", std::move(orders)}};
   out.body = boost::json::serialize(body);
   return out;
 }

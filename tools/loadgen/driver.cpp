@@ -54,11 +54,14 @@ double seconds_between(steady::time_point from, steady::time_point to) {
 
 error_kind kind_of(const http::send_result& r) {
   switch (r.outcome) {
-    case http::send_outcome::responded: return error_kind::http_status;
-    case http::send_outcome::not_sent_connect_failed: return error_kind::connect;
+    case http::send_outcome::responded:
+      return error_kind::http_status;
+    case http::send_outcome::not_sent_connect_failed:
+      return error_kind::connect;
     case http::send_outcome::not_sent_pool_saturated:
       return error_kind::saturated;
-    case http::send_outcome::unknown_timeout: return error_kind::timeout;
+    case http::send_outcome::unknown_timeout:
+      return error_kind::timeout;
     case http::send_outcome::unknown_connection_lost:
       return error_kind::connection_lost;
   }
@@ -90,7 +93,8 @@ class load_run {
         if (!ec) stop_starting();
       });
     }
-    if (options_.rate_per_s > 0) pace();
+    if (options_.rate_per_s > 0)
+      pace();
     else
       for (std::uint32_t i = 0; i < options_.concurrency && may_start(); ++i)
         start_checkout(steady::now());
@@ -128,13 +132,14 @@ class load_run {
   // shows up in the percentiles instead of quietly slowing the load.
   void pace() {
     const auto now = steady::now();
-    const auto due = static_cast<std::uint64_t>(
-        seconds_between(t0_, now) * options_.rate_per_s);
+    const auto due = static_cast<std::uint64_t>(seconds_between(t0_, now)
+                                                * options_.rate_per_s);
     while (next_index_ <= due && may_start()) {
-      const auto scheduled =
-          t0_ + std::chrono::duration_cast<steady::duration>(
-                    std::chrono::duration<double>(
-                        static_cast<double>(next_index_) / options_.rate_per_s));
+      const auto scheduled = t0_
+                             + std::chrono::duration_cast<steady::duration>(
+                               std::chrono::duration<double>(
+                                 static_cast<double>(next_index_)
+                                 / options_.rate_per_s));
       if (in_flight_ >= options_.in_flight_max) {
         ++next_index_;
         ++stats_.checkouts_skipped;
@@ -157,12 +162,12 @@ class load_run {
     f->index = next_index_++;
     f->plan = plan_checkout(options_, f->index);
     f->started_at = started_at;
-    f->deadline = started_at + std::chrono::seconds{options_.completion_timeout_s};
+    f->deadline = started_at
+                  + std::chrono::seconds{options_.completion_timeout_s};
     ++in_flight_;
     ++stats_.checkouts_started;
-    send(create_request(*f, 0), [this, f](http::send_result r) {
-      on_accepted(f, std::move(r));
-    });
+    send(create_request(*f, 0),
+         [this, f](http::send_result r) { on_accepted(f, std::move(r)); });
   }
 
   http::request create_request(const flight& f, std::uint32_t wait_s) const {
@@ -188,8 +193,8 @@ class load_run {
   void count_error(const char* phase, const http::send_result& r,
                    error_kind kind) {
     auto status = r.outcome == http::send_outcome::responded
-                      ? r.res.result_int()
-                      : 0u;
+                    ? r.res.result_int()
+                    : 0u;
     ++stats_.errors[std::string{phase} + " " + error_name(kind, status)];
   }
 
@@ -224,9 +229,9 @@ class load_run {
       return;
     }
     const auto left_s = std::chrono::duration_cast<std::chrono::seconds>(
-        f->deadline - steady::now());
-    const auto wait_s = static_cast<std::uint32_t>(std::clamp<std::int64_t>(
-        left_s.count(), 1, prefer_wait_s_max));
+      f->deadline - steady::now());
+    const auto wait_s = static_cast<std::uint32_t>(
+      std::clamp<std::int64_t>(left_s.count(), 1, prefer_wait_s_max));
     send(create_request(*f, wait_s), handler);
   }
 
@@ -265,8 +270,8 @@ class load_run {
       end_flight();
       return;
     }
-    f->recheck_delay_ms =
-        std::min(recheck_delay_ms_max, f->recheck_delay_ms * 3 / 2);
+    f->recheck_delay_ms = std::min(recheck_delay_ms_max,
+                                   f->recheck_delay_ms * 3 / 2);
     auto timer = std::make_shared<net::steady_timer>(ioc_, delay);
     timer->async_wait([this, f, timer](boost::system::error_code ec) {
       if (!ec) check_outcome(f);
@@ -287,7 +292,7 @@ class load_run {
   const std::string authorization_;  // "Bearer <key>", built once
   net::io_context ioc_;
   net::executor_work_guard<net::io_context::executor_type> work_ =
-      net::make_work_guard(ioc_);
+    net::make_work_guard(ioc_);
   net::steady_timer duration_timer_{ioc_};
   net::steady_timer pacing_timer_{ioc_};
   // Declared after ioc_: destroyed first, so callbacks it runs while shutting

@@ -14,8 +14,7 @@ std::size_t latency_histogram::bucket_of(std::uint64_t value_us) {
   if (value_us < linear_top) return static_cast<std::size_t>(value_us);
   unsigned magnitude = 63u - static_cast<unsigned>(__builtin_clzll(value_us));
   unsigned shift = magnitude - sub_bits;
-  std::size_t step =
-      static_cast<std::size_t>((value_us >> shift) - linear_top);
+  std::size_t step = static_cast<std::size_t>((value_us >> shift) - linear_top);
   std::size_t bucket = (std::size_t{shift + 1} << sub_bits) + step;
   return std::min(bucket, buckets - 1);
 }
@@ -38,7 +37,7 @@ std::uint64_t latency_histogram::percentile_us(double percent) const {
   PAY_ASSERT(percent > 0.0 && percent <= 100.0);
   if (count_ == 0) return 0;
   auto rank = static_cast<std::uint64_t>(
-      std::ceil(percent / 100.0 * static_cast<double>(count_)));
+    std::ceil(percent / 100.0 * static_cast<double>(count_)));
   rank = std::clamp<std::uint64_t>(rank, 1, count_);
   std::uint64_t seen = 0;
   for (std::size_t b = 0; b < buckets; ++b) {

@@ -26,8 +26,8 @@ class latency_histogram {
   static constexpr unsigned sub_bits = 6;  // 64 linear steps per power of 2
   // Powers of two above the linear range: the top bucket ends at 2^38 µs.
   static constexpr unsigned magnitudes = 32;
-  static constexpr std::size_t buckets =
-      std::size_t{magnitudes + 1} << sub_bits;
+  static constexpr std::size_t buckets = std::size_t{magnitudes + 1}
+                                         << sub_bits;
 
   static std::size_t bucket_of(std::uint64_t value_us);
   static std::uint64_t upper_bound_of(std::size_t bucket);

@@ -29,7 +29,8 @@ bool paymentd_answers(const pay::http::base_url& url) {
 
 // One read before the run: a refused key would otherwise show up only as a
 // table full of 401s. A checkout nobody made answers 404 to a good key.
-bool paymentd_takes_key(const pay::http::base_url& url, const std::string& key) {
+bool paymentd_takes_key(const pay::http::base_url& url,
+                        const std::string& key) {
   pay::http::sync_client client{url.host, url.port, health_timeout_ms};
   client.set_default_headers({{"Authorization", "Bearer " + key}});
   auto r = client.get("/v1/checkouts/lg_key_check");

@@ -24,7 +24,7 @@ using setter = decltype(option_spec::set);
 using testkit::parse_number;
 
 constexpr const char* default_tokens =
-    "pm_card_visa=90,pm_card_chargeDeclined=5,pm_card_processing=5";
+  "pm_card_visa=90,pm_card_chargeDeclined=5,pm_card_processing=5";
 
 template <typename T>
 setter number_field(T loadgen_options::*field, std::uint64_t min,
@@ -67,8 +67,7 @@ std::string set_currencies(parse_state& s, const std::string& text) {
 
 std::string set_run_id(parse_state& s, const std::string& text) {
   // Ids are built as lg_<run>_<n>_<k>: keep the run id to safe characters.
-  if (text.empty() || text.size() > 32)
-    return "1 to 32 characters";
+  if (text.empty() || text.size() > 32) return "1 to 32 characters";
   for (char c : text)
     if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
           || (c >= '0' && c <= '9') || c == '-'))
@@ -80,73 +79,74 @@ std::string set_run_id(parse_state& s, const std::string& text) {
 const std::vector<option_spec>& specs() {
   using o = loadgen_options;
   static const std::vector<option_spec> all = {
-      {"url", true, url_field(&o::url)},
-      {"psp-url", true, url_field(&o::psp_url)},
-      {"database-url", true,
-       [](parse_state& s, const std::string& text) {
-         s.options.database_url = text;
-         return std::string{};
-       }},
-      {"api-key", true,
-       [](parse_state& s, const std::string& text) {
-         s.options.api_key = text;
-         return std::string{};
-       }},
-      {"concurrency", true, number_field(&o::concurrency, 1, 20'000)},
-      {"rate", true, number_field(&o::rate_per_s, 1, 1'000'000)},
-      {"duration-s", true,
-       [](parse_state& s, const std::string& text) {
-         s.duration_given = true;
-         return number_field(&o::duration_s, 0, 86'400)(s, text);
-       }},
-      {"checkouts", true, number_field(&o::checkouts, 1, 100'000'000)},
-      // 100 is paymentd's api.orders_per_checkout_max.
-      {"orders-per-checkout", true,
-       number_field(&o::orders_per_checkout, 1, 100)},
-      {"sellers", true, number_field(&o::sellers, 1, 10'000'000)},
-      {"currencies", true, set_currencies},
-      {"tokens", true,
-       [](parse_state& s, const std::string& text) {
-         auto parsed = parse_token_mix(text);
-         if (parsed.error.empty()) {
-           s.options.tokens = std::move(parsed.mix);
-           s.tokens_given = true;
-         }
-         return parsed.error;
-       }},
-      {"seed", true,
-       [](parse_state& s, const std::string& text) {
-         s.seed_given = true;
-         return number_field(&o::seed, 0,
-                             std::numeric_limits<std::uint64_t>::max())(s,
-                                                                        text);
-       }},
-      {"run-id", true, set_run_id},
-      {"no-wait", false,
-       [](parse_state& s, const std::string&) {
-         s.options.no_wait = true;
-         return std::string{};
-       }},
-      {"completion", true,
-       [](parse_state& s, const std::string& text) {
-         if (text == "wait") s.options.completion = completion_mode::wait;
-         else if (text == "poll") s.options.completion = completion_mode::poll;
-         else return "wait or poll, not '" + text + "'";
-         return std::string{};
-       }},
-      {"connections", true, number_field(&o::connections, 1, 20'000)},
-      {"request-timeout-ms", true,
-       number_field(&o::request_timeout_ms, 100, 600'000)},
-      {"completion-timeout-s", true,
-       number_field(&o::completion_timeout_s, 1, 86'400)},
-      {"settle-timeout-s", true,
-       number_field(&o::settle_timeout_s, 0, 86'400)},
-      {"in-flight-max", true, number_field(&o::in_flight_max, 1, 10'000'000)},
-      {"no-invariants", false,
-       [](parse_state& s, const std::string&) {
-         s.options.invariants = false;
-         return std::string{};
-       }},
+    {"url", true, url_field(&o::url)},
+    {"psp-url", true, url_field(&o::psp_url)},
+    {"database-url", true,
+     [](parse_state& s, const std::string& text) {
+       s.options.database_url = text;
+       return std::string{};
+     }},
+    {"api-key", true,
+     [](parse_state& s, const std::string& text) {
+       s.options.api_key = text;
+       return std::string{};
+     }},
+    {"concurrency", true, number_field(&o::concurrency, 1, 20'000)},
+    {"rate", true, number_field(&o::rate_per_s, 1, 1'000'000)},
+    {"duration-s", true,
+     [](parse_state& s, const std::string& text) {
+       s.duration_given = true;
+       return number_field(&o::duration_s, 0, 86'400)(s, text);
+     }},
+    {"checkouts", true, number_field(&o::checkouts, 1, 100'000'000)},
+    // 100 is paymentd's api.orders_per_checkout_max.
+    {"orders-per-checkout", true,
+     number_field(&o::orders_per_checkout, 1, 100)},
+    {"sellers", true, number_field(&o::sellers, 1, 10'000'000)},
+    {"currencies", true, set_currencies},
+    {"tokens", true,
+     [](parse_state& s, const std::string& text) {
+       auto parsed = parse_token_mix(text);
+       if (parsed.error.empty()) {
+         s.options.tokens = std::move(parsed.mix);
+         s.tokens_given = true;
+       }
+       return parsed.error;
+     }},
+    {"seed", true,
+     [](parse_state& s, const std::string& text) {
+       s.seed_given = true;
+       return number_field(&o::seed, 0,
+                           std::numeric_limits<std::uint64_t>::max())(s, text);
+     }},
+    {"run-id", true, set_run_id},
+    {"no-wait", false,
+     [](parse_state& s, const std::string&) {
+       s.options.no_wait = true;
+       return std::string{};
+     }},
+    {"completion", true,
+     [](parse_state& s, const std::string& text) {
+       if (text == "wait")
+         s.options.completion = completion_mode::wait;
+       else if (text == "poll")
+         s.options.completion = completion_mode::poll;
+       else
+         return "wait or poll, not '" + text + "'";
+       return std::string{};
+     }},
+    {"connections", true, number_field(&o::connections, 1, 20'000)},
+    {"request-timeout-ms", true,
+     number_field(&o::request_timeout_ms, 100, 600'000)},
+    {"completion-timeout-s", true,
+     number_field(&o::completion_timeout_s, 1, 86'400)},
+    {"settle-timeout-s", true, number_field(&o::settle_timeout_s, 0, 86'400)},
+    {"in-flight-max", true, number_field(&o::in_flight_max, 1, 10'000'000)},
+    {"no-invariants", false,
+     [](parse_state& s, const std::string&) {
+       s.options.invariants = false;
+       return std::string{};
+     }},
   };
   return all;
 }
@@ -239,8 +239,7 @@ parse_result parse_options(int argc, const char* const* argv,
   parse_result out;
   parse_state state;
   out.error = testkit::apply_options(argc, argv, specs(), state, out.help);
-  if (!out.error.empty() || out.help)
-    return out;
+  if (!out.error.empty() || out.help) return out;
   out.error = finish(state, database_url_env, api_key_env);
   out.options = std::move(state.options);
   return out;

@@ -42,7 +42,7 @@ struct loadgen_options {
   std::uint32_t connections = 0;  // 0: concurrency (closed) or 1024 (open)
   std::uint32_t request_timeout_ms = 40'000;
   std::uint32_t completion_timeout_s = 120;
-  std::uint32_t settle_timeout_s = 120;  // invariants wait this long first
+  std::uint32_t settle_timeout_s = 120;   // invariants wait this long first
   std::uint32_t in_flight_max = 100'000;  // open loop: beyond it, skip
   bool invariants = true;
 };

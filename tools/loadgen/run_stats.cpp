@@ -47,9 +47,12 @@ std::string quoted(const std::string& text) {
 
 const char* invariant_word(invariant_state s) {
   switch (s) {
-    case invariant_state::ok: return "ok";
-    case invariant_state::violated: return "violated";
-    case invariant_state::skipped: break;
+    case invariant_state::ok:
+      return "ok";
+    case invariant_state::violated:
+      return "violated";
+    case invariant_state::skipped:
+      break;
   }
   return "skipped";
 }
@@ -58,13 +61,20 @@ const char* invariant_word(invariant_state s) {
 
 std::string error_name(error_kind kind, unsigned http_status) {
   switch (kind) {
-    case error_kind::http_status: return "http_" + std::to_string(http_status);
-    case error_kind::connect: return "connect";
-    case error_kind::saturated: return "saturated";
-    case error_kind::timeout: return "timeout";
-    case error_kind::connection_lost: return "connection_lost";
-    case error_kind::bad_body: return "bad_body";
-    case error_kind::completion_timeout: return "completion_timeout";
+    case error_kind::http_status:
+      return "http_" + std::to_string(http_status);
+    case error_kind::connect:
+      return "connect";
+    case error_kind::saturated:
+      return "saturated";
+    case error_kind::timeout:
+      return "timeout";
+    case error_kind::connection_lost:
+      return "connection_lost";
+    case error_kind::bad_body:
+      return "bad_body";
+    case error_kind::completion_timeout:
+      return "completion_timeout";
   }
   return "unknown";
 }
@@ -81,9 +91,9 @@ std::string render_table(const run_stats& s, const run_description& d) {
   std::ostringstream out;
   out << "loadgen run " << d.run_id << ": "
       << (d.rate_per_s > 0
-              ? "open loop, " + std::to_string(d.rate_per_s) + " checkouts/s"
-              : "closed loop, " + std::to_string(d.concurrency)
-                    + " checkouts in flight")
+            ? "open loop, " + std::to_string(d.rate_per_s) + " checkouts/s"
+            : "closed loop, " + std::to_string(d.concurrency)
+                + " checkouts in flight")
       << ", " << d.orders_per_checkout << " orders per checkout"
       << (d.no_wait ? ", no wait" : "") << "\n";
   out << "  checkouts started      " << s.checkouts_started << "\n"
@@ -104,13 +114,15 @@ std::string render_table(const run_stats& s, const run_description& d) {
       << latency_row("accept", s.accept);
   if (!d.no_wait) out << latency_row("completion", s.completion);
   out << "  errors";
-  if (s.errors.empty()) out << "                 none\n";
+  if (s.errors.empty())
+    out << "                 none\n";
   else {
     out << "\n";
     for (const auto& [kind, n] : s.errors)
       out << "    " << kind << "  " << n << "\n";
   }
-  if (d.invariants == invariant_state::ok) out << "invariants: ok\n";
+  if (d.invariants == invariant_state::ok)
+    out << "invariants: ok\n";
   else if (d.invariants == invariant_state::skipped)
     out << "invariants: skipped (" << d.invariants_note << ")\n";
   else {
@@ -137,7 +149,8 @@ std::string render_json_line(const run_stats& s, const run_description& d) {
   for (const auto& part :
        {field("run_id", quoted(d.run_id)),
         field("mode", d.rate_per_s > 0 ? "\"open\"" : "\"closed\""),
-        count("concurrency", d.concurrency), count("rate_per_s", d.rate_per_s),
+        count("concurrency", d.concurrency),
+        count("rate_per_s", d.rate_per_s),
         count("orders_per_checkout", d.orders_per_checkout),
         field("no_wait", d.no_wait ? "true" : "false"),
         count("checkouts_started", s.checkouts_started),

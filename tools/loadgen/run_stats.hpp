@@ -30,12 +30,12 @@ struct run_stats {
 
 // Why a request did not give the answer we wanted, as a short stable word.
 enum class error_kind : std::uint8_t {
-  http_status = 0,      // a response with an unexpected status
-  connect = 1,          // nothing sent: connect failed
-  saturated = 2,        // nothing sent: the client pool's queue was full
-  timeout = 3,          // sent, no answer in time
-  connection_lost = 4,  // sent, connection reset or closed
-  bad_body = 5,         // 2xx whose body is not a checkout
+  http_status = 0,         // a response with an unexpected status
+  connect = 1,             // nothing sent: connect failed
+  saturated = 2,           // nothing sent: the client pool's queue was full
+  timeout = 3,             // sent, no answer in time
+  connection_lost = 4,     // sent, connection reset or closed
+  bad_body = 5,            // 2xx whose body is not a checkout
   completion_timeout = 6,  // not settled within --completion-timeout-s
 };
 std::string error_name(error_kind kind, unsigned http_status);

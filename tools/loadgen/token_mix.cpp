@@ -25,8 +25,8 @@ std::string parse_entry(std::string_view entry, token_mix& mix) {
   if (auto eq = entry.find('='); eq != std::string_view::npos) {
     token = entry.substr(0, eq);
     auto digits = entry.substr(eq + 1);
-    auto [end, ec] =
-        std::from_chars(digits.data(), digits.data() + digits.size(), weight);
+    auto [end, ec] = std::from_chars(digits.data(),
+                                     digits.data() + digits.size(), weight);
     if (digits.empty() || ec != std::errc{}
         || end != digits.data() + digits.size() || weight > token_weight_max)
       return "weight of '" + std::string{token} + "' must be a whole number "

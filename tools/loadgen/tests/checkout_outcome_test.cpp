@@ -7,10 +7,10 @@ namespace {
 
 std::string order(const char* status, bool wallet, bool ledger,
                   bool dead_lettered = false) {
-  return std::string{"{\"status\":\""} + status + "\",\"wallet_updated\":"
-         + (wallet ? "true" : "false") + ",\"ledger_updated\":"
-         + (ledger ? "true" : "false") + ",\"dead_lettered\":"
-         + (dead_lettered ? "true" : "false") + "}";
+  return std::string{"{\"status\":\""} + status
+         + "\",\"wallet_updated\":" + (wallet ? "true" : "false")
+         + ",\"ledger_updated\":" + (ledger ? "true" : "false")
+         + ",\"dead_lettered\":" + (dead_lettered ? "true" : "false") + "}";
 }
 
 std::string checkout(const std::string& orders) {
@@ -19,8 +19,8 @@ std::string checkout(const std::string& orders) {
 }
 
 TEST(CheckoutOutcome, BookedSuccessAndFailureAreSettled) {
-  auto o = read_checkout_outcome(checkout(
-      order("SUCCESS", true, true) + "," + order("FAILED", false, false)));
+  auto o = read_checkout_outcome(checkout(order("SUCCESS", true, true) + ","
+                                          + order("FAILED", false, false)));
   EXPECT_TRUE(o.parsed);
   EXPECT_TRUE(o.settled);
   EXPECT_EQ(o.orders, 2u);
@@ -30,18 +30,17 @@ TEST(CheckoutOutcome, BookedSuccessAndFailureAreSettled) {
 
 TEST(CheckoutOutcome, SuccessNotYetBookedIsNotSettled) {
   EXPECT_FALSE(
-      read_checkout_outcome(checkout(order("SUCCESS", true, false))).settled);
+    read_checkout_outcome(checkout(order("SUCCESS", true, false))).settled);
   EXPECT_FALSE(
-      read_checkout_outcome(checkout(order("EXECUTING", false, false)))
-          .settled);
+    read_checkout_outcome(checkout(order("EXECUTING", false, false))).settled);
   EXPECT_FALSE(
-      read_checkout_outcome(checkout(order("NOT_STARTED", false, false)))
-          .settled);
+    read_checkout_outcome(checkout(order("NOT_STARTED", false, false)))
+      .settled);
 }
 
 TEST(CheckoutOutcome, DeadLetteredOrderIsCountedAndNotSettled) {
   auto o = read_checkout_outcome(
-      checkout(order("EXECUTING", false, false, true)));
+    checkout(order("EXECUTING", false, false, true)));
   EXPECT_FALSE(o.settled);
   EXPECT_EQ(o.orders_dead_lettered, 1u);
 }

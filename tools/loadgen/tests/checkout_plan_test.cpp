@@ -2,8 +2,8 @@
 
 #include <set>
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include "domain/money.hpp"
 
@@ -38,9 +38,9 @@ TEST(CheckoutPlan, IdsCarryTheRunIdAndNeverRepeat) {
     EXPECT_EQ(plan.checkout_id, "lg_r1_" + std::to_string(i));
     auto body = boost::json::parse(plan.body).as_object();
     for (const auto& order : body.at("payment_orders").as_array())
-      EXPECT_TRUE(ids.insert(std::string{order.at("payment_order_id")
-                                             .as_string()})
-                      .second);
+      EXPECT_TRUE(
+        ids.insert(std::string{order.at("payment_order_id").as_string()})
+          .second);
   }
   EXPECT_EQ(ids.size(), 600u);
 }
@@ -50,8 +50,8 @@ TEST(CheckoutPlan, AmountsAreValidDecimalStringsForTheirCurrency) {
   std::set<std::string> currencies, tokens, sellers;
   for (std::uint64_t i = 0; i < 300; ++i) {
     auto body = boost::json::parse(plan_checkout(o, i).body).as_object();
-    tokens.insert(std::string{
-        body.at("credit_card_info").at("psp_token").as_string()});
+    tokens.insert(
+      std::string{body.at("credit_card_info").at("psp_token").as_string()});
     auto orders = body.at("payment_orders").as_array();
     ASSERT_EQ(orders.size(), 3u);
     for (const auto& order : orders) {

@@ -1,7 +1,7 @@
 #include "tools/loadgen/run_stats.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 namespace pay::loadgen {
 namespace {
@@ -40,7 +40,8 @@ TEST(RunStats, JsonLineCarriesWhatScriptsRead) {
   auto o = boost::json::parse(line.substr(14)).as_object();
   EXPECT_EQ(o.at("completed_orders_per_s").as_double(), 4.0);
   EXPECT_EQ(o.at("accept_ms").at("p99").as_double(), 1.5);
-  EXPECT_EQ(o.at("errors").at("accept http_503").to_number<std::uint64_t>(), 2u);
+  EXPECT_EQ(o.at("errors").at("accept http_503").to_number<std::uint64_t>(),
+            2u);
   EXPECT_EQ(o.at("invariants").as_string(), "ok");
   EXPECT_EQ(o.at("mode").as_string(), "closed");
   // Plain decimals, never exponent notation: scripts read them with sed.

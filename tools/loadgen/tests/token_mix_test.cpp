@@ -6,8 +6,9 @@ namespace pay::loadgen {
 namespace {
 
 TEST(TokenMix, WeightsAreSummedInTheOrderGiven) {
-  auto parsed = parse_token_mix("pm_card_visa=90,pm_card_chargeDeclined=5,"
-                                "pm_card_processing=5");
+  auto parsed = parse_token_mix(
+    "pm_card_visa=90,pm_card_chargeDeclined=5,"
+    "pm_card_processing=5");
   ASSERT_EQ(parsed.error, "");
   ASSERT_EQ(parsed.mix.tokens.size(), 3u);
   EXPECT_EQ(parsed.mix.tokens[1].token, "pm_card_chargeDeclined");
