@@ -28,8 +28,6 @@
 // The PSP attempt count and "maybe charged" are persisted too, so a restart
 // neither resets the retry budget nor forgets that an answer was lost.
 
-#include <random>
-
 #include "domain/assert.hpp"
 #include "domain/ledger_postings.hpp"
 #include "domain/rfc3339.hpp"
@@ -50,26 +48,8 @@ const store_actor& store_of(const payment_order_state& st) {
   return st.deps.stores.for_key(st.row.seller.value);
 }
 
-// One seed per process, not a random_device per actor (that opened
-// /dev/urandom for every order): the order id spreads actors apart.
-std::uint64_t process_seed() {
-  static const std::uint64_t seed =
-    (static_cast<std::uint64_t>(std::random_device{}()) << 32)
-    ^ std::random_device{}();
-  return seed;
-}
-
-std::uint64_t next_random(payment_order_state& st) {
-  // splitmix64: cheap, and good enough to spread retries apart.
-  auto z = (st.random_state += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
 std::uint32_t next_delay_ms(order_self self, std::uint32_t attempt) {
-  return domain::backoff_delay_ms(self->state.deps.retry, attempt,
-                                  next_random(self->state));
+  return self->state.jitter.delay_ms(self->state.deps.retry, attempt);
 }
 
 void waiting_for(order_self self, const char* what) {
@@ -495,7 +475,7 @@ payment_order_actor::behavior_type payment_order(order_self self,
     st.first_attempt_at = std::chrono::steady_clock::now()
                           - std::chrono::milliseconds{
                             st.row.first_attempt_age_ms};
-  st.random_state = std::hash<std::string>{}(st.row.id.value) ^ process_seed();
+  st.jitter = domain::retry_jitter{st.row.id.value};
   // Start from the persisted row, whatever it is (fresh or recovered).
   self->send(self, retry_step_atom::value);
   return {

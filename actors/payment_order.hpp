@@ -42,7 +42,7 @@ struct payment_order_state {
   // retries the hand-over, not the PSP call.
   std::string park_reason;
   std::string park_error;
-  std::uint64_t random_state = 0;  // jitter source
+  domain::retry_jitter jitter;  // spreads its retries apart
   // For operators (GET /admin/orders/{id}): what the actor waits for now,
   // and when its timer fires, if one is set.
   const char* waiting_on = "nothing";

@@ -17,7 +17,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <random>
 
 #include "domain/payout_outcome.hpp"
 #include "http/form.hpp"
@@ -35,22 +34,15 @@ struct payout_state {
   bool in_flight = false;     // a provider or store call is running
   bool poke_pending = false;  // a webhook arrived meanwhile: ask again
   std::uint64_t timer_generation = 0;
-  std::uint32_t failures = 0;  // consecutive failed calls (backoff)
-  std::uint32_t polls = 0;     // IN_TRANSIT polls so far
-  std::uint64_t random_state = 0;
+  std::uint32_t failures = 0;   // consecutive failed calls (backoff)
+  std::uint32_t polls = 0;      // IN_TRANSIT polls so far
+  domain::retry_jitter jitter;  // spreads its retries apart
   static inline const char* name = "payout";
 };
 
 using payout_self = payout_actor::stateful_pointer<payout_state>;
 
 void step(payout_self self);
-
-std::uint64_t next_random(payout_state& st) {
-  auto z = (st.random_state += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
 
 std::string lowercase(std::string s) {
   for (auto& c : s)
@@ -69,7 +61,7 @@ void retry_later(payout_self self) {
   auto& st = self->state;
   auto attempt = std::min<std::uint32_t>(st.failures++, 30);
   auto delay_ms = std::max<std::uint32_t>(
-    domain::backoff_delay_ms(st.deps.retry, attempt, next_random(st)), 20);
+    st.jitter.delay_ms(st.deps.retry, attempt), 20);
   step_after(self, std::chrono::milliseconds{delay_ms});
 }
 
@@ -244,10 +236,7 @@ payout_actor::behavior_type payout_behavior(payout_self self, payout_deps deps,
   st.deps = std::move(deps);
   st.row = std::move(args.row);
   st.correlation_id = std::move(args.correlation_id);
-  static const std::uint64_t seed =
-    (static_cast<std::uint64_t>(std::random_device{}()) << 32)
-    ^ std::random_device{}();
-  st.random_state = seed ^ std::hash<std::string>{}(st.row.payout_id);
+  st.jitter = domain::retry_jitter{st.row.payout_id};
   step_after(self, std::chrono::milliseconds{0});
   return {
     [=](payout_step_atom, std::uint64_t generation) {

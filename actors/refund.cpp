@@ -18,8 +18,6 @@
 // refund that may have happened at the PSP must never be failed by us
 // without the PSP saying so (docs/refunds.md).
 
-#include <random>
-
 #include "domain/assert.hpp"
 #include "http/form.hpp"
 #include "observability/log.hpp"
@@ -33,14 +31,6 @@ using refund_self = refund_actor::stateful_pointer<refund_state>;
 
 void step(refund_self self);
 
-std::uint64_t next_random(refund_state& st) {
-  // splitmix64: enough to spread retries apart.
-  auto z = (st.random_state += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
 void step_after(refund_self self, std::uint32_t delay_ms) {
   self->delayed_send(self, std::chrono::milliseconds{delay_ms},
                      refund_step_atom::value);
@@ -50,8 +40,7 @@ void step_after(refund_self self, std::uint32_t delay_ms) {
 // later. Nothing was learnt, so no PSP attempt is counted.
 void retry_later(refund_self self, std::string_view why) {
   auto& st = self->state;
-  auto delay_ms = domain::backoff_delay_ms(st.deps.retry, st.failures,
-                                           next_random(st));
+  auto delay_ms = st.jitter.delay_ms(st.deps.retry, st.failures);
   ++st.failures;
   log::warn(st.correlation_id, "refund {} retry {} in {} ms: {}",
             st.row.view.refund_id, st.failures, delay_ms, why);
@@ -101,7 +90,7 @@ std::uint32_t attempt_delay_ms(refund_self self) {
   auto& st = self->state;
   auto attempt = static_cast<std::uint32_t>(st.row.attempts);
   if (attempt < st.deps.retry.attempts_max)
-    return domain::backoff_delay_ms(st.deps.retry, attempt, next_random(st));
+    return st.jitter.delay_ms(st.deps.retry, attempt);
   return st.deps.retry.delay_ms_max;
 }
 
@@ -246,8 +235,7 @@ refund_actor::behavior_type refund_behavior(refund_self self, refund_deps deps,
   st.service = std::move(service);
   st.row.view.refund_id = std::move(refund_id);
   st.correlation_id = std::move(correlation_id);
-  st.random_state = std::hash<std::string>{}(st.row.view.refund_id)
-                    ^ std::random_device{}();
+  st.jitter = domain::retry_jitter{st.row.view.refund_id};
   self->send(self, refund_step_atom::value);
   return {
     [=](refund_step_atom) { step(self); },

@@ -31,8 +31,8 @@ struct refund_state {
   refund_work row;
   bool loaded = false;
   std::string correlation_id;
-  std::uint32_t failures = 0;  // consecutive failures of our own side
-  std::uint64_t random_state = 0;
+  std::uint32_t failures = 0;   // consecutive failures of our own side
+  domain::retry_jitter jitter;  // spreads its retries apart
   static inline const char* name = "refund";
 };
 

@@ -4,6 +4,7 @@
 // does not retry in lock-step.
 
 #include <cstdint>
+#include <string_view>
 
 namespace pay::domain {
 
@@ -21,5 +22,22 @@ std::uint32_t backoff_ceiling_ms(const backoff_policy& policy,
 // tests are deterministic).
 std::uint32_t backoff_delay_ms(const backoff_policy& policy,
                                std::uint32_t attempt, std::uint64_t random);
+
+// The random numbers behind one entity's backoff delays (an order, a refund,
+// a pay-out): a splitmix64 stream, cheap and good enough to spread retries
+// apart, seeded from the entity's id and one seed per process (drawn once,
+// not a random_device per entity, which opened /dev/urandom every time).
+class retry_jitter {
+ public:
+  retry_jitter() = default;
+  explicit retry_jitter(std::string_view entity_id);
+
+  std::uint64_t next();
+  // backoff_delay_ms with the next number of this stream.
+  std::uint32_t delay_ms(const backoff_policy& policy, std::uint32_t attempt);
+
+ private:
+  std::uint64_t state_ = 0;
+};
 
 }  // namespace pay::domain

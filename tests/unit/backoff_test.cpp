@@ -34,3 +34,23 @@ TEST(backoff_test, jitter_reaches_both_ends_of_the_window) {
 }
 
 }  // namespace
+
+TEST(retry_jitter, one_entity_draws_the_same_stream_and_two_entities_differ) {
+  pay::domain::retry_jitter a{"po_1"}, a_again{"po_1"}, b{"po_2"};
+  int same_as_b = 0;
+  for (int i = 0; i < 16; ++i) {
+    auto x = a.next();
+    EXPECT_EQ(x, a_again.next());
+    same_as_b += x == b.next() ? 1 : 0;
+  }
+  EXPECT_EQ(same_as_b, 0);
+}
+
+TEST(retry_jitter, delays_stay_within_the_attempts_ceiling) {
+  pay::domain::backoff_policy policy{100, 1'000, 8};
+  pay::domain::retry_jitter jitter{"re_1"};
+  for (std::uint32_t attempt = 0; attempt < 8; ++attempt)
+    for (int i = 0; i < 50; ++i)
+      EXPECT_LE(jitter.delay_ms(policy, attempt),
+                pay::domain::backoff_ceiling_ms(policy, attempt));
+}
