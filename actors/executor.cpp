@@ -34,7 +34,7 @@ using outcome_sink = std::function<void(domain::charge_outcome)>;
 // One PSP call, classified, timed and counted; `done` gets the outcome.
 void call_psp(executor_self self, const psp_client_actor& psp,
               std::chrono::milliseconds timeout, std::string_view operation,
-              psp_call call, classifier classify, outcome_sink done) {
+              psp_call call, classifier classify, const outcome_sink& done) {
   note_backlog(self, obs::shared_actor::executor);
   auto started = std::chrono::steady_clock::now();
   auto finish = [operation, started, done](domain::charge_outcome out) {

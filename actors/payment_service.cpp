@@ -145,8 +145,9 @@ struct reply_sink {
 
 // Answers with the live actor's final view when it is still running (or the
 // stored view if it ends meanwhile), else with `view` as stored.
-void answer(service_self self, reply_sink sink, create_payment_reply reply,
-            std::uint32_t wait_ms, bool until_pending) {
+void answer(service_self self, const reply_sink& sink,
+            create_payment_reply reply, std::uint32_t wait_ms,
+            bool until_pending) {
   auto& st = self->state;
   auto it = st.live.find(reply.view.id.value);
   if (wait_ms == 0 || it == st.live.end()) {
@@ -178,7 +179,8 @@ void answer(service_self self, reply_sink sink, create_payment_reply reply,
       });
 }
 
-void create(service_self self, const create_payment& cmd, reply_sink sink) {
+void create(service_self self, const create_payment& cmd,
+            const reply_sink& sink) {
   auto& st = self->state;
   // The same request again while its checkout runs (a client waiting for
   // the outcome with Prefer: wait): join it without asking the database.
@@ -343,7 +345,8 @@ void complete_key(service_self self, const complete_idempotency_key& cmd,
 // took the request). `correlation_id` tags a checkout started from the
 // database ("recovery", "resume").
 void resume(service_self self, const domain::checkout_id& id,
-            std::string correlation_id, std::function<void(bool)> done) {
+            const std::string& correlation_id,
+            const std::function<void(bool)>& done) {
   auto& st = self->state;
   auto start_from_db = [=]() mutable {
     self

@@ -43,7 +43,11 @@ payout_run_reply run_release(store_self self, const release_payouts& run) {
   }
   // One transaction per seller and currency: a failure of one (retried by
   // the next run) does not hold back the others.
-  for (const auto& [seller, currency] : candidates) {
+  for (const auto& candidate : candidates) {
+    // Named, not a structured binding: the lambda below captures them, which
+    // C++17 allows only for variables.
+    const std::string& seller = candidate.first;
+    const std::string& currency = candidate.second;
     persistence::release_result r;
     err = db.in_transaction([&](pqxx::work& txn) {
       r = persistence::release_and_create_payout(txn, seller, currency, run);

@@ -200,7 +200,7 @@ bool run_in_one_transaction(store_self self, std::vector<job*>& jobs,
     // intervention) or a connection exception (08) says nothing about the
     // command: drop the connection, so the caller hears "unavailable" and
     // retries, not "failed".
-    auto state = e.sqlstate();
+    const auto& state = e.sqlstate();
     if (state.rfind("57", 0) == 0 || state.rfind("08", 0) == 0)
       self->state.conn.reset();
   } catch (const std::exception& e) {

@@ -69,7 +69,7 @@ int fail(const std::string& message) {
 }
 
 std::string option(const parsed_args& args, const std::string& name,
-                   std::string fallback = {}) {
+                   const std::string& fallback = {}) {
   auto it = args.options.find(name);
   return it == args.options.end() ? fallback : it->second;
 }

@@ -533,7 +533,11 @@ void matcher::add_totals_checks() {
 }
 
 void matcher::finish_money() {
-  for (const auto& [currency, sums] : sums_) {
+  for (const auto& entry : sums_) {
+    // Named, not a structured binding: the lambda below captures it, which
+    // C++17 allows only for variables.
+    const std::string& currency = entry.first;
+    const wide_sums& sums = entry.second;
     plan_.totals_by_currency[currency] = {narrow(sums.gross), narrow(sums.fee),
                                           narrow(sums.net), sums.lines};
     if (!sums.has_money) continue;

@@ -98,7 +98,6 @@ std::string client_address(const http::request& req) {
 bool role_allows(domain::key_role role, route_class c) {
   switch (c) {
     case route_class::open:
-      return true;
     case route_class::read:
       return true;
     case route_class::write:

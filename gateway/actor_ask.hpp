@@ -13,8 +13,8 @@ namespace pay::gateway {
 template <class Reply, class Handle, class Message>
 void ask(caf::actor_system& sys, const Handle& target,
          std::chrono::milliseconds timeout, Message message,
-         std::function<void(Reply&)> on_reply,
-         std::function<void(const caf::error&)> on_error) {
+         const std::function<void(Reply&)>& on_reply,
+         const std::function<void(const caf::error&)>& on_error) {
   // The message travels as a spawn argument: CAF 0.17 spawns a function
   // actor without arguments through a null tuple pointer (UBSan flags it).
   // Hidden: shutdown must not wait for an ask whose answer will never come

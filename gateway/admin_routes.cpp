@@ -136,7 +136,8 @@ void list_dead_letters_route(const context& ctx, const exchange_ptr& ex) {
       query.status = value == "all" ? "" : value;
     } else if (name == "limit") {
       auto limit = std::strtoul(value.c_str(), nullptr, 10);
-      if (value.empty() || value.find_first_not_of("0123456789") != value.npos
+      if (value.empty()
+          || value.find_first_not_of("0123456789") != std::string::npos
           || limit < 1 || limit > dead_letters_page_max) {
         ex->fail(invalid("parameter_invalid",
                          "limit must be a whole number from 1 to "

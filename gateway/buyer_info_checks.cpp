@@ -16,7 +16,8 @@ struct walker {
   const buyer_info_limits& limits;
   std::size_t members = 0;
 
-  std::optional<api_error> text(std::string_view s, const std::string& path) {
+  std::optional<api_error> text(std::string_view s,
+                                const std::string& path) const {
     if (utf8_chars(s) > limits.string_chars_max)
       return invalid("parameter_too_long",
                      path + " is longer than "

@@ -91,7 +91,7 @@ void create_key_route(const context& ctx, const exchange_ptr& ex) {
     ex->fail(*err);
     return;
   }
-  ctx.options.keys->create(request, [ex](new_key_result result) {
+  ctx.options.keys->create(request, [ex](const new_key_result& result) {
     if (!result.error.empty()) {
       ex->fail(database_error(result.error));
       return;
@@ -101,7 +101,7 @@ void create_key_route(const context& ctx, const exchange_ptr& ex) {
 }
 
 void list_keys_route(const context& ctx, const exchange_ptr& ex) {
-  ctx.options.keys->list([ex](key_registry::list_result result) {
+  ctx.options.keys->list([ex](const key_registry::list_result& result) {
     if (!result.first.empty()) {
       ex->fail(database_error(result.first));
       return;

@@ -74,7 +74,7 @@ rate_decision rate_limiter::visit(std::string_view who, const bucket_rule& rule,
 }
 
 void rate_limiter::forget_full(shard& s, const bucket_rule& rule,
-                               std::int64_t now_ms) {
+                               std::int64_t now_ms) const {
   const std::int64_t capacity = std::int64_t{rule.burst} * milli;
   for (auto it = s.buckets.begin(); it != s.buckets.end();) {
     bucket_state probe = it->second;

@@ -57,7 +57,8 @@ class rate_limiter {
   };
   rate_decision visit(std::string_view who, const bucket_rule& rule,
                       std::int64_t now_ms, bool take);
-  void forget_full(shard& s, const bucket_rule& rule, std::int64_t now_ms);
+  void forget_full(shard& s, const bucket_rule& rule,
+                   std::int64_t now_ms) const;
 
   const std::size_t shard_buckets_max_;
   std::array<shard, shard_count> shards_;

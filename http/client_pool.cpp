@@ -147,7 +147,8 @@ class connection : public std::enable_shared_from_this<connection> {
  private:
   void start(job j);
   void connect();
-  void on_resolved(beast::error_code ec, tcp::resolver::results_type endpoints);
+  void on_resolved(beast::error_code ec,
+                   const tcp::resolver::results_type& endpoints);
   void on_connected(beast::error_code ec);
   void on_handshake(beast::error_code ec);
   void write();
@@ -238,7 +239,7 @@ void connection::connect() {
 }
 
 void connection::on_resolved(beast::error_code ec,
-                             tcp::resolver::results_type endpoints) {
+                             const tcp::resolver::results_type& endpoints) {
   if (ec || stopping_) {
     const std::string why = ec ? ec.message() : "client pool is shutting down";
     return finish(send_outcome::not_sent_connect_failed,
@@ -246,7 +247,8 @@ void connection::on_resolved(beast::error_code ec,
   }
   stream_->tcp().expires_after(milliseconds(core_.limits().connect_timeout_ms));
   stream_->tcp().async_connect(
-    endpoints, [self = shared_from_this()](beast::error_code e, tcp::endpoint) {
+    endpoints,
+    [self = shared_from_this()](beast::error_code e, const tcp::endpoint&) {
       self->on_connected(e);
     });
 }

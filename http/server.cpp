@@ -52,7 +52,7 @@ void admit(const std::shared_ptr<server::state>& st, tcp::socket socket,
   socket.close(ignored);
 }
 
-void do_accept(std::shared_ptr<server::state> st,
+void do_accept(const std::shared_ptr<server::state>& st,
                server::state::listener* listener) {
   listener->acceptor.async_accept(
     net::make_strand(st->ioc),

@@ -191,14 +191,15 @@ sync_result sync_client::send(request req) {
   }
 }
 
-sync_result sync_client::get(std::string target, const header_list& headers) {
+sync_result sync_client::get(const std::string& target,
+                             const header_list& headers) {
   request req{bhttp::verb::get, target, 11};
   for (const auto& [name, value] : headers) req.set(name, value);
   return send(std::move(req));
 }
 
-sync_result sync_client::post(std::string target, std::string body,
-                              std::string content_type,
+sync_result sync_client::post(const std::string& target, std::string body,
+                              const std::string& content_type,
                               const header_list& headers) {
   request req{bhttp::verb::post, target, 11};
   req.set(bhttp::field::content_type, content_type);

@@ -42,9 +42,10 @@ class sync_client {
   // Sets Host and Content-Length; reconnects if the server closed the kept
   // connection. Never throws.
   sync_result send(request req);
-  sync_result get(std::string target, const header_list& headers = {});
-  sync_result post(std::string target, std::string body,
-                   std::string content_type, const header_list& headers = {});
+  sync_result get(const std::string& target, const header_list& headers = {});
+  sync_result post(const std::string& target, std::string body,
+                   const std::string& content_type,
+                   const header_list& headers = {});
 
  private:
   struct connection;

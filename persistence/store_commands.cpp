@@ -328,12 +328,14 @@ step_reply execute(pqxx::work& txn, const write_ledger_cmd& cmd) {
 std::vector<step_reply> execute_batch(
   pqxx::work& txn, const std::vector<mark_checkout_done>& cmds) {
   std::vector<std::string> ids;
+  ids.reserve(cmds.size());
   for (const auto& cmd : cmds) ids.push_back(cmd.id.value);
   std::unordered_set<std::string> marked;
   for (const auto& row :
        txn.exec_prepared(sql::mark_checkouts_done.name, to_pg_array(ids)))
     marked.insert(row[0].as<std::string>());
   std::vector<step_reply> out;
+  out.reserve(cmds.size());
   for (const auto& cmd : cmds)
     out.push_back(step_reply{marked.count(cmd.id.value) > 0});
   return out;

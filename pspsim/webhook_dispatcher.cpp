@@ -87,7 +87,7 @@ std::string webhook_dispatcher::publish(std::string_view type,
   } else if (fault.drop) {
     r.drop_reason = "webhook_drop";
   }
-  const std::string id = r.id;
+  std::string id = r.id;
   // This event overtakes the ones of its object that are held back.
   if (const auto held = held_by_object_.find(r.object_id);
       held != held_by_object_.end() && !fault.reorder) {
@@ -184,11 +184,12 @@ void webhook_dispatcher::send(const std::string& event_id) {
             domain::sign_webhook(options_.secret, now_s, it->second.body));
     req.body() = it->second.body;
   }
-  pool_.async_send(std::move(req), [this, event_id](http::send_result result) {
-    if (stopping_.load(std::memory_order_acquire)) return;
-    std::lock_guard lock(mutex_);
-    on_answer(event_id, result);
-  });
+  pool_.async_send(std::move(req),
+                   [this, event_id](const http::send_result& result) {
+                     if (stopping_.load(std::memory_order_acquire)) return;
+                     std::lock_guard lock(mutex_);
+                     on_answer(event_id, result);
+                   });
 }
 
 void webhook_dispatcher::on_answer(const std::string& event_id,
