@@ -233,8 +233,8 @@ void connection::connect() {
   resolver_.async_resolve(
     core_.host(), std::to_string(core_.port()),
     [self = shared_from_this()](beast::error_code e,
-                                tcp::resolver::results_type endpoints) {
-      self->on_resolved(e, std::move(endpoints));
+                                const tcp::resolver::results_type& endpoints) {
+      self->on_resolved(e, endpoints);
     });
 }
 
@@ -542,7 +542,7 @@ struct client_pool::impl {
 };
 
 client_pool::client_pool(std::string host, std::uint16_t port,
-                         client_pool_limits limits, client_tls tls) {
+                         client_pool_limits limits, const client_tls& tls) {
   PAY_ASSERT(limits.connections_max > 0);
   PAY_ASSERT(limits.threads > 0);
   impl_ = std::make_unique<impl>(std::move(host), port, limits, tls);

@@ -96,7 +96,7 @@ class client_pool {
   // loaded fails every request as not_sent_connect_failed; check it first
   // with check_client_tls.
   client_pool(std::string host, std::uint16_t port,
-              client_pool_limits limits = {}, client_tls tls = {});
+              client_pool_limits limits = {}, const client_tls& tls = {});
   // Stops the io threads after every pending callback has run: queued
   // requests get not_sent_pool_saturated, connecting ones
   // not_sent_connect_failed, written ones unknown_connection_lost. Must not be
