@@ -4,6 +4,7 @@
 // input that caused it.
 
 #include <cstdio>
+#include <string>
 
 #define FUZZ_CHECK(condition)                                        \
   do {                                                               \
@@ -13,3 +14,11 @@
       __builtin_trap();                                              \
     }                                                                \
   } while (false)
+
+// What a request's hash must look like: SHA-256 in lowercase hex.
+inline bool is_sha256_hex(const std::string& s) {
+  if (s.size() != 64) return false;
+  for (char c : s)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}

@@ -24,13 +24,6 @@ namespace json = boost::json;
 using namespace pay;
 using gateway::api_error;
 
-bool is_lower_hex(const std::string& s, std::size_t size) {
-  if (s.size() != size) return false;
-  for (char c : s)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  return true;
-}
-
 // What buyer_info may hold once accepted (buyer_info_checks.hpp): integers
 // that any JSON reader keeps exactly and text without control characters.
 bool storable(const json::value& v) {
@@ -67,7 +60,7 @@ void check_accepted(const new_checkout& c,
   FUZZ_CHECK(domain::is_valid_id(c.id.value));
   FUZZ_CHECK(c.psp_token.empty() != c.return_url.empty());
   if (!c.psp_token.empty()) FUZZ_CHECK(domain::is_valid_id(c.psp_token));
-  FUZZ_CHECK(is_lower_hex(c.request_hash, 64));
+  FUZZ_CHECK(is_sha256_hex(c.request_hash));
   FUZZ_CHECK(!c.orders.empty()
              && c.orders.size() <= limits.orders_per_checkout_max);
   std::set<std::string> ids;

@@ -21,13 +21,6 @@ using namespace pay;
 using gateway::api_error;
 using gateway::refund_request;
 
-bool is_lower_hex(const std::string& s, std::size_t size) {
-  if (s.size() != size) return false;
-  for (char c : s)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  return true;
-}
-
 void check_accepted(const refund_request& r) {
   FUZZ_CHECK(domain::is_valid_id(r.payment_order_id));
   if (!r.amount.empty())
@@ -35,7 +28,7 @@ void check_accepted(const refund_request& r) {
                == domain::money_error::ok);
   FUZZ_CHECK(!r.reason.empty()
              && r.reason.size() <= gateway::refund_reason_chars_max);
-  FUZZ_CHECK(is_lower_hex(r.request_hash, 64));
+  FUZZ_CHECK(is_sha256_hex(r.request_hash));
 }
 
 }  // namespace

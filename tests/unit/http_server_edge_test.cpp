@@ -87,9 +87,16 @@ class raw_connection {
   // Everything that arrives until the server closes the connection or
   // `wait` passes; closed() tells which.
   std::string read_until_close(milliseconds wait = wait_max) {
+    return read_until({}, wait);
+  }
+
+  // Reads until `text` has arrived (until the close when it is empty), or the
+  // connection closed, or `wait` passed.
+  std::string read_until(std::string_view text, milliseconds wait = wait_max) {
     std::string received;
     const auto deadline = steady::now() + wait;
-    while (!closed_) {
+    while (!closed_
+           && (text.empty() || received.find(text) == std::string::npos)) {
       const auto left = std::chrono::duration_cast<milliseconds>(
         deadline - steady::now());
       if (left <= 0ms) break;
@@ -100,25 +107,6 @@ class raw_connection {
       const std::size_t n = socket_.read_some(net::buffer(chunk), ec);
       received.append(chunk, n);
       if (ec) closed_ = true;  // EOF or reset
-    }
-    return received;
-  }
-
-  // Reads until `text` has arrived (or the connection closed, or `wait`).
-  std::string read_until(std::string_view text, milliseconds wait = wait_max) {
-    std::string received;
-    const auto deadline = steady::now() + wait;
-    while (!closed_ && received.find(text) == std::string::npos) {
-      const auto left = std::chrono::duration_cast<milliseconds>(
-        deadline - steady::now());
-      if (left <= 0ms) break;
-      pollfd p{socket_.native_handle(), POLLIN, 0};
-      if (poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
-      char chunk[4096];
-      boost::system::error_code ec;
-      const std::size_t n = socket_.read_some(net::buffer(chunk), ec);
-      received.append(chunk, n);
-      if (ec) closed_ = true;
     }
     return received;
   }
