@@ -7,15 +7,15 @@
 
 #include <caf/all.hpp>
 
-#include "actors/collaborators.hpp"
+#include "actors/common/collaborators.hpp"
 #include "config/settings.hpp"
-#include "messages/payment_service_protocol.hpp"
-#include "messages/payout_protocol.hpp"
-#include "messages/poll_waker_protocol.hpp"
-#include "messages/psp_client_protocol.hpp"
-#include "messages/reconciler_protocol.hpp"
-#include "messages/refund_protocol.hpp"
-#include "messages/watchdog_protocol.hpp"
+#include "messages/common/psp_client_protocol.hpp"
+#include "messages/ops/watchdog_protocol.hpp"
+#include "messages/payin/payment_service_protocol.hpp"
+#include "messages/payin/poll_waker_protocol.hpp"
+#include "messages/payout/payout_protocol.hpp"
+#include "messages/reconcile/reconciler_protocol.hpp"
+#include "messages/refund/refund_protocol.hpp"
 
 namespace pay {
 

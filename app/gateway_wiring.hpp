@@ -3,7 +3,7 @@
 
 #include "app/engine.hpp"
 #include "config/settings.hpp"
-#include "gateway/gateway.hpp"
+#include "gateway/common/gateway.hpp"
 
 namespace pay {
 

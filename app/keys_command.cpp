@@ -8,10 +8,10 @@
 #include <boost/json.hpp>
 
 #include "config/settings.hpp"
-#include "gateway/key_registry.hpp"
-#include "gateway/key_render.hpp"
-#include "persistence/db_session.hpp"
-#include "persistence/migrations.hpp"
+#include "gateway/access/key_registry.hpp"
+#include "gateway/access/key_render.hpp"
+#include "persistence/common/db_session.hpp"
+#include "persistence/common/migrations.hpp"
 
 namespace pay {
 

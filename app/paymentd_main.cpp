@@ -14,10 +14,10 @@
 #include "app/keys_command.hpp"
 #include "app/server_wiring.hpp"
 #include "config/settings.hpp"
-#include "gateway/gateway.hpp"
+#include "gateway/common/gateway.hpp"
 #include "observability/log.hpp"
 #include "observability/metrics.hpp"
-#include "persistence/migrations.hpp"
+#include "persistence/common/migrations.hpp"
 
 namespace {
 

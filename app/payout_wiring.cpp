@@ -1,7 +1,7 @@
 #include "app/payout_wiring.hpp"
 
-#include "actors/payout_service.hpp"
-#include "actors/payout_store.hpp"
+#include "actors/payout/payout_service.hpp"
+#include "actors/payout/payout_store.hpp"
 
 namespace pay {
 

@@ -1,6 +1,6 @@
 #include "app/reconciler_wiring.hpp"
 
-#include "actors/reconciler.hpp"
+#include "actors/reconcile/reconciler.hpp"
 
 namespace pay {
 

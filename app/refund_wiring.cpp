@@ -1,7 +1,7 @@
 #include "app/refund_wiring.hpp"
 
-#include "actors/refund_service.hpp"
-#include "actors/refund_store.hpp"
+#include "actors/refund/refund_service.hpp"
+#include "actors/refund/refund_store.hpp"
 
 namespace pay {
 

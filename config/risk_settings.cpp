@@ -4,7 +4,7 @@
 #include <map>
 #include <set>
 
-#include "domain/money.hpp"
+#include "domain/common/money.hpp"
 
 namespace pay {
 

@@ -17,7 +17,7 @@
 #include <string_view>
 #include <vector>
 
-#include "domain/risk_rules.hpp"
+#include "domain/risk/risk_rules.hpp"
 
 namespace pay {
 

@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "domain/backoff.hpp"
-#include "domain/risk_rules.hpp"
+#include "domain/common/backoff.hpp"
+#include "domain/risk/risk_rules.hpp"
 
 namespace pay {
 

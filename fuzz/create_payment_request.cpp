@@ -10,13 +10,13 @@
 
 #include <boost/json.hpp>
 
-#include "domain/ids.hpp"
-#include "domain/money.hpp"
+#include "domain/common/ids.hpp"
+#include "domain/common/money.hpp"
 #include "fuzz/check.hpp"
 #include "fuzz/input.hpp"
 #include "fuzz/json_respelled.hpp"
-#include "gateway/canonical_json.hpp"
-#include "gateway/create_payment_request.hpp"
+#include "gateway/common/canonical_json.hpp"
+#include "gateway/payin/create_payment_request.hpp"
 
 namespace {
 

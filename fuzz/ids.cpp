@@ -10,11 +10,11 @@
 #include <set>
 #include <string>
 
-#include "domain/ids.hpp"
+#include "domain/common/ids.hpp"
 #include "fuzz/check.hpp"
 #include "fuzz/input.hpp"
-#include "gateway/request_checks.hpp"
-#include "gateway/route_label.hpp"
+#include "gateway/common/request_checks.hpp"
+#include "gateway/common/route_label.hpp"
 
 namespace {
 

@@ -10,7 +10,7 @@
 #include <iterator>
 #include <string>
 
-#include "domain/money.hpp"
+#include "domain/common/money.hpp"
 #include "fuzz/check.hpp"
 #include "fuzz/input.hpp"
 

@@ -6,10 +6,10 @@
 #include <cstring>
 #include <string>
 
-#include "domain/ids.hpp"
+#include "domain/common/ids.hpp"
 #include "fuzz/check.hpp"
 #include "fuzz/input.hpp"
-#include "gateway/order_cursor.hpp"
+#include "gateway/payin/order_cursor.hpp"
 
 using namespace pay;
 

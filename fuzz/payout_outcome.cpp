@@ -3,7 +3,7 @@
 // final 4xx refusal) ends one; anything unsure is a retry. Every final
 // answer names the pay-out or says why.
 
-#include "domain/payout_outcome.hpp"
+#include "domain/payout/payout_outcome.hpp"
 #include "fuzz/check.hpp"
 #include "fuzz/psp_answer.hpp"
 

@@ -5,7 +5,7 @@
 
 #include <string_view>
 
-#include "domain/psp_outcome.hpp"
+#include "domain/common/psp_outcome.hpp"
 #include "fuzz/input.hpp"
 
 namespace pay::fuzz {

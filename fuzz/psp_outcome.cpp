@@ -4,7 +4,7 @@
 // charged is never read as "nothing happened", a decline always says why,
 // and a request that never reached the PSP is only ever retried.
 
-#include "domain/psp_outcome.hpp"
+#include "domain/common/psp_outcome.hpp"
 #include "fuzz/check.hpp"
 #include "fuzz/psp_answer.hpp"
 

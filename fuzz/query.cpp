@@ -7,11 +7,11 @@
 
 #include <string>
 
-#include "domain/ids.hpp"
-#include "domain/settlement_csv.hpp"
+#include "domain/common/ids.hpp"
+#include "domain/reconcile/settlement_csv.hpp"
 #include "fuzz/check.hpp"
 #include "fuzz/input.hpp"
-#include "gateway/order_cursor.hpp"
+#include "gateway/payin/order_cursor.hpp"
 #include "http/form.hpp"
 
 using namespace pay;

@@ -3,7 +3,7 @@
 // succeeds only on a 2xx naming the refund; everything unsure is a retry
 // under the same key.
 
-#include "domain/refund_outcome.hpp"
+#include "domain/refund/refund_outcome.hpp"
 #include "fuzz/check.hpp"
 #include "fuzz/psp_answer.hpp"
 

@@ -7,12 +7,12 @@
 
 #include <boost/json.hpp>
 
-#include "domain/ids.hpp"
-#include "domain/money.hpp"
+#include "domain/common/ids.hpp"
+#include "domain/common/money.hpp"
 #include "fuzz/check.hpp"
 #include "fuzz/input.hpp"
 #include "fuzz/json_respelled.hpp"
-#include "gateway/refund_request.hpp"
+#include "gateway/refund/refund_request.hpp"
 
 namespace {
 

@@ -8,8 +8,8 @@
 #include <set>
 #include <string>
 
-#include "domain/currency.hpp"
-#include "domain/settlement_csv.hpp"
+#include "domain/common/currency.hpp"
+#include "domain/reconcile/settlement_csv.hpp"
 #include "fuzz/check.hpp"
 #include "fuzz/input.hpp"
 

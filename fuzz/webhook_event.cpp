@@ -3,8 +3,8 @@
 // An accepted event has a valid id and a type, and names at most one of
 // ours, each a valid id: these end up in SQL keys and log lines.
 
-#include "gateway/webhook_event.hpp"
-#include "domain/ids.hpp"
+#include "gateway/payin/webhook_event.hpp"
+#include "domain/common/ids.hpp"
 #include "fuzz/check.hpp"
 #include "fuzz/input.hpp"
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "domain/webhook_signature.hpp"
+#include "domain/payin/webhook_signature.hpp"
 #include "fuzz/check.hpp"
 #include "fuzz/input.hpp"
 

@@ -22,7 +22,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
-#include "domain/assert.hpp"
+#include "domain/common/assert.hpp"
 #include "http/byte_stream.hpp"
 #include "http/tls_context.hpp"
 

@@ -22,7 +22,7 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
-#include "domain/order_status.hpp"
+#include "domain/payin/order_status.hpp"
 
 namespace pay::obs {
 

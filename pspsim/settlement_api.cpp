@@ -6,8 +6,8 @@
 
 #include <boost/json.hpp>
 
-#include "domain/money.hpp"
-#include "domain/settlement_csv.hpp"
+#include "domain/common/money.hpp"
+#include "domain/reconcile/settlement_csv.hpp"
 #include "http/form.hpp"
 #include "pspsim/random_id.hpp"
 #include "pspsim/utc_date.hpp"

@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "domain/settlement_line.hpp"
+#include "domain/reconcile/settlement_line.hpp"
 #include "http/server.hpp"
 #include "pspsim/sim_parts.hpp"
 #include "pspsim/sim_time.hpp"

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
-#include "domain/currency.hpp"
-#include "domain/settlement_csv.hpp"
+#include "domain/common/currency.hpp"
+#include "domain/reconcile/settlement_csv.hpp"
 #include "pspsim/check.hpp"
 
 namespace pay::pspsim {

@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "domain/settlement_fee.hpp"
-#include "domain/settlement_line.hpp"
+#include "domain/reconcile/settlement_fee.hpp"
+#include "domain/reconcile/settlement_line.hpp"
 #include "pspsim/settlement_discrepancy.hpp"
 
 namespace pay::pspsim {

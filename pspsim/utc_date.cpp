@@ -1,6 +1,6 @@
 #include "pspsim/utc_date.hpp"
 
-#include "domain/settlement_csv.hpp"
+#include "domain/reconcile/settlement_csv.hpp"
 #include "pspsim/check.hpp"
 
 namespace pay::pspsim {

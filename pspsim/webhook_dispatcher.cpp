@@ -6,8 +6,8 @@
 #include <boost/beast/http/verb.hpp>
 #include <boost/json.hpp>
 
-#include "domain/backoff.hpp"
-#include "domain/webhook_signature.hpp"
+#include "domain/common/backoff.hpp"
+#include "domain/payin/webhook_signature.hpp"
 #include "pspsim/check.hpp"
 #include "pspsim/random_id.hpp"
 #include "pspsim/sim_time.hpp"

@@ -11,8 +11,8 @@
 
 #include <caf/all.hpp>
 
-#include "actors/collaborators.hpp"
-#include "messages/checkout_protocol.hpp"
+#include "actors/common/collaborators.hpp"
+#include "messages/payin/checkout_protocol.hpp"
 
 namespace pay::test {
 

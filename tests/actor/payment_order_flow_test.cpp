@@ -3,8 +3,8 @@
 
 #include <gtest/gtest.h>
 
-#include "actors/checkout.hpp"
-#include "actors/payment_order.hpp"
+#include "actors/payin/checkout.hpp"
+#include "actors/payin/payment_order.hpp"
 #include "fakes.hpp"
 
 namespace {

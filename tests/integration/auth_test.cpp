@@ -11,7 +11,7 @@
 
 #include <boost/beast/core/detail/base64.hpp>
 
-#include "domain/api_key.hpp"
+#include "domain/access/api_key.hpp"
 #include "testkit/db.hpp"
 #include "tests/integration/fixture.hpp"
 

@@ -1,6 +1,6 @@
 #include "tests/integration/environment.hpp"
 
-#include "domain/api_key.hpp"
+#include "domain/access/api_key.hpp"
 #include "testkit/db.hpp"
 
 #include <sys/stat.h>

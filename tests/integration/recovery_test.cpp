@@ -9,7 +9,7 @@ namespace {
 
 namespace json = boost::json;
 
-// What paymentd's executor sends for an order (actors/executor.cpp): the
+// What paymentd's executor sends for an order (actors/payin/executor.cpp): the
 // PSP compares these parameters when the same idempotency key comes again.
 http::form_fields intent_form(const std::string& checkout_id,
                               const order_spec& order,

@@ -9,7 +9,7 @@
 
 #include <gtest/gtest.h>
 
-#include "domain/webhook_signature.hpp"
+#include "domain/payin/webhook_signature.hpp"
 #include "testkit/db.hpp"
 #include "tests/integration/fixture.hpp"
 

@@ -11,7 +11,7 @@
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
 
-#include "domain/rfc3339.hpp"
+#include "domain/common/rfc3339.hpp"
 #include "testkit/db.hpp"
 #include "tests/integration/fixture.hpp"
 

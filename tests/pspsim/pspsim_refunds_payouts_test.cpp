@@ -11,7 +11,7 @@
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
-#include "domain/webhook_signature.hpp"
+#include "domain/payin/webhook_signature.hpp"
 #include "http/form.hpp"
 #include "http/sync_client.hpp"
 #include "tests/pspsim/pspsim_harness.hpp"

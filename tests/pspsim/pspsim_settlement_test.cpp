@@ -11,7 +11,7 @@
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
-#include "domain/settlement_csv.hpp"
+#include "domain/reconcile/settlement_csv.hpp"
 #include "http/form.hpp"
 #include "http/sync_client.hpp"
 #include "pspsim/utc_date.hpp"

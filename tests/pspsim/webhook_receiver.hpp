@@ -12,7 +12,7 @@
 
 #include <boost/json.hpp>
 
-#include "domain/webhook_signature.hpp"
+#include "domain/payin/webhook_signature.hpp"
 #include "http/server.hpp"
 
 namespace pay::pspsim::harness {

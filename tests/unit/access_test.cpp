@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "gateway/access.hpp"
+#include "gateway/access/access.hpp"
 
 using namespace pay::gateway;
 using pay::domain::key_role;

@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "domain/account_scope.hpp"
-#include "domain/api_key.hpp"
+#include "domain/access/account_scope.hpp"
+#include "domain/access/api_key.hpp"
 
 using namespace pay::domain;
 

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "domain/backoff.hpp"
+#include "domain/common/backoff.hpp"
 
 namespace {
 

@@ -2,8 +2,8 @@
 
 #include <boost/json.hpp>
 
-#include "gateway/buyer_info_checks.hpp"
-#include "gateway/text_checks.hpp"
+#include "gateway/common/text_checks.hpp"
+#include "gateway/payin/buyer_info_checks.hpp"
 
 using namespace pay::gateway;
 

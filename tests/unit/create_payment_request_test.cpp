@@ -4,7 +4,7 @@
 
 #include <boost/json.hpp>
 
-#include "gateway/create_payment_request.hpp"
+#include "gateway/payin/create_payment_request.hpp"
 
 namespace {
 

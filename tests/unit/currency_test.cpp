@@ -1,4 +1,4 @@
-#include "domain/currency.hpp"
+#include "domain/common/currency.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "actors/executor.hpp"
+#include "actors/payin/executor.hpp"
 #include "http/form.hpp"
 
 namespace {

@@ -3,8 +3,8 @@
 
 #include <gtest/gtest.h>
 
-#include "domain/psp_outcome.hpp"
-#include "domain/refund_outcome.hpp"
+#include "domain/common/psp_outcome.hpp"
+#include "domain/refund/refund_outcome.hpp"
 
 namespace {
 

@@ -2,11 +2,11 @@
 
 #include <gtest/gtest.h>
 
-#include "actors/actor_errors.hpp"
-#include "gateway/canonical_json.hpp"
-#include "gateway/error_mapping.hpp"
-#include "gateway/gateway.hpp"
-#include "gateway/render.hpp"
+#include "actors/common/actor_errors.hpp"
+#include "gateway/common/canonical_json.hpp"
+#include "gateway/common/error_mapping.hpp"
+#include "gateway/common/gateway.hpp"
+#include "gateway/common/render.hpp"
 
 namespace {
 

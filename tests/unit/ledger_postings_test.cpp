@@ -5,7 +5,7 @@
 #include <map>
 #include <string>
 
-#include "domain/ledger_postings.hpp"
+#include "domain/ledger/ledger_postings.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "domain/money.hpp"
+#include "domain/common/money.hpp"
 
 #include <gtest/gtest.h>
 

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "domain/order_status.hpp"
+#include "domain/payin/order_status.hpp"
 
 namespace {
 

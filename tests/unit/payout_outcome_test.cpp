@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "domain/payout_outcome.hpp"
+#include "domain/payout/payout_outcome.hpp"
 
 namespace pay::domain {
 namespace {

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "domain/payout_release.hpp"
+#include "domain/payout/payout_release.hpp"
 
 namespace pay::domain {
 namespace {

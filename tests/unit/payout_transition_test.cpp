@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "domain/payout_status.hpp"
+#include "domain/payout/payout_status.hpp"
 
 namespace pay::domain {
 namespace {

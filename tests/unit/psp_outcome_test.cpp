@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "domain/psp_outcome.hpp"
+#include "domain/common/psp_outcome.hpp"
 
 namespace {
 

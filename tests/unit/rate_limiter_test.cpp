@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "gateway/rate_limiter.hpp"
+#include "gateway/access/rate_limiter.hpp"
 
 using namespace pay::gateway;
 

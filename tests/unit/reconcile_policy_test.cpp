@@ -3,7 +3,7 @@
 #include <set>
 #include <string>
 
-#include "domain/reconcile_policy.hpp"
+#include "domain/reconcile/reconcile_policy.hpp"
 
 namespace {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "domain/reconcile.hpp"
+#include "domain/reconcile/reconcile.hpp"
 
 namespace {
 

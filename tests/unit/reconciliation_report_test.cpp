@@ -2,7 +2,7 @@
 
 #include <boost/json.hpp>
 
-#include "actors/reconciliation_report.hpp"
+#include "actors/reconcile/reconciliation_report.hpp"
 
 namespace {
 

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "domain/refund_outcome.hpp"
+#include "domain/refund/refund_outcome.hpp"
 
 namespace {
 

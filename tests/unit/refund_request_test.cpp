@@ -3,9 +3,9 @@
 
 #include <gtest/gtest.h>
 
-#include "actors/refund.hpp"
-#include "gateway/refund_request.hpp"
-#include "messages/refund_protocol.hpp"
+#include "actors/refund/refund.hpp"
+#include "gateway/refund/refund_request.hpp"
+#include "messages/refund/refund_protocol.hpp"
 
 namespace {
 

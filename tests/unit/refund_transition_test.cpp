@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "domain/refund_status.hpp"
+#include "domain/refund/refund_status.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "domain/risk_facts.hpp"
+#include "domain/risk/risk_facts.hpp"
 
 #include <gtest/gtest.h>
 

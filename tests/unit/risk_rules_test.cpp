@@ -1,4 +1,4 @@
-#include "domain/risk_rules.hpp"
+#include "domain/risk/risk_rules.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "gateway/route_label.hpp"
+#include "gateway/common/route_label.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "domain/settlement_csv.hpp"
+#include "domain/reconcile/settlement_csv.hpp"
 
 #include <chrono>
 #include <string>

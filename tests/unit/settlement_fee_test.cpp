@@ -1,4 +1,4 @@
-#include "domain/settlement_fee.hpp"
+#include "domain/reconcile/settlement_fee.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "domain/webhook_signature.hpp"
+#include "domain/payin/webhook_signature.hpp"
 
 #include <cctype>
 #include <limits>

@@ -6,7 +6,7 @@
 
 #include <pqxx/pqxx>
 
-#include "domain/money.hpp"
+#include "domain/common/money.hpp"
 #include "http/sync_client.hpp"
 #include "testkit/invariants.hpp"
 #include "testkit/json_read.hpp"

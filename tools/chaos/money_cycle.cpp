@@ -6,8 +6,8 @@
 #include <boost/json.hpp>
 #include <pqxx/pqxx>
 
-#include "domain/currency.hpp"
-#include "domain/money.hpp"
+#include "domain/common/currency.hpp"
+#include "domain/common/money.hpp"
 #include "testkit/json_read.hpp"
 #include "tools/chaos/sql_checks.hpp"
 

@@ -3,9 +3,9 @@
 #include <array>
 #include <random>
 
-#include "domain/assert.hpp"
-#include "domain/currency.hpp"
-#include "domain/money.hpp"
+#include "domain/common/assert.hpp"
+#include "domain/common/currency.hpp"
+#include "domain/common/money.hpp"
 
 namespace pay::chaos {
 

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "domain/api_key.hpp"
+#include "domain/access/api_key.hpp"
 #include "tools/chaos/dlq_requeue.hpp"
 #include "tools/chaos/driver.hpp"
 #include "tools/chaos/money_cycle.hpp"

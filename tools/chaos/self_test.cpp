@@ -7,7 +7,7 @@
 
 #include <pqxx/pqxx>
 
-#include "domain/api_key.hpp"
+#include "domain/access/api_key.hpp"
 #include "http/form.hpp"
 #include "testkit/db.hpp"
 #include "tools/chaos/checks.hpp"

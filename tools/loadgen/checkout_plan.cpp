@@ -2,9 +2,9 @@
 
 #include <boost/json.hpp>
 
-#include "domain/assert.hpp"
-#include "domain/currency.hpp"
-#include "domain/money.hpp"
+#include "domain/common/assert.hpp"
+#include "domain/common/currency.hpp"
+#include "domain/common/money.hpp"
 
 namespace pay::loadgen {
 

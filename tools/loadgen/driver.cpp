@@ -11,7 +11,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/http/verb.hpp>
 
-#include "domain/assert.hpp"
+#include "domain/common/assert.hpp"
 #include "tools/loadgen/checkout_outcome.hpp"
 #include "tools/loadgen/checkout_plan.hpp"
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "domain/assert.hpp"
+#include "domain/common/assert.hpp"
 
 namespace pay::loadgen {
 

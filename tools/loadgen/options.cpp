@@ -3,8 +3,8 @@
 #include <limits>
 #include <random>
 
-#include "domain/api_key.hpp"
-#include "domain/currency.hpp"
+#include "domain/access/api_key.hpp"
+#include "domain/common/currency.hpp"
 #include "http/client_pool.hpp"
 #include "testkit/command_line.hpp"
 

@@ -1,6 +1,6 @@
 -- pgbench script: the writes of one successful payment order's life, in ONE
 -- transaction, statement for statement as paymentd makes them
--- (persistence/sql.hpp), for a checkout with one order and no risk rule:
+-- (persistence/payin/sql.hpp), for a checkout with one order and no risk rule:
 --   1. the checkout, its risk decision stored with it (insert_event);
 --   2. its order (insert_orders);
 --   3. NOT_STARTED -> EXECUTING with its history row (transition_orders);

@@ -1,5 +1,5 @@
 -- pgbench script: the same writes as payment_life.sql (one successful order
--- per checkout, statement shapes of persistence/sql.hpp), for 100 payments
+-- per checkout, statement shapes of persistence/payin/sql.hpp), for 100 payments
 -- in ONE transaction with one set-based statement per step. This is the
 -- ceiling of the writes alone: what PostgreSQL carries when every step is
 -- one statement for a whole batch and a commit is shared by 100 payments.

@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include "domain/assert.hpp"
+#include "domain/common/assert.hpp"
 
 namespace pay::loadgen {
 

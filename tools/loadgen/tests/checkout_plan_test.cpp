@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
-#include "domain/money.hpp"
+#include "domain/common/money.hpp"
 
 namespace pay::loadgen {
 namespace {

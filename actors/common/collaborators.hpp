@@ -1,0 +1,40 @@
+#pragma once
+// The shared actors a checkout and its payment orders work with, and the
+// limits they work within. Built once in main and passed down.
+
+#include <chrono>
+
+#include "domain/common/backoff.hpp"
+#include "messages/ledger/ledger_protocol.hpp"
+#include "messages/ledger/wallet_protocol.hpp"
+#include "messages/ops/dlq_protocol.hpp"
+#include "messages/payin/executor_protocol.hpp"
+#include "messages/payin/store_protocol.hpp"
+#include "messages/risk/risk_protocol.hpp"
+
+namespace pay {
+
+struct collaborators {
+  store_pool stores;
+  // Connections of their own for storing new checkouts and Idempotency-Keys.
+  store_pool admission;
+  executor_actor executor;
+  wallet_actor wallet;
+  ledger_actor ledger;
+  dlq_actor dlq;
+  risk_actor risk;
+  domain::backoff_policy retry;
+  // Past this since the first PSP attempt, an order goes to the DLQ even
+  // with attempts left.
+  std::chrono::milliseconds retry_deadline{120'000};
+  std::chrono::milliseconds store_timeout{30'000};
+  std::chrono::milliseconds executor_timeout{15'000};
+  std::chrono::milliseconds processing_poll{500};
+  std::chrono::milliseconds pending_poll_max{30'000};
+  // A PENDING order whose next poll is at least this far away leaves memory
+  // until then (passivation); 0: never.
+  std::chrono::milliseconds passivate_after{10'000};
+  std::uint32_t order_restarts_max = 3;
+};
+
+}  // namespace pay

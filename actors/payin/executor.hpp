@@ -1,0 +1,21 @@
+#pragma once
+
+#include <caf/all.hpp>
+
+#include "messages/common/psp_client_protocol.hpp"
+#include "messages/payin/executor_protocol.hpp"
+
+namespace pay {
+
+struct executor_options {
+  std::uint32_t psp_call_timeout_ms = 12'000;  // > the HTTP request timeout
+};
+
+executor_actor spawn_executor(caf::actor_system& sys, psp_client_actor psp,
+                              executor_options options);
+
+// The PaymentIntent create call for one order (pure: unit-tested).
+psp_call make_create_intent_call(const execute_charge& charge);
+psp_call make_register_session_call(const register_session& reg);
+
+}  // namespace pay

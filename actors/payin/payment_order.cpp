@@ -1,0 +1,498 @@
+#include "actors/payin/payment_order.hpp"
+
+// One actor per payment order; the only writer of its row.
+//
+//   NOT_STARTED --persist--> EXECUTING --PSP succeeded--> SUCCESS, booked in
+//   (or stored EXECUTING by    |  ^                      the same write
+//    the accept when risk      |  | transient / unknown:  (wallet + ledger)
+//    allowed at insert)        |  | persist attempt,        |
+//                              |  | backoff, same key       |
+//                              |  +--                       |
+//                              +--PSP declined--> FAILED    |
+//                              |                            |
+//                              +--PSP processing / 3-D Secure / hosted
+//                              |  page registered --> PENDING: poll with
+//                              |  growing backoff, or at once when a
+//                              |  webhook pokes; succeeded / declined as
+//                              |  above (one transition, whichever path
+//                              |  asks first). A poll passivate_after or
+//                              |  more away: persist it, report, stop (the
+//                              |  poll waker resumes it when due)
+//                              +--budget or deadline spent: |
+//                                 dead-letter, park         |
+//                                 FAILED / booked SUCCESS --+-> report, stop
+//
+// Every move is persisted (compare-and-set on status and version) before the
+// actor acts on it, and what to do next is computed from the persisted row
+// (domain::next_action), so a restarted actor resumes where the row says.
+// The PSP attempt count and "maybe charged" are persisted too, so a restart
+// neither resets the retry budget nor forgets that an answer was lost.
+
+#include "domain/common/assert.hpp"
+#include "domain/common/rfc3339.hpp"
+#include "domain/ledger/ledger_postings.hpp"
+#include "observability/log.hpp"
+
+namespace pay {
+
+namespace {
+
+using order_self = payment_order_actor::stateful_pointer<payment_order_state>;
+
+void step(order_self self);
+
+// An order's writes go to its seller's store connection: a move to SUCCESS
+// updates the seller's wallet row, so batches on different connections never
+// wait for each other's wallet locks (nor deadlock on them).
+const store_actor& store_of(const payment_order_state& st) {
+  return st.deps.stores.for_key(st.row.seller.value);
+}
+
+std::uint32_t next_delay_ms(order_self self, std::uint32_t attempt) {
+  return self->state.jitter.delay_ms(self->state.deps.retry, attempt);
+}
+
+void waiting_for(order_self self, const char* what) {
+  self->state.waiting_on = what;
+  self->state.next_retry_at.reset();
+}
+
+// Runs step() again after `delay_ms`; `timer` names the wait for operators.
+void step_after(order_self self, std::uint32_t delay_ms, const char* timer) {
+  auto& st = self->state;
+  st.waiting_on = timer;
+  st.next_retry_at = std::chrono::system_clock::now()
+                     + std::chrono::milliseconds{delay_ms};
+  self->delayed_send(self, std::chrono::milliseconds{delay_ms},
+                     retry_step_atom::value);
+}
+
+// Nothing left to do in memory (finished, held, dead-lettered or
+// passivated): the checkout gets the row as stored, and whether this
+// order's own move marked it done; then the actor stops.
+void report_and_stop(order_self self) {
+  auto& st = self->state;
+  waiting_for(self, "checkout");
+  self->send(st.checkout, order_finished{st.row, st.checkout_done});
+  self->quit();
+}
+
+// The row as persisted is the actor's status from now on.
+void adopt(order_self self, order_view row) {
+  auto& st = self->state;
+  st.row = std::move(row);
+  st.status_gauge.set(st.row.status);
+}
+
+// Our own infrastructure failed (store or executor unreachable): retry the
+// step with backoff. This spends no PSP budget: nothing new was learnt.
+void retry_later(order_self self, std::string_view why) {
+  auto& st = self->state;
+  auto delay_ms = next_delay_ms(self, st.failures);
+  ++st.failures;
+  log::warn(st.correlation_id, "order {} {} retry {} in {} ms: {}",
+            st.row.id.value, domain::to_string(st.row.status), st.failures,
+            delay_ms, why);
+  obs::metrics::get().order_retry("infrastructure");
+  step_after(self, delay_ms, "retry_timer");
+}
+
+void park(order_self self) {
+  auto& st = self->state;
+  escalate_order cmd{st.row.id, st.park_reason, st.park_error,
+                     st.row.psp_attempts, st.correlation_id};
+  waiting_for(self, "dlq");
+  self->request(st.deps.dlq, st.deps.store_timeout, std::move(cmd))
+    .then(
+      [=](const step_reply&) {
+        self->state.row.parked = true;
+        step(self);  // reports the order parked and stops
+      },
+      [=](caf::error& err) { retry_later(self, caf::to_string(err)); });
+}
+
+bool budget_spent(const payment_order_state& st) {
+  if (st.row.psp_attempts
+      >= static_cast<std::int32_t>(st.deps.retry.attempts_max))
+    return true;
+  return st.first_attempt_at
+         && std::chrono::steady_clock::now() - *st.first_attempt_at
+              > st.deps.retry_deadline;
+}
+
+// The row changed behind our back (dead-lettered by the watchdog, resolved
+// by an operator): reload it and continue from the truth.
+void resync(order_self self) {
+  auto& st = self->state;
+  waiting_for(self, "store");
+  self->request(store_of(st), st.deps.store_timeout, load_order{st.row.id})
+    .then(
+      [=](const order_lookup& found) {
+        if (found.found) adopt(self, found.view);
+        step(self);
+      },
+      [=](caf::error& err) { retry_later(self, caf::to_string(err)); });
+}
+
+// A PSP attempt that did not decide the order: persist it (budget, history,
+// maybe_charged), then either try again after backoff or dead-letter it.
+void after_undecided_attempt(order_self self, const domain::charge_outcome& out,
+                             std::uint32_t delay_ms) {
+  auto& st = self->state;
+  record_attempt cmd{st.row.id,
+                     std::string{domain::to_string(out.kind)},
+                     out.failure_code
+                       + (out.failure_message.empty() ? "" : ": ")
+                       + out.failure_message,
+                     delay_ms,
+                     st.row.maybe_charged,
+                     out.psp_reference,
+                     st.correlation_id};
+  waiting_for(self, "store");
+  self->request(store_of(st), st.deps.store_timeout, std::move(cmd))
+    .then(
+      [=](const step_reply& recorded) {
+        auto& st = self->state;
+        st.failures = 0;
+        if (!recorded.applied_now) {
+          resync(self);
+          return;
+        }
+        ++st.row.psp_attempts;
+        if (!st.first_attempt_at)
+          st.first_attempt_at = std::chrono::steady_clock::now();
+        if (budget_spent(st)) {
+          st.park_reason = "retry_budget_exhausted";
+          st.park_error = out.failure_code;
+          park(self);
+          return;
+        }
+        log::warn(st.correlation_id,
+                  "order {} PSP attempt {} {} ({}), next in {} ms",
+                  st.row.id.value, st.row.psp_attempts,
+                  domain::to_string(out.kind), out.failure_code, delay_ms);
+        obs::metrics::get().order_retry("psp");
+        step_after(self, delay_ms, "retry_timer");
+      },
+      [=](caf::error& err) { retry_later(self, caf::to_string(err)); });
+}
+
+void on_charge_outcome(order_self self, const domain::charge_outcome& out);
+
+std::uint32_t pending_poll_delay_ms(const payment_order_state& st) {
+  auto base = static_cast<std::uint64_t>(st.deps.processing_poll.count());
+  auto cap = static_cast<std::uint64_t>(st.deps.pending_poll_max.count());
+  auto doubled = base << std::min<std::uint32_t>(st.pending_polls, 20);
+  return static_cast<std::uint32_t>(std::min(doubled, cap));
+}
+
+void poll_later(order_self self, std::uint32_t delay_ms) {
+  auto& st = self->state;
+  st.waiting_on = "poll_timer";
+  st.next_retry_at = std::chrono::system_clock::now()
+                     + std::chrono::milliseconds{delay_ms};
+  self->delayed_send(self, std::chrono::milliseconds{delay_ms},
+                     poll_now_atom::value);
+}
+
+// A poll this far away is waited for in the database, not in memory: the
+// row records when (and how many polls were made), the actor stops, and the
+// poll waker resumes its checkout when it is due. A webhook, a recovery or
+// an operator's look meanwhile finds it exactly as if it were resident.
+void passivate(order_self self, std::uint32_t delay_ms) {
+  auto& st = self->state;
+  waiting_for(self, "store");
+  passivate_order cmd{st.row.id, delay_ms,
+                      static_cast<std::int32_t>(st.pending_polls)};
+  self->request(store_of(st), st.deps.store_timeout, std::move(cmd))
+    .then(
+      [=](const step_reply& parked) {
+        auto& st = self->state;
+        if (!parked.applied_now) {
+          resync(self);  // it moved meanwhile: continue from the truth
+          return;
+        }
+        st.row.pending_polls = static_cast<std::int32_t>(st.pending_polls);
+        st.row.next_poll_at = domain::to_rfc3339_utc(
+          std::chrono::system_clock::now()
+          + std::chrono::milliseconds{delay_ms});
+        obs::metrics::get().order_passivated();
+        report_and_stop(self);
+      },
+      // Kept in memory instead: the poll happens either way.
+      [=](caf::error&) { poll_later(self, delay_ms); });
+}
+
+void schedule_poll(order_self self) {
+  auto& st = self->state;
+  auto delay_ms = pending_poll_delay_ms(st);
+  ++st.pending_polls;
+  if (st.deps.passivate_after.count() > 0
+      && delay_ms
+           >= static_cast<std::uint64_t>(st.deps.passivate_after.count())) {
+    passivate(self, delay_ms);
+    return;
+  }
+  poll_later(self, delay_ms);
+}
+
+// PENDING: ask the PSP how it went. One question at a time; a GET can be
+// repeated freely, so failures just ask again later.
+void poll_psp(order_self self) {
+  auto& st = self->state;
+  if (st.poll_in_flight || st.row.status != domain::order_status::pending)
+    return;
+  st.poll_in_flight = true;
+  waiting_for(self, "psp");
+  auto handle = [=](const domain::charge_outcome& out) {
+    self->state.poll_in_flight = false;
+    on_charge_outcome(self, out);
+  };
+  auto lost = [=](caf::error&) {
+    self->state.poll_in_flight = false;
+    schedule_poll(self);
+  };
+  if (!st.row.psp_session_id.empty())
+    self
+      ->request(st.deps.executor, st.deps.executor_timeout,
+                query_session{st.row.psp_session_id, st.correlation_id})
+      .then(handle, lost);
+  else
+    self
+      ->request(st.deps.executor, st.deps.executor_timeout,
+                query_charge{st.row.psp_reference, st.correlation_id})
+      .then(handle, lost);
+}
+
+void persist(order_self self, domain::order_event event,
+             const domain::charge_outcome& outcome = {}) {
+  auto& st = self->state;
+  auto to = domain::next_status(st.row.status, event);
+  if (!to) {
+    // Never applied: the table says this move does not exist.
+    log::error(st.correlation_id,
+               "order {}: illegal transition {} on {} rejected",
+               st.row.id.value, domain::to_string(event),
+               domain::to_string(st.row.status));
+    return;
+  }
+  transition_order cmd{st.row.id,
+                       st.row.status,
+                       *to,
+                       st.row.version,
+                       event == domain::order_event::start_execution,
+                       outcome.psp_reference,
+                       outcome.failure_code,
+                       outcome.failure_message,
+                       std::string{domain::to_string(event)},
+                       st.correlation_id,
+                       outcome.session_id,
+                       outcome.redirect_url,
+                       {}};
+  // SUCCESS and its booking are one write: the wallet credit and the ledger
+  // transaction commit with the move, never after it.
+  if (*to == domain::order_status::success)
+    cmd.payin_postings = domain::payin_postings(st.row.seller, st.row.currency,
+                                                st.row.amount_minor);
+  waiting_for(self, "store");
+  self->request(store_of(st), st.deps.store_timeout, std::move(cmd))
+    .then(
+      [=](const transition_reply& reply) {
+        auto& st = self->state;
+        if (!reply.applied) {
+          log::warn(st.correlation_id,
+                    "order {}: row moved to {} v{} meanwhile, resyncing",
+                    st.row.id.value, domain::to_string(reply.current.status),
+                    reply.current.version);
+        } else {
+          log::debug(st.correlation_id, "order {} {} -> {}", st.row.id.value,
+                     domain::to_string(st.row.status),
+                     domain::to_string(reply.current.status));
+          obs::metrics::get().order_transition(st.row.status,
+                                               reply.current.status);
+        }
+        adopt(self, reply.current);
+        st.checkout_done = st.checkout_done || reply.checkout_done;
+        st.failures = 0;
+        if (reply.applied
+            && reply.current.status == domain::order_status::pending)
+          self->send(st.checkout,
+                     order_pending{st.row.id, st.row.psp_session_id,
+                                   st.row.redirect_url});
+        step(self);
+      },
+      [=](caf::error& err) { retry_later(self, caf::to_string(err)); });
+}
+
+void on_charge_outcome(order_self self, const domain::charge_outcome& out) {
+  auto& st = self->state;
+  // From now on the order may have been charged: it is never failed without
+  // an answer from the PSP, only dead-lettered.
+  st.row.maybe_charged = st.row.maybe_charged || out.may_have_charged;
+  bool pending = st.row.status == domain::order_status::pending;
+  switch (out.kind) {
+    case domain::charge_kind::succeeded:
+      persist(self, domain::order_event::psp_succeeded, out);
+      return;
+    case domain::charge_kind::declined:
+    case domain::charge_kind::rejected:
+      persist(self, domain::order_event::psp_declined, out);
+      return;
+    case domain::charge_kind::processing:
+      if (pending)
+        schedule_poll(self);
+      else
+        persist(self, domain::order_event::psp_pending, out);
+      return;
+    case domain::charge_kind::outcome_unknown:
+    case domain::charge_kind::transient:
+      // A poll that failed asked nothing new of the PSP: ask again later.
+      if (pending)
+        schedule_poll(self);
+      else
+        after_undecided_attempt(self, out,
+                                next_delay_ms(self, st.row.psp_attempts));
+      return;
+  }
+}
+
+void charge(order_self self) {
+  auto& st = self->state;
+  waiting_for(self, "psp");
+  auto handle = [=](const domain::charge_outcome& out) {
+    on_charge_outcome(self, out);
+  };
+  auto lost = [=](caf::error& err) {
+    // The executor answers every PSP failure itself; an error here means the
+    // actor system lost the call, which may still have gone out.
+    self->state.row.maybe_charged = true;
+    retry_later(self, "executor: " + caf::to_string(err));
+  };
+  order_line line{st.row.id, st.row.seller, st.row.amount_minor,
+                  st.row.currency};
+  if (!st.return_url.empty()) {
+    self
+      ->request(st.deps.executor, st.deps.executor_timeout,
+                register_session{line, st.row.checkout, st.return_url,
+                                 st.correlation_id})
+      .then(handle, lost);
+    return;
+  }
+  self
+    ->request(st.deps.executor, st.deps.executor_timeout,
+              execute_charge{line, st.row.checkout, st.psp_token,
+                             st.correlation_id})
+    .then(handle, lost);
+}
+
+template <class Actor, class Cmd>
+void book(order_self self, const Actor& target, Cmd cmd, bool order_view::*flag,
+          const char* waiting_on) {
+  waiting_for(self, waiting_on);
+  self->request(target, self->state.deps.store_timeout, std::move(cmd))
+    .then(
+      [=](const step_reply&) {
+        self->state.row.*flag = true;
+        self->state.failures = 0;
+        step(self);
+      },
+      [=](caf::error& err) { retry_later(self, caf::to_string(err)); });
+}
+
+void step(order_self self) {
+  auto& st = self->state;
+  if (!st.park_reason.empty() && !st.row.parked) {
+    park(self);
+    return;
+  }
+  if (st.row.parked) {
+    // Held in the dead-letter queue: only an operator's requeue revives it.
+    report_and_stop(self);
+    return;
+  }
+  switch (domain::next_action(st.row.status, st.row.wallet_updated,
+                              st.row.ledger_updated)) {
+    case domain::order_action::start_execution:
+      persist(self, domain::order_event::start_execution);
+      return;
+    case domain::order_action::charge:
+      if (st.row.status != domain::order_status::pending) {
+        charge(self);
+      } else if (st.poll_at_first_step) {
+        st.poll_at_first_step = false;
+        poll_psp(self);
+      } else {
+        schedule_poll(self);
+      }
+      return;
+    case domain::order_action::held:
+      // In review: the checkout's operator decision revives it.
+      report_and_stop(self);
+      return;
+    case domain::order_action::credit_wallet:
+      PAY_ASSERT(st.row.status == domain::order_status::success);
+      book(self, st.deps.wallet,
+           credit_wallet_cmd{st.row.id, st.row.seller, st.row.currency,
+                             st.row.amount_minor},
+           &order_view::wallet_updated, "wallet");
+      return;
+    case domain::order_action::write_ledger:
+      PAY_ASSERT(st.row.wallet_updated);
+      book(self, st.deps.ledger,
+           record_payin{order_line{st.row.id, st.row.seller,
+                                   st.row.amount_minor, st.row.currency}},
+           &order_view::ledger_updated, "ledger");
+      return;
+    case domain::order_action::finished:
+      report_and_stop(self);
+      return;
+  }
+}
+
+}  // namespace
+
+payment_order_actor::behavior_type payment_order(order_self self,
+                                                 collaborators deps,
+                                                 checkout_actor checkout,
+                                                 payment_order_args args) {
+  auto& st = self->state;
+  st.deps = std::move(deps);
+  st.checkout = std::move(checkout);
+  adopt(self, std::move(args.row));
+  st.pending_polls = static_cast<std::uint32_t>(st.row.pending_polls);
+  st.psp_token = std::move(args.psp_token);
+  st.return_url = std::move(args.return_url);
+  st.correlation_id = std::move(args.correlation_id);
+  // Started PENDING (recovery, a requeue, a webhook's resume): whatever
+  // happened meanwhile, ask the PSP first.
+  st.poll_at_first_step = st.row.status == domain::order_status::pending;
+  // A row already EXECUTING when this actor starts (recovery, a restart
+  // after a crash) may have had a PSP call in flight that nobody saw
+  // answered; one the accept has just stored EXECUTING has not.
+  if (st.row.status == domain::order_status::executing && !args.never_sent)
+    st.row.maybe_charged = true;
+  if (st.row.first_attempt_age_ms >= 0)
+    st.first_attempt_at = std::chrono::steady_clock::now()
+                          - std::chrono::milliseconds{
+                            st.row.first_attempt_age_ms};
+  st.jitter = domain::retry_jitter{st.row.id.value};
+  // Start from the persisted row, whatever it is (fresh or recovered).
+  self->send(self, retry_step_atom::value);
+  return {
+    [=](retry_step_atom) { step(self); },
+    [=](poll_now_atom) { poll_psp(self); },
+    [=](const inspect_live_order&) {
+      const auto& st = self->state;
+      order_live_view view;
+      view.in_memory = true;
+      view.status = st.row.status;
+      view.attempt = st.row.psp_attempts;
+      view.waiting_on = st.waiting_on;
+      if (st.next_retry_at)
+        view.next_retry_at = domain::to_rfc3339_utc(*st.next_retry_at);
+      return view;
+    },
+  };
+}
+
+}  // namespace pay

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+
+#include <caf/all.hpp>
+
+#include "actors/common/collaborators.hpp"
+#include "messages/payin/checkout_protocol.hpp"
+#include "messages/payin/payment_order_protocol.hpp"
+#include "observability/metrics.hpp"
+
+namespace pay {
+
+struct payment_order_args {
+  order_view row;          // as persisted: the actor continues from here
+  std::string psp_token;   // token charge; empty for the hosted page
+  std::string return_url;  // hosted page: where the PSP sends the buyer
+  std::string correlation_id;
+  // Stored EXECUTING by the accept a moment ago: nothing was sent to the PSP
+  // yet, so the row alone does not mean "maybe charged" (recovery's reading).
+  bool never_sent = false;
+};
+
+struct payment_order_state {
+  collaborators deps;
+  checkout_actor checkout;
+  order_view row;
+  std::string psp_token;
+  std::string return_url;
+  std::string correlation_id;
+  // PENDING: polls so far (the backoff grows with them), one at a time.
+  std::uint32_t pending_polls = 0;
+  bool checkout_done = false;  // this order's move marked its checkout done
+  bool poll_in_flight = false;
+  bool poll_at_first_step = false;  // started PENDING: ask at once
+  std::uint32_t failures = 0;  // consecutive infrastructure failures of a step
+  // When the first PSP attempt was made, on this process's clock (derived
+  // from the persisted age at load); unset before the first attempt.
+  std::optional<std::chrono::steady_clock::time_point> first_attempt_at;
+  // Set while the order is being handed to the DLQ, so a failed hand-over
+  // retries the hand-over, not the PSP call.
+  std::string park_reason;
+  std::string park_error;
+  domain::retry_jitter jitter;  // spreads its retries apart
+  // For operators (GET /admin/orders/{id}): what the actor waits for now,
+  // and when its timer fires, if one is set.
+  const char* waiting_on = "nothing";
+  std::optional<std::chrono::system_clock::time_point> next_retry_at;
+  obs::live_actor_count counted{obs::actor_kind::payment_order};
+  obs::live_order_status status_gauge;
+  static inline const char* name = "payment_order";
+};
+
+// The behaviour function, spawned by the checkout actor (monitored).
+payment_order_actor::behavior_type payment_order(
+  payment_order_actor::stateful_pointer<payment_order_state> self,
+  collaborators deps, checkout_actor checkout, payment_order_args args);
+
+}  // namespace pay

@@ -1,0 +1,263 @@
+#include "actors/payout/payout.hpp"
+
+// One actor per pay-out; the only writer of its row while it lives.
+//
+//   CREATED --POST /v1/payouts (key = payout id)--> pending: IN_TRANSIT
+//      |      answer lost / 5xx / 429: attempt recorded, backoff, same key
+//      +--final 4xx or failed--> FAILED (money back to the seller)
+//   IN_TRANSIT --GET /v1/payouts/{po}, backoff up to poll_max, or at once
+//      |          when a payout.* webhook pokes--> paid: PAID
+//      +--failed--> FAILED (money back to the seller)
+//
+// Every move is a compare-and-set on (status, version) in the store, with
+// its ledger and wallet effect in the same transaction. There is no retry
+// budget: giving up on a pay-out the provider may hold would either lose
+// the seller's money or pay it twice, so it keeps asking (the delay is
+// capped) and operators see the attempts in its history.
+
+#include <algorithm>
+#include <cctype>
+
+#include "domain/payout/payout_outcome.hpp"
+#include "http/form.hpp"
+#include "observability/log.hpp"
+#include "observability/metrics.hpp"
+
+namespace pay {
+
+namespace {
+
+struct payout_state {
+  payout_deps deps;
+  payout_view row;
+  std::string correlation_id;
+  bool in_flight = false;     // a provider or store call is running
+  bool poke_pending = false;  // a webhook arrived meanwhile: ask again
+  std::uint64_t timer_generation = 0;
+  std::uint32_t failures = 0;   // consecutive failed calls (backoff)
+  std::uint32_t polls = 0;      // IN_TRANSIT polls so far
+  domain::retry_jitter jitter;  // spreads its retries apart
+  static inline const char* name = "payout";
+};
+
+using payout_self = payout_actor::stateful_pointer<payout_state>;
+
+void step(payout_self self);
+
+std::string lowercase(std::string s) {
+  for (auto& c : s)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+void step_after(payout_self self, std::chrono::milliseconds delay) {
+  auto gen = ++self->state.timer_generation;
+  self->delayed_send(self, delay, payout_step_atom::value, gen);
+}
+
+// A call failed or decided nothing: again after a jittered, capped delay
+// (never zero, so a broken dependency is not hammered).
+void retry_later(payout_self self) {
+  auto& st = self->state;
+  auto attempt = std::min<std::uint32_t>(st.failures++, 30);
+  auto delay_ms = std::max<std::uint32_t>(
+    st.jitter.delay_ms(st.deps.retry, attempt), 20);
+  step_after(self, std::chrono::milliseconds{delay_ms});
+}
+
+void poll_later(payout_self self) {
+  auto& st = self->state;
+  auto base = static_cast<std::uint64_t>(st.deps.poll_base.count());
+  auto cap = static_cast<std::uint64_t>(st.deps.poll_max.count());
+  auto delay = std::min(base << std::min<std::uint32_t>(st.polls, 20), cap);
+  ++st.polls;
+  step_after(self,
+             std::chrono::milliseconds{std::max<std::uint64_t>(delay, 1)});
+}
+
+// The call in flight ended: a poke that came meanwhile asks again at once.
+void call_done(payout_self self) { self->state.in_flight = false; }
+
+void adopt(payout_self self, const payout_step& s) {
+  if (s.found) self->state.row = s.row;
+}
+
+void advance(payout_self self, domain::payout_event event,
+             const domain::payout_outcome& out) {
+  auto& st = self->state;
+  advance_payout cmd{st.row.payout_id,    st.row.status,
+                     st.row.version,      event,
+                     out.psp_reference,   out.failure_code,
+                     out.failure_message, st.correlation_id};
+  st.in_flight = true;
+  self->request(st.deps.store, st.deps.store_timeout, std::move(cmd))
+    .then(
+      [=](const payout_step& s) {
+        auto& st = self->state;
+        call_done(self);
+        st.failures = 0;
+        adopt(self, s);
+        if (s.applied) {
+          log::info(st.correlation_id, "payout {} -> {} ({})", st.row.payout_id,
+                    st.row.status, domain::to_string(event));
+          auto now = domain::payout_status_from_db(st.row.status);
+          if (now && domain::is_terminal(*now))
+            obs::metrics::get().money_movement("payout", st.row.status);
+        }
+        step(self);
+      },
+      [=](caf::error& err) {
+        call_done(self);
+        log::warn(self->state.correlation_id, "payout {} store: {}",
+                  self->state.row.payout_id, caf::to_string(err));
+        retry_later(self);
+      });
+}
+
+void record_attempt(payout_self self, const domain::payout_outcome& out) {
+  auto& st = self->state;
+  record_payout_attempt cmd{st.row.payout_id, st.row.version,
+                            std::string{domain::to_string(out.answer)},
+                            out.failure_code + ": " + out.failure_message,
+                            st.correlation_id};
+  st.in_flight = true;
+  self->request(st.deps.store, st.deps.store_timeout, std::move(cmd))
+    .then(
+      [=](const payout_step& s) {
+        call_done(self);
+        adopt(self, s);
+        if (!s.applied) {  // the row moved meanwhile: continue from it
+          step(self);
+          return;
+        }
+        log::warn(self->state.correlation_id, "payout {} attempt {}: {} {}",
+                  self->state.row.payout_id, self->state.row.attempts,
+                  out.failure_code, out.failure_message);
+        if (self->state.poke_pending)
+          step(self);
+        else
+          retry_later(self);
+      },
+      [=](caf::error& err) {
+        call_done(self);
+        log::warn(self->state.correlation_id, "payout {} store: {}",
+                  self->state.row.payout_id, caf::to_string(err));
+        retry_later(self);
+      });
+}
+
+void on_answer(payout_self self, const domain::payout_outcome& out) {
+  using domain::payout_answer;
+  using domain::payout_event;
+  auto status = domain::payout_status_from_db(self->state.row.status);
+  bool created = status == domain::payout_status::created;
+  switch (out.answer) {
+    case payout_answer::pending:
+      if (created) {
+        advance(self, payout_event::psp_accepted, out);
+      } else {
+        self->state.failures = 0;
+        poll_later(self);
+      }
+      return;
+    case payout_answer::paid:
+      // Paid before we recorded it accepted: record both moves in order.
+      advance(self,
+              created ? payout_event::psp_accepted : payout_event::psp_paid,
+              out);
+      return;
+    case payout_answer::failed:
+      advance(self, payout_event::psp_failed, out);
+      return;
+    case payout_answer::rejected:
+      // Only a create can be refused for good; a refused status question
+      // says nothing about a pay-out the provider accepted.
+      if (created)
+        advance(self, payout_event::psp_rejected, out);
+      else
+        record_attempt(self, out);
+      return;
+    case payout_answer::retry:
+      record_attempt(self, out);
+      return;
+  }
+}
+
+psp_call provider_call(const payout_state& st) {
+  if (st.row.status == "CREATED") {
+    http::form_fields form{{"amount", std::to_string(st.row.amount_minor)},
+                           {"currency", lowercase(st.row.currency)},
+                           {"destination", st.row.seller_account},
+                           {"metadata[payout_id]", st.row.payout_id}};
+    return psp_call{"POST", "/v1/payouts", http::form_encode(form),
+                    st.row.payout_id, st.correlation_id};
+  }
+  return psp_call{
+    "GET", "/v1/payouts/" + http::url_encode_component(st.row.psp_reference),
+    "", "", st.correlation_id};
+}
+
+void step(payout_self self) {
+  auto& st = self->state;
+  if (st.in_flight) return;
+  auto status = domain::payout_status_from_db(st.row.status);
+  if (!status || domain::is_terminal(*status)) {
+    log::info(st.correlation_id, "payout {} finished: {}", st.row.payout_id,
+              st.row.status);
+    self->quit();
+    return;
+  }
+  st.poke_pending = false;
+  ++st.timer_generation;  // this ask supersedes any timer set before
+  st.in_flight = true;
+  self->request(st.deps.psp, st.deps.psp_timeout, provider_call(st))
+    .then(
+      [=](const psp_reply& reply) {
+        call_done(self);
+        auto out = domain::classify_payout(reply.transport, reply.http_status,
+                                           reply.body);
+        if (out.answer == domain::payout_answer::retry && !reply.error.empty())
+          out.failure_message += " (" + reply.error + ")";
+        on_answer(self, out);
+        if (self->state.poke_pending && !self->state.in_flight) step(self);
+      },
+      [=](caf::error& err) {
+        call_done(self);
+        domain::payout_outcome out;
+        out.failure_code = "psp_client";
+        out.failure_message = caf::to_string(err);
+        record_attempt(self, out);
+      });
+}
+
+payout_actor::behavior_type payout_behavior(payout_self self, payout_deps deps,
+                                            payout_args args) {
+  auto& st = self->state;
+  st.deps = std::move(deps);
+  st.row = std::move(args.row);
+  st.correlation_id = std::move(args.correlation_id);
+  st.jitter = domain::retry_jitter{st.row.payout_id};
+  step_after(self, std::chrono::milliseconds{0});
+  return {
+    [=](payout_step_atom, std::uint64_t generation) {
+      if (generation == self->state.timer_generation) step(self);
+    },
+    [=](payout_poke_atom) {
+      auto& st = self->state;
+      st.polls = 0;  // news: ask now, then poll from the start again
+      if (st.in_flight)
+        st.poke_pending = true;
+      else
+        step(self);
+    },
+  };
+}
+
+}  // namespace
+
+payout_actor spawn_payout(caf::actor_system& sys, payout_deps deps,
+                          payout_args args) {
+  return sys.spawn(payout_behavior, std::move(deps), std::move(args));
+}
+
+}  // namespace pay

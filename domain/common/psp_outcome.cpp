@@ -1,0 +1,197 @@
+#include "domain/common/psp_outcome.hpp"
+
+#include <boost/json.hpp>
+
+#include "domain/common/json_fields.hpp"
+
+namespace pay::domain {
+
+namespace json = boost::json;
+
+std::string_view to_string(charge_kind k) {
+  switch (k) {
+    case charge_kind::succeeded:
+      return "succeeded";
+    case charge_kind::declined:
+      return "declined";
+    case charge_kind::processing:
+      return "processing";
+    case charge_kind::transient:
+      return "transient";
+    case charge_kind::outcome_unknown:
+      return "outcome_unknown";
+    case charge_kind::rejected:
+      return "rejected";
+  }
+  return "invalid";
+}
+
+namespace {
+
+charge_outcome from_intent(const json::object& intent) {
+  charge_outcome out;
+  out.psp_reference = string_at(intent, "id");
+  auto status = string_at(intent, "status");
+  if (status == "succeeded") {
+    out.kind = charge_kind::succeeded;
+  } else if (status == "processing" || status == "requires_action"
+             || status == "requires_capture") {
+    // Accepted by the PSP and may still complete: money may move.
+    out.kind = charge_kind::processing;
+    out.may_have_charged = true;
+  } else if (status == "requires_payment_method" || status == "canceled") {
+    out.kind = charge_kind::declined;
+    out.failure_code = "card_declined";
+    if (auto it = intent.find("last_payment_error");
+        it != intent.end() && it->value().is_object()) {
+      const auto& err = it->value().get_object();
+      auto decline = string_at(err, "decline_code");
+      auto code = decline.empty() ? string_at(err, "code") : decline;
+      // A decline always says why: an error without codes keeps the
+      // generic one rather than failing the order with no reason.
+      if (!code.empty()) out.failure_code = std::move(code);
+      out.failure_message = string_at(err, "message");
+    }
+  } else {
+    // An intent in a state we do not model: do not guess, ask again later.
+    out.kind = charge_kind::outcome_unknown;
+    out.may_have_charged = true;
+    out.failure_message = "unexpected intent status: " + status;
+  }
+  return out;
+}
+
+charge_outcome from_error(unsigned http_status, const json::object& body) {
+  charge_outcome out;
+  auto it = body.find("error");
+  if (it == body.end() || !it->value().is_object()) {
+    out.kind = charge_kind::outcome_unknown;
+    out.failure_message = "error response without error object";
+    out.may_have_charged = true;
+    return out;
+  }
+  const auto& err = it->value().get_object();
+  auto type = string_at(err, "type");
+  auto code = string_at(err, "code");
+  auto decline = string_at(err, "decline_code");
+  out.failure_message = string_at(err, "message");
+  if (auto pi = err.find("payment_intent");
+      pi != err.end() && pi->value().is_object())
+    out.psp_reference = string_at(pi->value().get_object(), "id");
+  if (http_status == 402 || type == "card_error") {
+    out.kind = charge_kind::declined;
+    out.failure_code = decline.empty() ? code : decline;
+    if (out.failure_code.empty()) out.failure_code = "card_declined";
+    return out;
+  }
+  out.failure_code = code.empty() ? type : code;
+  // A refusal always says why; an error object with neither code nor type
+  // is named after the status the PSP answered with.
+  if (out.failure_code.empty())
+    out.failure_code = "psp_http_" + std::to_string(http_status);
+  if (type == "idempotency_error") {
+    // Our key was already used at the PSP with other parameters: something
+    // was charged under it before. Never fail such an order; ask again, and
+    // let an operator decide if the answer never changes.
+    out.kind = charge_kind::outcome_unknown;
+    out.may_have_charged = true;
+    return out;
+  }
+  if (http_status == 401 || http_status == 403) {
+    // Our credentials are wrong: nothing was charged, and failing the
+    // buyer's order for our misconfiguration would be wrong. Retry.
+    out.kind = charge_kind::transient;
+    out.failure_code = "psp_auth_failed";
+    return out;
+  }
+  if (http_status == 404) {
+    // The intent we asked about is unknown to the PSP: do not conclude
+    // anything about the charge from that.
+    out.kind = charge_kind::outcome_unknown;
+    out.may_have_charged = true;
+    return out;
+  }
+  out.kind = charge_kind::rejected;
+  return out;
+}
+
+charge_outcome from_session(const json::object& session) {
+  charge_outcome out;
+  out.session_id = string_at(session, "id");
+  out.redirect_url = string_at(session, "url");
+  out.psp_reference = string_at(session, "payment_intent");
+  auto status = string_at(session, "status");
+  auto paid = string_at(session, "payment_status") == "paid";
+  if (status == "open") {
+    out.kind = charge_kind::processing;
+    // Once the buyer submitted a card, money may move.
+    out.may_have_charged = !out.psp_reference.empty();
+  } else if (status == "complete" && paid) {
+    out.kind = charge_kind::succeeded;
+  } else if (status == "complete") {
+    out.kind = charge_kind::declined;
+    out.failure_code = "payment_failed";
+  } else if (status == "expired") {
+    out.kind = charge_kind::declined;
+    out.failure_code = "session_expired";
+  } else {
+    out.kind = charge_kind::outcome_unknown;
+    out.may_have_charged = true;
+    out.failure_message = "unexpected session status: " + status;
+  }
+  return out;
+}
+
+using object_reader = charge_outcome (*)(const json::object&);
+
+charge_outcome classify(psp_transport transport, unsigned http_status,
+                        std::string_view body, object_reader read_object) {
+  charge_outcome out;
+  if (transport == psp_transport::not_sent) {
+    out.kind = charge_kind::transient;
+    out.failure_code = "psp_unreachable";
+    return out;
+  }
+  if (transport == psp_transport::outcome_unknown) {
+    out.kind = charge_kind::outcome_unknown;
+    out.failure_code = "psp_no_answer";
+    out.may_have_charged = true;
+    return out;
+  }
+  // 409 is Stripe's "a request with this key is in flight"; 429 and 5xx are
+  // load or outage. None of them decided the charge, and retrying with the
+  // same idempotency key can never charge twice.
+  if (http_status == 409 || http_status == 429 || http_status >= 500) {
+    out.kind = charge_kind::transient;
+    out.failure_code = "psp_http_" + std::to_string(http_status);
+    out.may_have_charged = http_status >= 500;
+    return out;
+  }
+  boost::system::error_code ec;
+  auto value = json::parse(json::string_view{body.data(), body.size()}, ec);
+  if (ec || !value.is_object()) {
+    out.kind = charge_kind::outcome_unknown;
+    out.failure_code = "psp_unparsable_response";
+    out.may_have_charged = true;
+    return out;
+  }
+  if (http_status >= 200 && http_status < 300)
+    return read_object(value.get_object());
+  return from_error(http_status, value.get_object());
+}
+
+}  // namespace
+
+charge_outcome classify_payment_intent(psp_transport transport,
+                                       unsigned http_status,
+                                       std::string_view body) {
+  return classify(transport, http_status, body, from_intent);
+}
+
+charge_outcome classify_checkout_session(psp_transport transport,
+                                         unsigned http_status,
+                                         std::string_view body) {
+  return classify(transport, http_status, body, from_session);
+}
+
+}  // namespace pay::domain

@@ -1,0 +1,102 @@
+#include "domain/payout/payout_outcome.hpp"
+
+#include <boost/json.hpp>
+
+#include "domain/common/json_fields.hpp"
+
+namespace pay::domain {
+
+namespace json = boost::json;
+
+namespace {
+
+payout_outcome retry(std::string code, std::string message) {
+  payout_outcome out;
+  out.answer = payout_answer::retry;
+  out.failure_code = std::move(code);
+  out.failure_message = std::move(message);
+  return out;
+}
+
+payout_outcome from_payout(const json::object& payout) {
+  payout_outcome out;
+  out.psp_reference = string_at(payout, "id");
+  auto status = string_at(payout, "status");
+  if (status == "pending" || status == "in_transit") {
+    out.answer = payout_answer::pending;
+  } else if (status == "paid") {
+    out.answer = payout_answer::paid;
+  } else if (status == "failed" || status == "canceled") {
+    out.answer = payout_answer::failed;
+    out.failure_code = string_at(payout, "failure_code");
+    if (out.failure_code.empty()) out.failure_code = "payout_" + status;
+    out.failure_message = string_at(payout, "failure_message");
+  } else {
+    return retry("unexpected_status", "unexpected payout status: " + status);
+  }
+  if (out.psp_reference.empty())
+    return retry("missing_id", "payout object without id");
+  return out;
+}
+
+// Statuses that say nothing final about our request: the provider was busy
+// (5xx, 429), a concurrent request with our key is in flight (409), our
+// credentials are wrong (401/403: our problem, not the seller's), or the
+// object is unknown where we expect it (404).
+bool is_retryable_status(unsigned http_status) {
+  return http_status >= 500 || http_status == 409 || http_status == 429
+         || http_status == 401 || http_status == 403 || http_status == 404;
+}
+
+}  // namespace
+
+std::string_view to_string(payout_answer a) {
+  switch (a) {
+    case payout_answer::pending:
+      return "pending";
+    case payout_answer::paid:
+      return "paid";
+    case payout_answer::failed:
+      return "failed";
+    case payout_answer::rejected:
+      return "rejected";
+    case payout_answer::retry:
+      return "retry";
+  }
+  return "invalid";
+}
+
+payout_outcome classify_payout(psp_transport transport, unsigned http_status,
+                               std::string_view body) {
+  if (transport == psp_transport::not_sent)
+    return retry("not_sent", "the request did not reach the provider");
+  if (transport == psp_transport::outcome_unknown)
+    return retry("outcome_unknown", "no answer from the provider");
+  if (is_retryable_status(http_status))
+    return retry("http_" + std::to_string(http_status),
+                 "the provider answered " + std::to_string(http_status));
+  boost::system::error_code ec;
+  auto parsed = json::parse(body, ec);
+  if (ec || !parsed.is_object())
+    return retry("unreadable_body", "the provider's answer is not JSON");
+  const auto& obj = parsed.get_object();
+  if (http_status >= 200 && http_status < 300) return from_payout(obj);
+  if (http_status >= 400 && http_status < 500) {
+    payout_outcome out;
+    out.answer = payout_answer::rejected;
+    out.failure_code = "http_" + std::to_string(http_status);
+    if (auto it = obj.find("error");
+        it != obj.end() && it->value().is_object()) {
+      const auto& err = it->value().get_object();
+      auto code = string_at(err, "code");
+      if (code.empty()) code = string_at(err, "type");
+      if (!code.empty()) out.failure_code = code;
+      out.failure_message = string_at(err, "message");
+    }
+    return out;
+  }
+  return retry("http_" + std::to_string(http_status),
+               "unexpected status from the provider");
+}
+
+}  // namespace pay::domain

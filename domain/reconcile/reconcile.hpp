@@ -1,0 +1,160 @@
+#pragma once
+// Reconciliation of one PSP settlement file against our books, as a pure
+// function: no I/O, deterministic, O(lines + records) with hash maps keyed by
+// reference. The reconciler actor loads both sides, calls reconcile() and
+// applies the plan (settle, poll, book, store exceptions and the report).
+//
+// Matching: a charge line finds its order by psp_reference, else by
+// idempotency_key == payment_order_id; a refund line its refund by reference,
+// else key == refund id; a payout line likewise with the payout id; a fee
+// line is matched when its idempotency_key is one of our payout ids.
+// Every discrepancy is routed by the table in reconcile_policy.hpp.
+//
+// Money: one settlement transaction per currency. For charge, refund and fee
+// lines: bank +net, psp_fees +fee, and psp_receivable -gross (booking
+// receivable) or settlement_suspense -gross (booking suspense). Payout lines
+// only confirm what was booked when the payout was paid: no money. A line
+// whose net is not gross - fee is an amount_mismatch, and its suspense
+// posting is -(net + fee), so every transaction balances whatever the file
+// says.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/common/ids.hpp"
+#include "domain/ledger/ledger_postings.hpp"
+#include "domain/payin/order_status.hpp"
+#include "domain/reconcile/reconcile_policy.hpp"
+#include "domain/reconcile/settlement_fee.hpp"
+#include "domain/reconcile/settlement_line.hpp"
+
+namespace pay::domain {
+
+struct our_charge {
+  payment_order_id order_id;
+  std::string psp_reference;  // empty when the PSP never gave one
+  seller_account seller;
+  std::int64_t amount_minor = 0;  // positive
+  std::string currency;
+  order_status status = order_status::not_started;
+  std::string settled_on;  // "" or YYYY-MM-DD
+};
+
+// Refund and payout ids ("rf_...", "pyo_...") are plain strings here.
+struct our_refund {
+  std::string refund_id;
+  std::string psp_reference;
+  payment_order_id order_id;
+  std::int64_t amount_minor = 0;  // positive
+  std::string currency;
+  std::string status;  // refund_status as stored: "SUCCEEDED", ...
+  std::string settled_on;
+};
+
+struct our_payout {
+  std::string payout_id;
+  std::string psp_reference;
+  seller_account seller;
+  std::int64_t amount_minor = 0;  // positive
+  std::string currency;
+  std::string status;  // payout_status as stored: "PAID", ...
+  std::string settled_on;
+};
+
+struct books {
+  // Every order the file refers to (by reference or idempotency key).
+  std::vector<our_charge> charges;
+  // Our SUCCESS orders whose success was on the file's date (UTC); may
+  // overlap charges. Those the file leaves out are missing_charge.
+  std::vector<our_charge> expected;
+  std::vector<our_refund> refunds;  // those the file refers to
+  std::vector<our_payout> payouts;  // those the file refers to
+};
+
+// The file's own date (settlement_file::date) is the day reconciled.
+struct reconcile_inputs {
+  domain::fee_terms fee_terms;  // agreed with the PSP (settlement_fee.hpp)
+};
+
+struct line_result {
+  std::uint32_t line_no = 0;
+  settlement_type type = settlement_type::charge;
+  std::string reference;
+  discrepancy_kind kind = discrepancy_kind::matched;
+  reconcile_route route = reconcile_route::matched;
+  line_booking booking = line_booking::none;
+  std::string our_id;  // order, refund or payout id; "" if none
+  std::int64_t our_amount_minor = 0;
+  std::string our_currency;
+  std::string our_status;
+  std::int64_t their_gross_minor = 0;
+  std::int64_t their_fee_minor = 0;
+  std::int64_t their_net_minor = 0;
+  std::string their_currency;
+};
+
+// One discrepancy, with both sides as plain fields (stored as a
+// reconciliation_exception row).
+struct reconciliation_exception {
+  discrepancy_kind kind = discrepancy_kind::matched;
+  reconcile_route route = reconcile_route::matched;
+  // "<kind>:<reference, order id or currency>:<line_no or 0>": unique within
+  // the date and the same on every run over the same inputs.
+  std::string key;
+  std::uint32_t line_no = 0;  // 0: no line (missing_charge, totals_mismatch)
+  std::string reference;      // the line's reference, or the currency
+  std::string our_id;
+  std::int64_t our_amount_minor = 0;
+  std::string our_currency;
+  std::string our_status;
+  std::int64_t their_gross_minor = 0;
+  std::int64_t their_fee_minor = 0;
+  std::int64_t their_net_minor = 0;
+  std::string their_currency;
+  std::string message;  // one sentence
+};
+
+struct currency_totals {
+  std::int64_t gross_minor = 0;
+  std::int64_t fee_minor = 0;
+  std::int64_t net_minor = 0;
+  std::uint32_t lines = 0;
+};
+
+struct reconcile_counts {
+  std::uint32_t lines = 0;
+  std::uint32_t matched = 0;  // lines without a discrepancy
+  // Exceptions by route, missing_charge and totals_mismatch included.
+  std::uint32_t auto_corrected = 0;
+  std::uint32_t queued = 0;
+  std::uint32_t escalated = 0;
+};
+
+struct reconciliation_plan {
+  std::string date;
+  std::vector<line_result> line_results;  // in file order
+  // Line exceptions in file order, then missing_charge by order id, then
+  // totals_mismatch by currency.
+  std::vector<reconciliation_exception> exceptions;
+  // In file order, each id once.
+  std::vector<payment_order_id> orders_to_settle;
+  std::vector<std::string> refunds_to_settle;
+  std::vector<std::string> payouts_to_settle;
+  std::vector<payment_order_id> orders_to_poll;  // also in orders_to_settle
+  // Currency -> what the day's settlement must have booked in total (the
+  // reconciler books the difference to earlier runs): bank, psp_fees, psp_receivable,
+  // settlement_suspense in this order, zero postings left out. A currency
+  // with no money (only payout lines) has no entry.
+  std::map<std::string, std::vector<posting>> postings_by_currency;
+  // The file's lines summed per currency (all types).
+  std::map<std::string, currency_totals> totals_by_currency;
+  reconcile_counts counts;
+};
+
+reconciliation_plan reconcile(const settlement_file& file, const books& ours,
+                              const reconcile_inputs& in);
+
+}  // namespace pay::domain

@@ -1,0 +1,94 @@
+#include "gateway/payout/payout_render.hpp"
+
+#include <boost/json.hpp>
+
+#include "gateway/common/render.hpp"
+
+namespace pay::gateway {
+
+namespace json = boost::json;
+
+namespace {
+
+json::object payout_json(const payout_view& p) {
+  return json::object{
+    {"object", "payout"},
+    {"id", p.payout_id},
+    {"seller_account", p.seller_account},
+    {"amount", decimal_amount(p.amount_minor, p.currency)},
+    {"currency", p.currency},
+    {"status", p.status},
+    {"psp_reference", null_if_empty(p.psp_reference)},
+    {"failure_code", null_if_empty(p.failure_code)},
+    {"failure_message", null_if_empty(p.failure_message)},
+    {"attempts", p.attempts},
+    {"created_at", p.created_at},
+    {"updated_at", p.updated_at},
+  };
+}
+
+json::array payouts_json(const std::vector<payout_view>& payouts) {
+  json::array out;
+  for (const auto& p : payouts) out.push_back(payout_json(p));
+  return out;
+}
+
+}  // namespace
+
+std::string render_payout(const payout_lookup& found) {
+  auto obj = payout_json(found.payout);
+  json::array history;
+  for (const auto& h : found.history)
+    history.push_back(json::object{
+      {"seq", h.seq},
+      {"at", h.at},
+      {"from_status", null_if_empty(h.from_status)},
+      {"to_status", h.to_status},
+      {"event", h.event},
+      {"attempt", h.attempt},
+      {"outcome", null_if_empty(h.outcome)},
+      {"error", null_if_empty(h.error)},
+      {"correlation_id", null_if_empty(h.correlation_id)},
+    });
+  obj["history"] = std::move(history);
+  return json::serialize(obj);
+}
+
+std::string render_payouts(const payout_list& list) {
+  return json::serialize(
+    json::object{{"object", "list"}, {"data", payouts_json(list.payouts)}});
+}
+
+std::string render_payout_run(const payout_run_reply& run) {
+  return json::serialize(json::object{
+    {"credits_released", run.credits_released},
+    {"payouts", payouts_json(run.created)},
+  });
+}
+
+std::string render_wallet_split(const std::string& seller,
+                                const wallet_balances& wallet) {
+  json::array balances;
+  for (const auto& b : wallet.balances)
+    balances.push_back(json::object{
+      {"currency", b.currency},
+      // What we owe the seller and have not sent yet.
+      {"amount",
+       decimal_amount(b.pending_minor + b.available_minor, b.currency)},
+      {"pending", decimal_amount(b.pending_minor, b.currency)},
+      {"available", decimal_amount(b.available_minor, b.currency)},
+      {"in_transit", decimal_amount(b.in_transit_minor, b.currency)},
+      {"paid_out", decimal_amount(b.paid_out_minor, b.currency)},
+    });
+  return json::serialize(json::object{{"object", "wallet"},
+                                      {"seller_account", seller},
+                                      {"balances", std::move(balances)}});
+}
+
+std::string render_fulfilled(const std::string& payment_order_id,
+                             const fulfill_reply& reply) {
+  return json::serialize(json::object{{"payment_order_id", payment_order_id},
+                                      {"fulfilled_at", reply.fulfilled_at}});
+}
+
+}  // namespace pay::gateway

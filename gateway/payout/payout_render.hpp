@@ -1,0 +1,18 @@
+#pragma once
+// Pay-out side views -> JSON bodies (amounts as decimal strings).
+
+#include <string>
+
+#include "messages/payout/payout_protocol.hpp"
+
+namespace pay::gateway {
+
+std::string render_payout(const payout_lookup& found);  // with its history
+std::string render_payouts(const payout_list& list);
+std::string render_payout_run(const payout_run_reply& run);
+std::string render_wallet_split(const std::string& seller,
+                                const wallet_balances& wallet);
+std::string render_fulfilled(const std::string& payment_order_id,
+                             const fulfill_reply& reply);
+
+}  // namespace pay::gateway

@@ -1,0 +1,19 @@
+#pragma once
+// Refund views -> JSON bodies (amounts as the currency's decimal string).
+
+#include <string>
+
+#include "domain/access/account_scope.hpp"
+#include "messages/refund/refund_protocol.hpp"
+
+namespace pay::gateway {
+
+// Ids as `scope`'s client knows them (the platform's: as stored).
+std::string render_refund(const refund_view& refund,
+                          const domain::account_scope& scope = {});
+// {"object":"list","data":[refund...],"payment_order_id":...}
+std::string render_refund_list(const std::string& payment_order_id,
+                               const refund_list& list,
+                               const domain::account_scope& scope = {});
+
+}  // namespace pay::gateway

@@ -1,0 +1,62 @@
+#pragma once
+// The executor turns a payment order into PSP calls (PaymentIntents) and the
+// PSP's answer into a classified charge outcome.
+
+#include <caf/all.hpp>
+
+#include "domain/common/psp_outcome.hpp"
+#include "messages/payin/records.hpp"
+
+namespace pay {
+
+struct execute_charge {
+  order_line order;
+  domain::checkout_id checkout;
+  std::string psp_token;
+  std::string correlation_id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, execute_charge& x) {
+  return f(x.order, x.checkout, x.psp_token, x.correlation_id);
+}
+
+// Asks the PSP for the current state of an intent (processing -> final).
+struct query_charge {
+  std::string psp_reference;
+  std::string correlation_id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, query_charge& x) {
+  return f(x.psp_reference, x.correlation_id);
+}
+
+// Hosted page: registers the order with the PSP (a Checkout Session; the
+// order id is the nonce, so registering twice yields the same session).
+struct register_session {
+  order_line order;
+  domain::checkout_id checkout;
+  std::string return_url;
+  std::string correlation_id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, register_session& x) {
+  return f(x.order, x.checkout, x.return_url, x.correlation_id);
+}
+
+// Hosted page: how did the buyer's payment go?
+struct query_session {
+  std::string session_id;
+  std::string correlation_id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, query_session& x) {
+  return f(x.session_id, x.correlation_id);
+}
+
+using executor_actor = caf::typed_actor<
+  caf::replies_to<execute_charge>::with<domain::charge_outcome>,
+  caf::replies_to<query_charge>::with<domain::charge_outcome>,
+  caf::replies_to<register_session>::with<domain::charge_outcome>,
+  caf::replies_to<query_session>::with<domain::charge_outcome>>;
+
+}  // namespace pay

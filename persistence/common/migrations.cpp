@@ -1,0 +1,48 @@
+#include "persistence/common/migrations.hpp"
+
+#include "persistence/payin/sql.hpp"
+
+namespace pay::persistence {
+
+namespace {
+
+// Session-level advisory lock: it outlives the short statement that takes it,
+// so several paymentd processes starting at once apply migrations one by one.
+void run_outside_transaction(pqxx::connection& conn, const char* statement) {
+  pqxx::nontransaction txn{conn};
+  txn.exec(statement);
+}
+
+}  // namespace
+
+int schema_version(pqxx::connection& conn) {
+  pqxx::work txn{conn};
+  auto exists = txn.exec1(sql::schema_table_exists);
+  if (!exists[0].as<bool>()) return 0;
+  auto row = txn.exec1(sql::schema_version);
+  return row[0].is_null() ? 0 : row[0].as<int>();
+}
+
+std::vector<int> apply_migrations(pqxx::connection& conn) {
+  std::vector<int> applied;
+  run_outside_transaction(conn, sql::migration_lock);
+  try {
+    run_outside_transaction(conn, sql::create_schema_table);
+    int current = schema_version(conn);
+    for (const auto& m : embedded_migrations()) {
+      if (m.version <= current) continue;
+      pqxx::work txn{conn};
+      txn.exec0(m.sql);
+      txn.exec_params0(sql::record_migration, m.version, m.name);
+      txn.commit();
+      applied.push_back(m.version);
+    }
+  } catch (...) {
+    run_outside_transaction(conn, sql::migration_unlock);
+    throw;
+  }
+  run_outside_transaction(conn, sql::migration_unlock);
+  return applied;
+}
+
+}  // namespace pay::persistence

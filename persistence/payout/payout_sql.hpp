@@ -1,0 +1,59 @@
+#pragma once
+// All SQL of the pay-out side, one function per store command, each inside
+// the caller's transaction. Every change is a compare-and-set on the row's
+// (status, version) or guarded by the wallet row's lock, so a replay or a
+// second actor (or a second paymentd) cannot apply it twice.
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "messages/payout/payout_protocol.hpp"
+
+namespace pay::persistence {
+
+// (seller, currency) pairs a run looks at: credits not released yet, or a
+// balance that could reach the minimum.
+std::vector<std::pair<std::string, std::string>> payout_candidates(
+  pqxx::work& txn, std::int64_t minimum_minor);
+
+struct release_result {
+  std::int64_t credits_released = 0;
+  bool created = false;
+  payout_view payout;
+};
+
+// Under the wallet row's lock: stamps released_at on the credits whose
+// conditions hold, then creates one pay-out for the whole available balance
+// when it reaches the minimum (row, history, ledger payout_sent, wallet).
+release_result release_and_create_payout(pqxx::work& txn,
+                                         const std::string& seller,
+                                         const std::string& currency,
+                                         const release_payouts& run);
+
+payout_lookup select_payout(pqxx::work& txn, const std::string& payout_id);
+std::vector<payout_view> select_payouts(pqxx::work& txn,
+                                        const list_payouts& query);
+std::vector<payout_view> select_open_payouts(pqxx::work& txn);
+
+payout_step apply_advance(pqxx::work& txn, const advance_payout& cmd);
+payout_step apply_attempt(pqxx::work& txn, const record_payout_attempt& cmd);
+
+// Records the event id (the existing webhook_event table); `duplicate` when
+// it was seen before, `ignored` when no such pay-out exists.
+webhook_outcome record_payout_webhook(pqxx::work& txn,
+                                      const payout_webhook& event);
+
+fulfill_reply fulfill_payment_order(pqxx::work& txn,
+                                    const std::string& payment_order_id);
+
+// pending / available / in transit / paid out per currency; empty for a
+// seller we never saw.
+std::vector<wallet_balance> select_wallet_split(pqxx::work& txn,
+                                                const std::string& seller,
+                                                std::int64_t hold_s);
+
+}  // namespace pay::persistence

@@ -1,0 +1,52 @@
+#pragma once
+// Reconciliation's reads and writes, inside the reconciler's transaction:
+// our side of a settlement file, the plan applied (lines, exceptions,
+// settled marks, the day's settlement transactions, the run and its
+// report), and the admin reads.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "domain/reconcile/reconcile.hpp"
+#include "messages/reconcile/reconciler_protocol.hpp"
+
+namespace pay::persistence {
+
+// Every record of ours the file refers to, plus the day's successes.
+domain::books load_books(pqxx::work& txn, const domain::settlement_file& file);
+
+struct applied_plan {
+  std::int64_t run_id = 0;
+  std::int32_t new_exceptions = 0;
+  std::int32_t new_ledger_transactions = 0;
+  std::int32_t records_settled = 0;   // orders, refunds and pay-outs marked now
+  std::vector<std::string> new_keys;  // exceptions first seen in this run
+};
+
+// Writes what the plan says, idempotently: a second run over the same
+// inputs adds a run row and nothing else. `report_json` is completed with
+// the counts of what was new by the caller afterwards (update_report).
+applied_plan apply_plan(pqxx::work& txn, const domain::settlement_file& file,
+                        const domain::reconciliation_plan& plan,
+                        const std::string& file_sha256);
+
+void update_report(pqxx::work& txn, std::int64_t run_id,
+                   const std::string& report_json);
+
+// A run that could not reconcile (no file, unreadable file): recorded so
+// the report says so.
+std::int64_t record_failed_run(pqxx::work& txn, const std::string& date,
+                               const std::string& error,
+                               const std::string& report_json);
+
+reconciliation_runs list_runs(pqxx::work& txn,
+                              const list_reconciliation_runs& query);
+reconciliation_exceptions list_exceptions(
+  pqxx::work& txn, const list_reconciliation_exceptions& query);
+resolve_reconciliation_reply resolve_exception(
+  pqxx::work& txn, const resolve_reconciliation_exception& cmd);
+
+}  // namespace pay::persistence

@@ -1,0 +1,43 @@
+#pragma once
+// Every SQL statement about refunds, run inside a caller's transaction (the
+// refund store's db_session). Each function is one business step; the rules
+// that keep money safe live here:
+// - create_refund_row checks what is left to refund and inserts the row in
+//   one transaction holding the order row's lock (SELECT ... FOR UPDATE), so
+//   concurrent refunds of one order can never exceed what it captured;
+// - finish_refund_row moves CREATED -> SUCCEEDED | FAILED by compare-and-set
+//   on (status, version), and on SUCCEEDED books the ledger and debits the
+//   wallet in the same transaction, so a replay applies nothing twice.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "messages/refund/refund_protocol.hpp"
+
+namespace pay::persistence {
+
+create_refund_reply create_refund_row(pqxx::work& txn,
+                                      const create_refund& cmd);
+
+std::optional<refund_work> load_refund(pqxx::work& txn,
+                                       const std::string& refund_id);
+
+refund_list list_order_refunds(pqxx::work& txn,
+                               const std::string& payment_order_id);
+
+// Unfinished refunds, oldest first, at most `limit`.
+std::vector<refund_work> load_open_refund_rows(pqxx::work& txn,
+                                               std::uint32_t limit);
+
+// Counts one undecided PSP attempt (only while CREATED) and writes it to
+// the history. Returns the row as it is now.
+refund_step_reply record_refund_attempt_row(pqxx::work& txn,
+                                            const record_refund_attempt& cmd);
+
+refund_step_reply finish_refund_row(pqxx::work& txn, const finish_refund& cmd);
+
+}  // namespace pay::persistence
