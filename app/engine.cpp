@@ -61,7 +61,7 @@ engine_result start_engine(caf::actor_system& sys, const settings& cfg) {
     risk_options{cfg.risk, milliseconds{cfg.store_request_timeout_ms}});
   e.deps.retry = cfg.psp_retry;
   e.deps.retry_deadline = milliseconds{cfg.psp_retry_deadline_ms};
-  e.deps.order_restarts_max = cfg.order_restarts_max;
+  e.deps.restarts_max = cfg.restarts_max;
   e.deps.store_timeout = milliseconds{cfg.store_request_timeout_ms};
   e.deps.executor_timeout = milliseconds{executor_timeout_ms(cfg) + 1'000};
   e.deps.processing_poll = milliseconds{cfg.processing_poll_ms};

@@ -20,6 +20,7 @@ payout_service_actor start_payouts(caf::actor_system& sys, const settings& cfg,
   payout_service_options options;
   options.interval_s = cfg.payout_interval_s;
   options.hold_s = hold_s;
+  options.restarts_max = cfg.restarts_max;
   options.minimum_minor = static_cast<std::int64_t>(cfg.payout_minimum_minor);
   auto service = spawn_payout_service(sys, std::move(deps), options);
   caf::anon_send(service, payout_recover_atom::value);

@@ -23,6 +23,7 @@ refund_service_actor start_refunds(caf::actor_system& sys, const settings& cfg,
   options.deps.retry = e.deps.retry;
   options.deps.store_timeout = e.deps.store_timeout;
   options.deps.psp_timeout = e.deps.executor_timeout;
+  options.restarts_max = cfg.restarts_max;
   auto stores = options.stores;
   stores.push_back(options.deps.store);
   auto service = spawn_refund_service(sys, std::move(options));

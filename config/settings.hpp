@@ -101,7 +101,7 @@ struct settings {
   std::uint32_t recovery_batch_max = 10'000;
   std::uint32_t watchdog_interval_ms = 10'000;
   std::uint32_t watchdog_stuck_after_ms = 60'000;
-  std::uint32_t order_restarts_max = 3;
+  std::uint32_t restarts_max = 3;
   // risk (config/risk_settings.hpp parses the risk.* keys)
   domain::risk_rules risk;
   // pay-outs

@@ -189,6 +189,13 @@ metrics::metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                           "or retry_budget_spent when a refund goes on "
                           "retrying at the longest delay.")
                         .Register(reg);
+  actor_crashes_ = &BuildCounter()
+                      .Name("paymentd_actor_crashes_total")
+                      .Help(
+                        "Crashes of supervised per-entity actors, by kind and "
+                        "verdict: restarted from the row, or escalated once "
+                        "the restart budget was spent.")
+                      .Register(reg);
   store_commits_ = &BuildCounter()
                       .Name("paymentd_store_batches_total")
                       .Help("Store batches, by result (ok, failed).")
@@ -353,6 +360,12 @@ void metrics::reconciliation_exception(std::string_view kind,
 void metrics::money_movement(std::string_view kind, std::string_view status) {
   money_movements_
     ->Add({{"kind", std::string{kind}}, {"status", std::string{status}}})
+    .Increment();
+}
+
+void metrics::actor_crash(std::string_view kind, std::string_view verdict) {
+  actor_crashes_
+    ->Add({{"kind", std::string{kind}}, {"verdict", std::string{verdict}}})
     .Increment();
 }
 

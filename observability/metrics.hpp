@@ -106,6 +106,9 @@ class metrics {
   // Money movements after pay-in, by kind (refund, payout) and event (a
   // final status, or retry_budget_spent).
   void money_movement(std::string_view kind, std::string_view status);
+  // A supervised per-entity actor crashed (kind: checkout, payment_order,
+  // refund, payout), and what its service did: restarted or escalated.
+  void actor_crash(std::string_view kind, std::string_view verdict);
 
  private:
   metrics();
@@ -142,6 +145,7 @@ class metrics {
   prometheus::Family<prometheus::Counter>* reconciliation_lines_;
   prometheus::Family<prometheus::Counter>* reconciliation_exceptions_;
   prometheus::Family<prometheus::Counter>* money_movements_;
+  prometheus::Family<prometheus::Counter>* actor_crashes_;
 };
 
 // Counts one live actor of `kind` for as long as it exists: a member of the

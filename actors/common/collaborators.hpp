@@ -34,7 +34,7 @@ struct collaborators {
   // A PENDING order whose next poll is at least this far away leaves memory
   // until then (passivation); 0: never.
   std::chrono::milliseconds passivate_after{10'000};
-  std::uint32_t order_restarts_max = 3;
+  std::uint32_t restarts_max = 3;
 };
 
 }  // namespace pay

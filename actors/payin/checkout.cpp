@@ -9,7 +9,8 @@
 //      | (answered at wait_ms or at end)  FINISHING --marked--> answer all
 //      |                                   waiters from the orders' rows, stop
 //      +-- an order actor crashed: restart it from its persisted row
-//      |   (at most order_restarts_max times, then dead-letter it: poison)
+//      |   (domain::restart_budget: at most restarts_max times, then
+//      |   dead-letter it: poison)
 //      +-- an order was dead-lettered: it counts as stopped; the checkout
 //          ends without is_payment_done and is revived by a requeue
 
@@ -19,6 +20,7 @@
 
 #include "actors/payin/order_work.hpp"
 #include "actors/payin/payment_order.hpp"
+#include "domain/common/restart_budget.hpp"
 #include "observability/log.hpp"
 #include "observability/metrics.hpp"
 
@@ -41,7 +43,7 @@ struct checkout_state {
   // Every order actor ever spawned (never erased): tells a child's exit
   // apart from a stop request, whichever of exit and down arrives first.
   std::set<caf::actor_addr> children;
-  std::unordered_map<std::string, std::uint32_t> restarts;
+  domain::restart_budget restarts{0};  // set from deps.restarts_max
   struct waiter {
     caf::typed_response_promise<checkout_view> promise;
     bool until_pending = false;  // hosted: answer once redirects are known
@@ -284,11 +286,13 @@ void on_order_down(checkout_self self, const caf::down_msg& down) {
   auto id = it->second;
   st.order_by_actor.erase(it);
   if (!st.running.count(id)) return;  // finished normally and already reported
-  auto& restarts = st.restarts[id];
-  if (++restarts > st.deps.order_restarts_max) {
+  auto verdict = st.restarts.on_crash(id);
+  obs::metrics::get().actor_crash("payment_order", domain::to_string(verdict));
+  if (verdict == domain::crash_verdict::escalate) {
     escalate_order cmd{domain::payment_order_id{id}, "crash_loop",
                        caf::to_string(down.reason),
-                       static_cast<std::int32_t>(restarts), st.correlation_id};
+                       static_cast<std::int32_t>(st.deps.restarts_max + 1),
+                       st.correlation_id};
     self->request(st.deps.dlq, st.deps.store_timeout, std::move(cmd))
       .then(
         [=](const step_reply&) {
@@ -334,6 +338,7 @@ checkout_actor::behavior_type checkout_behavior(checkout_self self,
   st.psp_token = std::move(args.psp_token);
   st.correlation_id = std::move(args.correlation_id);
   st.just_stored = args.just_stored;
+  st.restarts = domain::restart_budget{st.deps.restarts_max};
   self->set_down_handler(
     [=](caf::down_msg& down) { on_order_down(self, down); });
   self->set_exit_handler([=](caf::exit_msg& msg) {

@@ -21,6 +21,7 @@
 #include "actors/payin/checkout.hpp"
 #include "actors/payin/order_work.hpp"
 #include "domain/access/account_scope.hpp"
+#include "domain/common/restart_budget.hpp"
 #include "domain/risk/risk_rules.hpp"
 #include "observability/log.hpp"
 #include "observability/metrics.hpp"
@@ -47,6 +48,7 @@ struct payment_service_state {
   // configured (options.allow_without_risk_check), rendered once.
   std::string allow_rules_json;
   live_actors<checkout_actor> live;
+  domain::restart_budget restarts{0};  // set from deps.restarts_max
   // Open checkouts per merchant account: counted in the database every
   // options.open_checkouts_refresh, plus one for each created since.
   std::unordered_map<std::string, std::uint32_t> open_by_account;
@@ -488,6 +490,30 @@ void inspect(service_self self, const domain::payment_order_id& id,
       [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
 }
 
+// A crashed checkout is started again from its rows (its orders died with
+// it through their links) while its restart budget lasts; past that it is
+// left to the watchdog, which resumes its stuck orders and dead-letters
+// them if they stay stuck.
+void on_checkout_down(service_self self, const caf::down_msg& down) {
+  auto& st = self->state;
+  auto id = st.live.forget(down.source);
+  if (!id) return;
+  if (!down.reason) {
+    st.restarts.forget(*id);
+    return;
+  }
+  auto verdict = st.restarts.on_crash(*id);
+  obs::metrics::get().actor_crash("checkout", domain::to_string(verdict));
+  if (verdict == domain::crash_verdict::escalate) {
+    spdlog::error("checkout {} crashed again ({}): left to the watchdog", *id,
+                  caf::to_string(down.reason));
+    return;
+  }
+  spdlog::error("checkout {} ended abnormally ({}); restarting from its rows",
+                *id, caf::to_string(down.reason));
+  resume(self, domain::checkout_id{*id}, "restart", [](bool) {});
+}
+
 payment_service_actor::behavior_type payment_service_behavior(
   service_self self, collaborators deps, payment_service_options options) {
   self->state.deps = std::move(deps);
@@ -496,12 +522,9 @@ payment_service_actor::behavior_type payment_service_behavior(
     self->state.allow_rules_json = domain::risk_decision_json({});
   if (options.open_checkouts_per_account_max > 0)
     self->send(self, count_open_atom::value);
-  self->set_down_handler([=](caf::down_msg& down) {
-    auto id = self->state.live.forget(down.source);
-    if (id && down.reason)
-      spdlog::error("checkout {} ended abnormally: {}", *id,
-                    caf::to_string(down.reason));
-  });
+  self->state.restarts = domain::restart_budget{self->state.deps.restarts_max};
+  self->set_down_handler(
+    [=](caf::down_msg& down) { on_checkout_down(self, down); });
   self->set_exit_handler([=](caf::exit_msg& msg) {
     // Shutdown: stop every live checkout (their orders follow through their
     // links), then ourselves. Work in flight resumes from the database at

@@ -5,7 +5,9 @@
 
 #include "actors/common/forward.hpp"
 #include "actors/common/live_actors.hpp"
+#include "domain/common/restart_budget.hpp"
 #include "observability/log.hpp"
+#include "observability/metrics.hpp"
 
 namespace pay {
 
@@ -17,6 +19,7 @@ struct payout_service_state {
   payout_deps deps;
   payout_service_options options;
   live_actors<payout_actor> live;
+  domain::restart_budget restarts{0};  // set from options.restarts_max
   bool running = false;
   // Requests that came while a run was going: the next run answers them.
   std::vector<run_promise> waiting;
@@ -86,6 +89,43 @@ void recover(service_self self) {
       });
 }
 
+// A crashed pay-out is restarted from its row while its budget lasts; past
+// that it stays unfinished and is resumed by recovery at the next start.
+void on_payout_down(service_self self, const caf::down_msg& down) {
+  auto& st = self->state;
+  auto id = st.live.forget(down.source);
+  if (!id) return;
+  if (!down.reason) {
+    st.restarts.forget(*id);
+    return;
+  }
+  auto verdict = st.restarts.on_crash(*id);
+  obs::metrics::get().actor_crash("payout", domain::to_string(verdict));
+  if (verdict == domain::crash_verdict::escalate) {
+    spdlog::error("payout {} actor crashed again ({}): left to recovery", *id,
+                  caf::to_string(down.reason));
+    return;
+  }
+  spdlog::error("payout {} actor ended abnormally ({}); restarting", *id,
+                caf::to_string(down.reason));
+  self->delayed_send(self, st.options.restart_delay, payout_restart{*id});
+}
+
+void restart_payout(service_self self, const std::string& payout_id) {
+  auto& st = self->state;
+  self->request(st.deps.store, st.deps.store_timeout, get_payout{payout_id})
+    .then(
+      [=](const payout_lookup& found) {
+        auto status = domain::payout_status_from_db(found.payout.status);
+        if (found.found && status && !domain::is_terminal(*status))
+          start_payout_actor(self, found.payout, "restart");
+      },
+      [=](caf::error& err) {
+        spdlog::error("cannot restart payout {}: {}", payout_id,
+                      caf::to_string(err));
+      });
+}
+
 // A read or a fulfilment: the store answers, the client gets it as is.
 template <class Reply, class Message>
 caf::typed_response_promise<Reply> forward(service_self self, Message msg) {
@@ -98,12 +138,9 @@ payout_service_actor::behavior_type payout_service_behavior(
   auto& st = self->state;
   st.deps = std::move(deps);
   st.options = options;
-  self->set_down_handler([=](caf::down_msg& down) {
-    auto id = self->state.live.forget(down.source);
-    if (id && down.reason)
-      spdlog::error("payout {} actor ended abnormally: {}", *id,
-                    caf::to_string(down.reason));
-  });
+  st.restarts = domain::restart_budget{options.restarts_max};
+  self->set_down_handler(
+    [=](caf::down_msg& down) { on_payout_down(self, down); });
   // Stopping the service stops what it spawned: the payout actors (not
   // linked, so one ending badly does not take the service down) and the
   // detached store, which would otherwise keep the actor system alive.
@@ -133,6 +170,7 @@ payout_service_actor::behavior_type payout_service_behavior(
                          payout_tick_atom::value);
     },
     [=](payout_recover_atom) { recover(self); },
+    [=](const payout_restart& again) { restart_payout(self, again.payout_id); },
     [=](const payout_webhook& event)
       -> caf::typed_response_promise<webhook_outcome> {
       auto rp = self->make_response_promise<webhook_outcome>();

@@ -20,6 +20,8 @@ struct payout_service_options {
   std::int64_t hold_s = 0;
   std::int64_t minimum_minor = 1;
   std::chrono::milliseconds run_timeout{120'000};
+  std::chrono::milliseconds restart_delay{1'000};
+  std::uint32_t restarts_max = 3;  // domain/common/restart_budget.hpp
 };
 
 payout_service_actor spawn_payout_service(caf::actor_system& sys,

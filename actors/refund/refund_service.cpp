@@ -6,7 +6,9 @@
 #include "actors/common/forward.hpp"
 #include "actors/common/live_actors.hpp"
 #include "domain/common/assert.hpp"
+#include "domain/common/restart_budget.hpp"
 #include "observability/log.hpp"
+#include "observability/metrics.hpp"
 
 namespace pay {
 
@@ -20,6 +22,7 @@ struct waiter {
 struct refund_service_state {
   refund_service_options options;
   live_actors<caf::actor_addr> live;
+  domain::restart_budget restarts{0};  // set from options.restarts_max
   std::unordered_multimap<std::string, waiter> waiters;
   static inline const char* name = "refund_service";
 };
@@ -118,10 +121,22 @@ void recover(service_self self) {
 void on_refund_down(service_self self, const caf::down_msg& down) {
   auto& st = self->state;
   auto id = st.live.forget(down.source);
-  if (!id || !down.reason) return;
+  if (!id) return;
   const auto& refund_id = *id;
-  // A crashed refund is never left behind: a new actor resumes from its
-  // row (a final one just reports itself and stops).
+  if (!down.reason) {
+    st.restarts.forget(refund_id);
+    return;
+  }
+  // A crashed refund is restarted from its row (a final one just reports
+  // itself and stops) while its budget lasts; past that it stays CREATED
+  // and is resumed by recovery at the next start.
+  auto verdict = st.restarts.on_crash(refund_id);
+  obs::metrics::get().actor_crash("refund", domain::to_string(verdict));
+  if (verdict == domain::crash_verdict::escalate) {
+    spdlog::error("refund {} actor crashed again ({}): left to recovery",
+                  refund_id, caf::to_string(down.reason));
+    return;
+  }
   spdlog::error("refund {} actor ended abnormally ({}); restarting", refund_id,
                 caf::to_string(down.reason));
   self->delayed_send(self, st.options.restart_delay, refund_restart{refund_id});
@@ -135,6 +150,8 @@ refund_service_actor spawn_refund_service(caf::actor_system& sys,
     [](service_self self,
        refund_service_options options) -> refund_service_actor::behavior_type {
       self->state.options = std::move(options);
+      self->state.restarts = domain::restart_budget{
+        self->state.options.restarts_max};
       self->set_down_handler(
         [=](caf::down_msg& down) { on_refund_down(self, down); });
       self->set_exit_handler([=](caf::exit_msg& msg) {

@@ -22,6 +22,7 @@ struct refund_service_options {
   refund_deps deps;  // deps.store: the store the refund actors use
   std::uint32_t recovery_refunds_max = 100'000;
   std::chrono::milliseconds restart_delay{1'000};
+  std::uint32_t restarts_max = 3;  // domain/common/restart_budget.hpp
 };
 
 refund_service_actor spawn_refund_service(caf::actor_system& sys,

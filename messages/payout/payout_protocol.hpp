@@ -176,6 +176,15 @@ typename Inspector::result_type inspect(Inspector& f, wallet_balances& x) {
 using payout_tick_atom = caf::atom_constant<caf::atom("pyo_tick")>;
 using payout_recover_atom = caf::atom_constant<caf::atom("pyo_recov")>;
 
+// Internal to the service: start a crashed pay-out's actor again.
+struct payout_restart {
+  std::string payout_id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, payout_restart& x) {
+  return f(x.payout_id);
+}
+
 using payout_service_actor = caf::typed_actor<
   caf::replies_to<run_payouts>::with<payout_run_reply>,
   caf::replies_to<get_payout>::with<payout_lookup>,
@@ -183,7 +192,8 @@ using payout_service_actor = caf::typed_actor<
   caf::replies_to<payout_webhook>::with<webhook_outcome>,
   caf::replies_to<fulfill_order>::with<fulfill_reply>,
   caf::replies_to<load_wallet_balances>::with<wallet_balances>,
-  caf::reacts_to<payout_tick_atom>, caf::reacts_to<payout_recover_atom>>;
+  caf::reacts_to<payout_tick_atom>, caf::reacts_to<payout_recover_atom>,
+  caf::reacts_to<payout_restart>>;
 
 // ---- Internal: between the service, the payout actors and the store. ----
 
