@@ -1,18 +1,27 @@
 #include "actors/payin/checkout.hpp"
 
-// One actor per live checkout (payment event).
+// One actor per live checkout (payment event), one named behaviour per
+// state (CAF `become`):
 //
-//   RUNNING --every order finished--> (all SUCCESS and not marked done by
-//                                      the last move? mark is_payment_done)
-//      |                                   |
-//      | await_outcome: park the waiter    v
-//      | (answered at wait_ms or at end)  FINISHING --marked--> answer all
-//      |                                   waiters from the orders' rows, stop
-//      +-- an order actor crashed: restart it from its persisted row
-//      |   (domain::restart_budget: at most restarts_max times, then
-//      |   dead-letter it: poison)
-//      +-- an order was dead-lettered: it counts as stopped; the checkout
-//          ends without is_payment_done and is revived by a requeue
+//   spawn --> RUNNING ---------resume_orders (a requeue)-------> RELOADING
+//               |   ^                                               |
+//               |   +------rows read again; requeued orders --------+
+//               |          get actors (orders still running go on)
+//               | every order finished (or dead-lettered)
+//               v
+//           FINISHING: all SUCCESS and not marked by the last move? mark
+//               is_payment_done (retried with backoff), else read the final
+//               view; then answer every waiter and stop. A requeue landing
+//               meanwhile -> RELOADING once the step in flight answers.
+//
+// RUNNING: the risk check runs once, then one payment_order actor per order
+// with work left. An order actor that crashed restarts from its persisted
+// row (domain::restart_budget: at most restarts_max times, then it is
+// dead-lettered as poison: order_gone). A dead-lettered order counts as
+// stopped; the checkout then ends without is_payment_done and is revived by
+// a requeue.
+// In every state: waiters park (await_outcome) and are answered at the end
+// or when their wait runs out; order_pending updates the view.
 
 #include <map>
 #include <set>
@@ -50,8 +59,7 @@ struct checkout_state {
   };
   std::map<std::uint64_t, waiter> waiters;
   std::uint64_t next_waiter_id = 1;
-  bool finishing = false;
-  bool resume_requested = false;  // a requeue arrived while finishing
+  bool resume_requested = false;  // a requeue arrived while reloading/finishing
   std::uint32_t mark_failures = 0;
   obs::live_actor_count counted{obs::actor_kind::checkout};
   static inline const char* name = "checkout";
@@ -73,7 +81,7 @@ void spawn_order(checkout_self self, const order_view& row,
   st.running.insert(row.id.value);
 }
 
-void on_all_finished(checkout_self self);
+void enter_finishing(checkout_self self);
 
 // The actor of order `id` while it runs; an invalid handle once it ended.
 payment_order_actor live_order(checkout_self self,
@@ -120,38 +128,7 @@ void start_orders(checkout_self self) {
     if (order_needs_actor(order) && !st.running.count(order.id.value))
       spawn_order(self, order, st.just_stored);
   st.just_stored = false;  // a restart or a resume starts from the database
-  if (st.running.empty()) on_all_finished(self);
-}
-
-// Reloads the orders and gives each one with work left (a requeued order) a
-// live actor; if there is none after all, the checkout ends again.
-void reload_and_resume(checkout_self self) {
-  auto& st = self->state;
-  st.finishing = true;  // until the reload answers, do not end twice
-  self
-    ->request(st.deps.stores.for_key(st.view.id.value), st.deps.store_timeout,
-              load_checkout{st.view.id})
-    .then(
-      [=](const checkout_lookup& lookup) {
-        auto& st = self->state;
-        st.finishing = false;
-        if (st.resume_requested) {  // another requeue landed meanwhile
-          st.resume_requested = false;
-          reload_and_resume(self);
-          return;
-        }
-        st.view = lookup.view;
-        for (const auto& order : st.view.orders)
-          if (order_needs_actor(order) && !st.running.count(order.id.value))
-            spawn_order(self, order);
-        if (st.running.empty()) on_all_finished(self);
-      },
-      [=](caf::error& err) {
-        log::error(self->state.correlation_id, "checkout {}: cannot reload: {}",
-                   self->state.view.id.value, caf::to_string(err));
-        self->state.finishing = false;
-        on_all_finished(self);
-      });
+  if (st.running.empty()) enter_finishing(self);
 }
 
 void answer_waiters(checkout_self self, const checkout_view& view) {
@@ -177,15 +154,17 @@ void answer_pending_waiters(checkout_self self) {
   }
 }
 
-// Answers every waiter with the view as it stands and stops. The view is
-// the persisted truth: each order reported its row as stored when it ended.
+void reload(checkout_self self);
+
+// The end: answers every waiter with the view as it stands and stops. The
+// view is the persisted truth: each order reported its row as stored when it
+// ended (or the final view was just read). A requeue that landed meanwhile
+// revives the checkout instead.
 void finish(checkout_self self) {
   auto& st = self->state;
-  if (st.finishing)  // a requeue's reload is in flight: it decides the end
-    return;
-  if (st.resume_requested) {  // a requeue landed while marking done
+  if (st.resume_requested) {
     st.resume_requested = false;
-    reload_and_resume(self);
+    reload(self);
     return;
   }
   answer_waiters(self, st.view);
@@ -196,25 +175,18 @@ void finish(checkout_self self) {
 // the database said something the view does not know.
 void finish_from_store(checkout_self self) {
   auto& st = self->state;
-  st.finishing = true;
   auto store = st.deps.stores.for_key(st.view.id.value);
   self->request(store, st.deps.store_timeout, load_checkout{st.view.id})
     .then(
       [=](const checkout_lookup& lookup) {
-        if (self->state.resume_requested) {
-          self->state.resume_requested = false;
-          reload_and_resume(self);
-          return;
-        }
-        answer_waiters(self, lookup.view);
-        self->quit();
+        self->state.view = lookup.view;
+        finish(self);
       },
       [=](caf::error& err) {
         log::error(self->state.correlation_id,
                    "checkout {}: cannot load final view: {}",
                    self->state.view.id.value, caf::to_string(err));
-        answer_waiters(self, self->state.view);
-        self->quit();
+        finish(self);
       });
 }
 
@@ -256,14 +228,20 @@ void mark_done(checkout_self self) {
       });
 }
 
-void on_all_finished(checkout_self self) {
+checkout_actor::behavior_type running(checkout_self self);
+checkout_actor::behavior_type reloading(checkout_self self);
+checkout_actor::behavior_type finishing(checkout_self self);
+
+// RUNNING -> FINISHING: every order finished. Marked done already when the
+// last order's move to SUCCESS saw every sibling booked; else the checkout
+// marks itself (siblings that moved in concurrent batches each saw the other
+// unfinished).
+void enter_finishing(checkout_self self) {
+  self->become(finishing(self));
   auto& st = self->state;
   bool all_success = true;
   for (const auto& o : st.view.orders)
     all_success = all_success && o.status == domain::order_status::success;
-  // Marked done already when the last order's move to SUCCESS saw every
-  // sibling booked; else the checkout marks itself (siblings that moved in
-  // concurrent batches each saw the other unfinished).
   if (!all_success || st.view.is_payment_done) {
     finish(self);
     return;
@@ -271,12 +249,32 @@ void on_all_finished(checkout_self self) {
   mark_done(self);
 }
 
-// Order `id` has no actor any more: it finished, was dead-lettered, or could
-// not be replaced after a crash (the watchdog finds it later).
-void stop_waiting_for(checkout_self self, const std::string& id) {
+// -> RELOADING: reads the rows again, then RUNNING with an actor for every
+// order that has work left (a requeued one); orders still running go on.
+void reload(checkout_self self) {
+  self->become(reloading(self));
   auto& st = self->state;
-  st.running.erase(id);
-  if (st.running.empty() && !st.finishing) on_all_finished(self);
+  self
+    ->request(st.deps.stores.for_key(st.view.id.value), st.deps.store_timeout,
+              load_checkout{st.view.id})
+    .then(
+      [=](const checkout_lookup& lookup) {
+        auto& st = self->state;
+        if (st.resume_requested) {  // another requeue landed meanwhile
+          st.resume_requested = false;
+          reload(self);
+          return;
+        }
+        self->become(running(self));
+        st.view = lookup.view;
+        start_orders(self);
+      },
+      [=](caf::error& err) {
+        log::error(self->state.correlation_id, "checkout {}: cannot reload: {}",
+                   self->state.view.id.value, caf::to_string(err));
+        self->become(running(self));
+        if (self->state.running.empty()) enter_finishing(self);
+      });
 }
 
 void on_order_down(checkout_self self, const caf::down_msg& down) {
@@ -298,13 +296,13 @@ void on_order_down(checkout_self self, const caf::down_msg& down) {
         [=](const step_reply&) {
           for (auto& o : self->state.view.orders)
             if (o.id.value == id) o.parked = true;
-          stop_waiting_for(self, id);
+          self->send(self, order_gone{domain::payment_order_id{id}});
         },
         [=](caf::error& err) {
           log::error(self->state.correlation_id,
                      "checkout {}: cannot dead-letter order {}: {}",
                      self->state.view.id.value, id, caf::to_string(err));
-          stop_waiting_for(self, id);
+          self->send(self, order_gone{domain::payment_order_id{id}});
         });
     return;
   }
@@ -325,8 +323,130 @@ void on_order_down(checkout_self self, const caf::down_msg& down) {
         log::error(self->state.correlation_id,
                    "checkout {}: cannot reload order {}: {}",
                    self->state.view.id.value, id, caf::to_string(err));
-        stop_waiting_for(self, id);
+        self->send(self, order_gone{domain::payment_order_id{id}});
       });
+}
+
+// --- what every state does alike ------------------------------------------
+
+caf::result<checkout_view> park_waiter(checkout_self self,
+                                       const await_outcome& wait) {
+  auto& st = self->state;
+  auto rp = self->make_response_promise<checkout_view>();
+  auto id = st.next_waiter_id++;
+  st.waiters.emplace(id, checkout_state::waiter{rp, wait.until_pending});
+  self->delayed_send(self, std::chrono::milliseconds{wait.wait_ms},
+                     waiter_expired{id});
+  if (wait.until_pending) answer_pending_waiters(self);
+  return rp;
+}
+
+// A waiter's time is up: it gets the stored view as it is now.
+void expire_waiter(checkout_self self, const waiter_expired& expired) {
+  auto& st = self->state;
+  auto it = st.waiters.find(expired.waiter_id);
+  if (it == st.waiters.end()) return;
+  auto rp = it->second.promise;
+  st.waiters.erase(it);
+  auto store = st.deps.stores.for_key(st.view.id.value);
+  self->request(store, st.deps.store_timeout, load_checkout{st.view.id})
+    .then([=](
+            const checkout_lookup& lookup) mutable { rp.deliver(lookup.view); },
+          [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+}
+
+// An order's actor ended with its row as persisted: the view takes it.
+void record_finished(checkout_self self, const order_finished& done) {
+  auto& st = self->state;
+  if (done.checkout_done) st.view.is_payment_done = true;
+  for (auto& o : st.view.orders)
+    if (o.id == done.row.id) o = done.row;
+  st.running.erase(done.row.id.value);
+}
+
+void record_pending(checkout_self self, const order_pending& pending) {
+  for (auto& o : self->state.view.orders)
+    if (o.id == pending.id) {
+      o.status = domain::order_status::pending;
+      o.psp_session_id = pending.psp_session_id;
+      o.redirect_url = pending.redirect_url;
+    }
+  answer_pending_waiters(self);
+}
+
+void pass_news(checkout_self self, const psp_news& news) {
+  if (auto order = live_order(self, news.id))
+    self->send(order, poll_now_atom::value);
+}
+
+caf::result<order_live_view> inspect_live(checkout_self self,
+                                          const inspect_live_order& query) {
+  if (auto order = live_order(self, query.id))
+    return self->delegate(order, query);
+  return order_live_view{};  // finished: no actor any more
+}
+
+// --- the states -------------------------------------------------------------
+
+checkout_actor::behavior_type running(checkout_self self) {
+  return {
+    [=](const await_outcome& wait) { return park_waiter(self, wait); },
+    [=](const waiter_expired& expired) { expire_waiter(self, expired); },
+    [=](const order_finished& done) {
+      record_finished(self, done);
+      if (self->state.running.empty()) enter_finishing(self);
+    },
+    [=](const order_gone& gone) {
+      self->state.running.erase(gone.id.value);
+      if (self->state.running.empty()) enter_finishing(self);
+    },
+    [=](const order_pending& pending) { record_pending(self, pending); },
+    [=](const psp_news& news) { pass_news(self, news); },
+    [=](const inspect_live_order& q) { return inspect_live(self, q); },
+    [=](resume_orders_atom) {
+      reload(self);
+      return true;
+    },
+    [=](assess_atom) { start_orders(self); },
+    [=](mark_done_atom) {},  // only FINISHING marks
+  };
+}
+
+checkout_actor::behavior_type reloading(checkout_self self) {
+  return {
+    [=](const await_outcome& wait) { return park_waiter(self, wait); },
+    [=](const waiter_expired& expired) { expire_waiter(self, expired); },
+    // Orders still running may end meanwhile; the reload decides what next.
+    [=](const order_finished& done) { record_finished(self, done); },
+    [=](const order_gone& gone) { self->state.running.erase(gone.id.value); },
+    [=](const order_pending& pending) { record_pending(self, pending); },
+    [=](const psp_news& news) { pass_news(self, news); },
+    [=](const inspect_live_order& q) { return inspect_live(self, q); },
+    [=](resume_orders_atom) {
+      self->state.resume_requested = true;
+      return true;
+    },
+    [=](assess_atom) {},     // the reload's end runs the risk check if due
+    [=](mark_done_atom) {},  // only FINISHING marks
+  };
+}
+
+checkout_actor::behavior_type finishing(checkout_self self) {
+  return {
+    [=](const await_outcome& wait) { return park_waiter(self, wait); },
+    [=](const waiter_expired& expired) { expire_waiter(self, expired); },
+    [=](const order_finished& done) { record_finished(self, done); },
+    [=](const order_gone&) {},
+    [=](const order_pending& pending) { record_pending(self, pending); },
+    [=](const psp_news&) {},  // no order actor left to tell
+    [=](const inspect_live_order&) { return order_live_view{}; },
+    [=](resume_orders_atom) {
+      self->state.resume_requested = true;
+      return true;
+    },
+    [=](assess_atom) {},
+    [=](mark_done_atom) { mark_done(self); },
+  };
 }
 
 checkout_actor::behavior_type checkout_behavior(checkout_self self,
@@ -346,66 +466,11 @@ checkout_actor::behavior_type checkout_behavior(checkout_self self,
     // with it. Anything else (the service shutting down) stops us.
     if (self->state.children.count(msg.source) == 0) self->quit(msg.reason);
   });
-  start_orders(self);
-  return {
-    [=](const await_outcome& wait) -> caf::result<checkout_view> {
-      auto& st = self->state;
-      auto rp = self->make_response_promise<checkout_view>();
-      auto id = st.next_waiter_id++;
-      st.waiters.emplace(id, checkout_state::waiter{rp, wait.until_pending});
-      self->delayed_send(self, std::chrono::milliseconds{wait.wait_ms},
-                         waiter_expired{id});
-      if (wait.until_pending) answer_pending_waiters(self);
-      return rp;
-    },
-    [=](const waiter_expired& expired) {
-      auto& st = self->state;
-      auto it = st.waiters.find(expired.waiter_id);
-      if (it == st.waiters.end()) return;
-      auto rp = it->second.promise;
-      st.waiters.erase(it);
-      auto store = st.deps.stores.for_key(st.view.id.value);
-      self->request(store, st.deps.store_timeout, load_checkout{st.view.id})
-        .then(
-          [=](const checkout_lookup& lookup) mutable {
-            rp.deliver(lookup.view);
-          },
-          [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
-    },
-    [=](const order_finished& done) {
-      if (done.checkout_done) self->state.view.is_payment_done = true;
-      for (auto& o : self->state.view.orders)
-        if (o.id == done.row.id) o = done.row;
-      stop_waiting_for(self, done.row.id.value);
-    },
-    [=](mark_done_atom) { mark_done(self); },
-    [=](assess_atom) { start_orders(self); },
-    [=](const order_pending& pending) {
-      for (auto& o : self->state.view.orders)
-        if (o.id == pending.id) {
-          o.status = domain::order_status::pending;
-          o.psp_session_id = pending.psp_session_id;
-          o.redirect_url = pending.redirect_url;
-        }
-      answer_pending_waiters(self);
-    },
-    [=](const psp_news& news) {
-      if (auto order = live_order(self, news.id))
-        self->send(order, poll_now_atom::value);
-    },
-    [=](const inspect_live_order& query) -> caf::result<order_live_view> {
-      if (auto order = live_order(self, query.id))
-        return self->delegate(order, query);
-      return order_live_view{};  // finished: no actor any more
-    },
-    [=](resume_orders_atom) {
-      if (self->state.finishing)
-        self->state.resume_requested = true;
-      else
-        reload_and_resume(self);
-      return true;
-    },
-  };
+  // Started by a message, not here: starting may end the checkout at once
+  // (no order with work left), and the behaviour returned here would replace
+  // the FINISHING one that set.
+  self->send(self, assess_atom::value);
+  return running(self);
 }
 
 }  // namespace

@@ -16,13 +16,13 @@ void recover(service_self self) {
       [=](const unfinished_checkouts& found) {
         if (!found.ids.empty())
           log::info("recovery", "resuming {} unfinished checkouts",
-                       found.ids.size());
+                    found.ids.size());
         for (const auto& id : found.ids)
           resume(self, id, "recovery", [](bool) {});
       },
       [=](caf::error& err) {
         log::error("recovery", "cannot list unfinished checkouts: {}",
-                      caf::to_string(err));
+                   caf::to_string(err));
       });
 }
 

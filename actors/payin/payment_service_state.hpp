@@ -19,9 +19,9 @@
 #include <caf/all.hpp>
 
 #include "actors/common/live_actors.hpp"
-#include "messages/payin/checkout_protocol.hpp"
 #include "actors/payin/payment_service.hpp"
 #include "domain/common/restart_budget.hpp"
+#include "messages/payin/checkout_protocol.hpp"
 
 namespace pay::payment_service_parts {
 

@@ -44,7 +44,7 @@ void resume(service_self self, const domain::checkout_id& id,
         },
         [=](caf::error& err) mutable {
           log::error(correlation_id, "cannot resume checkout {}: {}", id.value,
-                        caf::to_string(err));
+                     caf::to_string(err));
           done(false);
         });
   };
@@ -74,14 +74,14 @@ void on_checkout_down(service_self self, const caf::down_msg& down) {
   auto verdict = st.restarts.on_crash(*id);
   obs::metrics::get().actor_crash("checkout", domain::to_string(verdict));
   if (verdict == domain::crash_verdict::escalate) {
-    log::error("restart", "checkout {} crashed again ({}): left to the watchdog",
-               *id,
-                  caf::to_string(down.reason));
+    log::error("restart",
+               "checkout {} crashed again ({}): left to the watchdog", *id,
+               caf::to_string(down.reason));
     return;
   }
   log::error("restart",
-             "checkout {} ended abnormally ({}); restarting from its rows",
-                *id, caf::to_string(down.reason));
+             "checkout {} ended abnormally ({}); restarting from its rows", *id,
+             caf::to_string(down.reason));
   resume(self, domain::checkout_id{*id}, "restart", [](bool) {});
 }
 }  // namespace pay::payment_service_parts

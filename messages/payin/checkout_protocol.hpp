@@ -73,12 +73,23 @@ typename Inspector::result_type inspect(Inspector& f, waiter_expired& x) {
   return f(x.waiter_id);
 }
 
+// Internal: order `id` has no actor any more and will not report finished
+// (dead-lettered after crashing, or its row could not be reloaded): the
+// checkout stops waiting for it.
+struct order_gone {
+  domain::payment_order_id id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, order_gone& x) {
+  return f(x.id);
+}
+
 using checkout_actor = caf::typed_actor<
   caf::replies_to<await_outcome>::with<checkout_view>,
   caf::reacts_to<order_finished>, caf::reacts_to<order_pending>,
   caf::reacts_to<psp_news>, caf::replies_to<resume_orders_atom>::with<bool>,
   caf::reacts_to<mark_done_atom>, caf::reacts_to<assess_atom>,
   caf::replies_to<inspect_live_order>::with<order_live_view>,
-  caf::reacts_to<waiter_expired>>;
+  caf::reacts_to<waiter_expired>, caf::reacts_to<order_gone>>;
 
 }  // namespace pay

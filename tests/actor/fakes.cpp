@@ -193,6 +193,7 @@ checkout_actor::behavior_type fake_checkout(checkout_actor::pointer,
     },
     [=](const psp_news&) {},
     [=](const waiter_expired&) {},
+    [=](const order_gone&) {},
   };
 }
 
