@@ -358,6 +358,10 @@ void on_charge_outcome(order_self self, const domain::charge_outcome& out) {
 
 void charge(order_self self) {
   auto& st = self->state;
+  // Only an EXECUTING order calls the PSP (step decides so from the table),
+  // for the amount the gateway checked to be positive.
+  PAY_ASSERT(st.row.status == domain::order_status::executing);
+  PAY_ASSERT(st.row.amount_minor > 0 && !st.row.currency.empty());
   waiting_for(self, "psp");
   auto handle = [=](const domain::charge_outcome& out) {
     on_charge_outcome(self, out);

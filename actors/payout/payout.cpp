@@ -18,7 +18,9 @@
 #include <algorithm>
 #include <cctype>
 
+#include "domain/common/assert.hpp"
 #include "domain/payout/payout_outcome.hpp"
+#include "domain/payout/payout_status.hpp"
 #include "http/form.hpp"
 #include "observability/log.hpp"
 #include "observability/metrics.hpp"
@@ -85,6 +87,13 @@ void adopt(payout_self self, const payout_step& s) {
 void advance(payout_self self, domain::payout_event event,
              const domain::payout_outcome& out) {
   auto& st = self->state;
+  // on_answer only asks for moves the table allows from the row's status,
+  // and the classifier names the provider's pay-out on every answer that
+  // moves one.
+  auto from = domain::payout_status_from_db(st.row.status);
+  PAY_ASSERT(from && domain::next_payout_status(*from, event));
+  PAY_ASSERT(event == domain::payout_event::psp_rejected
+             || !out.psp_reference.empty());
   advance_payout cmd{st.row.payout_id,    st.row.status,
                      st.row.version,      event,
                      out.psp_reference,   out.failure_code,
@@ -185,6 +194,8 @@ void on_answer(payout_self self, const domain::payout_outcome& out) {
 
 psp_call provider_call(const payout_state& st) {
   if (st.row.status == "CREATED") {
+    // The release created it from a positive balance, in the seller's name.
+    PAY_ASSERT(st.row.amount_minor > 0 && !st.row.seller_account.empty());
     http::form_fields form{{"amount", std::to_string(st.row.amount_minor)},
                            {"currency", lowercase(st.row.currency)},
                            {"destination", st.row.seller_account},
@@ -236,6 +247,7 @@ payout_actor::behavior_type payout_behavior(payout_self self, payout_deps deps,
   st.deps = std::move(deps);
   st.row = std::move(args.row);
   st.correlation_id = std::move(args.correlation_id);
+  PAY_ASSERT(!st.row.payout_id.empty());
   st.jitter = domain::retry_jitter{st.row.payout_id};
   step_after(self, std::chrono::milliseconds{0});
   return {

@@ -90,3 +90,10 @@ TEST(ledger_postings_test,
   EXPECT_EQ(sum["seller_payable:acct_1"], -700);
   EXPECT_EQ(sum["psp_receivable"], 700);
 }
+
+TEST(ledger_postings_death_test, a_movement_of_nothing_is_a_bug_and_stops) {
+  EXPECT_DEATH(payin_postings(seller_account{"alice"}, "USD", 0),
+               "invariant violated");
+  EXPECT_DEATH(refund_postings(seller_account{""}, "USD", 5),
+               "invariant violated");
+}
