@@ -4,7 +4,7 @@
 // checkout actor (spawning orders) must agree on it.
 
 #include "domain/payin/order_status.hpp"
-#include "messages/payin/records.hpp"
+#include "domain/payin/records.hpp"
 
 namespace pay {
 

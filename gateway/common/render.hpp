@@ -9,8 +9,8 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include "domain/payin/records.hpp"
 #include "gateway/common/api_error.hpp"
-#include "messages/payin/records.hpp"
 #include "messages/payin/store_protocol.hpp"
 
 namespace pay::gateway {

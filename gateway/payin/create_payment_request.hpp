@@ -6,8 +6,8 @@
 #include <string_view>
 #include <variant>
 
+#include "domain/payin/records.hpp"
 #include "gateway/common/api_error.hpp"
-#include "messages/payin/records.hpp"
 
 namespace pay::gateway {
 

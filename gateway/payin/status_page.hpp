@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "messages/payin/records.hpp"
+#include "domain/payin/records.hpp"
 
 namespace pay::gateway {
 

@@ -4,7 +4,7 @@
 
 #include <caf/all.hpp>
 
-#include "messages/payin/records.hpp"
+#include "domain/payin/records.hpp"
 #include "messages/payin/store_protocol.hpp"
 
 namespace pay {

@@ -4,8 +4,8 @@
 
 #include <caf/all.hpp>
 
+#include "domain/payin/records.hpp"
 #include "messages/payin/payment_order_protocol.hpp"
-#include "messages/payin/records.hpp"
 
 namespace pay {
 

@@ -5,7 +5,7 @@
 #include <caf/all.hpp>
 
 #include "domain/common/psp_outcome.hpp"
-#include "messages/payin/records.hpp"
+#include "domain/payin/records.hpp"
 
 namespace pay {
 

@@ -4,6 +4,8 @@
 
 #include <caf/all.hpp>
 
+#include "domain/common/webhook_outcome.hpp"
+
 #include "messages/ops/dlq_protocol.hpp"
 #include "messages/payin/payment_order_protocol.hpp"
 #include "messages/payin/store_protocol.hpp"
@@ -106,12 +108,6 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, psp_webhook& x) {
   return f(x.event_id, x.type, x.order);
 }
-
-enum class webhook_outcome : std::uint8_t {
-  applied = 0,    // first delivery: the order asks the PSP now
-  duplicate = 1,  // seen before: nothing to do
-  ignored = 2,    // not about an order we know
-};
 
 // Internal, sent to itself at start: bring unfinished checkouts back to life.
 using recover_atom = caf::atom_constant<caf::atom("recover")>;

@@ -1,0 +1,237 @@
+#pragma once
+// Pay-outs as plain data: the rows and views, the commands and replies the
+// pay-out service, its actors and its store exchange
+// (messages/payout/payout_protocol.hpp) and the SQL layer (persistence/payout/)
+// reads and writes. No CAF here.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "domain/common/webhook_outcome.hpp"
+#include "domain/payout/payout_status.hpp"
+
+namespace pay {
+
+struct payout_view {
+  std::string payout_id;
+  std::string seller_account;
+  std::string currency;
+  std::int64_t amount_minor = 0;
+  std::string status;  // CREATED, IN_TRANSIT, PAID, FAILED
+  std::string psp_reference;
+  std::string failure_code;
+  std::string failure_message;
+  std::int32_t attempts = 0;
+  std::int32_t version = 0;  // compare-and-set guard of every change
+  std::string created_at;    // RFC 3339
+  std::string updated_at;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, payout_view& x) {
+  return f(x.payout_id, x.seller_account, x.currency, x.amount_minor, x.status,
+           x.psp_reference, x.failure_code, x.failure_message, x.attempts,
+           x.version, x.created_at, x.updated_at);
+}
+
+// One row of payout_history: a transition or a PSP attempt.
+struct payout_history_entry {
+  std::int64_t seq = 0;
+  std::string at;           // RFC 3339
+  std::string from_status;  // empty for the creation
+  std::string to_status;
+  std::string event;
+  std::int32_t attempt = 0;
+  std::string outcome;
+  std::string error;
+  std::string correlation_id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, payout_history_entry& x) {
+  return f(x.seq, x.at, x.from_status, x.to_status, x.event, x.attempt,
+           x.outcome, x.error, x.correlation_id);
+}
+
+// One run of the scheduler (timer or POST /admin/payouts/run).
+struct run_payouts {
+  std::string correlation_id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, run_payouts& x) {
+  return f(x.correlation_id);
+}
+
+struct payout_run_reply {
+  std::int64_t credits_released = 0;
+  std::vector<payout_view> created;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, payout_run_reply& x) {
+  return f(x.credits_released, x.created);
+}
+
+struct get_payout {
+  std::string payout_id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, get_payout& x) {
+  return f(x.payout_id);
+}
+
+struct payout_lookup {
+  bool found = false;
+  payout_view payout;
+  std::vector<payout_history_entry> history;  // oldest first
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, payout_lookup& x) {
+  return f(x.found, x.payout, x.history);
+}
+
+struct list_payouts {
+  std::string seller_account;  // empty: all
+  std::string status;          // empty: all
+  std::uint32_t limit = 100;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, list_payouts& x) {
+  return f(x.seller_account, x.status, x.limit);
+}
+
+struct payout_list {
+  std::vector<payout_view> payouts;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, payout_list& x) {
+  return f(x.payouts);
+}
+
+// A verified payout.* webhook: the payout's actor asks the provider.
+struct payout_webhook {
+  std::string event_id;
+  std::string type;
+  std::string payout_id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, payout_webhook& x) {
+  return f(x.event_id, x.type, x.payout_id);
+}
+
+// The merchant delivered the goods (a release condition).
+struct fulfill_order {
+  std::string payment_order_id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, fulfill_order& x) {
+  return f(x.payment_order_id);
+}
+
+enum class fulfill_outcome : std::uint8_t {
+  fulfilled = 0,
+  already_fulfilled = 1,
+  order_not_found = 2,
+  order_not_succeeded = 3,
+};
+
+struct fulfill_reply {
+  fulfill_outcome outcome = fulfill_outcome::fulfilled;
+  std::string fulfilled_at;  // RFC 3339
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, fulfill_reply& x) {
+  return f(x.outcome, x.fulfilled_at);
+}
+
+struct wallet_balance {
+  std::string currency;
+  std::int64_t pending_minor = 0;
+  std::int64_t available_minor = 0;  // may be negative after refunds
+  std::int64_t in_transit_minor = 0;
+  std::int64_t paid_out_minor = 0;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, wallet_balance& x) {
+  return f(x.currency, x.pending_minor, x.available_minor, x.in_transit_minor,
+           x.paid_out_minor);
+}
+
+struct load_wallet_balances {
+  std::string seller_account;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, load_wallet_balances& x) {
+  return f(x.seller_account);
+}
+
+struct wallet_balances {
+  std::vector<wallet_balance> balances;  // by currency
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, wallet_balances& x) {
+  return f(x.balances);
+}
+
+// One run's database work: release credits and create pay-outs, one
+// transaction per (seller, currency) under the wallet row's lock.
+struct release_payouts {
+  std::int64_t hold_s = 0;
+  std::int64_t minimum_minor = 1;
+  std::string correlation_id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, release_payouts& x) {
+  return f(x.hold_s, x.minimum_minor, x.correlation_id);
+}
+
+// Every CREATED or IN_TRANSIT pay-out (recovery at start).
+struct load_open_payouts {};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, load_open_payouts&) {
+  return f();
+}
+
+// A state transition with its ledger and wallet effect, applied only when
+// the row is still at (expected_status, expected_version).
+struct advance_payout {
+  std::string payout_id;
+  std::string expected_status;
+  std::int32_t expected_version = 0;
+  domain::payout_event event = domain::payout_event::psp_accepted;
+  std::string psp_reference;
+  std::string failure_code;
+  std::string failure_message;
+  std::string correlation_id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, advance_payout& x) {
+  return f(x.payout_id, x.expected_status, x.expected_version, x.event,
+           x.psp_reference, x.failure_code, x.failure_message,
+           x.correlation_id);
+}
+
+// A provider call that decided nothing: counted and written to history.
+struct record_payout_attempt {
+  std::string payout_id;
+  std::int32_t expected_version = 0;
+  std::string outcome;
+  std::string error;
+  std::string correlation_id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f,
+                                        record_payout_attempt& x) {
+  return f(x.payout_id, x.expected_version, x.outcome, x.error,
+           x.correlation_id);
+}
+
+struct payout_step {
+  bool applied = false;  // false: the row had moved on (see `row`)
+  bool found = false;
+  payout_view row;  // as it is now
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, payout_step& x) {
+  return f(x.applied, x.found, x.row);
+}
+
+}  // namespace pay
