@@ -48,10 +48,6 @@ const store_actor& store_of(const payment_order_state& st) {
   return st.deps.stores.for_key(st.row.seller.value);
 }
 
-std::uint32_t next_delay_ms(order_self self, std::uint32_t attempt) {
-  return self->state.jitter.delay_ms(self->state.deps.retry, attempt);
-}
-
 void waiting_for(order_self self, const char* what) {
   self->state.waiting_on = what;
   self->state.next_retry_at.reset();
@@ -88,11 +84,10 @@ void adopt(order_self self, order_view row) {
 // step with backoff. This spends no PSP budget: nothing new was learnt.
 void retry_later(order_self self, std::string_view why) {
   auto& st = self->state;
-  auto delay_ms = next_delay_ms(self, st.failures);
-  ++st.failures;
+  auto delay_ms = st.schedule.after_failure_ms();
   log::warn(st.correlation_id, "order {} {} retry {} in {} ms: {}",
-            st.row.id.value, domain::to_string(st.row.status), st.failures,
-            delay_ms, why);
+            st.row.id.value, domain::to_string(st.row.status),
+            st.schedule.failures(), delay_ms, why);
   obs::metrics::get().order_retry("infrastructure");
   step_after(self, delay_ms, "retry_timer");
 }
@@ -153,7 +148,7 @@ void after_undecided_attempt(order_self self, const domain::charge_outcome& out,
     .then(
       [=](const step_reply& recorded) {
         auto& st = self->state;
-        st.failures = 0;
+        st.schedule.on_success();
         if (!recorded.applied_now) {
           resync(self);
           return;
@@ -179,13 +174,6 @@ void after_undecided_attempt(order_self self, const domain::charge_outcome& out,
 
 void on_charge_outcome(order_self self, const domain::charge_outcome& out);
 
-std::uint32_t pending_poll_delay_ms(const payment_order_state& st) {
-  auto base = static_cast<std::uint64_t>(st.deps.processing_poll.count());
-  auto cap = static_cast<std::uint64_t>(st.deps.pending_poll_max.count());
-  auto doubled = base << std::min<std::uint32_t>(st.pending_polls, 20);
-  return static_cast<std::uint32_t>(std::min(doubled, cap));
-}
-
 void poll_later(order_self self, std::uint32_t delay_ms) {
   auto& st = self->state;
   st.waiting_on = "poll_timer";
@@ -203,7 +191,7 @@ void passivate(order_self self, std::uint32_t delay_ms) {
   auto& st = self->state;
   waiting_for(self, "store");
   passivate_order cmd{st.row.id, delay_ms,
-                      static_cast<std::int32_t>(st.pending_polls)};
+                      static_cast<std::int32_t>(st.schedule.polls())};
   self->request(store_of(st), st.deps.store_timeout, std::move(cmd))
     .then(
       [=](const step_reply& parked) {
@@ -212,7 +200,7 @@ void passivate(order_self self, std::uint32_t delay_ms) {
           resync(self);  // it moved meanwhile: continue from the truth
           return;
         }
-        st.row.pending_polls = static_cast<std::int32_t>(st.pending_polls);
+        st.row.pending_polls = static_cast<std::int32_t>(st.schedule.polls());
         st.row.next_poll_at = domain::to_rfc3339_utc(
           std::chrono::system_clock::now()
           + std::chrono::milliseconds{delay_ms});
@@ -225,8 +213,7 @@ void passivate(order_self self, std::uint32_t delay_ms) {
 
 void schedule_poll(order_self self) {
   auto& st = self->state;
-  auto delay_ms = pending_poll_delay_ms(st);
-  ++st.pending_polls;
+  auto delay_ms = st.schedule.next_poll_ms();
   if (st.deps.passivate_after.count() > 0
       && delay_ms
            >= static_cast<std::uint64_t>(st.deps.passivate_after.count())) {
@@ -313,7 +300,7 @@ void persist(order_self self, domain::order_event event,
         }
         adopt(self, reply.current);
         st.checkout_done = st.checkout_done || reply.checkout_done;
-        st.failures = 0;
+        st.schedule.on_success();
         if (reply.applied
             && reply.current.status == domain::order_status::pending)
           self->send(st.checkout,
@@ -350,8 +337,10 @@ void on_charge_outcome(order_self self, const domain::charge_outcome& out) {
       if (pending)
         schedule_poll(self);
       else
-        after_undecided_attempt(self, out,
-                                next_delay_ms(self, st.row.psp_attempts));
+        after_undecided_attempt(
+          self, out,
+          st.schedule.after_attempt_ms(
+            static_cast<std::uint32_t>(st.row.psp_attempts)));
       return;
   }
 }
@@ -397,7 +386,7 @@ void book(order_self self, const Actor& target, Cmd cmd, bool order_view::*flag,
     .then(
       [=](const step_reply&) {
         self->state.row.*flag = true;
-        self->state.failures = 0;
+        self->state.schedule.on_success();
         step(self);
       },
       [=](caf::error& err) { retry_later(self, caf::to_string(err)); });
@@ -463,7 +452,6 @@ payment_order_actor::behavior_type payment_order(order_self self,
   st.deps = std::move(deps);
   st.checkout = std::move(checkout);
   adopt(self, std::move(args.row));
-  st.pending_polls = static_cast<std::uint32_t>(st.row.pending_polls);
   st.psp_token = std::move(args.psp_token);
   st.return_url = std::move(args.return_url);
   st.correlation_id = std::move(args.correlation_id);
@@ -479,7 +467,12 @@ payment_order_actor::behavior_type payment_order(order_self self,
     st.first_attempt_at = std::chrono::steady_clock::now()
                           - std::chrono::milliseconds{
                             st.row.first_attempt_age_ms};
-  st.jitter = domain::retry_jitter{st.row.id.value};
+  st.schedule = domain::retry_schedule{
+    st.row.id.value, st.deps.retry,
+    domain::poll_policy{
+      static_cast<std::uint32_t>(st.deps.processing_poll.count()),
+      static_cast<std::uint32_t>(st.deps.pending_poll_max.count())}};
+  st.schedule.resume_polls(static_cast<std::uint32_t>(st.row.pending_polls));
   // Start from the persisted row, whatever it is (fresh or recovered).
   self->send(self, retry_step_atom::value);
   return {

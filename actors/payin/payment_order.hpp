@@ -6,6 +6,7 @@
 #include <caf/all.hpp>
 
 #include "actors/common/collaborators.hpp"
+#include "domain/common/retry_schedule.hpp"
 #include "messages/payin/checkout_protocol.hpp"
 #include "messages/payin/payment_order_protocol.hpp"
 #include "observability/metrics.hpp"
@@ -29,12 +30,9 @@ struct payment_order_state {
   std::string psp_token;
   std::string return_url;
   std::string correlation_id;
-  // PENDING: polls so far (the backoff grows with them), one at a time.
-  std::uint32_t pending_polls = 0;
   bool checkout_done = false;  // this order's move marked its checkout done
   bool poll_in_flight = false;
   bool poll_at_first_step = false;  // started PENDING: ask at once
-  std::uint32_t failures = 0;  // consecutive infrastructure failures of a step
   // When the first PSP attempt was made, on this process's clock (derived
   // from the persisted age at load); unset before the first attempt.
   std::optional<std::chrono::steady_clock::time_point> first_attempt_at;
@@ -42,7 +40,9 @@ struct payment_order_state {
   // retries the hand-over, not the PSP call.
   std::string park_reason;
   std::string park_error;
-  domain::retry_jitter jitter;  // spreads its retries apart
+  // Infrastructure failures of a step, undecided PSP attempts, and PENDING
+  // polls (the backoff grows with them; one poll at a time).
+  domain::retry_schedule schedule;
   // For operators (GET /admin/orders/{id}): what the actor waits for now,
   // and when its timer fires, if one is set.
   const char* waiting_on = "nothing";

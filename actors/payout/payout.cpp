@@ -19,6 +19,7 @@
 #include <cctype>
 
 #include "domain/common/assert.hpp"
+#include "domain/common/retry_schedule.hpp"
 #include "domain/payout/payout_outcome.hpp"
 #include "domain/payout/payout_status.hpp"
 #include "http/form.hpp"
@@ -36,9 +37,7 @@ struct payout_state {
   bool in_flight = false;     // a provider or store call is running
   bool poke_pending = false;  // a webhook arrived meanwhile: ask again
   std::uint64_t timer_generation = 0;
-  std::uint32_t failures = 0;   // consecutive failed calls (backoff)
-  std::uint32_t polls = 0;      // IN_TRANSIT polls so far
-  domain::retry_jitter jitter;  // spreads its retries apart
+  domain::retry_schedule schedule;  // failed calls and IN_TRANSIT polls
   static inline const char* name = "payout";
 };
 
@@ -57,24 +56,15 @@ void step_after(payout_self self, std::chrono::milliseconds delay) {
   self->delayed_send(self, delay, payout_step_atom::value, gen);
 }
 
-// A call failed or decided nothing: again after a jittered, capped delay
-// (never zero, so a broken dependency is not hammered).
+// A call failed or decided nothing: again after a jittered, capped delay.
 void retry_later(payout_self self) {
-  auto& st = self->state;
-  auto attempt = std::min<std::uint32_t>(st.failures++, 30);
-  auto delay_ms = std::max<std::uint32_t>(
-    st.jitter.delay_ms(st.deps.retry, attempt), 20);
-  step_after(self, std::chrono::milliseconds{delay_ms});
+  step_after(self, std::chrono::milliseconds{
+                     self->state.schedule.after_failure_ms()});
 }
 
 void poll_later(payout_self self) {
-  auto& st = self->state;
-  auto base = static_cast<std::uint64_t>(st.deps.poll_base.count());
-  auto cap = static_cast<std::uint64_t>(st.deps.poll_max.count());
-  auto delay = std::min(base << std::min<std::uint32_t>(st.polls, 20), cap);
-  ++st.polls;
   step_after(self,
-             std::chrono::milliseconds{std::max<std::uint64_t>(delay, 1)});
+             std::chrono::milliseconds{self->state.schedule.next_poll_ms()});
 }
 
 // The call in flight ended: a poke that came meanwhile asks again at once.
@@ -104,7 +94,7 @@ void advance(payout_self self, domain::payout_event event,
       [=](const payout_step& s) {
         auto& st = self->state;
         call_done(self);
-        st.failures = 0;
+        st.schedule.on_success();
         adopt(self, s);
         if (s.applied) {
           log::info(st.correlation_id, "payout {} -> {} ({})", st.row.payout_id,
@@ -165,7 +155,7 @@ void on_answer(payout_self self, const domain::payout_outcome& out) {
       if (created) {
         advance(self, payout_event::psp_accepted, out);
       } else {
-        self->state.failures = 0;
+        self->state.schedule.on_success();
         poll_later(self);
       }
       return;
@@ -248,7 +238,13 @@ payout_actor::behavior_type payout_behavior(payout_self self, payout_deps deps,
   st.row = std::move(args.row);
   st.correlation_id = std::move(args.correlation_id);
   PAY_ASSERT(!st.row.payout_id.empty());
-  st.jitter = domain::retry_jitter{st.row.payout_id};
+  // Never retry a failed call at once: a broken dependency is not hammered.
+  constexpr std::uint32_t failure_floor_ms = 20;
+  st.schedule = domain::retry_schedule{
+    st.row.payout_id, st.deps.retry,
+    domain::poll_policy{static_cast<std::uint32_t>(st.deps.poll_base.count()),
+                        static_cast<std::uint32_t>(st.deps.poll_max.count())},
+    failure_floor_ms};
   step_after(self, std::chrono::milliseconds{0});
   return {
     [=](payout_step_atom, std::uint64_t generation) {
@@ -256,7 +252,7 @@ payout_actor::behavior_type payout_behavior(payout_self self, payout_deps deps,
     },
     [=](payout_poke_atom) {
       auto& st = self->state;
-      st.polls = 0;  // news: ask now, then poll from the start again
+      st.schedule.restart_polls();  // news: ask now, then poll from the base
       if (st.in_flight)
         st.poke_pending = true;
       else

@@ -40,16 +40,15 @@ void step_after(refund_self self, std::uint32_t delay_ms) {
 // later. Nothing was learnt, so no PSP attempt is counted.
 void retry_later(refund_self self, std::string_view why) {
   auto& st = self->state;
-  auto delay_ms = st.jitter.delay_ms(st.deps.retry, st.failures);
-  ++st.failures;
+  auto delay_ms = st.schedule.after_failure_ms();
   log::warn(st.correlation_id, "refund {} retry {} in {} ms: {}",
-            st.row.view.refund_id, st.failures, delay_ms, why);
+            st.row.view.refund_id, st.schedule.failures(), delay_ms, why);
   step_after(self, delay_ms);
 }
 
 void adopt(refund_self self, const refund_step_reply& reply) {
   auto& st = self->state;
-  st.failures = 0;
+  st.schedule.on_success();
   if (reply.found) {
     st.row = reply.current;
     st.loaded = true;
@@ -88,10 +87,8 @@ void finish(refund_self self, domain::refund_event event,
 
 std::uint32_t attempt_delay_ms(refund_self self) {
   auto& st = self->state;
-  auto attempt = static_cast<std::uint32_t>(st.row.attempts);
-  if (attempt < st.deps.retry.attempts_max)
-    return st.jitter.delay_ms(st.deps.retry, attempt);
-  return st.deps.retry.delay_ms_max;
+  return st.schedule.after_attempt_ms(
+    static_cast<std::uint32_t>(st.row.attempts));
 }
 
 void after_undecided_attempt(refund_self self,
@@ -235,7 +232,8 @@ refund_actor::behavior_type refund_behavior(refund_self self, refund_deps deps,
   st.service = std::move(service);
   st.row.view.refund_id = std::move(refund_id);
   st.correlation_id = std::move(correlation_id);
-  st.jitter = domain::retry_jitter{st.row.view.refund_id};
+  st.schedule = domain::retry_schedule{st.row.view.refund_id, st.deps.retry,
+                                       domain::poll_policy{}};
   self->send(self, refund_step_atom::value);
   return {
     [=](refund_step_atom) { step(self); },

@@ -6,7 +6,7 @@
 
 #include <caf/all.hpp>
 
-#include "domain/common/backoff.hpp"
+#include "domain/common/retry_schedule.hpp"
 #include "messages/common/psp_client_protocol.hpp"
 #include "messages/refund/refund_protocol.hpp"
 
@@ -31,8 +31,7 @@ struct refund_state {
   refund_work row;
   bool loaded = false;
   std::string correlation_id;
-  std::uint32_t failures = 0;   // consecutive failures of our own side
-  domain::retry_jitter jitter;  // spreads its retries apart
+  domain::retry_schedule schedule;  // our side's failures, PSP attempts
   static inline const char* name = "refund";
 };
 
