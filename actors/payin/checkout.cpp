@@ -27,6 +27,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "actors/common/supervision.hpp"
 #include "actors/payin/order_work.hpp"
 #include "actors/payin/payment_order.hpp"
 #include "domain/common/restart_budget.hpp"
@@ -284,11 +285,16 @@ void on_order_down(checkout_self self, const caf::down_msg& down) {
   auto id = it->second;
   st.order_by_actor.erase(it);
   if (!st.running.count(id)) return;  // finished normally and already reported
-  auto verdict = st.restarts.on_crash(id);
-  obs::metrics::get().actor_crash("payment_order", domain::to_string(verdict));
-  if (verdict == domain::crash_verdict::escalate) {
+  // An order that ended without reporting (it never should) counts as a
+  // crash: restarted from its row like one.
+  auto reason = down.reason ? down.reason
+                            : caf::make_error(caf::sec::runtime_error,
+                                              "ended without reporting");
+  auto verdict = judge_down(st.restarts, "payment_order", id, reason,
+                            st.correlation_id);
+  if (verdict == down_verdict::escalate) {
     escalate_order cmd{domain::payment_order_id{id}, "crash_loop",
-                       caf::to_string(down.reason),
+                       caf::to_string(reason),
                        static_cast<std::int32_t>(st.deps.restarts_max + 1),
                        st.correlation_id};
     self->request(st.deps.dlq, st.deps.store_timeout, std::move(cmd))
@@ -306,9 +312,6 @@ void on_order_down(checkout_self self, const caf::down_msg& down) {
         });
     return;
   }
-  log::warn(self->state.correlation_id,
-            "checkout {}: order {} crashed ({}), restarting from its row",
-            st.view.id.value, id, caf::to_string(down.reason));
   auto store = st.deps.stores.for_key(id);
   self
     ->request(store, st.deps.store_timeout,

@@ -1,3 +1,4 @@
+#include "actors/common/supervision.hpp"
 #include "actors/payin/checkout.hpp"
 #include "actors/payin/order_work.hpp"
 #include "actors/payin/payment_service_state.hpp"
@@ -67,21 +68,10 @@ void on_checkout_down(service_self self, const caf::down_msg& down) {
   auto& st = self->state;
   auto id = st.live.forget(down.source);
   if (!id) return;
-  if (!down.reason) {
-    st.restarts.forget(*id);
-    return;
-  }
-  auto verdict = st.restarts.on_crash(*id);
-  obs::metrics::get().actor_crash("checkout", domain::to_string(verdict));
-  if (verdict == domain::crash_verdict::escalate) {
-    log::error("restart",
-               "checkout {} crashed again ({}): left to the watchdog", *id,
-               caf::to_string(down.reason));
-    return;
-  }
-  log::error("restart",
-             "checkout {} ended abnormally ({}); restarting from its rows", *id,
-             caf::to_string(down.reason));
-  resume(self, domain::checkout_id{*id}, "restart", [](bool) {});
+  // Escalated: left to the watchdog, which resumes its stuck orders and
+  // dead-letters those that stay stuck.
+  if (judge_down(st.restarts, "checkout", *id, down.reason, "restart")
+      == down_verdict::restart)
+    resume(self, domain::checkout_id{*id}, "restart", [](bool) {});
 }
 }  // namespace pay::payment_service_parts

@@ -5,6 +5,7 @@
 
 #include "actors/common/forward.hpp"
 #include "actors/common/live_actors.hpp"
+#include "actors/common/supervision.hpp"
 #include "domain/common/restart_budget.hpp"
 #include "observability/log.hpp"
 #include "observability/metrics.hpp"
@@ -89,26 +90,15 @@ void recover(service_self self) {
       });
 }
 
-// A crashed pay-out is restarted from its row while its budget lasts; past
-// that it stays unfinished and is resumed by recovery at the next start.
+// A crashed pay-out is restarted from its row; escalated, it stays
+// unfinished and is resumed by recovery at the next start.
 void on_payout_down(service_self self, const caf::down_msg& down) {
   auto& st = self->state;
   auto id = st.live.forget(down.source);
   if (!id) return;
-  if (!down.reason) {
-    st.restarts.forget(*id);
-    return;
-  }
-  auto verdict = st.restarts.on_crash(*id);
-  obs::metrics::get().actor_crash("payout", domain::to_string(verdict));
-  if (verdict == domain::crash_verdict::escalate) {
-    spdlog::error("payout {} actor crashed again ({}): left to recovery", *id,
-                  caf::to_string(down.reason));
-    return;
-  }
-  spdlog::error("payout {} actor ended abnormally ({}); restarting", *id,
-                caf::to_string(down.reason));
-  self->delayed_send(self, st.options.restart_delay, payout_restart{*id});
+  if (judge_down(st.restarts, "payout", *id, down.reason, "restart")
+      == down_verdict::restart)
+    self->delayed_send(self, st.options.restart_delay, payout_restart{*id});
 }
 
 void restart_payout(service_self self, const std::string& payout_id) {

@@ -5,6 +5,7 @@
 
 #include "actors/common/forward.hpp"
 #include "actors/common/live_actors.hpp"
+#include "actors/common/supervision.hpp"
 #include "domain/common/assert.hpp"
 #include "domain/common/restart_budget.hpp"
 #include "observability/log.hpp"
@@ -118,28 +119,16 @@ void recover(service_self self) {
       });
 }
 
+// A crashed refund is restarted from its row (a final one just reports
+// itself and stops); escalated, it stays CREATED and is resumed by recovery
+// at the next start.
 void on_refund_down(service_self self, const caf::down_msg& down) {
   auto& st = self->state;
   auto id = st.live.forget(down.source);
   if (!id) return;
-  const auto& refund_id = *id;
-  if (!down.reason) {
-    st.restarts.forget(refund_id);
-    return;
-  }
-  // A crashed refund is restarted from its row (a final one just reports
-  // itself and stops) while its budget lasts; past that it stays CREATED
-  // and is resumed by recovery at the next start.
-  auto verdict = st.restarts.on_crash(refund_id);
-  obs::metrics::get().actor_crash("refund", domain::to_string(verdict));
-  if (verdict == domain::crash_verdict::escalate) {
-    spdlog::error("refund {} actor crashed again ({}): left to recovery",
-                  refund_id, caf::to_string(down.reason));
-    return;
-  }
-  spdlog::error("refund {} actor ended abnormally ({}); restarting", refund_id,
-                caf::to_string(down.reason));
-  self->delayed_send(self, st.options.restart_delay, refund_restart{refund_id});
+  if (judge_down(st.restarts, "refund", *id, down.reason, "restart")
+      == down_verdict::restart)
+    self->delayed_send(self, st.options.restart_delay, refund_restart{*id});
 }
 
 }  // namespace
