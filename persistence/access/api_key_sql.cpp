@@ -1,18 +1,11 @@
 #include "persistence/access/api_key_sql.hpp"
 
+#include "persistence/access/statements.hpp"
 #include "persistence/common/pg_array.hpp"
 
 namespace pay::persistence {
 
 namespace {
-
-constexpr const char* key_columns =
-  "key_id, account_id, name, role, mode, prefix, secret_hash,"
-  " to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-  " coalesce(to_char(last_used_at AT TIME ZONE 'UTC',"
-  "   'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''),"
-  " coalesce(to_char(revoked_at AT TIME ZONE 'UTC',"
-  "   'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '')";
 
 api_key_row row_of(const pqxx::row& r) {
   api_key_row k;
@@ -41,18 +34,13 @@ std::vector<api_key_row> rows_of(const pqxx::result& result) {
 
 api_key_row insert_api_key(pqxx::work& txn, const api_key_row& row) {
   pqxx::binarystring hash{row.secret_hash};
-  auto r = txn.exec_params1(
-    std::string{"INSERT INTO api_key (key_id, account_id, name, role, mode,"
-                " prefix, secret_hash) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-                " RETURNING "}
-      + key_columns,
-    row.key_id, row.account_id, row.name, row.role, row.mode, row.prefix, hash);
+  auto r = txn.exec_params1(sql::access::insert_key, row.key_id, row.account_id,
+                            row.name, row.role, row.mode, row.prefix, hash);
   return row_of(r);
 }
 
 std::vector<api_key_row> list_api_keys(pqxx::work& txn) {
-  return rows_of(txn.exec(std::string{"SELECT "} + key_columns
-                          + " FROM api_key ORDER BY created_at DESC, key_id"));
+  return rows_of(txn.exec(sql::access::list_keys));
 }
 
 api_key_changes load_api_keys_changed_since(pqxx::work& txn,
@@ -60,27 +48,19 @@ api_key_changes load_api_keys_changed_since(pqxx::work& txn,
   // The mark is taken before reading, so a change committed while we read
   // is seen again next time rather than never.
   api_key_changes changes;
-  changes.mark =
-    txn.exec1("SELECT clock_timestamp()::text")[0].as<std::string>();
+  changes.mark = txn.exec1(sql::access::change_mark)[0].as<std::string>();
   if (since.empty()) {
-    changes.rows = rows_of(
-      txn.exec(std::string{"SELECT "} + key_columns + " FROM api_key"));
+    changes.rows = rows_of(txn.exec(sql::access::all_keys));
   } else {
-    changes.rows = rows_of(txn.exec_params(
-      std::string{"SELECT "} + key_columns
-        + " FROM api_key WHERE changed_at >= $1::timestamptz - interval '5 seconds'",
-      since));
+    changes.rows = rows_of(
+      txn.exec_params(sql::access::keys_changed_since, since));
   }
   return changes;
 }
 
 std::optional<api_key_row> revoke_api_key(pqxx::work& txn,
                                           const std::string& key_id) {
-  auto r = txn.exec_params(
-    std::string{"UPDATE api_key SET revoked_at = coalesce(revoked_at, now()),"
-                " changed_at = clock_timestamp() WHERE key_id = $1 RETURNING "}
-      + key_columns,
-    key_id);
+  auto r = txn.exec_params(sql::access::revoke_key, key_id);
   if (r.empty()) return std::nullopt;
   return row_of(r[0]);
 }
@@ -88,9 +68,7 @@ std::optional<api_key_row> revoke_api_key(pqxx::work& txn,
 std::optional<api_key_row> find_api_key_by_hash(pqxx::work& txn,
                                                 const std::string& hash) {
   pqxx::binarystring bytes{hash};
-  auto r = txn.exec_params(std::string{"SELECT "} + key_columns
-                             + " FROM api_key WHERE secret_hash = $1",
-                           bytes);
+  auto r = txn.exec_params(sql::access::key_by_hash, bytes);
   if (r.empty()) return std::nullopt;
   return row_of(r[0]);
 }
@@ -99,10 +77,7 @@ void touch_api_keys(pqxx::work& txn, const std::vector<std::string>& key_ids) {
   if (key_ids.empty()) return;
   // last_used_at is for people reading a listing: not a change paymentd
   // needs to reload, so changed_at stays.
-  txn.exec_params(
-    "UPDATE api_key SET last_used_at = now()"
-    " WHERE key_id IN (SELECT unnest($1::text[]))",
-    to_pg_array(key_ids));
+  txn.exec_params(sql::access::touch_keys, to_pg_array(key_ids));
 }
 
 }  // namespace pay::persistence

@@ -1,6 +1,6 @@
 #include "persistence/common/migrations.hpp"
 
-#include "persistence/payin/sql.hpp"
+#include "persistence/common/statements.hpp"
 
 namespace pay::persistence {
 
@@ -17,31 +17,31 @@ void run_outside_transaction(pqxx::connection& conn, const char* statement) {
 
 int schema_version(pqxx::connection& conn) {
   pqxx::work txn{conn};
-  auto exists = txn.exec1(sql::schema_table_exists);
+  auto exists = txn.exec1(sql::common::schema_table_exists);
   if (!exists[0].as<bool>()) return 0;
-  auto row = txn.exec1(sql::schema_version);
+  auto row = txn.exec1(sql::common::schema_version);
   return row[0].is_null() ? 0 : row[0].as<int>();
 }
 
 std::vector<int> apply_migrations(pqxx::connection& conn) {
   std::vector<int> applied;
-  run_outside_transaction(conn, sql::migration_lock);
+  run_outside_transaction(conn, sql::common::migration_lock);
   try {
-    run_outside_transaction(conn, sql::create_schema_table);
+    run_outside_transaction(conn, sql::common::create_schema_table);
     int current = schema_version(conn);
     for (const auto& m : embedded_migrations()) {
       if (m.version <= current) continue;
       pqxx::work txn{conn};
       txn.exec0(m.sql);
-      txn.exec_params0(sql::record_migration, m.version, m.name);
+      txn.exec_params0(sql::common::record_migration, m.version, m.name);
       txn.commit();
       applied.push_back(m.version);
     }
   } catch (...) {
-    run_outside_transaction(conn, sql::migration_unlock);
+    run_outside_transaction(conn, sql::common::migration_unlock);
     throw;
   }
-  run_outside_transaction(conn, sql::migration_unlock);
+  run_outside_transaction(conn, sql::common::migration_unlock);
   return applied;
 }
 

@@ -4,8 +4,32 @@
 #include <string>
 
 #include "persistence/common/pg_array.hpp"
+#include "persistence/ledger/statements.hpp"
 
 namespace pay::persistence {
+
+namespace {
+
+// Postings as the parallel arrays (account, currency, amount) every ledger
+// statement reads.
+struct posting_arrays {
+  std::string accounts;
+  std::string currencies;
+  std::string amounts;
+};
+
+posting_arrays arrays_of(const std::vector<domain::posting>& postings) {
+  std::vector<std::string> accounts, currencies;
+  std::vector<std::int64_t> amounts;
+  for (const auto& p : postings) {
+    accounts.push_back(p.account);
+    currencies.push_back(p.currency);
+    amounts.push_back(p.amount_minor);
+  }
+  return {to_pg_array(accounts), to_pg_array(currencies), to_pg_array(amounts)};
+}
+
+}  // namespace
 
 bool append_ledger_transaction(pqxx::work& txn, std::string_view kind,
                                std::string_view reference,
@@ -14,49 +38,61 @@ bool append_ledger_transaction(pqxx::work& txn, std::string_view kind,
     throw std::invalid_argument("unbalanced ledger transaction "
                                 + std::string{kind} + " "
                                 + std::string{reference});
-  std::vector<std::string> accounts, currencies;
-  std::vector<std::int64_t> amounts;
-  for (const auto& p : postings) {
-    accounts.push_back(p.account);
-    currencies.push_back(p.currency);
-    amounts.push_back(p.amount_minor);
-  }
-  auto rows = txn.exec_params(
-    "WITH tx AS ("
-    "  INSERT INTO ledger_transaction (kind, reference) VALUES ($1, $2)"
-    "  ON CONFLICT DO NOTHING RETURNING id)"
-    " INSERT INTO ledger_entry (transaction_id, account, currency, amount_minor)"
-    " SELECT tx.id, e.account, e.currency, e.amount"
-    "   FROM tx, unnest($3::text[], $4::text[], $5::bigint[])"
-    "        AS e(account, currency, amount)"
-    " RETURNING transaction_id",
-    std::string{kind}, std::string{reference}, to_pg_array(accounts),
-    to_pg_array(currencies), to_pg_array(amounts));
+  auto arrays = arrays_of(postings);
+  auto rows = txn.exec_params(sql::ledger::append_transaction,
+                              std::string{kind}, std::string{reference},
+                              arrays.accounts, arrays.currencies,
+                              arrays.amounts);
   return !rows.empty();
 }
 
 void adjust_wallet(pqxx::work& txn, std::string_view seller,
                    std::string_view currency, std::int64_t delta_minor) {
-  txn.exec_params(
-    "INSERT INTO wallet (seller_account, currency, balance_minor)"
-    " VALUES ($1, $2, $3)"
-    " ON CONFLICT (seller_account, currency) DO UPDATE"
-    "  SET balance_minor = wallet.balance_minor + excluded.balance_minor,"
-    "      updated_at = now()",
-    std::string{seller}, std::string{currency}, delta_minor);
+  txn.exec_params(sql::ledger::adjust_wallet, std::string{seller},
+                  std::string{currency}, delta_minor);
 }
 
 std::int64_t lock_wallet(pqxx::work& txn, std::string_view seller,
                          std::string_view currency) {
-  txn.exec_params(
-    "INSERT INTO wallet (seller_account, currency, balance_minor)"
-    " VALUES ($1, $2, 0) ON CONFLICT DO NOTHING",
-    std::string{seller}, std::string{currency});
-  auto row = txn.exec_params1(
-    "SELECT balance_minor FROM wallet"
-    " WHERE seller_account = $1 AND currency = $2 FOR UPDATE",
-    std::string{seller}, std::string{currency});
+  txn.exec_params(sql::ledger::ensure_wallet, std::string{seller},
+                  std::string{currency});
+  auto row = txn.exec_params1(sql::ledger::lock_wallet, std::string{seller},
+                              std::string{currency});
   return row[0].as<std::int64_t>();
+}
+
+void payin_postings_batch::add(const std::string& order_id,
+                               const std::vector<domain::posting>& postings) {
+  for (const auto& p : postings) {
+    references_.push_back(order_id);
+    accounts_.push_back(p.account);
+    currencies_.push_back(p.currency);
+    amounts_.push_back(p.amount_minor);
+  }
+}
+
+payin_postings_batch::arrays payin_postings_batch::to_arrays() const {
+  return {to_pg_array(references_), to_pg_array(accounts_),
+          to_pg_array(currencies_), to_pg_array(amounts_)};
+}
+
+bool credit_payin_wallet(pqxx::work& txn, const std::string& order_id,
+                         const std::string& seller, const std::string& currency,
+                         std::int64_t amount_minor) {
+  return !txn
+            .exec_prepared(sql::ledger::credit_wallet.name, order_id, seller,
+                           currency, amount_minor)
+            .empty();
+}
+
+bool write_payin_ledger(pqxx::work& txn, const std::string& order_id,
+                        const std::vector<domain::posting>& postings) {
+  auto arrays = arrays_of(postings);
+  return !txn
+            .exec_prepared(sql::ledger::write_ledger.name, std::string{"payin"},
+                           order_id, arrays.accounts, arrays.currencies,
+                           arrays.amounts)
+            .empty();
 }
 
 }  // namespace pay::persistence

@@ -1,24 +1,17 @@
 #pragma once
-// Every SQL statement paymentd runs, as named constants. Prepared statements
-// are listed in `prepared_statements` and prepared once per connection.
+// The pay-in store's SQL, as named constants: every statement it runs on
+// its own connections. The other contexts keep theirs in
+// persistence/<context>/statements.hpp (persistence/common/statements.hpp
+// lists them); writes to the ledger and the wallet tables are ledger's
+// alone, so transition_orders embeds ledger's booking CTEs and the
+// single-order recovery steps run ledger's statements. Prepared statements
+// are listed in `prepared_statements` (ledger's in
+// sql::ledger::prepared_statements) and prepared once per connection.
 
-namespace pay::persistence::sql {
+#include "persistence/common/statements.hpp"
+#include "persistence/ledger/statements.hpp"
 
-// --- schema migrations ------------------------------------------------------
-inline constexpr const char* migration_lock =
-  "SELECT pg_advisory_lock(727274001)";
-inline constexpr const char* migration_unlock =
-  "SELECT pg_advisory_unlock(727274001)";
-inline constexpr const char* create_schema_table =
-  "CREATE TABLE IF NOT EXISTS schema_migrations ("
-  " version integer PRIMARY KEY, name text NOT NULL,"
-  " applied_at timestamptz NOT NULL DEFAULT now())";
-inline constexpr const char* schema_table_exists =
-  "SELECT to_regclass('schema_migrations') IS NOT NULL";
-inline constexpr const char* schema_version =
-  "SELECT max(version) FROM schema_migrations";
-inline constexpr const char* record_migration =
-  "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)";
+namespace pay::persistence::sql::payin {
 
 // --- store connections -------------------------------------------------------
 // A prepared statement's generic plan is made once, after its fifth run, and
@@ -33,11 +26,6 @@ inline constexpr const char* store_session_settings =
   "SET enable_seqscan = off";
 
 // --- prepared statements ----------------------------------------------------
-struct statement {
-  const char* name;
-  const char* text;
-};
-
 #define PAY_ORDER_COLUMNS                                                    \
   "payment_order_id, checkout_id, seller_account, amount_minor, currency, "  \
   "status::text, version, attempts, coalesce(psp_reference, ''), "           \
@@ -145,14 +133,13 @@ inline constexpr statement load_order = {
 // (0/1), $6 PSP references, $7 failure codes, $8 failure messages, $9 PSP
 // session ids, $10 redirect URLs, $11 history events, $12 correlation ids.
 // A row reached SUCCESS is booked in the same statement, never later: its
-// wallet credit (balances summed per seller and currency, upserted in key
-// order so concurrent batches lock wallet rows in one order), its pay-in
-// ledger transaction with the postings given in $13..$16 (reference =
-// order id, account, currency, amount), and both flags. The order row is
-// thus written once per transition, and the ledger's balance is checked
-// once for the statement. Returns the moved rows as they are now, each with
-// whether this statement marked its checkout done; an id missing from the
-// result was not where its command expected.
+// wallet credit and its pay-in ledger transaction with the postings given
+// in $13..$16 (ledger's PAY_LEDGER_BOOK_PAYINS_CTES, which says how), and
+// both flags. The order row is thus written once per transition, and the
+// ledger's balance is checked once for the statement. Returns the moved
+// rows as they are now, each with whether this statement marked its
+// checkout done; an id missing from the result was not where its command
+// expected.
 inline constexpr statement transition_orders = {
   "transition_orders",
   "WITH input AS ("
@@ -186,33 +173,7 @@ inline constexpr statement transition_orders = {
   "   to_status, event, attempt, error, correlation_id)"
   "  SELECT payment_order_id, moved_from, status, moved_by, psp_attempts,"
   "         failure_code, nullif(moved_correlation_id, '')"
-  "    FROM moved),"
-  " credit AS ("
-  "  INSERT INTO wallet_credit (payment_order_id, seller_account, currency,"
-  "   amount_minor)"
-  "  SELECT payment_order_id, seller_account, currency, amount_minor"
-  "    FROM moved WHERE status = 'SUCCESS' AND moved_from <> 'SUCCESS'"
-  "  ON CONFLICT DO NOTHING RETURNING seller_account, currency, amount_minor),"
-  " balance AS ("
-  "  INSERT INTO wallet (seller_account, currency, balance_minor)"
-  "  SELECT seller_account, currency, sum(amount_minor) FROM credit"
-  "   GROUP BY 1, 2 ORDER BY 1, 2"
-  "  ON CONFLICT (seller_account, currency) DO UPDATE"
-  "   SET balance_minor = wallet.balance_minor + excluded.balance_minor,"
-  "       updated_at = now()),"
-  " tx AS ("
-  "  INSERT INTO ledger_transaction (kind, reference)"
-  "  SELECT 'payin', payment_order_id FROM moved"
-  "   WHERE status = 'SUCCESS' AND moved_from <> 'SUCCESS'"
-  "  ON CONFLICT DO NOTHING RETURNING id, reference),"
-  " entries AS ("
-  "  INSERT INTO ledger_entry (transaction_id, account, currency,"
-  "   amount_minor)"
-  "  SELECT tx.id, e.account, e.currency, e.amount"
-  "    FROM tx JOIN unnest($13::text[], $14::text[], $15::text[],"
-  "                        $16::bigint[])"
-  "         AS e(reference, account, currency, amount)"
-  "      ON e.reference = tx.reference),"
+  "    FROM moved)," PAY_LEDGER_BOOK_PAYINS_CTES
   // The checkout of an order moved to SUCCESS is marked done here when every
   // other order of it is SUCCESS and booked already or moved so by this very
   // statement (which sees the rows as they were before it). Siblings moved
@@ -243,45 +204,6 @@ inline constexpr statement load_orders = {
   "SELECT " PAY_ORDER_COLUMNS
   " FROM unnest($1::text[]) AS i(id)"
   " JOIN payment_order ON payment_order.payment_order_id = i.id"};
-
-// The credit row's primary key makes this a no-op the second time; the flag
-// records progress for recovery. Returns one row when credited now. (Orders
-// booked before migration 7 may still need it; transition_orders books
-// every order reaching SUCCESS since.)
-inline constexpr statement credit_wallet = {
-  "credit_wallet",
-  "WITH credit AS ("
-  "  INSERT INTO wallet_credit (payment_order_id, seller_account, currency,"
-  "   amount_minor) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING"
-  "  RETURNING seller_account, currency, amount_minor),"
-  " flag AS ("
-  "  UPDATE payment_order SET wallet_updated = true, updated_at = now()"
-  "   WHERE payment_order_id = $1 AND NOT wallet_updated)"
-  " INSERT INTO wallet (seller_account, currency, balance_minor)"
-  " SELECT seller_account, currency, amount_minor FROM credit"
-  " ON CONFLICT (seller_account, currency) DO UPDATE"
-  "  SET balance_minor = wallet.balance_minor + excluded.balance_minor,"
-  "      updated_at = now()"
-  " RETURNING 1"};
-
-// $1 kind, $2 reference (also the order id whose flag is set),
-// $3/$4/$5 parallel arrays of account, currency, amount.
-inline constexpr statement write_ledger = {
-  "write_ledger",
-  "WITH tx AS ("
-  "  INSERT INTO ledger_transaction (kind, reference) VALUES ($1, $2)"
-  "  ON CONFLICT DO NOTHING RETURNING id),"
-  " entries AS ("
-  "  INSERT INTO ledger_entry (transaction_id, account, currency,"
-  "   amount_minor)"
-  "  SELECT tx.id, e.account, e.currency, e.amount"
-  "    FROM tx, unnest($3::text[], $4::text[], $5::bigint[])"
-  "         AS e(account, currency, amount)"
-  "  RETURNING 1),"
-  " flag AS ("
-  "  UPDATE payment_order SET ledger_updated = true, updated_at = now()"
-  "   WHERE payment_order_id = $2 AND NOT ledger_updated)"
-  " SELECT id FROM tx"};
 
 // A batch of checkouts at once ($1 text[]). The database checks "every
 // order succeeded and is booked" itself, not only the caller. Returns the
@@ -544,7 +466,6 @@ inline constexpr statement prepared_statements[] = {
   undo_checkout_insert,    load_event,
   load_orders_of_checkout, load_order,
   transition_orders,       load_orders,
-  credit_wallet,           write_ledger,
   mark_checkouts_done,     load_unfinished_checkouts,
   insert_history,          record_attempt,
   escalate_order,          list_dead_letters,
@@ -562,4 +483,4 @@ inline constexpr statement prepared_statements[] = {
 #undef PAY_ORDER_COLUMNS
 #undef PAY_DEAD_LETTER_COLUMNS
 
-}  // namespace pay::persistence::sql
+}  // namespace pay::persistence::sql::payin

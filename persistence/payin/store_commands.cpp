@@ -8,6 +8,9 @@
 #include "domain/common/assert.hpp"
 #include "persistence/common/migrations.hpp"
 #include "persistence/common/pg_array.hpp"
+#include "persistence/common/statements.hpp"
+#include "persistence/ledger/ledger_sql.hpp"
+#include "persistence/ledger/statements.hpp"
 #include "persistence/payin/sql.hpp"
 
 namespace pay::persistence {
@@ -81,7 +84,7 @@ void add_history(pqxx::work& txn, const std::string& id,
                  domain::order_status from, domain::order_status to,
                  const std::string& event, const std::string& outcome,
                  const std::string& error, const std::string& correlation_id) {
-  txn.exec_prepared0(sql::insert_history.name, id,
+  txn.exec_prepared0(sql::payin::insert_history.name, id,
                      std::string{domain::to_db_string(from)},
                      std::string{domain::to_db_string(to)}, event, outcome,
                      error, correlation_id);
@@ -90,7 +93,7 @@ void add_history(pqxx::work& txn, const std::string& id,
 // The dead letter, locked for the operator's change; nullopt if none.
 std::optional<dead_letter_view> lock_dead_letter(pqxx::work& txn,
                                                  const std::string& id) {
-  auto rows = txn.exec_prepared(sql::load_dead_letter.name, id);
+  auto rows = txn.exec_prepared(sql::payin::load_dead_letter.name, id);
   if (rows.empty()) return std::nullopt;
   return to_dead_letter(rows[0]);
 }
@@ -98,7 +101,7 @@ std::optional<dead_letter_view> lock_dead_letter(pqxx::work& txn,
 checkout_lookup lookup_checkout(pqxx::work& txn,
                                 const domain::checkout_id& id) {
   checkout_lookup out;
-  auto event = txn.exec_prepared(sql::load_event.name, id.value);
+  auto event = txn.exec_prepared(sql::payin::load_event.name, id.value);
   if (event.empty()) return out;
   out.found = true;
   out.view.id = id;
@@ -110,7 +113,7 @@ checkout_lookup lookup_checkout(pqxx::work& txn,
   out.view.risk_rules_json = event[0][5].as<std::string>();
   out.view.review_status = event[0][6].as<std::string>();
   for (const auto& row :
-       txn.exec_prepared(sql::load_orders_of_checkout.name, id.value))
+       txn.exec_prepared(sql::payin::load_orders_of_checkout.name, id.value))
     out.view.orders.push_back(to_order_view(row));
   return out;
 }
@@ -119,9 +122,12 @@ checkout_lookup lookup_checkout(pqxx::work& txn,
 
 void prepare_session(pqxx::connection& conn) {
   pqxx::nontransaction setup{conn};
-  setup.exec0(sql::store_session_settings);
+  setup.exec0(sql::payin::store_session_settings);
   setup.commit();
-  for (const auto& s : sql::prepared_statements) conn.prepare(s.name, s.text);
+  for (const auto& s : sql::payin::prepared_statements)
+    conn.prepare(s.name, s.text);
+  for (const auto& s : sql::ledger::prepared_statements)
+    conn.prepare(s.name, s.text);
 }
 
 namespace {
@@ -130,7 +136,8 @@ namespace {
 insert_checkout_reply existing_checkout(pqxx::work& txn,
                                         const new_checkout& c) {
   insert_checkout_reply out;
-  auto existing = txn.exec_prepared1(sql::find_event_hash.name, c.id.value);
+  auto existing = txn.exec_prepared1(sql::payin::find_event_hash.name,
+                                     c.id.value);
   out.outcome = existing[0].as<std::string>() == c.request_hash
                   ? insert_outcome::duplicate_same_body
                   : insert_outcome::checkout_id_conflict;
@@ -142,7 +149,7 @@ insert_checkout_reply existing_checkout(pqxx::work& txn,
 // transaction's insert of `c` is taken back, and the first such id named.
 insert_checkout_reply order_conflict(pqxx::work& txn, const new_checkout& c,
                                      const checkout_view& inserted) {
-  txn.exec_prepared0(sql::undo_checkout_insert.name, c.id.value);
+  txn.exec_prepared0(sql::payin::undo_checkout_insert.name, c.id.value);
   insert_checkout_reply out;
   out.outcome = insert_outcome::order_id_conflict;
   for (std::size_t i = 0; i < c.orders.size(); ++i)
@@ -195,7 +202,7 @@ std::vector<insert_checkout_reply> execute_batch(
     }
   }
   auto rows = txn.exec_prepared(
-    sql::insert_checkouts.name, to_pg_array(ids), to_pg_array(buyers),
+    sql::payin::insert_checkouts.name, to_pg_array(ids), to_pg_array(buyers),
     to_pg_array(tokens), to_pg_array(hashes), to_pg_array(return_urls),
     to_pg_array(verdicts), to_pg_array(rules), to_pg_array(order_checkouts),
     to_pg_array(order_ids), to_pg_array(line_nos), to_pg_array(sellers),
@@ -244,8 +251,7 @@ std::vector<transition_reply> execute_batch(
   std::vector<std::string> ids, from, to, psp_references, failure_codes,
     failure_messages, session_ids, redirect_urls, events, correlation_ids;
   std::vector<std::int64_t> versions, attempts_add;
-  std::vector<std::string> posting_orders, accounts, currencies;
-  std::vector<std::int64_t> amounts;
+  payin_postings_batch postings;
   std::unordered_map<std::string, std::size_t> index_of;
   for (const auto& cmd : cmds) {
     // Two moves of one order in one statement would see the same snapshot;
@@ -268,23 +274,20 @@ std::vector<transition_reply> execute_batch(
     redirect_urls.push_back(cmd.redirect_url);
     events.push_back(cmd.event);
     correlation_ids.push_back(cmd.correlation_id);
-    for (const auto& p : cmd.payin_postings) {
-      posting_orders.push_back(cmd.id.value);
-      accounts.push_back(p.account);
-      currencies.push_back(p.currency);
-      amounts.push_back(p.amount_minor);
-    }
+    postings.add(cmd.id.value, cmd.payin_postings);
   }
   std::vector<transition_reply> out(cmds.size());
   auto ids_array = to_pg_array(ids);
+  // The batch's bookings ride in the same statement (ledger's CTEs).
+  auto booking = postings.to_arrays();
   auto moved = txn.exec_prepared(
-    sql::transition_orders.name, ids_array, to_pg_array(from), to_pg_array(to),
-    to_pg_array(versions), to_pg_array(attempts_add),
+    sql::payin::transition_orders.name, ids_array, to_pg_array(from),
+    to_pg_array(to), to_pg_array(versions), to_pg_array(attempts_add),
     to_pg_array(psp_references), to_pg_array(failure_codes),
     to_pg_array(failure_messages), to_pg_array(session_ids),
     to_pg_array(redirect_urls), to_pg_array(events),
-    to_pg_array(correlation_ids), to_pg_array(posting_orders),
-    to_pg_array(accounts), to_pg_array(currencies), to_pg_array(amounts));
+    to_pg_array(correlation_ids), booking.references, booking.accounts,
+    booking.currencies, booking.amounts);
   for (const auto& row : moved) {
     auto& reply = out[index_of.at(row[0].as<std::string>())];
     reply.applied = true;
@@ -294,7 +297,8 @@ std::vector<transition_reply> execute_batch(
   if (moved.size() == cmds.size()) return out;
   // Some rows were not where their actor believed: answer with the truth.
   std::size_t found = 0;
-  for (const auto& row : txn.exec_prepared(sql::load_orders.name, ids_array)) {
+  for (const auto& row :
+       txn.exec_prepared(sql::payin::load_orders.name, ids_array)) {
     auto& reply = out[index_of.at(row[0].as<std::string>())];
     ++found;
     if (!reply.applied) reply.current = to_order_view(row);
@@ -305,24 +309,12 @@ std::vector<transition_reply> execute_batch(
 }
 
 step_reply execute(pqxx::work& txn, const credit_wallet_cmd& cmd) {
-  auto rows = txn.exec_prepared(sql::credit_wallet.name, cmd.id.value,
-                                cmd.seller.value, cmd.currency,
-                                cmd.amount_minor);
-  return step_reply{!rows.empty()};
+  return step_reply{credit_payin_wallet(txn, cmd.id.value, cmd.seller.value,
+                                        cmd.currency, cmd.amount_minor)};
 }
 
 step_reply execute(pqxx::work& txn, const write_ledger_cmd& cmd) {
-  std::vector<std::string> accounts, currencies;
-  std::vector<std::int64_t> amounts;
-  for (const auto& p : cmd.postings) {
-    accounts.push_back(p.account);
-    currencies.push_back(p.currency);
-    amounts.push_back(p.amount_minor);
-  }
-  auto rows = txn.exec_prepared(sql::write_ledger.name, std::string{"payin"},
-                                cmd.id.value, to_pg_array(accounts),
-                                to_pg_array(currencies), to_pg_array(amounts));
-  return step_reply{!rows.empty()};
+  return step_reply{write_payin_ledger(txn, cmd.id.value, cmd.postings)};
 }
 
 std::vector<step_reply> execute_batch(
@@ -331,8 +323,8 @@ std::vector<step_reply> execute_batch(
   ids.reserve(cmds.size());
   for (const auto& cmd : cmds) ids.push_back(cmd.id.value);
   std::unordered_set<std::string> marked;
-  for (const auto& row :
-       txn.exec_prepared(sql::mark_checkouts_done.name, to_pg_array(ids)))
+  for (const auto& row : txn.exec_prepared(sql::payin::mark_checkouts_done.name,
+                                           to_pg_array(ids)))
     marked.insert(row[0].as<std::string>());
   std::vector<step_reply> out;
   out.reserve(cmds.size());
@@ -347,7 +339,7 @@ checkout_lookup execute(pqxx::work& txn, const load_checkout& cmd) {
 
 order_lookup execute(pqxx::work& txn, const load_order& cmd) {
   order_lookup out;
-  auto rows = txn.exec_prepared(sql::load_order.name, cmd.id.value);
+  auto rows = txn.exec_prepared(sql::payin::load_order.name, cmd.id.value);
   if (rows.empty()) return out;
   out.found = true;
   out.view = to_order_view(rows[0]);
@@ -358,14 +350,14 @@ unfinished_checkouts execute(pqxx::work& txn,
                              const load_unfinished_checkouts& cmd) {
   unfinished_checkouts out;
   for (const auto& row :
-       txn.exec_prepared(sql::load_unfinished_checkouts.name,
+       txn.exec_prepared(sql::payin::load_unfinished_checkouts.name,
                          static_cast<std::int64_t>(cmd.limit)))
     out.ids.push_back(domain::checkout_id{row[0].as<std::string>()});
   return out;
 }
 
 step_reply execute(pqxx::work& txn, const record_attempt& cmd) {
-  auto rows = txn.exec_prepared(sql::record_attempt.name, cmd.id.value,
+  auto rows = txn.exec_prepared(sql::payin::record_attempt.name, cmd.id.value,
                                 static_cast<std::int64_t>(
                                   cmd.next_attempt_in_ms),
                                 cmd.maybe_charged, cmd.psp_reference);
@@ -379,7 +371,8 @@ step_reply execute(pqxx::work& txn, const record_attempt& cmd) {
 step_reply execute(pqxx::work& txn, const passivate_order& cmd) {
   PAY_ASSERT(cmd.wake_in_ms > 0 && cmd.pending_polls >= 0);
   return step_reply{!txn
-                       .exec_prepared(sql::passivate_order.name, cmd.id.value,
+                       .exec_prepared(sql::payin::passivate_order.name,
+                                      cmd.id.value,
                                       static_cast<std::int64_t>(cmd.wake_in_ms),
                                       cmd.pending_polls)
                        .empty()};
@@ -388,8 +381,9 @@ step_reply execute(pqxx::work& txn, const passivate_order& cmd) {
 due_polls execute(pqxx::work& txn, const claim_due_polls& cmd) {
   due_polls out;
   std::unordered_set<std::string> seen;
-  for (const auto& row : txn.exec_prepared(
-         sql::claim_due_polls.name, static_cast<std::int64_t>(cmd.limit))) {
+  for (const auto& row :
+       txn.exec_prepared(sql::payin::claim_due_polls.name,
+                         static_cast<std::int64_t>(cmd.limit))) {
     ++out.orders;
     auto id = row[0].as<std::string>();
     if (seen.insert(id).second)
@@ -399,11 +393,11 @@ due_polls execute(pqxx::work& txn, const claim_due_polls& cmd) {
 }
 
 step_reply execute(pqxx::work& txn, const escalate_order& cmd) {
-  auto order = txn.exec_prepared(sql::load_order.name, cmd.id.value);
+  auto order = txn.exec_prepared(sql::payin::load_order.name, cmd.id.value);
   if (order.empty())
     throw std::logic_error("escalation of unknown order " + cmd.id.value);
   auto status = to_order_view(order[0]).status;
-  txn.exec_prepared0(sql::escalate_order.name, cmd.id.value, cmd.reason,
+  txn.exec_prepared0(sql::payin::escalate_order.name, cmd.id.value, cmd.reason,
                      cmd.last_error, cmd.attempts);
   add_history(txn, cmd.id.value, status, status, "dead_lettered", cmd.reason,
               cmd.last_error, cmd.correlation_id);
@@ -413,7 +407,7 @@ step_reply execute(pqxx::work& txn, const escalate_order& cmd) {
 dead_letters execute(pqxx::work& txn, const list_dead_letters& cmd) {
   dead_letters out;
   for (const auto& row :
-       txn.exec_prepared(sql::list_dead_letters.name, cmd.status,
+       txn.exec_prepared(sql::payin::list_dead_letters.name, cmd.status,
                          static_cast<std::int64_t>(cmd.limit)))
     out.entries.push_back(to_dead_letter(row));
   return out;
@@ -444,7 +438,7 @@ operator_reply execute(pqxx::work& txn, const requeue_dead_letter& cmd) {
   operator_reply out;
   if (!lock_open_dead_letter(txn, cmd.id.value, out)) return out;
   const auto& entry = out.entry;
-  txn.exec_prepared0(sql::requeue_dead_letter.name, cmd.id.value);
+  txn.exec_prepared0(sql::payin::requeue_dead_letter.name, cmd.id.value);
   add_history(txn, cmd.id.value, entry.order_status, entry.order_status,
               "requeued", {}, {}, "operator");
   out.outcome = operator_outcome::applied;
@@ -455,13 +449,14 @@ operator_reply execute(pqxx::work& txn, const requeue_dead_letter& cmd) {
 operator_reply execute(pqxx::work& txn, const resolve_dead_letter& cmd) {
   operator_reply out;
   if (!lock_open_dead_letter(txn, cmd.id.value, out)) return out;
-  auto moved = txn.exec_prepared(sql::resolve_order_failed.name, cmd.id.value,
-                                 cmd.reason);
+  auto moved = txn.exec_prepared(sql::payin::resolve_order_failed.name,
+                                 cmd.id.value, cmd.reason);
   if (!moved.empty())
     add_history(txn, cmd.id.value, out.entry.order_status,
                 domain::order_status::failed, "operator_failed",
                 "operator_resolved", cmd.reason, "operator");
-  txn.exec_prepared0(sql::close_dead_letter.name, cmd.id.value, cmd.reason);
+  txn.exec_prepared0(sql::payin::close_dead_letter.name, cmd.id.value,
+                     cmd.reason);
   out.outcome = operator_outcome::applied;
   out.entry.status = "resolved";
   out.entry.resolution = cmd.reason;
@@ -472,7 +467,7 @@ operator_reply execute(pqxx::work& txn, const resolve_dead_letter& cmd) {
 stuck_orders execute(pqxx::work& txn, const find_stuck_orders& cmd) {
   stuck_orders out;
   for (const auto& row :
-       txn.exec_prepared(sql::find_stuck_orders.name,
+       txn.exec_prepared(sql::payin::find_stuck_orders.name,
                          static_cast<std::int64_t>(cmd.stuck_after_ms),
                          static_cast<std::int64_t>(cmd.limit)))
     out.orders.push_back(to_order_view(row));
@@ -481,11 +476,12 @@ stuck_orders execute(pqxx::work& txn, const find_stuck_orders& cmd) {
 
 idempotency_claim execute(pqxx::work& txn, const claim_idempotency_key& cmd) {
   idempotency_claim out;
-  auto inserted = txn.exec_prepared(sql::claim_idempotency_key.name, cmd.key,
-                                    cmd.request_hash, cmd.checkout.value,
+  auto inserted = txn.exec_prepared(sql::payin::claim_idempotency_key.name,
+                                    cmd.key, cmd.request_hash,
+                                    cmd.checkout.value,
                                     static_cast<std::int64_t>(cmd.ttl_s));
   if (!inserted.empty()) return out;
-  auto row = txn.exec_prepared1(sql::load_idempotency_key.name, cmd.key);
+  auto row = txn.exec_prepared1(sql::payin::load_idempotency_key.name, cmd.key);
   if (row[0].as<std::string>() != cmd.request_hash) {
     out.outcome = claim_outcome::mismatch;
     return out;
@@ -498,13 +494,14 @@ idempotency_claim execute(pqxx::work& txn, const claim_idempotency_key& cmd) {
 }
 
 step_reply execute(pqxx::work& txn, const save_idempotent_response& cmd) {
-  auto rows = txn.exec_prepared(sql::save_idempotent_response.name, cmd.key,
-                                static_cast<int>(cmd.status), cmd.body);
+  auto rows = txn.exec_prepared(sql::payin::save_idempotent_response.name,
+                                cmd.key, static_cast<int>(cmd.status),
+                                cmd.body);
   return step_reply{rows.affected_rows() > 0};
 }
 
 ready_reply execute(pqxx::work& txn, const check_ready&) {
-  auto row = txn.exec1(sql::schema_version);
+  auto row = txn.exec1(sql::common::schema_version);
   int version = row[0].is_null() ? 0 : row[0].as<int>();
   if (version < latest_migration_version())
     return ready_reply{false, "schema at version " + std::to_string(version)
@@ -515,12 +512,12 @@ ready_reply execute(pqxx::work& txn, const check_ready&) {
 
 order_record execute(pqxx::work& txn, const load_order_record& cmd) {
   order_record out;
-  auto rows = txn.exec_prepared(sql::load_order.name, cmd.id.value);
+  auto rows = txn.exec_prepared(sql::payin::load_order.name, cmd.id.value);
   if (rows.empty()) return out;
   out.found = true;
   out.view = to_order_view(rows[0]);
   for (const auto& row :
-       txn.exec_prepared(sql::load_order_history.name, cmd.id.value)) {
+       txn.exec_prepared(sql::payin::load_order_history.name, cmd.id.value)) {
     history_entry h;
     h.seq = row[0].as<std::int64_t>();
     h.at = row[1].as<std::string>();
@@ -543,9 +540,9 @@ order_page execute(pqxx::work& txn, const list_orders& cmd) {
       statuses.emplace_back(domain::to_db_string(s));
   for (auto s : cmd.statuses) statuses.emplace_back(domain::to_db_string(s));
   // One row more than asked tells whether another page follows.
-  auto rows = txn.exec_prepared(sql::list_orders.name, to_pg_array(statuses),
-                                cmd.older_than_s, cmd.after_updated_us,
-                                cmd.after_id,
+  auto rows = txn.exec_prepared(sql::payin::list_orders.name,
+                                to_pg_array(statuses), cmd.older_than_s,
+                                cmd.after_updated_us, cmd.after_id,
                                 static_cast<std::int64_t>(cmd.limit) + 1);
   order_page out;
   for (const auto& row : rows) {
@@ -560,13 +557,13 @@ order_page execute(pqxx::work& txn, const list_orders& cmd) {
 }
 
 std::int64_t execute(pqxx::work& txn, const count_open_dead_letters&) {
-  return txn.exec_prepared1(sql::count_open_dead_letters.name)[0]
+  return txn.exec_prepared1(sql::payin::count_open_dead_letters.name)[0]
     .as<std::int64_t>();
 }
 
 bool execute(pqxx::work& txn, const record_webhook_event& cmd) {
   return !txn
-            .exec_prepared(sql::record_webhook_event.name, cmd.event_id,
+            .exec_prepared(sql::payin::record_webhook_event.name, cmd.event_id,
                            cmd.type, cmd.payment_order_id)
             .empty();
 }
@@ -580,7 +577,8 @@ void move_orders(pqxx::work& txn, const domain::checkout_id& id,
                  domain::order_event event, const std::string& failure_code,
                  const std::string& failure_message,
                  const std::string& correlation_id) {
-  auto moved = txn.exec_prepared(sql::move_checkout_orders.name, id.value,
+  auto moved = txn.exec_prepared(sql::payin::move_checkout_orders.name,
+                                 id.value,
                                  std::string{domain::to_db_string(to)},
                                  failure_code, failure_message,
                                  std::string{domain::to_db_string(from)});
@@ -594,7 +592,7 @@ void move_orders(pqxx::work& txn, const domain::checkout_id& id,
 
 risk_inputs execute(pqxx::work& txn, const load_risk_inputs& cmd) {
   risk_inputs out;
-  auto rows = txn.exec_prepared(sql::load_risk_inputs.name, cmd.id.value,
+  auto rows = txn.exec_prepared(sql::payin::load_risk_inputs.name, cmd.id.value,
                                 static_cast<std::int64_t>(cmd.window_s),
                                 static_cast<std::int64_t>(cmd.count_cap));
   if (rows.empty()) return out;
@@ -605,7 +603,7 @@ risk_inputs execute(pqxx::work& txn, const load_risk_inputs& cmd) {
 }
 
 checkout_lookup execute(pqxx::work& txn, const record_risk_decision& cmd) {
-  auto recorded = txn.exec_prepared(sql::record_risk_decision.name,
+  auto recorded = txn.exec_prepared(sql::payin::record_risk_decision.name,
                                     cmd.id.value, cmd.verdict, cmd.rules_json);
   if (!recorded.empty() && cmd.verdict == "block")
     move_orders(txn, cmd.id, domain::order_status::not_started,
@@ -621,7 +619,8 @@ checkout_lookup execute(pqxx::work& txn, const record_risk_decision& cmd) {
 
 open_checkouts execute(pqxx::work& txn, const count_open_checkouts&) {
   open_checkouts out;
-  for (const auto& row : txn.exec_prepared(sql::count_open_checkouts.name))
+  for (const auto& row :
+       txn.exec_prepared(sql::payin::count_open_checkouts.name))
     out.accounts.push_back(account_open_checkouts{row[0].as<std::string>(),
                                                   row[1].as<std::uint32_t>()});
   return out;
@@ -629,8 +628,9 @@ open_checkouts execute(pqxx::work& txn, const count_open_checkouts&) {
 
 reviews execute(pqxx::work& txn, const list_reviews& cmd) {
   reviews out;
-  for (const auto& row : txn.exec_prepared(
-         sql::list_open_reviews.name, static_cast<std::int64_t>(cmd.limit)))
+  for (const auto& row :
+       txn.exec_prepared(sql::payin::list_open_reviews.name,
+                         static_cast<std::int64_t>(cmd.limit)))
     out.checkouts.push_back(
       lookup_checkout(txn, domain::checkout_id{row[0].as<std::string>()}).view);
   return out;
@@ -638,7 +638,7 @@ reviews execute(pqxx::work& txn, const list_reviews& cmd) {
 
 review_reply execute(pqxx::work& txn, const decide_review& cmd) {
   review_reply out;
-  auto decided = txn.exec_prepared(sql::decide_review.name, cmd.id.value,
+  auto decided = txn.exec_prepared(sql::payin::decide_review.name, cmd.id.value,
                                    cmd.approve ? "approved" : "rejected",
                                    cmd.reason);
   auto found = lookup_checkout(txn, cmd.id);

@@ -8,19 +8,11 @@
 #include "domain/payout/payout_release.hpp"
 #include "persistence/common/pg_array.hpp"
 #include "persistence/ledger/ledger_sql.hpp"
+#include "persistence/payout/statements.hpp"
 
 namespace pay::persistence {
 
 namespace {
-
-#define PAY_TS(col) \
-  "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-
-constexpr const char* payout_columns =
-  "payout_id, seller_account, currency, amount_minor, status::text,"
-  " coalesce(psp_reference, ''), coalesce(failure_code, ''),"
-  " coalesce(failure_message, ''), attempts, version, " PAY_TS(
-    "created_at") ", " PAY_TS("updated_at");
 
 payout_view to_payout(const pqxx::row& r) {
   payout_view v;
@@ -40,10 +32,7 @@ payout_view to_payout(const pqxx::row& r) {
 }
 
 std::optional<payout_view> lock_payout(pqxx::work& txn, const std::string& id) {
-  auto rows = txn.exec_params(
-    std::string{"SELECT "} + payout_columns
-      + " FROM payout WHERE payout_id = $1 FOR UPDATE",
-    id);
+  auto rows = txn.exec_params(sql::payout::lock_payout, id);
   if (rows.empty()) return std::nullopt;
   return to_payout(rows[0]);
 }
@@ -53,12 +42,8 @@ void insert_history(pqxx::work& txn, const std::string& payout_id,
                     const std::string& event, std::int32_t attempt,
                     const std::string& outcome, const std::string& error,
                     const std::string& correlation_id) {
-  txn.exec_params(
-    "INSERT INTO payout_history (payout_id, from_status, to_status, event,"
-    " attempt, outcome, error, correlation_id)"
-    " VALUES ($1, nullif($2, '')::payout_status, $3::payout_status, $4, $5,"
-    " nullif($6, ''), nullif($7, ''), nullif($8, ''))",
-    payout_id, from, to, event, attempt, outcome, error, correlation_id);
+  txn.exec_params(sql::payout::insert_history, payout_id, from, to, event,
+                  attempt, outcome, error, correlation_id);
 }
 
 // The seller's unreleased credits (in one currency, or all when empty) with
@@ -66,19 +51,8 @@ void insert_history(pqxx::work& txn, const std::string& payout_id,
 std::map<std::string, std::vector<domain::unreleased_credit>>
 unreleased_credits(pqxx::work& txn, const std::string& seller,
                    const std::string& currency) {
-  auto rows = txn.exec_params(
-    "SELECT wc.currency, wc.payment_order_id, wc.amount_minor,"
-    "  coalesce((SELECT sum(r.amount_minor) FROM refund r"
-    "            WHERE r.payment_order_id = wc.payment_order_id"
-    "              AND r.status = 'SUCCEEDED'), 0)::bigint,"
-    "  po.fulfilled_at IS NOT NULL, po.settled_on IS NOT NULL,"
-    "  floor(extract(epoch FROM now()"
-    "        - coalesce(po.succeeded_at, wc.created_at)))::bigint"
-    " FROM wallet_credit wc"
-    " JOIN payment_order po ON po.payment_order_id = wc.payment_order_id"
-    " WHERE wc.seller_account = $1 AND wc.released_at IS NULL"
-    "   AND ($2 = '' OR wc.currency = $2)",
-    seller, currency);
+  auto rows = txn.exec_params(sql::payout::unreleased_credits, seller,
+                              currency);
   std::map<std::string, std::vector<domain::unreleased_credit>> out;
   for (const auto& r : rows) {
     domain::unreleased_credit c;
@@ -97,13 +71,7 @@ unreleased_credits(pqxx::work& txn, const std::string& seller,
 
 std::vector<std::pair<std::string, std::string>> payout_candidates(
   pqxx::work& txn, std::int64_t minimum_minor) {
-  auto rows = txn.exec_params(
-    "SELECT seller_account, currency FROM wallet WHERE balance_minor >= $1"
-    " UNION"
-    " SELECT DISTINCT seller_account, currency FROM wallet_credit"
-    "  WHERE released_at IS NULL"
-    " ORDER BY 1, 2",
-    minimum_minor);
+  auto rows = txn.exec_params(sql::payout::payout_candidates, minimum_minor);
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& r : rows)
     out.emplace_back(r[0].as<std::string>(), r[1].as<std::string>());
@@ -121,22 +89,16 @@ release_result release_and_create_payout(pqxx::work& txn,
   auto credits = unreleased_credits(txn, seller, currency);
   auto split = domain::split_credits(credits[currency], run.hold_s);
   if (!split.releasable.empty()) {
-    auto stamped = txn.exec_params(
-      "UPDATE wallet_credit SET released_at = now()"
-      " WHERE payment_order_id = ANY($1::text[]) AND released_at IS NULL",
-      to_pg_array(split.releasable));
+    auto stamped = txn.exec_params(sql::payout::release_credits,
+                                   to_pg_array(split.releasable));
     out.credits_released = static_cast<std::int64_t>(stamped.affected_rows());
   }
   auto available = domain::available_minor(balance, split.pending_minor);
   if (available < run.minimum_minor) return out;
-  auto id =
-    txn
-      .exec_params1(
-        "INSERT INTO payout (payout_id, seller_account, currency, amount_minor)"
-        " VALUES ('pyo_' || replace(gen_random_uuid()::text, '-', ''), $1, $2, $3)"
-        " RETURNING payout_id",
-        seller, currency, available)[0]
-      .as<std::string>();
+  auto id = txn
+              .exec_params1(sql::payout::insert_payout, seller, currency,
+                            available)[0]
+              .as<std::string>();
   insert_history(txn, id, "", "CREATED", "created", 0, "", "",
                  run.correlation_id);
   append_ledger_transaction(
@@ -151,18 +113,11 @@ release_result release_and_create_payout(pqxx::work& txn,
 
 payout_lookup select_payout(pqxx::work& txn, const std::string& payout_id) {
   payout_lookup out;
-  auto rows = txn.exec_params(std::string{"SELECT "} + payout_columns
-                                + " FROM payout WHERE payout_id = $1",
-                              payout_id);
+  auto rows = txn.exec_params(sql::payout::select_payout, payout_id);
   if (rows.empty()) return out;
   out.found = true;
   out.payout = to_payout(rows[0]);
-  auto history = txn.exec_params(
-    "SELECT seq, " PAY_TS("at") ", coalesce(from_status::text, ''),"
-    " to_status::text, event, attempt, coalesce(outcome, ''),"
-    " coalesce(error, ''), coalesce(correlation_id, '')"
-    " FROM payout_history WHERE payout_id = $1 ORDER BY seq",
-    payout_id);
+  auto history = txn.exec_params(sql::payout::select_history, payout_id);
   for (const auto& r : history)
     out.history.push_back(payout_history_entry{
       r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<std::string>(),
@@ -173,21 +128,16 @@ payout_lookup select_payout(pqxx::work& txn, const std::string& payout_id) {
 
 std::vector<payout_view> select_payouts(pqxx::work& txn,
                                         const list_payouts& query) {
-  auto rows = txn.exec_params(
-    std::string{"SELECT "} + payout_columns
-      + " FROM payout WHERE ($1 = '' OR seller_account = $1)"
-        "   AND ($2 = '' OR status::text = $2)"
-        " ORDER BY created_at DESC, payout_id LIMIT $3",
-    query.seller_account, query.status, static_cast<std::int64_t>(query.limit));
+  auto rows = txn.exec_params(sql::payout::select_payouts, query.seller_account,
+                              query.status,
+                              static_cast<std::int64_t>(query.limit));
   std::vector<payout_view> out;
   for (const auto& r : rows) out.push_back(to_payout(r));
   return out;
 }
 
 std::vector<payout_view> select_open_payouts(pqxx::work& txn) {
-  auto rows = txn.exec(std::string{"SELECT "} + payout_columns
-                       + " FROM payout WHERE status IN ('CREATED', 'IN_TRANSIT')"
-                         " ORDER BY created_at");
+  auto rows = txn.exec(sql::payout::select_open_payouts);
   std::vector<payout_view> out;
   for (const auto& r : rows) out.push_back(to_payout(r));
   return out;
@@ -206,14 +156,8 @@ payout_step apply_advance(pqxx::work& txn, const advance_payout& cmd) {
   auto to = domain::next_payout_status(*from, cmd.event);
   if (!to) return out;
   std::string to_text{domain::to_db_string(*to)};
-  txn.exec_params(
-    "UPDATE payout SET status = $2::payout_status, version = version + 1,"
-    " psp_reference = coalesce(nullif($3, ''), psp_reference),"
-    " failure_code = nullif($4, ''), failure_message = nullif($5, ''),"
-    " next_attempt_at = NULL, updated_at = now()"
-    " WHERE payout_id = $1",
-    cmd.payout_id, to_text, cmd.psp_reference, cmd.failure_code,
-    cmd.failure_message);
+  txn.exec_params(sql::payout::advance_payout, cmd.payout_id, to_text,
+                  cmd.psp_reference, cmd.failure_code, cmd.failure_message);
   insert_history(txn, cmd.payout_id, row->status, to_text,
                  std::string{domain::to_string(cmd.event)}, row->attempts,
                  cmd.failure_code, cmd.failure_message, cmd.correlation_id);
@@ -242,10 +186,7 @@ payout_step apply_attempt(pqxx::work& txn, const record_payout_attempt& cmd) {
   out.found = true;
   out.row = *row;
   if (row->version != cmd.expected_version) return out;
-  txn.exec_params(
-    "UPDATE payout SET attempts = attempts + 1, version = version + 1,"
-    " updated_at = now() WHERE payout_id = $1",
-    cmd.payout_id);
+  txn.exec_params(sql::payout::count_attempt, cmd.payout_id);
   insert_history(txn, cmd.payout_id, row->status, row->status, "attempt",
                  row->attempts + 1, cmd.outcome, cmd.error, cmd.correlation_id);
   out.applied = true;
@@ -255,13 +196,10 @@ payout_step apply_attempt(pqxx::work& txn, const record_payout_attempt& cmd) {
 
 webhook_outcome record_payout_webhook(pqxx::work& txn,
                                       const payout_webhook& event) {
-  auto exists = txn.exec_params("SELECT 1 FROM payout WHERE payout_id = $1",
-                                event.payout_id);
+  auto exists = txn.exec_params(sql::payout::payout_exists, event.payout_id);
   if (exists.empty()) return webhook_outcome::ignored;
-  auto inserted = txn.exec_params(
-    "INSERT INTO webhook_event (event_id, type) VALUES ($1, $2)"
-    " ON CONFLICT DO NOTHING RETURNING event_id",
-    event.event_id, event.type);
+  auto inserted = txn.exec_params(sql::payout::record_webhook_event,
+                                  event.event_id, event.type);
   return inserted.empty() ? webhook_outcome::duplicate
                           : webhook_outcome::applied;
 }
@@ -269,11 +207,8 @@ webhook_outcome record_payout_webhook(pqxx::work& txn,
 fulfill_reply fulfill_payment_order(pqxx::work& txn,
                                     const std::string& payment_order_id) {
   fulfill_reply out;
-  auto rows = txn.exec_params(
-    "SELECT status::text, fulfilled_at IS NOT NULL,"
-    " coalesce(" PAY_TS("fulfilled_at") ", '')"
-    " FROM payment_order WHERE payment_order_id = $1 FOR UPDATE",
-    payment_order_id);
+  auto rows = txn.exec_params(sql::payout::lock_order_fulfilment,
+                              payment_order_id);
   if (rows.empty()) {
     out.outcome = fulfill_outcome::order_not_found;
     return out;
@@ -289,11 +224,8 @@ fulfill_reply fulfill_payment_order(pqxx::work& txn,
   }
   out.outcome = fulfill_outcome::fulfilled;
   out.fulfilled_at = txn
-                       .exec_params1(
-                         "UPDATE payment_order SET fulfilled_at = now()"
-                         " WHERE payment_order_id = $1 RETURNING " PAY_TS(
-                           "fulfilled_at"),
-                         payment_order_id)[0]
+                       .exec_params1(sql::payout::fulfil_order,
+                                     payment_order_id)[0]
                        .as<std::string>();
   return out;
 }
@@ -308,23 +240,14 @@ std::vector<wallet_balance> select_wallet_split(pqxx::work& txn,
     return b;
   };
   std::map<std::string, std::int64_t> balance;
-  for (const auto& r : txn.exec_params(
-         "SELECT currency, balance_minor FROM wallet WHERE seller_account = $1",
-         seller)) {
+  for (const auto& r : txn.exec_params(sql::payout::wallet_balances, seller)) {
     touch(r[0].as<std::string>());
     balance[r[0].as<std::string>()] = r[1].as<std::int64_t>();
   }
   for (const auto& [currency, credits] : unreleased_credits(txn, seller, ""))
     touch(currency).pending_minor =
       domain::split_credits(credits, hold_s).pending_minor;
-  for (
-    const auto& r : txn.exec_params(
-      "SELECT currency,"
-      " coalesce(sum(amount_minor) FILTER (WHERE status IN ('CREATED',"
-      "   'IN_TRANSIT')), 0)::bigint,"
-      " coalesce(sum(amount_minor) FILTER (WHERE status = 'PAID'), 0)::bigint"
-      " FROM payout WHERE seller_account = $1 GROUP BY currency",
-      seller)) {
+  for (const auto& r : txn.exec_params(sql::payout::payout_sums, seller)) {
     auto& b = touch(r[0].as<std::string>());
     b.in_transit_minor = r[1].as<std::int64_t>();
     b.paid_out_minor = r[2].as<std::int64_t>();

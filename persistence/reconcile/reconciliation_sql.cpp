@@ -9,6 +9,7 @@
 #include "domain/common/money.hpp"
 #include "persistence/common/pg_array.hpp"
 #include "persistence/ledger/ledger_sql.hpp"
+#include "persistence/reconcile/statements.hpp"
 
 namespace pay::persistence {
 
@@ -43,11 +44,6 @@ domain::our_charge to_charge(const pqxx::row& r) {
   c.settled_on = r[6].c_str();
   return c;
 }
-
-constexpr const char* charge_columns =
-  "SELECT payment_order_id, coalesce(psp_reference, ''), seller_account,"
-  "       amount_minor, currency, status::text, coalesce(settled_on::text, '')"
-  "  FROM payment_order ";
 
 // Amounts in both sides of an exception as the API shows money: decimal
 // strings in the currency's exponent (minor units kept alongside).
@@ -100,23 +96,12 @@ reconciliation_exception_view to_exception_view(const pqxx::row& r) {
   return v;
 }
 
-constexpr const char* exception_columns =
-  "SELECT exception_id, settled_date::text, kind, route,"
-  "       coalesce(psp_reference, ''), coalesce(our_id, ''), ours::text,"
-  "       theirs::text, message, status, coalesce(resolution, ''),"
-  "       to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"
-  "       coalesce(to_char(resolved_at AT TIME ZONE 'UTC',"
-  "                        'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), '')"
-  "  FROM reconciliation_exception ";
-
-void settle(pqxx::work& txn, const char* table, const char* id_column,
-            const std::string& date, const std::vector<std::string>& ids,
-            std::int32_t& settled) {
+// `statement`: sql::reconcile::settle_orders, settle_refunds or
+// settle_payouts.
+void settle(pqxx::work& txn, const char* statement, const std::string& date,
+            const std::vector<std::string>& ids, std::int32_t& settled) {
   if (ids.empty()) return;
-  auto result = txn.exec_params(
-    std::string{"UPDATE "} + table + " SET settled_on = $1::date WHERE "
-      + id_column + " = ANY($2::text[]) AND settled_on IS NULL",
-    date, to_pg_array(ids));
+  auto result = txn.exec_params(statement, date, to_pg_array(ids));
   settled += static_cast<std::int32_t>(result.affected_rows());
 }
 
@@ -124,13 +109,7 @@ void settle(pqxx::work& txn, const char* table, const char* id_column,
 std::map<std::string, std::map<std::string, std::int64_t>> booked_for(
   pqxx::work& txn, const std::string& date) {
   std::map<std::string, std::map<std::string, std::int64_t>> out;
-  for (const auto& r : txn.exec_params(
-         "SELECT e.currency, e.account, sum(e.amount_minor)::bigint"
-         "  FROM ledger_transaction t"
-         "  JOIN ledger_entry e ON e.transaction_id = t.id"
-         " WHERE t.kind = 'settlement' AND t.reference LIKE $1 || ':%'"
-         " GROUP BY e.currency, e.account",
-         date))
+  for (const auto& r : txn.exec_params(sql::reconcile::booked_for_day, date))
     out[r[0].c_str()][r[1].c_str()] = r[2].as<std::int64_t>();
   return out;
 }
@@ -169,7 +148,7 @@ std::int32_t book_settlement(pqxx::work& txn,
 }  // namespace
 
 domain::books load_books(pqxx::work& txn, const domain::settlement_file& file) {
-  txn.exec("SET LOCAL TIME ZONE 'UTC'");
+  txn.exec(sql::reconcile::utc_time_zone);
   wanted charges, refunds, payouts;
   for (const auto& line : file.lines) {
     switch (line.type) {
@@ -194,9 +173,9 @@ domain::books load_books(pqxx::work& txn, const domain::settlement_file& file) {
   // By PSP reference first; by our id only for the lines whose reference
   // found nothing (a declined order may have none): one big lookup, not two.
   std::unordered_set<std::string> found_references, found_orders;
-  for (const auto& r : txn.exec_params(
-         std::string{charge_columns} + "WHERE psp_reference = ANY($1::text[])",
-         to_pg_array(unique_of(charges.references)))) {
+  for (const auto& r :
+       txn.exec_params(sql::reconcile::charges_by_reference,
+                       to_pg_array(unique_of(charges.references)))) {
     out.charges.push_back(to_charge(r));
     found_references.insert(out.charges.back().psp_reference);
     found_orders.insert(out.charges.back().order_id.value);
@@ -208,25 +187,16 @@ domain::books load_books(pqxx::work& txn, const domain::settlement_file& file) {
   keys_left = unique_of(keys_left);
   if (!keys_left.empty())
     for (const auto& r :
-         txn.exec_params(std::string{charge_columns}
-                           + "WHERE payment_order_id = ANY($1::text[])",
-                         to_pg_array(keys_left)))
+         txn.exec_params(sql::reconcile::charges_by_id, to_pg_array(keys_left)))
       if (found_orders.count(r[0].c_str()) == 0)
         out.charges.push_back(to_charge(r));
-  for (const auto& r : txn.exec_params(
-         std::string{charge_columns}
-           + "WHERE status = 'SUCCESS' AND succeeded_at >= $1::date"
-             "   AND succeeded_at < $1::date + 1",
-         file.date))
+  for (const auto& r :
+       txn.exec_params(sql::reconcile::charges_succeeded_on, file.date))
     out.expected.push_back(to_charge(r));
-  for (const auto& r : txn.exec_params(
-         "SELECT refund_id, coalesce(psp_reference, ''), payment_order_id,"
-         "       amount_minor, currency, status::text,"
-         "       coalesce(settled_on::text, '')"
-         "  FROM refund WHERE psp_reference = ANY($1::text[])"
-         "                 OR refund_id = ANY($2::text[])",
-         to_pg_array(unique_of(refunds.references)),
-         to_pg_array(unique_of(refunds.keys)))) {
+  for (const auto& r :
+       txn.exec_params(sql::reconcile::refunds_of_file,
+                       to_pg_array(unique_of(refunds.references)),
+                       to_pg_array(unique_of(refunds.keys)))) {
     domain::our_refund x;
     x.refund_id = r[0].c_str();
     x.psp_reference = r[1].c_str();
@@ -237,14 +207,10 @@ domain::books load_books(pqxx::work& txn, const domain::settlement_file& file) {
     x.settled_on = r[6].c_str();
     out.refunds.push_back(std::move(x));
   }
-  for (const auto& r : txn.exec_params(
-         "SELECT payout_id, coalesce(psp_reference, ''), seller_account,"
-         "       amount_minor, currency, status::text,"
-         "       coalesce(settled_on::text, '')"
-         "  FROM payout WHERE psp_reference = ANY($1::text[])"
-         "                 OR payout_id = ANY($2::text[])",
-         to_pg_array(unique_of(payouts.references)),
-         to_pg_array(unique_of(payouts.keys)))) {
+  for (const auto& r :
+       txn.exec_params(sql::reconcile::payouts_of_file,
+                       to_pg_array(unique_of(payouts.references)),
+                       to_pg_array(unique_of(payouts.keys)))) {
     domain::our_payout x;
     x.payout_id = r[0].c_str();
     x.psp_reference = r[1].c_str();
@@ -264,11 +230,7 @@ applied_plan apply_plan(pqxx::work& txn, const domain::settlement_file& file,
   applied_plan out;
   out.run_id = txn
                  .exec_params1(
-                   "INSERT INTO reconciliation_run"
-                   " (settled_date, status, file_sha256, lines, report)"
-                   " VALUES ($1::date, 'completed', $2, $3, '{}')"
-                   " RETURNING run_id",
-                   plan.date, file_sha256,
+                   sql::reconcile::insert_run, plan.date, file_sha256,
                    static_cast<std::int64_t>(plan.line_results.size()))[0]
                  .as<std::int64_t>();
 
@@ -291,37 +253,12 @@ applied_plan apply_plan(pqxx::work& txn, const domain::settlement_file& file,
       outcome.push_back(std::string{domain::to_string(r.kind)});
       our_id.push_back(r.our_id);
     }
-    txn.exec_params(
-      "INSERT INTO settlement_line (settled_date, line_no, psp_reference,"
-      "  idempotency_key, type, gross_minor, fee_minor, net_minor, currency,"
-      "  outcome, our_id)"
-      " SELECT $1::date, l.line_no, l.reference, l.key, l.type, l.gross,"
-      "        l.fee, l.net, l.currency, l.outcome, nullif(l.our_id, '')"
-      "   FROM unnest($2::bigint[], $3::text[], $4::text[], $5::bigint[],"
-      "               $6::bigint[], $7::bigint[], $8::text[], $9::text[],"
-      "               $10::text[], $11::text[])"
-      "        AS l(line_no, reference, type, gross, fee, net, currency,"
-      "             outcome, our_id, key)"
-      " ON CONFLICT (settled_date, line_no) DO UPDATE SET"
-      "   psp_reference = excluded.psp_reference,"
-      "   idempotency_key = excluded.idempotency_key, type = excluded.type,"
-      "   gross_minor = excluded.gross_minor, fee_minor = excluded.fee_minor,"
-      "   net_minor = excluded.net_minor, currency = excluded.currency,"
-      "   outcome = excluded.outcome, our_id = excluded.our_id"
-      // A re-run over the same file rewrites nothing.
-      " WHERE (settlement_line.psp_reference, settlement_line.idempotency_key,"
-      "        settlement_line.type, settlement_line.gross_minor,"
-      "        settlement_line.fee_minor, settlement_line.net_minor,"
-      "        settlement_line.currency, settlement_line.outcome,"
-      "        settlement_line.our_id)"
-      "   IS DISTINCT FROM"
-      "       (excluded.psp_reference, excluded.idempotency_key, excluded.type,"
-      "        excluded.gross_minor, excluded.fee_minor, excluded.net_minor,"
-      "        excluded.currency, excluded.outcome, excluded.our_id)",
-      plan.date, to_pg_array(line_no), to_pg_array(reference),
-      to_pg_array(type), to_pg_array(gross), to_pg_array(fee), to_pg_array(net),
-      to_pg_array(currency), to_pg_array(outcome), to_pg_array(our_id),
-      to_pg_array(key));
+    txn.exec_params(sql::reconcile::upsert_lines, plan.date,
+                    to_pg_array(line_no), to_pg_array(reference),
+                    to_pg_array(type), to_pg_array(gross), to_pg_array(fee),
+                    to_pg_array(net), to_pg_array(currency),
+                    to_pg_array(outcome), to_pg_array(our_id),
+                    to_pg_array(key));
   }
 
   if (!plan.exceptions.empty()) {
@@ -339,35 +276,23 @@ applied_plan apply_plan(pqxx::work& txn, const domain::settlement_file& file,
     }
     // Auto-corrected discrepancies are recorded already resolved: finance
     // sees what was done, nobody has to act.
-    auto inserted = txn.exec_params(
-      "INSERT INTO reconciliation_exception (settled_date, key, kind, route,"
-      "  psp_reference, our_id, ours, theirs, message, status, resolution,"
-      "  first_run_id, resolved_at)"
-      " SELECT $1::date, e.key, e.kind, e.route, nullif(e.reference, ''),"
-      "        nullif(e.our_id, ''), e.ours::jsonb, e.theirs::jsonb, e.message,"
-      "        CASE WHEN e.route = 'auto_corrected' THEN 'resolved' ELSE 'open' END,"
-      "        CASE WHEN e.route = 'auto_corrected'"
-      "             THEN 'auto-corrected by the reconciler' END,"
-      "        $10,"
-      "        CASE WHEN e.route = 'auto_corrected' THEN now() END"
-      "   FROM unnest($2::text[], $3::text[], $4::text[], $5::text[],"
-      "               $6::text[], $7::text[], $8::text[], $9::text[])"
-      "        AS e(key, kind, route, reference, our_id, ours, theirs, message)"
-      " ON CONFLICT (settled_date, key) DO NOTHING RETURNING key",
-      plan.date, to_pg_array(key), to_pg_array(kind), to_pg_array(route),
-      to_pg_array(reference), to_pg_array(our_id), to_pg_array(ours),
-      to_pg_array(theirs), to_pg_array(message), out.run_id);
+    auto inserted = txn.exec_params(sql::reconcile::insert_exceptions,
+                                    plan.date, to_pg_array(key),
+                                    to_pg_array(kind), to_pg_array(route),
+                                    to_pg_array(reference), to_pg_array(our_id),
+                                    to_pg_array(ours), to_pg_array(theirs),
+                                    to_pg_array(message), out.run_id);
     out.new_exceptions = static_cast<std::int32_t>(inserted.size());
     for (const auto& row : inserted) out.new_keys.emplace_back(row[0].c_str());
   }
 
   std::vector<std::string> orders;
   for (const auto& id : plan.orders_to_settle) orders.push_back(id.value);
-  settle(txn, "payment_order", "payment_order_id", plan.date, orders,
+  settle(txn, sql::reconcile::settle_orders, plan.date, orders,
          out.records_settled);
-  settle(txn, "refund", "refund_id", plan.date, plan.refunds_to_settle,
+  settle(txn, sql::reconcile::settle_refunds, plan.date, plan.refunds_to_settle,
          out.records_settled);
-  settle(txn, "payout", "payout_id", plan.date, plan.payouts_to_settle,
+  settle(txn, sql::reconcile::settle_payouts, plan.date, plan.payouts_to_settle,
          out.records_settled);
 
   out.new_ledger_transactions = book_settlement(txn, plan, out.run_id);
@@ -376,37 +301,23 @@ applied_plan apply_plan(pqxx::work& txn, const domain::settlement_file& file,
 
 void update_report(pqxx::work& txn, std::int64_t run_id,
                    const std::string& report_json) {
-  txn.exec_params(
-    "UPDATE reconciliation_run SET report = $2::jsonb, finished_at = now(),"
-    "       new_exceptions = ($2::jsonb ->> 'new_exceptions')::integer,"
-    "       new_ledger_transactions ="
-    "         ($2::jsonb ->> 'new_ledger_transactions')::integer"
-    " WHERE run_id = $1",
-    run_id, report_json);
+  txn.exec_params(sql::reconcile::update_report, run_id, report_json);
 }
 
 std::int64_t record_failed_run(pqxx::work& txn, const std::string& date,
                                const std::string& error,
                                const std::string& report_json) {
   return txn
-    .exec_params1(
-      "INSERT INTO reconciliation_run (settled_date, status, report, error,"
-      "  finished_at) VALUES ($1::date, 'failed', $2::jsonb, $3, now())"
-      " RETURNING run_id",
-      date, report_json, error)[0]
+    .exec_params1(sql::reconcile::insert_failed_run, date, report_json,
+                  error)[0]
     .as<std::int64_t>();
 }
 
 reconciliation_runs list_runs(pqxx::work& txn,
                               const list_reconciliation_runs& query) {
   reconciliation_runs out;
-  for (const auto& r : txn.exec_params(
-         "SELECT run_id, settled_date::text, status, report::text,"
-         "       coalesce(error, '')"
-         "  FROM reconciliation_run"
-         " WHERE ($1 = '' OR settled_date = nullif($1, '')::date)"
-         " ORDER BY run_id DESC LIMIT $2",
-         query.date, static_cast<std::int64_t>(query.limit)))
+  for (const auto& r : txn.exec_params(sql::reconcile::list_runs, query.date,
+                                       static_cast<std::int64_t>(query.limit)))
     out.runs.push_back(reconciliation_report{r[0].as<std::int64_t>(),
                                              r[1].c_str(), r[2].c_str(),
                                              r[3].c_str(), r[4].c_str()});
@@ -416,14 +327,9 @@ reconciliation_runs list_runs(pqxx::work& txn,
 reconciliation_exceptions list_exceptions(
   pqxx::work& txn, const list_reconciliation_exceptions& query) {
   reconciliation_exceptions out;
-  for (const auto& r : txn.exec_params(
-         std::string{exception_columns}
-           + " WHERE ($1 = '' OR status = $1)"
-             "   AND ($2 = '' OR settled_date = nullif($2, '')::date)"
-             "   AND ($3 = '' OR route = $3)"
-             " ORDER BY exception_id LIMIT $4",
-         query.status, query.date, query.route,
-         static_cast<std::int64_t>(query.limit)))
+  for (const auto& r : txn.exec_params(sql::reconcile::list_exceptions,
+                                       query.status, query.date, query.route,
+                                       static_cast<std::int64_t>(query.limit)))
     out.exceptions.push_back(to_exception_view(r));
   return out;
 }
@@ -431,13 +337,9 @@ reconciliation_exceptions list_exceptions(
 resolve_reconciliation_reply resolve_exception(
   pqxx::work& txn, const resolve_reconciliation_exception& cmd) {
   resolve_reconciliation_reply out;
-  auto updated = txn.exec_params(
-    "UPDATE reconciliation_exception SET status = 'resolved',"
-    "       resolution = $2, resolved_at = now()"
-    " WHERE exception_id = $1 AND status = 'open'",
-    cmd.id, cmd.resolution);
-  auto rows = txn.exec_params(
-    std::string{exception_columns} + " WHERE exception_id = $1", cmd.id);
+  auto updated = txn.exec_params(sql::reconcile::resolve_exception, cmd.id,
+                                 cmd.resolution);
+  auto rows = txn.exec_params(sql::reconcile::select_exception, cmd.id);
   if (rows.empty()) {
     out.outcome = resolve_outcome::not_found;
     return out;

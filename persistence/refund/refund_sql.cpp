@@ -1,32 +1,19 @@
 #include "persistence/refund/refund_sql.hpp"
 
+#include <optional>
 #include <stdexcept>
+#include <string>
+#include <string_view>
 
 #include "domain/common/assert.hpp"
 #include "domain/ledger/ledger_postings.hpp"
+#include "domain/payin/order_status.hpp"
 #include "persistence/ledger/ledger_sql.hpp"
+#include "persistence/refund/statements.hpp"
 
 namespace pay::persistence {
 
 namespace {
-
-// Every read of a refund returns these columns, in this order.
-constexpr const char* refund_columns =
-  "r.refund_id, r.payment_order_id, r.seller_account, r.currency,"
-  " r.amount_minor, r.reason, r.status::text, coalesce(r.psp_reference, ''),"
-  " coalesce(r.failure_code, ''), coalesce(r.failure_message, ''),"
-  " to_char(r.created_at AT TIME ZONE 'UTC',"
-  "         'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'),"
-  " to_char(r.updated_at AT TIME ZONE 'UTC',"
-  "         'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'),"
-  " r.version, r.attempts, coalesce(o.psp_reference, ''), r.request_hash";
-
-std::string select_refunds(const std::string& where_and_order) {
-  return std::string{"SELECT "} + refund_columns
-         + " FROM refund r JOIN payment_order o"
-           " ON o.payment_order_id = r.payment_order_id "
-         + where_and_order;
-}
 
 refund_work work_of(const pqxx::row& row) {
   refund_work w;
@@ -53,7 +40,7 @@ refund_work work_of(const pqxx::row& row) {
 // The refund created earlier under `key`, as a replay or a conflict.
 std::optional<create_refund_reply> earlier_use_of_key(
   pqxx::work& txn, const create_refund& cmd) {
-  auto rows = txn.exec_params(select_refunds("WHERE r.idempotency_key = $1"),
+  auto rows = txn.exec_params(sql::refund::select_refund_by_key,
                               cmd.idempotency_key);
   if (rows.empty()) return std::nullopt;
   create_refund_reply out;
@@ -64,8 +51,29 @@ std::optional<create_refund_reply> earlier_use_of_key(
   return out;
 }
 
+// One row of the refund's history. `outcome` and `error` are NULL when
+// absent (the creation's row), stored as given otherwise.
+void add_history(pqxx::work& txn, const std::string& refund_id,
+                 std::optional<domain::refund_status> from,
+                 domain::refund_status to, std::string_view event,
+                 std::int32_t attempt,
+                 const std::optional<std::string>& outcome,
+                 const std::optional<std::string>& error,
+                 const std::string& correlation_id) {
+  std::optional<std::string> from_text;
+  if (from) from_text.emplace(domain::to_string(*from));
+  // A null const char* is a NULL parameter.
+  auto or_null = [](const std::optional<std::string>& value) {
+    return value ? value->c_str() : nullptr;
+  };
+  txn.exec_params(sql::refund::insert_history, refund_id, or_null(from_text),
+                  std::string{domain::to_string(to)}, std::string{event},
+                  attempt, or_null(outcome), or_null(error), correlation_id);
+}
+
 struct order_facts {
-  std::string status;
+  std::optional<domain::order_status> status;  // nullopt: unknown to us
+  bool booked = false;
   std::string seller;
   std::string currency;
   std::int64_t amount_minor = 0;
@@ -79,37 +87,31 @@ create_refund_reply create_refund_row(pqxx::work& txn,
   create_refund_reply out;
   // The lock that serialises every refund of this order: the check below
   // and the insert hold it until commit.
-  auto order_rows = txn.exec_params(
-    "SELECT CASE WHEN status = 'SUCCESS' AND wallet_updated AND ledger_updated"
-    "             AND psp_reference IS NOT NULL THEN 'BOOKED'"
-    "            ELSE status::text END,"
-    "       seller_account, currency, amount_minor"
-    "  FROM payment_order WHERE payment_order_id = $1 FOR UPDATE",
-    cmd.payment_order_id);
+  auto order_rows = txn.exec_params(sql::refund::lock_order,
+                                    cmd.payment_order_id);
   if (order_rows.empty()) {
     out.outcome = refund_outcome::order_not_found;
     return out;
   }
-  order_facts order{order_rows[0][0].as<std::string>(),
-                    order_rows[0][1].as<std::string>(),
-                    order_rows[0][2].as<std::string>(),
-                    order_rows[0][3].as<std::int64_t>()};
+  order_facts order{
+    domain::order_status_from_db(order_rows[0][0].as<std::string>()),
+    order_rows[0][1].as<bool>(), order_rows[0][2].as<std::string>(),
+    order_rows[0][3].as<std::string>(), order_rows[0][4].as<std::int64_t>()};
   out.currency = order.currency;
   // A request with the same key may have committed while we waited.
   if (auto earlier = earlier_use_of_key(txn, cmd)) return *earlier;
   // Only money we hold and have booked can go back: a SUCCESS whose wallet
   // credit or ledger entry is still being written waits for them.
-  if (order.status != "BOOKED") {
+  bool refundable = order.status == domain::order_status::success
+                    && order.booked;
+  if (!refundable) {
     out.outcome = refund_outcome::order_not_refundable;
     return out;
   }
-  auto refunded_minor =
-    txn
-      .exec_params1(
-        "SELECT coalesce(sum(amount_minor), 0) FROM refund"
-        " WHERE payment_order_id = $1 AND status <> 'FAILED'",
-        cmd.payment_order_id)[0]
-      .as<std::int64_t>();
+  auto refunded_minor = txn
+                          .exec_params1(sql::refund::refunded_minor,
+                                        cmd.payment_order_id)[0]
+                          .as<std::int64_t>();
   PAY_ASSERT(refunded_minor >= 0 && refunded_minor <= order.amount_minor);
   out.refundable_minor = order.amount_minor - refunded_minor;
   std::int64_t amount_minor = out.refundable_minor;
@@ -126,24 +128,18 @@ create_refund_reply create_refund_row(pqxx::work& txn,
     out.outcome = refund_outcome::amount_too_large;
     return out;
   }
-  auto inserted = txn.exec_params(
-    "INSERT INTO refund (refund_id, payment_order_id, seller_account,"
-    "  currency, amount_minor, reason, idempotency_key, request_hash)"
-    " VALUES ('rf_' || replace(gen_random_uuid()::text, '-', ''), $1, $2,"
-    "  $3, $4, $5, $6, $7)"
-    " ON CONFLICT (idempotency_key) DO NOTHING RETURNING refund_id",
-    cmd.payment_order_id, order.seller, order.currency, amount_minor,
-    cmd.reason, cmd.idempotency_key, cmd.request_hash);
+  auto inserted = txn.exec_params(sql::refund::insert_refund,
+                                  cmd.payment_order_id, order.seller,
+                                  order.currency, amount_minor, cmd.reason,
+                                  cmd.idempotency_key, cmd.request_hash);
   if (inserted.empty()) {
     // The key was taken for another order meanwhile.
     if (auto earlier = earlier_use_of_key(txn, cmd)) return *earlier;
     throw std::runtime_error("refund key conflict without a row");
   }
   auto refund_id = inserted[0][0].as<std::string>();
-  txn.exec_params(
-    "INSERT INTO refund_history (refund_id, from_status, to_status, event,"
-    "  correlation_id) VALUES ($1, NULL, 'CREATED', 'create', $2)",
-    refund_id, cmd.correlation_id);
+  add_history(txn, refund_id, std::nullopt, domain::refund_status::created,
+              "create", 0, std::nullopt, std::nullopt, cmd.correlation_id);
   auto created = load_refund(txn, refund_id);
   PAY_ASSERT(created.has_value());
   out.outcome = refund_outcome::created;
@@ -153,8 +149,7 @@ create_refund_reply create_refund_row(pqxx::work& txn,
 
 std::optional<refund_work> load_refund(pqxx::work& txn,
                                        const std::string& refund_id) {
-  auto rows = txn.exec_params(select_refunds("WHERE r.refund_id = $1"),
-                              refund_id);
+  auto rows = txn.exec_params(sql::refund::select_refund, refund_id);
   if (rows.empty()) return std::nullopt;
   return work_of(rows[0]);
 }
@@ -163,15 +158,10 @@ refund_list list_order_refunds(pqxx::work& txn,
                                const std::string& payment_order_id) {
   refund_list out;
   out.order_found =
-    !txn
-       .exec_params("SELECT 1 FROM payment_order WHERE payment_order_id = $1",
-                    payment_order_id)
-       .empty();
+    !txn.exec_params(sql::refund::order_exists, payment_order_id).empty();
   if (!out.order_found) return out;
   for (const auto& row :
-       txn.exec_params(select_refunds("WHERE r.payment_order_id = $1"
-                                      " ORDER BY r.created_at, r.refund_id"),
-                       payment_order_id))
+       txn.exec_params(sql::refund::select_order_refunds, payment_order_id))
     out.refunds.push_back(work_of(row).view);
   return out;
 }
@@ -179,10 +169,8 @@ refund_list list_order_refunds(pqxx::work& txn,
 std::vector<refund_work> load_open_refund_rows(pqxx::work& txn,
                                                std::uint32_t limit) {
   std::vector<refund_work> out;
-  for (const auto& row : txn.exec_params(
-         select_refunds("WHERE r.status = 'CREATED'"
-                        " ORDER BY r.created_at, r.refund_id LIMIT $1"),
-         static_cast<std::int64_t>(limit)))
+  for (const auto& row : txn.exec_params(sql::refund::select_open_refunds,
+                                         static_cast<std::int64_t>(limit)))
     out.push_back(work_of(row));
   return out;
 }
@@ -190,20 +178,14 @@ std::vector<refund_work> load_open_refund_rows(pqxx::work& txn,
 refund_step_reply record_refund_attempt_row(pqxx::work& txn,
                                             const record_refund_attempt& cmd) {
   refund_step_reply out;
-  auto updated = txn.exec_params(
-    "UPDATE refund SET attempts = attempts + 1, updated_at = now(),"
-    "  next_attempt_at = now() + make_interval(secs => $2::double precision"
-    "                                                  / 1000)"
-    " WHERE refund_id = $1 AND status = 'CREATED' RETURNING attempts",
-    cmd.refund_id, static_cast<std::int64_t>(cmd.next_delay_ms));
+  auto updated = txn.exec_params(sql::refund::count_attempt, cmd.refund_id,
+                                 static_cast<std::int64_t>(cmd.next_delay_ms));
   out.applied = !updated.empty();
   if (out.applied)
-    txn.exec_params(
-      "INSERT INTO refund_history (refund_id, from_status, to_status, event,"
-      "  attempt, outcome, error, correlation_id)"
-      " VALUES ($1, 'CREATED', 'CREATED', 'psp_attempt', $2, $3, $4, $5)",
-      cmd.refund_id, updated[0][0].as<std::int32_t>(), cmd.outcome, cmd.error,
-      cmd.correlation_id);
+    add_history(txn, cmd.refund_id, domain::refund_status::created,
+                domain::refund_status::created, "psp_attempt",
+                updated[0][0].as<std::int32_t>(), cmd.outcome, cmd.error,
+                cmd.correlation_id);
   auto current = load_refund(txn, cmd.refund_id);
   out.found = current.has_value();
   if (current) out.current = *current;
@@ -216,15 +198,9 @@ refund_step_reply finish_refund_row(pqxx::work& txn, const finish_refund& cmd) {
     == cmd.to);
   refund_step_reply out;
   auto to = std::string{domain::to_string(cmd.to)};
-  auto updated = txn.exec_params(
-    "UPDATE refund SET status = $3::refund_status, version = version + 1,"
-    "  psp_reference = nullif($4, ''), failure_code = nullif($5, ''),"
-    "  failure_message = nullif($6, ''), next_attempt_at = NULL,"
-    "  updated_at = now()"
-    " WHERE refund_id = $1 AND status = 'CREATED' AND version = $2"
-    " RETURNING seller_account, currency, amount_minor, attempts",
-    cmd.refund_id, cmd.expected_version, to, cmd.psp_reference,
-    cmd.failure_code, cmd.failure_message);
+  auto updated = txn.exec_params(sql::refund::finish_refund, cmd.refund_id,
+                                 cmd.expected_version, to, cmd.psp_reference,
+                                 cmd.failure_code, cmd.failure_message);
   out.applied = !updated.empty();
   if (out.applied) {
     auto seller = updated[0][0].as<std::string>();
@@ -241,15 +217,13 @@ refund_step_reply finish_refund_row(pqxx::work& txn, const finish_refund& cmd) {
       PAY_ASSERT(written);
       adjust_wallet(txn, seller, currency, -amount_minor);
     }
-    txn.exec_params(
-      "INSERT INTO refund_history (refund_id, from_status, to_status, event,"
-      "  attempt, outcome, error, correlation_id)"
-      " VALUES ($1, 'CREATED', $2::refund_status, $3, $4, $5, $6, $7)",
-      cmd.refund_id, to, std::string{domain::to_string(cmd.event)},
-      updated[0][3].as<std::int32_t>(), cmd.psp_reference,
-      cmd.failure_code.empty() ? std::string{}
-                               : cmd.failure_code + ": " + cmd.failure_message,
-      cmd.correlation_id);
+    add_history(txn, cmd.refund_id, domain::refund_status::created, cmd.to,
+                domain::to_string(cmd.event), updated[0][3].as<std::int32_t>(),
+                cmd.psp_reference,
+                cmd.failure_code.empty()
+                  ? std::string{}
+                  : cmd.failure_code + ": " + cmd.failure_message,
+                cmd.correlation_id);
   }
   auto current = load_refund(txn, cmd.refund_id);
   out.found = current.has_value();

@@ -1,0 +1,100 @@
+#pragma once
+// Every statement of the refund store (persistence/refund/refund_sql.cpp),
+// run in its db_session's transactions. The ledger and wallet changes of a
+// refund are ledger's (persistence/ledger/statements.hpp).
+
+// Every read of a refund returns these columns, in this order (work_of in
+// refund_sql.cpp reads them by position), the order's PSP reference (the
+// payment intent to refund) and the request hash last.
+#define PAY_REFUND_SELECT                                                     \
+  "SELECT r.refund_id, r.payment_order_id, r.seller_account, r.currency,"     \
+  " r.amount_minor, r.reason, r.status::text, coalesce(r.psp_reference, '')," \
+  " coalesce(r.failure_code, ''), coalesce(r.failure_message, ''),"           \
+  " to_char(r.created_at AT TIME ZONE 'UTC',"                                 \
+  "         'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'),"                            \
+  " to_char(r.updated_at AT TIME ZONE 'UTC',"                                 \
+  "         'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'),"                            \
+  " r.version, r.attempts, coalesce(o.psp_reference, ''), r.request_hash"     \
+  " FROM refund r JOIN payment_order o"                                       \
+  " ON o.payment_order_id = r.payment_order_id "
+
+namespace pay::persistence::sql::refund {
+
+// $1 idempotency key.
+inline constexpr const char* select_refund_by_key = PAY_REFUND_SELECT
+  "WHERE r.idempotency_key = $1";
+
+// $1 refund id.
+inline constexpr const char* select_refund = PAY_REFUND_SELECT
+  "WHERE r.refund_id = $1";
+
+// $1 payment order id; oldest first.
+inline constexpr const char* select_order_refunds = PAY_REFUND_SELECT
+  "WHERE r.payment_order_id = $1 ORDER BY r.created_at, r.refund_id";
+
+// Unfinished refunds, oldest first; $1 limit.
+inline constexpr const char* select_open_refunds = PAY_REFUND_SELECT
+  "WHERE r.status = 'CREATED' ORDER BY r.created_at, r.refund_id LIMIT $1";
+
+// FOR UPDATE: the lock that serialises every refund of this order. The
+// check of what is left to refund and the insert of the refund hold it
+// until commit, so concurrent refunds never exceed what the order captured.
+// `booked`: its wallet credit and ledger entry are written and the PSP gave
+// a reference to refund against (money we hold and have booked).
+inline constexpr const char* lock_order =
+  "SELECT status::text,"
+  "       wallet_updated AND ledger_updated AND psp_reference IS NOT NULL"
+  "         AS booked,"
+  "       seller_account, currency, amount_minor"
+  "  FROM payment_order WHERE payment_order_id = $1 FOR UPDATE";
+
+// What the order's refunds take already: every one not FAILED, decided or
+// not.
+inline constexpr const char* refunded_minor =
+  "SELECT coalesce(sum(amount_minor), 0) FROM refund"
+  " WHERE payment_order_id = $1 AND status <> 'FAILED'";
+
+// $1 order, $2 seller, $3 currency, $4 amount, $5 reason, $6 idempotency
+// key, $7 request hash. Nothing when the key was taken meanwhile (by a
+// refund of another order: the caller then answers with that one).
+inline constexpr const char* insert_refund =
+  "INSERT INTO refund (refund_id, payment_order_id, seller_account,"
+  "  currency, amount_minor, reason, idempotency_key, request_hash)"
+  " VALUES ('rf_' || replace(gen_random_uuid()::text, '-', ''), $1, $2,"
+  "  $3, $4, $5, $6, $7)"
+  " ON CONFLICT (idempotency_key) DO NOTHING RETURNING refund_id";
+
+// Every row of a refund's history. $1 refund, $2 from (NULL when created),
+// $3 to, $4 event, $5 attempt, $6 outcome, $7 error (both may be NULL),
+// $8 correlation id.
+inline constexpr const char* insert_history =
+  "INSERT INTO refund_history (refund_id, from_status, to_status, event,"
+  "  attempt, outcome, error, correlation_id)"
+  " VALUES ($1, $2::refund_status, $3::refund_status, $4, $5, $6, $7, $8)";
+
+inline constexpr const char* order_exists =
+  "SELECT 1 FROM payment_order WHERE payment_order_id = $1";
+
+// One more undecided PSP attempt, only while CREATED; $2 the delay before
+// the next one, in ms. Returns the attempts counted so far.
+inline constexpr const char* count_attempt =
+  "UPDATE refund SET attempts = attempts + 1, updated_at = now(),"
+  "  next_attempt_at = now() + make_interval(secs => $2::double precision"
+  "                                                  / 1000)"
+  " WHERE refund_id = $1 AND status = 'CREATED' RETURNING attempts";
+
+// Compare-and-set CREATED -> $3 on (status, version $2): a replay or a
+// second actor finds the version moved and applies nothing. $4 PSP
+// reference, $5/$6 failure code and message ('' = none). Returns what the
+// booking of a success needs, and the attempts.
+inline constexpr const char* finish_refund =
+  "UPDATE refund SET status = $3::refund_status, version = version + 1,"
+  "  psp_reference = nullif($4, ''), failure_code = nullif($5, ''),"
+  "  failure_message = nullif($6, ''), next_attempt_at = NULL,"
+  "  updated_at = now()"
+  " WHERE refund_id = $1 AND status = 'CREATED' AND version = $2"
+  " RETURNING seller_account, currency, amount_minor, attempts";
+
+}  // namespace pay::persistence::sql::refund
+
+#undef PAY_REFUND_SELECT
