@@ -6,7 +6,7 @@
 
 #include <pqxx/pqxx>
 
-#include "messages/payin/store_protocol.hpp"
+#include "domain/payin/store_records.hpp"
 
 namespace pay::persistence {
 

@@ -11,7 +11,7 @@
 
 #include <pqxx/pqxx>
 
-#include "messages/payout/payout_protocol.hpp"
+#include "domain/payout/payout_records.hpp"
 
 namespace pay::persistence {
 

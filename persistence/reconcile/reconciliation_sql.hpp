@@ -11,7 +11,7 @@
 #include <pqxx/pqxx>
 
 #include "domain/reconcile/reconcile.hpp"
-#include "messages/reconcile/reconciler_protocol.hpp"
+#include "domain/reconcile/reconciliation_records.hpp"
 
 namespace pay::persistence {
 

@@ -16,7 +16,7 @@
 
 #include <pqxx/pqxx>
 
-#include "messages/refund/refund_protocol.hpp"
+#include "domain/refund/refund_records.hpp"
 
 namespace pay::persistence {
 
