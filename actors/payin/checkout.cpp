@@ -142,7 +142,7 @@ void answer_waiters(checkout_self self, const checkout_view& view) {
 void answer_pending_waiters(checkout_self self) {
   auto& st = self->state;
   for (const auto& o : st.view.orders)
-    if (!domain::is_terminal(o.status)
+    if (!domain::is_final(o.status)
         && !(o.status == domain::order_status::pending && !o.parked))
       return;
   for (auto it = st.waiters.begin(); it != st.waiters.end();) {

@@ -80,8 +80,7 @@ void advance(payout_self self, domain::payout_event event,
   // on_answer only asks for moves the table allows from the row's status,
   // and the classifier names the provider's pay-out on every answer that
   // moves one.
-  auto from = domain::payout_status_from_db(st.row.status);
-  PAY_ASSERT(from && domain::next_payout_status(*from, event));
+  PAY_ASSERT(domain::next_status(st.row.status, event));
   PAY_ASSERT(event == domain::payout_event::psp_rejected
              || !out.psp_reference.empty());
   advance_payout cmd{st.row.payout_id,    st.row.status,
@@ -98,10 +97,11 @@ void advance(payout_self self, domain::payout_event event,
         adopt(self, s);
         if (s.applied) {
           log::info(st.correlation_id, "payout {} -> {} ({})", st.row.payout_id,
-                    st.row.status, domain::to_string(event));
-          auto now = domain::payout_status_from_db(st.row.status);
-          if (now && domain::is_terminal(*now))
-            obs::metrics::get().money_movement("payout", st.row.status);
+                    domain::to_db_string(st.row.status),
+                    domain::to_string(event));
+          if (domain::is_final(st.row.status))
+            obs::metrics::get().money_movement("payout", domain::to_db_string(
+                                                           st.row.status));
         }
         step(self);
       },
@@ -148,8 +148,7 @@ void record_attempt(payout_self self, const domain::payout_outcome& out) {
 void on_answer(payout_self self, const domain::payout_outcome& out) {
   using domain::payout_answer;
   using domain::payout_event;
-  auto status = domain::payout_status_from_db(self->state.row.status);
-  bool created = status == domain::payout_status::created;
+  bool created = self->state.row.status == domain::payout_status::created;
   switch (out.answer) {
     case payout_answer::pending:
       if (created) {
@@ -183,7 +182,7 @@ void on_answer(payout_self self, const domain::payout_outcome& out) {
 }
 
 psp_call provider_call(const payout_state& st) {
-  if (st.row.status == "CREATED") {
+  if (st.row.status == domain::payout_status::created) {
     // The release created it from a positive balance, in the seller's name.
     PAY_ASSERT(st.row.amount_minor > 0 && !st.row.seller_account.empty());
     http::form_fields form{{"amount", std::to_string(st.row.amount_minor)},
@@ -201,10 +200,9 @@ psp_call provider_call(const payout_state& st) {
 void step(payout_self self) {
   auto& st = self->state;
   if (st.in_flight) return;
-  auto status = domain::payout_status_from_db(st.row.status);
-  if (!status || domain::is_terminal(*status)) {
+  if (domain::is_final(st.row.status)) {
     log::info(st.correlation_id, "payout {} finished: {}", st.row.payout_id,
-              st.row.status);
+              domain::to_db_string(st.row.status));
     self->quit();
     return;
   }

@@ -106,8 +106,7 @@ void restart_payout(service_self self, const std::string& payout_id) {
   self->request(st.deps.store, st.deps.store_timeout, get_payout{payout_id})
     .then(
       [=](const payout_lookup& found) {
-        auto status = domain::payout_status_from_db(found.payout.status);
-        if (found.found && status && !domain::is_terminal(*status))
+        if (found.found && !domain::is_final(found.payout.status))
           start_payout_actor(self, found.payout, "restart");
       },
       [=](caf::error& err) {

@@ -58,7 +58,7 @@ void adopt(refund_self self, const refund_step_reply& reply) {
 void finish(refund_self self, domain::refund_event event,
             const domain::refund_answer& answer) {
   auto& st = self->state;
-  auto to = domain::next_refund_status(domain::refund_status::created, event);
+  auto to = domain::next_status(domain::refund_status::created, event);
   PAY_ASSERT(to.has_value());
   finish_refund cmd{st.row.view.refund_id,
                     st.row.version,
@@ -75,10 +75,12 @@ void finish(refund_self self, domain::refund_event event,
         adopt(self, reply);
         if (reply.applied) {
           log::info(st.correlation_id, "refund {} CREATED -> {} ({})",
-                    st.row.view.refund_id, st.row.view.status,
+                    st.row.view.refund_id,
+                    domain::to_db_string(st.row.view.status),
                     answer.psp_reference.empty() ? answer.failure_code
                                                  : answer.psp_reference);
-          obs::metrics::get().money_movement("refund", st.row.view.status);
+          obs::metrics::get().money_movement("refund", domain::to_db_string(
+                                                         st.row.view.status));
         }
         step(self);
       },
@@ -198,9 +200,7 @@ void step(refund_self self) {
     load(self);
     return;
   }
-  auto status = domain::parse_refund_status(st.row.view.status);
-  PAY_ASSERT(status.has_value());
-  if (domain::is_final(*status)) {
+  if (domain::is_final(st.row.view.status)) {
     self->send(st.service, refund_finished{st.row.view});
     self->quit();
     return;

@@ -72,7 +72,7 @@ caf::result<create_refund_reply> create(service_self self,
       [=](create_refund_reply& reply) mutable {
         bool open = (reply.outcome == refund_outcome::created
                      || reply.outcome == refund_outcome::replayed)
-                    && reply.refund.status == "CREATED";
+                    && reply.refund.status == domain::refund_status::created;
         if (reply.outcome == refund_outcome::created)
           log::info(cmd.correlation_id, "refund {} created for order {}",
                     reply.refund.refund_id, cmd.payment_order_id);

@@ -7,15 +7,14 @@
 namespace pay::domain {
 
 std::uint32_t poll_delay_ms(const poll_policy& policy, std::uint32_t polls) {
-  auto doubled = std::uint64_t{policy.base_ms} << std::min<std::uint32_t>(polls,
-                                                                         20);
-  return static_cast<std::uint32_t>(
-    std::max<std::uint64_t>(std::min<std::uint64_t>(doubled, policy.max_ms), 1));
+  auto doubled = std::uint64_t{policy.base_ms}
+                 << std::min<std::uint32_t>(polls, 20);
+  return static_cast<std::uint32_t>(std::max<std::uint64_t>(
+    std::min<std::uint64_t>(doubled, policy.max_ms), 1));
 }
 
-retry_schedule::retry_schedule(std::string_view entity_id,
-                               backoff_policy retry, poll_policy poll,
-                               std::uint32_t failure_floor_ms)
+retry_schedule::retry_schedule(std::string_view entity_id, backoff_policy retry,
+                               poll_policy poll, std::uint32_t failure_floor_ms)
     : retry_(retry),
       poll_(poll),
       failure_floor_ms_(failure_floor_ms),

@@ -20,7 +20,7 @@ std::string_view to_db_string(order_status s) {
   return "UNKNOWN";
 }
 
-std::optional<order_status> order_status_from_db(std::string_view s) {
+std::optional<order_status> parse_order_status(std::string_view s) {
   for (auto status : all_order_statuses)
     if (to_db_string(status) == s) return status;
   return std::nullopt;

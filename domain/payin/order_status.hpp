@@ -117,7 +117,7 @@ constexpr std::optional<order_status> next_status(order_status from,
   return std::nullopt;
 }
 
-constexpr bool is_terminal(order_status s) {
+constexpr bool is_final(order_status s) {
   return s == order_status::success || s == order_status::failed;
 }
 
@@ -159,7 +159,7 @@ std::string_view to_string(order_action a);
 
 // Database and wire spelling: "NOT_STARTED", "EXECUTING", ...
 std::string_view to_db_string(order_status s);
-std::optional<order_status> order_status_from_db(std::string_view s);
+std::optional<order_status> parse_order_status(std::string_view s);
 std::string to_string(order_status s);
 std::string_view to_string(order_event e);
 

@@ -18,7 +18,7 @@ struct payout_view {
   std::string seller_account;
   std::string currency;
   std::int64_t amount_minor = 0;
-  std::string status;  // CREATED, IN_TRANSIT, PAID, FAILED
+  domain::payout_status status = domain::payout_status::created;
   std::string psp_reference;
   std::string failure_code;
   std::string failure_message;
@@ -37,8 +37,10 @@ typename Inspector::result_type inspect(Inspector& f, payout_view& x) {
 // One row of payout_history: a transition or a PSP attempt.
 struct payout_history_entry {
   std::int64_t seq = 0;
-  std::string at;           // RFC 3339
-  std::string from_status;  // empty for the creation
+  std::string at;  // RFC 3339
+  // As the history table spells them (operators read it as written); empty
+  // from_status for the creation.
+  std::string from_status;
   std::string to_status;
   std::string event;
   std::int32_t attempt = 0;
@@ -89,13 +91,13 @@ typename Inspector::result_type inspect(Inspector& f, payout_lookup& x) {
 }
 
 struct list_payouts {
-  std::string seller_account;  // empty: all
-  std::string status;          // empty: all
+  std::string seller_account;                   // empty: all
+  std::vector<domain::payout_status> statuses;  // empty: every status
   std::uint32_t limit = 100;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, list_payouts& x) {
-  return f(x.seller_account, x.status, x.limit);
+  return f(x.seller_account, x.statuses, x.limit);
 }
 
 struct payout_list {
@@ -194,7 +196,7 @@ typename Inspector::result_type inspect(Inspector& f, load_open_payouts&) {
 // the row is still at (expected_status, expected_version).
 struct advance_payout {
   std::string payout_id;
-  std::string expected_status;
+  domain::payout_status expected_status = domain::payout_status::created;
   std::int32_t expected_version = 0;
   domain::payout_event event = domain::payout_event::psp_accepted;
   std::string psp_reference;

@@ -16,7 +16,7 @@ std::string_view to_db_string(payout_status s) {
   return "INVALID";
 }
 
-std::optional<payout_status> payout_status_from_db(std::string_view s) {
+std::optional<payout_status> parse_payout_status(std::string_view s) {
   for (auto status : all_payout_statuses)
     if (to_db_string(status) == s) return status;
   return std::nullopt;

@@ -39,8 +39,8 @@ inline constexpr payout_event all_payout_events[] = {
   payout_event::psp_rejected};
 
 // nullopt: the transition is illegal from `from`.
-constexpr std::optional<payout_status> next_payout_status(payout_status from,
-                                                          payout_event event) {
+constexpr std::optional<payout_status> next_status(payout_status from,
+                                                   payout_event event) {
   switch (from) {
     case payout_status::created:
       if (event == payout_event::psp_accepted) return payout_status::in_transit;
@@ -59,13 +59,13 @@ constexpr std::optional<payout_status> next_payout_status(payout_status from,
   return std::nullopt;
 }
 
-constexpr bool is_terminal(payout_status s) {
+constexpr bool is_final(payout_status s) {
   return s == payout_status::paid || s == payout_status::failed;
 }
 
 // Database and wire spelling: "CREATED", "IN_TRANSIT", "PAID", "FAILED".
 std::string_view to_db_string(payout_status s);
-std::optional<payout_status> payout_status_from_db(std::string_view s);
+std::optional<payout_status> parse_payout_status(std::string_view s);
 std::string_view to_string(payout_event e);
 
 }  // namespace pay::domain

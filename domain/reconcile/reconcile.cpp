@@ -234,8 +234,14 @@ class matcher {
 template <class Record>
 our_view view_with_status(const Record& r, std::string_view id,
                           std::uint8_t& claimed) {
-  return {true,     id,           r.amount_minor, r.currency,
-          r.status, r.settled_on, &claimed,       nullptr};
+  return {true,
+          id,
+          r.amount_minor,
+          r.currency,
+          std::string{to_db_string(r.status)},
+          r.settled_on,
+          &claimed,
+          nullptr};
 }
 
 our_view matcher::view_of(const settlement_line& line) {
@@ -323,7 +329,7 @@ verdict matcher::classify_refund_or_payout(const settlement_line& line,
   auto v = check_found(line, ours, -ours.amount_minor);
   if (v.which != policy_case::matched) return v;
   // The statuses the PSP's settlement confirms, spelled as stored.
-  auto settled = is_refund ? to_string(refund_status::succeeded)
+  auto settled = is_refund ? to_db_string(refund_status::succeeded)
                            : to_db_string(payout_status::paid);
   if (ours.status != settled)
     return {policy_case::status_mismatch_refund_or_payout,

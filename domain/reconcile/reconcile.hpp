@@ -27,9 +27,11 @@
 #include "domain/common/ids.hpp"
 #include "domain/ledger/ledger_postings.hpp"
 #include "domain/payin/order_status.hpp"
+#include "domain/payout/payout_status.hpp"
 #include "domain/reconcile/reconcile_policy.hpp"
 #include "domain/reconcile/settlement_fee.hpp"
 #include "domain/reconcile/settlement_line.hpp"
+#include "domain/refund/refund_status.hpp"
 
 namespace pay::domain {
 
@@ -50,7 +52,7 @@ struct our_refund {
   payment_order_id order_id;
   std::int64_t amount_minor = 0;  // positive
   std::string currency;
-  std::string status;  // refund_status as stored: "SUCCEEDED", ...
+  refund_status status = refund_status::created;
   std::string settled_on;
 };
 
@@ -60,7 +62,7 @@ struct our_payout {
   seller_account seller;
   std::int64_t amount_minor = 0;  // positive
   std::string currency;
-  std::string status;  // payout_status as stored: "PAID", ...
+  payout_status status = payout_status::created;
   std::string settled_on;
 };
 

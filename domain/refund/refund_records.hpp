@@ -20,7 +20,7 @@ struct refund_view {
   std::string currency;
   std::int64_t amount_minor = 0;
   std::string reason;
-  std::string status;  // CREATED, SUCCEEDED, FAILED
+  domain::refund_status status = domain::refund_status::created;
   std::string psp_reference;
   std::string failure_code;
   std::string failure_message;

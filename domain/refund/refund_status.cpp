@@ -2,8 +2,8 @@
 
 namespace pay::domain {
 
-std::optional<refund_status> next_refund_status(refund_status from,
-                                                refund_event event) {
+std::optional<refund_status> next_status(refund_status from,
+                                         refund_event event) {
   if (from != refund_status::created) return std::nullopt;
   switch (event) {
     case refund_event::psp_succeeded:
@@ -16,7 +16,7 @@ std::optional<refund_status> next_refund_status(refund_status from,
 
 bool is_final(refund_status status) { return status != refund_status::created; }
 
-std::string_view to_string(refund_status status) {
+std::string_view to_db_string(refund_status status) {
   switch (status) {
     case refund_status::created:
       return "CREATED";
@@ -31,7 +31,7 @@ std::string_view to_string(refund_status status) {
 std::optional<refund_status> parse_refund_status(std::string_view text) {
   for (auto s : {refund_status::created, refund_status::succeeded,
                  refund_status::failed})
-    if (to_string(s) == text) return s;
+    if (to_db_string(s) == text) return s;
   return std::nullopt;
 }
 

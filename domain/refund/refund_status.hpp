@@ -27,13 +27,13 @@ enum class refund_event : std::uint8_t {
 };
 
 // The status after `event` in `from`, or nothing when the move is illegal.
-std::optional<refund_status> next_refund_status(refund_status from,
-                                                refund_event event);
+std::optional<refund_status> next_status(refund_status from,
+                                         refund_event event);
 
 bool is_final(refund_status status);
 
 // "CREATED", "SUCCEEDED", "FAILED": the database enum's spelling.
-std::string_view to_string(refund_status status);
+std::string_view to_db_string(refund_status status);
 std::optional<refund_status> parse_refund_status(std::string_view text);
 std::string_view to_string(refund_event event);
 

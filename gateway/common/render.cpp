@@ -84,7 +84,7 @@ std::string checkout_status(const checkout_view& checkout) {
   bool all_final = true;
   bool any_failed = false;
   for (const auto& o : checkout.orders) {
-    all_final = all_final && domain::is_terminal(o.status);
+    all_final = all_final && domain::is_final(o.status);
     any_failed = any_failed || o.status == domain::order_status::failed;
   }
   if (!all_final) {

@@ -17,7 +17,7 @@ json::object payout_json(const payout_view& p) {
     {"seller_account", p.seller_account},
     {"amount", decimal_amount(p.amount_minor, p.currency)},
     {"currency", p.currency},
-    {"status", p.status},
+    {"status", domain::to_db_string(p.status)},
     {"psp_reference", null_if_empty(p.psp_reference)},
     {"failure_code", null_if_empty(p.failure_code)},
     {"failure_message", null_if_empty(p.failure_message)},

@@ -103,12 +103,13 @@ std::variant<list_payouts, api_error> parse_list(std::string_view target) {
                        "seller_account");
       q.seller_account = value;
     } else if (name == "status") {
-      if (!domain::payout_status_from_db(value))
+      auto status = domain::parse_payout_status(value);
+      if (!status)
         return invalid("parameter_invalid",
                        "status must be one of CREATED, IN_TRANSIT, PAID, "
                        "FAILED.",
                        "status");
-      q.status = value;
+      q.statuses = {*status};
     } else if (name == "limit") {
       auto n = page_size(value);
       if (!n)

@@ -1,4 +1,5 @@
 #include "persistence/payin/store_commands.hpp"
+#include "persistence/common/status_column.hpp"
 
 #include <optional>
 #include <stdexcept>
@@ -57,11 +58,7 @@ order_view to_order_view(const pqxx::row& row, std::size_t first = 0) {
 }
 
 domain::order_status status_from(const pqxx::field& field) {
-  auto status = domain::order_status_from_db(field.as<std::string>());
-  if (!status)
-    throw std::logic_error("unknown order status in database: "
-                           + field.as<std::string>());
-  return *status;
+  return status_column(field, domain::parse_order_status);
 }
 
 dead_letter_view to_dead_letter(const pqxx::row& row) {

@@ -7,6 +7,7 @@
 #include "domain/ledger/ledger_postings.hpp"
 #include "domain/payout/payout_release.hpp"
 #include "persistence/common/pg_array.hpp"
+#include "persistence/common/status_column.hpp"
 #include "persistence/ledger/ledger_sql.hpp"
 #include "persistence/payout/statements.hpp"
 
@@ -20,7 +21,7 @@ payout_view to_payout(const pqxx::row& r) {
   v.seller_account = r[1].as<std::string>();
   v.currency = r[2].as<std::string>();
   v.amount_minor = r[3].as<std::int64_t>();
-  v.status = r[4].as<std::string>();
+  v.status = status_column(r[4], domain::parse_payout_status);
   v.psp_reference = r[5].as<std::string>();
   v.failure_code = r[6].as<std::string>();
   v.failure_message = r[7].as<std::string>();
@@ -37,13 +38,17 @@ std::optional<payout_view> lock_payout(pqxx::work& txn, const std::string& id) {
   return to_payout(rows[0]);
 }
 
+// `from`: none for the creation.
 void insert_history(pqxx::work& txn, const std::string& payout_id,
-                    const std::string& from, const std::string& to,
-                    const std::string& event, std::int32_t attempt,
-                    const std::string& outcome, const std::string& error,
+                    std::optional<domain::payout_status> from,
+                    domain::payout_status to, const std::string& event,
+                    std::int32_t attempt, const std::string& outcome,
+                    const std::string& error,
                     const std::string& correlation_id) {
-  txn.exec_params(sql::payout::insert_history, payout_id, from, to, event,
-                  attempt, outcome, error, correlation_id);
+  std::string from_text{from ? domain::to_db_string(*from) : ""};
+  txn.exec_params(sql::payout::insert_history, payout_id, from_text,
+                  std::string{domain::to_db_string(to)}, event, attempt,
+                  outcome, error, correlation_id);
 }
 
 // The seller's unreleased credits (in one currency, or all when empty) with
@@ -99,8 +104,8 @@ release_result release_and_create_payout(pqxx::work& txn,
               .exec_params1(sql::payout::insert_payout, seller, currency,
                             available)[0]
               .as<std::string>();
-  insert_history(txn, id, "", "CREATED", "created", 0, "", "",
-                 run.correlation_id);
+  insert_history(txn, id, std::nullopt, domain::payout_status::created,
+                 "created", 0, "", "", run.correlation_id);
   append_ledger_transaction(
     txn, "payout_sent", id,
     domain::payout_sent_postings(domain::seller_account{seller}, currency,
@@ -128,8 +133,10 @@ payout_lookup select_payout(pqxx::work& txn, const std::string& payout_id) {
 
 std::vector<payout_view> select_payouts(pqxx::work& txn,
                                         const list_payouts& query) {
+  std::vector<std::string> statuses;
+  for (auto s : query.statuses) statuses.emplace_back(domain::to_db_string(s));
   auto rows = txn.exec_params(sql::payout::select_payouts, query.seller_account,
-                              query.status,
+                              to_pg_array(statuses),
                               static_cast<std::int64_t>(query.limit));
   std::vector<payout_view> out;
   for (const auto& r : rows) out.push_back(to_payout(r));
@@ -149,16 +156,15 @@ payout_step apply_advance(pqxx::work& txn, const advance_payout& cmd) {
   if (!row) return out;
   out.found = true;
   out.row = *row;
-  auto from = domain::payout_status_from_db(row->status);
-  if (!from || row->status != cmd.expected_status
+  if (row->status != cmd.expected_status
       || row->version != cmd.expected_version)
     return out;
-  auto to = domain::next_payout_status(*from, cmd.event);
+  auto to = domain::next_status(row->status, cmd.event);
   if (!to) return out;
-  std::string to_text{domain::to_db_string(*to)};
-  txn.exec_params(sql::payout::advance_payout, cmd.payout_id, to_text,
-                  cmd.psp_reference, cmd.failure_code, cmd.failure_message);
-  insert_history(txn, cmd.payout_id, row->status, to_text,
+  txn.exec_params(sql::payout::advance_payout, cmd.payout_id,
+                  std::string{domain::to_db_string(*to)}, cmd.psp_reference,
+                  cmd.failure_code, cmd.failure_message);
+  insert_history(txn, cmd.payout_id, row->status, *to,
                  std::string{domain::to_string(cmd.event)}, row->attempts,
                  cmd.failure_code, cmd.failure_message, cmd.correlation_id);
   if (*to == domain::payout_status::paid) {

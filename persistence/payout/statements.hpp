@@ -26,11 +26,11 @@ inline constexpr const char* lock_payout =
 inline constexpr const char* select_payout =
   "SELECT " PAY_PAYOUT_COLUMNS " FROM payout WHERE payout_id = $1";
 
-// Filters: '' = any. Newest first; $3 limit.
+// Filters: $1 seller ('' = any), $2 statuses (empty = any). Newest first; $3 limit.
 inline constexpr const char* select_payouts =
   "SELECT " PAY_PAYOUT_COLUMNS
   " FROM payout WHERE ($1 = '' OR seller_account = $1)"
-  "   AND ($2 = '' OR status::text = $2)"
+  "   AND (cardinality($2::text[]) = 0 OR status::text = ANY($2::text[]))"
   " ORDER BY created_at DESC, payout_id LIMIT $3";
 
 // Not final yet: what the service drives after a restart.

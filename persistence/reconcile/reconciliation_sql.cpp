@@ -1,4 +1,5 @@
 #include "persistence/reconcile/reconciliation_sql.hpp"
+#include "persistence/common/status_column.hpp"
 
 #include <map>
 #include <unordered_set>
@@ -39,8 +40,7 @@ domain::our_charge to_charge(const pqxx::row& r) {
   c.seller = domain::seller_account{r[2].c_str()};
   c.amount_minor = r[3].as<std::int64_t>();
   c.currency = r[4].c_str();
-  c.status = domain::order_status_from_db(r[5].c_str())
-               .value_or(domain::order_status::not_started);
+  c.status = status_column(r[5], domain::parse_order_status);
   c.settled_on = r[6].c_str();
   return c;
 }
@@ -203,7 +203,7 @@ domain::books load_books(pqxx::work& txn, const domain::settlement_file& file) {
     x.order_id = domain::payment_order_id{r[2].c_str()};
     x.amount_minor = r[3].as<std::int64_t>();
     x.currency = r[4].c_str();
-    x.status = r[5].c_str();
+    x.status = status_column(r[5], domain::parse_refund_status);
     x.settled_on = r[6].c_str();
     out.refunds.push_back(std::move(x));
   }
@@ -217,7 +217,7 @@ domain::books load_books(pqxx::work& txn, const domain::settlement_file& file) {
     x.seller = domain::seller_account{r[2].c_str()};
     x.amount_minor = r[3].as<std::int64_t>();
     x.currency = r[4].c_str();
-    x.status = r[5].c_str();
+    x.status = status_column(r[5], domain::parse_payout_status);
     x.settled_on = r[6].c_str();
     out.payouts.push_back(std::move(x));
   }

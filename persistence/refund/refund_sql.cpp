@@ -8,6 +8,7 @@
 #include "domain/common/assert.hpp"
 #include "domain/ledger/ledger_postings.hpp"
 #include "domain/payin/order_status.hpp"
+#include "persistence/common/status_column.hpp"
 #include "persistence/ledger/ledger_sql.hpp"
 #include "persistence/refund/statements.hpp"
 
@@ -24,7 +25,7 @@ refund_work work_of(const pqxx::row& row) {
   v.currency = row[3].as<std::string>();
   v.amount_minor = row[4].as<std::int64_t>();
   v.reason = row[5].as<std::string>();
-  v.status = row[6].as<std::string>();
+  v.status = status_column(row[6], domain::parse_refund_status);
   v.psp_reference = row[7].as<std::string>();
   v.failure_code = row[8].as<std::string>();
   v.failure_message = row[9].as<std::string>();
@@ -61,13 +62,13 @@ void add_history(pqxx::work& txn, const std::string& refund_id,
                  const std::optional<std::string>& error,
                  const std::string& correlation_id) {
   std::optional<std::string> from_text;
-  if (from) from_text.emplace(domain::to_string(*from));
+  if (from) from_text.emplace(domain::to_db_string(*from));
   // A null const char* is a NULL parameter.
   auto or_null = [](const std::optional<std::string>& value) {
     return value ? value->c_str() : nullptr;
   };
   txn.exec_params(sql::refund::insert_history, refund_id, or_null(from_text),
-                  std::string{domain::to_string(to)}, std::string{event},
+                  std::string{domain::to_db_string(to)}, std::string{event},
                   attempt, or_null(outcome), or_null(error), correlation_id);
 }
 
@@ -94,7 +95,7 @@ create_refund_reply create_refund_row(pqxx::work& txn,
     return out;
   }
   order_facts order{
-    domain::order_status_from_db(order_rows[0][0].as<std::string>()),
+    domain::parse_order_status(order_rows[0][0].as<std::string>()),
     order_rows[0][1].as<bool>(), order_rows[0][2].as<std::string>(),
     order_rows[0][3].as<std::string>(), order_rows[0][4].as<std::int64_t>()};
   out.currency = order.currency;
@@ -193,11 +194,10 @@ refund_step_reply record_refund_attempt_row(pqxx::work& txn,
 }
 
 refund_step_reply finish_refund_row(pqxx::work& txn, const finish_refund& cmd) {
-  PAY_ASSERT(
-    domain::next_refund_status(domain::refund_status::created, cmd.event)
-    == cmd.to);
+  PAY_ASSERT(domain::next_status(domain::refund_status::created, cmd.event)
+             == cmd.to);
   refund_step_reply out;
-  auto to = std::string{domain::to_string(cmd.to)};
+  auto to = std::string{domain::to_db_string(cmd.to)};
   auto updated = txn.exec_params(sql::refund::finish_refund, cmd.refund_id,
                                  cmd.expected_version, to, cmd.psp_reference,
                                  cmd.failure_code, cmd.failure_message);

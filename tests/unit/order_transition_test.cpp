@@ -102,7 +102,7 @@ TEST(transition_table_test, table_covers_every_state_event_pair) {
 
 TEST(transition_table_test, terminal_states_have_no_way_out) {
   for (auto status : pay::domain::all_order_statuses) {
-    if (!is_terminal(status)) continue;
+    if (!is_final(status)) continue;
     for (auto event : pay::domain::all_order_events)
       EXPECT_FALSE(next_status(status, event).has_value());
   }
@@ -170,9 +170,9 @@ TEST(next_action_test, failed_order_is_finished_and_books_nothing) {
 
 TEST(order_status_text_test, database_spelling_round_trips) {
   for (auto status : pay::domain::all_order_statuses)
-    EXPECT_EQ(pay::domain::order_status_from_db(to_db_string(status)), status);
-  EXPECT_FALSE(pay::domain::order_status_from_db("success").has_value());
-  EXPECT_FALSE(pay::domain::order_status_from_db("PAID").has_value());
+    EXPECT_EQ(pay::domain::parse_order_status(to_db_string(status)), status);
+  EXPECT_FALSE(pay::domain::parse_order_status("success").has_value());
+  EXPECT_FALSE(pay::domain::parse_order_status("PAID").has_value());
 }
 
 }  // namespace

@@ -89,10 +89,10 @@ TEST(reconcile_test, clean_day_has_no_exceptions_and_balanced_postings) {
   books ours;
   ours.charges = {order("ord_1", "pi_1", 1000), order("ord_2", "pi_2", 2500)};
   ours.expected = ours.charges;
-  ours.refunds = {
-    {"rf_1", "re_1", payment_order_id{"ord_0"}, 300, "USD", "SUCCEEDED", ""}};
-  ours.payouts = {
-    {"pyo_1", "po_1", seller_account{"alice"}, 5000, "USD", "PAID", ""}};
+  ours.refunds = {{"rf_1", "re_1", payment_order_id{"ord_0"}, 300, "USD",
+                   refund_status::succeeded, ""}};
+  ours.payouts = {{"pyo_1", "po_1", seller_account{"alice"}, 5000, "USD",
+                   payout_status::paid, ""}};
   auto f = file_of({charge(1, "pi_1", "ord_1", 1000),
                     charge(2, "pi_2", "ord_2", 2500),
                     line(3, settlement_type::refund, "re_1", "rf_1", -300, 0),
@@ -406,12 +406,14 @@ TEST(reconcile_test, unknown_refund_payout_and_fee_lines_are_escalated) {
 
 TEST(reconcile_test, refund_and_payout_discrepancies_follow_the_policy) {
   books ours;
-  ours.refunds = {
-    {"rf_1", "re_1", payment_order_id{"o"}, 300, "USD", "SUBMITTED", ""},
-    {"rf_2", "re_2", payment_order_id{"o"}, 300, "USD", "SUCCEEDED", ""}};
-  ours.payouts = {
-    {"pyo_1", "po_1", seller_account{"a"}, 900, "USD", "IN_TRANSIT", ""},
-    {"pyo_2", "po_2", seller_account{"a"}, 900, "EUR", "PAID", ""}};
+  ours.refunds = {{"rf_1", "re_1", payment_order_id{"o"}, 300, "USD",
+                   refund_status::created, ""},
+                  {"rf_2", "re_2", payment_order_id{"o"}, 300, "USD",
+                   refund_status::succeeded, ""}};
+  ours.payouts = {{"pyo_1", "po_1", seller_account{"a"}, 900, "USD",
+                   payout_status::in_transit, ""},
+                  {"pyo_2", "po_2", seller_account{"a"}, 900, "EUR",
+                   payout_status::paid, ""}};
   auto plan = run(
     file_of({line(1, settlement_type::refund, "re_1", "rf_1", -300, 0),
              line(2, settlement_type::refund, "re_2", "rf_2", -400, 0),
@@ -435,8 +437,8 @@ TEST(reconcile_test, refund_and_payout_discrepancies_follow_the_policy) {
 
 TEST(reconcile_test, refund_with_a_fee_is_auto_corrected_with_that_fee) {
   books ours;
-  ours.refunds = {
-    {"rf_1", "re_1", payment_order_id{"o"}, 300, "USD", "SUCCEEDED", ""}};
+  ours.refunds = {{"rf_1", "re_1", payment_order_id{"o"}, 300, "USD",
+                   refund_status::succeeded, ""}};
   auto plan = run(
     file_of({line(1, settlement_type::refund, "re_1", "rf_1", -300, 15)}),
     ours);
@@ -504,8 +506,8 @@ TEST(reconcile_test, line_whose_net_is_not_gross_minus_fee_still_balances) {
 
 TEST(reconcile_test, currency_with_only_payout_lines_has_no_transaction) {
   books ours;
-  ours.payouts = {
-    {"pyo_1", "po_1", seller_account{"a"}, 900, "EUR", "PAID", ""}};
+  ours.payouts = {{"pyo_1", "po_1", seller_account{"a"}, 900, "EUR",
+                   payout_status::paid, ""}};
   auto plan = run(file_of({line(1, settlement_type::payout, "po_1", "pyo_1",
                                 -900, 0, "EUR")}),
                   ours);

@@ -6,7 +6,7 @@
 
 namespace {
 
-using pay::domain::next_refund_status;
+using pay::domain::next_status;
 using pay::domain::refund_event;
 using pay::domain::refund_status;
 
@@ -29,8 +29,8 @@ const transition_row table[] = {
 
 TEST(refund_transition, every_entry_of_the_table_holds) {
   for (const auto& row : table)
-    EXPECT_EQ(next_refund_status(row.from, row.event), row.to)
-      << to_string(row.from) << " on " << to_string(row.event);
+    EXPECT_EQ(next_status(row.from, row.event), row.to)
+      << to_db_string(row.from) << " on " << to_string(row.event);
 }
 
 TEST(refund_transition, only_created_is_not_final) {
@@ -42,8 +42,8 @@ TEST(refund_transition, only_created_is_not_final) {
 TEST(refund_transition, status_names_round_trip_as_the_database_spells_them) {
   for (auto s : {refund_status::created, refund_status::succeeded,
                  refund_status::failed})
-    EXPECT_EQ(pay::domain::parse_refund_status(to_string(s)), s);
-  EXPECT_EQ(to_string(refund_status::succeeded), "SUCCEEDED");
+    EXPECT_EQ(pay::domain::parse_refund_status(to_db_string(s)), s);
+  EXPECT_EQ(to_db_string(refund_status::succeeded), "SUCCEEDED");
   EXPECT_FALSE(pay::domain::parse_refund_status("succeeded").has_value());
   EXPECT_FALSE(pay::domain::parse_refund_status("").has_value());
 }
