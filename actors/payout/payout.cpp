@@ -96,8 +96,8 @@ void advance(payout_self self, domain::payout_event event,
         st.schedule.on_success();
         adopt(self, s);
         if (s.applied) {
-          log::info(st.correlation_id, "payout {} -> {} ({})", st.row.payout_id,
-                    domain::to_db_string(st.row.status),
+          log::info(st.correlation_id, "payout {} -> {} ({})",
+                    st.row.payout_id.value, domain::to_db_string(st.row.status),
                     domain::to_string(event));
           if (domain::is_final(st.row.status))
             obs::metrics::get().money_movement("payout", domain::to_db_string(
@@ -108,7 +108,7 @@ void advance(payout_self self, domain::payout_event event,
       [=](caf::error& err) {
         call_done(self);
         log::warn(self->state.correlation_id, "payout {} store: {}",
-                  self->state.row.payout_id, caf::to_string(err));
+                  self->state.row.payout_id.value, caf::to_string(err));
         retry_later(self);
       });
 }
@@ -130,7 +130,7 @@ void record_attempt(payout_self self, const domain::payout_outcome& out) {
           return;
         }
         log::warn(self->state.correlation_id, "payout {} attempt {}: {} {}",
-                  self->state.row.payout_id, self->state.row.attempts,
+                  self->state.row.payout_id.value, self->state.row.attempts,
                   out.failure_code, out.failure_message);
         if (self->state.poke_pending)
           step(self);
@@ -140,7 +140,7 @@ void record_attempt(payout_self self, const domain::payout_outcome& out) {
       [=](caf::error& err) {
         call_done(self);
         log::warn(self->state.correlation_id, "payout {} store: {}",
-                  self->state.row.payout_id, caf::to_string(err));
+                  self->state.row.payout_id.value, caf::to_string(err));
         retry_later(self);
       });
 }
@@ -188,9 +188,9 @@ psp_call provider_call(const payout_state& st) {
     http::form_fields form{{"amount", std::to_string(st.row.amount_minor)},
                            {"currency", lowercase(st.row.currency)},
                            {"destination", st.row.seller_account},
-                           {"metadata[payout_id]", st.row.payout_id}};
+                           {"metadata[payout_id]", st.row.payout_id.value}};
     return psp_call{"POST", "/v1/payouts", http::form_encode(form),
-                    st.row.payout_id, st.correlation_id};
+                    st.row.payout_id.value, st.correlation_id};
   }
   return psp_call{
     "GET", "/v1/payouts/" + http::url_encode_component(st.row.psp_reference),
@@ -201,8 +201,8 @@ void step(payout_self self) {
   auto& st = self->state;
   if (st.in_flight) return;
   if (domain::is_final(st.row.status)) {
-    log::info(st.correlation_id, "payout {} finished: {}", st.row.payout_id,
-              domain::to_db_string(st.row.status));
+    log::info(st.correlation_id, "payout {} finished: {}",
+              st.row.payout_id.value, domain::to_db_string(st.row.status));
     self->quit();
     return;
   }
@@ -235,11 +235,11 @@ payout_actor::behavior_type payout_behavior(payout_self self, payout_deps deps,
   st.deps = std::move(deps);
   st.row = std::move(args.row);
   st.correlation_id = std::move(args.correlation_id);
-  PAY_ASSERT(!st.row.payout_id.empty());
+  PAY_ASSERT(!st.row.payout_id.value.empty());
   // Never retry a failed call at once: a broken dependency is not hammered.
   constexpr std::uint32_t failure_floor_ms = 20;
   st.schedule = domain::retry_schedule{
-    st.row.payout_id, st.deps.retry,
+    st.row.payout_id.value, st.deps.retry,
     domain::poll_policy{static_cast<std::uint32_t>(st.deps.poll_base.count()),
                         static_cast<std::uint32_t>(st.deps.poll_max.count())},
     failure_floor_ms};

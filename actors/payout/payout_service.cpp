@@ -34,11 +34,11 @@ using service_self =
 void start_payout_actor(service_self self, const payout_view& row,
                         const std::string& correlation_id) {
   auto& st = self->state;
-  if (st.live.count(row.payout_id)) return;
+  if (st.live.count(row.payout_id.value)) return;
   auto actor = spawn_payout(self->system(), st.deps,
                             payout_args{row, correlation_id});
   self->monitor(actor);
-  st.live.add(row.payout_id, std::move(actor));
+  st.live.add(row.payout_id.value, std::move(actor));
 }
 
 void start_run(service_self self, std::vector<run_promise> promises) {
@@ -159,7 +159,9 @@ payout_service_actor::behavior_type payout_service_behavior(
                          payout_tick_atom::value);
     },
     [=](payout_recover_atom) { recover(self); },
-    [=](const payout_restart& again) { restart_payout(self, again.payout_id); },
+    [=](const payout_restart& again) {
+      restart_payout(self, again.payout_id.value);
+    },
     [=](const payout_webhook& event)
       -> caf::typed_response_promise<webhook_outcome> {
       auto rp = self->make_response_promise<webhook_outcome>();
@@ -168,7 +170,7 @@ payout_service_actor::behavior_type payout_service_behavior(
         .then(
           [=](webhook_outcome outcome) mutable {
             if (outcome == webhook_outcome::applied) {
-              auto it = self->state.live.find(event.payout_id);
+              auto it = self->state.live.find(event.payout_id.value);
               if (it != self->state.live.end())
                 self->send(it->second, payout_poke_atom::value);
             }

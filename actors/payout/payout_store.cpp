@@ -60,7 +60,8 @@ payout_run_reply run_release(store_self self, const release_payouts& run) {
     out.credits_released += r.credits_released;
     if (r.created) {
       log::info(run.correlation_id, "payout {} created: {} {} minor for {}",
-                r.payout.payout_id, r.payout.amount_minor, currency, seller);
+                r.payout.payout_id.value, r.payout.amount_minor, currency,
+                seller);
       out.created.push_back(std::move(r.payout));
     }
   }
@@ -93,7 +94,7 @@ payout_store_actor::behavior_type payout_store_behavior(
     },
     [=](const get_payout& q) -> caf::result<payout_lookup> {
       return in_txn<payout_lookup>(self, [&](pqxx::work& txn) {
-        return persistence::select_payout(txn, q.payout_id);
+        return persistence::select_payout(txn, q.payout_id.value);
       });
     },
     [=](const list_payouts& q) -> caf::result<payout_list> {

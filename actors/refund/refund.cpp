@@ -42,7 +42,7 @@ void retry_later(refund_self self, std::string_view why) {
   auto& st = self->state;
   auto delay_ms = st.schedule.after_failure_ms();
   log::warn(st.correlation_id, "refund {} retry {} in {} ms: {}",
-            st.row.view.refund_id, st.schedule.failures(), delay_ms, why);
+            st.row.view.refund_id.value, st.schedule.failures(), delay_ms, why);
   step_after(self, delay_ms);
 }
 
@@ -75,7 +75,7 @@ void finish(refund_self self, domain::refund_event event,
         adopt(self, reply);
         if (reply.applied) {
           log::info(st.correlation_id, "refund {} CREATED -> {} ({})",
-                    st.row.view.refund_id,
+                    st.row.view.refund_id.value,
                     domain::to_db_string(st.row.view.status),
                     answer.psp_reference.empty() ? answer.failure_code
                                                  : answer.psp_reference);
@@ -115,13 +115,13 @@ void after_undecided_attempt(refund_self self,
           log::error(st.correlation_id,
                      "refund {} still undecided after {} PSP attempts ({}); "
                      "asking again every {} ms",
-                     st.row.view.refund_id, attempts, answer.failure_code,
+                     st.row.view.refund_id.value, attempts, answer.failure_code,
                      delay_ms);
           obs::metrics::get().money_movement("refund", "retry_budget_spent");
         } else {
           log::warn(st.correlation_id,
                     "refund {} PSP attempt {} undecided ({}), next in {} ms",
-                    st.row.view.refund_id, attempts, answer.failure_code,
+                    st.row.view.refund_id.value, attempts, answer.failure_code,
                     delay_ms);
         }
         step_after(self, delay_ms);
@@ -184,7 +184,7 @@ void load(refund_self self) {
       [=](const refund_step_reply& reply) {
         if (!reply.found) {
           log::error(self->state.correlation_id, "refund {} has no row",
-                     self->state.row.view.refund_id);
+                     self->state.row.view.refund_id.value);
           self->quit();
           return;
         }
@@ -216,11 +216,11 @@ psp_call make_refund_call(const refund_work& work,
   http::form_fields form = {
     {"payment_intent", work.payment_intent},
     {"amount", std::to_string(work.view.amount_minor)},
-    {"metadata[refund_id]", work.view.refund_id},
+    {"metadata[refund_id]", work.view.refund_id.value},
     {"metadata[payment_order_id]", work.view.payment_order_id},
   };
   return psp_call{"POST", "/v1/refunds", http::form_encode(form),
-                  work.view.refund_id, correlation_id};
+                  work.view.refund_id.value, correlation_id};
 }
 
 refund_actor::behavior_type refund_behavior(refund_self self, refund_deps deps,
@@ -230,10 +230,10 @@ refund_actor::behavior_type refund_behavior(refund_self self, refund_deps deps,
   auto& st = self->state;
   st.deps = std::move(deps);
   st.service = std::move(service);
-  st.row.view.refund_id = std::move(refund_id);
+  st.row.view.refund_id.value = std::move(refund_id);
   st.correlation_id = std::move(correlation_id);
-  st.schedule = domain::retry_schedule{st.row.view.refund_id, st.deps.retry,
-                                       domain::poll_policy{}};
+  st.schedule = domain::retry_schedule{st.row.view.refund_id.value,
+                                       st.deps.retry, domain::poll_policy{}};
   self->send(self, refund_step_atom::value);
   return {
     [=](refund_step_atom) { step(self); },

@@ -75,14 +75,14 @@ caf::result<create_refund_reply> create(service_self self,
                     && reply.refund.status == domain::refund_status::created;
         if (reply.outcome == refund_outcome::created)
           log::info(cmd.correlation_id, "refund {} created for order {}",
-                    reply.refund.refund_id, cmd.payment_order_id);
+                    reply.refund.refund_id.value, cmd.payment_order_id);
         if (open)
-          ensure_actor(self, reply.refund.refund_id, cmd.correlation_id);
+          ensure_actor(self, reply.refund.refund_id.value, cmd.correlation_id);
         if (!open || cmd.wait_ms == 0) {
           rp.deliver(std::move(reply));
           return;
         }
-        auto id = reply.refund.refund_id;
+        auto id = reply.refund.refund_id.value;
         self->state.waiters.emplace(id, waiter{rp, std::move(reply)});
         self->delayed_send(self, std::chrono::milliseconds{cmd.wait_ms},
                            refund_wait_over{id});
@@ -107,7 +107,7 @@ void recover(service_self self) {
     .then(
       [=](const open_refunds& found) {
         for (const auto& work : found.refunds)
-          ensure_actor(self, work.view.refund_id, "recovery");
+          ensure_actor(self, work.view.refund_id.value, "recovery");
         spdlog::info("refund recovery: {} unfinished refunds resumed",
                      found.refunds.size());
       },
@@ -151,19 +151,19 @@ refund_service_actor spawn_refund_service(caf::actor_system& sys,
       return {
         [=](const create_refund& cmd) { return create(self, cmd); },
         [=](const get_refund& query) {
-          return read<refund_lookup>(self, query.refund_id, query);
+          return read<refund_lookup>(self, query.refund_id.value, query);
         },
         [=](const list_refunds& query) {
           return read<refund_list>(self, query.payment_order_id, query);
         },
         [=](const refund_finished& done) {
-          deliver_waiters(self, done.refund.refund_id, &done.refund);
+          deliver_waiters(self, done.refund.refund_id.value, &done.refund);
         },
         [=](const refund_wait_over& over) {
-          deliver_waiters(self, over.refund_id, nullptr);
+          deliver_waiters(self, over.refund_id.value, nullptr);
         },
         [=](const refund_restart& again) {
-          ensure_actor(self, again.refund_id, "restart");
+          ensure_actor(self, again.refund_id.value, "restart");
         },
         [=](refund_recover_atom) { recover(self); },
       };

@@ -45,7 +45,7 @@ refund_store_actor::behavior_type refund_store_behavior(
     [=](const get_refund& query) {
       return transact<refund_lookup>(self, "get", [&](pqxx::work& txn) {
         refund_lookup out;
-        if (auto found = persistence::load_refund(txn, query.refund_id)) {
+        if (auto found = persistence::load_refund(txn, query.refund_id.value)) {
           out.found = true;
           out.refund = found->view;
         }
@@ -66,7 +66,7 @@ refund_store_actor::behavior_type refund_store_behavior(
     [=](const load_refund_work& query) {
       return transact<refund_step_reply>(self, "load", [&](pqxx::work& txn) {
         refund_step_reply out;
-        if (auto found = persistence::load_refund(txn, query.refund_id)) {
+        if (auto found = persistence::load_refund(txn, query.refund_id.value)) {
           out.found = true;
           out.current = *found;
         }

@@ -39,6 +39,9 @@ std::string to_string(const strong_id<Tag>& x) {
 using checkout_id = strong_id<struct checkout_id_tag>;
 using payment_order_id = strong_id<struct payment_order_id_tag>;
 using seller_account = strong_id<struct seller_account_tag>;
+// Ours, made when the entity is created ("rf_...", "pyo_...").
+using refund_id = strong_id<struct refund_id_tag>;
+using payout_id = strong_id<struct payout_id_tag>;
 
 // Printable ASCII without spaces: ids end up in URLs, logs and PSP metadata.
 bool is_valid_id(const std::string& id);

@@ -8,13 +8,14 @@
 #include <string>
 #include <vector>
 
+#include "domain/common/ids.hpp"
 #include "domain/common/webhook_outcome.hpp"
 #include "domain/payout/payout_status.hpp"
 
 namespace pay {
 
 struct payout_view {
-  std::string payout_id;
+  domain::payout_id payout_id;
   std::string seller_account;
   std::string currency;
   std::int64_t amount_minor = 0;
@@ -73,7 +74,7 @@ typename Inspector::result_type inspect(Inspector& f, payout_run_reply& x) {
 }
 
 struct get_payout {
-  std::string payout_id;
+  domain::payout_id payout_id;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, get_payout& x) {
@@ -112,7 +113,7 @@ typename Inspector::result_type inspect(Inspector& f, payout_list& x) {
 struct payout_webhook {
   std::string event_id;
   std::string type;
-  std::string payout_id;
+  domain::payout_id payout_id;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, payout_webhook& x) {
@@ -195,7 +196,7 @@ typename Inspector::result_type inspect(Inspector& f, load_open_payouts&) {
 // A state transition with its ledger and wallet effect, applied only when
 // the row is still at (expected_status, expected_version).
 struct advance_payout {
-  std::string payout_id;
+  domain::payout_id payout_id;
   domain::payout_status expected_status = domain::payout_status::created;
   std::int32_t expected_version = 0;
   domain::payout_event event = domain::payout_event::psp_accepted;
@@ -213,7 +214,7 @@ typename Inspector::result_type inspect(Inspector& f, advance_payout& x) {
 
 // A provider call that decided nothing: counted and written to history.
 struct record_payout_attempt {
-  std::string payout_id;
+  domain::payout_id payout_id;
   std::int32_t expected_version = 0;
   std::string outcome;
   std::string error;

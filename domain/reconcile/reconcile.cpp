@@ -186,8 +186,8 @@ class matcher {
     plan_.date = file.date;
     for (const auto& c : ours_.charges) charges_.add(c, c.order_id.value);
     for (const auto& c : ours_.expected) charges_.add(c, c.order_id.value);
-    for (const auto& r : ours_.refunds) refunds_.add(r, r.refund_id);
-    for (const auto& p : ours_.payouts) payouts_.add(p, p.payout_id);
+    for (const auto& r : ours_.refunds) refunds_.add(r, r.refund_id.value);
+    for (const auto& p : ours_.payouts) payouts_.add(p, p.payout_id.value);
     charge_in_file_.assign(charges_.records.size(), 0);
     payout_fee_claimed_.assign(payouts_.records.size(), 0);
   }
@@ -266,20 +266,20 @@ our_view matcher::view_of(const settlement_line& line) {
       i = refunds_.find(line);
       if (i == string_index::absent) return {};
       return view_with_status(*refunds_.records[i],
-                              refunds_.records[i]->refund_id,
+                              refunds_.records[i]->refund_id.value,
                               refunds_.claimed[i]);
     case settlement_type::payout:
       i = payouts_.find(line);
       if (i == string_index::absent) return {};
       return view_with_status(*payouts_.records[i],
-                              payouts_.records[i]->payout_id,
+                              payouts_.records[i]->payout_id.value,
                               payouts_.claimed[i]);
     case settlement_type::fee:
       // A fee line's own reference is the PSP's: only its key is ours.
       i = payouts_.by_id.find(line.idempotency_key);
       if (i == string_index::absent) return {};
       return view_with_status(*payouts_.records[i],
-                              payouts_.records[i]->payout_id,
+                              payouts_.records[i]->payout_id.value,
                               payout_fee_claimed_[i]);
   }
   return {};

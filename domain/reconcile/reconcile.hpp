@@ -45,9 +45,8 @@ struct our_charge {
   std::string settled_on;  // "" or YYYY-MM-DD
 };
 
-// Refund and payout ids ("rf_...", "pyo_...") are plain strings here.
 struct our_refund {
-  std::string refund_id;
+  domain::refund_id refund_id;
   std::string psp_reference;
   payment_order_id order_id;
   std::int64_t amount_minor = 0;  // positive
@@ -57,7 +56,7 @@ struct our_refund {
 };
 
 struct our_payout {
-  std::string payout_id;
+  domain::payout_id payout_id;
   std::string psp_reference;
   seller_account seller;
   std::int64_t amount_minor = 0;  // positive

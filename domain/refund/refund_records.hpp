@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/common/ids.hpp"
 #include "domain/common/money.hpp"
 #include "domain/refund/refund_outcome.hpp"
 #include "domain/refund/refund_status.hpp"
@@ -14,7 +15,7 @@
 namespace pay {
 
 struct refund_view {
-  std::string refund_id;
+  domain::refund_id refund_id;
   std::string payment_order_id;
   std::string seller_account;
   std::string currency;
@@ -76,7 +77,7 @@ typename Inspector::result_type inspect(Inspector& f, create_refund_reply& x) {
 }
 
 struct get_refund {
-  std::string refund_id;
+  domain::refund_id refund_id;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, get_refund& x) {
@@ -139,7 +140,7 @@ typename Inspector::result_type inspect(Inspector& f, open_refunds& x) {
 }
 
 struct load_refund_work {
-  std::string refund_id;
+  domain::refund_id refund_id;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, load_refund_work& x) {
@@ -148,7 +149,7 @@ typename Inspector::result_type inspect(Inspector& f, load_refund_work& x) {
 
 // One PSP attempt that decided nothing: counted and written to history.
 struct record_refund_attempt {
-  std::string refund_id;
+  domain::refund_id refund_id;
   std::string outcome;  // domain::refund_answer_kind as text
   std::string error;
   std::uint32_t next_delay_ms = 0;
@@ -163,7 +164,7 @@ typename Inspector::result_type inspect(Inspector& f,
 // CREATED -> SUCCEEDED | FAILED, compare-and-set on (status, version); on
 // SUCCEEDED the ledger and the wallet move in the same transaction.
 struct finish_refund {
-  std::string refund_id;
+  domain::refund_id refund_id;
   std::int32_t expected_version = 0;
   domain::refund_status to = domain::refund_status::failed;
   domain::refund_event event = domain::refund_event::psp_failed;

@@ -13,7 +13,7 @@ namespace {
 json::object payout_json(const payout_view& p) {
   return json::object{
     {"object", "payout"},
-    {"id", p.payout_id},
+    {"id", p.payout_id.value},
     {"seller_account", p.seller_account},
     {"amount", decimal_amount(p.amount_minor, p.currency)},
     {"currency", p.currency},

@@ -13,7 +13,7 @@ namespace {
 json::object refund_json(const refund_view& r,
                          const domain::account_scope& scope) {
   return json::object{
-    {"id", r.refund_id},
+    {"id", r.refund_id.value},
     {"object", "refund"},
     {"payment_order_id", scope.out(r.payment_order_id)},
     {"seller_account", scope.out(r.seller_account)},

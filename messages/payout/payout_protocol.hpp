@@ -15,7 +15,7 @@ using payout_recover_atom = caf::atom_constant<caf::atom("pyo_recov")>;
 
 // Internal to the service: start a crashed pay-out's actor again.
 struct payout_restart {
-  std::string payout_id;
+  domain::payout_id payout_id;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, payout_restart& x) {

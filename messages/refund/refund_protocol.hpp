@@ -24,7 +24,7 @@ typename Inspector::result_type inspect(Inspector& f, refund_finished& x) {
 
 // Internal to the service: a `Prefer: wait` ran out.
 struct refund_wait_over {
-  std::string refund_id;
+  domain::refund_id refund_id;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, refund_wait_over& x) {
@@ -33,7 +33,7 @@ typename Inspector::result_type inspect(Inspector& f, refund_wait_over& x) {
 
 // Internal to the service: start a crashed refund's actor again.
 struct refund_restart {
-  std::string refund_id;
+  domain::refund_id refund_id;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, refund_restart& x) {

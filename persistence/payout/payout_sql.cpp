@@ -17,7 +17,7 @@ namespace {
 
 payout_view to_payout(const pqxx::row& r) {
   payout_view v;
-  v.payout_id = r[0].as<std::string>();
+  v.payout_id.value = r[0].as<std::string>();
   v.seller_account = r[1].as<std::string>();
   v.currency = r[2].as<std::string>();
   v.amount_minor = r[3].as<std::int64_t>();
@@ -152,7 +152,7 @@ std::vector<payout_view> select_open_payouts(pqxx::work& txn) {
 
 payout_step apply_advance(pqxx::work& txn, const advance_payout& cmd) {
   payout_step out;
-  auto row = lock_payout(txn, cmd.payout_id);
+  auto row = lock_payout(txn, cmd.payout_id.value);
   if (!row) return out;
   out.found = true;
   out.row = *row;
@@ -161,48 +161,49 @@ payout_step apply_advance(pqxx::work& txn, const advance_payout& cmd) {
     return out;
   auto to = domain::next_status(row->status, cmd.event);
   if (!to) return out;
-  txn.exec_params(sql::payout::advance_payout, cmd.payout_id,
+  txn.exec_params(sql::payout::advance_payout, cmd.payout_id.value,
                   std::string{domain::to_db_string(*to)}, cmd.psp_reference,
                   cmd.failure_code, cmd.failure_message);
-  insert_history(txn, cmd.payout_id, row->status, *to,
+  insert_history(txn, cmd.payout_id.value, row->status, *to,
                  std::string{domain::to_string(cmd.event)}, row->attempts,
                  cmd.failure_code, cmd.failure_message, cmd.correlation_id);
   if (*to == domain::payout_status::paid) {
-    append_ledger_transaction(txn, "payout_paid", cmd.payout_id,
+    append_ledger_transaction(txn, "payout_paid", cmd.payout_id.value,
                               domain::payout_paid_postings(row->currency,
                                                            row->amount_minor));
   } else if (*to == domain::payout_status::failed) {
     // The money goes back to the seller exactly when the reversal is
     // booked, so the wallet always equals the ledger.
-    if (append_ledger_transaction(txn, "payout_failed", cmd.payout_id,
+    if (append_ledger_transaction(txn, "payout_failed", cmd.payout_id.value,
                                   domain::payout_failed_postings(
                                     domain::seller_account{row->seller_account},
                                     row->currency, row->amount_minor)))
       adjust_wallet(txn, row->seller_account, row->currency, row->amount_minor);
   }
   out.applied = true;
-  out.row = *lock_payout(txn, cmd.payout_id);
+  out.row = *lock_payout(txn, cmd.payout_id.value);
   return out;
 }
 
 payout_step apply_attempt(pqxx::work& txn, const record_payout_attempt& cmd) {
   payout_step out;
-  auto row = lock_payout(txn, cmd.payout_id);
+  auto row = lock_payout(txn, cmd.payout_id.value);
   if (!row) return out;
   out.found = true;
   out.row = *row;
   if (row->version != cmd.expected_version) return out;
-  txn.exec_params(sql::payout::count_attempt, cmd.payout_id);
-  insert_history(txn, cmd.payout_id, row->status, row->status, "attempt",
+  txn.exec_params(sql::payout::count_attempt, cmd.payout_id.value);
+  insert_history(txn, cmd.payout_id.value, row->status, row->status, "attempt",
                  row->attempts + 1, cmd.outcome, cmd.error, cmd.correlation_id);
   out.applied = true;
-  out.row = *lock_payout(txn, cmd.payout_id);
+  out.row = *lock_payout(txn, cmd.payout_id.value);
   return out;
 }
 
 webhook_outcome record_payout_webhook(pqxx::work& txn,
                                       const payout_webhook& event) {
-  auto exists = txn.exec_params(sql::payout::payout_exists, event.payout_id);
+  auto exists = txn.exec_params(sql::payout::payout_exists,
+                                event.payout_id.value);
   if (exists.empty()) return webhook_outcome::ignored;
   auto inserted = txn.exec_params(sql::payout::record_webhook_event,
                                   event.event_id, event.type);

@@ -198,7 +198,7 @@ domain::books load_books(pqxx::work& txn, const domain::settlement_file& file) {
                        to_pg_array(unique_of(refunds.references)),
                        to_pg_array(unique_of(refunds.keys)))) {
     domain::our_refund x;
-    x.refund_id = r[0].c_str();
+    x.refund_id.value = r[0].c_str();
     x.psp_reference = r[1].c_str();
     x.order_id = domain::payment_order_id{r[2].c_str()};
     x.amount_minor = r[3].as<std::int64_t>();
@@ -212,7 +212,7 @@ domain::books load_books(pqxx::work& txn, const domain::settlement_file& file) {
                        to_pg_array(unique_of(payouts.references)),
                        to_pg_array(unique_of(payouts.keys)))) {
     domain::our_payout x;
-    x.payout_id = r[0].c_str();
+    x.payout_id.value = r[0].c_str();
     x.psp_reference = r[1].c_str();
     x.seller = domain::seller_account{r[2].c_str()};
     x.amount_minor = r[3].as<std::int64_t>();

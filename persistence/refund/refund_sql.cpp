@@ -19,7 +19,7 @@ namespace {
 refund_work work_of(const pqxx::row& row) {
   refund_work w;
   auto& v = w.view;
-  v.refund_id = row[0].as<std::string>();
+  v.refund_id.value = row[0].as<std::string>();
   v.payment_order_id = row[1].as<std::string>();
   v.seller_account = row[2].as<std::string>();
   v.currency = row[3].as<std::string>();
@@ -179,15 +179,16 @@ std::vector<refund_work> load_open_refund_rows(pqxx::work& txn,
 refund_step_reply record_refund_attempt_row(pqxx::work& txn,
                                             const record_refund_attempt& cmd) {
   refund_step_reply out;
-  auto updated = txn.exec_params(sql::refund::count_attempt, cmd.refund_id,
+  auto updated = txn.exec_params(sql::refund::count_attempt,
+                                 cmd.refund_id.value,
                                  static_cast<std::int64_t>(cmd.next_delay_ms));
   out.applied = !updated.empty();
   if (out.applied)
-    add_history(txn, cmd.refund_id, domain::refund_status::created,
+    add_history(txn, cmd.refund_id.value, domain::refund_status::created,
                 domain::refund_status::created, "psp_attempt",
                 updated[0][0].as<std::int32_t>(), cmd.outcome, cmd.error,
                 cmd.correlation_id);
-  auto current = load_refund(txn, cmd.refund_id);
+  auto current = load_refund(txn, cmd.refund_id.value);
   out.found = current.has_value();
   if (current) out.current = *current;
   return out;
@@ -198,9 +199,10 @@ refund_step_reply finish_refund_row(pqxx::work& txn, const finish_refund& cmd) {
              == cmd.to);
   refund_step_reply out;
   auto to = std::string{domain::to_db_string(cmd.to)};
-  auto updated = txn.exec_params(sql::refund::finish_refund, cmd.refund_id,
-                                 cmd.expected_version, to, cmd.psp_reference,
-                                 cmd.failure_code, cmd.failure_message);
+  auto updated = txn.exec_params(sql::refund::finish_refund,
+                                 cmd.refund_id.value, cmd.expected_version, to,
+                                 cmd.psp_reference, cmd.failure_code,
+                                 cmd.failure_message);
   out.applied = !updated.empty();
   if (out.applied) {
     auto seller = updated[0][0].as<std::string>();
@@ -210,22 +212,22 @@ refund_step_reply finish_refund_row(pqxx::work& txn, const finish_refund& cmd) {
       // Lock order as every wallet change: the wallet row, then the books.
       lock_wallet(txn, seller, currency);
       bool written = append_ledger_transaction(
-        txn, "refund", cmd.refund_id,
+        txn, "refund", cmd.refund_id.value,
         domain::refund_postings(domain::seller_account{seller}, currency,
                                 amount_minor));
       // The CAS above let only one transaction through for this refund.
       PAY_ASSERT(written);
       adjust_wallet(txn, seller, currency, -amount_minor);
     }
-    add_history(txn, cmd.refund_id, domain::refund_status::created, cmd.to,
-                domain::to_string(cmd.event), updated[0][3].as<std::int32_t>(),
-                cmd.psp_reference,
+    add_history(txn, cmd.refund_id.value, domain::refund_status::created,
+                cmd.to, domain::to_string(cmd.event),
+                updated[0][3].as<std::int32_t>(), cmd.psp_reference,
                 cmd.failure_code.empty()
                   ? std::string{}
                   : cmd.failure_code + ": " + cmd.failure_message,
                 cmd.correlation_id);
   }
-  auto current = load_refund(txn, cmd.refund_id);
+  auto current = load_refund(txn, cmd.refund_id.value);
   out.found = current.has_value();
   if (current) out.current = *current;
   return out;

@@ -109,7 +109,7 @@ TEST(refund_request, unknown_fields_are_refused_by_name) {
 
 TEST(refund_call, psp_call_uses_the_refund_id_as_idempotency_key) {
   pay::refund_work work;
-  work.view.refund_id = "rf_1";
+  work.view.refund_id.value = "rf_1";
   work.view.payment_order_id = "po_1";
   work.view.amount_minor = 250;
   work.payment_intent = "pi_9";
