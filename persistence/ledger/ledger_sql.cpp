@@ -3,6 +3,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "domain/common/assert.hpp"
 #include "persistence/common/pg_array.hpp"
 #include "persistence/ledger/statements.hpp"
 
@@ -34,6 +35,8 @@ posting_arrays arrays_of(const std::vector<domain::posting>& postings) {
 bool append_ledger_transaction(pqxx::work& txn, std::string_view kind,
                                std::string_view reference,
                                const std::vector<domain::posting>& postings) {
+  // (kind, reference) is the transaction's idempotency key: never blank.
+  PAY_ASSERT(!kind.empty() && !reference.empty());
   if (!domain::is_balanced(postings))
     throw std::invalid_argument("unbalanced ledger transaction "
                                 + std::string{kind} + " "
@@ -48,12 +51,17 @@ bool append_ledger_transaction(pqxx::work& txn, std::string_view kind,
 
 void adjust_wallet(pqxx::work& txn, std::string_view seller,
                    std::string_view currency, std::int64_t delta_minor) {
+  // Callers move money they have just booked in the ledger: some, in a
+  // seller's wallet, in a currency.
+  PAY_ASSERT(delta_minor != 0);
+  PAY_ASSERT(!seller.empty() && currency.size() == 3);
   txn.exec_params(sql::ledger::adjust_wallet, std::string{seller},
                   std::string{currency}, delta_minor);
 }
 
 std::int64_t lock_wallet(pqxx::work& txn, std::string_view seller,
                          std::string_view currency) {
+  PAY_ASSERT(!seller.empty() && currency.size() == 3);
   txn.exec_params(sql::ledger::ensure_wallet, std::string{seller},
                   std::string{currency});
   auto row = txn.exec_params1(sql::ledger::lock_wallet, std::string{seller},

@@ -3,6 +3,7 @@
 #include <map>
 #include <optional>
 
+#include "domain/common/assert.hpp"
 #include "domain/common/ids.hpp"
 #include "domain/ledger/ledger_postings.hpp"
 #include "domain/payout/payout_release.hpp"
@@ -100,6 +101,8 @@ release_result release_and_create_payout(pqxx::work& txn,
   }
   auto available = domain::available_minor(balance, split.pending_minor);
   if (available < run.minimum_minor) return out;
+  // The settings keep the minimum at 1 or more: a pay-out moves money.
+  PAY_ASSERT(available > 0 && available <= balance);
   auto id = txn
               .exec_params1(sql::payout::insert_payout, seller, currency,
                             available)[0]
