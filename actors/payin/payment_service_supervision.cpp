@@ -3,7 +3,6 @@
 #include "actors/payin/order_work.hpp"
 #include "actors/payin/payment_service_state.hpp"
 #include "observability/log.hpp"
-#include "observability/metrics.hpp"
 
 // The live checkout actors: one per checkout with work left, started when
 // it is stored, resumed from the database when a request, a webhook, an

@@ -8,7 +8,6 @@
 #include "actors/common/supervision.hpp"
 #include "domain/common/restart_budget.hpp"
 #include "observability/log.hpp"
-#include "observability/metrics.hpp"
 
 namespace pay {
 

@@ -9,7 +9,6 @@
 #include "domain/common/assert.hpp"
 #include "domain/common/restart_budget.hpp"
 #include "observability/log.hpp"
-#include "observability/metrics.hpp"
 
 namespace pay {
 
