@@ -14,27 +14,27 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   const auto in = pay::fuzz::read_psp_answer(pay::fuzz::as_text(data, size));
   const payout_outcome out = classify_payout(in.transport, in.http_status,
                                              in.body);
-  FUZZ_CHECK(to_string(out.answer) != "invalid");
+  FUZZ_CHECK(to_string(out.kind) != "invalid");
   const unsigned s = in.http_status;
   if (in.transport != psp_transport::responded || s >= 500 || s == 409
       || s == 429 || s == 401 || s == 403 || s == 404)
-    FUZZ_CHECK(out.answer == payout_answer::retry);
-  switch (out.answer) {
-    case payout_answer::pending:
-    case payout_answer::paid:
+    FUZZ_CHECK(out.kind == payout_kind::retry);
+  switch (out.kind) {
+    case payout_kind::pending:
+    case payout_kind::paid:
       FUZZ_CHECK(s >= 200 && s < 300);
       FUZZ_CHECK(!out.psp_reference.empty());
       break;
-    case payout_answer::failed:
+    case payout_kind::failed:
       FUZZ_CHECK(s >= 200 && s < 300);
       FUZZ_CHECK(!out.psp_reference.empty());
       FUZZ_CHECK(!out.failure_code.empty());
       break;
-    case payout_answer::rejected:
+    case payout_kind::rejected:
       FUZZ_CHECK(s >= 400 && s < 500);
       FUZZ_CHECK(!out.failure_code.empty());
       break;
-    case payout_answer::retry:
+    case payout_kind::retry:
       FUZZ_CHECK(!out.failure_code.empty());
       break;
   }

@@ -1,4 +1,4 @@
-// classify_refund_answer: the PSP's answer to a refund. A refund is failed
+// classify_refund: the PSP's answer to a refund. A refund is failed
 // (final, nothing moved) only on the PSP's own 4xx word and says why; it
 // succeeds only on a 2xx naming the refund; everything unsure is a retry
 // under the same key.
@@ -12,23 +12,22 @@ using namespace pay::domain;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
   const auto in = pay::fuzz::read_psp_answer(pay::fuzz::as_text(data, size));
-  const refund_answer out = classify_refund_answer(in.transport, in.http_status,
-                                                   in.body);
+  const refund_outcome out = classify_refund(in.transport, in.http_status,
+                                             in.body);
   FUZZ_CHECK(to_string(out.kind) != "invalid");
   if (in.transport != psp_transport::responded)
-    FUZZ_CHECK(out.kind == refund_answer_kind::retry);
+    FUZZ_CHECK(out.kind == refund_kind::retry);
   const unsigned s = in.http_status;
   if (s >= 500 || s == 409 || s == 429 || s == 401 || s == 403)
-    FUZZ_CHECK(out.kind == refund_answer_kind::retry);
-  if (out.kind == refund_answer_kind::succeeded) {
+    FUZZ_CHECK(out.kind == refund_kind::retry);
+  if (out.kind == refund_kind::succeeded) {
     FUZZ_CHECK(s >= 200 && s < 300);
     FUZZ_CHECK(!out.psp_reference.empty());
   }
-  if (out.kind == refund_answer_kind::failed) {
+  if (out.kind == refund_kind::failed) {
     FUZZ_CHECK(in.transport == psp_transport::responded);
     FUZZ_CHECK(!out.failure_code.empty());
   }
-  if (out.kind == refund_answer_kind::retry)
-    FUZZ_CHECK(!out.failure_code.empty());
+  if (out.kind == refund_kind::retry) FUZZ_CHECK(!out.failure_code.empty());
   return 0;
 }

@@ -116,7 +116,7 @@ void advance(payout_self self, domain::payout_event event,
 void record_attempt(payout_self self, const domain::payout_outcome& out) {
   auto& st = self->state;
   record_payout_attempt cmd{st.row.payout_id, st.row.version,
-                            std::string{domain::to_string(out.answer)},
+                            std::string{domain::to_string(out.kind)},
                             out.failure_code + ": " + out.failure_message,
                             st.correlation_id};
   st.in_flight = true;
@@ -146,11 +146,11 @@ void record_attempt(payout_self self, const domain::payout_outcome& out) {
 }
 
 void on_answer(payout_self self, const domain::payout_outcome& out) {
-  using domain::payout_answer;
   using domain::payout_event;
+  using domain::payout_kind;
   bool created = self->state.row.status == domain::payout_status::created;
-  switch (out.answer) {
-    case payout_answer::pending:
+  switch (out.kind) {
+    case payout_kind::pending:
       if (created) {
         advance(self, payout_event::psp_accepted, out);
       } else {
@@ -158,16 +158,16 @@ void on_answer(payout_self self, const domain::payout_outcome& out) {
         poll_later(self);
       }
       return;
-    case payout_answer::paid:
+    case payout_kind::paid:
       // Paid before we recorded it accepted: record both moves in order.
       advance(self,
               created ? payout_event::psp_accepted : payout_event::psp_paid,
               out);
       return;
-    case payout_answer::failed:
+    case payout_kind::failed:
       advance(self, payout_event::psp_failed, out);
       return;
-    case payout_answer::rejected:
+    case payout_kind::rejected:
       // Only a create can be refused for good; a refused status question
       // says nothing about a pay-out the provider accepted.
       if (created)
@@ -175,7 +175,7 @@ void on_answer(payout_self self, const domain::payout_outcome& out) {
       else
         record_attempt(self, out);
       return;
-    case payout_answer::retry:
+    case payout_kind::retry:
       record_attempt(self, out);
       return;
   }
@@ -215,7 +215,7 @@ void step(payout_self self) {
         call_done(self);
         auto out = domain::classify_payout(reply.transport, reply.http_status,
                                            reply.body);
-        if (out.answer == domain::payout_answer::retry && !reply.error.empty())
+        if (out.kind == domain::payout_kind::retry && !reply.error.empty())
           out.failure_message += " (" + reply.error + ")";
         on_answer(self, out);
         if (self->state.poke_pending && !self->state.in_flight) step(self);

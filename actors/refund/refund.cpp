@@ -56,7 +56,7 @@ void adopt(refund_self self, const refund_step_reply& reply) {
 }
 
 void finish(refund_self self, domain::refund_event event,
-            const domain::refund_answer& answer) {
+            const domain::refund_outcome& answer) {
   auto& st = self->state;
   auto to = domain::next_status(domain::refund_status::created, event);
   PAY_ASSERT(to.has_value());
@@ -94,7 +94,7 @@ std::uint32_t attempt_delay_ms(refund_self self) {
 }
 
 void after_undecided_attempt(refund_self self,
-                             const domain::refund_answer& answer) {
+                             const domain::refund_outcome& answer) {
   auto& st = self->state;
   auto delay_ms = attempt_delay_ms(self);
   record_refund_attempt cmd{st.row.view.refund_id,
@@ -129,15 +129,15 @@ void after_undecided_attempt(refund_self self,
       [=](caf::error& err) { retry_later(self, caf::to_string(err)); });
 }
 
-void on_answer(refund_self self, const domain::refund_answer& answer) {
+void on_answer(refund_self self, const domain::refund_outcome& answer) {
   switch (answer.kind) {
-    case domain::refund_answer_kind::succeeded:
+    case domain::refund_kind::succeeded:
       finish(self, domain::refund_event::psp_succeeded, answer);
       return;
-    case domain::refund_answer_kind::failed:
+    case domain::refund_kind::failed:
       finish(self, domain::refund_event::psp_failed, answer);
       return;
-    case domain::refund_answer_kind::retry:
+    case domain::refund_kind::retry:
       after_undecided_attempt(self, answer);
       return;
   }
@@ -156,9 +156,8 @@ void call_psp(refund_self self) {
               make_refund_call(st.row, st.correlation_id))
     .then(
       [=](const psp_reply& reply) {
-        auto answer = domain::classify_refund_answer(reply.transport,
-                                                     reply.http_status,
-                                                     reply.body);
+        auto answer = domain::classify_refund(reply.transport,
+                                              reply.http_status, reply.body);
         obs::metrics::get().psp_call("create_refund",
                                      domain::to_string(answer.kind),
                                      seconds_since());
@@ -168,10 +167,10 @@ void call_psp(refund_self self) {
         // The call may have gone out: an undecided attempt, asked again
         // under the same key.
         obs::metrics::get().psp_call("create_refund", "retry", seconds_since());
-        on_answer(self, domain::refund_answer{domain::refund_answer_kind::retry,
-                                              {},
-                                              "psp_client_error",
-                                              caf::to_string(err)});
+        on_answer(self, domain::refund_outcome{domain::refund_kind::retry,
+                                               {},
+                                               "psp_client_error",
+                                               caf::to_string(err)});
       });
 }
 

@@ -69,10 +69,10 @@ caf::result<create_refund_reply> create(service_self self,
               st.options.deps.store_timeout, cmd)
     .then(
       [=](create_refund_reply& reply) mutable {
-        bool open = (reply.outcome == refund_outcome::created
-                     || reply.outcome == refund_outcome::replayed)
+        bool open = (reply.outcome == create_refund_outcome::created
+                     || reply.outcome == create_refund_outcome::replayed)
                     && reply.refund.status == domain::refund_status::created;
-        if (reply.outcome == refund_outcome::created)
+        if (reply.outcome == create_refund_outcome::created)
           log::info(cmd.correlation_id, "refund {} created for order {}",
                     reply.refund.refund_id.value, cmd.payment_order_id);
         if (open)

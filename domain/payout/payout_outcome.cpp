@@ -12,7 +12,7 @@ namespace {
 
 payout_outcome retry(std::string code, std::string message) {
   payout_outcome out;
-  out.answer = payout_answer::retry;
+  out.kind = payout_kind::retry;
   out.failure_code = std::move(code);
   out.failure_message = std::move(message);
   return out;
@@ -23,11 +23,11 @@ payout_outcome from_payout(const json::object& payout) {
   out.psp_reference = string_at(payout, "id");
   auto status = string_at(payout, "status");
   if (status == "pending" || status == "in_transit") {
-    out.answer = payout_answer::pending;
+    out.kind = payout_kind::pending;
   } else if (status == "paid") {
-    out.answer = payout_answer::paid;
+    out.kind = payout_kind::paid;
   } else if (status == "failed" || status == "canceled") {
-    out.answer = payout_answer::failed;
+    out.kind = payout_kind::failed;
     out.failure_code = string_at(payout, "failure_code");
     if (out.failure_code.empty()) out.failure_code = "payout_" + status;
     out.failure_message = string_at(payout, "failure_message");
@@ -50,17 +50,17 @@ bool is_retryable_status(unsigned http_status) {
 
 }  // namespace
 
-std::string_view to_string(payout_answer a) {
+std::string_view to_string(payout_kind a) {
   switch (a) {
-    case payout_answer::pending:
+    case payout_kind::pending:
       return "pending";
-    case payout_answer::paid:
+    case payout_kind::paid:
       return "paid";
-    case payout_answer::failed:
+    case payout_kind::failed:
       return "failed";
-    case payout_answer::rejected:
+    case payout_kind::rejected:
       return "rejected";
-    case payout_answer::retry:
+    case payout_kind::retry:
       return "retry";
   }
   return "invalid";
@@ -83,7 +83,7 @@ payout_outcome classify_payout(psp_transport transport, unsigned http_status,
   if (http_status >= 200 && http_status < 300) return from_payout(obj);
   if (http_status >= 400 && http_status < 500) {
     payout_outcome out;
-    out.answer = payout_answer::rejected;
+    out.kind = payout_kind::rejected;
     out.failure_code = "http_" + std::to_string(http_status);
     if (auto it = obj.find("error");
         it != obj.end() && it->value().is_object()) {

@@ -12,7 +12,7 @@
 
 namespace pay::domain {
 
-enum class payout_answer : std::uint8_t {
+enum class payout_kind : std::uint8_t {
   pending = 0,  // the provider holds it, not paid yet
   paid = 1,
   failed = 2,    // the provider could not pay it (failure_code says why)
@@ -21,13 +21,13 @@ enum class payout_answer : std::uint8_t {
 };
 
 struct payout_outcome {
-  payout_answer answer = payout_answer::retry;
+  payout_kind kind = payout_kind::retry;
   std::string psp_reference;  // po_... when the body had one
   std::string failure_code;
   std::string failure_message;
 };
 
-std::string_view to_string(payout_answer a);
+std::string_view to_string(payout_kind a);
 
 payout_outcome classify_payout(psp_transport transport, unsigned http_status,
                                std::string_view body);

@@ -8,13 +8,13 @@ namespace pay::domain {
 
 namespace json = boost::json;
 
-std::string_view to_string(refund_answer_kind kind) {
+std::string_view to_string(refund_kind kind) {
   switch (kind) {
-    case refund_answer_kind::succeeded:
+    case refund_kind::succeeded:
       return "succeeded";
-    case refund_answer_kind::failed:
+    case refund_kind::failed:
       return "failed";
-    case refund_answer_kind::retry:
+    case refund_kind::retry:
       return "retry";
   }
   return "invalid";
@@ -22,31 +22,31 @@ std::string_view to_string(refund_answer_kind kind) {
 
 namespace {
 
-refund_answer retry_because(std::string code, std::string message) {
-  return refund_answer{
-    refund_answer_kind::retry, {}, std::move(code), std::move(message)};
+refund_outcome retry_because(std::string code, std::string message) {
+  return refund_outcome{
+    refund_kind::retry, {}, std::move(code), std::move(message)};
 }
 
-refund_answer from_refund_object(const json::object& refund) {
-  refund_answer out;
+refund_outcome from_refund_object(const json::object& refund) {
+  refund_outcome out;
   out.psp_reference = string_at(refund, "id");
   auto status = string_at(refund, "status");
   if (status == "succeeded" && !out.psp_reference.empty()) {
-    out.kind = refund_answer_kind::succeeded;
+    out.kind = refund_kind::succeeded;
   } else if (status == "failed" || status == "canceled") {
-    out.kind = refund_answer_kind::failed;
+    out.kind = refund_kind::failed;
     out.failure_code = string_at(refund, "failure_reason");
     if (out.failure_code.empty()) out.failure_code = "refund_failed";
   } else {
     // pending, requires_action or anything we do not model: the PSP has not
     // decided yet, so ask again under the same key.
-    out.kind = refund_answer_kind::retry;
+    out.kind = refund_kind::retry;
     out.failure_code = "refund_" + (status.empty() ? "unreadable" : status);
   }
   return out;
 }
 
-refund_answer from_error(unsigned http_status, const json::object& body) {
+refund_outcome from_error(unsigned http_status, const json::object& body) {
   auto it = body.find("error");
   if (it == body.end() || !it->value().is_object())
     return retry_because("psp_error_unreadable",
@@ -67,16 +67,15 @@ refund_answer from_error(unsigned http_status, const json::object& body) {
   if (http_status == 409 || http_status == 429 || http_status >= 500)
     return retry_because(code, message);
   if (http_status >= 400 && http_status < 500)
-    return refund_answer{refund_answer_kind::failed, {}, code, message};
+    return refund_outcome{refund_kind::failed, {}, code, message};
   return retry_because("psp_unexpected_status",
                        "HTTP " + std::to_string(http_status));
 }
 
 }  // namespace
 
-refund_answer classify_refund_answer(psp_transport transport,
-                                     unsigned http_status,
-                                     std::string_view body) {
+refund_outcome classify_refund(psp_transport transport, unsigned http_status,
+                               std::string_view body) {
   if (transport == psp_transport::not_sent)
     return retry_because("psp_unreachable", "request not sent");
   if (transport == psp_transport::outcome_unknown)

@@ -15,28 +15,27 @@
 
 namespace pay::domain {
 
-enum class refund_answer_kind : std::uint8_t {
+enum class refund_kind : std::uint8_t {
   succeeded = 0,
   failed = 1,
   retry = 2,
 };
 
-struct refund_answer {
-  refund_answer_kind kind = refund_answer_kind::retry;
+struct refund_outcome {
+  refund_kind kind = refund_kind::retry;
   std::string psp_reference;  // re_... when the PSP named the refund
   std::string failure_code;
   std::string failure_message;
 };
 
 template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, refund_answer& x) {
+typename Inspector::result_type inspect(Inspector& f, refund_outcome& x) {
   return f(x.kind, x.psp_reference, x.failure_code, x.failure_message);
 }
 
-std::string_view to_string(refund_answer_kind kind);
+std::string_view to_string(refund_kind kind);
 
-refund_answer classify_refund_answer(psp_transport transport,
-                                     unsigned http_status,
-                                     std::string_view body);
+refund_outcome classify_refund(psp_transport transport, unsigned http_status,
+                               std::string_view body);
 
 }  // namespace pay::domain

@@ -54,7 +54,7 @@ typename Inspector::result_type inspect(Inspector& f, create_refund& x) {
            x.request_hash, x.correlation_id, x.wait_ms);
 }
 
-enum class refund_outcome : std::uint8_t {
+enum class create_refund_outcome : std::uint8_t {
   created = 0,
   replayed = 1,                // same Idempotency-Key, same request
   idempotency_key_reused = 2,  // same key, another request
@@ -65,7 +65,7 @@ enum class refund_outcome : std::uint8_t {
 };
 
 struct create_refund_reply {
-  refund_outcome outcome = refund_outcome::created;
+  create_refund_outcome outcome = create_refund_outcome::created;
   refund_view refund;
   std::int64_t refundable_minor = 0;  // left before this request
   std::string currency;               // the order's, for error messages
@@ -150,7 +150,7 @@ typename Inspector::result_type inspect(Inspector& f, load_refund_work& x) {
 // One PSP attempt that decided nothing: counted and written to history.
 struct record_refund_attempt {
   domain::refund_id refund_id;
-  std::string outcome;  // domain::refund_answer_kind as text
+  std::string outcome;  // domain::refund_kind as text
   std::string error;
   std::uint32_t next_delay_ms = 0;
   std::string correlation_id;

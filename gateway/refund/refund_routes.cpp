@@ -36,34 +36,34 @@ std::string amount_left_message(std::int64_t refundable_minor,
 void answer_create(const exchange& ex, const refund_request& request,
                    const create_refund_reply& reply) {
   switch (reply.outcome) {
-    case refund_outcome::created:
+    case create_refund_outcome::created:
       ex.reply(201, render_refund(reply.refund, ex.who.scope));
       return;
-    case refund_outcome::replayed:
+    case create_refund_outcome::replayed:
       ex.reply(200, render_refund(reply.refund, ex.who.scope), true);
       return;
-    case refund_outcome::idempotency_key_reused:
+    case create_refund_outcome::idempotency_key_reused:
       ex.fail(api_error{400, "idempotency_error", "idempotency_key_reused",
                         "Keys for idempotent requests can only be used with "
                         "the same parameters they were first used with.",
                         "Idempotency-Key"});
       return;
-    case refund_outcome::order_not_found:
+    case create_refund_outcome::order_not_found:
       ex.fail(not_found("payment order", request.payment_order_id,
                         "payment_order_id"));
       return;
-    case refund_outcome::order_not_refundable:
+    case create_refund_outcome::order_not_refundable:
       ex.fail(api_error{409, "invalid_request_error", "order_not_refundable",
                         "Only a payment order that succeeded (and is booked) "
                         "can be refunded.",
                         "payment_order_id"});
       return;
-    case refund_outcome::amount_too_large:
+    case create_refund_outcome::amount_too_large:
       ex.fail(invalid(
         "amount_too_large",
         amount_left_message(reply.refundable_minor, reply.currency), "amount"));
       return;
-    case refund_outcome::amount_invalid:
+    case create_refund_outcome::amount_invalid:
       ex.fail(money_error_to_api(reply.amount_error, "amount", "amount"));
       return;
   }

@@ -46,8 +46,8 @@ std::optional<create_refund_reply> earlier_use_of_key(
   if (rows.empty()) return std::nullopt;
   create_refund_reply out;
   auto same = rows[0][15].as<std::string>() == cmd.request_hash;
-  out.outcome = same ? refund_outcome::replayed
-                     : refund_outcome::idempotency_key_reused;
+  out.outcome = same ? create_refund_outcome::replayed
+                     : create_refund_outcome::idempotency_key_reused;
   if (same) out.refund = work_of(rows[0]).view;
   return out;
 }
@@ -91,7 +91,7 @@ create_refund_reply create_refund_row(pqxx::work& txn,
   auto order_rows = txn.exec_params(sql::refund::lock_order,
                                     cmd.payment_order_id);
   if (order_rows.empty()) {
-    out.outcome = refund_outcome::order_not_found;
+    out.outcome = create_refund_outcome::order_not_found;
     return out;
   }
   order_facts order{
@@ -106,7 +106,7 @@ create_refund_reply create_refund_row(pqxx::work& txn,
   bool refundable = order.status == domain::order_status::success
                     && order.booked;
   if (!refundable) {
-    out.outcome = refund_outcome::order_not_refundable;
+    out.outcome = create_refund_outcome::order_not_refundable;
     return out;
   }
   auto refunded_minor = txn
@@ -119,14 +119,14 @@ create_refund_reply create_refund_row(pqxx::work& txn,
   if (!cmd.amount.empty()) {
     auto parsed = domain::parse_money(cmd.amount, order.currency);
     if (parsed.error != domain::money_error::ok) {
-      out.outcome = refund_outcome::amount_invalid;
+      out.outcome = create_refund_outcome::amount_invalid;
       out.amount_error = parsed.error;
       return out;
     }
     amount_minor = parsed.value.amount_minor;
   }
   if (amount_minor <= 0 || amount_minor > out.refundable_minor) {
-    out.outcome = refund_outcome::amount_too_large;
+    out.outcome = create_refund_outcome::amount_too_large;
     return out;
   }
   auto inserted = txn.exec_params(sql::refund::insert_refund,
@@ -143,7 +143,7 @@ create_refund_reply create_refund_row(pqxx::work& txn,
               "create", 0, std::nullopt, std::nullopt, cmd.correlation_id);
   auto created = load_refund(txn, refund_id);
   PAY_ASSERT(created.has_value());
-  out.outcome = refund_outcome::created;
+  out.outcome = create_refund_outcome::created;
   out.refund = created->view;
   return out;
 }

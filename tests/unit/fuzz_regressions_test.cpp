@@ -10,9 +10,9 @@ namespace {
 
 using pay::domain::charge_kind;
 using pay::domain::classify_payment_intent;
-using pay::domain::classify_refund_answer;
+using pay::domain::classify_refund;
 using pay::domain::psp_transport;
-using pay::domain::refund_answer_kind;
+using pay::domain::refund_kind;
 
 // fuzz_psp_outcome: "400\n{\"error\":{}}" failed the order with no
 // failure_code at all.
@@ -51,9 +51,9 @@ TEST(fuzz_regressions, declined_intent_without_codes_is_card_declined) {
 // (final, stored with failure_code NULL) without saying why.
 TEST(fuzz_regressions,
      refund_refusal_without_code_or_type_is_named_after_its_status) {
-  auto out = classify_refund_answer(
-    psp_transport::responded, 400, R"({"error":{"tyPe":"idempotency_error"}})");
-  EXPECT_EQ(out.kind, refund_answer_kind::failed);
+  auto out = classify_refund(psp_transport::responded, 400,
+                             R"({"error":{"tyPe":"idempotency_error"}})");
+  EXPECT_EQ(out.kind, refund_kind::failed);
   EXPECT_EQ(out.failure_code, "psp_http_400");
 }
 
@@ -61,9 +61,8 @@ TEST(fuzz_regressions,
 // the attempt's record and log line.
 TEST(fuzz_regressions,
      refund_retry_without_code_or_type_is_named_after_its_status) {
-  auto out = classify_refund_answer(psp_transport::responded, 409,
-                                    R"({"error":{}})");
-  EXPECT_EQ(out.kind, refund_answer_kind::retry);
+  auto out = classify_refund(psp_transport::responded, 409, R"({"error":{}})");
+  EXPECT_EQ(out.kind, refund_kind::retry);
   EXPECT_EQ(out.failure_code, "psp_http_409");
 }
 

@@ -16,19 +16,19 @@ std::string payout_body(const std::string& status,
 
 TEST(payout_outcome, pending_payout_is_pending_with_its_reference) {
   auto out = classify_payout(responded, 200, payout_body("pending"));
-  EXPECT_EQ(out.answer, payout_answer::pending);
+  EXPECT_EQ(out.kind, payout_kind::pending);
   EXPECT_EQ(out.psp_reference, "po_1");
 }
 
 TEST(payout_outcome, paid_payout_is_paid) {
-  EXPECT_EQ(classify_payout(responded, 200, payout_body("paid")).answer,
-            payout_answer::paid);
+  EXPECT_EQ(classify_payout(responded, 200, payout_body("paid")).kind,
+            payout_kind::paid);
 }
 
 TEST(payout_outcome, failed_payout_carries_the_failure_code) {
   auto out = classify_payout(responded, 200,
                              payout_body("failed", R"("account_closed")"));
-  EXPECT_EQ(out.answer, payout_answer::failed);
+  EXPECT_EQ(out.kind, payout_kind::failed);
   EXPECT_EQ(out.failure_code, "account_closed");
 }
 
@@ -36,7 +36,7 @@ TEST(payout_outcome, final_client_errors_are_rejections) {
   auto out = classify_payout(
     responded, 400,
     R"({"error":{"type":"invalid_request_error","code":"parameter_invalid","message":"bad amount"}})");
-  EXPECT_EQ(out.answer, payout_answer::rejected);
+  EXPECT_EQ(out.kind, payout_kind::rejected);
   EXPECT_EQ(out.failure_code, "parameter_invalid");
   EXPECT_EQ(out.failure_message, "bad amount");
 }
@@ -45,25 +45,25 @@ TEST(payout_outcome, busy_conflicting_or_unauthorised_answers_are_retried) {
   for (unsigned status : {500u, 502u, 503u, 409u, 429u, 401u, 403u, 404u})
     EXPECT_EQ(classify_payout(responded, status,
                               R"({"error":{"type":"api_error"}})")
-                .answer,
-              payout_answer::retry)
+                .kind,
+              payout_kind::retry)
       << status;
 }
 
 TEST(payout_outcome, a_lost_or_unsent_request_is_retried_never_failed) {
-  EXPECT_EQ(classify_payout(psp_transport::outcome_unknown, 0, "").answer,
-            payout_answer::retry);
-  EXPECT_EQ(classify_payout(psp_transport::not_sent, 0, "").answer,
-            payout_answer::retry);
+  EXPECT_EQ(classify_payout(psp_transport::outcome_unknown, 0, "").kind,
+            payout_kind::retry);
+  EXPECT_EQ(classify_payout(psp_transport::not_sent, 0, "").kind,
+            payout_kind::retry);
 }
 
 TEST(payout_outcome, unreadable_or_unexpected_success_bodies_are_retried) {
-  EXPECT_EQ(classify_payout(responded, 200, "not json").answer,
-            payout_answer::retry);
-  EXPECT_EQ(classify_payout(responded, 200, payout_body("weird")).answer,
-            payout_answer::retry);
-  EXPECT_EQ(classify_payout(responded, 200, R"({"status":"paid"})").answer,
-            payout_answer::retry);
+  EXPECT_EQ(classify_payout(responded, 200, "not json").kind,
+            payout_kind::retry);
+  EXPECT_EQ(classify_payout(responded, 200, payout_body("weird")).kind,
+            payout_kind::retry);
+  EXPECT_EQ(classify_payout(responded, 200, R"({"status":"paid"})").kind,
+            payout_kind::retry);
 }
 
 }  // namespace

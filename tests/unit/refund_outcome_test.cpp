@@ -7,9 +7,9 @@
 
 namespace {
 
-using pay::domain::classify_refund_answer;
+using pay::domain::classify_refund;
 using pay::domain::psp_transport;
-using pay::domain::refund_answer_kind;
+using pay::domain::refund_kind;
 
 std::string error_body(const std::string& type, const std::string& code) {
   return R"({"error":{"type":")" + type + R"(","code":")" + code
@@ -17,86 +17,85 @@ std::string error_body(const std::string& type, const std::string& code) {
 }
 
 TEST(refund_outcome, succeeded_refund_object_is_success_with_its_reference) {
-  auto out = classify_refund_answer(
+  auto out = classify_refund(
     psp_transport::responded, 200,
     R"({"id":"re_1","object":"refund","amount":100,"status":"succeeded"})");
-  EXPECT_EQ(out.kind, refund_answer_kind::succeeded);
+  EXPECT_EQ(out.kind, refund_kind::succeeded);
   EXPECT_EQ(out.psp_reference, "re_1");
 }
 
 TEST(refund_outcome, failed_refund_object_is_final_failure) {
-  auto out = classify_refund_answer(psp_transport::responded, 200,
-                                    R"({"id":"re_2","status":"failed"})");
-  EXPECT_EQ(out.kind, refund_answer_kind::failed);
+  auto out = classify_refund(psp_transport::responded, 200,
+                             R"({"id":"re_2","status":"failed"})");
+  EXPECT_EQ(out.kind, refund_kind::failed);
   EXPECT_EQ(out.failure_code, "refund_failed");
 }
 
 TEST(refund_outcome, pending_refund_is_asked_again) {
-  auto out = classify_refund_answer(psp_transport::responded, 200,
-                                    R"({"id":"re_3","status":"pending"})");
-  EXPECT_EQ(out.kind, refund_answer_kind::retry);
+  auto out = classify_refund(psp_transport::responded, 200,
+                             R"({"id":"re_3","status":"pending"})");
+  EXPECT_EQ(out.kind, refund_kind::retry);
 }
 
 TEST(refund_outcome, succeeded_without_an_id_is_not_trusted) {
-  auto out = classify_refund_answer(psp_transport::responded, 200,
-                                    R"({"status":"succeeded"})");
-  EXPECT_EQ(out.kind, refund_answer_kind::retry);
+  auto out = classify_refund(psp_transport::responded, 200,
+                             R"({"status":"succeeded"})");
+  EXPECT_EQ(out.kind, refund_kind::retry);
 }
 
 TEST(refund_outcome, client_errors_other_than_409_and_429_are_final) {
   for (unsigned status : {400u, 402u, 404u, 422u}) {
-    auto out = classify_refund_answer(psp_transport::responded, status,
-                                      error_body("invalid_request_error",
-                                                 "amount_too_large"));
-    EXPECT_EQ(out.kind, refund_answer_kind::failed) << status;
+    auto out = classify_refund(psp_transport::responded, status,
+                               error_body("invalid_request_error",
+                                          "amount_too_large"));
+    EXPECT_EQ(out.kind, refund_kind::failed) << status;
     EXPECT_EQ(out.failure_code, "amount_too_large");
   }
 }
 
 TEST(refund_outcome, conflict_rate_limit_and_server_errors_are_retried) {
   for (unsigned status : {409u, 429u, 500u, 502u, 503u}) {
-    auto out = classify_refund_answer(psp_transport::responded, status,
-                                      error_body("api_error", "busy"));
-    EXPECT_EQ(out.kind, refund_answer_kind::retry) << status;
+    auto out = classify_refund(psp_transport::responded, status,
+                               error_body("api_error", "busy"));
+    EXPECT_EQ(out.kind, refund_kind::retry) << status;
   }
 }
 
 TEST(refund_outcome, server_error_without_json_is_retried) {
-  auto out = classify_refund_answer(psp_transport::responded, 502,
-                                    "<html>bad gateway</html>");
-  EXPECT_EQ(out.kind, refund_answer_kind::retry);
+  auto out = classify_refund(psp_transport::responded, 502,
+                             "<html>bad gateway</html>");
+  EXPECT_EQ(out.kind, refund_kind::retry);
 }
 
 TEST(refund_outcome, idempotency_error_is_never_a_final_failure) {
-  auto out = classify_refund_answer(psp_transport::responded, 400,
-                                    error_body("idempotency_error",
-                                               "idempotency_key_reused"));
-  EXPECT_EQ(out.kind, refund_answer_kind::retry);
+  auto out = classify_refund(psp_transport::responded, 400,
+                             error_body("idempotency_error",
+                                        "idempotency_key_reused"));
+  EXPECT_EQ(out.kind, refund_kind::retry);
 }
 
 TEST(refund_outcome, our_bad_credentials_are_retried_not_failed) {
   for (unsigned status : {401u, 403u}) {
-    auto out = classify_refund_answer(psp_transport::responded, status,
-                                      error_body("invalid_request_error",
-                                                 "api_key_invalid"));
-    EXPECT_EQ(out.kind, refund_answer_kind::retry) << status;
+    auto out = classify_refund(psp_transport::responded, status,
+                               error_body("invalid_request_error",
+                                          "api_key_invalid"));
+    EXPECT_EQ(out.kind, refund_kind::retry) << status;
     EXPECT_EQ(out.failure_code, "psp_auth_failed");
   }
 }
 
 TEST(refund_outcome, transport_failures_are_retried) {
-  EXPECT_EQ(classify_refund_answer(psp_transport::not_sent, 0, "").kind,
-            refund_answer_kind::retry);
-  EXPECT_EQ(classify_refund_answer(psp_transport::outcome_unknown, 0, "").kind,
-            refund_answer_kind::retry);
+  EXPECT_EQ(classify_refund(psp_transport::not_sent, 0, "").kind,
+            refund_kind::retry);
+  EXPECT_EQ(classify_refund(psp_transport::outcome_unknown, 0, "").kind,
+            refund_kind::retry);
 }
 
 TEST(refund_outcome, unreadable_success_body_is_retried) {
-  EXPECT_EQ(
-    classify_refund_answer(psp_transport::responded, 200, "not json").kind,
-    refund_answer_kind::retry);
-  EXPECT_EQ(classify_refund_answer(psp_transport::responded, 400, "[]").kind,
-            refund_answer_kind::retry);
+  EXPECT_EQ(classify_refund(psp_transport::responded, 200, "not json").kind,
+            refund_kind::retry);
+  EXPECT_EQ(classify_refund(psp_transport::responded, 400, "[]").kind,
+            refund_kind::retry);
 }
 
 }  // namespace
