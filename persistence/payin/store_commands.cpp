@@ -531,14 +531,14 @@ order_record execute(pqxx::work& txn, const load_order_record& cmd) {
 }
 
 order_page execute(pqxx::work& txn, const list_orders& cmd) {
-  std::vector<std::string> statuses;
-  if (cmd.statuses.empty())
-    for (auto s : domain::all_order_statuses)
-      statuses.emplace_back(domain::to_db_string(s));
-  for (auto s : cmd.statuses) statuses.emplace_back(domain::to_db_string(s));
+  // Empty means every status: the statement always filters with ANY.
+  auto statuses = cmd.statuses.empty() ? std::vector<domain::order_status>(
+                    std::begin(domain::all_order_statuses),
+                    std::end(domain::all_order_statuses))
+                                       : cmd.statuses;
   // One row more than asked tells whether another page follows.
   auto rows = txn.exec_prepared(sql::payin::list_orders.name,
-                                to_pg_array(statuses), cmd.older_than_s,
+                                status_array(statuses), cmd.older_than_s,
                                 cmd.after_updated_us, cmd.after_id,
                                 static_cast<std::int64_t>(cmd.limit) + 1);
   order_page out;

@@ -136,10 +136,8 @@ payout_lookup select_payout(pqxx::work& txn, const std::string& payout_id) {
 
 std::vector<payout_view> select_payouts(pqxx::work& txn,
                                         const list_payouts& query) {
-  std::vector<std::string> statuses;
-  for (auto s : query.statuses) statuses.emplace_back(domain::to_db_string(s));
   auto rows = txn.exec_params(sql::payout::select_payouts, query.seller_account,
-                              to_pg_array(statuses),
+                              status_array(query.statuses),
                               static_cast<std::int64_t>(query.limit));
   std::vector<payout_view> out;
   for (const auto& r : rows) out.push_back(to_payout(r));
