@@ -15,7 +15,6 @@
 // the seller's money or pay it twice, so it keeps asking (the delay is
 // capped) and operators see the attempts in its history.
 
-#include <algorithm>
 #include <cctype>
 
 #include "domain/common/assert.hpp"
