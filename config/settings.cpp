@@ -126,6 +126,8 @@ const std::vector<key_spec>& keys() {
       {"psp.base_url", "PSP_BASE_URL", string_field(&settings::psp_base_url)},
       {"psp.api_key", "PSP_API_KEY", string_field(&settings::psp_api_key)},
       {"psp.ca_file", "PSP_CA_FILE", string_field(&settings::psp_ca_file)},
+      {"psp.stripe_version", "PSP_STRIPE_VERSION",
+       string_field(&settings::psp_stripe_version)},
       {"psp.connections_max", "PAYMENTD_PSP_CONNECTIONS_MAX",
        unsigned_field(&settings::psp_connections_max, 1, 4096)},
       {"psp.connect_timeout_ms", "PAYMENTD_PSP_CONNECT_TIMEOUT_MS",
@@ -222,6 +224,8 @@ const std::vector<key_spec>& keys() {
        unsigned_field(&settings::payout_minimum_minor, 1, 99'999'999'999)},
       {"reconcile.daily_at", "PAYMENTD_RECONCILE_DAILY_AT",
        string_field(&settings::reconcile_daily_at)},
+      {"reconcile.source", "PAYMENTD_RECONCILE_SOURCE",
+       string_field(&settings::reconcile_source)},
       {"reconcile.fee_rate_bps", "PAYMENTD_RECONCILE_FEE_RATE_BPS",
        unsigned_field(&settings::fee_rate_bps, 0, 10'000)},
       {"reconcile.fee_fixed_minor", "PAYMENTD_RECONCILE_FEE_FIXED_MINOR",
@@ -267,6 +271,11 @@ std::string validate(const settings& s) {
     return "http.plain_port needs TLS on http.port (http.tls_cert, http.tls_key)";
   if (!is_daily_time(s.reconcile_daily_at))
     return "reconcile.daily_at must be HH:MM (UTC, 00:00 .. 23:59) or off";
+  if (s.reconcile_source != "balance_transactions"
+      && s.reconcile_source != "settlement_csv")
+    return "reconcile.source must be balance_transactions or settlement_csv";
+  if (s.psp_stripe_version.empty())
+    return "psp.stripe_version must name a Stripe API version (YYYY-MM-DD)";
   if (auto err = validate_risk_rules(s.risk); !err.empty()) return err;
   return {};
 }

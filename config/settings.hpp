@@ -53,6 +53,9 @@ struct settings {
   // https PSP: verify its certificate against this CA file (empty: the
   // system's trusted CAs)
   std::string psp_ca_file;
+  // Stripe-Version sent on every PSP call, so the answers' shapes never
+  // follow the account's default version (docs/stripe.md).
+  std::string psp_stripe_version = "2020-08-27";
   std::uint32_t psp_connections_max = 512;
   std::uint32_t psp_connect_timeout_ms = 2'000;
   std::uint32_t psp_request_timeout_ms = 10'000;
@@ -110,6 +113,10 @@ struct settings {
   std::uint64_t payout_minimum_minor = 100;
   // reconciliation
   std::string reconcile_daily_at = "00:30";  // UTC HH:MM, or "off"
+  // Where the PSP's settled lines come from: "balance_transactions"
+  // (Stripe's GET /v1/balance_transactions) or "settlement_csv" (a daily
+  // CSV file, GET /v1/settlement_files/{date}).
+  std::string reconcile_source = "balance_transactions";
   std::uint32_t fee_rate_bps = 290;          // agreed with the PSP
   std::uint32_t fee_fixed_minor = 30;
 };
