@@ -40,6 +40,7 @@ engine_result start_engine(caf::actor_system& sys, const settings& cfg) {
   psp_limits.request_timeout_ms = cfg.psp_request_timeout_ms;
   e.psp = spawn_psp_client(sys,
                            psp_client_options{cfg.psp_base_url, cfg.psp_api_key,
+                                              cfg.psp_stripe_version,
                                               psp_limits, cfg.psp_ca_file},
                            out.error);
   if (!e.psp) {

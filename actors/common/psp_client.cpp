@@ -8,18 +8,16 @@
 
 #include <spdlog/spdlog.h>
 
+#include "actors/common/psp_request.hpp"
 #include "observability/metrics.hpp"
 
 namespace pay {
 
 namespace {
 
-namespace bhttp = boost::beast::http;
-
 struct psp_client_state {
   std::shared_ptr<http::client_pool> pool;
-  std::string host;
-  std::string authorization;
+  psp_identity identity;
   std::uint64_t next_call_id = 1;
   std::unordered_map<std::uint64_t, caf::typed_response_promise<psp_reply>>
     in_flight;
@@ -42,25 +40,6 @@ domain::psp_transport to_transport(http::send_outcome outcome) {
   return domain::psp_transport::outcome_unknown;
 }
 
-http::request make_request(const psp_client_state& st, const psp_call& call) {
-  http::request req{call.method == "POST" ? bhttp::verb::post
-                                          : bhttp::verb::get,
-                    call.target, 11};
-  req.set(bhttp::field::host, st.host);
-  req.set(bhttp::field::authorization, st.authorization);
-  req.set(bhttp::field::user_agent, "paymentd");
-  if (!call.correlation_id.empty())
-    req.set("X-Request-Id", call.correlation_id);
-  if (call.method == "POST") {
-    req.set(bhttp::field::content_type, "application/x-www-form-urlencoded");
-    if (!call.idempotency_key.empty())
-      req.set("Idempotency-Key", call.idempotency_key);
-    req.body() = call.form_body;
-  }
-  req.prepare_payload();
-  return req;
-}
-
 psp_client_actor::behavior_type psp_client_behavior(psp_self self,
                                                     psp_client_options options,
                                                     http::base_url url) {
@@ -68,8 +47,8 @@ psp_client_actor::behavior_type psp_client_behavior(psp_self self,
   st.pool = std::make_shared<http::client_pool>(
     url.host, url.port, options.limits,
     http::client_tls_for(url, options.ca_file));
-  st.host = url.host + ":" + std::to_string(url.port);
-  st.authorization = "Bearer " + options.api_key;
+  st.identity = psp_identity{url.host + ":" + std::to_string(url.port),
+                             options.api_key, options.stripe_version};
   self->attach_functor([pool = st.pool]() mutable {
     // Stopping the pool joins its threads: do it off the pool's own thread.
     pool.reset();
@@ -85,16 +64,16 @@ psp_client_actor::behavior_type psp_client_behavior(psp_self self,
         .backlog(obs::shared_actor::psp_client)
         .Set(static_cast<double>(st.in_flight.size()));
       auto handle = caf::actor_cast<psp_client_actor>(self);
-      st.pool->async_send(make_request(st, call), [handle,
-                                                   id](http::send_result r) {
-        psp_reply reply;
-        reply.transport = to_transport(r.outcome);
-        reply.http_status = r.res.result_int();
-        reply.body = std::move(r.res.body());
-        reply.error = std::move(r.error);
-        reply.elapsed_ms = r.elapsed_ms;
-        caf::anon_send(handle, psp_call_done{id, std::move(reply)});
-      });
+      st.pool->async_send(
+        make_psp_request(st.identity, call), [handle, id](http::send_result r) {
+          psp_reply reply;
+          reply.transport = to_transport(r.outcome);
+          reply.http_status = r.res.result_int();
+          reply.body = std::move(r.res.body());
+          reply.error = std::move(r.error);
+          reply.elapsed_ms = r.elapsed_ms;
+          caf::anon_send(handle, psp_call_done{id, std::move(reply)});
+        });
       return rp;
     },
     [=](psp_call_done& done) {

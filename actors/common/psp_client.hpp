@@ -10,6 +10,7 @@ namespace pay {
 struct psp_client_options {
   std::string base_url;  // http://host:port or https://host:port
   std::string api_key;
+  std::string stripe_version;  // sent as Stripe-Version on every call
   http::client_pool_limits limits;
   // https: the PSP's certificate must verify against this CA file (empty:
   // the system's trusted CAs).

@@ -65,7 +65,7 @@ caf::result<domain::charge_outcome> answer_one_call(
 }
 
 psp_call get_intent_call(const std::string& id, const std::string& cid) {
-  return psp_call{"GET", "/v1/payment_intents/" + id, {}, {}, cid};
+  return psp_call{"GET", "/v1/payment_intents/" + id, {}, {}, cid, {}};
 }
 
 executor_actor::behavior_type executor_behavior(executor_self self,
@@ -95,7 +95,8 @@ executor_actor::behavior_type executor_behavior(executor_self self,
                     "/v1/checkout/sessions/" + query.session_id,
                     {},
                     {},
-                    query.correlation_id};
+                    query.correlation_id,
+                    {}};
       auto cid = query.correlation_id;
       call_psp(self, psp, timeout, "get_session", std::move(call),
                domain::classify_checkout_session,
@@ -135,8 +136,12 @@ psp_call make_create_intent_call(const execute_charge& charge) {
   };
   // The payment order id is the idempotency key on every attempt, so no
   // retry, recovery or duplicate can ever become a second charge.
-  return psp_call{"POST", "/v1/payment_intents", http::form_encode(form),
-                  charge.order.id.value, charge.correlation_id};
+  return psp_call{"POST",
+                  "/v1/payment_intents",
+                  http::form_encode(form),
+                  charge.order.id.value,
+                  charge.correlation_id,
+                  {}};
 }
 
 psp_call make_register_session_call(const register_session& reg) {
@@ -151,8 +156,12 @@ psp_call make_register_session_call(const register_session& reg) {
   };
   // Nonce and idempotency key are both the order id: registering again (a
   // retry, a recovery) yields the same session, never a second one.
-  return psp_call{"POST", "/v1/checkout/sessions", http::form_encode(form),
-                  reg.order.id.value, reg.correlation_id};
+  return psp_call{"POST",
+                  "/v1/checkout/sessions",
+                  http::form_encode(form),
+                  reg.order.id.value,
+                  reg.correlation_id,
+                  {}};
 }
 
 executor_actor spawn_executor(caf::actor_system& sys, psp_client_actor psp,

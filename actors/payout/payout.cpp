@@ -188,12 +188,20 @@ psp_call provider_call(const payout_state& st) {
                            {"currency", lowercase(st.row.currency)},
                            {"destination", st.row.seller_account},
                            {"metadata[payout_id]", st.row.payout_id.value}};
-    return psp_call{"POST", "/v1/payouts", http::form_encode(form),
-                    st.row.payout_id.value, st.correlation_id};
+    return psp_call{"POST",
+                    "/v1/payouts",
+                    http::form_encode(form),
+                    st.row.payout_id.value,
+                    st.correlation_id,
+                    {}};
   }
-  return psp_call{
-    "GET", "/v1/payouts/" + http::url_encode_component(st.row.psp_reference),
-    "", "", st.correlation_id};
+  return psp_call{"GET",
+                  "/v1/payouts/"
+                    + http::url_encode_component(st.row.psp_reference),
+                  "",
+                  "",
+                  st.correlation_id,
+                  {}};
 }
 
 void step(payout_self self) {

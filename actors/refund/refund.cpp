@@ -218,8 +218,12 @@ psp_call make_refund_call(const refund_work& work,
     {"metadata[refund_id]", work.view.refund_id.value},
     {"metadata[payment_order_id]", work.view.payment_order_id},
   };
-  return psp_call{"POST", "/v1/refunds", http::form_encode(form),
-                  work.view.refund_id.value, correlation_id};
+  return psp_call{"POST",
+                  "/v1/refunds",
+                  http::form_encode(form),
+                  work.view.refund_id.value,
+                  correlation_id,
+                  {}};
 }
 
 refund_actor::behavior_type refund_behavior(refund_self self, refund_deps deps,

@@ -14,11 +14,14 @@ struct psp_call {
   std::string form_body;        // application/x-www-form-urlencoded, POST only
   std::string idempotency_key;  // sent as Idempotency-Key on POST
   std::string correlation_id;
+  // Stripe Connect: the connected account (acct_...) the call acts on, sent
+  // as Stripe-Account; empty: the platform's own account.
+  std::string stripe_account;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, psp_call& x) {
-  return f(x.method, x.target, x.form_body, x.idempotency_key,
-           x.correlation_id);
+  return f(x.method, x.target, x.form_body, x.idempotency_key, x.correlation_id,
+           x.stripe_account);
 }
 
 struct psp_reply {
