@@ -117,7 +117,7 @@ struct settings {
   // (Stripe's GET /v1/balance_transactions) or "settlement_csv" (a daily
   // CSV file, GET /v1/settlement_files/{date}).
   std::string reconcile_source = "balance_transactions";
-  std::uint32_t fee_rate_bps = 290;          // agreed with the PSP
+  std::uint32_t fee_rate_bps = 290;  // agreed with the PSP
   std::uint32_t fee_fixed_minor = 30;
 };
 
