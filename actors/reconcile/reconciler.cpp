@@ -1,6 +1,7 @@
 #include "actors/reconcile/reconciler.hpp"
 
-// One run: download the day's file, parse it, load our side, match (a pure
+// One run: get the day's settled lines from the settlement source (the
+// PSP's balance transactions or its CSV file), load our side, match (a pure
 // function), then write everything the plan says in ONE transaction, so a
 // crash mid-run leaves nothing half-applied and a re-run finds what the
 // first one wrote (unique keys make the second write nothing new).
@@ -11,11 +12,9 @@
 #include <utility>
 
 #include "actors/reconcile/reconciliation_report.hpp"
+#include "actors/reconcile/settlement_source.hpp"
 #include "domain/common/rfc3339.hpp"
-#include "domain/common/sha256.hpp"
 #include "domain/reconcile/settlement_csv.hpp"
-#include "http/client_pool.hpp"
-#include "http/sync_client.hpp"
 #include "observability/log.hpp"
 #include "observability/metrics.hpp"
 #include "persistence/common/db_session.hpp"
@@ -33,6 +32,7 @@ constexpr int run_attempts_max = 7;
 struct reconciler_state {
   reconciler_options options;
   std::unique_ptr<persistence::db_session> db;
+  std::unique_ptr<settlement_source> source;  // null: options.source unknown
   static inline const char* name = "reconciler";
 };
 
@@ -60,26 +60,6 @@ std::chrono::seconds until_next(std::uint32_t minute) {
   return std::chrono::seconds{target - now_s};
 }
 
-struct fetched {
-  std::string body;
-  std::string error;
-};
-
-fetched fetch_file(const reconciler_options& options, const std::string& date) {
-  auto url = http::parse_base_url(options.psp_base_url);
-  if (!url) return {{}, "psp.base_url is not an http(s)://host:port URL"};
-  http::sync_client client{url->host, url->port, options.fetch_timeout_ms,
-                           http::client_tls_for(*url, options.psp_ca_file)};
-  auto got = client.get("/v1/settlement_files/" + date,
-                        {{"Authorization", "Bearer " + options.psp_api_key}});
-  if (!got.ok) return {{}, "settlement file download failed: " + got.error};
-  if (got.res.result_int() != 200)
-    return {{},
-            "settlement file answered HTTP "
-              + std::to_string(got.res.result_int())};
-  return {std::move(got.res.body()), {}};
-}
-
 reconciliation_report failed(reconciler_self self, const std::string& date,
                              const std::string& error,
                              const std::string& correlation_id,
@@ -95,6 +75,20 @@ reconciliation_report failed(reconciler_self self, const std::string& date,
   log::error(correlation_id, "reconciliation of {} failed: {}{}", date, error,
              db_error.empty() ? "" : " (not recorded: " + db_error + ")");
   return out;
+}
+
+// Money the reconciler does not read (a dispute, a transfer) is not
+// silent: the report lists it by type and the log says so.
+void note_skipped(const settlement_source_facts& facts, const std::string& date,
+                  const std::string& correlation_id) {
+  if (facts.skipped_by_type.empty()) return;
+  std::string types;
+  for (const auto& [type, n] : facts.skipped_by_type)
+    types += (types.empty() ? "" : ", ") + type + " " + std::to_string(n);
+  log::warn(correlation_id,
+            "reconciliation {}: balance transactions not reconciled, by type: "
+            "{}",
+            date, types);
 }
 
 // New discrepancies are counted; escalated ones are also logged as errors.
@@ -118,25 +112,22 @@ reconciliation_report run(reconciler_self self, const std::string& date,
   if (!domain::is_settlement_date(date))
     return failed(self, date, "not a date (YYYY-MM-DD): " + date,
                   correlation_id);
+  if (!st.source)
+    return failed(self, date,
+                  "reconcile.source '" + st.options.source
+                    + "' is neither balance_transactions nor settlement_csv",
+                  correlation_id);
   run_timings_ms timings;
   const auto started = clock_type::now();
-  auto file_text = fetch_file(st.options, date);
-  timings.fetch = ms_since(started);
-  if (!file_text.error.empty())
-    return failed(self, date, file_text.error, correlation_id);
+  auto day = st.source->settled_lines_of(date);
+  timings.fetch = day.fetch_ms;
+  timings.parse = day.parse_ms;
+  if (!day.error.empty()) return failed(self, date, day.error, correlation_id);
+  auto& file = day.file;
+  const auto& sha = day.content_sha256;
+  note_skipped(day.facts, date, correlation_id);
 
   auto step = clock_type::now();
-  auto parsed = domain::parse_settlement_csv(file_text.body);
-  timings.parse = ms_since(step);
-  if (!parsed.error.empty())
-    return failed(self, date,
-                  "settlement file unreadable at line "
-                    + std::to_string(parsed.error_line) + ": " + parsed.error,
-                  correlation_id);
-  auto& file = parsed.file;
-  file.date = date;
-  const auto sha = domain::sha256_hex(file_text.body);
-
   domain::reconciliation_plan plan;
   persistence::applied_plan applied;
   std::string report;
@@ -155,7 +146,8 @@ reconciliation_report run(reconciler_self self, const std::string& date,
       applied = persistence::apply_plan(txn, file, plan, sha);
       timings.write = ms_since(step);
       timings.total = ms_since(started);
-      report = render_reconciliation_report(plan, applied, sha, timings);
+      report = render_reconciliation_report(plan, applied, sha, timings,
+                                            day.facts);
       persistence::update_report(txn, applied.run_id, report);
     },
     run_attempts_max);
@@ -197,6 +189,10 @@ reconciler_actor::behavior_type reconciler_behavior(
   reconciler_self self, reconciler_options options) {
   self->state.db = std::make_unique<persistence::db_session>(
     options.database_url);
+  self->state.source = make_settlement_source(
+    {options.source, options.psp_api_key, options.psp_stripe_version},
+    psp_opener_for(
+      {options.psp_base_url, options.psp_ca_file, options.fetch_timeout_ms}));
   self->state.options = std::move(options);
   schedule_daily(self);
   return {

@@ -14,18 +14,22 @@ namespace pay {
 
 struct reconciler_options {
   std::string database_url;
-  std::string psp_base_url;  // where GET /v1/settlement_files/{date} lives
+  // Where the day's settled lines come from (settlement_source.hpp):
+  // "balance_transactions" or "settlement_csv".
+  std::string source = "balance_transactions";
+  std::string psp_base_url;
   std::string psp_api_key;
+  std::string psp_stripe_version;  // sent as Stripe-Version
   std::string psp_ca_file;  // verifies an https PSP; "": the system's CAs
   domain::fee_terms fee_terms;
   // Minutes after midnight UTC to reconcile yesterday; none: only on demand.
   std::optional<std::uint32_t> daily_minute_utc;
-  std::uint32_t fetch_timeout_ms = 120'000;
+  std::uint32_t fetch_timeout_ms = 120'000;  // per request (per page)
   // Orders the PSP says succeeded while ours wait are poked through it.
   payment_service_actor service;
 };
 
-// A detached actor (it blocks on PostgreSQL and on the file download): runs
+// A detached actor (it blocks on PostgreSQL and on the PSP's answers): runs
 // are serialised by its mailbox, so two runs of one day never interleave.
 reconciler_actor spawn_reconciler(caf::actor_system& sys,
                                   reconciler_options options);

@@ -24,7 +24,7 @@ std::string decimal(std::int64_t amount_minor, const std::string& currency) {
 std::string render_reconciliation_report(
   const domain::reconciliation_plan& plan,
   const persistence::applied_plan& applied, const std::string& file_sha256,
-  const run_timings_ms& timings) {
+  const run_timings_ms& timings, const settlement_source_facts& source) {
   json::object r;
   r["run_id"] = applied.run_id;
   r["date"] = plan.date;
@@ -64,6 +64,12 @@ std::string render_reconciliation_report(
                                     {"fee", decimal(t.fee_minor, currency)},
                                     {"net", decimal(t.net_minor, currency)}};
   r["totals"] = std::move(totals);
+
+  json::object skipped;
+  for (const auto& [type, n] : source.skipped_by_type) skipped[type] = n;
+  r["source"] = json::object{{"name", source.name},
+                             {"pages", source.pages},
+                             {"skipped", std::move(skipped)}};
 
   r["timings_ms"] = json::object{
     {"fetch", timings.fetch}, {"parse", timings.parse},

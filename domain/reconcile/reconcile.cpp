@@ -507,6 +507,7 @@ void matcher::add_missing_charges() {
 }
 
 void matcher::add_totals_checks() {
+  if (!file_.states_totals) return;  // nothing of the PSP's to check against
   std::map<std::string, std::vector<const settlement_total*>> rows;
   for (const auto& t : file_.totals) rows[t.currency].push_back(&t);
   for (const auto& entry : sums_)

@@ -8,7 +8,9 @@
 // idempotency_key == payment_order_id; a refund line its refund by reference,
 // else key == refund id; a payout line likewise with the payout id; a fee
 // line is matched when its idempotency_key is one of our payout ids.
-// Every discrepancy is routed by the table in reconcile_policy.hpp.
+// Every discrepancy is routed by the table in reconcile_policy.hpp. TOTAL
+// rows are checked against the lines only when the file states them
+// (settlement_file::states_totals).
 //
 // Money: one settlement transaction per currency. For charge, refund and fee
 // lines: bank +net, psp_fees +fee, and psp_receivable -gross (booking

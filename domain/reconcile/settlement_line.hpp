@@ -1,7 +1,8 @@
 #pragma once
-// One line of a PSP's daily settlement file, as the PSP reports it (the
-// file format is in docs/reconciliation.md). Amounts are signed minor units
-// from the merchant's side: a charge is +gross, a refund or payout -gross.
+// One line of what a PSP settled for us on a day, as the PSP reports it (a
+// CSV file's line or a Stripe balance transaction; docs/reconciliation.md).
+// Amounts are signed minor units from the merchant's side: a charge is
+// +gross, a refund or payout -gross.
 
 #include <cstdint>
 #include <string>
@@ -45,6 +46,10 @@ struct settlement_file {
   std::string date;  // YYYY-MM-DD
   std::vector<settlement_line> lines;
   std::vector<settlement_total> totals;
+  // Whether the source states its own sums (the CSV's TOTAL rows) for the
+  // matcher to check the lines against. Stripe's balance transactions state
+  // none: false, and no totals_mismatch can arise.
+  bool states_totals = true;
 };
 
 }  // namespace pay::domain

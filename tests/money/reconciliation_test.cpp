@@ -1,8 +1,10 @@
-// Reconciliation of the PSP's daily settlement file against our books, end
-// to end: pspsim writes the file (with the discrepancies a test injects),
-// paymentd's reconciler downloads it, matches it and routes every mismatch.
-// Each test starts from an empty world (stack().reset()) so today's file
-// holds only its own payments.
+// Reconciliation of what the PSP settled against our books, end to end:
+// pspsim serves the day (with the discrepancies a test injects) as Stripe
+// balance transactions (reconcile.source's default) or as its settlement
+// CSV file, paymentd's reconciler reads it, matches it and routes every
+// mismatch. The tests marked by_source run on both sources, the others on
+// the default. Each test starts from an empty world (stack().reset()) so
+// today's lines hold only its own payments.
 
 #include <chrono>
 #include <map>
@@ -68,7 +70,42 @@ std::int64_t int_at(const json::object& o, const char* key) {
   return o.at(key).as_int64();
 }
 
-TEST_F(reconciliation,
+// The same test on each reconcile.source: balance_transactions as paymentd
+// starts by default (no setting given), settlement_csv set for the test.
+class reconciliation_by_source
+    : public reconciliation,
+      public ::testing::WithParamInterface<std::string> {
+ protected:
+  void SetUp() override {
+    reconciliation::SetUp();
+    if (HasFatalFailure()) return;
+    if (GetParam() != "balance_transactions")
+      restart_with({{"PAYMENTD_RECONCILE_SOURCE", GetParam()}});
+  }
+
+  // The day reconciled, from the source under test.
+  json::object run_day() {
+    auto run = reconcile(date_);
+    const auto* source = run.contains("report")
+                           ? run.at("report").as_object().if_contains("source")
+                           : nullptr;
+    EXPECT_TRUE(source != nullptr && source->is_object())
+      << json::serialize(run);
+    if (source != nullptr && source->is_object()) {
+      EXPECT_EQ(source->at("name").as_string(), GetParam());
+    }
+    return run;
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(by_source, reconciliation_by_source,
+                         ::testing::Values("balance_transactions",
+                                           "settlement_csv"),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           return info.param;
+                         });
+
+TEST_P(reconciliation_by_source,
        a_clean_day_reconciles_with_zero_exceptions_and_settles_every_order) {
   std::vector<std::string> orders = {pay("a", "10.00", "USD"),
                                      pay("b", "25.50", "USD"),
@@ -134,7 +171,7 @@ TEST_F(reconciliation, re_running_a_day_changes_nothing) {
   EXPECT_EQ(number("SELECT count(*) FROM reconciliation_run"), 2);
 }
 
-TEST_F(reconciliation,
+TEST_P(reconciliation_by_source,
        a_day_with_all_seven_discrepancy_kinds_reports_each_exactly_once) {
   pay("clean", "10.00", "USD");
   auto missing = pay("missing", "11.00", "USD");
@@ -220,7 +257,19 @@ TEST_F(
                {"PAYMENTD_PSP_PENDING_POLL_MAX_MS", "600000"}}),
             "");
   reconnect_api();
-  auto pending = pay("pending", "20.00", "EUR", "pm_card_threeDSecureRequired");
+  // With a return_url, so 3-D Secure waits for the buyer instead of
+  // declining at once (error_on_requires_action; docs/stripe.md).
+  checkout_spec spec;
+  spec.checkout_id = unique("co_pending");
+  spec.psp_token = "pm_card_threeDSecureRequired";
+  spec.orders.push_back(
+    {unique("po_pending"), unique("seller_pending"), "20.00", "EUR"});
+  auto body = checkout_json(spec);
+  body["credit_card_info"].as_object()["return_url"] =
+    "https://shop.example/return";
+  auto posted = post_payment(api(), json::serialize(body));
+  ASSERT_TRUE(posted.ok) << posted.error;
+  const auto pending = spec.orders[0].payment_order_id;
   // pspsim holds 3-D Secure for the test to decide: the order waits.
   auto until = std::chrono::steady_clock::now() + std::chrono::seconds{10};
   while (column_of(pending, "status") != "PENDING"
@@ -283,6 +332,32 @@ TEST_F(reconciliation, finance_resolves_a_queued_exception_once_with_a_reason) {
   // A re-run does not reopen what finance closed.
   run_day();
   EXPECT_TRUE(exceptions("date=" + date_).empty());
+}
+
+TEST_F(reconciliation,
+       a_listing_the_psp_refuses_is_a_failed_run_that_writes_nothing_else) {
+  pay("a", "10.00", "USD");
+  // pspsim refuses any other key: the first page answers 401.
+  restart_with({{"PSP_API_KEY", "sk_test_not_pspsims"}});
+  auto res = api().post("/admin/reconciliation/run?date=" + date_, "",
+                        "application/json", admin_auth);
+  EXPECT_EQ(res.res.result_int(), 502u) << res.res.body();
+  EXPECT_NE(res.res.body().find(
+              "balance transactions page 1 answered HTTP 401"),
+            std::string::npos)
+    << res.res.body();
+  EXPECT_EQ(number("SELECT count(*) FROM reconciliation_run"
+                   " WHERE status = 'failed'"),
+            1);
+  EXPECT_EQ(number("SELECT count(*) FROM reconciliation_run"), 1);
+  for (const char* table : {"settlement_line", "reconciliation_exception"})
+    EXPECT_EQ(number(std::string{"SELECT count(*) FROM "} + table), 0) << table;
+  EXPECT_EQ(number("SELECT count(*) FROM ledger_transaction"
+                   " WHERE kind = 'settlement'"),
+            0);
+  EXPECT_EQ(
+    number("SELECT count(*) FROM payment_order WHERE settled_on IS NOT NULL"),
+    0);
 }
 
 TEST_F(reconciliation, bad_run_requests_are_refused_and_record_nothing) {

@@ -477,6 +477,21 @@ TEST(reconcile_test, currency_with_lines_but_no_totals_row_is_escalated) {
   EXPECT_EQ(only_exception(twice).kind, discrepancy_kind::totals_mismatch);
 }
 
+TEST(reconcile_test,
+     a_source_that_states_no_totals_is_not_checked_against_any) {
+  books ours;
+  ours.charges = {order("ord_1", "pi_1", 1000)};
+  auto f = file_of({charge(1, "pi_1", "ord_1", 1000)});
+  f.totals.clear();
+  f.states_totals = false;  // Stripe's balance transactions
+  auto plan = run(f, ours);
+  EXPECT_TRUE(plan.exceptions.empty());
+  EXPECT_EQ(plan.counts.matched, 1u);
+  // The report still shows the lines' own sums.
+  EXPECT_EQ(plan.totals_by_currency.at("USD").gross_minor, 1000);
+  EXPECT_EQ(posted(plan, "USD", "psp_receivable"), -1000);
+}
+
 TEST(reconcile_test, jpy_lines_use_whole_yen_fees_and_book_in_jpy) {
   books ours;
   ours.charges = {order("ord_1", "pi_1", 500, order_status::success, "JPY")};
