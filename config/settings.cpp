@@ -128,6 +128,8 @@ const std::vector<key_spec>& keys() {
       {"psp.ca_file", "PSP_CA_FILE", string_field(&settings::psp_ca_file)},
       {"psp.stripe_version", "PSP_STRIPE_VERSION",
        string_field(&settings::psp_stripe_version)},
+      {"psp.idempotency_key_trust_s", "PAYMENTD_PSP_IDEMPOTENCY_KEY_TRUST_S",
+       unsigned_field(&settings::psp_idempotency_key_trust_s, 0, u32)},
       {"psp.connections_max", "PAYMENTD_PSP_CONNECTIONS_MAX",
        unsigned_field(&settings::psp_connections_max, 1, 4096)},
       {"psp.connect_timeout_ms", "PAYMENTD_PSP_CONNECT_TIMEOUT_MS",

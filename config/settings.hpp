@@ -56,6 +56,9 @@ struct settings {
   // Stripe-Version sent on every PSP call, so the answers' shapes never
   // follow the account's default version (docs/stripe.md).
   std::string psp_stripe_version = "2020-08-27";
+  // How long the PSP surely keeps an idempotency key (Stripe: 24 h). A
+  // create retried later than this is preceded by a lookup of the object.
+  std::uint32_t psp_idempotency_key_trust_s = 23 * 3600;
   std::uint32_t psp_connections_max = 512;
   std::uint32_t psp_connect_timeout_ms = 2'000;
   std::uint32_t psp_request_timeout_ms = 10'000;

@@ -1,7 +1,7 @@
 // classify_refund: the PSP's answer to a refund. A refund is failed
 // (final, nothing moved) only on the PSP's own 4xx word and says why; it
-// succeeds only on a 2xx naming the refund; everything unsure is a retry
-// under the same key.
+// succeeds, or is pending, only on a 2xx naming the refund; everything
+// unsure is a retry.
 
 #include "domain/refund/refund_outcome.hpp"
 #include "fuzz/check.hpp"
@@ -24,6 +24,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
     FUZZ_CHECK(s >= 200 && s < 300);
     FUZZ_CHECK(!out.psp_reference.empty());
   }
+  if (out.kind == refund_kind::pending) {
+    FUZZ_CHECK(s >= 200 && s < 300);
+    FUZZ_CHECK(!out.psp_reference.empty());
+  }
+  // Only a lookup can say the PSP has no refund of ours.
+  FUZZ_CHECK(out.kind != refund_kind::absent);
   if (out.kind == refund_kind::failed) {
     FUZZ_CHECK(in.transport == psp_transport::responded);
     FUZZ_CHECK(!out.failure_code.empty());

@@ -64,10 +64,6 @@ caf::result<domain::charge_outcome> answer_one_call(
   return rp;
 }
 
-psp_call get_intent_call(const std::string& id, const std::string& cid) {
-  return psp_call{"GET", "/v1/payment_intents/" + id, {}, {}, cid, {}};
-}
-
 executor_actor::behavior_type executor_behavior(executor_self self,
                                                 psp_client_actor psp,
                                                 executor_options options) {
@@ -80,8 +76,8 @@ executor_actor::behavior_type executor_behavior(executor_self self,
     },
     [=](const query_charge& query) {
       return answer_one_call(self, psp, timeout, "get_intent",
-                             get_intent_call(query.psp_reference,
-                                             query.correlation_id),
+                             make_get_intent_call(query.psp_reference,
+                                                  query.correlation_id),
                              domain::classify_payment_intent);
     },
     [=](const register_session& reg) {
@@ -91,25 +87,22 @@ executor_actor::behavior_type executor_behavior(executor_self self,
     },
     [=](const query_session& query) {
       auto rp = self->make_response_promise<domain::charge_outcome>();
-      psp_call call{"GET",
-                    "/v1/checkout/sessions/" + query.session_id,
-                    {},
-                    {},
-                    query.correlation_id,
-                    {}};
+      auto call = make_get_session_call(query.session_id, query.correlation_id);
       auto cid = query.correlation_id;
       call_psp(self, psp, timeout, "get_session", std::move(call),
                domain::classify_checkout_session,
                [=](domain::charge_outcome session) mutable {
                  // A failed payment: the intent says why (declined, 3-D Secure
-                 // failed), and that is what the order records.
+                 // failed), and that is what the order records. An expired
+                 // session is its own reason, whatever its intent says.
                  if (session.kind != domain::charge_kind::declined
+                     || session.failure_code == "expired"
                      || session.psp_reference.empty()) {
                    rp.deliver(std::move(session));
                    return;
                  }
                  call_psp(self, psp, timeout, "get_intent",
-                          get_intent_call(session.psp_reference, cid),
+                          make_get_intent_call(session.psp_reference, cid),
                           domain::classify_payment_intent,
                           [=](domain::charge_outcome intent) mutable {
                             intent.session_id = session.session_id;
@@ -130,10 +123,18 @@ psp_call make_create_intent_call(const execute_charge& charge) {
     {"currency", lowercase(charge.order.currency)},
     {"payment_method", charge.psp_token},
     {"confirm", "true"},
+    {"payment_method_types[0]", "card"},
     {"metadata[payment_order_id]", charge.order.id.value},
     {"metadata[checkout_id]", charge.checkout.value},
     {"metadata[seller_account]", charge.order.seller.value},
   };
+  // 3-D Secure needs the buyer: with a return_url the PSP answers where to
+  // send them (next_action); without one nobody could, so the PSP declines
+  // at once instead of leaving the order pending forever.
+  if (charge.return_url.empty())
+    form.emplace_back("error_on_requires_action", "true");
+  else
+    form.emplace_back("return_url", charge.return_url);
   // The payment order id is the idempotency key on every attempt, so no
   // retry, recovery or duplicate can ever become a second charge.
   return psp_call{"POST",
@@ -144,23 +145,64 @@ psp_call make_create_intent_call(const execute_charge& charge) {
                   {}};
 }
 
+namespace {
+
+std::string with_query(const std::string& url, std::string_view param) {
+  return url + (url.find('?') == std::string::npos ? "?" : "&")
+         + std::string{param};
+}
+
+}  // namespace
+
 psp_call make_register_session_call(const register_session& reg) {
+  const auto& order = reg.order;
   http::form_fields form = {
-    {"amount", std::to_string(reg.order.amount_minor)},
-    {"currency", lowercase(reg.order.currency)},
-    {"return_url", reg.return_url},
-    {"client_reference_id", reg.order.id.value},
-    {"metadata[payment_order_id]", reg.order.id.value},
+    {"mode", "payment"},
+    {"payment_method_types[0]", "card"},
+    {"line_items[0][price_data][currency]", lowercase(order.currency)},
+    {"line_items[0][price_data][unit_amount]",
+     std::to_string(order.amount_minor)},
+    {"line_items[0][price_data][product_data][name]",
+     "Order " + order.id.value + " from " + order.seller.value},
+    {"line_items[0][quantity]", "1"},
+    // Stripe puts the session's id in place of the template.
+    {"success_url",
+     with_query(reg.return_url, "session_id={CHECKOUT_SESSION_ID}")},
+    {"cancel_url", with_query(reg.return_url, "cancelled=true")},
+    {"client_reference_id", order.id.value},
+    {"payment_intent_data[metadata][payment_order_id]", order.id.value},
+    {"payment_intent_data[metadata][checkout_id]", reg.checkout.value},
+    {"payment_intent_data[metadata][seller_account]", order.seller.value},
+    {"metadata[payment_order_id]", order.id.value},
     {"metadata[checkout_id]", reg.checkout.value},
-    {"metadata[seller_account]", reg.order.seller.value},
+    {"metadata[seller_account]", order.seller.value},
   };
-  // Nonce and idempotency key are both the order id: registering again (a
-  // retry, a recovery) yields the same session, never a second one.
-  return psp_call{"POST",
-                  "/v1/checkout/sessions",
-                  http::form_encode(form),
-                  reg.order.id.value,
-                  reg.correlation_id,
+  // The idempotency key is the order id: registering again (a retry, a
+  // recovery) yields the same session, never a second one.
+  return psp_call{
+    "POST",         "/v1/checkout/sessions", http::form_encode(form),
+    order.id.value, reg.correlation_id,      {}};
+}
+
+psp_call make_get_intent_call(const std::string& payment_intent,
+                              const std::string& correlation_id) {
+  return psp_call{"GET",
+                  "/v1/payment_intents/"
+                    + http::url_encode_component(payment_intent),
+                  {},
+                  {},
+                  correlation_id,
+                  {}};
+}
+
+psp_call make_get_session_call(const std::string& session_id,
+                               const std::string& correlation_id) {
+  return psp_call{"GET",
+                  "/v1/checkout/sessions/"
+                    + http::url_encode_component(session_id),
+                  {},
+                  {},
+                  correlation_id,
                   {}};
 }
 

@@ -17,5 +17,9 @@ executor_actor spawn_executor(caf::actor_system& sys, psp_client_actor psp,
 // The PaymentIntent create call for one order (pure: unit-tested).
 psp_call make_create_intent_call(const execute_charge& charge);
 psp_call make_register_session_call(const register_session& reg);
+psp_call make_get_intent_call(const std::string& payment_intent,
+                              const std::string& correlation_id);
+psp_call make_get_session_call(const std::string& session_id,
+                               const std::string& correlation_id);
 
 }  // namespace pay

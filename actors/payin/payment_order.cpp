@@ -363,7 +363,8 @@ void charge(order_self self) {
   };
   order_line line{st.row.id, st.row.seller, st.row.amount_minor,
                   st.row.currency};
-  if (!st.return_url.empty()) {
+  // No card token: the buyer pays on the PSP's hosted page.
+  if (st.psp_token.empty()) {
     self
       ->request(st.deps.executor, st.deps.executor_timeout,
                 register_session{line, st.row.checkout, st.return_url,
@@ -374,7 +375,7 @@ void charge(order_self self) {
   self
     ->request(st.deps.executor, st.deps.executor_timeout,
               execute_charge{line, st.row.checkout, st.psp_token,
-                             st.correlation_id})
+                             st.correlation_id, st.return_url})
     .then(handle, lost);
 }
 

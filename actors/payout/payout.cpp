@@ -181,27 +181,9 @@ void on_answer(payout_self self, const domain::payout_outcome& out) {
 }
 
 psp_call provider_call(const payout_state& st) {
-  if (st.row.status == domain::payout_status::created) {
-    // The release created it from a positive balance, in the seller's name.
-    PAY_ASSERT(st.row.amount_minor > 0 && !st.row.seller_account.empty());
-    http::form_fields form{{"amount", std::to_string(st.row.amount_minor)},
-                           {"currency", lowercase(st.row.currency)},
-                           {"destination", st.row.seller_account},
-                           {"metadata[payout_id]", st.row.payout_id.value}};
-    return psp_call{"POST",
-                    "/v1/payouts",
-                    http::form_encode(form),
-                    st.row.payout_id.value,
-                    st.correlation_id,
-                    {}};
-  }
-  return psp_call{"GET",
-                  "/v1/payouts/"
-                    + http::url_encode_component(st.row.psp_reference),
-                  "",
-                  "",
-                  st.correlation_id,
-                  {}};
+  if (st.row.status == domain::payout_status::created)
+    return make_create_payout_call(st.row, st.correlation_id);
+  return make_get_payout_call(st.row.psp_reference, st.correlation_id);
 }
 
 void step(payout_self self) {
@@ -271,6 +253,32 @@ payout_actor::behavior_type payout_behavior(payout_self self, payout_deps deps,
 payout_actor spawn_payout(caf::actor_system& sys, payout_deps deps,
                           payout_args args) {
   return sys.spawn(payout_behavior, std::move(deps), std::move(args));
+}
+
+psp_call make_create_payout_call(const payout_view& row,
+                                 const std::string& correlation_id) {
+  // The release created it from a positive balance, in the seller's name.
+  PAY_ASSERT(row.amount_minor > 0 && !row.seller_account.empty());
+  http::form_fields form{{"amount", std::to_string(row.amount_minor)},
+                         {"currency", lowercase(row.currency)},
+                         {"destination", row.seller_account},
+                         {"metadata[payout_id]", row.payout_id.value}};
+  return psp_call{"POST",
+                  "/v1/payouts",
+                  http::form_encode(form),
+                  row.payout_id.value,
+                  correlation_id,
+                  {}};
+}
+
+psp_call make_get_payout_call(const std::string& psp_reference,
+                              const std::string& correlation_id) {
+  return psp_call{"GET",
+                  "/v1/payouts/" + http::url_encode_component(psp_reference),
+                  {},
+                  {},
+                  correlation_id,
+                  {}};
 }
 
 }  // namespace pay

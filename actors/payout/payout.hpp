@@ -33,4 +33,11 @@ struct payout_args {
 payout_actor spawn_payout(caf::actor_system& sys, payout_deps deps,
                           payout_args args);
 
+// POST /v1/payouts (key = pay-out id) and GET /v1/payouts/{po}: the two
+// calls a pay-out makes.
+psp_call make_create_payout_call(const payout_view& row,
+                                 const std::string& correlation_id);
+psp_call make_get_payout_call(const std::string& psp_reference,
+                              const std::string& correlation_id);
+
 }  // namespace pay

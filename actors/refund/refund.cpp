@@ -2,21 +2,27 @@
 
 // One actor per refund that is not final yet.
 //
-//   (load row) --> CREATED --POST /v1/refunds--> PSP answer
-//                    ^                              |
-//                    |  retry (5xx, 429, 409,       +--succeeded--> SUCCEEDED
-//                    |  lost answer, pending):      |   (CAS + ledger + wallet
-//                    |  count the attempt,          |    + history, one txn)
-//                    +--backoff, same key ----------+--failed-----> FAILED
-//                                                         |
-//                                       tell the service, stop <--+
+//   (load row) --> CREATED --POST /v1/refunds (key = refund id)--> answer
+//                    ^                                               |
+//                    | undecided (5xx, 429, 409, lost answer):       |
+//                    +--count the attempt, backoff, same key --------+
+//                                                                    |
+//        succeeded: SUCCEEDED (CAS + ledger + wallet + history) <----+
+//        failed:    FAILED                                    <------+
+//        pending:   PENDING, the PSP's re_... id stored       <------+
+//
+//   PENDING --GET /v1/refunds/{re}, polls doubling up to poll_max, or at
+//             once on a refund.updated webhook--> SUCCEEDED | FAILED
 //
 // The refund id is the PSP's idempotency key, so asking again after a lost
-// answer replays the first refund instead of making a second one. The retry
-// budget (psp.retry_attempts_max) only changes the pace: past it the actor
-// keeps asking at the maximum delay and logs an error each time, because a
-// refund that may have happened at the PSP must never be failed by us
-// without the PSP saying so (docs/refunds.md).
+// answer replays the first refund instead of making a second one, as long
+// as the PSP still keeps the key (Stripe: 24 h). A CREATED refund older than
+// deps.key_trust_s first lists the payment's refunds at the PSP and adopts
+// ours if it is there; only a refund the PSP does not have is POSTed. A
+// PENDING refund is never POSTed again. The retry budget
+// (psp.retry_attempts_max) only changes the pace: a refund that may have
+// happened at the PSP must never be failed by us without the PSP saying so
+// (docs/refunds.md).
 
 #include "domain/common/assert.hpp"
 #include "http/form.hpp"
@@ -32,14 +38,27 @@ using refund_self = refund_actor::stateful_pointer<refund_state>;
 void step(refund_self self);
 
 void step_after(refund_self self, std::uint32_t delay_ms) {
+  auto gen = ++self->state.timer_generation;
   self->delayed_send(self, std::chrono::milliseconds{delay_ms},
-                     refund_step_atom::value);
+                     refund_step_atom::value, gen);
+}
+
+// A call ended. A webhook that came while it ran asks the PSP again now.
+void call_done(refund_self self) { self->state.in_flight = false; }
+
+bool poke_waiting(refund_self self) {
+  auto& st = self->state;
+  if (!st.poke_pending) return false;
+  st.poke_pending = false;
+  step(self);
+  return true;
 }
 
 // Our own side failed (store or PSP client unreachable): try the step again
 // later. Nothing was learnt, so no PSP attempt is counted.
 void retry_later(refund_self self, std::string_view why) {
   auto& st = self->state;
+  call_done(self);
   auto delay_ms = st.schedule.after_failure_ms();
   log::warn(st.correlation_id, "refund {} retry {} in {} ms: {}",
             st.row.view.refund_id.value, st.schedule.failures(), delay_ms, why);
@@ -55,32 +74,42 @@ void adopt(refund_self self, const refund_step_reply& reply) {
   }
 }
 
-void finish(refund_self self, domain::refund_event event,
-            const domain::refund_outcome& answer) {
+// `event` moves the refund from its current status; PENDING then waits for
+// the next poll, anything else is final and reported by step().
+void move(refund_self self, domain::refund_event event,
+          const domain::refund_outcome& answer) {
   auto& st = self->state;
-  auto to = domain::next_status(domain::refund_status::created, event);
+  auto from = st.row.view.status;
+  auto to = domain::next_status(from, event);
   PAY_ASSERT(to.has_value());
-  finish_refund cmd{st.row.view.refund_id,
-                    st.row.version,
-                    *to,
-                    event,
-                    answer.psp_reference,
-                    answer.failure_code,
-                    answer.failure_message,
-                    st.correlation_id};
+  move_refund cmd{st.row.view.refund_id,
+                  st.row.version,
+                  from,
+                  *to,
+                  event,
+                  answer.psp_reference,
+                  answer.failure_code,
+                  answer.failure_message,
+                  st.correlation_id};
   self->request(st.deps.store, st.deps.store_timeout, std::move(cmd))
     .then(
       [=](const refund_step_reply& reply) {
         auto& st = self->state;
+        call_done(self);
         adopt(self, reply);
         if (reply.applied) {
-          log::info(st.correlation_id, "refund {} CREATED -> {} ({})",
-                    st.row.view.refund_id.value,
+          log::info(st.correlation_id, "refund {} {} -> {} ({})",
+                    st.row.view.refund_id.value, domain::to_db_string(from),
                     domain::to_db_string(st.row.view.status),
                     answer.psp_reference.empty() ? answer.failure_code
                                                  : answer.psp_reference);
           obs::metrics::get().money_movement("refund", domain::to_db_string(
                                                          st.row.view.status));
+        }
+        if (poke_waiting(self)) return;
+        if (st.row.view.status == domain::refund_status::pending) {
+          step_after(self, st.schedule.next_poll_ms());
+          return;
         }
         step(self);
       },
@@ -104,23 +133,25 @@ void after_undecided_attempt(refund_self self,
   self->request(st.deps.store, st.deps.store_timeout, std::move(cmd))
     .then(
       [=](const refund_step_reply& reply) {
+        call_done(self);
         adopt(self, reply);
         auto& st = self->state;
         if (!reply.applied) {
           step(self);  // finished meanwhile: report it
           return;
         }
+        if (poke_waiting(self)) return;
         auto attempts = static_cast<std::uint32_t>(st.row.attempts);
         if (attempts > st.deps.retry.attempts_max) {
           log::error(st.correlation_id,
-                     "refund {} still undecided after {} PSP attempts ({}); "
+                     "refund {} still undecided after {} PSP calls ({}); "
                      "asking again every {} ms",
                      st.row.view.refund_id.value, attempts, answer.failure_code,
                      delay_ms);
           obs::metrics::get().money_movement("refund", "retry_budget_spent");
         } else {
           log::warn(st.correlation_id,
-                    "refund {} PSP attempt {} undecided ({}), next in {} ms",
+                    "refund {} PSP call {} undecided ({}), next in {} ms",
                     st.row.view.refund_id.value, attempts, answer.failure_code,
                     delay_ms);
         }
@@ -129,13 +160,32 @@ void after_undecided_attempt(refund_self self,
       [=](caf::error& err) { retry_later(self, caf::to_string(err)); });
 }
 
+void call_psp(refund_self self, std::string_view operation, psp_call call);
+
 void on_answer(refund_self self, const domain::refund_outcome& answer) {
+  auto& st = self->state;
   switch (answer.kind) {
     case domain::refund_kind::succeeded:
-      finish(self, domain::refund_event::psp_succeeded, answer);
+      move(self, domain::refund_event::psp_succeeded, answer);
       return;
     case domain::refund_kind::failed:
-      finish(self, domain::refund_event::psp_failed, answer);
+      move(self, domain::refund_event::psp_failed, answer);
+      return;
+    case domain::refund_kind::pending:
+      if (st.row.view.status == domain::refund_status::created) {
+        move(self, domain::refund_event::psp_pending, answer);
+        return;
+      }
+      // Still pending at the PSP: nothing to write, ask again later.
+      call_done(self);
+      if (poke_waiting(self)) return;
+      step_after(self, st.schedule.next_poll_ms());
+      return;
+    case domain::refund_kind::absent:
+      // The lookup found none of ours: the PSP never made it, so creating
+      // it now cannot refund twice.
+      call_psp(self, "create_refund",
+               make_refund_call(st.row, st.correlation_id));
       return;
     case domain::refund_kind::retry:
       after_undecided_attempt(self, answer);
@@ -143,30 +193,37 @@ void on_answer(refund_self self, const domain::refund_outcome& answer) {
   }
 }
 
-void call_psp(refund_self self) {
+domain::refund_outcome classify(const refund_state& st,
+                                std::string_view operation,
+                                const psp_reply& reply) {
+  if (operation == "find_refund")
+    return domain::classify_refund_lookup(reply.transport, reply.http_status,
+                                          reply.body,
+                                          st.row.view.refund_id.value);
+  return domain::classify_refund(reply.transport, reply.http_status,
+                                 reply.body);
+}
+
+void call_psp(refund_self self, std::string_view operation, psp_call call) {
   auto& st = self->state;
+  st.in_flight = true;
   auto started = std::chrono::steady_clock::now();
   auto seconds_since = [started] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now()
                                          - started)
       .count();
   };
-  self
-    ->request(st.deps.psp, st.deps.psp_timeout,
-              make_refund_call(st.row, st.correlation_id))
+  self->request(st.deps.psp, st.deps.psp_timeout, std::move(call))
     .then(
       [=](const psp_reply& reply) {
-        auto answer = domain::classify_refund(reply.transport,
-                                              reply.http_status, reply.body);
-        obs::metrics::get().psp_call("create_refund",
-                                     domain::to_string(answer.kind),
+        auto answer = classify(self->state, operation, reply);
+        obs::metrics::get().psp_call(operation, domain::to_string(answer.kind),
                                      seconds_since());
         on_answer(self, answer);
       },
       [=](caf::error& err) {
-        // The call may have gone out: an undecided attempt, asked again
-        // under the same key.
-        obs::metrics::get().psp_call("create_refund", "retry", seconds_since());
+        // The call may have gone out: an undecided attempt, asked again.
+        obs::metrics::get().psp_call(operation, "retry", seconds_since());
         on_answer(self, domain::refund_outcome{domain::refund_kind::retry,
                                                {},
                                                "psp_client_error",
@@ -174,13 +231,21 @@ void call_psp(refund_self self) {
       });
 }
 
+std::int64_t unix_now_s() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+           std::chrono::system_clock::now().time_since_epoch())
+    .count();
+}
+
 void load(refund_self self) {
   auto& st = self->state;
+  st.in_flight = true;
   self
     ->request(st.deps.store, st.deps.store_timeout,
               load_refund_work{st.row.view.refund_id})
     .then(
       [=](const refund_step_reply& reply) {
+        call_done(self);
         if (!reply.found) {
           log::error(self->state.correlation_id, "refund {} has no row",
                      self->state.row.view.refund_id.value);
@@ -195,6 +260,8 @@ void load(refund_self self) {
 
 void step(refund_self self) {
   auto& st = self->state;
+  if (st.in_flight) return;
+  ++st.timer_generation;  // this step supersedes any timer set before
   if (!st.loaded) {
     load(self);
     return;
@@ -204,7 +271,18 @@ void step(refund_self self) {
     self->quit();
     return;
   }
-  call_psp(self);
+  const auto& cid = st.correlation_id;
+  if (st.row.view.status == domain::refund_status::pending) {
+    call_psp(self, "get_refund",
+             make_get_refund_call(st.row.view.psp_reference, cid));
+    return;
+  }
+  if (unix_now_s() - st.row.created_unix_s >= st.deps.key_trust_s) {
+    call_psp(self, "find_refund",
+             make_find_refunds_call(st.row.payment_intent, cid));
+    return;
+  }
+  call_psp(self, "create_refund", make_refund_call(st.row, cid));
 }
 
 }  // namespace
@@ -226,6 +304,29 @@ psp_call make_refund_call(const refund_work& work,
                   {}};
 }
 
+psp_call make_get_refund_call(const std::string& psp_reference,
+                              const std::string& correlation_id) {
+  PAY_ASSERT(!psp_reference.empty());
+  return psp_call{"GET",
+                  "/v1/refunds/" + http::url_encode_component(psp_reference),
+                  {},
+                  {},
+                  correlation_id,
+                  {}};
+}
+
+psp_call make_find_refunds_call(const std::string& payment_intent,
+                                const std::string& correlation_id) {
+  PAY_ASSERT(!payment_intent.empty());
+  return psp_call{"GET",
+                  "/v1/refunds?limit=100&payment_intent="
+                    + http::url_encode_component(payment_intent),
+                  {},
+                  {},
+                  correlation_id,
+                  {}};
+}
+
 refund_actor::behavior_type refund_behavior(refund_self self, refund_deps deps,
                                             std::string refund_id,
                                             refund_service_actor service,
@@ -236,10 +337,22 @@ refund_actor::behavior_type refund_behavior(refund_self self, refund_deps deps,
   st.row.view.refund_id.value = std::move(refund_id);
   st.correlation_id = std::move(correlation_id);
   st.schedule = domain::retry_schedule{st.row.view.refund_id.value,
-                                       st.deps.retry, domain::poll_policy{}};
-  self->send(self, refund_step_atom::value);
+                                       st.deps.retry, st.deps.poll};
+  // The first step runs once the behaviour is in place.
+  self->send(self, refund_poke_atom::value);
   return {
-    [=](refund_step_atom) { step(self); },
+    [=](refund_step_atom, std::uint64_t generation) {
+      if (generation == self->state.timer_generation) step(self);
+    },
+    [=](refund_poke_atom) {
+      auto& st = self->state;
+      // News from the PSP: read it now, then poll from the base again.
+      st.schedule.restart_polls();
+      if (st.in_flight)
+        st.poke_pending = true;
+      else
+        step(self);
+    },
   };
 }
 

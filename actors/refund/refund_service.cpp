@@ -165,6 +165,16 @@ refund_service_actor spawn_refund_service(caf::actor_system& sys,
           ensure_actor(self, again.refund_id.value, "restart");
         },
         [=](refund_recover_atom) { recover(self); },
+        [=](const refund_webhook& event) {
+          // Nothing is stored: the actor reads the refund from the PSP, so
+          // a repeated delivery only asks once more.
+          auto& st = self->state;
+          auto it = st.live.find(event.refund_id.value);
+          if (it == st.live.end()) return webhook_outcome::ignored;
+          self->send(caf::actor_cast<refund_actor>(it->second),
+                     refund_poke_atom::value);
+          return webhook_outcome::applied;
+        },
       };
     },
     std::move(options));

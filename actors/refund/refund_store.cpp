@@ -79,9 +79,9 @@ refund_store_actor::behavior_type refund_store_behavior(
           return persistence::record_refund_attempt_row(txn, cmd);
         });
     },
-    [=](const finish_refund& cmd) {
-      return transact<refund_step_reply>(self, "finish", [&](pqxx::work& txn) {
-        return persistence::finish_refund_row(txn, cmd);
+    [=](const move_refund& cmd) {
+      return transact<refund_step_reply>(self, "move", [&](pqxx::work& txn) {
+        return persistence::move_refund_row(txn, cmd);
       });
     },
   };

@@ -39,6 +39,14 @@ charge_outcome from_intent(const json::object& intent) {
     // Accepted by the PSP and may still complete: money may move.
     out.kind = charge_kind::processing;
     out.may_have_charged = true;
+    // 3-D Secure: where the buyer authenticates (sent with a return_url).
+    if (auto next = intent.find("next_action");
+        next != intent.end() && next->value().is_object()) {
+      const auto& action = next->value().get_object();
+      if (auto to = action.find("redirect_to_url");
+          to != action.end() && to->value().is_object())
+        out.redirect_url = string_at(to->value().get_object(), "url");
+    }
   } else if (status == "requires_payment_method" || status == "canceled") {
     out.kind = charge_kind::declined;
     out.failure_code = "card_declined";
@@ -132,8 +140,9 @@ charge_outcome from_session(const json::object& session) {
     out.kind = charge_kind::declined;
     out.failure_code = "payment_failed";
   } else if (status == "expired") {
+    // The buyer never paid: no decline, the offer lapsed.
     out.kind = charge_kind::declined;
-    out.failure_code = "session_expired";
+    out.failure_code = "expired";
   } else {
     out.kind = charge_kind::outcome_unknown;
     out.may_have_charged = true;

@@ -102,7 +102,8 @@ struct checkout_view {
   bool is_payment_done = false;
   std::string created_at;
   std::vector<order_view> orders;
-  std::string return_url;       // non-empty: paid on the PSP's hosted page
+  bool hosted = false;          // paid on the PSP's hosted page, no token
+  std::string return_url;       // hosted, or after 3-D Secure on a token
   std::string risk_verdict;     // allow, review, block; empty: not checked yet
   std::string risk_rules_json;  // the rules that fired, as JSON
   std::string review_status;    // open, approved, rejected; empty: none
@@ -110,8 +111,8 @@ struct checkout_view {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, checkout_view& x) {
-  return f(x.id, x.is_payment_done, x.created_at, x.orders, x.return_url,
-           x.risk_verdict, x.risk_rules_json, x.review_status);
+  return f(x.id, x.is_payment_done, x.created_at, x.orders, x.hosted,
+           x.return_url, x.risk_verdict, x.risk_rules_json, x.review_status);
 }
 
 }  // namespace pay

@@ -1,5 +1,7 @@
 #include "domain/refund/refund_outcome.hpp"
 
+#include <optional>
+
 #include <boost/json.hpp>
 
 #include "domain/common/json_fields.hpp"
@@ -16,6 +18,10 @@ std::string_view to_string(refund_kind kind) {
       return "failed";
     case refund_kind::retry:
       return "retry";
+    case refund_kind::pending:
+      return "pending";
+    case refund_kind::absent:
+      return "absent";
   }
   return "invalid";
 }
@@ -37,9 +43,14 @@ refund_outcome from_refund_object(const json::object& refund) {
     out.kind = refund_kind::failed;
     out.failure_code = string_at(refund, "failure_reason");
     if (out.failure_code.empty()) out.failure_code = "refund_failed";
+  } else if ((status == "pending" || status == "requires_action")
+             && !out.psp_reference.empty()) {
+    // The refund exists at the PSP and waits for the bank (or the buyer):
+    // from now on it is read back by its id.
+    out.kind = refund_kind::pending;
+    out.failure_code = "refund_" + status;
   } else {
-    // pending, requires_action or anything we do not model: the PSP has not
-    // decided yet, so ask again under the same key.
+    // Unreadable, or a refund without an id: nothing is known for sure.
     out.kind = refund_kind::retry;
     out.failure_code = "refund_" + (status.empty() ? "unreadable" : status);
   }
@@ -72,16 +83,19 @@ refund_outcome from_error(unsigned http_status, const json::object& body) {
                        "HTTP " + std::to_string(http_status));
 }
 
-}  // namespace
-
-refund_outcome classify_refund(psp_transport transport, unsigned http_status,
-                               std::string_view body) {
+// Transport failures, bodies that are not JSON objects and error answers:
+// what classify_refund and classify_refund_lookup share. Empty when `parsed`
+// is a 2xx object the caller reads.
+std::optional<refund_outcome> unless_readable(psp_transport transport,
+                                              unsigned http_status,
+                                              std::string_view body,
+                                              json::value& parsed) {
   if (transport == psp_transport::not_sent)
     return retry_because("psp_unreachable", "request not sent");
   if (transport == psp_transport::outcome_unknown)
     return retry_because("psp_outcome_unknown", "no answer to the request");
   boost::system::error_code ec;
-  auto parsed = json::parse(json::string_view{body.data(), body.size()}, ec);
+  parsed = json::parse(json::string_view{body.data(), body.size()}, ec);
   if (http_status >= 500 && (ec || !parsed.is_object()))
     return retry_because("psp_server_error",
                          "HTTP " + std::to_string(http_status));
@@ -89,9 +103,47 @@ refund_outcome classify_refund(psp_transport transport, unsigned http_status,
     return retry_because("psp_body_unreadable",
                          "HTTP " + std::to_string(http_status)
                            + " with a body that is not a JSON object");
-  const auto& obj = parsed.get_object();
-  if (http_status >= 200 && http_status < 300) return from_refund_object(obj);
-  return from_error(http_status, obj);
+  if (http_status < 200 || http_status >= 300)
+    return from_error(http_status, parsed.get_object());
+  return std::nullopt;
+}
+
+}  // namespace
+
+refund_outcome classify_refund_lookup(psp_transport transport,
+                                      unsigned http_status,
+                                      std::string_view body,
+                                      std::string_view refund_id) {
+  json::value parsed;
+  if (auto early = unless_readable(transport, http_status, body, parsed))
+    return *early;
+  const auto& list = parsed.get_object();
+  auto data = list.find("data");
+  if (data == list.end() || !data->value().is_array())
+    return retry_because("psp_body_unreadable", "a list without data");
+  for (const auto& item : data->value().get_array()) {
+    if (!item.is_object()) continue;
+    const auto& refund = item.get_object();
+    auto metadata = refund.find("metadata");
+    if (metadata == refund.end() || !metadata->value().is_object()) continue;
+    if (string_at(metadata->value().get_object(), "refund_id") == refund_id)
+      return from_refund_object(refund);
+  }
+  auto more = list.find("has_more");
+  if (more != list.end() && more->value().is_bool() && more->value().get_bool())
+    // More than a page of refunds on one payment: rarer than rare, and
+    // guessing "absent" could refund twice; a person looks.
+    return retry_because("refund_lookup_incomplete",
+                         "more refunds than one page of the list");
+  return refund_outcome{refund_kind::absent, {}, {}, {}};
+}
+
+refund_outcome classify_refund(psp_transport transport, unsigned http_status,
+                               std::string_view body) {
+  json::value parsed;
+  if (auto early = unless_readable(transport, http_status, body, parsed))
+    return *early;
+  return from_refund_object(parsed.get_object());
 }
 
 }  // namespace pay::domain

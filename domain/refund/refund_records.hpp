@@ -117,10 +117,11 @@ struct refund_work {
   std::int32_t version = 0;
   std::int32_t attempts = 0;  // PSP attempts so far (persisted)
   std::string payment_intent;
+  std::int64_t created_unix_s = 0;  // how old its idempotency key is
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, refund_work& x) {
-  return f(x.view, x.version, x.attempts, x.payment_intent);
+  return f(x.view, x.version, x.attempts, x.payment_intent, x.created_unix_s);
 }
 
 struct load_open_refunds {
@@ -161,11 +162,13 @@ typename Inspector::result_type inspect(Inspector& f,
   return f(x.refund_id, x.outcome, x.error, x.next_delay_ms, x.correlation_id);
 }
 
-// CREATED -> SUCCEEDED | FAILED, compare-and-set on (status, version); on
-// SUCCEEDED the ledger and the wallet move in the same transaction.
-struct finish_refund {
+// `from` -> `to` (domain::next_status), compare-and-set on (status,
+// version); on SUCCEEDED the ledger and the wallet move in the same
+// transaction.
+struct move_refund {
   domain::refund_id refund_id;
   std::int32_t expected_version = 0;
+  domain::refund_status from = domain::refund_status::created;
   domain::refund_status to = domain::refund_status::failed;
   domain::refund_event event = domain::refund_event::psp_failed;
   std::string psp_reference;
@@ -174,9 +177,22 @@ struct finish_refund {
   std::string correlation_id;
 };
 template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, finish_refund& x) {
-  return f(x.refund_id, x.expected_version, x.to, x.event, x.psp_reference,
-           x.failure_code, x.failure_message, x.correlation_id);
+typename Inspector::result_type inspect(Inspector& f, move_refund& x) {
+  return f(x.refund_id, x.expected_version, x.from, x.to, x.event,
+           x.psp_reference, x.failure_code, x.failure_message,
+           x.correlation_id);
+}
+
+// A verified refund.updated / charge.refund.updated webhook: the refund's
+// actor asks the PSP now.
+struct refund_webhook {
+  std::string event_id;
+  std::string type;
+  domain::refund_id refund_id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, refund_webhook& x) {
+  return f(x.event_id, x.type, x.refund_id);
 }
 
 struct refund_step_reply {

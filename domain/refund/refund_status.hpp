@@ -1,13 +1,17 @@
 #pragma once
 // A refund's life as a pure transition table:
 //
-//   CREATED --psp_succeeded--> SUCCEEDED
-//      |
-//      +------psp_failed-----> FAILED
+//   CREATED --psp_succeeded--> SUCCEEDED <--psp_succeeded--+
+//      |                                                   |
+//      +------psp_failed-----> FAILED <----psp_failed------+
+//      |                                                   |
+//      +------psp_pending----> PENDING --------------------+
 //
 // A refund stays CREATED while the PSP's answer is retryable (5xx, 429,
-// transport failure): retries are attempts, not transitions. Both ends are
-// final; anything not in the table is illegal and never applied.
+// transport failure): retries are attempts, not transitions. PENDING: the
+// PSP created the refund (its re_... id is stored) and has not decided yet;
+// from then on the refund is only read back, never POSTed again. Both ends
+// are final; anything not in the table is illegal and never applied.
 
 #include <cstdint>
 #include <optional>
@@ -19,11 +23,13 @@ enum class refund_status : std::uint8_t {
   created = 0,
   succeeded = 1,
   failed = 2,
+  pending = 3,
 };
 
 enum class refund_event : std::uint8_t {
   psp_succeeded = 0,
   psp_failed = 1,
+  psp_pending = 2,
 };
 
 // The status after `event` in `from`, or nothing when the move is illegal.
@@ -32,7 +38,8 @@ std::optional<refund_status> next_status(refund_status from,
 
 bool is_final(refund_status status);
 
-// "CREATED", "SUCCEEDED", "FAILED": the database enum's spelling.
+// "CREATED", "PENDING", "SUCCEEDED", "FAILED": the database enum's
+// spelling.
 std::string_view to_db_string(refund_status status);
 std::optional<refund_status> parse_refund_status(std::string_view text);
 std::string_view to_string(refund_event event);

@@ -103,8 +103,9 @@ std::string render_order(const order_view& order,
 namespace {
 
 json::value payment_method_json(const checkout_view& checkout) {
-  if (checkout.return_url.empty()) return json::object{{"type", "psp_token"}};
-  return json::object{{"type", "hosted"}, {"return_url", checkout.return_url}};
+  json::object out{{"type", checkout.hosted ? "hosted" : "psp_token"}};
+  if (!checkout.return_url.empty()) out["return_url"] = checkout.return_url;
+  return out;
 }
 
 // Our risk check's decision; null until it ran.

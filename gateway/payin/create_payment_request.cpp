@@ -130,25 +130,8 @@ bool is_return_url(std::string_view url) {
   return url.size() <= return_url_length_max;
 }
 
-// credit_card_info: {"psp_token": "..."} or, for the PSP's hosted payment
-// page, {"hosted": true, "return_url": "https://..."}.
-std::optional<api_error> read_payment_method(const json::object& card,
-                                             new_checkout& out) {
-  if (!card.contains("hosted")) {
-    if (auto err = reject_unknown_fields(card, {"psp_token"},
-                                         "credit_card_info."))
-      return err;
-    return read_id(card, "psp_token", "credit_card_info.psp_token",
-                   out.psp_token);
-  }
-  if (auto err = reject_unknown_fields(card, {"hosted", "return_url"},
-                                       "credit_card_info."))
-    return err;
-  if (!card.at("hosted").is_bool() || !card.at("hosted").get_bool())
-    return invalid("parameter_invalid",
-                   "credit_card_info.hosted must be true; omit it to pay "
-                   "with a psp_token.",
-                   "credit_card_info.hosted");
+std::optional<api_error> read_return_url(const json::object& card,
+                                         new_checkout& out) {
   auto url = card.find("return_url");
   if (url == card.end() || url->value().is_null())
     return invalid("parameter_missing",
@@ -163,6 +146,33 @@ std::optional<api_error> read_payment_method(const json::object& card,
   return std::nullopt;
 }
 
+// credit_card_info: {"psp_token": "...", "return_url": "https://..."} (the
+// return_url, optional, is where the buyer comes back after 3-D Secure;
+// without it such a card is declined) or, for the PSP's hosted payment
+// page, {"hosted": true, "return_url": "https://..."}.
+std::optional<api_error> read_payment_method(const json::object& card,
+                                             new_checkout& out) {
+  if (!card.contains("hosted")) {
+    if (auto err = reject_unknown_fields(card, {"psp_token", "return_url"},
+                                         "credit_card_info."))
+      return err;
+    if (auto err = read_id(card, "psp_token", "credit_card_info.psp_token",
+                           out.psp_token))
+      return err;
+    if (!card.contains("return_url")) return std::nullopt;
+    return read_return_url(card, out);
+  }
+  if (auto err = reject_unknown_fields(card, {"hosted", "return_url"},
+                                       "credit_card_info."))
+    return err;
+  if (!card.at("hosted").is_bool() || !card.at("hosted").get_bool())
+    return invalid("parameter_invalid",
+                   "credit_card_info.hosted must be true; omit it to pay "
+                   "with a psp_token.",
+                   "credit_card_info.hosted");
+  return read_return_url(card, out);
+}
+
 json::value hashed_form(const new_checkout& c, const json::object& buyer) {
   json::array orders;
   for (const auto& o : c.orders)
@@ -174,7 +184,8 @@ json::value hashed_form(const new_checkout& c, const json::object& buyer) {
                     {"buyer_info", buyer},
                     {"psp_token", c.psp_token},
                     {"payment_orders", std::move(orders)}};
-  // Only hosted requests carry it, so token requests hash as they always did.
+  // Only requests that carry it hash it, so older requests hash as they
+  // always did.
   if (!c.return_url.empty()) form["return_url"] = c.return_url;
   return form;
 }

@@ -131,7 +131,7 @@ void create_payment_route(const context& ctx, const exchange_ptr& ex) {
   auto slot = parked.slot;  // held until the answer
   // Hosted page: the answer carries each order's redirect, so it waits for
   // the PSP's registrations (the buyer's payment comes much later).
-  bool hosted = !checkout.return_url.empty();
+  bool hosted = checkout.psp_token.empty();
   if (hosted) wait_ms = hosted_register_wait_ms;
   auto timeout = ctx.options.request_timeout
                  + std::chrono::milliseconds{wait_ms};

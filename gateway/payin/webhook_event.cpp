@@ -54,6 +54,13 @@ std::variant<webhook_event, api_error> parse_webhook_event(
       out.payout_id = std::move(payout);
     return out;
   }
+  if (out.type.rfind("refund.", 0) == 0
+      || out.type.rfind("charge.refund.", 0) == 0) {
+    auto refund = string_at(metadata, "refund_id");
+    if (!refund.empty() && domain::is_valid_id(refund))
+      out.refund_id = std::move(refund);
+    return out;
+  }
   auto order = string_at(metadata, "payment_order_id");
   if (order.empty()) order = string_at(object, "client_reference_id");
   if (!order.empty() && domain::is_valid_id(order))

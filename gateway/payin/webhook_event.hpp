@@ -17,11 +17,14 @@ struct webhook_event {
   std::string type;
   std::string payment_order_id;  // empty: not about one of our orders
   std::string payout_id;         // payout.* events: our pay-out, if ours
+  std::string refund_id;         // refund.* / charge.refund.*: our refund
 };
 
 // The order comes from data.object.metadata.payment_order_id (intents) or
 // data.object.client_reference_id (checkout sessions); a pay-out from
-// data.object.metadata.payout_id of a payout.* event.
+// data.object.metadata.payout_id of a payout.* event; a refund from
+// data.object.metadata.refund_id of a refund.* or charge.refund.* event
+// (whose metadata also names the order, which is not what it is about).
 std::variant<webhook_event, api_error> parse_webhook_event(
   std::string_view body);
 

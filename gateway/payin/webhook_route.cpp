@@ -68,7 +68,8 @@ void psp_webhook_route(const context& ctx, const exchange_ptr& ex) {
     return;
   }
   auto event = std::get<webhook_event>(std::move(parsed));
-  auto subject = !event.payout_id.empty() ? "payout " + event.payout_id
+  auto subject = !event.payout_id.empty()   ? "payout " + event.payout_id
+                 : !event.refund_id.empty() ? "refund " + event.refund_id
                  : !event.payment_order_id.empty()
                    ? "order " + event.payment_order_id
                    : std::string{"-"};
@@ -84,6 +85,13 @@ void psp_webhook_route(const context& ctx, const exchange_ptr& ex) {
     ask<webhook_outcome>(
       ctx.sys, ctx.money.payouts, ctx.options.request_timeout,
       payout_webhook{event.id, event.type, domain::payout_id{event.payout_id}},
+      answer, fail);
+    return;
+  }
+  if (!event.refund_id.empty()) {
+    ask<webhook_outcome>(
+      ctx.sys, ctx.money.refunds, ctx.options.request_timeout,
+      refund_webhook{event.id, event.type, domain::refund_id{event.refund_id}},
       answer, fail);
     return;
   }

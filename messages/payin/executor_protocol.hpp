@@ -14,10 +14,13 @@ struct execute_charge {
   domain::checkout_id checkout;
   std::string psp_token;
   std::string correlation_id;
+  // Where the PSP sends the buyer back after 3-D Secure; empty: the
+  // checkout gave none, so a card that needs it is declined at once.
+  std::string return_url;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, execute_charge& x) {
-  return f(x.order, x.checkout, x.psp_token, x.correlation_id);
+  return f(x.order, x.checkout, x.psp_token, x.correlation_id, x.return_url);
 }
 
 // Asks the PSP for the current state of an intent (processing -> final).

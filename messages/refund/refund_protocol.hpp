@@ -6,12 +6,16 @@
 
 #include <caf/all.hpp>
 
+#include "domain/common/webhook_outcome.hpp"
 #include "domain/refund/refund_records.hpp"
 
 namespace pay {
 
 using refund_recover_atom = caf::atom_constant<caf::atom("rfrecover")>;
+// A refund actor's timer (with its generation: a later step supersedes it)
+// and a webhook's nudge to ask the PSP now.
 using refund_step_atom = caf::atom_constant<caf::atom("rfstep")>;
+using refund_poke_atom = caf::atom_constant<caf::atom("rfpoke")>;
 
 // The service tells a waiting POST (and itself) that a refund ended.
 struct refund_finished {
@@ -45,7 +49,8 @@ using refund_service_actor = caf::typed_actor<
   caf::replies_to<get_refund>::with<refund_lookup>,
   caf::replies_to<list_refunds>::with<refund_list>,
   caf::reacts_to<refund_finished>, caf::reacts_to<refund_wait_over>,
-  caf::reacts_to<refund_restart>, caf::reacts_to<refund_recover_atom>>;
+  caf::reacts_to<refund_restart>, caf::reacts_to<refund_recover_atom>,
+  caf::replies_to<refund_webhook>::with<webhook_outcome>>;
 
 // --- the refund store -----------------------------------------------------
 
@@ -56,10 +61,12 @@ using refund_store_actor = caf::typed_actor<
   caf::replies_to<load_open_refunds>::with<open_refunds>,
   caf::replies_to<load_refund_work>::with<refund_step_reply>,
   caf::replies_to<record_refund_attempt>::with<refund_step_reply>,
-  caf::replies_to<finish_refund>::with<refund_step_reply>>;
+  caf::replies_to<move_refund>::with<refund_step_reply>>;
 
 // --- one refund actor -------------------------------------------------------
 
-using refund_actor = caf::typed_actor<caf::reacts_to<refund_step_atom>>;
+using refund_actor =
+  caf::typed_actor<caf::reacts_to<refund_step_atom, std::uint64_t>,
+                   caf::reacts_to<refund_poke_atom>>;
 
 }  // namespace pay

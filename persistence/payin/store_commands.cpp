@@ -106,6 +106,7 @@ checkout_lookup lookup_checkout(pqxx::work& txn,
   out.psp_token = event[0][1].as<std::string>();
   out.view.created_at = event[0][2].as<std::string>();
   out.view.return_url = event[0][3].as<std::string>();
+  out.view.hosted = out.psp_token.empty();
   out.view.risk_verdict = event[0][4].as<std::string>();
   out.view.risk_rules_json = event[0][5].as<std::string>();
   out.view.review_status = event[0][6].as<std::string>();
@@ -238,6 +239,7 @@ std::vector<insert_checkout_reply> execute_batch(
     }
     out[i].view.id = c.id;
     out[i].view.return_url = c.return_url;
+    out[i].view.hosted = c.psp_token.empty();
     out[i].view.risk_verdict = cmds[i].risk_verdict;
   }
   return out;

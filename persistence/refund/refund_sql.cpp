@@ -34,6 +34,7 @@ refund_work work_of(const pqxx::row& row) {
   w.version = row[12].as<std::int32_t>();
   w.attempts = row[13].as<std::int32_t>();
   w.payment_intent = row[14].as<std::string>();
+  w.created_unix_s = row[16].as<std::int64_t>();
   PAY_ASSERT(v.amount_minor > 0);
   return w;
 }
@@ -183,26 +184,26 @@ refund_step_reply record_refund_attempt_row(pqxx::work& txn,
                                  cmd.refund_id.value,
                                  static_cast<std::int64_t>(cmd.next_delay_ms));
   out.applied = !updated.empty();
-  if (out.applied)
-    add_history(txn, cmd.refund_id.value, domain::refund_status::created,
-                domain::refund_status::created, "psp_attempt",
+  if (out.applied) {
+    auto stays = status_column(updated[0][1], domain::parse_refund_status);
+    add_history(txn, cmd.refund_id.value, stays, stays, "psp_attempt",
                 updated[0][0].as<std::int32_t>(), cmd.outcome, cmd.error,
                 cmd.correlation_id);
+  }
   auto current = load_refund(txn, cmd.refund_id.value);
   out.found = current.has_value();
   if (current) out.current = *current;
   return out;
 }
 
-refund_step_reply finish_refund_row(pqxx::work& txn, const finish_refund& cmd) {
-  PAY_ASSERT(domain::next_status(domain::refund_status::created, cmd.event)
-             == cmd.to);
+refund_step_reply move_refund_row(pqxx::work& txn, const move_refund& cmd) {
+  PAY_ASSERT(domain::next_status(cmd.from, cmd.event) == cmd.to);
   refund_step_reply out;
   auto to = std::string{domain::to_db_string(cmd.to)};
-  auto updated = txn.exec_params(sql::refund::finish_refund,
-                                 cmd.refund_id.value, cmd.expected_version, to,
-                                 cmd.psp_reference, cmd.failure_code,
-                                 cmd.failure_message);
+  auto from = std::string{domain::to_db_string(cmd.from)};
+  auto updated = txn.exec_params(sql::refund::move_refund, cmd.refund_id.value,
+                                 cmd.expected_version, to, cmd.psp_reference,
+                                 cmd.failure_code, cmd.failure_message, from);
   out.applied = !updated.empty();
   if (out.applied) {
     auto seller = updated[0][0].as<std::string>();
@@ -219,9 +220,9 @@ refund_step_reply finish_refund_row(pqxx::work& txn, const finish_refund& cmd) {
       PAY_ASSERT(written);
       adjust_wallet(txn, seller, currency, -amount_minor);
     }
-    add_history(txn, cmd.refund_id.value, domain::refund_status::created,
-                cmd.to, domain::to_string(cmd.event),
-                updated[0][3].as<std::int32_t>(), cmd.psp_reference,
+    add_history(txn, cmd.refund_id.value, cmd.from, cmd.to,
+                domain::to_string(cmd.event), updated[0][3].as<std::int32_t>(),
+                cmd.psp_reference,
                 cmd.failure_code.empty()
                   ? std::string{}
                   : cmd.failure_code + ": " + cmd.failure_message,

@@ -5,9 +5,10 @@
 // - create_refund_row checks what is left to refund and inserts the row in
 //   one transaction holding the order row's lock (SELECT ... FOR UPDATE), so
 //   concurrent refunds of one order can never exceed what it captured;
-// - finish_refund_row moves CREATED -> SUCCEEDED | FAILED by compare-and-set
-//   on (status, version), and on SUCCEEDED books the ledger and debits the
-//   wallet in the same transaction, so a replay applies nothing twice.
+// - move_refund_row moves CREATED -> PENDING | SUCCEEDED | FAILED and
+//   PENDING -> SUCCEEDED | FAILED by compare-and-set on (status, version),
+//   and on SUCCEEDED books the ledger and debits the wallet in the same
+//   transaction, so a replay applies nothing twice.
 
 #include <cstdint>
 #include <optional>
@@ -33,11 +34,11 @@ refund_list list_order_refunds(pqxx::work& txn,
 std::vector<refund_work> load_open_refund_rows(pqxx::work& txn,
                                                std::uint32_t limit);
 
-// Counts one undecided PSP attempt (only while CREATED) and writes it to
+// Counts one undecided PSP call (only while not final) and writes it to
 // the history. Returns the row as it is now.
 refund_step_reply record_refund_attempt_row(pqxx::work& txn,
                                             const record_refund_attempt& cmd);
 
-refund_step_reply finish_refund_row(pqxx::work& txn, const finish_refund& cmd);
+refund_step_reply move_refund_row(pqxx::work& txn, const move_refund& cmd);
 
 }  // namespace pay::persistence

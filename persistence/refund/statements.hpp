@@ -5,7 +5,8 @@
 
 // Every read of a refund returns these columns, in this order (work_of in
 // refund_sql.cpp reads them by position), the order's PSP reference (the
-// payment intent to refund) and the request hash last.
+// payment intent to refund), the request hash and the creation time in unix
+// seconds last.
 #define PAY_REFUND_SELECT                                                     \
   "SELECT r.refund_id, r.payment_order_id, r.seller_account, r.currency,"     \
   " r.amount_minor, r.reason, r.status::text, coalesce(r.psp_reference, '')," \
@@ -14,7 +15,8 @@
   "         'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'),"                            \
   " to_char(r.updated_at AT TIME ZONE 'UTC',"                                 \
   "         'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'),"                            \
-  " r.version, r.attempts, coalesce(o.psp_reference, ''), r.request_hash"     \
+  " r.version, r.attempts, coalesce(o.psp_reference, ''), r.request_hash,"    \
+  " extract(epoch FROM r.created_at)::bigint"                                 \
   " FROM refund r JOIN payment_order o"                                       \
   " ON o.payment_order_id = r.payment_order_id "
 
@@ -34,7 +36,8 @@ inline constexpr const char* select_order_refunds = PAY_REFUND_SELECT
 
 // Unfinished refunds, oldest first; $1 limit.
 inline constexpr const char* select_open_refunds = PAY_REFUND_SELECT
-  "WHERE r.status = 'CREATED' ORDER BY r.created_at, r.refund_id LIMIT $1";
+  "WHERE r.status NOT IN ('SUCCEEDED', 'FAILED')"
+  " ORDER BY r.created_at, r.refund_id LIMIT $1";
 
 // FOR UPDATE: the lock that serialises every refund of this order. The
 // check of what is left to refund and the insert of the refund hold it
@@ -75,24 +78,27 @@ inline constexpr const char* insert_history =
 inline constexpr const char* order_exists =
   "SELECT 1 FROM payment_order WHERE payment_order_id = $1";
 
-// One more undecided PSP attempt, only while CREATED; $2 the delay before
-// the next one, in ms. Returns the attempts counted so far.
+// One more PSP call that decided nothing, only while not final; $2 the
+// delay before the next one, in ms. Returns the attempts counted so far and
+// the status the refund stays in.
 inline constexpr const char* count_attempt =
   "UPDATE refund SET attempts = attempts + 1, updated_at = now(),"
   "  next_attempt_at = now() + make_interval(secs => $2::double precision"
   "                                                  / 1000)"
-  " WHERE refund_id = $1 AND status = 'CREATED' RETURNING attempts";
+  " WHERE refund_id = $1 AND status NOT IN ('SUCCEEDED', 'FAILED')"
+  " RETURNING attempts, status::text";
 
-// Compare-and-set CREATED -> $3 on (status, version $2): a replay or a
-// second actor finds the version moved and applies nothing. $4 PSP
-// reference, $5/$6 failure code and message ('' = none). Returns what the
-// booking of a success needs, and the attempts.
-inline constexpr const char* finish_refund =
+// Compare-and-set $7 -> $3 on (status, version $2): a replay or a second
+// actor finds the version moved and applies nothing. $4 PSP reference ('' =
+// keep the stored one: a pending refund's id stays), $5/$6 failure code and
+// message ('' = none). Returns what the booking of a success needs, and the
+// attempts.
+inline constexpr const char* move_refund =
   "UPDATE refund SET status = $3::refund_status, version = version + 1,"
-  "  psp_reference = nullif($4, ''), failure_code = nullif($5, ''),"
-  "  failure_message = nullif($6, ''), next_attempt_at = NULL,"
-  "  updated_at = now()"
-  " WHERE refund_id = $1 AND status = 'CREATED' AND version = $2"
+  "  psp_reference = coalesce(nullif($4, ''), psp_reference),"
+  "  failure_code = nullif($5, ''), failure_message = nullif($6, ''),"
+  "  next_attempt_at = NULL, updated_at = now()"
+  " WHERE refund_id = $1 AND status = $7::refund_status AND version = $2"
   " RETURNING seller_account, currency, amount_minor, attempts";
 
 }  // namespace pay::persistence::sql::refund

@@ -8,6 +8,7 @@
 namespace {
 
 using pay::domain::classify_refund;
+using pay::domain::classify_refund_lookup;
 using pay::domain::psp_transport;
 using pay::domain::refund_kind;
 
@@ -31,9 +32,49 @@ TEST(refund_outcome, failed_refund_object_is_final_failure) {
   EXPECT_EQ(out.failure_code, "refund_failed");
 }
 
-TEST(refund_outcome, pending_refund_is_asked_again) {
+TEST(refund_outcome, pending_refund_is_kept_with_its_id_to_read_back) {
   auto out = classify_refund(psp_transport::responded, 200,
                              R"({"id":"re_3","status":"pending"})");
+  EXPECT_EQ(out.kind, refund_kind::pending);
+  EXPECT_EQ(out.psp_reference, "re_3");
+}
+
+TEST(refund_outcome, pending_refund_without_an_id_is_asked_again) {
+  auto out = classify_refund(psp_transport::responded, 200,
+                             R"({"status":"pending"})");
+  EXPECT_EQ(out.kind, refund_kind::retry);
+}
+
+TEST(refund_outcome, lookup_adopts_our_refund_found_by_its_metadata) {
+  auto out = classify_refund_lookup(
+    psp_transport::responded, 200,
+    R"({"object":"list","has_more":false,"data":[
+         {"id":"re_other","status":"succeeded","metadata":{"refund_id":"rf_2"}},
+         {"id":"re_ours","status":"pending","metadata":{"refund_id":"rf_1"}}]})",
+    "rf_1");
+  EXPECT_EQ(out.kind, refund_kind::pending);
+  EXPECT_EQ(out.psp_reference, "re_ours");
+}
+
+TEST(refund_outcome, lookup_of_a_complete_list_without_ours_says_absent) {
+  auto out = classify_refund_lookup(
+    psp_transport::responded, 200,
+    R"({"object":"list","has_more":false,"data":[
+         {"id":"re_other","status":"succeeded","metadata":{"refund_id":"rf_2"}}]})",
+    "rf_1");
+  EXPECT_EQ(out.kind, refund_kind::absent);
+}
+
+TEST(refund_outcome, lookup_of_an_incomplete_list_never_says_absent) {
+  auto out = classify_refund_lookup(
+    psp_transport::responded, 200,
+    R"({"object":"list","has_more":true,"data":[]})", "rf_1");
+  EXPECT_EQ(out.kind, refund_kind::retry);
+}
+
+TEST(refund_outcome, lookup_that_got_no_answer_is_asked_again) {
+  auto out = classify_refund_lookup(psp_transport::outcome_unknown, 0, "",
+                                    "rf_1");
   EXPECT_EQ(out.kind, refund_kind::retry);
 }
 
