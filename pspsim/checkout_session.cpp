@@ -1,52 +1,71 @@
 #include "pspsim/checkout_session.hpp"
 
-#include "http/form.hpp"
-#include "pspsim/check.hpp"
+#include <boost/json/array.hpp>
 
 namespace pay::pspsim {
+namespace {
+
+boost::json::value optional_json(const std::optional<std::string>& text) {
+  if (!text) return nullptr;
+  return boost::json::string(*text);
+}
+
+boost::json::object metadata_json(const metadata_map& metadata) {
+  boost::json::object out;
+  for (const auto& [key, value] : metadata) out[key] = value;
+  return out;
+}
+
+}  // namespace
+
+std::string_view to_string(session_status status) {
+  switch (status) {
+    case session_status::open:
+      return "open";
+    case session_status::complete:
+      return "complete";
+    case session_status::expired:
+      return "expired";
+  }
+  return "unknown";
+}
 
 boost::json::object session_to_json(const checkout_session& session) {
   boost::json::object out;
   out["id"] = session.id;
   out["object"] = "checkout.session";
+  out["mode"] = "payment";
   out["url"] = session.url;
-  out["status"] = session.status == session_status::complete ? "complete"
-                                                             : "open";
+  out["status"] = to_string(session.status);
   out["payment_status"] = session.paid ? "paid" : "unpaid";
   if (session.payment_intent.empty()) {
     out["payment_intent"] = nullptr;
   } else {
     out["payment_intent"] = session.payment_intent;
   }
+  out["payment_method_types"] = boost::json::array{"card"};
+  out["amount_subtotal"] = session.amount_minor;
   out["amount_total"] = session.amount_minor;
   out["currency"] = session.currency;
-  out["client_reference_id"] = session.client_reference_id;
-  out["return_url"] = session.return_url;
-  boost::json::object metadata;
-  for (const auto& [key, value] : session.metadata) metadata[key] = value;
-  out["metadata"] = std::move(metadata);
+  out["client_reference_id"] = optional_json(session.client_reference_id);
+  out["customer_email"] = optional_json(session.customer_email);
+  out["success_url"] = session.success_url;
+  out["cancel_url"] = session.cancel_url;
+  out["metadata"] = metadata_json(session.metadata);
   out["created"] = session.created_unix_s;
+  out["expires_at"] = session.expires_at_unix_s;
   out["livemode"] = false;
   return out;
 }
 
-std::string result_redirect_url(const checkout_session& session) {
-  PSPSIM_CHECK(session.status == session_status::complete);
-  std::string url = session.return_url;
-  std::string fragment;
-  if (const auto hash = url.find('#'); hash != std::string::npos) {
-    fragment = url.substr(hash);
-    url.resize(hash);
+std::string success_redirect_url(const checkout_session& session) {
+  constexpr std::string_view placeholder = "{CHECKOUT_SESSION_ID}";
+  std::string url = session.success_url;
+  for (auto at = url.find(placeholder); at != std::string::npos;
+       at = url.find(placeholder, at + session.id.size())) {
+    url.replace(at, placeholder.size(), session.id);
   }
-  http::form_fields query{{"session_id", session.id},
-                          {"payment_order_id", session.client_reference_id},
-                          {"status", session.paid ? "succeeded" : "failed"}};
-  if (!session.paid) query.emplace_back("code", session.failure_code);
-  const bool has_query = url.find('?') != std::string::npos;
-  const bool ends_open = !url.empty()
-                         && (url.back() == '?' || url.back() == '&');
-  url += ends_open ? "" : (has_query ? "&" : "?");
-  return url + http::form_encode(query) + fragment;
+  return url;
 }
 
 }  // namespace pay::pspsim

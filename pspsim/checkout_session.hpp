@@ -1,8 +1,10 @@
-// A hosted-payment-page registration (Stripe's Checkout Session): what the
-// merchant registered and what became of it. Never holds a card number.
+// A hosted-payment-page registration (Stripe's Checkout Session, 2020-08-27
+// shape, mode=payment, one line item): what the merchant registered and
+// what became of it. Never holds a card number.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -12,35 +14,52 @@
 
 namespace pay::pspsim {
 
+// Stripe's default: a session can be paid for 24 hours.
+constexpr std::int64_t session_expiry_s_default = 86'400;
+
+// Like Stripe's card Checkout: a declined card or a failed challenge leaves
+// the session open for another try; only a payment completes it, and an
+// unpaid one expires.
 enum class session_status : std::uint8_t {
   open = 1,      // not paid yet, or waiting for the 3-D Secure challenge
-  complete = 2,  // paid, or the payment failed: final either way
+  complete = 2,  // paid
+  expired = 3,   // not paid within its expiry
 };
 
+std::string_view to_string(session_status status);
+
 struct checkout_session {
-  std::string id;   // "cs_..."
-  std::string url;  // the hosted page: <pspsim base>/pay/<id>
-  std::int64_t amount_minor = 0;
-  std::string currency;  // lowercase
-  std::string return_url;
-  std::string client_reference_id;  // the merchant's nonce (payment_order_id)
-  metadata_map metadata;
+  std::string id;                 // "cs_..."
+  std::string url;                // the hosted page: <pspsim base>/pay/<id>
+  std::int64_t amount_minor = 0;  // unit_amount x quantity
+  std::string currency;           // lowercase
+  std::int64_t unit_amount_minor = 0;
+  std::int64_t quantity = 0;
+  std::string product_name;
+  std::string success_url;  // may hold {CHECKOUT_SESSION_ID}
+  std::string cancel_url;
+  std::optional<std::string> client_reference_id;
+  std::optional<std::string> customer_email;
+  metadata_map metadata;         // the session's
+  metadata_map intent_metadata;  // payment_intent_data[metadata]
+  std::optional<std::string> intent_description;
   std::int64_t created_unix_s = 0;
+  std::int64_t expires_at_unix_s = 0;
   session_status status = session_status::open;
   bool paid = false;
-  std::string payment_intent;  // empty until the buyer pays
+  std::string payment_intent;  // the latest attempt's; empty before any
   bool awaiting_challenge = false;
-  std::string failure_code;  // decline_code or error code when not paid
-  std::string card_brand;    // "visa", ...; never the number
+  std::uint32_t failed_attempts = 0;  // declines and failed challenges
+  std::string failure_code;           // the last failed attempt's, for the form
+  std::string card_brand;             // "visa", ...; never the number
   std::string card_last4;
 };
 
-// Stripe's Checkout Session shape, plus return_url.
+// Stripe's Checkout Session shape.
 boost::json::object session_to_json(const checkout_session& session);
 
-// return_url with session_id, payment_order_id, status=succeeded|failed
-// and, when failed, code appended to its query (before any #fragment).
-// Only for a complete session.
-std::string result_redirect_url(const checkout_session& session);
+// success_url with the literal {CHECKOUT_SESSION_ID} replaced by the id, as
+// Stripe does.
+std::string success_redirect_url(const checkout_session& session);
 
 }  // namespace pay::pspsim

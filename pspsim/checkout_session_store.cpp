@@ -7,10 +7,12 @@
 
 namespace pay::pspsim {
 
-checkout_session_store::checkout_session_store(std::size_t sessions_max,
+checkout_session_store::checkout_session_store(session_store_config config,
                                                session_event_sink publish)
-    : sessions_max_(sessions_max), publish_(std::move(publish)) {
-  PSPSIM_CHECK(sessions_max_ > 0);
+    : config_(config), publish_(std::move(publish)) {
+  PSPSIM_CHECK(config_.sessions_max > 0);
+  PSPSIM_CHECK(config_.expiry_s > 0);
+  PSPSIM_CHECK(config_.key_ttl_s > 0);
 }
 
 register_result checkout_session_store::register_session(
@@ -18,7 +20,14 @@ register_result checkout_session_store::register_session(
   const std::string& key, const std::string& fingerprint,
   std::int64_t now_unix_s) {
   std::lock_guard lock(mutex_);
+  expire_due_locked(now_unix_s);
   if (!key.empty()) {
+    if (const auto it = keys_.find(key);
+        it != keys_.end()
+        && key_expired(it->second.first_used_unix_s, now_unix_s,
+                       config_.key_ttl_s)) {
+      keys_.erase(it);
+    }
     if (const auto it = keys_.find(key); it != keys_.end()) {
       if (it->second.fingerprint != fingerprint) {
         return {register_status::key_reused_with_other_params, std::nullopt};
@@ -26,17 +35,7 @@ register_result checkout_session_store::register_session(
       return {register_status::existing, sessions_.at(it->second.session_id)};
     }
   }
-  if (const auto it = by_reference_.find(params.client_reference_id);
-      it != by_reference_.end()) {
-    const checkout_session& existing = sessions_.at(it->second);
-    if (existing.amount_minor != params.amount_minor
-        || existing.currency != params.currency) {
-      return {register_status::client_reference_id_reused, std::nullopt};
-    }
-    if (!key.empty()) keys_[key] = {fingerprint, existing.id};
-    return {register_status::existing, existing};
-  }
-  if (sessions_.size() >= sessions_max_) {
+  if (sessions_.size() >= config_.sessions_max) {
     return {register_status::sessions_exhausted, std::nullopt};
   }
   checkout_session session;
@@ -46,20 +45,29 @@ register_result checkout_session_store::register_session(
   session.url = std::string(page_base) + "/pay/" + session.id;
   session.amount_minor = params.amount_minor;
   session.currency = params.currency;
-  session.return_url = params.return_url;
+  session.unit_amount_minor = params.unit_amount_minor;
+  session.quantity = params.quantity;
+  session.product_name = params.product_name;
+  session.success_url = params.success_url;
+  session.cancel_url = params.cancel_url;
   session.client_reference_id = params.client_reference_id;
+  session.customer_email = params.customer_email;
   session.metadata = params.metadata;
+  session.intent_metadata = params.intent_metadata;
+  session.intent_description = params.intent_description;
   session.created_unix_s = now_unix_s;
-  by_reference_[session.client_reference_id] = session.id;
-  if (!key.empty()) keys_[key] = {fingerprint, session.id};
+  session.expires_at_unix_s = now_unix_s + config_.expiry_s;
+  if (!key.empty()) keys_[key] = {fingerprint, session.id, now_unix_s};
+  expiring_.emplace(session.expires_at_unix_s, session.id);
   const auto [it, inserted] = sessions_.emplace(session.id, std::move(session));
   PSPSIM_CHECK(inserted);
   return {register_status::created, it->second};
 }
 
 std::optional<checkout_session> checkout_session_store::find(
-  std::string_view id) const {
+  std::string_view id, std::int64_t now_unix_s) {
   std::lock_guard lock(mutex_);
+  expire_due_locked(now_unix_s);
   const auto it = sessions_.find(std::string(id));
   if (it == sessions_.end()) return std::nullopt;
   return it->second;
@@ -70,7 +78,7 @@ void checkout_session_store::note_card(std::string_view id, std::string brand,
   PSPSIM_CHECK(last4.size() == 4);
   std::lock_guard lock(mutex_);
   const auto it = sessions_.find(std::string(id));
-  if (it == sessions_.end() || !it->second.card_last4.empty()) return;
+  if (it == sessions_.end()) return;
   it->second.card_brand = std::move(brand);
   it->second.card_last4 = std::move(last4);
 }
@@ -82,9 +90,7 @@ void checkout_session_store::on_intent_event(const intent_event& event,
   const auto it = sessions_.find(event.checkout_session);
   if (it == sessions_.end()) return;  // forgotten by a reset
   checkout_session& session = it->second;
-  PSPSIM_CHECK(session.payment_intent.empty()
-               || session.payment_intent == event.intent_id);
-  if (session.status == session_status::complete) return;
+  if (session.status != session_status::open) return;
   session.payment_intent = event.intent_id;
   switch (event.status) {
     case intent_status::requires_action:
@@ -92,14 +98,17 @@ void checkout_session_store::on_intent_event(const intent_event& event,
       return;
     case intent_status::processing:
       return;
-    case intent_status::succeeded:
-      session.paid = true;
-      break;
     case intent_status::requires_payment_method:
+      // Stripe keeps the buyer on the page to try another card.
+      session.awaiting_challenge = false;
       session.failure_code = event.failure_code;
+      ++session.failed_attempts;
+      return;
+    case intent_status::succeeded:
       break;
   }
   session.awaiting_challenge = false;
+  session.paid = true;
   session.status = session_status::complete;
   if (publish_) {
     publish_("checkout.session.completed", session.id,
@@ -107,11 +116,39 @@ void checkout_session_store::on_intent_event(const intent_event& event,
   }
 }
 
+void checkout_session_store::expire_due(std::int64_t now_unix_s) {
+  std::lock_guard lock(mutex_);
+  expire_due_locked(now_unix_s);
+}
+
+void checkout_session_store::expire_due_locked(std::int64_t now_unix_s) {
+  while (!expiring_.empty() && expiring_.begin()->first <= now_unix_s) {
+    const auto due = expiring_.begin();
+    const std::string id = due->second;
+    expiring_.erase(due);
+    const auto it = sessions_.find(id);
+    if (it != sessions_.end() && it->second.status == session_status::open) {
+      checkout_session& session = it->second;
+      // A challenge in progress finishes first; the session expires at a
+      // later sweep if it did not succeed.
+      if (session.awaiting_challenge) {
+        expiring_.emplace(now_unix_s + 1, id);
+        continue;
+      }
+      session.status = session_status::expired;
+      if (publish_) {
+        publish_("checkout.session.expired", session.id,
+                 boost::json::serialize(session_to_json(session)), now_unix_s);
+      }
+    }
+  }
+}
+
 void checkout_session_store::reset() {
   std::lock_guard lock(mutex_);
   sessions_.clear();
-  by_reference_.clear();
   keys_.clear();
+  expiring_.clear();
 }
 
 }  // namespace pay::pspsim

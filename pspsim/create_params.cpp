@@ -4,6 +4,9 @@
 #include <cctype>
 #include <map>
 
+#include "pspsim/stripe_amounts.hpp"
+#include "pspsim/web_url.hpp"
+
 namespace pay::pspsim {
 namespace {
 
@@ -21,15 +24,18 @@ bool all_digits(std::string_view text) {
 
 }  // namespace
 
-// Only whole positive numbers of minor units: no sign, no decimal point.
-std::optional<param_error> parse_amount(std::optional<std::string_view> raw,
-                                        std::int64_t& amount_minor) {
-  if (!raw)
+// Only whole positive numbers: no sign, no decimal point.
+std::optional<param_error> parse_positive_integer(
+  std::optional<std::string_view> raw, std::string_view param,
+  std::int64_t& out) {
+  const std::string name(param);
+  if (!raw) {
     return param_error{400, "parameter_missing",
-                       "Missing required param: amount.", "amount"};
+                       "Missing required param: " + name + ".", name};
+  }
   if (!all_digits(*raw)) {
     return param_error{400, "parameter_invalid_integer",
-                       "Invalid integer: " + std::string(*raw), "amount"};
+                       "Invalid integer: " + std::string(*raw), name};
   }
   std::string_view digits = *raw;
   while (digits.size() > 1 && digits.front() == '0') digits.remove_prefix(1);
@@ -37,14 +43,30 @@ std::optional<param_error> parse_amount(std::optional<std::string_view> raw,
   if (digits.size() > 12) digits = "999999999999";
   const std::int64_t value = std::stoll(std::string(digits));
   if (value <= 0) {
-    return param_error{400, "amount_too_small",
-                       "Amount must be at least 1 minor unit.", "amount"};
+    return param_error{400, "amount_too_small", name + " must be at least 1.",
+                       name};
   }
   if (value > amount_minor_max) {
     return param_error{400, "amount_too_large",
-                       "Amount must be no more than 99999999999.", "amount"};
+                       name + " must be no more than 99999999999.", name};
   }
-  amount_minor = value;
+  out = value;
+  return std::nullopt;
+}
+
+std::optional<param_error> parse_amount(std::optional<std::string_view> raw,
+                                        std::int64_t& amount_minor) {
+  return parse_positive_integer(raw, "amount", amount_minor);
+}
+
+std::optional<param_error> parse_boolean(std::optional<std::string_view> raw,
+                                         std::string_view param, bool& out) {
+  if (!raw || (*raw != "true" && *raw != "false")) {
+    return param_error{400, "parameter_invalid_boolean",
+                       "Invalid boolean: " + std::string(raw.value_or("")),
+                       std::string(param)};
+  }
+  out = *raw == "true";
   return std::nullopt;
 }
 
@@ -112,6 +134,10 @@ parsed_create_params parse_create_params(const http::form_fields& fields) {
                                   params.currency)) {
     return {std::nullopt, std::move(*error)};
   }
+  if (auto error = check_charge_amount(params.amount_minor, params.currency,
+                                       "amount")) {
+    return {std::nullopt, std::move(*error)};
+  }
 
   const auto payment_method = http::form_value(fields, "payment_method");
   if (!payment_method) {
@@ -126,22 +152,49 @@ parsed_create_params parse_create_params(const http::form_fields& fields) {
   }
   params.payment_method = std::string(*payment_method);
   params.outcome = *outcome;
+  params.refunds = refund_behaviour_of(*payment_method);
 
-  const auto confirm = http::form_value(fields, "confirm");
-  if (!confirm) {
+  if (const auto type = http::form_value(fields, "payment_method_types[0]");
+      type && *type != "card") {
+    return fail("parameter_invalid",
+                "Invalid payment_method_types[0]: pspsim supports card only.",
+                "payment_method_types[0]");
+  }
+
+  bool confirm = false;
+  if (!http::form_value(fields, "confirm")) {
     return fail("parameter_missing",
                 "Missing required param: confirm (pspsim needs confirm=true).",
                 "confirm");
   }
-  if (*confirm != "true" && *confirm != "false") {
-    return fail("parameter_invalid_boolean",
-                "Invalid boolean: " + std::string(*confirm), "confirm");
+  if (auto error = parse_boolean(http::form_value(fields, "confirm"), "confirm",
+                                 confirm)) {
+    return {std::nullopt, std::move(*error)};
   }
-  if (*confirm != "true") {
+  if (!confirm) {
     return fail("parameter_unsupported",
                 "pspsim only creates and confirms in one step: send "
                 "confirm=true.",
                 "confirm");
+  }
+
+  if (const auto raw = http::form_value(fields, "error_on_requires_action")) {
+    if (auto error = parse_boolean(raw, "error_on_requires_action",
+                                   params.error_on_requires_action)) {
+      return {std::nullopt, std::move(*error)};
+    }
+  }
+  if (params.error_on_requires_action
+      && params.outcome == card_outcome::three_ds_required) {
+    params.outcome = card_outcome::declined_authentication_required;
+  }
+  if (const auto return_url = http::form_value(fields, "return_url")) {
+    if (!is_web_url(*return_url)) {
+      return fail("url_invalid",
+                  "return_url must be an http:// or https:// URL.",
+                  "return_url");
+    }
+    params.return_url = std::string(*return_url);
   }
 
   if (auto error = parse_metadata(fields, params.metadata)) {

@@ -8,6 +8,7 @@
 
 #include "http/form.hpp"
 #include "pspsim/intent.hpp"
+#include "pspsim/param_error.hpp"
 #include "pspsim/test_cards.hpp"
 
 namespace pay::pspsim {
@@ -25,18 +26,21 @@ struct create_params {
   card_outcome outcome = card_outcome::succeeds;
   metadata_map metadata;  // sorted by key, last value wins
   std::optional<std::string> description;
+  // With return_url a 3-D Secure card answers next_action redirect_to_url:
+  // a page at <action_page_base>/authenticate/<id> (action_page_base is
+  // pspsim's base URL as the caller reached it).
+  std::string return_url;
+  std::string action_page_base;
+  bool error_on_requires_action = false;
+  refund_behaviour refunds = refund_behaviour::normal;
   // Set only by the hosted payment page, never from a /v1 form: the session
-  // the intent pays, and that its buyer answers the 3-D Secure challenge
-  // (so no timer resolves it).
+  // the intent pays, that its buyer answers the 3-D Secure challenge (so no
+  // timer resolves it), and the key the charge is recorded under in
+  // /sim/charges, /sim/idempotency_keys and settlement lines (the session's
+  // client_reference_id) when it is not the Idempotency-Key itself.
   std::string checkout_session;
   bool buyer_completes_action = false;
-};
-
-struct param_error {
-  unsigned http_status = 400;
-  std::string code;  // "parameter_missing", "amount_too_small", ...
-  std::string message;
-  std::string param;  // the offending field
+  std::optional<std::string> recorded_key;
 };
 
 struct parsed_create_params {
@@ -44,16 +48,23 @@ struct parsed_create_params {
   param_error error;
 };
 
-// The checks shared with POST /v1/checkout/sessions; nullopt when valid.
+// The checks shared with the other endpoints; nullopt when valid.
 std::optional<param_error> parse_amount(std::optional<std::string_view> raw,
                                         std::int64_t& amount_minor);
+// A whole number 1..amount_minor_max named `param` (quantity, unit_amount).
+std::optional<param_error> parse_positive_integer(
+  std::optional<std::string_view> raw, std::string_view param,
+  std::int64_t& out);
+// "true" or "false".
+std::optional<param_error> parse_boolean(std::optional<std::string_view> raw,
+                                         std::string_view param, bool& out);
 std::optional<param_error> parse_currency(std::optional<std::string_view> raw,
                                           std::string& currency);
 std::optional<param_error> parse_metadata(const http::form_fields& fields,
                                           metadata_map& metadata);
 
-// Parameters the simulator does not know are ignored (Stripe would reject
-// them); they still count for idempotency comparisons.
+// Values only: the names were checked against the allow-list
+// (stripe_params.hpp) first. `fields` are normalised (x[] as x[0]).
 parsed_create_params parse_create_params(const http::form_fields& fields);
 
 }  // namespace pay::pspsim

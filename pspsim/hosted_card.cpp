@@ -78,6 +78,14 @@ card_outcome hosted_card_outcome(std::string_view digits) {
   return card_outcome::succeeds;
 }
 
+refund_behaviour hosted_card_refund_behaviour(std::string_view digits) {
+  if (digits == "4000000000007726") {
+    return refund_behaviour::pending_then_succeeds;
+  }
+  if (digits == "4000000000005126") return refund_behaviour::fails_later;
+  return refund_behaviour::normal;
+}
+
 card_check check_card(const card_form& form, int now_year, int now_month) {
   if (form.number.size() > card_field_chars_max) {
     return refuse("Your card number is invalid.", "card-number");
@@ -112,6 +120,7 @@ card_check check_card(const card_form& form, int now_year, int now_month) {
   card.brand = brand_of(*digits);
   card.last4 = digits->substr(digits->size() - 4);
   card.outcome = hosted_card_outcome(*digits);
+  card.refunds = hosted_card_refund_behaviour(*digits);
   return {std::move(card), {}, {}};
 }
 

@@ -28,6 +28,7 @@ struct accepted_card {
   std::string brand;  // "visa", "mastercard", "amex", "card"
   std::string last4;
   card_outcome outcome = card_outcome::succeeds;
+  refund_behaviour refunds = refund_behaviour::normal;
 };
 
 struct card_check {
@@ -46,5 +47,7 @@ card_check check_card(const card_form& form, int now_year, int now_month);
 // 4000000000009995 insufficient funds, 4000002760003184 3-D Secure; any
 // other Luhn-valid number succeeds.
 card_outcome hosted_card_outcome(std::string_view digits);
+// 4000000000007726 refunds stay pending, 4000000000005126 refunds fail later.
+refund_behaviour hosted_card_refund_behaviour(std::string_view digits);
 
 }  // namespace pay::pspsim

@@ -1,12 +1,15 @@
 // The hosted payment page, no authentication (the buyer's browser):
-//   GET  /pay/{session}            the card form, or the result once complete
+//   GET  /pay/{session}            the card form, the result once paid, or
+//                                  the expired page
 //   POST /pay/{session}            pay (form-encoded card fields)
 //   GET  /pay/{session}/challenge  the 3-D Secure challenge
 //   POST /pay/{session}/challenge  result=complete|fail
-// A final outcome answers 303 to the session's return_url with the result
-// in the query. A session is paid at most once: its intent is created under
-// the Idempotency-Key <client_reference_id>, so even two concurrent posts
-// make one intent and at most one charge.
+// A payment answers 303 to the session's success_url ({CHECKOUT_SESSION_ID}
+// filled in). As on Stripe's page, a declined card or a failed challenge
+// shows the form again with the reason and the session stays open for
+// another card; #cancel-link goes to cancel_url. Each attempt's intent is
+// created under the internal key checkout_session:<id>#<attempt>, so two
+// concurrent posts make one intent and at most one charge.
 #pragma once
 
 #include "http/server.hpp"

@@ -20,10 +20,29 @@ std::string page(std::string_view title, const std::string& body) {
          body + "</body></html>\n";
 }
 
-std::string amount_text(const checkout_session& session) {
+std::string amount_text(std::int64_t amount_minor, std::string_view currency) {
   // Display only: whole minor units, the currency code beside them.
-  return std::to_string(session.amount_minor) + " (minor units) "
-         + html_escape(session.currency);
+  return std::to_string(amount_minor) + " (minor units) "
+         + html_escape(currency);
+}
+
+std::string amount_text(const checkout_session& session) {
+  return amount_text(session.amount_minor, session.currency);
+}
+
+// Complete and Fail buttons posting result=complete|fail to `action`.
+std::string challenge_body(const std::string& action,
+                           const std::string& amount) {
+  return "<h1>3-D Secure</h1>\n<p>Your bank asks you to confirm the payment "
+         "of " + amount + ".</p>\n"
+         "<form method=\"post\" action=\"" + action + "\">"
+         "<input type=\"hidden\" name=\"result\" value=\"complete\">"
+         "<button id=\"challenge-complete\" type=\"submit\">Complete</button>"
+         "</form>\n"
+         "<form method=\"post\" action=\"" + action + "\">"
+         "<input type=\"hidden\" name=\"result\" value=\"fail\">"
+         "<button id=\"challenge-fail\" type=\"submit\">Fail</button>"
+         "</form>\n";
 }
 
 // The same rule as the server's luhn_valid, so the buyer hears at once;
@@ -64,24 +83,23 @@ std::string payment_form_html(const checkout_session& session,
       "<label for=\"card-name\">Name on card</label>"
       "<input id=\"card-name\" name=\"card_name\" maxlength=\"100\" required "
       "value=\"" + html_escape(kept_name) + "\">\n"
-      "<button id=\"pay-button\" type=\"submit\">Pay</button>\n</form>\n";
+      "<button id=\"pay-button\" type=\"submit\">Pay</button>\n</form>\n"
+      "<p><a id=\"cancel-link\" href=\"" + html_escape(session.cancel_url) +
+      "\">Cancel and return to the merchant</a></p>\n";
   body += luhn_script;
   return page("Pay", body);
 }
 
 std::string challenge_html(const checkout_session& session) {
   const std::string action = "/pay/" + html_escape(session.id) + "/challenge";
-  const std::string body =
-      "<h1>3-D Secure</h1>\n<p>Your bank asks you to confirm the payment of " +
-      amount_text(session) + ".</p>\n"
-      "<form method=\"post\" action=\"" + action + "\">"
-      "<input type=\"hidden\" name=\"result\" value=\"complete\">"
-      "<button id=\"challenge-complete\" type=\"submit\">Complete</button>"
-      "</form>\n"
-      "<form method=\"post\" action=\"" + action + "\">"
-      "<input type=\"hidden\" name=\"result\" value=\"fail\">"
-      "<button id=\"challenge-fail\" type=\"submit\">Fail</button></form>\n";
-  return page("3-D Secure", body);
+  return page("3-D Secure", challenge_body(action, amount_text(session)));
+}
+
+std::string intent_challenge_html(const payment_intent& intent) {
+  const std::string action = "/authenticate/" + html_escape(intent.id);
+  return page("3-D Secure",
+              challenge_body(action, amount_text(intent.amount_minor,
+                                                 intent.currency)));
 }
 
 std::string result_html(const checkout_session& session) {
@@ -90,16 +108,22 @@ std::string result_html(const checkout_session& session) {
                              : " with " + html_escape(session.card_brand)
                                  + " ending in "
                                  + html_escape(session.card_last4);
-  const std::string outcome = session.paid
-                                ? "Payment succeeded"
-                                : "Payment failed ("
-                                    + html_escape(session.failure_code) + ")";
+  const std::string outcome = "Payment succeeded";
   const std::string body = "<h1 id=\"result\">" + outcome + "</h1>\n<p>"
                            + amount_text(session) + card
                            + ".</p>\n<p><a id=\"return-link\" href=\""
-                           + html_escape(result_redirect_url(session))
+                           + html_escape(success_redirect_url(session))
                            + "\">Return to the merchant</a></p>\n";
   return page(outcome, body);
+}
+
+std::string expired_html(const checkout_session& session) {
+  const std::string body =
+    "<h1 id=\"result\">This payment page has expired</h1>\n"
+    "<p id=\"error\">Nothing was charged.</p>\n<p><a id=\"cancel-link\" "
+    "href=\""
+    + html_escape(session.cancel_url) + "\">Return to the merchant</a></p>\n";
+  return page("Payment page expired", body);
 }
 
 std::string message_html(std::string_view title, std::string_view message) {

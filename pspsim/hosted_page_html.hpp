@@ -1,13 +1,14 @@
 // The hosted payment page's HTML: small, server-rendered, no script but an
 // inline Luhn check, and stable element ids for browser tests (#card-number,
 // #card-expiry, #card-cvc, #card-name, #pay-button, #error,
-// #challenge-complete, #challenge-fail, #result, #return-link).
+// #challenge-complete, #challenge-fail, #result, #return-link, #cancel-link).
 #pragma once
 
 #include <string>
 #include <string_view>
 
 #include "pspsim/checkout_session.hpp"
+#include "pspsim/intent.hpp"
 
 namespace pay::pspsim {
 
@@ -21,9 +22,16 @@ std::string payment_form_html(const checkout_session& session,
 // The 3-D Secure challenge: Complete and Fail buttons posting to
 // /pay/<id>/challenge.
 std::string challenge_html(const checkout_session& session);
+// The same for a PaymentIntent confirmed with return_url, posting to
+// /authenticate/<id>.
+std::string intent_challenge_html(const payment_intent& intent);
 
-// A complete session's result, with a link back to the merchant.
+// A complete (paid) session's result, with #return-link to its success
+// URL.
 std::string result_html(const checkout_session& session);
+
+// An expired session: nothing charged, #cancel-link back to the merchant.
+std::string expired_html(const checkout_session& session);
 
 std::string message_html(std::string_view title, std::string_view message);
 

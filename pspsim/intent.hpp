@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "pspsim/test_cards.hpp"
+
 namespace pay::pspsim {
 
 // A declined intent is requires_payment_method (Stripe's state after a
@@ -44,7 +46,8 @@ struct payment_intent {
   std::string currency;  // lowercase ISO 4217
   intent_status status = intent_status::processing;
   std::string payment_method;
-  std::string latest_charge;  // "ch_...", empty until charged
+  std::string latest_charge;  // "ch_...", empty until charged (the
+                              // intent's `charges` list in 2020-08-27)
   metadata_map metadata;      // sorted by key, keys unique
   std::optional<std::string> description;
   std::int64_t created_unix_s = 0;
@@ -53,6 +56,12 @@ struct payment_intent {
   pending_kind pending = pending_kind::none;
   std::string review_note;       // set while (and after) under review
   std::string checkout_session;  // "cs_..." when paid on the hosted page
+  std::string client_secret;     // "pi_..._secret_..."
+  // With return_url, 3-D Secure is a page the buyer visits: action_url is
+  // <pspsim base>/authenticate/<id>; it ends on return_url.
+  std::string return_url;
+  std::string action_url;
+  refund_behaviour refunds = refund_behaviour::normal;
 };
 
 struct charge_record {

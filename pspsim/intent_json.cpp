@@ -23,6 +23,49 @@ boost::json::object error_to_json(const payment_error& error) {
   return out;
 }
 
+boost::json::object metadata_json(const metadata_map& metadata) {
+  boost::json::object out;
+  for (const auto& [key, value] : metadata) out[key] = value;
+  return out;
+}
+
+// 2020-08-27 lists the intent's charges (latest_charge came in 2022-11-15).
+boost::json::object charges_json(const payment_intent& intent) {
+  boost::json::array data;
+  if (!intent.latest_charge.empty()) {
+    boost::json::object charge;
+    charge["id"] = intent.latest_charge;
+    charge["object"] = "charge";
+    charge["amount"] = intent.amount_minor;
+    charge["currency"] = intent.currency;
+    charge["payment_intent"] = intent.id;
+    charge["paid"] = true;
+    charge["status"] = "succeeded";
+    charge["metadata"] = metadata_json(intent.metadata);
+    charge["created"] = intent.created_unix_s;
+    data.push_back(std::move(charge));
+  }
+  boost::json::object out;
+  out["object"] = "list";
+  out["data"] = std::move(data);
+  out["has_more"] = false;
+  out["url"] = "/v1/charges?payment_intent=" + intent.id;
+  return out;
+}
+
+boost::json::value next_action_json(const payment_intent& intent) {
+  if (intent.status != intent_status::requires_action) return nullptr;
+  boost::json::object next_action;
+  if (intent.action_url.empty()) {
+    next_action["type"] = "use_stripe_sdk";
+    return next_action;
+  }
+  next_action["type"] = "redirect_to_url";
+  next_action["redirect_to_url"] = boost::json::object{
+    {"url", intent.action_url}, {"return_url", intent.return_url}};
+  return next_action;
+}
+
 }  // namespace
 
 std::string_view to_string(intent_status status) {
@@ -50,10 +93,10 @@ boost::json::object intent_to_json(const payment_intent& intent) {
   out["currency"] = intent.currency;
   out["status"] = to_string(intent.status);
   out["payment_method"] = intent.payment_method;
-  out["latest_charge"] = string_or_null(intent.latest_charge);
-  boost::json::object metadata;
-  for (const auto& [key, value] : intent.metadata) metadata[key] = value;
-  out["metadata"] = std::move(metadata);
+  out["payment_method_types"] = boost::json::array{"card"};
+  out["charges"] = charges_json(intent);
+  out["client_secret"] = intent.client_secret;
+  out["metadata"] = metadata_json(intent.metadata);
   if (intent.description) {
     out["description"] = *intent.description;
   } else {
@@ -66,13 +109,7 @@ boost::json::object intent_to_json(const payment_intent& intent) {
     out["last_payment_error"] = nullptr;
   }
   out["livemode"] = false;
-  if (intent.status == intent_status::requires_action) {
-    boost::json::object next_action;
-    next_action["type"] = "use_stripe_sdk";
-    out["next_action"] = std::move(next_action);
-  } else {
-    out["next_action"] = nullptr;
-  }
+  out["next_action"] = next_action_json(intent);
   out["review"] = string_or_null(intent.review_note);
   return out;
 }

@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "pspsim/create_params.hpp"
+#include "pspsim/idempotency_window.hpp"
 #include "pspsim/intent.hpp"
 #include "pspsim/sim_time.hpp"
 
@@ -94,6 +95,15 @@ struct intent_view {
   std::int64_t amount_minor = 0;
   std::string currency;         // lowercase
   std::string idempotency_key;  // empty when none
+  std::string latest_charge;    // "ch_..." once succeeded
+  refund_behaviour refunds = refund_behaviour::normal;
+  metadata_map metadata;
+};
+
+// A charge with what the balance transactions expand it to.
+struct settled_charge {
+  charge_record charge;
+  metadata_map metadata;  // the intent's
 };
 
 struct store_stats {
@@ -111,16 +121,26 @@ class intent_store {
  public:
   intent_store(std::size_t intents_max,
                std::chrono::milliseconds processing_delay,
-               pending_config pending = {}, intent_store_hooks hooks = {});
+               pending_config pending = {}, intent_store_hooks hooks = {},
+               std::int64_t key_ttl_s = idempotency_key_ttl_s_default);
 
   // `fingerprint` identifies the request's parameters; a key seen before with
-  // a different fingerprint is refused. An empty key is no key.
+  // a different fingerprint is refused. An empty key is no key. A key first
+  // used key_ttl_s or more ago (simulated clock) is forgotten: the request
+  // creates a new intent, as with Stripe.
   create_result create(const create_params& params, const std::string& key,
                        const std::string& fingerprint, const sim_time& now);
 
   // The intent's current JSON, or nullopt for an unknown id.
   std::optional<std::string> find_json(std::string_view id,
                                        const sim_time& now);
+  // The intent as it is now.
+  std::optional<payment_intent> find(std::string_view id, const sim_time& now);
+  // The buyer opened the 3-D Secure page of a requires_action intent: from
+  // now on they decide, so its --three-ds-ms timer is cancelled. Returns
+  // the intent as it is now.
+  std::optional<payment_intent> hold_for_buyer(std::string_view id,
+                                               const sim_time& now);
 
   // Ends a requires_action intent: succeeded (with its charge) or
   // requires_payment_method (authentication failed).
@@ -137,9 +157,9 @@ class intent_store {
   // Charges whose intent succeeded in [from_unix_s, to_unix_s): a charge's
   // `created` is the moment its intent succeeded (for a delayed intent, the
   // end of its delay, not when someone looked).
-  std::vector<charge_record> charges_between(std::int64_t from_unix_s,
-                                             std::int64_t to_unix_s,
-                                             const sim_time& now);
+  std::vector<settled_charge> charges_between(std::int64_t from_unix_s,
+                                              std::int64_t to_unix_s,
+                                              const sim_time& now);
   // For the settlement file's status_mismatch: an intent still processing
   // or waiting for an action succeeds now, with its charge but without any
   // event (no webhook), so asking the API answers succeeded. Returns the
@@ -148,7 +168,8 @@ class intent_store {
                                                          const sim_time& now);
 
   std::string charges_json(const sim_time& now);
-  // {"<key>": <charges made under it>, ...}
+  // {"<key>": <charges made under it>, ...}: more than 1 only when a key
+  // was used again after it expired (a second object, as with Stripe).
   std::string idempotency_keys_json(const sim_time& now);
   store_stats stats(const sim_time& now);
   // Counted outside the lock: every /v1 request, whatever its outcome.
@@ -161,7 +182,7 @@ class intent_store {
     unsigned http_status = 0;
     std::string body;  // the reply, replayed byte for byte
     std::string intent_id;
-    std::uint32_t charges = 0;
+    std::int64_t first_used_unix_s = 0;
   };
   struct pending_entry {
     std::string intent_id;
@@ -187,9 +208,13 @@ class intent_store {
   const std::chrono::milliseconds processing_delay_;
   const pending_config pending_config_;
   const intent_store_hooks hooks_;
+  const std::int64_t key_ttl_s_;
   std::mutex mutex_;
   std::unordered_map<std::string, payment_intent> intents_;
   std::unordered_map<std::string, key_entry> keys_;
+  // Charges per recorded key, across key expiries (0: an intent was
+  // created under the key but never charged).
+  std::unordered_map<std::string, std::uint32_t> charges_by_key_;
   std::vector<charge_record> charges_;
   // Pending intents by due time; the iterator lets a manual resolution
   // take its intent out of the schedule.

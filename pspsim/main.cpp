@@ -12,11 +12,13 @@
 #include "http/tls_options.hpp"
 
 #include "pspsim/checkout_session_store.hpp"
+#include "pspsim/connect_store.hpp"
 #include "pspsim/delay_queue.hpp"
 #include "pspsim/fault_injector.hpp"
 #include "pspsim/intent_store.hpp"
 #include "pspsim/options.hpp"
 #include "pspsim/payout_store.hpp"
+#include "pspsim/periodic_sweep.hpp"
 #include "pspsim/refund_store.hpp"
 #include "pspsim/router.hpp"
 #include "pspsim/settlement_store.hpp"
@@ -26,6 +28,7 @@
 namespace {
 
 constexpr int exit_usage_or_listen_failure = 2;
+constexpr std::chrono::milliseconds session_sweep_period{1000};
 
 }  // namespace
 
@@ -75,12 +78,15 @@ int main(int argc, char** argv) {
   }
   pspsim::webhook_dispatcher* const webhooks_or_null = webhooks ? &*webhooks
                                                                 : nullptr;
-  pspsim::checkout_session_store sessions{
-    pspsim::sessions_max_default,
+  const auto publish =
     [webhooks_or_null](std::string_view type, std::string_view id,
                        std::string_view json, std::int64_t unix_s) {
       if (webhooks_or_null) webhooks_or_null->publish(type, id, json, unix_s);
-    }};
+    };
+  pspsim::session_store_config session_config;
+  session_config.expiry_s = opts.session_expiry_s;
+  session_config.key_ttl_s = opts.idempotency_key_ttl_s;
+  pspsim::checkout_session_store sessions{session_config, publish};
   // Wakes the store when a pending intent is due, so it resolves (and its
   // webhook goes out) even if nobody asks. Stopped before the store goes.
   std::optional<pspsim::delay_queue> wakeups{std::in_place};
@@ -107,16 +113,37 @@ int main(int argc, char** argv) {
   pending.review_delay = std::chrono::milliseconds(opts.review_ms);
   pspsim::intent_store store{opts.intents_max,
                              std::chrono::milliseconds(opts.processing_ms),
-                             pending, std::move(hooks)};
+                             pending, std::move(hooks),
+                             opts.idempotency_key_ttl_s};
   store_for_wakeups = &store;
-  pspsim::refund_store refunds{store};
+  pspsim::refund_store_config refund_config;
+  refund_config.pending_delay = std::chrono::milliseconds(
+    opts.refund_pending_ms);
+  if (opts.refund_pending_ms > 0) {
+    refund_config.test_card_delay = refund_config.pending_delay;
+  }
+  refund_config.key_ttl_s = opts.idempotency_key_ttl_s;
+  pspsim::refund_store* refunds_for_wakeups = nullptr;
+  pspsim::refund_store_hooks refund_hooks;
+  refund_hooks.on_event = publish;
+  refund_hooks.wake_after =
+    [&wakeups, &refunds_for_wakeups](std::chrono::milliseconds d) {
+      wakeups->after(d, [&refunds_for_wakeups] {
+        refunds_for_wakeups->settle(pspsim::sim_time::now());
+      });
+    };
+  pspsim::refund_store refunds{store, refund_config, std::move(refund_hooks)};
+  refunds_for_wakeups = &refunds;
+  pspsim::connect_store connect{opts.idempotency_key_ttl_s};
   pspsim::payout_store* payouts_for_wakeups = nullptr;
   pspsim::payout_store_hooks payout_hooks;
-  payout_hooks.on_event =
-    [webhooks_or_null](std::string_view type, std::string_view id,
-                       std::string_view json, std::int64_t unix_s) {
-      if (webhooks_or_null) webhooks_or_null->publish(type, id, json, unix_s);
-    };
+  payout_hooks.on_event = publish;
+  payout_hooks.reserve = [&connect](const pspsim::payout_record& p) {
+    return connect.reserve(p.account, p.currency, p.amount_minor);
+  };
+  payout_hooks.release = [&connect](const pspsim::payout_record& p) {
+    connect.release(p.account, p.currency, p.amount_minor);
+  };
   payout_hooks.wake_after =
     [&wakeups, &payouts_for_wakeups](std::chrono::milliseconds d) {
       wakeups->after(d, [&payouts_for_wakeups] {
@@ -124,13 +151,19 @@ int main(int argc, char** argv) {
       });
     };
   pspsim::payout_store payouts{std::chrono::milliseconds(opts.payout_ms),
-                               std::move(payout_hooks)};
+                               std::move(payout_hooks),
+                               opts.idempotency_key_ttl_s};
   payouts_for_wakeups = &payouts;
+  // Sessions expire on the simulated clock, up to a day or more ahead: one
+  // sweep a second instead of a timer per session.
+  pspsim::periodic_sweep session_sweep{
+    *wakeups, session_sweep_period,
+    [&sessions] { sessions.expire_due(pspsim::sim_time::now().unix_s); }};
   pspsim::settlement_store settlement;
   pspsim::delay_queue delays;
   const pspsim::router routes{
     pspsim::sim_parts{store, faults, delays, sessions, webhooks_or_null,
-                      refunds, payouts, settlement, opts.settlement},
+                      refunds, payouts, settlement, opts.settlement, connect},
     opts.api_key, std::chrono::milliseconds(opts.latency_ms)};
   http::server_limits limits;
   limits.threads = opts.threads;

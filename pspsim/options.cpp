@@ -118,6 +118,21 @@ std::string apply(options& o, std::string_view name, std::string_view value) {
                                      o.payout_ms)) {
       return bad("0..3600000");
     }
+  } else if (name == "idempotency-key-ttl-s") {
+    if (!parse_number<std::int64_t>(value, 1, lifetime_s_max,
+                                    o.idempotency_key_ttl_s)) {
+      return bad("1..31536000");
+    }
+  } else if (name == "session-expiry-s") {
+    if (!parse_number<std::int64_t>(value, 1, lifetime_s_max,
+                                    o.session_expiry_s)) {
+      return bad("1..31536000");
+    }
+  } else if (name == "refund-pending-ms") {
+    if (!parse_number<std::uint32_t>(value, 0, processing_ms_max,
+                                     o.refund_pending_ms)) {
+      return bad("0..3600000");
+    }
   } else if (name == "faults") {
     auto parsed = parse_fault_config(value);
     if (!parsed.config) {
@@ -160,6 +175,9 @@ constexpr env_binding env_bindings[] = {
   {"PSPSIM_FEE_FIXED_MINOR", "fee-fixed-minor"},
   {"PSPSIM_PAYOUT_FEE_MINOR", "payout-fee-minor"},
   {"PSPSIM_PAYOUT_MS", "payout-ms"},
+  {"PSPSIM_IDEMPOTENCY_KEY_TTL_S", "idempotency-key-ttl-s"},
+  {"PSPSIM_SESSION_EXPIRY_S", "session-expiry-s"},
+  {"PSPSIM_REFUND_PENDING_MS", "refund-pending-ms"},
 };
 
 // Rules across options, checked once every source has been applied.
@@ -257,6 +275,12 @@ std::string usage() {
          "(PSPSIM_PAYOUT_FEE_MINOR, 25)\n"
          "  --payout-ms N        a payout is paid (or fails) N ms after creation "
          "(PSPSIM_PAYOUT_MS, 500)\n"
+         "  --idempotency-key-ttl-s N  an Idempotency-Key is forgotten N s "
+         "after first use (PSPSIM_IDEMPOTENCY_KEY_TTL_S, 86400)\n"
+         "  --session-expiry-s N checkout sessions expire N s after creation "
+         "(PSPSIM_SESSION_EXPIRY_S, 86400)\n"
+         "  --refund-pending-ms N  refunds stay pending N ms, 0 = succeed at "
+         "once (PSPSIM_REFUND_PENDING_MS, 0)\n"
          "  --help               this text\n";
 }
 

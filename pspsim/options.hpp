@@ -7,7 +7,9 @@
 #include <functional>
 #include <string>
 
+#include "pspsim/checkout_session.hpp"
 #include "pspsim/fault_config.hpp"
+#include "pspsim/idempotency_window.hpp"
 #include "pspsim/intent_store.hpp"
 #include "pspsim/payout_store.hpp"
 #include "pspsim/settlement_builder.hpp"
@@ -22,6 +24,8 @@ constexpr std::uint32_t webhook_backoff_ms_max = 3'600'000;
 constexpr unsigned webhook_concurrency_max = 256;
 // Fixed fee parts in minor units: bounded far below any overflow.
 constexpr std::int64_t fee_minor_max = 1'000'000'000;
+// Key and session lifetimes: up to a year of simulated time.
+constexpr std::int64_t lifetime_s_max = 31'536'000;
 
 struct options {
   std::string address = "127.0.0.1";       // --address / PSPSIM_ADDRESS
@@ -53,6 +57,11 @@ struct options {
     settlement;  // --fee-rate-bps, --fee-fixed-minor, --payout-fee-minor
   std::uint32_t payout_ms =
     payout_ms_default;  // --payout-ms / PSPSIM_PAYOUT_MS
+  // --idempotency-key-ttl-s / PSPSIM_IDEMPOTENCY_KEY_TTL_S
+  std::int64_t idempotency_key_ttl_s = idempotency_key_ttl_s_default;
+  // --session-expiry-s / PSPSIM_SESSION_EXPIRY_S
+  std::int64_t session_expiry_s = session_expiry_s_default;
+  std::uint32_t refund_pending_ms = 0;  // --refund-pending-ms
 };
 
 struct options_result {

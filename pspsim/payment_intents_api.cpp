@@ -7,11 +7,14 @@
 #include <boost/beast/http/field.hpp>
 
 #include "http/form.hpp"
+#include "pspsim/balance_transactions_api.hpp"
+#include "pspsim/connect_api.hpp"
 #include "pspsim/create_params.hpp"
 #include "pspsim/payouts_api.hpp"
 #include "pspsim/refunds_api.hpp"
 #include "pspsim/settlement_api.hpp"
 #include "pspsim/v1_common.hpp"
+#include "pspsim/web_url.hpp"
 
 namespace pay::pspsim {
 namespace {
@@ -22,16 +25,13 @@ constexpr std::string_view intents_path = "/v1/payment_intents";
 
 http::response create_intent(const http::request& req, intent_store& store,
                              const sim_time& now) {
-  auto post = read_form_post(req);
+  auto post = read_form_post(req, stripe_endpoint::create_payment_intent);
   if (post.refused) return std::move(*post.refused);
   const auto& key = post.idempotency_key;
   const auto& fields = post.fields;
-  const auto parsed = parse_create_params(fields);
-  if (!parsed.params) {
-    const auto& e = parsed.error;
-    return error(req, e.http_status, "invalid_request_error", e.code, e.message,
-                 e.param);
-  }
+  auto parsed = parse_create_params(fields);
+  if (!parsed.params) return param_error_response(req, parsed.error);
+  parsed.params->action_page_base = page_base_of(req[bhttp::field::host]);
 
   const auto result = store.create(*parsed.params, key,
                                    fingerprint_of(intents_path, fields), now);
@@ -61,6 +61,8 @@ http::response create_intent(const http::request& req, intent_store& store,
 
 http::response get_intent(const http::request& req, std::string_view id,
                           intent_store& store, const sim_time& now) {
+  auto query = read_query(req, stripe_endpoint::retrieve);
+  if (query.refused) return std::move(*query.refused);
   if (auto json = store.find_json(id, now)) {
     return http::make_json_response(req, 200, std::move(*json));
   }
@@ -89,6 +91,16 @@ v1_route route_of(const http::request& req) {
   if (get && is_item_path(path, settlement_files_path)) {
     return v1_route::read_settlement_file;
   }
+  if (get && path == balance_transactions_path) {
+    return v1_route::list_balance_transactions;
+  }
+  if (post && path == accounts_path) return v1_route::create_account;
+  if (get && is_item_path(path, accounts_path)) return v1_route::read_account;
+  if (post && path == transfers_path) return v1_route::create_transfer;
+  if (get && is_item_path(path, transfers_path)) {
+    return v1_route::read_transfer;
+  }
+  if (get && path == balance_path) return v1_route::read_balance;
   const bool under_intents = path.size() > intents_path.size() + 1
                              && path.substr(0, intents_path.size())
                                   == intents_path
@@ -115,16 +127,30 @@ http::response handle_v1(const http::request& req, const sim_parts& parts,
       return create_refund(req, parts.refunds, now);
     case v1_route::read_refund:
       return get_refund(req, path.substr(refunds_path.size() + 1),
-                        parts.refunds);
+                        parts.refunds, now);
     case v1_route::create_payout:
-      return create_payout(req, parts.payouts, now);
+      return create_payout(req, parts.payouts, parts.connect, now);
     case v1_route::read_payout:
       return get_payout(req, path.substr(payouts_path.size() + 1),
-                        parts.payouts, now);
+                        parts.payouts, parts.connect, now);
     case v1_route::read_settlement_file:
       return get_settlement_file(req,
                                  path.substr(settlement_files_path.size() + 1),
                                  parts, now);
+    case v1_route::list_balance_transactions:
+      return list_balance_transactions(req, parts, now);
+    case v1_route::create_account:
+      return create_account(req, parts.connect, now);
+    case v1_route::read_account:
+      return get_account(req, path.substr(accounts_path.size() + 1),
+                         parts.connect);
+    case v1_route::create_transfer:
+      return create_transfer(req, parts.connect, now);
+    case v1_route::read_transfer:
+      return get_transfer(req, path.substr(transfers_path.size() + 1),
+                          parts.connect);
+    case v1_route::read_balance:
+      return get_balance(req, parts.connect);
     case v1_route::unrecognized:
       break;
   }

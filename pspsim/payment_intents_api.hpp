@@ -4,6 +4,8 @@
 //   POST /v1/refunds, GET /v1/refunds/{id}        (refunds_api)
 //   POST /v1/payouts, GET /v1/payouts/{id}        (payouts_api)
 //   GET  /v1/settlement_files/{YYYY-MM-DD}        (settlement_api)
+//   GET  /v1/balance_transactions                 (balance_transactions_api)
+//   /v1/accounts, /v1/transfers, /v1/balance      (connect_api)
 #pragma once
 
 #include <cstdint>
@@ -16,14 +18,20 @@
 namespace pay::pspsim {
 
 enum class v1_route : std::uint8_t {
-  create_intent = 1,         // POST /v1/payment_intents
-  read_intent = 2,           // GET /v1/payment_intents/{id}
-  unrecognized = 3,          // anything else: 404
-  create_refund = 4,         // POST /v1/refunds
-  read_refund = 5,           // GET /v1/refunds/{id}
-  create_payout = 6,         // POST /v1/payouts
-  read_payout = 7,           // GET /v1/payouts/{id}
-  read_settlement_file = 8,  // GET /v1/settlement_files/{date}
+  create_intent = 1,              // POST /v1/payment_intents
+  read_intent = 2,                // GET /v1/payment_intents/{id}
+  unrecognized = 3,               // anything else: 404
+  create_refund = 4,              // POST /v1/refunds
+  read_refund = 5,                // GET /v1/refunds/{id}
+  create_payout = 6,              // POST /v1/payouts
+  read_payout = 7,                // GET /v1/payouts/{id}
+  read_settlement_file = 8,       // GET /v1/settlement_files/{date}
+  list_balance_transactions = 9,  // GET /v1/balance_transactions
+  create_account = 10,            // POST /v1/accounts
+  read_account = 11,              // GET /v1/accounts/{id}
+  create_transfer = 12,           // POST /v1/transfers
+  read_transfer = 13,             // GET /v1/transfers/{id}
+  read_balance = 14,              // GET /v1/balance (Stripe-Account)
 };
 
 // "/v1/<collection>/<id>" with a non-empty id and nothing after it.

@@ -14,7 +14,16 @@ std::string payout_json(const payout_record& p) {
   out["object"] = "payout";
   out["amount"] = p.amount_minor;
   out["currency"] = p.currency;
-  out["destination"] = p.destination;
+  if (p.destination.empty()) {
+    out["destination"] = nullptr;
+  } else {
+    out["destination"] = p.destination;
+  }
+  if (p.description) {
+    out["description"] = *p.description;
+  } else {
+    out["description"] = nullptr;
+  }
   out["status"] = to_string(p.state);
   if (p.failure_code.empty()) {
     out["failure_code"] = nullptr;
@@ -49,9 +58,12 @@ std::string_view to_string(payout_state state) {
 }
 
 payout_store::payout_store(std::chrono::milliseconds payout_delay,
-                           payout_store_hooks hooks)
-    : payout_delay_(payout_delay), hooks_(std::move(hooks)) {
+                           payout_store_hooks hooks, std::int64_t key_ttl_s)
+    : payout_delay_(payout_delay),
+      hooks_(std::move(hooks)),
+      key_ttl_s_(key_ttl_s) {
   PSPSIM_CHECK(payout_delay_.count() >= 0);
+  PSPSIM_CHECK(key_ttl_s_ > 0);
 }
 
 payout_create_result payout_store::create(const payout_params& params,
@@ -61,6 +73,11 @@ payout_create_result payout_store::create(const payout_params& params,
   PSPSIM_CHECK(!key.empty());
   std::lock_guard lock(mutex_);
   settle_due(now);
+  if (const auto it = keys_.find(key);
+      it != keys_.end()
+      && key_expired(it->second.first_used_unix_s, now.unix_s, key_ttl_s_)) {
+    keys_.erase(it);
+  }
   if (const auto it = keys_.find(key); it != keys_.end()) {
     if (it->second.fingerprint != fingerprint) {
       return {payout_create_status::key_reused_with_other_params, {}};
@@ -74,11 +91,16 @@ payout_create_result payout_store::create(const payout_params& params,
   p.amount_minor = params.amount_minor;
   p.currency = params.currency;
   p.destination = params.destination;
+  p.account = params.account;
+  p.description = params.description;
   p.metadata = params.metadata;
   p.created_unix_s = now.unix_s;
   p.idempotency_key = key;
+  if (!p.account.empty() && hooks_.reserve && !hooks_.reserve(p)) {
+    return {payout_create_status::balance_insufficient, {}};
+  }
   std::string body = payout_json(p);
-  keys_[key] = key_entry{fingerprint, body};
+  keys_[key] = key_entry{fingerprint, body, now.unix_s};
   const auto delay_s =
     std::chrono::duration_cast<std::chrono::seconds>(payout_delay_).count();
   const auto due = due_.emplace(now.steady + payout_delay_,
@@ -91,11 +113,14 @@ payout_create_result payout_store::create(const payout_params& params,
 }
 
 std::optional<std::string> payout_store::find_json(std::string_view id,
+                                                   std::string_view account,
                                                    const sim_time& now) {
   std::lock_guard lock(mutex_);
   settle_due(now);
   const auto it = payouts_.find(std::string(id));
-  if (it == payouts_.end()) return std::nullopt;
+  if (it == payouts_.end() || it->second.account != account) {
+    return std::nullopt;
+  }
   return payout_json(it->second);
 }
 
@@ -130,8 +155,8 @@ std::vector<payout_record> payout_store::paid_between(std::int64_t from_unix_s,
   std::vector<payout_record> out;
   for (const auto& id : order_) {
     const payout_record& p = payouts_.at(id);
-    if (p.state == payout_state::paid && p.resolved_unix_s >= from_unix_s
-        && p.resolved_unix_s < to_unix_s) {
+    if (p.account.empty() && p.state == payout_state::paid
+        && p.resolved_unix_s >= from_unix_s && p.resolved_unix_s < to_unix_s) {
       out.push_back(p);
     }
   }
@@ -146,6 +171,7 @@ std::string payout_store::list_json(const sim_time& now) {
     const payout_record& p = payouts_.at(id);
     auto entry = boost::json::parse(payout_json(p)).as_object();
     entry["idempotency_key"] = p.idempotency_key;
+    entry["account"] = p.account;
     data.push_back(std::move(entry));
   }
   return boost::json::serialize(boost::json::object{{"data", std::move(data)}});
@@ -185,6 +211,10 @@ void payout_store::resolve(payout_record& payout, payout_state state,
   payout.failure_code = std::move(failure_code);
   payout.resolved_unix_s = unix_s;
   if (state == payout_state::paid) payout.fee_reference = random_id("fee_");
+  if (state == payout_state::failed && !payout.account.empty()
+      && hooks_.release) {
+    hooks_.release(payout);
+  }
   if (hooks_.on_event) {
     hooks_.on_event(state == payout_state::paid ? "payout.paid"
                                                 : "payout.failed",

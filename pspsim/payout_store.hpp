@@ -23,6 +23,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "pspsim/idempotency_window.hpp"
 #include "pspsim/intent.hpp"
 #include "pspsim/sim_time.hpp"
 
@@ -39,8 +40,12 @@ std::string_view to_string(payout_state state);
 
 struct payout_params {
   std::int64_t amount_minor = 0;
-  std::string currency;  // lowercase
-  std::string destination;
+  std::string currency;     // lowercase
+  std::string destination;  // may be empty for a connected account's
+  // The connected account (Stripe-Account header) whose own balance pays;
+  // empty: the platform's pay-out.
+  std::string account;
+  std::optional<std::string> description;
   metadata_map metadata;
 };
 
@@ -49,6 +54,8 @@ struct payout_record {
   std::int64_t amount_minor = 0;
   std::string currency;
   std::string destination;
+  std::string account;  // empty: the platform's
+  std::optional<std::string> description;
   metadata_map metadata;
   payout_state state = payout_state::pending;
   std::string failure_code;  // empty unless failed
@@ -62,6 +69,7 @@ enum class payout_create_status : std::uint8_t {
   created = 1,
   replayed = 2,
   key_reused_with_other_params = 3,
+  balance_insufficient = 4,  // a connected account's balance is short
 };
 
 struct payout_create_result {
@@ -87,23 +95,33 @@ struct payout_store_hooks {
                      std::int64_t)>
     on_event;
   std::function<void(std::chrono::milliseconds)> wake_after;
+  // A connected account's pay-out takes its money from the account's
+  // balance at creation (false: not enough) and gives it back if it fails.
+  // Called with the store's lock held.
+  std::function<bool(const payout_record&)> reserve;
+  std::function<void(const payout_record&)> release;
 };
 
 class payout_store {
  public:
   payout_store(std::chrono::milliseconds payout_delay,
-               payout_store_hooks hooks = {});
+               payout_store_hooks hooks = {},
+               std::int64_t key_ttl_s = idempotency_key_ttl_s_default);
 
-  // `key` must not be empty (payouts require an Idempotency-Key).
+  // `key` must not be empty (payouts require an Idempotency-Key). A key
+  // first used key_ttl_s or more ago is forgotten: a new payout.
   payout_create_result create(const payout_params& params,
                               const std::string& key,
                               const std::string& fingerprint,
                               const sim_time& now);
+  // Only a pay-out of `account` (empty: the platform's), as Stripe scopes
+  // reads by the Stripe-Account header.
   std::optional<std::string> find_json(std::string_view id,
+                                       std::string_view account,
                                        const sim_time& now);
   payout_fail_result force_fail(std::string_view id, const sim_time& now);
   void settle(const sim_time& now);
-  // Payouts paid in [from_unix_s, to_unix_s).
+  // The platform's payouts paid in [from_unix_s, to_unix_s).
   std::vector<payout_record> paid_between(std::int64_t from_unix_s,
                                           std::int64_t to_unix_s,
                                           const sim_time& now);
@@ -116,6 +134,7 @@ class payout_store {
   struct key_entry {
     std::string fingerprint;
     std::string body;
+    std::int64_t first_used_unix_s = 0;
   };
   struct due_entry {
     std::string payout_id;
@@ -131,6 +150,7 @@ class payout_store {
 
   const std::chrono::milliseconds payout_delay_;
   const payout_store_hooks hooks_;
+  const std::int64_t key_ttl_s_;
   std::mutex mutex_;
   std::unordered_map<std::string, payout_record> payouts_;
   std::vector<std::string> order_;  // creation order

@@ -1,6 +1,9 @@
 #include "pspsim/refunds_api.hpp"
 
+#include <algorithm>
+
 #include "pspsim/create_params.hpp"
+#include "pspsim/stripe_amounts.hpp"
 #include "pspsim/v1_common.hpp"
 
 namespace pay::pspsim {
@@ -27,10 +30,13 @@ parsed_refund parse_refund_params(const http::form_fields& fields) {
     params.amount_minor = amount_minor;
   }
   if (const auto reason = http::form_value(fields, "reason")) {
-    if (reason->size() > refund_reason_chars_max) {
+    if (std::find(std::begin(refund_reasons), std::end(refund_reasons), *reason)
+        == std::end(refund_reasons)) {
       return {std::nullopt,
-              {400, "parameter_invalid_string",
-               "reason can be at most 500 characters.", "reason"}};
+              {400, "parameter_invalid",
+               "Invalid reason: must be one of duplicate, fraudulent, or "
+               "requested_by_customer.",
+               "reason"}};
     }
     params.reason = std::string(*reason);
   }
@@ -51,14 +57,10 @@ http::response keyed(http::response res, const std::string& key,
 
 http::response create_refund(const http::request& req, refund_store& refunds,
                              const sim_time& now) {
-  auto post = read_form_post(req);
+  auto post = read_form_post(req, stripe_endpoint::create_refund);
   if (post.refused) return std::move(*post.refused);
   const auto parsed = parse_refund_params(post.fields);
-  if (!parsed.params) {
-    const auto& e = parsed.error;
-    return error(req, e.http_status, "invalid_request_error", e.code, e.message,
-                 e.param);
-  }
+  if (!parsed.params) return param_error_response(req, parsed.error);
   const std::string& key = post.idempotency_key;
   const auto result = refunds.create(*parsed.params, key,
                                      fingerprint_of(refunds_path, post.fields),
@@ -93,13 +95,19 @@ http::response create_refund(const http::request& req, refund_store& refunds,
                    "PaymentIntent " + intent
                      + " has already been refunded in full.",
                    "payment_intent");
+    case refund_status::amount_invalid:
+      return param_error_response(
+        req, *check_three_decimal_amount(*parsed.params->amount_minor,
+                                         result.currency, "amount"));
   }
   return error(req, 500, "api_error", "internal_error", "internal error");
 }
 
 http::response get_refund(const http::request& req, std::string_view id,
-                          const refund_store& refunds) {
-  if (auto json = refunds.find_json(id)) {
+                          refund_store& refunds, const sim_time& now) {
+  auto query = read_query(req, stripe_endpoint::retrieve);
+  if (query.refused) return std::move(*query.refused);
+  if (auto json = refunds.find_json(id, now)) {
     return http::make_json_response(req, 200, std::move(*json));
   }
   return error(req, 404, "invalid_request_error", "resource_missing",

@@ -1,5 +1,6 @@
 // POST /v1/refunds (form: payment_intent, amount?, reason?, metadata[..];
-// Idempotency-Key optional as for intents) and GET /v1/refunds/{id}.
+// Idempotency-Key optional as for intents) and GET /v1/refunds/{id}. A
+// three-decimal amount is checked against the intent's currency.
 // Authentication is checked by handle_v1 before these run.
 #pragma once
 
@@ -16,6 +17,6 @@ constexpr std::string_view refunds_path = "/v1/refunds";
 http::response create_refund(const http::request& req, refund_store& refunds,
                              const sim_time& now);
 http::response get_refund(const http::request& req, std::string_view id,
-                          const refund_store& refunds);
+                          refund_store& refunds, const sim_time& now);
 
 }  // namespace pay::pspsim

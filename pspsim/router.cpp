@@ -3,6 +3,7 @@
 #include "http/form.hpp"
 #include "pspsim/checkout_sessions_api.hpp"
 #include "pspsim/hosted_page_api.hpp"
+#include "pspsim/intent_action_page.hpp"
 #include "pspsim/payment_intents_api.hpp"
 #include "pspsim/settlement_api.hpp"
 #include "pspsim/sim_api.hpp"
@@ -42,6 +43,9 @@ void router::operator()(http::request&& req, http::responder reply) const {
   if (path.substr(0, 5) == "/pay/") {
     return reply(handle_pay_page(req, parts_.sessions, store_, now));
   }
+  if (path.substr(0, authenticate_prefix.size()) == authenticate_prefix) {
+    return reply(handle_intent_action_page(req, store_, now));
+  }
   if (path.substr(0, 4) != "/v1/") {
     return reply(http::make_json_response(
       req, 404,
@@ -49,6 +53,10 @@ void router::operator()(http::request&& req, http::responder reply) const {
                        "Unrecognized request URL: " + std::string(path))));
   }
   store_.note_request();
+  if (route_of(req) == v1_route::create_refund) {
+    // Before any fault: a test proves how often each key was sent.
+    parts_.refunds.note_post(req["Idempotency-Key"]);
+  }
   if (is_checkout_sessions_path(path)) {
     // Not faulted: the fault stream and its draw order stay those of the
     // payment intent routes.
@@ -89,6 +97,14 @@ fault_draw router::draw_fault(const http::request& req) const {
       return faults_.draw(fault_target::read_payout);
     // Not faulted: a report, not a money movement (latency still applies).
     case v1_route::read_settlement_file:
+    case v1_route::list_balance_transactions:
+    // Not faulted either: the draw order stays that of the money routes
+    // paymentd's chaos runs were tuned on.
+    case v1_route::create_account:
+    case v1_route::read_account:
+    case v1_route::create_transfer:
+    case v1_route::read_transfer:
+    case v1_route::read_balance:
     case v1_route::unrecognized:
       return {};
   }

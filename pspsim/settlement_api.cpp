@@ -10,6 +10,7 @@
 #include "domain/reconcile/settlement_csv.hpp"
 #include "http/form.hpp"
 #include "pspsim/random_id.hpp"
+#include "pspsim/settled_days.hpp"
 #include "pspsim/utc_date.hpp"
 
 namespace pay::pspsim {
@@ -173,6 +174,7 @@ http::response inject(const http::request& req, const sim_parts& parts,
     }
     d.reference = random_id("pi_");
     d.idempotency_key = "po_unknown_" + random_hex(unknown_key_hex_chars);
+    d.metadata = {{"payment_order_id", d.idempotency_key}};
     d.amount_minor = money.value.amount_minor;
     d.currency = std::string(money.value.currency.code);
   } else if (in.kind == discrepancy_kind::status_mismatch) {
@@ -193,6 +195,7 @@ http::response inject(const http::request& req, const sim_parts& parts,
         "reference");
     }
     d.idempotency_key = before->idempotency_key;
+    d.metadata = before->metadata;
     d.amount_minor = before->amount_minor;
     d.currency = upper(before->currency);
   } else if (!reference_fits(settlement_file_of(in.date, parts, now), in)) {
@@ -277,29 +280,13 @@ domain::settlement_file settlement_file_of(const std::string& date,
                                            const sim_parts& parts,
                                            const sim_time& now) {
   const std::int64_t from = utc_day_start(date).value();
-  const std::int64_t to = from + seconds_per_day;
-  const settlement_terms& terms = parts.terms;
+  auto days = settled_days(from, from + seconds_per_day, parts, now);
   std::vector<settled_item> items;
-  const std::set<std::string> listed_elsewhere =
-    parts.settlement.status_mismatch_intents();
-  for (const auto& c : parts.store.charges_between(from, to, now)) {
-    if (listed_elsewhere.count(c.payment_intent) != 0) continue;
-    items.push_back(charge_item(c.payment_intent, c.idempotency_key,
-                                c.amount_minor, c.currency, c.created_unix_s,
-                                terms));
+  if (const auto it = days.find(date); it != days.end()) {
+    items = std::move(it->second);
   }
-  for (const auto& r : parts.refunds.between(from, to)) {
-    items.push_back(refund_item(r.id, r.idempotency_key, r.amount_minor,
-                                r.currency, r.created_unix_s));
-  }
-  for (const auto& p : parts.payouts.paid_between(from, to, now)) {
-    items.push_back(payout_item(p.id, p.idempotency_key, p.amount_minor,
-                                p.currency, p.resolved_unix_s));
-    items.push_back(payout_fee_item(p.fee_reference, p.idempotency_key,
-                                    p.currency, p.resolved_unix_s, terms));
-  }
-  return build_settlement_file(date, std::move(items),
-                               parts.settlement.discrepancies(date), terms);
+  // Already distorted and ordered: build only numbers and totals.
+  return build_settlement_file(date, std::move(items), {}, parts.terms);
 }
 
 http::response get_settlement_file(const http::request& req,

@@ -61,21 +61,26 @@ void for_each_line(std::vector<settled_item>& items,
   }
 }
 
+settled_item distortion_charge(const discrepancy& d,
+                               const settlement_terms& terms) {
+  settled_item item = charge_item(d.reference, d.idempotency_key,
+                                  d.amount_minor, d.currency, d.injected_unix_s,
+                                  terms);
+  item.source = distortion_source(d);
+  return item;
+}
+
 void apply(std::vector<settled_item>& items, const discrepancy& d,
            const settlement_terms& terms) {
   switch (d.kind) {
     case discrepancy_kind::unknown_charge:
-      items.push_back(charge_item(d.reference, d.idempotency_key,
-                                  d.amount_minor, d.currency, d.injected_unix_s,
-                                  terms));
+      items.push_back(distortion_charge(d, terms));
       return;
     case discrepancy_kind::status_mismatch:
       // Listed once: if the intent did settle on this day after all, its
       // own line already says so.
       if (!has_reference(items, d.reference)) {
-        items.push_back(charge_item(d.reference, d.idempotency_key,
-                                    d.amount_minor, d.currency,
-                                    d.injected_unix_s, terms));
+        items.push_back(distortion_charge(d, terms));
       }
       return;
     case discrepancy_kind::missing_charge:
@@ -157,9 +162,19 @@ settled_item payout_fee_item(std::string reference, std::string key,
                    0, terms.payout_fee_minor, currency, settled_unix_s);
 }
 
-domain::settlement_file build_settlement_file(
-  const std::string& date, std::vector<settled_item> items,
-  const std::vector<discrepancy>& distortions, const settlement_terms& terms) {
+item_source distortion_source(const discrepancy& d) {
+  item_source source;
+  source.kind = source_kind::charge;
+  // "pi_X" -> "ch_X": stable, so every listing names the same charge.
+  source.id = "ch_" + d.reference.substr(d.reference.find('_') + 1);
+  source.payment_intent = d.reference;
+  source.metadata = d.metadata;
+  return source;
+}
+
+std::vector<settled_item> distort_and_order(
+  std::vector<settled_item> items, const std::vector<discrepancy>& distortions,
+  const settlement_terms& terms) {
   for (const discrepancy& d : distortions) apply(items, d, terms);
   // Stable: a duplicated line stays next to its original.
   std::stable_sort(items.begin(), items.end(),
@@ -171,6 +186,13 @@ domain::settlement_file build_settlement_file(
                      }
                      return a.line.psp_reference < b.line.psp_reference;
                    });
+  return items;
+}
+
+domain::settlement_file build_settlement_file(
+  const std::string& date, std::vector<settled_item> items,
+  const std::vector<discrepancy>& distortions, const settlement_terms& terms) {
+  items = distort_and_order(std::move(items), distortions, terms);
   domain::settlement_file file;
   file.date = date;
   file.lines.reserve(items.size());

@@ -7,6 +7,7 @@
 
 #include "domain/reconcile/settlement_fee.hpp"
 #include "domain/reconcile/settlement_line.hpp"
+#include "pspsim/intent.hpp"
 #include "pspsim/settlement_discrepancy.hpp"
 
 namespace pay::pspsim {
@@ -18,10 +19,22 @@ struct settlement_terms {
   std::int64_t payout_fee_minor = payout_fee_minor_default;  // per paid payout
 };
 
-// A line and when its item settled (for the order of the file).
+// The object a line is about, as GET /v1/balance_transactions names (and,
+// with expand, shows) it as the transaction's `source`.
+enum class source_kind : std::uint8_t { charge = 1, refund = 2, payout = 3 };
+
+struct item_source {
+  source_kind kind = source_kind::charge;
+  std::string id;              // "ch_...", "re_...", "po_..."
+  std::string payment_intent;  // charges and refunds
+  metadata_map metadata;       // the object's: holds our ids
+};
+
+// A line, when its item settled (for the order of the file) and its source.
 struct settled_item {
   domain::settlement_line line;
   std::int64_t settled_unix_s = 0;
+  item_source source;
 };
 
 // Charge line: gross +A, fee agreed, net A - fee. `currency` any case.
@@ -41,9 +54,18 @@ settled_item payout_fee_item(std::string reference, std::string key,
                              std::int64_t settled_unix_s,
                              const settlement_terms& terms);
 
-// Applies `distortions` in order to `items`, orders the lines (charge,
-// refund, payout, fee; then settled time; then reference), stamps line_no
-// and settled_date = `date`, and adds totals equal to the lines' sums.
+// The charge a distortion adds (unknown_charge, status_mismatch): it has
+// no charge object, so its id is derived from the intent's.
+item_source distortion_source(const discrepancy& d);
+
+// Applies `distortions` in order to `items` and orders them (charge,
+// refund, payout, fee; then settled time; then reference).
+std::vector<settled_item> distort_and_order(
+  std::vector<settled_item> items, const std::vector<discrepancy>& distortions,
+  const settlement_terms& terms);
+
+// distort_and_order, then the file: line_no and settled_date = `date`
+// stamped, totals equal to the lines' sums.
 domain::settlement_file build_settlement_file(
   const std::string& date, std::vector<settled_item> items,
   const std::vector<discrepancy>& distortions, const settlement_terms& terms);

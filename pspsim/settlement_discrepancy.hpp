@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "pspsim/intent.hpp"
+
 namespace pay::pspsim {
 
 enum class discrepancy_kind : std::uint8_t {
@@ -33,6 +35,10 @@ struct discrepancy {
   std::int64_t amount_minor = 0;
   std::string currency;              // upper-case
   std::int64_t injected_unix_s = 0;  // their lines' settled time
+  // The added charge's metadata as balance transactions expand it:
+  // unknown_charge {payment_order_id: idempotency_key}, status_mismatch the
+  // intent's own.
+  metadata_map metadata;
 };
 
 }  // namespace pay::pspsim

@@ -42,6 +42,13 @@ std::vector<discrepancy> settlement_store::discrepancies(
   return it == by_date_.end() ? std::vector<discrepancy>{} : it->second;
 }
 
+std::set<std::string> settlement_store::dates_with_discrepancies() const {
+  std::lock_guard lock(mutex_);
+  std::set<std::string> out;
+  for (const auto& entry : by_date_) out.insert(entry.first);
+  return out;
+}
+
 bool settlement_store::add(const std::string& date, discrepancy d) {
   std::lock_guard lock(mutex_);
   auto& list = by_date_[date];

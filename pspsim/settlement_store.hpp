@@ -28,6 +28,8 @@ class settlement_store {
   }
 
   std::vector<discrepancy> discrepancies(const std::string& date) const;
+  // Every date holding a distortion.
+  std::set<std::string> dates_with_discrepancies() const;
   // False when the date holds discrepancies_per_date_max already.
   bool add(const std::string& date, discrepancy d);
   // Intents listed by a status_mismatch on any date: they settle only there.

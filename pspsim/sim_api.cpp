@@ -6,6 +6,7 @@
 
 #include "http/form.hpp"
 #include "pspsim/settlement_api.hpp"
+#include "pspsim/sim_clock.hpp"
 
 namespace pay::pspsim {
 namespace {
@@ -128,6 +129,37 @@ http::response resolve_intent(const http::request& req, std::string_view id,
                      "intent"));
 }
 
+std::string clock_json(const sim_time& now) {
+  boost::json::object body;
+  body["offset_s"] = sim_clock_offset_s();
+  body["now"] = now.unix_s;
+  return boost::json::serialize(body);
+}
+
+// POST /sim/clock/advance?seconds=N: the simulated clock jumps forward and
+// whatever fell due meanwhile resolves now (with its webhooks).
+http::response advance_clock(const http::request& req, const sim_parts& parts) {
+  const auto query = http::parse_query(req.target());
+  const auto raw = query ? http::form_value(*query, "seconds") : std::nullopt;
+  const bool valid = raw && !raw->empty() && raw->size() <= 10
+                     && raw->find_first_not_of("0123456789")
+                          == std::string_view::npos;
+  if (!valid) {
+    return http::make_json_response(
+      req, 400,
+      http::error_body("invalid_request_error", "parameter_invalid",
+                       "seconds must be a whole number 0..9999999999.",
+                       "seconds"));
+  }
+  advance_sim_clock(std::stoll(std::string(*raw)));
+  const sim_time now = sim_time::now();
+  parts.store.settle(now);
+  parts.payouts.settle(now);
+  parts.refunds.settle(now);
+  parts.sessions.expire_due(now.unix_s);
+  return http::make_json_response(req, 200, clock_json(now));
+}
+
 http::response resend_webhook(const http::request& req, std::string_view id,
                               webhook_dispatcher* webhooks) {
   const resend_status status = webhooks ? webhooks->resend(id)
@@ -168,8 +200,15 @@ http::response handle_sim(const http::request& req, const sim_parts& parts,
     return http::make_json_response(req, 200, parts.payouts.list_json(now));
   }
   if (get && path == "/sim/refunds") {
-    return http::make_json_response(req, 200, parts.refunds.list_json());
+    return http::make_json_response(req, 200, parts.refunds.list_json(now));
   }
+  if (get && path == "/sim/refund_counts") {
+    return http::make_json_response(req, 200, parts.refunds.counts_json());
+  }
+  if (get && path == "/sim/clock") {
+    return http::make_json_response(req, 200, clock_json(now));
+  }
+  if (post && path == "/sim/clock/advance") return advance_clock(req, parts);
   if (get && path == "/sim/stats") {
     return http::make_json_response(
       req, 200, stats_json(store.stats(now), faults.injected()));
@@ -180,8 +219,10 @@ http::response handle_sim(const http::request& req, const sim_parts& parts,
     parts.payouts.reset();
     parts.settlement.reset();
     parts.sessions.reset();
+    parts.connect.reset();
     if (parts.webhooks) parts.webhooks->reset();
     faults.reset();
+    reset_sim_clock();
     return http::make_json_response(req, 200, R"({"reset":true})");
   }
   if (path == "/sim/faults") {

@@ -1,10 +1,16 @@
 // Test-only introspection and control, no authentication, no added latency,
 // never faulted:
 //   GET    /sim/charges           {"data":[charge, ...]} in creation order
-//   GET    /sim/idempotency_keys  {"<key>": <times charged>} (never above 1)
+//   GET    /sim/idempotency_keys  {"<key>": <times charged>} (above 1 only
+//                                  when a key was reused after it expired)
+//   GET    /sim/refunds           {"data":[refund + idempotency_key, ...]}
+//   GET    /sim/refund_counts     POST /v1/refunds per key, refunds per intent
+//   GET    /sim/clock             {"offset_s","now"}: the simulated clock
+//   POST   /sim/clock/advance?seconds=N  move it forward; settle what is due
 //   GET    /sim/stats             counters, with "faults_injected" by kind
 //   POST   /sim/reset             forget everything (intents, refunds,
-//                                  payouts, distortions, files), faults off
+//                                  payouts, distortions, files), faults off,
+//                                  the clock back to real time
 //   POST   /sim/faults            set the fault config (JSON), restart its stream
 //   GET    /sim/faults            the config and "injected" counters
 //   DELETE /sim/faults            faults off, counters kept

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "pspsim/checkout_session_store.hpp"
+#include "pspsim/connect_store.hpp"
 #include "pspsim/delay_queue.hpp"
 #include "pspsim/fault_injector.hpp"
 #include "pspsim/intent_store.hpp"
@@ -24,6 +25,7 @@ struct sim_parts {
   payout_store& payouts;
   settlement_store& settlement;
   settlement_terms terms;
+  connect_store& connect;
 };
 
 }  // namespace pay::pspsim

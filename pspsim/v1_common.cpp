@@ -43,7 +43,13 @@ bool is_form_content_type(std::string_view value) {
   return boost::beast::iequals(value, form_content_type);
 }
 
-form_post read_form_post(const http::request& req) {
+http::response param_error_response(const http::request& req,
+                                    const param_error& e) {
+  return error(req, e.http_status, "invalid_request_error", e.code, e.message,
+               e.param);
+}
+
+form_post read_form_post(const http::request& req, stripe_endpoint endpoint) {
   form_post out;
   if (!is_form_content_type(req[boost::beast::http::field::content_type])) {
     out.refused = error(
@@ -67,7 +73,25 @@ form_post read_form_post(const http::request& req) {
                         "The request body is not valid form encoding.");
     return out;
   }
-  out.fields = std::move(*fields);
+  out.fields = normalise_array_params(std::move(*fields));
+  if (auto e = check_params(endpoint, out.fields)) {
+    out.refused = param_error_response(req, *e);
+  }
+  return out;
+}
+
+checked_query read_query(const http::request& req, stripe_endpoint endpoint) {
+  checked_query out;
+  auto fields = http::parse_query(req.target());
+  if (!fields) {
+    out.refused = error(req, 400, "invalid_request_error", "body_invalid",
+                        "The query string is not valid form encoding.");
+    return out;
+  }
+  out.fields = normalise_array_params(std::move(*fields));
+  if (auto e = check_params(endpoint, out.fields)) {
+    out.refused = param_error_response(req, *e);
+  }
   return out;
 }
 

@@ -177,7 +177,7 @@ void webhook_dispatcher::send(const std::string& event_id) {
     std::lock_guard lock(mutex_);
     const auto it = events_.find(event_id);
     if (it == events_.end() || it->second.current != state::pending) return;
-    const std::int64_t now_s = sim_time::now().unix_s;
+    const std::int64_t now_s = sim_time::real_unix_s();
     req.set(bhttp::field::content_type, "application/json");
     req.set(bhttp::field::user_agent, "pspsim/webhooks");
     req.set("Stripe-Signature",

@@ -18,7 +18,6 @@ TEST(create_params, valid_fields_parse_into_the_struct) {
   fields.emplace_back("metadata[b]", "2");
   fields.emplace_back("metadata[a]", "1");
   fields.emplace_back("metadata[a]", "3");  // last value wins
-  fields.emplace_back("unknown_param", "ignored");
   const auto parsed = parse_create_params(fields);
   ASSERT_TRUE(parsed.params.has_value()) << parsed.error.message;
   EXPECT_EQ(parsed.params->amount_minor, 1000);
@@ -60,10 +59,62 @@ TEST(create_params, metadata_key_and_value_lengths_are_bounded) {
 
 TEST(create_params, leading_zeros_do_not_change_the_amount) {
   auto fields = valid_fields();
-  fields[0].second = "000000000000000042";
+  fields[0].second = "000000000000000420";
   const auto parsed = parse_create_params(fields);
   ASSERT_TRUE(parsed.params.has_value());
-  EXPECT_EQ(parsed.params->amount_minor, 42);
+  EXPECT_EQ(parsed.params->amount_minor, 420);
+}
+
+TEST(create_params, amount_below_stripes_minimum_for_its_currency_is_refused) {
+  auto fields = valid_fields();
+  fields[0].second = "49";
+  auto parsed = parse_create_params(fields);
+  ASSERT_FALSE(parsed.params.has_value());
+  EXPECT_EQ(parsed.error.code, "amount_too_small");
+  EXPECT_EQ(parsed.error.param, "amount");
+  EXPECT_EQ(parsed.error.message, "Amount must be at least 0.50 eur");
+  fields[0].second = "50";
+  EXPECT_TRUE(parse_create_params(fields).params.has_value());
+}
+
+TEST(create_params, three_ds_card_with_error_on_requires_action_declines) {
+  auto fields = valid_fields();
+  fields[2].second = "pm_card_threeDSecureRequired";
+  fields.emplace_back("error_on_requires_action", "true");
+  const auto parsed = parse_create_params(fields);
+  ASSERT_TRUE(parsed.params.has_value()) << parsed.error.message;
+  EXPECT_EQ(parsed.params->outcome,
+            card_outcome::declined_authentication_required);
+}
+
+TEST(create_params, payment_method_types_other_than_card_is_refused) {
+  auto fields = valid_fields();
+  fields.emplace_back("payment_method_types[0]", "sepa_debit");
+  const auto parsed = parse_create_params(fields);
+  ASSERT_FALSE(parsed.params.has_value());
+  EXPECT_EQ(parsed.error.param, "payment_method_types[0]");
+}
+
+TEST(create_params, return_url_must_be_a_web_url) {
+  auto fields = valid_fields();
+  fields.emplace_back("return_url", "ftp://shop.example/back");
+  const auto parsed = parse_create_params(fields);
+  ASSERT_FALSE(parsed.params.has_value());
+  EXPECT_EQ(parsed.error.code, "url_invalid");
+  EXPECT_EQ(parsed.error.param, "return_url");
+}
+
+TEST(create_params, refund_test_cards_charge_like_visa_and_mark_their_refunds) {
+  auto fields = valid_fields();
+  fields[2].second = "pm_card_pendingRefund";
+  auto parsed = parse_create_params(fields);
+  ASSERT_TRUE(parsed.params.has_value());
+  EXPECT_EQ(parsed.params->outcome, card_outcome::succeeds);
+  EXPECT_EQ(parsed.params->refunds, refund_behaviour::pending_then_succeeds);
+  fields[2].second = "pm_card_refundFail";
+  parsed = parse_create_params(fields);
+  ASSERT_TRUE(parsed.params.has_value());
+  EXPECT_EQ(parsed.params->refunds, refund_behaviour::fails_later);
 }
 
 }  // namespace

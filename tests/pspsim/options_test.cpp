@@ -58,6 +58,27 @@ TEST(pspsim_options, invalid_values_are_errors) {
   EXPECT_TRUE(parse_args({"--port", "0"}).error.empty());
 }
 
+TEST(pspsim_options, lifetimes_and_refund_delay_have_stripes_defaults) {
+  const auto r = parse_args({});
+  ASSERT_TRUE(r.error.empty()) << r.error;
+  EXPECT_EQ(r.opts.idempotency_key_ttl_s, 86'400);
+  EXPECT_EQ(r.opts.session_expiry_s, 86'400);
+  EXPECT_EQ(r.opts.refund_pending_ms, 0u);
+}
+
+TEST(pspsim_options, lifetimes_and_refund_delay_are_configurable_and_checked) {
+  const auto r = parse_args({"--idempotency-key-ttl-s", "60",
+                             "--refund-pending-ms=250"},
+                            {{"PSPSIM_SESSION_EXPIRY_S", "1800"}});
+  ASSERT_TRUE(r.error.empty()) << r.error;
+  EXPECT_EQ(r.opts.idempotency_key_ttl_s, 60);
+  EXPECT_EQ(r.opts.session_expiry_s, 1800);
+  EXPECT_EQ(r.opts.refund_pending_ms, 250u);
+  EXPECT_FALSE(parse_args({"--idempotency-key-ttl-s", "0"}).error.empty());
+  EXPECT_FALSE(parse_args({"--session-expiry-s", "31536001"}).error.empty());
+  EXPECT_FALSE(parse_args({"--refund-pending-ms", "3600001"}).error.empty());
+}
+
 TEST(pspsim_options, faults_are_off_unless_configured) {
   EXPECT_FALSE(parse_args({}).opts.faults.active());
 }

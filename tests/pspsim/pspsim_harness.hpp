@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -208,6 +209,39 @@ inline http::form_fields with_value(http::form_fields fields,
 
 inline boost::json::object json_of(const http::sync_result& r) {
   return boost::json::parse(r.res.body()).as_object();
+}
+
+// The id of an intent's charge (2020-08-27: its `charges` list), "" when
+// it has none.
+inline std::string charge_id_of(const boost::json::object& intent) {
+  const auto& data = intent.at("charges").at("data").as_array();
+  return data.empty() ? std::string{}
+                      : std::string(data[0].at("id").as_string());
+}
+
+// POST /v1/checkout/sessions in Stripe's 2020-08-27 shape: one line item of
+// `amount` minor units.
+inline http::form_fields session_form(const std::string& amount = "1234",
+                                      const std::string& currency = "usd") {
+  return {{"mode", "payment"},
+          {"payment_method_types[0]", "card"},
+          {"line_items[0][price_data][currency]", currency},
+          {"line_items[0][price_data][unit_amount]", amount},
+          {"line_items[0][price_data][product_data][name]", "Order"},
+          {"line_items[0][quantity]", "1"},
+          {"success_url",
+           "https://shop.example/done?session_id={CHECKOUT_SESSION_ID}"},
+          {"cancel_url", "https://shop.example/cancelled"}};
+}
+
+// Moves pspsim's simulated clock forward (POST /sim/clock/advance).
+inline void advance_clock(http::sync_client& client, std::int64_t seconds) {
+  const auto r = client.post(
+    "/sim/clock/advance?seconds=" + std::to_string(seconds), "", "text/plain");
+  if (!r.ok || r.res.result_int() != 200) {
+    throw std::runtime_error("advancing the clock failed: "
+                             + (r.ok ? r.res.body() : r.error));
+  }
 }
 
 inline std::string error_field(const http::sync_result& r, const char* field) {

@@ -118,7 +118,7 @@ TEST(pspsim_webhooks, a_receiver_with_another_secret_rejects_every_event) {
     {"--port", "0", "--webhook-url", other.url()});  // default secret
   http::sync_client c("127.0.0.1", sim.port());
   c.post("/v1/payment_intents",
-         "amount=1&currency=eur&payment_method=pm_card_visa&confirm=true",
+         "amount=100&currency=eur&payment_method=pm_card_visa&confirm=true",
          form_type, auth_headers());
   const auto got = other.wait_for([](const auto& v) { return v.size() >= 2; },
                                   5s);
@@ -163,7 +163,7 @@ TEST(pspsim_webhooks, delivery_survives_a_receiver_that_is_down_at_first) {
                       "--webhook-backoff-max-ms", "50"});
   http::sync_client c("127.0.0.1", sim.port());
   c.post("/v1/payment_intents",
-         "amount=1&currency=eur&payment_method=pm_card_visa&confirm=true",
+         "amount=100&currency=eur&payment_method=pm_card_visa&confirm=true",
          form_type, auth_headers());
   std::this_thread::sleep_for(300ms);
   auto events = json_of(c.get("/sim/webhooks")).at("data").as_array();
@@ -280,11 +280,11 @@ TEST(pspsim_webhooks, review_reject_declines_as_fraudulent) {
 
 TEST(pspsim_webhooks, hosted_payment_emits_the_intent_and_session_completed) {
   sim_with_receiver s;
-  const auto reg = s.client.post(
-    "/v1/checkout/sessions",
-    "amount=100&currency=usd&client_reference_id=po_h&"
-    "return_url=http%3A%2F%2Fshop.example%2F",
-    form_type, auth_headers());
+  auto form = session_form("100");
+  form.emplace_back("client_reference_id", "po_h");
+  const auto reg = s.client.post("/v1/checkout/sessions",
+                                 http::form_encode(form), form_type,
+                                 auth_headers());
   const std::string id(json_of(reg).at("id").as_string());
   s.client.post(
     "/pay/" + id,
@@ -303,6 +303,37 @@ TEST(pspsim_webhooks, hosted_payment_emits_the_intent_and_session_completed) {
     boost::json::parse(completed.body).at("data").at("object");
   EXPECT_EQ(session.at("payment_status"), "paid");
   EXPECT_EQ(session.at("client_reference_id"), "po_h");
+}
+
+TEST(pspsim_webhooks, unpaid_session_expiry_emits_checkout_session_expired) {
+  sim_with_receiver s({"--session-expiry-s", "60"});
+  const auto reg = s.client.post("/v1/checkout/sessions",
+                                 http::form_encode(session_form("100")),
+                                 form_type, auth_headers());
+  const std::string id(json_of(reg).at("id").as_string());
+  // A declined card leaves the session open; only expiry ends it unpaid.
+  s.client.post(
+    "/pay/" + id,
+    "card_number=4000000000000002&card_expiry=12%2F39&card_cvc=123&card_name=A",
+    form_type);
+  advance_clock(s.client, 60);
+  const auto got = s.receiver.wait_for(
+    [&](const auto& v) {
+      return std::any_of(v.begin(), v.end(),
+                         [&](const auto& w) { return w.object_id == id; });
+    },
+    5s);
+  std::vector<std::string> session_events;
+  for (const auto& w : got) {
+    if (w.object_id == id) session_events.push_back(w.type);
+  }
+  EXPECT_EQ(session_events,
+            (std::vector<std::string>{"checkout.session.expired"}));
+  const auto expired = std::find_if(got.begin(), got.end(), [&](const auto& w) {
+    return w.object_id == id;
+  });
+  ASSERT_NE(expired, got.end());
+  EXPECT_EQ(expired->object_status, "expired");
 }
 
 // The faults: each at probability 1, then seeded reproducibility.
@@ -412,11 +443,11 @@ TEST(pspsim_webhooks, webhook_fault_fields_are_validated_and_echoed) {
 
 TEST(pspsim_webhooks, no_card_number_reaches_stdout_or_stderr) {
   auto s = std::make_unique<sim_with_receiver>(std::vector<std::string>{});
-  const auto reg = s->client.post(
-    "/v1/checkout/sessions",
-    "amount=100&currency=usd&client_reference_id=po_c&"
-    "return_url=http%3A%2F%2Fshop.example%2F",
-    form_type, auth_headers());
+  auto form = session_form("100");
+  form.emplace_back("client_reference_id", "po_c");
+  const auto reg = s->client.post("/v1/checkout/sessions",
+                                  http::form_encode(form), form_type,
+                                  auth_headers());
   const std::string id(json_of(reg).at("id").as_string());
   for (const char* number :
        {"4242424242424241", "4000002760003184", "4242424242424242"}) {

@@ -49,8 +49,8 @@ TEST(settlement_dates,
   const auto charges = store.charges_between(next_day, next_day + 86'400,
                                              later);
   ASSERT_EQ(charges.size(), 1u);
-  EXPECT_EQ(charges[0].created_unix_s, last_second_of_day + 1);
-  EXPECT_EQ(charges[0].idempotency_key, "po_late");
+  EXPECT_EQ(charges[0].charge.created_unix_s, last_second_of_day + 1);
+  EXPECT_EQ(charges[0].charge.idempotency_key, "po_late");
 }
 
 TEST(settlement_dates, payout_is_paid_at_its_due_time_not_when_read) {

@@ -1,0 +1,37 @@
+// Stripe Connect basics (connect_store.hpp), Bearer key, form-encoded,
+// Idempotency-Key optional:
+//   POST /v1/accounts        type=custom|express, country, email,
+//                            capabilities[transfers][requested], metadata
+//   GET  /v1/accounts/{id}
+//   POST /v1/transfers       amount, currency, destination=acct_...,
+//                            transfer_group, source_transaction=ch_...,
+//                            description, metadata
+//   GET  /v1/transfers/{id}
+//   GET  /v1/balance         with Stripe-Account: that account's balance
+// Authentication is checked by handle_v1 before these run.
+#pragma once
+
+#include <string_view>
+
+#include "http/server.hpp"
+#include "pspsim/connect_store.hpp"
+#include "pspsim/sim_time.hpp"
+
+namespace pay::pspsim {
+
+constexpr std::string_view accounts_path = "/v1/accounts";
+constexpr std::string_view transfers_path = "/v1/transfers";
+constexpr std::string_view balance_path = "/v1/balance";
+
+http::response create_account(const http::request& req, connect_store& store,
+                              const sim_time& now);
+http::response get_account(const http::request& req, std::string_view id,
+                           const connect_store& store);
+http::response create_transfer(const http::request& req, connect_store& store,
+                               const sim_time& now);
+http::response get_transfer(const http::request& req, std::string_view id,
+                            const connect_store& store);
+http::response get_balance(const http::request& req,
+                           const connect_store& store);
+
+}  // namespace pay::pspsim

@@ -1,0 +1,170 @@
+#include "pspsim/stripe_params.hpp"
+
+#include <algorithm>
+#include <map>
+#include <string>
+
+namespace pay::pspsim {
+namespace {
+
+constexpr std::string_view any_key = "[*]";
+
+const std::vector<param_spec> payment_intent_specs = {
+  {"amount", true},
+  {"currency", true},
+  // pspsim creates and confirms in one step, so both are required here
+  // although Stripe would accept an unconfirmed intent.
+  {"payment_method", true},
+  {"confirm", true},
+  {"payment_method_types[0]"},
+  {"return_url"},
+  {"error_on_requires_action"},
+  {"description"},
+  {"metadata[*]"},
+};
+
+const std::vector<param_spec> checkout_session_specs = {
+  {"mode", true},
+  {"payment_method_types[0]", true},
+  {"line_items[0][price_data][currency]", true},
+  {"line_items[0][price_data][unit_amount]", true},
+  {"line_items[0][price_data][product_data][name]", true},
+  {"line_items[0][quantity]", true},
+  {"success_url", true},
+  {"cancel_url", true},
+  {"client_reference_id"},
+  {"customer_email"},
+  {"payment_intent_data[description]"},
+  {"payment_intent_data[metadata][*]"},
+  {"metadata[*]"},
+};
+
+const std::vector<param_spec> refund_specs = {
+  {"payment_intent", true},
+  {"amount"},
+  {"reason"},
+  {"metadata[*]"},
+};
+
+const std::vector<param_spec> payout_specs = {
+  {"amount", true},
+  {"currency", true},
+  // Required of the platform; a connected account's pay-out (Stripe-Account)
+  // goes to its default external account without one.
+  {"destination"},
+  {"description"},
+  {"metadata[*]"},
+};
+
+const std::vector<param_spec> balance_transaction_specs = {
+  {"created[gt]"}, {"created[gte]"},   {"created[lt]"}, {"created[lte]"},
+  {"limit"},       {"starting_after"}, {"type"},        {"expand[0]"},
+};
+
+const std::vector<param_spec> retrieve_specs = {};
+
+const std::vector<param_spec> account_specs = {
+  {"type", true},
+  {"country"},
+  {"email"},
+  {"capabilities[transfers][requested]"},
+  {"capabilities[card_payments][requested]"},
+  {"metadata[*]"},
+};
+
+const std::vector<param_spec> balance_specs = {};
+
+const std::vector<param_spec> transfer_specs = {
+  {"amount", true},   {"currency", true},     {"destination", true},
+  {"transfer_group"}, {"source_transaction"}, {"description"},
+  {"metadata[*]"},
+};
+
+}  // namespace
+
+const std::vector<param_spec>& allowed_params(stripe_endpoint endpoint) {
+  switch (endpoint) {
+    case stripe_endpoint::create_payment_intent:
+      return payment_intent_specs;
+    case stripe_endpoint::create_checkout_session:
+      return checkout_session_specs;
+    case stripe_endpoint::create_refund:
+      return refund_specs;
+    case stripe_endpoint::create_payout:
+      return payout_specs;
+    case stripe_endpoint::list_balance_transactions:
+      return balance_transaction_specs;
+    case stripe_endpoint::retrieve:
+      return retrieve_specs;
+    case stripe_endpoint::create_account:
+      return account_specs;
+    case stripe_endpoint::create_transfer:
+      return transfer_specs;
+    case stripe_endpoint::retrieve_balance:
+      return balance_specs;
+  }
+  return retrieve_specs;
+}
+
+bool param_matches(std::string_view spec, std::string_view name) {
+  const bool wildcard = spec.size() > any_key.size()
+                        && spec.substr(spec.size() - any_key.size()) == any_key;
+  if (!wildcard) return spec == name;
+  const std::string_view prefix = spec.substr(0, spec.size() - 2);  // "x["
+  if (name.size() <= prefix.size() + 1
+      || name.substr(0, prefix.size()) != prefix || name.back() != ']') {
+    return false;
+  }
+  const std::string_view key = name.substr(prefix.size(),
+                                           name.size() - prefix.size() - 1);
+  return key.find_first_of("[]") == std::string_view::npos;
+}
+
+http::form_fields normalise_array_params(http::form_fields fields) {
+  constexpr std::string_view appended = "[]";
+  std::map<std::string, int> next_index;
+  for (auto& field : fields) {
+    std::string& name = field.first;
+    if (name.size() <= appended.size()
+        || name.compare(name.size() - appended.size(), appended.size(),
+                        appended)
+             != 0) {
+      continue;
+    }
+    std::string base = name.substr(0, name.size() - appended.size());
+    name = base + "[" + std::to_string(next_index[base]++) + "]";
+  }
+  return fields;
+}
+
+std::optional<param_error> check_params(stripe_endpoint endpoint,
+                                        const http::form_fields& fields) {
+  const auto& specs = allowed_params(endpoint);
+  for (const auto& field : fields) {
+    const bool known = std::any_of(specs.begin(), specs.end(),
+                                   [&](const param_spec& s) {
+                                     return param_matches(s.name, field.first);
+                                   });
+    if (!known) {
+      return param_error{400, "parameter_unknown",
+                         "Received unknown parameter: " + field.first,
+                         field.first};
+    }
+  }
+  for (const auto& spec : specs) {
+    if (!spec.required) continue;
+    const bool present = std::any_of(fields.begin(), fields.end(),
+                                     [&](const auto& field) {
+                                       return field.first == spec.name;
+                                     });
+    if (!present) {
+      return param_error{400, "parameter_missing",
+                         "Missing required param: " + std::string(spec.name)
+                           + ".",
+                         std::string(spec.name)};
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace pay::pspsim
