@@ -106,13 +106,17 @@ void park(order_self self) {
       [=](caf::error& err) { retry_later(self, caf::to_string(err)); });
 }
 
+// The budget is time (psp.retry_deadline_ms): a PSP outage shorter than it
+// never dead-letters an order, however many attempts fit in it. The count
+// (psp.retry_attempts_max) is a floor, so a short deadline still gets that
+// many tries; past it attempts go on at the longest backoff.
 bool budget_spent(const payment_order_state& st) {
   if (st.row.psp_attempts
-      >= static_cast<std::int32_t>(st.deps.retry.attempts_max))
-    return true;
-  return st.first_attempt_at
-         && std::chrono::steady_clock::now() - *st.first_attempt_at
-              > st.deps.retry_deadline;
+      < static_cast<std::int32_t>(st.deps.retry.attempts_max))
+    return false;
+  return !st.first_attempt_at
+         || std::chrono::steady_clock::now() - *st.first_attempt_at
+              >= st.deps.retry_deadline;
 }
 
 // The row changed behind our back (dead-lettered by the watchdog, resolved

@@ -86,7 +86,9 @@ charge_outcome from_error(unsigned http_status, const json::object& body) {
   if (auto pi = err.find("payment_intent");
       pi != err.end() && pi->value().is_object())
     out.psp_reference = string_at(pi->value().get_object(), "id");
-  if (http_status == 402 || type == "card_error") {
+  // Below the PSP's minimum charge: final like a decline, never retried.
+  if (http_status == 402 || type == "card_error"
+      || code == "amount_too_small") {
     out.kind = charge_kind::declined;
     out.failure_code = decline.empty() ? code : decline;
     if (out.failure_code.empty()) out.failure_code = "card_declined";

@@ -51,6 +51,20 @@ check read_id(const json::object& obj, std::string_view key,
   return std::nullopt;
 }
 
+// An id the PSP must carry: refused here, with the caller's own limit, what
+// the PSP would refuse after the checkout was accepted.
+check read_psp_id(const json::object& obj, std::string_view key,
+                  const std::string& param, std::size_t chars_max,
+                  std::string& out) {
+  if (auto err = read_id(obj, key, param, out)) return err;
+  if (out.size() > chars_max)
+    return invalid("parameter_too_long",
+                   param + " must be at most " + std::to_string(chars_max)
+                     + " characters: the PSP carries it with the payment.",
+                   param);
+  return std::nullopt;
+}
+
 check read_object(const json::object& obj, std::string_view key,
                   const std::string& param, const json::object*& out) {
   auto it = obj.find(key);
@@ -64,7 +78,8 @@ check read_object(const json::object& obj, std::string_view key,
   return std::nullopt;
 }
 
-check read_order(const json::value& item, std::size_t index, order_line& out) {
+check read_order(const json::value& item, std::size_t index,
+                 std::size_t psp_id_chars_max, order_line& out) {
   auto prefix = "payment_orders[" + std::to_string(index) + "]";
   if (!item.is_object())
     return invalid("parameter_invalid_type", prefix + " must be an object.",
@@ -74,11 +89,12 @@ check read_order(const json::value& item, std::size_t index, order_line& out) {
         obj, {"payment_order_id", "seller_account", "amount", "currency"},
         prefix + "."))
     return err;
-  if (auto err = read_id(obj, "payment_order_id", prefix + ".payment_order_id",
-                         out.id.value))
+  if (auto err = read_psp_id(obj, "payment_order_id",
+                             prefix + ".payment_order_id", psp_id_chars_max,
+                             out.id.value))
     return err;
-  if (auto err = read_id(obj, "seller_account", prefix + ".seller_account",
-                         out.seller.value))
+  if (auto err = read_psp_id(obj, "seller_account", prefix + ".seller_account",
+                             psp_id_chars_max, out.seller.value))
     return err;
   auto amount_param = prefix + ".amount";
   auto currency_param = prefix + ".currency";
@@ -106,6 +122,14 @@ check read_order(const json::value& item, std::size_t index, order_line& out) {
                                     currency->value().get_string());
   if (parsed.error != domain::money_error::ok)
     return money_error_to_api(parsed.error, amount_param, currency_param);
+  // Stripe takes three-decimal currencies (BHD, JOD, KWD, OMR, TND) only in
+  // whole hundredths: the last digit must be 0.
+  if (parsed.value.currency.exponent == 3 && parsed.value.amount_minor % 10)
+    return invalid("amount_invalid",
+                   amount_param + " in " + std::string{parsed.value.currency.code}
+                     + " must end in 0 (the PSP takes three-decimal "
+                       "currencies in steps of 0.010).",
+                   amount_param);
   out.amount_minor = parsed.value.amount_minor;
   out.currency = std::string{parsed.value.currency.code};
   return std::nullopt;
@@ -208,7 +232,8 @@ create_payment_parse parse_create_payment(std::string_view body,
                                        ""))
     return *err;
   new_checkout out;
-  if (auto err = read_id(obj, "checkout_id", "checkout_id", out.id.value))
+  if (auto err = read_psp_id(obj, "checkout_id", "checkout_id",
+                             limits.psp_id_chars_max, out.id.value))
     return *err;
   const json::object* buyer = nullptr;
   if (auto err = read_object(obj, "buyer_info", "buyer_info", buyer))
@@ -238,7 +263,8 @@ create_payment_parse parse_create_payment(std::string_view body,
   std::set<std::string> seen;
   for (std::size_t i = 0; i < items.size(); ++i) {
     order_line line;
-    if (auto err = read_order(items[i], i, line)) return *err;
+    if (auto err = read_order(items[i], i, limits.psp_id_chars_max, line))
+      return *err;
     if (!seen.insert(line.id.value).second)
       return invalid("duplicate_payment_order_id",
                      "payment_order_id " + line.id.value

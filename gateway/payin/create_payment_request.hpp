@@ -11,10 +11,17 @@
 
 namespace pay::gateway {
 
+// Stripe's cap on client_reference_id (metadata values allow more).
+inline constexpr std::size_t psp_id_chars_limit = 200;
+
 struct create_payment_limits {
   std::size_t orders_per_checkout_max = 100;
   std::size_t buyer_info_bytes_max = 4 * 1024;
   std::size_t buyer_info_members_max = 32;
+  // The ids the PSP carries (checkout, order, seller: metadata values and
+  // client_reference_id, which Stripe caps at 200 characters) as the caller
+  // may spell them: 200 less the account prefix they are stored under.
+  std::size_t psp_id_chars_max = psp_id_chars_limit;
 };
 
 using create_payment_parse = std::variant<new_checkout, api_error>;

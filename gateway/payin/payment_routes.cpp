@@ -117,9 +117,12 @@ void create_payment_route(const context& ctx, const exchange_ptr& ex) {
   }
   if (!key.empty()) key = ex->who.scope.in(key);
   auto parsed = parse_create_payment(
-    ex->req.body(), create_payment_limits{ctx.options.orders_per_checkout_max,
-                                          ctx.options.buyer_info_bytes_max,
-                                          ctx.options.buyer_info_keys_max});
+    ex->req.body(),
+    create_payment_limits{ctx.options.orders_per_checkout_max,
+                          ctx.options.buyer_info_bytes_max,
+                          ctx.options.buyer_info_keys_max,
+                          // Ids are stored and sent under the account's prefix.
+                          psp_id_chars_limit - ex->who.scope.in("").size()});
   if (auto* err = std::get_if<api_error>(&parsed)) {
     ex->fail(*err);
     return;

@@ -152,6 +152,7 @@ TEST_F(flow, unknown_outcome_asks_again_with_the_same_order_and_persists_it) {
 }
 
 TEST_F(flow, spent_retry_budget_dead_letters_the_order_instead_of_failing_it) {
+  deps.retry_deadline = std::chrono::milliseconds{0};  // the count decides
   for (int i = 0; i < 5; ++i)
     w->psp_answers.push_back(test::answer(charge_kind::outcome_unknown));
   start_order(test::fresh_row("po_5", "erin", 100));
@@ -164,7 +165,29 @@ TEST_F(flow, spent_retry_budget_dead_letters_the_order_instead_of_failing_it) {
   EXPECT_EQ(w->log.back(), "checkout: finished po_5 EXECUTING parked");
 }
 
+TEST_F(flow, attempts_beyond_the_count_go_on_until_the_deadline_passes) {
+  deps.retry_deadline = std::chrono::hours{1};  // a PSP outage shorter
+  for (int i = 0; i < 6; ++i)                   // twice the count of 3
+    w->psp_answers.push_back(test::answer(charge_kind::transient));
+  start_order(test::fresh_row("po_15", "olga", 100));
+  run_with_timers(40);
+  EXPECT_TRUE(w->dead_lettered.empty());
+  EXPECT_EQ(std::count(w->log.begin(), w->log.end(), "psp: charge po_15"), 7);
+  EXPECT_EQ(w->rows["po_15"].status, order_status::success);
+}
+
+TEST_F(flow, attempt_that_never_reached_the_psp_is_not_maybe_charged) {
+  w->psp_answers.push_back(
+    test::answer(charge_kind::transient, "psp_unreachable"));
+  start_order(test::fresh_row("po_16", "pia", 100));
+  run_with_timers();
+  EXPECT_EQ(w->rows["po_16"].psp_attempts, 1);
+  EXPECT_FALSE(w->rows["po_16"].maybe_charged);
+  EXPECT_EQ(w->rows["po_16"].status, order_status::success);
+}
+
 TEST_F(flow, restarted_order_keeps_its_spent_budget) {
+  deps.retry_deadline = std::chrono::milliseconds{0};  // the count decides
   auto row = test::fresh_row("po_10", "jan", 100);
   row.status = order_status::executing;
   row.version = 1;

@@ -89,6 +89,33 @@ const bad_row bad_rows[] = {
   {"checkout_id_too_long",
    [](json::object& b) { b["checkout_id"] = std::string(256, 'c'); },
    "parameter_invalid", "checkout_id"},
+  {"checkout_id_longer_than_the_psp_carries",
+   [](json::object& b) { b["checkout_id"] = std::string(201, 'c'); },
+   "parameter_too_long", "checkout_id"},
+  {"order_id_longer_than_the_psp_carries",
+   [](json::object& b) {
+     b["payment_orders"].as_array()[0].as_object()["payment_order_id"] =
+       std::string(201, 'o');
+   },
+   "parameter_too_long", "payment_orders[0].payment_order_id"},
+  {"seller_longer_than_the_psp_carries",
+   [](json::object& b) {
+     b["payment_orders"].as_array()[1].as_object()["seller_account"] =
+       std::string(201, 's');
+   },
+   "parameter_too_long", "payment_orders[1].seller_account"},
+  {"three_decimal_amount_not_ending_in_zero",
+   [](json::object& b) {
+     auto& order = b["payment_orders"].as_array()[0].as_object();
+     order["amount"] = "1.234";
+     order["currency"] = "BHD";
+   },
+   "amount_invalid", "payment_orders[0].amount"},
+  {"token_return_url_not_a_url",
+   [](json::object& b) {
+     b["credit_card_info"].as_object()["return_url"] = "shop";
+   },
+   "parameter_invalid", "credit_card_info.return_url"},
   {"buyer_info_not_object", [](json::object& b) { b["buyer_info"] = "x"; },
    "parameter_invalid_type", "buyer_info"},
   {"missing_card_info", [](json::object& b) { b.erase("credit_card_info"); },
@@ -168,6 +195,37 @@ INSTANTIATE_TEST_SUITE_P(table, bad_create_payment,
                          ::testing::ValuesIn(bad_rows), [](const auto& info) {
                            return std::string{info.param.name};
                          });
+
+TEST(create_payment_request_test, ids_at_the_psp_limit_and_round_bhd_pass) {
+  auto body = valid_body();
+  body["checkout_id"] = std::string(200, 'c');
+  auto& order = body["payment_orders"].as_array()[0].as_object();
+  order["amount"] = "1.230";
+  order["currency"] = "BHD";
+  auto parsed = parse_create_payment(json::serialize(body), {});
+  ASSERT_TRUE(std::holds_alternative<new_checkout>(parsed));
+  EXPECT_EQ(std::get<new_checkout>(parsed).orders[0].amount_minor, 1230);
+}
+
+TEST(create_payment_request_test, an_account_prefix_shortens_what_ids_may_be) {
+  auto body = valid_body();
+  body["checkout_id"] = std::string(190, 'c');
+  create_payment_limits scoped;
+  scoped.psp_id_chars_max = 200 - 22;  // "acct_<16>:"
+  auto parsed = parse_create_payment(json::serialize(body), scoped);
+  ASSERT_TRUE(std::holds_alternative<api_error>(parsed));
+  EXPECT_EQ(std::get<api_error>(parsed).param, "checkout_id");
+}
+
+TEST(create_payment_request_test, token_checkout_may_give_a_return_url) {
+  auto body = valid_body();
+  body["credit_card_info"].as_object()["return_url"] = "https://shop.example/r";
+  auto parsed = parse_create_payment(json::serialize(body), {});
+  ASSERT_TRUE(std::holds_alternative<new_checkout>(parsed));
+  const auto& c = std::get<new_checkout>(parsed);
+  EXPECT_EQ(c.psp_token, "pm_card_visa");
+  EXPECT_EQ(c.return_url, "https://shop.example/r");
+}
 
 TEST(create_payment_request_test, malformed_json_is_invalid_json) {
   EXPECT_EQ(expect_error("{\"checkout_id\":").code, "invalid_json");
