@@ -336,7 +336,8 @@ TEST_F(stripe_contract,
 // --- Pay-outs --------------------------------------------------------------
 
 TEST_F(stripe_contract, create_payout_is_accepted_by_stripe) {
-  auto body = accepted(pay::make_create_payout_call(payout_row(), "req_contract"));
+  auto body = accepted(
+    pay::make_create_payout_call(payout_row(), "req_contract"));
   if (HasFailure()) return;
   expect_payout_read(
     pay::domain::classify_payout(psp_transport::responded, 200, body), body);
@@ -346,7 +347,8 @@ TEST_F(stripe_contract, retrieve_payout_is_accepted_by_stripe) {
   auto row = payout_row();
   row.status = pay::domain::payout_status::in_transit;
   row.psp_reference = stripe_payout;
-  auto body = accepted(pay::make_get_payout_call(row.psp_reference, "req_contract"));
+  auto body = accepted(
+    pay::make_get_payout_call(row.psp_reference, "req_contract"));
   if (HasFailure()) return;
   expect_payout_read(
     pay::domain::classify_payout(psp_transport::responded, 200, body), body);
