@@ -52,8 +52,10 @@ engine_result start_engine(caf::actor_system& sys, const settings& cfg) {
   }
   e.deps.stores = stores;
   e.deps.admission = admission;
-  e.deps.executor = spawn_executor(sys, e.psp,
-                                   executor_options{executor_timeout_ms(cfg)});
+  e.deps.executor = spawn_executor(
+    sys, e.psp,
+    executor_options{executor_timeout_ms(cfg),
+                     cfg.psp_idempotency_key_trust_s});
   e.deps.wallet = spawn_wallet(sys, stores);
   e.deps.ledger = spawn_ledger(sys, stores);
   e.deps.dlq = spawn_dlq(sys, stores);

@@ -64,12 +64,81 @@ caf::result<domain::charge_outcome> answer_one_call(
   return rp;
 }
 
+std::int64_t unix_now_s() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+           std::chrono::system_clock::now().time_since_epoch())
+    .count();
+}
+
+// Pages of intents read before giving up on a search: a busy platform's
+// few minutes. Past them the outcome stays unknown (the order is retried,
+// then dead-lettered for a person), never assumed uncharged.
+constexpr int search_pages_max = 20;
+// The search starts this long before the first attempt (clock skew).
+constexpr std::int64_t search_slack_s = 300;
+
+// The charge's first attempt may be older than the PSP keeps our key: find
+// the intent by metadata[payment_order_id]; only when the PSP has none is
+// it created, so a key the PSP forgot cannot become a second charge.
+void search_then_create(executor_self self, const psp_client_actor& psp,
+                        std::chrono::milliseconds timeout,
+                        const execute_charge& charge,
+                        caf::typed_response_promise<domain::charge_outcome> rp,
+                        const std::string& after, int pages) {
+  auto started = std::chrono::steady_clock::now();
+  auto call = make_search_intents_call(
+    charge.first_attempt_unix_s - search_slack_s, after, charge.correlation_id);
+  self->request(psp, timeout, std::move(call))
+    .then(
+      [=](const psp_reply& reply) mutable {
+        auto page = domain::search_intents(reply.transport, reply.http_status,
+                                           reply.body, charge.order.id.value);
+        obs::metrics::get().psp_call(
+          "search_intents",
+          page.found ? "found" : (page.readable ? "absent" : "unreadable"),
+          std::chrono::duration<double>(std::chrono::steady_clock::now()
+                                        - started)
+            .count());
+        if (!page.readable || page.found) {
+          rp.deliver(std::move(page.intent));
+          return;
+        }
+        if (page.has_more) {
+          if (pages + 1 < search_pages_max) {
+            search_then_create(self, psp, timeout, charge, rp, page.last_id,
+                               pages + 1);
+            return;
+          }
+          domain::charge_outcome unsure;
+          unsure.kind = domain::charge_kind::outcome_unknown;
+          unsure.may_have_charged = true;
+          unsure.failure_code = "psp_search_incomplete";
+          rp.deliver(std::move(unsure));
+          return;
+        }
+        call_psp(self, psp, timeout, "create_intent",
+                 make_create_intent_call(charge),
+                 domain::classify_payment_intent,
+                 [rp](domain::charge_outcome out) mutable {
+                   rp.deliver(std::move(out));
+                 });
+      },
+      [rp](caf::error& err) mutable { rp.deliver(unknown_because(err)); });
+}
+
 executor_actor::behavior_type executor_behavior(executor_self self,
                                                 psp_client_actor psp,
                                                 executor_options options) {
   auto timeout = std::chrono::milliseconds{options.psp_call_timeout_ms};
   return {
-    [=](const execute_charge& charge) {
+    [=](const execute_charge& charge) -> caf::result<domain::charge_outcome> {
+      if (charge.first_attempt_unix_s > 0
+          && unix_now_s() - charge.first_attempt_unix_s
+               >= options.key_trust_s) {
+        auto rp = self->make_response_promise<domain::charge_outcome>();
+        search_then_create(self, psp, timeout, charge, rp, {}, 0);
+        return rp;
+      }
       return answer_one_call(self, psp, timeout, "create_intent",
                              make_create_intent_call(charge),
                              domain::classify_payment_intent);
@@ -200,6 +269,23 @@ psp_call make_get_session_call(const std::string& session_id,
   return psp_call{"GET",
                   "/v1/checkout/sessions/"
                     + http::url_encode_component(session_id),
+                  {},
+                  {},
+                  correlation_id,
+                  {}};
+}
+
+psp_call make_search_intents_call(std::int64_t created_gte_unix_s,
+                                  const std::string& starting_after,
+                                  const std::string& correlation_id) {
+  http::form_fields query = {
+    {"limit", "100"},
+    {"created[gte]", std::to_string(created_gte_unix_s)},
+  };
+  if (!starting_after.empty())
+    query.emplace_back("starting_after", starting_after);
+  return psp_call{"GET",
+                  "/v1/payment_intents?" + http::form_encode(query),
                   {},
                   {},
                   correlation_id,

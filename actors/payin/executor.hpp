@@ -9,6 +9,10 @@ namespace pay {
 
 struct executor_options {
   std::uint32_t psp_call_timeout_ms = 12'000;  // > the HTTP request timeout
+  // How long the PSP surely keeps an idempotency key (psp.idempotency_key_
+  // trust_s): a charge first tried longer ago is looked up before it is
+  // created again.
+  std::int64_t key_trust_s = 23 * 3600;
 };
 
 executor_actor spawn_executor(caf::actor_system& sys, psp_client_actor psp,
@@ -21,5 +25,11 @@ psp_call make_get_intent_call(const std::string& payment_intent,
                               const std::string& correlation_id);
 psp_call make_get_session_call(const std::string& session_id,
                                const std::string& correlation_id);
+// GET /v1/payment_intents?created[gte]=...: one page of the intents created
+// since `created_gte_unix_s`, newest first, after `starting_after` ("" for
+// the first page).
+psp_call make_search_intents_call(std::int64_t created_gte_unix_s,
+                                  const std::string& starting_after,
+                                  const std::string& correlation_id);
 
 }  // namespace pay

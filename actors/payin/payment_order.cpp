@@ -110,6 +110,15 @@ void park(order_self self) {
 // never dead-letters an order, however many attempts fit in it. The count
 // (psp.retry_attempts_max) is a floor, so a short deadline still gets that
 // many tries; past it attempts go on at the longest backoff.
+// When the first PSP attempt was, on the wall clock the PSP keeps keys by.
+std::int64_t first_attempt_unix_s(const payment_order_state& st) {
+  if (!st.first_attempt_at) return 0;
+  auto age = std::chrono::steady_clock::now() - *st.first_attempt_at;
+  return std::chrono::duration_cast<std::chrono::seconds>(
+           (std::chrono::system_clock::now() - age).time_since_epoch())
+    .count();
+}
+
 bool budget_spent(const payment_order_state& st) {
   if (st.row.psp_attempts
       < static_cast<std::int32_t>(st.deps.retry.attempts_max))
@@ -379,7 +388,8 @@ void charge(order_self self) {
   self
     ->request(st.deps.executor, st.deps.executor_timeout,
               execute_charge{line, st.row.checkout, st.psp_token,
-                             st.correlation_id, st.return_url})
+                             st.correlation_id, st.return_url,
+                             first_attempt_unix_s(st)})
     .then(handle, lost);
 }
 

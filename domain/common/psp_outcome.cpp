@@ -205,4 +205,50 @@ charge_outcome classify_checkout_session(psp_transport transport,
   return classify(transport, http_status, body, from_session);
 }
 
+intent_search_page search_intents(psp_transport transport, unsigned http_status,
+                                  std::string_view body,
+                                  std::string_view payment_order_id) {
+  intent_search_page out;
+  boost::system::error_code ec;
+  json::value value;
+  if (transport == psp_transport::responded && http_status == 200)
+    value = json::parse(json::string_view{body.data(), body.size()}, ec);
+  const json::array* data = nullptr;
+  if (!ec && value.is_object())
+    if (auto it = value.get_object().find("data");
+        it != value.get_object().end() && it->value().is_array())
+      data = &it->value().get_array();
+  if (data == nullptr) {
+    // Not a list: what the same answer to a create would be, never a
+    // conclusion that nothing was charged.
+    out.intent = classify_payment_intent(transport, http_status, body);
+    if (out.intent.kind != charge_kind::transient) {
+      out.intent.kind = charge_kind::outcome_unknown;
+      out.intent.may_have_charged = true;
+    }
+    if (out.intent.failure_code.empty())
+      out.intent.failure_code = "psp_search_unreadable";
+    return out;
+  }
+  out.readable = true;
+  for (const auto& item : *data) {
+    if (!item.is_object()) continue;
+    const auto& intent = item.get_object();
+    out.last_id = string_at(intent, "id");
+    auto metadata = intent.find("metadata");
+    if (metadata == intent.end() || !metadata->value().is_object()) continue;
+    if (string_at(metadata->value().get_object(), "payment_order_id")
+        != payment_order_id)
+      continue;
+    out.found = true;
+    out.intent = from_intent(intent);
+    return out;
+  }
+  const auto& list = value.get_object();
+  auto more = list.find("has_more");
+  out.has_more = more != list.end() && more->value().is_bool()
+                 && more->value().get_bool() && !out.last_id.empty();
+  return out;
+}
+
 }  // namespace pay::domain

@@ -60,4 +60,20 @@ charge_outcome classify_checkout_session(psp_transport transport,
                                          unsigned http_status,
                                          std::string_view body);
 
+// One page of GET /v1/payment_intents (a Stripe list), searched for the
+// intent whose metadata[payment_order_id] is ours: how an order whose
+// idempotency key the PSP may have forgotten finds out whether it was
+// charged before it asks again.
+struct intent_search_page {
+  bool readable = false;  // a 200 list; otherwise `failure` says why
+  bool found = false;     // `intent` is ours, classified
+  charge_outcome intent;  // found, or !readable: the failure
+  bool has_more = false;  // another page follows ...
+  std::string last_id;    // ... after this id (starting_after)
+};
+
+intent_search_page search_intents(psp_transport transport, unsigned http_status,
+                                  std::string_view body,
+                                  std::string_view payment_order_id);
+
 }  // namespace pay::domain

@@ -115,8 +115,12 @@ refund_outcome classify_refund_lookup(psp_transport transport,
                                       std::string_view body,
                                       std::string_view refund_id) {
   json::value parsed;
-  if (auto early = unless_readable(transport, http_status, body, parsed))
+  if (auto early = unless_readable(transport, http_status, body, parsed)) {
+    // A refused lookup says nothing about the refund: never fail it for one.
+    if (early->kind != refund_kind::retry)
+      return retry_because(early->failure_code, early->failure_message);
     return *early;
+  }
   const auto& list = parsed.get_object();
   auto data = list.find("data");
   if (data == list.end() || !data->value().is_array())

@@ -284,6 +284,15 @@ TEST_F(stripe_contract, retrieve_payment_intent_is_accepted_by_stripe) {
     body);
 }
 
+TEST_F(stripe_contract, search_payment_intents_of_an_old_charge_is_accepted) {
+  auto body = accepted(
+    pay::make_search_intents_call(1'234'567'890, "pi_after", "req_c"));
+  if (HasFailure()) return;
+  auto page = pay::domain::search_intents(psp_transport::responded, 200, body,
+                                          order_id);
+  EXPECT_TRUE(page.readable) << body;
+}
+
 TEST_F(stripe_contract, create_checkout_session_is_accepted_by_stripe) {
   auto body = accepted(pay::make_register_session_call(hosted_page()));
   if (HasFailure()) return;

@@ -117,4 +117,43 @@ TEST(psp_outcome_test, only_answers_that_reached_the_psp_may_have_charged) {
                  .may_have_charged);
 }
 
+TEST(search_intents, finds_our_intent_by_its_metadata_and_classifies_it) {
+  auto page = pay::domain::search_intents(
+    pay::domain::psp_transport::responded, 200,
+    R"({"object":"list","has_more":false,"data":[
+         {"id":"pi_other","status":"succeeded","metadata":{"payment_order_id":"po_2"}},
+         {"id":"pi_ours","status":"succeeded","metadata":{"payment_order_id":"po_1"}}]})",
+    "po_1");
+  EXPECT_TRUE(page.readable);
+  ASSERT_TRUE(page.found);
+  EXPECT_EQ(page.intent.kind, pay::domain::charge_kind::succeeded);
+  EXPECT_EQ(page.intent.psp_reference, "pi_ours");
+}
+
+TEST(search_intents, a_page_without_ours_names_where_the_next_starts) {
+  auto page = pay::domain::search_intents(
+    pay::domain::psp_transport::responded, 200,
+    R"({"object":"list","has_more":true,"data":[
+         {"id":"pi_a","status":"succeeded","metadata":{}},
+         {"id":"pi_b","status":"succeeded","metadata":{"payment_order_id":"po_9"}}]})",
+    "po_1");
+  EXPECT_TRUE(page.readable);
+  EXPECT_FALSE(page.found);
+  EXPECT_TRUE(page.has_more);
+  EXPECT_EQ(page.last_id, "pi_b");
+}
+
+TEST(search_intents, an_unreadable_answer_is_never_taken_for_not_charged) {
+  for (auto [status, body] :
+       {std::pair<unsigned, const char*>{500, ""},
+        {200, "[]"},
+        {404, R"({"error":{"type":"invalid_request_error"}})"}}) {
+    auto page = pay::domain::search_intents(
+      pay::domain::psp_transport::responded, status, body, "po_1");
+    EXPECT_FALSE(page.readable) << status;
+    EXPECT_FALSE(page.found);
+    EXPECT_TRUE(page.intent.may_have_charged) << status;
+  }
+}
+
 }  // namespace

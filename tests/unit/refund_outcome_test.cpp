@@ -72,6 +72,15 @@ TEST(refund_outcome, lookup_of_an_incomplete_list_never_says_absent) {
   EXPECT_EQ(out.kind, refund_kind::retry);
 }
 
+TEST(refund_outcome, lookup_the_psp_refused_never_fails_the_refund) {
+  auto out = classify_refund_lookup(
+    psp_transport::responded, 400,
+    R"({"error":{"type":"invalid_request_error","code":"parameter_unknown"}})",
+    "rf_1");
+  EXPECT_EQ(out.kind, refund_kind::retry);
+  EXPECT_EQ(out.failure_code, "parameter_unknown");
+}
+
 TEST(refund_outcome, lookup_that_got_no_answer_is_asked_again) {
   auto out = classify_refund_lookup(psp_transport::outcome_unknown, 0, "",
                                     "rf_1");
