@@ -9,6 +9,7 @@
 
 #include "pspsim/balance_transaction_json.hpp"
 #include "pspsim/settled_days.hpp"
+#include "pspsim/stripe_list.hpp"
 #include "pspsim/utc_date.hpp"
 #include "pspsim/v1_common.hpp"
 
@@ -24,28 +25,6 @@ struct list_query {
   bool expand_source = false;
 };
 
-// A whole number (a leading '-' allowed), else the 400.
-std::optional<param_error> parse_integer(const http::form_fields& fields,
-                                         const std::string& name,
-                                         std::optional<std::int64_t>& out) {
-  const auto raw = http::form_value(fields, name);
-  if (!raw) return std::nullopt;
-  std::string_view digits = *raw;
-  const bool negative = !digits.empty() && digits.front() == '-';
-  if (negative) digits.remove_prefix(1);
-  const bool valid = !digits.empty() && digits.size() <= 15
-                     && std::all_of(digits.begin(), digits.end(), [](char c) {
-                          return c >= '0' && c <= '9';
-                        });
-  if (!valid) {
-    return param_error{400, "parameter_invalid_integer",
-                       "Invalid integer: " + std::string(*raw), name};
-  }
-  const std::int64_t value = std::stoll(std::string(digits));
-  out = negative ? -value : value;
-  return std::nullopt;
-}
-
 std::optional<param_error> parse_list_query(const http::form_fields& fields,
                                             const sim_time& now,
                                             list_query& q) {
@@ -54,7 +33,7 @@ std::optional<param_error> parse_list_query(const http::form_fields& fields,
        {std::pair{"created[gt]", &gt}, std::pair{"created[gte]", &gte},
         std::pair{"created[lt]", &lt}, std::pair{"created[lte]", &lte},
         std::pair{"limit", &limit}}) {
-    if (auto e = parse_integer(fields, name, *value)) return e;
+    if (auto e = parse_integer_param(fields, name, *value)) return e;
   }
   // Nothing settles after now: the default end keeps the scan bounded.
   q.to_unix_s = now.unix_s + 1;

@@ -133,6 +133,7 @@ create_result intent_store::create(const create_params& params,
   const std::string id = intent.id;
   const auto [it, inserted] = intents_.emplace(id, std::move(intent));
   PSPSIM_CHECK(inserted);
+  order_.emplace(it->second.created_unix_s, id);
   emit(it->second);
   return result;
 }
@@ -197,6 +198,38 @@ std::optional<intent_view> intent_store::view(std::string_view id,
   const auto it = intents_.find(std::string(id));
   if (it == intents_.end()) return std::nullopt;
   return view_of(it->second);
+}
+
+intent_list_result intent_store::list(const page_query& q,
+                                      const sim_time& now) {
+  std::lock_guard lock(mutex_);
+  settle_due(now);
+  intent_list_result out;
+  std::optional<list_key> cursor;
+  if (const std::string& id = cursor_id(q); !id.empty()) {
+    const auto it = intents_.find(id);
+    if (it == intents_.end()) {
+      out.cursor_found = false;
+      return out;
+    }
+    cursor.emplace(it->second.created_unix_s, id);
+  }
+  const list_page page = page_of(order_, q, cursor ? &*cursor : nullptr);
+  for (const auto& id : page.ids) {
+    out.data.push_back(intent_to_json(intents_.at(id)));
+  }
+  out.has_more = page.has_more;
+  return out;
+}
+
+std::optional<std::string> intent_store::intent_of_charge(
+  std::string_view charge_id, const sim_time& now) {
+  std::lock_guard lock(mutex_);
+  settle_due(now);
+  for (const auto& charge : charges_) {
+    if (charge.id == charge_id) return charge.payment_intent;
+  }
+  return std::nullopt;
 }
 
 std::vector<settled_charge> intent_store::charges_between(
@@ -265,6 +298,7 @@ store_stats intent_store::stats(const sim_time& now) {
 void intent_store::reset() {
   std::lock_guard lock(mutex_);
   intents_.clear();
+  order_.clear();
   keys_.clear();
   charges_by_key_.clear();
   charges_.clear();

@@ -35,6 +35,7 @@
 #include "pspsim/idempotency_window.hpp"
 #include "pspsim/intent.hpp"
 #include "pspsim/sim_time.hpp"
+#include "pspsim/stripe_list.hpp"
 
 namespace pay::pspsim {
 
@@ -106,6 +107,13 @@ struct settled_charge {
   metadata_map metadata;  // the intent's
 };
 
+// One page of GET /v1/payment_intents.
+struct intent_list_result {
+  bool cursor_found = true;  // false: the cursor names no intent
+  boost::json::array data;   // each intent as find_json renders it
+  bool has_more = false;
+};
+
 struct store_stats {
   std::uint64_t requests = 0;  // /v1 requests seen, answered or not
   std::uint64_t intents = 0;
@@ -154,6 +162,13 @@ class intent_store {
   void settle(const sim_time& now);
 
   std::optional<intent_view> view(std::string_view id, const sim_time& now);
+  // Every intent, newest first (created, then id, descending), paged as
+  // Stripe pages lists.
+  intent_list_result list(const page_query& q, const sim_time& now);
+  // The intent a charge ("ch_...") belongs to; nullopt for an unknown
+  // charge. Scans every charge: for the rare GET /v1/refunds?charge=.
+  std::optional<std::string> intent_of_charge(std::string_view charge_id,
+                                              const sim_time& now);
   // Charges whose intent succeeded in [from_unix_s, to_unix_s): a charge's
   // `created` is the moment its intent succeeded (for a delayed intent, the
   // end of its delay, not when someone looked).
@@ -211,6 +226,8 @@ class intent_store {
   const std::int64_t key_ttl_s_;
   std::mutex mutex_;
   std::unordered_map<std::string, payment_intent> intents_;
+  // (created, id) of every intent: the list order.
+  newest_first order_;
   std::unordered_map<std::string, key_entry> keys_;
   // Charges per recorded key, across key expiries (0: an intent was
   // created under the key but never charged).

@@ -13,6 +13,7 @@
 #include "pspsim/payouts_api.hpp"
 #include "pspsim/refunds_api.hpp"
 #include "pspsim/settlement_api.hpp"
+#include "pspsim/stripe_list.hpp"
 #include "pspsim/v1_common.hpp"
 #include "pspsim/web_url.hpp"
 
@@ -70,6 +71,34 @@ http::response get_intent(const http::request& req, std::string_view id,
                "No such payment_intent: '" + std::string(id) + "'", "intent");
 }
 
+// GET /v1/payment_intents: every intent, newest first. pspsim has no
+// customers, so any `customer` names an unknown one.
+http::response list_intents(const http::request& req, intent_store& store,
+                            const sim_time& now) {
+  auto query = read_query(req, stripe_endpoint::list_payment_intents);
+  if (query.refused) return std::move(*query.refused);
+  page_query q;
+  if (auto e = parse_page_query(query.fields, q)) {
+    return param_error_response(req, *e);
+  }
+  std::string customer;
+  if (auto e = parse_id_param(query.fields, "customer", customer)) {
+    return param_error_response(req, *e);
+  }
+  if (!customer.empty()) {
+    return error(req, 404, "invalid_request_error", "resource_missing",
+                 "No such customer: '" + customer + "'", "customer");
+  }
+  auto result = store.list(q, now);
+  if (!result.cursor_found) {
+    return error(req, 400, "invalid_request_error", "resource_missing",
+                 "No such payment_intent: '" + cursor_id(q) + "'",
+                 cursor_param(q));
+  }
+  return http::make_json_response(
+    req, 200, list_body(intents_path, std::move(result.data), result.has_more));
+}
+
 }  // namespace
 
 bool is_item_path(std::string_view path, std::string_view collection) {
@@ -84,7 +113,9 @@ v1_route route_of(const http::request& req) {
   const bool get = req.method() == bhttp::verb::get;
   const bool post = req.method() == bhttp::verb::post;
   if (path == intents_path && post) return v1_route::create_intent;
+  if (path == intents_path && get) return v1_route::list_intents;
   if (path == refunds_path && post) return v1_route::create_refund;
+  if (path == refunds_path && get) return v1_route::list_refunds;
   if (path == payouts_path && post) return v1_route::create_payout;
   if (get && is_item_path(path, refunds_path)) return v1_route::read_refund;
   if (get && is_item_path(path, payouts_path)) return v1_route::read_payout;
@@ -123,6 +154,10 @@ http::response handle_v1(const http::request& req, const sim_parts& parts,
       return create_intent(req, store, now);
     case v1_route::read_intent:
       return get_intent(req, path.substr(intents_path.size() + 1), store, now);
+    case v1_route::list_intents:
+      return list_intents(req, store, now);
+    case v1_route::list_refunds:
+      return list_refunds(req, parts.refunds, now);
     case v1_route::create_refund:
       return create_refund(req, parts.refunds, now);
     case v1_route::read_refund:

@@ -1,7 +1,8 @@
 // The Stripe-compatible /v1 routes: authentication, then
 //   POST /v1/payment_intents       create and confirm (Idempotency-Key aware)
 //   GET  /v1/payment_intents/{id}  read back
-//   POST /v1/refunds, GET /v1/refunds/{id}        (refunds_api)
+//   GET  /v1/payment_intents       list, newest first
+//   POST /v1/refunds, GET /v1/refunds/{id}, GET /v1/refunds (refunds_api)
 //   POST /v1/payouts, GET /v1/payouts/{id}        (payouts_api)
 //   GET  /v1/settlement_files/{YYYY-MM-DD}        (settlement_api)
 //   GET  /v1/balance_transactions                 (balance_transactions_api)
@@ -32,6 +33,8 @@ enum class v1_route : std::uint8_t {
   create_transfer = 12,           // POST /v1/transfers
   read_transfer = 13,             // GET /v1/transfers/{id}
   read_balance = 14,              // GET /v1/balance (Stripe-Account)
+  list_intents = 15,              // GET /v1/payment_intents
+  list_refunds = 16,              // GET /v1/refunds
 };
 
 // "/v1/<collection>/<id>" with a non-empty id and nothing after it.

@@ -138,6 +138,9 @@ refund_result refund_store::create(const refund_params& params,
   std::string body = refund_json(r);
   if (!key.empty()) keys_[key] = key_entry{fingerprint, body, now.unix_s};
   by_id_.emplace(r.id, refunds_.size());
+  order_.emplace(r.created_unix_s, r.id);
+  order_by_intent_[r.payment_intent].emplace(r.created_unix_s, r.id);
+  intent_by_charge_.try_emplace(r.charge, r.payment_intent);
   refunds_.push_back(std::move(r));
   return {refund_status::created, std::move(body), 0, {}};
 }
@@ -149,6 +152,59 @@ std::optional<std::string> refund_store::find_json(std::string_view id,
   const auto it = by_id_.find(std::string(id));
   if (it == by_id_.end()) return std::nullopt;
   return refund_json(refunds_[it->second]);
+}
+
+refund_list_result refund_store::list(const refund_list_query& q,
+                                      const sim_time& now) {
+  std::lock_guard lock(mutex_);
+  settle_due(now);
+  refund_list_result out;
+  // Which intent's refunds, if filtered: the charge's intent and the
+  // given intent must agree (else nothing is listed).
+  std::optional<std::string> intent;
+  if (!q.payment_intent.empty()) {
+    if (!intents_.view(q.payment_intent, now)) {
+      out.status = refund_list_status::intent_not_found;
+      return out;
+    }
+    intent = q.payment_intent;
+  }
+  if (!q.charge.empty()) {
+    std::optional<std::string> of_charge;
+    if (const auto it = intent_by_charge_.find(q.charge);
+        it != intent_by_charge_.end()) {
+      of_charge = it->second;
+    } else {
+      of_charge = intents_.intent_of_charge(q.charge, now);
+    }
+    if (!of_charge) {
+      out.status = refund_list_status::charge_not_found;
+      return out;
+    }
+    if (intent && *intent != *of_charge) return out;
+    intent = std::move(of_charge);
+  }
+  std::optional<list_key> cursor;
+  if (const std::string& id = cursor_id(q.page); !id.empty()) {
+    const auto it = by_id_.find(id);
+    if (it == by_id_.end()) {
+      out.status = refund_list_status::cursor_not_found;
+      return out;
+    }
+    cursor.emplace(refunds_[it->second].created_unix_s, id);
+  }
+  const newest_first none;
+  const newest_first* order = &order_;
+  if (intent) {
+    const auto it = order_by_intent_.find(*intent);
+    order = it == order_by_intent_.end() ? &none : &it->second;
+  }
+  const list_page page = page_of(*order, q.page, cursor ? &*cursor : nullptr);
+  for (const auto& id : page.ids) {
+    out.data.push_back(refund_object(refunds_[by_id_.at(id)]));
+  }
+  out.has_more = page.has_more;
+  return out;
 }
 
 std::vector<refund_record> refund_store::settled_between(
@@ -208,6 +264,9 @@ void refund_store::reset() {
   std::lock_guard lock(mutex_);
   refunds_.clear();
   by_id_.clear();
+  order_.clear();
+  order_by_intent_.clear();
+  intent_by_charge_.clear();
   refunded_by_intent_.clear();
   keys_.clear();
   due_.clear();

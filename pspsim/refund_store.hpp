@@ -35,6 +35,7 @@
 #include "pspsim/intent.hpp"
 #include "pspsim/intent_store.hpp"
 #include "pspsim/sim_time.hpp"
+#include "pspsim/stripe_list.hpp"
 
 namespace pay::pspsim {
 
@@ -96,6 +97,26 @@ struct refund_result {
   std::string currency;         // amount_invalid: the intent's
 };
 
+// GET /v1/refunds: the filters (empty: none) and the page.
+struct refund_list_query {
+  std::string payment_intent;
+  std::string charge;
+  page_query page;
+};
+
+enum class refund_list_status : std::uint8_t {
+  listed = 1,
+  intent_not_found = 2,  // payment_intent names no intent
+  charge_not_found = 3,  // charge names no charge
+  cursor_not_found = 4,  // starting_after / ending_before names no refund
+};
+
+struct refund_list_result {
+  refund_list_status status = refund_list_status::listed;
+  boost::json::array data;  // each refund as find_json renders it
+  bool has_more = false;
+};
+
 struct refund_store_config {
   // Every refund of an ordinary card stays pending this long (0: succeeds
   // at once).
@@ -123,6 +144,9 @@ class refund_store {
                        const std::string& fingerprint, const sim_time& now);
   std::optional<std::string> find_json(std::string_view id,
                                        const sim_time& now);
+  // Refunds newest first (created, then id, descending), filtered by
+  // intent and/or charge, paged as Stripe pages lists.
+  refund_list_result list(const refund_list_query& q, const sim_time& now);
   // Refunds that became succeeded for good in [from_unix_s, to_unix_s), in
   // creation order.
   std::vector<refund_record> settled_between(std::int64_t from_unix_s,
@@ -165,6 +189,11 @@ class refund_store {
   mutable std::mutex mutex_;
   std::vector<refund_record> refunds_;  // creation order
   std::unordered_map<std::string, std::size_t> by_id_;
+  // (created, id) of every refund, and of each intent's: the list order.
+  newest_first order_;
+  std::unordered_map<std::string, newest_first> order_by_intent_;
+  // The charge of every refunded intent (a charge belongs to one intent).
+  std::unordered_map<std::string, std::string> intent_by_charge_;
   std::unordered_map<std::string, std::int64_t> refunded_by_intent_;
   std::unordered_map<std::string, key_entry> keys_;
   due_map due_;

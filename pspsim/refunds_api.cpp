@@ -4,6 +4,7 @@
 
 #include "pspsim/create_params.hpp"
 #include "pspsim/stripe_amounts.hpp"
+#include "pspsim/stripe_list.hpp"
 #include "pspsim/v1_common.hpp"
 
 namespace pay::pspsim {
@@ -112,6 +113,41 @@ http::response get_refund(const http::request& req, std::string_view id,
   }
   return error(req, 404, "invalid_request_error", "resource_missing",
                "No such refund: '" + std::string(id) + "'", "refund");
+}
+
+http::response list_refunds(const http::request& req, refund_store& refunds,
+                            const sim_time& now) {
+  auto query = read_query(req, stripe_endpoint::list_refunds);
+  if (query.refused) return std::move(*query.refused);
+  refund_list_query q;
+  if (auto e = parse_page_query(query.fields, q.page)) {
+    return param_error_response(req, *e);
+  }
+  for (auto [name, value] : {std::pair{"payment_intent", &q.payment_intent},
+                             std::pair{"charge", &q.charge}}) {
+    if (auto e = parse_id_param(query.fields, name, *value)) {
+      return param_error_response(req, *e);
+    }
+  }
+  auto result = refunds.list(q, now);
+  switch (result.status) {
+    case refund_list_status::listed:
+      return http::make_json_response(
+        req, 200,
+        list_body(refunds_path, std::move(result.data), result.has_more));
+    case refund_list_status::intent_not_found:
+      return error(req, 404, "invalid_request_error", "resource_missing",
+                   "No such payment_intent: '" + q.payment_intent + "'",
+                   "payment_intent");
+    case refund_list_status::charge_not_found:
+      return error(req, 404, "invalid_request_error", "resource_missing",
+                   "No such charge: '" + q.charge + "'", "charge");
+    case refund_list_status::cursor_not_found:
+      return error(req, 400, "invalid_request_error", "resource_missing",
+                   "No such refund: '" + cursor_id(q.page) + "'",
+                   cursor_param(q.page));
+  }
+  return error(req, 500, "api_error", "internal_error", "internal error");
 }
 
 }  // namespace pay::pspsim

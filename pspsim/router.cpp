@@ -98,6 +98,10 @@ fault_draw router::draw_fault(const http::request& req) const {
     // Not faulted: a report, not a money movement (latency still applies).
     case v1_route::read_settlement_file:
     case v1_route::list_balance_transactions:
+    // Lookups, not money movements; not faulted so that adding them left
+    // the draw order of the money routes unchanged.
+    case v1_route::list_intents:
+    case v1_route::list_refunds:
     // Not faulted either: the draw order stays that of the money routes
     // paymentd's chaos runs were tuned on.
     case v1_route::create_account:

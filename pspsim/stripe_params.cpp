@@ -61,6 +61,17 @@ const std::vector<param_spec> balance_transaction_specs = {
   {"limit"},       {"starting_after"}, {"type"},        {"expand[0]"},
 };
 
+const std::vector<param_spec> refund_list_specs = {
+  {"payment_intent"}, {"charge"},        {"limit"},
+  {"starting_after"}, {"ending_before"}, {"created[gt]"},
+  {"created[gte]"},   {"created[lt]"},   {"created[lte]"},
+};
+
+const std::vector<param_spec> payment_intent_list_specs = {
+  {"limit"},        {"starting_after"}, {"ending_before"}, {"created[gt]"},
+  {"created[gte]"}, {"created[lt]"},    {"created[lte]"},  {"customer"},
+};
+
 const std::vector<param_spec> retrieve_specs = {};
 
 const std::vector<param_spec> account_specs = {
@@ -102,6 +113,10 @@ const std::vector<param_spec>& allowed_params(stripe_endpoint endpoint) {
       return transfer_specs;
     case stripe_endpoint::retrieve_balance:
       return balance_specs;
+    case stripe_endpoint::list_refunds:
+      return refund_list_specs;
+    case stripe_endpoint::list_payment_intents:
+      return payment_intent_list_specs;
   }
   return retrieve_specs;
 }

@@ -28,6 +28,8 @@ enum class stripe_endpoint : std::uint8_t {
   create_account = 7,             // POST /v1/accounts
   create_transfer = 8,            // POST /v1/transfers
   retrieve_balance = 9,           // GET /v1/balance (query): none
+  list_refunds = 10,              // GET /v1/refunds (query)
+  list_payment_intents = 11,      // GET /v1/payment_intents (query)
 };
 
 struct param_spec {
