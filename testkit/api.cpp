@@ -43,6 +43,8 @@ json::object checkout_json(const checkout_spec& spec) {
                                   {"seller_account", o.seller_account},
                                   {"amount", o.amount},
                                   {"currency", o.currency}});
+  json::object card{{"psp_token", spec.psp_token}};
+  if (!spec.return_url.empty()) card["return_url"] = spec.return_url;
   return json::object{
     {"checkout_id", spec.checkout_id},
     // One buyer per checkout, so the risk rules' velocity never counts
@@ -50,7 +52,7 @@ json::object checkout_json(const checkout_spec& spec) {
     {"buyer_info",
      json::object{{"name", "Ada Lovelace"},
                   {"email", "ada+" + spec.checkout_id + "@example.com"}}},
-    {"credit_card_info", json::object{{"psp_token", spec.psp_token}}},
+    {"credit_card_info", std::move(card)},
     {"payment_orders", std::move(orders)},
   };
 }
@@ -70,8 +72,12 @@ std::string checkout_body_reordered(const checkout_spec& spec) {
               + ",\t\"seller_account\": " + quoted(o.seller_account)
               + ", \"payment_order_id\" :" + quoted(o.payment_order_id) + " }";
   }
+  std::string card;
+  if (!spec.return_url.empty())
+    card = "\"return_url\" :" + quoted(spec.return_url) + ", ";
+  card += "\"psp_token\":  " + quoted(spec.psp_token);
   return "\n{\n  \"payment_orders\" : [ " + orders + " ],\n"
-         + "  \"credit_card_info\": {\"psp_token\":  " + quoted(spec.psp_token)
+         + "  \"credit_card_info\": {" + card
          + "},\n  \"buyer_info\": {\"email\": \"ada+" + spec.checkout_id
          + "@example.com\", \"name\": \"Ada Lovelace\"},\n"
          + "  \"checkout_id\":" + quoted(spec.checkout_id) + "\n}\n";

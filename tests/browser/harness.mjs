@@ -20,7 +20,8 @@ export const env = {
   chromiumPath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
   // How long an order may take to be dead-lettered. paymentd should run with
   // a small retry budget (PAYMENTD_PSP_RETRY_ATTEMPTS_MAX=2,
-  // PAYMENTD_PSP_RETRY_BASE_MS=10); with the defaults it takes ~20 s.
+  // PAYMENTD_PSP_RETRY_BASE_MS=10, PAYMENTD_PSP_RETRY_DEADLINE_MS=200): the
+  // budget is time, and with the default deadline it takes over 2 minutes.
   deadLetterTimeoutMs: Number(process.env.DEAD_LETTER_TIMEOUT_MS || 60000),
   // pspsim's Bearer key, for reading checkout sessions as paymentd does.
   pspApiKey: process.env.PSP_API_KEY || 'sk_test_pspsim',

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   chargesFor, createHostedCheckout, env, eventually, getCheckoutSession, getOrder,
-  launchBrowser, openPage, paymentd, screenshots, statusPageUrl, uniqueId,
+  launchBrowser, openPage, paymentd, pspsim, screenshots, statusPageUrl, uniqueId,
 } from './harness.mjs';
 
 // The status page refreshes every 2 s; paymentd hears of the outcome from
@@ -20,33 +20,41 @@ function nextYearExpiry() {
   return `12/${yy}`;
 }
 
-const CASES = [
+// Cards the buyer pays with at once. The success URL names the session only
+// (Stripe's {CHECKOUT_SESSION_ID}); paymentd's status page tells the rest.
+const PAID_CASES = [
   {
     slug: 'success', card: '4242 4242 4242 4242',
     title: 'card 4242 4242 4242 4242 is charged once and the order succeeds',
-    checkoutStatus: 'succeeded', orderStatus: 'SUCCESS', failureCode: null,
-  },
-  {
-    slug: 'decline', card: '4000 0000 0000 0002',
-    title: 'card 4000 0000 0000 0002 is declined: FAILED generic_decline, nothing charged',
-    checkoutStatus: 'failed', orderStatus: 'FAILED', failureCode: 'generic_decline',
-  },
-  {
-    slug: 'insufficient-funds', card: '4000 0000 0000 9995',
-    title: 'card 4000 0000 0000 9995 has insufficient funds: FAILED insufficient_funds, nothing charged',
-    checkoutStatus: 'failed', orderStatus: 'FAILED', failureCode: 'insufficient_funds',
   },
   {
     slug: '3ds-complete', card: '4000 0027 6000 3184', challenge: 'complete',
     title: '3-D Secure card whose challenge the buyer completes is charged once and succeeds',
-    checkoutStatus: 'succeeded', orderStatus: 'SUCCESS', failureCode: null,
+  },
+];
+
+// Cards that fail: as on Stripe's page the session stays open, the form is
+// shown again with the reason and the order stays PENDING. Then the buyer
+// either pays with another card, or gives up (the cancel link) and the
+// session expires after 24 hours, which fails the order as `expired`.
+const FAILED_CASES = [
+  {
+    slug: 'decline', card: '4000 0000 0000 0002', code: 'generic_decline', then: 'another-card',
+    title: 'card 4000 0000 0000 0002 is declined (generic_decline): the session stays open and another card pays it once',
+  },
+  {
+    slug: 'insufficient-funds', card: '4000 0000 0000 9995', code: 'insufficient_funds', then: 'expire',
+    title: 'card 4000 0000 0000 9995 has insufficient funds: the buyer cancels, the session expires, FAILED expired, nothing charged',
   },
   {
     slug: '3ds-fail', card: '4000 0027 6000 3184', challenge: 'fail',
-    title: '3-D Secure card whose challenge fails: FAILED payment_intent_authentication_failure, nothing charged',
-    checkoutStatus: 'failed', orderStatus: 'FAILED', failureCode: 'payment_intent_authentication_failure',
+    code: 'payment_intent_authentication_failure', then: 'another-card',
+    title: '3-D Secure card whose challenge fails: nothing charged, the session stays open and another card pays it once',
   },
 ];
+
+// The session's 24 hours, on pspsim's simulated clock.
+const SESSION_EXPIRY_S = 86400;
 
 // A one-order hosted checkout; checks the registration paymentd answers.
 async function newHostedOrder(prefix) {
@@ -86,6 +94,27 @@ async function payAndReturn(page, order, { challenge }, shot) {
   }
 }
 
+// Pays the filled form with a card that fails (declined, or the 3-D Secure
+// challenge failed): the buyer is back on the form with the reason.
+async function payAndFail(page, order, { challenge, code }, shot) {
+  if (challenge) {
+    await Promise.all([page.waitForURL(`${order.redirectUrl}/challenge`), page.click('#pay-button')]);
+    await page.locator(`#challenge-${challenge}`).waitFor();
+    await shot(page, 'challenge');
+    await Promise.all([page.waitForURL(order.redirectUrl), page.click(`#challenge-${challenge}`)]);
+  } else {
+    const [answer] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && r.url() === order.redirectUrl),
+      page.click('#pay-button'),
+    ]);
+    assert.equal(answer.status(), 402);
+    await page.waitForLoadState();
+  }
+  await page.locator('#error')
+    .filter({ hasText: `The payment failed (${code}). Try another card.` }).waitFor();
+  await page.locator('#card-number').waitFor();
+}
+
 // Waits, through the page's own refreshes, for the checkout's final status.
 async function waitForStatus(page, checkoutStatus) {
   await page.locator('#checkout-status')
@@ -99,6 +128,63 @@ async function statusJson(checkoutId, how) {
   return (await paymentd('GET', `/pay/status/${checkoutId}${query}`, { headers, expect: 200 })).json;
 }
 
+// The final outcome, as the status page (already showing it), paymentd's API
+// and pspsim's charges tell it.
+async function expectFinal(page, order, { checkoutStatus, orderStatus, failureCode }) {
+  const row = page.locator(`#orders tr[data-payment-order-id="${order.orderId}"]`);
+  assert.equal((await row.locator('.status').textContent()).trim(), orderStatus);
+  assert.equal((await row.locator('.reason').textContent()).trim(), failureCode || '');
+  assert.equal(await page.locator('meta[http-equiv="refresh"]').count(), 0,
+    'a final status page must stop refreshing itself');
+
+  const api = await getOrder(order.orderId);
+  assert.equal(api.status, orderStatus);
+  assert.equal(api.failure_code, failureCode);
+  const json = await statusJson(order.checkoutId, 'query');
+  assert.equal(json.object, 'checkout_status');
+  assert.equal(json.status, checkoutStatus);
+  assert.deepEqual(json.payment_orders, [{
+    payment_order_id: order.orderId, amount: AMOUNT, currency: 'USD',
+    status: orderStatus, failure_code: failureCode,
+  }]);
+  assert.deepEqual(await statusJson(order.checkoutId, 'accept'), json);
+
+  const charges = await chargesFor(order.orderId);
+  if (orderStatus === 'SUCCESS') {
+    assert.equal(charges.length, 1, `charges of ${order.orderId}: ${JSON.stringify(charges)}`);
+    assert.equal(charges[0].amount, AMOUNT_MINOR);
+    assert.equal(charges[0].currency, 'usd');
+    await eventually(`${order.orderId} to credit the seller`,
+      async () => (await getOrder(order.orderId)).wallet_updated);
+  } else {
+    assert.deepEqual(charges, []);
+    assert.equal(api.wallet_updated, false);
+  }
+}
+
+// After a payment: the buyer is back on the status page, sent to the
+// success URL with the session's id, and the order succeeded.
+async function expectPaid(page, order, shot, cardNumber) {
+  await shot(page, 'returned');
+  const back = new URL(page.url());
+  assert.deepEqual([...back.searchParams.keys()], ['session_id']);
+  assert.equal(back.searchParams.get('session_id'), order.sessionId);
+  await waitForStatus(page, 'succeeded');
+  await expectFinal(page, order, { checkoutStatus: 'succeeded', orderStatus: 'SUCCESS', failureCode: null });
+  await shot(page, 'status-page');
+
+  // The paid session's page now shows the result, never the form again.
+  await page.goto(order.redirectUrl);
+  const result = (await page.locator('#result').textContent()).trim();
+  assert.equal(result, 'Payment succeeded');
+  assert.equal(await page.locator('#card-number').count(), 0);
+  assert.ok(!(await page.content()).includes(cardNumber.replace(/ /g, '')), 'the result page shows the card number');
+  await shot(page, 'result');
+  await Promise.all([page.waitForURL(isStatusPageOf(order.checkoutId)), page.click('#return-link')]);
+  assert.equal(new URL(page.url()).searchParams.get('session_id'), order.sessionId);
+  await waitForStatus(page, 'succeeded');
+}
+
 describe('hosted payment page', () => {
   let browser;
 
@@ -110,7 +196,7 @@ describe('hosted payment page', () => {
     await browser?.close();
   });
 
-  for (const c of CASES) {
+  for (const c of PAID_CASES) {
     test(c.title, async () => {
       const shot = screenshots(`hosted-${c.slug}`);
       const order = await newHostedOrder(`hosted_${c.slug.replace(/-/g, '_')}`);
@@ -120,56 +206,64 @@ describe('hosted payment page', () => {
         await fillCardForm(page, c.card);
         await shot(page, 'form-filled');
         await payAndReturn(page, order, c, shot);
+        await expectPaid(page, order, shot, c.card);
+        page.assertNoScriptErrors();
+      } finally {
+        await page.context().close();
+      }
+    });
+  }
 
-        // pspsim's redirect carries the outcome in the query.
-        await shot(page, 'returned');
-        const back = new URL(page.url());
-        assert.equal(back.searchParams.get('session_id'), order.sessionId);
-        assert.equal(back.searchParams.get('payment_order_id'), order.orderId);
-        assert.equal(back.searchParams.get('status'), c.checkoutStatus);
-        assert.equal(back.searchParams.get('code'), c.failureCode);
-
-        await waitForStatus(page, c.checkoutStatus);
-        const row = page.locator(`#orders tr[data-payment-order-id="${order.orderId}"]`);
-        assert.equal((await row.locator('.status').textContent()).trim(), c.orderStatus);
-        assert.equal((await row.locator('.reason').textContent()).trim(), c.failureCode || '');
-        assert.equal(await page.locator('meta[http-equiv="refresh"]').count(), 0,
-          'a final status page must stop refreshing itself');
-        await shot(page, 'status-page');
-
-        const api = await getOrder(order.orderId);
-        assert.equal(api.status, c.orderStatus);
-        assert.equal(api.failure_code, c.failureCode);
-        const json = await statusJson(order.checkoutId, 'query');
-        assert.equal(json.object, 'checkout_status');
-        assert.equal(json.status, c.checkoutStatus);
-        assert.deepEqual(json.payment_orders, [{
-          payment_order_id: order.orderId, amount: AMOUNT, currency: 'USD',
-          status: c.orderStatus, failure_code: c.failureCode,
-        }]);
-        assert.deepEqual(await statusJson(order.checkoutId, 'accept'), json);
-
-        const charges = await chargesFor(order.orderId);
-        if (c.orderStatus === 'SUCCESS') {
-          assert.equal(charges.length, 1, `charges of ${order.orderId}: ${JSON.stringify(charges)}`);
-          assert.equal(charges[0].amount, AMOUNT_MINOR);
-          assert.equal(charges[0].currency, 'usd');
-          await eventually(`${order.orderId} to credit the seller`,
-            async () => (await getOrder(order.orderId)).wallet_updated);
-        } else {
-          assert.deepEqual(charges, []);
-          assert.equal(api.wallet_updated, false);
-        }
-
-        // The paid session's page now shows the result, never the form again.
+  for (const c of FAILED_CASES) {
+    test(c.title, async () => {
+      const shot = screenshots(`hosted-${c.slug}`);
+      const order = await newHostedOrder(`hosted_${c.slug.replace(/-/g, '_')}`);
+      const page = await openPage(browser);
+      try {
         await page.goto(order.redirectUrl);
-        const result = (await page.locator('#result').textContent()).trim();
-        assert.equal(result, c.failureCode ? `Payment failed (${c.failureCode})` : 'Payment succeeded');
-        assert.equal(await page.locator('#card-number').count(), 0);
-        assert.ok(!(await page.content()).includes(c.card.replace(/ /g, '')), 'the result page shows the card number');
-        await shot(page, 'result');
-        await Promise.all([page.waitForURL(isStatusPageOf(order.checkoutId)), page.click('#return-link')]);
-        await waitForStatus(page, c.checkoutStatus);
+        await fillCardForm(page, c.card);
+        await shot(page, 'form-filled');
+        await payAndFail(page, order, c, shot);
+        assert.ok(!(await page.content()).includes(c.card.replace(/ /g, '')), 'pspsim echoed the card number');
+        await shot(page, 'failed-on-form');
+
+        // Nothing charged, nothing final: the session waits for another card.
+        assert.deepEqual(await chargesFor(order.orderId), []);
+        assert.equal((await getCheckoutSession(order.sessionId)).status, 'open');
+        const pending = await getOrder(order.orderId);
+        assert.equal(pending.status, 'PENDING');
+        assert.equal(pending.failure_code, null);
+
+        if (c.then === 'another-card') {
+          await fillCardForm(page, '4242 4242 4242 4242');
+          await payAndReturn(page, order, {}, shot);
+          await expectPaid(page, order, shot, '4242 4242 4242 4242');
+        } else {
+          // The buyer gives up: the cancel link leads back to the status
+          // page, which waits (the session is still open at the PSP).
+          await Promise.all([page.waitForURL(isStatusPageOf(order.checkoutId)), page.click('#cancel-link')]);
+          assert.equal(new URL(page.url()).searchParams.get('cancelled'), 'true');
+          await waitForStatus(page, 'processing');
+          await shot(page, 'cancelled');
+          assert.equal((await getOrder(order.orderId)).status, 'PENDING');
+
+          // A day later nobody has paid: the session expires, and the
+          // order with it (checkout.session.expired), as expired.
+          await pspsim('POST', `/sim/clock/advance?seconds=${SESSION_EXPIRY_S}`, { expect: 200 });
+          await waitForStatus(page, 'failed');
+          await expectFinal(page, order, { checkoutStatus: 'failed', orderStatus: 'FAILED', failureCode: 'expired' });
+          await shot(page, 'expired');
+          assert.equal((await getCheckoutSession(order.sessionId)).status, 'expired');
+
+          // The expired session's page takes no card, only the way back.
+          const gone = await page.goto(order.redirectUrl);
+          assert.equal(gone.status(), 410);
+          assert.equal((await page.locator('#result').textContent()).trim(), 'This payment page has expired');
+          assert.equal(await page.locator('#card-number').count(), 0);
+          await shot(page, 'session-expired');
+          await Promise.all([page.waitForURL(isStatusPageOf(order.checkoutId)), page.click('#cancel-link')]);
+          await waitForStatus(page, 'failed');
+        }
         page.assertNoScriptErrors();
       } finally {
         await page.context().close();

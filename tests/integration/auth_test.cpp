@@ -295,11 +295,13 @@ TEST_F(api_keys,
   reconnect_api();
   auto alice = make_key("merchant");
   auto as_alice = client_with_key(alice.secret);
-  // 3-D Secure checkouts stay PENDING until the buyer acts: open.
+  // 3-D Secure checkouts with a return_url stay PENDING until the buyer
+  // acts: open. (Without one they would be declined at once.)
   auto three_ds = [&](const std::string& name) {
     auto spec = one_order(unique("co_" + name), unique("po_" + name),
                           "seller_cap");
     spec.psp_token = "pm_card_threeDSecureRequired";
+    spec.return_url = status_page_url(alice.account + ":" + spec.checkout_id);
     return spec;
   };
   auto first = three_ds("cap1");

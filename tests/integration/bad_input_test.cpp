@@ -184,6 +184,10 @@ std::vector<bad_request> all_bad_requests(const bad_input_table& t,
     t.amount("three decimals in USD", "1.234", "USD",
              "amount_too_many_decimals"),
     t.amount("a decimal in JPY", "1.5", "JPY", "amount_too_many_decimals"),
+    // The PSP takes three-decimal currencies in steps of 0.010 only.
+    t.amount("three decimals in BHD not ending in 0", "1.234", "BHD",
+             "amount_invalid"),
+    t.amount("the smallest BHD amount", "0.001", "BHD", "amount_invalid"),
     t.amount("zero", "0", "USD", "amount_zero"),
     t.amount("zero with decimals", "0.00", "USD", "amount_zero"),
     t.amount("one past int64 in minor units", "92233720368547758.08", "USD",
@@ -208,6 +212,23 @@ std::vector<bad_request> all_bad_requests(const bad_input_table& t,
       "checkout_id of 256 characters",
       [&](obj& b) { b["checkout_id"] = long_id; }, "parameter_invalid",
       "checkout_id"),
+    // The PSP carries the ids (Stripe: at most 200 characters).
+    t.edited(
+      "checkout_id of 201 characters",
+      [](obj& b) { b["checkout_id"] = std::string(201, 'c'); },
+      "parameter_too_long", "checkout_id"),
+    t.edited(
+      "payment_order_id of 201 characters",
+      [&](obj& b) { order(b, 0)["payment_order_id"] = std::string(201, 'p'); },
+      "parameter_too_long", "payment_orders[0].payment_order_id"),
+    t.edited(
+      "return_url of a token checkout not http(s)",
+      [](obj& b) {
+        b["credit_card_info"] = obj{{"psp_token",
+                                     "pm_card_threeDSecureRequired"},
+                                    {"return_url", "ftp://shop.example/back"}};
+      },
+      "parameter_invalid", "credit_card_info.return_url"),
     t.edited(
       "payment_order_id with a slash",
       [&](obj& b) { order(b, 2)["payment_order_id"] = "a/b"; },

@@ -160,6 +160,9 @@ std::string stack_environment::start_paymentd() {
     {"PAYMENTD_PSP_RETRY_BASE_MS", "10"},
     {"PAYMENTD_PSP_RETRY_DELAY_MS_MAX", "100"},
     {"PAYMENTD_PSP_RETRY_ATTEMPTS_MAX", "5"},
+    // The budget is time (the attempts are only a floor): a short one, or a
+    // PSP that keeps failing would hold an order for two minutes.
+    {"PAYMENTD_PSP_RETRY_DEADLINE_MS", "1000"},
     // Risk rules the risk tests trip on purpose; other tests' buyers
     // (testkit: one e-mail per checkout, example.com) trip none.
     {"PAYMENTD_RISK_BLOCK_AMOUNT", "USD:50000.00"},

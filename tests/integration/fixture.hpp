@@ -46,6 +46,14 @@ class integration : public ::testing::Test {
     return base + "_" + suffix_;
   }
 
+  // paymentd's status page of a checkout: the return_url the tests give,
+  // where the buyer lands after 3-D Secure or the hosted page. `checkout_id`
+  // as stored (a merchant's ids carry its account prefix).
+  std::string status_page_url(const std::string& checkout_id) const {
+    return "http://127.0.0.1:" + std::to_string(stack().paymentd_port())
+           + "/pay/status/" + checkout_id;
+  }
+
   // After a paymentd restart the old connection points at a dead port.
   void reconnect_api() {
     api_ = client_with_key(test_admin_key());

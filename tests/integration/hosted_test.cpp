@@ -2,6 +2,7 @@
 // same pages in Chromium): registration, the buyer's card form at pspsim,
 // the webhook and poll that finish the order, and the buyer's status page.
 
+#include <chrono>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -44,8 +45,8 @@ class hosted : public integration {
   }
 
   // The buyer submits the card form on pspsim's page for `redirect_url`.
-  unsigned pay_on_page(const std::string& redirect_url,
-                       const std::string& card_number) {
+  http::sync_result pay_on_page(const std::string& redirect_url,
+                                const std::string& card_number) {
     auto path = redirect_url.substr(redirect_url.find("/pay/"));
     auto r = sim().post(path,
                         http::form_encode({{"card_number", card_number},
@@ -54,7 +55,25 @@ class hosted : public integration {
                                            {"card_name", "Ada Lovelace"}}),
                         "application/x-www-form-urlencoded");
     EXPECT_TRUE(r.ok) << r.error;
-    return r.res.result_int();
+    return r;
+  }
+
+  // The checkout session id (cs_...) a redirect_url .../pay/{id} names.
+  static std::string session_of(const std::string& redirect_url) {
+    return redirect_url.substr(redirect_url.rfind('/') + 1);
+  }
+
+  // Polls GET /v1/payments/{id} until it has `status`.
+  void wait_for_order(const std::string& id, const std::string& status) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+    std::string last;
+    while (std::chrono::steady_clock::now() < deadline) {
+      last = string_at(json_of(api().get("/v1/payments/" + id)), {"status"});
+      if (last == status) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds{20});
+    }
+    ADD_FAILURE() << id << " never reached " << status << " (last " << last
+                  << ")";
   }
 };
 
@@ -87,16 +106,45 @@ TEST_F(
     api().get("/pay/status/" + spec.checkout_id + "?format=json"));
   EXPECT_EQ(string_at(status, {"status"}), "processing");
 
-  EXPECT_EQ(pay_on_page(redirects[0], "4242 4242 4242 4242"), 303u);
-  EXPECT_EQ(pay_on_page(redirects[1], "4000000000000002"), 303u);
+  // Paid: the buyer is sent to the success URL, which names the session.
+  auto paid = pay_on_page(redirects[0], "4242 4242 4242 4242");
+  EXPECT_EQ(paid.res.result_int(), 303u) << paid.res.body();
+  EXPECT_EQ(header_of(paid, "Location"),
+            return_url(spec) + "?session_id=" + session_of(redirects[0]));
+  // Declined: the form again with the reason, the session stays open for
+  // another card, and the order stays PENDING.
+  auto declined = pay_on_page(redirects[1], "4000000000000002");
+  EXPECT_EQ(declined.res.result_int(), 402u);
+  EXPECT_NE(declined.res.body().find("generic_decline"), std::string::npos)
+    << declined.res.body();
+  wait_for_order(spec.orders[0].payment_order_id, "SUCCESS");
+  std::this_thread::sleep_for(std::chrono::milliseconds{300});
+  EXPECT_EQ(order_field(json_of(api().get("/v1/checkouts/" + spec.checkout_id)),
+                        1, "status"),
+            "PENDING");
+  // The buyer may also give up: the page's cancel link leads back to us.
+  auto form = sim().get(redirects[1].substr(redirects[1].find("/pay/")));
+  EXPECT_EQ(form.res.result_int(), 200u);
+  EXPECT_NE(form.res.body().find("id=\"cancel-link\" href=\"" + return_url(spec)
+                                 + "?cancelled=true\""),
+            std::string::npos)
+    << form.res.body();
+
+  // Nobody pays within the session's 24 hours: it expires, and so does the
+  // order (checkout.session.expired), failed as expired, not as a decline.
+  auto advanced = sim().post("/sim/clock/advance?seconds=86400", "",
+                             "application/x-www-form-urlencoded");
+  ASSERT_EQ(advanced.res.result_int(), 200u) << advanced.res.body();
   auto settled = wait_until_settled(api(), spec.checkout_id);
   ASSERT_TRUE(settled.settled) << boost::json::serialize(settled.checkout);
   EXPECT_EQ(order_field(settled.checkout, 0, "status"), "SUCCESS");
   EXPECT_EQ(order_field(settled.checkout, 1, "status"), "FAILED");
-  EXPECT_EQ(order_field(settled.checkout, 1, "failure_code"),
-            "generic_decline");
+  EXPECT_EQ(order_field(settled.checkout, 1, "failure_code"), "expired");
   EXPECT_EQ(charges_of(spec.orders[0].payment_order_id), 1u);
   EXPECT_EQ(charges_of(spec.orders[1].payment_order_id), 0u);
+  // The expired page offers only the way back.
+  auto gone = sim().get(redirects[1].substr(redirects[1].find("/pay/")));
+  EXPECT_EQ(gone.res.result_int(), 410u);
 
   auto page = api().get("/pay/status/" + spec.checkout_id);
   ASSERT_EQ(page.res.result_int(), 200u);

@@ -38,11 +38,11 @@ TEST_F(
     {{unique("ord_a1"), alice, "12.34", "USD"}, 1234},
     {{unique("ord_a2"), alice, "500", "JPY"}, 500},
     {{unique("ord_a3"), alice, "1.66", "USD"}, 166},
-    {{unique("ord_b1"), bob, "1.234", "BHD"}, 1234},
+    {{unique("ord_b1"), bob, "1.230", "BHD"}, 1230},
     {{unique("ord_b2"), bob, "0.99", "EUR"}, 99},
     {{unique("ord_b3"), bob, "100", "USD"}, 10000},
     {{unique("ord_c1"), carol, "7.5", "EUR"}, 750},
-    {{unique("ord_c2"), carol, "0.005", "BHD"}, 5},
+    {{unique("ord_c2"), carol, "0.010", "BHD"}, 10},
   };
   for (const auto& l : lines) spec.orders.push_back(l.order);
 
@@ -71,14 +71,14 @@ TEST_F(
   // Amounts come back in the currency's canonical form.
   EXPECT_EQ(string_at(orders.at(unique("ord_b3")), {"amount"}), "100.00");
   EXPECT_EQ(string_at(orders.at(unique("ord_c1")), {"amount"}), "7.50");
-  EXPECT_EQ(string_at(orders.at(unique("ord_c2")), {"amount"}), "0.005");
+  EXPECT_EQ(string_at(orders.at(unique("ord_c2")), {"amount"}), "0.010");
   EXPECT_EQ(string_at(orders.at(unique("ord_a2")), {"amount"}), "500");
 
   // Each seller's wallet: the exact sum of its orders, per currency.
   const std::map<std::string, std::map<std::string, std::string>> expected{
     {alice, {{"JPY", "500"}, {"USD", "14.00"}}},
-    {bob, {{"BHD", "1.234"}, {"EUR", "0.99"}, {"USD", "100.00"}}},
-    {carol, {{"BHD", "0.005"}, {"EUR", "7.50"}}},
+    {bob, {{"BHD", "1.230"}, {"EUR", "0.99"}, {"USD", "100.00"}}},
+    {carol, {{"BHD", "0.010"}, {"EUR", "7.50"}}},
   };
   for (const auto& [seller, balances] : expected) {
     const auto w = api().get("/v1/wallets/" + seller);
@@ -221,21 +221,34 @@ TEST_F(integration, declined_card_fails_with_decline_code_and_credits_nobody) {
 
 TEST_F(integration, amount_the_psp_refuses_fails_only_that_order) {
   // Valid for paymentd (int64 minor units), above pspsim's 99999999999; in
-  // EUR, which the test environment's risk rules do not limit.
+  // EUR, which the test environment's risk rules do not limit. And one below
+  // Stripe's minimum charge (USD 0.50): a final decline, never retried.
   const auto small_seller = unique("seller_small");
   const auto huge_seller = unique("seller_huge");
+  const auto tiny_seller = unique("seller_tiny");
   checkout_spec spec{unique("co_limit"),
                      "pm_card_visa",
                      {{unique("ord_small"), small_seller, "1.00", "USD"},
-                      {unique("ord_huge"), huge_seller, "1000000000.00",
-                       "EUR"}}};
+                      {unique("ord_huge"), huge_seller, "1000000000.00", "EUR"},
+                      {unique("ord_tiny"), tiny_seller, "0.49", "USD"}}};
   const auto r = post_payment_and_wait(api(), checkout_body(spec));
   ASSERT_EQ(r.res.result_int(), 201u) << r.res.body();
   const auto checkout = json_of(r).as_object();
   EXPECT_EQ(string_at(checkout, {"status"}), "failed");
   EXPECT_EQ(checkout.at("is_payment_done"), false);
   const auto orders = orders_by_id(checkout);
-  ASSERT_EQ(orders.size(), 2u);
+  ASSERT_EQ(orders.size(), 3u);
+  const auto& tiny = orders.at(unique("ord_tiny"));
+  EXPECT_EQ(string_at(tiny, {"status"}), "FAILED") << json::serialize(tiny);
+  EXPECT_EQ(string_at(tiny, {"failure_code"}), "amount_too_small");
+  // Final at the first answer: no retry was ever scheduled.
+  EXPECT_EQ(query_int(database_url(),
+                      "SELECT count(*) FROM payment_order_history"
+                      " WHERE payment_order_id = $1 AND event = 'psp_attempt'",
+                      unique("ord_tiny")),
+            0);
+  EXPECT_EQ(api().get("/v1/wallets/" + tiny_seller).res.result_int(), 404u);
+  EXPECT_TRUE(sim_charges_for(sim_charges(sim()), unique("ord_tiny")).empty());
   const auto& huge = orders.at(unique("ord_huge"));
   EXPECT_EQ(string_at(huge, {"status"}), "FAILED") << json::serialize(huge);
   EXPECT_EQ(string_at(huge, {"failure_code"}), "amount_too_large");

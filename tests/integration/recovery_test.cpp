@@ -1,6 +1,6 @@
 // A paymentd that stops mid-checkout resumes it when it starts again, and the
 // resumed orders are charged and credited exactly once.
-#include "http/form.hpp"
+#include "actors/payin/executor.hpp"
 #include "testkit/db.hpp"
 #include "tests/integration/fixture.hpp"
 
@@ -9,19 +9,19 @@ namespace {
 
 namespace json = boost::json;
 
-// What paymentd's executor sends for an order (actors/payin/executor.cpp): the
-// PSP compares these parameters when the same idempotency key comes again.
-http::form_fields intent_form(const std::string& checkout_id,
-                              const order_spec& order,
-                              const std::string& amount_minor,
-                              const std::string& currency_lower) {
-  return {{"amount", amount_minor},
-          {"currency", currency_lower},
-          {"payment_method", "pm_card_visa"},
-          {"confirm", "true"},
-          {"metadata[payment_order_id]", order.payment_order_id},
-          {"metadata[checkout_id]", checkout_id},
-          {"metadata[seller_account]", order.seller_account}};
+// Exactly what paymentd's executor sends for the order (the production
+// builder): the PSP compares the parameters when the same idempotency key
+// comes again, so anything else would be idempotency_key_reused.
+psp_call intent_call(const std::string& checkout_id, const order_spec& order,
+                     std::int64_t amount_minor, const std::string& currency) {
+  execute_charge charge;
+  charge.order.id.value = order.payment_order_id;
+  charge.order.seller.value = order.seller_account;
+  charge.order.amount_minor = amount_minor;
+  charge.order.currency = currency;
+  charge.checkout.value = checkout_id;
+  charge.psp_token = "pm_card_visa";
+  return make_create_intent_call(charge);
 }
 
 TEST_F(integration, paymentd_restart_resumes_unfinished_orders) {
@@ -46,12 +46,11 @@ TEST_F(integration, paymentd_restart_resumes_unfinished_orders) {
            + "', 1, '" + seller + "', 700, 'JPY', 'EXECUTING', 1, 1),"
            " ('" + charged.payment_order_id + "', '" + checkout_id
            + "', 2, '" + seller + "', 1250, 'BHD', 'EXECUTING', 1, 1);");
+  const auto call = intent_call(checkout_id, charged, 1250, "BHD");
   const auto precharge = sim().post(
-    "/v1/payment_intents",
-    http::form_encode(intent_form(checkout_id, charged, "1250", "bhd")),
-    "application/x-www-form-urlencoded",
+    call.target, call.form_body, "application/x-www-form-urlencoded",
     {{"Authorization", "Bearer sk_test_pspsim"},
-     {"Idempotency-Key", charged.payment_order_id}});
+     {"Idempotency-Key", call.idempotency_key}});
   ASSERT_EQ(precharge.res.result_int(), 200u) << precharge.res.body();
   const auto intent_id = string_at(json_of(precharge), {"id"});
 

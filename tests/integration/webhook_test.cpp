@@ -38,6 +38,9 @@ class webhooks : public integration {
     spec.psp_token = token;
     spec.orders.push_back(
       {unique("po_" + name), unique("seller_" + name), "25.00", "EUR"});
+    // 3-D Secure waits for the buyer only when they can come back.
+    if (token == "pm_card_threeDSecureRequired")
+      spec.return_url = status_page_url(spec.checkout_id);
     return spec;
   }
 
@@ -95,6 +98,61 @@ class webhooks : public integration {
            + order_id + R"("}}}})";
   }
 };
+
+TEST_F(webhooks,
+       three_d_secure_token_without_return_url_fails_at_once_uncharged) {
+  auto spec = one_order("3ds_no_return", "pm_card_threeDSecureRequired");
+  spec.return_url.clear();
+  const auto& id = spec.orders[0].payment_order_id;
+  auto r = post_payment_and_wait(api(), checkout_body(spec));
+  ASSERT_EQ(r.res.result_int(), 201u) << r.res.body();
+  auto checkout = json_of(r);
+  EXPECT_EQ(string_at(checkout, {"status"}), "failed");
+  auto order = json_of(api().get("/v1/payments/" + id));
+  EXPECT_EQ(string_at(order, {"status"}), "FAILED");
+  EXPECT_EQ(string_at(order, {"failure_code"}), "authentication_required");
+  EXPECT_EQ(string_at(order, {"redirect_url"}), "<null>");
+  // Declined by the PSP at once: never PENDING, nobody charged or credited.
+  EXPECT_EQ(transitions(id, "PENDING"), 0);
+  EXPECT_EQ(charges_of(id), 0u);
+  EXPECT_EQ(sim_idempotency_keys(sim()).at(id), 0);
+  EXPECT_EQ(
+    api().get("/v1/wallets/" + spec.orders[0].seller_account).res.result_int(),
+    404u);
+}
+
+TEST_F(webhooks,
+       three_d_secure_token_with_return_url_waits_on_the_psps_challenge_page) {
+  auto spec = one_order("3ds_redirect", "pm_card_threeDSecureRequired");
+  const auto& id = spec.orders[0].payment_order_id;
+  auto intent = pending_intent(spec);
+  ASSERT_FALSE(intent.empty());
+  auto order = json_of(api().get("/v1/payments/" + id));
+  EXPECT_EQ(string_at(order, {"status"}), "PENDING");
+  // The buyer is sent to pspsim's 3-D Secure page of the intent.
+  const auto redirect = string_at(order, {"redirect_url"});
+  const auto page = "http://127.0.0.1:" + std::to_string(stack().pspsim_port())
+                    + "/authenticate/" + intent;
+  EXPECT_EQ(redirect.substr(0, page.size()), page) << redirect;
+  EXPECT_EQ(charges_of(id), 0u);
+  // The buyer passes the challenge there and comes back to the return_url.
+  ASSERT_NE(redirect.find("/authenticate/"), std::string::npos) << redirect;
+  auto challenge = redirect.substr(redirect.find("/authenticate/"));
+  auto shown = sim().get(challenge);
+  EXPECT_EQ(shown.res.result_int(), 200u) << shown.res.body();
+  EXPECT_NE(shown.res.body().find("challenge-complete"), std::string::npos);
+  auto done = sim().post(challenge, "result=complete",
+                         "application/x-www-form-urlencoded");
+  ASSERT_EQ(done.res.result_int(), 303u) << done.res.body();
+  const auto back = header_of(done, "Location");
+  EXPECT_EQ(back.rfind(spec.return_url, 0), 0u) << back;
+  EXPECT_NE(back.find("redirect_status=succeeded"), std::string::npos) << back;
+  ASSERT_TRUE(wait_until_settled(api(), spec.checkout_id).settled);
+  EXPECT_EQ(string_at(json_of(api().get("/v1/payments/" + id)), {"status"}),
+            "SUCCESS");
+  EXPECT_EQ(transitions(id, "SUCCESS"), 1);
+  EXPECT_EQ(charges_of(id), 1u);
+}
 
 TEST_F(webhooks,
        three_d_secure_order_waits_pending_and_succeeds_once_when_completed) {
