@@ -76,6 +76,8 @@ std::int64_t unix_now_s() {
 constexpr int search_pages_max = 20;
 // The search starts this long before the first attempt (clock skew).
 constexpr std::int64_t search_slack_s = 300;
+// How long Stripe keeps an idempotency key at most.
+constexpr std::int64_t key_lifetime_s = 86'400;
 
 // The charge's first attempt may be older than the PSP keeps our key: find
 // the intent by metadata[payment_order_id]; only when the PSP has none is
@@ -84,10 +86,11 @@ void search_then_create(executor_self self, const psp_client_actor& psp,
                         std::chrono::milliseconds timeout,
                         const execute_charge& charge,
                         caf::typed_response_promise<domain::charge_outcome> rp,
+                        std::int64_t created_gte_unix_s,
                         const std::string& after, int pages) {
   auto started = std::chrono::steady_clock::now();
-  auto call = make_search_intents_call(
-    charge.first_attempt_unix_s - search_slack_s, after, charge.correlation_id);
+  auto call = make_search_intents_call(created_gte_unix_s, after,
+                                       charge.correlation_id);
   self->request(psp, timeout, std::move(call))
     .then(
       [=](const psp_reply& reply) mutable {
@@ -105,8 +108,8 @@ void search_then_create(executor_self self, const psp_client_actor& psp,
         }
         if (page.has_more) {
           if (pages + 1 < search_pages_max) {
-            search_then_create(self, psp, timeout, charge, rp, page.last_id,
-                               pages + 1);
+            search_then_create(self, psp, timeout, charge, rp,
+                               created_gte_unix_s, page.last_id, pages + 1);
             return;
           }
           domain::charge_outcome unsure;
@@ -132,16 +135,30 @@ executor_actor::behavior_type executor_behavior(executor_self self,
   auto timeout = std::chrono::milliseconds{options.psp_call_timeout_ms};
   return {
     [=](const execute_charge& charge) -> caf::result<domain::charge_outcome> {
+      auto rp = self->make_response_promise<domain::charge_outcome>();
       if (charge.first_attempt_unix_s > 0
           && unix_now_s() - charge.first_attempt_unix_s
                >= options.key_trust_s) {
-        auto rp = self->make_response_promise<domain::charge_outcome>();
-        search_then_create(self, psp, timeout, charge, rp, {}, 0);
+        search_then_create(self, psp, timeout, charge, rp,
+                           charge.first_attempt_unix_s - search_slack_s, {}, 0);
         return rp;
       }
-      return answer_one_call(self, psp, timeout, "create_intent",
-                             make_create_intent_call(charge),
-                             domain::classify_payment_intent);
+      call_psp(
+        self, psp, timeout, "create_intent", make_create_intent_call(charge),
+        domain::classify_payment_intent,
+        [=](domain::charge_outcome out) mutable {
+          if (!domain::is_key_conflict(out)) {
+            rp.deliver(std::move(out));
+            return;
+          }
+          // Our key was used with other parameters (a request sent by an
+          // older release): the intent made then carries our metadata, and
+          // the PSP keeps keys a day, so it was created since then.
+          search_then_create(self, psp, timeout, charge, rp,
+                             unix_now_s() - key_lifetime_s - search_slack_s, {},
+                             0);
+        });
+      return rp;
     },
     [=](const query_charge& query) {
       return answer_one_call(self, psp, timeout, "get_intent",

@@ -205,6 +205,12 @@ charge_outcome classify_checkout_session(psp_transport transport,
   return classify(transport, http_status, body, from_session);
 }
 
+bool is_key_conflict(const charge_outcome& outcome) {
+  return outcome.kind == charge_kind::outcome_unknown
+         && (outcome.failure_code == "idempotency_error"
+             || outcome.failure_code == "idempotency_key_reused");
+}
+
 intent_search_page search_intents(psp_transport transport, unsigned http_status,
                                   std::string_view body,
                                   std::string_view payment_order_id) {

@@ -60,6 +60,10 @@ charge_outcome classify_checkout_session(psp_transport transport,
                                          unsigned http_status,
                                          std::string_view body);
 
+// The PSP refused our idempotency key as used before with other parameters
+// (Stripe's idempotency_error): something was created under it.
+bool is_key_conflict(const charge_outcome& outcome);
+
 // One page of GET /v1/payment_intents (a Stripe list), searched for the
 // intent whose metadata[payment_order_id] is ours: how an order whose
 // idempotency key the PSP may have forgotten finds out whether it was

@@ -1,6 +1,7 @@
 // A paymentd that stops mid-checkout resumes it when it starts again, and the
 // resumed orders are charged and credited exactly once.
 #include "actors/payin/executor.hpp"
+#include "http/form.hpp"
 #include "testkit/db.hpp"
 #include "tests/integration/fixture.hpp"
 
@@ -86,6 +87,49 @@ TEST_F(integration, paymentd_restart_resumes_unfinished_orders) {
                                                     {"JPY", "700"},
                                                     {"USD", "5.00"}};
   EXPECT_EQ(balances, expected);
+}
+
+TEST_F(integration,
+       order_charged_by_an_older_release_is_found_by_metadata_not_recharged) {
+  const auto checkout_id = unique("co_upgrade");
+  const auto seller = unique("seller_upgrade");
+  const order_spec order{unique("ord_upgrade"), seller, "4.00", "EUR"};
+  exec_sql(database_url(),
+           "INSERT INTO payment_event (checkout_id, buyer_info, psp_token,"
+           " request_hash) VALUES ('" + checkout_id + "', '{\"name\":\"Ada\"}',"
+           " 'pm_card_visa', repeat('0', 64));"
+           "INSERT INTO payment_order (payment_order_id, checkout_id, line_no,"
+           " seller_account, amount_minor, currency, status, version, attempts)"
+           " VALUES ('" + order.payment_order_id + "', '" + checkout_id
+           + "', 0, '" + seller + "', 400, 'EUR', 'EXECUTING', 1, 1);");
+  // What a release before the pinned Stripe shapes sent under the same key:
+  // other parameters, so the PSP refuses our key as reused.
+  const http::form_fields older = {
+    {"amount", "400"},
+    {"currency", "eur"},
+    {"payment_method", "pm_card_visa"},
+    {"confirm", "true"},
+    {"metadata[payment_order_id]", order.payment_order_id},
+    {"metadata[checkout_id]", checkout_id},
+    {"metadata[seller_account]", seller},
+  };
+  const auto precharge = sim().post(
+    "/v1/payment_intents", http::form_encode(older),
+    "application/x-www-form-urlencoded",
+    {{"Authorization", "Bearer sk_test_pspsim"},
+     {"Idempotency-Key", order.payment_order_id}});
+  ASSERT_EQ(precharge.res.result_int(), 200u) << precharge.res.body();
+  const auto intent_id = string_at(json_of(precharge), {"id"});
+
+  ASSERT_EQ(stack().restart_paymentd(), "") << "paymentd did not come back";
+  reconnect_api();
+  const auto settled = wait_until_settled(api(), checkout_id);
+  ASSERT_TRUE(settled.settled) << json::serialize(settled.checkout);
+  const auto got = json_of(api().get("/v1/payments/" + order.payment_order_id));
+  EXPECT_EQ(string_at(got, {"status"}), "SUCCESS") << json::serialize(got);
+  EXPECT_EQ(string_at(got, {"psp_reference"}), intent_id);
+  EXPECT_EQ(sim_charges_for(sim_charges(sim()), order.payment_order_id).size(),
+            1u);
 }
 
 TEST_F(integration, paymentd_restart_marks_a_fully_booked_checkout_done) {

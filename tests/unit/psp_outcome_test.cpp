@@ -117,6 +117,19 @@ TEST(psp_outcome_test, only_answers_that_reached_the_psp_may_have_charged) {
                  .may_have_charged);
 }
 
+TEST(search_intents, a_key_used_with_other_parameters_is_a_key_conflict) {
+  using pay::domain::classify_payment_intent;
+  using pay::domain::psp_transport;
+  EXPECT_TRUE(pay::domain::is_key_conflict(classify_payment_intent(
+    psp_transport::responded, 400,
+    R"({"error":{"type":"idempotency_error","message":"Keys for idempotent requests can only be used with the same parameters"}})")));
+  EXPECT_TRUE(pay::domain::is_key_conflict(classify_payment_intent(
+    psp_transport::responded, 400,
+    R"({"error":{"type":"idempotency_error","code":"idempotency_key_reused"}})")));
+  EXPECT_FALSE(pay::domain::is_key_conflict(
+    classify_payment_intent(psp_transport::responded, 500, "")));
+}
+
 TEST(search_intents, finds_our_intent_by_its_metadata_and_classifies_it) {
   auto page = pay::domain::search_intents(
     pay::domain::psp_transport::responded, 200,
