@@ -4,8 +4,8 @@
 // currencies, real dates, and a next-page id after any entry. A net that
 // does not add up is passed on as the PSP stated it: the matcher reports it.
 
-#include "domain/common/currency.hpp"
 #include "domain/reconcile/balance_transactions.hpp"
+#include "domain/common/currency.hpp"
 #include "domain/reconcile/settlement_csv.hpp"
 #include "fuzz/check.hpp"
 #include "fuzz/input.hpp"
