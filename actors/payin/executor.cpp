@@ -136,11 +136,12 @@ executor_actor::behavior_type executor_behavior(executor_self self,
   return {
     [=](const execute_charge& charge) -> caf::result<domain::charge_outcome> {
       auto rp = self->make_response_promise<domain::charge_outcome>();
-      if (charge.first_attempt_unix_s > 0
-          && unix_now_s() - charge.first_attempt_unix_s
+      if (charge.key_first_used_unix_s > 0
+          && unix_now_s() - charge.key_first_used_unix_s
                >= options.key_trust_s) {
         search_then_create(self, psp, timeout, charge, rp,
-                           charge.first_attempt_unix_s - search_slack_s, {}, 0);
+                           charge.key_first_used_unix_s - search_slack_s, {},
+                           0);
         return rp;
       }
       call_psp(

@@ -110,9 +110,14 @@ void park(order_self self) {
 // never dead-letters an order, however many attempts fit in it. The count
 // (psp.retry_attempts_max) is a floor, so a short deadline still gets that
 // many tries; past it attempts go on at the longest backoff.
-// When the first PSP attempt was, on the wall clock the PSP keeps keys by.
-std::int64_t first_attempt_unix_s(const payment_order_state& st) {
-  if (!st.first_attempt_at) return 0;
+// The earliest our key (the order id) can have reached the PSP, on the wall
+// clock the PSP keeps keys by: when the order was stored. Not the first
+// recorded attempt: a dead-letter requeue starts that over, and a call whose
+// answer could not be stored was never recorded.
+std::int64_t key_first_used_unix_s(const payment_order_state& st) {
+  if (auto created = domain::unix_s_of_rfc3339(st.row.created_at))
+    return *created;
+  if (!st.first_attempt_at) return 0;  // not stored yet: the key is new
   auto age = std::chrono::steady_clock::now() - *st.first_attempt_at;
   return std::chrono::duration_cast<std::chrono::seconds>(
            (std::chrono::system_clock::now() - age).time_since_epoch())
@@ -389,7 +394,7 @@ void charge(order_self self) {
     ->request(st.deps.executor, st.deps.executor_timeout,
               execute_charge{line, st.row.checkout, st.psp_token,
                              st.correlation_id, st.return_url,
-                             first_attempt_unix_s(st)})
+                             key_first_used_unix_s(st)})
     .then(handle, lost);
 }
 

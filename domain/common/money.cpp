@@ -158,6 +158,8 @@ std::string_view to_code(money_error e) {
       return "amount_has_whitespace";
     case money_error::amount_leading_zeros:
       return "amount_leading_zeros";
+    case money_error::amount_invalid:
+      return "amount_invalid";
   }
   // Only reachable through a cast from an unknown number.
   return "money_error_unknown";
@@ -191,8 +193,17 @@ std::string_view to_message(money_error e) {
     case money_error::amount_leading_zeros:
       return "The amount must not have leading zeros, e.g. \"7.50\" rather "
              "than \"007.50\".";
+    case money_error::amount_invalid:
+      return "In a three-decimal currency the amount must end in 0: the PSP "
+             "takes it in steps of 0.010.";
   }
   return "Unknown money error.";
+}
+
+money_error psp_amount_error(const money& value) {
+  if (value.currency.exponent == 3 && value.amount_minor % 10 != 0)
+    return money_error::amount_invalid;
+  return money_error::ok;
 }
 
 money_parse_result parse_money(std::string_view amount,

@@ -30,6 +30,9 @@ enum class money_error : std::uint8_t {
   // client can read leading zeros as octal. A single "0" before the '.'
   // is fine: "0.50".
   amount_leading_zeros = 11,
+  // Valid money the PSP cannot take: Stripe charges and refunds three-
+  // decimal currencies (BHD, JOD, KWD, OMR, TND) only in steps of 0.010.
+  amount_invalid = 12,
 };
 
 // Largest amount parse_money accepts, in minor units of any currency.
@@ -45,6 +48,11 @@ struct money {
   std::int64_t amount_minor;
   currency_info currency;
 };
+
+// What the PSP refuses of a parsed amount (amount_invalid), or ok. Checked
+// at our door so an order or refund is refused, not failed after it was
+// accepted.
+money_error psp_amount_error(const money& value);
 
 // On error, value is {0, {"", 0}}: read it only when error == ok.
 struct money_parse_result {

@@ -24,4 +24,33 @@ std::string to_rfc3339_utc(std::chrono::system_clock::time_point at) {
   return buf;
 }
 
+std::optional<std::int64_t> unix_s_of_rfc3339(std::string_view text) {
+  // YYYY-MM-DDTHH:MM:SS, then an optional fraction, then Z.
+  if (text.size() < 20 || text.back() != 'Z') return std::nullopt;
+  for (std::size_t i : {4, 7})
+    if (text[i] != '-') return std::nullopt;
+  if (text[10] != 'T' || text[13] != ':' || text[16] != ':')
+    return std::nullopt;
+  auto number = [&](std::size_t pos, std::size_t width, int& out) {
+    out = 0;
+    for (std::size_t i = pos; i < pos + width; ++i) {
+      if (text[i] < '0' || text[i] > '9') return false;
+      out = out * 10 + (text[i] - '0');
+    }
+    return true;
+  };
+  std::tm utc{};
+  if (!number(0, 4, utc.tm_year) || !number(5, 2, utc.tm_mon)
+      || !number(8, 2, utc.tm_mday) || !number(11, 2, utc.tm_hour)
+      || !number(14, 2, utc.tm_min) || !number(17, 2, utc.tm_sec))
+    return std::nullopt;
+  if (text.size() > 20 && text[19] != '.') return std::nullopt;
+  if (utc.tm_mon < 1 || utc.tm_mon > 12 || utc.tm_mday < 1 || utc.tm_mday > 31
+      || utc.tm_hour > 23 || utc.tm_min > 59 || utc.tm_sec > 60)
+    return std::nullopt;
+  utc.tm_year -= 1900;
+  utc.tm_mon -= 1;
+  return static_cast<std::int64_t>(timegm(&utc));
+}
+
 }  // namespace pay::domain

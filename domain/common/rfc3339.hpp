@@ -3,10 +3,17 @@
 // the database's rows are rendered in ("2026-12-02T01:02:03.456789Z").
 
 #include <chrono>
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace pay::domain {
 
 std::string to_rfc3339_utc(std::chrono::system_clock::time_point at);
+
+// "2026-12-02T01:02:03.456789Z" (the shape above; the fraction is
+// optional) -> whole unix seconds; nothing for any other text.
+std::optional<std::int64_t> unix_s_of_rfc3339(std::string_view text);
 
 }  // namespace pay::domain

@@ -122,14 +122,9 @@ check read_order(const json::value& item, std::size_t index,
                                     currency->value().get_string());
   if (parsed.error != domain::money_error::ok)
     return money_error_to_api(parsed.error, amount_param, currency_param);
-  // Stripe takes three-decimal currencies (BHD, JOD, KWD, OMR, TND) only in
-  // whole hundredths: the last digit must be 0.
-  if (parsed.value.currency.exponent == 3 && parsed.value.amount_minor % 10)
-    return invalid("amount_invalid",
-                   amount_param + " in " + std::string{parsed.value.currency.code}
-                     + " must end in 0 (the PSP takes three-decimal "
-                       "currencies in steps of 0.010).",
-                   amount_param);
+  if (auto psp = domain::psp_amount_error(parsed.value);
+      psp != domain::money_error::ok)
+    return money_error_to_api(psp, amount_param, currency_param);
   out.amount_minor = parsed.value.amount_minor;
   out.currency = std::string{parsed.value.currency.code};
   return std::nullopt;

@@ -17,15 +17,15 @@ struct execute_charge {
   // Where the PSP sends the buyer back after 3-D Secure; empty: the
   // checkout gave none, so a card that needs it is declined at once.
   std::string return_url;
-  // When the order's first PSP attempt was (unix seconds; 0: this is it).
-  // Past the PSP's idempotency-key lifetime the executor looks the intent
-  // up by our metadata before it creates one.
-  std::int64_t first_attempt_unix_s = 0;
+  // The earliest our key can have reached the PSP (unix seconds: when the
+  // order was stored; 0: unknown, the key is new). Past the PSP's key
+  // lifetime the executor looks the intent up by metadata before creating.
+  std::int64_t key_first_used_unix_s = 0;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, execute_charge& x) {
   return f(x.order, x.checkout, x.psp_token, x.correlation_id, x.return_url,
-           x.first_attempt_unix_s);
+           x.key_first_used_unix_s);
 }
 
 // Asks the PSP for the current state of an intent (processing -> final).

@@ -119,6 +119,8 @@ create_refund_reply create_refund_row(pqxx::work& txn,
   std::int64_t amount_minor = out.refundable_minor;
   if (!cmd.amount.empty()) {
     auto parsed = domain::parse_money(cmd.amount, order.currency);
+    if (parsed.error == domain::money_error::ok)
+      parsed.error = domain::psp_amount_error(parsed.value);
     if (parsed.error != domain::money_error::ok) {
       out.outcome = create_refund_outcome::amount_invalid;
       out.amount_error = parsed.error;

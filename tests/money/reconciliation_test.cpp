@@ -257,19 +257,10 @@ TEST_F(
                {"PAYMENTD_PSP_PENDING_POLL_MAX_MS", "600000"}}),
             "");
   reconnect_api();
-  // With a return_url, so 3-D Secure waits for the buyer instead of
-  // declining at once (error_on_requires_action; docs/stripe.md).
-  checkout_spec spec;
-  spec.checkout_id = unique("co_pending");
-  spec.psp_token = "pm_card_threeDSecureRequired";
-  spec.orders.push_back(
-    {unique("po_pending"), unique("seller_pending"), "20.00", "EUR"});
-  auto body = checkout_json(spec);
-  body["credit_card_info"].as_object()["return_url"] =
-    "https://shop.example/return";
-  auto posted = post_payment(api(), json::serialize(body));
-  ASSERT_TRUE(posted.ok) << posted.error;
-  const auto pending = spec.orders[0].payment_order_id;
+  // pay_in gives a 3-D Secure checkout a return_url, so it waits for the
+  // buyer instead of declining at once (error_on_requires_action).
+  const auto pending = pay("pending", "20.00", "EUR",
+                           "pm_card_threeDSecureRequired");
   // pspsim holds 3-D Secure for the test to decide: the order waits.
   auto until = std::chrono::steady_clock::now() + std::chrono::seconds{10};
   while (column_of(pending, "status") != "PENDING"

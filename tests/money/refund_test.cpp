@@ -11,118 +11,14 @@
 
 #include <gtest/gtest.h>
 
-#include "testkit/db.hpp"
-#include "tests/integration/fixture.hpp"
+#include "tests/money/refund_fixture.hpp"
 
 namespace pay::it {
 namespace {
 
 namespace json = boost::json;
 
-class refunds : public integration {
- protected:
-  void TearDown() override {
-    set_faults("{}");
-    integration::TearDown();
-  }
-
-  void set_faults(const std::string& config) {
-    auto r = sim().post("/sim/faults", config, "application/json");
-    ASSERT_TRUE(r.ok) << r.error;
-    ASSERT_EQ(r.res.result_int(), 200u) << r.res.body();
-  }
-
-  // One paid (or, with a declining token, failed) order, settled and booked.
-  order_spec paid_order(const std::string& name, const std::string& amount,
-                        const std::string& currency = "USD",
-                        const std::string& token = "pm_card_visa") {
-    checkout_spec spec;
-    spec.checkout_id = unique("co_" + name);
-    spec.psp_token = token;
-    spec.orders.push_back(
-      {unique("po_" + name), unique("seller_" + name), amount, currency});
-    post_payment_and_wait(api(), checkout_body(spec));
-    auto settled = wait_until_settled(api(), spec.checkout_id);
-    EXPECT_TRUE(settled.settled) << json::serialize(settled.checkout);
-    return spec.orders.front();
-  }
-
-  static std::string refund_body(const std::string& order_id,
-                                 const std::string& amount) {
-    json::object body{{"payment_order_id", order_id},
-                      {"reason", "requested_by_customer"}};
-    if (!amount.empty()) body["amount"] = amount;
-    return json::serialize(body);
-  }
-
-  static http::sync_result post_refund(http::sync_client& client,
-                                       const std::string& order_id,
-                                       const std::string& amount,
-                                       const std::string& key,
-                                       const header_list& extra = {}) {
-    header_list headers = extra;
-    headers.push_back({"Idempotency-Key", key});
-    return client.post("/v1/refunds", refund_body(order_id, amount),
-                       "application/json", headers);
-  }
-
-  // GET /v1/refunds/{id} until it is no longer CREATED.
-  json::value wait_final(const std::string& refund_id,
-                         std::uint32_t timeout_ms = 15'000) {
-    auto until = std::chrono::steady_clock::now()
-                 + std::chrono::milliseconds{timeout_ms};
-    json::value last;
-    while (std::chrono::steady_clock::now() < until) {
-      auto r = api().get("/v1/refunds/" + refund_id);
-      if (r.ok && r.res.result_int() == 200) {
-        last = json_of(r);
-        if (string_at(last, {"status"}) != "CREATED") return last;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds{50});
-    }
-    return last;
-  }
-
-  std::int64_t count(const std::string& sql, const std::string& param) {
-    return query_int(database_url(), sql, param);
-  }
-
-  std::int64_t wallet_minor(const std::string& seller) {
-    return count(
-      "SELECT coalesce(sum(balance_minor), 0) FROM wallet"
-      " WHERE seller_account = $1",
-      seller);
-  }
-
-  std::int64_t refund_rows(const std::string& order_id) {
-    return count("SELECT count(*) FROM refund WHERE payment_order_id = $1",
-                 order_id);
-  }
-
-  std::string intent_of(const std::string& order_id) {
-    return string_at(json_of(api().get("/v1/payments/" + order_id)),
-                     {"psp_reference"});
-  }
-
-  // What pspsim has refunded on the intent in total, read from its answer
-  // to a refund larger than any charge: "... left to refund (N)".
-  std::int64_t psp_refunded_minor(const std::string& intent,
-                                  std::int64_t captured_minor) {
-    auto r = sim().post("/v1/refunds",
-                        "payment_intent=" + intent + "&amount=99999999999",
-                        "application/x-www-form-urlencoded",
-                        {{"Authorization", "Bearer sk_test_pspsim"},
-                         {"Idempotency-Key", "probe_" + random_hex(16)}});
-    EXPECT_EQ(r.res.result_int(), 400u) << r.res.body();
-    auto message = string_at(json_of(r), {"error", "message"});
-    auto open = message.rfind('(');
-    auto close = message.rfind(')');
-    EXPECT_NE(open, std::string::npos) << message;
-    if (open == std::string::npos || close == std::string::npos) return -1;
-    return captured_minor
-           - std::stoll(message.substr(open + 1, close - open - 1));
-  }
-};
+class refunds : public refund_fixture {};
 
 TEST_F(refunds, full_refund_returns_everything_and_debits_the_wallet) {
   auto order = paid_order("full", "12.34");
@@ -365,6 +261,30 @@ TEST_F(refunds, paymentd_stops_cleanly_with_a_refund_retrying_and_resumes_it) {
   EXPECT_EQ(string_at(wait_final(id), {"status"}), "SUCCEEDED");
   EXPECT_EQ(psp_refunded_minor(intent_of(order.payment_order_id), 400), 400);
   EXPECT_EQ(wallet_minor(order.seller_account), 0);
+}
+
+TEST_F(refunds, three_decimal_refund_in_whole_hundredths_is_refunded) {
+  auto order = paid_order("bhd", "1.230", "BHD");
+  ASSERT_EQ(wallet_minor(order.seller_account), 1230);
+  auto id = create_refund(order.payment_order_id, "0.120", unique("key_bhd"));
+  EXPECT_EQ(string_at(wait_final(id), {"status"}), "SUCCEEDED");
+  EXPECT_EQ(wallet_minor(order.seller_account), 1110);
+  EXPECT_EQ(psp_refunded_minor(intent_of(order.payment_order_id), 1230), 120);
+}
+
+// Product gap (reported): POST /v1/refunds takes a BHD amount not ending in
+// 0 (201), which the PSP then refuses (invalid_charge_amount) and the refund
+// ends FAILED; POST /v1/payments refuses such amounts with 400
+// amount_invalid. Enable once refunds check the rule too.
+TEST_F(refunds,
+       three_decimal_refund_not_in_whole_hundredths_is_refused_with_400) {
+  auto order = paid_order("bhd_odd", "1.230", "BHD");
+  auto odd = post_refund(api(), order.payment_order_id, "0.125",
+                         unique("key_bhd_odd"));
+  EXPECT_EQ(odd.res.result_int(), 400u) << odd.res.body();
+  EXPECT_EQ(string_at(json_of(odd), {"error", "code"}), "amount_invalid");
+  EXPECT_EQ(string_at(json_of(odd), {"error", "param"}), "amount");
+  EXPECT_EQ(refund_rows(order.payment_order_id), 0);
 }
 
 }  // namespace

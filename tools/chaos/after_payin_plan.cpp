@@ -66,12 +66,17 @@ after_payin_step plan_after_payin(const std::string& payment_order_id,
   return out;
 }
 
-std::int64_t partial_refund_minor(std::int64_t order_minor) {
-  return order_minor / 3 > 0 ? order_minor / 3 : 1;
+std::int64_t partial_refund_minor(std::int64_t order_minor,
+                                  std::int64_t step_minor) {
+  const auto third = order_minor / 3;
+  const auto stepped = third - third % step_minor;
+  return stepped > 0 ? stepped : step_minor;
 }
 
-std::int64_t over_half_refund_minor(std::int64_t order_minor) {
-  return order_minor - order_minor * 2 / 5;
+std::int64_t over_half_refund_minor(std::int64_t order_minor,
+                                    std::int64_t step_minor) {
+  const auto over = order_minor - order_minor * 2 / 5;  // 60%, rounded up
+  return (over + step_minor - 1) / step_minor * step_minor;
 }
 
 }  // namespace pay::chaos

@@ -32,9 +32,14 @@ struct after_payin_step {
 after_payin_step plan_after_payin(const std::string& payment_order_id,
                                   std::uint64_t seed);
 
-// A third of the order, at least one minor unit.
-std::int64_t partial_refund_minor(std::int64_t order_minor);
-// 60% of the order rounded up: two of them always exceed the order.
-std::int64_t over_half_refund_minor(std::int64_t order_minor);
+// Refund amounts in whole steps of `step_minor` (10 in three-decimal
+// currencies, whose orders are whole steps too; else 1), as the PSP takes
+// them. A third of the order rounded down, at least one step.
+std::int64_t partial_refund_minor(std::int64_t order_minor,
+                                  std::int64_t step_minor = 1);
+// 60% of the order rounded up to a step: two of them always exceed the
+// order, one never does.
+std::int64_t over_half_refund_minor(std::int64_t order_minor,
+                                    std::int64_t step_minor = 1);
 
 }  // namespace pay::chaos

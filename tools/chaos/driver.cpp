@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "domain/common/assert.hpp"
 #include "testkit/api.hpp"
 
 namespace pay::chaos {
@@ -14,6 +15,28 @@ namespace json = boost::json;
 
 constexpr std::size_t body_shown_max = 300;
 constexpr const char* checkouts_path = "/v1/payments";
+// Every checkout carries a return_url (docs/stripe.md): a 3-D Secure card
+// then waits for the buyer (pspsim's --three-ds-ms decides) instead of being
+// declined at once (error_on_requires_action); other cards ignore it.
+constexpr const char* return_url = "https://shop.example/chaos/return";
+
+std::string body_of(const it::checkout_spec& spec) {
+  auto body = it::checkout_json(spec);
+  body["credit_card_info"].as_object()["return_url"] = return_url;
+  return json::serialize(body);
+}
+
+// testkit's byte-different spelling, with the same return_url first in
+// credit_card_info: equal in meaning to body_of(spec).
+std::string reordered_body_of(const it::checkout_spec& spec) {
+  auto body = it::checkout_body_reordered(spec);
+  const std::string card = "\"credit_card_info\": {";
+  const auto at = body.find(card);
+  PAY_ASSERT(at != std::string::npos);
+  body.insert(at + card.size(),
+              std::string{"\"return_url\" :  \""} + return_url + "\", ");
+  return body;
+}
 
 std::string shortened(const std::string& text) {
   if (text.size() <= body_shown_max) return text;
@@ -110,7 +133,7 @@ void driver::work(std::uint32_t worker) {
 void driver::run_primary(following_client& client, std::uint32_t index) {
   const auto& p = plan_[index];
   const post_request first{
-    it::checkout_body(p.spec), p.idempotency_key, p.wait_s, checkouts_path, {}};
+    body_of(p.spec), p.idempotency_key, p.wait_s, checkouts_path, {}};
   const auto answer = client.post_until_final(first);
   expect_created_or_replayed(answer, index, "first request");
   switch (p.duplicate) {
@@ -129,13 +152,10 @@ void driver::run_primary(following_client& client, std::uint32_t index) {
     case duplicate_kind::key_reused_changed_amount:
       // A key is only "used" once its first request was stored.
       if (!is_2xx(answer)) return;
-      expect_refused(client.post_until_final(
-                       post_request{it::checkout_body(p.refused),
-                                    p.idempotency_key,
-                                    p.wait_s,
-                                    checkouts_path,
-                                    {}}),
-                     index);
+      expect_refused(
+        client.post_until_final(post_request{
+          body_of(p.refused), p.idempotency_key, p.wait_s, checkouts_path, {}}),
+        index);
       return;
     case duplicate_kind::none:
     case duplicate_kind::same_key_concurrent:
@@ -147,11 +167,8 @@ void driver::run_primary(following_client& client, std::uint32_t index) {
 void driver::run_twin(following_client& client, std::uint32_t index) {
   const auto& p = plan_[index];
   // Byte-different but equal in meaning: the duplicate must still match.
-  const post_request twin{it::checkout_body_reordered(p.spec),
-                          p.idempotency_key,
-                          p.wait_s,
-                          checkouts_path,
-                          {}};
+  const post_request twin{
+    reordered_body_of(p.spec), p.idempotency_key, p.wait_s, checkouts_path, {}};
   expect_created_or_replayed(client.post_until_final(twin), index,
                              "concurrent duplicate");
 }

@@ -50,6 +50,36 @@ std::string read_listing(http::sync_client& sim, const char* target,
   return {};
 }
 
+std::map<std::string, std::int64_t> counts_at(const json::value& v,
+                                              const char* name) {
+  std::map<std::string, std::int64_t> out;
+  const auto* o = v.if_object();
+  const auto* field = o ? o->if_contains(name) : nullptr;
+  if (field && field->is_object())
+    for (const auto& [key, n] : field->as_object())
+      out[std::string{key}] = n.is_int64() ? n.as_int64() : -1;
+  return out;
+}
+
+// GET /sim/refund_counts; `counted` false when this pspsim has no such
+// route (the check is skipped, like any missing feature).
+std::string read_refund_counts(http::sync_client& sim, psp_refund_counts& out,
+                               bool& counted) {
+  const auto r = sim.get("/sim/refund_counts");
+  if (!r.ok) return "GET /sim/refund_counts: " + r.error;
+  counted = r.res.result_int() == 200;
+  if (r.res.result_int() == 404) return {};
+  const auto v = it::json_of(r);
+  if (!counted || !v.is_object()
+      || !v.as_object().contains("posts_by_idempotency_key"))
+    return "GET /sim/refund_counts answered "
+           + std::to_string(r.res.result_int());
+  out.posts_by_key = counts_at(v, "posts_by_idempotency_key");
+  out.refunds_by_intent = counts_at(v, "refunds_by_payment_intent");
+  out.posts_without_key = int_at(v, "posts_without_key");
+  return {};
+}
+
 }  // namespace
 
 violations check_psp_refunds(const std::vector<our_refund>& ours,
@@ -85,8 +115,9 @@ violations check_psp_refunds(const std::vector<our_refund>& ours,
           + ", but order " + r.payment_order_id + " was charged as "
           + r.intent);
   }
+  // More than one under a key of ours is invariant 13's.
   for (const auto& [key, made] : by_key)
-    if (made.size() > 1)
+    if (made.size() > 1 && !by_id.count(key))
       add("pspsim made " + std::to_string(made.size())
           + " refunds under Idempotency-Key '" + key + "'");
   for (const auto& r : ours) {
@@ -108,6 +139,51 @@ violations check_psp_refunds(const std::vector<our_refund>& ours,
       add("pspsim refunded " + minor(refunded) + " of intent " + intent
           + ", which was charged " + minor(captured));
   }
+  return out;
+}
+
+violations check_refund_ids_once(const std::vector<our_refund>& ours,
+                                 const std::vector<psp_refund>& theirs,
+                                 const psp_refund_counts& counts) {
+  violations out;
+  const auto add = [&out](std::string detail) {
+    out.push_back({invariant::refund_id_refunded_once, std::move(detail)});
+  };
+  std::map<std::string, std::vector<const psp_refund*>> by_key;
+  for (const auto& p : theirs) by_key[p.idempotency_key].push_back(&p);
+  std::map<std::string, std::int64_t> ours_by_intent;
+  for (const auto& r : ours) {
+    ++ours_by_intent[r.intent];
+    const auto it = by_key.find(r.refund_id);
+    if (it == by_key.end()) continue;
+    if (it->second.size() > 1) {
+      std::string ids;
+      for (const auto* p : it->second)
+        ids += (ids.empty() ? "" : ", ") + p->id + " ("
+               + std::to_string(p->amount_minor) + " minor)";
+      add("refund " + r.refund_id + " of " + r.payment_order_id + " ("
+          + r.status + ") has " + std::to_string(it->second.size())
+          + " refunds at pspsim: " + ids
+          + "; its key was POSTed again after pspsim forgot it");
+    }
+    const auto posts = counts.posts_by_key.find(r.refund_id);
+    if (posts == counts.posts_by_key.end() || posts->second < 1)
+      add("pspsim holds a refund under refund id " + r.refund_id
+          + " but counted no POST under that key");
+  }
+  // Each intent's refunds, as pspsim counted them when it made them: never
+  // more than our refund ids on it. (An intent with none of ours refunded
+  // at all is invariant 10's: a refund nobody asked for.)
+  for (const auto& [intent, made] : counts.refunds_by_intent) {
+    const auto it = ours_by_intent.find(intent);
+    if (it != ours_by_intent.end() && made > it->second)
+      add("pspsim made " + std::to_string(made) + " refunds on " + intent
+          + ", which has " + std::to_string(it->second)
+          + " refund ids of ours");
+  }
+  if (counts.posts_without_key > 0)
+    add(std::to_string(counts.posts_without_key)
+        + " POST /v1/refunds reached pspsim without an Idempotency-Key");
   return out;
 }
 
@@ -239,6 +315,12 @@ violations load_and_check_money(const std::string& database_url,
       for (const auto& c : sim_state.charges)
         charged[it::string_at(c, {"payment_intent"})] += int_at(c, "amount");
       append(check_psp_refunds(refunds, theirs, charged));
+      psp_refund_counts counts;
+      bool counted = false;
+      if (auto err = read_refund_counts(sim, counts, counted); !err.empty())
+        out.push_back({invariant::harness, "cannot read pspsim: " + err});
+      else if (counted)
+        append(check_refund_ids_once(refunds, theirs, counts));
     }
   }
   if (tables.payouts) {

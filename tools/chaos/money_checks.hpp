@@ -15,6 +15,12 @@
 // 12. every refund request acknowledged 201/200 exists under its key, for
 //     its order and amount; a key refused (400 amount_too_large, 409) has
 //     nothing stored under it.
+// 13. no refund id ever has more than one refund at pspsim, even after
+//     pspsim forgot its Idempotency-Key (--idempotency-key-ttl-s; paymentd
+//     must then look the refund up, and a PENDING one is only read back);
+//     every refund pspsim made for us was POSTed under our refund id
+//     (GET /sim/refund_counts: posts per key, refunds per intent), and
+//     paymentd never POSTs a refund without a key.
 #pragma once
 
 #include <cstdint>
@@ -59,6 +65,15 @@ struct psp_payout {
   std::string status;    // pending, paid, failed
 };
 
+// GET /sim/refund_counts: every POST /v1/refunds pspsim received per
+// Idempotency-Key (faulted, refused and replayed ones included), those
+// without a key, and the refunds it made per payment intent.
+struct psp_refund_counts {
+  std::map<std::string, std::int64_t> posts_by_key;
+  std::int64_t posts_without_key = 0;
+  std::map<std::string, std::int64_t> refunds_by_intent;
+};
+
 // Charged amount per payment intent, from /sim/charges.
 using charged_by_intent = std::map<std::string, std::int64_t>;
 
@@ -67,6 +82,9 @@ violations check_psp_refunds(const std::vector<our_refund>& ours,
                              const charged_by_intent& charged);
 violations check_psp_payouts(const std::vector<our_payout>& ours,
                              const std::vector<psp_payout>& theirs);
+violations check_refund_ids_once(const std::vector<our_refund>& ours,
+                                 const std::vector<psp_refund>& theirs,
+                                 const psp_refund_counts& counts);
 violations check_refund_answers(const money_cycle_result& answers,
                                 const std::vector<our_refund>& ours);
 

@@ -9,6 +9,7 @@
 #include "domain/common/currency.hpp"
 #include "domain/common/money.hpp"
 #include "testkit/json_read.hpp"
+#include "tools/chaos/plan.hpp"
 #include "tools/chaos/sql_checks.hpp"
 
 namespace pay::chaos {
@@ -251,7 +252,9 @@ void money_cycle::play_refund(following_client& client, std::uint32_t,
   const auto key = "rfk_" + j.payment_order_id;
   const std::int64_t amount_minor = story == refund_story::full
                                       ? 0
-                                      : partial_refund_minor(j.amount_minor);
+                                      : partial_refund_minor(
+                                        j.amount_minor,
+                                        amount_rule_for(j.currency).step_minor);
   const std::int64_t expected_minor = amount_minor > 0 ? amount_minor
                                                        : j.amount_minor;
   post_request r;
@@ -309,7 +312,8 @@ void money_cycle::play_refund(following_client& client, std::uint32_t,
 }
 
 void money_cycle::play_concurrent_over(std::uint32_t worker, const job& j) {
-  const auto amount_minor = over_half_refund_minor(j.amount_minor);
+  const auto amount_minor = over_half_refund_minor(
+    j.amount_minor, amount_rule_for(j.currency).step_minor);
   const std::string keys[2] = {"rfk_" + j.payment_order_id + "_a",
                                "rfk_" + j.payment_order_id + "_b"};
   final_answer answers[2];

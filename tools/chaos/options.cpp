@@ -56,6 +56,16 @@ const std::vector<option_spec>& specs() {
     {"pg-restarts", true, u32_field(&chaos_options::pg_restarts, 0, 20)},
     {"quiesce-timeout-s", true,
      u32_field(&chaos_options::quiesce_timeout_s, 1, 3600)},
+    {"psp-key-ttl-s", true,
+     [](chaos_options& o, const std::string& text) {
+       std::uint64_t value = 0;
+       auto err = parse_number(text, 0, 31'536'000, value);
+       if (err.empty() && value != 0 && value <= psp_key_trust_margin_s)
+         err = "0 (off) or more than " + std::to_string(psp_key_trust_margin_s)
+               + ", not " + text;
+       if (err.empty()) o.psp_key_ttl_s = static_cast<std::uint32_t>(value);
+       return err;
+     }},
     {"faults", true,
      [](chaos_options& o, const std::string& text) {
        if (text == "none")
@@ -94,6 +104,7 @@ const char* usage() {
   return "usage: chaos [--rounds N] [--seed S] [--checkouts 300]\n"
          "             [--orders-per-checkout 3] [--concurrency 64]\n"
          "             [--kills 3] [--pg-restarts 1] [--quiesce-timeout-s 120]\n"
+         "             [--psp-key-ttl-s 5 (0: off)]\n"
          "             [--faults none|moderate|heavy] [--keep-logs]\n"
          "             [--require-all-features] [--log-dir DIR]\n"
          "       chaos --self-test [--log-dir DIR]\n"

@@ -16,6 +16,10 @@ enum class fault_level : std::uint8_t {
   heavy = 2,
 };
 
+// paymentd trusts pspsim's keys this much less than pspsim keeps them: its
+// age check rounds to whole seconds (docs/chaos.md).
+inline constexpr std::uint32_t psp_key_trust_margin_s = 2;
+
 struct chaos_options {
   std::uint32_t rounds = 1;
   std::uint64_t seed = 0;  // round r runs with seed + r
@@ -26,6 +30,12 @@ struct chaos_options {
   std::uint32_t kills = 3;        // kill -9 of paymentd per round, at least
   std::uint32_t pg_restarts = 1;  // restarts of PostgreSQL per round
   std::uint32_t quiesce_timeout_s = 120;
+  // pspsim forgets an Idempotency-Key this many seconds after its first use
+  // (--idempotency-key-ttl-s), and paymentd trusts a key 2 s less
+  // (PAYMENTD_PSP_IDEMPOTENCY_KEY_TRUST_S): a retry, recovery or DLQ requeue
+  // later than that must look its charge or refund up instead of POSTing
+  // it again. 0: both keep their production defaults (a day, 23 h).
+  std::uint32_t psp_key_ttl_s = 5;
   fault_level faults = fault_level::moderate;
   bool keep_logs = false;
   // Every planned feature (pspsim faults, Idempotency-Key, history, DLQ)

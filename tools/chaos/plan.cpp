@@ -1,11 +1,13 @@
 #include "tools/chaos/plan.hpp"
 
+#include <algorithm>
 #include <array>
 #include <random>
 
 #include "domain/common/assert.hpp"
 #include "domain/common/currency.hpp"
 #include "domain/common/money.hpp"
+#include "pspsim/stripe_amounts.hpp"
 
 namespace pay::chaos {
 
@@ -35,14 +37,18 @@ T pick(std::mt19937_64& rng, const std::array<weighted<T>, N>& table) {
   return table.back().value;
 }
 
-// Every pspsim outcome: success, the two declines, and an intent that stays
-// processing for a while before it succeeds.
-constexpr std::array<weighted<const char*>, 5> psp_tokens{{
-  {"pm_card_visa", 30},
-  {"pm_card_mastercard", 25},
-  {"pm_card_chargeDeclined", 15},
-  {"pm_card_chargeDeclinedInsufficientFunds", 10},
-  {"pm_card_processing", 20},
+// Every pspsim outcome: success, the two declines, an intent that stays
+// processing for a while, 3-D Secure (the checkouts carry a return_url, so
+// it waits for the buyer until pspsim's --three-ds-ms decides), and a card
+// whose refunds stay pending at first (read back, never POSTed again).
+constexpr std::array<weighted<const char*>, 7> psp_tokens{{
+  {"pm_card_visa", 25},
+  {"pm_card_mastercard", 20},
+  {"pm_card_chargeDeclined", 12},
+  {"pm_card_chargeDeclinedInsufficientFunds", 8},
+  {"pm_card_processing", 15},
+  {"pm_card_threeDSecureRequired", 8},
+  {"pm_card_pendingRefund", 12},
 }};
 
 // Exponents 0, 2 and 3, so a wrong minor-unit conversion shows up.
@@ -88,12 +94,16 @@ it::checkout_spec refused_body(const it::checkout_spec& spec,
     for (auto& o : out.orders) o.payment_order_id += "_refused";
     return out;
   }
-  // Same ids, one amount one minor unit larger.
+  // Same ids, one amount one step (a minor unit; 10 in BHD) larger.
   auto& first = out.orders.front();
   const auto info = domain::find_currency(first.currency);
   const auto parsed = domain::parse_money(first.amount, first.currency);
   PAY_ASSERT(info.has_value() && parsed.error == domain::money_error::ok);
-  first.amount = domain::format_minor(parsed.value.amount_minor + 1, *info);
+  // One step: a BHD amount one minor unit larger would be refused for its
+  // amount (amount_invalid) before the key is looked at.
+  first.amount = domain::format_minor(
+    parsed.value.amount_minor + amount_rule_for(first.currency).step_minor,
+    *info);
   return out;
 }
 
@@ -107,8 +117,8 @@ planned_checkout plan_one(std::mt19937_64& rng, const plan_options& options,
   const auto first_seller = below(rng, sellers_count);
   for (std::uint32_t j = 0; j < options.orders_per_checkout; ++j) {
     const char* currency = currencies[below(rng, currencies.size())];
-    const auto amount_minor = static_cast<std::int64_t>(
-      1 + below(rng, amount_minor_max));
+    const auto amount_minor = chargeable_minor(
+      static_cast<std::int64_t>(1 + below(rng, amount_minor_max)), currency);
     out.spec.orders.push_back(it::order_spec{
       "po_" + prefix + "_" + std::to_string(j),
       "seller_" + std::to_string((first_seller + j) % sellers_count),
@@ -128,6 +138,23 @@ planned_checkout plan_one(std::mt19937_64& rng, const plan_options& options,
 }
 
 }  // namespace
+
+amount_rule amount_rule_for(std::string_view currency) {
+  std::string code{currency};
+  for (auto& c : code)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  amount_rule out;
+  if (pspsim::is_three_decimal(code)) out.step_minor = 10;
+  out.minimum_minor = std::max(out.step_minor,
+                               pspsim::minimum_charge_minor(code).value_or(1));
+  return out;
+}
+
+std::int64_t chargeable_minor(std::int64_t minor, std::string_view currency) {
+  const auto rule = amount_rule_for(currency);
+  const auto stepped = minor - minor % rule.step_minor;
+  return stepped < rule.minimum_minor ? rule.minimum_minor : stepped;
+}
 
 const char* to_string(duplicate_kind kind) {
   switch (kind) {

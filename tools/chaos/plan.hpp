@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "testkit/api.hpp"
@@ -52,6 +53,20 @@ struct plan_options {
   // are then not planned (they would be stored as new checkouts).
   bool idempotency_keys = true;
 };
+
+// What the PSP takes in a currency, as Stripe does and pspsim enforces it
+// (pspsim/stripe_amounts.hpp): at least `minimum_minor` for a charge (USD
+// 0.50, GBP 0.30, JPY 50, ...), and three-decimal currencies (BHD) only in
+// steps of 10 minor units, charges and refunds alike. Anything else is
+// refused (paymentd: 400 amount_invalid, or the order declined
+// amount_too_small).
+struct amount_rule {
+  std::int64_t minimum_minor = 1;
+  std::int64_t step_minor = 1;
+};
+amount_rule amount_rule_for(std::string_view currency);
+// `minor` rounded down to the currency's step, never below its minimum.
+std::int64_t chargeable_minor(std::int64_t minor, std::string_view currency);
 
 // Sellers the orders are spread over; a checkout's orders go to different
 // sellers while there are at least as many sellers as orders.

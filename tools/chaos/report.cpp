@@ -47,6 +47,7 @@ std::string replay_command(const round_outcome& r, const chaos_options& o) {
          + (o.faults == fault_level::none    ? "none"
             : o.faults == fault_level::heavy ? "heavy"
                                              : "moderate")
+         + " --psp-key-ttl-s " + std::to_string(o.psp_key_ttl_s)
          + " --keep-logs";
 }
 

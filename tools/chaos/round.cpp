@@ -28,10 +28,15 @@ constexpr double heavy_fault_scale = 3.0;
 constexpr std::uint32_t heavy_retry_attempts_max = 3;
 
 stack_options stack_settings(const environment& env, const std::string& db,
-                             const std::string& log_dir, fault_level faults) {
+                             const std::string& log_dir,
+                             const chaos_options& options) {
   stack_options s;
-  if (faults == fault_level::heavy)
+  if (options.faults == fault_level::heavy)
     s.psp_retry_attempts_max = heavy_retry_attempts_max;
+  if (options.psp_key_ttl_s > 0) {
+    s.pspsim_key_ttl_s = options.psp_key_ttl_s;
+    s.psp_key_trust_s = options.psp_key_ttl_s - psp_key_trust_margin_s;
+  }
   s.admin_url = env.admin_url;
   s.database_name = db;
   s.log_dir = log_dir;
@@ -291,7 +296,7 @@ round_outcome run_round(const chaos_options& options, const environment& env,
   out.log_dir = options.log_dir + "/" + out.database_name;
   std::filesystem::create_directories(out.log_dir);
   round_stack stack{
-    stack_settings(env, out.database_name, out.log_dir, options.faults)};
+    stack_settings(env, out.database_name, out.log_dir, options)};
   schema_features schema;
   std::string error = stack.start();
   if (error.empty()) error = detect_schema(stack.database_url(), schema);

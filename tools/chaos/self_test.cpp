@@ -4,6 +4,8 @@
 
 #include <filesystem>
 #include <functional>
+#include <string>
+#include <vector>
 
 #include <pqxx/pqxx>
 
@@ -37,6 +39,7 @@ struct context {
   std::string success_order;      // a booked SUCCESS order
   std::string success_reference;  // its psp_reference
   std::size_t acked_index = 0;
+  std::uint32_t psp_key_ttl_s = 86'400;  // pspsim's --idempotency-key-ttl-s
 };
 
 struct break_case {
@@ -48,12 +51,27 @@ struct break_case {
   std::function<void(context&)> revert;  // empty: cannot be undone
 };
 
-std::string first_text(const std::string& url, const std::string& sql) {
+// The first row's columns as text; empty when there is no row.
+std::vector<std::string> first_row(const std::string& url,
+                                   const std::string& sql) {
   pqxx::connection conn{url};
   pqxx::read_transaction txn{conn};
   const auto rows = txn.exec(sql);
-  return rows.empty() ? std::string{} : rows[0][0].c_str();
+  std::vector<std::string> out;
+  if (!rows.empty())
+    for (const auto& field : rows[0]) out.push_back(field.c_str());
+  return out;
 }
+
+std::string first_text(const std::string& url, const std::string& sql) {
+  const auto row = first_row(url, sql);
+  return row.empty() ? std::string{} : row.front();
+}
+
+// Three-decimal currencies take refunds in steps of 10 only: the breaks
+// below refund 1 minor unit, so they pick orders in other currencies.
+constexpr const char* minor_unit_refundable =
+  " AND o.currency NOT IN ('BHD', 'JOD', 'KWD', 'OMR', 'TND')";
 
 void exec(const context& c, const std::string& sql) {
   it::exec_sql(c.database_url, sql);
@@ -82,15 +100,41 @@ const http::sync_client::header_list psp_auth_with(const char* key) {
 void stray_refund(context& c) {
   const auto intent = first_text(
     c.database_url,
-    "SELECT o.psp_reference FROM payment_order o WHERE o.status = 'SUCCESS'"
-    " AND NOT EXISTS (SELECT 1 FROM refund r"
-    "                  WHERE r.payment_order_id = o.payment_order_id)"
-    " ORDER BY 1 LIMIT 1");
+    std::string{
+      "SELECT o.psp_reference FROM payment_order o WHERE o.status = 'SUCCESS'"
+      " AND NOT EXISTS (SELECT 1 FROM refund r"
+      "                  WHERE r.payment_order_id = o.payment_order_id)"}
+      + minor_unit_refundable + " ORDER BY 1 LIMIT 1");
   http::sync_client sim{"127.0.0.1", c.pspsim_port};
   sim.post("/v1/refunds",
            http::form_encode({{"payment_intent", intent}, {"amount", "1"}}),
            "application/x-www-form-urlencoded",
            psp_auth_with("chaos_self_test_stray_refund"));
+}
+
+// What paymentd must never do: POST a refund again under its refund id
+// after pspsim forgot the key. One minor unit more of an intent a SUCCEEDED
+// refund of ours refunded, once pspsim's clock passed the key's lifetime.
+void refund_id_reused_after_expiry(context& c) {
+  const auto row = first_row(
+    c.database_url,
+    std::string{
+      "SELECT r.refund_id, o.psp_reference FROM refund r"
+      "  JOIN payment_order o USING (payment_order_id)"
+      " WHERE r.status = 'SUCCEEDED'"
+      "   AND o.amount_minor > (SELECT coalesce(sum(x.amount_minor), 0)"
+      "                           FROM refund x WHERE x.status <> 'FAILED'"
+      "                            AND x.payment_order_id = o.payment_order_id)"}
+      + minor_unit_refundable + " ORDER BY 1 LIMIT 1");
+  if (row.size() != 2) return;  // nothing to break: reported as not caught
+  http::sync_client sim{"127.0.0.1", c.pspsim_port};
+  sim.post("/sim/clock/advance?seconds=" + std::to_string(c.psp_key_ttl_s + 1),
+           "", "application/json");
+  sim.post("/v1/refunds",
+           http::form_encode({{"payment_intent", row[1]},
+                              {"amount", "1"},
+                              {"metadata[refund_id]", row[0]}}),
+           "application/x-www-form-urlencoded", psp_auth_with(row[0].c_str()));
 }
 
 void stray_payout(context& c) {
@@ -215,6 +259,10 @@ std::vector<break_case> break_cases() {
      stray_refund, nullptr},
     {"stray payout at pspsim", invariant::paid_out_once_at_psp, false, false,
      stray_payout, nullptr},
+    // Last: it moves pspsim's clock a key's lifetime ahead.
+    {"refund id POSTed again after pspsim forgot its key",
+     invariant::refund_id_refunded_once, false, false,
+     refund_id_reused_after_expiry, nullptr},
   };
 }
 
@@ -279,9 +327,14 @@ int run_self_test(const chaos_options& options, const environment& env,
   s.paymentd_config = env.paymentd_config;
   s.pspsim_bin = env.pspsim_bin;
   s.admin_key = domain::generate_api_key(domain::key_mode::test);
+  context c;
+  if (options.psp_key_ttl_s > 0) {
+    s.pspsim_key_ttl_s = options.psp_key_ttl_s;
+    s.psp_key_trust_s = options.psp_key_ttl_s - psp_key_trust_margin_s;
+    c.psp_key_ttl_s = options.psp_key_ttl_s;
+  }
   std::filesystem::create_directories(s.log_dir);
   round_stack stack{s};
-  context c;
   if (auto err = stack.start(); !err.empty()) {
     out << "self-test: " << err << "\n";
     return 1;

@@ -100,11 +100,12 @@ inline constexpr const char* booked_success_orders =
   "SELECT payment_order_id, amount_minor, currency FROM payment_order"
   " WHERE status = 'SUCCESS' AND wallet_updated AND ledger_updated"
   " ORDER BY payment_order_id";
-// Refunds and pay-outs with work left (only valid when the tables exist).
+// Refunds (CREATED, or PENDING at the PSP) and pay-outs with work left (only
+// valid when the tables exist).
 inline constexpr const char* unsettled_money_movements =
   "SELECT 'refund ' || refund_id || ' of ' || payment_order_id || ' is '"
   "       || status::text || ' attempts=' || attempts"
-  "  FROM refund WHERE status = 'CREATED'"
+  "  FROM refund WHERE status NOT IN ('SUCCEEDED', 'FAILED')"
   " UNION ALL "
   "SELECT 'payout ' || payout_id || ' of ' || seller_account || ' is '"
   "       || status::text || ' attempts=' || attempts"

@@ -58,7 +58,12 @@ std::string round_stack::start_pspsim() {
   p.binary = options_.pspsim_bin;
   p.args = {"--port",          "0",
             "--processing-ms", std::to_string(options_.pspsim_processing_ms),
-            "--payout-ms",     std::to_string(options_.pspsim_payout_ms)};
+            "--payout-ms",     std::to_string(options_.pspsim_payout_ms),
+            "--three-ds-ms",   std::to_string(options_.pspsim_three_ds_ms)};
+  if (options_.pspsim_key_ttl_s > 0) {
+    p.args.push_back("--idempotency-key-ttl-s");
+    p.args.push_back(std::to_string(options_.pspsim_key_ttl_s));
+  }
   p.log_path = options_.log_dir + "/pspsim.log";
   if (auto err = pspsim_.start(p); !err.empty()) return "pspsim: " + err;
   pspsim_port_ = pspsim_.wait_for_port(pspsim_banner, listening_timeout_ms);
@@ -83,6 +88,7 @@ std::string round_stack::start_paymentd() {
     {"PAYMENTD_PSP_RETRY_BASE_MS", ms(options_.psp_retry_base_ms)},
     {"PAYMENTD_PSP_RETRY_DELAY_MS_MAX", ms(options_.psp_retry_delay_ms_max)},
     {"PAYMENTD_PSP_RETRY_ATTEMPTS_MAX", ms(options_.psp_retry_attempts_max)},
+    {"PAYMENTD_PSP_RETRY_DEADLINE_MS", ms(options_.psp_retry_deadline_ms)},
     {"PAYMENTD_PSP_PROCESSING_POLL_MS", "100"},
     {"PAYMENTD_STORE_REQUEST_TIMEOUT_MS",
      ms(options_.store_request_timeout_ms)},
@@ -102,6 +108,9 @@ std::string round_stack::start_paymentd() {
     {"PAYMENTD_PAYOUTS_INTERVAL_S", "0"},
     {"PAYMENTD_RECONCILE_DAILY_AT", "off"},
   };
+  if (options_.psp_key_trust_s > 0)
+    p.env["PAYMENTD_PSP_IDEMPOTENCY_KEY_TRUST_S"] = ms(
+      options_.psp_key_trust_s);
   std::string last_error;
   for (std::uint32_t attempt = 0; attempt < paymentd_start_attempts_max;
        ++attempt) {

@@ -31,10 +31,21 @@ struct stack_options {
   std::uint32_t psp_retry_base_ms = 20;
   std::uint32_t psp_retry_delay_ms_max = 400;
   std::uint32_t psp_retry_attempts_max = 8;
+  // paymentd's retry budget is time with the attempts as a floor; short, so
+  // the attempts decide and an order out of budget reaches the DLQ within
+  // the round (the production 120 s would outlast every fault).
+  std::uint32_t psp_retry_deadline_ms = 1'000;
   std::uint32_t store_request_timeout_ms = 3'000;
   std::uint32_t watchdog_interval_ms = 1'000;
   std::uint32_t watchdog_stuck_after_ms = 5'000;
   std::uint32_t pspsim_processing_ms = 300;
+  // A 3-D Secure intent waits this long for its (absent) buyer, then
+  // succeeds.
+  std::uint32_t pspsim_three_ds_ms = 300;
+  // pspsim's --idempotency-key-ttl-s and paymentd's
+  // PAYMENTD_PSP_IDEMPOTENCY_KEY_TRUST_S (below it); 0: their defaults.
+  std::uint32_t pspsim_key_ttl_s = 0;
+  std::uint32_t psp_key_trust_s = 0;
   // A pay-out is pending this long at pspsim: short, so rounds settle fast.
   std::uint32_t pspsim_payout_ms = 100;
 };

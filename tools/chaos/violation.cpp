@@ -30,6 +30,8 @@ const char* to_string(invariant which) {
       return "11 paid out once at the PSP";
     case invariant::refund_answer_kept:
       return "12 refund answer kept";
+    case invariant::refund_id_refunded_once:
+      return "13 one PSP refund per refund id";
   }
   return "unknown";
 }

@@ -27,6 +27,9 @@ enum class invariant : std::uint8_t {
   refunded_once_at_psp = 10,  // one PSP refund per refund id, as booked
   paid_out_once_at_psp = 11,  // one PSP pay-out per payout id, as booked
   refund_answer_kept = 12,  // acknowledged refunds exist, refused wrote nothing
+  // One refund at the PSP per refund id, ever (also once pspsim forgot the
+  // key), and every refund POST carries the id as its key.
+  refund_id_refunded_once = 13,
 };
 
 const char* to_string(invariant which);

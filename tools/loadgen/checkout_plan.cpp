@@ -1,10 +1,13 @@
 #include "tools/loadgen/checkout_plan.hpp"
 
+#include <algorithm>
+
 #include <boost/json.hpp>
 
 #include "domain/common/assert.hpp"
 #include "domain/common/currency.hpp"
 #include "domain/common/money.hpp"
+#include "pspsim/stripe_amounts.hpp"
 
 namespace pay::loadgen {
 
@@ -23,7 +26,25 @@ struct split_mix {
   std::uint64_t below(std::uint64_t bound) { return next() % bound; }
 };
 
+std::string lowercase(std::string_view code) {
+  std::string out{code};
+  for (auto& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
 }  // namespace
+
+std::int64_t amount_minor_floor(std::string_view currency) {
+  const auto minimum = pspsim::minimum_charge_minor(lowercase(currency));
+  const auto floor = std::max(amount_minor_min, minimum.value_or(0));
+  const auto step = amount_step_minor(currency);
+  return (floor + step - 1) / step * step;
+}
+
+std::int64_t amount_step_minor(std::string_view currency) {
+  return pspsim::is_three_decimal(lowercase(currency)) ? 10 : 1;
+}
 
 planned_checkout plan_checkout(const loadgen_options& options,
                                std::uint64_t index) {
@@ -39,8 +60,13 @@ planned_checkout plan_checkout(const loadgen_options& options,
     const auto& code = options.currencies[rng.below(options.currencies.size())];
     auto currency = domain::find_currency(code);
     PAY_ASSERT(currency.has_value());  // options checked every code
+    const auto floor = amount_minor_floor(code);
+    const auto step = amount_step_minor(code);
+    PAY_ASSERT(floor <= amount_minor_max);
     auto amount_minor = static_cast<std::int64_t>(
-      amount_minor_min + rng.below(amount_minor_max - amount_minor_min + 1));
+      floor
+      + rng.below(static_cast<std::uint64_t>(amount_minor_max - floor + 1)));
+    amount_minor -= (amount_minor - floor) % step;
     orders.push_back(boost::json::object{
       {"payment_order_id", out.checkout_id + "_" + std::to_string(k)},
       {"seller_account",
@@ -50,10 +76,12 @@ planned_checkout plan_checkout(const loadgen_options& options,
   }
   const auto& token = pick_token(options.tokens,
                                  rng.below(options.tokens.weight_total));
+  boost::json::object card{{"psp_token", token}};
+  if (token == three_ds_token) card["return_url"] = return_url;
   boost::json::object body{
     {"checkout_id", out.checkout_id},
     {"buyer_info", boost::json::object{{"email", "loadgen@example.com"}}},
-    {"credit_card_info", boost::json::object{{"psp_token", token}}},
+    {"credit_card_info", std::move(card)},
     {"payment_orders", std::move(orders)}};
   out.body = boost::json::serialize(body);
   return out;

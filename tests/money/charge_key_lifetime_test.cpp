@@ -1,0 +1,83 @@
+// A charge sent again after the PSP forgot its Idempotency-Key must not be
+// a second charge (docs/stripe.md: anything sent again later than the key's
+// lifetime, a dead-letter requeue first of all, is looked up by metadata
+// before it is created). pspsim forgets keys 2 s after their first use and
+// paymentd trusts them 1 s.
+
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "tests/money/refund_fixture.hpp"
+
+namespace pay::it {
+namespace {
+
+namespace json = boost::json;
+using std::chrono::milliseconds;
+
+class charges_past_the_key_lifetime : public refunds_in_a_world_of_their_own {
+ protected:
+  env_list pspsim_env() const override {
+    return {{"PSPSIM_IDEMPOTENCY_KEY_TTL_S", "2"}};
+  }
+  // One attempt, at once dead-lettered when undecided.
+  env_list paymentd_env() const override {
+    return {{"PAYMENTD_PSP_IDEMPOTENCY_KEY_TRUST_S", "1"},
+            {"PAYMENTD_PSP_RETRY_ATTEMPTS_MAX", "1"},
+            {"PAYMENTD_PSP_RETRY_DEADLINE_MS", "1"}};
+  }
+
+  std::string order_status(const std::string& order_id) {
+    return string_at(json_of(api().get("/v1/payments/" + order_id)),
+                     {"status"});
+  }
+
+  bool wait_dead_lettered(const std::string& order_id, milliseconds timeout) {
+    auto until = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < until) {
+      if (count("SELECT count(*) FROM dead_letter WHERE payment_order_id = $1"
+                " AND status = 'open'",
+                order_id)
+          == 1)
+        return true;
+      std::this_thread::sleep_for(milliseconds{20});
+    }
+    return false;
+  }
+};
+
+// A requeue starts the retry budget over (first_attempt_at = NULL); the key's
+// age is the order's, so the requeued charge still looks itself up first.
+TEST_F(charges_past_the_key_lifetime,
+       dead_letter_requeued_after_the_key_expired_is_not_charged_again) {
+  checkout_spec spec;
+  spec.checkout_id = unique("co_requeue");
+  spec.orders.push_back(
+    {unique("po_requeue"), unique("seller_requeue"), "9.00", "USD"});
+  const auto order = spec.orders.front().payment_order_id;
+  // The charge is made, its answer lost: undecided, dead-lettered as maybe
+  // charged.
+  set_faults(R"({"seed": 41, "reset_after_commit": 1})");
+  auto posted = post_payment(api(), checkout_body(spec));
+  ASSERT_TRUE(posted.ok) << posted.error;
+  ASSERT_TRUE(wait_dead_lettered(order, milliseconds{10'000}));
+  set_faults("{}");
+  ASSERT_EQ(charges_of(order), 1u);
+  // pspsim forgets the key; the operator requeues a day later, as it were.
+  std::this_thread::sleep_for(milliseconds{3'000});
+  auto requeue = api().post("/admin/dlq/" + order + "/requeue", "",
+                            "application/json", admin_auth);
+  ASSERT_EQ(requeue.res.result_int(), 200u) << requeue.res.body();
+  auto until = std::chrono::steady_clock::now() + milliseconds{10'000};
+  while (order_status(order) != "SUCCESS"
+         && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(milliseconds{50});
+  EXPECT_EQ(order_status(order), "SUCCESS");
+  EXPECT_EQ(charges_of(order), 1u) << "charged again under a forgotten key";
+}
+
+}  // namespace
+}  // namespace pay::it
