@@ -2,21 +2,9 @@
 
 #include <boost/json/array.hpp>
 
+#include "pspsim/json_values.hpp"
+
 namespace pay::pspsim {
-namespace {
-
-boost::json::value optional_json(const std::optional<std::string>& text) {
-  if (!text) return nullptr;
-  return boost::json::string(*text);
-}
-
-boost::json::object metadata_json(const metadata_map& metadata) {
-  boost::json::object out;
-  for (const auto& [key, value] : metadata) out[key] = value;
-  return out;
-}
-
-}  // namespace
 
 std::string_view to_string(session_status status) {
   switch (status) {

@@ -3,23 +3,10 @@
 #include <boost/json.hpp>
 
 #include "pspsim/check.hpp"
+#include "pspsim/json_values.hpp"
 #include "pspsim/random_id.hpp"
 
 namespace pay::pspsim {
-namespace {
-
-boost::json::value optional_json(const std::optional<std::string>& text) {
-  if (!text) return nullptr;
-  return boost::json::string(*text);
-}
-
-boost::json::object metadata_json(const metadata_map& metadata) {
-  boost::json::object out;
-  for (const auto& [key, value] : metadata) out[key] = value;
-  return out;
-}
-
-}  // namespace
 
 connect_store::connect_store(std::int64_t key_ttl_s)
     : account_keys_(key_ttl_s), transfer_keys_(key_ttl_s) {

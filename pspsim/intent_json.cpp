@@ -1,6 +1,7 @@
 #include "pspsim/intent_json.hpp"
 
 #include "pspsim/check.hpp"
+#include "pspsim/json_values.hpp"
 
 #include <boost/json/serialize.hpp>
 
@@ -20,12 +21,6 @@ boost::json::object error_to_json(const payment_error& error) {
   // 3-D Secure authentication.
   if (!error.decline_code.empty()) out["decline_code"] = error.decline_code;
   out["message"] = error.message;
-  return out;
-}
-
-boost::json::object metadata_json(const metadata_map& metadata) {
-  boost::json::object out;
-  for (const auto& [key, value] : metadata) out[key] = value;
   return out;
 }
 
