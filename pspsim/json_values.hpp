@@ -11,7 +11,8 @@
 namespace pay::pspsim {
 
 // A field Stripe sends as null when unset.
-inline boost::json::value optional_json(const std::optional<std::string>& text) {
+inline boost::json::value optional_json(
+  const std::optional<std::string>& text) {
   if (!text) return nullptr;
   return boost::json::string(*text);
 }
