@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "actors/common/backlog.hpp"
+#include "domain/common/rfc3339.hpp"
 #include "http/form.hpp"
 
 namespace pay {
@@ -62,12 +63,6 @@ caf::result<domain::charge_outcome> answer_one_call(
              rp.deliver(std::move(out));
            });
   return rp;
-}
-
-std::int64_t unix_now_s() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-           std::chrono::system_clock::now().time_since_epoch())
-    .count();
 }
 
 // Pages of intents read before giving up on a search: a busy platform's
@@ -137,7 +132,7 @@ executor_actor::behavior_type executor_behavior(executor_self self,
     [=](const execute_charge& charge) -> caf::result<domain::charge_outcome> {
       auto rp = self->make_response_promise<domain::charge_outcome>();
       if (charge.key_first_used_unix_s > 0
-          && unix_now_s() - charge.key_first_used_unix_s
+          && domain::unix_now_s() - charge.key_first_used_unix_s
                >= options.key_trust_s) {
         search_then_create(self, psp, timeout, charge, rp,
                            charge.key_first_used_unix_s - search_slack_s, {},
@@ -155,9 +150,9 @@ executor_actor::behavior_type executor_behavior(executor_self self,
           // Our key was used with other parameters (a request sent by an
           // older release): the intent made then carries our metadata, and
           // the PSP keeps keys a day, so it was created since then.
-          search_then_create(self, psp, timeout, charge, rp,
-                             unix_now_s() - key_lifetime_s - search_slack_s, {},
-                             0);
+          search_then_create(
+            self, psp, timeout, charge, rp,
+            domain::unix_now_s() - key_lifetime_s - search_slack_s, {}, 0);
         });
       return rp;
     },
@@ -224,12 +219,8 @@ psp_call make_create_intent_call(const execute_charge& charge) {
     form.emplace_back("return_url", charge.return_url);
   // The payment order id is the idempotency key on every attempt, so no
   // retry, recovery or duplicate can ever become a second charge.
-  return psp_call{"POST",
-                  "/v1/payment_intents",
-                  http::form_encode(form),
-                  charge.order.id.value,
-                  charge.correlation_id,
-                  {}};
+  return psp_post_call("/v1/payment_intents", http::form_encode(form),
+                       charge.order.id.value, charge.correlation_id);
 }
 
 namespace {
@@ -266,31 +257,22 @@ psp_call make_register_session_call(const register_session& reg) {
   };
   // The idempotency key is the order id: registering again (a retry, a
   // recovery) yields the same session, never a second one.
-  return psp_call{
-    "POST",         "/v1/checkout/sessions", http::form_encode(form),
-    order.id.value, reg.correlation_id,      {}};
+  return psp_post_call("/v1/checkout/sessions", http::form_encode(form),
+                       order.id.value, reg.correlation_id);
 }
 
 psp_call make_get_intent_call(const std::string& payment_intent,
                               const std::string& correlation_id) {
-  return psp_call{"GET",
-                  "/v1/payment_intents/"
-                    + http::url_encode_component(payment_intent),
-                  {},
-                  {},
-                  correlation_id,
-                  {}};
+  return psp_get_call("/v1/payment_intents/"
+                        + http::url_encode_component(payment_intent),
+                      correlation_id);
 }
 
 psp_call make_get_session_call(const std::string& session_id,
                                const std::string& correlation_id) {
-  return psp_call{"GET",
-                  "/v1/checkout/sessions/"
-                    + http::url_encode_component(session_id),
-                  {},
-                  {},
-                  correlation_id,
-                  {}};
+  return psp_get_call("/v1/checkout/sessions/"
+                        + http::url_encode_component(session_id),
+                      correlation_id);
 }
 
 psp_call make_search_intents_call(std::int64_t created_gte_unix_s,
@@ -302,12 +284,8 @@ psp_call make_search_intents_call(std::int64_t created_gte_unix_s,
   };
   if (!starting_after.empty())
     query.emplace_back("starting_after", starting_after);
-  return psp_call{"GET",
-                  "/v1/payment_intents?" + http::form_encode(query),
-                  {},
-                  {},
-                  correlation_id,
-                  {}};
+  return psp_get_call("/v1/payment_intents?" + http::form_encode(query),
+                      correlation_id);
 }
 
 executor_actor spawn_executor(caf::actor_system& sys, psp_client_actor psp,

@@ -263,22 +263,14 @@ psp_call make_create_payout_call(const payout_view& row,
                          {"currency", lowercase(row.currency)},
                          {"destination", row.seller_account},
                          {"metadata[payout_id]", row.payout_id.value}};
-  return psp_call{"POST",
-                  "/v1/payouts",
-                  http::form_encode(form),
-                  row.payout_id.value,
-                  correlation_id,
-                  {}};
+  return psp_post_call("/v1/payouts", http::form_encode(form),
+                       row.payout_id.value, correlation_id);
 }
 
 psp_call make_get_payout_call(const std::string& psp_reference,
                               const std::string& correlation_id) {
-  return psp_call{"GET",
-                  "/v1/payouts/" + http::url_encode_component(psp_reference),
-                  {},
-                  {},
-                  correlation_id,
-                  {}};
+  return psp_get_call(
+    "/v1/payouts/" + http::url_encode_component(psp_reference), correlation_id);
 }
 
 }  // namespace pay

@@ -51,9 +51,7 @@ std::string utc_date(std::chrono::system_clock::time_point at) {
 
 // Until the next `minute` after midnight UTC, at least one second.
 std::chrono::seconds until_next(std::uint32_t minute) {
-  auto now_s = std::chrono::duration_cast<std::chrono::seconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
-                 .count();
+  auto now_s = domain::unix_now_s();
   const std::int64_t day_s = 86'400;
   std::int64_t target = now_s - now_s % day_s + std::int64_t{minute} * 60;
   if (target <= now_s) target += day_s;

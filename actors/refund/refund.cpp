@@ -25,6 +25,7 @@
 // (docs/refunds.md).
 
 #include "domain/common/assert.hpp"
+#include "domain/common/rfc3339.hpp"
 #include "http/form.hpp"
 #include "observability/log.hpp"
 #include "observability/metrics.hpp"
@@ -231,12 +232,6 @@ void call_psp(refund_self self, std::string_view operation, psp_call call) {
       });
 }
 
-std::int64_t unix_now_s() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-           std::chrono::system_clock::now().time_since_epoch())
-    .count();
-}
-
 void load(refund_self self) {
   auto& st = self->state;
   st.in_flight = true;
@@ -277,7 +272,7 @@ void step(refund_self self) {
              make_get_refund_call(st.row.view.psp_reference, cid));
     return;
   }
-  if (unix_now_s() - st.row.created_unix_s >= st.deps.key_trust_s) {
+  if (domain::unix_now_s() - st.row.created_unix_s >= st.deps.key_trust_s) {
     call_psp(self, "find_refund",
              make_find_refunds_call(st.row.payment_intent, cid));
     return;
@@ -296,35 +291,23 @@ psp_call make_refund_call(const refund_work& work,
     {"metadata[refund_id]", work.view.refund_id.value},
     {"metadata[payment_order_id]", work.view.payment_order_id},
   };
-  return psp_call{"POST",
-                  "/v1/refunds",
-                  http::form_encode(form),
-                  work.view.refund_id.value,
-                  correlation_id,
-                  {}};
+  return psp_post_call("/v1/refunds", http::form_encode(form),
+                       work.view.refund_id.value, correlation_id);
 }
 
 psp_call make_get_refund_call(const std::string& psp_reference,
                               const std::string& correlation_id) {
   PAY_ASSERT(!psp_reference.empty());
-  return psp_call{"GET",
-                  "/v1/refunds/" + http::url_encode_component(psp_reference),
-                  {},
-                  {},
-                  correlation_id,
-                  {}};
+  return psp_get_call(
+    "/v1/refunds/" + http::url_encode_component(psp_reference), correlation_id);
 }
 
 psp_call make_find_refunds_call(const std::string& payment_intent,
                                 const std::string& correlation_id) {
   PAY_ASSERT(!payment_intent.empty());
-  return psp_call{"GET",
-                  "/v1/refunds?limit=100&payment_intent="
-                    + http::url_encode_component(payment_intent),
-                  {},
-                  {},
-                  correlation_id,
-                  {}};
+  return psp_get_call("/v1/refunds?limit=100&payment_intent="
+                        + http::url_encode_component(payment_intent),
+                      correlation_id);
 }
 
 refund_actor::behavior_type refund_behavior(refund_self self, refund_deps deps,

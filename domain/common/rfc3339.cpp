@@ -24,6 +24,12 @@ std::string to_rfc3339_utc(std::chrono::system_clock::time_point at) {
   return buf;
 }
 
+std::int64_t unix_now_s() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+           std::chrono::system_clock::now().time_since_epoch())
+    .count();
+}
+
 std::optional<std::int64_t> unix_s_of_rfc3339(std::string_view text) {
   // YYYY-MM-DDTHH:MM:SS, then an optional fraction, then Z.
   if (text.size() < 20 || text.back() != 'Z') return std::nullopt;

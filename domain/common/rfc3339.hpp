@@ -12,6 +12,10 @@ namespace pay::domain {
 
 std::string to_rfc3339_utc(std::chrono::system_clock::time_point at);
 
+// The wall clock in whole unix seconds: what the PSP stamps objects and
+// keeps keys by.
+std::int64_t unix_now_s();
+
 // "2026-12-02T01:02:03.456789Z" (the shape above; the fraction is
 // optional) -> whole unix seconds; nothing for any other text.
 std::optional<std::int64_t> unix_s_of_rfc3339(std::string_view text);

@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "domain/common/rfc3339.hpp"
 #include "domain/payin/webhook_signature.hpp"
 #include "gateway/access/gatekeeper.hpp"
 #include "gateway/common/actor_ask.hpp"
@@ -19,12 +20,6 @@
 namespace pay::gateway {
 
 namespace {
-
-std::int64_t unix_now_s() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-           std::chrono::system_clock::now().time_since_epoch())
-    .count();
-}
 
 std::string_view to_string(webhook_outcome outcome) {
   switch (outcome) {
@@ -44,7 +39,7 @@ void psp_webhook_route(const context& ctx, const exchange_ptr& ex) {
   auto header = ex->req["Stripe-Signature"];
   auto verdict = domain::verify_webhook(
     {header.data(), header.size()}, ex->req.body(), ctx.options.webhook_secrets,
-    unix_now_s(), ctx.options.webhook_tolerance_s);
+    domain::unix_now_s(), ctx.options.webhook_tolerance_s);
   if (verdict != domain::webhook_verify_result::ok) {
     auto reason = domain::to_string(verdict);
     obs::metrics::get().webhook_rejected(reason);

@@ -24,6 +24,24 @@ typename Inspector::result_type inspect(Inspector& f, psp_call& x) {
            x.stripe_account);
 }
 
+// GET `target`: a read, never keyed.
+inline psp_call psp_get_call(std::string target, std::string correlation_id) {
+  return psp_call{"GET", std::move(target),         {},
+                  {},    std::move(correlation_id), {}};
+}
+
+// POST `form_body` to `target` under `idempotency_key`.
+inline psp_call psp_post_call(std::string target, std::string form_body,
+                              std::string idempotency_key,
+                              std::string correlation_id) {
+  return psp_call{"POST",
+                  std::move(target),
+                  std::move(form_body),
+                  std::move(idempotency_key),
+                  std::move(correlation_id),
+                  {}};
+}
+
 struct psp_reply {
   domain::psp_transport transport = domain::psp_transport::outcome_unknown;
   std::uint32_t http_status = 0;

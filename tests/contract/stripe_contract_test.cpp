@@ -387,13 +387,8 @@ TEST_F(stripe_contract,
        list_balance_transactions_next_page_is_accepted_by_stripe) {
   auto span = pay::domain::utc_day_span_of(fixture_day);
   ASSERT_TRUE(span.has_value());
-  auto body = accepted(
-    pay::psp_call{"GET",
-                  pay::balance_transactions_target(*span, stripe_transaction),
-                  {},
-                  {},
-                  {},
-                  {}});
+  auto body = accepted(pay::psp_get_call(
+    pay::balance_transactions_target(*span, stripe_transaction), {}));
   if (HasFailure()) return;
   auto page = pay::domain::parse_balance_transactions_page(body);
   EXPECT_EQ(page.error, "");
