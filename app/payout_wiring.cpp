@@ -17,11 +17,13 @@ payout_service_actor start_payouts(caf::actor_system& sys, const settings& cfg,
   deps.store_timeout = e.deps.store_timeout;
   deps.poll_base = e.deps.processing_poll;
   deps.poll_max = e.deps.pending_poll_max;
+  deps.key_trust_s = static_cast<std::int64_t>(cfg.psp_idempotency_key_trust_s);
   payout_service_options options;
   options.interval_s = cfg.payout_interval_s;
   options.hold_s = hold_s;
   options.restarts_max = cfg.restarts_max;
   options.minimum_minor = static_cast<std::int64_t>(cfg.payout_minimum_minor);
+  options.default_country = cfg.connect_default_country;
   auto service = spawn_payout_service(sys, std::move(deps), options);
   caf::anon_send(service, payout_recover_atom::value);
   return service;

@@ -1,6 +1,7 @@
 #include "config/settings.hpp"
 
 #include "config/risk_settings.hpp"
+#include "domain/common/ids.hpp"
 
 #include <charconv>
 #include <fstream>
@@ -224,6 +225,8 @@ const std::vector<key_spec>& keys() {
        unsigned_field(&settings::payout_hold_s, 0, 365 * 24 * 3600)},
       {"payouts.minimum_minor", "PAYMENTD_PAYOUTS_MINIMUM_MINOR",
        unsigned_field(&settings::payout_minimum_minor, 1, 99'999'999'999)},
+      {"connect.default_country", "PAYMENTD_CONNECT_DEFAULT_COUNTRY",
+       string_field(&settings::connect_default_country)},
       {"reconcile.daily_at", "PAYMENTD_RECONCILE_DAILY_AT",
        string_field(&settings::reconcile_daily_at)},
       {"reconcile.source", "PAYMENTD_RECONCILE_SOURCE",
@@ -278,6 +281,8 @@ std::string validate(const settings& s) {
     return "reconcile.source must be balance_transactions or settlement_csv";
   if (s.psp_stripe_version.empty())
     return "psp.stripe_version must name a Stripe API version (YYYY-MM-DD)";
+  if (!domain::is_country_code(s.connect_default_country))
+    return "connect.default_country must be two uppercase letters (ISO 3166-1)";
   if (auto err = validate_risk_rules(s.risk); !err.empty()) return err;
   return {};
 }

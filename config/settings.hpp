@@ -114,6 +114,9 @@ struct settings {
   std::uint32_t payout_interval_s = 3600;  // 0: only on POST /admin/payouts/run
   std::uint32_t payout_hold_s = 86'400;    // after the pay-in succeeded
   std::uint64_t payout_minimum_minor = 100;
+  // A seller's connected account created through the API is in this country
+  // unless the request names one (ISO 3166-1 alpha-2).
+  std::string connect_default_country = "US";
   // reconciliation
   std::string reconcile_daily_at = "00:30";  // UTC HH:MM, or "off"
   // Where the PSP's settled lines come from: "balance_transactions"

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
 
 namespace pay::pspsim {
 namespace {
@@ -37,8 +38,18 @@ std::string lower(std::string_view text) {
   return out;
 }
 
-std::string_view reporting_category(settlement_type type) {
-  switch (type) {
+std::string_view reporting_category(const settled_item& item) {
+  switch (item.source.kind) {
+    case source_kind::transfer:
+      return "transfer";
+    case source_kind::transfer_reversal:
+      return "transfer_reversal";
+    case source_kind::charge:
+    case source_kind::refund:
+    case source_kind::payout:
+      break;
+  }
+  switch (item.line.type) {
     case settlement_type::charge:
       return "charge";
     case settlement_type::refund:
@@ -52,6 +63,16 @@ std::string_view reporting_category(settlement_type type) {
 }
 
 std::string description_of(const settled_item& item) {
+  switch (item.source.kind) {
+    case source_kind::transfer:
+      return "Transfer " + item.source.id;
+    case source_kind::transfer_reversal:
+      return "Transfer reversal " + item.source.id;
+    case source_kind::charge:
+    case source_kind::refund:
+    case source_kind::payout:
+      break;
+  }
   switch (item.line.type) {
     case settlement_type::charge:
       return "Payment " + item.source.payment_intent;
@@ -82,6 +103,10 @@ boost::json::object source_object(const settled_item& item,
     case source_kind::payout:
       out["object"] = "payout";
       break;
+    case source_kind::transfer:
+    case source_kind::transfer_reversal:
+      // Rendered whole from object_json (balance_transaction_json).
+      break;
   }
   out["amount"] = amount_minor;
   out["currency"] = currency;
@@ -105,9 +130,18 @@ std::string balance_transaction_id(const settled_item& item,
 }
 
 std::string_view balance_transaction_type(const settled_item& item) {
-  return item.line.type == settlement_type::fee
-           ? "stripe_fee"
-           : reporting_category(item.line.type);
+  switch (item.source.kind) {
+    case source_kind::transfer:
+      return "transfer";
+    case source_kind::transfer_reversal:
+      return "transfer_refund";  // Stripe's type; its category says reversal
+    case source_kind::charge:
+    case source_kind::refund:
+    case source_kind::payout:
+      break;
+  }
+  return item.line.type == settlement_type::fee ? "stripe_fee"
+                                                : reporting_category(item);
 }
 
 boost::json::object balance_transaction_json(const settled_item& item,
@@ -137,12 +171,14 @@ boost::json::object balance_transaction_json(const settled_item& item,
   }
   out["fee_details"] = std::move(fee_details);
   out["type"] = balance_transaction_type(item);
-  out["reporting_category"] = reporting_category(line.type);
+  out["reporting_category"] = reporting_category(item);
   out["status"] = "available";
   out["created"] = created_unix_s;
   out["available_on"] = created_unix_s;
   out["description"] = description_of(item);
-  if (expand_source) {
+  if (expand_source && !item.source.object_json.empty()) {
+    out["source"] = boost::json::parse(item.source.object_json);
+  } else if (expand_source) {
     out["source"] = source_object(item, amount < 0 ? -amount : amount,
                                   currency);
   } else {

@@ -1,13 +1,17 @@
 // One settled line as Stripe's BalanceTransaction object. Pure.
 //
-//   line (CSV)                     txn type    amount  fee  net   category
-//   charge  +A, F, A-F             charge      +A      F    A-F   charge
-//   refund  -R, 0, -R              refund      -R      0    -R    refund
-//   payout  -P, 0, -P              payout      -P      0    -P    payout
-//   fee      0, F, -F              stripe_fee  -F      0    -F    fee
+//   line (CSV)               txn type         amount fee net  category
+//   charge  +A, F, A-F       charge           +A     F   A-F  charge
+//   refund  -R, 0, -R        refund           -R     0   -R   refund
+//   payout  -P, 0, -P        payout           -P     0   -P   payout
+//   fee      0, F, -F        stripe_fee       -F     0   -F   fee
+//   payout  -T, 0, -T (tr_)  transfer         -T     0   -T   transfer
+//   (none)  +V, 0, +V (trr_) transfer_refund  +V     0   +V   transfer_reversal
 //
-// source: the charge (ch_), refund (re_) or payout (po_; also for its fee
-// line) id, or with expand the object, whose metadata carries our ids.
+// source: the charge (ch_), refund (re_), payout (po_; also for its fee
+// line), transfer (tr_) or reversal (trr_) id, or with expand the object,
+// whose metadata carries our ids (a transfer or reversal: whole, as its
+// GET renders it).
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,7 @@
 // GET /v1/balance_transactions: Stripe's list of what moved the balance,
 // newest first, built from the same settled lines as the settlement files
-// (settled_days.hpp), distortions included. Query (stripe_params.hpp):
+// (settled_days.hpp), distortions included, plus the transfer reversals
+// the files leave out. Query (stripe_params.hpp):
 // created[gt|gte|lt|lte], limit 1..100 (10), starting_after, type,
 // expand[0]=data.source. Authentication is checked by handle_v1.
 #pragma once

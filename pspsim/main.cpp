@@ -137,7 +137,13 @@ int main(int argc, char** argv) {
   pspsim::connect_store connect{opts.idempotency_key_ttl_s};
   pspsim::payout_store* payouts_for_wakeups = nullptr;
   pspsim::payout_store_hooks payout_hooks;
-  payout_hooks.on_event = publish;
+  payout_hooks.on_event =
+    [webhooks_or_null](std::string_view type, std::string_view id,
+                       std::string_view json, std::int64_t unix_s,
+                       std::string_view account) {
+      if (webhooks_or_null)
+        webhooks_or_null->publish(type, id, json, unix_s, account);
+    };
   payout_hooks.reserve = [&connect](const pspsim::payout_record& p) {
     return connect.reserve(p.account, p.currency, p.amount_minor);
   };

@@ -117,6 +117,7 @@ v1_route route_of(const http::request& req) {
   if (path == refunds_path && post) return v1_route::create_refund;
   if (path == refunds_path && get) return v1_route::list_refunds;
   if (path == payouts_path && post) return v1_route::create_payout;
+  if (path == payouts_path && get) return v1_route::list_payouts;
   if (get && is_item_path(path, refunds_path)) return v1_route::read_refund;
   if (get && is_item_path(path, payouts_path)) return v1_route::read_payout;
   if (get && is_item_path(path, settlement_files_path)) {
@@ -128,6 +129,10 @@ v1_route route_of(const http::request& req) {
   if (post && path == accounts_path) return v1_route::create_account;
   if (get && is_item_path(path, accounts_path)) return v1_route::read_account;
   if (post && path == transfers_path) return v1_route::create_transfer;
+  if (get && path == transfers_path) return v1_route::list_transfers;
+  if (post && !reversal_transfer_of(path).empty()) {
+    return v1_route::create_transfer_reversal;
+  }
   if (get && is_item_path(path, transfers_path)) {
     return v1_route::read_transfer;
   }
@@ -168,6 +173,8 @@ http::response handle_v1(const http::request& req, const sim_parts& parts,
     case v1_route::read_payout:
       return get_payout(req, path.substr(payouts_path.size() + 1),
                         parts.payouts, parts.connect, now);
+    case v1_route::list_payouts:
+      return list_payouts(req, parts.payouts, parts.connect, now);
     case v1_route::read_settlement_file:
       return get_settlement_file(req,
                                  path.substr(settlement_files_path.size() + 1),
@@ -184,6 +191,11 @@ http::response handle_v1(const http::request& req, const sim_parts& parts,
     case v1_route::read_transfer:
       return get_transfer(req, path.substr(transfers_path.size() + 1),
                           parts.connect);
+    case v1_route::list_transfers:
+      return list_transfers(req, parts.connect);
+    case v1_route::create_transfer_reversal:
+      return create_reversal(req, reversal_transfer_of(path), parts.connect,
+                             now);
     case v1_route::read_balance:
       return get_balance(req, parts.connect);
     case v1_route::unrecognized:

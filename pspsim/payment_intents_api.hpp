@@ -3,10 +3,11 @@
 //   GET  /v1/payment_intents/{id}  read back
 //   GET  /v1/payment_intents       list, newest first
 //   POST /v1/refunds, GET /v1/refunds/{id}, GET /v1/refunds (refunds_api)
-//   POST /v1/payouts, GET /v1/payouts/{id}        (payouts_api)
+//   POST /v1/payouts, GET /v1/payouts/{id}, GET /v1/payouts (payouts_api)
 //   GET  /v1/settlement_files/{YYYY-MM-DD}        (settlement_api)
 //   GET  /v1/balance_transactions                 (balance_transactions_api)
-//   /v1/accounts, /v1/transfers, /v1/balance      (connect_api)
+//   /v1/accounts, /v1/transfers (and its reversals), /v1/balance
+//                                                 (connect_api)
 #pragma once
 
 #include <cstdint>
@@ -35,6 +36,9 @@ enum class v1_route : std::uint8_t {
   read_balance = 14,              // GET /v1/balance (Stripe-Account)
   list_intents = 15,              // GET /v1/payment_intents
   list_refunds = 16,              // GET /v1/refunds
+  create_transfer_reversal = 17,  // POST /v1/transfers/{id}/reversals
+  list_transfers = 18,            // GET /v1/transfers
+  list_payouts = 19,              // GET /v1/payouts (Stripe-Account)
 };
 
 // "/v1/<collection>/<id>" with a non-empty id and nothing after it.

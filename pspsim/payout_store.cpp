@@ -8,7 +8,7 @@
 namespace pay::pspsim {
 namespace {
 
-std::string payout_json(const payout_record& p) {
+boost::json::object payout_object(const payout_record& p) {
   boost::json::object out;
   out["id"] = p.id;
   out["object"] = "payout";
@@ -40,7 +40,11 @@ std::string payout_json(const payout_record& p) {
     out["arrival_date"] = p.resolved_unix_s;
   }
   out["livemode"] = false;
-  return boost::json::serialize(out);
+  return out;
+}
+
+std::string payout_json(const payout_record& p) {
+  return boost::json::serialize(payout_object(p));
 }
 
 }  // namespace
@@ -92,6 +96,7 @@ payout_create_result payout_store::create(const payout_params& params,
   p.currency = params.currency;
   p.destination = params.destination;
   p.account = params.account;
+  p.bank_closed = params.bank_closed;
   p.description = params.description;
   p.metadata = params.metadata;
   p.created_unix_s = now.unix_s;
@@ -107,6 +112,7 @@ payout_create_result payout_store::create(const payout_params& params,
                                 due_entry{p.id, now.unix_s + delay_s});
   due_by_payout_[p.id] = due;
   order_.push_back(p.id);
+  order_by_account_[p.account].emplace(p.created_unix_s, p.id);
   payouts_.emplace(p.id, std::move(p));
   if (hooks_.wake_after) hooks_.wake_after(payout_delay_);
   return {payout_create_status::created, std::move(body)};
@@ -122,6 +128,33 @@ std::optional<std::string> payout_store::find_json(std::string_view id,
     return std::nullopt;
   }
   return payout_json(it->second);
+}
+
+payout_list_result payout_store::list(std::string_view account,
+                                      const page_query& q,
+                                      const sim_time& now) {
+  std::lock_guard lock(mutex_);
+  settle_due(now);
+  payout_list_result out;
+  std::optional<list_key> cursor;
+  if (const std::string& id = cursor_id(q); !id.empty()) {
+    // Another account's pay-out is as unknown here as GET /v1/payouts/{id}
+    // makes it.
+    const auto it = payouts_.find(id);
+    if (it == payouts_.end() || it->second.account != account) {
+      out.cursor_found = false;
+      return out;
+    }
+    cursor.emplace(it->second.created_unix_s, id);
+  }
+  const auto it = order_by_account_.find(std::string(account));
+  if (it == order_by_account_.end()) return out;
+  const list_page page = page_of(it->second, q, cursor ? &*cursor : nullptr);
+  for (const auto& id : page.ids) {
+    out.data.push_back(payout_object(payouts_.at(id)));
+  }
+  out.has_more = page.has_more;
+  return out;
 }
 
 payout_fail_result payout_store::force_fail(std::string_view id,
@@ -181,6 +214,7 @@ void payout_store::reset() {
   std::lock_guard lock(mutex_);
   payouts_.clear();
   order_.clear();
+  order_by_account_.clear();
   keys_.clear();
   due_.clear();
   due_by_payout_.clear();
@@ -192,9 +226,11 @@ void payout_store::settle_due(const sim_time& now) {
     due_by_payout_.erase(entry.payout_id);
     due_.erase(due_.begin());
     payout_record& p = payouts_.at(entry.payout_id);
-    const bool closed = p.destination.compare(0, closed_account_prefix.size(),
-                                              closed_account_prefix)
-                        == 0;
+    const bool closed = p.bank_closed
+                        || p.destination.compare(0,
+                                                 closed_account_prefix.size(),
+                                                 closed_account_prefix)
+                             == 0;
     if (closed) {
       resolve(p, payout_state::failed, "account_closed", entry.due_unix_s);
     } else {
@@ -218,7 +254,7 @@ void payout_store::resolve(payout_record& payout, payout_state state,
   if (hooks_.on_event) {
     hooks_.on_event(state == payout_state::paid ? "payout.paid"
                                                 : "payout.failed",
-                    payout.id, payout_json(payout), unix_s);
+                    payout.id, payout_json(payout), unix_s, payout.account);
   }
 }
 

@@ -26,6 +26,7 @@
 #include "pspsim/idempotency_window.hpp"
 #include "pspsim/intent.hpp"
 #include "pspsim/sim_time.hpp"
+#include "pspsim/stripe_list.hpp"
 
 namespace pay::pspsim {
 
@@ -33,6 +34,9 @@ constexpr std::uint32_t payout_ms_default = 500;
 constexpr std::size_t destination_chars_max = 255;
 // A destination starting with this fails with failure_code account_closed.
 constexpr std::string_view closed_account_prefix = "acct_closed";
+// Test value: a connected account whose e-mail starts with this has a closed
+// bank account, so its own pay-outs fail with account_closed too.
+constexpr std::string_view closed_bank_email_prefix = "closed";
 
 enum class payout_state : std::uint8_t { pending = 1, paid = 2, failed = 3 };
 
@@ -45,6 +49,7 @@ struct payout_params {
   // The connected account (Stripe-Account header) whose own balance pays;
   // empty: the platform's pay-out.
   std::string account;
+  bool bank_closed = false;  // the account's bank account is closed
   std::optional<std::string> description;
   metadata_map metadata;
 };
@@ -55,6 +60,7 @@ struct payout_record {
   std::string currency;
   std::string destination;
   std::string account;  // empty: the platform's
+  bool bank_closed = false;
   std::optional<std::string> description;
   metadata_map metadata;
   payout_state state = payout_state::pending;
@@ -88,11 +94,18 @@ struct payout_fail_result {
   std::string json;  // failed, not_pending: the payout now
 };
 
+struct payout_list_result {
+  bool cursor_found = true;  // false: the cursor names no payout of the list
+  boost::json::array data;   // each payout as find_json renders it
+  bool has_more = false;
+};
+
 struct payout_store_hooks {
-  // type ("payout.paid", "payout.failed"), payout id, payout JSON, unix_s.
-  // Called with the store's lock held: must be quick, never call back.
+  // type ("payout.paid", "payout.failed"), payout id, payout JSON, unix_s,
+  // the connected account it is on ("" for the platform's). Called with the
+  // store's lock held: must be quick, never call back.
   std::function<void(std::string_view, std::string_view, std::string_view,
-                     std::int64_t)>
+                     std::int64_t, std::string_view)>
     on_event;
   std::function<void(std::chrono::milliseconds)> wake_after;
   // A connected account's pay-out takes its money from the account's
@@ -119,6 +132,11 @@ class payout_store {
   std::optional<std::string> find_json(std::string_view id,
                                        std::string_view account,
                                        const sim_time& now);
+  // GET /v1/payouts: the pay-outs of `account` (empty: the platform's),
+  // newest first (created, then id, descending), paged as Stripe pages
+  // lists. A cursor must be a pay-out of that account too.
+  payout_list_result list(std::string_view account, const page_query& q,
+                          const sim_time& now);
   payout_fail_result force_fail(std::string_view id, const sim_time& now);
   void settle(const sim_time& now);
   // The platform's payouts paid in [from_unix_s, to_unix_s).
@@ -154,6 +172,8 @@ class payout_store {
   std::mutex mutex_;
   std::unordered_map<std::string, payout_record> payouts_;
   std::vector<std::string> order_;  // creation order
+  // (created, id) of each account's pay-outs ("": the platform's).
+  std::unordered_map<std::string, newest_first> order_by_account_;
   std::unordered_map<std::string, key_entry> keys_;
   due_map due_;
   std::unordered_map<std::string, due_map::iterator> due_by_payout_;

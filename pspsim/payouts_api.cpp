@@ -2,6 +2,7 @@
 
 #include "pspsim/create_params.hpp"
 #include "pspsim/stripe_account.hpp"
+#include "pspsim/stripe_list.hpp"
 #include "pspsim/v1_common.hpp"
 
 namespace pay::pspsim {
@@ -55,6 +56,9 @@ http::response create_payout(const http::request& req, payout_store& payouts,
   if (account.refused) return std::move(*account.refused);
   payout_params params;
   params.account = account.id;
+  params.bank_closed =
+    !account.id.empty()
+    && accounts.email_of(account.id).rfind(closed_bank_email_prefix, 0) == 0;
   if (auto e = parse_payout_params(post.fields, params)) {
     return param_error_response(req, *e);
   }
@@ -93,6 +97,26 @@ http::response get_payout(const http::request& req, std::string_view id,
   }
   return error(req, 404, "invalid_request_error", "resource_missing",
                "No such payout: '" + std::string(id) + "'", "payout");
+}
+
+http::response list_payouts(const http::request& req, payout_store& payouts,
+                            const connect_store& accounts,
+                            const sim_time& now) {
+  auto query = read_query(req, stripe_endpoint::list_payouts);
+  if (query.refused) return std::move(*query.refused);
+  auto account = stripe_account_of(req, accounts);
+  if (account.refused) return std::move(*account.refused);
+  page_query q;
+  if (auto e = parse_page_query(query.fields, q)) {
+    return param_error_response(req, *e);
+  }
+  auto result = payouts.list(account.id, q, now);
+  if (!result.cursor_found) {
+    return error(req, 400, "invalid_request_error", "resource_missing",
+                 "No such payout: '" + cursor_id(q) + "'", cursor_param(q));
+  }
+  return http::make_json_response(
+    req, 200, list_body(payouts_path, std::move(result.data), result.has_more));
 }
 
 }  // namespace pay::pspsim

@@ -91,9 +91,15 @@ fault_draw router::draw_fault(const http::request& req) const {
       return faults_.draw(fault_target::create_refund);
     case v1_route::read_refund:
       return faults_.draw(fault_target::read_refund);
+    // A seller's pay-out is a transfer, then a pay-out on its connected
+    // account (a reversal when that fails): all three move money towards a
+    // seller and draw as pay-out creates; reading a transfer as a read.
     case v1_route::create_payout:
+    case v1_route::create_transfer:
+    case v1_route::create_transfer_reversal:
       return faults_.draw(fault_target::create_payout);
     case v1_route::read_payout:
+    case v1_route::read_transfer:
       return faults_.draw(fault_target::read_payout);
     // Not faulted: a report, not a money movement (latency still applies).
     case v1_route::read_settlement_file:
@@ -102,12 +108,12 @@ fault_draw router::draw_fault(const http::request& req) const {
     // the draw order of the money routes unchanged.
     case v1_route::list_intents:
     case v1_route::list_refunds:
+    case v1_route::list_transfers:
+    case v1_route::list_payouts:
     // Not faulted either: the draw order stays that of the money routes
     // paymentd's chaos runs were tuned on.
     case v1_route::create_account:
     case v1_route::read_account:
-    case v1_route::create_transfer:
-    case v1_route::read_transfer:
     case v1_route::read_balance:
     case v1_route::unrecognized:
       return {};

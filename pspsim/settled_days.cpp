@@ -2,22 +2,36 @@
 
 #include <set>
 
+#include "pspsim/transfer_json.hpp"
 #include "pspsim/utc_date.hpp"
 
 namespace pay::pspsim {
 namespace {
 
 item_source charge_source(const settled_charge& c) {
-  return {source_kind::charge, c.charge.id, c.charge.payment_intent,
-          c.metadata};
+  return {
+    source_kind::charge, c.charge.id, c.charge.payment_intent, c.metadata, {}};
 }
 
 item_source refund_source(const refund_record& r) {
-  return {source_kind::refund, r.id, r.payment_intent, r.metadata};
+  return {source_kind::refund, r.id, r.payment_intent, r.metadata, {}};
 }
 
 item_source payout_source(const payout_record& p) {
-  return {source_kind::payout, p.id, {}, p.metadata};
+  return {source_kind::payout, p.id, {}, p.metadata, {}};
+}
+
+item_source transfer_source(const transfer_record& t) {
+  return {source_kind::transfer, t.id, {}, t.params.metadata, transfer_json(t)};
+}
+
+item_source reversal_source(const reversal_record& r) {
+  item_source source;
+  source.kind = source_kind::transfer_reversal;
+  source.id = r.id;
+  source.metadata = r.params.metadata;
+  source.object_json = reversal_json(r);
+  return source;
 }
 
 }  // namespace
@@ -60,6 +74,23 @@ std::map<std::string, std::vector<settled_item>> settled_days(
     auto& day = raw[utc_date_of(p.resolved_unix_s)];
     day.push_back(std::move(payout));
     day.push_back(std::move(fee));
+  }
+  // The platform's side of Connect: money out to a connected account at
+  // once, and back when reversed. A connected account's own pay-outs are
+  // its balance's, not the platform's: paid_between leaves them out.
+  for (const auto& t : parts.connect.transfers_between(from, to)) {
+    settled_item item = transfer_item(t.id, t.idempotency_key,
+                                      t.params.amount_minor, t.params.currency,
+                                      t.created_unix_s);
+    item.source = transfer_source(t);
+    raw[utc_date_of(item.settled_unix_s)].push_back(std::move(item));
+  }
+  for (const auto& r : parts.connect.reversals_between(from, to)) {
+    settled_item item = transfer_reversal_item(r.id, r.idempotency_key,
+                                               r.amount_minor, r.currency,
+                                               r.created_unix_s);
+    item.source = reversal_source(r);
+    raw[utc_date_of(item.settled_unix_s)].push_back(std::move(item));
   }
   for (const auto& date : parts.settlement.dates_with_discrepancies()) {
     const auto start = utc_day_start(date);

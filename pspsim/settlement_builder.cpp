@@ -162,6 +162,29 @@ settled_item payout_fee_item(std::string reference, std::string key,
                    0, terms.payout_fee_minor, currency, settled_unix_s);
 }
 
+settled_item transfer_item(std::string reference, std::string key,
+                           std::int64_t amount_minor, std::string_view currency,
+                           std::int64_t settled_unix_s) {
+  PSPSIM_CHECK(amount_minor > 0);
+  return make_item(std::move(reference), std::move(key),
+                   settlement_type::payout, -amount_minor, 0, currency,
+                   settled_unix_s);
+}
+
+settled_item transfer_reversal_item(std::string reference, std::string key,
+                                    std::int64_t amount_minor,
+                                    std::string_view currency,
+                                    std::int64_t settled_unix_s) {
+  PSPSIM_CHECK(amount_minor > 0);
+  return make_item(std::move(reference), std::move(key),
+                   settlement_type::payout, amount_minor, 0, currency,
+                   settled_unix_s);
+}
+
+bool in_settlement_file(const settled_item& item) {
+  return item.source.kind != source_kind::transfer_reversal;
+}
+
 item_source distortion_source(const discrepancy& d) {
   item_source source;
   source.kind = source_kind::charge;
@@ -197,6 +220,7 @@ domain::settlement_file build_settlement_file(
   file.date = date;
   file.lines.reserve(items.size());
   for (settled_item& item : items) {
+    if (!in_settlement_file(item)) continue;
     item.line.settled_date = date;
     item.line.line_no = static_cast<std::uint32_t>(file.lines.size() + 1);
     file.lines.push_back(std::move(item.line));

@@ -21,13 +21,23 @@ struct settlement_terms {
 
 // The object a line is about, as GET /v1/balance_transactions names (and,
 // with expand, shows) it as the transaction's `source`.
-enum class source_kind : std::uint8_t { charge = 1, refund = 2, payout = 3 };
+enum class source_kind : std::uint8_t {
+  charge = 1,
+  refund = 2,
+  payout = 3,
+  transfer = 4,           // to a connected account
+  transfer_reversal = 5,  // of a transfer: balance transactions only
+};
 
 struct item_source {
   source_kind kind = source_kind::charge;
-  std::string id;              // "ch_...", "re_...", "po_..."
+  // "ch_...", "re_...", "po_...", "tr_..." or "trr_...".
+  std::string id;
   std::string payment_intent;  // charges and refunds
   metadata_map metadata;       // the object's: holds our ids
+  // Transfers and reversals: the object as its GET renders it, which an
+  // expanded source shows whole; empty: built from the fields above.
+  std::string object_json;
 };
 
 // A line, when its item settled (for the order of the file) and its source.
@@ -54,6 +64,22 @@ settled_item payout_fee_item(std::string reference, std::string key,
                              std::int64_t settled_unix_s,
                              const settlement_terms& terms);
 
+// A transfer to a connected account leaves the platform's balance like a
+// pay-out: a payout line -T (fee 0) under the transfer's reference and key.
+settled_item transfer_item(std::string reference, std::string key,
+                           std::int64_t amount_minor, std::string_view currency,
+                           std::int64_t settled_unix_s);
+// A transfer's reversal brings +R back (fee 0). The settlement file has no
+// type for money coming back from a connected account, so the line is a
+// balance transaction only (in_settlement_file is false); typed payout,
+// the type of the transfer it undoes.
+settled_item transfer_reversal_item(std::string reference, std::string key,
+                                    std::int64_t amount_minor,
+                                    std::string_view currency,
+                                    std::int64_t settled_unix_s);
+// False for what the CSV leaves out (transfer reversals).
+bool in_settlement_file(const settled_item& item);
+
 // The charge a distortion adds (unknown_charge, status_mismatch): it has
 // no charge object, so its id is derived from the intent's.
 item_source distortion_source(const discrepancy& d);
@@ -64,8 +90,8 @@ std::vector<settled_item> distort_and_order(
   std::vector<settled_item> items, const std::vector<discrepancy>& distortions,
   const settlement_terms& terms);
 
-// distort_and_order, then the file: line_no and settled_date = `date`
-// stamped, totals equal to the lines' sums.
+// distort_and_order, then the file: the items in_settlement_file, line_no
+// and settled_date = `date` stamped, totals equal to the lines' sums.
 domain::settlement_file build_settlement_file(
   const std::string& date, std::vector<settled_item> items,
   const std::vector<discrepancy>& distortions, const settlement_terms& terms);

@@ -1,5 +1,6 @@
 #include "pspsim/sim_api.hpp"
 
+#include <limits>
 #include <optional>
 
 #include <boost/json.hpp>
@@ -7,6 +8,7 @@
 #include "http/form.hpp"
 #include "pspsim/settlement_api.hpp"
 #include "pspsim/sim_clock.hpp"
+#include "pspsim/transfer_json.hpp"
 
 namespace pay::pspsim {
 namespace {
@@ -129,6 +131,20 @@ http::response resolve_intent(const http::request& req, std::string_view id,
                      "intent"));
 }
 
+// Every transfer as GET /v1/transfers/{id} shows it, with the
+// Idempotency-Key it was made under: what a harness checks "each pay-out
+// transferred once" against.
+std::string transfers_json(const connect_store& connect) {
+  boost::json::array data;
+  for (const auto& t :
+       connect.transfers_between(0, std::numeric_limits<std::int64_t>::max())) {
+    auto entry = transfer_object(t);
+    entry["idempotency_key"] = t.idempotency_key;
+    data.push_back(std::move(entry));
+  }
+  return boost::json::serialize(boost::json::object{{"data", std::move(data)}});
+}
+
 std::string clock_json(const sim_time& now) {
   boost::json::object body;
   body["offset_s"] = sim_clock_offset_s();
@@ -198,6 +214,9 @@ http::response handle_sim(const http::request& req, const sim_parts& parts,
   }
   if (get && path == "/sim/payouts") {
     return http::make_json_response(req, 200, parts.payouts.list_json(now));
+  }
+  if (get && path == "/sim/transfers") {
+    return http::make_json_response(req, 200, transfers_json(parts.connect));
   }
   if (get && path == "/sim/refunds") {
     return http::make_json_response(req, 200, parts.refunds.list_json(now));

@@ -91,6 +91,27 @@ const std::vector<param_spec> transfer_specs = {
   {"metadata[*]"},
 };
 
+// refund_application_fee is left out: pspsim's transfers carry no
+// application fee, so the parameter is refused as unknown.
+const std::vector<param_spec> transfer_reversal_specs = {
+  {"amount"},
+  {"description"},
+  {"metadata[*]"},
+};
+
+const std::vector<param_spec> transfer_list_specs = {
+  {"destination"},    {"transfer_group"}, {"limit"},
+  {"starting_after"}, {"ending_before"},  {"created[gt]"},
+  {"created[gte]"},   {"created[lt]"},    {"created[lte]"},
+};
+
+// Stripe's arrival_date, destination and status filters are not modelled
+// (refused as unknown).
+const std::vector<param_spec> payout_list_specs = {
+  {"limit"},        {"starting_after"}, {"ending_before"}, {"created[gt]"},
+  {"created[gte]"}, {"created[lt]"},    {"created[lte]"},
+};
+
 }  // namespace
 
 const std::vector<param_spec>& allowed_params(stripe_endpoint endpoint) {
@@ -117,6 +138,12 @@ const std::vector<param_spec>& allowed_params(stripe_endpoint endpoint) {
       return refund_list_specs;
     case stripe_endpoint::list_payment_intents:
       return payment_intent_list_specs;
+    case stripe_endpoint::create_transfer_reversal:
+      return transfer_reversal_specs;
+    case stripe_endpoint::list_transfers:
+      return transfer_list_specs;
+    case stripe_endpoint::list_payouts:
+      return payout_list_specs;
   }
   return retrieve_specs;
 }

@@ -30,6 +30,9 @@ enum class stripe_endpoint : std::uint8_t {
   retrieve_balance = 9,           // GET /v1/balance (query): none
   list_refunds = 10,              // GET /v1/refunds (query)
   list_payment_intents = 11,      // GET /v1/payment_intents (query)
+  create_transfer_reversal = 12,  // POST /v1/transfers/{id}/reversals
+  list_transfers = 13,            // GET /v1/transfers (query)
+  list_payouts = 14,              // GET /v1/payouts (query)
 };
 
 struct param_spec {

@@ -28,7 +28,7 @@ http::client_pool_limits pool_limits(
 
 std::string event_body(std::string_view id, std::string_view type,
                        std::string_view object_json,
-                       std::int64_t created_unix_s) {
+                       std::int64_t created_unix_s, std::string_view account) {
   boost::json::object data;
   data["object"] = boost::json::parse(object_json);
   boost::json::object event;
@@ -37,6 +37,7 @@ std::string event_body(std::string_view id, std::string_view type,
   event["type"] = type;
   event["created"] = created_unix_s;
   event["livemode"] = false;
+  if (!account.empty()) event["account"] = account;
   event["data"] = std::move(data);
   return boost::json::serialize(event);
 }
@@ -67,12 +68,13 @@ webhook_dispatcher::~webhook_dispatcher() {
 std::string webhook_dispatcher::publish(std::string_view type,
                                         std::string_view object_id,
                                         std::string_view object_json,
-                                        std::int64_t created_unix_s) {
+                                        std::int64_t created_unix_s,
+                                        std::string_view account) {
   record r;
   r.id = random_id("evt_");
   r.type = std::string(type);
   r.object_id = std::string(object_id);
-  r.body = event_body(r.id, type, object_json, created_unix_s);
+  r.body = event_body(r.id, type, object_json, created_unix_s, account);
   r.created_unix_s = created_unix_s;
   webhook_fault_draw fault = faults_.draw_webhook();
   r.duplicate = fault.duplicate;

@@ -81,11 +81,13 @@ class webhook_dispatcher {
 
   // Records `type` about `object_json` (an intent or a session; object_id is
   // its id, which groups events for reordering) and starts delivering it.
+  // `account`: the connected account it happened on, sent as the event's
+  // top-level "account" like Stripe's Connect events; empty: the platform.
   // Returns the event id. Quick: safe to call under another component's
   // lock, never calls back into it.
   std::string publish(std::string_view type, std::string_view object_id,
-                      std::string_view object_json,
-                      std::int64_t created_unix_s);
+                      std::string_view object_json, std::int64_t created_unix_s,
+                      std::string_view account = {});
 
   resend_status resend(std::string_view event_id);
   // {"data":[{event record}, ...]} in publication order.

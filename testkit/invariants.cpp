@@ -86,7 +86,7 @@ constexpr violation_query checks[] = {
    "  FROM (SELECT currency FROM payout UNION SELECT currency FROM ledger_entry"
    "         WHERE account = 'payouts_in_transit') c"
    "  LEFT JOIN (SELECT currency, sum(amount_minor) AS sum FROM payout"
-   "              WHERE status IN ('CREATED', 'IN_TRANSIT') GROUP BY currency) p"
+   "              WHERE status NOT IN ('PAID', 'FAILED') GROUP BY currency) p"
    "    ON p.currency = c.currency"
    "  LEFT JOIN (SELECT currency, sum(amount_minor) AS sum FROM ledger_entry"
    "              WHERE account = 'payouts_in_transit' GROUP BY currency) l"

@@ -1,20 +1,13 @@
 #include "actors/payin/executor.hpp"
 
-#include <cctype>
-
 #include "actors/common/backlog.hpp"
+#include "domain/common/currency.hpp"
 #include "domain/common/rfc3339.hpp"
 #include "http/form.hpp"
 
 namespace pay {
 
 namespace {
-
-std::string lowercase(std::string s) {
-  for (auto& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 // The PSP's answer to anything the actor system itself failed at (timeout
 // waiting for the psp_client) is unknown: the call may have gone out.
@@ -202,7 +195,7 @@ executor_actor::behavior_type executor_behavior(executor_self self,
 psp_call make_create_intent_call(const execute_charge& charge) {
   http::form_fields form = {
     {"amount", std::to_string(charge.order.amount_minor)},
-    {"currency", lowercase(charge.order.currency)},
+    {"currency", domain::stripe_currency(charge.order.currency)},
     {"payment_method", charge.psp_token},
     {"confirm", "true"},
     {"payment_method_types[0]", "card"},
@@ -237,7 +230,8 @@ psp_call make_register_session_call(const register_session& reg) {
   http::form_fields form = {
     {"mode", "payment"},
     {"payment_method_types[0]", "card"},
-    {"line_items[0][price_data][currency]", lowercase(order.currency)},
+    {"line_items[0][price_data][currency]",
+     domain::stripe_currency(order.currency)},
     {"line_items[0][price_data][unit_amount]",
      std::to_string(order.amount_minor)},
     {"line_items[0][price_data][product_data][name]",

@@ -1,13 +1,15 @@
 #include "actors/payout/payout.hpp"
 
-// One actor per pay-out; the only writer of its row while it lives.
+// One actor per pay-out; the only writer of its row while it lives. Which
+// call it makes and what an answer means are pure functions
+// (domain/payout/payout_steps.hpp); this file carries them out:
 //
-//   CREATED --POST /v1/payouts (key = payout id)--> pending: IN_TRANSIT
-//      |      answer lost / 5xx / 429: attempt recorded, backoff, same key
-//      +--final 4xx or failed--> FAILED (money back to the seller)
-//   IN_TRANSIT --GET /v1/payouts/{po}, backoff up to poll_max, or at once
-//      |          when a payout.* webhook pokes--> paid: PAID
-//      +--failed--> FAILED (money back to the seller)
+//   CREATED      transfer to the seller's connected account   -> TRANSFERRED
+//   TRANSFERRED  pay-out on that account                       -> IN_TRANSIT
+//   IN_TRANSIT   read it, backoff up to poll_max, or at once when a payout.*
+//                webhook pokes                                 -> PAID
+//   a refused or failed pay-out: REVERSING, the transfer taken back -> FAILED
+//                (money back to the seller's wallet)
 //
 // Every move is a compare-and-set on (status, version) in the store, with
 // its ledger and wallet effect in the same transaction. There is no retry
@@ -15,13 +17,13 @@
 // the seller's money or pay it twice, so it keeps asking (the delay is
 // capped) and operators see the attempts in its history.
 
-#include <cctype>
-
+#include "actors/payout/payout_calls.hpp"
 #include "domain/common/assert.hpp"
 #include "domain/common/retry_schedule.hpp"
+#include "domain/common/rfc3339.hpp"
 #include "domain/payout/payout_outcome.hpp"
 #include "domain/payout/payout_status.hpp"
-#include "http/form.hpp"
+#include "domain/payout/payout_steps.hpp"
 #include "observability/log.hpp"
 #include "observability/metrics.hpp"
 
@@ -37,18 +39,16 @@ struct payout_state {
   bool poke_pending = false;  // a webhook arrived meanwhile: ask again
   std::uint64_t timer_generation = 0;
   domain::retry_schedule schedule;  // failed calls and IN_TRANSIT polls
+  // A lookup answered "absent" since the last create: the create is safe.
+  bool looked_up = false;
+  // REVERSING: the transfer was read and is not reversed yet.
+  bool transfer_checked = false;
   static inline const char* name = "payout";
 };
 
 using payout_self = payout_actor::stateful_pointer<payout_state>;
 
 void step(payout_self self);
-
-std::string lowercase(std::string s) {
-  for (auto& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 void step_after(payout_self self, std::chrono::milliseconds delay) {
   auto gen = ++self->state.timer_generation;
@@ -76,11 +76,12 @@ void adopt(payout_self self, const payout_step& s) {
 void advance(payout_self self, domain::payout_event event,
              const domain::payout_outcome& out) {
   auto& st = self->state;
-  // on_answer only asks for moves the table allows from the row's status,
-  // and the classifier names the provider's pay-out on every answer that
-  // moves one.
+  // react() only asks for moves the table allows from the row's status, and
+  // the classifier names the provider's object on every answer that moves
+  // one forward.
   PAY_ASSERT(domain::next_status(st.row.status, event));
   PAY_ASSERT(event == domain::payout_event::psp_rejected
+             || event == domain::payout_event::transfer_reversed
              || !out.psp_reference.empty());
   advance_payout cmd{st.row.payout_id,    st.row.status,
                      st.row.version,      event,
@@ -93,6 +94,8 @@ void advance(payout_self self, domain::payout_event event,
         auto& st = self->state;
         call_done(self);
         st.schedule.on_success();
+        st.looked_up = false;
+        st.transfer_checked = false;
         adopt(self, s);
         if (s.applied) {
           log::info(st.correlation_id, "payout {} -> {} ({})",
@@ -123,6 +126,7 @@ void record_attempt(payout_self self, const domain::payout_outcome& out) {
     .then(
       [=](const payout_step& s) {
         call_done(self);
+        self->state.transfer_checked = false;  // read the transfer again
         adopt(self, s);
         if (!s.applied) {  // the row moved meanwhile: continue from it
           step(self);
@@ -144,49 +148,55 @@ void record_attempt(payout_self self, const domain::payout_outcome& out) {
       });
 }
 
-void on_answer(payout_self self, const domain::payout_outcome& out) {
-  using domain::payout_event;
-  using domain::payout_kind;
-  bool created = self->state.row.status == domain::payout_status::created;
-  switch (out.kind) {
-    case payout_kind::pending:
-      if (created) {
-        advance(self, payout_event::psp_accepted, out);
-      } else {
-        self->state.schedule.on_success();
-        poll_later(self);
-      }
+void on_answer(payout_self self, domain::payout_call call,
+               const domain::payout_outcome& out) {
+  using domain::payout_reaction_kind;
+  auto& st = self->state;
+  if (call == domain::payout_call::create_transfer
+      || call == domain::payout_call::create_payout)
+    st.looked_up = false;  // the next create after this looks up again
+  auto reaction = domain::react(st.row.status, call, out.kind);
+  switch (reaction.kind) {
+    case payout_reaction_kind::advance:
+      advance(self, reaction.event, out);
       return;
-    case payout_kind::paid:
-      // Paid before we recorded it accepted: record both moves in order.
-      advance(self,
-              created ? payout_event::psp_accepted : payout_event::psp_paid,
-              out);
-      return;
-    case payout_kind::failed:
-      advance(self, payout_event::psp_failed, out);
-      return;
-    case payout_kind::rejected:
-      // Only a create can be refused for good; a refused status question
-      // says nothing about a pay-out the provider accepted.
-      if (created)
-        advance(self, payout_event::psp_rejected, out);
-      else
-        record_attempt(self, out);
-      return;
-    case payout_kind::retry:
+    case payout_reaction_kind::record_attempt:
       record_attempt(self, out);
+      return;
+    case payout_reaction_kind::poll:
+      st.schedule.on_success();
+      poll_later(self);
+      return;
+    case payout_reaction_kind::create_now:
+      st.schedule.on_success();
+      st.looked_up = true;
+      step(self);
+      return;
+    case payout_reaction_kind::reverse_now:
+      st.schedule.on_success();
+      st.transfer_checked = true;
+      step(self);
       return;
   }
 }
 
-psp_call provider_call(const payout_state& st) {
-  if (st.row.status == domain::payout_status::created)
-    return make_create_payout_call(st.row, st.correlation_id);
-  return make_get_payout_call(st.row.psp_reference, st.correlation_id);
+// Whether the create's key may have expired at the provider: the pay-out
+// is older than we trust keys to live (measured from its creation, which is
+// never later than the key's first use).
+bool key_may_have_expired(const payout_state& st) {
+  auto created = domain::unix_s_of_rfc3339(st.row.created_at);
+  return !created || domain::unix_now_s() - *created >= st.deps.key_trust_s;
+}
+
+domain::payout_call next_call(const payout_state& st) {
+  return domain::next_call(domain::payout_call_facts{
+    st.row.status, !st.row.stripe_account.empty(),
+    !st.row.transfer_reference.empty(),
+    !st.looked_up && key_may_have_expired(st), st.transfer_checked});
 }
 
 void step(payout_self self) {
+  using domain::payout_call;
   auto& st = self->state;
   if (st.in_flight) return;
   if (domain::is_final(st.row.status)) {
@@ -197,16 +207,34 @@ void step(payout_self self) {
   }
   st.poke_pending = false;
   ++st.timer_generation;  // this ask supersedes any timer set before
+  auto call = next_call(st);
+  if (call == payout_call::no_account) {
+    // Made before sellers had connected accounts: refuse it here, and the
+    // money goes back to the wallet for the next run to send properly.
+    domain::payout_outcome out;
+    out.kind = domain::payout_kind::rejected;
+    out.failure_code = "no_connected_account";
+    out.failure_message = "the seller has no connected account";
+    advance(self, domain::payout_event::psp_rejected, out);
+    return;
+  }
+  if (call == payout_call::no_transfer) {
+    advance(self, domain::payout_event::transfer_reversed, {});
+    return;
+  }
   st.in_flight = true;
-  self->request(st.deps.psp, st.deps.psp_timeout, provider_call(st))
+  self
+    ->request(st.deps.psp, st.deps.psp_timeout,
+              make_payout_call(call, st.row, st.correlation_id))
     .then(
       [=](const psp_reply& reply) {
         call_done(self);
         auto out = domain::classify_payout(reply.transport, reply.http_status,
-                                           reply.body);
+                                           reply.body,
+                                           self->state.row.payout_id.value);
         if (out.kind == domain::payout_kind::retry && !reply.error.empty())
           out.failure_message += " (" + reply.error + ")";
-        on_answer(self, out);
+        on_answer(self, call, out);
         if (self->state.poke_pending && !self->state.in_flight) step(self);
       },
       [=](caf::error& err) {
@@ -253,24 +281,6 @@ payout_actor::behavior_type payout_behavior(payout_self self, payout_deps deps,
 payout_actor spawn_payout(caf::actor_system& sys, payout_deps deps,
                           payout_args args) {
   return sys.spawn(payout_behavior, std::move(deps), std::move(args));
-}
-
-psp_call make_create_payout_call(const payout_view& row,
-                                 const std::string& correlation_id) {
-  // The release created it from a positive balance, in the seller's name.
-  PAY_ASSERT(row.amount_minor > 0 && !row.seller_account.empty());
-  http::form_fields form{{"amount", std::to_string(row.amount_minor)},
-                         {"currency", lowercase(row.currency)},
-                         {"destination", row.seller_account},
-                         {"metadata[payout_id]", row.payout_id.value}};
-  return psp_post_call("/v1/payouts", http::form_encode(form),
-                       row.payout_id.value, correlation_id);
-}
-
-psp_call make_get_payout_call(const std::string& psp_reference,
-                              const std::string& correlation_id) {
-  return psp_get_call(
-    "/v1/payouts/" + http::url_encode_component(psp_reference), correlation_id);
 }
 
 }  // namespace pay

@@ -4,6 +4,7 @@
 // persisted row alone, so a restarted actor resumes where the row says.
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 
 #include <caf/all.hpp>
@@ -23,6 +24,9 @@ struct payout_deps {
   // IN_TRANSIT: the first poll after this, doubling up to poll_max.
   std::chrono::milliseconds poll_base{500};
   std::chrono::milliseconds poll_max{30'000};
+  // psp.idempotency_key_trust_s: a pay-out older than this looks its
+  // transfer or pay-out up before creating it again.
+  std::int64_t key_trust_s = 23 * 3600;
 };
 
 struct payout_args {
@@ -32,12 +36,5 @@ struct payout_args {
 
 payout_actor spawn_payout(caf::actor_system& sys, payout_deps deps,
                           payout_args args);
-
-// POST /v1/payouts (key = pay-out id) and GET /v1/payouts/{po}: the two
-// calls a pay-out makes.
-psp_call make_create_payout_call(const payout_view& row,
-                                 const std::string& correlation_id);
-psp_call make_get_payout_call(const std::string& psp_reference,
-                              const std::string& correlation_id);
 
 }  // namespace pay

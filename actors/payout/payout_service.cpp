@@ -6,6 +6,7 @@
 #include "actors/common/forward.hpp"
 #include "actors/common/live_actors.hpp"
 #include "actors/common/supervision.hpp"
+#include "actors/payout/seller_onboarding.hpp"
 #include "domain/common/restart_budget.hpp"
 #include "observability/log.hpp"
 
@@ -58,8 +59,11 @@ void start_run(service_self self, std::vector<run_promise> promises) {
     .then(
       [=](payout_run_reply& reply) mutable {
         for (const auto& p : reply.created) start_payout_actor(self, p, cid);
-        log::info(cid, "payout run: {} credits released, {} payouts created",
-                  reply.credits_released, reply.created.size());
+        log::info(cid,
+                  "payout run: {} credits released, {} payouts created, {} "
+                  "awaiting a connected account",
+                  reply.credits_released, reply.created.size(),
+                  reply.awaiting_connected_account);
         for (auto& rp : promises) rp.deliver(reply);
         finish();
       },
@@ -183,6 +187,14 @@ payout_service_actor::behavior_type payout_service_behavior(
     [=](const fulfill_order& cmd) { return forward<fulfill_reply>(self, cmd); },
     [=](const load_wallet_balances& q) {
       return forward<wallet_balances>(self, q);
+    },
+    [=](connect_seller& cmd) {
+      if (cmd.stripe_account.empty() && cmd.country.empty())
+        cmd.country = self->state.options.default_country;
+      return onboard_seller(self, self->state.deps, cmd);
+    },
+    [=](const get_connected_account& q) {
+      return forward<connected_account_lookup>(self, q);
     },
   };
 }

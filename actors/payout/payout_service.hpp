@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <string>
 
 #include <caf/all.hpp>
 
@@ -22,6 +23,9 @@ struct payout_service_options {
   std::chrono::milliseconds run_timeout{120'000};
   std::chrono::milliseconds restart_delay{1'000};
   std::uint32_t restarts_max = 3;  // domain/common/restart_budget.hpp
+  // connect.default_country: a new connected account's country when the
+  // request names none.
+  std::string default_country = "US";
 };
 
 payout_service_actor spawn_payout_service(caf::actor_system& sys,

@@ -58,6 +58,7 @@ payout_run_reply run_release(store_self self, const release_payouts& run) {
       continue;
     }
     out.credits_released += r.credits_released;
+    if (r.awaiting_connected_account) ++out.awaiting_connected_account;
     if (r.created) {
       log::info(run.correlation_id, "payout {} created: {} {} minor for {}",
                 r.payout.payout_id.value, r.payout.amount_minor, currency,
@@ -110,6 +111,17 @@ payout_store_actor::behavior_type payout_store_behavior(
     [=](const fulfill_order& cmd) -> caf::result<fulfill_reply> {
       return in_txn<fulfill_reply>(self, [&](pqxx::work& txn) {
         return persistence::fulfill_payment_order(txn, cmd.payment_order_id);
+      });
+    },
+    [=](
+      const get_connected_account& q) -> caf::result<connected_account_lookup> {
+      return in_txn<connected_account_lookup>(self, [&](pqxx::work& txn) {
+        return persistence::select_connected_account(txn, q.seller_account);
+      });
+    },
+    [=](const link_connected_account& cmd) -> caf::result<connect_reply> {
+      return in_txn<connect_reply>(self, [&](pqxx::work& txn) {
+        return persistence::link_seller(txn, cmd);
       });
     },
     [=](const load_wallet_balances& q) -> caf::result<wallet_balances> {

@@ -46,4 +46,11 @@ std::optional<currency_info> find_currency(std::string_view code) {
   return *found;
 }
 
+std::string stripe_currency(std::string_view code) {
+  std::string out{code};
+  for (auto& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
 }  // namespace pay::domain

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace pay::domain {
@@ -32,5 +33,8 @@ inline constexpr currency_info currency_table[] = {
 // included ("usd"), is not found: the API is strict so a typo never silently
 // picks a currency.
 std::optional<currency_info> find_currency(std::string_view code);
+
+// The code as Stripe's API spells it: lowercase ("usd").
+std::string stripe_currency(std::string_view code);
 
 }  // namespace pay::domain

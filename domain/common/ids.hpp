@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 
 namespace pay::domain {
 
@@ -45,6 +46,13 @@ using payout_id = strong_id<struct payout_id_tag>;
 
 // Printable ASCII without spaces: ids end up in URLs, logs and PSP metadata.
 bool is_valid_id(const std::string& id);
+
+// A Stripe connected account id: "acct_" then letters, digits or '_' (as
+// the connected_account table checks it).
+bool is_stripe_account_id(std::string_view id);
+
+// ISO 3166-1 alpha-2 shape: two uppercase ASCII letters ("US").
+bool is_country_code(std::string_view code);
 
 }  // namespace pay::domain
 

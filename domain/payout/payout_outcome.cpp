@@ -39,6 +39,52 @@ payout_outcome from_payout(const json::object& payout) {
   return out;
 }
 
+payout_outcome from_transfer(const json::object& transfer) {
+  payout_outcome out;
+  out.psp_reference = string_at(transfer, "id");
+  if (out.psp_reference.empty())
+    return retry("missing_id", "transfer object without id");
+  auto reversed = transfer.find("reversed");
+  out.kind = reversed != transfer.end() && reversed->value().is_bool()
+                 && reversed->value().get_bool()
+               ? payout_kind::reversed
+               : payout_kind::transferred;
+  return out;
+}
+
+payout_outcome from_object(const json::object& obj);
+
+// A lookup list: our object is the one whose metadata names our pay-out.
+payout_outcome from_list(const json::object& list, std::string_view payout_id) {
+  auto data = list.find("data");
+  if (data == list.end() || !data->value().is_array())
+    return retry("unreadable_body", "list without data");
+  for (const auto& item : data->value().get_array()) {
+    if (!item.is_object()) continue;
+    const auto& obj = item.get_object();
+    auto metadata = obj.find("metadata");
+    if (metadata == obj.end() || !metadata->value().is_object()) continue;
+    if (!payout_id.empty()
+        && string_at(metadata->value().get_object(), "payout_id") == payout_id)
+      return from_object(obj);
+  }
+  payout_outcome out;
+  out.kind = payout_kind::absent;
+  return out;
+}
+
+payout_outcome from_object(const json::object& obj) {
+  auto kind = string_at(obj, "object");
+  if (kind == "transfer") return from_transfer(obj);
+  if (kind == "transfer_reversal") {
+    payout_outcome out;
+    out.kind = payout_kind::reversed;
+    out.psp_reference = string_at(obj, "transfer");
+    return out;
+  }
+  return from_payout(obj);
+}
+
 // Statuses that say nothing final about our request: the provider was busy
 // (5xx, 429), a concurrent request with our key is in flight (409), our
 // credentials are wrong (401/403: our problem, not the seller's), or the
@@ -62,12 +108,19 @@ std::string_view to_string(payout_kind a) {
       return "rejected";
     case payout_kind::retry:
       return "retry";
+    case payout_kind::transferred:
+      return "transferred";
+    case payout_kind::reversed:
+      return "reversed";
+    case payout_kind::absent:
+      return "absent";
   }
   return "invalid";
 }
 
 payout_outcome classify_payout(psp_transport transport, unsigned http_status,
-                               std::string_view body) {
+                               std::string_view body,
+                               std::string_view payout_id) {
   if (transport == psp_transport::not_sent)
     return retry("not_sent", "the request did not reach the provider");
   if (transport == psp_transport::outcome_unknown)
@@ -80,7 +133,9 @@ payout_outcome classify_payout(psp_transport transport, unsigned http_status,
   if (ec || !parsed.is_object())
     return retry("unreadable_body", "the provider's answer is not JSON");
   const auto& obj = parsed.get_object();
-  if (http_status >= 200 && http_status < 300) return from_payout(obj);
+  if (http_status >= 200 && http_status < 300)
+    return string_at(obj, "object") == "list" ? from_list(obj, payout_id)
+                                              : from_object(obj);
   if (http_status >= 400 && http_status < 500) {
     payout_outcome out;
     out.kind = payout_kind::rejected;

@@ -17,10 +17,14 @@ namespace pay {
 struct payout_view {
   domain::payout_id payout_id;
   std::string seller_account;
+  // The seller's connected account (acct_...) the pay-out goes to; empty
+  // only for pay-outs made before sellers had connected accounts.
+  std::string stripe_account;
   std::string currency;
   std::int64_t amount_minor = 0;
   domain::payout_status status = domain::payout_status::created;
-  std::string psp_reference;
+  std::string psp_reference;       // po_...: the pay-out on the account
+  std::string transfer_reference;  // tr_...: the transfer to the account
   std::string failure_code;
   std::string failure_message;
   std::int32_t attempts = 0;
@@ -30,9 +34,10 @@ struct payout_view {
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, payout_view& x) {
-  return f(x.payout_id, x.seller_account, x.currency, x.amount_minor, x.status,
-           x.psp_reference, x.failure_code, x.failure_message, x.attempts,
-           x.version, x.created_at, x.updated_at);
+  return f(x.payout_id, x.seller_account, x.stripe_account, x.currency,
+           x.amount_minor, x.status, x.psp_reference, x.transfer_reference,
+           x.failure_code, x.failure_message, x.attempts, x.version,
+           x.created_at, x.updated_at);
 }
 
 // One row of payout_history: a transition or a PSP attempt.
@@ -67,10 +72,12 @@ typename Inspector::result_type inspect(Inspector& f, run_payouts& x) {
 struct payout_run_reply {
   std::int64_t credits_released = 0;
   std::vector<payout_view> created;
+  // (seller, currency) pairs with money to pay and no connected account.
+  std::int64_t awaiting_connected_account = 0;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, payout_run_reply& x) {
-  return f(x.credits_released, x.created);
+  return f(x.credits_released, x.created, x.awaiting_connected_account);
 }
 
 struct get_payout {
@@ -110,14 +117,95 @@ typename Inspector::result_type inspect(Inspector& f, payout_list& x) {
 }
 
 // A verified payout.* webhook: the payout's actor asks the provider.
+// `account`: the connected account the event happened on (Connect events
+// carry it); an event from another account than the pay-out's is ignored.
 struct payout_webhook {
   std::string event_id;
   std::string type;
   domain::payout_id payout_id;
+  std::string account;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, payout_webhook& x) {
-  return f(x.event_id, x.type, x.payout_id);
+  return f(x.event_id, x.type, x.payout_id, x.account);
+}
+
+// A seller's Stripe Connect account.
+struct connected_account_view {
+  std::string seller_account;
+  std::string stripe_account;  // acct_...
+  std::string created_at;      // RFC 3339
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f,
+                                        connected_account_view& x) {
+  return f(x.seller_account, x.stripe_account, x.created_at);
+}
+
+// POST /v1/sellers/{seller}/connected_account: link the seller to an
+// existing account (stripe_account set) or create one at the PSP.
+struct connect_seller {
+  std::string seller_account;
+  std::string stripe_account;  // empty: create one
+  std::string country;         // ISO 3166-1 alpha-2, for a new account
+  std::string email;           // optional, for a new account
+  std::string correlation_id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, connect_seller& x) {
+  return f(x.seller_account, x.stripe_account, x.country, x.email,
+           x.correlation_id);
+}
+
+enum class connect_outcome : std::uint8_t {
+  created = 0,          // a new account at the PSP, now linked
+  linked = 1,           // an existing account, now linked
+  already_linked = 2,   // the same link was there before: nothing changed
+  conflict = 3,         // the seller or the account is linked otherwise
+  no_such_account = 4,  // the PSP does not know that acct_...
+  psp_refused = 5,      // the PSP refused to create one (message says why)
+  psp_unavailable = 6,  // no clear answer from the PSP: try again
+};
+
+struct connect_reply {
+  connect_outcome outcome = connect_outcome::created;
+  connected_account_view account;  // as linked now (empty if none)
+  std::string message;             // for refusals
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, connect_reply& x) {
+  return f(x.outcome, x.account, x.message);
+}
+
+struct get_connected_account {
+  std::string seller_account;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f,
+                                        get_connected_account& x) {
+  return f(x.seller_account);
+}
+
+struct connected_account_lookup {
+  bool found = false;
+  connected_account_view account;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f,
+                                        connected_account_lookup& x) {
+  return f(x.found, x.account);
+}
+
+// The store's half of connect_seller: insert the link unless the seller or
+// the account has another one (outcome linked, already_linked or conflict).
+struct link_connected_account {
+  std::string seller_account;
+  std::string stripe_account;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f,
+                                        link_connected_account& x) {
+  return f(x.seller_account, x.stripe_account);
 }
 
 // The merchant delivered the goods (a release condition).
@@ -186,7 +274,7 @@ typename Inspector::result_type inspect(Inspector& f, release_payouts& x) {
   return f(x.hold_s, x.minimum_minor, x.correlation_id);
 }
 
-// Every CREATED or IN_TRANSIT pay-out (recovery at start).
+// Every pay-out not PAID or FAILED yet (recovery at start).
 struct load_open_payouts {};
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, load_open_payouts&) {

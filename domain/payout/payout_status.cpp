@@ -12,6 +12,10 @@ std::string_view to_db_string(payout_status s) {
       return "PAID";
     case payout_status::failed:
       return "FAILED";
+    case payout_status::transferred:
+      return "TRANSFERRED";
+    case payout_status::reversing:
+      return "REVERSING";
   }
   return "INVALID";
 }
@@ -32,6 +36,10 @@ std::string_view to_string(payout_event e) {
       return "psp_failed";
     case payout_event::psp_rejected:
       return "psp_rejected";
+    case payout_event::transfer_accepted:
+      return "transfer_accepted";
+    case payout_event::transfer_reversed:
+      return "transfer_reversed";
   }
   return "invalid";
 }

@@ -2,14 +2,22 @@
 // The pay-out state machine, as data: (state, event) -> next state. Anything
 // not in the table is illegal and is never applied.
 //
-//   CREATED --psp_accepted--> IN_TRANSIT --psp_paid--> PAID
-//      |                          |
-//      +--psp_rejected--> FAILED <+--psp_failed
+//   CREATED --transfer_accepted--> TRANSFERRED --psp_accepted--> IN_TRANSIT
+//      |                                |                              |  |
+//      | psp_rejected    psp_rejected,  |                   psp_failed |  |
+//      v                 psp_failed     v                              |  |
+//   FAILED <--transfer_reversed---- REVERSING <------------------------+  |
+//                                                           PAID <--------+
+//                                                                 psp_paid
 //
 // CREATED: the row exists and the seller's money left the wallet; the
-// provider may or may not have the pay-out yet (we ask with the same key).
-// IN_TRANSIT: the provider accepted it (we hold its po_ reference).
-// PAID and FAILED are terminal; FAILED gives the money back to the seller.
+// transfer to the seller's connected account may or may not exist yet (we
+// ask with the same key, or look it up). TRANSFERRED: the money is on the
+// seller's connected account (tr_ stored); its pay-out may or may not exist.
+// IN_TRANSIT: the provider accepted the pay-out (po_ stored). REVERSING: the
+// pay-out was refused or failed, so the transfer is taken back before the
+// money returns to the wallet. PAID and FAILED are terminal; FAILED gives the
+// money back to the seller's wallet.
 
 #include <cstdint>
 #include <optional>
@@ -22,6 +30,8 @@ enum class payout_status : std::uint8_t {
   in_transit = 1,
   paid = 2,
   failed = 3,
+  transferred = 4,
+  reversing = 5,
 };
 
 enum class payout_event : std::uint8_t {
@@ -29,28 +39,41 @@ enum class payout_event : std::uint8_t {
   psp_paid = 1,
   psp_failed = 2,    // the provider tried and could not pay (account closed)
   psp_rejected = 3,  // the provider refused our create request (final 4xx)
+  transfer_accepted = 4,  // the transfer to the connected account exists
+  transfer_reversed = 5,  // the transfer was taken back (or never existed)
 };
 
 inline constexpr payout_status all_payout_statuses[] = {
-  payout_status::created, payout_status::in_transit, payout_status::paid,
-  payout_status::failed};
+  payout_status::created,    payout_status::transferred,
+  payout_status::in_transit, payout_status::reversing,
+  payout_status::paid,       payout_status::failed};
 inline constexpr payout_event all_payout_events[] = {
-  payout_event::psp_accepted, payout_event::psp_paid, payout_event::psp_failed,
-  payout_event::psp_rejected};
+  payout_event::transfer_accepted, payout_event::psp_accepted,
+  payout_event::psp_paid,          payout_event::psp_failed,
+  payout_event::psp_rejected,      payout_event::transfer_reversed};
 
 // nullopt: the transition is illegal from `from`.
 constexpr std::optional<payout_status> next_status(payout_status from,
                                                    payout_event event) {
   switch (from) {
     case payout_status::created:
+      if (event == payout_event::transfer_accepted)
+        return payout_status::transferred;
+      if (event == payout_event::psp_rejected) return payout_status::failed;
+      return std::nullopt;
+    case payout_status::transferred:
       if (event == payout_event::psp_accepted) return payout_status::in_transit;
       if (event == payout_event::psp_rejected
           || event == payout_event::psp_failed)
-        return payout_status::failed;
+        return payout_status::reversing;
       return std::nullopt;
     case payout_status::in_transit:
       if (event == payout_event::psp_paid) return payout_status::paid;
-      if (event == payout_event::psp_failed) return payout_status::failed;
+      if (event == payout_event::psp_failed) return payout_status::reversing;
+      return std::nullopt;
+    case payout_status::reversing:
+      if (event == payout_event::transfer_reversed)
+        return payout_status::failed;
       return std::nullopt;
     case payout_status::paid:
     case payout_status::failed:
@@ -63,7 +86,8 @@ constexpr bool is_final(payout_status s) {
   return s == payout_status::paid || s == payout_status::failed;
 }
 
-// Database and wire spelling: "CREATED", "IN_TRANSIT", "PAID", "FAILED".
+// Database and wire spelling: "CREATED", "TRANSFERRED", "IN_TRANSIT",
+// "REVERSING", "PAID", "FAILED".
 std::string_view to_db_string(payout_status s);
 std::optional<payout_status> parse_payout_status(std::string_view s);
 std::string_view to_string(payout_event e);

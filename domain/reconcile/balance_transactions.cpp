@@ -20,7 +20,10 @@ std::optional<settlement_type> line_type_of(std::string_view type,
   if (type == "charge" || type == "payment") return settlement_type::charge;
   if (type == "refund" || type == "payment_refund")
     return settlement_type::refund;
-  if (type == "payout") return settlement_type::payout;
+  // A seller's pay-out is a transfer to its connected account (the pay-out
+  // itself is on that account's balance, not the platform's); "payout"
+  // remains for the platform's own pay-outs made before Connect.
+  if (type == "transfer" || type == "payout") return settlement_type::payout;
   if (type == "stripe_fee" || category == "fee") return settlement_type::fee;
   return std::nullopt;
 }

@@ -74,7 +74,8 @@ struct our_view {
   // for it is a duplicate. Points into the matcher's flags; null if not
   // found.
   std::uint8_t* claimed = nullptr;
-  const our_charge* order = nullptr;  // charge lines only
+  const our_charge* order = nullptr;   // charge lines only
+  const our_payout* payout = nullptr;  // payout lines only
 };
 
 struct verdict {
@@ -268,12 +269,15 @@ our_view matcher::view_of(const settlement_line& line) {
       return view_with_status(*refunds_.records[i],
                               refunds_.records[i]->refund_id.value,
                               refunds_.claimed[i]);
-    case settlement_type::payout:
+    case settlement_type::payout: {
       i = payouts_.find(line);
       if (i == string_index::absent) return {};
-      return view_with_status(*payouts_.records[i],
-                              payouts_.records[i]->payout_id.value,
-                              payouts_.claimed[i]);
+      auto view = view_with_status(*payouts_.records[i],
+                                   payouts_.records[i]->payout_id.value,
+                                   payouts_.claimed[i]);
+      view.payout = payouts_.records[i];
+      return view;
+    }
     case settlement_type::fee:
       // A fee line's own reference is the PSP's: only its key is ours.
       i = payouts_.by_id.find(line.idempotency_key);
@@ -328,10 +332,12 @@ verdict matcher::classify_refund_or_payout(const settlement_line& line,
               + "; payout fees must come as fee lines."};
   auto v = check_found(line, ours, -ours.amount_minor);
   if (v.which != policy_case::matched) return v;
-  // The statuses the PSP's settlement confirms, spelled as stored.
-  auto settled = is_refund ? to_db_string(refund_status::succeeded)
-                           : to_db_string(payout_status::paid);
-  if (ours.status != settled)
+  // What the PSP's settlement confirms: a refund that succeeded; a pay-out
+  // whose money left the platform (its transfer, or the pay-out itself).
+  bool confirmed = is_refund
+                     ? ours.status == to_db_string(refund_status::succeeded)
+                     : money_left_platform(*ours.payout);
+  if (!confirmed)
     return {policy_case::status_mismatch_refund_or_payout,
             line_head(line) + " is settled by the PSP but ours, "
               + std::string{ours.id} + ", is " + ours.status + "."};

@@ -6,7 +6,8 @@
 //
 // Matching: a charge line finds its order by psp_reference, else by
 // idempotency_key == payment_order_id; a refund line its refund by reference,
-// else key == refund id; a payout line likewise with the payout id; a fee
+// else key == refund id; a payout line (a Stripe transfer to the seller's
+// connected account) likewise with the payout id; a fee
 // line is matched when its idempotency_key is one of our payout ids.
 // Every discrepancy is routed by the table in reconcile_policy.hpp. TOTAL
 // rows are checked against the lines only when the file states them
@@ -59,13 +60,22 @@ struct our_refund {
 
 struct our_payout {
   domain::payout_id payout_id;
+  // The reference its settlement line carries: the transfer (tr_) to the
+  // seller's connected account, or the pay-out (po_) for one made before.
   std::string psp_reference;
   seller_account seller;
   std::int64_t amount_minor = 0;  // positive
   std::string currency;
   payout_status status = payout_status::created;
   std::string settled_on;
+  bool transferred = false;  // a transfer exists (even if reversed since)
 };
+
+// A transfer (or, before Connect, the paid pay-out) took the money off the
+// platform's balance: the settlement has a line for it.
+inline bool money_left_platform(const our_payout& p) {
+  return p.transferred || p.status == payout_status::paid;
+}
 
 struct books {
   // Every order the file refers to (by reference or idempotency key).

@@ -48,12 +48,16 @@ std::variant<webhook_event, api_error> parse_webhook_event(
   if (object == nullptr)
     return bad_event("The event has no data.object.", "data.object");
   const auto* metadata = object_at(*object, "metadata");
+  out.account = string_at(&event, "account");
+  if (!out.account.empty() && !domain::is_stripe_account_id(out.account))
+    return bad_event("The event's account is not an acct_ id.", "account");
   if (out.type.rfind("payout.", 0) == 0) {
     auto payout = string_at(metadata, "payout_id");
     if (!payout.empty() && domain::is_valid_id(payout))
       out.payout_id = std::move(payout);
     return out;
   }
+  if (!out.account.empty()) return out;
   if (out.type.rfind("refund.", 0) == 0
       || out.type.rfind("charge.refund.", 0) == 0) {
     auto refund = string_at(metadata, "refund_id");

@@ -77,10 +77,12 @@ void psp_webhook_route(const context& ctx, const exchange_ptr& ex) {
   };
   auto fail = [ex](const caf::error& err) { ex->fail(err); };
   if (!event.payout_id.empty()) {
-    ask<webhook_outcome>(
-      ctx.sys, ctx.money.payouts, ctx.options.request_timeout,
-      payout_webhook{event.id, event.type, domain::payout_id{event.payout_id}},
-      answer, fail);
+    ask<webhook_outcome>(ctx.sys, ctx.money.payouts,
+                         ctx.options.request_timeout,
+                         payout_webhook{event.id, event.type,
+                                        domain::payout_id{event.payout_id},
+                                        event.account},
+                         answer, fail);
     return;
   }
   if (!event.refund_id.empty()) {

@@ -15,10 +15,12 @@ json::object payout_json(const payout_view& p) {
     {"object", "payout"},
     {"id", p.payout_id.value},
     {"seller_account", p.seller_account},
+    {"stripe_account", null_if_empty(p.stripe_account)},
     {"amount", decimal_amount(p.amount_minor, p.currency)},
     {"currency", p.currency},
     {"status", domain::to_db_string(p.status)},
     {"psp_reference", null_if_empty(p.psp_reference)},
+    {"transfer_reference", null_if_empty(p.transfer_reference)},
     {"failure_code", null_if_empty(p.failure_code)},
     {"failure_message", null_if_empty(p.failure_message)},
     {"attempts", p.attempts},
@@ -63,6 +65,7 @@ std::string render_payout_run(const payout_run_reply& run) {
   return json::serialize(json::object{
     {"credits_released", run.credits_released},
     {"payouts", payouts_json(run.created)},
+    {"awaiting_connected_account", run.awaiting_connected_account},
   });
 }
 
@@ -89,6 +92,15 @@ std::string render_fulfilled(const std::string& payment_order_id,
                              const fulfill_reply& reply) {
   return json::serialize(json::object{{"payment_order_id", payment_order_id},
                                       {"fulfilled_at", reply.fulfilled_at}});
+}
+
+std::string render_connected_account(const std::string& seller,
+                                     const connected_account_view& account) {
+  return json::serialize(
+    json::object{{"object", "connected_account"},
+                 {"seller_account", seller},
+                 {"stripe_account", account.stripe_account},
+                 {"created_at", account.created_at}});
 }
 
 }  // namespace pay::gateway

@@ -14,5 +14,8 @@ std::string render_wallet_split(const std::string& seller,
                                 const wallet_balances& wallet);
 std::string render_fulfilled(const std::string& payment_order_id,
                              const fulfill_reply& reply);
+// `seller` as the client named it (the view's may carry the key's scope).
+std::string render_connected_account(const std::string& seller,
+                                     const connected_account_view& account);
 
 }  // namespace pay::gateway

@@ -1,5 +1,6 @@
-// /v1/payment_orders/{id}/fulfill, /v1/wallets/{seller} and /admin/payouts...:
-// parse, ask the payout service, render.
+// /v1/payment_orders/{id}/fulfill, /v1/wallets/{seller},
+// /v1/sellers/{seller}/connected_account and /admin/payouts...: parse, ask
+// the payout service, render.
 
 #include <functional>
 #include <optional>
@@ -13,6 +14,7 @@
 #include "gateway/common/render.hpp"
 #include "gateway/common/request_checks.hpp"
 #include "gateway/common/routes.hpp"
+#include "gateway/payout/connect_request.hpp"
 #include "gateway/payout/payout_render.hpp"
 #include "http/form.hpp"
 
@@ -74,6 +76,62 @@ void wallet_route(const context& ctx, const exchange_ptr& ex,
     });
 }
 
+void connect_route(const context& ctx, const exchange_ptr& ex,
+                   const std::string& seller) {
+  auto parsed = parse_connect_request(ex->req.body());
+  if (auto* err = std::get_if<api_error>(&parsed)) {
+    ex->fail(*err);
+    return;
+  }
+  auto request = std::get<connect_request>(std::move(parsed));
+  connect_seller cmd{ex->who.scope.in(seller), request.stripe_account,
+                     request.country, request.email, ex->request_id};
+  ask_payouts<connect_reply>(
+    ctx, ex, std::move(cmd),
+    [seller](const exchange& ex, const connect_reply& r) {
+      switch (r.outcome) {
+        case connect_outcome::created:
+        case connect_outcome::linked:
+          ex.reply(201, render_connected_account(seller, r.account));
+          return;
+        case connect_outcome::already_linked:
+          ex.reply(200, render_connected_account(seller, r.account));
+          return;
+        case connect_outcome::conflict:
+          ex.fail(api_error{409, "invalid_request_error",
+                            "connected_account_conflict", r.message,
+                            "stripe_account"});
+          return;
+        case connect_outcome::no_such_account:
+          ex.fail(invalid("no_such_connected_account",
+                          "The PSP has no such account: " + r.message + ".",
+                          "stripe_account"));
+          return;
+        case connect_outcome::psp_refused:
+          ex.fail(invalid("connected_account_refused",
+                          "The PSP refused to create the account: " + r.message,
+                          ""));
+          return;
+        case connect_outcome::psp_unavailable:
+          ex.fail(api_error{503, "api_error", "psp_unavailable",
+                            "The PSP gave no clear answer; try again.", ""});
+          return;
+      }
+    });
+}
+
+void connected_account_route(const context& ctx, const exchange_ptr& ex,
+                             const std::string& seller) {
+  ask_payouts<connected_account_lookup>(
+    ctx, ex, get_connected_account{ex->who.scope.in(seller)},
+    [seller](const exchange& ex, const connected_account_lookup& found) {
+      if (!found.found)
+        ex.fail(not_found("connected account", seller, "seller_account"));
+      else
+        ex.reply(200, render_connected_account(seller, found.account));
+    });
+}
+
 void run_route(const context& ctx, const exchange_ptr& ex) {
   ask_payouts<payout_run_reply>(ctx, ex, run_payouts{ex->request_id},
                                 [](const exchange& ex,
@@ -106,8 +164,8 @@ std::variant<list_payouts, api_error> parse_list(std::string_view target) {
       auto status = domain::parse_payout_status(value);
       if (!status)
         return invalid("parameter_invalid",
-                       "status must be one of CREATED, IN_TRANSIT, PAID, "
-                       "FAILED.",
+                       "status must be one of CREATED, TRANSFERRED, "
+                       "IN_TRANSIT, REVERSING, PAID, FAILED.",
                        "status");
       q.statuses = {*status};
     } else if (name == "limit") {
@@ -158,6 +216,15 @@ bool dispatch_payout_routes(const context& ctx, const exchange_ptr& ex,
   if (auto seller = id_after(path, "/v1/wallets/"); !seller.empty())
     return only(ex, bhttp::verb::get, "GET",
                 [&] { wallet_route(ctx, ex, seller); });
+  if (auto seller = id_between(path, "/v1/sellers/", "/connected_account");
+      !seller.empty()) {
+    if (ex->req.method() == bhttp::verb::post) {
+      connect_route(ctx, ex, seller);
+      return true;
+    }
+    return only(ex, bhttp::verb::get, "GET, POST",
+                [&] { connected_account_route(ctx, ex, seller); });
+  }
   return false;
 }
 

@@ -29,6 +29,8 @@ using payout_service_actor = caf::typed_actor<
   caf::replies_to<payout_webhook>::with<webhook_outcome>,
   caf::replies_to<fulfill_order>::with<fulfill_reply>,
   caf::replies_to<load_wallet_balances>::with<wallet_balances>,
+  caf::replies_to<connect_seller>::with<connect_reply>,
+  caf::replies_to<get_connected_account>::with<connected_account_lookup>,
   caf::reacts_to<payout_tick_atom>, caf::reacts_to<payout_recover_atom>,
   caf::reacts_to<payout_restart>>;
 
@@ -45,7 +47,9 @@ using payout_store_actor = caf::typed_actor<
   caf::replies_to<list_payouts>::with<payout_list>,
   caf::replies_to<payout_webhook>::with<webhook_outcome>,
   caf::replies_to<fulfill_order>::with<fulfill_reply>,
-  caf::replies_to<load_wallet_balances>::with<wallet_balances>>;
+  caf::replies_to<load_wallet_balances>::with<wallet_balances>,
+  caf::replies_to<get_connected_account>::with<connected_account_lookup>,
+  caf::replies_to<link_connected_account>::with<connect_reply>>;
 
 // A payout actor: step (its own timer, with the timer's generation so a
 // superseded timer is ignored) and poke (a webhook: ask the provider now).

@@ -20,17 +20,24 @@ payout_view to_payout(const pqxx::row& r) {
   payout_view v;
   v.payout_id.value = r[0].as<std::string>();
   v.seller_account = r[1].as<std::string>();
-  v.currency = r[2].as<std::string>();
-  v.amount_minor = r[3].as<std::int64_t>();
-  v.status = status_column(r[4], domain::parse_payout_status);
-  v.psp_reference = r[5].as<std::string>();
-  v.failure_code = r[6].as<std::string>();
-  v.failure_message = r[7].as<std::string>();
-  v.attempts = r[8].as<std::int32_t>();
-  v.version = r[9].as<std::int32_t>();
-  v.created_at = r[10].as<std::string>();
-  v.updated_at = r[11].as<std::string>();
+  v.stripe_account = r[2].as<std::string>();
+  v.currency = r[3].as<std::string>();
+  v.amount_minor = r[4].as<std::int64_t>();
+  v.status = status_column(r[5], domain::parse_payout_status);
+  v.psp_reference = r[6].as<std::string>();
+  v.transfer_reference = r[7].as<std::string>();
+  v.failure_code = r[8].as<std::string>();
+  v.failure_message = r[9].as<std::string>();
+  v.attempts = r[10].as<std::int32_t>();
+  v.version = r[11].as<std::int32_t>();
+  v.created_at = r[12].as<std::string>();
+  v.updated_at = r[13].as<std::string>();
   return v;
+}
+
+connected_account_view to_connected_account(const pqxx::row& r) {
+  return connected_account_view{r[0].as<std::string>(), r[1].as<std::string>(),
+                                r[2].as<std::string>()};
 }
 
 std::optional<payout_view> lock_payout(pqxx::work& txn, const std::string& id) {
@@ -103,8 +110,16 @@ release_result release_and_create_payout(pqxx::work& txn,
   if (available < run.minimum_minor) return out;
   // The settings keep the minimum at 1 or more: a pay-out moves money.
   PAY_ASSERT(available > 0 && available <= balance);
+  auto account = select_connected_account(txn, seller);
+  if (!account.found) {
+    // Stripe pays sellers only through their connected accounts: the money
+    // stays available until the seller has one.
+    out.awaiting_connected_account = true;
+    return out;
+  }
   auto id = txn
-              .exec_params1(sql::payout::insert_payout, seller, currency,
+              .exec_params1(sql::payout::insert_payout, seller,
+                            account.account.stripe_account, currency,
                             available)[0]
               .as<std::string>();
   insert_history(txn, id, std::nullopt, domain::payout_status::created,
@@ -162,9 +177,17 @@ payout_step apply_advance(pqxx::work& txn, const advance_payout& cmd) {
     return out;
   auto to = domain::next_status(row->status, cmd.event);
   if (!to) return out;
+  // The answer names the transfer when it created one, the pay-out on the
+  // connected account otherwise; a reversal's answer changes no reference.
+  std::string payout_reference;
+  std::string transfer_reference;
+  if (cmd.event == domain::payout_event::transfer_accepted)
+    transfer_reference = cmd.psp_reference;
+  else if (cmd.event != domain::payout_event::transfer_reversed)
+    payout_reference = cmd.psp_reference;
   txn.exec_params(sql::payout::advance_payout, cmd.payout_id.value,
-                  std::string{domain::to_db_string(*to)}, cmd.psp_reference,
-                  cmd.failure_code, cmd.failure_message);
+                  std::string{domain::to_db_string(*to)}, payout_reference,
+                  cmd.failure_code, cmd.failure_message, transfer_reference);
   insert_history(txn, cmd.payout_id.value, row->status, *to,
                  std::string{domain::to_string(cmd.event)}, row->attempts,
                  cmd.failure_code, cmd.failure_message, cmd.correlation_id);
@@ -203,13 +226,50 @@ payout_step apply_attempt(pqxx::work& txn, const record_payout_attempt& cmd) {
 
 webhook_outcome record_payout_webhook(pqxx::work& txn,
                                       const payout_webhook& event) {
-  auto exists = txn.exec_params(sql::payout::payout_exists,
-                                event.payout_id.value);
-  if (exists.empty()) return webhook_outcome::ignored;
+  auto account = txn.exec_params(sql::payout::payout_account,
+                                 event.payout_id.value);
+  if (account.empty()) return webhook_outcome::ignored;
+  // A Connect event is routed by its account: one from another account than
+  // the pay-out's cannot be about it, whatever its metadata says.
+  if (account[0][0].as<std::string>() != event.account)
+    return webhook_outcome::ignored;
   auto inserted = txn.exec_params(sql::payout::record_webhook_event,
                                   event.event_id, event.type);
   return inserted.empty() ? webhook_outcome::duplicate
                           : webhook_outcome::applied;
+}
+
+connected_account_lookup select_connected_account(pqxx::work& txn,
+                                                  const std::string& seller) {
+  connected_account_lookup out;
+  auto rows = txn.exec_params(sql::payout::select_connected_account, seller);
+  if (rows.empty()) return out;
+  out.found = true;
+  out.account = to_connected_account(rows[0]);
+  return out;
+}
+
+connect_reply link_seller(pqxx::work& txn, const link_connected_account& cmd) {
+  connect_reply out;
+  auto inserted = txn.exec_params(sql::payout::insert_connected_account,
+                                  cmd.seller_account, cmd.stripe_account);
+  if (!inserted.empty()) {
+    out.outcome = connect_outcome::linked;
+    out.account = to_connected_account(inserted[0]);
+    return out;
+  }
+  auto existing = select_connected_account(txn, cmd.seller_account);
+  if (existing.found && existing.account.stripe_account == cmd.stripe_account) {
+    out.outcome = connect_outcome::already_linked;
+    out.account = existing.account;
+    return out;
+  }
+  out.outcome = connect_outcome::conflict;
+  out.account = existing.account;
+  out.message = existing.found
+                  ? "The seller is linked to another connected account."
+                  : "The connected account is linked to another seller.";
+  return out;
 }
 
 fulfill_reply fulfill_payment_order(pqxx::work& txn,

@@ -24,11 +24,14 @@ struct release_result {
   std::int64_t credits_released = 0;
   bool created = false;
   payout_view payout;
+  // Money to pay, but the seller has no connected account to pay it to.
+  bool awaiting_connected_account = false;
 };
 
 // Under the wallet row's lock: stamps released_at on the credits whose
 // conditions hold, then creates one pay-out for the whole available balance
-// when it reaches the minimum (row, history, ledger payout_sent, wallet).
+// when it reaches the minimum and the seller has a connected account (row,
+// history, ledger payout_sent, wallet).
 release_result release_and_create_payout(pqxx::work& txn,
                                          const std::string& seller,
                                          const std::string& currency,
@@ -43,9 +46,15 @@ payout_step apply_advance(pqxx::work& txn, const advance_payout& cmd);
 payout_step apply_attempt(pqxx::work& txn, const record_payout_attempt& cmd);
 
 // Records the event id (the existing webhook_event table); `duplicate` when
-// it was seen before, `ignored` when no such pay-out exists.
+// it was seen before, `ignored` when no such pay-out exists on the event's
+// account.
 webhook_outcome record_payout_webhook(pqxx::work& txn,
                                       const payout_webhook& event);
+
+connected_account_lookup select_connected_account(pqxx::work& txn,
+                                                  const std::string& seller);
+// Links the seller to the account unless either has another link.
+connect_reply link_seller(pqxx::work& txn, const link_connected_account& cmd);
 
 fulfill_reply fulfill_payment_order(pqxx::work& txn,
                                     const std::string& payment_order_id);

@@ -10,10 +10,11 @@
 
 // Every read of a pay-out returns these columns, in this order (to_payout in
 // payout_sql.cpp reads them by position).
-#define PAY_PAYOUT_COLUMNS                                           \
-  "payout_id, seller_account, currency, amount_minor, status::text," \
-  " coalesce(psp_reference, ''), coalesce(failure_code, ''),"        \
-  " coalesce(failure_message, ''), attempts, version, " PAY_TS(      \
+#define PAY_PAYOUT_COLUMNS                                             \
+  "payout_id, seller_account, coalesce(stripe_account, ''), currency," \
+  " amount_minor, status::text, coalesce(psp_reference, ''),"          \
+  " coalesce(transfer_reference, ''), coalesce(failure_code, ''),"     \
+  " coalesce(failure_message, ''), attempts, version, " PAY_TS(        \
     "created_at") ", " PAY_TS("updated_at")
 
 namespace pay::persistence::sql::payout {
@@ -36,7 +37,7 @@ inline constexpr const char* select_payouts =
 // Not final yet: what the service drives after a restart.
 inline constexpr const char* select_open_payouts =
   "SELECT " PAY_PAYOUT_COLUMNS
-  " FROM payout WHERE status IN ('CREATED', 'IN_TRANSIT')"
+  " FROM payout WHERE status NOT IN ('PAID', 'FAILED')"
   " ORDER BY created_at";
 
 // $1 pay-out, $2 from ('' when created), $3 to, $4 event, $5 attempt,
@@ -84,18 +85,35 @@ inline constexpr const char* release_credits =
   "UPDATE wallet_credit SET released_at = now()"
   " WHERE payment_order_id = ANY($1::text[]) AND released_at IS NULL";
 
-// $1 seller, $2 currency, $3 amount. Returns the new id.
+// $1 seller, $2 connected account, $3 currency, $4 amount. Returns the new
+// id.
 inline constexpr const char* insert_payout =
-  "INSERT INTO payout (payout_id, seller_account, currency, amount_minor)"
-  " VALUES ('pyo_' || replace(gen_random_uuid()::text, '-', ''), $1, $2, $3)"
-  " RETURNING payout_id";
+  "INSERT INTO payout (payout_id, seller_account, stripe_account, currency,"
+  " amount_minor)"
+  " VALUES ('pyo_' || replace(gen_random_uuid()::text, '-', ''), $1, $2, $3,"
+  " $4) RETURNING payout_id";
 
-// $2 to, $3 PSP reference ('' keeps the one known), $4/$5 failure code and
-// message. Run under the row lock, once the caller checked the move.
+// The seller's ($1) connected account, if any.
+inline constexpr const char* select_connected_account =
+  "SELECT seller_account, stripe_account, " PAY_TS(
+    "created_at") " FROM connected_account WHERE seller_account = $1";
+
+// $1 seller, $2 acct_...: nothing returned when either is linked already.
+inline constexpr const char* insert_connected_account =
+  "INSERT INTO connected_account (seller_account, stripe_account)"
+  " VALUES ($1, $2) ON CONFLICT DO NOTHING"
+  " RETURNING seller_account, stripe_account, " PAY_TS("created_at");
+
+// $2 to, $3 pay-out and $6 transfer reference, $4/$5 failure code and
+// message ('' keeps the one known: the failure that started a reversal
+// stays the pay-out's reason once it is FAILED). Run under the row lock,
+// once the caller checked the move.
 inline constexpr const char* advance_payout =
   "UPDATE payout SET status = $2::payout_status, version = version + 1,"
   " psp_reference = coalesce(nullif($3, ''), psp_reference),"
-  " failure_code = nullif($4, ''), failure_message = nullif($5, ''),"
+  " transfer_reference = coalesce(nullif($6, ''), transfer_reference),"
+  " failure_code = coalesce(nullif($4, ''), failure_code),"
+  " failure_message = coalesce(nullif($5, ''), failure_message),"
   " next_attempt_at = NULL, updated_at = now()"
   " WHERE payout_id = $1";
 
@@ -103,8 +121,9 @@ inline constexpr const char* count_attempt =
   "UPDATE payout SET attempts = attempts + 1, version = version + 1,"
   " updated_at = now() WHERE payout_id = $1";
 
-inline constexpr const char* payout_exists =
-  "SELECT 1 FROM payout WHERE payout_id = $1";
+// The pay-out's connected account ('' for one made before Connect).
+inline constexpr const char* payout_account =
+  "SELECT coalesce(stripe_account, '') FROM payout WHERE payout_id = $1";
 
 // The shared webhook_event table: nothing returned for an event id seen
 // before.
@@ -127,11 +146,12 @@ inline constexpr const char* fulfil_order =
 inline constexpr const char* wallet_balances =
   "SELECT currency, balance_minor FROM wallet WHERE seller_account = $1";
 
-// Per currency: what is in transit (CREATED, IN_TRANSIT) and what was paid.
+// Per currency: what is in transit (not PAID or FAILED yet) and what was
+// paid.
 inline constexpr const char* payout_sums =
   "SELECT currency,"
-  " coalesce(sum(amount_minor) FILTER (WHERE status IN ('CREATED',"
-  "   'IN_TRANSIT')), 0)::bigint,"
+  " coalesce(sum(amount_minor) FILTER (WHERE status NOT IN ('PAID',"
+  "   'FAILED')), 0)::bigint,"
   " coalesce(sum(amount_minor) FILTER (WHERE status = 'PAID'), 0)::bigint"
   " FROM payout WHERE seller_account = $1 GROUP BY currency";
 

@@ -219,6 +219,7 @@ domain::books load_books(pqxx::work& txn, const domain::settlement_file& file) {
     x.currency = r[4].c_str();
     x.status = status_column(r[5], domain::parse_payout_status);
     x.settled_on = r[6].c_str();
+    x.transferred = r[7].as<bool>();
     out.payouts.push_back(std::move(x));
   }
   return out;

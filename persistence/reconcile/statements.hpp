@@ -55,12 +55,14 @@ inline constexpr const char* refunds_of_file =
   "  FROM refund WHERE psp_reference = ANY($1::text[])"
   "                 OR refund_id = ANY($2::text[])";
 
-// $1 PSP references, $2 our pay-out ids.
+// $1 PSP references (a transfer's tr_, or a pay-out's po_ from before
+// Connect), $2 our pay-out ids.
 inline constexpr const char* payouts_of_file =
-  "SELECT payout_id, coalesce(psp_reference, ''), seller_account,"
-  "       amount_minor, currency, status::text,"
-  "       coalesce(settled_on::text, '')"
-  "  FROM payout WHERE psp_reference = ANY($1::text[])"
+  "SELECT payout_id, coalesce(transfer_reference, psp_reference, ''),"
+  "       seller_account, amount_minor, currency, status::text,"
+  "       coalesce(settled_on::text, ''), transfer_reference IS NOT NULL"
+  "  FROM payout WHERE transfer_reference = ANY($1::text[])"
+  "                 OR psp_reference = ANY($1::text[])"
   "                 OR payout_id = ANY($2::text[])";
 
 // --- the plan applied -----------------------------------------------------

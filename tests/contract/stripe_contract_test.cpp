@@ -24,12 +24,13 @@
 
 #include "actors/common/psp_request.hpp"
 #include "actors/payin/executor.hpp"
-#include "actors/payout/payout.hpp"
+#include "actors/payout/payout_calls.hpp"
 #include "actors/reconcile/balance_transactions_source.hpp"
 #include "actors/reconcile/psp_reader.hpp"
 #include "actors/reconcile/settlement_source.hpp"
 #include "actors/refund/refund.hpp"
 #include "domain/common/psp_outcome.hpp"
+#include "domain/payout/account_outcome.hpp"
 #include "domain/payout/payout_outcome.hpp"
 #include "domain/payout/payout_records.hpp"
 #include "domain/reconcile/balance_transactions.hpp"
@@ -60,6 +61,8 @@ constexpr const char* stripe_intent = "pi_1KgrhlEzs4zNlWI5DZ1RjhXa";
 constexpr const char* stripe_session = "cs_test_a1contract";
 constexpr const char* stripe_refund = "re_1KgrhlEzs4zNlWI5contract";
 constexpr const char* stripe_payout = "po_1KgrhlEzs4zNlWI5contract";
+constexpr const char* stripe_transfer = "tr_1KgrhlEzs4zNlWI5contract";
+constexpr const char* connected_account = "acct_1KgrhlEzs4zNlWI5";
 // The day of the mock's fixture balance transactions (created 1234567890).
 constexpr const char* fixture_day = "2009-02-13";
 constexpr const char* stripe_transaction = "txn_1KgrhaEzs4zNlWI53tduFbjd";
@@ -87,12 +90,6 @@ std::string mock_error(const std::string& body) {
   }
   return body.substr(0, 500);
 }
-
-// --- Calls the connector builds in code that is not public yet -------------
-// The pay-out calls are made inside the payout actor (provider_call in
-// actors/payout/payout.cpp). These mirror that code, field for field, until
-// the builders in brackets are public; then the tests call those instead,
-// and the contract covers the connector's own code here too.
 
 // --- What the connector sends ----------------------------------------------
 
@@ -132,8 +129,11 @@ pay::payout_view payout_row() {
   pay::payout_view row;
   row.payout_id.value = "pyo_contract_1";
   row.seller_account = seller;
+  row.stripe_account = connected_account;
   row.currency = "USD";
   row.amount_minor = 10'000;
+  row.transfer_reference = stripe_transfer;
+  row.psp_reference = stripe_payout;
   return row;
 }
 
@@ -246,14 +246,12 @@ void expect_refund_read(const pay::domain::refund_outcome& out,
     << out.failure_code << ' ' << out.failure_message;
 }
 
-void expect_payout_read(const pay::domain::payout_outcome& out,
-                        const std::string& body) {
-  EXPECT_TRUE(starts_with(out.psp_reference, "po_"))
-    << "no payout id read from: " << body.substr(0, 300);
-  EXPECT_TRUE(out.kind == payout_kind::pending || out.kind == payout_kind::paid
-              || out.kind == payout_kind::failed)
-    << "read as " << pay::domain::to_string(out.kind) << ": "
-    << out.failure_code << ' ' << out.failure_message;
+// A pay-out step's answer read as something that decides (not a retry).
+void expect_payout_step_read(const pay::domain::payout_outcome& out,
+                             const std::string& body) {
+  EXPECT_NE(out.kind, payout_kind::retry)
+    << "read as retry: " << out.failure_code << ' ' << out.failure_message
+    << " from: " << body.substr(0, 300);
 }
 
 // --- Pay-in ----------------------------------------------------------------
@@ -344,23 +342,42 @@ TEST_F(stripe_contract,
 
 // --- Pay-outs --------------------------------------------------------------
 
-TEST_F(stripe_contract, create_payout_is_accepted_by_stripe) {
-  auto body = accepted(
-    pay::make_create_payout_call(payout_row(), "req_contract"));
-  if (HasFailure()) return;
-  expect_payout_read(
-    pay::domain::classify_payout(psp_transport::responded, 200, body), body);
+// Every call a pay-out can make, built by the connector's own code: the
+// transfer, its lookup, the pay-out on the connected account, its lookup and
+// read, the transfer's read and its reversal.
+TEST_F(stripe_contract, every_payout_step_is_accepted_by_stripe) {
+  using pay::domain::payout_call;
+  for (auto call : {payout_call::create_transfer, payout_call::find_transfer,
+                    payout_call::create_payout, payout_call::find_payout,
+                    payout_call::read_payout, payout_call::read_transfer,
+                    payout_call::reverse_transfer}) {
+    SCOPED_TRACE(std::string{pay::domain::to_string(call)});
+    auto body = accepted(
+      pay::make_payout_call(call, payout_row(), "req_contract"));
+    if (HasFailure()) return;
+    expect_payout_step_read(
+      pay::domain::classify_payout(psp_transport::responded, 200, body,
+                                   "pyo_contract_1"),
+      body);
+  }
 }
 
-TEST_F(stripe_contract, retrieve_payout_is_accepted_by_stripe) {
-  auto row = payout_row();
-  row.status = pay::domain::payout_status::in_transit;
-  row.psp_reference = stripe_payout;
-  auto body = accepted(
-    pay::make_get_payout_call(row.psp_reference, "req_contract"));
-  if (HasFailure()) return;
-  expect_payout_read(
-    pay::domain::classify_payout(psp_transport::responded, 200, body), body);
+TEST_F(stripe_contract, connected_account_calls_are_accepted_by_stripe) {
+  pay::connect_seller cmd;
+  cmd.seller_account = seller;
+  cmd.country = "US";
+  cmd.email = "seller@example.com";
+  cmd.correlation_id = "req_contract";
+  for (const auto& call :
+       {pay::make_create_account_call(cmd),
+        pay::make_get_account_call(connected_account, "req_contract")}) {
+    auto body = accepted(call);
+    if (HasFailure()) return;
+    auto out = pay::domain::classify_account(psp_transport::responded, 200,
+                                             body);
+    EXPECT_EQ(out.kind, pay::domain::account_kind::found)
+      << body.substr(0, 300);
+  }
 }
 
 // --- Reconciliation --------------------------------------------------------

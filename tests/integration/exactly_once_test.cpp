@@ -20,12 +20,6 @@ class exactly_once : public integration {
     integration::TearDown();
   }
 
-  void set_faults(const std::string& json) {
-    auto r = sim().post("/sim/faults", json, "application/json");
-    ASSERT_TRUE(r.ok) << r.error;
-    ASSERT_EQ(r.res.result_int(), 200u) << r.res.body();
-  }
-
   checkout_spec one_order(const std::string& name,
                           const std::string& token = "pm_card_visa") {
     checkout_spec spec;

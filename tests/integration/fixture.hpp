@@ -75,6 +75,13 @@ class integration : public ::testing::Test {
     return sim_charges_for(sim_charges(*sim_), order_id).size();
   }
 
+  // pspsim's fault injection (POST /sim/faults, docs/pspsim.md); "{}" off.
+  void set_faults(const std::string& config) {
+    auto r = sim_->post("/sim/faults", config, "application/json");
+    ASSERT_TRUE(r.ok) << r.error;
+    ASSERT_EQ(r.res.result_int(), 200u) << r.res.body();
+  }
+
   http::sync_client& api() { return *api_; }
   http::sync_client& anonymous() { return *anonymous_; }
   http::sync_client& sim() { return *sim_; }

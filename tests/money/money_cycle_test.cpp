@@ -1,9 +1,10 @@
 // The whole money cycle for one seller, as docs/money_cycle.md walks it:
 // pay-in, fulfil, settle (reconcile the PSP's file), pay out, refund after
 // the pay-out (the seller's available balance goes negative and is repaid
-// by the next pay-in), pay out again, and reconcile the day once more with
-// the refund, pay-outs and pay-out fees in the file. Every cent is then
-// where the ledger says.
+// by the next pay-in), pay out again (each pay-out a transfer to the
+// seller's connected account, then a pay-out on it), and reconcile the day
+// once more with the refund and the transfers. Every cent is then where the
+// ledger says.
 
 #include <gtest/gtest.h>
 
@@ -69,12 +70,14 @@ TEST_F(money_cycle, pay_in_fulfil_settle_pay_out_refund_and_reconcile_again) {
   EXPECT_EQ(paid(string_at(run2[0], {"id"})), "PAID");
   EXPECT_EQ(wallet(seller), (split{"0.00", "0.00", "0.00", "120.00"}));
 
-  // Today's file now also holds the refund, both pay-outs and their fees.
+  // Today's settlement now also holds the refund and the two transfers to
+  // the seller's connected account (the pay-outs themselves, and their
+  // fees, are on that account's balance, not the platform's).
   auto second = reconcile(today_utc());
   const auto& report = second.at("report").as_object();
-  EXPECT_EQ(report.at("lines").as_int64(), 2 + 1 + 2 + 2)
+  EXPECT_EQ(report.at("lines").as_int64(), 2 + 1 + 2)
     << json::serialize(report);
-  EXPECT_EQ(report.at("matched").as_int64(), 7) << json::serialize(report);
+  EXPECT_EQ(report.at("matched").as_int64(), 5) << json::serialize(report);
   EXPECT_EQ(report.at("new_exceptions").as_int64(), 0);
   EXPECT_EQ(number("SELECT count(*) FROM refund WHERE settled_on IS NOT NULL"),
             1);
@@ -83,13 +86,13 @@ TEST_F(money_cycle, pay_in_fulfil_settle_pay_out_refund_and_reconcile_again) {
 
   // Where every cent is: the PSP owes us nothing for the day, the seller is
   // owed nothing, nothing is in transit, and the bank holds what came in
-  // minus what went out (fees at the agreed rate, two pay-out fees).
+  // minus what went out (fees at the agreed rate).
   EXPECT_EQ(account_sum("psp_receivable"), 0);
   EXPECT_EQ(account_sum("seller_payable:" + seller), 0);
   EXPECT_EQ(account_sum("payouts_in_transit"), 0);
   EXPECT_EQ(account_sum("settlement_suspense"), 0);
   const std::int64_t fees = (10000 * 290 + 5000) / 10000 + 30
-                            + (5000 * 290 + 5000) / 10000 + 30 + 2 * 25;
+                            + (5000 * 290 + 5000) / 10000 + 30;
   EXPECT_EQ(account_sum("psp_fees"), fees);
   EXPECT_EQ(account_sum("bank"), 15000 - 3000 - 12000 - fees);
 }

@@ -43,12 +43,35 @@ inline std::ostream& operator<<(std::ostream& os, const split& s) {
 // (the real reconciliation of today's file), pay-out runs, the wallet split.
 class money_test : public integration {
  protected:
-  // One order for `seller` paid with `token`; its payment_order_id once
-  // final (a 3-D Secure order: once stored, it stays PENDING).
+  // Onboards `seller` as a connected account at pspsim (201 the first time,
+  // 200 after), as a marketplace does when a seller signs up. An e-mail
+  // starting with "closed" gives it a closed bank account (pspsim).
+  void connect(const std::string& seller, const std::string& email = "") {
+    json::object body;
+    if (!email.empty()) body["email"] = email;
+    auto r = api().post("/v1/sellers/" + seller + "/connected_account",
+                        json::serialize(body), "application/json");
+    EXPECT_TRUE(r.res.result_int() == 201u || r.res.result_int() == 200u)
+      << r.res.body();
+  }
+
+  // One order for a connected `seller` paid with `token`; its
+  // payment_order_id once final (a 3-D Secure order: once stored, it stays
+  // PENDING).
   std::string pay_in(const std::string& seller, const std::string& amount,
                      const std::string& name,
                      const std::string& currency = "USD",
                      const std::string& token = "pm_card_visa") {
+    connect(seller);
+    return pay_in_unconnected(seller, amount, name, currency, token);
+  }
+
+  // The same for a seller left without a connected account.
+  std::string pay_in_unconnected(const std::string& seller,
+                                 const std::string& amount,
+                                 const std::string& name,
+                                 const std::string& currency = "USD",
+                                 const std::string& token = "pm_card_visa") {
     checkout_spec spec;
     spec.checkout_id = unique("co_" + name);
     spec.psp_token = token;
@@ -152,9 +175,10 @@ class money_test : public integration {
     return v;
   }
 
-  // The pay-outs pspsim holds under our idempotency key.
-  // Pay-outs pspsim made under the Idempotency-Key `key`.
-  std::size_t sim_payouts_with_key(const std::string& key) {
+  // Pay-outs pspsim made for our pay-out `payout_id` (its Idempotency-Key
+  // on the connected account is "<id>-payout").
+  std::size_t sim_payouts_of(const std::string& payout_id) {
+    const auto key = payout_id + "-payout";
     auto r = sim().get("/sim/payouts");
     EXPECT_EQ(r.res.result_int(), 200u) << r.res.body();
     auto v = json_of(r);
@@ -163,6 +187,17 @@ class money_test : public integration {
       for (const auto& p : v.at("data").as_array())
         if (string_at(p.as_object(), {"idempotency_key"}) == key) ++n;
     return n;
+  }
+
+  // Transfers pspsim made for our pay-out (transfer_group = its id).
+  std::size_t sim_transfers_of(const std::string& payout_id) {
+    auto r = sim().get("/v1/transfers?limit=100&transfer_group=" + payout_id,
+                       {{"Authorization", "Bearer sk_test_pspsim"}});
+    EXPECT_EQ(r.res.result_int(), 200u) << r.res.body();
+    auto v = json_of(r);
+    return v.is_object() && v.as_object().contains("data")
+             ? v.at("data").as_array().size()
+             : 0;
   }
 
   std::int64_t count(const std::string& sql, const std::string& param) {

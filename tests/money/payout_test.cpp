@@ -1,7 +1,9 @@
 // Pay-outs against the real paymentd, pspsim and PostgreSQL: every release
-// condition withholds the money until all hold, concurrent runs never
-// overdraw, a failed pay-out gives the money back, webhooks finish pay-outs,
-// and a crash leaves exactly one pay-out at the provider, finished once.
+// condition withholds the money until all hold, a seller is paid only
+// through its connected account (a transfer, then a pay-out on that
+// account), concurrent runs never overdraw, a failed pay-out takes its
+// transfer back and gives the money back, webhooks finish pay-outs, and a
+// crash leaves exactly one transfer and one pay-out at the provider.
 // The wallet split is checked at each step; the ledger and wallet invariants
 // after every test (fixture).
 
@@ -11,7 +13,10 @@
 
 #include <gtest/gtest.h>
 
+#include "domain/common/rfc3339.hpp"
+#include "domain/payin/webhook_signature.hpp"
 #include "tests/money/money_fixture.hpp"
+#include "tests/money/own_world.hpp"
 
 namespace pay::it {
 namespace {
@@ -45,6 +50,64 @@ TEST_F(
   EXPECT_EQ(refused.res.result_int(), 409u);
   EXPECT_EQ(string_at(json_of(refused), {"error", "code"}),
             "order_not_succeeded");
+}
+
+TEST_F(payouts, a_seller_without_a_connected_account_is_paid_once_it_has_one) {
+  auto seller = unique("seller_unconnected");
+  auto order = pay_in_unconnected(seller, "8.00", "unconnected");
+  ASSERT_EQ(fulfill(order).res.result_int(), 200u);
+  settle({order});
+  auto before = run();
+  EXPECT_TRUE(payouts_for(before, seller).empty());
+  EXPECT_GE(before.at("awaiting_connected_account").as_int64(), 1);
+  EXPECT_EQ(wallet(seller).available, "8.00");
+  EXPECT_EQ(
+    api().get("/v1/sellers/" + seller + "/connected_account").res.result_int(),
+    404u);
+
+  connect(seller);
+  auto linked = json_of(
+    api().get("/v1/sellers/" + seller + "/connected_account"));
+  auto account = string_at(linked, {"stripe_account"});
+  EXPECT_EQ(account.rfind("acct_", 0), 0u) << json::serialize(linked);
+  auto created = payouts_for(run(), seller);
+  ASSERT_EQ(created.size(), 1u);
+  EXPECT_EQ(string_at(created[0], {"stripe_account"}), account);
+  auto paid = wait_for(string_at(created[0], {"id"}), "PAID");
+  EXPECT_EQ(string_at(paid, {"transfer_reference"}).rfind("tr_", 0), 0u);
+  EXPECT_EQ(string_at(paid, {"psp_reference"}).rfind("po_", 0), 0u);
+  EXPECT_EQ(wallet(seller), (split{"0.00", "0.00", "0.00", "8.00"}));
+}
+
+TEST_F(payouts, onboarding_links_once_and_refuses_a_second_account) {
+  auto seller = unique("seller_onboard");
+  auto path = "/v1/sellers/" + seller + "/connected_account";
+  auto first = api().post(path, R"({"country":"DE"})", "application/json");
+  ASSERT_EQ(first.res.result_int(), 201u) << first.res.body();
+  auto account = string_at(json_of(first), {"stripe_account"});
+  auto again = api().post(path, "", "application/json");
+  EXPECT_EQ(again.res.result_int(), 200u);
+  EXPECT_EQ(string_at(json_of(again), {"stripe_account"}), account);
+  auto other = api().post(path, R"({"stripe_account":"acct_someoneelse"})",
+                          "application/json");
+  EXPECT_EQ(other.res.result_int(), 409u) << other.res.body();
+  EXPECT_EQ(string_at(json_of(other), {"error", "code"}),
+            "connected_account_conflict");
+  // Linking an account the PSP does not know changes nothing.
+  auto stranger = unique("seller_stranger");
+  auto unknown = api().post("/v1/sellers/" + stranger + "/connected_account",
+                            R"({"stripe_account":"acct_nosuchaccount"})",
+                            "application/json");
+  EXPECT_EQ(unknown.res.result_int(), 400u) << unknown.res.body();
+  EXPECT_EQ(string_at(json_of(unknown), {"error", "param"}), "stripe_account");
+  EXPECT_EQ(api()
+              .get("/v1/sellers/" + stranger + "/connected_account")
+              .res.result_int(),
+            404u);
+  auto bad = api().post("/v1/sellers/" + stranger + "/connected_account",
+                        R"({"country":"Germany"})", "application/json");
+  EXPECT_EQ(bad.res.result_int(), 400u);
+  EXPECT_EQ(string_at(json_of(bad), {"error", "param"}), "country");
 }
 
 TEST_F(payouts, a_seller_never_credited_has_no_wallet) {
@@ -143,8 +206,9 @@ TEST_F(payouts,
   EXPECT_EQ(s.available, "0.00");
 }
 
-TEST_F(payouts, failed_payout_returns_the_money_to_the_seller) {
-  auto seller = unique("acct_closed_seller");
+TEST_F(payouts, failed_payout_reverses_its_transfer_and_returns_the_money) {
+  auto seller = unique("seller_closed");
+  connect(seller, "closed-bank@shop.example");
   auto order = pay_in(seller, "9.99", "closed");
   ASSERT_EQ(fulfill(order).res.result_int(), 200u);
   settle({order});
@@ -153,6 +217,15 @@ TEST_F(payouts, failed_payout_returns_the_money_to_the_seller) {
   auto id = string_at(created[0], {"id"});
   auto failed = wait_for(id, "FAILED");
   EXPECT_EQ(string_at(failed, {"failure_code"}), "account_closed");
+  auto transfer = string_at(failed, {"transfer_reference"});
+  ASSERT_FALSE(transfer.empty()) << json::serialize(failed);
+  auto read = sim().get("/v1/transfers/" + transfer,
+                        {{"Authorization", "Bearer sk_test_pspsim"}});
+  EXPECT_EQ(json_of(read).at("reversed"), json::value(true)) << read.res.body();
+  EXPECT_EQ(count("SELECT count(*) FROM payout_history WHERE payout_id = $1"
+                  " AND to_status = 'REVERSING'",
+                  id),
+            1);
   EXPECT_EQ(wallet(seller), (split{"0.00", "9.99", "0.00", "0.00"}));
   EXPECT_EQ(count("SELECT count(*) FROM ledger_transaction"
                   " WHERE kind = 'payout_failed' AND reference = $1",
@@ -171,6 +244,18 @@ TEST_F(payouts, webhook_finishes_a_payout_the_actor_would_poll_much_later) {
   auto created = payouts_for(run(), seller);
   ASSERT_EQ(created.size(), 1u);
   auto id = string_at(created[0], {"id"});
+  // An event naming our pay-out from another connected account is not
+  // about it: acknowledged, ignored.
+  auto forged = R"({"id":")" + unique("evt_forged")
+                + R"(","type":"payout.paid","account":"acct_someoneelse",)"
+                + R"("data":{"object":{"id":"po_x","metadata":{"payout_id":")"
+                + id + R"("}}}})";
+  auto r = api().post(
+    "/v1/webhooks/psp", forged, "application/json",
+    {{"Stripe-Signature",
+      domain::sign_webhook("whsec_pspsim", domain::unix_now_s(), forged)}});
+  ASSERT_EQ(r.res.result_int(), 200u) << r.res.body();
+  EXPECT_EQ(string_at(json_of(r), {"outcome"}), "ignored");
   wait_for(id, "PAID", milliseconds{10'000});
   EXPECT_EQ(wallet(seller), (split{"0.00", "0.00", "0.00", "4.00"}));
   restart_with({});
@@ -193,7 +278,8 @@ TEST_F(
 
   restart_with({});  // recovery gives the pay-out its actor again
   wait_for(id, "PAID");
-  EXPECT_EQ(sim_payouts_with_key(id), 1u);
+  EXPECT_EQ(sim_transfers_of(id), 1u);
+  EXPECT_EQ(sim_payouts_of(id), 1u);
   EXPECT_EQ(wallet(seller), (split{"0.00", "0.00", "0.00", "3.21"}));
 }
 
@@ -209,7 +295,8 @@ TEST_F(payouts,
   ASSERT_EQ(stack().kill_and_restart_paymentd(), "");
   reconnect_api();
   wait_for(id, "PAID");
-  EXPECT_EQ(sim_payouts_with_key(id), 1u);
+  EXPECT_EQ(sim_transfers_of(id), 1u);
+  EXPECT_EQ(sim_payouts_of(id), 1u);
   EXPECT_EQ(count("SELECT count(*) FROM payout_history"
                   " WHERE payout_id = $1 AND to_status = 'PAID'",
                   id),
@@ -238,6 +325,44 @@ TEST_F(payouts,
             400u);
   EXPECT_EQ(api().get("/admin/payouts/pyo_nope", admin_auth).res.result_int(),
             404u);
+}
+
+// pspsim forgets keys after 2 s, paymentd trusts them for 1 s: a pay-out
+// retried later than that must look its transfer up, not create another.
+class payouts_past_the_key_lifetime
+    : public in_a_world_of_their_own<money_test> {
+ protected:
+  env_list pspsim_env() const override {
+    return {{"PSPSIM_IDEMPOTENCY_KEY_TTL_S", "2"}};
+  }
+  env_list paymentd_env() const override {
+    return {{"PAYMENTD_PSP_IDEMPOTENCY_KEY_TRUST_S", "1"},
+            {"PAYMENTD_PSP_REQUEST_TIMEOUT_MS", "2500"}};
+  }
+};
+
+TEST_F(payouts_past_the_key_lifetime,
+       transfer_answer_lost_past_the_key_lifetime_is_looked_up_not_sent_again) {
+  auto seller = unique("seller_key_gone");
+  auto order = pay_in(seller, "6.00", "key_gone");
+  ASSERT_EQ(fulfill(order).res.result_int(), 200u);
+  settle({order});
+  // The transfer is made and its answer held past paymentd's timeout, then
+  // the connection is reset; by the retry the key is gone at pspsim.
+  set_faults(R"({"seed": 7, "timeout_after_commit": 1, "hold_ms": 5000})");
+  auto created = payouts_for(run(), seller);
+  ASSERT_EQ(created.size(), 1u);
+  auto id = string_at(created[0], {"id"});
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds{5};
+  while (sim_transfers_of(id) == 0 && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  set_faults("{}");
+  ASSERT_EQ(sim_transfers_of(id), 1u) << "the first POST made the transfer";
+
+  auto paid = wait_for(id, "PAID", std::chrono::milliseconds{20'000});
+  EXPECT_EQ(sim_transfers_of(id), 1u) << "transferred again after the key";
+  EXPECT_EQ(sim_payouts_of(id), 1u);
+  EXPECT_EQ(wallet(seller), (split{"0.00", "0.00", "0.00", "6.00"}));
 }
 
 }  // namespace

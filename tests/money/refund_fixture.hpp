@@ -14,6 +14,7 @@
 
 #include "testkit/db.hpp"
 #include "tests/integration/fixture.hpp"
+#include "tests/money/own_world.hpp"
 
 namespace pay::it {
 
@@ -22,12 +23,6 @@ class refund_fixture : public integration {
   void TearDown() override {
     set_faults("{}");
     integration::TearDown();
-  }
-
-  void set_faults(const std::string& config) {
-    auto r = sim().post("/sim/faults", config, "application/json");
-    ASSERT_TRUE(r.ok) << r.error;
-    ASSERT_EQ(r.res.result_int(), 200u) << r.res.body();
   }
 
   // One paid (or, with a declining token, failed) order, settled and booked.
@@ -212,31 +207,7 @@ class refund_fixture : public integration {
 };
 
 // The refund tests that need pspsim or paymentd started with settings of
-// their own: each test gets a fresh world (stack().reset()) started so, and
-// leaves the stack's own world behind for the tests after it.
-class refunds_in_a_world_of_their_own : public refund_fixture {
- protected:
-  using env_list = stack_environment::env_list;
-  // PSPSIM_* variables pspsim starts with (it reads its options from the
-  // environment, which the stack passes on).
-  virtual env_list pspsim_env() const = 0;
-  // PAYMENTD_* variables on top of the stack's own.
-  virtual env_list paymentd_env() const = 0;
-
-  void SetUp() override {
-    for (const auto& [name, value] : pspsim_env())
-      ::setenv(name.c_str(), value.c_str(), 1);
-    auto reset = stack().reset();
-    for (const auto& [name, value] : pspsim_env()) ::unsetenv(name.c_str());
-    ASSERT_EQ(reset, "");
-    ASSERT_EQ(stack().restart_paymentd_with(paymentd_env()), "");
-    refund_fixture::SetUp();
-  }
-
-  void TearDown() override {
-    refund_fixture::TearDown();
-    EXPECT_EQ(stack().reset(), "") << "the stack's own world did not start";
-  }
-};
+// their own.
+using refunds_in_a_world_of_their_own = in_a_world_of_their_own<refund_fixture>;
 
 }  // namespace pay::it

@@ -111,6 +111,27 @@ TEST_F(key_expiry, session_key_expires_into_a_second_session) {
             id_of(first));
 }
 
+TEST_F(key_expiry, reversal_key_expires_into_a_second_reversal) {
+  const std::string acct = id_of(
+    post("/v1/accounts",
+         {{"type", "express"}, {"capabilities[transfers][requested]", "true"}},
+         "acct_k"));
+  const std::string tr = id_of(post(
+    "/v1/transfers",
+    {{"amount", "1000"}, {"currency", "usd"}, {"destination", acct}}, "tf_k"));
+  const std::string path = "/v1/transfers/" + tr + "/reversals";
+  const http::form_fields reversal{{"amount", "300"}};
+  const auto first = post(path, reversal, "rv_k");
+  EXPECT_EQ(id_of(post(path, reversal, "rv_k")), id_of(first));
+  advance_clock(*client_, day_s);
+  const auto second = post(path, reversal, "rv_k");
+  ASSERT_EQ(second.res.result_int(), 200u) << second.res.body();
+  EXPECT_NE(id_of(second), id_of(first));
+  EXPECT_EQ(json_of(client_->get("/v1/transfers/" + tr, auth_headers()))
+              .at("amount_reversed"),
+            600);
+}
+
 TEST_F(key_expiry, clock_advances_only_forward_and_reset_restores_it) {
   const auto before = json_of(client_->get("/sim/clock"));
   EXPECT_EQ(before.at("offset_s"), 0);

@@ -165,5 +165,24 @@ TEST_F(strict_params, unknown_balance_transactions_query_is_refused) {
   }
 }
 
+TEST_F(strict_params, unknown_transfer_reversal_parameter_is_refused) {
+  // Checked before the transfer is looked up: none needs to exist.
+  expect_unknown(post("/v1/transfers/tr_x/reversals",
+                      {{"amount", "100"}, {"refund_application_fee", "true"}},
+                      "k-reversal"),
+                 "refund_application_fee");
+  expect_unknown(post("/v1/transfers/tr_x/reversals", {{"expand[]", "x"}}),
+                 "expand[0]");
+}
+
+TEST_F(strict_params, unknown_transfer_and_payout_list_query_is_refused) {
+  for (const std::string name : {"status", "expand[0]", "currency"}) {
+    expect_unknown(client_->get("/v1/transfers?" + name + "=x", auth_headers()),
+                   name);
+    expect_unknown(client_->get("/v1/payouts?" + name + "=x", auth_headers()),
+                   name);
+  }
+}
+
 }  // namespace
 }  // namespace pay::pspsim

@@ -118,19 +118,22 @@ TEST(balance_transactions_day_test,
 TEST(balance_transactions_day_test,
      skipped_types_are_counted_and_can_end_a_page) {
   auto day = day_of();
-  ASSERT_EQ(day.add_page(page_of(
-              json::array{charge("txn_2", day_start_unix_s + 9, "pi_2"),
-                          skipped("txn_1", day_start_unix_s + 8, "transfer")},
-              true)),
+  ASSERT_EQ(day.add_page(
+              page_of(json::array{charge("txn_2", day_start_unix_s + 9, "pi_2"),
+                                  skipped("txn_1", day_start_unix_s + 8,
+                                          "transfer_refund")},
+                      true)),
             "");
   EXPECT_EQ(day.starting_after(), "txn_1");
-  ASSERT_EQ(day.add_page(page_of(
-              json::array{skipped("txn_0", day_start_unix_s, "adjustment"),
-                          skipped("txn_00", day_start_unix_s, "transfer")},
-              false)),
-            "");
-  EXPECT_EQ(day.skipped_by_type(), (std::map<std::string, std::uint32_t>{
-                                     {"adjustment", 1}, {"transfer", 2}}));
+  ASSERT_EQ(
+    day.add_page(page_of(
+      json::array{skipped("txn_0", day_start_unix_s, "adjustment"),
+                  skipped("txn_00", day_start_unix_s, "transfer_refund")},
+      false)),
+    "");
+  EXPECT_EQ(day.skipped_by_type(),
+            (std::map<std::string, std::uint32_t>{{"adjustment", 1},
+                                                  {"transfer_refund", 2}}));
   EXPECT_EQ(day.take_file().lines.size(), 1u);
 }
 

@@ -183,15 +183,15 @@ TEST(balance_transactions_source_test,
                         {"currency", "usd"},
                         {"fee", 0},
                         {"net", -400},
-                        {"type", "transfer"},
-                        {"reporting_category", "transfer"},
+                        {"type", "transfer_refund"},
+                        {"reporting_category", "transfer_reversal"},
                         {"source", "tr_1"}};
   psp.answers = {page(json::array{transfer}, false)};
   balance_transactions_source source{headers, psp.opener()};
   auto day = source.settled_lines_of(date);
   ASSERT_EQ(day.error, "");
   EXPECT_EQ(day.facts.skipped_by_type,
-            (std::map<std::string, std::uint32_t>{{"transfer", 1}}));
+            (std::map<std::string, std::uint32_t>{{"transfer_refund", 1}}));
 }
 
 TEST(balance_transactions_source_test, a_date_that_is_no_day_asks_nothing) {

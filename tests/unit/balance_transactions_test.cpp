@@ -305,17 +305,36 @@ TEST(balance_transactions_test,
 }
 
 TEST(balance_transactions_test,
+     a_transfer_to_a_seller_is_a_payout_line_found_by_its_payout_id) {
+  json::object transfer_source{{"id", "tr_1"},
+                               {"object", "transfer"},
+                               {"destination", "acct_1"},
+                               {"metadata",
+                                json::object{{"payout_id", "pyo_1"}}}};
+  auto page = parsed(page_of(json::array{
+    transaction("txn_t", "transfer", -4000, 0, transfer_source, "transfer")}));
+  ASSERT_EQ(page.lines.size(), 1u);
+  const auto& line = page.lines[0].line;
+  EXPECT_EQ(line.type, settlement_type::payout);
+  EXPECT_EQ(line.gross_minor, -4000);
+  EXPECT_EQ(line.net_minor, -4000);
+  EXPECT_EQ(line.psp_reference, "tr_1");
+  EXPECT_EQ(line.idempotency_key, "pyo_1");
+}
+
+TEST(balance_transactions_test,
      other_types_are_skipped_and_named_but_still_end_the_page) {
   auto page = parsed(page_of(json::array{
     transaction("txn_1", "charge", 1000, 59,
                 charge_source("ch_1", "pi_1", "po_1")),
     transaction("txn_2", "adjustment", -1000, 1500, "dp_1", "dispute"),
-    transaction("txn_3", "transfer", -400, 0, "tr_1", "transfer")}));
+    transaction("txn_3", "transfer_refund", 400, 0, "trr_1",
+                "transfer_reversal")}));
   EXPECT_EQ(page.lines.size(), 1u);
   ASSERT_EQ(page.skipped.size(), 2u);
   EXPECT_EQ(page.skipped[0].transaction_id, "txn_2");
   EXPECT_EQ(page.skipped[0].type, "adjustment");
-  EXPECT_EQ(page.skipped[1].type, "transfer");
+  EXPECT_EQ(page.skipped[1].type, "transfer_refund");
   EXPECT_EQ(page.last_transaction_id, "txn_3");
 }
 

@@ -66,5 +66,53 @@ TEST(payout_outcome, unreadable_or_unexpected_success_bodies_are_retried) {
             payout_kind::retry);
 }
 
+std::string transfer_body(bool reversed) {
+  return R"({"id":"tr_1","object":"transfer","amount":500,"currency":"usd",)"
+         R"("destination":"acct_1","reversed":)"
+         + std::string{reversed ? "true" : "false"}
+         + R"(,"metadata":{"payout_id":"pyo_1"}})";
+}
+
+TEST(payout_outcome,
+     a_transfer_not_reversed_is_transferred_with_its_reference) {
+  auto out = classify_payout(responded, 200, transfer_body(false));
+  EXPECT_EQ(out.kind, payout_kind::transferred);
+  EXPECT_EQ(out.psp_reference, "tr_1");
+}
+
+TEST(payout_outcome, a_reversed_transfer_or_a_reversal_is_reversed) {
+  EXPECT_EQ(classify_payout(responded, 200, transfer_body(true)).kind,
+            payout_kind::reversed);
+  auto out = classify_payout(
+    responded, 200,
+    R"({"id":"trr_1","object":"transfer_reversal","amount":500,"transfer":"tr_1"})");
+  EXPECT_EQ(out.kind, payout_kind::reversed);
+  EXPECT_EQ(out.psp_reference, "tr_1");
+}
+
+TEST(payout_outcome, a_lookup_list_is_read_by_our_payout_id_in_metadata) {
+  auto list =
+    R"({"object":"list","has_more":false,"data":[)"
+    R"({"id":"tr_0","object":"transfer","reversed":false,"metadata":{"payout_id":"pyo_0"}},)"
+    + transfer_body(false) + "]}";
+  auto out = classify_payout(responded, 200, list, "pyo_1");
+  EXPECT_EQ(out.kind, payout_kind::transferred);
+  EXPECT_EQ(out.psp_reference, "tr_1");
+  auto payouts = R"({"object":"list","data":[{"id":"po_9","object":"payout",)"
+                 R"("status":"paid","metadata":{"payout_id":"pyo_1"}}]})";
+  EXPECT_EQ(classify_payout(responded, 200, payouts, "pyo_1").kind,
+            payout_kind::paid);
+}
+
+TEST(payout_outcome, a_lookup_list_without_our_payout_says_absent) {
+  auto list = R"({"object":"list","has_more":false,"data":[)"
+              + transfer_body(false) + "]}";
+  EXPECT_EQ(classify_payout(responded, 200, list, "pyo_2").kind,
+            payout_kind::absent);
+  EXPECT_EQ(
+    classify_payout(responded, 200, R"({"object":"list"})", "pyo_2").kind,
+    payout_kind::retry);
+}
+
 }  // namespace
 }  // namespace pay::domain

@@ -435,6 +435,32 @@ TEST(reconcile_test, refund_and_payout_discrepancies_follow_the_policy) {
   EXPECT_EQ(posted(plan, "USD", "psp_receivable"), 0);
 }
 
+TEST(reconcile_test, a_transfer_line_confirms_a_payout_whose_money_left) {
+  books ours;
+  our_payout transferred{"pyo_1", "tr_1", seller_account{"a"},
+                         900,     "USD",  payout_status::in_transit,
+                         ""};
+  transferred.transferred = true;
+  our_payout reversed = transferred;  // failed later, its transfer reversed
+  reversed.payout_id.value = "pyo_2";
+  reversed.psp_reference = "tr_2";
+  reversed.status = payout_status::failed;
+  our_payout never_sent{"pyo_3", "",    seller_account{"a"},
+                        900,     "USD", payout_status::created,
+                        ""};
+  ours.payouts = {transferred, reversed, never_sent};
+  auto plan = run(
+    file_of({line(1, settlement_type::payout, "tr_1", "pyo_1", -900, 0),
+             line(2, settlement_type::payout, "tr_2", "pyo_2", -900, 0),
+             line(3, settlement_type::payout, "tr_3", "pyo_3", -900, 0)}),
+    ours);
+  ASSERT_EQ(plan.exceptions.size(), 1u);
+  EXPECT_EQ(plan.exceptions[0].kind, discrepancy_kind::status_mismatch);
+  EXPECT_EQ(plan.exceptions[0].our_id, "pyo_3");
+  EXPECT_EQ(plan.payouts_to_settle,
+            (std::vector<std::string>{"pyo_1", "pyo_2"}));
+}
+
 TEST(reconcile_test, refund_with_a_fee_is_auto_corrected_with_that_fee) {
   books ours;
   ours.refunds = {{"rf_1", "re_1", payment_order_id{"o"}, 300, "USD",

@@ -195,10 +195,20 @@ violations check_psp_payouts(const std::vector<our_payout>& ours,
   };
   std::set<std::string> our_ids;
   for (const auto& p : ours) our_ids.insert(p.payout_id);
+  // A pay-out on a seller's connected account is keyed "<payout id>-payout".
+  constexpr std::string_view suffix = "-payout";
+  const auto payout_of_key = [&](const std::string& key) {
+    return key.size() > suffix.size()
+               && key.compare(key.size() - suffix.size(), suffix.size(), suffix)
+                    == 0
+             ? key.substr(0, key.size() - suffix.size())
+             : key;
+  };
   std::map<std::string, std::vector<const psp_payout*>> by_key;
   for (const auto& p : theirs) {
-    by_key[p.idempotency_key].push_back(&p);
-    if (!our_ids.count(p.idempotency_key))
+    const auto ours_id = payout_of_key(p.idempotency_key);
+    by_key[ours_id].push_back(&p);
+    if (!our_ids.count(ours_id))
       add("pspsim payout " + p.id + " under key '" + p.idempotency_key + "' ("
           + minor(p.amount_minor) + " " + p.currency
           + "): no payout of ours has that id");
@@ -223,6 +233,46 @@ violations check_psp_payouts(const std::vector<our_payout>& ours,
     } else if (p.status == "FAILED" && there && there->status != "failed") {
       add("payout " + p.payout_id + " is FAILED, but pspsim's " + there->id
           + " is " + there->status);
+    }
+  }
+  return out;
+}
+
+violations check_psp_transfers(const std::vector<our_payout>& ours,
+                               const std::vector<psp_transfer>& theirs) {
+  violations out;
+  const auto add = [&out](std::string detail) {
+    out.push_back({invariant::paid_out_once_at_psp, std::move(detail)});
+  };
+  std::map<std::string, const our_payout*> by_id;
+  for (const auto& p : ours) by_id[p.payout_id] = &p;
+  std::map<std::string, std::vector<const psp_transfer*>> by_key;
+  for (const auto& t : theirs) {
+    by_key[t.idempotency_key].push_back(&t);
+    // Reversed, a stray transfer holds no money any more.
+    if (!by_id.count(t.idempotency_key) && !t.reversed)
+      add("pspsim transfer " + t.id + " under key '" + t.idempotency_key + "' ("
+          + minor(t.amount_minor) + " " + t.currency
+          + "): no payout of ours has that id");
+  }
+  for (const auto& [key, made] : by_key)
+    if (made.size() > 1)
+      add("pspsim made " + std::to_string(made.size())
+          + " transfers for payout '" + key + "'");
+  for (const auto& p : ours) {
+    const auto it = by_key.find(p.payout_id);
+    const auto* there = it == by_key.end() ? nullptr : it->second.front();
+    if (p.status == "PAID") {
+      if (!there || there->reversed || there->amount_minor != p.amount_minor
+          || there->currency != lower(p.currency))
+        add("payout " + p.payout_id + " is PAID " + minor(p.amount_minor) + " "
+            + p.currency + " but its transfer at pspsim is "
+            + (there ? there->id + (there->reversed ? " (reversed)" : "") + " "
+                         + minor(there->amount_minor) + " " + there->currency
+                     : std::string{"missing"}));
+    } else if (p.status == "FAILED" && there && !there->reversed) {
+      add("payout " + p.payout_id + " is FAILED (money back in the wallet) but"
+          " its transfer " + there->id + " was not reversed");
     }
   }
   return out;
@@ -335,6 +385,20 @@ violations load_and_check_money(const std::string& database_url,
                           int_at(v, "amount"), it::string_at(v, {"currency"}),
                           it::string_at(v, {"status"})});
       append(check_psp_payouts(payouts, theirs));
+    }
+    listed.clear();
+    if (auto err = read_listing(sim, "/sim/transfers", listed); !err.empty()) {
+      out.push_back({invariant::harness, "cannot read pspsim: " + err});
+    } else {
+      std::vector<psp_transfer> theirs;
+      for (const auto& v : listed) {
+        const auto* reversed = v.as_object().if_contains("reversed");
+        theirs.push_back(
+          {it::string_at(v, {"id"}), it::string_at(v, {"idempotency_key"}),
+           int_at(v, "amount"), it::string_at(v, {"currency"}),
+           reversed != nullptr && reversed->is_bool() && reversed->get_bool()});
+      }
+      append(check_psp_transfers(payouts, theirs));
     }
   }
   if (answers && tables.refunds)

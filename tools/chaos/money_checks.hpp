@@ -47,7 +47,8 @@ struct our_payout {
   std::string payout_id;
   std::int64_t amount_minor = 0;
   std::string currency;  // upper case
-  std::string status;    // CREATED, IN_TRANSIT, PAID, FAILED
+  std::string status;    // CREATED, TRANSFERRED, IN_TRANSIT, REVERSING,
+                         // PAID, FAILED
 };
 
 struct psp_refund {
@@ -82,6 +83,22 @@ violations check_psp_refunds(const std::vector<our_refund>& ours,
                              const charged_by_intent& charged);
 violations check_psp_payouts(const std::vector<our_payout>& ours,
                              const std::vector<psp_payout>& theirs);
+
+// A transfer to a seller's connected account (GET /sim/transfers), keyed by
+// our pay-out id.
+struct psp_transfer {
+  std::string id;
+  std::string idempotency_key;
+  std::int64_t amount_minor = 0;
+  std::string currency;  // lower case
+  bool reversed = false;
+};
+
+// Each pay-out transferred at most once; a PAID one exactly once and kept,
+// a FAILED one's transfer taken back (else the seller holds the money and
+// the wallet has it again).
+violations check_psp_transfers(const std::vector<our_payout>& ours,
+                               const std::vector<psp_transfer>& theirs);
 violations check_refund_ids_once(const std::vector<our_refund>& ours,
                                  const std::vector<psp_refund>& theirs,
                                  const psp_refund_counts& counts);

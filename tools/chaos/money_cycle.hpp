@@ -92,6 +92,7 @@ class money_cycle {
                    const job& j);
   void play_concurrent_over(std::uint32_t worker, const job& j);
   void run_operator_jobs(following_client& client);
+  void onboard_sellers(following_client& client);
   void add(violation v);
 
   const std::string database_url_;
@@ -108,6 +109,7 @@ class money_cycle {
   std::uint32_t busy_ = 0;
   bool workers_stop_ = false;
   std::set<std::string> seen_;
+  bool sellers_onboarded_ = false;
   money_cycle_result result_;
 };
 

@@ -147,6 +147,37 @@ void stray_payout(context& c) {
            psp_auth_with("chaos_self_test_stray_payout"));
 }
 
+// A transfer no pay-out of ours made: money sent to a seller twice looks
+// like this at pspsim. Reversing it (the money back) undoes the break.
+std::string stray_transfer_id;
+
+void stray_transfer(context& c) {
+  http::sync_client sim{"127.0.0.1", c.pspsim_port};
+  auto account = sim.post("/v1/accounts",
+                          http::form_encode(
+                            {{"type", "custom"},
+                             {"country", "US"},
+                             {"capabilities[transfers][requested]", "true"}}),
+                          "application/x-www-form-urlencoded",
+                          psp_auth_with("chaos_self_test_stray_account"));
+  auto transfer = sim.post(
+    "/v1/transfers",
+    http::form_encode(
+      {{"amount", "100"},
+       {"currency", "usd"},
+       {"destination", it::string_at(it::json_of(account), {"id"})}}),
+    "application/x-www-form-urlencoded",
+    psp_auth_with("chaos_self_test_stray_transfer"));
+  stray_transfer_id = it::string_at(it::json_of(transfer), {"id"});
+}
+
+void reverse_stray_transfer(context& c) {
+  http::sync_client sim{"127.0.0.1", c.pspsim_port};
+  sim.post("/v1/transfers/" + stray_transfer_id + "/reversals", "",
+           "application/x-www-form-urlencoded",
+           psp_auth_with("chaos_self_test_stray_reversal"));
+}
+
 std::vector<break_case> break_cases() {
   // Triggers are bypassed the way a buggy migration or a manual fix would.
   const std::string replica = "SET session_replication_role = replica;";
@@ -257,6 +288,8 @@ std::vector<break_case> break_cases() {
      [](context& c) { c.cycle.refund_keys_refused.pop_back(); }},
     {"stray refund at pspsim", invariant::refunded_once_at_psp, false, false,
      stray_refund, nullptr},
+    {"stray transfer at pspsim", invariant::paid_out_once_at_psp, false, false,
+     stray_transfer, reverse_stray_transfer},
     {"stray payout at pspsim", invariant::paid_out_once_at_psp, false, false,
      stray_payout, nullptr},
     // Last: it moves pspsim's clock a key's lifetime ahead.

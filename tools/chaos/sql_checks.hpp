@@ -109,7 +109,7 @@ inline constexpr const char* unsettled_money_movements =
   " UNION ALL "
   "SELECT 'payout ' || payout_id || ' of ' || seller_account || ' is '"
   "       || status::text || ' attempts=' || attempts"
-  "  FROM payout WHERE status IN ('CREATED', 'IN_TRANSIT')";
+  "  FROM payout WHERE status NOT IN ('PAID', 'FAILED')";
 // refund_id, payment_order_id, idempotency_key, amount_minor, status,
 // psp_reference (or ''), the order's psp_reference (or '').
 inline constexpr const char* our_refunds =
