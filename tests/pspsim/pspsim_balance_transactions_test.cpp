@@ -14,79 +14,54 @@
 #include "http/form.hpp"
 #include "http/sync_client.hpp"
 #include "pspsim/utc_date.hpp"
-#include "tests/pspsim/pspsim_harness.hpp"
+#include "tests/pspsim/pspsim_fixtures.hpp"
 
 namespace pay::pspsim {
 namespace {
 
 using namespace harness;
 
-constexpr const char* form_type = "application/x-www-form-urlencoded";
-
 // What reconciliation compares, from either source: key, type, gross, fee,
 // net, currency.
 using comparable = std::tuple<std::string, std::string, std::int64_t,
                               std::int64_t, std::int64_t, std::string>;
 
-class balance_transactions : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    sim_ = new pspsim_process(
-      {"--port", "0", "--payout-ms", "1000", "--processing-ms", "600000"});
-  }
-  static void TearDownTestSuite() {
-    delete sim_;
-    sim_ = nullptr;
-  }
-  void SetUp() override {
-    ASSERT_NE(sim_->port(), 0) << sim_->first_line();
-    client_ = std::make_unique<http::sync_client>("127.0.0.1", sim_->port());
-    ASSERT_EQ(client_->post("/sim/reset", "", "text/plain").res.result_int(),
-              200u);
+class balance_transactions : public pspsim_suite<balance_transactions> {
+ public:
+  static std::vector<std::string> pspsim_options() {
+    return {"--payout-ms", "1000", "--processing-ms", "600000"};
   }
 
-  std::int64_t now() {
-    return json_of(client_->get("/sim/clock")).at("now").as_int64();
-  }
+ protected:
   std::string charge(const std::string& amount, const std::string& key,
                      const std::string& token = "pm_card_visa",
                      const std::string& currency = "usd") {
-    const auto r = client_->post("/v1/payment_intents",
-                                 http::form_encode(
-                                   {{"amount", amount},
-                                    {"currency", currency},
-                                    {"payment_method", token},
-                                    {"confirm", "true"},
-                                    {"metadata[payment_order_id]", key}}),
-                                 form_type, auth_headers(key));
-    const auto body = json_of(r);
-    if (const auto* error = body.if_contains("error")) {
-      return std::string(error->at("payment_intent").at("id").as_string());
-    }
-    return std::string(body.at("id").as_string());
+    return intent_id_of(post("/v1/payment_intents",
+                             {{"amount", amount},
+                              {"currency", currency},
+                              {"payment_method", token},
+                              {"confirm", "true"},
+                              {"metadata[payment_order_id]", key}},
+                             key));
   }
   std::string refund(const std::string& pi, const std::string& amount,
                      const std::string& key) {
-    const auto r = client_->post("/v1/refunds",
-                                 http::form_encode(
-                                   {{"payment_intent", pi},
-                                    {"amount", amount},
-                                    {"metadata[refund_id]", key}}),
-                                 form_type, auth_headers(key));
-    return std::string(json_of(r).at("id").as_string());
+    return id_of(post("/v1/refunds",
+                      {{"payment_intent", pi},
+                       {"amount", amount},
+                       {"metadata[refund_id]", key}},
+                      key));
   }
   std::string payout(const std::string& amount, const std::string& key) {
-    const auto r = client_->post("/v1/payouts",
-                                 http::form_encode(
-                                   {{"amount", amount},
-                                    {"currency", "usd"},
-                                    {"destination", "acct_alice"},
-                                    {"metadata[payout_id]", key}}),
-                                 form_type, auth_headers(key));
-    return std::string(json_of(r).at("id").as_string());
+    return id_of(post("/v1/payouts",
+                      {{"amount", amount},
+                       {"currency", "usd"},
+                       {"destination", "acct_alice"},
+                       {"metadata[payout_id]", key}},
+                      key));
   }
   http::sync_result list(const std::string& query) {
-    return client_->get("/v1/balance_transactions?" + query, auth_headers());
+    return get("/v1/balance_transactions?" + query);
   }
   boost::json::array data_of(const std::string& query) {
     const auto r = list(query);
@@ -145,11 +120,7 @@ class balance_transactions : public ::testing::Test {
     return client_->post("/sim/settlement_discrepancies", body + "}",
                          "application/json");
   }
-
-  static pspsim_process* sim_;
-  std::unique_ptr<http::sync_client> client_;
 };
-pspsim_process* balance_transactions::sim_ = nullptr;
 
 TEST_F(balance_transactions, charge_is_listed_in_stripes_shape) {
   const std::string pi = charge("1000", "po_1");

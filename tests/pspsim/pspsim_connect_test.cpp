@@ -2,47 +2,27 @@
 // accounts, transfers to them, and pay-outs that act on a connected
 // account's own balance through the Stripe-Account header.
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
 #include "http/form.hpp"
 #include "http/sync_client.hpp"
-#include "tests/pspsim/pspsim_harness.hpp"
+#include "tests/pspsim/pspsim_fixtures.hpp"
 
 namespace pay::pspsim {
 namespace {
 
 using namespace harness;
 
-constexpr const char* form_type = "application/x-www-form-urlencoded";
+class connect : public pspsim_suite<connect> {
+ public:
+  static std::vector<std::string> pspsim_options() {
+    return {"--payout-ms", "600000"};
+  }
 
-class connect : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    sim_ = new pspsim_process({"--port", "0", "--payout-ms", "600000"});
-  }
-  static void TearDownTestSuite() {
-    delete sim_;
-    sim_ = nullptr;
-  }
-  void SetUp() override {
-    ASSERT_NE(sim_->port(), 0) << sim_->first_line();
-    client_ = std::make_unique<http::sync_client>("127.0.0.1", sim_->port());
-    ASSERT_EQ(client_->post("/sim/reset", "", "text/plain").res.result_int(),
-              200u);
-  }
-  http::sync_result post(const std::string& path,
-                         const http::form_fields& fields,
-                         const header_list& headers = auth_headers()) {
-    return client_->post(path, http::form_encode(fields), form_type, headers);
-  }
-  static header_list as_account(const std::string& account,
-                                const std::string& key = {}) {
-    auto headers = auth_headers(key);
-    headers.emplace_back("Stripe-Account", account);
-    return headers;
-  }
   std::string account(bool transfers = true) {
     http::form_fields fields{{"type", "custom"},
                              {"country", "US"},
@@ -74,17 +54,9 @@ class connect : public ::testing::Test {
       as_account(acct, key));
   }
   std::int64_t available_usd(const std::string& acct) {
-    const auto balance = json_of(client_->get("/v1/balance", as_account(acct)));
-    for (const auto& b : balance.at("available").as_array()) {
-      if (b.at("currency") == "usd") return b.at("amount").as_int64();
-    }
-    return 0;
+    return available_of(json_of(get("/v1/balance", as_account(acct))), "usd");
   }
-
-  static pspsim_process* sim_;
-  std::unique_ptr<http::sync_client> client_;
 };
-pspsim_process* connect::sim_ = nullptr;
 
 TEST_F(connect, account_is_created_with_its_capabilities_and_read_back) {
   const std::string id = account();

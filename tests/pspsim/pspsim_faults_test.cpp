@@ -19,7 +19,7 @@
 
 #include "http/form.hpp"
 #include "http/sync_client.hpp"
-#include "tests/pspsim/pspsim_harness.hpp"
+#include "tests/pspsim/pspsim_fixtures.hpp"
 
 namespace pay::pspsim {
 namespace {
@@ -92,21 +92,8 @@ void expect_reset_without_answer(const raw_outcome& out) {
   EXPECT_EQ(out.ec, net::error::connection_reset) << out.ec.message();
 }
 
-class pspsim_faults : public ::testing::Test {
+class pspsim_faults : public pspsim_suite<pspsim_faults> {
  protected:
-  static void SetUpTestSuite() { sim_ = new pspsim_process({"--port", "0"}); }
-  static void TearDownTestSuite() {
-    delete sim_;
-    sim_ = nullptr;
-  }
-  void SetUp() override {
-    ASSERT_NE(sim_->port(), 0)
-      << "pspsim did not start: " << sim_->first_line();
-    client_ = std::make_unique<http::sync_client>("127.0.0.1", port());
-    ASSERT_EQ(client_->post("/sim/reset", "", "text/plain").res.result_int(),
-              200u);
-  }
-
   static std::uint16_t port() { return sim_->port(); }
 
   http::sync_result post_faults(const std::string& json) {
@@ -129,9 +116,7 @@ class pspsim_faults : public ::testing::Test {
 
   http::sync_result create(const std::string& key,
                            const http::form_fields& fields = visa_payment()) {
-    return client_->post("/v1/payment_intents", http::form_encode(fields),
-                         "application/x-www-form-urlencoded",
-                         auth_headers(key));
+    return post("/v1/payment_intents", fields, key);
   }
   boost::json::array charges() {
     return json_of(client_->get("/sim/charges")).at("data").as_array();
@@ -170,11 +155,7 @@ class pspsim_faults : public ::testing::Test {
     EXPECT_EQ(charges().size(), 1u);
     EXPECT_EQ(keys().at(key), 1);
   }
-
-  static pspsim_process* sim_;
-  std::unique_ptr<http::sync_client> client_;
 };
-pspsim_process* pspsim_faults::sim_ = nullptr;
 
 TEST_F(pspsim_faults, error_500_is_an_api_error_that_stores_nothing) {
   set_faults(R"({"error_500":1})");

@@ -32,6 +32,8 @@ using header_list = http::sync_client::header_list;
 
 constexpr std::chrono::milliseconds startup_timeout{10'000};
 inline const std::string api_key = "sk_test_pspsim";
+// Stripe's API takes forms, not JSON.
+constexpr const char* form_type = "application/x-www-form-urlencoded";
 
 // Reads from fd until a newline or the deadline; returns what was read.
 inline std::string read_line(int fd, std::chrono::milliseconds timeout) {
@@ -209,6 +211,47 @@ inline http::form_fields with_value(http::form_fields fields,
 
 inline boost::json::object json_of(const http::sync_result& r) {
   return boost::json::parse(r.res.body()).as_object();
+}
+
+// The id of the object an answer carries.
+inline std::string id_of(const http::sync_result& r) {
+  return std::string(json_of(r).at("id").as_string());
+}
+
+// The intent a create answered with; a decline answers a card_error that
+// carries the intent, so its id is there.
+inline std::string intent_id_of(const http::sync_result& r) {
+  const auto body = json_of(r);
+  if (const auto* error = body.if_contains("error")) {
+    return std::string(error->at("payment_intent").at("id").as_string());
+  }
+  return std::string(body.at("id").as_string());
+}
+
+// The ids on one page of a Stripe list, in its order.
+inline std::vector<std::string> ids_of(const boost::json::object& page) {
+  std::vector<std::string> out;
+  for (const auto& o : page.at("data").as_array()) {
+    out.emplace_back(o.at("id").as_string());
+  }
+  return out;
+}
+
+// The available amount in `currency` of a GET /v1/balance answer; 0 if none.
+inline std::int64_t available_of(const boost::json::object& balance,
+                                 const std::string& currency) {
+  for (const auto& b : balance.at("available").as_array()) {
+    if (b.at("currency") == currency.c_str()) return b.at("amount").as_int64();
+  }
+  return 0;
+}
+
+// Headers of a call made on a connected account's behalf (Stripe-Account).
+inline header_list as_account(const std::string& account,
+                              const std::string& key = {}) {
+  auto headers = auth_headers(key);
+  headers.emplace_back("Stripe-Account", account);
+  return headers;
 }
 
 // The id of an intent's charge (2020-08-27: its `charges` list), "" when

@@ -12,7 +12,7 @@
 #include "http/form.hpp"
 #include "http/sync_client.hpp"
 #include "pspsim/hosted_card.hpp"
-#include "tests/pspsim/pspsim_harness.hpp"
+#include "tests/pspsim/pspsim_fixtures.hpp"
 
 namespace pay::pspsim {
 namespace {
@@ -20,31 +20,13 @@ namespace {
 using namespace std::chrono_literals;
 using namespace harness;
 
-std::string id_of(const http::sync_result& r) {
-  return std::string(json_of(r).at("id").as_string());
-}
-
-constexpr const char* form_type = "application/x-www-form-urlencoded";
 const std::string success_url =
   "https://shop.example/done/{CHECKOUT_SESSION_ID}?session_id="
   "{CHECKOUT_SESSION_ID}#top";
 const std::string cancel_url = "https://shop.example/cancelled";
 
-class hosted_page : public ::testing::Test {
+class hosted_page : public pspsim_suite<hosted_page> {
  protected:
-  static void SetUpTestSuite() { sim_ = new pspsim_process({"--port", "0"}); }
-  static void TearDownTestSuite() {
-    delete sim_;
-    sim_ = nullptr;
-  }
-  void SetUp() override {
-    ASSERT_NE(sim_->port(), 0)
-      << "pspsim did not start: " << sim_->first_line();
-    client_ = std::make_unique<http::sync_client>("127.0.0.1", sim_->port());
-    ASSERT_EQ(client_->post("/sim/reset", "", "text/plain").res.result_int(),
-              200u);
-  }
-
   static http::form_fields good_form(const std::string& reference = "po_1") {
     auto fields = with_value(session_form("1234"), "success_url", success_url);
     fields = with_value(fields, "cancel_url", cancel_url);
@@ -57,8 +39,7 @@ class hosted_page : public ::testing::Test {
   }
   http::sync_result post_session(const http::form_fields& fields,
                                  const std::string& key = {}) {
-    return client_->post("/v1/checkout/sessions", http::form_encode(fields),
-                         form_type, auth_headers(key));
+    return post("/v1/checkout/sessions", fields, key);
   }
   std::string new_session(const std::string& reference = "po_1") {
     const auto r = post_session(good_form(reference));
@@ -89,11 +70,7 @@ class hosted_page : public ::testing::Test {
     return "https://shop.example/done/" + session + "?session_id=" + session
            + "#top";
   }
-
-  static pspsim_process* sim_;
-  std::unique_ptr<http::sync_client> client_;
 };
-pspsim_process* hosted_page::sim_ = nullptr;
 
 TEST_F(hosted_page, registration_answers_an_open_session_in_stripes_shape) {
   const auto r = post_session(good_form());

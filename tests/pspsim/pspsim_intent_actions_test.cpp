@@ -11,7 +11,7 @@
 
 #include "http/form.hpp"
 #include "http/sync_client.hpp"
-#include "tests/pspsim/pspsim_harness.hpp"
+#include "tests/pspsim/pspsim_fixtures.hpp"
 
 namespace pay::pspsim {
 namespace {
@@ -19,29 +19,19 @@ namespace {
 using namespace std::chrono_literals;
 using namespace harness;
 
-constexpr const char* form_type = "application/x-www-form-urlencoded";
 const std::string return_url = "https://shop.example/back?order=1#top";
 
-class intent_actions : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
+class intent_actions : public pspsim_suite<intent_actions> {
+ public:
+  static std::vector<std::string> pspsim_options() {
     // The timer must not decide while a test plays the buyer.
-    sim_ = new pspsim_process({"--port", "0", "--three-ds-ms", "600000"});
+    return {"--three-ds-ms", "600000"};
   }
-  static void TearDownTestSuite() {
-    delete sim_;
-    sim_ = nullptr;
-  }
-  void SetUp() override {
-    ASSERT_NE(sim_->port(), 0) << sim_->first_line();
-    client_ = std::make_unique<http::sync_client>("127.0.0.1", sim_->port());
-    ASSERT_EQ(client_->post("/sim/reset", "", "text/plain").res.result_int(),
-              200u);
-  }
+
+ protected:
   http::sync_result create(const http::form_fields& fields,
                            const std::string& key = {}) {
-    return client_->post("/v1/payment_intents", http::form_encode(fields),
-                         form_type, auth_headers(key));
+    return post("/v1/payment_intents", fields, key);
   }
   static http::form_fields three_ds(const std::string& extra_name,
                                     const std::string& extra_value) {
@@ -59,11 +49,7 @@ class intent_actions : public ::testing::Test {
   std::size_t charge_count() {
     return json_of(client_->get("/sim/charges")).at("data").as_array().size();
   }
-
-  static pspsim_process* sim_;
-  std::unique_ptr<http::sync_client> client_;
 };
-pspsim_process* intent_actions::sim_ = nullptr;
 
 TEST_F(intent_actions,
        error_on_requires_action_declines_a_three_ds_card_at_once) {

@@ -9,43 +9,16 @@
 
 #include "http/form.hpp"
 #include "http/sync_client.hpp"
-#include "tests/pspsim/pspsim_harness.hpp"
+#include "tests/pspsim/pspsim_fixtures.hpp"
 
 namespace pay::pspsim {
 namespace {
 
 using namespace harness;
 
-constexpr const char* form_type = "application/x-www-form-urlencoded";
 constexpr std::int64_t day_s = 86'400;
 
-class key_expiry : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { sim_ = new pspsim_process({"--port", "0"}); }
-  static void TearDownTestSuite() {
-    delete sim_;
-    sim_ = nullptr;
-  }
-  void SetUp() override {
-    ASSERT_NE(sim_->port(), 0) << sim_->first_line();
-    client_ = std::make_unique<http::sync_client>("127.0.0.1", sim_->port());
-    ASSERT_EQ(client_->post("/sim/reset", "", "text/plain").res.result_int(),
-              200u);
-  }
-  http::sync_result post(const std::string& path,
-                         const http::form_fields& fields,
-                         const std::string& key) {
-    return client_->post(path, http::form_encode(fields), form_type,
-                         auth_headers(key));
-  }
-  static std::string id_of(const http::sync_result& r) {
-    return std::string(json_of(r).at("id").as_string());
-  }
-
-  static pspsim_process* sim_;
-  std::unique_ptr<http::sync_client> client_;
-};
-pspsim_process* key_expiry::sim_ = nullptr;
+class key_expiry : public pspsim_suite<key_expiry> {};
 
 TEST_F(key_expiry, intent_key_replays_for_a_day_then_charges_again) {
   const auto first = post("/v1/payment_intents", visa_payment(), "po_1");

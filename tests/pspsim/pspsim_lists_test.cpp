@@ -12,76 +12,44 @@
 
 #include "http/form.hpp"
 #include "http/sync_client.hpp"
-#include "tests/pspsim/pspsim_harness.hpp"
+#include "tests/pspsim/pspsim_fixtures.hpp"
 
 namespace pay::pspsim {
 namespace {
 
 using namespace harness;
 
-constexpr const char* form_type = "application/x-www-form-urlencoded";
+class lists : public pspsim_suite<lists> {
+ public:
+  static std::vector<std::string> pspsim_options() {
+    return {"--processing-ms", "600000"};
+  }
 
-class lists : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    sim_ = new pspsim_process({"--port", "0", "--processing-ms", "600000"});
-  }
-  static void TearDownTestSuite() {
-    delete sim_;
-    sim_ = nullptr;
-  }
-  void SetUp() override {
-    ASSERT_NE(sim_->port(), 0) << sim_->first_line();
-    client_ = std::make_unique<http::sync_client>("127.0.0.1", sim_->port());
-    ASSERT_EQ(client_->post("/sim/reset", "", "text/plain").res.result_int(),
-              200u);
-  }
-
-  std::int64_t now() {
-    return json_of(client_->get("/sim/clock")).at("now").as_int64();
-  }
   std::string charge(const std::string& order,
                      const std::string& token = "pm_card_visa",
                      const std::string& amount = "1000") {
-    const auto r = client_->post("/v1/payment_intents",
-                                 http::form_encode(
-                                   {{"amount", amount},
-                                    {"currency", "usd"},
-                                    {"payment_method", token},
-                                    {"confirm", "true"},
-                                    {"metadata[payment_order_id]", order}}),
-                                 form_type, auth_headers());
-    const auto body = json_of(r);
-    if (const auto* error = body.if_contains("error")) {
-      return std::string(error->at("payment_intent").at("id").as_string());
-    }
-    return std::string(body.at("id").as_string());
+    return intent_id_of(
+      post("/v1/payment_intents", {{"amount", amount},
+                                   {"currency", "usd"},
+                                   {"payment_method", token},
+                                   {"confirm", "true"},
+                                   {"metadata[payment_order_id]", order}}));
   }
   std::string refund(const std::string& pi, const std::string& refund_id,
                      const std::string& amount = "100") {
-    const auto r = client_->post("/v1/refunds",
-                                 http::form_encode(
-                                   {{"payment_intent", pi},
-                                    {"amount", amount},
-                                    {"metadata[refund_id]", refund_id}}),
-                                 form_type, auth_headers(refund_id));
+    const auto r = post("/v1/refunds",
+                        {{"payment_intent", pi},
+                         {"amount", amount},
+                         {"metadata[refund_id]", refund_id}},
+                        refund_id);
     EXPECT_EQ(r.res.result_int(), 200u) << r.res.body();
-    return std::string(json_of(r).at("id").as_string());
-  }
-  http::sync_result get(const std::string& target) {
-    return client_->get(target, auth_headers());
+    return id_of(r);
   }
   boost::json::object list(const std::string& target) {
     const auto r = get(target);
     EXPECT_EQ(r.res.result_int(), 200u) << target << ": " << r.res.body();
     return json_of(r);
-  }
-  static std::vector<std::string> ids_of(const boost::json::object& page) {
-    std::vector<std::string> out;
-    for (const auto& o : page.at("data").as_array()) {
-      out.emplace_back(o.at("id").as_string());
-    }
-    return out;
   }
   // Pages through `target` (which ends in '&' or '?') with starting_after.
   std::vector<std::string> all_pages(const std::string& target, int& pages) {
@@ -106,12 +74,7 @@ class lists : public ::testing::Test {
     EXPECT_EQ(error_field(r, "code"), code) << target;
     EXPECT_EQ(error_field(r, "param"), param) << target;
   }
-
-  static pspsim_process* sim_;
-  std::unique_ptr<http::sync_client> client_;
 };
-
-pspsim_process* lists::sim_ = nullptr;
 
 TEST_F(lists, refunds_of_an_intent_newest_first_exactly_as_retrieved) {
   const auto pi = charge("po_shape");

@@ -6,7 +6,6 @@
 // pspsim process.
 #include <algorithm>
 #include <ctime>
-#include <iterator>
 #include <string>
 #include <vector>
 
@@ -16,8 +15,7 @@
 #include "domain/reconcile/settlement_csv.hpp"
 #include "http/form.hpp"
 #include "http/sync_client.hpp"
-#include "tests/pspsim/pspsim_harness.hpp"
-#include "tests/pspsim/webhook_receiver.hpp"
+#include "tests/pspsim/pspsim_fixtures.hpp"
 
 namespace pay::pspsim {
 namespace {
@@ -25,70 +23,33 @@ namespace {
 using namespace std::chrono_literals;
 using namespace harness;
 
-constexpr const char* form_type = "application/x-www-form-urlencoded";
 const std::string secret = "whsec_refunds";
 
-class pending_refunds : public ::testing::Test {
+class pending_refunds : public pspsim_with_webhooks {
  protected:
-  explicit pending_refunds(std::vector<std::string> extra = {})
-      : receiver_(secret),
-        sim_([&] {
-          std::vector<std::string> args{"--port",
-                                        "0",
-                                        "--webhook-url",
-                                        receiver_.url(),
-                                        "--webhook-secret",
-                                        secret,
-                                        "--webhook-backoff-base-ms",
-                                        "20"};
-          args.insert(args.end(), extra.begin(), extra.end());
-          return args;
-        }()),
-        client_("127.0.0.1", sim_.port()) {}
-
-  void SetUp() override { ASSERT_NE(sim_.port(), 0) << sim_.first_line(); }
+  explicit pending_refunds(const std::vector<std::string>& options = {})
+      : pspsim_with_webhooks(secret, options) {}
 
   std::string charge(const std::string& token) {
-    const auto r = client_.post("/v1/payment_intents",
-                                http::form_encode(
-                                  with_card(visa_payment("1000"), token)),
-                                form_type, auth_headers());
-    return std::string(json_of(r).at("id").as_string());
+    return id_of(
+      post("/v1/payment_intents", with_card(visa_payment("1000"), token)));
   }
   http::sync_result refund(const std::string& intent,
                            const std::string& key = {}) {
-    return client_.post("/v1/refunds",
-                        http::form_encode({{"payment_intent", intent},
-                                           {"metadata[refund_id]", key}}),
-                        form_type, auth_headers(key));
+    return post("/v1/refunds",
+                {{"payment_intent", intent}, {"metadata[refund_id]", key}},
+                key);
   }
   boost::json::object get_refund(const std::string& id) {
-    return json_of(client_.get("/v1/refunds/" + id, auth_headers()));
-  }
-  std::vector<received_webhook> hooks_of(const std::string& id,
-                                         std::size_t count) {
-    const auto all = receiver_.wait_for(
-      [&](const auto& got) {
-        return static_cast<std::size_t>(std::count_if(
-                 got.begin(), got.end(),
-                 [&](const auto& w) { return w.object_id == id; }))
-               >= count;
-      },
-      5s);
-    std::vector<received_webhook> out;
-    std::copy_if(all.begin(), all.end(), std::back_inserter(out),
-                 [&](const auto& w) { return w.object_id == id; });
-    return out;
+    return json_of(get("/v1/refunds/" + id));
   }
   std::vector<domain::settlement_line> refund_lines_today() {
-    const auto now = json_of(client_.get("/sim/clock")).at("now").as_int64();
-    const std::time_t t = static_cast<std::time_t>(now);
+    const std::time_t t = static_cast<std::time_t>(now());
     std::tm utc{};
     gmtime_r(&t, &utc);
     char day[11];
     std::strftime(day, sizeof day, "%Y-%m-%d", &utc);
-    const auto csv = client_.get(std::string("/v1/settlement_files/") + day,
-                                 auth_headers());
+    const auto csv = get(std::string("/v1/settlement_files/") + day);
     const auto parsed = domain::parse_settlement_csv(csv.res.body());
     std::vector<domain::settlement_line> out;
     for (const auto& line : parsed.file.lines) {
@@ -96,10 +57,6 @@ class pending_refunds : public ::testing::Test {
     }
     return out;
   }
-
-  webhook_receiver receiver_;
-  pspsim_process sim_;
-  http::sync_client client_;
 };
 
 TEST_F(pending_refunds, ordinary_refund_succeeds_at_once_without_an_update) {
@@ -122,7 +79,7 @@ TEST_F(pending_refunds, pending_refund_card_is_pending_then_succeeds) {
   // Pending refunds settle nothing yet.
   EXPECT_TRUE(refund_lines_today().empty());
 
-  advance_clock(client_, 2);
+  advance_clock(*client_, 2);
   const auto done = get_refund(id);
   EXPECT_EQ(done.at("status"), "succeeded");
   const auto hooks = hooks_of(id, 2);
@@ -155,7 +112,7 @@ TEST_F(pending_refunds, refund_fail_card_succeeds_first_then_fails) {
   ASSERT_EQ(r.res.result_int(), 200u) << r.res.body();
   const std::string id(json_of(r).at("id").as_string());
   EXPECT_EQ(json_of(r).at("status"), "succeeded");
-  advance_clock(client_, 2);
+  advance_clock(*client_, 2);
   const auto failed = get_refund(id);
   EXPECT_EQ(failed.at("status"), "failed");
   EXPECT_EQ(failed.at("failure_reason"), "expired_or_canceled_card");
@@ -172,7 +129,7 @@ TEST_F(pending_refunds, refund_fail_card_succeeds_first_then_fails) {
 TEST_F(pending_refunds, replay_answers_the_refund_as_created) {
   const std::string intent = charge("pm_card_pendingRefund");
   const auto first = refund(intent, "rf_r");
-  advance_clock(client_, 2);
+  advance_clock(*client_, 2);
   const auto replay = refund(intent, "rf_r");
   EXPECT_EQ(header_of(replay, "Idempotent-Replayed"), "true");
   EXPECT_EQ(replay.res.body(), first.res.body());
@@ -185,37 +142,37 @@ TEST_F(pending_refunds, refund_counts_prove_posts_per_key_and_refunds_per_pi) {
   const std::string intent = charge("pm_card_visa");
   refund(intent, "rf_c");
   refund(intent, "rf_c");  // replay: received, nothing created
-  client_.post("/sim/faults", R"({"error_500":1})", "application/json");
+  client_->post("/sim/faults", R"({"error_500":1})", "application/json");
   EXPECT_EQ(refund(intent, "rf_c").res.result_int(), 500u);
-  client_.send(
+  client_->send(
     http::request{boost::beast::http::verb::delete_, "/sim/faults", 11});
-  client_.post("/v1/refunds", http::form_encode({{"payment_intent", intent}}),
-               form_type,
-               auth_headers());  // no key; nothing left: refused
-  const auto counts = json_of(client_.get("/sim/refund_counts"));
+  client_->post("/v1/refunds", http::form_encode({{"payment_intent", intent}}),
+                form_type,
+                auth_headers());  // no key; nothing left: refused
+  const auto counts = json_of(client_->get("/sim/refund_counts"));
   EXPECT_EQ(counts.at("posts_by_idempotency_key"),
             (boost::json::object{{"rf_c", 3}}));
   EXPECT_EQ(counts.at("posts_without_key"), 1);
   EXPECT_EQ(counts.at("refunds_by_payment_intent"),
             (boost::json::object{{intent, 1}}));
-  client_.post("/sim/reset", "", "text/plain");
-  EXPECT_TRUE(json_of(client_.get("/sim/refund_counts"))
+  client_->post("/sim/reset", "", "text/plain");
+  EXPECT_TRUE(json_of(client_->get("/sim/refund_counts"))
                 .at("posts_by_idempotency_key")
                 .as_object()
                 .empty());
 }
 
 TEST_F(pending_refunds, hosted_refund_test_numbers_behave_like_the_tokens) {
-  const auto reg = client_.post("/v1/checkout/sessions",
-                                http::form_encode(session_form("1000")),
-                                form_type, auth_headers());
+  const auto reg = client_->post("/v1/checkout/sessions",
+                                 http::form_encode(session_form("1000")),
+                                 form_type, auth_headers());
   const std::string session(json_of(reg).at("id").as_string());
-  client_.post("/pay/" + session,
-               "card_number=4000000000007726&card_expiry=12%2F39&card_cvc=123&"
-               "card_name=A",
-               form_type);
+  client_->post("/pay/" + session,
+                "card_number=4000000000007726&card_expiry=12%2F39&card_cvc=123&"
+                "card_name=A",
+                form_type);
   const std::string intent(
-    json_of(client_.get("/v1/checkout/sessions/" + session, auth_headers()))
+    json_of(client_->get("/v1/checkout/sessions/" + session, auth_headers()))
       .at("payment_intent")
       .as_string());
   EXPECT_EQ(json_of(refund(intent, "rf_h")).at("status"), "pending");

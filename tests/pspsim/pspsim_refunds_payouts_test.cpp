@@ -1,7 +1,6 @@
 // Black-box tests of refunds and payouts against the real pspsim process:
 // limits (also under concurrency), idempotent replays, the payout life
 // cycle and its signed webhooks, and their faults.
-#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <string>
@@ -14,8 +13,7 @@
 #include "domain/payin/webhook_signature.hpp"
 #include "http/form.hpp"
 #include "http/sync_client.hpp"
-#include "tests/pspsim/pspsim_harness.hpp"
-#include "tests/pspsim/webhook_receiver.hpp"
+#include "tests/pspsim/pspsim_fixtures.hpp"
 
 namespace pay::pspsim {
 namespace {
@@ -23,48 +21,35 @@ namespace {
 using namespace std::chrono_literals;
 using namespace harness;
 
-constexpr const char* form_type = "application/x-www-form-urlencoded";
 const std::string secret = "whsec_money_out";
 
-class money_out : public ::testing::Test {
+class money_out : public pspsim_with_webhooks {
  protected:
   money_out()
-      : receiver_(secret),
-        sim_({"--port", "0", "--payout-ms", "300", "--processing-ms", "60000",
-              "--webhook-url", receiver_.url(), "--webhook-secret", secret,
-              "--webhook-backoff-base-ms", "20", "--webhook-backoff-max-ms",
-              "100"}),
-        client_("127.0.0.1", sim_.port()) {}
-
-  void SetUp() override { ASSERT_NE(sim_.port(), 0) << sim_.first_line(); }
+      : pspsim_with_webhooks(secret,
+                             {"--payout-ms", "300", "--processing-ms", "60000",
+                              "--webhook-backoff-max-ms", "100"}) {}
 
   std::string charge(const std::string& amount = "1000",
                      const std::string& token = "pm_card_visa") {
-    const auto r = client_.post("/v1/payment_intents",
-                                http::form_encode({{"amount", amount},
-                                                   {"currency", "usd"},
-                                                   {"payment_method", token},
-                                                   {"confirm", "true"}}),
-                                form_type, auth_headers());
+    const auto r = post("/v1/payment_intents", {{"amount", amount},
+                                                {"currency", "usd"},
+                                                {"payment_method", token},
+                                                {"confirm", "true"}});
     EXPECT_TRUE(r.ok) << r.error;
-    const auto body = json_of(r);
-    if (const auto* error = body.if_contains("error")) {
-      return std::string(error->at("payment_intent").at("id").as_string());
-    }
-    return std::string(body.at("id").as_string());
+    return intent_id_of(r);
   }
   http::sync_result refund(const http::form_fields& fields,
                            const std::string& key = {}) {
-    return client_.post("/v1/refunds", http::form_encode(fields), form_type,
-                        auth_headers(key));
+    return post("/v1/refunds", fields, key);
   }
   http::sync_result payout(const http::form_fields& fields,
                            const std::string& key) {
-    return client_.post("/v1/payouts", http::form_encode(fields), form_type,
-                        auth_headers(key));
+    return post("/v1/payouts", fields, key);
   }
+  // Hides the base's get: these tests only read JSON.
   boost::json::object get(const std::string& target) {
-    return json_of(client_.get(target, auth_headers()));
+    return json_of(client_->get(target, auth_headers()));
   }
   // Polls GET /v1/payouts/{id} until it is no longer pending.
   boost::json::object wait_final(const std::string& id) {
@@ -78,26 +63,6 @@ class money_out : public ::testing::Test {
       std::this_thread::sleep_for(20ms);
     }
   }
-  std::vector<received_webhook> hooks_of(const std::string& id,
-                                         std::size_t count) {
-    const auto all = receiver_.wait_for(
-      [&](const auto& got) {
-        return static_cast<std::size_t>(std::count_if(
-                 got.begin(), got.end(),
-                 [&](const auto& w) { return w.object_id == id; }))
-               >= count;
-      },
-      5s);
-    std::vector<received_webhook> out;
-    for (const auto& w : all) {
-      if (w.object_id == id) out.push_back(w);
-    }
-    return out;
-  }
-
-  webhook_receiver receiver_;
-  pspsim_process sim_;
-  http::sync_client client_;
 };
 
 TEST_F(money_out, full_refund_takes_the_whole_amount_by_default) {
@@ -206,8 +171,8 @@ TEST_F(money_out, only_succeeded_intents_are_refundable) {
   const auto unknown = refund({{"payment_intent", "pi_nope"}});
   EXPECT_EQ(unknown.res.result_int(), 404u);
   EXPECT_EQ(error_field(unknown, "code"), "resource_missing");
-  EXPECT_EQ(client_.get("/v1/refunds/re_nope", auth_headers()).res.result_int(),
-            404u);
+  EXPECT_EQ(
+    client_->get("/v1/refunds/re_nope", auth_headers()).res.result_int(), 404u);
   const auto missing = refund({{"amount", "5"}});
   EXPECT_EQ(error_field(missing, "code"), "parameter_missing");
   EXPECT_EQ(error_field(missing, "param"), "payment_intent");
@@ -260,8 +225,8 @@ TEST_F(money_out, sim_fail_forces_a_pending_payout_to_fail_once) {
     {{"amount", "700"}, {"currency", "usd"}, {"destination", "acct_carol"}},
     "pyo_forced");
   const std::string id(json_of(r).at("id").as_string());
-  const auto failed = client_.post("/sim/payouts/" + id + "/fail", "",
-                                   "text/plain");
+  const auto failed = client_->post("/sim/payouts/" + id + "/fail", "",
+                                    "text/plain");
   ASSERT_EQ(failed.res.result_int(), 200u) << failed.res.body();
   EXPECT_EQ(json_of(failed).at("status"), "failed");
   EXPECT_EQ(json_of(failed).at("failure_code"), "account_closed");
@@ -269,13 +234,13 @@ TEST_F(money_out, sim_fail_forces_a_pending_payout_to_fail_once) {
   ASSERT_EQ(hooks.size(), 1u);
   EXPECT_EQ(hooks[0].type, "payout.failed");
   // Not pending any more, and it stays failed after its delay.
-  EXPECT_EQ(client_.post("/sim/payouts/" + id + "/fail", "", "text/plain")
+  EXPECT_EQ(client_->post("/sim/payouts/" + id + "/fail", "", "text/plain")
               .res.result_int(),
             409u);
   std::this_thread::sleep_for(400ms);
   EXPECT_EQ(get("/v1/payouts/" + id).at("status"), "failed");
   EXPECT_EQ(hooks_of(id, 2).size(), 1u);
-  EXPECT_EQ(client_.post("/sim/payouts/po_nope/fail", "", "text/plain")
+  EXPECT_EQ(client_->post("/sim/payouts/po_nope/fail", "", "text/plain")
               .res.result_int(),
             404u);
 }
@@ -311,8 +276,8 @@ TEST_F(money_out, payout_replays_under_its_key_and_needs_one) {
 TEST_F(money_out, faults_apply_to_refunds_and_payouts) {
   const std::string pi = charge("1000");
   ASSERT_EQ(client_
-              .post("/sim/faults", R"({"seed":3,"reset_after_commit":1})",
-                    "application/json")
+              ->post("/sim/faults", R"({"seed":3,"reset_after_commit":1})",
+                     "application/json")
               .res.result_int(),
             200u);
   // The refund is made, its answer lost; the retry replays it.
@@ -324,17 +289,17 @@ TEST_F(money_out, faults_apply_to_refunds_and_payouts) {
     "pyo_lost");
   EXPECT_FALSE(lost_payout.ok);
   ASSERT_EQ(client_
-              .post("/sim/faults", R"({"seed":3,"error_500":1})",
-                    "application/json")
+              ->post("/sim/faults", R"({"seed":3,"error_500":1})",
+                     "application/json")
               .res.result_int(),
             200u);
-  EXPECT_EQ(client_.get("/v1/payouts/po_x", auth_headers()).res.result_int(),
+  EXPECT_EQ(client_->get("/v1/payouts/po_x", auth_headers()).res.result_int(),
             500u);
-  EXPECT_EQ(client_.get("/v1/refunds/re_x", auth_headers()).res.result_int(),
+  EXPECT_EQ(client_->get("/v1/refunds/re_x", auth_headers()).res.result_int(),
             500u);
   ASSERT_EQ(
     client_
-      .send([] {
+      ->send([] {
         http::request req{boost::beast::http::verb::delete_, "/sim/faults", 11};
         return req;
       }())
@@ -349,7 +314,7 @@ TEST_F(money_out, faults_apply_to_refunds_and_payouts) {
   EXPECT_EQ(header_of(payout_retry, "Idempotent-Replayed"), "true");
   // Exactly one refund of 400 was made.
   EXPECT_EQ(json_of(refund({{"payment_intent", pi}})).at("amount"), 600);
-  const auto injected = json_of(client_.get("/sim/faults")).at("injected");
+  const auto injected = json_of(client_->get("/sim/faults")).at("injected");
   EXPECT_EQ(injected.at("reset_after_commit"), 2);
   EXPECT_EQ(injected.at("error_500"), 2);
 }
@@ -361,13 +326,13 @@ TEST_F(money_out, reset_forgets_refunds_and_payouts) {
   const auto p = payout(
     {{"amount", "100"}, {"currency", "usd"}, {"destination", "a"}}, "pyo_r");
   const std::string payout_id(json_of(p).at("id").as_string());
-  ASSERT_EQ(client_.post("/sim/reset", "", "text/plain").res.result_int(),
+  ASSERT_EQ(client_->post("/sim/reset", "", "text/plain").res.result_int(),
             200u);
   EXPECT_EQ(
-    client_.get("/v1/refunds/" + refund_id, auth_headers()).res.result_int(),
+    client_->get("/v1/refunds/" + refund_id, auth_headers()).res.result_int(),
     404u);
   EXPECT_EQ(
-    client_.get("/v1/payouts/" + payout_id, auth_headers()).res.result_int(),
+    client_->get("/v1/payouts/" + payout_id, auth_headers()).res.result_int(),
     404u);
   // The key is free again: a new payout, not a replay.
   const auto again = payout(
@@ -390,12 +355,12 @@ TEST_F(money_out, sim_lists_refunds_and_payouts_once_each_with_their_keys) {
   ASSERT_EQ(payout(fields, "pyo_list").res.result_int(), 200u);
   ASSERT_EQ(payout(fields, "pyo_list").res.result_int(), 200u);
   const auto refunds =
-    json_of(client_.get("/sim/refunds")).at("data").as_array();
+    json_of(client_->get("/sim/refunds")).at("data").as_array();
   ASSERT_EQ(refunds.size(), 1u);  // the replay made none
   EXPECT_EQ(refunds[0].at("idempotency_key"), "rf_list");
   EXPECT_EQ(refunds[0].at("amount"), 300);
   const auto payouts =
-    json_of(client_.get("/sim/payouts")).at("data").as_array();
+    json_of(client_->get("/sim/payouts")).at("data").as_array();
   ASSERT_EQ(payouts.size(), 1u);
   EXPECT_EQ(payouts[0].at("idempotency_key"), "pyo_list");
   EXPECT_EQ(payouts[0].at("destination"), "acct_erin");

@@ -15,8 +15,7 @@
 #include "http/form.hpp"
 #include "http/sync_client.hpp"
 #include "pspsim/utc_date.hpp"
-#include "tests/pspsim/pspsim_harness.hpp"
-#include "tests/pspsim/webhook_receiver.hpp"
+#include "tests/pspsim/pspsim_fixtures.hpp"
 
 namespace pay::pspsim {
 namespace {
@@ -26,7 +25,6 @@ using namespace harness;
 using domain::settlement_line;
 using domain::settlement_type;
 
-constexpr const char* form_type = "application/x-www-form-urlencoded";
 const std::string secret = "whsec_settlement";
 
 std::string today() {
@@ -35,69 +33,60 @@ std::string today() {
                        .count());
 }
 
-class settlement : public ::testing::Test {
+class settlement : public pspsim_suite<settlement> {
+ public:
+  static std::vector<std::string> pspsim_options() {
+    return {"--payout-ms",      "100",           "--processing-ms",
+            "600000",           "--webhook-url", receiver_->url(),
+            "--webhook-secret", secret};
+  }
+
  protected:
+  // The receiver first: pspsim is told its url.
   static void SetUpTestSuite() {
-    receiver_ = new webhook_receiver(secret);
-    sim_ = new pspsim_process({"--port", "0", "--payout-ms", "100",
-                               "--processing-ms", "600000", "--webhook-url",
-                               receiver_->url(), "--webhook-secret", secret});
+    receiver_ = std::make_unique<webhook_receiver>(secret);
+    pspsim_suite::SetUpTestSuite();
   }
   static void TearDownTestSuite() {
-    delete sim_;
-    delete receiver_;
+    pspsim_suite::TearDownTestSuite();
+    receiver_.reset();
   }
   void SetUp() override {
-    ASSERT_NE(sim_->port(), 0) << sim_->first_line();
-    client_ = std::make_unique<http::sync_client>("127.0.0.1", sim_->port());
-    ASSERT_EQ(client_->post("/sim/reset", "", "text/plain").res.result_int(),
-              200u);
+    pspsim_suite::SetUp();
     date_ = today();
   }
 
   std::string charge(const std::string& amount, const std::string& currency,
                      const std::string& key,
                      const std::string& token = "pm_card_visa") {
-    const auto r = client_->post("/v1/payment_intents",
-                                 http::form_encode({{"amount", amount},
-                                                    {"currency", currency},
-                                                    {"payment_method", token},
-                                                    {"confirm", "true"}}),
-                                 form_type, auth_headers(key));
-    const auto body = json_of(r);
-    if (const auto* error = body.if_contains("error")) {
-      return std::string(error->at("payment_intent").at("id").as_string());
-    }
-    return std::string(body.at("id").as_string());
+    return intent_id_of(post("/v1/payment_intents",
+                             {{"amount", amount},
+                              {"currency", currency},
+                              {"payment_method", token},
+                              {"confirm", "true"}},
+                             key));
   }
   std::string refund(const std::string& pi, const std::string& amount,
                      const std::string& key) {
-    const auto r = client_->post("/v1/refunds",
-                                 http::form_encode({{"payment_intent", pi},
-                                                    {"amount", amount}}),
-                                 form_type, auth_headers(key));
+    const auto r = post("/v1/refunds",
+                        {{"payment_intent", pi}, {"amount", amount}}, key);
     EXPECT_EQ(r.res.result_int(), 200u) << r.res.body();
-    return std::string(json_of(r).at("id").as_string());
+    return id_of(r);
   }
   std::string paid_payout(const std::string& amount, const std::string& key) {
-    const auto r = client_->post("/v1/payouts",
-                                 http::form_encode(
-                                   {{"amount", amount},
-                                    {"currency", "usd"},
-                                    {"destination", "acct_alice"}}),
-                                 form_type, auth_headers(key));
-    const std::string id(json_of(r).at("id").as_string());
+    const std::string id = id_of(post(
+      "/v1/payouts",
+      {{"amount", amount}, {"currency", "usd"}, {"destination", "acct_alice"}},
+      key));
     const auto deadline = std::chrono::steady_clock::now() + 5s;
-    while (
-      json_of(client_->get("/v1/payouts/" + id, auth_headers())).at("status")
-        == "pending"
-      && std::chrono::steady_clock::now() < deadline) {
+    while (json_of(get("/v1/payouts/" + id)).at("status") == "pending"
+           && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(20ms);
     }
     return id;
   }
   http::sync_result file_response(const std::string& date) {
-    return client_->get("/v1/settlement_files/" + date, auth_headers());
+    return get("/v1/settlement_files/" + date);
   }
   // The day's file, parsed; fails the test if it does not parse or its
   // totals are not the sums of its lines.
@@ -139,13 +128,9 @@ class settlement : public ::testing::Test {
     return out;
   }
 
-  static webhook_receiver* receiver_;
-  static pspsim_process* sim_;
-  std::unique_ptr<http::sync_client> client_;
+  static inline std::unique_ptr<webhook_receiver> receiver_;
   std::string date_;
 };
-webhook_receiver* settlement::receiver_ = nullptr;
-pspsim_process* settlement::sim_ = nullptr;
 
 TEST_F(settlement,
        day_file_lists_charges_refunds_payouts_and_fees_with_signs_and_totals) {

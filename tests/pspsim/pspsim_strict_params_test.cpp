@@ -10,34 +10,15 @@
 
 #include "http/form.hpp"
 #include "http/sync_client.hpp"
-#include "tests/pspsim/pspsim_harness.hpp"
+#include "tests/pspsim/pspsim_fixtures.hpp"
 
 namespace pay::pspsim {
 namespace {
 
 using namespace harness;
 
-constexpr const char* form_type = "application/x-www-form-urlencoded";
-
-class strict_params : public ::testing::Test {
+class strict_params : public pspsim_suite<strict_params> {
  protected:
-  static void SetUpTestSuite() { sim_ = new pspsim_process({"--port", "0"}); }
-  static void TearDownTestSuite() {
-    delete sim_;
-    sim_ = nullptr;
-  }
-  void SetUp() override {
-    ASSERT_NE(sim_->port(), 0) << sim_->first_line();
-    client_ = std::make_unique<http::sync_client>("127.0.0.1", sim_->port());
-    ASSERT_EQ(client_->post("/sim/reset", "", "text/plain").res.result_int(),
-              200u);
-  }
-  http::sync_result post(const std::string& path,
-                         const http::form_fields& fields,
-                         const std::string& key = {}) {
-    return client_->post(path, http::form_encode(fields), form_type,
-                         auth_headers(key));
-  }
   std::string succeeded_intent() {
     const auto r = post("/v1/payment_intents", visa_payment());
     return std::string(json_of(r).at("id").as_string());
@@ -54,11 +35,7 @@ class strict_params : public ::testing::Test {
                            {"param", name}}}};
     EXPECT_EQ(json_of(r), expected);
   }
-
-  static pspsim_process* sim_;
-  std::unique_ptr<http::sync_client> client_;
 };
-pspsim_process* strict_params::sim_ = nullptr;
 
 TEST_F(strict_params, unknown_intent_parameter_is_refused_and_nothing_made) {
   for (const std::string name :

@@ -20,7 +20,7 @@
 
 #include "http/form.hpp"
 #include "http/sync_client.hpp"
-#include "tests/pspsim/pspsim_harness.hpp"
+#include "tests/pspsim/pspsim_fixtures.hpp"
 
 namespace pay::pspsim {
 namespace {
@@ -28,28 +28,14 @@ namespace {
 using namespace std::chrono_literals;
 using namespace harness;
 
-class pspsim_api : public ::testing::Test {
+class pspsim_api : public pspsim_suite<pspsim_api> {
  protected:
-  static void SetUpTestSuite() { sim_ = new pspsim_process({"--port", "0"}); }
-  static void TearDownTestSuite() {
-    delete sim_;
-    sim_ = nullptr;
-  }
-  void SetUp() override {
-    ASSERT_NE(sim_->port(), 0)
-      << "pspsim did not start: " << sim_->first_line();
-    client_ = std::make_unique<http::sync_client>("127.0.0.1", sim_->port());
-    ASSERT_EQ(post_sim_reset().res.result_int(), 200u);
-  }
-
   http::sync_result create(const http::form_fields& fields,
                            const std::string& key = {}) {
-    return client_->post("/v1/payment_intents", http::form_encode(fields),
-                         "application/x-www-form-urlencoded",
-                         auth_headers(key));
+    return post("/v1/payment_intents", fields, key);
   }
   http::sync_result get_intent(const std::string& id) {
-    return client_->get("/v1/payment_intents/" + id, auth_headers());
+    return get("/v1/payment_intents/" + id);
   }
   boost::json::array charges() {
     auto r = client_->get("/sim/charges");
@@ -63,11 +49,7 @@ class pspsim_api : public ::testing::Test {
   http::sync_result post_sim_reset() {
     return client_->post("/sim/reset", "", "text/plain");
   }
-
-  static pspsim_process* sim_;
-  std::unique_ptr<http::sync_client> client_;
 };
-pspsim_process* pspsim_api::sim_ = nullptr;
 
 TEST_F(pspsim_api, healthz_answers_ok) {
   const auto r = client_->get("/healthz");

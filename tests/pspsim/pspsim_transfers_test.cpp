@@ -13,46 +13,20 @@
 #include "http/form.hpp"
 #include "http/sync_client.hpp"
 #include "pspsim/utc_date.hpp"
-#include "tests/pspsim/pspsim_harness.hpp"
+#include "tests/pspsim/pspsim_fixtures.hpp"
 
 namespace pay::pspsim {
 namespace {
 
 using namespace harness;
 
-constexpr const char* form_type = "application/x-www-form-urlencoded";
+class transfers : public pspsim_suite<transfers> {
+ public:
+  static std::vector<std::string> pspsim_options() {
+    return {"--payout-ms", "600000"};
+  }
 
-class transfers : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    sim_ = new pspsim_process({"--port", "0", "--payout-ms", "600000"});
-  }
-  static void TearDownTestSuite() {
-    delete sim_;
-    sim_ = nullptr;
-  }
-  void SetUp() override {
-    ASSERT_NE(sim_->port(), 0) << sim_->first_line();
-    client_ = std::make_unique<http::sync_client>("127.0.0.1", sim_->port());
-    ASSERT_EQ(client_->post("/sim/reset", "", "text/plain").res.result_int(),
-              200u);
-  }
-
-  http::sync_result post(const std::string& path,
-                         const http::form_fields& fields,
-                         const header_list& headers = auth_headers()) {
-    return client_->post(path, http::form_encode(fields), form_type, headers);
-  }
-  http::sync_result get(const std::string& target,
-                        const header_list& headers = auth_headers()) {
-    return client_->get(target, headers);
-  }
-  static header_list as_account(const std::string& account,
-                                const std::string& key = {}) {
-    auto headers = auth_headers(key);
-    headers.emplace_back("Stripe-Account", account);
-    return headers;
-  }
   std::string account() {
     const auto r = post("/v1/accounts",
                         {{"type", "express"},
@@ -82,11 +56,7 @@ class transfers : public ::testing::Test {
                 auth_headers(key));
   }
   std::int64_t available_usd(const std::string& acct) {
-    const auto balance = json_of(get("/v1/balance", as_account(acct)));
-    for (const auto& b : balance.at("available").as_array()) {
-      if (b.at("currency") == "usd") return b.at("amount").as_int64();
-    }
-    return 0;
+    return available_of(json_of(get("/v1/balance", as_account(acct))), "usd");
   }
   boost::json::object transfer_now(const std::string& tr) {
     const auto r = get("/v1/transfers/" + tr);
@@ -99,21 +69,7 @@ class transfers : public ::testing::Test {
     EXPECT_EQ(r.res.result_int(), 200u) << target << ": " << r.res.body();
     return json_of(r);
   }
-  static std::vector<std::string> ids_of(const boost::json::object& page) {
-    std::vector<std::string> out;
-    for (const auto& o : page.at("data").as_array()) {
-      out.emplace_back(o.at("id").as_string());
-    }
-    return out;
-  }
-  std::int64_t now() {
-    return json_of(client_->get("/sim/clock")).at("now").as_int64();
-  }
-
-  static pspsim_process* sim_;
-  std::unique_ptr<http::sync_client> client_;
 };
-pspsim_process* transfers::sim_ = nullptr;
 
 TEST_F(transfers,
        reversal_returns_money_to_the_platform_and_lowers_the_balance) {
