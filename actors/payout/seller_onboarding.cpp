@@ -60,7 +60,7 @@ void ask_psp(payout_service_actor::pointer self, const payout_deps& deps,
           case domain::account_kind::missing:
             rp.deliver(refusal(create ? connect_outcome::psp_unavailable
                                       : connect_outcome::no_such_account,
-                               "the PSP knows no such account"));
+                               "it answered 404"));
             return;
           case domain::account_kind::refused:
             rp.deliver(refusal(create ? connect_outcome::psp_refused

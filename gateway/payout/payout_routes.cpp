@@ -103,9 +103,10 @@ void connect_route(const context& ctx, const exchange_ptr& ex,
                             "stripe_account"});
           return;
         case connect_outcome::no_such_account:
-          ex.fail(invalid("no_such_connected_account",
-                          "The PSP has no such account: " + r.message + ".",
-                          "stripe_account"));
+          ex.fail(
+            invalid("no_such_connected_account",
+                    "The PSP does not know that account (" + r.message + ").",
+                    "stripe_account"));
           return;
         case connect_outcome::psp_refused:
           ex.fail(invalid("connected_account_refused",
