@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include "gateway/access/key_render.hpp"
+#include "gateway/common/json_body.hpp"
 #include "gateway/common/request_checks.hpp"
 #include "gateway/common/routes.hpp"
 
@@ -54,12 +55,9 @@ std::optional<api_error> read_new_key(const http::request& req,
   if (ec || !parsed.is_object())
     return invalid("body_invalid_json", "The body is not a JSON object.", "");
   const auto& obj = parsed.get_object();
-  for (const auto& kv : obj)
-    if (kv.key() != "name" && kv.key() != "role" && kv.key() != "mode"
-        && kv.key() != "account")
-      return invalid("parameter_unknown",
-                     "Received unknown parameter: " + std::string{kv.key()},
-                     std::string{kv.key()});
+  if (auto err = reject_unknown_fields(obj,
+                                       {"name", "role", "mode", "account"}))
+    return err;
   std::string role = "merchant", mode = "test";
   for (auto [field, target, required] : {std::tuple{"name", &out.name, true},
                                          {"role", &role, false},

@@ -8,6 +8,7 @@
 #include "domain/common/money.hpp"
 #include "gateway/common/canonical_json.hpp"
 #include "gateway/common/error_mapping.hpp"
+#include "gateway/common/json_body.hpp"
 #include "gateway/payin/buyer_info_checks.hpp"
 
 namespace pay::gateway {
@@ -18,20 +19,6 @@ namespace {
 
 // Each step either fills its output or returns the error for `param`.
 using check = std::optional<api_error>;
-
-check reject_unknown_fields(const json::object& obj,
-                            std::initializer_list<std::string_view> allowed,
-                            const std::string& prefix) {
-  for (const auto& kv : obj) {
-    bool known = false;
-    for (auto name : allowed) known = known || kv.key() == name;
-    if (!known)
-      return invalid("parameter_unknown",
-                     "Received unknown parameter: " + std::string{kv.key()},
-                     prefix + std::string{kv.key()});
-  }
-  return std::nullopt;
-}
 
 check read_id(const json::object& obj, std::string_view key,
               const std::string& param, std::string& out) {
@@ -213,14 +200,9 @@ json::value hashed_form(const new_checkout& c, const json::object& buyer) {
 
 create_payment_parse parse_create_payment(std::string_view body,
                                           const create_payment_limits& limits) {
-  boost::system::error_code ec;
-  auto root = json::parse(json::string_view{body.data(), body.size()}, ec);
-  if (ec)
-    return invalid("invalid_json",
-                   "Request body is not valid JSON: " + ec.message() + ".", "");
-  if (!root.is_object())
-    return invalid("invalid_json", "Request body must be a JSON object.", "");
-  const auto& obj = root.get_object();
+  auto root = parse_json_object(body);
+  if (auto* err = std::get_if<api_error>(&root)) return *err;
+  const auto& obj = std::get<json::object>(root);
   if (auto err = reject_unknown_fields(obj,
                                        {"checkout_id", "buyer_info",
                                         "credit_card_info", "payment_orders"},

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "domain/common/ids.hpp"
+#include "gateway/common/json_body.hpp"
 #include "gateway/common/text_checks.hpp"
 
 namespace pay::gateway {
@@ -26,12 +27,9 @@ std::variant<std::string, api_error> string_field(const json::object& obj,
 
 std::optional<api_error> read_fields(const json::object& obj,
                                      connect_request& out) {
-  for (const auto& kv : obj)
-    if (kv.key() != "stripe_account" && kv.key() != "country"
-        && kv.key() != "email")
-      return invalid("parameter_unknown",
-                     "Received unknown parameter: " + std::string{kv.key()},
-                     std::string{kv.key()});
+  if (auto err = reject_unknown_fields(obj,
+                                       {"stripe_account", "country", "email"}))
+    return err;
   std::string* targets[] = {&out.stripe_account, &out.country, &out.email};
   const char* names[] = {"stripe_account", "country", "email"};
   for (std::size_t i = 0; i < 3; ++i) {
@@ -73,14 +71,9 @@ std::variant<connect_request, api_error> parse_connect_request(
   std::string_view body) {
   connect_request out;
   if (body.empty()) return out;  // create one, with the defaults
-  boost::system::error_code ec;
-  auto value = json::parse(json::string_view{body.data(), body.size()}, ec);
-  if (ec)
-    return invalid("invalid_json",
-                   "Request body is not valid JSON: " + ec.message(), "");
-  if (!value.is_object())
-    return invalid("invalid_json", "Request body must be a JSON object.", "");
-  if (auto err = read_fields(value.get_object(), out)) return *err;
+  auto value = parse_json_object(body);
+  if (auto* err = std::get_if<api_error>(&value)) return *err;
+  if (auto err = read_fields(std::get<json::object>(value), out)) return *err;
   return out;
 }
 

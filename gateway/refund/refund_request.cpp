@@ -6,6 +6,7 @@
 #include "domain/common/money.hpp"
 #include "gateway/common/canonical_json.hpp"
 #include "gateway/common/error_mapping.hpp"
+#include "gateway/common/json_body.hpp"
 #include "gateway/common/text_checks.hpp"
 
 namespace pay::gateway {
@@ -20,12 +21,9 @@ constexpr std::string_view widest_currency = "BHD";
 
 std::optional<api_error> read_fields(const json::object& obj,
                                      refund_request& out) {
-  for (const auto& kv : obj)
-    if (kv.key() != "payment_order_id" && kv.key() != "amount"
-        && kv.key() != "reason")
-      return invalid("parameter_unknown",
-                     "Received unknown parameter: " + std::string{kv.key()},
-                     std::string{kv.key()});
+  if (auto err = reject_unknown_fields(obj, {"payment_order_id", "amount",
+                                             "reason"}))
+    return err;
   auto id = obj.find("payment_order_id");
   if (id == obj.end() || id->value().is_null())
     return invalid("parameter_missing",
@@ -72,15 +70,10 @@ std::optional<api_error> read_fields(const json::object& obj,
 }  // namespace
 
 refund_request_parse parse_create_refund(std::string_view body) {
-  boost::system::error_code ec;
-  auto value = json::parse(json::string_view{body.data(), body.size()}, ec);
-  if (ec)
-    return invalid("invalid_json",
-                   "Request body is not valid JSON: " + ec.message(), "");
-  if (!value.is_object())
-    return invalid("invalid_json", "Request body must be a JSON object.", "");
+  auto value = parse_json_object(body);
+  if (auto* err = std::get_if<api_error>(&value)) return *err;
   refund_request out;
-  if (auto err = read_fields(value.get_object(), out)) return *err;
+  if (auto err = read_fields(std::get<json::object>(value), out)) return *err;
   json::object hashed{
     {"payment_order_id", out.payment_order_id},
     {"amount",
