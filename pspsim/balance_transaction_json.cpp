@@ -1,9 +1,9 @@
 #include "pspsim/balance_transaction_json.hpp"
 
-#include <cctype>
-
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
+
+#include "domain/common/currency.hpp"
 
 namespace pay::pspsim {
 namespace {
@@ -30,14 +30,6 @@ void append_base62(std::uint64_t value, std::size_t chars, std::string& out) {
   }
 }
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
-
 std::string_view reporting_category(const settled_item& item) {
   switch (item.source.kind) {
     case source_kind::transfer:
@@ -49,17 +41,8 @@ std::string_view reporting_category(const settled_item& item) {
     case source_kind::payout:
       break;
   }
-  switch (item.line.type) {
-    case settlement_type::charge:
-      return "charge";
-    case settlement_type::refund:
-      return "refund";
-    case settlement_type::payout:
-      return "payout";
-    case settlement_type::fee:
-      return "fee";
-  }
-  return "other";
+  // Stripe's categories for these are the settlement types' own names.
+  return domain::to_string(item.line.type);
 }
 
 std::string description_of(const settled_item& item) {
@@ -153,7 +136,7 @@ boost::json::object balance_transaction_json(const settled_item& item,
   // Stripe's signs: a fee line is money out (-F) with no fee of its own.
   const std::int64_t amount = fee_line ? -line.fee_minor : line.gross_minor;
   const std::int64_t fee = fee_line ? 0 : line.fee_minor;
-  const std::string currency = lower(line.currency);
+  const std::string currency = domain::stripe_currency(line.currency);
   boost::json::object out;
   out["id"] = id;
   out["object"] = "balance_transaction";

@@ -16,8 +16,6 @@ namespace pay::pspsim {
 
 constexpr std::string_view balance_transactions_path =
   "/v1/balance_transactions";
-constexpr std::int64_t balance_transactions_limit_default = 10;
-constexpr std::int64_t balance_transactions_limit_max = 100;
 
 http::response list_balance_transactions(const http::request& req,
                                          const sim_parts& parts,

@@ -116,13 +116,6 @@ http::response answer(const http::request& req, const connect_result& result,
   return res;
 }
 
-http::response key_reused(const http::request& req, const std::string& key) {
-  return error(req, 400, "idempotency_error", "idempotency_key_reused",
-               "Keys for idempotent requests can only be used with the same "
-               "parameters they were first used with ('"
-                 + key + "').");
-}
-
 }  // namespace
 
 http::response create_account(const http::request& req, connect_store& store,

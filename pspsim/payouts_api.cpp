@@ -66,10 +66,7 @@ http::response create_payout(const http::request& req, payout_store& payouts,
     params, key, fingerprint_of(payouts_path, post.fields) + "@" + account.id,
     now);
   if (result.status == payout_create_status::key_reused_with_other_params) {
-    return error(req, 400, "idempotency_error", "idempotency_key_reused",
-                 "Keys for idempotent requests can only be used with the same "
-                 "parameters they were first used with ('"
-                   + key + "').");
+    return key_reused(req, key);
   }
   if (result.status == payout_create_status::balance_insufficient) {
     return error(req, 400, "invalid_request_error", "balance_insufficient",

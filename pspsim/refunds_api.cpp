@@ -73,11 +73,7 @@ http::response create_refund(const http::request& req, refund_store& refunds,
       return keyed(http::make_json_response(req, 200, result.body), key,
                    result.status == refund_status::replayed);
     case refund_status::key_reused_with_other_params:
-      return error(
-        req, 400, "idempotency_error", "idempotency_key_reused",
-        "Keys for idempotent requests can only be used with the same "
-        "parameters they were first used with ('"
-          + key + "').");
+      return key_reused(req, key);
     case refund_status::intent_not_found:
       return error(req, 404, "invalid_request_error", "resource_missing",
                    "No such payment_intent: '" + intent + "'",

@@ -79,9 +79,11 @@ std::map<std::string, std::vector<settled_item>> settled_days(
   // once, and back when reversed. A connected account's own pay-outs are
   // its balance's, not the platform's: paid_between leaves them out.
   for (const auto& t : parts.connect.transfers_between(from, to)) {
-    settled_item item = transfer_item(t.id, t.idempotency_key,
-                                      t.params.amount_minor, t.params.currency,
-                                      t.created_unix_s);
+    // A transfer leaves the platform's balance like a pay-out: a payout
+    // line -T (fee 0) under the transfer's reference and key.
+    settled_item item = payout_item(t.id, t.idempotency_key,
+                                    t.params.amount_minor, t.params.currency,
+                                    t.created_unix_s);
     item.source = transfer_source(t);
     raw[utc_date_of(item.settled_unix_s)].push_back(std::move(item));
   }

@@ -162,15 +162,6 @@ settled_item payout_fee_item(std::string reference, std::string key,
                    0, terms.payout_fee_minor, currency, settled_unix_s);
 }
 
-settled_item transfer_item(std::string reference, std::string key,
-                           std::int64_t amount_minor, std::string_view currency,
-                           std::int64_t settled_unix_s) {
-  PSPSIM_CHECK(amount_minor > 0);
-  return make_item(std::move(reference), std::move(key),
-                   settlement_type::payout, -amount_minor, 0, currency,
-                   settled_unix_s);
-}
-
 settled_item transfer_reversal_item(std::string reference, std::string key,
                                     std::int64_t amount_minor,
                                     std::string_view currency,

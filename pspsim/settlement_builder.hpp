@@ -64,11 +64,6 @@ settled_item payout_fee_item(std::string reference, std::string key,
                              std::int64_t settled_unix_s,
                              const settlement_terms& terms);
 
-// A transfer to a connected account leaves the platform's balance like a
-// pay-out: a payout line -T (fee 0) under the transfer's reference and key.
-settled_item transfer_item(std::string reference, std::string key,
-                           std::int64_t amount_minor, std::string_view currency,
-                           std::int64_t settled_unix_s);
 // A transfer's reversal brings +R back (fee 0). The settlement file has no
 // type for money coming back from a connected account, so the line is a
 // balance transaction only (in_settlement_file is false); typed payout,

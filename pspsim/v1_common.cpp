@@ -16,6 +16,13 @@ http::response error(const http::request& req, unsigned status,
                                   http::error_body(type, code, message, param));
 }
 
+http::response key_reused(const http::request& req, std::string_view key) {
+  return error(req, 400, "idempotency_error", "idempotency_key_reused",
+               "Keys for idempotent requests can only be used with the same "
+               "parameters they were first used with ('"
+                 + std::string(key) + "').");
+}
+
 std::optional<http::response> check_api_key(const http::request& req,
                                             std::string_view api_key) {
   const std::string_view header = req[bhttp::field::authorization];

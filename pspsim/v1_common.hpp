@@ -17,6 +17,9 @@ http::response error(const http::request& req, unsigned status,
                      std::string_view type, std::string_view code,
                      std::string_view message, std::string_view param = {});
 
+// 400 idempotency_key_reused: `key` came back with other parameters.
+http::response key_reused(const http::request& req, std::string_view key);
+
 // Empty when authorised, else the 401 to send.
 std::optional<http::response> check_api_key(const http::request& req,
                                             std::string_view api_key);

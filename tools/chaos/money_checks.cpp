@@ -1,12 +1,11 @@
 #include "tools/chaos/money_checks.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <set>
 
 #include <boost/json.hpp>
 #include <pqxx/pqxx>
 
+#include "domain/common/currency.hpp"
 #include "http/sync_client.hpp"
 #include "testkit/json_read.hpp"
 #include "testkit/sim.hpp"
@@ -17,13 +16,6 @@ namespace pay::chaos {
 namespace {
 
 namespace json = boost::json;
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) {
-    return static_cast<char>(std::tolower(c));
-  });
-  return text;
-}
 
 std::int64_t int_at(const json::value& v, const char* name) {
   const auto* o = v.if_object();
@@ -226,7 +218,7 @@ violations check_psp_payouts(const std::vector<our_payout>& ours,
         continue;
       }
       if (there->status != "paid" || there->amount_minor != p.amount_minor
-          || there->currency != lower(p.currency))
+          || there->currency != domain::stripe_currency(p.currency))
         add("payout " + p.payout_id + " is PAID " + minor(p.amount_minor) + " "
             + p.currency + ", pspsim's " + there->id + " is " + there->status
             + " " + minor(there->amount_minor) + " " + there->currency);
@@ -264,7 +256,7 @@ violations check_psp_transfers(const std::vector<our_payout>& ours,
     const auto* there = it == by_key.end() ? nullptr : it->second.front();
     if (p.status == "PAID") {
       if (!there || there->reversed || there->amount_minor != p.amount_minor
-          || there->currency != lower(p.currency))
+          || there->currency != domain::stripe_currency(p.currency))
         add("payout " + p.payout_id + " is PAID " + minor(p.amount_minor) + " "
             + p.currency + " but its transfer at pspsim is "
             + (there ? there->id + (there->reversed ? " (reversed)" : "") + " "
