@@ -1,5 +1,7 @@
 #include "app/engine.hpp"
 
+#include "actors/cluster/lease_keeper.hpp"
+#include "actors/cluster/takeover.hpp"
 #include "actors/common/psp_client.hpp"
 #include "actors/ledger/ledger.hpp"
 #include "actors/ledger/wallet.hpp"
@@ -10,6 +12,7 @@
 #include "actors/payin/poll_waker.hpp"
 #include "actors/payin/store.hpp"
 #include "actors/risk/risk.hpp"
+#include "app/cluster_wiring.hpp"
 #include "app/payout_wiring.hpp"
 #include "app/reconciler_wiring.hpp"
 #include "app/refund_wiring.hpp"
@@ -28,7 +31,8 @@ std::uint32_t executor_timeout_ms(const settings& cfg) {
 
 }  // namespace
 
-engine_result start_engine(caf::actor_system& sys, const settings& cfg) {
+engine_result start_engine(caf::actor_system& sys, const settings& cfg,
+                           const domain::node_identity& me) {
   engine_result out;
   auto& e = out.value;
   store_options store_opts{cfg.database_url, cfg.store_batch_size_max};
@@ -73,14 +77,18 @@ engine_result start_engine(caf::actor_system& sys, const settings& cfg) {
   // A first request may wait up to wait_s_max for its outcome, then store.
   auto key_timeout = milliseconds{cfg.wait_s_max * 1000ull}
                      + 3 * e.deps.store_timeout;
-  payment_service_options service_options{
-    cfg.recovery_batch_max,          key_timeout,
-    cfg.admission_backlog_max,       cfg.admission_retry_after_s,
-    !domain::has_any_rule(cfg.risk), cfg.idempotency_ttl_s};
+  payment_service_options service_options;
+  service_options.recovery_batch_max = cfg.recovery_batch_max;
+  service_options.key_completion_timeout = key_timeout;
+  service_options.backlog_max = cfg.admission_backlog_max;
+  service_options.retry_after_s = cfg.admission_retry_after_s;
+  service_options.allow_without_risk_check = !domain::has_any_rule(cfg.risk);
+  service_options.idempotency_ttl_s = cfg.idempotency_ttl_s;
   service_options.open_checkouts_per_account_max =
     cfg.open_checkouts_per_account_max;
   service_options.open_checkouts_refresh = milliseconds{
     cfg.open_checkouts_refresh_ms};
+  service_options.me = me;
   e.service = spawn_payment_service(sys, e.deps, service_options);
   caf::anon_send(e.service, recover_atom::value);
   watchdog_options wd;
@@ -95,6 +103,18 @@ engine_result start_engine(caf::actor_system& sys, const settings& cfg) {
   e.refunds = start_refunds(sys, cfg, e);
   e.payouts = start_payouts(sys, cfg, e);
   e.reconciler = start_reconciler(sys, cfg, e);
+  if (me.clustered()) {
+    e.lease = spawn_lease_keeper(
+      sys, lease_keeper_options{cfg.database_url, me, cfg.cluster_lease_ms,
+                                milliseconds{cfg.cluster_renew_ms},
+                                [](const std::string& why) { rejoin(why); }});
+    e.takeover = spawn_takeover(
+      sys,
+      takeover_options{cfg.database_url, me,
+                       milliseconds{cfg.cluster_takeover_interval_ms},
+                       cfg.cluster_takeover_batch_max},
+      takeover_targets{e.service, e.refunds, e.payouts});
+  }
   return out;
 }
 
@@ -105,6 +125,8 @@ void stop_engine(const engine& e) {
   auto stop_if_running = [&](const auto& actor) {
     if (actor) stop(actor);
   };
+  stop_if_running(e.takeover);
+  stop_if_running(e.lease);
   stop_if_running(e.reconciler);
   stop_if_running(e.payouts);
   stop_if_running(e.refunds);

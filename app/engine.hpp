@@ -9,6 +9,8 @@
 
 #include "actors/common/collaborators.hpp"
 #include "config/settings.hpp"
+#include "domain/cluster/ownership.hpp"
+#include "messages/cluster/cluster_protocol.hpp"
 #include "messages/common/psp_client_protocol.hpp"
 #include "messages/ops/watchdog_protocol.hpp"
 #include "messages/payin/payment_service_protocol.hpp"
@@ -29,6 +31,9 @@ struct engine {
   refund_service_actor refunds;
   payout_service_actor payouts;
   reconciler_actor reconciler;
+  // In a cluster: the node's lease, and takeover of dead nodes' work.
+  lease_keeper_actor lease;
+  takeover_actor takeover;
 };
 
 struct engine_result {
@@ -36,8 +41,11 @@ struct engine_result {
   std::string error;  // empty on success
 };
 
-// Spawns everything and starts recovery of unfinished checkouts.
-engine_result start_engine(caf::actor_system& sys, const settings& cfg);
+// Spawns everything and starts recovery of unfinished checkouts. In a
+// cluster (`me` names a node), cfg.database_url must carry the node's
+// settings (domain::with_node_settings): every write is fenced by its lease.
+engine_result start_engine(caf::actor_system& sys, const settings& cfg,
+                           const domain::node_identity& me);
 
 // Stops the service first (it stops live checkouts and their orders), then
 // the shared actors.

@@ -1,10 +1,13 @@
 #include "app/gateway_wiring.hpp"
 
+#include "gateway/common/owner_forwarder.hpp"
+
 namespace pay {
 
 gateway::gateway_options gateway_options_from(
   const settings& cfg, const engine& running,
-  std::shared_ptr<gateway::key_registry> keys) {
+  std::shared_ptr<gateway::key_registry> keys,
+  const domain::node_identity& me) {
   gateway::gateway_options gw;
   gw.keys = std::move(keys);
   gw.orders_per_checkout_max = cfg.orders_per_checkout_max;
@@ -25,6 +28,13 @@ gateway::gateway_options gateway_options_from(
   gw.buyer_info_keys_max = cfg.buyer_info_keys_max;
   gw.request_timeout = running.deps.store_timeout
                        + std::chrono::milliseconds{5'000};
+  gw.node_id = me.node_id;
+  gw.node_epoch = me.epoch;
+  // A forwarded request may wait as long as any request here.
+  if (me.clustered())
+    gw.forwarder = std::make_shared<gateway::owner_forwarder>(
+      me.node_id,
+      static_cast<std::uint32_t>(gw.request_timeout.count()) + 1'000);
   return gw;
 }
 

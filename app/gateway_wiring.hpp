@@ -9,6 +9,6 @@ namespace pay {
 
 gateway::gateway_options gateway_options_from(
   const settings& cfg, const engine& running,
-  std::shared_ptr<gateway::key_registry> keys);
+  std::shared_ptr<gateway::key_registry> keys, const domain::node_identity& me);
 
 }  // namespace pay

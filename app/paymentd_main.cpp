@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 #include <caf/all.hpp>
 
+#include "app/cluster_wiring.hpp"
 #include "app/engine.hpp"
 #include "app/gateway_wiring.hpp"
 #include "app/keys_command.hpp"
@@ -70,12 +71,13 @@ int main(int argc, char** argv) {
   if (argc >= 2 && std::string{argv[1]} == "keys")
     return pay::run_keys_command(argc - 1, argv + 1);
 
+  pay::remember_command_line(argc, argv);
   auto loaded = pay::load_settings(config_path(argc, argv), std::getenv);
   if (!loaded.error.empty()) {
     std::cerr << "paymentd: configuration error: " << loaded.error << "\n";
     return 2;
   }
-  const auto& cfg = loaded.value;
+  auto& cfg = loaded.value;
   spdlog::set_level(spdlog::level::from_str(cfg.log_level));
   if (!cfg.log_file.empty()) {
     auto err = pay::obs::use_rotating_log_file(cfg.log_file,
@@ -92,6 +94,13 @@ int main(int argc, char** argv) {
     return 3;
   }
 
+  // In a cluster every connection names this node's incarnation, so the
+  // database refuses its writes once its lease is gone.
+  auto joined = pay::join_as_node(cfg);
+  cfg.database_url = pay::domain::with_node_settings(cfg.database_url,
+                                                     joined.me);
+  if (joined.me.clustered()) pay::install_fence_counter();
+
   caf::actor_system_config caf_cfg;
   if (cfg.actor_threads > 0)
     caf_cfg.set("scheduler.max-threads",
@@ -101,7 +110,7 @@ int main(int argc, char** argv) {
                                     : caf::atom("stealing"));
   caf::actor_system sys{caf_cfg};
 
-  auto started = pay::start_engine(sys, cfg);
+  auto started = pay::start_engine(sys, cfg, joined.me);
   if (!started.error.empty()) {
     std::cerr << "paymentd: " << started.error << "\n";
     return 2;
@@ -117,7 +126,7 @@ int main(int argc, char** argv) {
   }
   auto handler = pay::gateway::make_gateway(
     sys, engine.service, {engine.refunds, engine.payouts, engine.reconciler},
-    pay::gateway_options_from(cfg, engine, keys));
+    pay::gateway_options_from(cfg, engine, keys, joined.me));
   auto server = pay::make_server(cfg, std::move(handler));
   if (auto err = server->start(); !err.empty()) {
     std::cerr << "paymentd: " << err << "\n";

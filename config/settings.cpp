@@ -3,6 +3,7 @@
 #include "config/risk_settings.hpp"
 #include "domain/common/ids.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <fstream>
 #include <limits>
@@ -235,6 +236,18 @@ const std::vector<key_spec>& keys() {
        unsigned_field(&settings::fee_rate_bps, 0, 10'000)},
       {"reconcile.fee_fixed_minor", "PAYMENTD_RECONCILE_FEE_FIXED_MINOR",
        unsigned_field(&settings::fee_fixed_minor, 0, 1'000'000)},
+      {"cluster.node_id", "PAYMENTD_NODE_ID",
+       string_field(&settings::cluster_node_id)},
+      {"cluster.advertise_url", "PAYMENTD_ADVERTISE_URL",
+       string_field(&settings::cluster_advertise_url)},
+      {"cluster.lease_ms", "PAYMENTD_CLUSTER_LEASE_MS",
+       unsigned_field(&settings::cluster_lease_ms, 500, 600'000)},
+      {"cluster.renew_ms", "PAYMENTD_CLUSTER_RENEW_MS",
+       unsigned_field(&settings::cluster_renew_ms, 100, 600'000)},
+      {"cluster.takeover_interval_ms", "PAYMENTD_CLUSTER_TAKEOVER_INTERVAL_MS",
+       unsigned_field(&settings::cluster_takeover_interval_ms, 100, 600'000)},
+      {"cluster.takeover_batch_max", "PAYMENTD_CLUSTER_TAKEOVER_BATCH_MAX",
+       unsigned_field(&settings::cluster_takeover_batch_max, 1, 100'000)},
     };
     append_risk_keys(specs, &settings::risk);
     return specs;
@@ -253,6 +266,15 @@ const key_spec* find_key(const std::string& key) {
   for (const auto& spec : keys())
     if (key == spec.key) return &spec;
   return nullptr;
+}
+
+bool valid_node_id(const std::string& id) {
+  if (id.size() > 64) return false;
+  for (char c : id)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.'
+        && c != '-')
+      return false;
+  return true;
 }
 
 bool is_daily_time(const std::string& text) {
@@ -284,6 +306,12 @@ std::string validate(const settings& s) {
   if (!domain::is_country_code(s.connect_default_country))
     return "connect.default_country must be two uppercase letters (ISO 3166-1)";
   if (auto err = validate_risk_rules(s.risk); !err.empty()) return err;
+  if (!s.cluster_node_id.empty() && !valid_node_id(s.cluster_node_id))
+    return "cluster.node_id must be 1 to 64 of A-Z a-z 0-9 _ . -";
+  // A lease renewed less than twice per lifetime expires on one slow
+  // renewal.
+  if (s.cluster_renew_ms * 2 > s.cluster_lease_ms)
+    return "cluster.renew_ms must be at most half of cluster.lease_ms";
   return {};
 }
 

@@ -125,6 +125,13 @@ struct settings {
   std::string reconcile_source = "balance_transactions";
   std::uint32_t fee_rate_bps = 290;  // agreed with the PSP
   std::uint32_t fee_fixed_minor = 30;
+  // cluster (docs/operations.md): empty node id, paymentd runs alone
+  std::string cluster_node_id;
+  std::string cluster_advertise_url;  // empty: http(s)://address:port
+  std::uint32_t cluster_lease_ms = 5'000;
+  std::uint32_t cluster_renew_ms = 1'000;
+  std::uint32_t cluster_takeover_interval_ms = 1'000;
+  std::uint32_t cluster_takeover_batch_max = 1'000;
 };
 
 // "00:30" -> 30 (minutes after midnight UTC); nothing for "off" or for

@@ -260,6 +260,41 @@ metrics::metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                        "checkout was resumed.")
                      .Register(reg)
                      .Add({});
+  takeovers_ = &BuildCounter()
+                  .Name("paymentd_cluster_takeovers_total")
+                  .Help(
+                    "Unfinished work this node took over from dead "
+                    "incarnations, by kind (checkout, refund, payout).")
+                  .Register(reg);
+  fenced_writes_ = &BuildCounter()
+                      .Name("paymentd_cluster_fenced_writes_refused_total")
+                      .Help(
+                        "Writes the database refused because this node's "
+                        "lease had run out (it then rejoins).")
+                      .Register(reg)
+                      .Add({});
+  lease_renew_seconds_ = &BuildHistogram()
+                            .Name("paymentd_cluster_lease_renew_seconds")
+                            .Help("Time one lease renewal took.")
+                            .Register(reg)
+                            .Add({}, latency_buckets);
+  lease_renewals_ = &BuildCounter()
+                       .Name("paymentd_cluster_lease_renewals_total")
+                       .Help(
+                         "Lease renewals, by outcome (renewed, lost, "
+                         "error).")
+                       .Register(reg);
+}
+
+void metrics::taken_over(std::string_view kind, std::size_t n) {
+  if (n == 0) return;
+  takeovers_->Add({{"kind", std::string{kind}}})
+    .Increment(static_cast<double>(n));
+}
+
+void metrics::lease_renewal(std::string_view outcome, double seconds) {
+  lease_renew_seconds_->Observe(seconds);
+  lease_renewals_->Add({{"outcome", std::string{outcome}}}).Increment();
 }
 
 void metrics::read_http_edge_with(std::function<http_edge_figures()> reader) {

@@ -79,6 +79,14 @@ class metrics {
     orders_woken_->Increment(static_cast<double>(n));
   }
 
+  // Cluster: work this node took over from dead incarnations, by kind
+  // (checkout, refund, payout); writes the database refused because this
+  // node's lease had gone; how long each lease renewal took.
+  void taken_over(std::string_view kind, std::size_t n);
+  void fenced_write_refused() { fenced_writes_->Increment(); }
+  // outcome: renewed, lost (the lease had run out), error (no answer).
+  void lease_renewal(std::string_view outcome, double seconds);
+
   // A request refused at the edge before any route ran, by reason
   // (api_key_missing, api_key_invalid, api_key_revoked, forbidden,
   // too_many_connections) — rate limits are counted by rate_limited.
@@ -133,6 +141,10 @@ class metrics {
   prometheus::Counter* checkouts_open_limited_;
   prometheus::Counter* orders_passivated_;
   prometheus::Counter* orders_woken_;
+  prometheus::Family<prometheus::Counter>* takeovers_;
+  prometheus::Counter* fenced_writes_;
+  prometheus::Histogram* lease_renew_seconds_;
+  prometheus::Family<prometheus::Counter>* lease_renewals_;
   prometheus::Family<prometheus::Counter>* edge_refused_;
   prometheus::Family<prometheus::Counter>* rate_limited_;
   prometheus::Gauge* http_connections_;

@@ -67,7 +67,9 @@ payment_service_actor::behavior_type payment_service_behavior(
     [=](const resume_checkout& cmd) -> caf::result<bool> {
       auto rp = self->make_response_promise<bool>();
       resume(self, cmd.id, "resume",
-             [rp](bool resumed) mutable { rp.deliver(resumed); });
+             [rp](const resume_outcome& resumed) mutable {
+               rp.deliver(resumed.live);
+             });
       return rp;
     },
     [=](const load_checkout& q) {
@@ -85,6 +87,9 @@ payment_service_actor::behavior_type payment_service_behavior(
       return rp;
     },
     [=](const list_orders& q) {
+      return self->delegate(self->state.deps.stores.shards.front(), q);
+    },
+    [=](const load_cluster& q) {
       return self->delegate(self->state.deps.stores.shards.front(), q);
     },
     [=](const list_reviews& q) {

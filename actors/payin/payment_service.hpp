@@ -5,6 +5,7 @@
 #include <caf/all.hpp>
 
 #include "actors/common/collaborators.hpp"
+#include "domain/cluster/ownership.hpp"
 #include "messages/payin/payment_service_protocol.hpp"
 
 namespace pay {
@@ -30,6 +31,11 @@ struct payment_service_options {
   // How often they are counted again from the database (in between, each
   // new checkout counts one more).
   std::chrono::milliseconds open_checkouts_refresh{1'000};
+  // This node's incarnation in a cluster (empty node id: alone). A
+  // checkout is driven only by its owner; a request about one a live node
+  // elsewhere owns is answered with owned_elsewhere, which the gateway
+  // forwards there.
+  domain::node_identity me;
 };
 
 payment_service_actor spawn_payment_service(caf::actor_system& sys,

@@ -125,6 +125,32 @@ void answer(service_self self, const reply_sink& sink,
       });
 }
 
+// A duplicate of an unfinished checkout with no live actor here (our own
+// first attempt whose commit reply was lost, or work left by a crash) gets
+// its actor too; one that is live is joined instead. In a cluster, one
+// that a live node elsewhere drives is answered there.
+void join_duplicate(service_self self, const create_payment& cmd,
+                    const reply_sink& sink, create_payment_reply reply) {
+  auto& st = self->state;
+  if (!checkout_needs_actor(reply.view) || st.live.count(reply.view.id.value)) {
+    answer(self, sink, std::move(reply), cmd.wait_ms, cmd.until_pending);
+    return;
+  }
+  if (!st.options.me.clustered()) {
+    start_checkout(self, reply.view, cmd.checkout.psp_token,
+                   cmd.correlation_id);
+    answer(self, sink, std::move(reply), cmd.wait_ms, cmd.until_pending);
+    return;
+  }
+  resume(self, reply.view.id, cmd.correlation_id,
+         [=](const resume_outcome& resumed) {
+           if (!resumed.owner_address.empty())
+             sink.fail(make_owned_elsewhere_error(resumed.owner_address));
+           else
+             answer(self, sink, reply, cmd.wait_ms, cmd.until_pending);
+         });
+}
+
 }  // namespace
 
 void create(service_self self, const create_payment& cmd,
@@ -168,22 +194,15 @@ void create(service_self self, const create_payment& cmd,
               obs::metrics::get().order_transition(
                 domain::order_status::not_started, o.status);
         }
-        // A duplicate of an unfinished checkout with no live actor (our own
-        // first attempt whose commit reply was lost, or work left by a crash)
-        // gets its actor too; one that is live is joined instead.
-        if (stored.outcome == insert_outcome::created
-            || (stored.outcome == insert_outcome::duplicate_same_body
-                && checkout_needs_actor(stored.view)))
+        if (stored.outcome == insert_outcome::created) {
           start_checkout(self, stored.view, cmd.checkout.psp_token,
-                         cmd.correlation_id,
-                         stored.outcome == insert_outcome::created
-                           ? cmd.checkout.request_hash
-                           : std::string{});
-        if (stored.outcome == insert_outcome::created
-            || stored.outcome == insert_outcome::duplicate_same_body)
+                         cmd.correlation_id, cmd.checkout.request_hash);
           answer(self, sink, std::move(reply), cmd.wait_ms, cmd.until_pending);
-        else
+        } else if (stored.outcome == insert_outcome::duplicate_same_body) {
+          join_duplicate(self, cmd, sink, std::move(reply));
+        } else {
           sink.ok(std::move(reply));
+        }
       },
       [=](caf::error& err) { sink.fail(err); });
 }

@@ -1,12 +1,41 @@
+#include "actors/common/actor_errors.hpp"
 #include "actors/payin/payment_service_state.hpp"
 #include "observability/log.hpp"
 #include "observability/metrics.hpp"
 
 // What reaches a checkout from outside a client's request: verified PSP
 // webhooks, operators' dead-letter and review decisions, and the admin
-// look at one order (its row, and what its live actor is doing).
+// look at one order (its row, and what its live actor is doing). In a
+// cluster each is served by the node that drives the checkout: one about a
+// checkout a live node elsewhere owns is answered owned_elsewhere, and the
+// gateway forwards the request there.
 
 namespace pay::payment_service_parts {
+
+namespace {
+
+// What each request does on the node that serves it (defined below).
+void apply_webhook(service_self self, const psp_webhook& hook,
+                   caf::typed_response_promise<webhook_outcome> rp);
+void inspect_here(service_self self, const domain::payment_order_id& id,
+                  caf::typed_response_promise<order_inspection> rp);
+void decide_here(service_self self, const decide_review& cmd,
+                 caf::typed_response_promise<review_reply> rp);
+
+// Runs `here` when this node serves requests about `which`, else delivers
+// owned_elsewhere (or the lookup's error) to `rp`.
+template <class Promise>
+void when_served_here(service_self self, const load_owner& which, Promise rp,
+                      std::function<void()> here) {
+  route(
+    self, which, std::move(here),
+    [rp](const std::string& address) mutable {
+      rp.deliver(make_owned_elsewhere_error(address));
+    },
+    [rp](const caf::error& err) mutable { rp.deliver(err); });
+}
+
+}  // namespace
 
 // A verified webhook: remembered by event id (a redelivery changes nothing),
 // then the order's actor is told to ask the PSP, or, when its checkout has
@@ -17,6 +46,15 @@ void on_webhook(service_self self, const psp_webhook& hook,
     rp.deliver(webhook_outcome::ignored);
     return;
   }
+  // Routed before the event is recorded: the owner records it.
+  when_served_here(self, load_owner{{}, hook.order.value}, rp,
+                   [=] { apply_webhook(self, hook, rp); });
+}
+
+namespace {
+
+void apply_webhook(service_self self, const psp_webhook& hook,
+                   caf::typed_response_promise<webhook_outcome> rp) {
   auto& st = self->state;
   const auto& store = st.deps.stores.for_key(hook.order.value);
   self
@@ -41,13 +79,16 @@ void on_webhook(service_self self, const psp_webhook& hook,
               if (live != self->state.live.end())
                 self->send(live->second, psp_news{hook.order});
               else
-                resume(self, found.view.checkout, hook.event_id, [](bool) {});
+                resume(self, found.view.checkout, hook.event_id,
+                       [](const resume_outcome&) {});
               rp.deliver(webhook_outcome::applied);
             },
             [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
       },
       [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
 }
+
+}  // namespace
 
 namespace {
 
@@ -58,14 +99,17 @@ template <class Command>
 caf::result<operator_reply> operate_then_resume(service_self self,
                                                 const Command& cmd) {
   auto rp = self->make_response_promise<operator_reply>();
-  self->request(self->state.deps.dlq, self->state.deps.store_timeout, cmd)
-    .then(
-      [=](const operator_reply& reply) mutable {
-        if (reply.outcome == operator_outcome::applied)
-          resume(self, reply.entry.checkout, "resume", [](bool) {});
-        rp.deliver(reply);
-      },
-      [=](caf::error& err) mutable { rp.deliver(err); });
+  when_served_here(self, load_owner{{}, cmd.id.value}, rp, [=]() mutable {
+    self->request(self->state.deps.dlq, self->state.deps.store_timeout, cmd)
+      .then(
+        [=](const operator_reply& reply) mutable {
+          if (reply.outcome == operator_outcome::applied)
+            resume(self, reply.entry.checkout, "resume",
+                   [](const resume_outcome&) {});
+          rp.deliver(reply);
+        },
+        [=](caf::error& err) mutable { rp.deliver(err); });
+  });
   return rp;
 }
 
@@ -85,6 +129,14 @@ caf::result<operator_reply> operate(service_self self,
 // what its actor is doing right now.
 void inspect(service_self self, const domain::payment_order_id& id,
              caf::typed_response_promise<order_inspection> rp) {
+  when_served_here(self, load_owner{{}, id.value}, rp,
+                   [=] { inspect_here(self, id, rp); });
+}
+
+namespace {
+
+void inspect_here(service_self self, const domain::payment_order_id& id,
+                  caf::typed_response_promise<order_inspection> rp) {
   auto& st = self->state;
   self
     ->request(st.deps.stores.for_key(id.value), st.deps.store_timeout,
@@ -113,10 +165,20 @@ void inspect(service_self self, const domain::payment_order_id& id,
       [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
 }
 
+}  // namespace
+
 // An operator's review decision; approved orders are NOT_STARTED again and
 // get actors.
 void decide(service_self self, const decide_review& cmd,
             caf::typed_response_promise<review_reply> rp) {
+  when_served_here(self, load_owner{cmd.id.value, {}}, rp,
+                   [=] { decide_here(self, cmd, rp); });
+}
+
+namespace {
+
+void decide_here(service_self self, const decide_review& cmd,
+                 caf::typed_response_promise<review_reply> rp) {
   self->request(store_for(self, cmd.id), self->state.deps.store_timeout, cmd)
     .then(
       [=](review_reply& reply) mutable {
@@ -129,10 +191,12 @@ void decide(service_self self, const decide_review& cmd,
               cmd.approve ? domain::order_status::not_started
                           : domain::order_status::failed);
         if (reply.outcome == operator_outcome::applied && cmd.approve)
-          resume(self, cmd.id, "review", [](bool) {});
+          resume(self, cmd.id, "review", [](const resume_outcome&) {});
         rp.deliver(std::move(reply));
       },
       [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
 }
+
+}  // namespace
 
 }  // namespace pay::payment_service_parts

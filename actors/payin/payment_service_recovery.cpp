@@ -18,7 +18,7 @@ void recover(service_self self) {
           log::info("recovery", "resuming {} unfinished checkouts",
                     found.ids.size());
         for (const auto& id : found.ids)
-          resume(self, id, "recovery", [](bool) {});
+          resume(self, id, "recovery", [](const resume_outcome&) {});
       },
       [=](caf::error& err) {
         log::error("recovery", "cannot list unfinished checkouts: {}",

@@ -90,6 +90,24 @@ void complete_key(service_self self, const complete_idempotency_key& cmd,
                   caf::typed_response_promise<step_reply> rp);
 void expire_key(service_self self, const key_expired& expired);
 
+// --- ownership (cluster) ------------------------------------------------------
+// What became of a resume: whether some order has a live actor here now,
+// or which live node elsewhere owns the checkout.
+struct resume_outcome {
+  bool live = false;
+  std::string owner_address;  // not empty: owned by a live node there
+};
+using resume_done = std::function<void(const resume_outcome&)>;
+
+// Whether a request about the checkout `which` names (by its id, or by an
+// order's id) is served here: `here()` when this node drives it, may take
+// it over, runs alone, or it does not exist; `elsewhere(address)` when a
+// live node elsewhere owns it.
+void route(service_self self, const load_owner& which,
+           std::function<void()> here,
+           std::function<void(const std::string&)> elsewhere,
+           std::function<void(const caf::error&)> fail);
+
 // --- supervision ----------------------------------------------------------------
 // `request_hash`: of the request that has just stored it (its orders were
 // never sent to the PSP, and a repeat of that request may join it without
@@ -99,12 +117,11 @@ void start_checkout(service_self self, checkout_view view,
                     const std::string& request_hash = {});
 // Gives a checkout's orders with work left a live actor: joins the live
 // checkout actor, or starts one from the database.
-// `done(true)` when some order got a live actor (or the live checkout
-// took the request). `correlation_id` tags a checkout started from the
-// database ("recovery", "resume").
+// In a cluster it first takes the checkout over when its owner is dead, and
+// starts nothing when a live node elsewhere owns it. `correlation_id` tags
+// a checkout started from the database ("recovery", "resume").
 void resume(service_self self, const domain::checkout_id& id,
-            const std::string& correlation_id,
-            const std::function<void(bool)>& done);
+            const std::string& correlation_id, const resume_done& done);
 void on_checkout_down(service_self self, const caf::down_msg& down);
 
 // --- recovery -------------------------------------------------------------------

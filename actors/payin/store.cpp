@@ -29,6 +29,7 @@
 #include "actors/common/actor_errors.hpp"
 #include "domain/common/assert.hpp"
 #include "observability/metrics.hpp"
+#include "persistence/common/fenced_write.hpp"
 #include "persistence/payin/store_commands.hpp"
 
 namespace pay {
@@ -196,6 +197,7 @@ bool run_in_one_transaction(store_self self, std::vector<job*>& jobs,
     self->state.conn.reset();
   } catch (const pqxx::sql_error& e) {
     error = e.what();
+    persistence::report_if_fenced(e);
     // A server shutting down or restarting (class 57: operator
     // intervention) or a connection exception (08) says nothing about the
     // command: drop the connection, so the caller hears "unavailable" and
@@ -355,6 +357,9 @@ store_actor::behavior_type store_behavior(store_self self,
     [=](const record_risk_decision& c) { return enqueue(self, c); },
     [=](const list_reviews& c) { return enqueue(self, c); },
     [=](const decide_review& c) { return enqueue(self, c); },
+    [=](const load_owner& c) { return enqueue(self, c); },
+    [=](const claim_checkout& c) { return enqueue(self, c); },
+    [=](const load_cluster& c) { return enqueue(self, c); },
     [=](store_flush_atom) { flush(self); },
   };
 }

@@ -45,7 +45,8 @@ void start_run(service_self self, std::vector<run_promise> promises) {
   auto& st = self->state;
   st.running = true;
   auto cid = "payout_run_" + std::to_string(++st.runs);
-  release_payouts cmd{st.options.hold_s, st.options.minimum_minor, cid};
+  release_payouts cmd{st.options.hold_s, st.options.minimum_minor, cid,
+                      promises.empty() ? "payout_run" : ""};
   auto finish = [=]() {
     auto& st = self->state;
     st.running = false;

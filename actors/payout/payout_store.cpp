@@ -2,6 +2,7 @@
 
 #include "actors/common/actor_errors.hpp"
 #include "observability/log.hpp"
+#include "persistence/cluster/cluster_sql.hpp"
 #include "persistence/common/db_session.hpp"
 #include "persistence/payout/payout_sql.hpp"
 
@@ -34,8 +35,12 @@ payout_run_reply run_release(store_self self, const release_payouts& run) {
   payout_run_reply out;
   auto& db = *self->state.db;
   std::vector<std::pair<std::string, std::string>> candidates;
+  bool may_run = true;
   auto err = db.in_transaction([&](pqxx::work& txn) {
-    candidates = persistence::payout_candidates(txn, run.minimum_minor);
+    if (!run.cluster_job.empty())
+      may_run = persistence::may_run_job(txn, run.cluster_job);
+    if (may_run)
+      candidates = persistence::payout_candidates(txn, run.minimum_minor);
   });
   if (!err.empty()) {
     log::warn(run.correlation_id, "payout run: candidates: {}", err);

@@ -17,6 +17,7 @@
 #include "domain/reconcile/settlement_csv.hpp"
 #include "observability/log.hpp"
 #include "observability/metrics.hpp"
+#include "persistence/cluster/cluster_sql.hpp"
 #include "persistence/common/db_session.hpp"
 #include "persistence/reconcile/reconciliation_sql.hpp"
 
@@ -216,10 +217,20 @@ reconciler_actor::behavior_type reconciler_behavior(
       });
     },
     [=](reconcile_daily_atom) {
+      schedule_daily(self);
+      // In a cluster, one node holds the daily run; the others skip it.
+      bool may_run = false;
+      auto error = self->state.db->in_transaction([&](pqxx::work& txn) {
+        may_run = persistence::may_run_job(txn, "reconcile_daily");
+      });
+      if (!error.empty() || !may_run) {
+        if (!error.empty())
+          spdlog::warn("daily reconciliation skipped: {}", error);
+        return;
+      }
       auto yesterday = utc_date(std::chrono::system_clock::now()
                                 - std::chrono::hours{24});
       run(self, yesterday, "daily-" + yesterday);
-      schedule_daily(self);
     },
   };
 }

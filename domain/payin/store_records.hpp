@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "domain/cluster/cluster_view.hpp"
+#include "domain/cluster/ownership.hpp"
 #include "domain/ledger/ledger_postings.hpp"
 #include "domain/payin/records.hpp"
 
@@ -180,6 +182,48 @@ struct order_lookup {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, order_lookup& x) {
   return f(x.found, x.view);
+}
+
+// In a cluster: who owns a checkout, named by its id or by one of its
+// orders' ids (checkout_id empty).
+struct load_owner {
+  std::string checkout_id;
+  std::string order_id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, load_owner& x) {
+  return f(x.checkout_id, x.order_id);
+}
+
+struct owner_lookup {
+  bool found = false;
+  domain::checkout_id checkout;
+  domain::owner_info owner;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, owner_lookup& x) {
+  return f(x.found, x.checkout, x.owner);
+}
+
+// In a cluster: make this node's incarnation the checkout's owner when its
+// owner is dead (or none), after the dead owner's writes in flight ended.
+// A checkout a live node owns stays its: the reply names that node.
+struct claim_checkout {
+  domain::checkout_id id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, claim_checkout& x) {
+  return f(x.id);
+}
+
+struct checkout_claim {
+  bool found = false;
+  bool mine = false;         // owned by this incarnation now
+  domain::owner_info owner;  // when not mine: who owns it
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, checkout_claim& x) {
+  return f(x.found, x.mine, x.owner);
 }
 
 // Checkouts with at least one order not yet finished (status not terminal,

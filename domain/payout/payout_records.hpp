@@ -268,10 +268,13 @@ struct release_payouts {
   std::int64_t hold_s = 0;
   std::int64_t minimum_minor = 1;
   std::string correlation_id;
+  // A scheduled run, made only by the node that holds this cluster-wide
+  // job (persistence/cluster); empty: an operator asked, so it runs.
+  std::string cluster_job;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, release_payouts& x) {
-  return f(x.hold_s, x.minimum_minor, x.correlation_id);
+  return f(x.hold_s, x.minimum_minor, x.correlation_id, x.cluster_job);
 }
 
 // Every pay-out not PAID or FAILED yet (recovery at start).

@@ -7,6 +7,7 @@
 #include "actors/common/actor_errors.hpp"
 #include "domain/common/ids.hpp"
 #include "gateway/common/error_mapping.hpp"
+#include "gateway/common/owner_forwarder.hpp"
 #include "gateway/common/render.hpp"
 
 namespace pay::gateway {
@@ -32,6 +33,10 @@ void exchange::fail(const api_error& err) const {
 }
 
 void exchange::fail(const caf::error& err) const {
+  if (auto owner = owner_address_of(err); !owner.empty() && forwarder) {
+    forwarder->forward(*this, owner);
+    return;
+  }
   // Shedding is counted in /metrics; a line per refused request would add
   // to the load it sheds.
   if (!is_overloaded(err))

@@ -23,6 +23,8 @@ struct context {
   std::shared_ptr<edge_state> edge;
 };
 
+class owner_forwarder;
+
 struct exchange {
   http::request req;
   http::responder respond;
@@ -30,6 +32,8 @@ struct exchange {
   // Set by the gatekeeper before any route runs (the platform, with no key,
   // on open routes).
   caller who;
+  // In a cluster: where a request about another node's checkout goes.
+  std::shared_ptr<owner_forwarder> forwarder;
 
   // A JSON answer carrying this request's Request-Id.
   http::response json_response(unsigned status, std::string body) const;

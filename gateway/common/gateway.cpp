@@ -24,6 +24,8 @@ bool dispatch_admin(const context& ctx, const exchange_ptr& ex,
     return only(ex, bhttp::verb::get, "GET",
                 [&] { actor_summary_route(ctx, ex); });
   if (dispatch_key_admin_routes(ctx, ex, path)) return true;
+  if (path == "/admin/cluster")
+    return only(ex, bhttp::verb::get, "GET", [&] { cluster_route(ctx, ex); });
   if (path == "/admin/orders")
     return only(ex, bhttp::verb::get, "GET",
                 [&] { list_orders_route(ctx, ex); });
@@ -197,8 +199,11 @@ http::handler make_gateway(caf::actor_system& sys,
                                          .count());
       respond(std::move(res));
     };
-    auto ex = std::make_shared<exchange>(
-      exchange{std::move(req), std::move(counted), std::move(id), {}});
+    auto ex = std::make_shared<exchange>(exchange{std::move(req),
+                                                  std::move(counted),
+                                                  std::move(id),
+                                                  {},
+                                                  ctx->options.forwarder});
     if (!admit(*ctx, *ex)) return;
     dispatch(*ctx, ex);
   };

@@ -15,6 +15,8 @@
 
 namespace pay::gateway {
 
+class owner_forwarder;
+
 struct gateway_options {
   std::size_t orders_per_checkout_max = 100;
   std::uint32_t wait_s_max = 30;
@@ -32,6 +34,11 @@ struct gateway_options {
   std::size_t store_instances = 1;           // shown by GET /admin/actors
   std::vector<std::string> webhook_secrets;  // several during a rotation
   std::int64_t webhook_tolerance_s = 300;
+  // In a cluster: sends requests about other nodes' checkouts to them.
+  std::shared_ptr<owner_forwarder> forwarder;
+  // This node in a cluster (empty: paymentd runs alone).
+  std::string node_id;
+  std::uint64_t node_epoch = 0;
 };
 
 // The actors behind the routes after pay-in.

@@ -23,6 +23,8 @@ void psp_webhook_route(const context& ctx, const exchange_ptr& ex);
 
 // /admin (the admin key checked by the gatekeeper)
 void actor_summary_route(const context& ctx, const exchange_ptr& ex);
+// Nodes, epochs, leases, owned checkouts and job holders (GET /admin/cluster).
+void cluster_route(const context& ctx, const exchange_ptr& ex);
 void list_reviews_route(const context& ctx, const exchange_ptr& ex);
 void decide_review_route(const context& ctx, const exchange_ptr& ex,
                          const std::string& id, bool approve);

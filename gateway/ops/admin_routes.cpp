@@ -10,6 +10,7 @@
 #include "gateway/common/render.hpp"
 #include "gateway/common/routes.hpp"
 #include "gateway/ops/admin_render.hpp"
+#include "gateway/ops/cluster_render.hpp"
 #include "gateway/payin/order_cursor.hpp"
 #include "http/form.hpp"
 
@@ -155,6 +156,14 @@ void list_dead_letters_route(const context& ctx, const exchange_ptr& ex) {
   ask<dead_letters>(
     ctx.sys, ctx.service, ctx.options.request_timeout, query,
     [ex](dead_letters& found) { ex->reply(200, render_dead_letters(found)); },
+    [ex](const caf::error& err) { ex->fail(err); });
+}
+
+void cluster_route(const context& ctx, const exchange_ptr& ex) {
+  domain::node_identity me{ctx.options.node_id, ctx.options.node_epoch};
+  ask<cluster_view>(
+    ctx.sys, ctx.service, ctx.options.request_timeout, load_cluster{},
+    [ex, me](cluster_view& view) { ex->reply(200, render_cluster(me, view)); },
     [ex](const caf::error& err) { ex->fail(err); });
 }
 

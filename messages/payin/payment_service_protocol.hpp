@@ -129,6 +129,7 @@ using payment_service_actor = caf::typed_actor<
   caf::replies_to<psp_webhook>::with<webhook_outcome>,
   caf::replies_to<list_reviews>::with<reviews>,
   caf::replies_to<decide_review>::with<review_reply>,
+  caf::replies_to<load_cluster>::with<cluster_view>,
   caf::reacts_to<recover_atom>, caf::reacts_to<count_open_atom>,
   caf::reacts_to<key_expired>>;
 

@@ -12,6 +12,8 @@
 
 #include <pqxx/pqxx>
 
+#include "persistence/common/fenced_write.hpp"
+
 namespace pay::persistence {
 
 class db_session {
@@ -69,6 +71,9 @@ class db_session {
     } catch (const pqxx::in_doubt_error& e) {
       conn_.reset();
       return {e.what(), true};
+    } catch (const pqxx::sql_error& e) {
+      report_if_fenced(e);
+      return {e.what(), false};
     } catch (const std::exception& e) {
       return {e.what(), false};
     }

@@ -9,6 +9,7 @@
 //   persistence/payout/statements.hpp     pay-outs and fulfilment
 //   persistence/reconcile/statements.hpp  reconciliation
 //   persistence/access/statements.hpp     API keys
+//   persistence/cluster/statements.hpp    cluster membership, takeover, jobs
 // Each lives in namespace sql::<context>. A statement prepared once per
 // store connection is a `statement` (name and text); every other one is a
 // plain `const char*`.

@@ -222,16 +222,18 @@ inline constexpr statement mark_checkouts_done = {
 inline constexpr statement load_unfinished_checkouts = {
   "load_unfinished_checkouts",
   "(SELECT DISTINCT checkout_id FROM payment_order"
-  "  WHERE (status IN ('NOT_STARTED', 'EXECUTING', 'PENDING')"
+  "  WHERE pay_checkout_owned_here(checkout_id)"
+  "    AND ((status IN ('NOT_STARTED', 'EXECUTING', 'PENDING')"
   "         AND next_poll_at IS NULL"
   "         AND NOT EXISTS (SELECT 1 FROM dead_letter d"
   "                          WHERE d.payment_order_id"
   "                                = payment_order.payment_order_id"
   "                            AND d.status = 'open'))"
-  "     OR (status = 'SUCCESS' AND NOT (wallet_updated AND ledger_updated)))"
+  "     OR (status = 'SUCCESS' AND NOT (wallet_updated AND ledger_updated))))"
   " UNION"
   " (SELECT e.checkout_id FROM payment_event e"
   "   WHERE NOT e.is_payment_done"
+  "     AND pay_owned_here(e.owner_node, e.owner_epoch)"
   "     AND NOT EXISTS (SELECT 1 FROM payment_order o"
   "                      WHERE o.checkout_id = e.checkout_id"
   "                        AND o.status <> 'SUCCESS'))"
@@ -268,13 +270,16 @@ inline constexpr statement passivate_order = {
   " pending_polls = $3"
   " WHERE payment_order_id = $1 AND status = 'PENDING' RETURNING 1"};
 
-// SKIP LOCKED: concurrent wakers take disjoint orders.
+// SKIP LOCKED: concurrent wakers take disjoint orders; in a cluster each
+// node wakes the orders of its own checkouts (a dead node's are taken over
+// first).
 inline constexpr statement claim_due_polls = {
   "claim_due_polls",
   "UPDATE payment_order SET next_poll_at = NULL"
   " WHERE payment_order_id IN ("
   "   SELECT payment_order_id FROM payment_order"
-  "    WHERE next_poll_at <= now() ORDER BY next_poll_at LIMIT $1"
+  "    WHERE next_poll_at <= now() AND pay_checkout_owned_here(checkout_id)"
+  "    ORDER BY next_poll_at LIMIT $1"
   "    FOR UPDATE SKIP LOCKED)"
   " RETURNING checkout_id"};
 
@@ -349,6 +354,7 @@ inline constexpr statement find_stuck_orders = {
   " FROM payment_order"
   " WHERE status IN ('NOT_STARTED', 'EXECUTING')"
   "   AND updated_at < now() - $1 * interval '1 millisecond'"
+  "   AND pay_checkout_owned_here(checkout_id)"
   "   AND NOT EXISTS (SELECT 1 FROM dead_letter d"
   "                    WHERE d.payment_order_id = payment_order.payment_order_id"
   "                      AND d.status = 'open')"
@@ -461,24 +467,62 @@ inline constexpr statement save_idempotent_response = {
   "UPDATE idempotency_key SET response_status = $2, response_body = $3,"
   " completed_at = now() WHERE key = $1 AND response_status IS NULL"};
 
-inline constexpr statement prepared_statements[] = {
-  find_event_hash,         insert_checkouts,
-  undo_checkout_insert,    load_event,
-  load_orders_of_checkout, load_order,
-  transition_orders,       load_orders,
-  mark_checkouts_done,     load_unfinished_checkouts,
-  insert_history,          record_attempt,
-  escalate_order,          list_dead_letters,
-  load_dead_letter,        requeue_dead_letter,
-  resolve_order_failed,    close_dead_letter,
-  find_stuck_orders,       claim_idempotency_key,
-  load_idempotency_key,    save_idempotent_response,
-  load_order_history,      list_orders,
-  count_open_dead_letters, count_open_checkouts,
-  record_webhook_event,    load_risk_inputs,
-  record_risk_decision,    move_checkout_orders,
-  list_open_reviews,       decide_review,
-  passivate_order,         claim_due_polls};
+// --- cluster ---------------------------------------------------------------
+// The owner of checkout $1, or of the checkout of order $2 ($1 empty), and
+// whether its lease holds (migration 012).
+inline constexpr statement load_owner = {
+  "load_owner",
+  "SELECT e.checkout_id, coalesce(e.owner_node, ''),"
+  " coalesce(e.owner_epoch, 0),"
+  " coalesce(pay_lease_current(e.owner_node, e.owner_epoch), false),"
+  " coalesce(c.address, '')"
+  " FROM payment_event e"
+  " LEFT JOIN cluster_node c ON (c.node_id, c.epoch)"
+  "                             = (e.owner_node, e.owner_epoch)"
+  " WHERE e.checkout_id = CASE WHEN $1 <> '' THEN $1 ELSE"
+  "  (SELECT checkout_id FROM payment_order WHERE payment_order_id = $2) END"};
+
+// This connection's incarnation takes checkout $1 if its owner is dead.
+inline constexpr statement claim_checkout = {
+  "claim_checkout",
+  "SELECT pay_claim_checkout($1, pay_writer_node(), pay_writer_epoch())"};
+
+inline constexpr statement prepared_statements[] = {find_event_hash,
+                                                    insert_checkouts,
+                                                    undo_checkout_insert,
+                                                    load_event,
+                                                    load_orders_of_checkout,
+                                                    load_order,
+                                                    transition_orders,
+                                                    load_orders,
+                                                    mark_checkouts_done,
+                                                    load_unfinished_checkouts,
+                                                    insert_history,
+                                                    record_attempt,
+                                                    escalate_order,
+                                                    list_dead_letters,
+                                                    load_dead_letter,
+                                                    requeue_dead_letter,
+                                                    resolve_order_failed,
+                                                    close_dead_letter,
+                                                    find_stuck_orders,
+                                                    claim_idempotency_key,
+                                                    load_idempotency_key,
+                                                    save_idempotent_response,
+                                                    load_order_history,
+                                                    list_orders,
+                                                    count_open_dead_letters,
+                                                    count_open_checkouts,
+                                                    record_webhook_event,
+                                                    load_risk_inputs,
+                                                    record_risk_decision,
+                                                    move_checkout_orders,
+                                                    list_open_reviews,
+                                                    decide_review,
+                                                    passivate_order,
+                                                    claim_due_polls,
+                                                    load_owner,
+                                                    claim_checkout};
 
 #undef PAY_ORDER_COLUMNS
 #undef PAY_DEAD_LETTER_COLUMNS

@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "domain/common/assert.hpp"
+#include "persistence/cluster/cluster_sql.hpp"
 #include "persistence/common/migrations.hpp"
 #include "persistence/common/pg_array.hpp"
 #include "persistence/common/statements.hpp"
@@ -657,6 +658,37 @@ review_reply execute(pqxx::work& txn, const decide_review& cmd) {
                 domain::order_event::review_rejected, "risk_rejected",
                 cmd.reason, "operator");
   out.checkout = lookup_checkout(txn, cmd.id).view;
+  return out;
+}
+
+owner_lookup execute(pqxx::work& txn, const load_owner& cmd) {
+  owner_lookup out;
+  auto rows = txn.exec_prepared(sql::payin::load_owner.name, cmd.checkout_id,
+                                cmd.order_id);
+  if (rows.empty()) return out;
+  const auto& row = rows[0];
+  out.found = true;
+  out.checkout = domain::checkout_id{row[0].as<std::string>()};
+  out.owner.node_id = row[1].as<std::string>();
+  out.owner.epoch = row[2].as<std::uint64_t>();
+  out.owner.lease_current = row[3].as<bool>();
+  out.owner.address = row[4].as<std::string>();
+  return out;
+}
+
+cluster_view execute(pqxx::work& txn, const load_cluster&) {
+  return load_cluster_view(txn);
+}
+
+checkout_claim execute(pqxx::work& txn, const claim_checkout& cmd) {
+  checkout_claim out;
+  auto found = execute(txn, load_owner{cmd.id.value, {}});
+  if (!found.found) return out;
+  out.found = true;
+  out.mine = txn
+               .exec_prepared1(sql::payin::claim_checkout.name, cmd.id.value)[0]
+               .as<bool>();
+  if (!out.mine) out.owner = execute(txn, load_owner{cmd.id.value, {}}).owner;
   return out;
 }
 

@@ -34,10 +34,12 @@ inline constexpr const char* select_payouts =
   "   AND (cardinality($2::text[]) = 0 OR status::text = ANY($2::text[]))"
   " ORDER BY created_at DESC, payout_id LIMIT $3";
 
-// Not final yet: what the service drives after a restart.
+// Not final yet: what the service drives after a restart (in a cluster,
+// the node's own).
 inline constexpr const char* select_open_payouts =
   "SELECT " PAY_PAYOUT_COLUMNS
   " FROM payout WHERE status NOT IN ('PAID', 'FAILED')"
+  "   AND pay_owned_here(owner_node, owner_epoch)"
   " ORDER BY created_at";
 
 // $1 pay-out, $2 from ('' when created), $3 to, $4 event, $5 attempt,

@@ -34,9 +34,11 @@ inline constexpr const char* select_refund = PAY_REFUND_SELECT
 inline constexpr const char* select_order_refunds = PAY_REFUND_SELECT
   "WHERE r.payment_order_id = $1 ORDER BY r.created_at, r.refund_id";
 
-// Unfinished refunds, oldest first; $1 limit.
+// Unfinished refunds this node drives (all of them alone; in a cluster
+// its own), oldest first; $1 limit.
 inline constexpr const char* select_open_refunds = PAY_REFUND_SELECT
   "WHERE r.status NOT IN ('SUCCEEDED', 'FAILED')"
+  "  AND pay_owned_here(r.owner_node, r.owner_epoch)"
   " ORDER BY r.created_at, r.refund_id LIMIT $1";
 
 // FOR UPDATE: the lock that serialises every refund of this order. The

@@ -8,7 +8,8 @@ PAY_PSP_API_KEY="sk_test_pspsim"
 
 pay_svc_pidfile() { printf '%s/%s.pid' "${PAY_RUN_DIR}" "$1"; }
 pay_svc_log() { printf '%s/%s.log' "${PAY_LOG_DIR}" "$1"; }
-pay_svc_bin() { printf '%s/%s' "${PAY_BIN_DIR}" "$1"; }
+# paymentd-node2 (scripts/lib/cluster.sh) is a paymentd too.
+pay_svc_bin() { printf '%s/%s' "${PAY_BIN_DIR}" "${1%%-node*}"; }
 
 # Prints the pid of service $1 started by an earlier run of ours, if it still
 # runs: the pid file must name a live process whose argv[0] is our binary, so

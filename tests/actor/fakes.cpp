@@ -87,6 +87,9 @@ store_actor::behavior_type fake_store(store_actor::pointer, world_ptr w) {
       return ready_reply{true, "ok"};
     },
     [=](const load_order_record&) { return order_record{}; },
+    [=](const load_owner&) { return owner_lookup{}; },
+    [=](const claim_checkout&) { return checkout_claim{}; },
+    [=](const load_cluster&) { return cluster_view{}; },
     [=](const list_orders&) { return order_page{}; },
     [=](const count_open_dead_letters&) { return std::int64_t{0}; },
     [=](const count_open_checkouts&) { return open_checkouts{}; },

@@ -1,0 +1,45 @@
+#include "domain/cluster/ownership.hpp"
+
+namespace pay::domain {
+
+owner_verdict judge_owner(const owner_info& owner, const node_identity& me) {
+  // Alone, every checkout is ours: nobody else could drive it.
+  if (!me.clustered()) return owner_verdict::mine;
+  if (owner.node_id == me.node_id && owner.epoch == me.epoch)
+    return owner_verdict::mine;
+  // Our own earlier run is as dead as any other node: its work is taken
+  // over like theirs (the database ended its lease when we joined).
+  if (owner.node_id.empty() || !owner.lease_current)
+    return owner_verdict::orphaned;
+  return owner_verdict::elsewhere;
+}
+
+namespace {
+
+bool is_uri(const std::string& url) {
+  return url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0;
+}
+
+// Node ids are [A-Za-z0-9_.-] (the database checks it), so neither the
+// options string nor its percent-encoding needs escaping beyond spaces and
+// '='.
+std::string options_text(const node_identity& me, bool for_uri) {
+  std::string space = for_uri ? "%20" : " ";
+  std::string equals = for_uri ? "%3D" : "=";
+  return "-c" + space + "pay.node_id" + equals + me.node_id + space + "-c"
+         + space + "pay.node_epoch" + equals + std::to_string(me.epoch);
+}
+
+}  // namespace
+
+std::string with_node_settings(const std::string& database_url,
+                               const node_identity& me) {
+  if (!me.clustered()) return database_url;
+  if (is_uri(database_url)) {
+    auto separator = database_url.find('?') == std::string::npos ? '?' : '&';
+    return database_url + separator + "options=" + options_text(me, true);
+  }
+  return database_url + " options='" + options_text(me, false) + "'";
+}
+
+}  // namespace pay::domain
