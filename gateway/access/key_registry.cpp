@@ -60,6 +60,9 @@ std::string key_registry::start(const std::string& bootstrap_admin_key) {
            "43 letters or digits)";
   auto err = db_->session.in_transaction([&](pqxx::work& txn) {
     if (!bootstrap_admin_key.empty()) {
+      // Nodes of a cluster start together with the same key: one inserts
+      // it, the others find it.
+      persistence::lock_bootstrap_key(txn);
       auto hash = domain::api_key_hash(bootstrap_admin_key);
       if (!persistence::find_api_key_by_hash(txn, hash)) {
         persistence::api_key_row row;

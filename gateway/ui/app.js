@@ -332,6 +332,131 @@
     ], summary.shared || [], { emptyText: 'No shared actors reported.', keyOf: (a) => a.name });
   }
 
+  // --- cluster ---------------------------------------------------------------
+  // GET /admin/cluster: alone ("single") or one node of several on one
+  // database ("cluster"), with every incarnation and cluster-wide job.
+
+  // A duration the API gives in milliseconds, for reading at a glance.
+  function formatMs(ms) {
+    const abs = Math.abs(ms);
+    if (abs < 1000) return `${abs} ms`;
+    if (abs < 120000) return `${(abs / 1000).toFixed(1)} s`;
+    const m = Math.floor(abs / 60000);
+    if (m < 120) return `${m} min`;
+    const h = Math.floor(m / 60);
+    return h < 48 ? `${h} h` : `${Math.floor(h / 24)} d`;
+  }
+
+  function msCell(value, render) {
+    return typeof value === 'number' && Number.isFinite(value)
+      ? el('span', { title: `${value} ms`, text: render(value) }) : textOrDash(value);
+  }
+
+  const NODE_STATUSES = {
+    live: { mark: '●', help: 'holds its lease' },
+    dead: { mark: '✕', help: 'its lease ran out or its node joined again; survivors take over its unfinished work' },
+    gone: { mark: '○', help: 'dead, and all its unfinished work was taken over' },
+  };
+
+  // Color plus a mark and the word itself: the cue does not rest on color alone.
+  function nodeStatus(status) {
+    const known = Object.hasOwn(NODE_STATUSES, status) ? NODE_STATUSES[status] : null;
+    if (!known) return badge(status);
+    return el('span', { className: `badge node-${status}`, title: known.help, dataset: { status } },
+      el('span', { 'aria-hidden': 'true', text: `${known.mark} ` }), status);
+  }
+
+  function isThisNode(thisNode, nodeId, epoch) {
+    return Boolean(thisNode) && thisNode.node_id === nodeId && thisNode.epoch === epoch;
+  }
+
+  const CLUSTER_NODE_COLUMNS = [
+    {
+      label: 'Node',
+      cell: (n) => el('span', { className: 'node-id', title: n.joined_at ? `joined ${n.joined_at}` : null },
+        el('span', { className: 'mono', text: n.node_id }),
+        n.this_node ? el('span', { className: 'this-node', text: 'this node' }) : null),
+    },
+    { label: 'Epoch', cell: (n) => textOrDash(n.epoch), numeric: true },
+    { label: 'Status', cell: (n) => nodeStatus(n.status) },
+    { label: 'Address', cell: (n) => textOrDash(n.address), mono: true },
+    {
+      label: 'Lease left',
+      cell: (n) => msCell(n.lease_left_ms, (ms) => (ms >= 0 ? formatMs(ms) : `ran out ${formatMs(ms)} ago`)),
+      numeric: true,
+    },
+    { label: 'Last heartbeat', cell: (n) => msCell(n.heartbeat_age_ms, (ms) => `${formatMs(ms)} ago`), numeric: true },
+    {
+      label: 'Unfinished checkouts owned',
+      // Owned by an incarnation that is not live: waiting to be taken over.
+      cell: (n) => (n.status !== 'live' && n.checkouts_owned > 0
+        ? el('span', { className: 'flag-yes', title: 'waiting to be taken over by a live node', text: String(n.checkouts_owned) })
+        : textOrDash(n.checkouts_owned)),
+      numeric: true,
+    },
+    { label: 'Work taken over', cell: (n) => textOrDash(n.taken_over), numeric: true },
+    { label: 'Last takeover', cell: (n) => timeCell(n.last_takeover_at) },
+  ];
+
+  const CLUSTER_JOB_COLUMNS = [
+    { label: 'Job', cell: (j) => j.job, mono: true },
+    { label: 'Held by', cell: (j) => textOrDash(j.node_id), mono: true },
+    { label: 'Epoch', cell: (j) => textOrDash(j.epoch), numeric: true },
+    // The holder's own status: a job held by a dead incarnation waits for a live one.
+    { label: 'Holder status', cell: (j) => (j.holder_status ? nodeStatus(j.holder_status) : '—') },
+    { label: 'Held since', cell: (j) => timeCell(j.held_since) },
+  ];
+
+  function renderClusterSummary(cluster, nodes) {
+    const summary = $('cluster-summary');
+    const thisNode = cluster.this_node;
+    const byStatus = {};
+    for (const n of nodes) byStatus[n.status] = (byStatus[n.status] || 0) + 1;
+    const counts = Object.entries(byStatus).map(([status, count]) => `${count} ${status}`).join(', ');
+    const json = JSON.stringify([cluster.mode, thisNode, counts]);
+    if (state.renderedJson.get(summary) === json) return;
+    state.renderedJson.set(summary, json);
+    summary.replaceChildren(
+      el('dt', { text: 'Mode' }),
+      el('dd', { dataset: { field: 'mode' } },
+        el('span', { className: `badge mode-${cluster.mode === 'cluster' ? 'cluster' : 'single'}`, text: textOrDash(cluster.mode) })),
+      el('dt', { text: 'This node' }),
+      el('dd', { dataset: { field: 'this_node' } }, thisNode
+        ? el('span', {}, el('span', { className: 'mono', text: thisNode.node_id }), ` epoch ${textOrDash(thisNode.epoch)}`)
+        : '— (not in a cluster)'),
+      el('dt', { text: 'Incarnations' }),
+      el('dd', { dataset: { field: 'nodes' } }, nodes.length ? `${nodes.length} (${counts})` : '0'));
+  }
+
+  async function refreshCluster() {
+    let cluster;
+    try {
+      cluster = await apiLatest('cluster', '/admin/cluster');
+    } catch (e) {
+      showSectionError($('cluster-error'), e);
+      return;
+    }
+    if (cluster === STALE) return;
+    showSectionError($('cluster-error'), null);
+    const single = cluster.mode !== 'cluster';
+    const thisNode = cluster.this_node || null;
+    const nodes = (cluster.nodes || []).map((n) => ({ ...n, this_node: isThisNode(thisNode, n.node_id, n.epoch) }));
+    const statusOf = new Map(nodes.map((n) => [`${n.node_id}\u0000${n.epoch}`, n.status]));
+    const jobs = (cluster.jobs || []).map((j) => ({ ...j, holder_status: statusOf.get(`${j.node_id}\u0000${j.epoch}`) || null }));
+    renderClusterSummary(cluster, nodes);
+    // Alone with nothing listed: the sentence says it all, empty tables would not.
+    const listed = nodes.length > 0 || jobs.length > 0;
+    $('cluster-single').hidden = !single;
+    $('cluster-leftover').hidden = !(single && listed);
+    $('cluster-tables').hidden = single && !listed;
+    renderTable($('cluster-nodes'), CLUSTER_NODE_COLUMNS, nodes, {
+      emptyText: 'No node has joined.', keyOf: (n) => `${n.node_id}:${n.epoch}`,
+    });
+    renderTable($('cluster-jobs'), CLUSTER_JOB_COLUMNS, jobs, {
+      emptyText: 'No node holds a cluster-wide job yet.', keyOf: (j) => j.job,
+    });
+  }
+
   // --- stuck orders ----------------------------------------------------------
 
   function readStuckQuery() {
@@ -767,7 +892,7 @@
   }
 
   async function refreshAll() {
-    await Promise.allSettled([refreshCounts(), refreshStuck(), refreshOrder(), ...QUEUES.map(refreshQueue)]);
+    await Promise.allSettled([refreshCounts(), refreshCluster(), refreshStuck(), refreshOrder(), ...QUEUES.map(refreshQueue)]);
     updateAges();
     if (state.token) {
       $('refresh-status').textContent = `Updated ${new Date().toLocaleTimeString()}`;

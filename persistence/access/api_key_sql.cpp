@@ -65,6 +65,10 @@ std::optional<api_key_row> revoke_api_key(pqxx::work& txn,
   return row_of(r[0]);
 }
 
+void lock_bootstrap_key(pqxx::work& txn) {
+  txn.exec(sql::access::lock_bootstrap_key);
+}
+
 std::optional<api_key_row> find_api_key_by_hash(pqxx::work& txn,
                                                 const std::string& hash) {
   pqxx::binarystring bytes{hash};

@@ -45,6 +45,10 @@ api_key_changes load_api_keys_changed_since(pqxx::work& txn,
 std::optional<api_key_row> revoke_api_key(pqxx::work& txn,
                                           const std::string& key_id);
 
+// Serialises, until commit, the transactions that ensure the bootstrap
+// admin key (several nodes starting at once).
+void lock_bootstrap_key(pqxx::work& txn);
+
 // The key with this hash, revoked or not.
 std::optional<api_key_row> find_api_key_by_hash(pqxx::work& txn,
                                                 const std::string& hash);

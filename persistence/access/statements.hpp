@@ -14,6 +14,10 @@
 namespace pay::persistence::sql::access {
 
 // created_at and changed_at from the database. $7 the secret's hash (bytea).
+// Held until commit by whoever ensures the bootstrap key.
+inline constexpr const char* lock_bootstrap_key =
+  "SELECT pg_advisory_xact_lock(hashtextextended('pay.bootstrap_key', 0))";
+
 inline constexpr const char* insert_key =
   "INSERT INTO api_key (key_id, account_id, name, role, mode,"
   " prefix, secret_hash) VALUES ($1, $2, $3, $4, $5, $6, $7)"

@@ -64,3 +64,25 @@ TEST(settings_test, retry_policy_keys_reach_the_backoff_policy) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(settings_test, cluster_node_id_must_be_a_plain_name) {
+  auto r = pay::parse_settings("cluster.node_id = node 1\n", pay::settings{},
+                               env_of({{"DATABASE_URL", "x"}}));
+  EXPECT_NE(r.error.find("cluster.node_id"), std::string::npos);
+  EXPECT_EQ(pay::parse_settings("cluster.node_id = node-1.a_b\n",
+                                pay::settings{},
+                                env_of({{"DATABASE_URL", "x"}}))
+              .error,
+            "");
+}
+
+TEST(settings_test, cluster_lease_must_outlast_two_renewals) {
+  auto r = pay::parse_settings(
+    "cluster.lease_ms = 1000\ncluster.renew_ms = 600\n", pay::settings{},
+    env_of({{"DATABASE_URL", "x"}}));
+  EXPECT_NE(r.error.find("cluster.renew_ms"), std::string::npos);
+}
+
+}  // namespace
