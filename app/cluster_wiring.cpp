@@ -88,6 +88,7 @@ void rejoin(const std::string& why) {
   // transactions must end).
   ::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
   std::vector<char*> argv;
+  argv.reserve(command_line.size() + 1);
   for (auto& arg : command_line) argv.push_back(arg.data());
   argv.push_back(nullptr);
   ::execv("/proc/self/exe", argv.data());

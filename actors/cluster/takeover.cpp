@@ -71,9 +71,9 @@ void take(takeover_self self, const takeover_options& options,
   self->delayed_send(self, next, takeover_tick_atom::value);
 }
 
-takeover_actor::behavior_type takeover_behavior(takeover_self self,
-                                                takeover_options options,
-                                                takeover_targets targets) {
+takeover_actor::behavior_type takeover_behavior(
+  takeover_self self, takeover_options options,
+  const takeover_targets& targets) {
   self->state.db = std::make_unique<persistence::db_session>(
     options.database_url);
   self->send(self, takeover_tick_atom::value);

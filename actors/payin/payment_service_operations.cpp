@@ -26,9 +26,9 @@ void decide_here(service_self self, const decide_review& cmd,
 // owned_elsewhere (or the lookup's error) to `rp`.
 template <class Promise>
 void when_served_here(service_self self, const load_owner& which, Promise rp,
-                      std::function<void()> here) {
+                      const std::function<void()>& here) {
   route(
-    self, which, std::move(here),
+    self, which, here,
     [rp](const std::string& address) mutable {
       rp.deliver(make_owned_elsewhere_error(address));
     },
@@ -128,7 +128,7 @@ caf::result<operator_reply> operate(service_self self,
 // The persisted row and history, and, when the order's checkout is live,
 // what its actor is doing right now.
 void inspect(service_self self, const domain::payment_order_id& id,
-             caf::typed_response_promise<order_inspection> rp) {
+             const caf::typed_response_promise<order_inspection>& rp) {
   when_served_here(self, load_owner{{}, id.value}, rp,
                    [=] { inspect_here(self, id, rp); });
 }
@@ -170,7 +170,7 @@ void inspect_here(service_self self, const domain::payment_order_id& id,
 // An operator's review decision; approved orders are NOT_STARTED again and
 // get actors.
 void decide(service_self self, const decide_review& cmd,
-            caf::typed_response_promise<review_reply> rp) {
+            const caf::typed_response_promise<review_reply>& rp) {
   when_served_here(self, load_owner{cmd.id.value, {}}, rp,
                    [=] { decide_here(self, cmd, rp); });
 }

@@ -104,9 +104,9 @@ using resume_done = std::function<void(const resume_outcome&)>;
 // it over, runs alone, or it does not exist; `elsewhere(address)` when a
 // live node elsewhere owns it.
 void route(service_self self, const load_owner& which,
-           std::function<void()> here,
-           std::function<void(const std::string&)> elsewhere,
-           std::function<void(const caf::error&)> fail);
+           const std::function<void()>& here,
+           const std::function<void(const std::string&)>& elsewhere,
+           const std::function<void(const caf::error&)>& fail);
 
 // --- supervision ----------------------------------------------------------------
 // `request_hash`: of the request that has just stored it (its orders were
@@ -135,8 +135,8 @@ caf::result<operator_reply> operate(service_self self,
 caf::result<operator_reply> operate(service_self self,
                                     const requeue_dead_letter& cmd);
 void inspect(service_self self, const domain::payment_order_id& id,
-             caf::typed_response_promise<order_inspection> rp);
+             const caf::typed_response_promise<order_inspection>& rp);
 void decide(service_self self, const decide_review& cmd,
-            caf::typed_response_promise<review_reply> rp);
+            const caf::typed_response_promise<review_reply>& rp);
 
 }  // namespace pay::payment_service_parts

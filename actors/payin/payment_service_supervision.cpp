@@ -103,9 +103,9 @@ void resume(service_self self, const domain::checkout_id& id,
 }
 
 void route(service_self self, const load_owner& which,
-           std::function<void()> here,
-           std::function<void(const std::string&)> elsewhere,
-           std::function<void(const caf::error&)> fail) {
+           const std::function<void()>& here,
+           const std::function<void(const std::string&)>& elsewhere,
+           const std::function<void(const caf::error&)>& fail) {
   auto& st = self->state;
   if (!st.options.me.clustered()
       || (!which.checkout_id.empty() && st.live.count(which.checkout_id))) {

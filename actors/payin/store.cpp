@@ -66,6 +66,9 @@ struct store_state {
   lane<transition_order> transitions;
   lane<mark_checkout_done> done_marks;
   bool flush_scheduled = false;
+  // The database refused a write: this node's lease is gone, and it is
+  // about to join again. Nothing it sends can commit any more.
+  bool fenced = false;
   std::uint64_t batches = 0;
   std::uint64_t commands = 0;
   static inline const char* name = "store";
@@ -197,7 +200,7 @@ bool run_in_one_transaction(store_self self, std::vector<job*>& jobs,
     self->state.conn.reset();
   } catch (const pqxx::sql_error& e) {
     error = e.what();
-    persistence::report_if_fenced(e);
+    if (persistence::report_if_fenced(e)) self->state.fenced = true;
     // A server shutting down or restarting (class 57: operator
     // intervention) or a connection exception (08) says nothing about the
     // command: drop the connection, so the caller hears "unavailable" and
@@ -235,7 +238,7 @@ void flush(store_self self) {
   auto& metrics = obs::metrics::get();
   metrics.backlog(obs::shared_actor::store)
     .Decrement(static_cast<double>(queued));
-  if (!ensure_connected(self)) {
+  if (st.fenced || !ensure_connected(self)) {
     fail_all(jobs, actor_errc::database_unavailable);
     return;
   }
@@ -249,6 +252,12 @@ void flush(store_self self) {
                       ok);
   if (ok) {
     for (auto* j : jobs) j->deliver();
+    return;
+  }
+  if (st.fenced) {
+    // "Unavailable", not "failed": the client's retry reaches the node
+    // that took the work over.
+    fail_all(jobs, actor_errc::database_unavailable);
     return;
   }
   spdlog::warn("store: batch of {} failed, retrying one by one: {}", queued,

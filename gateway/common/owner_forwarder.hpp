@@ -28,7 +28,7 @@ class owner_forwarder {
 
   // Answers `ex` with the owner's answer, or with 503 when the owner is
   // unreachable or the request was forwarded already.
-  void forward(const exchange& ex, const std::string& owner_address);
+  void forward(const exchange& original, const std::string& owner_address);
 
   static constexpr const char* forwarded_header = "Pay-Forwarded-By";
 

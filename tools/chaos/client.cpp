@@ -101,6 +101,12 @@ final_answer following_client::post_until_final(const post_request& request) {
       ++counters_.answers_500;
       continue;
     }
+    // paymentd's own 502 (a failed reconciliation) is a JSON error and
+    // final; HAProxy's is a page of HTML.
+    if ((status == 502 || status == 504) && !is_error) {
+      ++counters_.answers_proxy;
+      continue;
+    }
     if (is_in_use_conflict(status, code)) {
       ++counters_.answers_409_in_use;
       continue;

@@ -2,7 +2,10 @@
 // its current port, and when it gets no answer (connection refused or lost,
 // timeout) or a "try again" answer (503, 500, 409 key-in-use) it sends the
 // very same body with the very same Idempotency-Key again, with backoff,
-// until it gets a final answer or its deadline passes.
+// until it gets a final answer or its deadline passes. Behind HAProxy (a
+// cluster round), HAProxy's own 502 and 504, which carry no JSON error, are
+// "no answer" too: the node died or stalled with the request, which may or
+// may not have been acted on.
 #pragma once
 
 #include <atomic>
@@ -41,6 +44,7 @@ struct client_counters {
   std::atomic<std::uint64_t> answers_503{0};
   std::atomic<std::uint64_t> answers_500{0};
   std::atomic<std::uint64_t> answers_409_in_use{0};
+  std::atomic<std::uint64_t> answers_proxy{0};  // HAProxy's 502 / 504
 };
 
 struct client_settings {

@@ -112,6 +112,7 @@ drive_result driver::finish() {
   result_.answers_503 = counters_.answers_503;
   result_.answers_500 = counters_.answers_500;
   result_.answers_409_in_use = counters_.answers_409_in_use;
+  result_.answers_proxy = counters_.answers_proxy;
   return result_;
 }
 

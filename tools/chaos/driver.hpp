@@ -37,6 +37,7 @@ struct drive_result {
   std::uint64_t answers_503 = 0;
   std::uint64_t answers_500 = 0;
   std::uint64_t answers_409_in_use = 0;
+  std::uint64_t answers_proxy = 0;  // HAProxy's 502 / 504 (cluster rounds)
 };
 
 class driver {

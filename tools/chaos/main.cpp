@@ -1,6 +1,8 @@
 // chaos: tries hard to make paymentd charge twice, lose an order or book
 // money wrongly, and reports precisely when it does. Wiring only: options,
 // environment, rounds, report. See docs/chaos.md.
+#include <unistd.h>
+
 #include <cstdlib>
 #include <iostream>
 #include <vector>
@@ -26,10 +28,19 @@ std::string read_environment(const pay::chaos::chaos_options& options,
            "postgresql://payments@127.0.0.1:15434/postgres (scripts/chaos "
            "starts one)";
   env.pg_restart_command = env_or("CHAOS_PG_RESTART", "");
-  if (env.pg_restart_command.empty() && options.pg_restarts > 0
-      && !options.self_test)
+  env.pg_kill_primary_command = env_or("CHAOS_PG_KILL_PRIMARY", "");
+  const bool pg_faults = options.pg_restarts > 0 && !options.self_test;
+  if (env.pg_restart_command.empty() && pg_faults && !options.patroni)
     return "CHAOS_PG_RESTART is not set: give a shell command that restarts "
            "the cluster behind DATABASE_URL, or pass --pg-restarts 0";
+  if (env.pg_kill_primary_command.empty() && pg_faults && options.patroni)
+    return "CHAOS_PG_KILL_PRIMARY is not set: give a shell command that "
+           "kills the Patroni primary's postmaster and waits for the new "
+           "one (scripts/chaos --patroni does), or pass --pg-restarts 0";
+  env.haproxy_bin = env_or("CHAOS_HAPROXY_BIN", "/usr/sbin/haproxy");
+  if (options.nodes > 1 && ::access(env.haproxy_bin.c_str(), X_OK) != 0)
+    return env.haproxy_bin + " is missing: --nodes needs HAProxy "
+           "(scripts/chaos installs it)";
   const auto bin_dir = env_or("PAYMENTS_BIN_DIR", "");
   env.paymentd_bin = bin_dir.empty() ? CHAOS_PAYMENTD_BIN
                                      : bin_dir + "/paymentd";
@@ -63,12 +74,20 @@ int main(int argc, char** argv) {
             << options.seed << ", " << options.checkouts << " checkouts x "
             << options.orders_per_checkout << " orders, concurrency "
             << options.concurrency << ", " << options.kills << " kills, "
-            << options.pg_restarts << " PostgreSQL restarts per round\n";
-  print_table_header(std::cout);
+            << options.pg_restarts
+            << (options.patroni ? " kills of the Patroni primary"
+                                : " PostgreSQL restarts")
+            << " per round";
+  if (options.nodes > 1)
+    std::cout << "; " << options.nodes << " nodes behind HAProxy on port "
+              << options.port_base << ", " << options.pauses
+              << " pauses per round";
+  std::cout << "\n";
+  print_table_header(std::cout, options);
   std::vector<round_outcome> rounds;
   for (std::uint32_t r = 0; r < options.rounds; ++r) {
     rounds.push_back(run_round(options, env, r));
-    print_table_row(std::cout, rounds.back());
+    print_table_row(std::cout, rounds.back(), options);
   }
   bool any_violation = false;
   for (const auto& r : rounds) {

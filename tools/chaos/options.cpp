@@ -15,6 +15,9 @@ using option_spec = testkit::option_spec<chaos_options>;
 using setter = decltype(option_spec::set);
 using testkit::parse_number;
 
+// HAProxy's config names each node; more would only slow a round down.
+constexpr std::uint32_t max_nodes = 9;
+
 setter u32_field(std::uint32_t chaos_options::*field, std::uint64_t min,
                  std::uint64_t max) {
   return [=](chaos_options& o, const std::string& text) {
@@ -78,6 +81,12 @@ const std::vector<option_spec>& specs() {
          return "none, moderate or heavy, not '" + text + "'";
        return std::string{};
      }},
+    {"nodes", true, u32_field(&chaos_options::nodes, 1, max_nodes)},
+    {"pauses", true, u32_field(&chaos_options::pauses, 0, 20)},
+    // Room for HAProxy and every node below 65536.
+    {"port-base", true,
+     u32_field(&chaos_options::port_base, 1'024, 65'535 - max_nodes)},
+    {"patroni", false, flag(&chaos_options::patroni)},
     {"keep-logs", false, flag(&chaos_options::keep_logs)},
     {"require-all-features", false, flag(&chaos_options::require_all_features)},
     {"self-test", false, flag(&chaos_options::self_test)},
@@ -106,11 +115,16 @@ const char* usage() {
          "             [--kills 3] [--pg-restarts 1] [--quiesce-timeout-s 120]\n"
          "             [--psp-key-ttl-s 5 (0: off)]\n"
          "             [--faults none|moderate|heavy] [--keep-logs]\n"
+         "             [--nodes 1] [--pauses 1] [--port-base 16600]\n"
+         "             [--patroni]\n"
          "             [--require-all-features] [--log-dir DIR]\n"
          "       chaos --self-test [--log-dir DIR]\n"
          "Environment: DATABASE_URL (superuser URL; a fresh database per\n"
          "round), CHAOS_PG_RESTART (shell command restarting that cluster;\n"
-         "needed unless --pg-restarts 0), CHAOS_LOG_DIR, PAYMENTS_BIN_DIR.\n"
+         "needed unless --pg-restarts 0 or --patroni), CHAOS_PG_KILL_PRIMARY\n"
+         "(with --patroni: kills the primary's postmaster and waits for the\n"
+         "failover), CHAOS_HAPROXY_BIN (/usr/sbin/haproxy), CHAOS_LOG_DIR,\n"
+         "PAYMENTS_BIN_DIR.\n"
          "Round r runs with seed S + r; replay it with --rounds 1 --seed S+r.\n";
 }
 

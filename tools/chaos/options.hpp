@@ -37,6 +37,17 @@ struct chaos_options {
   // it again. 0: both keep their production defaults (a day, 23 h).
   std::uint32_t psp_key_ttl_s = 5;
   fault_level faults = fault_level::moderate;
+  // Cluster mode (docs/chaos.md, "Cluster and Patroni"): this many paymentd
+  // nodes behind one HAProxy; 1 is the single paymentd of every earlier run.
+  std::uint32_t nodes = 1;
+  // With nodes > 1: SIGSTOPs of a node past its lease, per round.
+  std::uint32_t pauses = 1;
+  // With nodes > 1: HAProxy listens here, node i on port_base + i.
+  std::uint32_t port_base = 16'600;
+  // DATABASE_URL is a Patroni pair behind HAProxy: the PostgreSQL fault is
+  // a kill -9 of the primary's postmaster (CHAOS_PG_KILL_PRIMARY) instead
+  // of a restart, so the standby is promoted while paymentd writes.
+  bool patroni = false;
   bool keep_logs = false;
   // Every planned feature (pspsim faults, Idempotency-Key, history, DLQ)
   // must be present; a missing one is a violation instead of a skipped part.

@@ -18,17 +18,20 @@ struct column {
 };
 
 constexpr column columns[] = {
-  {"round", 5},   {"seed", 12},   {"checkouts", 9},   {"orders", 6},
-  {"charges", 7}, {"retries", 7}, {"recoveries", 10}, {"faults", 6},
-  {"kills", 5},   {"pg", 3},      {"DLQ", 4},         {"violations", 10},
-  {"seconds", 7},
+  {"round", 5},       {"seed", 12},   {"checkouts", 9},   {"orders", 6},
+  {"charges", 7},     {"retries", 7}, {"recoveries", 10}, {"faults", 6},
+  {"kills", 5},       {"pg", 3},      {"pauses", 6},      {"DLQ", 4},
+  {"violations", 10}, {"seconds", 7},
 };
 constexpr std::size_t columns_count = sizeof columns / sizeof columns[0];
+// Shown only in cluster runs, so a single-node run prints what it always did.
+constexpr std::size_t pauses_column = 10;
 
 // Right-aligned cells, one space apart.
-std::string row(const std::string (&cells)[columns_count]) {
+std::string row(const std::string (&cells)[columns_count], bool with_pauses) {
   std::string line;
   for (std::size_t i = 0; i < columns_count; ++i) {
+    if (i == pauses_column && !with_pauses) continue;
     if (i > 0) line += ' ';
     if (cells[i].size() < columns[i].width)
       line.append(columns[i].width - cells[i].size(), ' ');
@@ -48,18 +51,23 @@ std::string replay_command(const round_outcome& r, const chaos_options& o) {
             : o.faults == fault_level::heavy ? "heavy"
                                              : "moderate")
          + " --psp-key-ttl-s " + std::to_string(o.psp_key_ttl_s)
-         + " --keep-logs";
+         + (o.nodes > 1 ? " --nodes " + std::to_string(o.nodes) + " --pauses "
+                            + std::to_string(o.pauses) + " --port-base "
+                            + std::to_string(o.port_base)
+                        : "")
+         + (o.patroni ? " --patroni" : "") + " --keep-logs";
 }
 
 }  // namespace
 
-void print_table_header(std::ostream& out) {
+void print_table_header(std::ostream& out, const chaos_options& options) {
   std::string titles[columns_count];
   for (std::size_t i = 0; i < columns_count; ++i) titles[i] = columns[i].title;
-  out << row(titles);
+  out << row(titles, options.nodes > 1);
 }
 
-void print_table_row(std::ostream& out, const round_outcome& r) {
+void print_table_row(std::ostream& out, const round_outcome& r,
+                     const chaos_options& options) {
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%.1f", r.seconds);
   const std::string cells[columns_count] = {std::to_string(r.round),
@@ -72,10 +80,11 @@ void print_table_row(std::ostream& out, const round_outcome& r) {
                                             figure(r.faults_injected),
                                             std::to_string(r.kills),
                                             std::to_string(r.pg_restarts),
+                                            std::to_string(r.pauses),
                                             figure(r.figures.dlq_open),
                                             std::to_string(r.found.size()),
                                             seconds};
-  out << row(cells) << std::flush;
+  out << row(cells, options.nodes > 1) << std::flush;
 }
 
 void print_round_details(std::ostream& out, const round_outcome& r,
@@ -105,7 +114,7 @@ void print_summary(std::ostream& out, const std::vector<round_outcome>& rounds,
                    const chaos_options& options) {
   std::size_t violations_total = 0, failed_rounds = 0;
   std::int64_t orders = 0, faults = 0;
-  std::uint32_t kills = 0;
+  std::uint32_t kills = 0, pg_faults = 0, pauses = 0;
   double seconds = 0;
   for (const auto& r : rounds) {
     violations_total += r.found.size();
@@ -113,11 +122,15 @@ void print_summary(std::ostream& out, const std::vector<round_outcome>& rounds,
     orders += r.figures.orders;
     faults += r.faults_injected > 0 ? r.faults_injected : 0;
     kills += r.kills;
+    pg_faults += r.pg_restarts;
+    pauses += r.pauses;
     seconds += r.seconds;
   }
   out << "chaos: " << rounds.size() << " rounds, " << orders << " orders, "
-      << faults << " faults injected, " << kills << " kills, "
-      << violations_total << " violations in " << failed_rounds << " rounds, "
+      << faults << " faults injected, " << kills << " kills, ";
+  if (options.nodes > 1) out << pauses << " pauses, ";
+  if (options.patroni) out << pg_faults << " primary kills, ";
+  out << violations_total << " violations in " << failed_rounds << " rounds, "
       << static_cast<long>(seconds) << " s (seed " << options.seed << ")\n";
 }
 

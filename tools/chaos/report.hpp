@@ -10,8 +10,10 @@
 
 namespace pay::chaos {
 
-void print_table_header(std::ostream& out);
-void print_table_row(std::ostream& out, const round_outcome& r);
+// With --nodes N > 1 the table has a "pauses" column after "pg".
+void print_table_header(std::ostream& out, const chaos_options& options);
+void print_table_row(std::ostream& out, const round_outcome& r,
+                     const chaos_options& options);
 // Events, warnings and violations of one round; violations with the replay
 // command built from `options`.
 void print_round_details(std::ostream& out, const round_outcome& r,

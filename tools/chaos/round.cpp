@@ -11,6 +11,7 @@
 #include "domain/access/api_key.hpp"
 #include "tools/chaos/dlq_requeue.hpp"
 #include "tools/chaos/driver.hpp"
+#include "tools/chaos/fence_check.hpp"
 #include "tools/chaos/money_cycle.hpp"
 #include "tools/chaos/plan.hpp"
 #include "tools/chaos/psp_faults.hpp"
@@ -43,6 +44,9 @@ stack_options stack_settings(const environment& env, const std::string& db,
   s.paymentd_bin = env.paymentd_bin;
   s.paymentd_config = env.paymentd_config;
   s.pspsim_bin = env.pspsim_bin;
+  s.nodes = options.nodes;
+  s.public_port = static_cast<std::uint16_t>(options.port_base);
+  s.haproxy_bin = env.haproxy_bin;
   // paymentd takes only keys of its own shape (sk_test_ + 43 base62).
   s.admin_key = domain::generate_api_key(domain::key_mode::test);
   return s;
@@ -92,18 +96,31 @@ std::string after_payin_line(const money_cycle_result& c) {
 }
 
 schedule_hooks hooks_for(driver& clients, round_stack& stack,
-                         const environment& env, const std::string& log_dir,
-                         std::uint32_t checkouts) {
+                         const environment& env, const chaos_options& options,
+                         const std::string& log_dir, std::uint32_t checkouts) {
   schedule_hooks h;
   h.checkouts_done = [&clients] { return clients.checkouts_done(); };
   h.checkouts_total = checkouts;
   h.clients_finished = [&clients] { return clients.all_done(); };
-  h.kill_paymentd = [&stack](std::uint32_t down_ms) {
-    return stack.kill_and_restart_paymentd(down_ms);
+  h.kill_paymentd = [&stack](std::uint32_t node, std::uint32_t down_ms) {
+    return stack.kill_and_restart_paymentd(node, down_ms);
   };
-  h.restart_postgres = [&env, log_dir] {
-    return run_shell(env.pg_restart_command, log_dir + "/pg-restart.log");
+  h.pause_node = [&stack](std::uint32_t node, std::uint32_t pause_ms,
+                          std::string& done) {
+    return stack.pause_node(node, pause_ms, done);
   };
+  h.clustered = stack.clustered();
+  if (options.patroni) {
+    h.postgres_fault = "kill -9 PostgreSQL primary";
+    h.restart_postgres = [&env, log_dir] {
+      return run_shell(env.pg_kill_primary_command,
+                       log_dir + "/pg-kill-primary.log");
+    };
+  } else {
+    h.restart_postgres = [&env, log_dir] {
+      return run_shell(env.pg_restart_command, log_dir + "/pg-restart.log");
+    };
+  }
   return h;
 }
 
@@ -125,10 +142,15 @@ void drive_with_chaos(round_outcome& out, const chaos_options& options,
   const bool with_cycle = schema.refunds && schema.payouts;
   clients.start();
   if (with_cycle) after_payin.start();
-  const auto schedule = make_schedule(options.kills, options.pg_restarts,
-                                      out.seed);
+  schedule_counts counts;
+  counts.kills = options.kills;
+  counts.pg_restarts = options.pg_restarts;
+  counts.pauses = options.pauses;
+  counts.nodes = options.nodes;
+  counts.lease_ms = cluster_settings{}.lease_ms;
+  const auto schedule = make_schedule(counts, out.seed);
   // On this thread: it started paymentd and outlives every restart of it.
-  auto report = run_schedule(schedule, hooks_for(clients, stack, env,
+  auto report = run_schedule(schedule, hooks_for(clients, stack, env, options,
                                                  out.log_dir, out.checkouts));
   if (!report.found.empty()) {
     clients.abort();
@@ -143,6 +165,7 @@ void drive_with_chaos(round_outcome& out, const chaos_options& options,
   }
   out.kills = report.kills;
   out.pg_restarts = report.pg_restarts;
+  out.pauses = report.pauses;
   out.events.insert(out.events.end(), report.events.begin(),
                     report.events.end());
   for (auto& v : report.found) out.found.push_back(std::move(v));
@@ -153,11 +176,24 @@ void drive_with_chaos(round_outcome& out, const chaos_options& options,
        << drive.answers_503 << "x503, " << drive.answers_500 << "x500, "
        << drive.answers_409_in_use << "x409 in use, " << drive.refusals_sent
        << " key reuses sent";
+  if (stack.clustered())
+    line << ", " << drive.answers_proxy << " HAProxy 502/504";
   out.events.push_back(line.str());
   if (drive.answers_500 > 0)
     out.warnings.push_back(std::to_string(drive.answers_500)
                            + " answers were 500 internal_error (docs/api.md:"
                              " \"a bug\"); the clients resent them");
+}
+
+// Invariant 14: what the database's fence promises, looked at afterwards.
+void check_cluster_writes(round_outcome& out, const std::string& database_url) {
+  auto fenced = check_fenced_writes(database_url);
+  out.events.push_back(
+    "cluster: " + std::to_string(fenced.incarnations) + " incarnations, "
+    + std::to_string(fenced.rows_checked)
+    + " history and ledger rows checked against their writer's lease, "
+    + std::to_string(fenced.found.size()) + " written after it ended");
+  for (auto& v : fenced.found) out.found.push_back(std::move(v));
 }
 
 bool has_harness_failure(const violations& found) {
@@ -198,6 +234,7 @@ void settle_and_check(round_outcome& out, const chaos_options& options,
   check_input in{
     stack.database_url(), stack.pspsim_port(), schema, &plan, &drive, &cycle};
   for (auto& v : check_invariants(in)) out.found.push_back(std::move(v));
+  if (stack.clustered()) check_cluster_writes(out, stack.database_url());
   out.figures = collect_figures(stack.database_url(), stack.pspsim_port(),
                                 schema);
   const auto counters = read_fault_counters(sim);

@@ -18,6 +18,10 @@ namespace pay::chaos {
 struct environment {
   std::string admin_url;           // DATABASE_URL
   std::string pg_restart_command;  // CHAOS_PG_RESTART
+  // CHAOS_PG_KILL_PRIMARY (--patroni): kills the Patroni primary's
+  // postmaster and returns once a new primary serves behind HAProxy.
+  std::string pg_kill_primary_command;
+  std::string haproxy_bin;  // CHAOS_HAPROXY_BIN (--nodes N > 1)
   std::string paymentd_bin;
   std::string paymentd_config;
   std::string pspsim_bin;
@@ -31,7 +35,8 @@ struct round_outcome {
   std::int64_t recoveries = 0;
   std::int64_t faults_injected = -1;  // -1: pspsim has no faults
   std::uint32_t kills = 0;
-  std::uint32_t pg_restarts = 0;
+  std::uint32_t pg_restarts = 0;  // with --patroni: primary kills
+  std::uint32_t pauses = 0;       // SIGSTOPs of a node past its lease
   violations found;
   std::vector<std::string> warnings;  // worth a look, not a broken promise
   std::vector<std::string> events;    // what the round did, in order

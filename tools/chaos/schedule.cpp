@@ -19,6 +19,10 @@ constexpr std::uint32_t at_permille_min = 50;
 constexpr std::uint32_t at_permille_span = 850;
 constexpr std::uint32_t delay_ms_max = 100;
 constexpr std::uint32_t down_ms_max = 500;
+// A paused node stays stopped its lease plus this much, so that it is
+// surely taken over before it wakes up.
+constexpr std::uint32_t pause_past_lease_ms_min = 500;
+constexpr std::uint32_t pause_past_lease_ms_span = 1'000;
 constexpr std::chrono::milliseconds poll_interval{10};
 
 void wait_for_turn(const chaos_action& action, const schedule_hooks& hooks) {
@@ -31,8 +35,7 @@ void wait_for_turn(const chaos_action& action, const schedule_hooks& hooks) {
 
 }  // namespace
 
-std::vector<chaos_action> make_schedule(std::uint32_t kills,
-                                        std::uint32_t pg_restarts,
+std::vector<chaos_action> make_schedule(const schedule_counts& counts,
                                         std::uint64_t seed) {
   // Its own stream, so changing the number of kills does not change the
   // workload drawn from the same seed.
@@ -47,40 +50,88 @@ std::vector<chaos_action> make_schedule(std::uint32_t kills,
         ? static_cast<std::uint32_t>(rng() % (down_ms_max + 1))
         : 0});
   };
-  for (std::uint32_t i = 0; i < kills; ++i) draw(action_kind::kill_paymentd);
-  for (std::uint32_t i = 0; i < pg_restarts; ++i)
+  for (std::uint32_t i = 0; i < counts.kills; ++i)
+    draw(action_kind::kill_paymentd);
+  for (std::uint32_t i = 0; i < counts.pg_restarts; ++i)
     draw(action_kind::restart_postgres);
+  if (counts.nodes > 1) {
+    // Drawn after the others and from a stream of their own, so the kills
+    // and restarts land where they did without a cluster.
+    for (std::uint32_t i = 0; i < counts.pauses; ++i) {
+      draw(action_kind::pause_node);
+      out.back().down_ms = counts.lease_ms + pause_past_lease_ms_min
+                           + static_cast<std::uint32_t>(
+                             rng() % (pause_past_lease_ms_span + 1));
+    }
+    std::mt19937_64 victims{seed ^ 0x6e6f646573ULL};
+    for (auto& a : out)
+      if (a.kind != action_kind::restart_postgres)
+        a.node = static_cast<std::uint32_t>(victims() % counts.nodes);
+  }
   std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
     return a.at_permille < b.at_permille;
   });
   return out;
 }
 
+namespace {
+
+std::string carry_out(const chaos_action& action, const schedule_hooks& hooks,
+                      std::string& what, std::string& done) {
+  const auto node = "node" + std::to_string(action.node + 1);
+  switch (action.kind) {
+    case action_kind::kill_paymentd:
+      what = hooks.clustered ? "kill -9 " + node : "kill -9 paymentd";
+      return hooks.kill_paymentd(action.node, action.down_ms);
+    case action_kind::pause_node:
+      what = "SIGSTOP " + node + " for " + std::to_string(action.down_ms)
+             + " ms";
+      return hooks.pause_node(action.node, action.down_ms, done);
+    case action_kind::restart_postgres:
+      what = hooks.postgres_fault;
+      return hooks.restart_postgres();
+  }
+  return "unknown action";
+}
+
+}  // namespace
+
 schedule_report run_schedule(const std::vector<chaos_action>& schedule,
                              const schedule_hooks& hooks) {
   schedule_report out;
   for (const auto& action : schedule) {
     wait_for_turn(action, hooks);
-    const bool kill = action.kind == action_kind::kill_paymentd;
     const auto started = std::chrono::steady_clock::now();
-    const auto error = kill ? hooks.kill_paymentd(action.down_ms)
-                            : hooks.restart_postgres();
+    std::string what, done;
+    const auto error = carry_out(action, hooks, what, done);
     const auto took_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                            std::chrono::steady_clock::now() - started)
                            .count();
     out.events.push_back(
-      std::string{kill ? "kill -9 paymentd" : "restart PostgreSQL"} + " at "
-      + std::to_string(hooks.checkouts_done()) + "/"
+      what + " at " + std::to_string(hooks.checkouts_done()) + "/"
       + std::to_string(hooks.checkouts_total) + " checkouts done (planned "
       + std::to_string(action.at_permille / 10) + "%), took "
-      + std::to_string(took_ms) + " ms" + (error.empty() ? "" : ": " + error));
+      + std::to_string(took_ms) + " ms" + (done.empty() ? "" : "; " + done)
+      + (error.empty() ? "" : ": " + error));
     if (!error.empty()) {
       out.found.push_back({invariant::harness, out.events.back()});
-      // Without a paymentd the rest of the round means nothing.
-      if (kill) return out;
+      // Without a paymentd the rest of the round means nothing; a cluster
+      // still has the other nodes.
+      if (action.kind == action_kind::kill_paymentd && !hooks.clustered)
+        return out;
       continue;
     }
-    ++(kill ? out.kills : out.pg_restarts);
+    switch (action.kind) {
+      case action_kind::kill_paymentd:
+        ++out.kills;
+        break;
+      case action_kind::restart_postgres:
+        ++out.pg_restarts;
+        break;
+      case action_kind::pause_node:
+        ++out.pauses;
+        break;
+    }
   }
   return out;
 }

@@ -8,6 +8,7 @@
 #include <pqxx/pqxx>
 
 #include "testkit/db.hpp"
+#include "tools/chaos/paymentd_env.hpp"
 
 namespace pay::chaos {
 
@@ -21,7 +22,6 @@ constexpr std::chrono::milliseconds paymentd_start_retry_delay{500};
 constexpr std::uint32_t stop_grace_ms = 10'000;
 constexpr const char* pspsim_banner = "pspsim listening on http://";
 constexpr const char* paymentd_banner = "paymentd listening on http://";
-constexpr const char* psp_api_key = "sk_test_pspsim";
 
 }  // namespace
 
@@ -64,6 +64,13 @@ std::string round_stack::start_pspsim() {
     p.args.push_back("--idempotency-key-ttl-s");
     p.args.push_back(std::to_string(options_.pspsim_key_ttl_s));
   }
+  // A cluster has one address that outlives every node: the webhooks go
+  // there, and whichever node gets one hands it to the owner.
+  if (options_.nodes > 1) {
+    p.args.push_back("--webhook-url");
+    p.args.push_back("http://127.0.0.1:" + std::to_string(options_.public_port)
+                     + "/v1/webhooks/psp");
+  }
   p.log_path = options_.log_dir + "/pspsim.log";
   if (auto err = pspsim_.start(p); !err.empty()) return "pspsim: " + err;
   pspsim_port_ = pspsim_.wait_for_port(pspsim_banner, listening_timeout_ms);
@@ -73,44 +80,11 @@ std::string round_stack::start_pspsim() {
 }
 
 std::string round_stack::start_paymentd() {
-  const auto ms = [](std::uint32_t v) { return std::to_string(v); };
+  if (options_.nodes > 1) return start_cluster();
   it::process_options p;
   p.binary = options_.paymentd_bin;
   p.args = {"--config", options_.paymentd_config};
-  p.env = {
-    {"DATABASE_URL", database_url_},
-    {"PAYMENTD_HTTP_PORT", "0"},
-    {"PSP_BASE_URL", "http://127.0.0.1:" + std::to_string(pspsim_port_)},
-    {"PSP_API_KEY", psp_api_key},
-    {"PAYMENTD_LOG_LEVEL", "info"},
-    {"PAYMENTD_PSP_REQUEST_TIMEOUT_MS", ms(options_.psp_request_timeout_ms)},
-    {"PAYMENTD_PSP_CONNECT_TIMEOUT_MS", ms(options_.psp_connect_timeout_ms)},
-    {"PAYMENTD_PSP_RETRY_BASE_MS", ms(options_.psp_retry_base_ms)},
-    {"PAYMENTD_PSP_RETRY_DELAY_MS_MAX", ms(options_.psp_retry_delay_ms_max)},
-    {"PAYMENTD_PSP_RETRY_ATTEMPTS_MAX", ms(options_.psp_retry_attempts_max)},
-    {"PAYMENTD_PSP_RETRY_DEADLINE_MS", ms(options_.psp_retry_deadline_ms)},
-    {"PAYMENTD_PSP_PROCESSING_POLL_MS", "100"},
-    {"PAYMENTD_STORE_REQUEST_TIMEOUT_MS",
-     ms(options_.store_request_timeout_ms)},
-    {"PAYMENTD_WATCHDOG_INTERVAL_MS", ms(options_.watchdog_interval_ms)},
-    {"PAYMENTD_WATCHDOG_STUCK_AFTER_MS", ms(options_.watchdog_stuck_after_ms)},
-    {"PAYMENTD_BOOTSTRAP_ADMIN_KEY", options_.admin_key},
-    // Limits off: the clients send as fast as they can on purpose, and a
-    // 429 would be a refusal the checks do not expect, not a fault.
-    {"PAYMENTD_RATE_CREATE_PER_S", "0"},
-    {"PAYMENTD_RATE_READ_PER_S", "0"},
-    {"PAYMENTD_RATE_ADMIN_PER_S", "0"},
-    {"PAYMENTD_RATE_OPEN_PER_S", "0"},
-    {"PAYMENTD_RATE_AUTH_FAILURES_PER_S", "0"},
-    // Pay-outs only when the chaos clients ask (POST /admin/payouts/run),
-    // released as soon as fulfilled and settled; reconciliation likewise.
-    {"PAYMENTD_PAYOUTS_HOLD_S", "0"},
-    {"PAYMENTD_PAYOUTS_INTERVAL_S", "0"},
-    {"PAYMENTD_RECONCILE_DAILY_AT", "off"},
-  };
-  if (options_.psp_key_trust_s > 0)
-    p.env["PAYMENTD_PSP_IDEMPOTENCY_KEY_TRUST_S"] = ms(
-      options_.psp_key_trust_s);
+  p.env = paymentd_environment(options_, database_url_, pspsim_port_);
   std::string last_error;
   for (std::uint32_t attempt = 0; attempt < paymentd_start_attempts_max;
        ++attempt) {
@@ -135,7 +109,25 @@ std::string round_stack::start_paymentd() {
   return last_error;
 }
 
-std::string round_stack::kill_and_restart_paymentd(std::uint32_t down_ms) {
+std::string round_stack::start_cluster() {
+  cluster_settings c;
+  c.nodes = options_.nodes;
+  c.public_port = options_.public_port;
+  c.haproxy_bin = options_.haproxy_bin;
+  c.log_dir = options_.log_dir;
+  c.database_url = database_url_;
+  c.paymentd.binary = options_.paymentd_bin;
+  c.paymentd.args = {"--config", options_.paymentd_config};
+  c.paymentd.env = paymentd_environment(options_, database_url_, pspsim_port_);
+  cluster_ = std::make_unique<paymentd_cluster>(std::move(c));
+  if (auto err = cluster_->start(); !err.empty()) return err;
+  paymentd_port_ = cluster_->public_port();
+  return {};
+}
+
+std::string round_stack::kill_and_restart_paymentd(std::uint32_t node,
+                                                   std::uint32_t down_ms) {
+  if (cluster_) return cluster_->kill_and_restart(node, down_ms);
   paymentd_port_ = 0;
   if (paymentd_.running()) ::kill(paymentd_.pid(), SIGKILL);
   paymentd_.stop(stop_grace_ms);  // reaps it
@@ -143,7 +135,19 @@ std::string round_stack::kill_and_restart_paymentd(std::uint32_t down_ms) {
   return start_paymentd();
 }
 
+std::string round_stack::pause_node(std::uint32_t node, std::uint32_t pause_ms,
+                                    std::string& done) {
+  if (!cluster_) return "a single paymentd is never paused";
+  return cluster_->pause(node, pause_ms, done);
+}
+
 std::string round_stack::stop_paymentd() {
+  if (cluster_) {
+    std::string joined;
+    for (const auto& w : cluster_->stop_nodes())
+      joined += (joined.empty() ? "" : "; ") + w;
+    return joined;
+  }
   paymentd_port_ = 0;
   if (!paymentd_.running()) return {};
   const int code = paymentd_.stop(stop_grace_ms);
@@ -154,7 +158,10 @@ std::string round_stack::stop_paymentd() {
 
 std::vector<std::string> round_stack::stop() {
   std::vector<std::string> warnings;
-  if (auto w = stop_paymentd(); !w.empty()) warnings.push_back(std::move(w));
+  if (cluster_)
+    warnings = cluster_->stop();
+  else if (auto w = stop_paymentd(); !w.empty())
+    warnings.push_back(std::move(w));
   if (pspsim_.running()) {
     const int code = pspsim_.stop(stop_grace_ms);
     if (code != 0)
@@ -165,6 +172,7 @@ std::vector<std::string> round_stack::stop() {
 }
 
 std::vector<std::string> round_stack::paymentd_logs() const {
+  if (cluster_) return cluster_->logs();
   std::lock_guard<std::mutex> lock{logs_mutex_};
   return paymentd_logs_;
 }

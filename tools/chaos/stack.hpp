@@ -2,15 +2,19 @@
 // DATABASE_URL, a pspsim, and a paymentd that can be killed with SIGKILL and
 // started again on a new port while clients keep going. Clients find the
 // current port through `paymentd_port()`; it is 0 while paymentd is down.
+// With nodes > 1, paymentd is a cluster behind HAProxy (paymentd_cluster.hpp)
+// and `paymentd_port()` is HAProxy's, which never goes down.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
 #include "testkit/process.hpp"
+#include "tools/chaos/paymentd_cluster.hpp"
 
 namespace pay::chaos {
 
@@ -48,6 +52,12 @@ struct stack_options {
   std::uint32_t psp_key_trust_s = 0;
   // A pay-out is pending this long at pspsim: short, so rounds settle fast.
   std::uint32_t pspsim_payout_ms = 100;
+  // More than 1: a cluster of this many nodes behind HAProxy on
+  // public_port (nodes on the ports above it), and pspsim's webhooks sent
+  // there.
+  std::uint32_t nodes = 1;
+  std::uint16_t public_port = 0;
+  std::string haproxy_bin;
 };
 
 class round_stack {
@@ -62,8 +72,14 @@ class round_stack {
 
   // SIGKILL, `down_ms` with nothing listening, then a new paymentd on a new
   // port (retried a few times: PostgreSQL may be restarting). Empty on
-  // success. Called from one thread only.
-  std::string kill_and_restart_paymentd(std::uint32_t down_ms);
+  // success. Called from one thread only. In a cluster: node `node` only,
+  // restarted on its own port.
+  std::string kill_and_restart_paymentd(std::uint32_t node,
+                                        std::uint32_t down_ms);
+  // A cluster's node `node` stopped past its lease (paymentd_cluster::pause).
+  std::string pause_node(std::uint32_t node, std::uint32_t pause_ms,
+                         std::string& done);
+  bool clustered() const { return cluster_ != nullptr; }
 
   // SIGTERM to paymentd only; a warning when it did not exit with 0.
   std::string stop_paymentd();
@@ -86,8 +102,10 @@ class round_stack {
   std::string create_database();
   std::string start_pspsim();
   std::string start_paymentd();
+  std::string start_cluster();
 
   stack_options options_;
+  std::unique_ptr<paymentd_cluster> cluster_;  // with nodes > 1 only
   std::string database_url_;
   bool database_created_ = false;
   it::child_process pspsim_;

@@ -32,6 +32,8 @@ const char* to_string(invariant which) {
       return "12 refund answer kept";
     case invariant::refund_id_refunded_once:
       return "13 one PSP refund per refund id";
+    case invariant::fenced_after_takeover:
+      return "14 no write after the lease ended";
   }
   return "unknown";
 }

@@ -30,6 +30,9 @@ enum class invariant : std::uint8_t {
   // One refund at the PSP per refund id, ever (also once pspsim forgot the
   // key), and every refund POST carries the id as its key.
   refund_id_refunded_once = 13,
+  // Cluster rounds: no row written by an incarnation after its lease ended
+  // (fence_check.hpp).
+  fenced_after_takeover = 14,
 };
 
 const char* to_string(invariant which);
