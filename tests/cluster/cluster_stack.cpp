@@ -11,6 +11,7 @@
 
 #include "domain/access/api_key.hpp"
 #include "testkit/db.hpp"
+#include "testkit/haproxy_config.hpp"
 
 namespace pay::it {
 
@@ -31,41 +32,6 @@ const bool registration = [] {
   ::testing::AddGlobalTestEnvironment(registered);
   return true;
 }();
-
-// HAProxy as scripts/lib/haproxy.sh configures it for scripts/run --nodes,
-// reduced to what the tests need.
-std::string haproxy_config(std::uint16_t public_port,
-                           const std::vector<std::uint16_t>& node_ports) {
-  std::string servers;
-  for (std::size_t i = 0; i < node_ports.size(); ++i)
-    servers += "  server node" + std::to_string(i + 1)
-               + " 127.0.0.1:" + std::to_string(node_ports[i]) + " check\n";
-  return "global\n"
-         "  log stdout format raw local0 notice\n"
-         "defaults\n"
-         "  mode http\n"
-         "  log global\n"
-         "  timeout connect 2s\n"
-         "  timeout server 35s\n"
-         "  timeout client 40s\n"
-         "  retries 2\n"
-         "  option redispatch\n"
-         "  retry-on conn-failure empty-response response-timeout\n"
-         "frontend payments_http\n"
-         "  bind 127.0.0.1:"
-         + std::to_string(public_port)
-         + "\n"
-           "  default_backend paymentd\n"
-           "backend paymentd\n"
-           "  balance roundrobin\n"
-           "  http-request disable-l7-retry unless METH_GET\n"
-           "  option httpchk\n"
-           "  http-check send meth GET uri /readyz ver HTTP/1.1 hdr Host "
-           "localhost\n"
-           "  http-check expect status 200\n"
-           "  default-server inter 250ms fall 2 rise 2\n"
-         + servers;
-}
 
 }  // namespace
 
@@ -187,7 +153,7 @@ std::string cluster_stack::start_haproxy() {
   std::vector<std::uint16_t> ports;
   for (std::size_t i = 0; i < cluster_nodes; ++i) ports.push_back(node_port(i));
   auto cfg_path = log_dir() + "/haproxy.cfg";
-  std::ofstream{cfg_path} << haproxy_config(public_port(), ports);
+  std::ofstream{cfg_path} << paymentd_haproxy_config(public_port(), ports);
   process_options options;
   options.binary = HAPROXY_BIN;
   options.args = {"-db", "-f", cfg_path};

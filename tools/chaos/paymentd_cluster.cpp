@@ -9,7 +9,7 @@
 #include <pqxx/pqxx>
 
 #include "http/sync_client.hpp"
-#include "tools/chaos/haproxy_config.hpp"
+#include "testkit/haproxy_config.hpp"
 
 namespace pay::chaos {
 
@@ -99,8 +99,8 @@ std::string paymentd_cluster::start_haproxy() {
   for (std::uint32_t i = 0; i < settings_.nodes; ++i)
     ports.push_back(node_port(i));
   const auto cfg_path = settings_.log_dir + "/haproxy.cfg";
-  std::ofstream{cfg_path} << paymentd_haproxy_config(settings_.public_port,
-                                                     ports);
+  std::ofstream{cfg_path} << it::paymentd_haproxy_config(settings_.public_port,
+                                                         ports);
   it::process_options p;
   p.binary = settings_.haproxy_bin;
   p.args = {"-db", "-f", cfg_path};

@@ -1,6 +1,6 @@
-#include "tools/chaos/haproxy_config.hpp"
+#include "testkit/haproxy_config.hpp"
 
-namespace pay::chaos {
+namespace pay::it {
 
 std::string paymentd_haproxy_config(
   std::uint16_t public_port, const std::vector<std::uint16_t>& node_ports) {
@@ -41,4 +41,4 @@ std::string paymentd_haproxy_config(
          + servers;
 }
 
-}  // namespace pay::chaos
+}  // namespace pay::it
