@@ -142,13 +142,23 @@ void join_duplicate(service_self self, const create_payment& cmd,
     answer(self, sink, std::move(reply), cmd.wait_ms, cmd.until_pending);
     return;
   }
-  resume(self, reply.view.id, cmd.correlation_id,
-         [=](const resume_outcome& resumed) {
-           if (!resumed.owner_address.empty())
-             sink.fail(make_owned_elsewhere_error(resumed.owner_address));
-           else
-             answer(self, sink, reply, cmd.wait_ms, cmd.until_pending);
-         });
+  auto forward = [sink](const std::string& owner) {
+    sink.fail(make_owned_elsewhere_error(owner));
+  };
+  // Who owns it is a plain read; only a checkout whose owner is dead is
+  // claimed (a row lock the owner's own writes would wait on).
+  route(
+    self, load_owner{reply.view.id.value, {}},
+    [=] {
+      resume(self, reply.view.id, cmd.correlation_id,
+             [=](const resume_outcome& resumed) {
+               if (!resumed.owner_address.empty())
+                 forward(resumed.owner_address);
+               else
+                 answer(self, sink, reply, cmd.wait_ms, cmd.until_pending);
+             });
+    },
+    forward, sink.fail);
 }
 
 }  // namespace

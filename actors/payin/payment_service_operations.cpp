@@ -88,10 +88,6 @@ void apply_webhook(service_self self, const psp_webhook& hook,
       [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
 }
 
-}  // namespace
-
-namespace {
-
 // An operator's requeue or resolve, then the checkout is resumed: a
 // requeued order needs a live actor again, and a resolved order may leave a
 // SUCCESS sibling (or itself) with booking to finish.
