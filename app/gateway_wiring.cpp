@@ -28,8 +28,7 @@ gateway::gateway_options gateway_options_from(
   gw.buyer_info_keys_max = cfg.buyer_info_keys_max;
   gw.request_timeout = running.deps.store_timeout
                        + std::chrono::milliseconds{5'000};
-  gw.node_id = me.node_id;
-  gw.node_epoch = me.epoch;
+  gw.me = me;
   // A forwarded request may wait as long as any request here.
   if (me.clustered())
     gw.forwarder = std::make_shared<gateway::owner_forwarder>(

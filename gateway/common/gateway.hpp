@@ -5,6 +5,7 @@
 
 #include <caf/all.hpp>
 
+#include "domain/cluster/ownership.hpp"
 #include "gateway/access/key_registry.hpp"
 #include "gateway/access/rate_limiter.hpp"
 #include "http/server.hpp"
@@ -36,9 +37,8 @@ struct gateway_options {
   std::int64_t webhook_tolerance_s = 300;
   // In a cluster: sends requests about other nodes' checkouts to them.
   std::shared_ptr<owner_forwarder> forwarder;
-  // This node in a cluster (empty: paymentd runs alone).
-  std::string node_id;
-  std::uint64_t node_epoch = 0;
+  // This node in a cluster (empty node id: paymentd runs alone).
+  domain::node_identity me;
 };
 
 // The actors behind the routes after pay-in.

@@ -160,10 +160,11 @@ void list_dead_letters_route(const context& ctx, const exchange_ptr& ex) {
 }
 
 void cluster_route(const context& ctx, const exchange_ptr& ex) {
-  domain::node_identity me{ctx.options.node_id, ctx.options.node_epoch};
   ask<cluster_view>(
     ctx.sys, ctx.service, ctx.options.request_timeout, load_cluster{},
-    [ex, me](cluster_view& view) { ex->reply(200, render_cluster(me, view)); },
+    [ex, me = ctx.options.me](cluster_view& view) {
+      ex->reply(200, render_cluster(me, view));
+    },
     [ex](const caf::error& err) { ex->fail(err); });
 }
 

@@ -682,13 +682,17 @@ cluster_view execute(pqxx::work& txn, const load_cluster&) {
 
 checkout_claim execute(pqxx::work& txn, const claim_checkout& cmd) {
   checkout_claim out;
-  auto found = execute(txn, load_owner{cmd.id.value, {}});
-  if (!found.found) return out;
-  out.found = true;
   out.mine = txn
                .exec_prepared1(sql::payin::claim_checkout.name, cmd.id.value)[0]
                .as<bool>();
-  if (!out.mine) out.owner = execute(txn, load_owner{cmd.id.value, {}}).owner;
+  if (out.mine) {
+    out.found = true;
+    return out;
+  }
+  // Not ours: a live node's, or no such checkout.
+  auto found = execute(txn, load_owner{cmd.id.value, {}});
+  out.found = found.found;
+  out.owner = found.owner;
   return out;
 }
 

@@ -156,11 +156,22 @@ pay_port_holder() {
     | head -n 1
 }
 
+# ENV_NAME, when given, is the variable that picks another port.
 pay_die_port_taken() {
-  local port="$1" what="$2" env_name="$3" holder
+  local port="$1" what="$2" env_name="${3:-}" holder
   holder="$(pay_port_holder "${port}")"
   pay_die "port ${port} (${what}) is already in use${holder:+ by ${holder}};" \
-    "stop that process or pick another port with ${env_name}=<port>"
+    "stop that process${env_name:+ or pick another port with ${env_name}=<port>}"
+}
+
+# Waits until URL answers 2xx; dies after TIMEOUT_S naming WHERE to look.
+pay_wait_http_ok() {
+  local url="$1" timeout_s="$2" where="$3" deadline=$((SECONDS + $2))
+  until pay_http_ok "${url}"; do
+    ((SECONDS < deadline)) \
+      || pay_die "${url} did not answer within ${timeout_s}s (see ${where})"
+    sleep 0.1
+  done
 }
 
 # PAY_CURL_CACERT, when set, is the CA that https URLs are verified against.

@@ -207,11 +207,7 @@ pay_haproxy_start() {
   local ports=()
   mapfile -t ports < <(pay_haproxy_bind_ports "${cfg}")
   for port in "${ports[@]}"; do
-    if pay_port_in_use "${port}"; then
-      local holder
-      holder="$(pay_port_holder "${port}")"
-      pay_die "port ${port} (haproxy, ${cfg}) is already in use${holder:+ by ${holder}}"
-    fi
+    pay_port_in_use "${port}" && pay_die_port_taken "${port}" "haproxy, ${cfg}"
   done
 
   mkdir -p "$(dirname "${log}")" "$(dirname "${pidfile}")"

@@ -462,11 +462,7 @@ pay_ha_start() {
   pay_ha_check_dir_access "${dir}"
 
   for port in "${all_ports[@]}"; do
-    if pay_port_in_use "${port}"; then
-      local holder
-      holder="$(pay_port_holder "${port}")"
-      pay_die "port ${port} (HA cluster) is already in use${holder:+ by ${holder}}"
-    fi
+    pay_port_in_use "${port}" && pay_die_port_taken "${port}" "HA cluster"
   done
 
   PAY_HA_PG_PORTS=("$2" "$3")
