@@ -1,12 +1,13 @@
 // A hosted-payment-page registration (Stripe's Checkout Session, 2020-08-27
-// shape, mode=payment, one line item): what the merchant registered and
-// what became of it. Never holds a card number.
+// shape, mode=payment, up to 100 line items): what the merchant registered
+// and what became of it. Never holds a card number.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/json/object.hpp>
 
@@ -28,14 +29,20 @@ enum class session_status : std::uint8_t {
 
 std::string_view to_string(session_status status);
 
+// One of line_items[i]: price_data[product_data][name], price_data's
+// unit_amount and quantity (all lines share the session's currency).
+struct line_item {
+  std::string name;
+  std::int64_t unit_amount_minor = 0;
+  std::int64_t quantity = 0;
+};
+
 struct checkout_session {
   std::string id;                 // "cs_..."
   std::string url;                // the hosted page: <pspsim base>/pay/<id>
-  std::int64_t amount_minor = 0;  // unit_amount x quantity
+  std::int64_t amount_minor = 0;  // sum of unit_amount x quantity
   std::string currency;           // lowercase
-  std::int64_t unit_amount_minor = 0;
-  std::int64_t quantity = 0;
-  std::string product_name;
+  std::vector<line_item> line_items;
   std::string success_url;  // may hold {CHECKOUT_SESSION_ID}
   std::string cancel_url;
   std::optional<std::string> client_reference_id;

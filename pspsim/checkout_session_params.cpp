@@ -1,5 +1,8 @@
 #include "pspsim/checkout_session_params.hpp"
 
+#include <algorithm>
+#include <string>
+
 #include "pspsim/create_params.hpp"
 #include "pspsim/stripe_amounts.hpp"
 #include "pspsim/web_url.hpp"
@@ -8,7 +11,6 @@ namespace pay::pspsim {
 namespace {
 
 constexpr std::string_view line_item_prefix = "line_items[";
-constexpr std::string_view price_prefix = "line_items[0][price_data]";
 
 parsed_session_params fail(std::string code, std::string message,
                            std::string param) {
@@ -44,6 +46,26 @@ http::form_fields intent_metadata_fields(const http::form_fields& fields) {
   return out;
 }
 
+// How many lines were sent: one more than the highest index (the
+// allow-list made sure every line below it is complete).
+std::size_t line_count(const http::form_fields& fields) {
+  std::size_t count = 1;
+  for (const auto& field : fields) {
+    const std::string& name = field.first;
+    if (name.rfind(line_item_prefix, 0) != 0) continue;
+    const std::size_t close = name.find(']', line_item_prefix.size());
+    const std::string index = name.substr(line_item_prefix.size(),
+                                          close - line_item_prefix.size());
+    count = std::max(count, static_cast<std::size_t>(std::stoul(index)) + 1);
+  }
+  return count;
+}
+
+std::string line_param(std::size_t i, std::string_view rest) {
+  return std::string(line_item_prefix) + std::to_string(i) + "]"
+         + std::string(rest);
+}
+
 std::optional<param_error> prefix_param(std::optional<param_error> e,
                                         std::string_view prefix) {
   if (e && e->param.rfind("metadata", 0) == 0) {
@@ -54,21 +76,6 @@ std::optional<param_error> prefix_param(std::optional<param_error> e,
 }
 
 }  // namespace
-
-std::optional<param_error> check_one_line_item(
-  const http::form_fields& fields) {
-  for (const auto& field : fields) {
-    const std::string& name = field.first;
-    if (name.rfind(line_item_prefix, 0) != 0) continue;
-    if (name.compare(line_item_prefix.size(), 2, "0]") == 0) continue;
-    return param_error{400, "parameter_unsupported",
-                       "pspsim supports exactly one line item "
-                       "(line_items[0]); got "
-                         + name + ".",
-                       name};
-  }
-  return std::nullopt;
-}
 
 parsed_session_params parse_session_params(const http::form_fields& fields) {
   session_params params;
@@ -83,39 +90,65 @@ parsed_session_params parse_session_params(const http::form_fields& fields) {
                 "Invalid payment_method_types[0]: pspsim supports card only.",
                 "payment_method_types[0]");
   }
-  const std::string prefix(price_prefix);
-  if (auto e = parse_currency(http::form_value(fields, prefix + "[currency]"),
-                              params.currency)) {
-    e->param = prefix + "[currency]";
-    return {std::nullopt, std::move(*e)};
+  const std::size_t lines = line_count(fields);
+  if (lines > line_items_max) {
+    return fail("parameter_invalid",
+                "A checkout session takes at most 100 line items.",
+                "line_items");
   }
-  if (auto e = parse_positive_integer(
-        http::form_value(fields, prefix + "[unit_amount]"),
-        prefix + "[unit_amount]", params.unit_amount_minor)) {
-    return {std::nullopt, std::move(*e)};
+  for (std::size_t i = 0; i < lines; ++i) {
+    line_item line;
+    const std::string currency_param = line_param(i, "[price_data][currency]");
+    std::string currency;
+    if (auto e = parse_currency(http::form_value(fields, currency_param),
+                                currency)) {
+      e->param = currency_param;
+      return {std::nullopt, std::move(*e)};
+    }
+    if (i == 0) {
+      params.currency = currency;
+    } else if (currency != params.currency) {
+      return fail("parameter_invalid",
+                  "All line items must have the same currency ("
+                    + params.currency + ").",
+                  currency_param);
+    }
+    const std::string unit_param = line_param(i, "[price_data][unit_amount]");
+    if (auto e = parse_positive_integer(http::form_value(fields, unit_param),
+                                        unit_param, line.unit_amount_minor)) {
+      return {std::nullopt, std::move(*e)};
+    }
+    const std::string quantity_param = line_param(i, "[quantity]");
+    if (auto e = parse_positive_integer(http::form_value(fields,
+                                                         quantity_param),
+                                        quantity_param, line.quantity)) {
+      return {std::nullopt, std::move(*e)};
+    }
+    const std::int64_t room = amount_minor_max - params.amount_minor;
+    if (line.quantity > room / line.unit_amount_minor) {
+      return fail("amount_too_large",
+                  "The line items' unit_amount x quantity must add up to no "
+                  "more than 99999999999.",
+                  quantity_param);
+    }
+    params.amount_minor += line.unit_amount_minor * line.quantity;
+    params.line_items.push_back(std::move(line));
   }
-  if (auto e = parse_positive_integer(
-        http::form_value(fields, "line_items[0][quantity]"),
-        "line_items[0][quantity]", params.quantity)) {
-    return {std::nullopt, std::move(*e)};
-  }
-  if (params.quantity > amount_minor_max / params.unit_amount_minor) {
-    return fail("amount_too_large",
-                "unit_amount x quantity must be no more than 99999999999.",
-                "line_items[0][quantity]");
-  }
-  params.amount_minor = params.unit_amount_minor * params.quantity;
   if (auto e = check_charge_amount(params.amount_minor, params.currency,
-                                   prefix + "[unit_amount]")) {
+                                   line_param(0,
+                                              "[price_data][unit_amount]"))) {
     return {std::nullopt, std::move(*e)};
   }
-  const auto name = http::form_value(fields, prefix + "[product_data][name]");
-  if (!name || name->empty() || name->size() > product_name_chars_max) {
-    return fail("parameter_invalid_string",
-                "The product name must be 1 to 250 characters.",
-                prefix + "[product_data][name]");
+  for (std::size_t i = 0; i < lines; ++i) {
+    const std::string name_param = line_param(
+      i, "[price_data][product_data][name]");
+    const auto name = http::form_value(fields, name_param);
+    if (!name || name->empty() || name->size() > product_name_chars_max) {
+      return fail("parameter_invalid_string",
+                  "The product name must be 1 to 250 characters.", name_param);
+    }
+    params.line_items[i].name = std::string(*name);
   }
-  params.product_name = std::string(*name);
   if (auto e = parse_url(fields, "success_url", params.success_url)) {
     return {std::nullopt, std::move(*e)};
   }

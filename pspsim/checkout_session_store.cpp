@@ -45,9 +45,7 @@ register_result checkout_session_store::register_session(
   session.url = std::string(page_base) + "/pay/" + session.id;
   session.amount_minor = params.amount_minor;
   session.currency = params.currency;
-  session.unit_amount_minor = params.unit_amount_minor;
-  session.quantity = params.quantity;
-  session.product_name = params.product_name;
+  session.line_items = params.line_items;
   session.success_url = params.success_url;
   session.cancel_url = params.cancel_url;
   session.client_reference_id = params.client_reference_id;
@@ -99,10 +97,16 @@ void checkout_session_store::on_intent_event(const intent_event& event,
     case intent_status::processing:
       return;
     case intent_status::requires_payment_method:
+    // A challenge nobody answered in time is canceled (abandoned): like a
+    // failure, the buyer may try another card until the session expires.
+    case intent_status::canceled:
       // Stripe keeps the buyer on the page to try another card.
       session.awaiting_challenge = false;
       session.failure_code = event.failure_code;
       ++session.failed_attempts;
+      return;
+    // Never for a session's intent: the hosted page captures automatically.
+    case intent_status::requires_capture:
       return;
     case intent_status::succeeded:
       break;

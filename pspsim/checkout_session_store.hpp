@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "pspsim/checkout_session.hpp"
 #include "pspsim/idempotency_window.hpp"
@@ -29,11 +30,9 @@ namespace pay::pspsim {
 constexpr std::size_t sessions_max_default = 1'000'000;
 
 struct session_params {
-  std::int64_t amount_minor = 0;  // unit_amount_minor x quantity
-  std::string currency;           // lowercase
-  std::int64_t unit_amount_minor = 0;
-  std::int64_t quantity = 0;
-  std::string product_name;
+  std::int64_t amount_minor = 0;  // sum of unit_amount x quantity
+  std::string currency;           // lowercase, every line's
+  std::vector<line_item> line_items;
   std::string success_url;
   std::string cancel_url;
   std::optional<std::string> client_reference_id;

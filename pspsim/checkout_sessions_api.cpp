@@ -25,13 +25,6 @@ http::response answer(const http::request& req, const checkout_session& session,
 http::response register_session(const http::request& req,
                                 checkout_session_store& sessions,
                                 const sim_time& now) {
-  // Checked before the allow-list so a second line item is refused by what
-  // it is, not as an unknown parameter.
-  if (const auto fields = http::form_decode(req.body())) {
-    if (auto e = check_one_line_item(normalise_array_params(*fields))) {
-      return param_error_response(req, *e);
-    }
-  }
   auto post = read_form_post(req, stripe_endpoint::create_checkout_session);
   if (post.refused) return std::move(*post.refused);
   const auto& key = post.idempotency_key;

@@ -124,6 +124,23 @@ std::optional<param_error> parse_metadata(const http::form_fields& fields,
   return std::nullopt;
 }
 
+std::optional<param_error> parse_capture_method(
+  std::optional<std::string_view> raw, capture_method& out) {
+  if (!raw) return std::nullopt;  // Stripe's default: automatic
+  for (const auto method :
+       {capture_method::automatic, capture_method::automatic_async,
+        capture_method::manual}) {
+    if (*raw == to_string(method)) {
+      out = method;
+      return std::nullopt;
+    }
+  }
+  return param_error{400, "parameter_invalid",
+                     "Invalid capture_method: must be one of automatic, "
+                     "automatic_async, or manual",
+                     "capture_method"};
+}
+
 parsed_create_params parse_create_params(const http::form_fields& fields) {
   create_params params;
   if (auto error = parse_amount(http::form_value(fields, "amount"),
@@ -144,15 +161,20 @@ parsed_create_params parse_create_params(const http::form_fields& fields) {
     return fail("parameter_missing", "Missing required param: payment_method.",
                 "payment_method");
   }
-  const auto outcome = test_card_outcome(*payment_method);
-  if (!outcome) {
+  const auto token = find_test_token(*payment_method);
+  if (!token) {
     return fail("resource_missing",
                 "No such PaymentMethod: '" + std::string(*payment_method) + "'",
                 "payment_method");
   }
   params.payment_method = std::string(*payment_method);
-  params.outcome = *outcome;
-  params.refunds = refund_behaviour_of(*payment_method);
+  params.outcome = token->outcome;
+  params.refunds = token->refunds;
+  params.card = token->card;
+  if (auto error = parse_capture_method(
+        http::form_value(fields, "capture_method"), params.capture)) {
+    return {std::nullopt, std::move(*error)};
+  }
 
   if (const auto type = http::form_value(fields, "payment_method_types[0]");
       type && *type != "card") {

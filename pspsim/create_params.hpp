@@ -24,6 +24,8 @@ struct create_params {
   std::string currency;  // lowercase
   std::string payment_method;
   card_outcome outcome = card_outcome::succeeds;
+  card_profile card;
+  capture_method capture = capture_method::automatic;
   metadata_map metadata;  // sorted by key, last value wins
   std::optional<std::string> description;
   // With return_url a 3-D Secure card answers next_action redirect_to_url:
@@ -33,6 +35,8 @@ struct create_params {
   std::string action_page_base;
   bool error_on_requires_action = false;
   refund_behaviour refunds = refund_behaviour::normal;
+  // expand[]=latest_charge: the answer shows the whole charge.
+  bool expand_charge = false;
   // Set only by the hosted payment page, never from a /v1 form: the session
   // the intent pays, that its buyer answers the 3-D Secure challenge (so no
   // timer resolves it), and the key the charge is recorded under in
@@ -62,6 +66,10 @@ std::optional<param_error> parse_currency(std::optional<std::string_view> raw,
                                           std::string& currency);
 std::optional<param_error> parse_metadata(const http::form_fields& fields,
                                           metadata_map& metadata);
+
+// automatic, automatic_async or manual; absent: `out` unchanged.
+std::optional<param_error> parse_capture_method(
+  std::optional<std::string_view> raw, capture_method& out);
 
 // Values only: the names were checked against the allow-list
 // (stripe_params.hpp) first. `fields` are normalised (x[] as x[0]).

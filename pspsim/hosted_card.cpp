@@ -86,6 +86,30 @@ refund_behaviour hosted_card_refund_behaviour(std::string_view digits) {
   return refund_behaviour::normal;
 }
 
+card_checks hosted_card_checks(std::string_view digits) {
+  constexpr auto fail = check_result::fail;
+  constexpr auto unavailable = check_result::unavailable;
+  card_checks checks;
+  if (digits == "4000000000000101") checks.cvc = fail;
+  if (digits == "4000000000000028" || digits == "4000000000000010") {
+    checks.address_line1 = fail;
+  }
+  if (digits == "4000000000000036" || digits == "4000000000000010") {
+    checks.address_postal_code = fail;
+  }
+  if (digits == "4000000000000044") {
+    checks.address_line1 = unavailable;
+    checks.address_postal_code = unavailable;
+  }
+  return checks;
+}
+
+risk_level hosted_card_risk(std::string_view digits) {
+  if (digits == "4000000000009235") return risk_level::elevated;
+  if (digits == "4100000000000019") return risk_level::highest;
+  return risk_level::normal;
+}
+
 card_check check_card(const card_form& form, int now_year, int now_month) {
   if (form.number.size() > card_field_chars_max) {
     return refuse("Your card number is invalid.", "card-number");
@@ -121,6 +145,8 @@ card_check check_card(const card_form& form, int now_year, int now_month) {
   card.last4 = digits->substr(digits->size() - 4);
   card.outcome = hosted_card_outcome(*digits);
   card.refunds = hosted_card_refund_behaviour(*digits);
+  card.checks = hosted_card_checks(*digits);
+  card.risk = hosted_card_risk(*digits);
   return {std::move(card), {}, {}};
 }
 

@@ -29,6 +29,8 @@ struct accepted_card {
   std::string last4;
   card_outcome outcome = card_outcome::succeeds;
   refund_behaviour refunds = refund_behaviour::normal;
+  card_checks checks;
+  risk_level risk = risk_level::normal;
 };
 
 struct card_check {
@@ -49,5 +51,13 @@ card_check check_card(const card_form& form, int now_year, int now_month);
 card_outcome hosted_card_outcome(std::string_view digits);
 // 4000000000007726 refunds stay pending, 4000000000005126 refunds fail later.
 refund_behaviour hosted_card_refund_behaviour(std::string_view digits);
+// Stripe's check test numbers: 4000000000000101 CVC fails,
+// 4000000000000028 address line 1 fails, 4000000000000036 postal code
+// fails, 4000000000000010 both fail, 4000000000000044 both unavailable;
+// every other number passes all three.
+card_checks hosted_card_checks(std::string_view digits);
+// 4000000000009235 elevated, 4100000000000019 highest; others normal. All
+// of them pay (the engine's own rule decides what to do with the risk).
+risk_level hosted_card_risk(std::string_view digits);
 
 }  // namespace pay::pspsim

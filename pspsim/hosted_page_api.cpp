@@ -30,12 +30,13 @@ std::string challenge_path(const checkout_session& session) {
 
 // Where a session that takes no card now sends the buyer.
 std::optional<http::response> settled_answer(const http::request& req,
-                                             const checkout_session& session) {
+                                             const checkout_session& session,
+                                             std::string_view merchant) {
   switch (session.status) {
     case session_status::complete:
       return see_other(req, success_redirect_url(session));
     case session_status::expired:
-      return html_page(req, 410, expired_html(session));
+      return html_page(req, 410, expired_html(session, merchant));
     case session_status::open:
       break;
   }
@@ -66,6 +67,7 @@ create_params intent_params(const checkout_session& session,
   params.payment_method = random_id("pm_");
   params.outcome = card.outcome;
   params.refunds = card.refunds;
+  params.card = card_profile{card.brand, card.last4, card.checks, card.risk};
   params.metadata = session.intent_metadata;
   params.description = session.intent_description;
   params.checkout_session = session.id;
@@ -76,13 +78,15 @@ create_params intent_params(const checkout_session& session,
 
 http::response pay(const http::request& req, const checkout_session& session,
                    checkout_session_store& sessions, intent_store& store,
-                   const sim_time& now) {
-  if (auto answer = settled_answer(req, session)) return std::move(*answer);
+                   std::string_view merchant, const sim_time& now) {
+  if (auto answer = settled_answer(req, session, merchant)) {
+    return std::move(*answer);
+  }
   const auto fields = http::form_decode(req.body());
   if (!fields) {
     return html_page(req, 400,
-                     payment_form_html(session, "The form could not be read.",
-                                       "", ""));
+                     payment_form_html(session, merchant,
+                                       "The form could not be read.", "", ""));
   }
   const auto value = [&](std::string_view name) {
     return http::form_value(*fields, name).value_or("");
@@ -93,7 +97,7 @@ http::response pay(const http::request& req, const checkout_session& session,
   const card_check checked = check_card(form, year, month);
   if (!checked.card) {
     return html_page(req, 400,
-                     payment_form_html(session, checked.error,
+                     payment_form_html(session, merchant, checked.error,
                                        form.expiry.substr(0, 7),
                                        form.name.substr(0, 100)));
   }
@@ -111,10 +115,13 @@ http::response pay(const http::request& req, const checkout_session& session,
   // The intent's events have updated the session by now.
   const auto after = sessions.find(session.id, now.unix_s);
   if (!after) return not_found(req);
-  if (auto answer = settled_answer(req, *after)) return std::move(*answer);
+  if (auto answer = settled_answer(req, *after, merchant)) {
+    return std::move(*answer);
+  }
   if (after->failed_attempts > 0) {
     return html_page(req, 402,
-                     payment_form_html(*after, failure_text(*after), "", ""));
+                     payment_form_html(*after, merchant, failure_text(*after),
+                                       "", ""));
   }
   return html_page(req, 200,
                    message_html("Payment processing",
@@ -124,24 +131,28 @@ http::response pay(const http::request& req, const checkout_session& session,
 http::response challenge(const http::request& req,
                          const checkout_session& session, intent_store& store,
                          checkout_session_store& sessions,
-                         const sim_time& now) {
+                         std::string_view merchant, const sim_time& now) {
   if (!session.awaiting_challenge) {
-    if (auto answer = settled_answer(req, session)) return std::move(*answer);
+    if (auto answer = settled_answer(req, session, merchant)) {
+      return std::move(*answer);
+    }
     return see_other(req, "/pay/" + session.id);
   }
   if (req.method() == bhttp::verb::get) {
-    return html_page(req, 200, challenge_html(session));
+    return html_page(req, 200, challenge_html(session, merchant));
   }
   const auto fields = http::form_decode(req.body());
   const auto result = fields ? http::form_value(*fields, "result")
                              : std::nullopt;
   if (!result || (*result != "complete" && *result != "fail")) {
-    return html_page(req, 400, challenge_html(session));
+    return html_page(req, 400, challenge_html(session, merchant));
   }
   store.complete_action(session.payment_intent, *result == "complete", now);
   const auto after = sessions.find(session.id, now.unix_s);
   if (!after) return not_found(req);
-  if (auto answer = settled_answer(req, *after)) return std::move(*answer);
+  if (auto answer = settled_answer(req, *after, merchant)) {
+    return std::move(*answer);
+  }
   return see_other(req, "/pay/" + session.id);
 }
 
@@ -149,7 +160,9 @@ http::response challenge(const http::request& req,
 
 http::response handle_pay_page(const http::request& req,
                                checkout_session_store& sessions,
-                               intent_store& store, const sim_time& now) {
+                               intent_store& store,
+                               std::string_view merchant_name,
+                               const sim_time& now) {
   std::string_view rest =
     http::target_path(req.target()).substr(pay_prefix.size());
   bool is_challenge = false;
@@ -169,13 +182,15 @@ http::response handle_pay_page(const http::request& req,
   }
   const auto session = sessions.find(rest, now.unix_s);
   if (!session) return not_found(req);
-  if (is_challenge) return challenge(req, *session, store, sessions, now);
-  if (post) return pay(req, *session, sessions, store, now);
+  if (is_challenge) {
+    return challenge(req, *session, store, sessions, merchant_name, now);
+  }
+  if (post) return pay(req, *session, sessions, store, merchant_name, now);
   switch (session->status) {
     case session_status::complete:
-      return html_page(req, 200, result_html(*session));
+      return html_page(req, 200, result_html(*session, merchant_name));
     case session_status::expired:
-      return html_page(req, 410, expired_html(*session));
+      return html_page(req, 410, expired_html(*session, merchant_name));
     case session_status::open:
       break;
   }
@@ -183,7 +198,8 @@ http::response handle_pay_page(const http::request& req,
     return see_other(req, challenge_path(*session));
   }
   return html_page(req, 200,
-                   payment_form_html(*session, failure_text(*session), "", ""));
+                   payment_form_html(*session, merchant_name,
+                                     failure_text(*session), "", ""));
 }
 
 }  // namespace pay::pspsim

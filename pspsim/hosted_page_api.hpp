@@ -12,6 +12,8 @@
 // concurrent posts make one intent and at most one charge.
 #pragma once
 
+#include <string_view>
+
 #include "http/server.hpp"
 #include "pspsim/checkout_session_store.hpp"
 #include "pspsim/intent_store.hpp"
@@ -19,8 +21,11 @@
 
 namespace pay::pspsim {
 
+// `merchant_name`: who the pages say is being paid (--merchant-name).
 http::response handle_pay_page(const http::request& req,
                                checkout_session_store& sessions,
-                               intent_store& store, const sim_time& now);
+                               intent_store& store,
+                               std::string_view merchant_name,
+                               const sim_time& now);
 
 }  // namespace pay::pspsim

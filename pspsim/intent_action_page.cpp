@@ -14,9 +14,13 @@ namespace bhttp = boost::beast::http;
 
 std::string_view redirect_status_of(intent_status status) {
   switch (status) {
+    // Stripe reports an authorization waiting for its capture as succeeded
+    // too: the buyer's part is done.
     case intent_status::succeeded:
+    case intent_status::requires_capture:
       return "succeeded";
     case intent_status::requires_payment_method:
+    case intent_status::canceled:
       return "failed";
     case intent_status::processing:
     case intent_status::requires_action:
@@ -49,6 +53,7 @@ std::string intent_return_url(const payment_intent& intent) {
 
 http::response handle_intent_action_page(const http::request& req,
                                          intent_store& store,
+                                         std::string_view merchant_name,
                                          const sim_time& now) {
   const std::string_view id =
     http::target_path(req.target()).substr(authenticate_prefix.size());
@@ -61,7 +66,7 @@ http::response handle_intent_action_page(const http::request& req,
     if (intent->status != intent_status::requires_action) {
       return leave(req, *intent);
     }
-    return html_page(req, 200, intent_challenge_html(*intent));
+    return html_page(req, 200, intent_challenge_html(*intent, merchant_name));
   }
   if (req.method() != bhttp::verb::post) {
     return html_page(req, 405,
@@ -76,7 +81,7 @@ http::response handle_intent_action_page(const http::request& req,
     if (before->status != intent_status::requires_action) {
       return leave(req, *before);
     }
-    return html_page(req, 400, intent_challenge_html(*before));
+    return html_page(req, 400, intent_challenge_html(*before, merchant_name));
   }
   store.complete_action(id, *result == "complete", now);
   const auto after = store.find(id, now);

@@ -22,6 +22,7 @@ constexpr std::string_view authenticate_prefix = "/authenticate/";
 
 http::response handle_intent_action_page(const http::request& req,
                                          intent_store& store,
+                                         std::string_view merchant_name,
                                          const sim_time& now);
 
 // Where the buyer lands afterwards: return_url with Stripe's three

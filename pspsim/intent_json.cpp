@@ -1,5 +1,6 @@
 #include "pspsim/intent_json.hpp"
 
+#include "pspsim/charge_json.hpp"
 #include "pspsim/check.hpp"
 #include "pspsim/json_values.hpp"
 
@@ -24,28 +25,23 @@ boost::json::object error_to_json(const payment_error& error) {
   return out;
 }
 
-// 2020-08-27 lists the intent's charges (latest_charge came in 2022-11-15).
+// 2020-08-27 lists the intent's charges (latest_charge came in 2022-11-15
+// and is rendered too: the engine reads it). A declined charge is left out
+// of the list: paymentd reads the list's first charge as the paid one.
 boost::json::object charges_json(const payment_intent& intent) {
   boost::json::array data;
-  if (!intent.latest_charge.empty()) {
-    boost::json::object charge;
-    charge["id"] = intent.latest_charge;
-    charge["object"] = "charge";
-    charge["amount"] = intent.amount_minor;
-    charge["currency"] = intent.currency;
-    charge["payment_intent"] = intent.id;
-    charge["paid"] = true;
-    charge["status"] = "succeeded";
-    charge["metadata"] = metadata_json(intent.metadata);
-    charge["created"] = intent.created_unix_s;
-    data.push_back(std::move(charge));
-  }
+  if (intent.charge_paid) data.push_back(charge_summary(intent));
   boost::json::object out;
   out["object"] = "list";
   out["data"] = std::move(data);
   out["has_more"] = false;
   out["url"] = "/v1/charges?payment_intent=" + intent.id;
   return out;
+}
+
+boost::json::value unix_or_null(const std::optional<std::int64_t>& unix_s) {
+  if (!unix_s) return nullptr;
+  return *unix_s;
 }
 
 boost::json::value next_action_json(const payment_intent& intent) {
@@ -73,23 +69,48 @@ std::string_view to_string(intent_status status) {
       return "requires_payment_method";
     case intent_status::requires_action:
       return "requires_action";
+    case intent_status::requires_capture:
+      return "requires_capture";
+    case intent_status::canceled:
+      return "canceled";
   }
   return "unknown";
 }
 
-boost::json::object intent_to_json(const payment_intent& intent) {
+std::string_view to_string(capture_method method) {
+  switch (method) {
+    case capture_method::automatic:
+      return "automatic";
+    case capture_method::automatic_async:
+      return "automatic_async";
+    case capture_method::manual:
+      return "manual";
+  }
+  return "automatic";
+}
+
+boost::json::object intent_to_json(const payment_intent& intent,
+                                   bool expand_charge) {
   const bool succeeded = intent.status == intent_status::succeeded;
-  PSPSIM_CHECK(succeeded == !intent.latest_charge.empty());
+  const bool capturable = intent.status == intent_status::requires_capture;
+  PSPSIM_CHECK(!(succeeded || capturable) || intent.charge_paid);
+  PSPSIM_CHECK(succeeded || intent.amount_received_minor == 0);
+  PSPSIM_CHECK(capturable || intent.amount_capturable_minor == 0);
   boost::json::object out;
   out["id"] = intent.id;
   out["object"] = "payment_intent";
   out["amount"] = intent.amount_minor;
-  out["amount_received"] = succeeded ? intent.amount_minor : 0;
+  out["amount_capturable"] = intent.amount_capturable_minor;
+  out["amount_received"] = intent.amount_received_minor;
+  out["canceled_at"] = unix_or_null(intent.canceled_at_unix_s);
+  out["cancellation_reason"] = string_or_null(intent.cancellation_reason);
+  out["capture_method"] = to_string(intent.capture);
   out["currency"] = intent.currency;
   out["status"] = to_string(intent.status);
   out["payment_method"] = intent.payment_method;
   out["payment_method_types"] = boost::json::array{"card"};
   out["charges"] = charges_json(intent);
+  out["latest_charge"] = latest_charge_json(intent, expand_charge);
   out["client_secret"] = intent.client_secret;
   out["metadata"] = metadata_json(intent.metadata);
   if (intent.description) {
@@ -109,11 +130,13 @@ boost::json::object intent_to_json(const payment_intent& intent) {
   return out;
 }
 
-std::string decline_body(const payment_intent& intent) {
+std::string decline_body(const payment_intent& intent, bool expand_charge) {
   PSPSIM_CHECK(intent.last_payment_error.has_value());
   boost::json::object error = error_to_json(*intent.last_payment_error);
   error["param"] = nullptr;
-  error["payment_intent"] = intent_to_json(intent);
+  // Stripe's decline carries the failed charge's id too.
+  if (!intent.latest_charge.empty()) error["charge"] = intent.latest_charge;
+  error["payment_intent"] = intent_to_json(intent, expand_charge);
   boost::json::object body;
   body["error"] = std::move(error);
   return boost::json::serialize(body);
@@ -125,9 +148,16 @@ boost::json::object charge_to_json(const charge_record& charge) {
   out["payment_intent"] = charge.payment_intent;
   out["idempotency_key"] = string_or_null(charge.idempotency_key);
   out["amount"] = charge.amount_minor;
+  out["amount_captured"] = charge.amount_captured_minor;
+  out["captured"] = charge.captured_unix_s != 0;
   out["currency"] = charge.currency;
   out["payment_method"] = charge.payment_method;
   out["created"] = charge.created_unix_s;
+  if (charge.captured_unix_s == 0) {
+    out["captured_at"] = nullptr;
+  } else {
+    out["captured_at"] = charge.captured_unix_s;
+  }
   return out;
 }
 

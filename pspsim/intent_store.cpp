@@ -33,6 +33,10 @@ std::string_view event_type_of(intent_status status) {
       return "payment_intent.payment_failed";
     case intent_status::requires_action:
       return "payment_intent.requires_action";
+    case intent_status::requires_capture:
+      return "payment_intent.amount_capturable_updated";
+    case intent_status::canceled:
+      return "payment_intent.canceled";
   }
   check_failed("a known intent_status", __FILE__, __LINE__);
 }
@@ -53,6 +57,8 @@ intent_store::intent_store(std::size_t intents_max,
   PSPSIM_CHECK(processing_delay_.count() >= 0);
   PSPSIM_CHECK(pending_config_.three_ds_delay.count() >= 0);
   PSPSIM_CHECK(pending_config_.review_delay.count() >= 0);
+  PSPSIM_CHECK(pending_config_.capture_window_s > 0);
+  PSPSIM_CHECK(pending_config_.action_expiry_s > 0);
 }
 
 create_result intent_store::create(const create_params& params,
@@ -61,21 +67,15 @@ create_result intent_store::create(const create_params& params,
                                    const sim_time& now) {
   std::lock_guard lock(mutex_);
   settle_due(now);
-  if (!key.empty()) {
-    if (const auto it = keys_.find(key);
-        it != keys_.end()
-        && key_expired(it->second.first_used_unix_s, now.unix_s, key_ttl_s_)) {
-      keys_.erase(it);
-    }
-    if (const auto it = keys_.find(key); it != keys_.end()) {
-      if (it->second.fingerprint != fingerprint) {
-        ++stats_.idempotency_conflicts;
-        return {create_status::key_reused_with_other_params, 0, {}, {}};
-      }
-      ++stats_.replays;
-      return {create_status::replayed, it->second.http_status, it->second.body,
-              it->second.intent_id};
-    }
+  const key_entry* known = nullptr;
+  switch (look_up_key(key, fingerprint, now, &known)) {
+    case key_lookup::conflict:
+      return {create_status::key_reused_with_other_params, 0, {}, {}};
+    case key_lookup::replay:
+      return {create_status::replayed, known->http_status, known->body,
+              known->intent_id};
+    case key_lookup::fresh:
+      break;
   }
   if (intents_.size() >= intents_max_) {
     return {create_status::intents_exhausted, 0, {}, {}};
@@ -86,6 +86,8 @@ create_result intent_store::create(const create_params& params,
   intent.amount_minor = params.amount_minor;
   intent.currency = params.currency;
   intent.payment_method = params.payment_method;
+  intent.card = params.card;
+  intent.capture = params.capture;
   intent.metadata = params.metadata;
   intent.description = params.description;
   intent.created_unix_s = now.unix_s;
@@ -116,6 +118,7 @@ create_result intent_store::create(const create_params& params,
       std::string(decline->code), std::string(decline->decline_code),
       std::string(decline->message)};
     ++stats_.declines;
+    record_failed_charge(intent, now.unix_s);
   } else if (params.outcome == card_outcome::succeeds) {
     record_charge(intent, now.unix_s);
   } else {
@@ -124,8 +127,9 @@ create_result intent_store::create(const create_params& params,
 
   create_result result{
     create_status::created, decline ? 402u : 200u, {}, intent.id};
-  result.body = decline ? decline_body(intent)
-                        : boost::json::serialize(intent_to_json(intent));
+  result.body = decline ? decline_body(intent, params.expand_charge)
+                        : boost::json::serialize(
+                          intent_to_json(intent, params.expand_charge));
   if (entry) {
     entry->http_status = result.http_status;
     entry->body = result.body;
@@ -139,12 +143,13 @@ create_result intent_store::create(const create_params& params,
 }
 
 std::optional<std::string> intent_store::find_json(std::string_view id,
-                                                   const sim_time& now) {
+                                                   const sim_time& now,
+                                                   bool expand_charge) {
   std::lock_guard lock(mutex_);
   settle_due(now);
   const auto it = intents_.find(std::string(id));
   if (it == intents_.end()) return std::nullopt;
-  return boost::json::serialize(intent_to_json(it->second));
+  return boost::json::serialize(intent_to_json(it->second, expand_charge));
 }
 
 resolve_result intent_store::complete_action(std::string_view id, bool succeed,
@@ -184,9 +189,17 @@ std::string intent_store::idempotency_keys_json(const sim_time& now) {
 namespace {
 
 intent_view view_of(const payment_intent& intent) {
-  return {intent.id,       intent.status,          intent.amount_minor,
-          intent.currency, intent.idempotency_key, intent.latest_charge,
-          intent.refunds,  intent.metadata};
+  intent_view out;
+  out.id = intent.id;
+  out.status = intent.status;
+  out.amount_minor = intent.amount_minor;
+  out.amount_received_minor = intent.amount_received_minor;
+  out.currency = intent.currency;
+  out.idempotency_key = intent.idempotency_key;
+  out.latest_charge = intent.latest_charge;
+  out.refunds = intent.refunds;
+  out.metadata = intent.metadata;
+  return out;
 }
 
 }  // namespace
@@ -238,8 +251,9 @@ std::vector<settled_charge> intent_store::charges_between(
   settle_due(now);
   std::vector<settled_charge> out;
   for (const auto& charge : charges_) {
-    if (charge.created_unix_s >= from_unix_s
-        && charge.created_unix_s < to_unix_s) {
+    // Uncaptured (and so released) authorizations never settle.
+    if (charge.captured_unix_s != 0 && charge.captured_unix_s >= from_unix_s
+        && charge.captured_unix_s < to_unix_s) {
       out.push_back({charge, intents_.at(charge.payment_intent).metadata});
     }
   }
@@ -282,6 +296,9 @@ std::optional<intent_view> intent_store::succeed_silently_if_pending(
     intent.review_note = "approved: by a settlement status_mismatch";
   }
   record_charge(intent, now.unix_s);
+  if (intent.status == intent_status::requires_capture) {
+    capture_locked(intent, intent.amount_capturable_minor, now.unix_s);
+  }
   return before;
 }
 
@@ -302,6 +319,8 @@ void intent_store::reset() {
   keys_.clear();
   charges_by_key_.clear();
   charges_.clear();
+  charge_index_.clear();
+  expiring_.clear();
   due_.clear();
   due_by_intent_.clear();
   pending_count_ = 0;
@@ -332,6 +351,10 @@ void intent_store::start_pending(payment_intent& intent, card_outcome outcome,
     delay = pending_config_.review_delay;
   }
   ++pending_count_;
+  if (intent.pending == pending_kind::three_ds) {
+    expiring_.emplace(now.unix_s + pending_config_.action_expiry_s,
+                      expiry_entry{intent.id, expiry_kind::action});
+  }
   if (buyer_completes_action && intent.pending == pending_kind::three_ds)
     return;
   const auto delay_s =
@@ -342,23 +365,40 @@ void intent_store::start_pending(payment_intent& intent, card_outcome outcome,
   if (hooks_.wake_after) hooks_.wake_after(delay);
 }
 
+// Delays run on the steady clock, expiries on unix seconds; both move with
+// /sim/clock/advance. Whichever fell due first goes first, so a challenge
+// that expired before its timer would have passed it stays expired.
 void intent_store::settle_due(const sim_time& now) {
-  while (!due_.empty() && due_.begin()->first <= now.steady) {
-    const pending_entry entry = due_.begin()->second;
-    due_by_intent_.erase(entry.intent_id);
-    due_.erase(due_.begin());
-    const auto it = intents_.find(entry.intent_id);
-    PSPSIM_CHECK(it != intents_.end());
-    payment_intent& intent = it->second;
-    if (intent.pending == pending_kind::three_ds
-        && !pending_config_.three_ds_succeeds) {
-      fail(intent, authentication_failure());
+  for (;;) {
+    const bool pending_due = !due_.empty() && due_.begin()->first <= now.steady;
+    const bool expiry_due = !expiring_.empty()
+                            && expiring_.begin()->first <= now.unix_s;
+    if (!pending_due && !expiry_due) return;
+    if (pending_due
+        && (!expiry_due
+            || due_.begin()->second.due_unix_s <= expiring_.begin()->first)) {
+      resolve_first_pending();
     } else {
-      if (intent.pending == pending_kind::review) {
-        intent.review_note = "approved: resolved after the review delay";
-      }
-      succeed(intent, entry.due_unix_s);
+      expire_first(now);
     }
+  }
+}
+
+void intent_store::resolve_first_pending() {
+  const pending_entry entry = due_.begin()->second;
+  due_by_intent_.erase(entry.intent_id);
+  due_.erase(due_.begin());
+  const auto it = intents_.find(entry.intent_id);
+  PSPSIM_CHECK(it != intents_.end());
+  payment_intent& intent = it->second;
+  if (intent.pending == pending_kind::three_ds
+      && !pending_config_.three_ds_succeeds) {
+    fail(intent, authentication_failure());
+  } else {
+    if (intent.pending == pending_kind::review) {
+      intent.review_note = "approved: resolved after the review delay";
+    }
+    succeed(intent, entry.due_unix_s);
   }
 }
 
@@ -421,25 +461,57 @@ void intent_store::record_charge(payment_intent& intent,
                                  std::int64_t created_unix_s) {
   PSPSIM_CHECK(intent.latest_charge.empty());
   PSPSIM_CHECK(intent.amount_minor > 0);
-  charge_record charge{random_id("ch_"),       intent.id,
-                       intent.idempotency_key, intent.amount_minor,
-                       intent.currency,        intent.payment_method,
-                       created_unix_s};
+  charge_record charge;
+  charge.id = random_id("ch_");
+  charge.payment_intent = intent.id;
+  charge.idempotency_key = intent.idempotency_key;
+  charge.amount_minor = intent.amount_minor;
+  charge.currency = intent.currency;
+  charge.payment_method = intent.payment_method;
+  charge.created_unix_s = created_unix_s;
   // Counted per key across expiries: a second charge under one key is a
   // second object created after the key expired, and tests must see it.
   if (!intent.idempotency_key.empty()) {
     ++charges_by_key_[intent.idempotency_key];
   }
-  intent.status = intent_status::succeeded;
   intent.latest_charge = charge.id;
+  intent.charge_paid = true;
+  intent.charge_created_unix_s = created_unix_s;
+  if (intent.capture == capture_method::manual) {
+    intent.status = intent_status::requires_capture;
+    intent.amount_capturable_minor = intent.amount_minor;
+    expiring_.emplace(created_unix_s + pending_config_.capture_window_s,
+                      expiry_entry{intent.id, expiry_kind::uncaptured});
+    ++stats_.authorizations;
+  } else {
+    intent.status = intent_status::succeeded;
+    intent.amount_received_minor = intent.amount_minor;
+    intent.captured_unix_s = created_unix_s;
+    charge.amount_captured_minor = intent.amount_minor;
+    charge.captured_unix_s = created_unix_s;
+  }
+  // Only a manual charge is ever touched again (by its capture).
+  if (intent.capture == capture_method::manual) {
+    charge_index_[intent.id] = charges_.size();
+  }
   charges_.push_back(std::move(charge));
   ++stats_.charges;
+}
+
+void intent_store::record_failed_charge(payment_intent& intent,
+                                        std::int64_t unix_s) {
+  PSPSIM_CHECK(intent.latest_charge.empty());
+  intent.latest_charge = random_id("ch_");
+  intent.charge_paid = false;
+  intent.charge_created_unix_s = unix_s;
 }
 
 void intent_store::emit(const payment_intent& intent) {
   if (!hooks_.on_event) return;
   std::string failure_code;
-  if (const auto& error = intent.last_payment_error) {
+  if (intent.status == intent_status::canceled) {
+    failure_code = intent.cancellation_reason;
+  } else if (const auto& error = intent.last_payment_error) {
     failure_code = error->decline_code.empty() ? error->code
                                                : error->decline_code;
   }

@@ -14,6 +14,13 @@
 // owner to call settle() at the due time, so that the state change (and its
 // webhook) happens even when nobody looks.
 //
+// Manual capture: an authorized intent waits in requires_capture until it
+// is captured (in full or in part: the rest is released) or canceled; one
+// nobody captures within capture_window_s, and one left in requires_action
+// for action_expiry_s, is canceled by the store (simulated clock, like
+// session expiry): cancellation_reason automatic, resp. abandoned. Every
+// operation first resolves what is due, in the order it fell due.
+//
 // Every state change is reported to hooks.on_event while the lock is held,
 // in the order it happened. The hook must be quick and must never call back
 // into the store.
@@ -31,6 +38,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include <boost/json/object.hpp>
+
 #include "pspsim/create_params.hpp"
 #include "pspsim/idempotency_window.hpp"
 #include "pspsim/intent.hpp"
@@ -40,6 +49,15 @@
 namespace pay::pspsim {
 
 constexpr std::size_t intents_max_default = 2'000'000;
+// Stripe releases an uncaptured card authorization after 7 days.
+constexpr std::int64_t capture_window_s_default = 604'800;
+// How long pspsim lets a 3-D Secure challenge nobody answers wait.
+constexpr std::int64_t action_expiry_s_default = 86'400;
+// Stripe's cancellation_reason values a request may give ("automatic" is
+// Stripe's own, for an authorization that expired).
+constexpr std::string_view cancellation_reasons[] = {"duplicate", "fraudulent",
+                                                     "requested_by_customer",
+                                                     "abandoned"};
 
 enum class create_status : std::uint8_t {
   created = 1,
@@ -61,15 +79,21 @@ struct intent_event {
   std::string intent_id;
   std::string checkout_session;  // empty unless paid on the hosted page
   intent_status status = intent_status::processing;
-  std::string failure_code;  // requires_payment_method: decline_code or code
-  std::string intent_json;   // the intent as it is right after the change
+  // requires_payment_method: decline_code or code; canceled: the
+  // cancellation_reason.
+  std::string failure_code;
+  std::string intent_json;  // the intent as it is right after the change
 };
 
-// How pending test cards resolve without help.
+// How waiting intents resolve without help: pending test cards after
+// their delays (steady clock), uncaptured and unauthenticated intents by
+// expiring (simulated unix seconds).
 struct pending_config {
   std::chrono::milliseconds three_ds_delay{2000};
   bool three_ds_succeeds = true;
   std::chrono::milliseconds review_delay{3000};
+  std::int64_t capture_window_s = capture_window_s_default;
+  std::int64_t action_expiry_s = action_expiry_s_default;
 };
 
 struct intent_store_hooks {
@@ -89,14 +113,47 @@ struct resolve_result {
   std::string intent_json;  // for resolved and not_pending
 };
 
+// POST /v1/payment_intents/{id}/capture and /cancel.
+enum class action_status : std::uint8_t {
+  done = 1,
+  replayed = 2,                      // same key, same parameters
+  key_reused_with_other_params = 3,  // same key, different parameters
+  not_found = 4,
+  unexpected_state = 5,     // the intent's status does not allow it
+  amount_out_of_range = 6,  // amount_to_capture above amount_capturable
+  amount_invalid = 7,       // a three-decimal amount not ending in 0
+};
+
+struct action_result {
+  action_status status = action_status::done;
+  std::string body;  // done and replayed: the intent (200)
+  // unexpected_state: the intent, for the error's payment_intent, and its
+  // status for the message.
+  boost::json::object intent;
+  intent_status intent_state = intent_status::processing;
+  std::int64_t capturable_minor = 0;  // amount_out_of_range
+  std::string currency;               // amount_invalid
+};
+
+struct capture_request {
+  std::optional<std::int64_t> amount_minor;  // none: all that is capturable
+  bool expand_charge = false;
+};
+
+struct cancel_request {
+  std::string reason;  // empty: none (null)
+  bool expand_charge = false;
+};
+
 // What refunds and settlement files need to know about an intent.
 struct intent_view {
   std::string id;
   intent_status status = intent_status::processing;
   std::int64_t amount_minor = 0;
-  std::string currency;         // lowercase
-  std::string idempotency_key;  // empty when none
-  std::string latest_charge;    // "ch_..." once succeeded
+  std::int64_t amount_received_minor = 0;  // what was captured
+  std::string currency;                    // lowercase
+  std::string idempotency_key;             // empty when none
+  std::string latest_charge;               // "ch_..." once succeeded
   refund_behaviour refunds = refund_behaviour::normal;
   metadata_map metadata;
 };
@@ -123,6 +180,17 @@ struct store_stats {
   std::uint64_t idempotency_conflicts = 0;
   std::uint64_t processing =
     0;  // intents not final yet (processing, requires_action)
+  // Manual capture.
+  std::uint64_t authorizations = 0;    // intents that reached requires_capture
+  std::uint64_t captures = 0;          // captures by POST .../capture
+  std::int64_t captured_minor = 0;     // their sum, all currencies together
+  std::uint64_t captures_refused = 0;  // captures of an intent not capturable
+  // Captures applied to an intent captured before: the refusal above makes
+  // it impossible, so this must stay 0.
+  std::uint64_t double_captures = 0;
+  std::uint64_t cancels = 0;             // by POST .../cancel
+  std::uint64_t automatic_expiries = 0;  // uncaptured past the window
+  std::uint64_t abandoned_expiries = 0;  // left in requires_action
 };
 
 class intent_store {
@@ -140,8 +208,11 @@ class intent_store {
                        const std::string& fingerprint, const sim_time& now);
 
   // The intent's current JSON, or nullopt for an unknown id.
-  std::optional<std::string> find_json(std::string_view id,
-                                       const sim_time& now);
+  std::optional<std::string> find_json(std::string_view id, const sim_time& now,
+                                       bool expand_charge = false);
+  // GET /sim/payment_intents/{id}: authorized, captured, released amounts.
+  std::optional<std::string> money_json(std::string_view id,
+                                        const sim_time& now);
   // The intent as it is now.
   std::optional<payment_intent> find(std::string_view id, const sim_time& now);
   // The buyer opened the 3-D Secure page of a requires_action intent: from
@@ -161,6 +232,18 @@ class intent_store {
   // Resolves whatever is due; the owner's timer calls it (see wake_after).
   void settle(const sim_time& now);
 
+  // Captures a requires_capture intent (in intent_store_capture.cpp), in
+  // full or in part; the rest of the authorization is released. Keys as
+  // for create; only a capture that happened is stored under its key.
+  action_result capture(std::string_view id, const capture_request& request,
+                        const std::string& key, const std::string& fingerprint,
+                        const sim_time& now);
+  // Cancels an intent that is not final (requires_payment_method,
+  // requires_action, requires_capture); nothing is charged.
+  action_result cancel(std::string_view id, const cancel_request& request,
+                       const std::string& key, const std::string& fingerprint,
+                       const sim_time& now);
+
   std::optional<intent_view> view(std::string_view id, const sim_time& now);
   // Every intent, newest first (created, then id, descending), paged as
   // Stripe pages lists.
@@ -169,9 +252,9 @@ class intent_store {
   // charge. Scans every charge: for the rare GET /v1/refunds?charge=.
   std::optional<std::string> intent_of_charge(std::string_view charge_id,
                                               const sim_time& now);
-  // Charges whose intent succeeded in [from_unix_s, to_unix_s): a charge's
-  // `created` is the moment its intent succeeded (for a delayed intent, the
-  // end of its delay, not when someone looked).
+  // Charges captured in [from_unix_s, to_unix_s): an automatic charge is
+  // captured the moment its intent succeeded (for a delayed intent, the end
+  // of its delay, not when someone looked), a manual one when captured.
   std::vector<settled_charge> charges_between(std::int64_t from_unix_s,
                                               std::int64_t to_unix_s,
                                               const sim_time& now);
@@ -205,15 +288,41 @@ class intent_store {
   };
   using due_map =
     std::multimap<std::chrono::steady_clock::time_point, pending_entry>;
+  enum class expiry_kind : std::uint8_t {
+    uncaptured = 1,  // requires_capture past capture_window_s
+    action = 2,      // requires_action past action_expiry_s
+  };
+  struct expiry_entry {
+    std::string intent_id;
+    expiry_kind kind = expiry_kind::uncaptured;
+  };
+  enum class key_lookup : std::uint8_t { fresh = 1, replay = 2, conflict = 3 };
 
   // All private members below assume mutex_ is held.
   void settle_due(const sim_time& now);
+  // Forgets `key` if it expired, then finds it; replay sets *entry.
+  key_lookup look_up_key(const std::string& key, const std::string& fingerprint,
+                         const sim_time& now, const key_entry** entry);
+  void remember(const std::string& key, const std::string& fingerprint,
+                const payment_intent& intent, std::string body,
+                const sim_time& now);
+  void resolve_first_pending();
+  void expire_first(const sim_time& now);
+  void capture_locked(payment_intent& intent, std::int64_t amount_minor,
+                      std::int64_t unix_s);
+  void cancel_locked(payment_intent& intent, std::string reason,
+                     std::int64_t unix_s);
+  action_result unexpected_state(const payment_intent& intent,
+                                 bool expand_charge) const;
   void start_pending(payment_intent& intent, card_outcome outcome,
                      bool buyer_completes_action, const sim_time& now);
   void succeed(payment_intent& intent, std::int64_t created_unix_s);
   void fail(payment_intent& intent, payment_error error);
   void unschedule(const std::string& intent_id);
+  // Authorizes the card: captured at once, or (manual) requires_capture.
   void record_charge(payment_intent& intent, std::int64_t created_unix_s);
+  // A declined card: the failed charge only the intent shows.
+  void record_failed_charge(payment_intent& intent, std::int64_t unix_s);
   void emit(const payment_intent& intent);
   resolve_result resolve(std::string_view id, pending_kind expected,
                          bool succeed, const sim_time& now);
@@ -233,6 +342,11 @@ class intent_store {
   // created under the key but never charged).
   std::unordered_map<std::string, std::uint32_t> charges_by_key_;
   std::vector<charge_record> charges_;
+  // The index in charges_ of each manual intent's charge, for its capture.
+  std::unordered_map<std::string, std::size_t> charge_index_;
+  // requires_capture and requires_action intents by when they expire
+  // (simulated unix seconds); ones that moved on are skipped.
+  std::multimap<std::int64_t, expiry_entry> expiring_;
   // Pending intents by due time; the iterator lets a manual resolution
   // take its intent out of the schedule.
   due_map due_;

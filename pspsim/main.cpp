@@ -28,7 +28,7 @@
 namespace {
 
 constexpr int exit_usage_or_listen_failure = 2;
-constexpr std::chrono::milliseconds session_sweep_period{1000};
+constexpr std::chrono::milliseconds expiry_sweep_period{1000};
 
 }  // namespace
 
@@ -111,6 +111,8 @@ int main(int argc, char** argv) {
   pending.three_ds_delay = std::chrono::milliseconds(opts.three_ds_ms);
   pending.three_ds_succeeds = opts.three_ds_succeeds;
   pending.review_delay = std::chrono::milliseconds(opts.review_ms);
+  pending.capture_window_s = opts.capture_window_s;
+  pending.action_expiry_s = opts.action_expiry_s;
   pspsim::intent_store store{opts.intents_max,
                              std::chrono::milliseconds(opts.processing_ms),
                              pending, std::move(hooks),
@@ -160,16 +162,22 @@ int main(int argc, char** argv) {
                                std::move(payout_hooks),
                                opts.idempotency_key_ttl_s};
   payouts_for_wakeups = &payouts;
-  // Sessions expire on the simulated clock, up to a day or more ahead: one
-  // sweep a second instead of a timer per session.
-  pspsim::periodic_sweep session_sweep{
-    *wakeups, session_sweep_period,
-    [&sessions] { sessions.expire_due(pspsim::sim_time::now().unix_s); }};
+  // Sessions, uncaptured authorizations and unanswered challenges expire
+  // on the simulated clock, a day or a week ahead: one sweep a second
+  // instead of a timer each. Intents first: an abandoned challenge frees
+  // its session to expire in the same sweep.
+  pspsim::periodic_sweep expiry_sweep{
+    *wakeups, expiry_sweep_period, [&sessions, &store] {
+      const auto now = pspsim::sim_time::now();
+      store.settle(now);
+      sessions.expire_due(now.unix_s);
+    }};
   pspsim::settlement_store settlement;
   pspsim::delay_queue delays;
   const pspsim::router routes{
     pspsim::sim_parts{store, faults, delays, sessions, webhooks_or_null,
-                      refunds, payouts, settlement, opts.settlement, connect},
+                      refunds, payouts, settlement, opts.settlement, connect,
+                      opts.merchant_name},
     opts.api_key, std::chrono::milliseconds(opts.latency_ms)};
   http::server_limits limits;
   limits.threads = opts.threads;

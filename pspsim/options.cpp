@@ -133,6 +133,21 @@ std::string apply(options& o, std::string_view name, std::string_view value) {
                                      o.refund_pending_ms)) {
       return bad("0..3600000");
     }
+  } else if (name == "capture-window-s") {
+    if (!parse_number<std::int64_t>(value, 1, lifetime_s_max,
+                                    o.capture_window_s)) {
+      return bad("1..31536000");
+    }
+  } else if (name == "action-expiry-s") {
+    if (!parse_number<std::int64_t>(value, 1, lifetime_s_max,
+                                    o.action_expiry_s)) {
+      return bad("1..31536000");
+    }
+  } else if (name == "merchant-name") {
+    if (value.empty() || value.size() > merchant_name_chars_max) {
+      return bad("1..100 characters");
+    }
+    o.merchant_name = std::string(value);
   } else if (name == "faults") {
     auto parsed = parse_fault_config(value);
     if (!parsed.config) {
@@ -178,6 +193,9 @@ constexpr env_binding env_bindings[] = {
   {"PSPSIM_IDEMPOTENCY_KEY_TTL_S", "idempotency-key-ttl-s"},
   {"PSPSIM_SESSION_EXPIRY_S", "session-expiry-s"},
   {"PSPSIM_REFUND_PENDING_MS", "refund-pending-ms"},
+  {"PSPSIM_CAPTURE_WINDOW_S", "capture-window-s"},
+  {"PSPSIM_ACTION_EXPIRY_S", "action-expiry-s"},
+  {"PSPSIM_MERCHANT_NAME", "merchant-name"},
 };
 
 // Rules across options, checked once every source has been applied.
@@ -281,6 +299,12 @@ std::string usage() {
          "(PSPSIM_SESSION_EXPIRY_S, 86400)\n"
          "  --refund-pending-ms N  refunds stay pending N ms, 0 = succeed at "
          "once (PSPSIM_REFUND_PENDING_MS, 0)\n"
+         "  --capture-window-s N an uncaptured authorization is canceled N s "
+         "after it (PSPSIM_CAPTURE_WINDOW_S, 604800)\n"
+         "  --action-expiry-s N  a requires_action intent is canceled N s "
+         "after creation (PSPSIM_ACTION_EXPIRY_S, 86400)\n"
+         "  --merchant-name S    the name the hosted pages show "
+         "(PSPSIM_MERCHANT_NAME, Marketplace)\n"
          "  --help               this text\n";
 }
 

@@ -26,6 +26,9 @@ constexpr unsigned webhook_concurrency_max = 256;
 constexpr std::int64_t fee_minor_max = 1'000'000'000;
 // Key and session lifetimes: up to a year of simulated time.
 constexpr std::int64_t lifetime_s_max = 31'536'000;
+// The name the buyer's pages show as the one being paid.
+constexpr std::size_t merchant_name_chars_max = 100;
+inline const std::string merchant_name_default = "Marketplace";
 
 struct options {
   std::string address = "127.0.0.1";       // --address / PSPSIM_ADDRESS
@@ -62,6 +65,14 @@ struct options {
   // --session-expiry-s / PSPSIM_SESSION_EXPIRY_S
   std::int64_t session_expiry_s = session_expiry_s_default;
   std::uint32_t refund_pending_ms = 0;  // --refund-pending-ms
+  // --capture-window-s / PSPSIM_CAPTURE_WINDOW_S: an uncaptured
+  // authorization is canceled (reason automatic) this long after it.
+  std::int64_t capture_window_s = capture_window_s_default;
+  // --action-expiry-s / PSPSIM_ACTION_EXPIRY_S: a requires_action intent
+  // nobody authenticates is canceled (reason abandoned) this long after.
+  std::int64_t action_expiry_s = action_expiry_s_default;
+  // --merchant-name / PSPSIM_MERCHANT_NAME: shown on the hosted pages.
+  std::string merchant_name = merchant_name_default;
 };
 
 struct options_result {

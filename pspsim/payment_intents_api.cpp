@@ -10,6 +10,8 @@
 #include "pspsim/balance_transactions_api.hpp"
 #include "pspsim/connect_api.hpp"
 #include "pspsim/create_params.hpp"
+#include "pspsim/expand_param.hpp"
+#include "pspsim/payment_intent_actions_api.hpp"
 #include "pspsim/payouts_api.hpp"
 #include "pspsim/refunds_api.hpp"
 #include "pspsim/settlement_api.hpp"
@@ -32,6 +34,9 @@ http::response create_intent(const http::request& req, intent_store& store,
   const auto& fields = post.fields;
   auto parsed = parse_create_params(fields);
   if (!parsed.params) return param_error_response(req, parsed.error);
+  if (auto e = parse_charge_expand(fields, parsed.params->expand_charge)) {
+    return param_error_response(req, *e);
+  }
   parsed.params->action_page_base = page_base_of(req[bhttp::field::host]);
 
   const auto result = store.create(*parsed.params, key,
@@ -62,9 +67,13 @@ http::response create_intent(const http::request& req, intent_store& store,
 
 http::response get_intent(const http::request& req, std::string_view id,
                           intent_store& store, const sim_time& now) {
-  auto query = read_query(req, stripe_endpoint::retrieve);
+  auto query = read_query(req, stripe_endpoint::retrieve_payment_intent);
   if (query.refused) return std::move(*query.refused);
-  if (auto json = store.find_json(id, now)) {
+  bool expand_charge = false;
+  if (auto e = parse_charge_expand(query.fields, expand_charge)) {
+    return param_error_response(req, *e);
+  }
+  if (auto json = store.find_json(id, now, expand_charge)) {
     return http::make_json_response(req, 200, std::move(*json));
   }
   return error(req, 404, "invalid_request_error", "resource_missing",
@@ -137,6 +146,16 @@ v1_route route_of(const http::request& req) {
     return v1_route::read_transfer;
   }
   if (get && path == balance_path) return v1_route::read_balance;
+  if (post) {
+    switch (intent_action_of(path).action) {
+      case intent_action::capture:
+        return v1_route::capture_intent;
+      case intent_action::cancel:
+        return v1_route::cancel_intent;
+      case intent_action::none:
+        break;
+    }
+  }
   const bool under_intents = path.size() > intents_path.size() + 1
                              && path.substr(0, intents_path.size())
                                   == intents_path
@@ -161,6 +180,10 @@ http::response handle_v1(const http::request& req, const sim_parts& parts,
       return get_intent(req, path.substr(intents_path.size() + 1), store, now);
     case v1_route::list_intents:
       return list_intents(req, store, now);
+    case v1_route::capture_intent:
+      return capture_intent(req, intent_action_of(path).intent_id, store, now);
+    case v1_route::cancel_intent:
+      return cancel_intent(req, intent_action_of(path).intent_id, store, now);
     case v1_route::list_refunds:
       return list_refunds(req, parts.refunds, now);
     case v1_route::create_refund:

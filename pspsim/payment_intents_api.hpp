@@ -2,6 +2,8 @@
 //   POST /v1/payment_intents       create and confirm (Idempotency-Key aware)
 //   GET  /v1/payment_intents/{id}  read back
 //   GET  /v1/payment_intents       list, newest first
+//   POST /v1/payment_intents/{id}/capture, .../cancel
+//                                  (payment_intent_actions_api)
 //   POST /v1/refunds, GET /v1/refunds/{id}, GET /v1/refunds (refunds_api)
 //   POST /v1/payouts, GET /v1/payouts/{id}, GET /v1/payouts (payouts_api)
 //   GET  /v1/settlement_files/{YYYY-MM-DD}        (settlement_api)
@@ -39,6 +41,8 @@ enum class v1_route : std::uint8_t {
   create_transfer_reversal = 17,  // POST /v1/transfers/{id}/reversals
   list_transfers = 18,            // GET /v1/transfers
   list_payouts = 19,              // GET /v1/payouts (Stripe-Account)
+  capture_intent = 20,            // POST /v1/payment_intents/{id}/capture
+  cancel_intent = 21,             // POST /v1/payment_intents/{id}/cancel
 };
 
 // "/v1/<collection>/<id>" with a non-empty id and nothing after it.

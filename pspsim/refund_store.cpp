@@ -83,11 +83,16 @@ refund_result refund_store::create(const refund_params& params,
   }
   const auto intent = intents_.view(params.payment_intent, now);
   if (!intent) return {refund_status::intent_not_found, {}, 0, {}};
+  // An uncaptured authorization (requires_capture) is not refundable
+  // either: it is canceled, which releases it.
   if (intent->status != intent_status::succeeded) {
-    return {refund_status::not_refundable, {}, 0, {}};
+    refund_result out{refund_status::not_refundable, {}, 0, {}};
+    out.intent_state = intent->status;
+    return out;
   }
+  // What was captured: the amount, or a manual capture's part of it.
   std::int64_t& refunded = refunded_by_intent_[intent->id];
-  const std::int64_t left = intent->amount_minor - refunded;
+  const std::int64_t left = intent->amount_received_minor - refunded;
   PSPSIM_CHECK(left >= 0);
   if (!params.amount_minor && left == 0) {
     return {refund_status::already_refunded, {}, left, {}};
@@ -133,7 +138,7 @@ refund_result refund_store::create(const refund_params& params,
       break;
   }
   refunded += amount;
-  PSPSIM_CHECK(refunded <= intent->amount_minor);
+  PSPSIM_CHECK(refunded <= intent->amount_received_minor);
   ++refunds_by_intent_[intent->id];
   std::string body = refund_json(r);
   if (!key.empty()) keys_[key] = key_entry{fingerprint, body, now.unix_s};

@@ -84,7 +84,7 @@ enum class refund_status : std::uint8_t {
   replayed = 2,
   key_reused_with_other_params = 3,
   intent_not_found = 4,
-  not_refundable = 5,    // the intent has not succeeded
+  not_refundable = 5,    // the intent has not succeeded (or not captured)
   amount_too_large = 6,  // more than what is left
   already_refunded = 7,  // nothing left and no amount given
   amount_invalid = 8,    // a three-decimal amount not ending in 0
@@ -95,6 +95,8 @@ struct refund_result {
   std::string body;             // created, replayed
   std::int64_t left_minor = 0;  // amount_too_large, already_refunded
   std::string currency;         // amount_invalid: the intent's
+  // not_refundable: the intent's status, for the message.
+  intent_status intent_state = intent_status::processing;
 };
 
 // GET /v1/refunds: the filters (empty: none) and the page.

@@ -79,6 +79,13 @@ http::response create_refund(const http::request& req, refund_store& refunds,
                    "No such payment_intent: '" + intent + "'",
                    "payment_intent");
     case refund_status::not_refundable:
+      if (result.intent_state == intent_status::requires_capture) {
+        return error(req, 400, "invalid_request_error",
+                     "charge_not_refundable",
+                     "PaymentIntent " + intent + " has not been captured; "
+                     "cancel it to release the authorization, or capture it "
+                     "first.", "payment_intent");
+      }
       return error(req, 400, "invalid_request_error", "charge_not_refundable",
                    "PaymentIntent " + intent + " has not succeeded; only a "
                    "succeeded payment can be refunded.", "payment_intent");

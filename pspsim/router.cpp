@@ -11,7 +11,7 @@
 
 namespace pay::pspsim {
 
-router::router(sim_parts parts, std::string api_key,
+router::router(const sim_parts& parts, std::string api_key,
                std::chrono::milliseconds latency)
     : parts_(parts),
       store_(parts.store),
@@ -41,10 +41,12 @@ void router::operator()(http::request&& req, http::responder reply) const {
     return reply(handle_sim(req, parts_, now));
   }
   if (path.substr(0, 5) == "/pay/") {
-    return reply(handle_pay_page(req, parts_.sessions, store_, now));
+    return reply(
+      handle_pay_page(req, parts_.sessions, store_, parts_.merchant_name, now));
   }
   if (path.substr(0, authenticate_prefix.size()) == authenticate_prefix) {
-    return reply(handle_intent_action_page(req, store_, now));
+    return reply(
+      handle_intent_action_page(req, store_, parts_.merchant_name, now));
   }
   if (path.substr(0, 4) != "/v1/") {
     return reply(http::make_json_response(
@@ -83,7 +85,10 @@ void router::operator()(http::request&& req, http::responder reply) const {
 // sequence depends only on the seed and the order of faultable requests.
 fault_draw router::draw_fault(const http::request& req) const {
   switch (route_of(req)) {
+    // Capture and cancel decide what is charged: faulted like a create.
     case v1_route::create_intent:
+    case v1_route::capture_intent:
+    case v1_route::cancel_intent:
       return faults_.draw(fault_target::create_intent);
     case v1_route::read_intent:
       return faults_.draw(fault_target::read_intent);

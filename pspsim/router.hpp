@@ -19,7 +19,7 @@ constexpr std::size_t body_bytes_max = 1u << 20;
 class router {
  public:
   // The parts must outlive the server that calls this router.
-  router(sim_parts parts, std::string api_key,
+  router(const sim_parts& parts, std::string api_key,
          std::chrono::milliseconds latency);
 
   // The http::handler. The latency is added after the work is done, like a

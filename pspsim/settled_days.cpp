@@ -51,10 +51,13 @@ std::map<std::string, std::vector<settled_item>> settled_days(
     parts.settlement.status_mismatch_intents();
   for (const auto& c : parts.store.charges_between(from, to, now)) {
     if (listed_elsewhere.count(c.charge.payment_intent) != 0) continue;
+    // What was captured, when it was: a manual capture's part only, on
+    // the day of the capture.
     settled_item item = charge_item(c.charge.payment_intent,
                                     c.charge.idempotency_key,
-                                    c.charge.amount_minor, c.charge.currency,
-                                    c.charge.created_unix_s, terms);
+                                    c.charge.amount_captured_minor,
+                                    c.charge.currency, c.charge.captured_unix_s,
+                                    terms);
     item.source = charge_source(c);
     raw[utc_date_of(item.settled_unix_s)].push_back(std::move(item));
   }

@@ -17,7 +17,8 @@
 namespace pay::pspsim {
 
 // The UTC days that overlap [from_unix_s, to_unix_s), each with everything
-// that settled on it (charges when their intent succeeded, refunds when they
+// that settled on it (charges when captured: automatic ones when their
+// intent succeeded, manual ones for the captured part), refunds when they
 // succeeded for good, the platform's payouts and their fee lines when paid,
 // transfers to connected accounts and their reversals when created) and its
 // distortions applied, in file order. Reversals are listed too, though

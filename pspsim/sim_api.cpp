@@ -40,6 +40,14 @@ std::string stats_json(const store_stats& stats, const fault_counts& faults) {
   body["replays"] = stats.replays;
   body["idempotency_conflicts"] = stats.idempotency_conflicts;
   body["processing"] = stats.processing;
+  body["authorizations"] = stats.authorizations;
+  body["captures"] = stats.captures;
+  body["captured_minor"] = stats.captured_minor;
+  body["captures_refused"] = stats.captures_refused;
+  body["double_captures"] = stats.double_captures;
+  body["cancels"] = stats.cancels;
+  body["automatic_expiries"] = stats.automatic_expiries;
+  body["abandoned_expiries"] = stats.abandoned_expiries;
   body["faults_injected"] = counts_json(faults);
   return boost::json::serialize(body);
 }
@@ -255,6 +263,20 @@ http::response handle_sim(const http::request& req, const sim_parts& parts,
   }
   if (auto answer = handle_settlement_sim(req, parts, now))
     return std::move(*answer);
+  constexpr std::string_view intents = "/sim/payment_intents/";
+  if (get && path.substr(0, intents.size()) == intents
+      && path.find('/', intents.size()) == std::string_view::npos
+      && path.size() > intents.size()) {
+    const std::string_view id = path.substr(intents.size());
+    if (auto json = store.money_json(id, now)) {
+      return http::make_json_response(req, 200, std::move(*json));
+    }
+    return http::make_json_response(
+      req, 404,
+      http::error_body("invalid_request_error", "resource_missing",
+                       "No such payment_intent: '" + std::string(id) + "'",
+                       "intent"));
+  }
   if (get && path == "/sim/webhooks") {
     return http::make_json_response(req, 200,
                                     parts.webhooks
@@ -262,7 +284,6 @@ http::response handle_sim(const http::request& req, const sim_parts& parts,
                                       : R"({"data":[]})");
   }
   if (!post) return unrecognized(req, path);
-  constexpr std::string_view intents = "/sim/payment_intents/";
   if (const auto id = id_between(path, intents, "/complete_action")) {
     return resolve_intent(req, *id, false, store, now);
   }

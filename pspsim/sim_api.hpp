@@ -14,6 +14,8 @@
 //   POST   /sim/faults            set the fault config (JSON), restart its stream
 //   GET    /sim/faults            the config and "injected" counters
 //   DELETE /sim/faults            faults off, counters kept
+//   GET    /sim/payment_intents/{id}  authorized, captured and released
+//                                  amounts of an intent
 //   POST   /sim/payment_intents/{id}/complete_action?result=succeed|fail
 //   POST   /sim/payment_intents/{id}/review?result=approve|reject
 //   GET    /sim/webhooks          every event, its attempts and state

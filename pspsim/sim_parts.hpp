@@ -2,6 +2,8 @@
 // each must outlive the server.
 #pragma once
 
+#include <string>
+
 #include "pspsim/checkout_session_store.hpp"
 #include "pspsim/connect_store.hpp"
 #include "pspsim/delay_queue.hpp"
@@ -26,6 +28,7 @@ struct sim_parts {
   settlement_store& settlement;
   settlement_terms terms;
   connect_store& connect;
+  std::string merchant_name;  // shown on the buyer's pages
 };
 
 }  // namespace pay::pspsim

@@ -8,6 +8,9 @@ namespace pay::pspsim {
 namespace {
 
 constexpr std::string_view any_key = "[*]";
+constexpr std::string_view any_index = "[#]";
+// Stripe takes at most 100 line items; three digits are plenty for an index.
+constexpr std::size_t index_digits_max = 3;
 
 const std::vector<param_spec> payment_intent_specs = {
   {"amount", true},
@@ -19,17 +22,19 @@ const std::vector<param_spec> payment_intent_specs = {
   {"payment_method_types[0]"},
   {"return_url"},
   {"error_on_requires_action"},
+  {"capture_method"},
   {"description"},
   {"metadata[*]"},
+  {"expand[0]"},
 };
 
 const std::vector<param_spec> checkout_session_specs = {
   {"mode", true},
   {"payment_method_types[0]", true},
-  {"line_items[0][price_data][currency]", true},
-  {"line_items[0][price_data][unit_amount]", true},
-  {"line_items[0][price_data][product_data][name]", true},
-  {"line_items[0][quantity]", true},
+  {"line_items[#][price_data][currency]", true},
+  {"line_items[#][price_data][unit_amount]", true},
+  {"line_items[#][price_data][product_data][name]", true},
+  {"line_items[#][quantity]", true},
   {"success_url", true},
   {"cancel_url", true},
   {"client_reference_id"},
@@ -73,6 +78,22 @@ const std::vector<param_spec> payment_intent_list_specs = {
 };
 
 const std::vector<param_spec> retrieve_specs = {};
+
+const std::vector<param_spec> retrieve_payment_intent_specs = {
+  {"expand[0]"},
+};
+
+// Stripe's capture also takes application fees, statement descriptors and
+// metadata; pspsim models none of them (refused as unknown).
+const std::vector<param_spec> capture_payment_intent_specs = {
+  {"amount_to_capture"},
+  {"expand[0]"},
+};
+
+const std::vector<param_spec> cancel_payment_intent_specs = {
+  {"cancellation_reason"},
+  {"expand[0]"},
+};
 
 const std::vector<param_spec> account_specs = {
   {"type", true},
@@ -144,11 +165,54 @@ const std::vector<param_spec>& allowed_params(stripe_endpoint endpoint) {
       return transfer_list_specs;
     case stripe_endpoint::list_payouts:
       return payout_list_specs;
+    case stripe_endpoint::retrieve_payment_intent:
+      return retrieve_payment_intent_specs;
+    case stripe_endpoint::capture_payment_intent:
+      return capture_payment_intent_specs;
+    case stripe_endpoint::cancel_payment_intent:
+      return cancel_payment_intent_specs;
   }
   return retrieve_specs;
 }
 
+namespace {
+
+// The index `name` holds where `spec` has "[#]" ("line_items[12][...]"
+// -> 12); nullopt when the part before it differs or the index is not a
+// plain decimal (no sign, no leading zero).
+std::optional<int> index_at(std::string_view spec, std::string_view name) {
+  const std::size_t at = spec.find(any_index);
+  if (at == std::string_view::npos) return std::nullopt;
+  const std::string_view head = spec.substr(0, at + 1);  // "line_items["
+  if (name.substr(0, head.size()) != head) return std::nullopt;
+  std::size_t end = head.size();
+  while (end < name.size() && name[end] >= '0' && name[end] <= '9') ++end;
+  const std::size_t digits = end - head.size();
+  if (digits == 0 || digits > index_digits_max
+      || (digits > 1 && name[head.size()] == '0')) {
+    return std::nullopt;
+  }
+  return std::stoi(std::string(name.substr(head.size(), digits)));
+}
+
+// `spec` with its "[#]" replaced by `[index]`.
+std::string at_index(std::string_view spec, int index) {
+  std::string out(spec);
+  out.replace(out.find(any_index), any_index.size(),
+              "[" + std::to_string(index) + "]");
+  return out;
+}
+
+}  // namespace
+
 bool param_matches(std::string_view spec, std::string_view name) {
+  if (const auto index = index_at(spec, name)) {
+    const std::size_t tail = spec.find(any_index) + any_index.size() - 1;
+    const std::size_t name_tail = spec.find(any_index) + 1
+                                  + std::to_string(*index).size();
+    return param_matches(spec.substr(tail), name.substr(name_tail));
+  }
+  if (spec.find(any_index) != std::string_view::npos) return false;
   const bool wildcard = spec.size() > any_key.size()
                         && spec.substr(spec.size() - any_key.size()) == any_key;
   if (!wildcard) return spec == name;
@@ -193,17 +257,28 @@ std::optional<param_error> check_params(stripe_endpoint endpoint,
                          field.first};
     }
   }
+  const auto present = [&](std::string_view name) {
+    return std::any_of(fields.begin(), fields.end(),
+                       [&](const auto& field) { return field.first == name; });
+  };
   for (const auto& spec : specs) {
     if (!spec.required) continue;
-    const bool present = std::any_of(fields.begin(), fields.end(),
-                                     [&](const auto& field) {
-                                       return field.first == spec.name;
-                                     });
-    if (!present) {
-      return param_error{400, "parameter_missing",
-                         "Missing required param: " + std::string(spec.name)
-                           + ".",
-                         std::string(spec.name)};
+    std::vector<std::string> names;
+    if (spec.name.find(any_index) == std::string_view::npos) {
+      names.emplace_back(spec.name);
+    } else {
+      // Line 0, and every line up to the highest one sent.
+      int last = 0;
+      for (const auto& field : fields) {
+        last = std::max(last, index_at(spec.name, field.first).value_or(0));
+      }
+      for (int i = 0; i <= last; ++i) names.push_back(at_index(spec.name, i));
+    }
+    for (const auto& name : names) {
+      if (!present(name)) {
+        return param_error{400, "parameter_missing",
+                           "Missing required param: " + name + ".", name};
+      }
     }
   }
   return std::nullopt;

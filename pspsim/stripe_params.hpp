@@ -33,11 +33,16 @@ enum class stripe_endpoint : std::uint8_t {
   create_transfer_reversal = 12,  // POST /v1/transfers/{id}/reversals
   list_transfers = 13,            // GET /v1/transfers (query)
   list_payouts = 14,              // GET /v1/payouts (query)
+  retrieve_payment_intent = 15,   // GET /v1/payment_intents/{id} (query)
+  capture_payment_intent = 16,    // POST /v1/payment_intents/{id}/capture
+  cancel_payment_intent = 17,     // POST /v1/payment_intents/{id}/cancel
 };
 
 struct param_spec {
   // Exact, or ending in "[*]": any one key in the brackets, no nesting
-  // (metadata[order_id]).
+  // (metadata[order_id]). "[#]" anywhere stands for an array index
+  // (line_items[#][quantity]: line_items[0][quantity], line_items[1]...);
+  // such a required name is required of line 0 and of every line sent.
   std::string_view name;
   bool required = false;
 };

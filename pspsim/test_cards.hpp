@@ -1,9 +1,12 @@
 // Stripe's test payment-method tokens that the simulator understands, and
-// what each one does.
+// what each one does: how the payment ends, how its refunds end, and what
+// its charge shows of the card (brand, last four, the CVC and address
+// checks, Radar's risk level).
 #pragma once
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace pay::pspsim {
@@ -31,11 +34,47 @@ enum class refund_behaviour : std::uint8_t {
   fails_later = 3,
 };
 
-// nullopt for a token the simulator does not know.
-std::optional<card_outcome> test_card_outcome(std::string_view payment_method);
+// One of a charge's payment_method_details.card.checks, Stripe's values.
+enum class check_result : std::uint8_t {
+  pass = 1,
+  fail = 2,
+  unavailable = 3,
+  unchecked = 4,
+};
 
-// For a token test_card_outcome knows; normal for any other.
-refund_behaviour refund_behaviour_of(std::string_view payment_method);
+std::string_view to_string(check_result result);
+
+struct card_checks {
+  check_result cvc = check_result::pass;
+  check_result address_line1 = check_result::pass;
+  check_result address_postal_code = check_result::pass;
+};
+
+// Radar's outcome.risk_level.
+enum class risk_level : std::uint8_t {
+  normal = 1,
+  elevated = 2,  // pm_card_riskLevelElevated, 4000000000009235
+  highest = 3,   // pm_card_riskLevelHighest, 4100000000000019
+};
+
+std::string_view to_string(risk_level level);
+
+// What a charge shows of the card it was made with. Never the number.
+struct card_profile {
+  std::string brand = "visa";
+  std::string last4 = "4242";
+  card_checks checks;
+  risk_level risk = risk_level::normal;
+};
+
+struct test_token {
+  card_outcome outcome = card_outcome::succeeds;
+  refund_behaviour refunds = refund_behaviour::normal;
+  card_profile card;
+};
+
+// nullopt for a token the simulator does not know.
+std::optional<test_token> find_test_token(std::string_view payment_method);
 
 struct card_decline {
   std::string_view code;          // Stripe's error code: card_declined, ...

@@ -79,6 +79,30 @@ TEST(pspsim_options, lifetimes_and_refund_delay_are_configurable_and_checked) {
   EXPECT_FALSE(parse_args({"--refund-pending-ms", "3600001"}).error.empty());
 }
 
+TEST(pspsim_options, capture_window_and_action_expiry_have_stripes_defaults) {
+  const auto r = parse_args({});
+  ASSERT_TRUE(r.error.empty()) << r.error;
+  EXPECT_EQ(r.opts.capture_window_s, 604'800);  // 7 days
+  EXPECT_EQ(r.opts.action_expiry_s, 86'400);
+  EXPECT_EQ(r.opts.merchant_name, "Marketplace");
+}
+
+TEST(pspsim_options,
+     capture_window_action_expiry_and_merchant_are_set_and_checked) {
+  const auto r = parse_args(
+    {"--capture-window-s", "60", "--merchant-name", "Ann's Shop"},
+    {{"PSPSIM_ACTION_EXPIRY_S", "30"}, {"PSPSIM_CAPTURE_WINDOW_S", "90"}});
+  ASSERT_TRUE(r.error.empty()) << r.error;
+  EXPECT_EQ(r.opts.capture_window_s, 60);
+  EXPECT_EQ(r.opts.action_expiry_s, 30);
+  EXPECT_EQ(r.opts.merchant_name, "Ann's Shop");
+  EXPECT_FALSE(parse_args({"--capture-window-s", "0"}).error.empty());
+  EXPECT_FALSE(parse_args({"--action-expiry-s", "31536001"}).error.empty());
+  EXPECT_FALSE(parse_args({"--merchant-name="}).error.empty());
+  EXPECT_FALSE(parse_args({"--merchant-name", std::string(101, 'x').c_str()})
+                 .error.empty());
+}
+
 TEST(pspsim_options, faults_are_off_unless_configured) {
   EXPECT_FALSE(parse_args({}).opts.faults.active());
 }

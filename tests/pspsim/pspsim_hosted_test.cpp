@@ -143,13 +143,13 @@ TEST_F(hosted_page, each_missing_required_parameter_is_named) {
   }
 }
 
-TEST_F(hosted_page, a_second_line_item_is_refused_by_name) {
+TEST_F(hosted_page, an_incomplete_second_line_item_names_what_it_lacks) {
   auto fields = good_form();
   fields.emplace_back("line_items[1][quantity]", "1");
   const auto r = post_session(fields);
   ASSERT_EQ(r.res.result_int(), 400u);
-  EXPECT_EQ(error_field(r, "code"), "parameter_unsupported");
-  EXPECT_EQ(error_field(r, "param"), "line_items[1][quantity]");
+  EXPECT_EQ(error_field(r, "code"), "parameter_missing");
+  EXPECT_EQ(error_field(r, "param"), "line_items[1][price_data][currency]");
 }
 
 TEST_F(hosted_page, registration_validates_values_before_storing_anything) {

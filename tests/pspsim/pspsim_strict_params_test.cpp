@@ -39,8 +39,8 @@ class strict_params : public pspsim_suite<strict_params> {
 
 TEST_F(strict_params, unknown_intent_parameter_is_refused_and_nothing_made) {
   for (const std::string name :
-       {"capture_method", "customer", "setup_future_usage", "amount_decimal",
-        "payment_method_types[1]", "metadata[a][b]"}) {
+       {"confirmation_method", "customer", "setup_future_usage",
+        "amount_decimal", "payment_method_types[1]", "metadata[a][b]"}) {
     auto fields = visa_payment();
     fields.emplace_back(name, "x");
     expect_unknown(post("/v1/payment_intents", fields, "k-" + name), name);
@@ -56,6 +56,8 @@ TEST_F(strict_params, every_documented_intent_parameter_is_accepted) {
   fields.emplace_back("error_on_requires_action", "false");
   fields.emplace_back("description", "Order 1");
   fields.emplace_back("metadata[payment_order_id]", "po_1");
+  fields.emplace_back("capture_method", "automatic");
+  fields.emplace_back("expand[]", "latest_charge");
   const auto r = post("/v1/payment_intents", fields);
   ASSERT_EQ(r.res.result_int(), 200u) << r.res.body();
   EXPECT_EQ(json_of(r).at("status"), "succeeded");
@@ -122,9 +124,7 @@ TEST_F(strict_params, unknown_checkout_session_parameter_is_refused) {
 }
 
 TEST_F(strict_params, retrieve_routes_refuse_query_parameters) {
-  const std::string intent = succeeded_intent();
-  const std::vector<std::string> paths{"/v1/payment_intents/" + intent,
-                                       "/v1/refunds/re_x", "/v1/payouts/po_x",
+  const std::vector<std::string> paths{"/v1/refunds/re_x", "/v1/payouts/po_x",
                                        "/v1/checkout/sessions/cs_x"};
   for (const auto& path : paths) {
     const auto r = client_->get(path + "?expand[]=customer", auth_headers());
@@ -132,6 +132,45 @@ TEST_F(strict_params, retrieve_routes_refuse_query_parameters) {
     EXPECT_EQ(error_field(r, "code"), "parameter_unknown") << path;
     EXPECT_EQ(error_field(r, "param"), "expand[0]") << path;
   }
+}
+
+TEST_F(strict_params, intent_retrieve_expands_latest_charge_and_nothing_else) {
+  const std::string intent = succeeded_intent();
+  const std::string path = "/v1/payment_intents/" + intent;
+  for (const std::string query :
+       {"?expand[]=latest_charge", "?expand[0]=latest_charge",
+        "?expand%5B%5D=latest_charge"}) {
+    const auto r = client_->get(path + query, auth_headers());
+    ASSERT_EQ(r.res.result_int(), 200u) << query << r.res.body();
+    EXPECT_TRUE(json_of(r).at("latest_charge").is_object()) << query;
+  }
+  const auto other = client_->get(path + "?expand[]=customer", auth_headers());
+  ASSERT_EQ(other.res.result_int(), 400u);
+  EXPECT_EQ(error_field(other, "code"), "parameter_invalid");
+  EXPECT_EQ(error_field(other, "param"), "expand[0]");
+  expect_unknown(client_->get(path + "?expand[1]=latest_charge",
+                              auth_headers()),
+                 "expand[1]");
+  expect_unknown(client_->get(path + "?limit=1", auth_headers()), "limit");
+}
+
+TEST_F(strict_params, capture_and_cancel_take_only_their_own_parameters) {
+  const std::string intent = succeeded_intent();
+  const std::string base = "/v1/payment_intents/" + intent;
+  expect_unknown(post(base + "/capture", {{"metadata[a]", "b"}}),
+                 "metadata[a]");
+  expect_unknown(post(base + "/capture",
+                      {{"cancellation_reason", "duplicate"}}),
+                 "cancellation_reason");
+  expect_unknown(post(base + "/cancel", {{"amount_to_capture", "100"}}),
+                 "amount_to_capture");
+  const auto bad_reason = post(base + "/cancel",
+                               {{"cancellation_reason", "changed_mind"}});
+  EXPECT_EQ(error_field(bad_reason, "code"), "parameter_invalid");
+  EXPECT_EQ(error_field(bad_reason, "param"), "cancellation_reason");
+  const auto bad_expand = post(base + "/capture", {{"expand[]", "customer"}});
+  EXPECT_EQ(error_field(bad_expand, "code"), "parameter_invalid");
+  EXPECT_EQ(error_field(bad_expand, "param"), "expand[0]");
 }
 
 TEST_F(strict_params, unknown_balance_transactions_query_is_refused) {
