@@ -74,6 +74,8 @@ engine_result start_engine(caf::actor_system& sys, const settings& cfg,
   e.deps.processing_poll = milliseconds{cfg.processing_poll_ms};
   e.deps.pending_poll_max = milliseconds{cfg.pending_poll_max_ms};
   e.deps.passivate_after = milliseconds{cfg.passivate_after_ms};
+  e.deps.authorization_hold = milliseconds{cfg.authorization_hold_ms};
+  e.deps.card_rules = cfg.card_rules;
   // A first request may wait up to wait_s_max for its outcome, then store.
   auto key_timeout = milliseconds{cfg.wait_s_max * 1000ull}
                      + 3 * e.deps.store_timeout;

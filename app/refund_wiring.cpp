@@ -21,6 +21,7 @@ refund_service_actor start_refunds(caf::actor_system& sys, const settings& cfg,
   options.deps.store = spawn_refund_store(sys, cfg.database_url);
   options.deps.psp = e.psp;
   options.deps.retry = e.deps.retry;
+  options.deps.retry_deadline = e.deps.retry_deadline;
   options.deps.poll = domain::poll_policy{cfg.processing_poll_ms,
                                           cfg.pending_poll_max_ms};
   options.deps.key_trust_s = cfg.psp_idempotency_key_trust_s;

@@ -70,6 +70,15 @@ setter bool_field(bool settings::*field) {
   };
 }
 
+setter card_rules_field() {
+  return [](settings& s, const std::string& text) -> std::string {
+    std::string error;
+    auto rules = domain::parse_card_rules(text, error);
+    if (rules) s.card_rules = std::move(*rules);
+    return error;
+  };
+}
+
 struct key_spec {
   const char* key;
   const char* env;
@@ -121,6 +130,10 @@ const std::vector<key_spec>& keys() {
        unsigned_field(&settings::admission_retry_after_s, 1, 3600)},
       {"orders.passivate_after_ms", "PAYMENTD_ORDERS_PASSIVATE_AFTER_MS",
        unsigned_field(&settings::passivate_after_ms, 0, u32)},
+      {"capture.authorization_hold_ms",
+       "PAYMENTD_CAPTURE_AUTHORIZATION_HOLD_MS",
+       unsigned_field(&settings::authorization_hold_ms, 1000, u32)},
+      {"risk.card_rules", "PAYMENTD_RISK_CARD_RULES", card_rules_field()},
       {"orders.wake_interval_ms", "PAYMENTD_ORDERS_WAKE_INTERVAL_MS",
        unsigned_field(&settings::wake_interval_ms, 10, u32)},
       {"orders.wake_batch_max", "PAYMENTD_ORDERS_WAKE_BATCH_MAX",

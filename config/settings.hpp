@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "domain/common/backoff.hpp"
+#include "domain/risk/card_rules.hpp"
 #include "domain/risk/risk_rules.hpp"
 
 namespace pay {
@@ -45,6 +46,11 @@ struct settings {
   std::uint32_t admission_retry_after_s = 1;
   // passivation of long-pending orders (0: never)
   std::uint32_t passivate_after_ms = 10'000;
+  // Capture on fulfilment: how long an authorization waits for its capture
+  // before we void it (6 days: Stripe lets one lapse after 7).
+  std::uint32_t authorization_hold_ms = 6 * 24 * 3600 * 1000U;
+  // After each authorization, before any capture (domain/risk/card_rules).
+  std::vector<domain::card_rule> card_rules = domain::default_card_rules();
   std::uint32_t wake_interval_ms = 1'000;
   std::uint32_t wake_batch_max = 1'000;
   // psp

@@ -186,8 +186,8 @@ metrics::metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                         .Help(
                           "Refunds and pay-outs, by kind and event: the "
                           "final status reached (SUCCEEDED, FAILED, PAID), "
-                          "or retry_budget_spent when a refund goes on "
-                          "retrying at the longest delay.")
+                          "or dead_lettered when its retry budget was "
+                          "spent and it waits for an operator.")
                         .Register(reg);
   actor_crashes_ = &BuildCounter()
                       .Name("paymentd_actor_crashes_total")

@@ -45,7 +45,7 @@ json::object checkout_json(const checkout_spec& spec) {
                                   {"currency", o.currency}});
   json::object card{{"psp_token", spec.psp_token}};
   if (!spec.return_url.empty()) card["return_url"] = spec.return_url;
-  return json::object{
+  json::object out{
     {"checkout_id", spec.checkout_id},
     // One buyer per checkout, so the risk rules' velocity never counts
     // one test's checkouts against another's.
@@ -55,6 +55,8 @@ json::object checkout_json(const checkout_spec& spec) {
     {"credit_card_info", std::move(card)},
     {"payment_orders", std::move(orders)},
   };
+  if (!spec.capture.empty()) out["capture"] = spec.capture;
+  return out;
 }
 
 std::string checkout_body(const checkout_spec& spec) {
@@ -76,7 +78,11 @@ std::string checkout_body_reordered(const checkout_spec& spec) {
   if (!spec.return_url.empty())
     card = "\"return_url\" :" + quoted(spec.return_url) + ", ";
   card += "\"psp_token\":  " + quoted(spec.psp_token);
-  return "\n{\n  \"payment_orders\" : [ " + orders + " ],\n"
+  const std::string capture = spec.capture.empty()
+                                ? ""
+                                : "  \"capture\" : " + quoted(spec.capture)
+                                    + ",\n";
+  return "\n{\n" + capture + "  \"payment_orders\" : [ " + orders + " ],\n"
          + "  \"credit_card_info\": {" + card
          + "},\n  \"buyer_info\": {\"email\": \"ada+" + spec.checkout_id
          + "@example.com\", \"name\": \"Ada Lovelace\"},\n"

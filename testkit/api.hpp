@@ -32,6 +32,8 @@ struct checkout_spec {
   // declined at once (authentication_required) instead of waiting PENDING.
   // Last, so the aggregate initialisers {id, token, orders} keep working.
   std::string return_url{};
+  // "capture", sent when not empty: "on_fulfillment" or "immediate".
+  std::string capture{};
 };
 
 // The request body as a JSON object, keys in the documented order.

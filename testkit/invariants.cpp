@@ -27,7 +27,11 @@ constexpr violation_query unsettled_query = {
   "       || ' wallet_updated=' || wallet_updated"
   "       || ' ledger_updated=' || ledger_updated"
   "  FROM payment_order o"
-  " WHERE (status IN ('NOT_STARTED', 'EXECUTING', 'PENDING')"
+  " WHERE (status IN ('NOT_STARTED', 'EXECUTING', 'PENDING', 'CAPTURING',"
+  "                   'VOIDING')"
+  // An authorization waits for its fulfilment (or its review) in the
+  // database: settled until the merchant or the clock moves it.
+  "        OR (status = 'AUTHORIZED' AND next_poll_at IS NULL)"
   "        OR (status = 'SUCCESS' AND NOT (wallet_updated AND ledger_updated)))"
   "   AND NOT EXISTS (SELECT 1 FROM dead_letter d"
   "                    WHERE d.payment_order_id = o.payment_order_id"
@@ -65,10 +69,12 @@ constexpr violation_query checks[] = {
    " GROUP BY w.seller_account, w.currency, w.balance_minor"
    " HAVING w.balance_minor <> coalesce(-sum(e.amount_minor), 0)"},
   // What we owe a seller: their pay-ins, less refunds the PSP made and
-  // pay-outs not (yet) failed.
+  // pay-outs not (yet) failed, plus what finance credited them when it
+  // resolved a reconciliation exception (a suspense correction).
   {"2. wallets whose balance is not credits - refunds - pay-outs",
    "SELECT w.seller_account || ' ' || w.currency || ' balance '"
-   "       || w.balance_minor || ' expected ' || (c.sum - r.sum - p.sum)"
+   "       || w.balance_minor || ' expected '"
+   "       || (c.sum - r.sum - p.sum + f.sum)"
    "  FROM wallet w,"
    "  LATERAL (SELECT coalesce(sum(amount_minor), 0) AS sum FROM wallet_credit"
    "            WHERE seller_account = w.seller_account"
@@ -78,8 +84,14 @@ constexpr violation_query checks[] = {
    "              AND currency = w.currency AND status = 'SUCCEEDED') r,"
    "  LATERAL (SELECT coalesce(sum(amount_minor), 0) AS sum FROM payout"
    "            WHERE seller_account = w.seller_account"
-   "              AND currency = w.currency AND status <> 'FAILED') p"
-   " WHERE w.balance_minor <> c.sum - r.sum - p.sum"},
+   "              AND currency = w.currency AND status <> 'FAILED') p,"
+   "  LATERAL (SELECT coalesce(-sum(e.amount_minor), 0) AS sum"
+   "             FROM ledger_entry e JOIN ledger_transaction t"
+   "               ON t.id = e.transaction_id"
+   "            WHERE t.kind = 'suspense_correction'"
+   "              AND e.account = 'seller_payable:' || w.seller_account"
+   "              AND e.currency = w.currency) f"
+   " WHERE w.balance_minor <> c.sum - r.sum - p.sum + f.sum"},
   {"2. payouts_in_transit that is not the pay-outs in flight",
    "SELECT c.currency || ' in flight ' || coalesce(p.sum, 0) || ' ledger '"
    "       || coalesce(-l.sum, 0)"
@@ -170,22 +182,34 @@ constexpr violation_query checks[] = {
    " WHERE t.kind = 'payin' AND NOT EXISTS (SELECT 1 FROM payment_order o"
    "                 WHERE o.payment_order_id = t.reference)"},
   // The state machine only moves forward: REVIEW (our risk hold) comes
-  // before NOT_STARTED, PENDING (the PSP decides later) after EXECUTING.
+  // before NOT_STARTED, PENDING (the PSP decides later) after EXECUTING;
+  // after an authorization, REVIEW (the card rules' hold) and AUTHORIZED
+  // come before CAPTURING and VOIDING, and those before the end.
   {"5. order histories that go backwards",
    "SELECT 'order ' || payment_order_id || ' ' || prev || ' -> '"
    "       || to_status::text || ' at seq ' || seq"
    "  FROM (SELECT payment_order_id, seq, to_status,"
    "               lag(to_status::text) OVER w AS prev,"
-   "               max(CASE to_status WHEN 'REVIEW' THEN 0"
-   "                     WHEN 'NOT_STARTED' THEN 1 WHEN 'EXECUTING' THEN 2"
-   "                     WHEN 'PENDING' THEN 3 ELSE 4 END) OVER"
+   "               max(CASE WHEN to_status = 'REVIEW' AND from_status = 'NOT_STARTED'"
+   "                     THEN 0"
+   "                     WHEN to_status = 'NOT_STARTED' THEN 1"
+   "                     WHEN to_status = 'EXECUTING' THEN 2"
+   "                     WHEN to_status = 'PENDING' THEN 3"
+   "                     WHEN to_status IN ('REVIEW', 'AUTHORIZED') THEN 4"
+   "                     WHEN to_status IN ('CAPTURING', 'VOIDING') THEN 5"
+   "                     ELSE 6 END) OVER"
    "                 (PARTITION BY payment_order_id ORDER BY seq"
    "                  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
    "                 AS rank_before,"
-   "               CASE to_status WHEN 'REVIEW' THEN 0"
-   "                 WHEN 'NOT_STARTED' THEN 1 WHEN 'EXECUTING' THEN 2"
-   "                 WHEN 'PENDING' THEN 3 ELSE 4 END AS rank_now,"
-   "               lag(to_status::text) OVER w IN ('SUCCESS', 'FAILED')"
+   "               CASE WHEN to_status = 'REVIEW' AND from_status = 'NOT_STARTED'"
+   "                 THEN 0"
+   "                 WHEN to_status = 'NOT_STARTED' THEN 1"
+   "                 WHEN to_status = 'EXECUTING' THEN 2"
+   "                 WHEN to_status = 'PENDING' THEN 3"
+   "                 WHEN to_status IN ('REVIEW', 'AUTHORIZED') THEN 4"
+   "                 WHEN to_status IN ('CAPTURING', 'VOIDING') THEN 5"
+   "                 ELSE 6 END AS rank_now,"
+   "               lag(to_status::text) OVER w IN ('SUCCESS', 'FAILED', 'VOIDED')"
    "                 AND from_status <> to_status AS after_final"
    "          FROM payment_order_history"
    "        WINDOW w AS (PARTITION BY payment_order_id ORDER BY seq)) h"
@@ -288,19 +312,44 @@ void check_psp_agrees(pqxx::connection& conn, http::sync_client& sim,
       violations.push_back("4. pspsim charged idempotency key "
                            + std::string{key} + " " + json::serialize(times)
                            + " times");
+  // pspsim refuses a second capture of an intent and counts any that got
+  // through: there must be none.
+  const auto stats = sim.get("/sim/stats");
+  if (stats.ok && stats.res.result_int() == 200) {
+    const auto counted = json_of(stats);
+    if (counted.is_object() && counted.as_object().contains("double_captures")
+        && counted.at("double_captures") != json::value(0))
+      violations.push_back("4. pspsim captured an intent twice: "
+                           + json::serialize(counted));
+  }
   const auto orders = load_orders(conn);
   std::map<std::string, std::vector<json::object>> by_key;
   for (const auto& c : snapshot.charges) {
     const auto key = string_at(c, {"idempotency_key"});
     by_key[key].push_back(c.as_object());
     const auto it = orders.find(key);
+    // An authorization nobody captured charged nothing: it only has to be
+    // one of ours. Money taken belongs to a SUCCESS order (or one an
+    // operator must look at), never to a voided one, and never more than
+    // was authorized.
+    const auto& charge = c.as_object();
+    const bool captured = !charge.contains("captured")
+                          || charge.at("captured") == json::value(true);
     bool owned = it != orders.end()
-                 && (it->second.status == "SUCCESS"
+                 && (!captured || it->second.status == "SUCCESS"
                      || it->second.dead_lettered_maybe_charged);
     if (!owned)
       violations.push_back("4. pspsim charge " + json::serialize(c)
                            + " belongs to no SUCCESS order and no "
                              "dead-lettered order that may have been charged");
+    if (captured && it != orders.end() && it->second.status == "VOIDED")
+      violations.push_back("4. order " + key + " is VOIDED but pspsim "
+                           "captured its charge " + json::serialize(c));
+    if (charge.contains("amount_captured")
+        && charge.at("amount_captured").to_number<std::int64_t>()
+             > charge.at("amount").to_number<std::int64_t>())
+      violations.push_back("4. pspsim captured more than authorized: "
+                           + json::serialize(c));
   }
   for (const auto& [id, order] : orders) {
     if (order.status != "SUCCESS") continue;
@@ -312,7 +361,10 @@ void check_psp_agrees(pqxx::connection& conn, http::sync_client& sim,
       continue;
     }
     const auto& charge = mine.front();
-    if (charge.at("amount") != json::value(order.amount_minor)
+    const auto& taken = charge.contains("amount_captured")
+                          ? charge.at("amount_captured")
+                          : charge.at("amount");
+    if (taken.to_number<std::int64_t>() != order.amount_minor
         || string_at(charge, {"currency"}) != order.currency_lower
         || string_at(charge, {"payment_intent"}) != order.psp_reference)
       violations.push_back("4. order " + id + " disagrees with its charge "

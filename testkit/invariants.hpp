@@ -22,12 +22,17 @@ namespace pay::it {
 //  3. every booked SUCCESS order has exactly one matching wallet_credit row
 //     and one 'payin' ledger transaction; the flags agree with those rows; no
 //     non-SUCCESS order has either; is_payment_done only when all succeeded;
-//  4. pspsim charged no idempotency key more than once; every SUCCESS order
-//     has exactly one charge under its id with its amount, currency and
-//     psp_reference; every charge belongs to a SUCCESS order or to a
-//     dead-lettered order marked maybe_charged;
-//  5. no order's history goes backwards (NOT_STARTED < EXECUTING <
-//     SUCCESS|FAILED along seq, nothing after a final status).
+//  4. pspsim charged no idempotency key more than once and captured no
+//     intent twice; every SUCCESS order has exactly one charge under its id
+//     whose captured amount, currency and psp_reference are the order's;
+//     every captured charge belongs to a SUCCESS order or to a dead-lettered
+//     order marked maybe_charged (an uncaptured authorization only to an
+//     order of ours); no VOIDED order's charge was captured; no charge
+//     captured more than it authorized;
+//  5. no order's history goes backwards (REVIEW before the PSP <
+//     NOT_STARTED < EXECUTING < PENDING < AUTHORIZED|REVIEW after the PSP
+//     < CAPTURING|VOIDING < SUCCESS|FAILED|VOIDED along seq, nothing after
+//     a final status).
 // Returns one line per violation ("N. what: detail"); empty when all hold.
 std::vector<std::string> find_violations(const std::string& database_url,
                                          http::sync_client& sim,

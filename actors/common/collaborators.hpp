@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "domain/common/backoff.hpp"
+#include "domain/risk/card_rules.hpp"
 #include "messages/ledger/ledger_protocol.hpp"
 #include "messages/ledger/wallet_protocol.hpp"
 #include "messages/ops/dlq_protocol.hpp"
@@ -35,6 +36,12 @@ struct collaborators {
   // until then (passivation); 0: never.
   std::chrono::milliseconds passivate_after{10'000};
   std::uint32_t restarts_max = 3;
+  // What the card checks and the PSP's risk score decide, after each
+  // authorization and before any capture.
+  std::vector<domain::card_rule> card_rules = domain::default_card_rules();
+  // How long an authorization may wait for its capture before we void it
+  // ourselves: Stripe lets an uncaptured one lapse after 7 days.
+  std::chrono::milliseconds authorization_hold{6 * 24 * 3600 * 1000LL};
 };
 
 }  // namespace pay

@@ -76,7 +76,7 @@ void spawn_order(checkout_self self, const order_view& row,
   auto order = self->spawn<caf::monitored + caf::linked>(
     payment_order, st.deps, caf::actor_cast<checkout_actor>(self),
     payment_order_args{row, st.psp_token, st.view.return_url, st.correlation_id,
-                       never_sent});
+                       never_sent, captures_on_fulfillment(st.view)});
   st.order_by_actor[order.address()] = row.id.value;
   st.children.insert(order.address());
   st.running.insert(row.id.value);
@@ -126,7 +126,8 @@ void start_orders(checkout_self self) {
   }
   st.mark_failures = 0;
   for (const auto& order : st.view.orders)
-    if (order_needs_actor(order) && !st.running.count(order.id.value))
+    if (order_needs_actor(order, captures_on_fulfillment(st.view))
+        && !st.running.count(order.id.value))
       spawn_order(self, order, st.just_stored);
   st.just_stored = false;  // a restart or a resume starts from the database
   if (st.running.empty()) enter_finishing(self);

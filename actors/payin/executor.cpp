@@ -155,6 +155,16 @@ executor_actor::behavior_type executor_behavior(executor_self self,
                                                   query.correlation_id),
                              domain::classify_payment_intent);
     },
+    [=](const capture_charge& cmd) {
+      return answer_one_call(self, psp, timeout, "capture_intent",
+                             make_capture_call(cmd),
+                             domain::classify_payment_intent);
+    },
+    [=](const void_charge& cmd) {
+      return answer_one_call(self, psp, timeout, "cancel_intent",
+                             make_void_call(cmd),
+                             domain::classify_payment_intent);
+    },
     [=](const register_session& reg) {
       return answer_one_call(self, psp, timeout, "register_session",
                              make_register_session_call(reg),
@@ -199,6 +209,10 @@ psp_call make_create_intent_call(const execute_charge& charge) {
     {"payment_method", charge.psp_token},
     {"confirm", "true"},
     {"payment_method_types[0]", "card"},
+    // Authorized first: the card rules read the checks and the risk score
+    // before any money is captured (domain/risk/card_rules.hpp).
+    {"capture_method", "manual"},
+    {"expand[]", "latest_charge"},
     {"metadata[payment_order_id]", charge.order.id.value},
     {"metadata[checkout_id]", charge.checkout.value},
     {"metadata[seller_account]", charge.order.seller.value},
@@ -255,11 +269,38 @@ psp_call make_register_session_call(const register_session& reg) {
                        order.id.value, reg.correlation_id);
 }
 
+namespace {
+
+std::string intent_path(const std::string& payment_intent) {
+  return "/v1/payment_intents/" + http::url_encode_component(payment_intent);
+}
+
+}  // namespace
+
 psp_call make_get_intent_call(const std::string& payment_intent,
                               const std::string& correlation_id) {
-  return psp_get_call("/v1/payment_intents/"
-                        + http::url_encode_component(payment_intent),
+  return psp_get_call(intent_path(payment_intent) + "?"
+                        + http::form_encode({{"expand[]", "latest_charge"}}),
                       correlation_id);
+}
+
+psp_call make_capture_call(const capture_charge& cmd) {
+  http::form_fields form = {
+    {"amount_to_capture", std::to_string(cmd.amount_minor)},
+    {"expand[]", "latest_charge"},
+  };
+  return psp_post_call(intent_path(cmd.psp_reference) + "/capture",
+                       http::form_encode(form), cmd.order.value + ":capture",
+                       cmd.correlation_id);
+}
+
+psp_call make_void_call(const void_charge& cmd) {
+  http::form_fields form = {{"expand[]", "latest_charge"}};
+  if (!cmd.cancellation_reason.empty())
+    form.emplace_back("cancellation_reason", cmd.cancellation_reason);
+  return psp_post_call(intent_path(cmd.psp_reference) + "/cancel",
+                       http::form_encode(form), cmd.order.value + ":void",
+                       cmd.correlation_id);
 }
 
 psp_call make_get_session_call(const std::string& session_id,

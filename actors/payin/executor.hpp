@@ -23,6 +23,9 @@ psp_call make_create_intent_call(const execute_charge& charge);
 psp_call make_register_session_call(const register_session& reg);
 psp_call make_get_intent_call(const std::string& payment_intent,
                               const std::string& correlation_id);
+// Capture (amount_to_capture) or cancel the order's authorized intent.
+psp_call make_capture_call(const capture_charge& cmd);
+psp_call make_void_call(const void_charge& cmd);
 psp_call make_get_session_call(const std::string& session_id,
                                const std::string& correlation_id);
 // GET /v1/payment_intents?created[gte]=...: one page of the intents created

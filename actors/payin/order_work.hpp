@@ -8,11 +8,22 @@
 
 namespace pay {
 
-// Not dead-lettered, not held for review, and not yet final and fully
-// booked.
-inline bool order_needs_actor(const order_view& o) {
-  auto action = domain::next_action(o.status, o.wallet_updated,
-                                    o.ledger_updated);
+inline bool captures_on_fulfillment(const checkout_view& view) {
+  return view.capture_method == "on_fulfillment";
+}
+
+// What next_action reads of an order of a checkout.
+inline domain::order_progress progress_of(const order_view& o,
+                                          bool capture_on_fulfillment) {
+  return {o.status, o.wallet_updated, o.ledger_updated, capture_on_fulfillment,
+          o.authorization_expired};
+}
+
+// Not dead-lettered, not held (for review, or authorized until its
+// fulfilment), and not yet final and fully booked.
+inline bool order_needs_actor(const order_view& o,
+                              bool capture_on_fulfillment) {
+  auto action = domain::next_action(progress_of(o, capture_on_fulfillment));
   return !o.parked && action != domain::order_action::finished
          && action != domain::order_action::held;
 }
@@ -22,7 +33,7 @@ inline bool order_needs_actor(const order_view& o) {
 inline bool checkout_needs_actor(const checkout_view& view) {
   bool all_success = true;
   for (const auto& o : view.orders) {
-    if (order_needs_actor(o)) return true;
+    if (order_needs_actor(o, captures_on_fulfillment(view))) return true;
     all_success = all_success && o.status == domain::order_status::success;
   }
   return all_success && !view.is_payment_done;

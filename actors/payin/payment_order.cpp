@@ -269,8 +269,18 @@ void poll_psp(order_self self) {
       .then(handle, lost);
 }
 
+// What a move carries besides the PSP's answer: the card assessment to
+// store, the amount authorized, and how long the order may now wait in the
+// database for its capture (0: it does not wait).
+struct move_extras {
+  std::string card_assessment_json;
+  std::int64_t authorized_minor = 0;
+  std::int64_t hold_ms = 0;
+};
+
 void persist(order_self self, domain::order_event event,
-             const domain::charge_outcome& outcome = {}) {
+             const domain::charge_outcome& outcome = {},
+             move_extras extras = {}) {
   auto& st = self->state;
   auto to = domain::next_status(st.row.status, event);
   if (!to) {
@@ -293,7 +303,16 @@ void persist(order_self self, domain::order_event event,
                        st.correlation_id,
                        outcome.session_id,
                        outcome.redirect_url,
-                       {}};
+                       {},
+                       std::move(extras.card_assessment_json),
+                       extras.authorized_minor,
+                       extras.hold_ms};
+  // A void decided earlier keeps the reason it was decided for.
+  if (st.row.status == domain::order_status::voiding
+      && !st.row.failure_code.empty()) {
+    cmd.failure_code = st.row.failure_code;
+    cmd.failure_message = st.row.failure_message;
+  }
   // SUCCESS and its booking are one write: the wallet credit and the ledger
   // transaction commit with the move, never after it.
   if (*to == domain::order_status::success)
@@ -329,21 +348,114 @@ void persist(order_self self, domain::order_event event,
       [=](caf::error& err) { retry_later(self, caf::to_string(err)); });
 }
 
+void void_authorization(order_self self, const std::string& reason);
+void capture(order_self self);
+
+std::string assessment_of(const order_self& self,
+                          const domain::charge_outcome& out) {
+  return domain::card_assessment_json(
+    out.checks, domain::decide_card(self->state.deps.card_rules, out.checks));
+}
+
+// The PSP holds the money: the card rules decide what becomes of it.
+// Nothing is persisted on the way to a capture or a void decided here: both
+// calls carry idempotency keys, and a restart asks the PSP again and comes
+// to the same decision.
+void on_authorized(order_self self, const domain::charge_outcome& out) {
+  auto& st = self->state;
+  if (!out.psp_reference.empty()) st.row.psp_reference = out.psp_reference;
+  auto decision = domain::decide_card(st.deps.card_rules, out.checks);
+  move_extras extras{domain::card_assessment_json(out.checks, decision),
+                     out.amount_capturable_minor > 0
+                       ? out.amount_capturable_minor
+                       : st.row.amount_minor,
+                     st.deps.authorization_hold.count()};
+  switch (decision.action) {
+    case domain::card_action::void_authorization:
+      void_authorization(self, "fraudulent");
+      return;
+    case domain::card_action::review:
+      persist(self, domain::order_event::card_review, out, std::move(extras));
+      return;
+    case domain::card_action::capture:
+      if (st.capture_on_fulfillment) {
+        persist(self, domain::order_event::psp_authorized, out,
+                std::move(extras));
+        return;
+      }
+      capture(self);
+      return;
+  }
+}
+
+// Park the order for an operator: the PSP answered a capture or void in a
+// way no transition covers.
+void park_unexpected(order_self self, const domain::charge_outcome& out,
+                     const char* reason) {
+  auto& st = self->state;
+  log::error(st.correlation_id, "order {} {}: PSP answered {} ({})",
+             st.row.id.value, domain::to_string(st.row.status),
+             domain::to_string(out.kind), out.failure_code);
+  st.park_reason = reason;
+  st.park_error = out.failure_code;
+  park(self);
+}
+
 void on_charge_outcome(order_self self, const domain::charge_outcome& out) {
   auto& st = self->state;
   // From now on the order may have been charged: it is never failed without
   // an answer from the PSP, only dead-lettered.
   st.row.maybe_charged = st.row.maybe_charged || out.may_have_charged;
   bool pending = st.row.status == domain::order_status::pending;
+  const bool settling = st.row.status == domain::order_status::authorized
+                        || st.row.status == domain::order_status::capturing
+                        || st.row.status == domain::order_status::voiding;
   switch (out.kind) {
     case domain::charge_kind::succeeded:
-      persist(self, domain::order_event::psp_succeeded, out);
+      if (st.row.status == domain::order_status::voiding) {
+        park_unexpected(self, out, "captured_while_voiding");
+        return;
+      }
+      persist(self, domain::order_event::psp_succeeded, out,
+              {assessment_of(self, out), 0, 0});
       return;
+    case domain::charge_kind::authorized:
+      if (settling) {
+        // A capture or void answered "still authorized": ask again later.
+        after_undecided_attempt(
+          self, out,
+          st.schedule.after_attempt_ms(
+            static_cast<std::uint32_t>(st.row.psp_attempts)));
+        return;
+      }
+      on_authorized(self, out);
+      return;
+    case domain::charge_kind::voided: {
+      domain::charge_outcome voided = out;
+      // Voided by our own card rules before anything was persisted.
+      if ((pending || st.row.status == domain::order_status::executing)
+          && voided.failure_code == "canceled")
+        voided.failure_code = "risk_voided";
+      persist(self, domain::order_event::psp_voided, voided,
+              {assessment_of(self, out), 0, 0});
+      return;
+    }
     case domain::charge_kind::declined:
     case domain::charge_kind::rejected:
+      if (settling) {
+        park_unexpected(self, out, "capture_or_void_refused");
+        return;
+      }
       persist(self, domain::order_event::psp_declined, out);
       return;
     case domain::charge_kind::processing:
+      if (settling) {
+        after_undecided_attempt(
+          self, out,
+          st.schedule.after_attempt_ms(
+            static_cast<std::uint32_t>(st.row.psp_attempts)));
+        return;
+      }
       if (pending)
         schedule_poll(self);
       else
@@ -398,6 +510,68 @@ void charge(order_self self) {
     .then(handle, lost);
 }
 
+template <class Cmd>
+void ask_executor(order_self self, Cmd cmd) {
+  auto& st = self->state;
+  waiting_for(self, "psp");
+  self->request(st.deps.executor, st.deps.executor_timeout, std::move(cmd))
+    .then(
+      [=](const domain::charge_outcome& out) { on_charge_outcome(self, out); },
+      [=](caf::error& err) {
+        self->state.row.maybe_charged = true;
+        retry_later(self, "executor: " + caf::to_string(err));
+      });
+}
+
+// Captures the order's amount (all of the authorization, or what a
+// fulfilment asked for) from its authorized intent.
+void capture(order_self self) {
+  auto& st = self->state;
+  PAY_ASSERT(!st.row.psp_reference.empty() && st.row.amount_minor > 0);
+  ask_executor(self, capture_charge{st.row.id, st.row.psp_reference,
+                                    st.row.amount_minor, st.correlation_id});
+}
+
+void void_authorization(order_self self, const std::string& reason) {
+  auto& st = self->state;
+  PAY_ASSERT(!st.row.psp_reference.empty());
+  ask_executor(self, void_charge{st.row.id, st.row.psp_reference, reason,
+                                 st.correlation_id});
+}
+
+// The PSP is told why: a merchant's cancel is the customer's request, a
+// rejected review our suspicion; an expiring hold needs no reason.
+std::string cancellation_reason(const std::string& failure_code) {
+  if (failure_code == "canceled") return "requested_by_customer";
+  if (failure_code == "risk_rejected") return "fraudulent";
+  return {};
+}
+
+// The authorization is about to lapse uncaptured: the void is decided
+// (persisted VOIDING) before the PSP hears of it.
+void expire_authorization(order_self self) {
+  auto& st = self->state;
+  waiting_for(self, "store");
+  self
+    ->request(store_of(st), st.deps.store_timeout,
+              request_void{st.row.id, "authorization_expired",
+                           "Not captured in time: the authorization was "
+                           "released.",
+                           st.correlation_id})
+    .then(
+      [=](const settle_reply& reply) {
+        if (reply.outcome == settle_outcome::applied) {
+          obs::metrics::get().order_transition(self->state.row.status,
+                                               reply.order.status);
+          adopt(self, reply.order);
+          step(self);
+          return;
+        }
+        resync(self);  // it moved meanwhile (a fulfilment): from the truth
+      },
+      [=](caf::error& err) { retry_later(self, caf::to_string(err)); });
+}
+
 template <class Actor, class Cmd>
 void book(order_self self, const Actor& target, Cmd cmd, bool order_view::*flag,
           const char* waiting_on) {
@@ -423,8 +597,9 @@ void step(order_self self) {
     report_and_stop(self);
     return;
   }
-  switch (domain::next_action(st.row.status, st.row.wallet_updated,
-                              st.row.ledger_updated)) {
+  switch (domain::next_action(domain::order_progress{
+    st.row.status, st.row.wallet_updated, st.row.ledger_updated,
+    st.capture_on_fulfillment, st.row.authorization_expired})) {
     case domain::order_action::start_execution:
       persist(self, domain::order_event::start_execution);
       return;
@@ -439,8 +614,19 @@ void step(order_self self) {
       }
       return;
     case domain::order_action::held:
-      // In review: the checkout's operator decision revives it.
+      // In review, or authorized until its fulfilment: an operator's
+      // decision, the merchant's fulfil or cancel, or the poll waker when
+      // the authorization is due to be voided revives it.
       report_and_stop(self);
+      return;
+    case domain::order_action::capture:
+      capture(self);
+      return;
+    case domain::order_action::void_authorization:
+      void_authorization(self, cancellation_reason(st.row.failure_code));
+      return;
+    case domain::order_action::expire_authorization:
+      expire_authorization(self);
       return;
     case domain::order_action::credit_wallet:
       PAY_ASSERT(st.row.status == domain::order_status::success);
@@ -475,6 +661,7 @@ payment_order_actor::behavior_type payment_order(order_self self,
   st.psp_token = std::move(args.psp_token);
   st.return_url = std::move(args.return_url);
   st.correlation_id = std::move(args.correlation_id);
+  st.capture_on_fulfillment = args.capture_on_fulfillment;
   // Started PENDING (recovery, a requeue, a webhook's resume): whatever
   // happened meanwhile, ask the PSP first.
   st.poll_at_first_step = st.row.status == domain::order_status::pending;

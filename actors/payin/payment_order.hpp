@@ -21,6 +21,7 @@ struct payment_order_args {
   // Stored EXECUTING by the accept a moment ago: nothing was sent to the PSP
   // yet, so the row alone does not mean "maybe charged" (recovery's reading).
   bool never_sent = false;
+  bool capture_on_fulfillment = false;  // the checkout's capture method
 };
 
 struct payment_order_state {
@@ -30,6 +31,7 @@ struct payment_order_state {
   std::string psp_token;
   std::string return_url;
   std::string correlation_id;
+  bool capture_on_fulfillment = false;
   bool checkout_done = false;  // this order's move marked its checkout done
   bool poll_in_flight = false;
   bool poll_at_first_step = false;  // started PENDING: ask at once

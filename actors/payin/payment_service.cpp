@@ -100,6 +100,11 @@ payment_service_actor::behavior_type payment_service_behavior(
       decide(self, cmd, rp);
       return rp;
     },
+    [=](const settle_order& cmd) -> caf::result<settle_reply> {
+      auto rp = self->make_response_promise<settle_reply>();
+      settle(self, cmd, rp);
+      return rp;
+    },
     [=](const psp_webhook& hook) -> caf::result<webhook_outcome> {
       auto rp = self->make_response_promise<webhook_outcome>();
       on_webhook(self, hook, rp);

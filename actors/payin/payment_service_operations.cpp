@@ -22,19 +22,6 @@ void inspect_here(service_self self, const domain::payment_order_id& id,
 void decide_here(service_self self, const decide_review& cmd,
                  caf::typed_response_promise<review_reply> rp);
 
-// Runs `here` when this node serves requests about `which`, else delivers
-// owned_elsewhere (or the lookup's error) to `rp`.
-template <class Promise>
-void when_served_here(service_self self, const load_owner& which, Promise rp,
-                      const std::function<void()>& here) {
-  route(
-    self, which, here,
-    [rp](const std::string& address) mutable {
-      rp.deliver(make_owned_elsewhere_error(address));
-    },
-    [rp](const caf::error& err) mutable { rp.deliver(err); });
-}
-
 }  // namespace
 
 // A verified webhook: remembered by event id (a redelivery changes nothing),
@@ -186,7 +173,9 @@ void decide_here(service_self self, const decide_review& cmd,
               domain::order_status::review,
               cmd.approve ? domain::order_status::not_started
                           : domain::order_status::failed);
-        if (reply.outcome == operator_outcome::applied && cmd.approve)
+        // Approved orders run again; rejected ones held after their
+        // authorization have a void to make.
+        if (reply.outcome == operator_outcome::applied)
           resume(self, cmd.id, "review", [](const resume_outcome&) {});
         rp.deliver(std::move(reply));
       },

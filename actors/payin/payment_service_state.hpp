@@ -18,6 +18,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/common/actor_errors.hpp"
 #include "actors/common/live_actors.hpp"
 #include "actors/payin/payment_service.hpp"
 #include "domain/common/restart_budget.hpp"
@@ -108,6 +109,20 @@ void route(service_self self, const load_owner& which,
            const std::function<void(const std::string&)>& elsewhere,
            const std::function<void(const caf::error&)>& fail);
 
+// Runs `here` when this node serves requests about `which`, else delivers
+// owned_elsewhere (or the lookup's error) to `rp`: the gateway forwards the
+// request to the owner.
+template <class Promise>
+void when_served_here(service_self self, const load_owner& which, Promise rp,
+                      const std::function<void()>& here) {
+  route(
+    self, which, here,
+    [rp](const std::string& address) mutable {
+      rp.deliver(make_owned_elsewhere_error(address));
+    },
+    [rp](const caf::error& err) mutable { rp.deliver(err); });
+}
+
 // --- supervision ----------------------------------------------------------------
 // `request_hash`: of the request that has just stored it (its orders were
 // never sent to the PSP, and a repeat of that request may join it without
@@ -138,5 +153,9 @@ void inspect(service_self self, const domain::payment_order_id& id,
              const caf::typed_response_promise<order_inspection>& rp);
 void decide(service_self self, const decide_review& cmd,
             const caf::typed_response_promise<review_reply>& rp);
+
+// --- capture on fulfilment ------------------------------------------------------
+void settle(service_self self, const settle_order& cmd,
+            const caf::typed_response_promise<settle_reply>& rp);
 
 }  // namespace pay::payment_service_parts

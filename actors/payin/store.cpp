@@ -87,8 +87,11 @@ int rank_of() {
     std::is_same_v<
       Cmd, insert_checkout> || std::is_same_v<Cmd, claim_idempotency_key>)
     return 0;
-  else if constexpr (std::is_same_v<Cmd, transition_order>)
-    return 1;
+  else if constexpr (
+    std::is_same_v<
+      Cmd,
+      transition_order> || std::is_same_v<Cmd, request_capture> || std::is_same_v<Cmd, request_void>)
+    return 1;  // an order's row, like its transitions
   else if constexpr (std::is_same_v<Cmd, credit_wallet_cmd>)
     return 2;
   else if constexpr (std::is_same_v<Cmd, write_ledger_cmd>)
@@ -107,6 +110,8 @@ std::string key_of(const credit_wallet_cmd& c) {
 }
 std::string key_of(const write_ledger_cmd& c) { return c.id.value; }
 std::string key_of(const mark_checkout_done& c) { return c.id.value; }
+std::string key_of(const request_capture& c) { return c.id.value; }
+std::string key_of(const request_void& c) { return c.id.value; }
 template <class Cmd>
 std::string key_of(const Cmd&) {
   return {};
@@ -366,6 +371,8 @@ store_actor::behavior_type store_behavior(store_self self,
     [=](const record_risk_decision& c) { return enqueue(self, c); },
     [=](const list_reviews& c) { return enqueue(self, c); },
     [=](const decide_review& c) { return enqueue(self, c); },
+    [=](const request_capture& c) { return enqueue(self, c); },
+    [=](const request_void& c) { return enqueue(self, c); },
     [=](const load_owner& c) { return enqueue(self, c); },
     [=](const claim_checkout& c) { return enqueue(self, c); },
     [=](const load_cluster& c) { return enqueue(self, c); },

@@ -12,15 +12,19 @@
 //                (money back to the seller's wallet)
 //
 // Every move is a compare-and-set on (status, version) in the store, with
-// its ledger and wallet effect in the same transaction. There is no retry
-// budget: giving up on a pay-out the provider may hold would either lose
-// the seller's money or pay it twice, so it keeps asking (the delay is
-// capped) and operators see the attempts in its history.
+// its ledger and wallet effect in the same transaction. A step (CREATED,
+// TRANSFERRED, REVERSING) whose calls decide nothing spends a retry budget
+// (psp.retry_deadline_ms and psp.retry_attempts_max, as orders); spent, the
+// pay-out is parked in its dead-letter queue, never failed: giving up on a
+// pay-out the provider may hold would either lose the seller's money or pay
+// it twice, so an operator's resolve asks the provider first
+// (docs/payouts.md). IN_TRANSIT waits for the provider and spends none.
 
 #include "actors/payout/payout_calls.hpp"
 #include "domain/common/assert.hpp"
 #include "domain/common/retry_schedule.hpp"
 #include "domain/common/rfc3339.hpp"
+#include "domain/payout/payout_dead_letter.hpp"
 #include "domain/payout/payout_outcome.hpp"
 #include "domain/payout/payout_status.hpp"
 #include "domain/payout/payout_steps.hpp"
@@ -43,6 +47,9 @@ struct payout_state {
   bool looked_up = false;
   // REVERSING: the transfer was read and is not reversed yet.
   bool transfer_checked = false;
+  // Set once the budget is spent: every step from then on parks it.
+  std::string park_reason;
+  std::string park_error;
   static inline const char* name = "payout";
 };
 
@@ -115,12 +122,50 @@ void advance(payout_self self, domain::payout_event event,
       });
 }
 
-void record_attempt(payout_self self, const domain::payout_outcome& out) {
+// The pay-out waits in its dead-letter queue from now on: no actor drives
+// it until an operator requeues it. A store that does not answer is asked
+// again (step() parks while park_reason is set).
+void park(payout_self self) {
   auto& st = self->state;
-  record_payout_attempt cmd{st.row.payout_id, st.row.version,
+  park_payout cmd{st.row.payout_id, st.park_reason, st.park_error, false,
+                  st.correlation_id};
+  st.in_flight = true;
+  self->request(st.deps.store, st.deps.store_timeout, std::move(cmd))
+    .then(
+      [=](const payout_step& s) {
+        auto& st = self->state;
+        call_done(self);
+        adopt(self, s);
+        if (s.applied) {
+          log::error(st.correlation_id,
+                     "dead-lettering payout {} ({}): {} ({}) after {} "
+                     "attempts of the step",
+                     st.row.payout_id.value,
+                     domain::to_db_string(st.row.status), st.park_reason,
+                     st.park_error, st.row.step_attempts);
+          obs::metrics::get().money_movement("payout", "dead_lettered");
+        }
+        self->quit();
+      },
+      [=](caf::error& err) {
+        call_done(self);
+        log::warn(self->state.correlation_id, "payout {} store: {}",
+                  self->state.row.payout_id.value, caf::to_string(err));
+        retry_later(self);
+      });
+}
+
+// `call`: what was asked (a money-moving call's lost answer may have moved
+// money).
+void record_attempt(payout_self self, domain::payout_call call,
+                    const domain::payout_outcome& out) {
+  auto& st = self->state;
+  record_payout_attempt cmd{st.row.payout_id,
+                            st.row.version,
                             std::string{domain::to_string(out.kind)},
                             out.failure_code + ": " + out.failure_message,
-                            st.correlation_id};
+                            st.correlation_id,
+                            domain::moves_money(call) && out.may_have_acted};
   st.in_flight = true;
   self->request(st.deps.store, st.deps.store_timeout, std::move(cmd))
     .then(
@@ -135,6 +180,16 @@ void record_attempt(payout_self self, const domain::payout_outcome& out) {
         log::warn(self->state.correlation_id, "payout {} attempt {}: {} {}",
                   self->state.row.payout_id.value, self->state.row.attempts,
                   out.failure_code, out.failure_message);
+        const auto& row = self->state.row;
+        if (domain::payout_budget_spent(
+              row.status, row.step_attempts, row.first_attempt_age_ms,
+              self->state.deps.retry.attempts_max,
+              self->state.deps.retry_deadline.count())) {
+          self->state.park_reason = "retry_budget_exhausted";
+          self->state.park_error = out.failure_code;
+          park(self);
+          return;
+        }
         if (self->state.poke_pending)
           step(self);
         else
@@ -161,7 +216,7 @@ void on_answer(payout_self self, domain::payout_call call,
       advance(self, reaction.event, out);
       return;
     case payout_reaction_kind::record_attempt:
-      record_attempt(self, out);
+      record_attempt(self, call, out);
       return;
     case payout_reaction_kind::poll:
       st.schedule.on_success();
@@ -205,6 +260,16 @@ void step(payout_self self) {
     self->quit();
     return;
   }
+  if (st.row.parked) {
+    // Started on a row an operator holds: the operator decides, not this
+    // actor.
+    self->quit();
+    return;
+  }
+  if (!st.park_reason.empty()) {
+    park(self);
+    return;
+  }
   st.poke_pending = false;
   ++st.timer_generation;  // this ask supersedes any timer set before
   auto call = next_call(st);
@@ -242,7 +307,8 @@ void step(payout_self self) {
         domain::payout_outcome out;
         out.failure_code = "psp_client";
         out.failure_message = caf::to_string(err);
-        record_attempt(self, out);
+        out.may_have_acted = true;  // the call may have gone out
+        record_attempt(self, call, out);
       });
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // One actor per unfinished pay-out: drives it through the provider until it
-// is PAID or FAILED, then stops. What it does next is computed from the
+// is PAID or FAILED, or parks it in the dead-letter queue once a step's
+// retry budget is spent, then stops. What it does next is computed from the
 // persisted row alone, so a restarted actor resumes where the row says.
 
 #include <chrono>
@@ -19,6 +20,9 @@ struct payout_deps {
   payout_store_actor store;
   psp_client_actor psp;
   domain::backoff_policy retry;  // psp.retry_*: failed calls
+  // With retry.attempts_max, the retry budget of a step
+  // (domain/payout/payout_dead_letter.hpp).
+  std::chrono::milliseconds retry_deadline{120'000};
   std::chrono::milliseconds psp_timeout{15'000};
   std::chrono::milliseconds store_timeout{30'000};
   // IN_TRANSIT: the first poll after this, doubling up to poll_max.

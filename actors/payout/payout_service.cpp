@@ -1,14 +1,18 @@
 #include "actors/payout/payout_service.hpp"
 
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "actors/common/forward.hpp"
 #include "actors/common/live_actors.hpp"
 #include "actors/common/supervision.hpp"
+#include "actors/payout/payout_calls.hpp"
 #include "actors/payout/seller_onboarding.hpp"
 #include "domain/common/restart_budget.hpp"
+#include "domain/payout/payout_dead_letter.hpp"
 #include "observability/log.hpp"
+#include "observability/metrics.hpp"
 
 namespace pay {
 
@@ -25,6 +29,9 @@ struct payout_service_state {
   // Requests that came while a run was going: the next run answers them.
   std::vector<run_promise> waiting;
   std::uint64_t runs = 0;
+  // Requeued (or resolved into REVERSING) while their parked actor was
+  // still on its way out: started again once it is down.
+  std::unordered_set<std::string> start_when_down;
   static inline const char* name = "payout_service";
 };
 
@@ -94,29 +101,211 @@ void recover(service_self self) {
       });
 }
 
-// A crashed pay-out is restarted from its row; escalated, it stays
-// unfinished and is resumed by recovery at the next start.
-void on_payout_down(service_self self, const caf::down_msg& down) {
+// A pay-out that crashed more than restarts_max times is parked (reason
+// crash_loop): restarting it would only crash again. A call may have been
+// in flight when it crashed, so it counts as maybe paid out.
+void park_crash_loop(service_self self, const std::string& payout_id,
+                     const caf::error& reason) {
   auto& st = self->state;
-  auto id = st.live.forget(down.source);
-  if (!id) return;
-  if (judge_down(st.restarts, "payout", *id, down.reason, "restart")
-      == down_verdict::restart)
-    self->delayed_send(self, st.options.restart_delay, payout_restart{*id});
+  park_payout cmd{domain::payout_id{payout_id}, "crash_loop",
+                  caf::to_string(reason), true, "crash_loop"};
+  self->request(st.deps.store, st.deps.store_timeout, cmd)
+    .then(
+      [=](const payout_step& s) {
+        if (s.applied) {
+          log::error("crash_loop", "dead-lettering payout {}: crash_loop ({})",
+                     payout_id, caf::to_string(reason));
+          obs::metrics::get().money_movement("payout", "dead_lettered");
+        }
+      },
+      [=](caf::error& err) {
+        // Not parked: recovery resumes it at the next start, as before.
+        spdlog::error("payout {} crash-looped and could not be parked: {}",
+                      payout_id, caf::to_string(err));
+      });
 }
 
-void restart_payout(service_self self, const std::string& payout_id) {
+// Starts the pay-out's actor from its row as it is now, unless it is final
+// or parked: after a crash, a requeue, or a resolve that reverses it.
+void restart_payout(service_self self, const std::string& payout_id,
+                    const std::string& correlation_id = "restart") {
   auto& st = self->state;
   self->request(st.deps.store, st.deps.store_timeout, get_payout{payout_id})
     .then(
       [=](const payout_lookup& found) {
-        if (found.found && !domain::is_final(found.payout.status))
-          start_payout_actor(self, found.payout, "restart");
+        if (found.found && !domain::is_final(found.payout.status)
+            && !found.payout.parked)
+          start_payout_actor(self, found.payout, correlation_id);
       },
       [=](caf::error& err) {
         spdlog::error("cannot restart payout {}: {}", payout_id,
                       caf::to_string(err));
       });
+}
+
+// A crashed pay-out is restarted from its row; past its restart budget it
+// is parked.
+void on_payout_down(service_self self, const caf::down_msg& down) {
+  auto& st = self->state;
+  auto id = st.live.forget(down.source);
+  if (!id) return;
+  auto verdict = judge_down(st.restarts, "payout", *id, down.reason, "restart");
+  if (verdict == down_verdict::restart)
+    self->delayed_send(self, st.options.restart_delay, payout_restart{*id});
+  else if (verdict == down_verdict::escalate)
+    park_crash_loop(self, *id, down.reason);
+  if (st.start_when_down.erase(*id) != 0) restart_payout(self, *id, "operator");
+}
+
+// Gives the pay-out an actor again, now or once its parked one is down.
+void resume(service_self self, const std::string& payout_id) {
+  if (self->state.live.count(payout_id) != 0)
+    self->state.start_when_down.insert(payout_id);
+  else
+    restart_payout(self, payout_id, "operator");
+}
+
+// --- the dead-letter queue ----------------------------------------------------
+
+using dead_letter_promise =
+  caf::typed_response_promise<payout_dead_letter_reply>;
+
+caf::result<payout_dead_letter_reply> requeue(
+  service_self self, const requeue_payout_dead_letter& cmd) {
+  auto rp = self->make_response_promise<payout_dead_letter_reply>();
+  auto& st = self->state;
+  self->request(st.deps.store, st.deps.store_timeout, cmd)
+    .then(
+      [=](payout_dead_letter_reply& reply) mutable {
+        if (reply.outcome == payout_dead_letter_outcome::applied) {
+          log::info(cmd.correlation_id, "operator requeues payout {}",
+                    cmd.payout_id.value);
+          resume(self, cmd.payout_id.value);
+        }
+        rp.deliver(std::move(reply));
+      },
+      [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+  return rp;
+}
+
+// Closes the entry (applying operator_failed when `fail`) and answers; a
+// pay-out left REVERSING gets its actor, which takes the transfer back and
+// fails it.
+void close_entry(service_self self, dead_letter_promise rp,
+                 const resolve_payout_dead_letter& cmd, const payout_view& row,
+                 bool fail) {
+  auto& st = self->state;
+  close_payout_dead_letter close{cmd.payout_id, cmd.reason,
+                                 fail,          row.status,
+                                 row.version,   cmd.correlation_id};
+  self->request(st.deps.store, st.deps.store_timeout, std::move(close))
+    .then(
+      [=](payout_dead_letter_reply& reply) mutable {
+        if (reply.outcome == payout_dead_letter_outcome::applied) {
+          auto now = reply.entry.payout_status;
+          log::info(cmd.correlation_id, "operator resolves payout {} ({}): {}",
+                    cmd.payout_id.value, domain::to_db_string(now), cmd.reason);
+          if (fail && now == domain::payout_status::failed)
+            obs::metrics::get().money_movement("payout", "FAILED");
+          if (!domain::is_final(now)) resume(self, cmd.payout_id.value);
+        }
+        rp.deliver(std::move(reply));
+      },
+      [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+}
+
+payout_dead_letter_reply refused(payout_dead_letter_outcome outcome,
+                                 const payout_dead_letter_view& entry,
+                                 std::string detail) {
+  return {outcome, entry, std::move(detail)};
+}
+
+// Carries out `step` (one that needs no answer from the provider).
+void resolve_by(service_self self, dead_letter_promise rp,
+                const resolve_payout_dead_letter& cmd,
+                const payout_dead_letter_lookup& found,
+                domain::payout_resolve_step step) {
+  using S = domain::payout_resolve_step;
+  switch (step) {
+    case S::close_only:
+    case S::keep_reversing:
+      close_entry(self, rp, cmd, found.payout, false);
+      return;
+    case S::fail_now:
+    case S::reverse_now:
+      close_entry(self, rp, cmd, found.payout, true);
+      return;
+    case S::refuse_in_transit:
+      rp.deliver(
+        refused(payout_dead_letter_outcome::in_transit, found.entry,
+                "the provider holds pay-out " + found.payout.psp_reference));
+      return;
+    case S::ask_transfer:
+    case S::ask_payout:
+      break;
+  }
+  // The provider is asked first: does it hold our transfer, or a pay-out on
+  // the connected account?
+  auto call = step == S::ask_transfer ? domain::payout_call::find_transfer
+                                      : domain::payout_call::find_payout;
+  auto& st = self->state;
+  self
+    ->request(st.deps.psp, st.deps.psp_timeout,
+              make_payout_call(call, found.payout, cmd.correlation_id))
+    .then(
+      [=](const psp_reply& reply) mutable {
+        auto answer = domain::classify_payout(reply.transport,
+                                              reply.http_status, reply.body,
+                                              cmd.payout_id.value);
+        switch (domain::payout_resolve_verdict_for(step, answer.kind)) {
+          case domain::payout_resolve_verdict::proceed:
+            resolve_by(self, rp, cmd, found, domain::after_lookup(step));
+            return;
+          case domain::payout_resolve_verdict::refuse_psp_acted:
+            rp.deliver(
+              refused(payout_dead_letter_outcome::psp_acted, found.entry,
+                      "the provider has " + answer.psp_reference + " ("
+                        + std::string{domain::to_string(answer.kind)} + ")"));
+            return;
+          case domain::payout_resolve_verdict::refuse_psp_unknown:
+            rp.deliver(
+              refused(payout_dead_letter_outcome::psp_unknown, found.entry,
+                      answer.failure_code + ": " + answer.failure_message));
+            return;
+        }
+      },
+      [=](caf::error& err) mutable {
+        rp.deliver(refused(payout_dead_letter_outcome::psp_unknown, found.entry,
+                           caf::to_string(err)));
+      });
+}
+
+caf::result<payout_dead_letter_reply> resolve(
+  service_self self, const resolve_payout_dead_letter& cmd) {
+  auto rp = self->make_response_promise<payout_dead_letter_reply>();
+  auto& st = self->state;
+  self
+    ->request(st.deps.store, st.deps.store_timeout,
+              load_payout_dead_letter{cmd.payout_id})
+    .then(
+      [=](const payout_dead_letter_lookup& found) mutable {
+        if (!found.found) {
+          rp.deliver(payout_dead_letter_reply{
+            payout_dead_letter_outcome::not_found, {}, {}});
+          return;
+        }
+        if (found.entry.status != "open") {
+          rp.deliver(payout_dead_letter_reply{
+            payout_dead_letter_outcome::not_open, found.entry, {}});
+          return;
+        }
+        resolve_by(self, rp, cmd, found,
+                   domain::payout_resolve_step_for(
+                     found.payout.status, !found.payout.stripe_account.empty(),
+                     found.payout.maybe_paid_out));
+      },
+      [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+  return rp;
 }
 
 // A read or a fulfilment: the store answers, the client gets it as is.
@@ -197,6 +386,11 @@ payout_service_actor::behavior_type payout_service_behavior(
     [=](const get_connected_account& q) {
       return forward<connected_account_lookup>(self, q);
     },
+    [=](const list_payout_dead_letters& q) {
+      return forward<payout_dead_letter_page>(self, q);
+    },
+    [=](const requeue_payout_dead_letter& cmd) { return requeue(self, cmd); },
+    [=](const resolve_payout_dead_letter& cmd) { return resolve(self, cmd); },
   };
 }
 

@@ -105,7 +105,36 @@ payout_store_actor::behavior_type payout_store_behavior(
     },
     [=](const list_payouts& q) -> caf::result<payout_list> {
       return in_txn<payout_list>(self, [&](pqxx::work& txn) {
-        return payout_list{persistence::select_payouts(txn, q)};
+        return persistence::select_payouts(txn, q);
+      });
+    },
+    [=](const park_payout& cmd) -> caf::result<payout_step> {
+      return in_txn<payout_step>(self, [&](pqxx::work& txn) {
+        return persistence::park_payout_row(txn, cmd);
+      });
+    },
+    [=](const list_payout_dead_letters& q)
+      -> caf::result<payout_dead_letter_page> {
+      return in_txn<payout_dead_letter_page>(self, [&](pqxx::work& txn) {
+        return persistence::list_payout_dead_letter_rows(txn, q);
+      });
+    },
+    [=](const load_payout_dead_letter& q)
+      -> caf::result<payout_dead_letter_lookup> {
+      return in_txn<payout_dead_letter_lookup>(self, [&](pqxx::work& txn) {
+        return persistence::load_payout_dead_letter_row(txn, q.payout_id.value);
+      });
+    },
+    [=](const requeue_payout_dead_letter& cmd)
+      -> caf::result<payout_dead_letter_reply> {
+      return in_txn<payout_dead_letter_reply>(self, [&](pqxx::work& txn) {
+        return persistence::requeue_payout_dead_letter_row(txn, cmd);
+      });
+    },
+    [=](const close_payout_dead_letter& cmd)
+      -> caf::result<payout_dead_letter_reply> {
+      return in_txn<payout_dead_letter_reply>(self, [&](pqxx::work& txn) {
+        return persistence::close_payout_dead_letter_row(txn, cmd);
       });
     },
     [=](const payout_webhook& event) -> caf::result<webhook_outcome> {

@@ -29,8 +29,9 @@ struct reconciler_options {
   payment_service_actor service;
 };
 
-// A detached actor (it blocks on PostgreSQL and on the PSP's answers): runs
-// are serialised by its mailbox, so two runs of one day never interleave.
+// The reconciler's handle (messages/reconcile/reconciler_protocol.hpp): runs
+// are serialised by the runner's mailbox, so two runs of one day never
+// interleave; finance's requests are answered meanwhile.
 reconciler_actor spawn_reconciler(caf::actor_system& sys,
                                   reconciler_options options);
 

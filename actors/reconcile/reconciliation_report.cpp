@@ -35,6 +35,7 @@ std::string render_reconciliation_report(
   r["auto_corrected"] = plan.counts.auto_corrected;
   r["queued"] = plan.counts.queued;
   r["escalated"] = plan.counts.escalated;
+  r["held_by_correction"] = plan.counts.held_by_correction;
   r["new_exceptions"] = applied.new_exceptions;
   r["new_ledger_transactions"] = applied.new_ledger_transactions;
   r["records_settled"] = applied.records_settled;

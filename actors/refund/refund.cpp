@@ -14,18 +14,22 @@
 //   PENDING --GET /v1/refunds/{re}, polls doubling up to poll_max, or at
 //             once on a refund.updated webhook--> SUCCEEDED | FAILED
 //
+//   CREATED, retry budget spent (psp.retry_deadline_ms and
+//   psp.retry_attempts_max, as orders) --> dead letter (parked), quit
+//
 // The refund id is the PSP's idempotency key, so asking again after a lost
 // answer replays the first refund instead of making a second one, as long
 // as the PSP still keeps the key (Stripe: 24 h). A CREATED refund older than
 // deps.key_trust_s first lists the payment's refunds at the PSP and adopts
 // ours if it is there; only a refund the PSP does not have is POSTed. A
-// PENDING refund is never POSTed again. The retry budget
-// (psp.retry_attempts_max) only changes the pace: a refund that may have
-// happened at the PSP must never be failed by us without the PSP saying so
+// PENDING refund is never POSTed again. A refund that may have happened at
+// the PSP is never failed by us without the PSP saying so: a spent budget
+// parks it for an operator, whose resolve asks the PSP first
 // (docs/refunds.md).
 
 #include "domain/common/assert.hpp"
 #include "domain/common/rfc3339.hpp"
+#include "domain/refund/refund_dead_letter.hpp"
 #include "http/form.hpp"
 #include "observability/log.hpp"
 #include "observability/metrics.hpp"
@@ -117,6 +121,33 @@ void move(refund_self self, domain::refund_event event,
       [=](caf::error& err) { retry_later(self, caf::to_string(err)); });
 }
 
+// The refund waits in its dead-letter queue from now on: no actor drives
+// it until an operator requeues it. A store that does not answer is asked
+// again (step() parks while park_reason is set).
+void park(refund_self self) {
+  auto& st = self->state;
+  st.in_flight = true;
+  park_refund cmd{st.row.view.refund_id, st.park_reason, st.park_error, false,
+                  st.correlation_id};
+  self->request(st.deps.store, st.deps.store_timeout, std::move(cmd))
+    .then(
+      [=](const refund_step_reply& reply) {
+        auto& st = self->state;
+        call_done(self);
+        adopt(self, reply);
+        if (reply.applied) {
+          log::error(st.correlation_id,
+                     "dead-lettering refund {}: {} ({}) after {} PSP attempts",
+                     st.row.view.refund_id.value, st.park_reason, st.park_error,
+                     st.row.attempts);
+          obs::metrics::get().money_movement("refund", "dead_lettered");
+        }
+        self->send(st.service, refund_finished{st.row.view});
+        self->quit();
+      },
+      [=](caf::error& err) { retry_later(self, caf::to_string(err)); });
+}
+
 std::uint32_t attempt_delay_ms(refund_self self) {
   auto& st = self->state;
   return st.schedule.after_attempt_ms(
@@ -130,7 +161,9 @@ void after_undecided_attempt(refund_self self,
   record_refund_attempt cmd{st.row.view.refund_id,
                             std::string{domain::to_string(answer.kind)},
                             answer.failure_code + ": " + answer.failure_message,
-                            delay_ms, st.correlation_id};
+                            delay_ms,
+                            st.correlation_id,
+                            answer.may_have_refunded};
   self->request(st.deps.store, st.deps.store_timeout, std::move(cmd))
     .then(
       [=](const refund_step_reply& reply) {
@@ -141,21 +174,20 @@ void after_undecided_attempt(refund_self self,
           step(self);  // finished meanwhile: report it
           return;
         }
-        if (poke_waiting(self)) return;
-        auto attempts = static_cast<std::uint32_t>(st.row.attempts);
-        if (attempts > st.deps.retry.attempts_max) {
-          log::error(st.correlation_id,
-                     "refund {} still undecided after {} PSP calls ({}); "
-                     "asking again every {} ms",
-                     st.row.view.refund_id.value, attempts, answer.failure_code,
-                     delay_ms);
-          obs::metrics::get().money_movement("refund", "retry_budget_spent");
-        } else {
-          log::warn(st.correlation_id,
-                    "refund {} PSP call {} undecided ({}), next in {} ms",
-                    st.row.view.refund_id.value, attempts, answer.failure_code,
-                    delay_ms);
+        if (domain::refund_budget_spent(st.row.view.status, st.row.attempts,
+                                        st.row.first_attempt_age_ms,
+                                        st.deps.retry.attempts_max,
+                                        st.deps.retry_deadline.count())) {
+          st.park_reason = "retry_budget_exhausted";
+          st.park_error = answer.failure_code;
+          park(self);
+          return;
         }
+        if (poke_waiting(self)) return;
+        log::warn(st.correlation_id,
+                  "refund {} PSP call {} undecided ({}), next in {} ms",
+                  st.row.view.refund_id.value, st.row.attempts,
+                  answer.failure_code, delay_ms);
         step_after(self, delay_ms);
       },
       [=](caf::error& err) { retry_later(self, caf::to_string(err)); });
@@ -201,8 +233,11 @@ domain::refund_outcome classify(const refund_state& st,
     return domain::classify_refund_lookup(reply.transport, reply.http_status,
                                           reply.body,
                                           st.row.view.refund_id.value);
-  return domain::classify_refund(reply.transport, reply.http_status,
-                                 reply.body);
+  auto out = domain::classify_refund(reply.transport, reply.http_status,
+                                     reply.body);
+  // Only the create can have refunded; reading a pending one back cannot.
+  if (operation != "create_refund") out.may_have_refunded = false;
+  return out;
 }
 
 void call_psp(refund_self self, std::string_view operation, psp_call call) {
@@ -228,7 +263,8 @@ void call_psp(refund_self self, std::string_view operation, psp_call call) {
         on_answer(self, domain::refund_outcome{domain::refund_kind::retry,
                                                {},
                                                "psp_client_error",
-                                               caf::to_string(err)});
+                                               caf::to_string(err),
+                                               operation == "create_refund"});
       });
 }
 
@@ -261,9 +297,15 @@ void step(refund_self self) {
     load(self);
     return;
   }
-  if (domain::is_final(st.row.view.status)) {
+  if (domain::is_final(st.row.view.status) || st.row.parked) {
+    // A parked refund (this actor loaded a row an operator holds) waits
+    // for the operator, not for this actor.
     self->send(st.service, refund_finished{st.row.view});
     self->quit();
+    return;
+  }
+  if (!st.park_reason.empty()) {
+    park(self);
     return;
   }
   const auto& cid = st.correlation_id;

@@ -15,7 +15,10 @@ namespace pay {
 struct refund_deps {
   refund_store_actor store;
   psp_client_actor psp;
+  // psp.retry_*: the backoff, and with retry_deadline the retry budget of a
+  // CREATED refund (domain/refund/refund_dead_letter.hpp).
   domain::backoff_policy retry;
+  std::chrono::milliseconds retry_deadline{120'000};
   domain::poll_policy poll;  // reading a PENDING refund back
   std::chrono::milliseconds store_timeout{30'000};
   std::chrono::milliseconds psp_timeout{15'000};
@@ -46,13 +49,17 @@ struct refund_state {
   domain::retry_schedule schedule;  // our side's failures, PSP attempts
   bool in_flight = false;           // a PSP or store call is running
   bool poke_pending = false;        // a webhook came meanwhile: ask again
+  // Set once the budget is spent: every step from then on parks it.
+  std::string park_reason;
+  std::string park_error;
   std::uint64_t timer_generation = 0;
   static inline const char* name = "refund";
 };
 
 // Spawned (monitored and linked) by the refund service; loads its row and
 // drives it to SUCCEEDED or FAILED (through PENDING when the PSP has not
-// decided), then tells `service` and quits.
+// decided), or parks it in the dead-letter queue once its retry budget is
+// spent, then tells `service` and quits.
 refund_actor::behavior_type refund_behavior(
   refund_actor::stateful_pointer<refund_state> self, refund_deps deps,
   std::string refund_id, refund_service_actor service,

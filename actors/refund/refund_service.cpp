@@ -2,13 +2,16 @@
 
 #include <functional>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "actors/common/forward.hpp"
 #include "actors/common/live_actors.hpp"
 #include "actors/common/supervision.hpp"
 #include "domain/common/assert.hpp"
 #include "domain/common/restart_budget.hpp"
+#include "domain/refund/refund_dead_letter.hpp"
 #include "observability/log.hpp"
+#include "observability/metrics.hpp"
 
 namespace pay {
 
@@ -24,6 +27,9 @@ struct refund_service_state {
   live_actors<caf::actor_addr> live;
   domain::restart_budget restarts{0};  // set from options.restarts_max
   std::unordered_multimap<std::string, waiter> waiters;
+  // Requeued while their parked actor was still on its way out: started
+  // again once it is down.
+  std::unordered_set<std::string> start_when_down;
   static inline const char* name = "refund_service";
 };
 
@@ -118,16 +124,176 @@ void recover(service_self self) {
       });
 }
 
-// A crashed refund is restarted from its row (a final one just reports
-// itself and stops); escalated, it stays CREATED and is resumed by recovery
-// at the next start.
+// A refund that crashed more than restarts_max times is parked (reason
+// crash_loop): restarting it would only crash again. A call may have been
+// in flight when it crashed, so it counts as maybe refunded.
+void park_crash_loop(service_self self, const std::string& refund_id,
+                     const caf::error& reason) {
+  auto& st = self->state;
+  park_refund cmd{domain::refund_id{refund_id}, "crash_loop",
+                  caf::to_string(reason), true, "crash_loop"};
+  self->request(st.options.deps.store, st.options.deps.store_timeout, cmd)
+    .then(
+      [=](const refund_step_reply& reply) {
+        if (reply.applied) {
+          log::error("crash_loop", "dead-lettering refund {}: crash_loop ({})",
+                     refund_id, caf::to_string(reason));
+          obs::metrics::get().money_movement("refund", "dead_lettered");
+        }
+      },
+      [=](caf::error& err) {
+        // Not parked: recovery resumes it at the next start, as before.
+        spdlog::error("refund {} crash-looped and could not be parked: {}",
+                      refund_id, caf::to_string(err));
+      });
+}
+
+// A crashed refund is restarted from its row (a final or parked one just
+// reports itself and stops); past its restart budget it is parked.
 void on_refund_down(service_self self, const caf::down_msg& down) {
   auto& st = self->state;
   auto id = st.live.forget(down.source);
   if (!id) return;
-  if (judge_down(st.restarts, "refund", *id, down.reason, "restart")
-      == down_verdict::restart)
+  auto verdict = judge_down(st.restarts, "refund", *id, down.reason, "restart");
+  if (verdict == down_verdict::restart)
     self->delayed_send(self, st.options.restart_delay, refund_restart{*id});
+  else if (verdict == down_verdict::escalate)
+    park_crash_loop(self, *id, down.reason);
+  if (st.start_when_down.erase(*id) != 0) ensure_actor(self, *id, "operator");
+}
+
+// --- the dead-letter queue ----------------------------------------------------
+
+caf::result<refund_dead_letter_reply> requeue(
+  service_self self, const requeue_refund_dead_letter& cmd) {
+  auto rp = self->make_response_promise<refund_dead_letter_reply>();
+  auto& st = self->state;
+  const auto& id = cmd.refund_id.value;
+  self->request(store_for(self, id), st.options.deps.store_timeout, cmd)
+    .then(
+      [=](refund_dead_letter_reply& reply) mutable {
+        if (reply.outcome == refund_dead_letter_outcome::applied) {
+          log::info(cmd.correlation_id, "operator requeues refund {}", id);
+          // The parked actor may still be on its way out: then the new one
+          // starts once it is down.
+          if (self->state.live.count(id) != 0)
+            self->state.start_when_down.insert(id);
+          else
+            ensure_actor(self, id, "operator");
+        }
+        rp.deliver(std::move(reply));
+      },
+      [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+  return rp;
+}
+
+// Closes the entry (failing the refund when `fail`) and answers.
+void close_entry(service_self self,
+                 caf::typed_response_promise<refund_dead_letter_reply> rp,
+                 const resolve_refund_dead_letter& cmd,
+                 const refund_work& refund, bool fail) {
+  auto& st = self->state;
+  close_refund_dead_letter close{cmd.refund_id, cmd.reason, fail,
+                                 refund.version, cmd.correlation_id};
+  self
+    ->request(store_for(self, cmd.refund_id.value),
+              st.options.deps.store_timeout, std::move(close))
+    .then(
+      [=](refund_dead_letter_reply& reply) mutable {
+        if (reply.outcome == refund_dead_letter_outcome::applied) {
+          log::info(cmd.correlation_id, "operator resolves refund {}{}: {}",
+                    cmd.refund_id.value, fail ? " as FAILED" : "", cmd.reason);
+          if (fail) obs::metrics::get().money_movement("refund", "FAILED");
+        }
+        rp.deliver(std::move(reply));
+      },
+      [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+}
+
+refund_dead_letter_reply refused(refund_dead_letter_outcome outcome,
+                                 const refund_dead_letter_view& entry,
+                                 std::string detail) {
+  return {outcome, entry, std::move(detail)};
+}
+
+// The PSP is asked whether it holds our refund; only when it holds none
+// (or failed it) is the refund failed.
+void resolve_after_asking(
+  service_self self, caf::typed_response_promise<refund_dead_letter_reply> rp,
+  const resolve_refund_dead_letter& cmd,
+  const refund_dead_letter_lookup& found) {
+  auto& deps = self->state.options.deps;
+  auto call = make_find_refunds_call(found.refund.payment_intent,
+                                     cmd.correlation_id);
+  self->request(deps.psp, deps.psp_timeout, std::move(call))
+    .then(
+      [=](const psp_reply& reply) mutable {
+        auto answer = domain::classify_refund_lookup(
+          reply.transport, reply.http_status, reply.body, cmd.refund_id.value);
+        switch (domain::refund_resolve_verdict_for(answer.kind)) {
+          case domain::refund_resolve_verdict::fail:
+            close_entry(self, rp, cmd, found.refund, true);
+            return;
+          case domain::refund_resolve_verdict::refuse_psp_made_it:
+            rp.deliver(
+              refused(refund_dead_letter_outcome::psp_made_it, found.entry,
+                      "the PSP has refund " + answer.psp_reference + " ("
+                        + std::string{domain::to_string(answer.kind)} + ")"));
+            return;
+          case domain::refund_resolve_verdict::refuse_psp_unknown:
+            rp.deliver(
+              refused(refund_dead_letter_outcome::psp_unknown, found.entry,
+                      answer.failure_code + ": " + answer.failure_message));
+            return;
+        }
+      },
+      [=](caf::error& err) mutable {
+        rp.deliver(refused(refund_dead_letter_outcome::psp_unknown, found.entry,
+                           caf::to_string(err)));
+      });
+}
+
+caf::result<refund_dead_letter_reply> resolve(
+  service_self self, const resolve_refund_dead_letter& cmd) {
+  auto rp = self->make_response_promise<refund_dead_letter_reply>();
+  auto& st = self->state;
+  self
+    ->request(store_for(self, cmd.refund_id.value),
+              st.options.deps.store_timeout,
+              load_refund_dead_letter{cmd.refund_id})
+    .then(
+      [=](const refund_dead_letter_lookup& found) mutable {
+        if (!found.found) {
+          rp.deliver(refund_dead_letter_reply{
+            refund_dead_letter_outcome::not_found, {}, {}});
+          return;
+        }
+        if (found.entry.status != "open") {
+          rp.deliver(refund_dead_letter_reply{
+            refund_dead_letter_outcome::not_open, found.entry, {}});
+          return;
+        }
+        switch (domain::refund_resolve_step_for(found.refund.view.status,
+                                                found.refund.maybe_refunded)) {
+          case domain::refund_resolve_step::close_only:
+            close_entry(self, rp, cmd, found.refund, false);
+            return;
+          case domain::refund_resolve_step::fail_now:
+            close_entry(self, rp, cmd, found.refund, true);
+            return;
+          case domain::refund_resolve_step::ask_psp:
+            resolve_after_asking(self, rp, cmd, found);
+            return;
+          case domain::refund_resolve_step::refuse_psp_holds_it:
+            rp.deliver(
+              refused(refund_dead_letter_outcome::psp_made_it, found.entry,
+                      "the PSP holds refund " + found.refund.view.psp_reference
+                        + " (PENDING)"));
+            return;
+        }
+      },
+      [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+  return rp;
 }
 
 }  // namespace
@@ -165,6 +331,18 @@ refund_service_actor spawn_refund_service(caf::actor_system& sys,
           ensure_actor(self, again.refund_id.value, "restart");
         },
         [=](refund_recover_atom) { recover(self); },
+        [=](const list_refunds_admin& query) {
+          return read<refund_page>(self, query.after_id, query);
+        },
+        [=](const list_refund_dead_letters& query) {
+          return read<refund_dead_letter_page>(self, query.after_id, query);
+        },
+        [=](const requeue_refund_dead_letter& cmd) {
+          return requeue(self, cmd);
+        },
+        [=](const resolve_refund_dead_letter& cmd) {
+          return resolve(self, cmd);
+        },
         [=](const refund_webhook& event) {
           // Nothing is stored: the actor reads the refund from the PSP, so
           // a repeated delivery only asks once more.

@@ -84,6 +84,41 @@ refund_store_actor::behavior_type refund_store_behavior(
         return persistence::move_refund_row(txn, cmd);
       });
     },
+    [=](const list_refunds_admin& query) {
+      return transact<refund_page>(self, "list all", [&](pqxx::work& txn) {
+        return persistence::list_refunds_page(txn, query);
+      });
+    },
+    [=](const park_refund& cmd) {
+      return transact<refund_step_reply>(self, "park", [&](pqxx::work& txn) {
+        return persistence::park_refund_row(txn, cmd);
+      });
+    },
+    [=](const list_refund_dead_letters& query) {
+      return transact<refund_dead_letter_page>(
+        self, "list dead letters", [&](pqxx::work& txn) {
+          return persistence::list_refund_dead_letter_rows(txn, query);
+        });
+    },
+    [=](const load_refund_dead_letter& query) {
+      return transact<refund_dead_letter_lookup>(
+        self, "load dead letter", [&](pqxx::work& txn) {
+          return persistence::load_refund_dead_letter_row(
+            txn, query.refund_id.value);
+        });
+    },
+    [=](const requeue_refund_dead_letter& cmd) {
+      return transact<refund_dead_letter_reply>(
+        self, "requeue", [&](pqxx::work& txn) {
+          return persistence::requeue_refund_dead_letter_row(txn, cmd);
+        });
+    },
+    [=](const close_refund_dead_letter& cmd) {
+      return transact<refund_dead_letter_reply>(
+        self, "resolve", [&](pqxx::work& txn) {
+          return persistence::close_refund_dead_letter_row(txn, cmd);
+        });
+    },
   };
 }
 

@@ -1,5 +1,7 @@
 #include "domain/common/psp_outcome.hpp"
 
+#include <algorithm>
+
 #include <boost/json.hpp>
 
 #include "domain/common/json_fields.hpp"
@@ -22,20 +24,75 @@ std::string_view to_string(charge_kind k) {
       return "outcome_unknown";
     case charge_kind::rejected:
       return "rejected";
+    case charge_kind::authorized:
+      return "authorized";
+    case charge_kind::voided:
+      return "voided";
   }
   return "invalid";
 }
 
 namespace {
 
+std::int64_t int_at(const json::object& obj, std::string_view key) {
+  auto it = obj.find(key);
+  if (it == obj.end() || !it->value().is_int64()) return 0;
+  return it->value().get_int64();
+}
+
+const json::object* object_at(const json::object& obj, std::string_view key) {
+  auto it = obj.find(key);
+  return it != obj.end() && it->value().is_object() ? &it->value().get_object()
+                                                    : nullptr;
+}
+
+// The charge's checks and outcome, when latest_charge was expanded.
+card_checks checks_of(const json::object& intent) {
+  card_checks out;
+  const json::object* charge = object_at(intent, "latest_charge");
+  if (!charge) return out;
+  if (const json::object* outcome = object_at(*charge, "outcome")) {
+    out.risk_level = string_at(*outcome, "risk_level");
+    if (auto it = outcome->find("risk_score");
+        it != outcome->end() && it->value().is_int64())
+      out.risk_score = static_cast<std::int32_t>(
+        std::clamp<std::int64_t>(it->value().get_int64(), 0, 99));
+  }
+  const json::object* details = object_at(*charge, "payment_method_details");
+  const json::object* card = details ? object_at(*details, "card") : nullptr;
+  if (const json::object* checks = card ? object_at(*card, "checks")
+                                        : nullptr) {
+    out.cvc_check = string_at(*checks, "cvc_check");
+    out.address_line1_check = string_at(*checks, "address_line1_check");
+    out.address_postal_code_check = string_at(*checks,
+                                              "address_postal_code_check");
+  }
+  return out;
+}
+
 charge_outcome from_intent(const json::object& intent) {
   charge_outcome out;
   out.psp_reference = string_at(intent, "id");
+  out.checks = checks_of(intent);
+  out.amount_capturable_minor = int_at(intent, "amount_capturable");
+  out.amount_received_minor = int_at(intent, "amount_received");
   auto status = string_at(intent, "status");
+  const bool manual = string_at(intent, "capture_method") == "manual";
+  auto reason = string_at(intent, "cancellation_reason");
   if (status == "succeeded") {
     out.kind = charge_kind::succeeded;
-  } else if (status == "processing" || status == "requires_action"
-             || status == "requires_capture") {
+  } else if (status == "requires_capture") {
+    out.kind = charge_kind::authorized;
+    out.may_have_charged = true;
+  } else if (status == "canceled" && manual && reason != "abandoned") {
+    out.kind = charge_kind::voided;
+    out.failure_code = reason == "automatic" ? "authorization_expired"
+                                             : "canceled";
+  } else if (status == "canceled" && reason == "abandoned") {
+    // Never authorized and never will be: the buyer walked away.
+    out.kind = charge_kind::declined;
+    out.failure_code = "expired";
+  } else if (status == "processing" || status == "requires_action") {
     // Accepted by the PSP and may still complete: money may move.
     out.kind = charge_kind::processing;
     out.may_have_charged = true;
@@ -83,9 +140,11 @@ charge_outcome from_error(unsigned http_status, const json::object& body) {
   auto code = string_at(err, "code");
   auto decline = string_at(err, "decline_code");
   out.failure_message = string_at(err, "message");
-  if (auto pi = err.find("payment_intent");
-      pi != err.end() && pi->value().is_object())
-    out.psp_reference = string_at(pi->value().get_object(), "id");
+  const json::object* intent = object_at(err, "payment_intent");
+  if (intent) out.psp_reference = string_at(*intent, "id");
+  // A capture or cancel too late or twice: the intent says where it is.
+  if (code == "payment_intent_unexpected_state" && intent)
+    return from_intent(*intent);
   // Below the PSP's minimum charge: final like a decline, never retried.
   if (http_status == 402 || type == "card_error"
       || code == "amount_too_small") {

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "domain/risk/card_rules.hpp"
+
 namespace pay::domain {
 
 enum class psp_transport : std::uint8_t {
@@ -23,6 +25,8 @@ enum class charge_kind : std::uint8_t {
   transient = 3,        // PSP busy / unreachable: retry with backoff
   outcome_unknown = 4,  // maybe charged: ask again with the same key
   rejected = 5,         // PSP refused our request itself (4xx): no charge
+  authorized = 6,       // held on the card, not captured (manual capture)
+  voided = 7,           // an authorization released (or expired) at the PSP
 };
 
 struct charge_outcome {
@@ -37,17 +41,30 @@ struct charge_outcome {
   // Hosted page: the PSP's registration and where the buyer pays.
   std::string session_id;
   std::string redirect_url;
+  // What the card network and the PSP's scoring said (the charge's checks
+  // and outcome), when the PSP reported them.
+  card_checks checks;
+  std::int64_t amount_capturable_minor = 0;  // authorized, not captured
+  std::int64_t amount_received_minor = 0;    // captured
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, charge_outcome& x) {
   return f(x.kind, x.psp_reference, x.failure_code, x.failure_message,
-           x.may_have_charged, x.session_id, x.redirect_url);
+           x.may_have_charged, x.session_id, x.redirect_url, x.checks,
+           x.amount_capturable_minor, x.amount_received_minor);
 }
 
 std::string_view to_string(charge_kind k);
 
-// Classifies a Stripe-style PaymentIntent create/retrieve response.
+// Classifies a Stripe-style PaymentIntent create/retrieve/capture/cancel
+// response. requires_capture is `authorized`; a canceled intent of manual
+// capture is `voided` (failure_code authorization_expired when the PSP
+// cancelled it for want of a capture), except one the buyer abandoned before
+// it was ever authorized (3-D Secure nobody completed): `declined` with
+// failure_code "expired". Stripe answers a capture or cancel of an intent in
+// the wrong state with payment_intent_unexpected_state and the intent: that
+// is classified by the intent's state, the truth of the matter.
 charge_outcome classify_payment_intent(psp_transport transport,
                                        unsigned http_status,
                                        std::string_view body);

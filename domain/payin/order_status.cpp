@@ -16,6 +16,14 @@ std::string_view to_db_string(order_status s) {
       return "PENDING";
     case order_status::review:
       return "REVIEW";
+    case order_status::authorized:
+      return "AUTHORIZED";
+    case order_status::capturing:
+      return "CAPTURING";
+    case order_status::voiding:
+      return "VOIDING";
+    case order_status::voided:
+      return "VOIDED";
   }
   return "UNKNOWN";
 }
@@ -48,6 +56,20 @@ std::string_view to_string(order_event e) {
       return "review_rejected";
     case order_event::risk_blocked:
       return "risk_blocked";
+    case order_event::psp_authorized:
+      return "psp_authorized";
+    case order_event::card_review:
+      return "card_review";
+    case order_event::hold_approved:
+      return "hold_approved";
+    case order_event::hold_rejected:
+      return "hold_rejected";
+    case order_event::capture_requested:
+      return "capture_requested";
+    case order_event::void_requested:
+      return "void_requested";
+    case order_event::psp_voided:
+      return "psp_voided";
   }
   return "unknown";
 }
@@ -66,6 +88,12 @@ std::string_view to_string(order_action a) {
       return "finished";
     case order_action::held:
       return "held";
+    case order_action::capture:
+      return "capture";
+    case order_action::void_authorization:
+      return "void_authorization";
+    case order_action::expire_authorization:
+      return "expire_authorization";
   }
   return "unknown";
 }

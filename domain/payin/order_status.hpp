@@ -18,8 +18,26 @@
 //                              |                       +--psp_succeeded--+
 //                              +--psp_declined--> FAILED <--psp_declined-+
 //
+// Authorize now, capture later. A card charge is authorized first; the card
+// rules then decide (from EXECUTING or PENDING, the PSP's answer in hand):
+//
+//   EXECUTING/PENDING --psp_succeeded--> SUCCESS  (captured at once)
+//                     --psp_authorized--> AUTHORIZED  (capture on fulfilment)
+//                     --card_review--> REVIEW  (authorization kept)
+//                     --psp_voided--> VOIDED  (the rules voided it)
+//   REVIEW (authorized) --hold_approved--> AUTHORIZED
+//                       --hold_rejected--> VOIDING
+//   AUTHORIZED --capture_requested--> CAPTURING --psp_succeeded--> SUCCESS
+//              --psp_succeeded--> SUCCESS  (immediate capture, approved hold)
+//              --void_requested--> VOIDING --psp_voided--> VOIDED
+//   AUTHORIZED, CAPTURING, REVIEW --psp_voided--> VOIDED  (the PSP says the
+//                                    authorization is gone: it expired)
+//
+// CAPTURING and VOIDING are a decision persisted before the PSP hears of it
+// (a fulfilment, a cancel, an expiry): a restart finishes the call.
+//
 // operator_failed (an operator resolving a dead-lettered order) leads from
-// every unfinished state to FAILED. SUCCESS and FAILED are terminal.
+// every unfinished state to FAILED. SUCCESS, FAILED and VOIDED are terminal.
 // "Unknown outcome" is not an event here: an order whose PSP answer was lost
 // stays where it is until the PSP is asked.
 
@@ -36,8 +54,12 @@ enum class order_status : std::uint8_t {
   executing = 1,
   success = 2,
   failed = 3,
-  pending = 4,  // the PSP decides later (3-D Secure, review, hosted page)
-  review = 5,   // held by our risk check until an operator decides
+  pending = 4,     // the PSP decides later (3-D Secure, review, hosted page)
+  review = 5,      // held by our risk check until an operator decides
+  authorized = 6,  // money held at the PSP, not captured
+  capturing = 7,   // capture decided, the PSP to be told
+  voiding = 8,     // void decided, the PSP to be told
+  voided = 9,      // authorization released: nothing charged
 };
 
 enum class order_event : std::uint8_t {
@@ -49,76 +71,127 @@ enum class order_event : std::uint8_t {
   risk_review = 6,      // our risk check wants a human to look
   review_approved = 7,
   review_rejected = 8,
-  risk_blocked = 9,  // our risk check refused the checkout: no PSP call
+  risk_blocked = 9,        // our risk check refused the checkout: no PSP call
+  psp_authorized = 10,     // held at the PSP, capture waits for fulfilment
+  card_review = 11,        // the card rules want a human, authorization kept
+  hold_approved = 12,      // an operator approved an authorized order
+  hold_rejected = 13,      // an operator rejected an authorized order
+  capture_requested = 14,  // fulfilled: capture (all or part)
+  void_requested = 15,     // cancelled, or the authorization is expiring
+  psp_voided = 16,         // the PSP released the authorization
 };
 
 inline constexpr order_status all_order_statuses[] = {
   order_status::not_started, order_status::executing, order_status::success,
-  order_status::failed,      order_status::pending,   order_status::review};
+  order_status::failed,      order_status::pending,   order_status::review,
+  order_status::authorized,  order_status::capturing, order_status::voiding,
+  order_status::voided};
 inline constexpr order_event all_order_events[] = {
   order_event::start_execution, order_event::psp_succeeded,
   order_event::psp_declined,    order_event::operator_failed,
   order_event::psp_pending,     order_event::risk_review,
   order_event::review_approved, order_event::review_rejected,
-  order_event::risk_blocked};
+  order_event::risk_blocked,    order_event::psp_authorized,
+  order_event::card_review,     order_event::hold_approved,
+  order_event::hold_rejected,   order_event::capture_requested,
+  order_event::void_requested,  order_event::psp_voided};
+
+constexpr bool is_final(order_status s) {
+  return s == order_status::success || s == order_status::failed
+         || s == order_status::voided;
+}
 
 // nullopt: the transition is illegal from `from`.
 constexpr std::optional<order_status> next_status(order_status from,
                                                   order_event event) {
-  if (event == order_event::operator_failed)
-    return from == order_status::success || from == order_status::failed
-             ? std::nullopt
-             : std::optional{order_status::failed};
+  using s = order_status;
+  using e = order_event;
+  if (event == e::operator_failed)
+    return is_final(from) ? std::nullopt : std::optional{s::failed};
   switch (from) {
-    case order_status::not_started:
+    case s::not_started:
       switch (event) {
-        case order_event::start_execution:
-          return order_status::executing;
-        case order_event::risk_review:
-          return order_status::review;
-        case order_event::risk_blocked:
-          return order_status::failed;
+        case e::start_execution:
+          return s::executing;
+        case e::risk_review:
+          return s::review;
+        case e::risk_blocked:
+          return s::failed;
         default:
           return std::nullopt;
       }
-    case order_status::review:
+    case s::review:
       switch (event) {
-        case order_event::review_approved:
-          return order_status::not_started;
-        case order_event::review_rejected:
-          return order_status::failed;
+        case e::review_approved:
+          return s::not_started;
+        case e::review_rejected:
+          return s::failed;
+        case e::hold_approved:
+          return s::authorized;
+        case e::hold_rejected:
+        case e::void_requested:
+          return s::voiding;
+        case e::psp_voided:
+          return s::voided;
         default:
           return std::nullopt;
       }
-    case order_status::executing:
+    case s::executing:
+    case s::pending:
       switch (event) {
-        case order_event::psp_succeeded:
-          return order_status::success;
-        case order_event::psp_declined:
-          return order_status::failed;
-        case order_event::psp_pending:
-          return order_status::pending;
+        case e::psp_succeeded:
+          return s::success;
+        case e::psp_declined:
+          return s::failed;
+        case e::psp_pending:
+          return from == s::executing ? std::optional{s::pending}
+                                      : std::nullopt;
+        case e::psp_authorized:
+          return s::authorized;
+        case e::card_review:
+          return s::review;
+        case e::psp_voided:
+          return s::voided;
         default:
           return std::nullopt;
       }
-    case order_status::pending:
+    case s::authorized:
       switch (event) {
-        case order_event::psp_succeeded:
-          return order_status::success;
-        case order_event::psp_declined:
-          return order_status::failed;
+        case e::capture_requested:
+          return s::capturing;
+        case e::void_requested:
+          return s::voiding;
+        case e::psp_succeeded:
+          return s::success;
+        case e::psp_voided:
+          return s::voided;
         default:
           return std::nullopt;
       }
-    case order_status::success:
-    case order_status::failed:
+    case s::capturing:
+      switch (event) {
+        case e::psp_succeeded:
+          return s::success;
+        case e::psp_voided:
+          return s::voided;
+        default:
+          return std::nullopt;
+      }
+    case s::voiding:
+      return event == e::psp_voided ? std::optional{s::voided} : std::nullopt;
+    case s::success:
+    case s::failed:
+    case s::voided:
       return std::nullopt;
   }
   return std::nullopt;
 }
 
-constexpr bool is_final(order_status s) {
-  return s == order_status::success || s == order_status::failed;
+// Whether the PSP holds money for the order that is neither captured nor
+// released: what the trial balance's authorizations_held memo counts.
+constexpr bool holds_authorization(order_status s) {
+  return s == order_status::authorized || s == order_status::capturing
+         || s == order_status::voiding;
 }
 
 // What a payment order actor does next, decided from its persisted row
@@ -130,26 +203,51 @@ enum class order_action : std::uint8_t {
   credit_wallet = 2,
   write_ledger = 3,
   finished = 4,  // terminal and fully booked: report and stop
-  held = 5,      // in review: nothing to do until an operator decides
+  held = 5,      // in review, or authorized until fulfilment: nothing to do
+                 // until someone decides
+  capture = 6,   // tell the PSP to capture (the decision is persisted)
+  void_authorization = 7,    // tell the PSP to release it (persisted too)
+  expire_authorization = 8,  // persist the void of an authorization whose
+                             // time to be captured is up
 };
 
-constexpr order_action next_action(order_status status, bool wallet_updated,
-                                   bool ledger_updated) {
-  switch (status) {
+// What next_action reads of an order's row and its checkout.
+struct order_progress {
+  order_status status = order_status::not_started;
+  bool wallet_updated = false;
+  bool ledger_updated = false;
+  // The checkout asked to capture on fulfilment: an authorized order waits.
+  bool capture_on_fulfillment = false;
+  // An authorization is held and its time to be captured is up.
+  bool authorization_expired = false;
+};
+
+constexpr order_action next_action(const order_progress& p) {
+  switch (p.status) {
     case order_status::not_started:
       return order_action::start_execution;
     case order_status::executing:
     case order_status::pending:  // ask the PSP how it went (a poll)
       return order_action::charge;
     case order_status::review:
-      return order_action::held;
+      return p.authorization_expired ? order_action::expire_authorization
+                                     : order_action::held;
+    case order_status::authorized:
+      if (p.authorization_expired) return order_action::expire_authorization;
+      return p.capture_on_fulfillment ? order_action::held
+                                      : order_action::capture;
+    case order_status::capturing:
+      return order_action::capture;
+    case order_status::voiding:
+      return order_action::void_authorization;
     case order_status::success:
       // Wallet first, then ledger: the design's order, and each step is
       // idempotent so a crash between them is finished on recovery.
-      if (!wallet_updated) return order_action::credit_wallet;
-      if (!ledger_updated) return order_action::write_ledger;
+      if (!p.wallet_updated) return order_action::credit_wallet;
+      if (!p.ledger_updated) return order_action::write_ledger;
       return order_action::finished;
     case order_status::failed:
+    case order_status::voided:
       return order_action::finished;
   }
   return order_action::finished;

@@ -30,12 +30,15 @@ struct new_checkout {
   std::string return_url;       // hosted page instead of a token
   std::string request_hash;     // SHA-256 hex of the canonical request
   std::vector<order_line> orders;
+  // Authorize now, capture when each order is fulfilled ("capture":
+  // "on_fulfillment"); false: capture at once.
+  bool capture_on_fulfillment = false;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, new_checkout& x) {
   return f(x.id, x.buyer_info_json, x.psp_token, x.return_url, x.request_hash,
-           x.orders);
+           x.orders, x.capture_on_fulfillment);
 }
 
 struct order_view {
@@ -64,6 +67,12 @@ struct order_view {
   // Passivated: when the poll waker brings it back (RFC 3339); empty when
   // resident or not waiting on a poll.
   std::string next_poll_at;
+  // Held at the PSP, before any capture (0: never authorized apart from a
+  // capture). amount_minor is what a partial capture took.
+  std::int64_t authorized_minor = 0;
+  std::string card_assessment_json;      // checks, risk, decision; empty: none
+  std::string authorization_expires_at;  // RFC 3339; empty: none
+  bool authorization_expired = false;    // read against the database clock
 };
 
 template <class Inspector>
@@ -73,7 +82,9 @@ typename Inspector::result_type inspect(Inspector& f, order_view& x) {
            x.failure_message, x.wallet_updated, x.ledger_updated, x.created_at,
            x.updated_at, x.psp_attempts, x.maybe_charged,
            x.first_attempt_age_ms, x.parked, x.psp_session_id, x.redirect_url,
-           x.pending_polls, x.next_poll_at);
+           x.pending_polls, x.next_poll_at, x.authorized_minor,
+           x.card_assessment_json, x.authorization_expires_at,
+           x.authorization_expired);
 }
 
 struct dead_letter_view {
@@ -107,12 +118,14 @@ struct checkout_view {
   std::string risk_verdict;     // allow, review, block; empty: not checked yet
   std::string risk_rules_json;  // the rules that fired, as JSON
   std::string review_status;    // open, approved, rejected; empty: none
+  std::string capture_method = "immediate";  // or "on_fulfillment"
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, checkout_view& x) {
   return f(x.id, x.is_payment_done, x.created_at, x.orders, x.hosted,
-           x.return_url, x.risk_verdict, x.risk_rules_json, x.review_status);
+           x.return_url, x.risk_verdict, x.risk_rules_json, x.review_status,
+           x.capture_method);
 }
 
 }  // namespace pay

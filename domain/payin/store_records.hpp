@@ -10,6 +10,7 @@
 
 #include "domain/cluster/cluster_view.hpp"
 #include "domain/cluster/ownership.hpp"
+#include "domain/common/money.hpp"
 #include "domain/ledger/ledger_postings.hpp"
 #include "domain/payin/records.hpp"
 
@@ -70,13 +71,18 @@ struct transition_order {
   // A move to SUCCESS books the pay-in in the same statement: the wallet
   // credit and this balanced ledger transaction. Empty for any other move.
   std::vector<domain::posting> payin_postings;
+  std::string card_assessment_json;   // empty: keep what is stored
+  std::int64_t authorized_minor = 0;  // 0: keep what is stored
+  // > 0: the order waits in the database (authorized until fulfilment, or
+  // held for review) until its authorization is due to be voided.
+  std::int64_t hold_ms = 0;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, transition_order& x) {
   return f(x.id, x.from, x.to, x.expected_version, x.count_attempt,
            x.psp_reference, x.failure_code, x.failure_message, x.event,
-           x.correlation_id, x.psp_session_id, x.redirect_url,
-           x.payin_postings);
+           x.correlation_id, x.psp_session_id, x.redirect_url, x.payin_postings,
+           x.card_assessment_json, x.authorized_minor, x.hold_ms);
 }
 
 // One PSP attempt that did not move the order (transient, unknown
@@ -292,21 +298,27 @@ typename Inspector::result_type inspect(Inspector& f, escalate_order& x) {
   return f(x.id, x.reason, x.last_error, x.attempts, x.correlation_id);
 }
 
+// Newest first, a page at a time: after the (last_seen_at, id) of the last
+// entry of the page before (0: from the start).
 struct list_dead_letters {
   std::string status;  // empty: all
   std::uint32_t limit = 100;
+  std::int64_t after_seen_us = 0;
+  std::string after_id;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, list_dead_letters& x) {
-  return f(x.status, x.limit);
+  return f(x.status, x.limit, x.after_seen_us, x.after_id);
 }
 
 struct dead_letters {
   std::vector<dead_letter_view> entries;
+  bool has_more = false;
+  std::int64_t last_seen_us = 0;  // of the last entry: the next cursor
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, dead_letters& x) {
-  return f(x.entries);
+  return f(x.entries, x.has_more, x.last_seen_us);
 }
 
 enum class operator_outcome : std::uint8_t {
@@ -472,20 +484,26 @@ typename Inspector::result_type inspect(Inspector& f, record_risk_decision& x) {
   return f(x.id, x.verdict, x.rules_json, x.correlation_id);
 }
 
+// Oldest first, a page at a time: after the (created_at, checkout_id) of
+// the last checkout of the page before (0: from the start).
 struct list_reviews {
   std::uint32_t limit = 100;
+  std::int64_t after_created_us = 0;
+  std::string after_id;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, list_reviews& x) {
-  return f(x.limit);
+  return f(x.limit, x.after_created_us, x.after_id);
 }
 
 struct reviews {
   std::vector<checkout_view> checkouts;  // oldest first
+  bool has_more = false;
+  std::int64_t last_created_us = 0;  // of the last checkout: the next cursor
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, reviews& x) {
-  return f(x.checkouts);
+  return f(x.checkouts, x.has_more, x.last_created_us);
 }
 
 // An operator's decision on a checkout held for review.
@@ -595,6 +613,52 @@ struct ready_reply {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ready_reply& x) {
   return f(x.ready, x.detail);
+}
+
+}  // namespace pay
+
+namespace pay {
+
+// --- capture on fulfilment ---------------------------------------------------
+// A merchant's fulfilment (capture) or cancel (void) of an authorized order,
+// persisted as CAPTURING / VOIDING before the PSP hears of it.
+struct request_capture {
+  domain::payment_order_id id;
+  std::int64_t amount_minor = 0;  // 0: everything authorized
+  std::string correlation_id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, request_capture& x) {
+  return f(x.id, x.amount_minor, x.correlation_id);
+}
+
+struct request_void {
+  domain::payment_order_id id;
+  std::string failure_code;  // canceled, authorization_expired, ...
+  std::string failure_message;
+  std::string correlation_id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, request_void& x) {
+  return f(x.id, x.failure_code, x.failure_message, x.correlation_id);
+}
+
+enum class settle_outcome : std::uint8_t {
+  applied = 0,  // persisted; the order's actor finishes it
+  not_found = 1,
+  wrong_state = 2,       // not AUTHORIZED (nor REVIEW holding one, for a void)
+  amount_too_large = 3,  // more than the authorization
+  amount_invalid = 4,    // not an amount of the order's currency
+};
+
+struct settle_reply {
+  settle_outcome outcome = settle_outcome::not_found;
+  order_view order;  // as it is now, when found
+  domain::money_error amount_error = domain::money_error::ok;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, settle_reply& x) {
+  return f(x.outcome, x.order, x.amount_error);
 }
 
 }  // namespace pay

@@ -118,7 +118,9 @@ std::string_view to_string(payout_kind a) {
   return "invalid";
 }
 
-payout_outcome classify_payout(psp_transport transport, unsigned http_status,
+namespace {
+
+payout_outcome classify_answer(psp_transport transport, unsigned http_status,
                                std::string_view body,
                                std::string_view payout_id) {
   if (transport == psp_transport::not_sent)
@@ -152,6 +154,21 @@ payout_outcome classify_payout(psp_transport transport, unsigned http_status,
   }
   return retry("http_" + std::to_string(http_status),
                "unexpected status from the provider");
+}
+
+}  // namespace
+
+payout_outcome classify_payout(psp_transport transport, unsigned http_status,
+                               std::string_view body,
+                               std::string_view payout_id) {
+  auto out = classify_answer(transport, http_status, body, payout_id);
+  bool refused_unread = transport == psp_transport::responded
+                        && (http_status == 401 || http_status == 403
+                            || http_status == 404 || http_status == 429);
+  out.may_have_acted = out.kind == payout_kind::retry
+                       && transport != psp_transport::not_sent
+                       && !refused_unread;
+  return out;
 }
 
 }  // namespace pay::domain

@@ -30,6 +30,11 @@ struct payout_outcome {
   std::string psp_reference;  // po_... or tr_... when the body had one
   std::string failure_code;
   std::string failure_message;
+  // A retry whose request the provider may have carried out all the same
+  // (no answer, a 5xx, a 409, an unreadable body). False for a request that
+  // never left or was refused unread (401, 403, 404, 429). Whether that
+  // moved money depends on the call (domain::moves_money).
+  bool may_have_acted = false;
 };
 
 std::string_view to_string(payout_kind a);

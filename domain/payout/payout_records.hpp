@@ -31,13 +31,24 @@ struct payout_view {
   std::int32_t version = 0;  // compare-and-set guard of every change
   std::string created_at;    // RFC 3339
   std::string updated_at;
+  // The retry budget of the current step: undecided calls since the pay-out
+  // last moved (or was requeued) and the age of the first, by the
+  // database's clock (-1: none).
+  std::int32_t step_attempts = 0;
+  std::int64_t first_attempt_age_ms = -1;
+  // A call that moves money (transfer, pay-out, reversal) may have been
+  // carried out without our hearing it; never cleared.
+  bool maybe_paid_out = false;
+  bool parked = false;          // an open dead letter: no actor drives it
+  std::int64_t created_us = 0;  // the listing's cursor time
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, payout_view& x) {
   return f(x.payout_id, x.seller_account, x.stripe_account, x.currency,
            x.amount_minor, x.status, x.psp_reference, x.transfer_reference,
            x.failure_code, x.failure_message, x.attempts, x.version,
-           x.created_at, x.updated_at);
+           x.created_at, x.updated_at, x.step_attempts, x.first_attempt_age_ms,
+           x.maybe_paid_out, x.parked, x.created_us);
 }
 
 // One row of payout_history: a transition or a PSP attempt.
@@ -98,22 +109,27 @@ typename Inspector::result_type inspect(Inspector& f, payout_lookup& x) {
   return f(x.found, x.payout, x.history);
 }
 
+// Keyset pagination over (created_at, payout_id), newest first.
 struct list_payouts {
   std::string seller_account;                   // empty: all
   std::vector<domain::payout_status> statuses;  // empty: every status
   std::uint32_t limit = 100;
+  std::int64_t after_created_us = -1;  // cursor; -1: from the newest
+  std::string after_id;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, list_payouts& x) {
-  return f(x.seller_account, x.statuses, x.limit);
+  return f(x.seller_account, x.statuses, x.limit, x.after_created_us,
+           x.after_id);
 }
 
 struct payout_list {
   std::vector<payout_view> payouts;
+  bool has_more = false;  // a page of list_payouts: another follows
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, payout_list& x) {
-  return f(x.payouts);
+  return f(x.payouts, x.has_more);
 }
 
 // A verified payout.* webhook: the payout's actor asks the provider.
@@ -310,12 +326,15 @@ struct record_payout_attempt {
   std::string outcome;
   std::string error;
   std::string correlation_id;
+  // A call that moves money may have been carried out (ORed into the row's
+  // maybe_paid_out).
+  bool may_have_paid_out = false;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f,
                                         record_payout_attempt& x) {
   return f(x.payout_id, x.expected_version, x.outcome, x.error,
-           x.correlation_id);
+           x.correlation_id, x.may_have_paid_out);
 }
 
 struct payout_step {
@@ -326,6 +345,160 @@ struct payout_step {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, payout_step& x) {
   return f(x.applied, x.found, x.row);
+}
+
+// --- the pay-outs' dead-letter queue ---------------------------------------
+
+// One row of payout_dead_letter with what an operator needs of its pay-out.
+struct payout_dead_letter_view {
+  domain::payout_id payout_id;
+  std::string seller_account;
+  std::string currency;
+  std::int64_t amount_minor = 0;
+  domain::payout_status payout_status = domain::payout_status::created;
+  std::string reason;  // retry_budget_exhausted, crash_loop
+  std::string last_error;
+  std::int32_t attempts = 0;  // calls of the step (crashes for crash_loop)
+  bool maybe_paid_out = false;
+  std::string status;  // open, requeued, resolved
+  std::string resolution;
+  std::string first_seen_at;  // RFC 3339
+  std::string last_seen_at;
+  std::int64_t last_seen_us = 0;  // the listing's cursor time
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f,
+                                        payout_dead_letter_view& x) {
+  return f(x.payout_id, x.seller_account, x.currency, x.amount_minor,
+           x.payout_status, x.reason, x.last_error, x.attempts,
+           x.maybe_paid_out, x.status, x.resolution, x.first_seen_at,
+           x.last_seen_at, x.last_seen_us);
+}
+
+// The pay-out stops and waits for an operator: its dead letter is opened
+// (or reopened after a requeue) and a 'dead_lettered' history row written.
+struct park_payout {
+  domain::payout_id payout_id;
+  std::string reason;
+  std::string last_error;
+  // Set by a crash loop: a call may have been in flight when it crashed.
+  bool maybe_paid_out = false;
+  std::string correlation_id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, park_payout& x) {
+  return f(x.payout_id, x.reason, x.last_error, x.maybe_paid_out,
+           x.correlation_id);
+}
+
+// Keyset pagination over (last_seen_at, payout_id), most recently changed
+// first.
+struct list_payout_dead_letters {
+  std::string status;  // open, requeued, resolved; "": all
+  std::uint32_t limit = 100;
+  std::int64_t after_last_seen_us = -1;  // cursor; -1: from the newest
+  std::string after_id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f,
+                                        list_payout_dead_letters& x) {
+  return f(x.status, x.limit, x.after_last_seen_us, x.after_id);
+}
+
+struct payout_dead_letter_page {
+  std::vector<payout_dead_letter_view> entries;
+  bool has_more = false;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f,
+                                        payout_dead_letter_page& x) {
+  return f(x.entries, x.has_more);
+}
+
+struct load_payout_dead_letter {
+  domain::payout_id payout_id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f,
+                                        load_payout_dead_letter& x) {
+  return f(x.payout_id);
+}
+
+struct payout_dead_letter_lookup {
+  bool found = false;
+  payout_dead_letter_view entry;
+  payout_view payout;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f,
+                                        payout_dead_letter_lookup& x) {
+  return f(x.found, x.entry, x.payout);
+}
+
+// An operator's requeue: the entry becomes requeued, the pay-out gets a
+// fresh retry budget and this node's ownership, and the service gives it an
+// actor again.
+struct requeue_payout_dead_letter {
+  domain::payout_id payout_id;
+  std::string correlation_id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f,
+                                        requeue_payout_dead_letter& x) {
+  return f(x.payout_id, x.correlation_id);
+}
+
+// An operator's resolve: settle the pay-out as failed the way the rules
+// allow (domain/payout/payout_dead_letter.hpp); the service asks the
+// provider first when it may hold our transfer or pay-out.
+struct resolve_payout_dead_letter {
+  domain::payout_id payout_id;
+  std::string reason;
+  std::string correlation_id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f,
+                                        resolve_payout_dead_letter& x) {
+  return f(x.payout_id, x.reason, x.correlation_id);
+}
+
+// The store's half of a resolve, once decided: close the open entry and,
+// with `fail`, apply operator_failed from the (status, version) the
+// decision saw (a pay-out that moved meanwhile is left as it is).
+struct close_payout_dead_letter {
+  domain::payout_id payout_id;
+  std::string reason;
+  bool fail = false;
+  domain::payout_status expected_status = domain::payout_status::created;
+  std::int32_t expected_version = 0;
+  std::string correlation_id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f,
+                                        close_payout_dead_letter& x) {
+  return f(x.payout_id, x.reason, x.fail, x.expected_status, x.expected_version,
+           x.correlation_id);
+}
+
+enum class payout_dead_letter_outcome : std::uint8_t {
+  applied = 0,
+  not_found = 1,
+  not_open = 2,      // requeued or resolved already
+  psp_acted = 3,     // the provider holds our transfer or pay-out
+  psp_unknown = 4,   // the provider could not be asked: nothing changed
+  payout_moved = 5,  // the pay-out changed while the provider was asked
+  in_transit = 6,    // the provider holds the pay-out: only it may end it
+};
+
+struct payout_dead_letter_reply {
+  payout_dead_letter_outcome outcome = payout_dead_letter_outcome::applied;
+  payout_dead_letter_view entry;  // as it is now (when found)
+  std::string detail;             // what the provider said, for refusals
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f,
+                                        payout_dead_letter_reply& x) {
+  return f(x.outcome, x.entry, x.detail);
 }
 
 }  // namespace pay

@@ -40,6 +40,8 @@ std::string_view to_string(payout_event e) {
       return "transfer_accepted";
     case payout_event::transfer_reversed:
       return "transfer_reversed";
+    case payout_event::operator_failed:
+      return "operator_failed";
   }
   return "invalid";
 }

@@ -10,6 +10,11 @@
 //                                                           PAID <--------+
 //                                                                 psp_paid
 //
+// operator_failed (an operator resolving the pay-out's dead letter, after
+// the provider was asked): CREATED -> FAILED when no transfer exists, and
+// TRANSFERRED -> REVERSING when no pay-out exists on the connected account,
+// so the transfer is taken back before the money returns to the wallet.
+//
 // CREATED: the row exists and the seller's money left the wallet; the
 // transfer to the seller's connected account may or may not exist yet (we
 // ask with the same key, or look it up). TRANSFERRED: the money is on the
@@ -41,6 +46,7 @@ enum class payout_event : std::uint8_t {
   psp_rejected = 3,  // the provider refused our create request (final 4xx)
   transfer_accepted = 4,  // the transfer to the connected account exists
   transfer_reversed = 5,  // the transfer was taken back (or never existed)
+  operator_failed = 6,    // an operator resolved its dead letter as failed
 };
 
 inline constexpr payout_status all_payout_statuses[] = {
@@ -50,7 +56,8 @@ inline constexpr payout_status all_payout_statuses[] = {
 inline constexpr payout_event all_payout_events[] = {
   payout_event::transfer_accepted, payout_event::psp_accepted,
   payout_event::psp_paid,          payout_event::psp_failed,
-  payout_event::psp_rejected,      payout_event::transfer_reversed};
+  payout_event::psp_rejected,      payout_event::transfer_reversed,
+  payout_event::operator_failed};
 
 // nullopt: the transition is illegal from `from`.
 constexpr std::optional<payout_status> next_status(payout_status from,
@@ -59,12 +66,15 @@ constexpr std::optional<payout_status> next_status(payout_status from,
     case payout_status::created:
       if (event == payout_event::transfer_accepted)
         return payout_status::transferred;
-      if (event == payout_event::psp_rejected) return payout_status::failed;
+      if (event == payout_event::psp_rejected
+          || event == payout_event::operator_failed)
+        return payout_status::failed;
       return std::nullopt;
     case payout_status::transferred:
       if (event == payout_event::psp_accepted) return payout_status::in_transit;
       if (event == payout_event::psp_rejected
-          || event == payout_event::psp_failed)
+          || event == payout_event::psp_failed
+          || event == payout_event::operator_failed)
         return payout_status::reversing;
       return std::nullopt;
     case payout_status::in_transit:

@@ -89,6 +89,12 @@ payout_reaction react(payout_status status, payout_call call,
   return attempt;
 }
 
+bool moves_money(payout_call call) {
+  return call == payout_call::create_transfer
+         || call == payout_call::create_payout
+         || call == payout_call::reverse_transfer;
+}
+
 std::string_view to_string(payout_call call) {
   switch (call) {
     case payout_call::no_account:

@@ -67,6 +67,10 @@ struct payout_reaction {
 payout_reaction react(payout_status status, payout_call call,
                       payout_kind answer);
 
+// The calls that move money at the provider (a transfer, a pay-out, a
+// reversal): one of them left without an answer may have moved it.
+bool moves_money(payout_call call);
+
 std::string_view to_string(payout_call call);
 
 }  // namespace pay::domain

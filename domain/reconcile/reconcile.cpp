@@ -125,8 +125,15 @@ bool net_adds_up(const settlement_line& line) {
          && expected_net == line.net_minor;
 }
 
+// What a line is about, as shown and keyed: the PSP's reference, else our
+// id. A view into the line, which outlives the matcher.
+std::string_view reference_of(const settlement_line& line) {
+  return line.psp_reference.empty() ? std::string_view{line.idempotency_key}
+                                    : std::string_view{line.psp_reference};
+}
+
 std::string line_reference(const settlement_line& line) {
-  return line.psp_reference.empty() ? line.idempotency_key : line.psp_reference;
+  return std::string{reference_of(line)};
 }
 
 std::string line_head(const settlement_line& line) {
@@ -183,7 +190,12 @@ class matcher {
         seen_refs_{string_index{count_lines(file, settlement_type::charge)},
                    string_index{count_lines(file, settlement_type::refund)},
                    string_index{count_lines(file, settlement_type::payout)},
-                   string_index{count_lines(file, settlement_type::fee)}} {
+                   string_index{count_lines(file, settlement_type::fee)}},
+        occurrences_{string_index{count_lines(file, settlement_type::charge)},
+                     string_index{count_lines(file, settlement_type::refund)},
+                     string_index{count_lines(file, settlement_type::payout)},
+                     string_index{count_lines(file, settlement_type::fee)}},
+        corrected_(ours.corrected_lines.size()) {
     plan_.date = file.date;
     for (const auto& c : ours_.charges) charges_.add(c, c.order_id.value);
     for (const auto& c : ours_.expected) charges_.add(c, c.order_id.value);
@@ -191,6 +203,8 @@ class matcher {
     for (const auto& p : ours_.payouts) payouts_.add(p, p.payout_id.value);
     charge_in_file_.assign(charges_.records.size(), 0);
     payout_fee_claimed_.assign(payouts_.records.size(), 0);
+    for (const auto& identity : ours_.corrected_lines)
+      corrected_.insert(identity, 0);
   }
 
   reconciliation_plan run() {
@@ -212,6 +226,9 @@ class matcher {
                       std::int64_t expected_gross_minor);
   verdict classify_charge(const settlement_line& line, const our_view& ours);
   void record(const settlement_line& line, const our_view& ours, verdict v);
+  // The line's 1-based occurrence among the file's lines of its type and
+  // reference so far.
+  std::uint32_t occurrence_of(const settlement_line& line);
   void book_money(const settlement_line& line, line_booking booking);
   void add_exception(reconciliation_exception e);
   void add_missing_charges();
@@ -229,6 +246,10 @@ class matcher {
   std::vector<std::uint8_t> charge_in_file_;      // for missing_charge
   std::vector<std::uint8_t> payout_fee_claimed_;  // one fee line per payout
   std::array<string_index, 4> seen_refs_;         // by settlement_type
+  // By settlement_type: reference -> slot in occurrence_counts_.
+  std::array<string_index, 4> occurrences_;
+  std::vector<std::uint32_t> occurrence_counts_;
+  string_index corrected_;  // books::corrected_lines
   std::map<std::string, wide_sums> sums_;
 };
 
@@ -395,7 +416,8 @@ verdict matcher::classify_charge(const settlement_line& line,
     return {policy_case::status_mismatch_order_unfinished,
             line_head(line) + " is settled by the PSP but order "
               + order.order_id.value + " is " + ours.status
-              + ": the PSP is asked and the order settled."};
+              + ": the PSP is asked, and the money waits in "
+                "settlement_suspense until the order is final."};
   auto agreed = agreed_fee_minor(line.gross_minor, in_.fee_terms);
   if (line.fee_minor != agreed)
     return {policy_case::fee_mismatch,
@@ -406,10 +428,31 @@ verdict matcher::classify_charge(const settlement_line& line,
   return {};
 }
 
+std::uint32_t matcher::occurrence_of(const settlement_line& line) {
+  auto type_index = static_cast<std::size_t>(line.type);
+  PAY_ASSERT(type_index < occurrences_.size());
+  auto slot = static_cast<std::uint32_t>(occurrence_counts_.size());
+  auto earlier = occurrences_[type_index].insert(reference_of(line), slot);
+  if (earlier == string_index::absent) {
+    occurrence_counts_.push_back(1);
+    return 1;
+  }
+  return ++occurrence_counts_[earlier];
+}
+
 void matcher::record(const settlement_line& line, const our_view& ours,
                      verdict v) {
   const auto& row = policy_for(v.which);
+  auto occurrence = occurrence_of(line);
+  auto identity = [&] {
+    return line_identity(line.type, reference_of(line), occurrence);
+  };
+  // Finance moved this line's money out of suspense already: it stays
+  // there in the day's settlement, and no exception asks for it again.
+  bool corrected = !ours_.corrected_lines.empty()
+                   && corrected_.find(identity()) != string_index::absent;
   auto booking = line.type == settlement_type::payout ? line_booking::none
+                 : corrected                          ? line_booking::suspense
                                                       : row.booking;
   line_result r;
   r.line_no = line.line_no;
@@ -436,16 +479,20 @@ void matcher::record(const settlement_line& line, const our_view& ours,
       plan_.payouts_to_settle.push_back(r.our_id);
   }
   if (row.polls_psp) plan_.orders_to_poll.push_back(payment_order_id{r.our_id});
-  if (row.kind == discrepancy_kind::matched) {
+  if (corrected && line.type != settlement_type::payout) {
+    ++plan_.counts.held_by_correction;
+  } else if (row.kind == discrepancy_kind::matched) {
     ++plan_.counts.matched;
   } else {
-    add_exception({row.kind, row.route,
-                   std::string{to_string(row.kind)} + ":" + r.reference + ":"
-                     + std::to_string(line.line_no),
-                   line.line_no, r.reference, r.our_id, r.our_amount_minor,
-                   r.our_currency, r.our_status, line.gross_minor,
-                   line.fee_minor, line.net_minor, line.currency,
-                   std::move(v.message)});
+    std::int64_t suspense_minor = 0;
+    if (booking == line_booking::suspense)  // as book_money posts it
+      suspense_minor = narrow(
+        -(static_cast<__int128>(line.net_minor) + line.fee_minor));
+    add_exception(
+      {row.kind, row.route, row.which, exception_key(row.kind, identity()),
+       line.line_no, r.reference, r.our_id, r.our_amount_minor, r.our_currency,
+       r.our_status, line.gross_minor, line.fee_minor, line.net_minor,
+       line.currency, std::move(v.message), suspense_minor});
   }
   plan_.line_results.push_back(std::move(r));
 }
@@ -501,15 +548,23 @@ void matcher::add_missing_charges() {
     return a->order_id.value < b->order_id.value;
   });
   const auto& row = policy_for(policy_case::missing_charge);
-  for (const auto* c : missing)
-    add_exception(
-      {row.kind, row.route,
-       std::string{to_string(row.kind)} + ":" + c->order_id.value + ":0", 0,
-       c->psp_reference, c->order_id.value, c->amount_minor, c->currency,
-       std::string{to_db_string(c->status)}, 0, 0, 0, "",
-       "Order " + c->order_id.value + " succeeded on " + file_.date + " for "
-         + money_text(c->amount_minor, c->currency)
-         + " but the PSP's file has no charge for it."});
+  for (const auto* c : missing) {
+    // A success just before midnight was looked for in the previous day's
+    // lines too (books::expected): say so.
+    auto where = c->succeeded_on.empty() || c->succeeded_on == file_.date
+                   ? std::string{"the PSP's lines of that day have"}
+                   : "neither the PSP's lines of that day nor those of "
+                       + file_.date + " have";
+    add_exception({row.kind, row.route, row.which,
+                   exception_key(row.kind, "order:" + c->order_id.value), 0,
+                   c->psp_reference, c->order_id.value, c->amount_minor,
+                   c->currency, std::string{to_db_string(c->status)}, 0, 0, 0,
+                   "",
+                   "Order " + c->order_id.value + " succeeded on "
+                     + (c->succeeded_on.empty() ? file_.date : c->succeeded_on)
+                     + " for " + money_text(c->amount_minor, c->currency)
+                     + " but " + where + " no charge for it."});
+  }
 }
 
 void matcher::add_totals_checks() {
@@ -537,11 +592,11 @@ void matcher::add_totals_checks() {
     }
     if (problem.empty()) continue;
     auto shown = totals.empty() ? settlement_total{} : *totals[0];
-    add_exception({row.kind, row.route,
-                   std::string{to_string(row.kind)} + ":" + currency + ":0", 0,
-                   currency, "", narrow(lines.gross), currency, "",
-                   shown.gross_minor, shown.fee_minor, shown.net_minor,
-                   currency, std::move(problem)});
+    add_exception({row.kind, row.route, row.which,
+                   exception_key(row.kind, "currency:" + currency), 0, currency,
+                   "", narrow(lines.gross), currency, "", shown.gross_minor,
+                   shown.fee_minor, shown.net_minor, currency,
+                   std::move(problem), 0});
   }
 }
 
@@ -572,6 +627,23 @@ void matcher::finish_money() {
 }
 
 }  // namespace
+
+std::string line_identity(settlement_type type, std::string_view reference,
+                          std::uint32_t occurrence) {
+  auto out = std::string{to_string(type)} + ":" + std::string{reference};
+  if (occurrence > 1) out += "#" + std::to_string(occurrence);
+  return out;
+}
+
+std::string exception_key(discrepancy_kind kind, std::string_view identity) {
+  return std::string{to_string(kind)} + ":" + std::string{identity};
+}
+
+std::string_view identity_of_key(std::string_view key) {
+  auto colon = key.find(':');
+  return colon == std::string_view::npos ? std::string_view{}
+                                         : key.substr(colon + 1);
+}
 
 reconciliation_plan reconcile(const settlement_file& file, const books& ours,
                               const reconcile_inputs& in) {

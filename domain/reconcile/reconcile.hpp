@@ -19,7 +19,17 @@
 // only confirm what was booked when the payout was paid: no money. A line
 // whose net is not gross - fee is an amount_mismatch, and its suspense
 // posting is -(net + fee), so every transaction balances whatever the file
-// says.
+// says. A line finance already moved out of suspense (a resolved exception's
+// correction, books::corrected_lines) stays booked to suspense and raises no
+// exception again, whatever it is classified now: its correction is what
+// cleared it, and booking it elsewhere too would move the money twice.
+//
+// Identity: a line is known by what it is about, "<type>:<reference>", and
+// "#<n>" for the n-th line (n >= 2) of that type and reference in the file;
+// an exception's key is "<kind>:" and that identity ("missing_charge:order:
+// <id>", "totals_mismatch:currency:<CUR>" for the exceptions of no line), so
+// a file read again in another order, or with a line added, gives every
+// discrepancy the key it had.
 
 #include <cstdint>
 #include <map>
@@ -46,6 +56,8 @@ struct our_charge {
   std::string currency;
   order_status status = order_status::not_started;
   std::string settled_on;  // "" or YYYY-MM-DD
+  std::string
+    succeeded_on;  // "" or YYYY-MM-DD (UTC), when ours moved to SUCCESS
 };
 
 struct our_refund {
@@ -80,12 +92,34 @@ inline bool money_left_platform(const our_payout& p) {
 struct books {
   // Every order the file refers to (by reference or idempotency key).
   std::vector<our_charge> charges;
-  // Our SUCCESS orders whose success was on the file's date (UTC); may
-  // overlap charges. Those the file leaves out are missing_charge.
+  // Our SUCCESS orders the file should list (UTC): those that succeeded on
+  // its date, except the last missing_charge_grace_s of it, plus the last
+  // missing_charge_grace_s of the day before (our clock and the PSP's may
+  // put such a charge on either day). May overlap charges. Those the file
+  // leaves out are missing_charge.
   std::vector<our_charge> expected;
   std::vector<our_refund> refunds;  // those the file refers to
   std::vector<our_payout> payouts;  // those the file refers to
+  // Identities ("<type>:<reference>[#n]") of the day's lines whose
+  // exception finance resolved with a correcting entry.
+  std::vector<std::string> corrected_lines;
 };
+
+// How close to midnight (UTC) a success may be for its charge to be looked
+// for in the next day's lines too: an order that succeeded in the last
+// missing_charge_grace_s of day D is expected in D+1's lines (and matched on
+// D if D's lines have it), so it is reported missing only when neither day
+// has it. Our clock and the PSP's differ by far less.
+inline constexpr std::int64_t missing_charge_grace_s = 600;
+
+// "<type>:<reference>", "#<occurrence>" appended from the second line of
+// that type and reference on.
+std::string line_identity(settlement_type type, std::string_view reference,
+                          std::uint32_t occurrence);
+// "<kind>:<identity>".
+std::string exception_key(discrepancy_kind kind, std::string_view identity);
+// The identity in a key ("" when it has none): what follows "<kind>:".
+std::string_view identity_of_key(std::string_view key);
 
 // The file's own date (settlement_file::date) is the day reconciled.
 struct reconcile_inputs {
@@ -114,8 +148,9 @@ struct line_result {
 struct reconciliation_exception {
   discrepancy_kind kind = discrepancy_kind::matched;
   reconcile_route route = reconcile_route::matched;
-  // "<kind>:<reference, order id or currency>:<line_no or 0>": unique within
-  // the date and the same on every run over the same inputs.
+  policy_case which = policy_case::matched;
+  // exception_key(kind, identity): unique within the date and the same on
+  // every run over the same lines, whatever their order.
   std::string key;
   std::uint32_t line_no = 0;  // 0: no line (missing_charge, totals_mismatch)
   std::string reference;      // the line's reference, or the currency
@@ -128,6 +163,9 @@ struct reconciliation_exception {
   std::int64_t their_net_minor = 0;
   std::string their_currency;
   std::string message;  // one sentence
+  // What the line posts to settlement_suspense in their_currency (signed,
+  // the ledger's convention); 0 when it puts nothing there.
+  std::int64_t suspense_minor = 0;
 };
 
 struct currency_totals {
@@ -144,6 +182,8 @@ struct reconcile_counts {
   std::uint32_t auto_corrected = 0;
   std::uint32_t queued = 0;
   std::uint32_t escalated = 0;
+  // Lines kept in suspense because finance corrected them (no exception).
+  std::uint32_t held_by_correction = 0;
 };
 
 struct reconciliation_plan {

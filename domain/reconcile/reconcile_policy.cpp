@@ -20,12 +20,16 @@ constexpr std::array<policy_row, policy_case_count> policy_table{{
   {pc::fee_mismatch, dk::fee_mismatch, rr::auto_corrected, lb::receivable, true,
    false, "As matched, but the line's fee differs from the agreed fee.",
    "Book the fee the PSP actually took to psp_fees and settle the order."},
-  {pc::status_mismatch_order_unfinished, dk::status_mismatch,
-   rr::auto_corrected, lb::receivable, true, true,
+  // Never settled or booked to the receivable from the file alone: the PSP
+  // may still fail the order (docs/reconciliation.md). The reconciler's
+  // follow-up finishes it once the order is final.
+  {pc::status_mismatch_order_unfinished, dk::status_mismatch, rr::queued,
+   lb::suspense, false, true,
    "The PSP settled a charge whose order is NOT_STARTED, EXECUTING, "
    "PENDING or REVIEW.",
-   "Ask the PSP and move the order through its normal transition, then "
-   "settle it."},
+   "Ask the PSP (the order moves through its normal transition); the money "
+   "waits in settlement_suspense until the order is final: SUCCESS moves it "
+   "to psp_receivable and settles the order, FAILED escalates."},
   {pc::status_mismatch_order_failed, dk::status_mismatch, rr::escalated,
    lb::suspense, false, false,
    "The PSP settled a charge whose order is FAILED.",
@@ -166,6 +170,12 @@ std::string_view to_string(policy_case which) {
       return "totals_mismatch";
   }
   return "unknown";
+}
+
+std::optional<policy_case> parse_policy_case(std::string_view text) {
+  for (const auto& row : policy_table)
+    if (to_string(row.which) == text) return row.which;
+  return std::nullopt;
 }
 
 }  // namespace pay::domain

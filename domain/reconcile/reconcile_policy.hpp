@@ -13,6 +13,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 namespace pay::domain {
@@ -87,5 +88,7 @@ std::string_view to_string(reconcile_route route);
 std::string_view to_string(line_booking booking);
 // "matched", "status_mismatch_order_failed", ...
 std::string_view to_string(policy_case which);
+// The case named so (as stored in reconciliation_exception.policy_case).
+std::optional<policy_case> parse_policy_case(std::string_view text);
 
 }  // namespace pay::domain

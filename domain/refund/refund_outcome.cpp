@@ -145,9 +145,16 @@ refund_outcome classify_refund_lookup(psp_transport transport,
 refund_outcome classify_refund(psp_transport transport, unsigned http_status,
                                std::string_view body) {
   json::value parsed;
-  if (auto early = unless_readable(transport, http_status, body, parsed))
-    return *early;
-  return from_refund_object(parsed.get_object());
+  auto out = unless_readable(transport, http_status, body, parsed);
+  if (!out) out = from_refund_object(parsed.get_object());
+  // Only a request the PSP surely did not act on leaves the flag off: one
+  // that never left, or one refused for our credentials or our rate.
+  out->may_have_refunded = out->kind == refund_kind::retry
+                           && transport != psp_transport::not_sent
+                           && !(transport == psp_transport::responded
+                                && (http_status == 401 || http_status == 403
+                                    || http_status == 429));
+  return *out;
 }
 
 }  // namespace pay::domain

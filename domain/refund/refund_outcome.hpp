@@ -32,11 +32,17 @@ struct refund_outcome {
   std::string psp_reference;  // re_... when the PSP named the refund
   std::string failure_code;
   std::string failure_message;
+  // A retry whose request may have been processed by the PSP all the same
+  // (no answer, a 5xx, a 409, an unreadable body): the refund may exist
+  // there. False for a request that never left, was refused for our
+  // credentials or rate (401, 403, 429), and for every read.
+  bool may_have_refunded = false;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, refund_outcome& x) {
-  return f(x.kind, x.psp_reference, x.failure_code, x.failure_message);
+  return f(x.kind, x.psp_reference, x.failure_code, x.failure_message,
+           x.may_have_refunded);
 }
 
 std::string_view to_string(refund_kind kind);

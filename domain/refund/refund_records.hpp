@@ -115,13 +115,21 @@ typename Inspector::result_type inspect(Inspector& f, refund_list& x) {
 struct refund_work {
   refund_view view;
   std::int32_t version = 0;
-  std::int32_t attempts = 0;  // PSP attempts so far (persisted)
+  // PSP attempts of the retry budget so far (persisted; a requeue starts
+  // them over) and the age of the first, by the database's clock (-1: none).
+  std::int32_t attempts = 0;
+  std::int64_t first_attempt_age_ms = -1;
   std::string payment_intent;
   std::int64_t created_unix_s = 0;  // how old its idempotency key is
+  // A call of ours may have refunded at the PSP without our hearing it
+  // (never cleared: a fact about the past).
+  bool maybe_refunded = false;
+  bool parked = false;  // an open dead letter: no actor drives it
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, refund_work& x) {
-  return f(x.view, x.version, x.attempts, x.payment_intent, x.created_unix_s);
+  return f(x.view, x.version, x.attempts, x.first_attempt_age_ms,
+           x.payment_intent, x.created_unix_s, x.maybe_refunded, x.parked);
 }
 
 struct load_open_refunds {
@@ -155,11 +163,15 @@ struct record_refund_attempt {
   std::string error;
   std::uint32_t next_delay_ms = 0;
   std::string correlation_id;
+  // The call may have refunded at the PSP (refund_outcome): ORed into the
+  // row's maybe_refunded.
+  bool may_have_refunded = false;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f,
                                         record_refund_attempt& x) {
-  return f(x.refund_id, x.outcome, x.error, x.next_delay_ms, x.correlation_id);
+  return f(x.refund_id, x.outcome, x.error, x.next_delay_ms, x.correlation_id,
+           x.may_have_refunded);
 }
 
 // `from` -> `to` (domain::next_status), compare-and-set on (status,
@@ -203,6 +215,181 @@ struct refund_step_reply {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, refund_step_reply& x) {
   return f(x.applied, x.found, x.current);
+}
+
+// --- every refund, for operators (GET /admin/refunds) ----------------------
+
+// Keyset pagination over (created_at, refund_id), newest first.
+struct list_refunds_admin {
+  std::string status;  // a refund status as the database spells it; "": all
+  std::uint32_t limit = 50;
+  std::int64_t after_created_us = -1;  // cursor; -1: from the newest
+  std::string after_id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, list_refunds_admin& x) {
+  return f(x.status, x.limit, x.after_created_us, x.after_id);
+}
+
+struct refund_page {
+  std::vector<refund_view> refunds;
+  bool has_more = false;
+  std::int64_t last_created_us = 0;  // of the last refund: the next cursor
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, refund_page& x) {
+  return f(x.refunds, x.has_more, x.last_created_us);
+}
+
+// --- the refunds' dead-letter queue ----------------------------------------
+
+// One row of refund_dead_letter with what an operator needs of its refund.
+struct refund_dead_letter_view {
+  domain::refund_id refund_id;
+  std::string payment_order_id;
+  std::string currency;
+  std::int64_t amount_minor = 0;
+  domain::refund_status refund_status = domain::refund_status::created;
+  std::string reason;  // retry_budget_exhausted, crash_loop
+  std::string last_error;
+  std::int32_t attempts = 0;  // PSP attempts (crashes for crash_loop)
+  bool maybe_refunded = false;
+  std::string status;  // open, requeued, resolved
+  std::string resolution;
+  std::string first_seen_at;  // RFC 3339
+  std::string last_seen_at;
+  std::int64_t last_seen_us = 0;  // the listing's cursor time
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f,
+                                        refund_dead_letter_view& x) {
+  return f(x.refund_id, x.payment_order_id, x.currency, x.amount_minor,
+           x.refund_status, x.reason, x.last_error, x.attempts,
+           x.maybe_refunded, x.status, x.resolution, x.first_seen_at,
+           x.last_seen_at, x.last_seen_us);
+}
+
+// The refund stops and waits for an operator: its dead letter is opened
+// (or reopened after a requeue) and a 'dead_lettered' history row written.
+struct park_refund {
+  domain::refund_id refund_id;
+  std::string reason;
+  std::string last_error;
+  // Set by a crash loop: a call may have been in flight when it crashed.
+  bool maybe_refunded = false;
+  std::string correlation_id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, park_refund& x) {
+  return f(x.refund_id, x.reason, x.last_error, x.maybe_refunded,
+           x.correlation_id);
+}
+
+// Keyset pagination over (last_seen_at, refund_id), most recently changed
+// first.
+struct list_refund_dead_letters {
+  std::string status;  // open, requeued, resolved; "": all
+  std::uint32_t limit = 100;
+  std::int64_t after_last_seen_us = -1;  // cursor; -1: from the newest
+  std::string after_id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f,
+                                        list_refund_dead_letters& x) {
+  return f(x.status, x.limit, x.after_last_seen_us, x.after_id);
+}
+
+struct refund_dead_letter_page {
+  std::vector<refund_dead_letter_view> entries;
+  bool has_more = false;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f,
+                                        refund_dead_letter_page& x) {
+  return f(x.entries, x.has_more);
+}
+
+struct load_refund_dead_letter {
+  domain::refund_id refund_id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f,
+                                        load_refund_dead_letter& x) {
+  return f(x.refund_id);
+}
+
+struct refund_dead_letter_lookup {
+  bool found = false;
+  refund_dead_letter_view entry;
+  refund_work refund;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f,
+                                        refund_dead_letter_lookup& x) {
+  return f(x.found, x.entry, x.refund);
+}
+
+// An operator's requeue: the entry becomes requeued, the refund gets a
+// fresh retry budget and this node's ownership, and the service gives it an
+// actor again.
+struct requeue_refund_dead_letter {
+  domain::refund_id refund_id;
+  std::string correlation_id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f,
+                                        requeue_refund_dead_letter& x) {
+  return f(x.refund_id, x.correlation_id);
+}
+
+// An operator's resolve: settle the refund as failed if the rules allow
+// (domain/refund/refund_dead_letter.hpp); the service asks the PSP first
+// when the refund may exist there.
+struct resolve_refund_dead_letter {
+  domain::refund_id refund_id;
+  std::string reason;
+  std::string correlation_id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f,
+                                        resolve_refund_dead_letter& x) {
+  return f(x.refund_id, x.reason, x.correlation_id);
+}
+
+// The store's half of a resolve, once decided: close the open entry and,
+// with `fail`, move the refund operator_failed from the version the
+// decision saw (a refund that moved meanwhile is left as it is).
+struct close_refund_dead_letter {
+  domain::refund_id refund_id;
+  std::string reason;
+  bool fail = false;
+  std::int32_t expected_version = 0;
+  std::string correlation_id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f,
+                                        close_refund_dead_letter& x) {
+  return f(x.refund_id, x.reason, x.fail, x.expected_version, x.correlation_id);
+}
+
+enum class refund_dead_letter_outcome : std::uint8_t {
+  applied = 0,
+  not_found = 1,
+  not_open = 2,      // requeued or resolved already
+  psp_made_it = 3,   // the PSP holds the refund: requeue instead
+  psp_unknown = 4,   // the PSP could not be asked: nothing changed
+  refund_moved = 5,  // the refund changed while the PSP was asked
+};
+
+struct refund_dead_letter_reply {
+  refund_dead_letter_outcome outcome = refund_dead_letter_outcome::applied;
+  refund_dead_letter_view entry;  // as it is now (when found)
+  std::string detail;             // what the PSP said, for refusals
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f,
+                                        refund_dead_letter_reply& x) {
+  return f(x.outcome, x.entry, x.detail);
 }
 
 }  // namespace pay

@@ -13,6 +13,9 @@ std::optional<refund_status> next_status(refund_status from,
     case refund_event::psp_pending:
       if (from == refund_status::created) return refund_status::pending;
       return std::nullopt;
+    case refund_event::operator_failed:
+      if (from == refund_status::created) return refund_status::failed;
+      return std::nullopt;
   }
   return std::nullopt;
 }
@@ -50,6 +53,8 @@ std::string_view to_string(refund_event event) {
       return "psp_failed";
     case refund_event::psp_pending:
       return "psp_pending";
+    case refund_event::operator_failed:
+      return "operator_failed";
   }
   return "invalid";
 }

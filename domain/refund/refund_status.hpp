@@ -6,12 +6,17 @@
 //      +------psp_failed-----> FAILED <----psp_failed------+
 //      |                                                   |
 //      +------psp_pending----> PENDING --------------------+
+//      |
+//      +--operator_failed--> FAILED
 //
 // A refund stays CREATED while the PSP's answer is retryable (5xx, 429,
 // transport failure): retries are attempts, not transitions. PENDING: the
 // PSP created the refund (its re_... id is stored) and has not decided yet;
 // from then on the refund is only read back, never POSTed again. Both ends
 // are final; anything not in the table is illegal and never applied.
+// operator_failed: an operator resolved the refund's dead letter after the
+// PSP was asked (or could not have been reached) and holds none of ours; a
+// PENDING refund exists at the PSP, so only the PSP may end it.
 
 #include <cstdint>
 #include <optional>
@@ -30,6 +35,7 @@ enum class refund_event : std::uint8_t {
   psp_succeeded = 0,
   psp_failed = 1,
   psp_pending = 2,
+  operator_failed = 3,
 };
 
 // The status after `event` in `from`, or nothing when the move is illegal.

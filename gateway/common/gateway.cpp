@@ -9,6 +9,7 @@
 #include "gateway/common/route_label.hpp"
 #include "gateway/common/routes.hpp"
 #include "gateway/ops/ui_assets.hpp"
+#include "gateway/refund/refund_admin_routes.hpp"
 #include "http/form.hpp"
 #include "observability/metrics.hpp"
 
@@ -41,7 +42,9 @@ bool dispatch_admin(const context& ctx, const exchange_ptr& ex,
   if (auto id = id_between(path, "/admin/reviews/", "/reject"); !id.empty())
     return only(ex, bhttp::verb::post, "POST",
                 [&] { decide_review_route(ctx, ex, id, false); });
+  // Before /admin/dlq: the refunds' and pay-outs' queues live below it.
   if (dispatch_payout_admin_routes(ctx, ex, path)
+      || dispatch_refund_admin_routes(ctx, ex, path)
       || dispatch_reconciliation_admin_routes(ctx, ex, path))
     return true;
   if (path == "/admin/dlq")
@@ -101,7 +104,8 @@ bool dispatch_api(const context& ctx, const exchange_ptr& ex,
   if (path == "/v1/webhooks/psp")
     return only(ex, bhttp::verb::post, "POST",
                 [&] { psp_webhook_route(ctx, ex); });
-  if (dispatch_refund_routes(ctx, ex, path)
+  if (dispatch_fulfilment_routes(ctx, ex, path)
+      || dispatch_refund_routes(ctx, ex, path)
       || dispatch_payout_routes(ctx, ex, path))
     return true;
   if (auto id = id_after(path, "/v1/payments/"); !id.empty())

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "domain/common/money.hpp"
+#include "gateway/payin/order_cursor.hpp"
 #include "http/server.hpp"
 
 namespace pay::gateway {
@@ -22,9 +23,32 @@ std::string decimal_amount(std::int64_t amount_minor,
               : std::to_string(amount_minor);
 }
 
+namespace {
+
+// The card's checks, the PSP's risk score and what our card rules decided
+// (stored as one JSON object with the order): spread over the order's
+// fields; all null when the PSP reported nothing.
+void add_card_assessment(json::object& out, const order_view& o) {
+  out["card_checks"] = nullptr;
+  out["risk_level"] = nullptr;
+  out["risk_score"] = nullptr;
+  out["card_decision"] = nullptr;
+  if (o.card_assessment_json.empty()) return;
+  boost::system::error_code ec;
+  auto stored = json::parse(o.card_assessment_json, ec);
+  if (ec || !stored.is_object()) return;
+  const auto& a = stored.get_object();
+  if (const auto* v = a.if_contains("checks")) out["card_checks"] = *v;
+  if (const auto* v = a.if_contains("risk_level")) out["risk_level"] = *v;
+  if (const auto* v = a.if_contains("risk_score")) out["risk_score"] = *v;
+  if (const auto* v = a.if_contains("decision")) out["card_decision"] = *v;
+}
+
+}  // namespace
+
 json::object order_json(const order_view& o,
                         const domain::account_scope& scope) {
-  return json::object{
+  auto out = json::object{
     {"object", "payment_order"},
     {"payment_order_id", scope.out(o.id.value)},
     {"checkout_id", scope.out(o.checkout.value)},
@@ -45,7 +69,19 @@ json::object order_json(const order_view& o,
     {"updated_at", o.updated_at},
     {"psp_session_id", null_if_empty(o.psp_session_id)},
     {"redirect_url", null_if_empty(o.redirect_url)},
+    {"authorized_amount", o.authorized_minor > 0 ? json::value(
+                            decimal_amount(o.authorized_minor, o.currency))
+                                                 : json::value{}},
+    {"authorization_expires_at", null_if_empty(o.authorization_expires_at)},
   };
+  // What was captured is the order's amount once it succeeded after an
+  // authorization (a partial capture charged less than authorized).
+  out["captured_amount"] = o.status == domain::order_status::success
+                             ? json::value(
+                               decimal_amount(o.amount_minor, o.currency))
+                             : json::value{};
+  add_card_assessment(out, o);
+  return out;
 }
 
 namespace {
@@ -73,26 +109,50 @@ std::string render_dead_letter(const dead_letter_view& entry) {
   return json::serialize(dead_letter_json(entry));
 }
 
+namespace {
+
+// A page of a keyset listing: next_cursor (null on the last page) names
+// where the next one starts.
+json::object page_json(json::array data, bool has_more, std::int64_t last_us,
+                       const std::string& last_id) {
+  return json::object{{"object", "list"},
+                      {"data", std::move(data)},
+                      {"has_more", has_more},
+                      {"next_cursor",
+                       has_more ? json::value(encode_cursor({last_us, last_id}))
+                                : json::value{}}};
+}
+
+}  // namespace
+
 std::string render_dead_letters(const dead_letters& page) {
   json::array data;
   for (const auto& d : page.entries) data.push_back(dead_letter_json(d));
-  return json::serialize(
-    json::object{{"object", "list"}, {"data", std::move(data)}});
+  return json::serialize(page_json(
+    std::move(data), page.has_more, page.last_seen_us,
+    page.entries.empty() ? std::string{} : page.entries.back().id.value));
 }
 
 std::string checkout_status(const checkout_view& checkout) {
   bool all_final = true;
   bool any_failed = false;
+  bool all_voided = true;
+  bool waiting_for_fulfilment = true;  // every unfinished order AUTHORIZED
   for (const auto& o : checkout.orders) {
     all_final = all_final && domain::is_final(o.status);
     any_failed = any_failed || o.status == domain::order_status::failed;
+    all_voided = all_voided && o.status == domain::order_status::voided;
+    if (!domain::is_final(o.status))
+      waiting_for_fulfilment = waiting_for_fulfilment
+                               && o.status == domain::order_status::authorized;
   }
   if (!all_final) {
     for (const auto& o : checkout.orders)
       if (o.status == domain::order_status::review) return "in_review";
-    return "processing";
+    return waiting_for_fulfilment ? "authorized" : "processing";
   }
-  return any_failed ? "failed" : "succeeded";
+  if (any_failed) return "failed";
+  return all_voided ? "voided" : "succeeded";
 }
 
 std::string render_order(const order_view& order,
@@ -134,6 +194,7 @@ std::string render_checkout(const checkout_view& checkout,
     {"is_payment_done", checkout.is_payment_done},
     {"created_at", checkout.created_at},
     {"payment_method", payment_method_json(checkout)},
+    {"capture", checkout.capture_method},
     {"risk", risk_json(checkout)},
     {"payment_orders", std::move(orders)},
   });
@@ -141,10 +202,27 @@ std::string render_checkout(const checkout_view& checkout,
 
 std::string render_reviews(const reviews& found) {
   json::array data;
-  for (const auto& c : found.checkouts)
-    data.push_back(json::parse(render_checkout(c)));
-  return json::serialize(
-    json::object{{"object", "list"}, {"data", std::move(data)}});
+  for (const auto& c : found.checkouts) {
+    // Held by the card rules after the PSP authorized them (the money is
+    // held, not charged): one entry per such order. Held by our checks
+    // before any PSP call: the checkout, whose orders all wait.
+    bool any_held_order = false;
+    for (const auto& o : c.orders) {
+      if (o.status != domain::order_status::review || o.authorized_minor <= 0)
+        continue;
+      auto entry = order_json(o);
+      entry["held_after_authorization"] = true;
+      data.push_back(std::move(entry));
+      any_held_order = true;
+    }
+    if (any_held_order) continue;
+    auto entry = json::parse(render_checkout(c)).as_object();
+    entry["held_after_authorization"] = false;
+    data.push_back(std::move(entry));
+  }
+  return json::serialize(page_json(
+    std::move(data), found.has_more, found.last_created_us,
+    found.checkouts.empty() ? std::string{} : found.checkouts.back().id.value));
 }
 
 std::string render_error(const api_error& error) {

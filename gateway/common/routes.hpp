@@ -37,13 +37,23 @@ void requeue_dead_letter_route(const context& ctx, const exchange_ptr& ex,
 void resolve_dead_letter_route(const context& ctx, const exchange_ptr& ex,
                                const std::string& id);
 
+// gateway/payin/fulfilment_routes.cpp: /v1/payment_orders/{id}/fulfill
+// (capture an authorized order, or mark a captured one fulfilled) and
+// /v1/payment_orders/{id}/cancel (void an authorized order).
+bool dispatch_fulfilment_routes(const context& ctx, const exchange_ptr& ex,
+                                std::string_view path);
+// gateway/payout/payout_routes.cpp: a captured order's fulfilment, the
+// pay-out release condition.
+void mark_fulfilled_route(const context& ctx, const exchange_ptr& ex,
+                          const std::string& id);
+
 // After pay-in. Each answers true when `path` is one of its routes (having
 // answered it, 405 included), false to let the caller go on.
 // gateway/refund/refund_routes.cpp: /v1/refunds, /v1/refunds/{id}
 bool dispatch_refund_routes(const context& ctx, const exchange_ptr& ex,
                             std::string_view path);
-// gateway/payout/payout_routes.cpp: /v1/payment_orders/{id}/fulfill,
-// /v1/wallets/{seller}
+// gateway/payout/payout_routes.cpp: /v1/wallets/{seller},
+// /v1/sellers/{seller}/connected_account
 bool dispatch_payout_routes(const context& ctx, const exchange_ptr& ex,
                             std::string_view path);
 // gateway/payout/payout_routes.cpp: /admin/payouts...

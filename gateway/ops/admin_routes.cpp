@@ -21,6 +21,8 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::uint32_t dead_letters_page_max = 1000;
+constexpr std::uint32_t reviews_page_max = 1000;
+constexpr std::uint32_t reviews_page_default = 100;
 constexpr std::uint32_t orders_page_max = 1000;
 constexpr std::uint32_t orders_page_default = 50;
 constexpr std::int64_t older_than_s_max = 10LL * 365 * 24 * 3600;
@@ -34,6 +36,13 @@ std::optional<std::int64_t> whole_in(const std::string& text, std::int64_t min,
   auto value = std::stoll(text);
   if (value < min || value > max) return std::nullopt;
   return value;
+}
+
+api_error bad_cursor() {
+  return invalid("parameter_invalid",
+                 "cursor is not one this API handed out; use next_cursor "
+                 "from the previous page.",
+                 "cursor");
 }
 
 std::optional<domain::order_status> status_named(const std::string& name) {
@@ -83,11 +92,7 @@ std::variant<list_orders, api_error> parse_list_orders(
       query.limit = static_cast<std::uint32_t>(*limit);
     } else if (name == "cursor") {
       auto cursor = decode_cursor(value);
-      if (!cursor)
-        return invalid("parameter_invalid",
-                       "cursor is not one this API handed out; use "
-                       "next_cursor from the previous page.",
-                       "cursor");
+      if (!cursor) return bad_cursor();
       query.after_updated_us = cursor->updated_us;
       query.after_id = cursor->id;
     } else {
@@ -119,7 +124,7 @@ void answer_operator(const exchange& ex, const operator_reply& reply,
 }  // namespace
 
 void list_dead_letters_route(const context& ctx, const exchange_ptr& ex) {
-  list_dead_letters query{"open", 100};
+  list_dead_letters query{"open", 100, 0, {}};
   auto fields = http::parse_query(ex->req.target());
   if (!fields) {
     ex->fail(invalid("invalid_query", "Malformed query string.", ""));
@@ -147,6 +152,14 @@ void list_dead_letters_route(const context& ctx, const exchange_ptr& ex) {
         return;
       }
       query.limit = static_cast<std::uint32_t>(limit);
+    } else if (name == "cursor") {
+      auto cursor = decode_cursor(value);
+      if (!cursor) {
+        ex->fail(bad_cursor());
+        return;
+      }
+      query.after_seen_us = cursor->updated_us;
+      query.after_id = cursor->id;
     } else {
       ex->fail(
         invalid("parameter_unknown", "Unknown parameter: " + name, name));
@@ -233,8 +246,39 @@ std::optional<std::string> optional_reason(const std::string& body,
 }  // namespace
 
 void list_reviews_route(const context& ctx, const exchange_ptr& ex) {
+  list_reviews query{reviews_page_default, 0, {}};
+  auto fields = http::parse_query(ex->req.target());
+  if (!fields) {
+    ex->fail(invalid("invalid_query", "Malformed query string.", ""));
+    return;
+  }
+  for (const auto& [name, value] : *fields) {
+    if (name == "limit") {
+      auto limit = whole_in(value, 1, reviews_page_max);
+      if (!limit) {
+        ex->fail(invalid("parameter_invalid",
+                         "limit must be a whole number from 1 to "
+                           + std::to_string(reviews_page_max) + ".",
+                         "limit"));
+        return;
+      }
+      query.limit = static_cast<std::uint32_t>(*limit);
+    } else if (name == "cursor") {
+      auto cursor = decode_cursor(value);
+      if (!cursor) {
+        ex->fail(bad_cursor());
+        return;
+      }
+      query.after_created_us = cursor->updated_us;
+      query.after_id = cursor->id;
+    } else {
+      ex->fail(
+        invalid("parameter_unknown", "Unknown parameter: " + name, name));
+      return;
+    }
+  }
   ask<reviews>(
-    ctx.sys, ctx.service, ctx.options.request_timeout, list_reviews{100},
+    ctx.sys, ctx.service, ctx.options.request_timeout, query,
     [ex](reviews& found) { ex->reply(200, render_reviews(found)); },
     [ex](const caf::error& err) { ex->fail(err); });
 }

@@ -179,6 +179,27 @@ std::optional<api_error> read_payment_method(const json::object& card,
   return read_return_url(card, out);
 }
 
+// "capture": "immediate" (the default) or "on_fulfillment": authorize now,
+// capture when each order is fulfilled. The hosted page captures at once
+// (the buyer pays there, and Stripe's Checkout runs its own fraud checks).
+std::optional<api_error> read_capture(const json::object& obj,
+                                      new_checkout& out) {
+  auto it = obj.find("capture");
+  if (it == obj.end() || it->value().is_null()) return std::nullopt;
+  const auto* text = it->value().if_string();
+  if (!text || (*text != "immediate" && *text != "on_fulfillment"))
+    return invalid("parameter_invalid",
+                   "capture must be \"immediate\" or \"on_fulfillment\".",
+                   "capture");
+  out.capture_on_fulfillment = *text == "on_fulfillment";
+  if (out.capture_on_fulfillment && out.psp_token.empty())
+    return invalid("capture_unsupported",
+                   "A hosted-page checkout is captured at once; capture on "
+                   "fulfilment needs a card token.",
+                   "capture");
+  return std::nullopt;
+}
+
 json::value hashed_form(const new_checkout& c, const json::object& buyer) {
   json::array orders;
   for (const auto& o : c.orders)
@@ -193,6 +214,7 @@ json::value hashed_form(const new_checkout& c, const json::object& buyer) {
   // Only requests that carry it hash it, so older requests hash as they
   // always did.
   if (!c.return_url.empty()) form["return_url"] = c.return_url;
+  if (c.capture_on_fulfillment) form["capture"] = "on_fulfillment";
   return form;
 }
 
@@ -205,7 +227,8 @@ create_payment_parse parse_create_payment(std::string_view body,
   const auto& obj = std::get<json::object>(root);
   if (auto err = reject_unknown_fields(obj,
                                        {"checkout_id", "buyer_info",
-                                        "credit_card_info", "payment_orders"},
+                                        "credit_card_info", "payment_orders",
+                                        "capture"},
                                        ""))
     return *err;
   new_checkout out;
@@ -219,6 +242,7 @@ create_payment_parse parse_create_payment(std::string_view body,
   if (auto err = read_object(obj, "credit_card_info", "credit_card_info", card))
     return *err;
   if (auto err = read_payment_method(*card, out)) return *err;
+  if (auto err = read_capture(obj, out)) return *err;
   auto orders = obj.find("payment_orders");
   if (orders == obj.end() || orders->value().is_null())
     return invalid("parameter_missing",

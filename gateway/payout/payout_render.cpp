@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "gateway/common/render.hpp"
+#include "gateway/reconcile/finance_admin.hpp"
 
 namespace pay::gateway {
 
@@ -24,8 +25,29 @@ json::object payout_json(const payout_view& p) {
     {"failure_code", null_if_empty(p.failure_code)},
     {"failure_message", null_if_empty(p.failure_message)},
     {"attempts", p.attempts},
+    {"maybe_paid_out", p.maybe_paid_out},
+    {"dead_lettered", p.parked},
     {"created_at", p.created_at},
     {"updated_at", p.updated_at},
+  };
+}
+
+json::object dead_letter_json(const payout_dead_letter_view& d) {
+  return json::object{
+    {"object", "payout_dead_letter"},
+    {"payout_id", d.payout_id.value},
+    {"seller_account", d.seller_account},
+    {"amount", decimal_amount(d.amount_minor, d.currency)},
+    {"currency", d.currency},
+    {"reason", d.reason},
+    {"last_error", null_if_empty(d.last_error)},
+    {"attempts", d.attempts},
+    {"status", d.status},
+    {"resolution", null_if_empty(d.resolution)},
+    {"payout_status", domain::to_db_string(d.payout_status)},
+    {"maybe_paid_out", d.maybe_paid_out},
+    {"first_seen_at", d.first_seen_at},
+    {"last_seen_at", d.last_seen_at},
   };
 }
 
@@ -56,9 +78,21 @@ std::string render_payout(const payout_lookup& found) {
   return json::serialize(obj);
 }
 
-std::string render_payouts(const payout_list& list) {
-  return json::serialize(
-    json::object{{"object", "list"}, {"data", payouts_json(list.payouts)}});
+std::string render_payouts(const payout_list& list,
+                           const std::string& next_cursor) {
+  return render_page("data", payouts_json(list.payouts), list.has_more,
+                     next_cursor);
+}
+
+std::string render_payout_dead_letter(const payout_dead_letter_view& entry) {
+  return json::serialize(dead_letter_json(entry));
+}
+
+std::string render_payout_dead_letters(const payout_dead_letter_page& page,
+                                       const std::string& next_cursor) {
+  json::array data;
+  for (const auto& d : page.entries) data.push_back(dead_letter_json(d));
+  return render_page("data", std::move(data), page.has_more, next_cursor);
 }
 
 std::string render_payout_run(const payout_run_reply& run) {

@@ -1,6 +1,8 @@
-// /v1/payment_orders/{id}/fulfill, /v1/wallets/{seller},
-// /v1/sellers/{seller}/connected_account and /admin/payouts...: parse, ask
-// the payout service, render.
+// A captured order's fulfilment (reached through gateway/payin's
+// /v1/payment_orders/{id}/fulfill), /v1/wallets/{seller},
+// /v1/sellers/{seller}/connected_account, /admin/payouts... and the pay-outs'
+// dead-letter queue (/admin/dlq/payouts...): parse, ask the payout service,
+// render.
 
 #include <functional>
 #include <optional>
@@ -16,6 +18,7 @@
 #include "gateway/common/routes.hpp"
 #include "gateway/payout/connect_request.hpp"
 #include "gateway/payout/payout_render.hpp"
+#include "gateway/reconcile/finance_admin.hpp"
 #include "http/form.hpp"
 
 namespace pay::gateway {
@@ -141,27 +144,20 @@ void run_route(const context& ctx, const exchange_ptr& ex) {
                                 });
 }
 
-std::optional<std::uint32_t> page_size(const std::string& text) {
-  if (text.empty() || text.size() > 4
-      || text.find_first_not_of("0123456789") != std::string::npos)
-    return std::nullopt;
-  auto n = static_cast<std::uint32_t>(std::stoul(text));
-  if (n < 1 || n > payouts_page_max) return std::nullopt;
-  return n;
-}
-
 std::variant<list_payouts, api_error> parse_list(std::string_view target) {
   list_payouts q;
-  q.limit = payouts_page_default;
-  auto fields = http::parse_query(target);
-  if (!fields) return invalid("invalid_query", "Malformed query string.", "");
-  for (const auto& [name, value] : *fields) {
-    if (name == "seller_account") {
-      if (!domain::is_valid_id(value))
-        return invalid("parameter_invalid", "seller_account is not a valid id.",
-                       "seller_account");
-      q.seller_account = value;
-    } else if (name == "status") {
+  page_request page{payouts_page_default, -1, {}};
+  auto err = read_page_query(
+    target, {"seller_account", "status"}, payouts_page_max, page,
+    [&](const std::string& name,
+        const std::string& value) -> std::optional<api_error> {
+      if (name == "seller_account") {
+        if (!domain::is_valid_id(value))
+          return invalid("parameter_invalid",
+                         "seller_account is not a valid id.", "seller_account");
+        q.seller_account = value;
+        return std::nullopt;
+      }
       auto status = domain::parse_payout_status(value);
       if (!status)
         return invalid("parameter_invalid",
@@ -169,16 +165,12 @@ std::variant<list_payouts, api_error> parse_list(std::string_view target) {
                        "IN_TRANSIT, REVERSING, PAID, FAILED.",
                        "status");
       q.statuses = {*status};
-    } else if (name == "limit") {
-      auto n = page_size(value);
-      if (!n)
-        return invalid("parameter_invalid",
-                       "limit must be a whole number from 1 to "
-                         + std::to_string(payouts_page_max) + ".",
-                       "limit");
-      q.limit = *n;
-    }
-  }
+      return std::nullopt;
+    });
+  if (err) return *err;
+  q.limit = page.limit;
+  q.after_created_us = page.after_us;
+  q.after_id = page.after_id;
   return q;
 }
 
@@ -189,10 +181,127 @@ void list_route(const context& ctx, const exchange_ptr& ex) {
     ex->fail(*err);
     return;
   }
-  ask_payouts<payout_list>(ctx, ex, std::get<list_payouts>(parsed),
-                           [](const exchange& ex, const payout_list& list) {
-                             ex.reply(200, render_payouts(list));
-                           });
+  ask_payouts<payout_list>(
+    ctx, ex, std::get<list_payouts>(parsed),
+    [](const exchange& ex, const payout_list& list) {
+      auto next = list.payouts.empty()
+                    ? std::string{}
+                    : next_cursor(list.has_more, list.payouts.back().created_us,
+                                  list.payouts.back().payout_id.value);
+      ex.reply(200, render_payouts(list, next));
+    });
+}
+
+// --- the dead-letter queue ----------------------------------------------------
+
+constexpr std::uint32_t dead_letters_page_max = 1000;
+constexpr std::uint32_t dead_letters_page_default = 100;
+constexpr std::string_view dlq_prefix = "/admin/dlq/payouts";
+
+void list_payout_dead_letters_route(const context& ctx,
+                                    const exchange_ptr& ex) {
+  list_payout_dead_letters query;
+  query.status = "open";
+  page_request page{dead_letters_page_default, -1, {}};
+  auto err = read_page_query(
+    ex->req.target(), {"status"}, dead_letters_page_max, page,
+    [&](const std::string&,
+        const std::string& value) -> std::optional<api_error> {
+      if (value != "open" && value != "requeued" && value != "resolved"
+          && value != "all")
+        return invalid("parameter_invalid",
+                       "status must be open, requeued, resolved or all.",
+                       "status");
+      query.status = value == "all" ? "" : value;
+      return std::nullopt;
+    });
+  if (err) {
+    ex->fail(*err);
+    return;
+  }
+  query.limit = page.limit;
+  query.after_last_seen_us = page.after_us;
+  query.after_id = page.after_id;
+  ask_payouts<payout_dead_letter_page>(
+    ctx, ex, query,
+    [](const exchange& ex, const payout_dead_letter_page& found) {
+      auto next = found.entries.empty()
+                    ? std::string{}
+                    : next_cursor(found.has_more,
+                                  found.entries.back().last_seen_us,
+                                  found.entries.back().payout_id.value);
+      ex.reply(200, render_payout_dead_letters(found, next));
+    });
+}
+
+// The one place a dead-letter outcome becomes an HTTP answer.
+void answer_dead_letter(const exchange& ex, const payout_dead_letter_reply& r,
+                        const std::string& id) {
+  auto refuse = [&](const char* code, const std::string& message) {
+    ex.fail(
+      api_error{409, "invalid_request_error", code, message, "payout_id"});
+  };
+  switch (r.outcome) {
+    case payout_dead_letter_outcome::applied:
+      ex.reply(200, render_payout_dead_letter(r.entry));
+      return;
+    case payout_dead_letter_outcome::not_found:
+      ex.fail(not_found("dead letter", id, "payout_id"));
+      return;
+    case payout_dead_letter_outcome::not_open:
+      refuse("dead_letter_not_open",
+             "This dead letter is already " + r.entry.status + ".");
+      return;
+    case payout_dead_letter_outcome::psp_acted:
+      refuse("psp_payout_exists",
+             "The provider holds this pay-out's money (" + r.detail
+               + "): it cannot be failed; requeue it so it goes on from "
+                 "there.");
+      return;
+    case payout_dead_letter_outcome::psp_unknown:
+      refuse("psp_outcome_unknown",
+             "A call of this pay-out may have moved money and the provider "
+             "could not be asked ("
+               + r.detail + "); nothing changed. Try again when it answers.");
+      return;
+    case payout_dead_letter_outcome::payout_moved:
+      refuse("payout_changed",
+             "The pay-out changed while the provider was asked; nothing "
+             "changed. Look at it again.");
+      return;
+    case payout_dead_letter_outcome::in_transit:
+      refuse("payout_in_transit",
+             "The provider holds this pay-out (" + r.detail
+               + "): only its answer can end it; requeue it.");
+      return;
+  }
+}
+
+void requeue_payout_dead_letter_route(const context& ctx,
+                                      const exchange_ptr& ex,
+                                      const std::string& id) {
+  ask_payouts<payout_dead_letter_reply>(
+    ctx, ex, requeue_payout_dead_letter{domain::payout_id{id}, ex->request_id},
+    [id](const exchange& ex, const payout_dead_letter_reply& r) {
+      answer_dead_letter(ex, r, id);
+    });
+}
+
+void resolve_payout_dead_letter_route(const context& ctx,
+                                      const exchange_ptr& ex,
+                                      const std::string& id) {
+  auto reason = operator_reason(ex->req.body());
+  if (auto* err = std::get_if<api_error>(&reason)) {
+    ex->fail(*err);
+    return;
+  }
+  ask_payouts<payout_dead_letter_reply>(
+    ctx, ex,
+    resolve_payout_dead_letter{domain::payout_id{id},
+                               std::get<std::string>(reason), ex->request_id},
+    [id](const exchange& ex, const payout_dead_letter_reply& r) {
+      answer_dead_letter(ex, r, id);
+    });
 }
 
 void get_route(const context& ctx, const exchange_ptr& ex,
@@ -208,12 +317,13 @@ void get_route(const context& ctx, const exchange_ptr& ex,
 
 }  // namespace
 
+void mark_fulfilled_route(const context& ctx, const exchange_ptr& ex,
+                          const std::string& id) {
+  fulfill_route(ctx, ex, id);
+}
+
 bool dispatch_payout_routes(const context& ctx, const exchange_ptr& ex,
                             std::string_view path) {
-  if (auto id = id_between(path, "/v1/payment_orders/", "/fulfill");
-      !id.empty())
-    return only(ex, bhttp::verb::post, "POST",
-                [&] { fulfill_route(ctx, ex, id); });
   if (auto seller = id_after(path, "/v1/wallets/"); !seller.empty())
     return only(ex, bhttp::verb::get, "GET",
                 [&] { wallet_route(ctx, ex, seller); });
@@ -231,6 +341,17 @@ bool dispatch_payout_routes(const context& ctx, const exchange_ptr& ex,
 
 bool dispatch_payout_admin_routes(const context& ctx, const exchange_ptr& ex,
                                   std::string_view path) {
+  if (path == dlq_prefix)
+    return only(ex, bhttp::verb::get, "GET",
+                [&] { list_payout_dead_letters_route(ctx, ex); });
+  if (auto id = id_between(path, "/admin/dlq/payouts/", "/requeue");
+      !id.empty())
+    return only(ex, bhttp::verb::post, "POST",
+                [&] { requeue_payout_dead_letter_route(ctx, ex, id); });
+  if (auto id = id_between(path, "/admin/dlq/payouts/", "/resolve");
+      !id.empty())
+    return only(ex, bhttp::verb::post, "POST",
+                [&] { resolve_payout_dead_letter_route(ctx, ex, id); });
   if (path == "/admin/payouts/run")
     return only(ex, bhttp::verb::post, "POST", [&] { run_route(ctx, ex); });
   if (path == "/admin/payouts")

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "gateway/common/render.hpp"
+#include "gateway/reconcile/finance_admin.hpp"
 
 namespace pay::gateway {
 
@@ -29,6 +30,25 @@ json::object refund_json(const refund_view& r,
   };
 }
 
+json::object dead_letter_json(const refund_dead_letter_view& d) {
+  return json::object{
+    {"object", "refund_dead_letter"},
+    {"refund_id", d.refund_id.value},
+    {"payment_order_id", d.payment_order_id},
+    {"amount", decimal_amount(d.amount_minor, d.currency)},
+    {"currency", d.currency},
+    {"reason", d.reason},
+    {"last_error", null_if_empty(d.last_error)},
+    {"attempts", d.attempts},
+    {"status", d.status},
+    {"resolution", null_if_empty(d.resolution)},
+    {"refund_status", domain::to_db_string(d.refund_status)},
+    {"maybe_refunded", d.maybe_refunded},
+    {"first_seen_at", d.first_seen_at},
+    {"last_seen_at", d.last_seen_at},
+  };
+}
+
 }  // namespace
 
 std::string render_refund(const refund_view& refund,
@@ -46,6 +66,24 @@ std::string render_refund_list(const std::string& payment_order_id,
     {"payment_order_id", payment_order_id},
     {"data", std::move(data)},
   });
+}
+
+std::string render_refund_page(const refund_page& page,
+                               const std::string& next_cursor) {
+  json::array data;
+  for (const auto& r : page.refunds) data.push_back(refund_json(r, {}));
+  return render_page("data", std::move(data), page.has_more, next_cursor);
+}
+
+std::string render_refund_dead_letter(const refund_dead_letter_view& entry) {
+  return json::serialize(dead_letter_json(entry));
+}
+
+std::string render_refund_dead_letters(const refund_dead_letter_page& page,
+                                       const std::string& next_cursor) {
+  json::array data;
+  for (const auto& d : page.entries) data.push_back(dead_letter_json(d));
+  return render_page("data", std::move(data), page.has_more, next_cursor);
 }
 
 }  // namespace pay::gateway

@@ -61,10 +61,39 @@ typename Inspector::result_type inspect(Inspector& f, query_session& x) {
   return f(x.session_id, x.correlation_id);
 }
 
+// Authorize now, capture later: captures `amount_minor` of the order's
+// authorization (the rest is released), or voids it. The PSP's idempotency
+// key is the order id and the action, so a retry never captures twice.
+struct capture_charge {
+  domain::payment_order_id order;
+  std::string psp_reference;  // the authorized intent
+  std::int64_t amount_minor = 0;
+  std::string correlation_id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, capture_charge& x) {
+  return f(x.order, x.psp_reference, x.amount_minor, x.correlation_id);
+}
+
+struct void_charge {
+  domain::payment_order_id order;
+  std::string psp_reference;
+  // Stripe's cancellation_reason: fraudulent (our rules), requested_by_
+  // customer (the merchant's cancel); empty: none (an expiring hold).
+  std::string cancellation_reason;
+  std::string correlation_id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, void_charge& x) {
+  return f(x.order, x.psp_reference, x.cancellation_reason, x.correlation_id);
+}
+
 using executor_actor = caf::typed_actor<
   caf::replies_to<execute_charge>::with<domain::charge_outcome>,
   caf::replies_to<query_charge>::with<domain::charge_outcome>,
   caf::replies_to<register_session>::with<domain::charge_outcome>,
-  caf::replies_to<query_session>::with<domain::charge_outcome>>;
+  caf::replies_to<query_session>::with<domain::charge_outcome>,
+  caf::replies_to<capture_charge>::with<domain::charge_outcome>,
+  caf::replies_to<void_charge>::with<domain::charge_outcome>>;
 
 }  // namespace pay

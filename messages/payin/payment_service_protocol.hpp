@@ -109,6 +109,20 @@ typename Inspector::result_type inspect(Inspector& f, psp_webhook& x) {
   return f(x.event_id, x.type, x.order);
 }
 
+// A merchant's fulfilment (capture: all, or `amount`, a decimal string of
+// the order's currency, the rest released) or cancel (void) of an order
+// authorized for capture on fulfilment.
+struct settle_order {
+  domain::payment_order_id id;
+  bool capture = true;  // false: void
+  std::string amount;   // capture only; empty: everything authorized
+  std::string correlation_id;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, settle_order& x) {
+  return f(x.id, x.capture, x.amount, x.correlation_id);
+}
+
 // Internal, sent to itself at start: bring unfinished checkouts back to life.
 using recover_atom = caf::atom_constant<caf::atom("recover")>;
 // Time to count the open checkouts per account again.
@@ -129,6 +143,7 @@ using payment_service_actor = caf::typed_actor<
   caf::replies_to<psp_webhook>::with<webhook_outcome>,
   caf::replies_to<list_reviews>::with<reviews>,
   caf::replies_to<decide_review>::with<review_reply>,
+  caf::replies_to<settle_order>::with<settle_reply>,
   caf::replies_to<load_cluster>::with<cluster_view>,
   caf::reacts_to<recover_atom>, caf::reacts_to<count_open_atom>,
   caf::reacts_to<key_expired>>;

@@ -41,6 +41,8 @@ using store_actor = caf::typed_actor<
   caf::replies_to<record_risk_decision>::with<checkout_lookup>,
   caf::replies_to<list_reviews>::with<reviews>,
   caf::replies_to<decide_review>::with<review_reply>,
+  caf::replies_to<request_capture>::with<settle_reply>,
+  caf::replies_to<request_void>::with<settle_reply>,
   caf::replies_to<load_owner>::with<owner_lookup>,
   caf::replies_to<claim_checkout>::with<checkout_claim>,
   caf::replies_to<load_cluster>::with<cluster_view>,

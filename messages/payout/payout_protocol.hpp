@@ -32,7 +32,11 @@ using payout_service_actor = caf::typed_actor<
   caf::replies_to<connect_seller>::with<connect_reply>,
   caf::replies_to<get_connected_account>::with<connected_account_lookup>,
   caf::reacts_to<payout_tick_atom>, caf::reacts_to<payout_recover_atom>,
-  caf::reacts_to<payout_restart>>;
+  caf::reacts_to<payout_restart>,
+  // Operators: the pay-outs' dead-letter queue.
+  caf::replies_to<list_payout_dead_letters>::with<payout_dead_letter_page>,
+  caf::replies_to<requeue_payout_dead_letter>::with<payout_dead_letter_reply>,
+  caf::replies_to<resolve_payout_dead_letter>::with<payout_dead_letter_reply>>;
 
 // ---- Internal: between the service, the payout actors and the store. ----
 
@@ -49,7 +53,12 @@ using payout_store_actor = caf::typed_actor<
   caf::replies_to<fulfill_order>::with<fulfill_reply>,
   caf::replies_to<load_wallet_balances>::with<wallet_balances>,
   caf::replies_to<get_connected_account>::with<connected_account_lookup>,
-  caf::replies_to<link_connected_account>::with<connect_reply>>;
+  caf::replies_to<link_connected_account>::with<connect_reply>,
+  caf::replies_to<park_payout>::with<payout_step>,
+  caf::replies_to<list_payout_dead_letters>::with<payout_dead_letter_page>,
+  caf::replies_to<load_payout_dead_letter>::with<payout_dead_letter_lookup>,
+  caf::replies_to<requeue_payout_dead_letter>::with<payout_dead_letter_reply>,
+  caf::replies_to<close_payout_dead_letter>::with<payout_dead_letter_reply>>;
 
 // A payout actor: step (its own timer, with the timer's generation so a
 // superseded timer is ignored) and poke (a webhook: ask the provider now).

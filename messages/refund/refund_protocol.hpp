@@ -17,7 +17,8 @@ using refund_recover_atom = caf::atom_constant<caf::atom("rfrecover")>;
 using refund_step_atom = caf::atom_constant<caf::atom("rfstep")>;
 using refund_poke_atom = caf::atom_constant<caf::atom("rfpoke")>;
 
-// The service tells a waiting POST (and itself) that a refund ended.
+// A refund's actor ended: the refund is final, or parked in the dead-letter
+// queue (still CREATED or PENDING). The service answers the waiting POSTs.
 struct refund_finished {
   refund_view refund;
 };
@@ -50,7 +51,12 @@ using refund_service_actor = caf::typed_actor<
   caf::replies_to<list_refunds>::with<refund_list>,
   caf::reacts_to<refund_finished>, caf::reacts_to<refund_wait_over>,
   caf::reacts_to<refund_restart>, caf::reacts_to<refund_recover_atom>,
-  caf::replies_to<refund_webhook>::with<webhook_outcome>>;
+  caf::replies_to<refund_webhook>::with<webhook_outcome>,
+  // Operators: every refund, and the refunds' dead-letter queue.
+  caf::replies_to<list_refunds_admin>::with<refund_page>,
+  caf::replies_to<list_refund_dead_letters>::with<refund_dead_letter_page>,
+  caf::replies_to<requeue_refund_dead_letter>::with<refund_dead_letter_reply>,
+  caf::replies_to<resolve_refund_dead_letter>::with<refund_dead_letter_reply>>;
 
 // --- the refund store -----------------------------------------------------
 
@@ -61,7 +67,13 @@ using refund_store_actor = caf::typed_actor<
   caf::replies_to<load_open_refunds>::with<open_refunds>,
   caf::replies_to<load_refund_work>::with<refund_step_reply>,
   caf::replies_to<record_refund_attempt>::with<refund_step_reply>,
-  caf::replies_to<move_refund>::with<refund_step_reply>>;
+  caf::replies_to<move_refund>::with<refund_step_reply>,
+  caf::replies_to<list_refunds_admin>::with<refund_page>,
+  caf::replies_to<park_refund>::with<refund_step_reply>,
+  caf::replies_to<list_refund_dead_letters>::with<refund_dead_letter_page>,
+  caf::replies_to<load_refund_dead_letter>::with<refund_dead_letter_lookup>,
+  caf::replies_to<requeue_refund_dead_letter>::with<refund_dead_letter_reply>,
+  caf::replies_to<close_refund_dead_letter>::with<refund_dead_letter_reply>>;
 
 // --- one refund actor -------------------------------------------------------
 

@@ -1,5 +1,7 @@
 #include "persistence/common/migrations.hpp"
 
+#include <set>
+
 #include "persistence/common/statements.hpp"
 
 namespace pay::persistence {
@@ -28,9 +30,17 @@ std::vector<int> apply_migrations(pqxx::connection& conn) {
   run_outside_transaction(conn, sql::common::migration_lock);
   try {
     run_outside_transaction(conn, sql::common::create_schema_table);
-    int current = schema_version(conn);
+    // Every version not recorded, not only those above the highest: a
+    // database may have met a later version before an earlier one existed
+    // (two changes landing in either order).
+    std::set<int> done;
+    {
+      pqxx::read_transaction txn{conn};
+      for (const auto& row : txn.exec(sql::common::applied_versions))
+        done.insert(row[0].as<int>());
+    }
     for (const auto& m : embedded_migrations()) {
-      if (m.version <= current) continue;
+      if (done.count(m.version)) continue;
       pqxx::work txn{conn};
       txn.exec0(m.sql);
       txn.exec_params0(sql::common::record_migration, m.version, m.name);

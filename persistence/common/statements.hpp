@@ -41,6 +41,8 @@ inline constexpr const char* schema_table_exists =
 // NULL when no migration was recorded yet.
 inline constexpr const char* schema_version =
   "SELECT max(version) FROM schema_migrations";
+inline constexpr const char* applied_versions =
+  "SELECT version FROM schema_migrations";
 // $1 version, $2 file name.
 inline constexpr const char* record_migration =
   "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)";

@@ -135,4 +135,35 @@ inline constexpr const char* lock_wallet =
   "SELECT balance_minor FROM wallet"
   " WHERE seller_account = $1 AND currency = $2 FOR UPDATE";
 
+// --- reads: the trial balance ----------------------------------------------
+// Every figure of one trial balance comes from one snapshot.
+inline constexpr const char* snapshot =
+  "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+
+inline constexpr const char* snapshot_time =
+  "SELECT to_char(now() AT TIME ZONE 'UTC',"
+  " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')";
+
+// Debits and credits (as a magnitude) of every account per currency. The
+// ledger keeps entries only, no running balances (a running balance per
+// account would be one row every pay-in batch updates, psp_receivable's
+// above all, and group commit would queue on its lock): one pass over
+// ledger_entry, docs/reconciliation.md says what it costs.
+inline constexpr const char* account_sums =
+  "SELECT account, currency,"
+  "       coalesce(sum(amount_minor) FILTER (WHERE amount_minor > 0), 0)"
+  "         ::bigint,"
+  "       coalesce(-sum(amount_minor) FILTER (WHERE amount_minor < 0), 0)"
+  "         ::bigint"
+  "  FROM ledger_entry GROUP BY account, currency";
+
+// Payment orders authorized at the PSP and not captured or voided yet, per
+// currency. As text: these statuses come with migration 013, and the
+// comparison must hold before it too (no row matches then).
+inline constexpr const char* authorizations_held =
+  "SELECT currency, sum(amount_minor)::bigint, count(*)"
+  "  FROM payment_order"
+  " WHERE status::text IN ('AUTHORIZED', 'CAPTURING', 'VOIDING')"
+  " GROUP BY currency ORDER BY currency";
+
 }  // namespace pay::persistence::sql::ledger

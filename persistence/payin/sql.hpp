@@ -42,7 +42,11 @@ inline constexpr const char* store_session_settings =
   "payment_order.payment_order_id AND d.status = 'open'), "                  \
   "coalesce(psp_session_id, ''), coalesce(redirect_url, ''), "               \
   "pending_polls, coalesce(to_char(next_poll_at AT TIME ZONE 'UTC', "        \
-  "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), '')"
+  "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), ''), "                              \
+  "coalesce(authorized_minor, 0), coalesce(card_assessment::text, ''), "     \
+  "coalesce(to_char(authorization_expires_at AT TIME ZONE 'UTC', "           \
+  "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), ''), "                              \
+  "coalesce(authorization_expires_at <= now(), false)"
 
 inline constexpr statement find_event_hash = {
   "find_event_hash",
@@ -64,13 +68,13 @@ inline constexpr statement insert_checkouts = {
   "insert_checkouts",
   "WITH events AS ("
   "  INSERT INTO payment_event (checkout_id, buyer_info, psp_token,"
-  "   request_hash, return_url, risk_verdict, risk_rules)"
+  "   request_hash, return_url, risk_verdict, risk_rules, capture_method)"
   "  SELECT e.id, e.buyer::jsonb, nullif(e.token, ''), e.hash,"
   "         nullif(e.return_url, ''), nullif(e.verdict, ''),"
-  "         nullif(e.rules, '')::jsonb"
+  "         nullif(e.rules, '')::jsonb, e.capture"
   "    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],"
-  "                $5::text[], $6::text[], $7::text[])"
-  "         AS e(id, buyer, token, hash, return_url, verdict, rules)"
+  "                $5::text[], $6::text[], $7::text[], $16::text[])"
+  "         AS e(id, buyer, token, hash, return_url, verdict, rules, capture)"
   "  ON CONFLICT (checkout_id) DO NOTHING"
   "  RETURNING checkout_id,"
   "   to_char(created_at AT TIME ZONE 'UTC',"
@@ -115,7 +119,8 @@ inline constexpr statement load_event = {
   "SELECT is_payment_done, coalesce(psp_token, ''),"
   " to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'),"
   " coalesce(return_url, ''), coalesce(risk_verdict, ''),"
-  " coalesce(risk_rules::text, ''), coalesce(review_status, '')"
+  " coalesce(risk_rules::text, ''), coalesce(review_status, ''),"
+  " capture_method"
   " FROM payment_event WHERE checkout_id = $1"};
 
 inline constexpr statement load_orders_of_checkout = {
@@ -132,6 +137,12 @@ inline constexpr statement load_order = {
 // command. $1 ids, $2 from, $3 to, $4 expected versions, $5 attempts to add
 // (0/1), $6 PSP references, $7 failure codes, $8 failure messages, $9 PSP
 // session ids, $10 redirect URLs, $11 history events, $12 correlation ids.
+// $17 card assessments (JSON; '' keeps what is stored), $18 authorized
+// amounts (0 keeps), $19 how long an authorization may wait in ms (0: it
+// does not wait in the database; else the poll waker brings the order back
+// when its authorization is due to be voided). An order held for review
+// after its authorization opens its checkout's review; one captured from
+// CAPTURING (a fulfilment) is fulfilled by the same write.
 // A row reached SUCCESS is booked in the same statement, never later: its
 // wallet credit and its pay-in ledger transaction with the postings given
 // in $13..$16 (ledger's PAY_LEDGER_BOOK_PAYINS_CTES, which says how), and
@@ -146,10 +157,10 @@ inline constexpr statement transition_orders = {
   "  SELECT * FROM unnest($1::text[], $2::payment_order_status[],"
   "   $3::payment_order_status[], $4::integer[], $5::integer[], $6::text[],"
   "   $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],"
-  "   $12::text[])"
+  "   $12::text[], $17::text[], $18::bigint[], $19::bigint[])"
   "   AS i(id, from_status, to_status, version, attempts_add, psp_reference,"
   "        failure_code, failure_message, psp_session_id, redirect_url,"
-  "        event, correlation_id)),"
+  "        event, correlation_id, assessment, authorized, hold_ms)),"
   " moved AS ("
   "  UPDATE payment_order o SET status = i.to_status,"
   "   version = o.version + 1, attempts = o.attempts + i.attempts_add,"
@@ -159,7 +170,16 @@ inline constexpr statement transition_orders = {
   "   psp_session_id = coalesce(nullif(i.psp_session_id, ''),"
   "                             o.psp_session_id),"
   "   redirect_url = coalesce(nullif(i.redirect_url, ''), o.redirect_url),"
-  "   next_poll_at = NULL,"
+  "   next_poll_at = CASE WHEN i.hold_ms > 0"
+  "     THEN now() + i.hold_ms * interval '1 millisecond' END,"
+  "   authorization_expires_at = CASE WHEN i.hold_ms > 0"
+  "     THEN now() + i.hold_ms * interval '1 millisecond'"
+  "     ELSE o.authorization_expires_at END,"
+  "   card_assessment = coalesce(nullif(i.assessment, '')::jsonb,"
+  "                              o.card_assessment),"
+  "   authorized_minor = coalesce(nullif(i.authorized, 0), o.authorized_minor),"
+  "   fulfilled_at = CASE WHEN o.status = 'CAPTURING'"
+  "     AND i.to_status = 'SUCCESS' THEN now() ELSE o.fulfilled_at END,"
   "   wallet_updated = o.wallet_updated OR i.to_status = 'SUCCESS',"
   "   ledger_updated = o.ledger_updated OR i.to_status = 'SUCCESS',"
   "   updated_at = now()"
@@ -173,7 +193,12 @@ inline constexpr statement transition_orders = {
   "   to_status, event, attempt, error, correlation_id)"
   "  SELECT payment_order_id, moved_from, status, moved_by, psp_attempts,"
   "         failure_code, nullif(moved_correlation_id, '')"
-  "    FROM moved)," PAY_LEDGER_BOOK_PAYINS_CTES
+  "    FROM moved),"
+  " held AS ("
+  "  UPDATE payment_event e SET review_status = 'open', updated_at = now()"
+  "   WHERE e.checkout_id IN (SELECT checkout_id FROM moved"
+  "                            WHERE status = 'REVIEW')"
+  "     AND e.review_status IS DISTINCT FROM 'open')," PAY_LEDGER_BOOK_PAYINS_CTES
   // The checkout of an order moved to SUCCESS is marked done here when every
   // other order of it is SUCCESS and booked already or moved so by this very
   // statement (which sees the rows as they were before it). Siblings moved
@@ -223,7 +248,8 @@ inline constexpr statement load_unfinished_checkouts = {
   "load_unfinished_checkouts",
   "(SELECT DISTINCT checkout_id FROM payment_order"
   "  WHERE pay_checkout_owned_here(checkout_id)"
-  "    AND ((status IN ('NOT_STARTED', 'EXECUTING', 'PENDING')"
+  "    AND ((status IN ('NOT_STARTED', 'EXECUTING', 'PENDING', 'AUTHORIZED',"
+  "                     'CAPTURING', 'VOIDING')"
   "         AND next_poll_at IS NULL"
   "         AND NOT EXISTS (SELECT 1 FROM dead_letter d"
   "                          WHERE d.payment_order_id"
@@ -294,13 +320,14 @@ inline constexpr statement claim_due_polls = {
 // Escalating again re-opens the entry: an order can be dead-lettered,
 // requeued and dead-lettered again.
 // An order dead-lettered while EXECUTING (a PSP call may be in flight, e.g.
-// the watchdog found it slow) or PENDING (the PSP holds an intent) may have
-// been charged: it is marked so, and no operator fails it blindly.
+// the watchdog found it slow), PENDING (the PSP holds an intent) or CAPTURING
+// (a capture may have gone through) may have been charged: it is marked so,
+// and no operator fails it blindly.
 inline constexpr statement escalate_order = {
   "escalate_order",
   "WITH flag AS (UPDATE payment_order SET maybe_charged = true"
   "               WHERE payment_order_id = $1 AND NOT maybe_charged"
-  "                 AND status IN ('EXECUTING', 'PENDING'))"
+  "                 AND status IN ('EXECUTING', 'PENDING', 'CAPTURING'))"
   " INSERT INTO dead_letter (payment_order_id, reason, last_error, attempts)"
   " VALUES ($1, $2, nullif($3, ''), $4)"
   " ON CONFLICT (payment_order_id) DO UPDATE"
@@ -311,9 +338,13 @@ inline constexpr statement escalate_order = {
 inline constexpr statement list_dead_letters = {
   "list_dead_letters",
   "SELECT " PAY_DEAD_LETTER_COLUMNS
+  ", (extract(epoch FROM d.last_seen_at) * 1000000)::bigint"
   " FROM dead_letter d JOIN payment_order o USING (payment_order_id)"
-  " WHERE $1 = '' OR d.status = $1"
-  " ORDER BY d.last_seen_at DESC LIMIT $2"};
+  " WHERE ($1 = '' OR d.status = $1)"
+  "   AND ($3::bigint = 0 OR (d.last_seen_at, d.payment_order_id)"
+  "        < (timestamptz 'epoch' + $3::bigint * interval '1 microsecond',"
+  "           $4))"
+  " ORDER BY d.last_seen_at DESC, d.payment_order_id DESC LIMIT $2"};
 
 inline constexpr statement load_dead_letter = {
   "load_dead_letter",
@@ -339,7 +370,8 @@ inline constexpr statement resolve_order_failed = {
   " next_poll_at = NULL,"
   " updated_at = now()"
   " WHERE payment_order_id = $1"
-  "   AND status IN ('NOT_STARTED', 'EXECUTING', 'PENDING', 'REVIEW')"
+  "   AND status IN ('NOT_STARTED', 'EXECUTING', 'PENDING', 'REVIEW',"
+  "                  'AUTHORIZED', 'CAPTURING', 'VOIDING')"
   " RETURNING status::text"};
 
 inline constexpr statement close_dead_letter = {
@@ -352,7 +384,7 @@ inline constexpr statement find_stuck_orders = {
   "find_stuck_orders",
   "SELECT " PAY_ORDER_COLUMNS
   " FROM payment_order"
-  " WHERE status IN ('NOT_STARTED', 'EXECUTING')"
+  " WHERE status IN ('NOT_STARTED', 'EXECUTING', 'CAPTURING', 'VOIDING')"
   "   AND updated_at < now() - $1 * interval '1 millisecond'"
   "   AND pay_checkout_owned_here(checkout_id)"
   "   AND NOT EXISTS (SELECT 1 FROM dead_letter d"
@@ -416,12 +448,69 @@ inline constexpr statement move_checkout_orders = {
   " failure_message = coalesce(nullif($4, ''), failure_message),"
   " version = version + 1, updated_at = now()"
   " WHERE checkout_id = $1 AND status = $5::payment_order_status"
+  "   AND authorized_minor IS NULL"
   " RETURNING payment_order_id"};
+
+// An operator's decision on the orders of checkout $1 held in review after
+// their authorization: approved ($2 true) they are AUTHORIZED again, waiting
+// in the database for their fulfilment when the checkout captures on
+// fulfilment, else captured at once by their actor; rejected, their void is
+// decided (VOIDING, failure code $3, message $4). $5 the history event.
+inline constexpr statement decide_held_authorizations = {
+  "decide_held_authorizations",
+  "WITH moved AS ("
+  "  UPDATE payment_order o SET"
+  "   status = CASE WHEN $2 THEN 'AUTHORIZED' ELSE 'VOIDING'"
+  "            END::payment_order_status,"
+  "   failure_code = CASE WHEN $2 THEN o.failure_code ELSE nullif($3, '') END,"
+  "   failure_message = CASE WHEN $2 THEN o.failure_message"
+  "                     ELSE nullif($4, '') END,"
+  "   next_poll_at = CASE WHEN $2 AND e.capture_method = 'on_fulfillment'"
+  "                  THEN o.authorization_expires_at END,"
+  "   version = o.version + 1, updated_at = now()"
+  "  FROM payment_event e"
+  "  WHERE o.checkout_id = $1 AND e.checkout_id = o.checkout_id"
+  "    AND o.status = 'REVIEW' AND o.authorized_minor IS NOT NULL"
+  "  RETURNING o.payment_order_id, o.status, o.psp_attempts)"
+  " INSERT INTO payment_order_history (payment_order_id, from_status,"
+  "  to_status, event, attempt, correlation_id)"
+  " SELECT payment_order_id, 'REVIEW', status, $5, psp_attempts, 'operator'"
+  "   FROM moved RETURNING payment_order_id"};
+
+// A fulfilment's capture or a cancel's void, decided for order $1 and
+// persisted before the PSP hears of it (compare-and-set on the status: a
+// merchant's request may come at any time). Capture: from AUTHORIZED, $2 the
+// amount to capture (0: all), never more than authorized; the amount
+// becomes what the order charges. Void: from AUTHORIZED, or REVIEW holding
+// an authorization; $2 failure code, $3 message. Each returns the order as
+// it is now, or nothing when it was not in such a state.
+inline constexpr statement request_capture = {
+  "request_capture",
+  "UPDATE payment_order SET status = 'CAPTURING',"
+  " amount_minor = CASE WHEN $2 > 0 THEN $2 ELSE amount_minor END,"
+  " next_poll_at = NULL, version = version + 1, updated_at = now()"
+  " WHERE payment_order_id = $1 AND status = 'AUTHORIZED'"
+  "   AND $2 <= coalesce(authorized_minor, amount_minor)"
+  " RETURNING " PAY_ORDER_COLUMNS};
+
+inline constexpr statement request_void = {
+  "request_void",
+  "UPDATE payment_order SET status = 'VOIDING',"
+  " failure_code = $2, failure_message = nullif($3, ''),"
+  " next_poll_at = NULL, version = version + 1, updated_at = now()"
+  " WHERE payment_order_id = $1"
+  "   AND (status = 'AUTHORIZED'"
+  "     OR (status = 'REVIEW' AND authorized_minor IS NOT NULL))"
+  " RETURNING " PAY_ORDER_COLUMNS};
 
 inline constexpr statement list_open_reviews = {
   "list_open_reviews",
-  "SELECT checkout_id FROM payment_event WHERE review_status = 'open'"
-  " ORDER BY created_at LIMIT $1"};
+  "SELECT checkout_id, (extract(epoch FROM created_at) * 1000000)::bigint"
+  "  FROM payment_event WHERE review_status = 'open'"
+  "   AND ($2::bigint = 0 OR (created_at, checkout_id)"
+  "        > (timestamptz 'epoch' + $2::bigint * interval '1 microsecond',"
+  "           $3))"
+  " ORDER BY created_at, checkout_id LIMIT $1"};
 
 inline constexpr statement decide_review = {
   "decide_review",
@@ -487,7 +576,10 @@ inline constexpr statement claim_checkout = {
   "claim_checkout",
   "SELECT pay_claim_checkout($1, pay_writer_node(), pay_writer_epoch())"};
 
-inline constexpr statement prepared_statements[] = {find_event_hash,
+inline constexpr statement prepared_statements[] = {decide_held_authorizations,
+                                                    request_capture,
+                                                    request_void,
+                                                    find_event_hash,
                                                     insert_checkouts,
                                                     undo_checkout_insert,
                                                     load_event,

@@ -23,7 +23,7 @@ domain::order_status status_from(const pqxx::field& field);
 
 // How many columns PAY_ORDER_COLUMNS has: a statement's own columns after
 // them start here.
-constexpr pqxx::row::size_type order_columns = 23;
+constexpr pqxx::row::size_type order_columns = 27;
 
 // The PAY_ORDER_COLUMNS of `row`, starting at column `first`.
 order_view to_order_view(const pqxx::row& row, std::size_t first = 0) {
@@ -55,6 +55,10 @@ order_view to_order_view(const pqxx::row& row, std::size_t first = 0) {
   v.redirect_url = col(20).as<std::string>();
   v.pending_polls = col(21).as<std::int32_t>();
   v.next_poll_at = col(22).as<std::string>();
+  v.authorized_minor = col(23).as<std::int64_t>();
+  v.card_assessment_json = col(24).as<std::string>();
+  v.authorization_expires_at = col(25).as<std::string>();
+  v.authorization_expired = col(26).as<bool>();
   return v;
 }
 
@@ -111,6 +115,7 @@ checkout_lookup lookup_checkout(pqxx::work& txn,
   out.view.risk_verdict = event[0][4].as<std::string>();
   out.view.risk_rules_json = event[0][5].as<std::string>();
   out.view.review_status = event[0][6].as<std::string>();
+  out.view.capture_method = event[0][7].as<std::string>();
   for (const auto& row :
        txn.exec_prepared(sql::payin::load_orders_of_checkout.name, id.value))
     out.view.orders.push_back(to_order_view(row));
@@ -164,7 +169,7 @@ insert_checkout_reply order_conflict(pqxx::work& txn, const new_checkout& c,
 std::vector<insert_checkout_reply> execute_batch(
   pqxx::work& txn, const std::vector<insert_checkout>& cmds) {
   std::vector<std::string> ids, buyers, tokens, hashes, return_urls, verdicts,
-    rules, order_checkouts, order_ids, sellers, currencies, statuses,
+    rules, captures, order_checkouts, order_ids, sellers, currencies, statuses,
     correlation_ids;
   std::vector<std::int64_t> line_nos, amounts;
   std::unordered_map<std::string, std::size_t> index_of;
@@ -184,6 +189,8 @@ std::vector<insert_checkout_reply> execute_batch(
     return_urls.push_back(c.return_url);
     verdicts.push_back(cmd.risk_verdict);
     rules.push_back(cmd.risk_rules_json);
+    captures.emplace_back(c.capture_on_fulfillment ? "on_fulfillment"
+                                                   : "immediate");
     for (std::size_t i = 0; i < c.orders.size(); ++i) {
       const auto& o = c.orders[i];
       if (!order_ids_seen.insert(o.id.value).second)
@@ -206,7 +213,7 @@ std::vector<insert_checkout_reply> execute_batch(
     to_pg_array(verdicts), to_pg_array(rules), to_pg_array(order_checkouts),
     to_pg_array(order_ids), to_pg_array(line_nos), to_pg_array(sellers),
     to_pg_array(amounts), to_pg_array(currencies), to_pg_array(statuses),
-    to_pg_array(correlation_ids));
+    to_pg_array(correlation_ids), to_pg_array(captures));
   std::vector<insert_checkout_reply> out(cmds.size());
   std::vector<bool> stored(cmds.size(), false);
   std::vector<std::size_t> orders_stored(cmds.size(), 0);
@@ -242,6 +249,7 @@ std::vector<insert_checkout_reply> execute_batch(
     out[i].view.return_url = c.return_url;
     out[i].view.hosted = c.psp_token.empty();
     out[i].view.risk_verdict = cmds[i].risk_verdict;
+    out[i].view.capture_method = captures[i];
   }
   return out;
 }
@@ -250,7 +258,8 @@ std::vector<transition_reply> execute_batch(
   pqxx::work& txn, const std::vector<transition_order>& cmds) {
   std::vector<std::string> ids, from, to, psp_references, failure_codes,
     failure_messages, session_ids, redirect_urls, events, correlation_ids;
-  std::vector<std::int64_t> versions, attempts_add;
+  std::vector<std::string> assessments;
+  std::vector<std::int64_t> versions, attempts_add, authorized, hold_ms;
   payin_postings_batch postings;
   std::unordered_map<std::string, std::size_t> index_of;
   for (const auto& cmd : cmds) {
@@ -274,6 +283,9 @@ std::vector<transition_reply> execute_batch(
     redirect_urls.push_back(cmd.redirect_url);
     events.push_back(cmd.event);
     correlation_ids.push_back(cmd.correlation_id);
+    assessments.push_back(cmd.card_assessment_json);
+    authorized.push_back(cmd.authorized_minor);
+    hold_ms.push_back(cmd.hold_ms);
     postings.add(cmd.id.value, cmd.payin_postings);
   }
   std::vector<transition_reply> out(cmds.size());
@@ -287,7 +299,8 @@ std::vector<transition_reply> execute_batch(
     to_pg_array(failure_messages), to_pg_array(session_ids),
     to_pg_array(redirect_urls), to_pg_array(events),
     to_pg_array(correlation_ids), booking.references, booking.accounts,
-    booking.currencies, booking.amounts);
+    booking.currencies, booking.amounts, to_pg_array(assessments),
+    to_pg_array(authorized), to_pg_array(hold_ms));
   for (const auto& row : moved) {
     auto& reply = out[index_of.at(row[0].as<std::string>())];
     reply.applied = true;
@@ -406,10 +419,18 @@ step_reply execute(pqxx::work& txn, const escalate_order& cmd) {
 
 dead_letters execute(pqxx::work& txn, const list_dead_letters& cmd) {
   dead_letters out;
-  for (const auto& row :
-       txn.exec_prepared(sql::payin::list_dead_letters.name, cmd.status,
-                         static_cast<std::int64_t>(cmd.limit)))
+  // One more than asked: whether another page follows.
+  auto rows = txn.exec_prepared(sql::payin::list_dead_letters.name, cmd.status,
+                                static_cast<std::int64_t>(cmd.limit) + 1,
+                                cmd.after_seen_us, cmd.after_id);
+  for (const auto& row : rows) {
+    if (out.entries.size() == cmd.limit) {
+      out.has_more = true;
+      break;
+    }
     out.entries.push_back(to_dead_letter(row));
+    out.last_seen_us = row[11].as<std::int64_t>();
+  }
   return out;
 }
 
@@ -628,11 +649,67 @@ open_checkouts execute(pqxx::work& txn, const count_open_checkouts&) {
 
 reviews execute(pqxx::work& txn, const list_reviews& cmd) {
   reviews out;
-  for (const auto& row :
-       txn.exec_prepared(sql::payin::list_open_reviews.name,
-                         static_cast<std::int64_t>(cmd.limit)))
+  auto rows = txn.exec_prepared(sql::payin::list_open_reviews.name,
+                                static_cast<std::int64_t>(cmd.limit) + 1,
+                                cmd.after_created_us, cmd.after_id);
+  for (const auto& row : rows) {
+    if (out.checkouts.size() == cmd.limit) {
+      out.has_more = true;
+      break;
+    }
     out.checkouts.push_back(
       lookup_checkout(txn, domain::checkout_id{row[0].as<std::string>()}).view);
+    out.last_created_us = row[1].as<std::int64_t>();
+  }
+  return out;
+}
+
+namespace {
+
+// The order's truth after a refused capture or void: which refusal.
+settle_reply refused_settle(pqxx::work& txn, const std::string& id,
+                            bool state_allows) {
+  settle_reply out;
+  auto rows = txn.exec_prepared(sql::payin::load_order.name, id);
+  if (rows.empty()) return out;
+  out.order = to_order_view(rows[0]);
+  out.outcome = state_allows ? settle_outcome::amount_too_large
+                             : settle_outcome::wrong_state;
+  return out;
+}
+
+}  // namespace
+
+settle_reply execute(pqxx::work& txn, const request_capture& cmd) {
+  auto rows = txn.exec_prepared(sql::payin::request_capture.name, cmd.id.value,
+                                cmd.amount_minor);
+  if (rows.empty()) {
+    auto out = refused_settle(txn, cmd.id.value, true);
+    if (out.outcome == settle_outcome::amount_too_large
+        && out.order.status != domain::order_status::authorized)
+      out.outcome = settle_outcome::wrong_state;
+    return out;
+  }
+  settle_reply out{settle_outcome::applied, to_order_view(rows[0]),
+                   domain::money_error::ok};
+  add_history(txn, cmd.id.value, domain::order_status::authorized,
+              domain::order_status::capturing,
+              std::string{to_string(domain::order_event::capture_requested)},
+              {}, {}, cmd.correlation_id);
+  return out;
+}
+
+settle_reply execute(pqxx::work& txn, const request_void& cmd) {
+  auto before = txn.exec_prepared(sql::payin::load_order.name, cmd.id.value);
+  auto rows = txn.exec_prepared(sql::payin::request_void.name, cmd.id.value,
+                                cmd.failure_code, cmd.failure_message);
+  if (rows.empty()) return refused_settle(txn, cmd.id.value, false);
+  settle_reply out{settle_outcome::applied, to_order_view(rows[0]),
+                   domain::money_error::ok};
+  add_history(txn, cmd.id.value, to_order_view(before[0]).status,
+              domain::order_status::voiding,
+              std::string{to_string(domain::order_event::void_requested)}, {},
+              cmd.failure_code, cmd.correlation_id);
   return out;
 }
 
@@ -648,6 +725,13 @@ review_reply execute(pqxx::work& txn, const decide_review& cmd) {
     out.checkout = found.view;
     return out;
   }
+  // Orders held after their authorization are decided apart: approved they
+  // are authorized again, rejected their authorization is voided.
+  txn.exec_prepared(
+    sql::payin::decide_held_authorizations.name, cmd.id.value, cmd.approve,
+    "risk_rejected", cmd.reason,
+    std::string{to_string(cmd.approve ? domain::order_event::hold_approved
+                                      : domain::order_event::hold_rejected)});
   if (cmd.approve)
     move_orders(txn, cmd.id, domain::order_status::review,
                 domain::order_status::not_started,

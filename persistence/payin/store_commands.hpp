@@ -48,6 +48,8 @@ risk_inputs execute(pqxx::work& txn, const load_risk_inputs& cmd);
 checkout_lookup execute(pqxx::work& txn, const record_risk_decision& cmd);
 reviews execute(pqxx::work& txn, const list_reviews& cmd);
 review_reply execute(pqxx::work& txn, const decide_review& cmd);
+settle_reply execute(pqxx::work& txn, const request_capture& cmd);
+settle_reply execute(pqxx::work& txn, const request_void& cmd);
 owner_lookup execute(pqxx::work& txn, const load_owner& cmd);
 checkout_claim execute(pqxx::work& txn, const claim_checkout& cmd);
 cluster_view execute(pqxx::work& txn, const load_cluster& cmd);

@@ -32,6 +32,30 @@ payout_view to_payout(const pqxx::row& r) {
   v.version = r[11].as<std::int32_t>();
   v.created_at = r[12].as<std::string>();
   v.updated_at = r[13].as<std::string>();
+  v.step_attempts = r[14].as<std::int32_t>();
+  v.first_attempt_age_ms = r[15].as<std::int64_t>();
+  v.maybe_paid_out = r[16].as<bool>();
+  v.parked = r[17].as<bool>();
+  v.created_us = r[18].as<std::int64_t>();
+  return v;
+}
+
+payout_dead_letter_view dead_letter_of(const pqxx::row& r) {
+  payout_dead_letter_view v;
+  v.payout_id.value = r[0].as<std::string>();
+  v.seller_account = r[1].as<std::string>();
+  v.currency = r[2].as<std::string>();
+  v.amount_minor = r[3].as<std::int64_t>();
+  v.payout_status = status_column(r[4], domain::parse_payout_status);
+  v.reason = r[5].as<std::string>();
+  v.last_error = r[6].as<std::string>();
+  v.attempts = r[7].as<std::int32_t>();
+  v.maybe_paid_out = r[8].as<bool>();
+  v.status = r[9].as<std::string>();
+  v.resolution = r[10].as<std::string>();
+  v.first_seen_at = r[11].as<std::string>();
+  v.last_seen_at = r[12].as<std::string>();
+  v.last_seen_us = r[13].as<std::int64_t>();
   return v;
 }
 
@@ -149,13 +173,20 @@ payout_lookup select_payout(pqxx::work& txn, const std::string& payout_id) {
   return out;
 }
 
-std::vector<payout_view> select_payouts(pqxx::work& txn,
-                                        const list_payouts& query) {
+payout_list select_payouts(pqxx::work& txn, const list_payouts& query) {
+  // One row more than asked tells whether another page follows.
   auto rows = txn.exec_params(sql::payout::select_payouts, query.seller_account,
                               status_array(query.statuses),
-                              static_cast<std::int64_t>(query.limit));
-  std::vector<payout_view> out;
-  for (const auto& r : rows) out.push_back(to_payout(r));
+                              query.after_created_us, query.after_id,
+                              static_cast<std::int64_t>(query.limit) + 1);
+  payout_list out;
+  for (const auto& r : rows) {
+    if (out.payouts.size() == query.limit) {
+      out.has_more = true;
+      break;
+    }
+    out.payouts.push_back(to_payout(r));
+  }
   return out;
 }
 
@@ -216,11 +247,126 @@ payout_step apply_attempt(pqxx::work& txn, const record_payout_attempt& cmd) {
   out.found = true;
   out.row = *row;
   if (row->version != cmd.expected_version) return out;
-  txn.exec_params(sql::payout::count_attempt, cmd.payout_id.value);
+  txn.exec_params(sql::payout::count_attempt, cmd.payout_id.value,
+                  cmd.may_have_paid_out);
   insert_history(txn, cmd.payout_id.value, row->status, row->status, "attempt",
                  row->attempts + 1, cmd.outcome, cmd.error, cmd.correlation_id);
   out.applied = true;
   out.row = *lock_payout(txn, cmd.payout_id.value);
+  return out;
+}
+
+payout_step park_payout_row(pqxx::work& txn, const park_payout& cmd) {
+  payout_step out;
+  auto parked = txn.exec_params(sql::payout::park, cmd.payout_id.value,
+                                cmd.reason, cmd.last_error, cmd.maybe_paid_out);
+  auto row = lock_payout(txn, cmd.payout_id.value);
+  out.found = row.has_value();
+  if (row) out.row = *row;
+  out.applied = !parked.empty();
+  if (out.applied)
+    insert_history(txn, cmd.payout_id.value, row->status, row->status,
+                   "dead_lettered", parked[0][0].as<std::int32_t>(), cmd.reason,
+                   cmd.last_error, cmd.correlation_id);
+  return out;
+}
+
+payout_dead_letter_page list_payout_dead_letter_rows(
+  pqxx::work& txn, const list_payout_dead_letters& query) {
+  payout_dead_letter_page out;
+  auto rows = txn.exec_params(sql::payout::select_dead_letters, query.status,
+                              query.after_last_seen_us, query.after_id,
+                              static_cast<std::int64_t>(query.limit) + 1);
+  for (const auto& r : rows) {
+    if (out.entries.size() == query.limit) {
+      out.has_more = true;
+      break;
+    }
+    out.entries.push_back(dead_letter_of(r));
+  }
+  return out;
+}
+
+payout_dead_letter_lookup load_payout_dead_letter_row(
+  pqxx::work& txn, const std::string& payout_id) {
+  payout_dead_letter_lookup out;
+  auto rows = txn.exec_params(sql::payout::select_dead_letter, payout_id);
+  if (rows.empty()) return out;
+  auto found = select_payout(txn, payout_id);
+  PAY_ASSERT(found.found);  // the entry's foreign key
+  out.found = true;
+  out.entry = dead_letter_of(rows[0]);
+  out.payout = found.payout;
+  return out;
+}
+
+namespace {
+
+// The open entry, locked; the reply says why not when it is not there or
+// not open.
+bool lock_open_entry(pqxx::work& txn, const std::string& payout_id,
+                     payout_dead_letter_reply& out) {
+  auto rows = txn.exec_params(sql::payout::lock_dead_letter, payout_id);
+  if (rows.empty()) {
+    out.outcome = payout_dead_letter_outcome::not_found;
+    return false;
+  }
+  out.entry = dead_letter_of(rows[0]);
+  if (out.entry.status != "open") {
+    out.outcome = payout_dead_letter_outcome::not_open;
+    return false;
+  }
+  return true;
+}
+
+void reread_entry(pqxx::work& txn, const std::string& payout_id,
+                  payout_dead_letter_reply& out) {
+  out.entry = dead_letter_of(
+    txn.exec_params1(sql::payout::select_dead_letter, payout_id));
+}
+
+}  // namespace
+
+payout_dead_letter_reply requeue_payout_dead_letter_row(
+  pqxx::work& txn, const requeue_payout_dead_letter& cmd) {
+  payout_dead_letter_reply out;
+  const auto& id = cmd.payout_id.value;
+  if (!lock_open_entry(txn, id, out)) return out;
+  auto row = lock_payout(txn, id);
+  PAY_ASSERT(row.has_value());  // the entry's foreign key
+  txn.exec_params(sql::payout::requeue_dead_letter, id);
+  txn.exec_params(sql::payout::renew_budget, id);
+  insert_history(txn, id, row->status, row->status, "requeued", 0, "", "",
+                 cmd.correlation_id);
+  reread_entry(txn, id, out);
+  out.outcome = payout_dead_letter_outcome::applied;
+  return out;
+}
+
+payout_dead_letter_reply close_payout_dead_letter_row(
+  pqxx::work& txn, const close_payout_dead_letter& cmd) {
+  payout_dead_letter_reply out;
+  const auto& id = cmd.payout_id.value;
+  if (!lock_open_entry(txn, id, out)) return out;
+  if (cmd.fail) {
+    advance_payout failed{cmd.payout_id,
+                          cmd.expected_status,
+                          cmd.expected_version,
+                          domain::payout_event::operator_failed,
+                          {},
+                          "operator_resolved",
+                          cmd.reason,
+                          cmd.correlation_id};
+    // Only from what the decision saw: a pay-out that moved while the
+    // provider was asked is decided again, by a person.
+    if (!apply_advance(txn, failed).applied) {
+      out.outcome = payout_dead_letter_outcome::payout_moved;
+      return out;
+    }
+  }
+  txn.exec_params(sql::payout::close_dead_letter, id, cmd.reason);
+  reread_entry(txn, id, out);
+  out.outcome = payout_dead_letter_outcome::applied;
   return out;
 }
 

@@ -38,12 +38,37 @@ release_result release_and_create_payout(pqxx::work& txn,
                                          const release_payouts& run);
 
 payout_lookup select_payout(pqxx::work& txn, const std::string& payout_id);
-std::vector<payout_view> select_payouts(pqxx::work& txn,
-                                        const list_payouts& query);
+// A page, newest first (has_more: another follows).
+payout_list select_payouts(pqxx::work& txn, const list_payouts& query);
+// Not final and not parked: what recovery resumes.
 std::vector<payout_view> select_open_payouts(pqxx::work& txn);
 
 payout_step apply_advance(pqxx::work& txn, const advance_payout& cmd);
 payout_step apply_attempt(pqxx::work& txn, const record_payout_attempt& cmd);
+
+// --- the dead-letter queue ---------------------------------------------------
+
+// Opens (or reopens) the pay-out's dead letter and writes a 'dead_lettered'
+// history row; `applied` when parked now (a final pay-out is not parked).
+payout_step park_payout_row(pqxx::work& txn, const park_payout& cmd);
+
+payout_dead_letter_page list_payout_dead_letter_rows(
+  pqxx::work& txn, const list_payout_dead_letters& query);
+
+payout_dead_letter_lookup load_payout_dead_letter_row(
+  pqxx::work& txn, const std::string& payout_id);
+
+// An open entry becomes requeued, the pay-out gets a fresh retry budget for
+// its step and this node's ownership, and a 'requeued' history row.
+payout_dead_letter_reply requeue_payout_dead_letter_row(
+  pqxx::work& txn, const requeue_payout_dead_letter& cmd);
+
+// An open entry becomes resolved; with `fail`, the pay-out takes
+// operator_failed (failure_code operator_resolved, the reason as message)
+// from the (status, version) the decision saw, with its money moves
+// (apply_advance), or nothing happens (payout_moved).
+payout_dead_letter_reply close_payout_dead_letter_row(
+  pqxx::work& txn, const close_payout_dead_letter& cmd);
 
 // Records the event id (the existing webhook_event table); `duplicate` when
 // it was seen before, `ignored` when no such pay-out exists on the event's

@@ -9,13 +9,32 @@
   "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 
 // Every read of a pay-out returns these columns, in this order (to_payout in
-// payout_sql.cpp reads them by position).
-#define PAY_PAYOUT_COLUMNS                                             \
-  "payout_id, seller_account, coalesce(stripe_account, ''), currency," \
-  " amount_minor, status::text, coalesce(psp_reference, ''),"          \
-  " coalesce(transfer_reference, ''), coalesce(failure_code, ''),"     \
-  " coalesce(failure_message, ''), attempts, version, " PAY_TS(        \
-    "created_at") ", " PAY_TS("updated_at")
+// payout_sql.cpp reads them by position): the row, then the retry budget of
+// its step (the first attempt's age in ms, -1: none), maybe_paid_out,
+// whether an open dead letter parks it, and the creation time in
+// microseconds (the listing's cursor).
+#define PAY_PAYOUT_COLUMNS \
+  "payout_id, seller_account, coalesce(stripe_account, ''), currency,"        \
+  " amount_minor, status::text, coalesce(psp_reference, ''),"                 \
+  " coalesce(transfer_reference, ''), coalesce(failure_code, ''),"            \
+  " coalesce(failure_message, ''), attempts, version, " PAY_TS(               \
+    "created_at") ", " PAY_TS("updated_at") ", step_attempts,"                \
+  " coalesce((extract(epoch FROM now() - first_attempt_at) * 1000)::bigint,"  \
+  "          -1),"                                                            \
+  " maybe_paid_out,"                                                          \
+  " EXISTS (SELECT 1 FROM payout_dead_letter d"                               \
+  "          WHERE d.payout_id = payout.payout_id AND d.status = 'open'),"    \
+  " (extract(epoch FROM created_at) * 1000000)::bigint"
+
+// A dead letter as dead_letter_of in payout_sql.cpp reads it, with its
+// pay-out (d and p).
+#define PAY_PAYOUT_DEAD_LETTER_SELECT \
+  "SELECT d.payout_id, p.seller_account, p.currency, p.amount_minor,"         \
+  " p.status::text, d.reason, coalesce(d.last_error, ''), d.attempts,"        \
+  " p.maybe_paid_out, d.status, coalesce(d.resolution, ''), "                 \
+  PAY_TS("d.first_seen_at") ", " PAY_TS("d.last_seen_at") ","                 \
+  " (extract(epoch FROM d.last_seen_at) * 1000000)::bigint"                   \
+  " FROM payout_dead_letter d JOIN payout p ON p.payout_id = d.payout_id "
 
 namespace pay::persistence::sql::payout {
 
@@ -27,19 +46,26 @@ inline constexpr const char* lock_payout =
 inline constexpr const char* select_payout =
   "SELECT " PAY_PAYOUT_COLUMNS " FROM payout WHERE payout_id = $1";
 
-// Filters: $1 seller ('' = any), $2 statuses (empty = any). Newest first; $3 limit.
+// Filters: $1 seller ('' = any), $2 statuses (empty = any); $3 cursor
+// time (us since epoch, -1 = none), $4 cursor id. Newest first; $5 limit.
 inline constexpr const char* select_payouts =
   "SELECT " PAY_PAYOUT_COLUMNS
   " FROM payout WHERE ($1 = '' OR seller_account = $1)"
   "   AND (cardinality($2::text[]) = 0 OR status::text = ANY($2::text[]))"
-  " ORDER BY created_at DESC, payout_id LIMIT $3";
+  "   AND ($3::bigint < 0 OR (created_at, payout_id)"
+  "        < (timestamptz 'epoch' + $3::bigint * interval '1 microsecond',"
+  "           $4))"
+  " ORDER BY created_at DESC, payout_id DESC LIMIT $5";
 
 // Not final yet: what the service drives after a restart (in a cluster,
-// the node's own).
+// the node's own). A parked one waits for an operator.
 inline constexpr const char* select_open_payouts =
   "SELECT " PAY_PAYOUT_COLUMNS
   " FROM payout WHERE status NOT IN ('PAID', 'FAILED')"
   "   AND pay_owned_here(owner_node, owner_epoch)"
+  "   AND NOT EXISTS (SELECT 1 FROM payout_dead_letter d"
+  "                    WHERE d.payout_id = payout.payout_id"
+  "                      AND d.status = 'open')"
   " ORDER BY created_at";
 
 // $1 pay-out, $2 from ('' when created), $3 to, $4 event, $5 attempt,
@@ -108,19 +134,26 @@ inline constexpr const char* insert_connected_account =
 
 // $2 to, $3 pay-out and $6 transfer reference, $4/$5 failure code and
 // message ('' keeps the one known: the failure that started a reversal
-// stays the pay-out's reason once it is FAILED). Run under the row lock,
-// once the caller checked the move.
+// stays the pay-out's reason once it is FAILED). The next step gets a
+// retry budget of its own. Run under the row lock, once the caller checked
+// the move.
 inline constexpr const char* advance_payout =
   "UPDATE payout SET status = $2::payout_status, version = version + 1,"
   " psp_reference = coalesce(nullif($3, ''), psp_reference),"
   " transfer_reference = coalesce(nullif($6, ''), transfer_reference),"
   " failure_code = coalesce(nullif($4, ''), failure_code),"
   " failure_message = coalesce(nullif($5, ''), failure_message),"
+  " step_attempts = 0, first_attempt_at = NULL,"
   " next_attempt_at = NULL, updated_at = now()"
   " WHERE payout_id = $1";
 
+// One more call that decided nothing; the first of the step starts its
+// budget's clock; $2 whether it may have moved money.
 inline constexpr const char* count_attempt =
   "UPDATE payout SET attempts = attempts + 1, version = version + 1,"
+  " step_attempts = step_attempts + 1,"
+  " first_attempt_at = coalesce(first_attempt_at, now()),"
+  " maybe_paid_out = maybe_paid_out OR $2,"
   " updated_at = now() WHERE payout_id = $1";
 
 // The pay-out's connected account ('' for one made before Connect).
@@ -157,7 +190,60 @@ inline constexpr const char* payout_sums =
   " coalesce(sum(amount_minor) FILTER (WHERE status = 'PAID'), 0)::bigint"
   " FROM payout WHERE seller_account = $1 GROUP BY currency";
 
+// --- the dead-letter queue -----------------------------------------------
+// Parks pay-out $1 (not final) with reason $2, last error $3; $4 whether a
+// call may have been in flight (a crash loop). Reopens an entry requeued or
+// resolved before, keeping when it was first seen; one open already is left
+// as it is. Returns the step's attempts parked with, when parked now.
+inline constexpr const char* park =
+  "WITH flag AS (UPDATE payout SET maybe_paid_out = maybe_paid_out OR $4"
+  "               WHERE payout_id = $1 AND status NOT IN ('PAID', 'FAILED')"
+  "               RETURNING payout_id, step_attempts)"
+  " INSERT INTO payout_dead_letter AS d (payout_id, reason, last_error,"
+  "   attempts)"
+  " SELECT payout_id, $2, nullif($3, ''), step_attempts FROM flag"
+  " ON CONFLICT (payout_id) DO UPDATE"
+  "  SET reason = excluded.reason, last_error = excluded.last_error,"
+  "      attempts = excluded.attempts, status = 'open', resolution = NULL,"
+  "      last_seen_at = now()"
+  "  WHERE d.status <> 'open'"
+  " RETURNING d.attempts";
+
+// $1 status ('' = any), $2 cursor time (us, -1 = none), $3 cursor id, $4
+// limit; the most recently changed first.
+inline constexpr const char* select_dead_letters = PAY_PAYOUT_DEAD_LETTER_SELECT
+  "WHERE ($1 = '' OR d.status = $1)"
+  "  AND ($2::bigint < 0 OR (d.last_seen_at, d.payout_id)"
+  "       < (timestamptz 'epoch' + $2::bigint * interval '1 microsecond',"
+  "          $3))"
+  " ORDER BY d.last_seen_at DESC, d.payout_id DESC LIMIT $4";
+
+inline constexpr const char* select_dead_letter = PAY_PAYOUT_DEAD_LETTER_SELECT
+  "WHERE d.payout_id = $1";
+
+// FOR UPDATE: two operators cannot both act on one entry.
+inline constexpr const char* lock_dead_letter = PAY_PAYOUT_DEAD_LETTER_SELECT
+  "WHERE d.payout_id = $1 FOR UPDATE OF d";
+
+inline constexpr const char* requeue_dead_letter =
+  "UPDATE payout_dead_letter SET status = 'requeued', last_seen_at = now()"
+  " WHERE payout_id = $1 AND status = 'open'";
+
+// A fresh retry budget for the step, and this node's to drive
+// (pay_writer_*: NULL alone); maybe_paid_out stays, a fact about the past.
+inline constexpr const char* renew_budget =
+  "UPDATE payout SET step_attempts = 0, first_attempt_at = NULL,"
+  "  next_attempt_at = NULL, owner_node = pay_writer_node(),"
+  "  owner_epoch = pay_writer_epoch(), updated_at = now()"
+  " WHERE payout_id = $1";
+
+// $2 the operator's reason.
+inline constexpr const char* close_dead_letter =
+  "UPDATE payout_dead_letter SET status = 'resolved', resolution = $2,"
+  "  last_seen_at = now() WHERE payout_id = $1 AND status = 'open'";
+
 }  // namespace pay::persistence::sql::payout
 
 #undef PAY_PAYOUT_COLUMNS
+#undef PAY_PAYOUT_DEAD_LETTER_SELECT
 #undef PAY_TS

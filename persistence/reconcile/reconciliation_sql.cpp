@@ -2,12 +2,15 @@
 #include "persistence/common/status_column.hpp"
 
 #include <map>
+#include <optional>
 #include <unordered_set>
 
 #include <boost/json.hpp>
 
+#include "domain/common/assert.hpp"
 #include "domain/common/currency.hpp"
 #include "domain/common/money.hpp"
+#include "domain/reconcile/suspense_correction.hpp"
 #include "persistence/common/pg_array.hpp"
 #include "persistence/ledger/ledger_sql.hpp"
 #include "persistence/reconcile/statements.hpp"
@@ -42,6 +45,7 @@ domain::our_charge to_charge(const pqxx::row& r) {
   c.currency = r[4].c_str();
   c.status = status_column(r[5], domain::parse_order_status);
   c.settled_on = r[6].c_str();
+  c.succeeded_on = r[7].c_str();
   return c;
 }
 
@@ -93,7 +97,83 @@ reconciliation_exception_view to_exception_view(const pqxx::row& r) {
   v.resolution = r[10].c_str();
   v.created_at = r[11].c_str();
   v.resolved_at = r[12].c_str();
+  v.policy_case = r[13].c_str();
+  v.suspense_minor = r[14].as<std::int64_t>();
+  v.currency = r[15].c_str();
+  v.correction_transaction_id = r[16].as<std::int64_t>();
+  v.correction_account = r[17].c_str();
+  v.correction_minor = r[18].as<std::int64_t>();
+  v.created_us = r[19].as<std::int64_t>();
   return v;
+}
+
+void lock_day(pqxx::work& txn, const std::string& date) {
+  txn.exec_params(sql::reconcile::lock_day, date);
+}
+
+// The exception, locked until commit under its day's lock (taken first, as
+// a run takes it), or nothing.
+std::optional<reconciliation_exception_view> lock_exception(pqxx::work& txn,
+                                                            std::int64_t id) {
+  auto found = txn.exec_params(sql::reconcile::select_exception, id);
+  if (found.empty()) return std::nullopt;
+  lock_day(txn, found[0][1].c_str());
+  auto rows = txn.exec_params(sql::reconcile::lock_exception, id);
+  if (rows.empty()) return std::nullopt;
+  return to_exception_view(rows[0]);
+}
+
+domain::correction_facts facts_of(pqxx::work& txn,
+                                  const reconciliation_exception_view& e) {
+  domain::correction_facts facts;
+  auto which = domain::parse_policy_case(e.policy_case);
+  PAY_ASSERT(which.has_value());  // written by this code from the policy
+  facts.which = *which;
+  facts.suspense_minor = e.suspense_minor;
+  facts.currency = e.currency;
+  if (facts.which == domain::policy_case::status_mismatch_order_failed
+      && !e.our_id.empty()) {
+    auto seller = txn.exec_params(sql::reconcile::order_seller, e.our_id);
+    if (!seller.empty()) facts.order_seller = seller[0][0].c_str();
+  }
+  return facts;
+}
+
+struct booked_correction {
+  std::int64_t transaction_id = 0;  // 0: nothing booked
+  std::string account;
+  std::int64_t target_minor = 0;
+};
+
+// Writes `plan` as exception `id`'s correcting entry; a seller's payable
+// moves the seller's wallet with it (its row locked first, as every wallet
+// change does).
+booked_correction book_correction(pqxx::work& txn, std::int64_t id,
+                                  const domain::correction_plan& plan,
+                                  const std::string& currency) {
+  PAY_ASSERT(plan.outcome == domain::correction_outcome::book);
+  auto prefix = std::string{domain::seller_payable_prefix};
+  bool to_seller = plan.account.compare(0, prefix.size(), prefix) == 0;
+  auto seller = to_seller ? plan.account.substr(prefix.size()) : "";
+  if (to_seller) lock_wallet(txn, seller, currency);
+  auto reference = std::to_string(id);
+  // The exception row's lock lets one resolution through; the ledger's
+  // (kind, reference) key would refuse a second entry anyway.
+  bool written = append_ledger_transaction(txn,
+                                           domain::suspense_correction_kind,
+                                           reference, plan.postings);
+  PAY_ASSERT(written);
+  // A credit to the seller's payable is money we owe the seller.
+  if (to_seller) adjust_wallet(txn, seller, currency, -plan.target_minor);
+  auto tx = txn.exec_params1(sql::reconcile::correction_transaction, reference);
+  return {tx[0].as<std::int64_t>(), plan.account, plan.target_minor};
+}
+
+// A null parameter for "no correction".
+template <class T>
+std::optional<T> unless_zero(const booked_correction& c, T value) {
+  if (c.transaction_id == 0) return std::nullopt;
+  return value;
 }
 
 // `statement`: sql::reconcile::settle_orders, settle_refunds or
@@ -149,6 +229,7 @@ std::int32_t book_settlement(pqxx::work& txn,
 
 domain::books load_books(pqxx::work& txn, const domain::settlement_file& file) {
   txn.exec(sql::reconcile::utc_time_zone);
+  lock_day(txn, file.date);
   wanted charges, refunds, payouts;
   for (const auto& line : file.lines) {
     switch (line.type) {
@@ -191,8 +272,12 @@ domain::books load_books(pqxx::work& txn, const domain::settlement_file& file) {
       if (found_orders.count(r[0].c_str()) == 0)
         out.charges.push_back(to_charge(r));
   for (const auto& r :
-       txn.exec_params(sql::reconcile::charges_succeeded_on, file.date))
+       txn.exec_params(sql::reconcile::charges_succeeded_on, file.date,
+                       domain::missing_charge_grace_s))
     out.expected.push_back(to_charge(r));
+  for (const auto& r :
+       txn.exec_params(sql::reconcile::corrected_keys, file.date))
+    out.corrected_lines.emplace_back(domain::identity_of_key(r[0].c_str()));
   for (const auto& r :
        txn.exec_params(sql::reconcile::refunds_of_file,
                        to_pg_array(unique_of(refunds.references)),
@@ -262,30 +347,40 @@ applied_plan apply_plan(pqxx::work& txn, const domain::settlement_file& file,
                     to_pg_array(key));
   }
 
+  std::vector<std::string> key;
   if (!plan.exceptions.empty()) {
-    std::vector<std::string> key, kind, route, reference, our_id, ours, theirs,
-      message;
+    std::vector<std::string> kind, route, which, reference, our_id, ours,
+      theirs, message, currency;
+    std::vector<std::int64_t> suspense;
     for (const auto& e : plan.exceptions) {
       key.push_back(e.key);
       kind.push_back(std::string{domain::to_string(e.kind)});
       route.push_back(std::string{domain::to_string(e.route)});
+      which.push_back(std::string{domain::to_string(e.which)});
       reference.push_back(e.reference);
       our_id.push_back(e.our_id);
       ours.push_back(ours_json(e));
       theirs.push_back(theirs_json(e));
       message.push_back(e.message);
+      suspense.push_back(e.suspense_minor);
+      currency.push_back(e.suspense_minor == 0 ? std::string{}
+                                               : e.their_currency);
     }
-    // Auto-corrected discrepancies are recorded already resolved: finance
-    // sees what was done, nobody has to act.
-    auto inserted = txn.exec_params(sql::reconcile::insert_exceptions,
-                                    plan.date, to_pg_array(key),
-                                    to_pg_array(kind), to_pg_array(route),
-                                    to_pg_array(reference), to_pg_array(our_id),
-                                    to_pg_array(ours), to_pg_array(theirs),
-                                    to_pg_array(message), out.run_id);
-    out.new_exceptions = static_cast<std::int32_t>(inserted.size());
-    for (const auto& row : inserted) out.new_keys.emplace_back(row[0].c_str());
+    auto rows = txn.exec_params(sql::reconcile::upsert_exceptions, plan.date,
+                                to_pg_array(key), to_pg_array(kind),
+                                to_pg_array(route), to_pg_array(which),
+                                to_pg_array(reference), to_pg_array(our_id),
+                                to_pg_array(ours), to_pg_array(theirs),
+                                to_pg_array(message), to_pg_array(suspense),
+                                to_pg_array(currency), out.run_id);
+    for (const auto& row : rows)
+      if (row[1].as<bool>()) {
+        ++out.new_exceptions;
+        out.new_keys.emplace_back(row[0].c_str());
+      }
   }
+  txn.exec_params(sql::reconcile::release_unreported, plan.date,
+                  to_pg_array(key));
 
   std::vector<std::string> orders;
   for (const auto& id : plan.orders_to_settle) orders.push_back(id.value);
@@ -317,38 +412,149 @@ std::int64_t record_failed_run(pqxx::work& txn, const std::string& date,
 reconciliation_runs list_runs(pqxx::work& txn,
                               const list_reconciliation_runs& query) {
   reconciliation_runs out;
-  for (const auto& r : txn.exec_params(sql::reconcile::list_runs, query.date,
-                                       static_cast<std::int64_t>(query.limit)))
-    out.runs.push_back(reconciliation_report{r[0].as<std::int64_t>(),
-                                             r[1].c_str(), r[2].c_str(),
-                                             r[3].c_str(), r[4].c_str()});
+  // One row more than asked tells whether another page follows.
+  auto rows = txn.exec_params(sql::reconcile::list_runs, query.date,
+                              query.after_started_us, query.after_run_id,
+                              static_cast<std::int64_t>(query.limit) + 1);
+  for (const auto& r : rows) {
+    if (out.runs.size() == query.limit) {
+      out.has_more = true;
+      break;
+    }
+    reconciliation_report run{r[0].as<std::int64_t>(), r[1].c_str(),
+                              r[2].c_str(), r[3].c_str(), r[4].c_str()};
+    run.started_us = r[5].as<std::int64_t>();
+    out.runs.push_back(std::move(run));
+  }
   return out;
 }
 
 reconciliation_exceptions list_exceptions(
   pqxx::work& txn, const list_reconciliation_exceptions& query) {
   reconciliation_exceptions out;
-  for (const auto& r : txn.exec_params(sql::reconcile::list_exceptions,
-                                       query.status, query.date, query.route,
-                                       static_cast<std::int64_t>(query.limit)))
+  auto rows = txn.exec_params(sql::reconcile::list_exceptions, query.status,
+                              query.date, query.route, query.after_created_us,
+                              query.after_id,
+                              static_cast<std::int64_t>(query.limit) + 1);
+  for (const auto& r : rows) {
+    if (out.exceptions.size() == query.limit) {
+      out.has_more = true;
+      break;
+    }
     out.exceptions.push_back(to_exception_view(r));
+  }
+  return out;
+}
+
+reconciliation_exception_lookup get_exception(pqxx::work& txn,
+                                              std::int64_t id) {
+  reconciliation_exception_lookup out;
+  auto rows = txn.exec_params(sql::reconcile::select_exception, id);
+  if (rows.empty()) return out;
+  out.found = true;
+  out.exception = to_exception_view(rows[0]);
   return out;
 }
 
 resolve_reconciliation_reply resolve_exception(
   pqxx::work& txn, const resolve_reconciliation_exception& cmd) {
   resolve_reconciliation_reply out;
-  auto updated = txn.exec_params(sql::reconcile::resolve_exception, cmd.id,
-                                 cmd.resolution);
-  auto rows = txn.exec_params(sql::reconcile::select_exception, cmd.id);
-  if (rows.empty()) {
+  auto locked = lock_exception(txn, cmd.id);
+  if (!locked) {
     out.outcome = resolve_outcome::not_found;
     return out;
   }
-  out.exception = to_exception_view(rows[0]);
-  out.outcome = updated.affected_rows() == 1
-                  ? resolve_outcome::resolved
-                  : resolve_outcome::already_resolved;
+  out.exception = *locked;
+  const auto& e = out.exception;
+  if (e.status == "resolved") {
+    // Resolved before corrections existed, its money still in suspense:
+    // this resolution books it, once. Otherwise nothing is written again.
+    bool legacy = e.correction_transaction_id == 0 && e.suspense_minor != 0
+                  && e.route != "auto_corrected";
+    if (!legacy) {
+      bool same = e.resolution == cmd.resolution
+                  && (cmd.account.empty()
+                      || cmd.account == e.correction_account);
+      out.outcome = same ? resolve_outcome::already_resolved
+                         : resolve_outcome::resolved_otherwise;
+      return out;
+    }
+  }
+  auto facts = facts_of(txn, e);
+  auto plan = domain::plan_correction(facts, cmd.account);
+  if (plan.outcome == domain::correction_outcome::account_not_allowed) {
+    out.outcome = resolve_outcome::account_not_allowed;
+    out.allowed_accounts = domain::correction_targets(facts);
+    return out;
+  }
+  booked_correction booked;
+  if (plan.outcome == domain::correction_outcome::book) {
+    booked = book_correction(txn, e.id, plan, facts.currency);
+    // The order the PSP settled while it waited succeeded since: its
+    // receivable is what the correction cleared, so it is settled too.
+    if (facts.which == domain::policy_case::status_mismatch_order_unfinished
+        && plan.account == domain::psp_receivable_account
+        && !e.our_id.empty()) {
+      auto order = txn.exec_params(sql::reconcile::follow_up_order, e.our_id);
+      if (!order.empty() && std::string{order[0][0].c_str()} == "SUCCESS")
+        txn.exec_params(sql::reconcile::settle_order_on, e.our_id, e.date);
+    }
+  }
+  txn.exec_params(sql::reconcile::resolve_exception, e.id, cmd.resolution,
+                  unless_zero(booked, booked.transaction_id),
+                  unless_zero(booked, booked.account),
+                  unless_zero(booked, booked.target_minor));
+  out.exception = get_exception(txn, e.id).exception;
+  out.outcome = resolve_outcome::resolved;
+  out.booked = booked.transaction_id != 0;
+  return out;
+}
+
+std::vector<std::int64_t> follow_up_candidates(pqxx::work& txn,
+                                               std::uint32_t limit) {
+  std::vector<std::int64_t> out;
+  for (const auto& r : txn.exec_params(sql::reconcile::follow_up_candidates,
+                                       static_cast<std::int64_t>(limit)))
+    out.push_back(r[0].as<std::int64_t>());
+  return out;
+}
+
+follow_up_outcome follow_up_exception(pqxx::work& txn, std::int64_t id) {
+  follow_up_outcome out;
+  auto locked = lock_exception(txn, id);
+  if (!locked || locked->status != "open"
+      || locked->policy_case
+           != domain::to_string(
+             domain::policy_case::status_mismatch_order_unfinished))
+    return out;
+  out.exception = *locked;
+  const auto& e = out.exception;
+  auto order = txn.exec_params(sql::reconcile::follow_up_order, e.our_id);
+  if (order.empty()) return out;
+  std::string status = order[0][0].c_str();
+  if (status == "FAILED") {
+    txn.exec_params(sql::reconcile::escalate_exception, id,
+                    "Order " + e.our_id
+                      + " then failed at the PSP: the money waits in "
+                        "settlement_suspense for finance.");
+    out.result = follow_up_result::escalated;
+  } else if (status == "SUCCESS" && order[0][1].as<bool>()) {
+    auto plan = domain::plan_correction(facts_of(txn, e), "");
+    booked_correction booked;
+    if (plan.outcome == domain::correction_outcome::book)
+      booked = book_correction(txn, id, plan, e.currency);
+    txn.exec_params(sql::reconcile::settle_order_on, e.our_id, e.date);
+    txn.exec_params(sql::reconcile::auto_resolve_exception, id,
+                    "auto-corrected by the reconciler: order " + e.our_id
+                      + " succeeded at the PSP",
+                    unless_zero(booked, booked.transaction_id),
+                    unless_zero(booked, booked.account),
+                    unless_zero(booked, booked.target_minor));
+    out.result = follow_up_result::corrected;
+  } else {
+    return out;
+  }
+  out.exception = get_exception(txn, id).exception;
   return out;
 }
 

@@ -35,8 +35,35 @@ refund_work work_of(const pqxx::row& row) {
   w.attempts = row[13].as<std::int32_t>();
   w.payment_intent = row[14].as<std::string>();
   w.created_unix_s = row[16].as<std::int64_t>();
+  w.first_attempt_age_ms = row[17].as<std::int64_t>();
+  w.maybe_refunded = row[18].as<bool>();
+  w.parked = row[19].as<bool>();
   PAY_ASSERT(v.amount_minor > 0);
   return w;
+}
+
+// The refund's creation time in microseconds (the listing's cursor).
+std::int64_t created_us_of(const pqxx::row& row) {
+  return row[20].as<std::int64_t>();
+}
+
+refund_dead_letter_view dead_letter_of(const pqxx::row& row) {
+  refund_dead_letter_view v;
+  v.refund_id.value = row[0].as<std::string>();
+  v.payment_order_id = row[1].as<std::string>();
+  v.currency = row[2].as<std::string>();
+  v.amount_minor = row[3].as<std::int64_t>();
+  v.refund_status = status_column(row[4], domain::parse_refund_status);
+  v.reason = row[5].as<std::string>();
+  v.last_error = row[6].as<std::string>();
+  v.attempts = row[7].as<std::int32_t>();
+  v.maybe_refunded = row[8].as<bool>();
+  v.status = row[9].as<std::string>();
+  v.resolution = row[10].as<std::string>();
+  v.first_seen_at = row[11].as<std::string>();
+  v.last_seen_at = row[12].as<std::string>();
+  v.last_seen_us = row[13].as<std::int64_t>();
+  return v;
 }
 
 // The refund created earlier under `key`, as a replay or a conflict.
@@ -179,12 +206,31 @@ std::vector<refund_work> load_open_refund_rows(pqxx::work& txn,
   return out;
 }
 
+refund_page list_refunds_page(pqxx::work& txn,
+                              const list_refunds_admin& query) {
+  refund_page out;
+  // One row more than asked tells whether another page follows.
+  auto rows = txn.exec_params(sql::refund::select_refunds_page, query.status,
+                              query.after_created_us, query.after_id,
+                              static_cast<std::int64_t>(query.limit) + 1);
+  for (const auto& row : rows) {
+    if (out.refunds.size() == query.limit) {
+      out.has_more = true;
+      break;
+    }
+    out.refunds.push_back(work_of(row).view);
+    out.last_created_us = created_us_of(row);
+  }
+  return out;
+}
+
 refund_step_reply record_refund_attempt_row(pqxx::work& txn,
                                             const record_refund_attempt& cmd) {
   refund_step_reply out;
   auto updated = txn.exec_params(sql::refund::count_attempt,
                                  cmd.refund_id.value,
-                                 static_cast<std::int64_t>(cmd.next_delay_ms));
+                                 static_cast<std::int64_t>(cmd.next_delay_ms),
+                                 cmd.may_have_refunded);
   out.applied = !updated.empty();
   if (out.applied) {
     auto stays = status_column(updated[0][1], domain::parse_refund_status);
@@ -233,6 +279,125 @@ refund_step_reply move_refund_row(pqxx::work& txn, const move_refund& cmd) {
   auto current = load_refund(txn, cmd.refund_id.value);
   out.found = current.has_value();
   if (current) out.current = *current;
+  return out;
+}
+
+refund_step_reply park_refund_row(pqxx::work& txn, const park_refund& cmd) {
+  refund_step_reply out;
+  auto parked = txn.exec_params(sql::refund::park, cmd.refund_id.value,
+                                cmd.reason, cmd.last_error, cmd.maybe_refunded);
+  auto current = load_refund(txn, cmd.refund_id.value);
+  out.found = current.has_value();
+  if (current) out.current = *current;
+  out.applied = !parked.empty();
+  if (out.applied) {
+    auto status = current->view.status;
+    add_history(txn, cmd.refund_id.value, status, status, "dead_lettered",
+                parked[0][0].as<std::int32_t>(), cmd.reason,
+                cmd.last_error.empty() ? std::optional<std::string>{}
+                                       : cmd.last_error,
+                cmd.correlation_id);
+  }
+  return out;
+}
+
+refund_dead_letter_page list_refund_dead_letter_rows(
+  pqxx::work& txn, const list_refund_dead_letters& query) {
+  refund_dead_letter_page out;
+  auto rows = txn.exec_params(sql::refund::select_dead_letters, query.status,
+                              query.after_last_seen_us, query.after_id,
+                              static_cast<std::int64_t>(query.limit) + 1);
+  for (const auto& row : rows) {
+    if (out.entries.size() == query.limit) {
+      out.has_more = true;
+      break;
+    }
+    out.entries.push_back(dead_letter_of(row));
+  }
+  return out;
+}
+
+refund_dead_letter_lookup load_refund_dead_letter_row(
+  pqxx::work& txn, const std::string& refund_id) {
+  refund_dead_letter_lookup out;
+  auto rows = txn.exec_params(sql::refund::select_dead_letter, refund_id);
+  if (rows.empty()) return out;
+  auto refund = load_refund(txn, refund_id);
+  PAY_ASSERT(refund.has_value());  // the entry's foreign key
+  out.found = true;
+  out.entry = dead_letter_of(rows[0]);
+  out.refund = *refund;
+  return out;
+}
+
+namespace {
+
+// The open entry, locked; the reply says why not when it is not there or
+// not open.
+std::optional<refund_dead_letter_view> lock_open_entry(
+  pqxx::work& txn, const std::string& refund_id,
+  refund_dead_letter_reply& out) {
+  auto rows = txn.exec_params(sql::refund::lock_dead_letter, refund_id);
+  if (rows.empty()) {
+    out.outcome = refund_dead_letter_outcome::not_found;
+    return std::nullopt;
+  }
+  out.entry = dead_letter_of(rows[0]);
+  if (out.entry.status != "open") {
+    out.outcome = refund_dead_letter_outcome::not_open;
+    return std::nullopt;
+  }
+  return out.entry;
+}
+
+void reread_entry(pqxx::work& txn, const std::string& refund_id,
+                  refund_dead_letter_reply& out) {
+  out.entry = dead_letter_of(
+    txn.exec_params1(sql::refund::select_dead_letter, refund_id));
+}
+
+}  // namespace
+
+refund_dead_letter_reply requeue_refund_dead_letter_row(
+  pqxx::work& txn, const requeue_refund_dead_letter& cmd) {
+  refund_dead_letter_reply out;
+  const auto& id = cmd.refund_id.value;
+  if (!lock_open_entry(txn, id, out)) return out;
+  txn.exec_params(sql::refund::requeue_dead_letter, id);
+  auto renewed = txn.exec_params1(sql::refund::renew_budget, id);
+  auto status = status_column(renewed[0], domain::parse_refund_status);
+  add_history(txn, id, status, status, "requeued", 0, std::nullopt,
+              std::nullopt, cmd.correlation_id);
+  reread_entry(txn, id, out);
+  out.outcome = refund_dead_letter_outcome::applied;
+  return out;
+}
+
+refund_dead_letter_reply close_refund_dead_letter_row(
+  pqxx::work& txn, const close_refund_dead_letter& cmd) {
+  refund_dead_letter_reply out;
+  const auto& id = cmd.refund_id.value;
+  if (!lock_open_entry(txn, id, out)) return out;
+  if (cmd.fail) {
+    move_refund failed{cmd.refund_id,
+                       cmd.expected_version,
+                       domain::refund_status::created,
+                       domain::refund_status::failed,
+                       domain::refund_event::operator_failed,
+                       {},
+                       "operator_resolved",
+                       cmd.reason,
+                       cmd.correlation_id};
+    // Only from the version the decision saw: a refund that moved while the
+    // PSP was asked is decided again, by a person.
+    if (!move_refund_row(txn, failed).applied) {
+      out.outcome = refund_dead_letter_outcome::refund_moved;
+      return out;
+    }
+  }
+  txn.exec_params(sql::refund::close_dead_letter, id, cmd.reason);
+  reread_entry(txn, id, out);
+  out.outcome = refund_dead_letter_outcome::applied;
   return out;
 }
 

@@ -98,6 +98,28 @@ store_actor::behavior_type fake_store(store_actor::pointer, world_ptr w) {
     [=](const record_risk_decision&) { return checkout_lookup{}; },
     [=](const list_reviews&) { return reviews{}; },
     [=](const decide_review&) { return review_reply{}; },
+    [=](const request_capture& c) {
+      auto& row = w->rows.at(c.id.value);
+      if (row.status != domain::order_status::authorized)
+        return settle_reply{settle_outcome::wrong_state, row,
+                            domain::money_error::ok};
+      row.status = domain::order_status::capturing;
+      ++row.version;
+      if (c.amount_minor > 0) row.amount_minor = c.amount_minor;
+      return settle_reply{settle_outcome::applied, row,
+                          domain::money_error::ok};
+    },
+    [=](const request_void& c) {
+      auto& row = w->rows.at(c.id.value);
+      if (row.status != domain::order_status::authorized)
+        return settle_reply{settle_outcome::wrong_state, row,
+                            domain::money_error::ok};
+      row.status = domain::order_status::voiding;
+      row.failure_code = c.failure_code;
+      ++row.version;
+      return settle_reply{settle_outcome::applied, row,
+                          domain::money_error::ok};
+    },
     [=](store_flush_atom) {},
   };
 }
@@ -125,6 +147,16 @@ executor_actor::behavior_type fake_executor(executor_actor::pointer,
     },
     [=](const query_session& q) {
       w->log.push_back("psp: query session " + q.session_id);
+      return next();
+    },
+    [=](const capture_charge& c) {
+      w->log.push_back("psp: capture " + c.order.value + " "
+                       + std::to_string(c.amount_minor));
+      return next();
+    },
+    [=](const void_charge& v) {
+      w->log.push_back("psp: void " + v.order.value + " "
+                       + v.cancellation_reason);
       return next();
     },
   };

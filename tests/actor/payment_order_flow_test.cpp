@@ -439,3 +439,98 @@ TEST_F(flow, waiter_gets_the_current_view_when_its_time_is_up) {
 }
 
 }  // namespace
+
+namespace {
+
+using pay::domain::charge_outcome;
+
+charge_outcome authorized_with(const std::string& risk_level,
+                               const std::string& cvc = "pass") {
+  auto out = test::answer(charge_kind::authorized);
+  out.checks.cvc_check = cvc;
+  out.checks.risk_level = risk_level;
+  out.checks.risk_score = risk_level == "normal" ? 20 : 90;
+  out.amount_capturable_minor = 700;
+  return out;
+}
+
+TEST_F(flow,
+       authorized_charge_of_an_immediate_checkout_is_captured_then_booked) {
+  w->psp_answers.push_back(authorized_with("normal"));
+  start_order(test::fresh_row("po_cap", "cara", 700));
+  run_with_timers();
+  // Authorize, decide, capture, then one write: nothing persisted between.
+  std::vector<std::string> expected = {
+    "store: NOT_STARTED->EXECUTING",
+    "psp: charge po_cap",
+    "psp: capture po_cap 700",
+    "store: EXECUTING->SUCCESS booked 2 postings",
+    "checkout: finished po_cap SUCCESS",
+  };
+  EXPECT_EQ(w->log, expected);
+}
+
+TEST_F(flow, highest_risk_is_voided_and_never_captured) {
+  w->psp_answers.push_back(authorized_with("highest"));
+  w->psp_answers.push_back(test::answer(charge_kind::voided, "canceled"));
+  start_order(test::fresh_row("po_void", "vic", 700));
+  run_with_timers();
+  std::vector<std::string> expected = {
+    "store: NOT_STARTED->EXECUTING",     "psp: charge po_void",
+    "psp: void po_void fraudulent",      "store: EXECUTING->VOIDED",
+    "checkout: finished po_void VOIDED",
+  };
+  EXPECT_EQ(w->log, expected);
+  EXPECT_EQ(w->rows["po_void"].failure_code, "risk_voided");
+  EXPECT_FALSE(w->rows["po_void"].wallet_updated);
+}
+
+TEST_F(flow, failed_cvc_check_holds_the_authorization_for_review) {
+  w->psp_answers.push_back(authorized_with("normal", "fail"));
+  start_order(test::fresh_row("po_rev", "rita", 700));
+  run_with_timers();
+  std::vector<std::string> expected = {
+    "store: NOT_STARTED->EXECUTING",
+    "psp: charge po_rev",
+    "store: EXECUTING->REVIEW",
+    "checkout: finished po_rev REVIEW",
+  };
+  EXPECT_EQ(w->log, expected);
+}
+
+TEST_F(flow, fulfilled_order_captures_what_was_asked_and_books_it) {
+  auto row = test::fresh_row("po_ful", "finn", 400);
+  row.status = order_status::capturing;
+  row.authorized_minor = 700;
+  row.psp_reference = "pi_test";
+  row.version = 3;
+  start_order(row);
+  run_with_timers();
+  std::vector<std::string> expected = {
+    "psp: capture po_ful 400",
+    "store: CAPTURING->SUCCESS booked 2 postings",
+    "checkout: finished po_ful SUCCESS",
+  };
+  EXPECT_EQ(w->log, expected);
+}
+
+TEST_F(flow, expired_authorization_is_voided_by_a_persisted_decision) {
+  auto row = test::fresh_row("po_exp", "eve", 700);
+  row.status = order_status::authorized;
+  row.authorized_minor = 700;
+  row.psp_reference = "pi_test";
+  row.authorization_expired = true;
+  row.version = 3;
+  w->psp_answers.push_back(test::answer(charge_kind::voided, "canceled"));
+  start_order(row);
+  run_with_timers();
+  std::vector<std::string> expected = {
+    "psp: void po_exp ",
+    "store: VOIDING->VOIDED",
+    "checkout: finished po_exp VOIDED",
+  };
+  EXPECT_EQ(w->log, expected);
+  EXPECT_EQ(w->rows["po_exp"].failure_code, "authorization_expired");
+}
+
+}  // namespace

@@ -6,24 +6,13 @@
 // tables hold, and the page renders them, still in single mode.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import {
-  admin, createHostedCheckout, launchBrowser, logInAndWait, openPage, screenshots, uniqueId,
+  admin, createHostedCheckout, databaseUrl, launchBrowser, literal, logInAndWait, openPage, psql,
+  screenshots, uniqueId,
 } from './harness.mjs';
 
 const shot = screenshots('cluster');
-const PSQL = [process.env.PSQL, '/usr/lib/postgresql/15/bin/psql'].find((p) => p && existsSync(p)) || 'psql';
-const databaseUrl = process.env.DATABASE_URL;
-
-const literal = (s) => `'${String(s).replace(/'/g, "''")}'`;
-
-function psql(sql) {
-  return execFileSync(PSQL, ['-X', '-q', '-t', '-A', '-v', 'ON_ERROR_STOP=1', '-d', databaseUrl, '-c', sql], {
-    encoding: 'utf8', env: { ...process.env, PGCONNECT_TIMEOUT: '5' },
-  });
-}
 
 describe('cluster view', () => {
   let browser;

@@ -5,41 +5,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  admin, eventually, getOrder, launchBrowser, logInAndWait, openPage, paymentd,
-  pspsim, screenshots, uniqueId,
+  admin, createHeldCheckout, eventually, getOrder, launchBrowser, logInAndWait, openPage,
+  pspsim, REVIEW_EMAIL_DOMAIN, screenshots,
 } from './harness.mjs';
 
 const shot = screenshots('reviews');
-const REVIEW_EMAIL_DOMAIN = 'review.test';
-const HELD_TIMEOUT_MS = 15000;
-
-// A checkout whose buyer's e-mail domain the risk checks hold for review;
-// returns once all its orders wait in REVIEW. orders: [{ amount, currency, seller }]
-async function createHeldCheckout(prefix, orders) {
-  const checkoutId = uniqueId(`chk_${prefix}`);
-  const ids = orders.map((_, i) => `${checkoutId.replace(/^chk_/, 'po_')}_${i + 1}`);
-  const answer = await paymentd('POST', '/v1/payments', {
-    body: {
-      checkout_id: checkoutId,
-      buyer_info: { email: `${prefix}@${REVIEW_EMAIL_DOMAIN}` },
-      credit_card_info: { psp_token: 'pm_card_visa' },
-      payment_orders: orders.map((o, i) => ({
-        payment_order_id: ids[i], seller_account: o.seller || 'seller_browser',
-        amount: o.amount, currency: o.currency,
-      })),
-    },
-  });
-  assert.ok([200, 201].includes(answer.status), `create checkout: ${answer.status} ${JSON.stringify(answer.json)}`);
-  await eventually(`${checkoutId} to be held for review`, async () => {
-    const statuses = (await Promise.all(ids.map(getOrder))).map((o) => o.status);
-    // Charged means paymentd runs without the review rule: fail at once.
-    assert.ok(!statuses.includes('SUCCESS'),
-      `${checkoutId} was charged, not held: start paymentd with PAYMENTD_RISK_REVIEW_EMAIL_DOMAINS=${REVIEW_EMAIL_DOMAIN}`);
-    return statuses.every((s) => s === 'REVIEW');
-  }, { timeoutMs: HELD_TIMEOUT_MS });
-  return { checkoutId, ids };
-}
-
 async function openReviewIds() {
   const { json } = await admin('GET', '/admin/reviews', { expect: 200 });
   return json.data.map((c) => c.checkout_id);

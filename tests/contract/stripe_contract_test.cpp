@@ -210,7 +210,9 @@ class stripe_contract : public ::testing::Test {
 // status they do not know), not a refusal, not a retry.
 bool charge_read(const pay::domain::charge_outcome& out) {
   return out.kind == charge_kind::succeeded || out.kind == charge_kind::declined
-         || out.kind == charge_kind::processing;
+         || out.kind == charge_kind::processing
+         || out.kind == charge_kind::authorized
+         || out.kind == charge_kind::voided;
 }
 
 // A PaymentIntent the classifier read: its id and a status it models.
@@ -280,6 +282,27 @@ TEST_F(stripe_contract, retrieve_payment_intent_is_accepted_by_stripe) {
   expect_intent_read(
     pay::domain::classify_payment_intent(psp_transport::responded, 200, body),
     body);
+}
+
+TEST_F(stripe_contract, capture_of_an_authorized_intent_is_accepted_by_stripe) {
+  auto body = accepted(pay::make_capture_call(pay::capture_charge{
+    pay::domain::payment_order_id{order_id}, stripe_intent, 1234, "req_c"}));
+  if (HasFailure()) return;
+  expect_intent_read(
+    pay::domain::classify_payment_intent(psp_transport::responded, 200, body),
+    body);
+}
+
+TEST_F(stripe_contract, cancel_of_an_authorized_intent_is_accepted_by_stripe) {
+  for (const char* reason : {"fraudulent", "requested_by_customer", ""}) {
+    auto body = accepted(pay::make_void_call(
+      pay::void_charge{pay::domain::payment_order_id{order_id}, stripe_intent,
+                       reason, "req_c"}));
+    if (HasFailure()) return;
+    expect_intent_read(
+      pay::domain::classify_payment_intent(psp_transport::responded, 200, body),
+      body);
+  }
 }
 
 TEST_F(stripe_contract, search_payment_intents_of_an_old_charge_is_accepted) {

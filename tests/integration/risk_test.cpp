@@ -119,6 +119,36 @@ TEST_F(risk, velocity_reviews_then_blocks_a_buyer_in_a_hurry) {
   EXPECT_EQ(verdicts, expected);
 }
 
+// Every rule reads the buyer one way: a block on "bob" is not escaped by
+// "bob " or " bob", and neither is the count of the velocity rule.
+TEST_F(risk, velocity_counts_one_buyer_however_the_account_id_is_padded) {
+  const auto id = unique("acct_padded");
+  std::vector<std::string> verdicts;
+  const std::string spellings[] = {id, id + " ", " " + id, "  " + id + "  ",
+                                   id};
+  for (std::size_t i = 0; i < std::size(spellings); ++i)
+    verdicts.push_back(
+      string_at(create(one_order("pad_" + std::to_string(i)),
+                       boost::json::object{{"account_id", spellings[i]}}),
+                {"risk", "verdict"}));
+  std::vector<std::string> expected = {"allow", "allow", "review", "review",
+                                       "block"};
+  EXPECT_EQ(verdicts, expected);
+}
+
+TEST_F(risk, velocity_counts_one_buyer_whatever_the_case_of_the_email) {
+  const auto email = unique("Mixed") + "@Example.com";
+  std::vector<std::string> verdicts;
+  const std::string spellings[] = {email, " " + email, email + " "};
+  for (std::size_t i = 0; i < std::size(spellings); ++i)
+    verdicts.push_back(
+      string_at(create(one_order("mail_" + std::to_string(i)),
+                       boost::json::object{{"email", spellings[i]}}),
+                {"risk", "verdict"}));
+  std::vector<std::string> expected = {"allow", "allow", "review"};
+  EXPECT_EQ(verdicts, expected);
+}
+
 TEST_F(risk, approved_review_is_charged_once_and_rejected_one_fails) {
   auto approve_me = create(one_order("appr", "6000.00"),
                            buyer(unique("p") + "@example.com"));

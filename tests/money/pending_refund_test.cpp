@@ -197,8 +197,11 @@ class refunds_past_the_key_lifetime : public refunds_in_a_world_of_their_own {
     return {{"PSPSIM_IDEMPOTENCY_KEY_TTL_S", "2"}};
   }
   env_list paymentd_env() const override {
+    // The retry budget outlasts these outages of seconds: the tests are
+    // about the key's lifetime, not the dead-letter queue.
     return {{"PAYMENTD_PSP_IDEMPOTENCY_KEY_TRUST_S", "1"},
-            {"PAYMENTD_PSP_REQUEST_TIMEOUT_MS", "2500"}};
+            {"PAYMENTD_PSP_REQUEST_TIMEOUT_MS", "2500"},
+            {"PAYMENTD_PSP_RETRY_DEADLINE_MS", "600000"}};
   }
 };
 

@@ -22,7 +22,23 @@ class refund_fixture : public integration {
  protected:
   void TearDown() override {
     set_faults("{}");
+    if (long_retry_budget_) {
+      EXPECT_EQ(stack().restart_paymentd_with({}), "");
+      reconnect_api();
+    }
     integration::TearDown();
+  }
+
+  // For a test whose refund must keep retrying past the stack's retry
+  // budget of 1 s (a restart, an outage of seconds) instead of being
+  // parked in the dead-letter queue: paymentd with a budget of minutes,
+  // until the test ends.
+  void with_a_long_retry_budget() {
+    ASSERT_EQ(stack().restart_paymentd_with(
+                {{"PAYMENTD_PSP_RETRY_DEADLINE_MS", "600000"}}),
+              "");
+    reconnect_api();
+    long_retry_budget_ = true;
   }
 
   // One paid (or, with a declining token, failed) order, settled and booked.
@@ -204,6 +220,9 @@ class refund_fixture : public integration {
     return captured_minor
            - std::stoll(message.substr(open + 1, close - open - 1));
   }
+
+ private:
+  bool long_retry_budget_ = false;
 };
 
 // The refund tests that need pspsim or paymentd started with settings of

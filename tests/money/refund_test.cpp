@@ -196,6 +196,7 @@ TEST_F(refunds,
 }
 
 TEST_F(refunds, lost_psp_answers_are_retried_to_exactly_one_refund) {
+  with_a_long_retry_budget();
   auto order = paid_order("transient", "9.99");
   // Every refund call is processed by pspsim and its answer lost.
   set_faults(R"({"seed": 7, "reset_after_commit": 1})");
@@ -218,6 +219,7 @@ TEST_F(refunds, lost_psp_answers_are_retried_to_exactly_one_refund) {
 }
 
 TEST_F(refunds, crash_while_created_is_finished_exactly_once_after_restart) {
+  with_a_long_retry_budget();
   auto order = paid_order("crash", "3.00");
   // pspsim refunds but we never hear it: the row stays CREATED.
   set_faults(R"({"seed": 9, "reset_after_commit": 1})");
@@ -243,6 +245,7 @@ TEST_F(refunds, crash_while_created_is_finished_exactly_once_after_restart) {
 }
 
 TEST_F(refunds, paymentd_stops_cleanly_with_a_refund_retrying_and_resumes_it) {
+  with_a_long_retry_budget();
   auto order = paid_order("stop", "4.00");
   set_faults(R"({"seed": 10, "error_500": 1})");
   auto r = post_refund(api(), order.payment_order_id, "", unique("key_stop"));

@@ -85,6 +85,7 @@ our_charge order(const std::string& id, const std::string& intent,
           amount,
           "USD",
           status,
+          "",
           ""};
 }
 

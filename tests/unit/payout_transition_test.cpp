@@ -16,6 +16,22 @@ TEST(payout_transition, created_fails_when_the_transfer_is_refused) {
   EXPECT_EQ(next_status(S::created, E::psp_rejected), S::failed);
 }
 
+TEST(payout_transition, an_operator_fails_a_created_payout_at_once) {
+  EXPECT_EQ(next_status(S::created, E::operator_failed), S::failed);
+}
+
+TEST(payout_transition,
+     an_operator_fails_a_transferred_payout_by_reversing_its_transfer) {
+  EXPECT_EQ(next_status(S::transferred, E::operator_failed), S::reversing);
+}
+
+TEST(payout_transition,
+     an_operator_cannot_fail_a_payout_in_transit_or_reversing) {
+  for (auto from : {S::in_transit, S::reversing})
+    EXPECT_EQ(next_status(from, E::operator_failed), std::nullopt)
+      << to_db_string(from);
+}
+
 TEST(payout_transition, created_cannot_skip_the_transfer) {
   for (auto e :
        {E::psp_accepted, E::psp_paid, E::psp_failed, E::transfer_reversed})
@@ -39,14 +55,14 @@ TEST(payout_transition, in_transit_ends_paid_or_reverses) {
   EXPECT_EQ(next_status(S::in_transit, E::psp_paid), S::paid);
   EXPECT_EQ(next_status(S::in_transit, E::psp_failed), S::reversing);
   for (auto e : {E::transfer_accepted, E::psp_accepted, E::psp_rejected,
-                 E::transfer_reversed})
+                 E::transfer_reversed, E::operator_failed})
     EXPECT_EQ(next_status(S::in_transit, e), std::nullopt) << to_string(e);
 }
 
 TEST(payout_transition, reversing_fails_only_once_the_transfer_is_back) {
   EXPECT_EQ(next_status(S::reversing, E::transfer_reversed), S::failed);
   for (auto e : {E::transfer_accepted, E::psp_accepted, E::psp_paid,
-                 E::psp_failed, E::psp_rejected})
+                 E::psp_failed, E::psp_rejected, E::operator_failed})
     EXPECT_EQ(next_status(S::reversing, e), std::nullopt) << to_string(e);
 }
 

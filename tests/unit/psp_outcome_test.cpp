@@ -170,3 +170,70 @@ TEST(search_intents, an_unreadable_answer_is_never_taken_for_not_charged) {
 }
 
 }  // namespace
+
+namespace pay::domain {
+namespace {
+
+TEST(capture_outcome, requires_capture_is_authorized_with_its_checks) {
+  auto out = classify_payment_intent(
+    psp_transport::responded, 200,
+    R"({"id":"pi_1","status":"requires_capture","capture_method":"manual",)"
+    R"("amount_capturable":700,"amount_received":0,"latest_charge":{)"
+    R"("id":"ch_1","outcome":{"risk_level":"elevated","risk_score":71},)"
+    R"("payment_method_details":{"card":{"checks":{"cvc_check":"fail",)"
+    R"("address_line1_check":"pass","address_postal_code_check":)"
+    R"("unavailable"}}}}})");
+  EXPECT_EQ(out.kind, charge_kind::authorized);
+  EXPECT_TRUE(out.may_have_charged);
+  EXPECT_EQ(out.amount_capturable_minor, 700);
+  EXPECT_EQ(out.checks.risk_level, "elevated");
+  EXPECT_EQ(out.checks.risk_score, 71);
+  EXPECT_EQ(out.checks.cvc_check, "fail");
+  EXPECT_EQ(out.checks.address_postal_code_check, "unavailable");
+}
+
+TEST(capture_outcome, an_unexpanded_charge_reports_no_checks) {
+  auto out = classify_payment_intent(
+    psp_transport::responded, 200,
+    R"({"id":"pi_1","status":"succeeded","latest_charge":"ch_1"})");
+  EXPECT_EQ(out.kind, charge_kind::succeeded);
+  EXPECT_FALSE(out.checks.reported());
+}
+
+TEST(capture_outcome, a_lapsed_authorization_is_voided_as_expired) {
+  auto out = classify_payment_intent(
+    psp_transport::responded, 200,
+    R"({"id":"pi_1","status":"canceled","capture_method":"manual",)"
+    R"("cancellation_reason":"automatic"})");
+  EXPECT_EQ(out.kind, charge_kind::voided);
+  EXPECT_EQ(out.failure_code, "authorization_expired");
+}
+
+TEST(capture_outcome, an_abandoned_challenge_is_a_decline_expired) {
+  auto out = classify_payment_intent(
+    psp_transport::responded, 200,
+    R"({"id":"pi_1","status":"canceled","capture_method":"manual",)"
+    R"("cancellation_reason":"abandoned"})");
+  EXPECT_EQ(out.kind, charge_kind::declined);
+  EXPECT_EQ(out.failure_code, "expired");
+}
+
+TEST(capture_outcome, a_capture_too_late_is_classified_by_the_intent_it_names) {
+  auto out = classify_payment_intent(
+    psp_transport::responded, 400,
+    R"({"error":{"type":"invalid_request_error","code":)"
+    R"("payment_intent_unexpected_state","payment_intent":{"id":"pi_1",)"
+    R"("status":"canceled","capture_method":"manual",)"
+    R"("cancellation_reason":"automatic"}}})");
+  EXPECT_EQ(out.kind, charge_kind::voided);
+  EXPECT_EQ(out.failure_code, "authorization_expired");
+  auto twice = classify_payment_intent(
+    psp_transport::responded, 400,
+    R"({"error":{"type":"invalid_request_error","code":)"
+    R"("payment_intent_unexpected_state","payment_intent":{"id":"pi_1",)"
+    R"("status":"succeeded","amount_received":700}}})");
+  EXPECT_EQ(twice.kind, charge_kind::succeeded);
+}
+
+}  // namespace
+}  // namespace pay::domain

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <iterator>
 #include <map>
 #include <set>
 #include <string>
@@ -37,7 +39,8 @@ our_charge order(std::string id, std::string ref, std::int64_t amount,
           amount,
           std::move(currency),
           status,
-          std::move(settled_on)};
+          std::move(settled_on),
+          ""};
 }
 
 // The file as the PSP serves it: TOTAL rows equal the sums of the lines.
@@ -137,7 +140,7 @@ TEST(reconcile_test, fee_mismatch_is_auto_corrected_and_books_the_actual_fee) {
   const auto& e = only_exception(plan);
   EXPECT_EQ(e.kind, discrepancy_kind::fee_mismatch);
   EXPECT_EQ(e.route, reconcile_route::auto_corrected);
-  EXPECT_EQ(e.key, "fee_mismatch:pi_1:1");
+  EXPECT_EQ(e.key, "fee_mismatch:charge:pi_1");
   EXPECT_EQ(e.their_fee_minor, 109);
   EXPECT_EQ(e.their_net_minor, 891);
   EXPECT_EQ(e.our_amount_minor, 1000);
@@ -150,7 +153,8 @@ TEST(reconcile_test, fee_mismatch_is_auto_corrected_and_books_the_actual_fee) {
   EXPECT_EQ(plan.counts.matched, 0u);
 }
 
-TEST(reconcile_test, unfinished_order_is_settled_and_polled) {
+TEST(reconcile_test,
+     unfinished_order_is_polled_and_its_money_waits_in_suspense_unsettled) {
   for (auto status : {order_status::not_started, order_status::executing,
                       order_status::pending, order_status::review}) {
     SCOPED_TRACE(to_string(status));
@@ -159,12 +163,16 @@ TEST(reconcile_test, unfinished_order_is_settled_and_polled) {
     auto plan = run(file_of({charge(1, "pi_1", "ord_1", 1000)}), ours);
     const auto& e = only_exception(plan);
     EXPECT_EQ(e.kind, discrepancy_kind::status_mismatch);
-    EXPECT_EQ(e.route, reconcile_route::auto_corrected);
+    EXPECT_EQ(e.route, reconcile_route::queued);
+    EXPECT_EQ(e.which, policy_case::status_mismatch_order_unfinished);
     EXPECT_EQ(e.our_status, to_string(status));
     EXPECT_EQ(plan.orders_to_poll, std::vector<payment_order_id>{{"ord_1"}});
-    EXPECT_EQ(plan.orders_to_settle, std::vector<payment_order_id>{{"ord_1"}});
-    EXPECT_EQ(posted(plan, "USD", "psp_receivable"), -1000);
-    EXPECT_EQ(posted(plan, "USD", "settlement_suspense"), 0);
+    // The PSP may still fail it: nothing settles it or books its
+    // receivable from the file alone.
+    EXPECT_TRUE(plan.orders_to_settle.empty());
+    EXPECT_EQ(posted(plan, "USD", "psp_receivable"), 0);
+    EXPECT_EQ(posted(plan, "USD", "settlement_suspense"), -1000);
+    EXPECT_EQ(e.suspense_minor, -1000);
   }
 }
 
@@ -221,8 +229,8 @@ TEST(reconcile_test, several_lines_with_one_reference_queue_every_repeat) {
   l3.line_no = 3;
   auto plan = run(file_of({l, l2, l3}), ours);
   ASSERT_EQ(plan.exceptions.size(), 2u);
-  EXPECT_EQ(plan.exceptions[0].key, "duplicate_line:pi_1:2");
-  EXPECT_EQ(plan.exceptions[1].key, "duplicate_line:pi_1:3");
+  EXPECT_EQ(plan.exceptions[0].key, "duplicate_line:charge:pi_1#2");
+  EXPECT_EQ(plan.exceptions[1].key, "duplicate_line:charge:pi_1#3");
   for (const auto& e : plan.exceptions) {
     EXPECT_EQ(e.kind, discrepancy_kind::duplicate_line);
     EXPECT_EQ(e.route, reconcile_route::queued);
@@ -346,11 +354,12 @@ TEST(reconcile_test, rerunning_the_same_inputs_yields_the_same_plan) {
                                       "duplicate_line", "unknown_charge",
                                       "missing_charge", "missing_charge"}));
   // Missing charges come sorted by order id, whatever the load order.
-  EXPECT_EQ(first.exceptions[6].key, "missing_charge:ord_8:0");
-  EXPECT_EQ(first.exceptions[7].key, "missing_charge:ord_9:0");
+  EXPECT_EQ(first.exceptions[6].key, "missing_charge:order:ord_8");
+  EXPECT_EQ(first.exceptions[7].key, "missing_charge:order:ord_9");
   EXPECT_EQ(first.counts.matched, 1u);
-  EXPECT_EQ(first.counts.auto_corrected, 2u);
-  EXPECT_EQ(first.counts.queued, 3u);
+  // fee_mismatch; the pending order's status_mismatch waits (queued).
+  EXPECT_EQ(first.counts.auto_corrected, 1u);
+  EXPECT_EQ(first.counts.queued, 4u);
   EXPECT_EQ(first.counts.escalated, 3u);
 }
 
@@ -361,7 +370,7 @@ TEST(reconcile_test, unknown_charge_is_escalated_to_suspense) {
   EXPECT_EQ(e.kind, discrepancy_kind::unknown_charge);
   EXPECT_EQ(e.route, reconcile_route::escalated);
   EXPECT_EQ(e.our_id, "");
-  EXPECT_EQ(e.key, "unknown_charge:pi_x:1");
+  EXPECT_EQ(e.key, "unknown_charge:charge:pi_x");
   EXPECT_EQ(posted(plan, "USD", "settlement_suspense"), -1000);
   EXPECT_EQ(posted(plan, "USD", "bank"), 1000 - 59);
 }
@@ -376,7 +385,7 @@ TEST(reconcile_test, missing_charge_is_queued_and_books_nothing) {
   const auto& e = only_exception(plan);
   EXPECT_EQ(e.kind, discrepancy_kind::missing_charge);
   EXPECT_EQ(e.route, reconcile_route::queued);
-  EXPECT_EQ(e.key, "missing_charge:ord_1:0");
+  EXPECT_EQ(e.key, "missing_charge:order:ord_1");
   EXPECT_EQ(e.line_no, 0u);
   EXPECT_EQ(e.our_amount_minor, 1000);
   EXPECT_TRUE(plan.postings_by_currency.empty());
@@ -483,7 +492,7 @@ TEST(reconcile_test, totals_row_that_differs_is_escalated_and_lines_book) {
   const auto& e = only_exception(plan);
   EXPECT_EQ(e.kind, discrepancy_kind::totals_mismatch);
   EXPECT_EQ(e.route, reconcile_route::escalated);
-  EXPECT_EQ(e.key, "totals_mismatch:USD:0");
+  EXPECT_EQ(e.key, "totals_mismatch:currency:USD");
   EXPECT_EQ(e.their_gross_minor, 1001);
   EXPECT_EQ(e.our_amount_minor, 1000);
   EXPECT_EQ(posted(plan, "USD", "psp_receivable"), -1000);
@@ -578,11 +587,128 @@ TEST(reconcile_test, hundred_thousand_lines_reconcile_exactly) {
   EXPECT_EQ(plan.counts.lines, static_cast<std::uint32_t>(count));
   EXPECT_EQ(plan.counts.matched, static_cast<std::uint32_t>(count - 1));
   ASSERT_EQ(plan.exceptions.size(), 2u);
-  EXPECT_EQ(plan.exceptions[0].key, "amount_mismatch:pi_777:778");
-  EXPECT_EQ(plan.exceptions[1].key, "missing_charge:ord_missing:0");
+  EXPECT_EQ(plan.exceptions[0].key, "amount_mismatch:charge:pi_777");
+  EXPECT_EQ(plan.exceptions[1].key, "missing_charge:order:ord_missing");
   EXPECT_EQ(plan.orders_to_settle.size(), static_cast<std::size_t>(count - 1));
   EXPECT_EQ(plan.totals_by_currency.at("USD").lines,
             static_cast<std::uint32_t>(count));
+}
+
+// --- identity: keys by what a line is about ----------------------------------
+
+std::set<std::string> keys_of(const reconciliation_plan& plan) {
+  std::set<std::string> out;
+  for (const auto& e : plan.exceptions) out.insert(e.key);
+  return out;
+}
+
+TEST(reconcile_test,
+     exception_keys_stay_the_same_when_the_lines_come_in_another_order) {
+  auto ours = every_kind_books();
+  auto forward = every_kind_file();
+  auto backward = forward;
+  std::reverse(backward.lines.begin(), backward.lines.end());
+  for (std::size_t i = 0; i < backward.lines.size(); ++i)
+    backward.lines[i].line_no = static_cast<std::uint32_t>(i + 1);
+  auto first = run(forward, ours);
+  auto second = run(backward, ours);
+  // Read backwards the first pi_1 line is the duplicate: same set of keys,
+  // same kinds, nothing new to queue.
+  EXPECT_EQ(keys_of(first), keys_of(second));
+  EXPECT_EQ(first.counts.queued, second.counts.queued);
+  EXPECT_EQ(first.counts.escalated, second.counts.escalated);
+}
+
+TEST(reconcile_test, a_line_added_to_the_file_adds_only_its_own_exception) {
+  auto ours = every_kind_books();
+  auto before = every_kind_file();
+  auto lines = before.lines;
+  lines.insert(lines.begin(), charge(1, "pi_new", "po_new", 500));
+  for (std::size_t i = 0; i < lines.size(); ++i)
+    lines[i].line_no = static_cast<std::uint32_t>(i + 1);
+  auto after = file_of(std::move(lines));  // its TOTAL row counts it too
+  auto first = keys_of(run(before, ours));
+  auto second = keys_of(run(after, ours));
+  std::set<std::string> added;
+  std::set_difference(second.begin(), second.end(), first.begin(), first.end(),
+                      std::inserter(added, added.end()));
+  EXPECT_EQ(added, std::set<std::string>{"unknown_charge:charge:pi_new"});
+  EXPECT_TRUE(
+    std::includes(second.begin(), second.end(), first.begin(), first.end()));
+}
+
+TEST(reconcile_test, lines_of_one_type_and_reference_are_told_apart_by_count) {
+  EXPECT_EQ(line_identity(settlement_type::charge, "pi_1", 1), "charge:pi_1");
+  EXPECT_EQ(line_identity(settlement_type::fee, "po_1", 3), "fee:po_1#3");
+  EXPECT_EQ(exception_key(discrepancy_kind::unknown_reference, "fee:po_1#3"),
+            "unknown_reference:fee:po_1#3");
+  EXPECT_EQ(identity_of_key("unknown_reference:fee:po_1#3"), "fee:po_1#3");
+  EXPECT_EQ(identity_of_key("missing_charge:order:acct_1:ord:1"),
+            "order:acct_1:ord:1");
+  // A pay-out and its fee line share a reference and not a type.
+  books ours;
+  auto plan = run(file_of(
+                    {line(1, settlement_type::payout, "po_1", "", -500, 0),
+                     line(2, settlement_type::fee, "po_1", "", 0, 25)}),
+                  ours);
+  EXPECT_EQ(keys_of(plan),
+            (std::set<std::string>{"unknown_reference:payout:po_1",
+                                   "unknown_reference:fee:po_1"}));
+}
+
+// --- suspense and the lines finance corrected --------------------------------
+
+TEST(reconcile_test, an_exception_says_what_its_line_put_into_suspense) {
+  books ours;
+  ours.charges = {order("ord_1", "pi_1", 1000), order("ord_2", "pi_2", 1000)};
+  auto fee = line(2, settlement_type::charge, "pi_2", "ord_2", 1000, 100);
+  auto plan = run(file_of(
+                    {charge(1, "pi_1", "ord_1", 1100), fee,
+                     line(3, settlement_type::refund, "re_x", "", -300, 0),
+                     charge(4, "pi_x", "", 700)}),
+                  ours);
+  ASSERT_EQ(plan.exceptions.size(), 4u);
+  EXPECT_EQ(plan.exceptions[0].suspense_minor, -1100);  // amount_mismatch
+  EXPECT_EQ(plan.exceptions[1].suspense_minor, 0);      // fee: the receivable
+  EXPECT_EQ(plan.exceptions[2].suspense_minor, 300);    // a refund: a debit
+  EXPECT_EQ(plan.exceptions[3].suspense_minor, -700);
+  std::int64_t held = 0;
+  for (const auto& e : plan.exceptions) held += e.suspense_minor;
+  EXPECT_EQ(held, posted(plan, "USD", "settlement_suspense"));
+}
+
+TEST(reconcile_test,
+     a_corrected_line_stays_in_suspense_and_raises_no_exception_again) {
+  books ours;
+  ours.charges = {order("ord_1", "pi_1", 1000)};
+  ours.corrected_lines = {"charge:pi_1", "charge:pi_gone"};
+  // The line once mismatched; read now, it matches. Finance's correction
+  // moved its money already: booking it to the receivable too would move
+  // it twice.
+  auto plan = run(file_of({charge(1, "pi_1", "ord_1", 1000)}), ours);
+  EXPECT_TRUE(plan.exceptions.empty());
+  EXPECT_EQ(plan.counts.held_by_correction, 1u);
+  EXPECT_EQ(plan.counts.matched, 0u);
+  EXPECT_EQ(posted(plan, "USD", "settlement_suspense"), -1000);
+  EXPECT_EQ(posted(plan, "USD", "psp_receivable"), 0);
+  EXPECT_EQ(plan.line_results[0].booking, line_booking::suspense);
+  // The order is settled all the same: the PSP paid it.
+  EXPECT_EQ(plan.orders_to_settle, std::vector<payment_order_id>{{"ord_1"}});
+}
+
+TEST(reconcile_test,
+     a_success_just_before_midnight_missing_from_the_next_day_says_both) {
+  books ours;
+  auto late = order("ord_1", "pi_1", 1000);
+  late.succeeded_on = "2024-03-04";  // the day before the file's
+  ours.expected = {late};
+  auto plan = run(file_of({}), ours);
+  const auto& e = only_exception(plan);
+  EXPECT_EQ(e.key, "missing_charge:order:ord_1");
+  EXPECT_NE(e.message.find("succeeded on 2024-03-04"), std::string::npos)
+    << e.message;
+  EXPECT_NE(e.message.find("nor those of 2024-03-05"), std::string::npos)
+    << e.message;
 }
 
 }  // namespace

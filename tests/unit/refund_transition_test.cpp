@@ -16,7 +16,7 @@ struct transition_row {
   std::optional<refund_status> to;  // nullopt: illegal
 };
 
-// The whole table: 4 states x 3 events.
+// The whole table: 4 states x 4 events.
 const transition_row table[] = {
   {refund_status::created, refund_event::psp_succeeded,
    refund_status::succeeded},
@@ -33,6 +33,13 @@ const transition_row table[] = {
   {refund_status::failed, refund_event::psp_succeeded, std::nullopt},
   {refund_status::failed, refund_event::psp_failed, std::nullopt},
   {refund_status::failed, refund_event::psp_pending, std::nullopt},
+  // An operator fails only a refund the PSP does not hold: never a PENDING
+  // one (the PSP made it) and never a final one.
+  {refund_status::created, refund_event::operator_failed,
+   refund_status::failed},
+  {refund_status::pending, refund_event::operator_failed, std::nullopt},
+  {refund_status::succeeded, refund_event::operator_failed, std::nullopt},
+  {refund_status::failed, refund_event::operator_failed, std::nullopt},
 };
 
 TEST(refund_transition, every_entry_of_the_table_holds) {

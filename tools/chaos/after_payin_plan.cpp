@@ -79,4 +79,35 @@ std::int64_t over_half_refund_minor(std::int64_t order_minor,
   return (over + step_minor - 1) / step_minor * step_minor;
 }
 
+const char* to_string(settle_story story) {
+  switch (story) {
+    case settle_story::fulfil_all:
+      return "fulfil_all";
+    case settle_story::fulfil_part:
+      return "fulfil_part";
+    case settle_story::cancel:
+      return "cancel";
+    case settle_story::leave:
+      return "leave";
+  }
+  return "unknown";
+}
+
+settle_story plan_authorized(const std::string& payment_order_id,
+                             std::uint64_t seed) {
+  // Its own stream: the after-pay-in draws of an order stay as they were.
+  std::mt19937_64 draw{stable_hash("authorized:" + payment_order_id) ^ seed};
+  const auto roll = draw() % 100;
+  if (roll < 40) return settle_story::fulfil_all;
+  if (roll < 65) return settle_story::fulfil_part;
+  if (roll < 85) return settle_story::cancel;
+  return settle_story::leave;
+}
+
+std::int64_t partial_capture_minor(std::int64_t authorized_minor,
+                                   std::int64_t step_minor) {
+  const auto half = authorized_minor / 2 / step_minor * step_minor;
+  return half < step_minor ? step_minor : half;
+}
+
 }  // namespace pay::chaos

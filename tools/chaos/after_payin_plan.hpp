@@ -32,6 +32,24 @@ struct after_payin_step {
 after_payin_step plan_after_payin(const std::string& payment_order_id,
                                   std::uint64_t seed);
 
+// What the chaos clients do with an order authorized for capture on
+// fulfilment. Explicit numbers, as above.
+enum class settle_story : std::uint8_t {
+  fulfil_all = 0,   // capture everything authorized
+  fulfil_part = 1,  // capture half, release the rest
+  cancel = 2,       // void: nothing charged
+  leave = 3,        // nobody decides: the engine voids it when the hold ends
+};
+
+const char* to_string(settle_story story);
+
+settle_story plan_authorized(const std::string& payment_order_id,
+                             std::uint64_t seed);
+
+// Half the authorization rounded down to a step, at least one step.
+std::int64_t partial_capture_minor(std::int64_t authorized_minor,
+                                   std::int64_t step_minor = 1);
+
 // Refund amounts in whole steps of `step_minor` (10 in three-decimal
 // currencies, whose orders are whole steps too; else 1), as the PSP takes
 // them. A third of the order rounded down, at least one step.

@@ -95,4 +95,49 @@ requeue_report requeue_open_dead_letters(
   return out;
 }
 
+requeue_report requeue_money_dead_letters(
+  const std::atomic<std::uint16_t>& paymentd_port,
+  const std::string& admin_key) {
+  requeue_report out;
+  http::sync_client api{"127.0.0.1", paymentd_port.load()};
+  const it::header_list auth{{"Authorization", "Bearer " + admin_key}};
+  struct queue {
+    const char* path;
+    const char* id_field;
+  };
+  for (const queue q : {queue{"/admin/dlq/refunds", "refund_id"},
+                        queue{"/admin/dlq/payouts", "payout_id"}}) {
+    const auto r = api.get(std::string{q.path} + "?status=open&limit="
+                             + std::to_string(list_limit_max),
+                           auth);
+    const auto v = r.ok ? it::json_of(r) : json::value{};
+    const auto* data = v.is_object() ? v.as_object().if_contains("data")
+                                     : nullptr;
+    if (!r.ok || r.res.result_int() != 200 || !data || !data->is_array()) {
+      out.found.push_back(
+        {invariant::client_answer,
+         std::string{"GET "} + q.path + ": "
+           + (r.ok ? std::to_string(r.res.result_int()) + " " + r.res.body()
+                   : r.error)});
+      continue;
+    }
+    for (const auto& entry : data->as_array()) {
+      ++out.listed;
+      const auto id = it::string_at(entry, {q.id_field});
+      const auto path = std::string{q.path} + "/" + id + "/requeue";
+      const auto done = api.post(path, "", "application/json", auth);
+      if (done.ok && done.res.result_int() == 200) {
+        ++out.requeued;
+        continue;
+      }
+      out.found.push_back({invariant::client_answer,
+                           "POST " + path + ": "
+                             + (done.ok ? std::to_string(done.res.result_int())
+                                            + " " + done.res.body()
+                                        : done.error)});
+    }
+  }
+  return out;
+}
+
 }  // namespace pay::chaos

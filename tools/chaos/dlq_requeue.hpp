@@ -23,4 +23,12 @@ requeue_report requeue_open_dead_letters(
   const std::atomic<std::uint16_t>& paymentd_port,
   const std::string& admin_key);
 
+// Refunds and pay-outs whose retry budget ran out under the round's faults
+// wait in their own dead-letter queues (GET /admin/dlq/refunds, /payouts).
+// Once the faults are off, the operator requeues them all, before the round
+// waits for quiescence: each must then finish like any other.
+requeue_report requeue_money_dead_letters(
+  const std::atomic<std::uint16_t>& paymentd_port,
+  const std::string& admin_key);
+
 }  // namespace pay::chaos

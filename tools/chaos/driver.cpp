@@ -59,10 +59,17 @@ std::string view_mismatch(const std::string& body,
   const auto* orders = v.as_object().if_contains("payment_orders");
   if (!orders || !orders->is_array()) return "no payment_orders array";
   std::map<std::string, std::string> seen;
-  for (const auto& o : orders->as_array())
+  for (const auto& o : orders->as_array()) {
+    // A partial capture on fulfilment lowers `amount` to what it took; what
+    // was asked for stays the authorized amount.
+    const auto* authorized = o.as_object().if_contains("authorized_amount");
+    const auto asked = authorized && authorized->is_string()
+                         ? std::string{authorized->as_string()}
+                         : it::string_at(o, {"amount"});
     seen[it::string_at(o, {"payment_order_id"})] =
-      it::string_at(o, {"seller_account"}) + " " + it::string_at(o, {"amount"})
-      + " " + it::string_at(o, {"currency"});
+      it::string_at(o, {"seller_account"}) + " " + asked + " "
+      + it::string_at(o, {"currency"});
+  }
   std::map<std::string, std::string> wanted;
   for (const auto& o : spec.orders)
     wanted[o.payment_order_id] = o.seller_account + " " + o.amount + " "

@@ -179,13 +179,31 @@ void money_cycle::scan() {
       j.currency = r[2].c_str();
       found.push_back(std::move(j));
     }
+    for (const auto& r : txn.exec(sql::authorized_orders)) {
+      job j;
+      j.payment_order_id = r[0].c_str();
+      j.amount_minor = r[1].as<std::int64_t>();
+      j.currency = r[2].c_str();
+      j.authorized = true;
+      found.push_back(std::move(j));
+    }
   } catch (const std::exception&) {
     return;  // PostgreSQL is restarting; the next look finds them
   }
   {
     std::lock_guard<std::mutex> lock{mutex_};
     for (auto& j : found) {
-      if (!seen_.insert(j.payment_order_id).second) continue;
+      // An authorized order seen once is settled once; once captured it is
+      // seen again, booked, for its after-pay-in story.
+      const auto seen_as = (j.authorized ? "authorized:" : "")
+                           + j.payment_order_id;
+      if (!seen_.insert(seen_as).second) continue;
+      if (j.authorized) {
+        ++result_.authorized_seen;
+        j.settle = plan_authorized(j.payment_order_id, settings_.seed);
+        if (j.settle != settle_story::leave) queue_.push_back(std::move(j));
+        continue;
+      }
       ++result_.orders_seen;
       j.step = plan_after_payin(j.payment_order_id, settings_.seed);
       if (j.step.fulfil || j.step.refund != refund_story::none)
@@ -221,6 +239,10 @@ void money_cycle::work(std::uint32_t worker) {
 
 void money_cycle::run_job(following_client& client, std::uint32_t worker,
                           const job& j) {
+  if (j.authorized) {
+    settle_authorized(client, j);
+    return;
+  }
   if (j.step.fulfil) fulfil(client, j);
   if (j.step.refund == refund_story::none) return;
   {
@@ -244,6 +266,40 @@ void money_cycle::fulfil(following_client& client, const job& j) {
   }
   add({invariant::client_answer,
        "fulfil " + j.payment_order_id + ": " + answer_text(answer)});
+}
+
+// Fulfil (capture all or half) or cancel (void) an authorized order, under
+// the round's faults and kills. A repeat after a lost answer meets the
+// decision its first attempt persisted: 409 (not AUTHORIZED any more), or
+// 200 once captured (then the fulfilment only marks it). Anything else
+// breaks the contract.
+void money_cycle::settle_authorized(following_client& client, const job& j) {
+  post_request r;
+  const bool cancel = j.settle == settle_story::cancel;
+  r.path = "/v1/payment_orders/" + j.payment_order_id
+           + (cancel ? "/cancel" : "/fulfill");
+  if (j.settle == settle_story::fulfil_part) {
+    const auto info = domain::find_currency(j.currency);
+    const auto part = partial_capture_minor(
+      j.amount_minor, amount_rule_for(j.currency).step_minor);
+    json::object body{{"amount", domain::format_minor(part, *info)}};
+    r.body = json::serialize(body);
+  }
+  const auto answer = client.post_until_final(r);
+  const bool accepted = answer.answered
+                        && (answer.status == 202 || answer.status == 200
+                            || (answer.status == 409
+                                && (answer.error_code == "order_not_succeeded"
+                                    || answer.error_code
+                                         == "order_not_cancelable")));
+  if (accepted) {
+    std::lock_guard<std::mutex> lock{mutex_};
+    ++(cancel ? result_.voids_asked : result_.captures_asked);
+    return;
+  }
+  add({invariant::client_answer, std::string{to_string(j.settle)} + " "
+                                   + j.payment_order_id + ": "
+                                   + answer_text(answer)});
 }
 
 void money_cycle::play_refund(following_client& client, std::uint32_t,

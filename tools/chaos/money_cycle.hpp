@@ -38,6 +38,10 @@ struct money_cycle_result {
   std::vector<std::string> warnings;
   std::uint32_t orders_seen = 0;
   std::uint32_t fulfilled = 0;
+  // Orders authorized for capture on fulfilment, and what became of them.
+  std::uint32_t authorized_seen = 0;
+  std::uint32_t captures_asked = 0;  // full or partial
+  std::uint32_t voids_asked = 0;
   std::uint32_t refund_stories = 0;
   std::uint32_t key_reuses_refused = 0;
   std::uint32_t reconciliations = 0;
@@ -80,6 +84,9 @@ class money_cycle {
     std::int64_t amount_minor = 0;
     std::string currency;
     after_payin_step step;
+    // An authorized order's story instead of the after-pay-in one.
+    bool authorized = false;
+    settle_story settle = settle_story::fulfil_all;
   };
 
   void feed();
@@ -88,6 +95,7 @@ class money_cycle {
   bool next_job(job& out);
   void run_job(following_client& client, std::uint32_t worker, const job& j);
   void fulfil(following_client& client, const job& j);
+  void settle_authorized(following_client& client, const job& j);
   void play_refund(following_client& client, std::uint32_t worker,
                    const job& j);
   void play_concurrent_over(std::uint32_t worker, const job& j);

@@ -41,6 +41,10 @@ std::map<std::string, std::string> paymentd_environment(
     {"PAYMENTD_PAYOUTS_HOLD_S", "0"},
     {"PAYMENTD_PAYOUTS_INTERVAL_S", "0"},
     {"PAYMENTD_RECONCILE_DAILY_AT", "off"},
+    // Authorizations nobody fulfils are voided by the engine within the
+    // round, racing the clients that fulfil or cancel them.
+    {"PAYMENTD_CAPTURE_AUTHORIZATION_HOLD_MS", "4000"},
+    {"PAYMENTD_ORDERS_WAKE_INTERVAL_MS", "200"},
   };
   if (options.psp_key_trust_s > 0)
     env["PAYMENTD_PSP_IDEMPOTENCY_KEY_TRUST_S"] = ms(options.psp_key_trust_s);

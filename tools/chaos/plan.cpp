@@ -40,8 +40,10 @@ T pick(std::mt19937_64& rng, const std::array<weighted<T>, N>& table) {
 // Every pspsim outcome: success, the two declines, an intent that stays
 // processing for a while, 3-D Secure (the checkouts carry a return_url, so
 // it waits for the buyer until pspsim's --three-ds-ms decides), and a card
-// whose refunds stay pending at first (read back, never POSTed again).
-constexpr std::array<weighted<const char*>, 7> psp_tokens{{
+// whose refunds stay pending at first (read back, never POSTed again); and
+// the cards our card rules act on after authorization: voided (highest
+// risk), held for review with the money authorized (elevated, CVC failed).
+constexpr std::array<weighted<const char*>, 10> psp_tokens{{
   {"pm_card_visa", 25},
   {"pm_card_mastercard", 20},
   {"pm_card_chargeDeclined", 12},
@@ -49,7 +51,14 @@ constexpr std::array<weighted<const char*>, 7> psp_tokens{{
   {"pm_card_processing", 15},
   {"pm_card_threeDSecureRequired", 8},
   {"pm_card_pendingRefund", 12},
+  {"pm_card_riskLevelHighest", 4},
+  {"pm_card_riskLevelElevated", 3},
+  {"pm_card_cvcCheckFail", 3},
 }};
+
+// Checkouts authorized now and captured when the chaos clients fulfil (all
+// or part) or cancel their orders.
+constexpr std::uint32_t on_fulfillment_percent = 25;
 
 // Exponents 0, 2 and 3, so a wrong minor-unit conversion shows up.
 constexpr std::array<const char*, 6> currencies{"USD", "EUR", "JPY",
@@ -114,6 +123,8 @@ planned_checkout plan_one(std::mt19937_64& rng, const plan_options& options,
   planned_checkout out;
   out.spec.checkout_id = "chk_" + prefix;
   out.spec.psp_token = pick(rng, psp_tokens);
+  if (below(rng, 100) < on_fulfillment_percent)
+    out.spec.capture = "on_fulfillment";
   const auto first_seller = below(rng, sellers_count);
   for (std::uint32_t j = 0; j < options.orders_per_checkout; ++j) {
     const char* currency = currencies[below(rng, currencies.size())];

@@ -84,7 +84,9 @@ void switch_faults_on(round_outcome& out, http::sync_client& sim,
 std::string after_payin_line(const money_cycle_result& c) {
   std::ostringstream line;
   line << "after pay-in: " << c.orders_seen << " booked orders seen, "
-       << c.fulfilled << " fulfilled, " << c.refund_stories
+       << c.fulfilled << " fulfilled, " << c.authorized_seen
+       << " authorized for fulfilment (" << c.captures_asked << " captures and "
+       << c.voids_asked << " voids asked), " << c.refund_stories
        << " refund stories (" << c.refunds_acknowledged.size()
        << " refunds acknowledged, " << c.refund_keys_refused.size()
        << " refused over the amount, " << c.key_reuses_refused
@@ -212,6 +214,14 @@ void settle_and_check(round_outcome& out, const chaos_options& options,
     out.found.push_back({invariant::harness, off.error});
   // After a harness failure paymentd may be gone: no point in waiting.
   const bool broken = has_harness_failure(out.found);
+  if (!broken && schema.payouts) {
+    auto money = requeue_money_dead_letters(stack.paymentd_port(),
+                                            stack.admin_key());
+    for (auto& v : money.found) out.found.push_back(std::move(v));
+    out.events.push_back("requeued " + std::to_string(money.requeued) + " of "
+                         + std::to_string(money.listed)
+                         + " dead-lettered refunds and pay-outs");
+  }
   const auto settled = wait_quiescent(stack.database_url(), schema,
                                       broken
                                         ? 0

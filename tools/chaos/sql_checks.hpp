@@ -21,7 +21,11 @@ inline constexpr const char* unsettled_orders =
   "       || ' attempts=' || o.attempts || ' last change '"
   "       || to_char(o.updated_at, 'HH24:MI:SS.MS')"
   "  FROM payment_order o"
-  " WHERE (o.status IN ('NOT_STARTED', 'EXECUTING', 'PENDING')"
+  " WHERE (o.status IN ('NOT_STARTED', 'EXECUTING', 'PENDING', 'CAPTURING',"
+  "                      'VOIDING')"
+  // Authorized until its fulfilment (or its review): settled until someone
+  // decides; an AUTHORIZED order with no wake-up set is about to capture.
+  "        OR (o.status = 'AUTHORIZED' AND o.next_poll_at IS NULL)"
   "        OR (o.status = 'SUCCESS'"
   "            AND NOT (o.wallet_updated AND o.ledger_updated)))";
 inline constexpr const char* outside_dlq =
@@ -41,11 +45,18 @@ inline constexpr const char* checkouts_not_marked_done =
 inline constexpr const char* table_exists =
   "SELECT to_regclass($1) IS NOT NULL";
 
-// payment_order_id, checkout_id, seller_account, amount_minor, currency.
+// payment_order_id, checkout_id, seller_account, amount_minor, currency:
+// the amount the client asked for, which a partial capture on fulfilment
+// lowers to what it took (authorized_minor keeps the asked amount).
 inline constexpr const char* stored_orders =
-  "SELECT payment_order_id, checkout_id, seller_account, amount_minor,"
-  "       currency"
+  "SELECT payment_order_id, checkout_id, seller_account,"
+  "       coalesce(authorized_minor, amount_minor), currency"
   "  FROM payment_order";
+// Orders authorized for capture on fulfilment, waiting for the merchant:
+// payment_order_id, amount_minor, currency.
+inline constexpr const char* authorized_orders =
+  "SELECT payment_order_id, amount_minor, currency FROM payment_order"
+  " WHERE status = 'AUTHORIZED' AND authorized_minor IS NOT NULL";
 inline constexpr const char* checkout_ids =
   "SELECT checkout_id FROM payment_event";
 
