@@ -51,7 +51,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   if (intent.params) {
     check_amount_currency(intent.params->amount_minor, intent.params->currency);
     check_metadata(intent.params->metadata);
-    FUZZ_CHECK(test_card_outcome(intent.params->payment_method).has_value());
+    FUZZ_CHECK(find_test_token(intent.params->payment_method).has_value());
   } else {
     check_error(intent.error);
   }

@@ -124,6 +124,19 @@ std::optional<param_error> parse_metadata(const http::form_fields& fields,
   return std::nullopt;
 }
 
+// Next to its parser: what is parsed is spelled back the same way.
+std::string_view to_string(capture_method method) {
+  switch (method) {
+    case capture_method::automatic:
+      return "automatic";
+    case capture_method::automatic_async:
+      return "automatic_async";
+    case capture_method::manual:
+      return "manual";
+  }
+  return "automatic";
+}
+
 std::optional<param_error> parse_capture_method(
   std::optional<std::string_view> raw, capture_method& out) {
   if (!raw) return std::nullopt;  // Stripe's default: automatic

@@ -77,18 +77,6 @@ std::string_view to_string(intent_status status) {
   return "unknown";
 }
 
-std::string_view to_string(capture_method method) {
-  switch (method) {
-    case capture_method::automatic:
-      return "automatic";
-    case capture_method::automatic_async:
-      return "automatic_async";
-    case capture_method::manual:
-      return "manual";
-  }
-  return "automatic";
-}
-
 boost::json::object intent_to_json(const payment_intent& intent,
                                    bool expand_charge) {
   const bool succeeded = intent.status == intent_status::succeeded;
