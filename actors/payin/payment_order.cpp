@@ -416,8 +416,10 @@ void on_charge_outcome(order_self self, const domain::charge_outcome& out) {
         park_unexpected(self, out, "captured_while_voiding");
         return;
       }
+      // From a decided authorization, what was stored then stands (an
+      // approved review would read as "review" if decided again).
       persist(self, domain::order_event::psp_succeeded, out,
-              {assessment_of(self, out), 0, 0});
+              {settling ? std::string{} : assessment_of(self, out), 0, 0});
       return;
     case domain::charge_kind::authorized:
       if (settling) {
@@ -437,7 +439,7 @@ void on_charge_outcome(order_self self, const domain::charge_outcome& out) {
           && voided.failure_code == "canceled")
         voided.failure_code = "risk_voided";
       persist(self, domain::order_event::psp_voided, voided,
-              {assessment_of(self, out), 0, 0});
+              {settling ? std::string{} : assessment_of(self, out), 0, 0});
       return;
     }
     case domain::charge_kind::declined:

@@ -205,7 +205,9 @@ TEST_F(capture, an_elevated_risk_waits_for_review_then_is_captured) {
     "/admin/reviews/" + unique("co_elevated") + "/approve",
     R"({"reason":"known buyer"})", "application/json", admin_auth);
   ASSERT_EQ(approve.res.result_int(), 200u) << approve.res.body();
-  wait_status(id, "SUCCESS");
+  auto captured = wait_status(id, "SUCCESS");
+  // What the rules decided stays on record, approved or not.
+  EXPECT_EQ(string_at(captured, {"card_decision", "action"}), "review");
   EXPECT_EQ(intent(id).at("amount_captured"), json::value(1500));
 }
 
