@@ -9,7 +9,7 @@
 #include "domain/common/ids.hpp"
 #include "fuzz/check.hpp"
 #include "fuzz/input.hpp"
-#include "gateway/payin/order_cursor.hpp"
+#include "gateway/common/order_cursor.hpp"
 
 using namespace pay;
 

@@ -11,7 +11,7 @@
 #include "domain/reconcile/settlement_csv.hpp"
 #include "fuzz/check.hpp"
 #include "fuzz/input.hpp"
-#include "gateway/payin/order_cursor.hpp"
+#include "gateway/common/order_cursor.hpp"
 #include "http/form.hpp"
 
 using namespace pay;

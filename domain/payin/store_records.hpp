@@ -299,11 +299,11 @@ typename Inspector::result_type inspect(Inspector& f, escalate_order& x) {
 }
 
 // Newest first, a page at a time: after the (last_seen_at, id) of the last
-// entry of the page before (0: from the start).
+// entry of the page before (-1: from the start).
 struct list_dead_letters {
   std::string status;  // empty: all
   std::uint32_t limit = 100;
-  std::int64_t after_seen_us = 0;
+  std::int64_t after_seen_us = -1;
   std::string after_id;
 };
 template <class Inspector>
@@ -485,10 +485,10 @@ typename Inspector::result_type inspect(Inspector& f, record_risk_decision& x) {
 }
 
 // Oldest first, a page at a time: after the (created_at, checkout_id) of
-// the last checkout of the page before (0: from the start).
+// the last checkout of the page before (-1: from the start).
 struct list_reviews {
   std::uint32_t limit = 100;
-  std::int64_t after_created_us = 0;
+  std::int64_t after_created_us = -1;
   std::string after_id;
 };
 template <class Inspector>

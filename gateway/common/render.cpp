@@ -3,7 +3,7 @@
 #include <boost/json.hpp>
 
 #include "domain/common/money.hpp"
-#include "gateway/payin/order_cursor.hpp"
+#include "gateway/common/admin_listing.hpp"
 #include "http/server.hpp"
 
 namespace pay::gateway {
@@ -109,28 +109,14 @@ std::string render_dead_letter(const dead_letter_view& entry) {
   return json::serialize(dead_letter_json(entry));
 }
 
-namespace {
-
-// A page of a keyset listing: next_cursor (null on the last page) names
-// where the next one starts.
-json::object page_json(json::array data, bool has_more, std::int64_t last_us,
-                       const std::string& last_id) {
-  return json::object{{"object", "list"},
-                      {"data", std::move(data)},
-                      {"has_more", has_more},
-                      {"next_cursor",
-                       has_more ? json::value(encode_cursor({last_us, last_id}))
-                                : json::value{}}};
-}
-
-}  // namespace
-
 std::string render_dead_letters(const dead_letters& page) {
   json::array data;
   for (const auto& d : page.entries) data.push_back(dead_letter_json(d));
-  return json::serialize(page_json(
-    std::move(data), page.has_more, page.last_seen_us,
-    page.entries.empty() ? std::string{} : page.entries.back().id.value));
+  return render_page("data", std::move(data), page.has_more,
+                     page.entries.empty()
+                       ? std::string{}
+                       : next_cursor(page.has_more, page.last_seen_us,
+                                     page.entries.back().id.value));
 }
 
 std::string checkout_status(const checkout_view& checkout) {
@@ -220,9 +206,11 @@ std::string render_reviews(const reviews& found) {
     entry["held_after_authorization"] = false;
     data.push_back(std::move(entry));
   }
-  return json::serialize(page_json(
-    std::move(data), found.has_more, found.last_created_us,
-    found.checkouts.empty() ? std::string{} : found.checkouts.back().id.value));
+  return render_page("data", std::move(data), found.has_more,
+                     found.checkouts.empty()
+                       ? std::string{}
+                       : next_cursor(found.has_more, found.last_created_us,
+                                     found.checkouts.back().id.value));
 }
 
 std::string render_error(const api_error& error) {

@@ -6,12 +6,13 @@
 #include <boost/json.hpp>
 
 #include "gateway/common/actor_ask.hpp"
+#include "gateway/common/admin_listing.hpp"
 #include "gateway/common/error_mapping.hpp"
+#include "gateway/common/order_cursor.hpp"
 #include "gateway/common/render.hpp"
 #include "gateway/common/routes.hpp"
 #include "gateway/ops/admin_render.hpp"
 #include "gateway/ops/cluster_render.hpp"
-#include "gateway/payin/order_cursor.hpp"
 #include "http/form.hpp"
 
 namespace pay::gateway {
@@ -21,6 +22,7 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::uint32_t dead_letters_page_max = 1000;
+constexpr std::uint32_t dead_letters_page_default = 100;
 constexpr std::uint32_t reviews_page_max = 1000;
 constexpr std::uint32_t reviews_page_default = 100;
 constexpr std::uint32_t orders_page_max = 1000;
@@ -124,48 +126,28 @@ void answer_operator(const exchange& ex, const operator_reply& reply,
 }  // namespace
 
 void list_dead_letters_route(const context& ctx, const exchange_ptr& ex) {
-  list_dead_letters query{"open", 100, 0, {}};
-  auto fields = http::parse_query(ex->req.target());
-  if (!fields) {
-    ex->fail(invalid("invalid_query", "Malformed query string.", ""));
+  list_dead_letters query;
+  query.status = "open";
+  page_request page{dead_letters_page_default, -1, {}};
+  auto err = read_page_query(
+    ex->req.target(), {"status"}, dead_letters_page_max, page,
+    [&](const std::string&,
+        const std::string& value) -> std::optional<api_error> {
+      if (value != "open" && value != "requeued" && value != "resolved"
+          && value != "all")
+        return invalid("parameter_invalid",
+                       "status must be open, requeued, resolved or all.",
+                       "status");
+      query.status = value == "all" ? "" : value;
+      return std::nullopt;
+    });
+  if (err) {
+    ex->fail(*err);
     return;
   }
-  for (const auto& [name, value] : *fields) {
-    if (name == "status") {
-      if (value != "open" && value != "requeued" && value != "resolved"
-          && value != "all") {
-        ex->fail(invalid("parameter_invalid",
-                         "status must be open, requeued, resolved or all.",
-                         "status"));
-        return;
-      }
-      query.status = value == "all" ? "" : value;
-    } else if (name == "limit") {
-      auto limit = std::strtoul(value.c_str(), nullptr, 10);
-      if (value.empty()
-          || value.find_first_not_of("0123456789") != std::string::npos
-          || limit < 1 || limit > dead_letters_page_max) {
-        ex->fail(invalid("parameter_invalid",
-                         "limit must be a whole number from 1 to "
-                           + std::to_string(dead_letters_page_max) + ".",
-                         "limit"));
-        return;
-      }
-      query.limit = static_cast<std::uint32_t>(limit);
-    } else if (name == "cursor") {
-      auto cursor = decode_cursor(value);
-      if (!cursor) {
-        ex->fail(bad_cursor());
-        return;
-      }
-      query.after_seen_us = cursor->updated_us;
-      query.after_id = cursor->id;
-    } else {
-      ex->fail(
-        invalid("parameter_unknown", "Unknown parameter: " + name, name));
-      return;
-    }
-  }
+  query.limit = page.limit;
+  query.after_seen_us = page.after_us;
+  query.after_id = page.after_id;
   ask<dead_letters>(
     ctx.sys, ctx.service, ctx.options.request_timeout, query,
     [ex](dead_letters& found) { ex->reply(200, render_dead_letters(found)); },
@@ -246,37 +228,17 @@ std::optional<std::string> optional_reason(const std::string& body,
 }  // namespace
 
 void list_reviews_route(const context& ctx, const exchange_ptr& ex) {
-  list_reviews query{reviews_page_default, 0, {}};
-  auto fields = http::parse_query(ex->req.target());
-  if (!fields) {
-    ex->fail(invalid("invalid_query", "Malformed query string.", ""));
+  page_request page{reviews_page_default, -1, {}};
+  auto err = read_page_query(
+    ex->req.target(), {}, reviews_page_max, page,
+    [](const std::string&, const std::string&) -> std::optional<api_error> {
+      return std::nullopt;  // no field but the page's own
+    });
+  if (err) {
+    ex->fail(*err);
     return;
   }
-  for (const auto& [name, value] : *fields) {
-    if (name == "limit") {
-      auto limit = whole_in(value, 1, reviews_page_max);
-      if (!limit) {
-        ex->fail(invalid("parameter_invalid",
-                         "limit must be a whole number from 1 to "
-                           + std::to_string(reviews_page_max) + ".",
-                         "limit"));
-        return;
-      }
-      query.limit = static_cast<std::uint32_t>(*limit);
-    } else if (name == "cursor") {
-      auto cursor = decode_cursor(value);
-      if (!cursor) {
-        ex->fail(bad_cursor());
-        return;
-      }
-      query.after_created_us = cursor->updated_us;
-      query.after_id = cursor->id;
-    } else {
-      ex->fail(
-        invalid("parameter_unknown", "Unknown parameter: " + name, name));
-      return;
-    }
-  }
+  list_reviews query{page.limit, page.after_us, page.after_id};
   ask<reviews>(
     ctx.sys, ctx.service, ctx.options.request_timeout, query,
     [ex](reviews& found) { ex->reply(200, render_reviews(found)); },

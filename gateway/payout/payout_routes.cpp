@@ -12,13 +12,13 @@
 #include "domain/common/ids.hpp"
 #include "domain/payout/payout_status.hpp"
 #include "gateway/common/actor_ask.hpp"
+#include "gateway/common/admin_listing.hpp"
 #include "gateway/common/error_mapping.hpp"
 #include "gateway/common/render.hpp"
 #include "gateway/common/request_checks.hpp"
 #include "gateway/common/routes.hpp"
 #include "gateway/payout/connect_request.hpp"
 #include "gateway/payout/payout_render.hpp"
-#include "gateway/reconcile/finance_admin.hpp"
 #include "http/form.hpp"
 
 namespace pay::gateway {

@@ -9,10 +9,10 @@
 
 #include "domain/reconcile/settlement_csv.hpp"
 #include "gateway/common/actor_ask.hpp"
+#include "gateway/common/admin_listing.hpp"
 #include "gateway/common/error_mapping.hpp"
 #include "gateway/common/request_checks.hpp"
 #include "gateway/common/routes.hpp"
-#include "gateway/reconcile/finance_admin.hpp"
 #include "gateway/reconcile/reconciliation_render.hpp"
 #include "gateway/reconcile/resolve_request.hpp"
 #include "gateway/reconcile/trial_balance_route.hpp"

@@ -5,9 +5,9 @@
 
 #include "domain/refund/refund_status.hpp"
 #include "gateway/common/actor_ask.hpp"
+#include "gateway/common/admin_listing.hpp"
 #include "gateway/common/error_mapping.hpp"
 #include "gateway/common/request_checks.hpp"
-#include "gateway/reconcile/finance_admin.hpp"
 #include "gateway/refund/refund_render.hpp"
 
 namespace pay::gateway {

@@ -2,8 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "gateway/common/admin_listing.hpp"
 #include "gateway/common/render.hpp"
-#include "gateway/reconcile/finance_admin.hpp"
 
 namespace pay::gateway {
 

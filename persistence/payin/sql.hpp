@@ -341,7 +341,7 @@ inline constexpr statement list_dead_letters = {
   ", (extract(epoch FROM d.last_seen_at) * 1000000)::bigint"
   " FROM dead_letter d JOIN payment_order o USING (payment_order_id)"
   " WHERE ($1 = '' OR d.status = $1)"
-  "   AND ($3::bigint = 0 OR (d.last_seen_at, d.payment_order_id)"
+  "   AND ($3::bigint < 0 OR (d.last_seen_at, d.payment_order_id)"
   "        < (timestamptz 'epoch' + $3::bigint * interval '1 microsecond',"
   "           $4))"
   " ORDER BY d.last_seen_at DESC, d.payment_order_id DESC LIMIT $2"};
@@ -507,7 +507,7 @@ inline constexpr statement list_open_reviews = {
   "list_open_reviews",
   "SELECT checkout_id, (extract(epoch FROM created_at) * 1000000)::bigint"
   "  FROM payment_event WHERE review_status = 'open'"
-  "   AND ($2::bigint = 0 OR (created_at, checkout_id)"
+  "   AND ($2::bigint < 0 OR (created_at, checkout_id)"
   "        > (timestamptz 'epoch' + $2::bigint * interval '1 microsecond',"
   "           $3))"
   " ORDER BY created_at, checkout_id LIMIT $1"};

@@ -1,13 +1,11 @@
 #pragma once
-// What every finance admin route takes. A listing (pay-outs, refunds, their
-// dead letters, the reconciliation runs and exceptions) takes and answers
-// the way GET /admin/orders does: `limit` from 1 to the listing's maximum,
-// an opaque `cursor` (order_cursor's encoding: where the previous page
-// ended, as a time and an id), and {"object":"list", <key>: [...],
-// "has_more": bool, "next_cursor": string|null}. An operator's decision
-// carries {"reason": "..."}. Shared by gateway/reconcile, gateway/refund and
-// gateway/payout; its place is gateway/common, next to order_cursor, once
-// that moves there.
+// What every admin listing and operator decision takes. A listing (orders'
+// and money dead letters, reviews, pay-outs, refunds, reconciliation runs
+// and exceptions) takes and answers the way GET /admin/orders does: `limit`
+// from 1 to the listing's maximum, an opaque `cursor` (order_cursor's
+// encoding: where the previous page ended, as a time and an id), and
+// {"object":"list", <key>: [...], "has_more": bool, "next_cursor":
+// string|null}. An operator's decision carries {"reason": "..."}.
 
 #include <cstdint>
 #include <initializer_list>

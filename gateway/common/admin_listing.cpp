@@ -1,9 +1,9 @@
-#include "gateway/reconcile/finance_admin.hpp"
+#include "gateway/common/admin_listing.hpp"
 
 #include <boost/json.hpp>
 
+#include "gateway/common/order_cursor.hpp"
 #include "gateway/common/render.hpp"
-#include "gateway/payin/order_cursor.hpp"
 #include "http/form.hpp"
 
 namespace pay::gateway {

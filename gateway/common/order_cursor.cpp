@@ -1,4 +1,4 @@
-#include "gateway/payin/order_cursor.hpp"
+#include "gateway/common/order_cursor.hpp"
 
 #include "domain/common/ids.hpp"
 

@@ -6,8 +6,8 @@
 
 #include <boost/json.hpp>
 
+#include "gateway/common/admin_listing.hpp"
 #include "gateway/common/route_label.hpp"
-#include "gateway/reconcile/finance_admin.hpp"
 #include "gateway/reconcile/resolve_request.hpp"
 
 namespace pay::gateway {
