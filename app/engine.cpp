@@ -23,9 +23,9 @@ namespace {
 
 using std::chrono::milliseconds;
 
-// The executor must outwait the HTTP call it makes; the order actor must
-// outwait the executor.
-std::uint32_t executor_timeout_ms(const settings& cfg) {
+// Refunds and pay-outs ask the psp_client with a timeout: it must outwait
+// the HTTP call the client makes.
+std::uint32_t psp_timeout_ms(const settings& cfg) {
   return cfg.psp_connect_timeout_ms + cfg.psp_request_timeout_ms + 2'000;
 }
 
@@ -57,9 +57,7 @@ engine_result start_engine(caf::actor_system& sys, const settings& cfg,
   e.deps.stores = stores;
   e.deps.admission = admission;
   e.deps.executor = spawn_executor(
-    sys, e.psp,
-    executor_options{executor_timeout_ms(cfg),
-                     cfg.psp_idempotency_key_trust_s});
+    sys, e.psp, executor_options{cfg.psp_idempotency_key_trust_s});
   e.deps.wallet = spawn_wallet(sys, stores);
   e.deps.ledger = spawn_ledger(sys, stores);
   e.deps.dlq = spawn_dlq(sys, stores);
@@ -70,7 +68,7 @@ engine_result start_engine(caf::actor_system& sys, const settings& cfg,
   e.deps.retry_deadline = milliseconds{cfg.psp_retry_deadline_ms};
   e.deps.restarts_max = cfg.restarts_max;
   e.deps.store_timeout = milliseconds{cfg.store_request_timeout_ms};
-  e.deps.executor_timeout = milliseconds{executor_timeout_ms(cfg) + 1'000};
+  e.deps.psp_timeout = milliseconds{psp_timeout_ms(cfg)};
   e.deps.processing_poll = milliseconds{cfg.processing_poll_ms};
   e.deps.pending_poll_max = milliseconds{cfg.pending_poll_max_ms};
   e.deps.passivate_after = milliseconds{cfg.passivate_after_ms};

@@ -14,7 +14,7 @@ payout_service_actor start_payouts(caf::actor_system& sys, const settings& cfg,
   deps.psp = e.psp;
   deps.retry = e.deps.retry;
   deps.retry_deadline = e.deps.retry_deadline;
-  deps.psp_timeout = e.deps.executor_timeout;
+  deps.psp_timeout = e.deps.psp_timeout;
   deps.store_timeout = e.deps.store_timeout;
   deps.poll_base = e.deps.processing_poll;
   deps.poll_max = e.deps.pending_poll_max;

@@ -26,7 +26,7 @@ refund_service_actor start_refunds(caf::actor_system& sys, const settings& cfg,
                                           cfg.pending_poll_max_ms};
   options.deps.key_trust_s = cfg.psp_idempotency_key_trust_s;
   options.deps.store_timeout = e.deps.store_timeout;
-  options.deps.psp_timeout = e.deps.executor_timeout;
+  options.deps.psp_timeout = e.deps.psp_timeout;
   options.restarts_max = cfg.restarts_max;
   auto stores = options.stores;
   stores.push_back(options.deps.store);

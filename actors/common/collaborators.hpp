@@ -28,8 +28,11 @@ struct collaborators {
   // Past this since the first PSP attempt, an order goes to the DLQ even
   // with attempts left.
   std::chrono::milliseconds retry_deadline{120'000};
+  // Requests that give up: to the DLQ and the risk actor here, and by
+  // refunds and pay-outs (orders wait for stores and the executor until
+  // they answer: actors/common/until_answered.hpp).
   std::chrono::milliseconds store_timeout{30'000};
-  std::chrono::milliseconds executor_timeout{15'000};
+  std::chrono::milliseconds psp_timeout{15'000};
   std::chrono::milliseconds processing_poll{500};
   std::chrono::milliseconds pending_poll_max{30'000};
   // A PENDING order whose next poll is at least this far away leaves memory

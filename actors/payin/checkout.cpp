@@ -28,6 +28,7 @@
 #include <unordered_map>
 
 #include "actors/common/supervision.hpp"
+#include "actors/common/until_answered.hpp"
 #include "actors/payin/order_work.hpp"
 #include "actors/payin/payment_order.hpp"
 #include "domain/common/restart_budget.hpp"
@@ -178,7 +179,7 @@ void finish(checkout_self self) {
 void finish_from_store(checkout_self self) {
   auto& st = self->state;
   auto store = st.deps.stores.for_key(st.view.id.value);
-  self->request(store, st.deps.store_timeout, load_checkout{st.view.id})
+  self->request(store, until_answered, load_checkout{st.view.id})
     .then(
       [=](const checkout_lookup& lookup) {
         self->state.view = lookup.view;
@@ -198,7 +199,7 @@ void finish_from_store(checkout_self self) {
 void mark_done(checkout_self self) {
   auto& st = self->state;
   auto store = st.deps.stores.for_key(st.view.id.value);
-  self->request(store, st.deps.store_timeout, mark_checkout_done{st.view.id})
+  self->request(store, until_answered, mark_checkout_done{st.view.id})
     .then(
       [=](const step_reply& marked) {
         if (!marked.applied_now) {
@@ -257,7 +258,7 @@ void reload(checkout_self self) {
   self->become(reloading(self));
   auto& st = self->state;
   self
-    ->request(st.deps.stores.for_key(st.view.id.value), st.deps.store_timeout,
+    ->request(st.deps.stores.for_key(st.view.id.value), until_answered,
               load_checkout{st.view.id})
     .then(
       [=](const checkout_lookup& lookup) {
@@ -314,9 +315,7 @@ void on_order_down(checkout_self self, const caf::down_msg& down) {
     return;
   }
   auto store = st.deps.stores.for_key(id);
-  self
-    ->request(store, st.deps.store_timeout,
-              load_order{domain::payment_order_id{id}})
+  self->request(store, until_answered, load_order{domain::payment_order_id{id}})
     .then(
       [=](const order_lookup& lookup) {
         if (lookup.found) spawn_order(self, lookup.view);
@@ -353,7 +352,7 @@ void expire_waiter(checkout_self self, const waiter_expired& expired) {
   auto rp = it->second.promise;
   st.waiters.erase(it);
   auto store = st.deps.stores.for_key(st.view.id.value);
-  self->request(store, st.deps.store_timeout, load_checkout{st.view.id})
+  self->request(store, until_answered, load_checkout{st.view.id})
     .then([=](
             const checkout_lookup& lookup) mutable { rp.deliver(lookup.view); },
           [=](caf::error& err) mutable { rp.deliver(std::move(err)); });

@@ -1,6 +1,7 @@
 #include "actors/payin/executor.hpp"
 
 #include "actors/common/backlog.hpp"
+#include "actors/common/until_answered.hpp"
 #include "domain/common/currency.hpp"
 #include "domain/common/rfc3339.hpp"
 #include "http/form.hpp"
@@ -9,8 +10,8 @@ namespace pay {
 
 namespace {
 
-// The PSP's answer to anything the actor system itself failed at (timeout
-// waiting for the psp_client) is unknown: the call may have gone out.
+// The PSP's answer to anything the actor system itself failed at (the
+// psp_client gone) is unknown: the call may have gone out.
 domain::charge_outcome unknown_because(const caf::error& err) {
   domain::charge_outcome out;
   out.kind = domain::charge_kind::outcome_unknown;
@@ -27,8 +28,8 @@ using outcome_sink = std::function<void(domain::charge_outcome)>;
 
 // One PSP call, classified, timed and counted; `done` gets the outcome.
 void call_psp(executor_self self, const psp_client_actor& psp,
-              std::chrono::milliseconds timeout, std::string_view operation,
-              psp_call call, classifier classify, const outcome_sink& done) {
+              std::string_view operation, psp_call call, classifier classify,
+              const outcome_sink& done) {
   note_backlog(self, obs::shared_actor::executor);
   auto started = std::chrono::steady_clock::now();
   auto finish = [operation, started, done](domain::charge_outcome out) {
@@ -38,7 +39,7 @@ void call_psp(executor_self self, const psp_client_actor& psp,
                                    .count());
     done(std::move(out));
   };
-  self->request(psp, timeout, std::move(call))
+  self->request(psp, until_answered, std::move(call))
     .then(
       [finish, classify](const psp_reply& reply) {
         finish(classify(reply.transport, reply.http_status, reply.body));
@@ -46,12 +47,13 @@ void call_psp(executor_self self, const psp_client_actor& psp,
       [finish](caf::error& err) { finish(unknown_because(err)); });
 }
 
-caf::result<domain::charge_outcome> answer_one_call(
-  executor_self self, const psp_client_actor& psp,
-  std::chrono::milliseconds timeout, std::string_view operation, psp_call call,
-  classifier classify) {
+caf::result<domain::charge_outcome> answer_one_call(executor_self self,
+                                                    const psp_client_actor& psp,
+                                                    std::string_view operation,
+                                                    psp_call call,
+                                                    classifier classify) {
   auto rp = self->make_response_promise<domain::charge_outcome>();
-  call_psp(self, psp, timeout, operation, std::move(call), classify,
+  call_psp(self, psp, operation, std::move(call), classify,
            [rp](domain::charge_outcome out) mutable {
              rp.deliver(std::move(out));
            });
@@ -71,7 +73,6 @@ constexpr std::int64_t key_lifetime_s = 86'400;
 // the intent by metadata[payment_order_id]; only when the PSP has none is
 // it created, so a key the PSP forgot cannot become a second charge.
 void search_then_create(executor_self self, const psp_client_actor& psp,
-                        std::chrono::milliseconds timeout,
                         const execute_charge& charge,
                         caf::typed_response_promise<domain::charge_outcome> rp,
                         std::int64_t created_gte_unix_s,
@@ -79,7 +80,7 @@ void search_then_create(executor_self self, const psp_client_actor& psp,
   auto started = std::chrono::steady_clock::now();
   auto call = make_search_intents_call(created_gte_unix_s, after,
                                        charge.correlation_id);
-  self->request(psp, timeout, std::move(call))
+  self->request(psp, until_answered, std::move(call))
     .then(
       [=](const psp_reply& reply) mutable {
         auto page = domain::search_intents(reply.transport, reply.http_status,
@@ -96,8 +97,8 @@ void search_then_create(executor_self self, const psp_client_actor& psp,
         }
         if (page.has_more) {
           if (pages + 1 < search_pages_max) {
-            search_then_create(self, psp, timeout, charge, rp,
-                               created_gte_unix_s, page.last_id, pages + 1);
+            search_then_create(self, psp, charge, rp, created_gte_unix_s,
+                               page.last_id, pages + 1);
             return;
           }
           domain::charge_outcome unsure;
@@ -107,8 +108,7 @@ void search_then_create(executor_self self, const psp_client_actor& psp,
           rp.deliver(std::move(unsure));
           return;
         }
-        call_psp(self, psp, timeout, "create_intent",
-                 make_create_intent_call(charge),
+        call_psp(self, psp, "create_intent", make_create_intent_call(charge),
                  domain::classify_payment_intent,
                  [rp](domain::charge_outcome out) mutable {
                    rp.deliver(std::move(out));
@@ -120,20 +120,19 @@ void search_then_create(executor_self self, const psp_client_actor& psp,
 executor_actor::behavior_type executor_behavior(executor_self self,
                                                 psp_client_actor psp,
                                                 executor_options options) {
-  auto timeout = std::chrono::milliseconds{options.psp_call_timeout_ms};
   return {
     [=](const execute_charge& charge) -> caf::result<domain::charge_outcome> {
       auto rp = self->make_response_promise<domain::charge_outcome>();
       if (charge.key_first_used_unix_s > 0
           && domain::unix_now_s() - charge.key_first_used_unix_s
                >= options.key_trust_s) {
-        search_then_create(self, psp, timeout, charge, rp,
+        search_then_create(self, psp, charge, rp,
                            charge.key_first_used_unix_s - search_slack_s, {},
                            0);
         return rp;
       }
       call_psp(
-        self, psp, timeout, "create_intent", make_create_intent_call(charge),
+        self, psp, "create_intent", make_create_intent_call(charge),
         domain::classify_payment_intent,
         [=](domain::charge_outcome out) mutable {
           if (!domain::is_key_conflict(out)) {
@@ -144,29 +143,28 @@ executor_actor::behavior_type executor_behavior(executor_self self,
           // older release): the intent made then carries our metadata, and
           // the PSP keeps keys a day, so it was created since then.
           search_then_create(
-            self, psp, timeout, charge, rp,
+            self, psp, charge, rp,
             domain::unix_now_s() - key_lifetime_s - search_slack_s, {}, 0);
         });
       return rp;
     },
     [=](const query_charge& query) {
-      return answer_one_call(self, psp, timeout, "get_intent",
+      return answer_one_call(self, psp, "get_intent",
                              make_get_intent_call(query.psp_reference,
                                                   query.correlation_id),
                              domain::classify_payment_intent);
     },
     [=](const capture_charge& cmd) {
-      return answer_one_call(self, psp, timeout, "capture_intent",
+      return answer_one_call(self, psp, "capture_intent",
                              make_capture_call(cmd),
                              domain::classify_payment_intent);
     },
     [=](const void_charge& cmd) {
-      return answer_one_call(self, psp, timeout, "cancel_intent",
-                             make_void_call(cmd),
+      return answer_one_call(self, psp, "cancel_intent", make_void_call(cmd),
                              domain::classify_payment_intent);
     },
     [=](const register_session& reg) {
-      return answer_one_call(self, psp, timeout, "register_session",
+      return answer_one_call(self, psp, "register_session",
                              make_register_session_call(reg),
                              domain::classify_checkout_session);
     },
@@ -174,7 +172,7 @@ executor_actor::behavior_type executor_behavior(executor_self self,
       auto rp = self->make_response_promise<domain::charge_outcome>();
       auto call = make_get_session_call(query.session_id, query.correlation_id);
       auto cid = query.correlation_id;
-      call_psp(self, psp, timeout, "get_session", std::move(call),
+      call_psp(self, psp, "get_session", std::move(call),
                domain::classify_checkout_session,
                [=](domain::charge_outcome session) mutable {
                  // A failed payment: the intent says why (declined, 3-D Secure
@@ -186,7 +184,7 @@ executor_actor::behavior_type executor_behavior(executor_self self,
                    rp.deliver(std::move(session));
                    return;
                  }
-                 call_psp(self, psp, timeout, "get_intent",
+                 call_psp(self, psp, "get_intent",
                           make_get_intent_call(session.psp_reference, cid),
                           domain::classify_payment_intent,
                           [=](domain::charge_outcome intent) mutable {
@@ -284,10 +282,11 @@ psp_call make_get_intent_call(const std::string& payment_intent,
                       correlation_id);
 }
 
+// Neither a capture nor a void expands the charge: the card's checks were
+// read at the authorization, and the order keeps what was decided on them.
 psp_call make_capture_call(const capture_charge& cmd) {
   http::form_fields form = {
     {"amount_to_capture", std::to_string(cmd.amount_minor)},
-    {"expand[]", "latest_charge"},
   };
   return psp_post_call(intent_path(cmd.psp_reference) + "/capture",
                        http::form_encode(form), cmd.order.value + ":capture",
@@ -295,7 +294,7 @@ psp_call make_capture_call(const capture_charge& cmd) {
 }
 
 psp_call make_void_call(const void_charge& cmd) {
-  http::form_fields form = {{"expand[]", "latest_charge"}};
+  http::form_fields form;
   if (!cmd.cancellation_reason.empty())
     form.emplace_back("cancellation_reason", cmd.cancellation_reason);
   return psp_post_call(intent_path(cmd.psp_reference) + "/cancel",

@@ -8,7 +8,6 @@
 namespace pay {
 
 struct executor_options {
-  std::uint32_t psp_call_timeout_ms = 12'000;  // > the HTTP request timeout
   // How long the PSP surely keeps an idempotency key (psp.idempotency_key_
   // trust_s): a charge first tried longer ago is looked up before it is
   // created again.

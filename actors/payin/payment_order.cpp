@@ -28,6 +28,7 @@
 // The PSP attempt count and "maybe charged" are persisted too, so a restart
 // neither resets the retry budget nor forgets that an answer was lost.
 
+#include "actors/common/until_answered.hpp"
 #include "domain/common/assert.hpp"
 #include "domain/common/rfc3339.hpp"
 #include "domain/ledger/ledger_postings.hpp"
@@ -138,7 +139,7 @@ bool budget_spent(const payment_order_state& st) {
 void resync(order_self self) {
   auto& st = self->state;
   waiting_for(self, "store");
-  self->request(store_of(st), st.deps.store_timeout, load_order{st.row.id})
+  self->request(store_of(st), until_answered, load_order{st.row.id})
     .then(
       [=](const order_lookup& found) {
         if (found.found) adopt(self, found.view);
@@ -162,7 +163,7 @@ void after_undecided_attempt(order_self self, const domain::charge_outcome& out,
                      out.psp_reference,
                      st.correlation_id};
   waiting_for(self, "store");
-  self->request(store_of(st), st.deps.store_timeout, std::move(cmd))
+  self->request(store_of(st), until_answered, std::move(cmd))
     .then(
       [=](const step_reply& recorded) {
         auto& st = self->state;
@@ -210,7 +211,7 @@ void passivate(order_self self, std::uint32_t delay_ms) {
   waiting_for(self, "store");
   passivate_order cmd{st.row.id, delay_ms,
                       static_cast<std::int32_t>(st.schedule.polls())};
-  self->request(store_of(st), st.deps.store_timeout, std::move(cmd))
+  self->request(store_of(st), until_answered, std::move(cmd))
     .then(
       [=](const step_reply& parked) {
         auto& st = self->state;
@@ -259,12 +260,12 @@ void poll_psp(order_self self) {
   };
   if (!st.row.psp_session_id.empty())
     self
-      ->request(st.deps.executor, st.deps.executor_timeout,
+      ->request(st.deps.executor, until_answered,
                 query_session{st.row.psp_session_id, st.correlation_id})
       .then(handle, lost);
   else
     self
-      ->request(st.deps.executor, st.deps.executor_timeout,
+      ->request(st.deps.executor, until_answered,
                 query_charge{st.row.psp_reference, st.correlation_id})
       .then(handle, lost);
 }
@@ -319,7 +320,7 @@ void persist(order_self self, domain::order_event event,
     cmd.payin_postings = domain::payin_postings(st.row.seller, st.row.currency,
                                                 st.row.amount_minor);
   waiting_for(self, "store");
-  self->request(store_of(st), st.deps.store_timeout, std::move(cmd))
+  self->request(store_of(st), until_answered, std::move(cmd))
     .then(
       [=](const transition_reply& reply) {
         auto& st = self->state;
@@ -351,10 +352,15 @@ void persist(order_self self, domain::order_event event,
 void void_authorization(order_self self, const std::string& reason);
 void capture(order_self self);
 
+// The card assessment a capture or void decided here stores: the one made
+// at the authorization, else (an intent the PSP captured or canceled by
+// itself) what the answer's own checks say.
 std::string assessment_of(const order_self& self,
                           const domain::charge_outcome& out) {
+  const auto& st = self->state;
+  if (!st.decided_assessment.empty()) return st.decided_assessment;
   return domain::card_assessment_json(
-    out.checks, domain::decide_card(self->state.deps.card_rules, out.checks));
+    out.checks, domain::decide_card(st.deps.card_rules, out.checks));
 }
 
 // The PSP holds the money: the card rules decide what becomes of it.
@@ -365,7 +371,8 @@ void on_authorized(order_self self, const domain::charge_outcome& out) {
   auto& st = self->state;
   if (!out.psp_reference.empty()) st.row.psp_reference = out.psp_reference;
   auto decision = domain::decide_card(st.deps.card_rules, out.checks);
-  move_extras extras{domain::card_assessment_json(out.checks, decision),
+  st.decided_assessment = domain::card_assessment_json(out.checks, decision);
+  move_extras extras{st.decided_assessment,
                      out.amount_capturable_minor > 0
                        ? out.amount_capturable_minor
                        : st.row.amount_minor,
@@ -498,14 +505,14 @@ void charge(order_self self) {
   // No card token: the buyer pays on the PSP's hosted page.
   if (st.psp_token.empty()) {
     self
-      ->request(st.deps.executor, st.deps.executor_timeout,
+      ->request(st.deps.executor, until_answered,
                 register_session{line, st.row.checkout, st.return_url,
                                  st.correlation_id})
       .then(handle, lost);
     return;
   }
   self
-    ->request(st.deps.executor, st.deps.executor_timeout,
+    ->request(st.deps.executor, until_answered,
               execute_charge{line, st.row.checkout, st.psp_token,
                              st.correlation_id, st.return_url,
                              key_first_used_unix_s(st)})
@@ -516,7 +523,7 @@ template <class Cmd>
 void ask_executor(order_self self, Cmd cmd) {
   auto& st = self->state;
   waiting_for(self, "psp");
-  self->request(st.deps.executor, st.deps.executor_timeout, std::move(cmd))
+  self->request(st.deps.executor, until_answered, std::move(cmd))
     .then(
       [=](const domain::charge_outcome& out) { on_charge_outcome(self, out); },
       [=](caf::error& err) {
@@ -555,7 +562,7 @@ void expire_authorization(order_self self) {
   auto& st = self->state;
   waiting_for(self, "store");
   self
-    ->request(store_of(st), st.deps.store_timeout,
+    ->request(store_of(st), until_answered,
               request_void{st.row.id, "authorization_expired",
                            "Not captured in time: the authorization was "
                            "released.",
@@ -578,7 +585,7 @@ template <class Actor, class Cmd>
 void book(order_self self, const Actor& target, Cmd cmd, bool order_view::*flag,
           const char* waiting_on) {
   waiting_for(self, waiting_on);
-  self->request(target, self->state.deps.store_timeout, std::move(cmd))
+  self->request(target, until_answered, std::move(cmd))
     .then(
       [=](const step_reply&) {
         self->state.row.*flag = true;

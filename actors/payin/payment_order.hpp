@@ -35,6 +35,10 @@ struct payment_order_state {
   bool checkout_done = false;  // this order's move marked its checkout done
   bool poll_in_flight = false;
   bool poll_at_first_step = false;  // started PENDING: ask at once
+  // What the card rules made of this process's last authorization (JSON),
+  // stored with the capture or void they decided: those calls' answers need
+  // not repeat the card's checks.
+  std::string decided_assessment;
   // When the first PSP attempt was made, on this process's clock (derived
   // from the persisted age at load); unset before the first attempt.
   std::optional<std::chrono::steady_clock::time_point> first_attempt_at;

@@ -1,4 +1,5 @@
 #include "actors/common/actor_errors.hpp"
+#include "actors/common/until_answered.hpp"
 #include "actors/payin/order_work.hpp"
 #include "actors/payin/payment_service_state.hpp"
 #include "domain/access/account_scope.hpp"
@@ -65,7 +66,7 @@ void count_open_checkouts_again(service_self self) {
                        count_open_atom::value);
   };
   self
-    ->request(st.deps.stores.shards.front(), st.deps.store_timeout,
+    ->request(st.deps.stores.shards.front(), until_answered,
               count_open_checkouts{})
     .then(
       [=](const open_checkouts& counted) {
@@ -112,9 +113,7 @@ void answer(service_self self, const reply_sink& sink,
         // The checkout ended between our lookup and its answer: the stored
         // view is final by then.
         auto id = reply.view.id;
-        self
-          ->request(store_for(self, id), self->state.deps.store_timeout,
-                    load_checkout{id})
+        self->request(store_for(self, id), until_answered, load_checkout{id})
           .then(
             [=](const checkout_lookup& lookup) {
               auto out = reply;
@@ -184,7 +183,7 @@ void create(service_self self, const create_payment& cmd,
     insert.start_executing = true;
   }
   self
-    ->request(admission_for(self, cmd.checkout.id.value), st.deps.store_timeout,
+    ->request(admission_for(self, cmd.checkout.id.value), until_answered,
               std::move(insert))
     .then(
       [=](const insert_checkout_reply& stored) {
