@@ -11,6 +11,9 @@ payout_service_actor start_payouts(caf::actor_system& sys, const settings& cfg,
   payout_deps deps;
   deps.store = spawn_payout_store(sys, payout_store_options{cfg.database_url,
                                                             hold_s});
+  for (unsigned i = 0; i < cfg.payout_read_connections; ++i)
+    deps.readers.push_back(
+      spawn_payout_store(sys, payout_store_options{cfg.database_url, hold_s}));
   deps.psp = e.psp;
   deps.retry = e.deps.retry;
   deps.retry_deadline = e.deps.retry_deadline;

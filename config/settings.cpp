@@ -239,6 +239,8 @@ const std::vector<key_spec>& keys() {
        unsigned_field(&settings::payout_hold_s, 0, 365 * 24 * 3600)},
       {"payouts.minimum_minor", "PAYMENTD_PAYOUTS_MINIMUM_MINOR",
        unsigned_field(&settings::payout_minimum_minor, 1, 99'999'999'999)},
+      {"payouts.read_connections", "PAYMENTD_PAYOUTS_READ_CONNECTIONS",
+       unsigned_field(&settings::payout_read_connections, 1, 16)},
       {"connect.default_country", "PAYMENTD_CONNECT_DEFAULT_COUNTRY",
        string_field(&settings::connect_default_country)},
       {"reconcile.daily_at", "PAYMENTD_RECONCILE_DAILY_AT",

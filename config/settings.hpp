@@ -120,6 +120,9 @@ struct settings {
   std::uint32_t payout_interval_s = 3600;  // 0: only on POST /admin/payouts/run
   std::uint32_t payout_hold_s = 86'400;    // after the pay-in succeeded
   std::uint64_t payout_minimum_minor = 100;
+  // Connections of their own for reads of wallets and pay-outs, so a crowd
+  // of readers never queues in front of fulfilment or a pay-out run.
+  unsigned payout_read_connections = 2;
   // A seller's connected account created through the API is in this country
   // unless the request names one (ISO 3166-1 alpha-2).
   std::string connect_default_country = "US";

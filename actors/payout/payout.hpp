@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <caf/all.hpp>
 
@@ -18,6 +19,9 @@ namespace pay {
 
 struct payout_deps {
   payout_store_actor store;
+  // Reads only (wallets, pay-outs, connected accounts), never queued behind
+  // the writes on `store`; at least one.
+  std::vector<payout_store_actor> readers;
   psp_client_actor psp;
   domain::backoff_policy retry;  // psp.retry_*: failed calls
   // With retry.attempts_max, the retry budget of a step

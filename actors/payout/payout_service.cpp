@@ -9,6 +9,7 @@
 #include "actors/common/supervision.hpp"
 #include "actors/payout/payout_calls.hpp"
 #include "actors/payout/seller_onboarding.hpp"
+#include "domain/common/assert.hpp"
 #include "domain/common/restart_budget.hpp"
 #include "domain/payout/payout_dead_letter.hpp"
 #include "observability/log.hpp"
@@ -29,6 +30,7 @@ struct payout_service_state {
   // Requests that came while a run was going: the next run answers them.
   std::vector<run_promise> waiting;
   std::uint64_t runs = 0;
+  std::size_t next_reader = 0;  // round robin over deps.readers
   // Requeued (or resolved into REVERSING) while their parked actor was
   // still on its way out: started again once it is down.
   std::unordered_set<std::string> start_when_down;
@@ -308,15 +310,28 @@ caf::result<payout_dead_letter_reply> resolve(
   return rp;
 }
 
-// A read or a fulfilment: the store answers, the client gets it as is.
+// A fulfilment: the pay-out connection answers, the client gets it as is.
 template <class Reply, class Message>
 caf::typed_response_promise<Reply> forward(service_self self, Message msg) {
   return forward_bounded<Reply>(self, self->state.deps.store,
                                 self->state.deps.store_timeout, std::move(msg));
 }
 
+// A read goes to a connection of the readers' own: any number of readers
+// wait for each other, never for a run or a fulfilment, nor those for them.
+template <class Reply, class Message>
+caf::typed_response_promise<Reply> forward_read(service_self self,
+                                                Message msg) {
+  auto& st = self->state;
+  const auto& reader =
+    st.deps.readers[st.next_reader++ % st.deps.readers.size()];
+  return forward_bounded<Reply>(self, reader, st.deps.store_timeout,
+                                std::move(msg));
+}
+
 payout_service_actor::behavior_type payout_service_behavior(
   service_self self, payout_deps deps, payout_service_options options) {
+  PAY_ASSERT(!deps.readers.empty());
   auto& st = self->state;
   st.deps = std::move(deps);
   st.options = options;
@@ -331,6 +346,8 @@ payout_service_actor::behavior_type payout_service_behavior(
       caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(self->state.deps.store,
                         caf::exit_reason::user_shutdown);
+    for (const auto& reader : self->state.deps.readers)
+      caf::anon_send_exit(reader, caf::exit_reason::user_shutdown);
     self->quit(msg.reason);
   });
   if (options.interval_s > 0)
@@ -372,11 +389,11 @@ payout_service_actor::behavior_type payout_service_behavior(
           [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
       return rp;
     },
-    [=](const get_payout& q) { return forward<payout_lookup>(self, q); },
-    [=](const list_payouts& q) { return forward<payout_list>(self, q); },
+    [=](const get_payout& q) { return forward_read<payout_lookup>(self, q); },
+    [=](const list_payouts& q) { return forward_read<payout_list>(self, q); },
     [=](const fulfill_order& cmd) { return forward<fulfill_reply>(self, cmd); },
     [=](const load_wallet_balances& q) {
-      return forward<wallet_balances>(self, q);
+      return forward_read<wallet_balances>(self, q);
     },
     [=](connect_seller& cmd) {
       if (cmd.stripe_account.empty() && cmd.country.empty())
@@ -384,10 +401,10 @@ payout_service_actor::behavior_type payout_service_behavior(
       return onboard_seller(self, self->state.deps, cmd);
     },
     [=](const get_connected_account& q) {
-      return forward<connected_account_lookup>(self, q);
+      return forward_read<connected_account_lookup>(self, q);
     },
     [=](const list_payout_dead_letters& q) {
-      return forward<payout_dead_letter_page>(self, q);
+      return forward_read<payout_dead_letter_page>(self, q);
     },
     [=](const requeue_payout_dead_letter& cmd) { return requeue(self, cmd); },
     [=](const resolve_payout_dead_letter& cmd) { return resolve(self, cmd); },

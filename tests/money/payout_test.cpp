@@ -8,6 +8,7 @@
 // after every test (fixture).
 
 #include <chrono>
+#include <future>
 #include <thread>
 #include <vector>
 
@@ -114,6 +115,45 @@ TEST_F(payouts, a_seller_never_credited_has_no_wallet) {
   auto r = api().get("/v1/wallets/" + unique("seller_nobody"));
   ASSERT_EQ(r.res.result_int(), 404u);
   EXPECT_EQ(string_at(json_of(r), {"error", "param"}), "seller_account");
+}
+
+// Reads have connections of their own: a fulfilment stuck on a row lock
+// holds the pay-out connection, and a wallet read is answered meanwhile
+// (before, it queued behind the fulfilment until the client gave up).
+TEST_F(payouts, a_wallet_read_is_answered_while_the_payout_connection_waits) {
+  auto seller = unique("seller_busy");
+  auto order = pay_in(seller, "7.00", "busy");
+  pqxx::connection blocker{database_url()};
+  pqxx::work hold{blocker};
+  hold.exec_params(
+    "SELECT 1 FROM payment_order WHERE payment_order_id = $1"
+    " FOR UPDATE",
+    order);
+  auto fulfilling = std::async(std::launch::async, [&] {
+    return client_with_key(test_admin_key(), 60'000)
+      ->post("/v1/payment_orders/" + order + "/fulfill", "",
+             "application/json");
+  });
+  // The fulfilment has reached the database and waits for our lock.
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds{20};
+  while (count("SELECT count(*) FROM pg_stat_activity"
+               " WHERE datname = current_database()"
+               " AND wait_event_type = 'Lock' AND query LIKE $1",
+               "%FROM payment_order WHERE payment_order_id = $1 FOR UPDATE%")
+           == 0
+         && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(milliseconds{20});
+  ASSERT_LT(std::chrono::steady_clock::now(), until)
+    << "the fulfilment never waited on the lock";
+
+  EXPECT_EQ(wallet(seller), (split{"7.00", "0.00", "0.00", "0.00"}));
+  EXPECT_EQ(api()
+              .get("/admin/payouts?seller_account=" + seller, admin_auth)
+              .res.result_int(),
+            200u);
+
+  hold.commit();
+  EXPECT_EQ(fulfilling.get().res.result_int(), 200u);
 }
 
 TEST_F(payouts, money_is_withheld_until_fulfilled_and_settled_then_paid_once) {
