@@ -207,14 +207,20 @@ psp_call make_create_intent_call(const execute_charge& charge) {
     {"payment_method", charge.psp_token},
     {"confirm", "true"},
     {"payment_method_types[0]", "card"},
-    // Authorized first: the card rules read the checks and the risk score
-    // before any money is captured (domain/risk/card_rules.hpp).
-    {"capture_method", "manual"},
-    {"expand[]", "latest_charge"},
-    {"metadata[payment_order_id]", charge.order.id.value},
-    {"metadata[checkout_id]", charge.checkout.value},
-    {"metadata[seller_account]", charge.order.seller.value},
   };
+  // Authorized first when the card rules may hold or void it, or the
+  // checkout captures on fulfilment: nothing is captured before they decide.
+  if (charge.authorize_only) form.emplace_back("capture_method", "manual");
+  form.insert(
+    form.end(),
+    {
+      // The charge's checks and risk score, stored with the order (and read
+      // by the card rules).
+      {"expand[]", "latest_charge"},
+      {"metadata[payment_order_id]", charge.order.id.value},
+      {"metadata[checkout_id]", charge.checkout.value},
+      {"metadata[seller_account]", charge.order.seller.value},
+    });
   // 3-D Secure needs the buyer: with a return_url the PSP answers where to
   // send them (next_action); without one nobody could, so the PSP declines
   // at once instead of leaving the order pending forever.

@@ -512,10 +512,12 @@ void charge(order_self self) {
     return;
   }
   self
-    ->request(st.deps.executor, until_answered,
-              execute_charge{line, st.row.checkout, st.psp_token,
-                             st.correlation_id, st.return_url,
-                             key_first_used_unix_s(st)})
+    ->request(
+      st.deps.executor, until_answered,
+      execute_charge{line, st.row.checkout, st.psp_token, st.correlation_id,
+                     st.return_url, key_first_used_unix_s(st),
+                     st.capture_on_fulfillment
+                       || domain::card_rules_may_hold(st.deps.card_rules)})
     .then(handle, lost);
 }
 

@@ -140,6 +140,12 @@ std::optional<std::vector<card_rule>> parse_card_rules(std::string_view text,
   return rules;
 }
 
+bool card_rules_may_hold(const std::vector<card_rule>& rules) {
+  return std::any_of(rules.begin(), rules.end(), [](const card_rule& r) {
+    return r.action != card_action::capture;
+  });
+}
+
 card_decision decide_card(const std::vector<card_rule>& rules,
                           const card_checks& checks) {
   card_decision out;

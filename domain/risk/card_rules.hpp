@@ -82,6 +82,12 @@ struct card_decision {
 card_decision decide_card(const std::vector<card_rule>& rules,
                           const card_checks& checks);
 
+// Whether any rule can hold or void an authorization. Only then must a card
+// charge be authorized first and captured by a call of its own: with rules
+// that can only capture (or none), the charge is captured at once, one PSP
+// call instead of two.
+bool card_rules_may_hold(const std::vector<card_rule>& rules);
+
 // What is stored with the order and shown by the API:
 // {"checks":{"cvc_check":"pass",...},"risk_level":"normal","risk_score":20,
 //  "decision":{"action":"capture","rules":[]}}. Empty when nothing was

@@ -21,11 +21,14 @@ struct execute_charge {
   // order was stored; 0: unknown, the key is new). Past the PSP's key
   // lifetime the executor looks the intent up by metadata before creating.
   std::int64_t key_first_used_unix_s = 0;
+  // Authorize only (capture_method=manual), for the card rules or a capture
+  // on fulfilment to decide; false: captured by the PSP at once.
+  bool authorize_only = true;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, execute_charge& x) {
   return f(x.order, x.checkout, x.psp_token, x.correlation_id, x.return_url,
-           x.key_first_used_unix_s);
+           x.key_first_used_unix_s, x.authorize_only);
 }
 
 // Asks the PSP for the current state of an intent (processing -> final).

@@ -135,6 +135,7 @@ executor_actor::behavior_type fake_executor(executor_actor::pointer,
   return {
     [=](const execute_charge& c) {
       w->log.push_back("psp: charge " + c.order.id.value);
+      w->charges_authorize_only.push_back(c.authorize_only);
       return next();
     },
     [=](const query_charge& q) {

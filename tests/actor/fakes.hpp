@@ -25,7 +25,8 @@ struct world {
   // The store marks the checkout done with the move that leaves every row
   // SUCCESS (as transition_orders does when it sees every sibling booked).
   bool moves_mark_done = false;
-  std::vector<std::string> dead_lettered;  // "order: reason"
+  std::vector<std::string> dead_lettered;    // "order: reason"
+  std::vector<bool> charges_authorize_only;  // per charge asked, in order
 };
 
 using world_ptr = std::shared_ptr<world>;

@@ -470,6 +470,30 @@ TEST_F(flow,
   EXPECT_EQ(w->log, expected);
 }
 
+TEST_F(flow, without_rules_that_can_hold_a_card_is_captured_in_one_call) {
+  deps.card_rules = {};
+  start_order(test::fresh_row("po_once", "otto", 900));
+  run_with_timers();
+  std::vector<std::string> expected = {
+    "store: NOT_STARTED->EXECUTING",
+    "psp: charge po_once",
+    "store: EXECUTING->SUCCESS booked 2 postings",
+    "checkout: finished po_once SUCCESS",
+  };
+  EXPECT_EQ(w->log, expected);
+  EXPECT_EQ(w->charges_authorize_only, std::vector<bool>{false});
+}
+
+TEST_F(flow, rules_that_can_hold_a_card_authorize_before_any_capture) {
+  w->psp_answers.push_back(authorized_with("normal"));
+  start_order(test::fresh_row("po_auth", "ada", 900));
+  run_with_timers();
+  EXPECT_EQ(w->charges_authorize_only, std::vector<bool>{true});
+  EXPECT_EQ(
+    std::count(w->log.begin(), w->log.end(), "psp: capture po_auth 900"), 1);
+  EXPECT_EQ(w->rows["po_auth"].status, order_status::success);
+}
+
 TEST_F(flow, highest_risk_is_voided_and_never_captured) {
   w->psp_answers.push_back(authorized_with("highest"));
   w->psp_answers.push_back(test::answer(charge_kind::voided, "canceled"));

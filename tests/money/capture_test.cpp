@@ -296,5 +296,34 @@ TEST_F(pending_expiry, an_abandoned_three_d_secure_order_fails_expired) {
   EXPECT_EQ(payins_booked(id), 0);
 }
 
+// With no card rule that could hold or void a charge, nothing needs an
+// authorization of its own: the PSP captures at once (one call), and the
+// card's checks are still stored. A checkout that captures on fulfilment
+// is still only authorized.
+class capture_without_card_rules : public in_a_world_of_their_own<capture> {
+ protected:
+  env_list pspsim_env() const override { return {}; }
+  env_list paymentd_env() const override {
+    return {{"PAYMENTD_RISK_CARD_RULES", ""}};
+  }
+};
+
+TEST_F(capture_without_card_rules,
+       an_immediate_charge_is_captured_in_one_call) {
+  auto id = order("once", "20.00", "immediate", "pm_card_riskLevelHighest");
+  auto v = wait_status(id, "SUCCESS");
+  EXPECT_EQ(string_at(v, {"captured_amount"}), "20.00");
+  EXPECT_EQ(string_at(v, {"risk_level"}), "highest");
+  EXPECT_EQ(string_at(v, {"card_decision", "action"}), "capture");
+  EXPECT_EQ(payins_booked(id), 1);
+  auto at_psp = intent(id);
+  EXPECT_EQ(string_at(at_psp, {"capture_method"}), "automatic");
+  EXPECT_EQ(at_psp.at("amount_captured"), json::value(2000));
+
+  auto held = order("later", "20.00", "on_fulfillment");
+  wait_status(held, "AUTHORIZED");
+  EXPECT_EQ(string_at(intent(held), {"capture_method"}), "manual");
+}
+
 }  // namespace
 }  // namespace pay::it

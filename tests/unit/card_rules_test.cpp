@@ -83,6 +83,18 @@ TEST(card_rules, bad_configuration_is_refused_with_the_reason) {
   EXPECT_FALSE(parse_card_rules("risk_score_at_least_:void", error));
 }
 
+TEST(card_rules, only_rules_that_review_or_void_need_an_authorization_first) {
+  std::string error;
+  EXPECT_TRUE(card_rules_may_hold(default_card_rules()));
+  EXPECT_FALSE(card_rules_may_hold({}));
+  EXPECT_FALSE(card_rules_may_hold(
+    *parse_card_rules("risk_level_highest:capture", error)));
+  EXPECT_TRUE(card_rules_may_hold(*parse_card_rules(
+    "risk_level_highest:capture, risk_score_at_least_90:void", error)));
+  EXPECT_TRUE(
+    card_rules_may_hold(*parse_card_rules("cvc_check_fail:review", error)));
+}
+
 TEST(card_rules, the_stored_assessment_names_checks_risk_and_decision) {
   auto c = checks("elevated", "fail", 70);
   auto json = card_assessment_json(c, decide_card(default_card_rules(), c));

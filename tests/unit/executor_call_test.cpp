@@ -22,6 +22,20 @@ TEST(executor_call_test, create_intent_uses_the_order_id_as_idempotency_key) {
   EXPECT_EQ(fields["payment_method"], "pm_card_visa");
   EXPECT_EQ(fields["confirm"], "true");
   EXPECT_EQ(fields["metadata[payment_order_id]"], "po_9");
+  EXPECT_EQ(fields["capture_method"], "manual");
+  EXPECT_EQ(fields["expand[]"], "latest_charge");
+}
+
+TEST(executor_call_test, a_charge_no_rule_can_hold_is_captured_by_the_psp) {
+  pay::execute_charge charge;
+  charge.order = pay::order_line{{"po_8"}, {"bob"}, 500, "EUR"};
+  charge.authorize_only = false;
+  auto form = pay::http::form_decode(
+    pay::make_create_intent_call(charge).form_body);
+  ASSERT_TRUE(form.has_value());
+  std::map<std::string, std::string> fields(form->begin(), form->end());
+  EXPECT_EQ(fields.count("capture_method"), 0u);  // Stripe's default: automatic
+  EXPECT_EQ(fields["expand[]"], "latest_charge");
 }
 
 }  // namespace
