@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -204,6 +205,45 @@ bool has_harness_failure(const violations& found) {
   return false;
 }
 
+// Waits for quiescence, requeueing dead-lettered refunds and pay-outs
+// first and again every pass: a call made before faults went off can still
+// fail afterwards and spend its budget, so one requeue right after is not
+// the last. Orders' dead letters stay as they are (invariant 5 lists them).
+quiesce_result settle_with_requeues(round_outcome& out, round_stack& stack,
+                                    const schema_features& schema,
+                                    std::uint32_t timeout_ms) {
+  constexpr std::uint32_t pass_ms = 5'000;
+  const auto started = std::chrono::steady_clock::now();
+  const auto deadline = started + std::chrono::milliseconds{timeout_ms};
+  requeue_report money;
+  quiesce_result settled;
+  do {
+    if (timeout_ms > 0 && schema.payouts) {
+      auto pass = requeue_money_dead_letters(stack.paymentd_port(),
+                                             stack.admin_key());
+      money.listed += pass.listed;
+      money.requeued += pass.requeued;
+      for (auto& v : pass.found) out.found.push_back(std::move(v));
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        deadline - std::chrono::steady_clock::now())
+                        .count();
+    settled = wait_quiescent(
+      stack.database_url(), schema,
+      static_cast<std::uint32_t>(
+        std::clamp<std::int64_t>(left, 0, std::int64_t{pass_ms})));
+  } while (!settled.quiescent && std::chrono::steady_clock::now() < deadline);
+  settled.waited_ms = static_cast<std::uint32_t>(
+    std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started)
+      .count());
+  if (schema.payouts)
+    out.events.push_back("requeued " + std::to_string(money.requeued) + " of "
+                         + std::to_string(money.listed)
+                         + " dead-lettered refunds and pay-outs");
+  return settled;
+}
+
 void settle_and_check(round_outcome& out, const chaos_options& options,
                       round_stack& stack, http::sync_client& sim,
                       const schema_features& schema,
@@ -214,18 +254,8 @@ void settle_and_check(round_outcome& out, const chaos_options& options,
     out.found.push_back({invariant::harness, off.error});
   // After a harness failure paymentd may be gone: no point in waiting.
   const bool broken = has_harness_failure(out.found);
-  if (!broken && schema.payouts) {
-    auto money = requeue_money_dead_letters(stack.paymentd_port(),
-                                            stack.admin_key());
-    for (auto& v : money.found) out.found.push_back(std::move(v));
-    out.events.push_back("requeued " + std::to_string(money.requeued) + " of "
-                         + std::to_string(money.listed)
-                         + " dead-lettered refunds and pay-outs");
-  }
-  const auto settled = wait_quiescent(stack.database_url(), schema,
-                                      broken
-                                        ? 0
-                                        : options.quiesce_timeout_s * 1'000);
+  const auto settled = settle_with_requeues(
+    out, stack, schema, broken ? 0 : options.quiesce_timeout_s * 1'000);
   out.events.push_back("quiescent: "
                        + std::string{settled.quiescent ? "yes" : "NO"}
                        + " after " + std::to_string(settled.waited_ms) + " ms");

@@ -25,7 +25,12 @@ inline constexpr const char* unsettled_orders =
   "                      'VOIDING')"
   // Authorized until its fulfilment (or its review): settled until someone
   // decides; an AUTHORIZED order with no wake-up set is about to capture.
+  // One (or a held REVIEW) whose authorization is due to be voided within
+  // seconds is about to move: the round's 4 s hold makes that common, and
+  // a void fired between this wait and the check would read as unfinished.
   "        OR (o.status = 'AUTHORIZED' AND o.next_poll_at IS NULL)"
+  "        OR (o.status IN ('AUTHORIZED', 'REVIEW')"
+  "            AND o.next_poll_at < now() + interval '10 seconds')"
   "        OR (o.status = 'SUCCESS'"
   "            AND NOT (o.wallet_updated AND o.ledger_updated)))";
 inline constexpr const char* outside_dlq =
