@@ -91,8 +91,22 @@ void search_then_create(executor_self self, const psp_client_actor& psp,
           std::chrono::duration<double>(std::chrono::steady_clock::now()
                                         - started)
             .count());
-        if (!page.readable || page.found) {
+        if (!page.readable) {
           rp.deliver(std::move(page.intent));
+          return;
+        }
+        if (page.found) {
+          // A list shows intents without their charge: read this one as a
+          // query does, expanded, so the card rules decide on the same
+          // checks as at its authorization (without them they would
+          // capture what they held for review).
+          call_psp(self, psp, "get_intent",
+                   make_get_intent_call(page.intent.psp_reference,
+                                        charge.correlation_id),
+                   domain::classify_payment_intent,
+                   [rp](domain::charge_outcome out) mutable {
+                     rp.deliver(std::move(out));
+                   });
           return;
         }
         if (page.has_more) {

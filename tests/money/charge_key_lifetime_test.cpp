@@ -79,5 +79,38 @@ TEST_F(charges_past_the_key_lifetime,
   EXPECT_EQ(charges_of(order), 1u) << "charged again under a forgotten key";
 }
 
+// Found by the search, the intent is read with its charge: the card rules
+// decide on the same checks as at its authorization, so a card held for
+// review is held again, never captured for want of its checks.
+TEST_F(charges_past_the_key_lifetime,
+       a_held_card_found_after_the_key_expired_is_held_again_not_captured) {
+  checkout_spec spec;
+  spec.checkout_id = unique("co_held");
+  spec.psp_token = "pm_card_cvcCheckFail";
+  spec.orders.push_back(
+    {unique("po_held"), unique("seller_held"), "9.00", "USD"});
+  const auto order = spec.orders.front().payment_order_id;
+  set_faults(R"({"seed": 41, "reset_after_commit": 1})");
+  auto posted = post_payment(api(), checkout_body(spec));
+  ASSERT_TRUE(posted.ok) << posted.error;
+  ASSERT_TRUE(wait_dead_lettered(order, milliseconds{10'000}));
+  set_faults("{}");
+  std::this_thread::sleep_for(milliseconds{3'000});
+  auto requeue = api().post("/admin/dlq/" + order + "/requeue", "",
+                            "application/json", admin_auth);
+  ASSERT_EQ(requeue.res.result_int(), 200u) << requeue.res.body();
+  auto until = std::chrono::steady_clock::now() + milliseconds{10'000};
+  while (order_status(order) != "REVIEW"
+         && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(milliseconds{50});
+  auto v = json_of(api().get("/v1/payments/" + order));
+  EXPECT_EQ(string_at(v, {"status"}), "REVIEW");
+  EXPECT_EQ(string_at(v, {"card_checks", "cvc_check"}), "fail");
+  auto pi = string_at(v, {"psp_reference"});
+  auto at_psp = json_of(sim().get("/sim/payment_intents/" + pi));
+  EXPECT_EQ(at_psp.at("amount_captured"), json::value(0))
+    << "captured a card the rules hold";
+}
+
 }  // namespace
 }  // namespace pay::it
