@@ -314,6 +314,12 @@ class intent_store {
                      std::int64_t unix_s);
   action_result unexpected_state(const payment_intent& intent,
                                  bool expand_charge) const;
+  // The intent a capture or cancel acts on, once its Idempotency-Key is new
+  // and the intent exists; else null, and `instead` is the answer (the key
+  // reused with other parameters, a replay of its first answer, not found).
+  payment_intent* acted_on(std::string_view id, const std::string& key,
+                           const std::string& fingerprint, const sim_time& now,
+                           action_result& instead);
   void start_pending(payment_intent& intent, card_outcome outcome,
                      bool buyer_completes_action, const sim_time& now);
   void succeed(payment_intent& intent, std::int64_t created_unix_s);

@@ -73,6 +73,30 @@ action_result intent_store::unexpected_state(const payment_intent& intent,
   return out;
 }
 
+payment_intent* intent_store::acted_on(std::string_view id,
+                                       const std::string& key,
+                                       const std::string& fingerprint,
+                                       const sim_time& now,
+                                       action_result& instead) {
+  const key_entry* known = nullptr;
+  switch (look_up_key(key, fingerprint, now, &known)) {
+    case key_lookup::conflict:
+      instead = only(action_status::key_reused_with_other_params);
+      return nullptr;
+    case key_lookup::replay:
+      instead = answered(action_status::replayed, known->body);
+      return nullptr;
+    case key_lookup::fresh:
+      break;
+  }
+  const auto it = intents_.find(std::string(id));
+  if (it == intents_.end()) {
+    instead = only(action_status::not_found);
+    return nullptr;
+  }
+  return &it->second;
+}
+
 action_result intent_store::capture(std::string_view id,
                                     const capture_request& request,
                                     const std::string& key,
@@ -80,20 +104,10 @@ action_result intent_store::capture(std::string_view id,
                                     const sim_time& now) {
   std::lock_guard lock(mutex_);
   settle_due(now);
-  const key_entry* known = nullptr;
-  switch (look_up_key(key, fingerprint, now, &known)) {
-    case key_lookup::conflict:
-      return only(action_status::key_reused_with_other_params);
-    case key_lookup::replay:
-      return answered(action_status::replayed, known->body);
-    case key_lookup::fresh:
-      break;
-  }
-  const auto it = intents_.find(std::string(id));
-  if (it == intents_.end()) {
-    return only(action_status::not_found);
-  }
-  payment_intent& intent = it->second;
+  action_result instead;
+  payment_intent* found = acted_on(id, key, fingerprint, now, instead);
+  if (!found) return instead;
+  payment_intent& intent = *found;
   if (intent.status != intent_status::requires_capture) {
     ++stats_.captures_refused;
     return unexpected_state(intent, request.expand_charge);
@@ -128,20 +142,10 @@ action_result intent_store::cancel(std::string_view id,
                                    const sim_time& now) {
   std::lock_guard lock(mutex_);
   settle_due(now);
-  const key_entry* known = nullptr;
-  switch (look_up_key(key, fingerprint, now, &known)) {
-    case key_lookup::conflict:
-      return only(action_status::key_reused_with_other_params);
-    case key_lookup::replay:
-      return answered(action_status::replayed, known->body);
-    case key_lookup::fresh:
-      break;
-  }
-  const auto it = intents_.find(std::string(id));
-  if (it == intents_.end()) {
-    return only(action_status::not_found);
-  }
-  payment_intent& intent = it->second;
+  action_result instead;
+  payment_intent* found = acted_on(id, key, fingerprint, now, instead);
+  if (!found) return instead;
+  payment_intent& intent = *found;
   switch (intent.status) {
     case intent_status::requires_payment_method:
     case intent_status::requires_action:

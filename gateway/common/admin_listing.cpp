@@ -67,6 +67,26 @@ std::string render_page(std::string_view key, json::array data, bool has_more,
   return json::serialize(out);
 }
 
+std::variant<dead_letter_query, api_error> read_dead_letter_query(
+  std::string_view target) {
+  constexpr std::uint32_t limit_max = 1000;
+  dead_letter_query query;
+  auto err = read_page_query(
+    target, {"status"}, limit_max, query.page,
+    [&](const std::string&,
+        const std::string& value) -> std::optional<api_error> {
+      if (value != "open" && value != "requeued" && value != "resolved"
+          && value != "all")
+        return invalid("parameter_invalid",
+                       "status must be open, requeued, resolved or all.",
+                       "status");
+      query.status = value == "all" ? "" : value;
+      return std::nullopt;
+    });
+  if (err) return *err;
+  return query;
+}
+
 std::variant<std::string, api_error> operator_reason(std::string_view body) {
   constexpr std::size_t reason_length_max = 1000;
   auto missing = invalid("parameter_missing",

@@ -49,6 +49,16 @@ std::optional<std::int64_t> numeric_cursor_id(const std::string& id);
 std::string render_page(std::string_view key, boost::json::array data,
                         bool has_more, const std::string& next_cursor);
 
+// A dead-letter listing's query, the same for the orders', refunds' and
+// pay-outs' dead letters: `status` open (the default), requeued, resolved or
+// all (read as "": any), `limit` 1 to 1000 (default 100) and `cursor`.
+struct dead_letter_query {
+  std::string status = "open";
+  page_request page{100, -1, {}};
+};
+std::variant<dead_letter_query, api_error> read_dead_letter_query(
+  std::string_view target);
+
 // The body of a dead letter's resolve: {"reason": "..."}, a non-empty
 // string of at most 1000 characters (anything else, a body that is not a
 // JSON object included: 400 parameter_missing, param reason; another field:

@@ -21,8 +21,6 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::uint32_t dead_letters_page_max = 1000;
-constexpr std::uint32_t dead_letters_page_default = 100;
 constexpr std::uint32_t reviews_page_max = 1000;
 constexpr std::uint32_t reviews_page_default = 100;
 constexpr std::uint32_t orders_page_max = 1000;
@@ -127,27 +125,16 @@ void answer_operator(const exchange& ex, const operator_reply& reply,
 
 void list_dead_letters_route(const context& ctx, const exchange_ptr& ex) {
   list_dead_letters query;
-  query.status = "open";
-  page_request page{dead_letters_page_default, -1, {}};
-  auto err = read_page_query(
-    ex->req.target(), {"status"}, dead_letters_page_max, page,
-    [&](const std::string&,
-        const std::string& value) -> std::optional<api_error> {
-      if (value != "open" && value != "requeued" && value != "resolved"
-          && value != "all")
-        return invalid("parameter_invalid",
-                       "status must be open, requeued, resolved or all.",
-                       "status");
-      query.status = value == "all" ? "" : value;
-      return std::nullopt;
-    });
-  if (err) {
+  auto parsed = read_dead_letter_query(ex->req.target());
+  if (auto* err = std::get_if<api_error>(&parsed)) {
     ex->fail(*err);
     return;
   }
-  query.limit = page.limit;
-  query.after_seen_us = page.after_us;
-  query.after_id = page.after_id;
+  const auto& asked = std::get<dead_letter_query>(parsed);
+  query.status = asked.status;
+  query.limit = asked.page.limit;
+  query.after_seen_us = asked.page.after_us;
+  query.after_id = asked.page.after_id;
   ask<dead_letters>(
     ctx.sys, ctx.service, ctx.options.request_timeout, query,
     [ex](dead_letters& found) { ex->reply(200, render_dead_letters(found)); },

@@ -18,7 +18,6 @@ namespace {
 
 constexpr std::uint32_t page_max = 1000;
 constexpr std::uint32_t refunds_page_default = 50;
-constexpr std::uint32_t dead_letters_page_default = 100;
 
 // Asks the refund service, or answers 503 when refunds are not running.
 template <class Reply, class Message, class Answer>
@@ -70,27 +69,16 @@ void list_refunds_route(const context& ctx, const exchange_ptr& ex) {
 void list_refund_dead_letters_route(const context& ctx,
                                     const exchange_ptr& ex) {
   list_refund_dead_letters query;
-  query.status = "open";
-  page_request page{dead_letters_page_default, -1, {}};
-  auto err = read_page_query(
-    ex->req.target(), {"status"}, page_max, page,
-    [&](const std::string&,
-        const std::string& value) -> std::optional<api_error> {
-      if (value != "open" && value != "requeued" && value != "resolved"
-          && value != "all")
-        return invalid("parameter_invalid",
-                       "status must be open, requeued, resolved or all.",
-                       "status");
-      query.status = value == "all" ? "" : value;
-      return std::nullopt;
-    });
-  if (err) {
+  auto parsed = read_dead_letter_query(ex->req.target());
+  if (auto* err = std::get_if<api_error>(&parsed)) {
     ex->fail(*err);
     return;
   }
-  query.limit = page.limit;
-  query.after_last_seen_us = page.after_us;
-  query.after_id = page.after_id;
+  const auto& asked = std::get<dead_letter_query>(parsed);
+  query.status = asked.status;
+  query.limit = asked.page.limit;
+  query.after_last_seen_us = asked.page.after_us;
+  query.after_id = asked.page.after_id;
   ask_refunds<refund_dead_letter_page>(
     ctx, ex, query,
     [](const exchange& ex, const refund_dead_letter_page& found) {
