@@ -47,16 +47,20 @@ void call_psp(executor_self self, const psp_client_actor& psp,
       [finish](caf::error& err) { finish(unknown_because(err)); });
 }
 
+// The outcome, as the answer to the request that promised it.
+outcome_sink deliver_to(
+  caf::typed_response_promise<domain::charge_outcome> rp) {
+  return
+    [rp](domain::charge_outcome out) mutable { rp.deliver(std::move(out)); };
+}
+
 caf::result<domain::charge_outcome> answer_one_call(executor_self self,
                                                     const psp_client_actor& psp,
                                                     std::string_view operation,
                                                     psp_call call,
                                                     classifier classify) {
   auto rp = self->make_response_promise<domain::charge_outcome>();
-  call_psp(self, psp, operation, std::move(call), classify,
-           [rp](domain::charge_outcome out) mutable {
-             rp.deliver(std::move(out));
-           });
+  call_psp(self, psp, operation, std::move(call), classify, deliver_to(rp));
   return rp;
 }
 
@@ -103,10 +107,7 @@ void search_then_create(executor_self self, const psp_client_actor& psp,
           call_psp(self, psp, "get_intent",
                    make_get_intent_call(page.intent.psp_reference,
                                         charge.correlation_id),
-                   domain::classify_payment_intent,
-                   [rp](domain::charge_outcome out) mutable {
-                     rp.deliver(std::move(out));
-                   });
+                   domain::classify_payment_intent, deliver_to(rp));
           return;
         }
         if (page.has_more) {
@@ -123,10 +124,7 @@ void search_then_create(executor_self self, const psp_client_actor& psp,
           return;
         }
         call_psp(self, psp, "create_intent", make_create_intent_call(charge),
-                 domain::classify_payment_intent,
-                 [rp](domain::charge_outcome out) mutable {
-                   rp.deliver(std::move(out));
-                 });
+                 domain::classify_payment_intent, deliver_to(rp));
       },
       [rp](caf::error& err) mutable { rp.deliver(unknown_because(err)); });
 }

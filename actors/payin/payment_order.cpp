@@ -149,10 +149,13 @@ void resync(order_self self) {
 }
 
 // A PSP attempt that did not decide the order: persist it (budget, history,
-// maybe_charged), then either try again after backoff or dead-letter it.
-void after_undecided_attempt(order_self self, const domain::charge_outcome& out,
-                             std::uint32_t delay_ms) {
+// maybe_charged), then either try again after backoff (growing with the
+// attempts made) or dead-letter it.
+void after_undecided_attempt(order_self self,
+                             const domain::charge_outcome& out) {
   auto& st = self->state;
+  const auto delay_ms = st.schedule.after_attempt_ms(
+    static_cast<std::uint32_t>(st.row.psp_attempts));
   record_attempt cmd{st.row.id,
                      std::string{domain::to_string(out.kind)},
                      out.failure_code
@@ -431,10 +434,7 @@ void on_charge_outcome(order_self self, const domain::charge_outcome& out) {
     case domain::charge_kind::authorized:
       if (settling) {
         // A capture or void answered "still authorized": ask again later.
-        after_undecided_attempt(
-          self, out,
-          st.schedule.after_attempt_ms(
-            static_cast<std::uint32_t>(st.row.psp_attempts)));
+        after_undecided_attempt(self, out);
         return;
       }
       on_authorized(self, out);
@@ -459,10 +459,7 @@ void on_charge_outcome(order_self self, const domain::charge_outcome& out) {
       return;
     case domain::charge_kind::processing:
       if (settling) {
-        after_undecided_attempt(
-          self, out,
-          st.schedule.after_attempt_ms(
-            static_cast<std::uint32_t>(st.row.psp_attempts)));
+        after_undecided_attempt(self, out);
         return;
       }
       if (pending)
@@ -476,10 +473,7 @@ void on_charge_outcome(order_self self, const domain::charge_outcome& out) {
       if (pending)
         schedule_poll(self);
       else
-        after_undecided_attempt(
-          self, out,
-          st.schedule.after_attempt_ms(
-            static_cast<std::uint32_t>(st.row.psp_attempts)));
+        after_undecided_attempt(self, out);
       return;
   }
 }
