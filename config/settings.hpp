@@ -36,7 +36,7 @@ struct settings {
   std::uint16_t http_plain_port = 0;
   // database
   std::string database_url;
-  unsigned database_connections = 4;
+  unsigned database_connections = 0;  // 0: one per two cores, at least one
   std::uint32_t store_batch_size_max = 256;
   std::uint32_t store_request_timeout_ms = 30'000;
   // admission: accepting checkouts on connections of their own, and
@@ -160,6 +160,11 @@ settings_result load_settings(const std::string& path, const env_lookup& env);
 // Parses the text of a config file on top of `base` (for tests).
 settings_result parse_settings(const std::string& text, settings base,
                                const env_lookup& env);
+
+// A count that 0 leaves to the machine: one per `cores_each` cores, at
+// least one (actors.threads, database.connections).
+unsigned count_for_cores(unsigned configured, unsigned cores,
+                         unsigned cores_each);
 
 // "a, b,,c " -> {"a", "b", "c"}: comma-separated values, trimmed, empty
 // ones dropped.

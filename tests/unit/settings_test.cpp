@@ -54,6 +54,15 @@ TEST(settings_test, shipped_config_file_parses) {
   EXPECT_EQ(r.value.orders_per_checkout_max, 100u);
 }
 
+TEST(settings_test, a_count_left_at_zero_follows_the_cores) {
+  EXPECT_EQ(pay::count_for_cores(0, 2, 2), 1u);
+  EXPECT_EQ(pay::count_for_cores(0, 8, 2), 4u);
+  EXPECT_EQ(pay::count_for_cores(0, 1, 2), 1u);
+  EXPECT_EQ(pay::count_for_cores(0, 0, 2), 1u);  // cores unknown
+  EXPECT_EQ(pay::count_for_cores(0, 6, 1), 6u);
+  EXPECT_EQ(pay::count_for_cores(3, 8, 2), 3u);  // configured wins
+}
+
 TEST(settings_test, retry_policy_keys_reach_the_backoff_policy) {
   auto r = pay::parse_settings(
     "psp.retry_base_ms = 7\npsp.retry_attempts_max = 3\n", pay::settings{},

@@ -8,42 +8,42 @@
 -- Run: pgbench -n -M prepared -c 2 -f payment_life_batch.sql <migrated db>
 \set r random(1, 9000000000000000000)
 BEGIN;
-INSERT INTO payment_event (checkout_id, buyer_info, psp_token, request_hash,
-                           return_url, risk_verdict, risk_rules)
-  SELECT 'pgs_' || :r::text || '_' || g, '{"email":"pgbench@example.com"}',
-         'pm_card_visa', repeat('0', 64), NULL, 'allow',
-         '{"verdict":"allow","rules":[]}'
-    FROM generate_series(1, 100) g
-  RETURNING created_at;
-INSERT INTO payment_order (payment_order_id, checkout_id, line_no,
-                           seller_account, amount_minor, currency)
-  SELECT 'pgs_' || :r::text || '_' || g || '_0', 'pgs_' || :r::text || '_' || g,
-         0, 'pgs_seller_' || (g % 100), 100 + g, 'USD'
-    FROM generate_series(1, 100) g
-  RETURNING payment_order_id, status, version;
 WITH input AS (
-  SELECT 'pgs_' || :r::text || '_' || g || '_0' AS id
+  SELECT 'pgs_' || :r::text || '_' || g AS checkout, g
     FROM generate_series(1, 100) g),
- moved AS (
-  UPDATE payment_order o SET status = 'EXECUTING', version = o.version + 1,
-         attempts = o.attempts + 1, updated_at = now()
-    FROM input i
-   WHERE o.payment_order_id = i.id AND o.status = 'NOT_STARTED'
-     AND o.version = 0
-  RETURNING o.*),
+ events AS (
+  INSERT INTO payment_event (checkout_id, buyer_info, psp_token, request_hash,
+                             return_url, risk_verdict, risk_rules)
+  SELECT checkout, '{"email": "pgbench@example.com"}', 'pm_card_visa',
+         repeat('0', 64), NULL, 'allow', '{"verdict": "allow", "rules": []}'
+    FROM input
+  RETURNING checkout_id, created_at),
+ orders AS (
+  INSERT INTO payment_order (payment_order_id, checkout_id, line_no,
+                             seller_account, amount_minor, currency, status,
+                             version, attempts)
+  SELECT e.checkout_id || '_0', e.checkout_id, 0, 'pgs_seller_' || (i.g % 100),
+         100 + i.g, 'USD', 'EXECUTING', 1, 1
+    FROM events e JOIN input i ON i.checkout = e.checkout_id
+  RETURNING payment_order_id, checkout_id, status, version),
  history AS (
   INSERT INTO payment_order_history (payment_order_id, from_status,
                                      to_status, event, attempt)
-  SELECT payment_order_id, 'NOT_STARTED', status, 'start_execution',
-         psp_attempts FROM moved)
-SELECT payment_order_id, status, version FROM moved;
+  SELECT payment_order_id, 'NOT_STARTED', 'EXECUTING', 'start_execution', 0
+    FROM orders)
+SELECT e.checkout_id, e.created_at, o.payment_order_id, o.status, o.version
+  FROM events e LEFT JOIN orders o ON o.checkout_id = e.checkout_id;
 WITH input AS (
   SELECT 'pgs_' || :r::text || '_' || g || '_0' AS id
     FROM generate_series(1, 100) g),
  moved AS (
   UPDATE payment_order o SET status = 'SUCCESS', version = o.version + 1,
-         psp_reference = 'pi_' || o.payment_order_id, wallet_updated = true,
-         ledger_updated = true, updated_at = now()
+         psp_reference = 'pi_' || o.payment_order_id,
+         card_assessment = '{"checks": {"cvc_check": "pass",
+             "address_line1_check": "pass", "address_postal_code_check": "pass"},
+             "risk_level": "normal", "risk_score": 20,
+             "decision": {"action": "capture", "rules": []}}',
+         wallet_updated = true, ledger_updated = true, updated_at = now()
     FROM input i
    WHERE o.payment_order_id = i.id AND o.status = 'EXECUTING'
      AND o.version = 1
@@ -75,15 +75,21 @@ WITH input AS (
     FROM tx JOIN moved m ON m.payment_order_id = tx.reference,
          LATERAL (VALUES ('psp_receivable', m.amount_minor),
                          ('seller_payable' || chr(58) || m.seller_account,
-                          -m.amount_minor)) AS e(account, amount))
-SELECT payment_order_id, status, version FROM moved;
-UPDATE payment_event e SET is_payment_done = true, updated_at = now()
- WHERE e.checkout_id IN (SELECT 'pgs_' || :r::text || '_' || g
-                           FROM generate_series(1, 100) g)
-   AND NOT e.is_payment_done
-   AND NOT EXISTS (SELECT 1 FROM payment_order o
-                    WHERE o.checkout_id = e.checkout_id
-                      AND (o.status <> 'SUCCESS'
-                        OR NOT (o.wallet_updated AND o.ledger_updated)))
- RETURNING e.checkout_id;
+                          -m.amount_minor)) AS e(account, amount)),
+ done AS (
+  UPDATE payment_event e SET is_payment_done = true, updated_at = now()
+   WHERE e.checkout_id IN (SELECT checkout_id FROM moved
+                            WHERE status = 'SUCCESS')
+     AND NOT e.is_payment_done
+     AND NOT EXISTS (SELECT 1 FROM payment_order o
+                      WHERE o.checkout_id = e.checkout_id
+                        AND o.payment_order_id NOT IN
+                            (SELECT payment_order_id FROM moved
+                              WHERE status = 'SUCCESS')
+                        AND (o.status <> 'SUCCESS'
+                          OR NOT (o.wallet_updated AND o.ledger_updated)))
+  RETURNING e.checkout_id)
+SELECT payment_order_id, status, version,
+       EXISTS (SELECT 1 FROM done WHERE done.checkout_id = moved.checkout_id)
+  FROM moved;
 END;
