@@ -515,10 +515,11 @@ void intent_store::emit(const payment_intent& intent) {
     failure_code = error->decline_code.empty() ? error->code
                                                : error->decline_code;
   }
-  hooks_.on_event(intent_event{std::string(event_type_of(intent.status)),
-                               intent.id, intent.checkout_session,
-                               intent.status, std::move(failure_code),
-                               boost::json::serialize(intent_to_json(intent))});
+  hooks_.on_event(intent_event{
+    std::string(event_type_of(intent.status)), intent.id,
+    intent.checkout_session, intent.status, std::move(failure_code),
+    hooks_.events_carry_json ? boost::json::serialize(intent_to_json(intent))
+                             : std::string{}});
 }
 
 std::string intent_store::unused_intent_id() const {

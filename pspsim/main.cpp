@@ -101,6 +101,7 @@ int main(int argc, char** argv) {
     }
     sessions.on_intent_event(e, now.unix_s);
   };
+  hooks.events_carry_json = webhooks_or_null != nullptr;
   hooks.wake_after = [&wakeups,
                       &store_for_wakeups](std::chrono::milliseconds d) {
     wakeups->after(d, [&store_for_wakeups] {

@@ -133,18 +133,30 @@ std::vector<std::string> types_of(const std::vector<intent_event>& events) {
 }
 
 struct recording_store {
-  explicit recording_store(pending_config pending = {})
+  explicit recording_store(pending_config pending = {},
+                           bool events_carry_json = true)
       : store(10, 1000ms, pending,
-              intent_store_hooks{[this](const intent_event& e) {
-                                   events.push_back(e);
-                                 },
-                                 [this](std::chrono::milliseconds d) {
-                                   wakeups.push_back(d);
-                                 }}) {}
+              intent_store_hooks{
+                [this](const intent_event& e) { events.push_back(e); },
+                [this](std::chrono::milliseconds d) { wakeups.push_back(d); },
+                events_carry_json}) {}
   std::vector<intent_event> events;
   std::vector<std::chrono::milliseconds> wakeups;
   intent_store store;
 };
+
+TEST(intent_store, events_carry_the_intent_json_only_when_asked_to) {
+  recording_store with_json;
+  with_json.store.create(params(card_outcome::succeeds), "a", "f", at(0ms));
+  ASSERT_EQ(with_json.events.size(), 1u);
+  EXPECT_EQ(parse(with_json.events[0].intent_json).at("status"), "succeeded");
+
+  recording_store without_json{{}, false};
+  without_json.store.create(params(card_outcome::succeeds), "a", "f", at(0ms));
+  ASSERT_EQ(without_json.events.size(), 1u);
+  EXPECT_EQ(without_json.events[0].type, "payment_intent.succeeded");
+  EXPECT_EQ(without_json.events[0].intent_json, "");
+}
 
 TEST(intent_store, every_state_change_is_reported_once_in_order) {
   recording_store r;
