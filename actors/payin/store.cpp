@@ -12,7 +12,7 @@
 // every caller waits for its reply before sending its next command.
 //
 // The commands of the hot path (checkout inserts, order transitions, done
-// marks) queue in lanes and run as one set-based statement per kind, so a
+// marks, passivations) queue in lanes and run as one set-based statement per kind, so a
 // batch costs a handful of round trips whatever its size; the rest run one
 // by one.
 //
@@ -65,6 +65,7 @@ struct store_state {
   lane<insert_checkout> inserts;
   lane<transition_order> transitions;
   lane<mark_checkout_done> done_marks;
+  lane<passivate_order> passivations;
   bool flush_scheduled = false;
   // The database refused a write: this node's lease is gone, and it is
   // about to join again. Nothing it sends can commit any more.
@@ -75,7 +76,7 @@ struct store_state {
 
   std::size_t queued() const {
     return pending.size() + inserts.cmds.size() + transitions.cmds.size()
-           + done_marks.cmds.size();
+           + done_marks.cmds.size() + passivations.cmds.size();
   }
 };
 
@@ -90,7 +91,7 @@ int rank_of() {
   else if constexpr (
     std::is_same_v<
       Cmd,
-      transition_order> || std::is_same_v<Cmd, request_capture> || std::is_same_v<Cmd, request_void>)
+      transition_order> || std::is_same_v<Cmd, request_capture> || std::is_same_v<Cmd, request_void> || std::is_same_v<Cmd, passivate_order>)
     return 1;  // an order's row, like its transitions
   else if constexpr (std::is_same_v<Cmd, credit_wallet_cmd>)
     return 2;
@@ -110,6 +111,7 @@ std::string key_of(const credit_wallet_cmd& c) {
 }
 std::string key_of(const write_ledger_cmd& c) { return c.id.value; }
 std::string key_of(const mark_checkout_done& c) { return c.id.value; }
+std::string key_of(const passivate_order& c) { return c.id.value; }
 std::string key_of(const request_capture& c) { return c.id.value; }
 std::string key_of(const request_void& c) { return c.id.value; }
 template <class Cmd>
@@ -233,6 +235,7 @@ void flush(store_self self) {
   take_lane(st.inserts, batch);
   take_lane(st.transitions, batch);
   take_lane(st.done_marks, batch);
+  take_lane(st.passivations, batch);
   std::vector<job*> jobs;
   for (auto& j : batch) jobs.push_back(&j);
   std::stable_sort(jobs.begin(), jobs.end(), [](const job* a, const job* b) {
@@ -344,7 +347,9 @@ store_actor::behavior_type store_behavior(store_self self,
       return enqueue_in(self, self->state.transitions, std::move(c));
     },
     [=](const record_attempt& c) { return enqueue(self, c); },
-    [=](const passivate_order& c) { return enqueue(self, c); },
+    [=](passivate_order& c) {
+      return enqueue_in(self, self->state.passivations, std::move(c));
+    },
     [=](const claim_due_polls& c) { return enqueue(self, c); },
     [=](const escalate_order& c) { return enqueue(self, c); },
     [=](const list_dead_letters& c) { return enqueue(self, c); },

@@ -289,12 +289,16 @@ inline constexpr statement record_attempt = {
   "                    WHERE d.payment_order_id = $1 AND d.status = 'open')"
   " RETURNING status::text"};
 
-// $1 order, $2 wake in ms, $3 pending polls so far.
-inline constexpr statement passivate_order = {
-  "passivate_order",
-  "UPDATE payment_order SET next_poll_at = now() + $2 * interval '1 millisecond',"
-  " pending_polls = $3"
-  " WHERE payment_order_id = $1 AND status = 'PENDING' RETURNING 1"};
+// A batch of orders at once, parallel arrays: $1 orders, $2 wake in ms, $3
+// pending polls so far. Returns the orders passivated (those PENDING).
+inline constexpr statement passivate_orders = {
+  "passivate_orders",
+  "UPDATE payment_order o"
+  " SET next_poll_at = now() + i.wake_ms * interval '1 millisecond',"
+  "     pending_polls = i.polls"
+  " FROM unnest($1::text[], $2::bigint[], $3::integer[]) AS i(id, wake_ms, polls)"
+  " WHERE o.payment_order_id = i.id AND o.status = 'PENDING'"
+  " RETURNING o.payment_order_id"};
 
 // SKIP LOCKED: concurrent wakers take disjoint orders; in a cluster each
 // node wakes the orders of its own checkouts (a dead node's are taken over
@@ -611,7 +615,7 @@ inline constexpr statement prepared_statements[] = {decide_held_authorizations,
                                                     move_checkout_orders,
                                                     list_open_reviews,
                                                     decide_review,
-                                                    passivate_order,
+                                                    passivate_orders,
                                                     claim_due_polls,
                                                     load_owner,
                                                     claim_checkout};

@@ -381,14 +381,27 @@ step_reply execute(pqxx::work& txn, const record_attempt& cmd) {
   return step_reply{true};
 }
 
-step_reply execute(pqxx::work& txn, const passivate_order& cmd) {
-  PAY_ASSERT(cmd.wake_in_ms > 0 && cmd.pending_polls >= 0);
-  return step_reply{!txn
-                       .exec_prepared(sql::payin::passivate_order.name,
-                                      cmd.id.value,
-                                      static_cast<std::int64_t>(cmd.wake_in_ms),
-                                      cmd.pending_polls)
-                       .empty()};
+std::vector<step_reply> execute_batch(
+  pqxx::work& txn, const std::vector<passivate_order>& cmds) {
+  std::vector<std::string> ids;
+  std::vector<std::int64_t> wake_ms;
+  std::vector<std::int64_t> polls;
+  for (const auto& cmd : cmds) {
+    PAY_ASSERT(cmd.wake_in_ms > 0 && cmd.pending_polls >= 0);
+    ids.push_back(cmd.id.value);
+    wake_ms.push_back(cmd.wake_in_ms);
+    polls.push_back(cmd.pending_polls);
+  }
+  std::unordered_set<std::string> passivated;
+  for (const auto& row :
+       txn.exec_prepared(sql::payin::passivate_orders.name, to_pg_array(ids),
+                         to_pg_array(wake_ms), to_pg_array(polls)))
+    passivated.insert(row[0].as<std::string>());
+  std::vector<step_reply> out;
+  out.reserve(cmds.size());
+  for (const auto& cmd : cmds)
+    out.push_back(step_reply{passivated.count(cmd.id.value) > 0});
+  return out;
 }
 
 due_polls execute(pqxx::work& txn, const claim_due_polls& cmd) {

@@ -22,6 +22,8 @@ std::vector<transition_reply> execute_batch(
   pqxx::work& txn, const std::vector<transition_order>& cmds);
 std::vector<step_reply> execute_batch(
   pqxx::work& txn, const std::vector<mark_checkout_done>& cmds);
+std::vector<step_reply> execute_batch(pqxx::work& txn,
+                                      const std::vector<passivate_order>& cmds);
 step_reply execute(pqxx::work& txn, const credit_wallet_cmd& cmd);
 step_reply execute(pqxx::work& txn, const write_ledger_cmd& cmd);
 checkout_lookup execute(pqxx::work& txn, const load_checkout& cmd);
@@ -29,7 +31,6 @@ order_lookup execute(pqxx::work& txn, const load_order& cmd);
 unfinished_checkouts execute(pqxx::work& txn,
                              const load_unfinished_checkouts& cmd);
 step_reply execute(pqxx::work& txn, const record_attempt& cmd);
-step_reply execute(pqxx::work& txn, const passivate_order& cmd);
 due_polls execute(pqxx::work& txn, const claim_due_polls& cmd);
 step_reply execute(pqxx::work& txn, const escalate_order& cmd);
 dead_letters execute(pqxx::work& txn, const list_dead_letters& cmd);
