@@ -330,20 +330,32 @@ step_reply execute(pqxx::work& txn, const write_ledger_cmd& cmd) {
   return step_reply{write_payin_ledger(txn, cmd.id.value, cmd.postings)};
 }
 
+namespace {
+
+// One reply per command, in order: whether a set-based statement that
+// returns the ids it changed (first column) changed the command's.
+template <class Cmd>
+std::vector<step_reply> changed_ids(const pqxx::result& rows,
+                                    const std::vector<Cmd>& cmds) {
+  std::unordered_set<std::string> changed;
+  for (const auto& row : rows) changed.insert(row[0].as<std::string>());
+  std::vector<step_reply> out;
+  out.reserve(cmds.size());
+  for (const auto& cmd : cmds)
+    out.push_back(step_reply{changed.count(cmd.id.value) > 0});
+  return out;
+}
+
+}  // namespace
+
 std::vector<step_reply> execute_batch(
   pqxx::work& txn, const std::vector<mark_checkout_done>& cmds) {
   std::vector<std::string> ids;
   ids.reserve(cmds.size());
   for (const auto& cmd : cmds) ids.push_back(cmd.id.value);
-  std::unordered_set<std::string> marked;
-  for (const auto& row : txn.exec_prepared(sql::payin::mark_checkouts_done.name,
-                                           to_pg_array(ids)))
-    marked.insert(row[0].as<std::string>());
-  std::vector<step_reply> out;
-  out.reserve(cmds.size());
-  for (const auto& cmd : cmds)
-    out.push_back(step_reply{marked.count(cmd.id.value) > 0});
-  return out;
+  return changed_ids(txn.exec_prepared(sql::payin::mark_checkouts_done.name,
+                                       to_pg_array(ids)),
+                     cmds);
 }
 
 checkout_lookup execute(pqxx::work& txn, const load_checkout& cmd) {
@@ -392,16 +404,10 @@ std::vector<step_reply> execute_batch(
     wake_ms.push_back(cmd.wake_in_ms);
     polls.push_back(cmd.pending_polls);
   }
-  std::unordered_set<std::string> passivated;
-  for (const auto& row :
-       txn.exec_prepared(sql::payin::passivate_orders.name, to_pg_array(ids),
-                         to_pg_array(wake_ms), to_pg_array(polls)))
-    passivated.insert(row[0].as<std::string>());
-  std::vector<step_reply> out;
-  out.reserve(cmds.size());
-  for (const auto& cmd : cmds)
-    out.push_back(step_reply{passivated.count(cmd.id.value) > 0});
-  return out;
+  return changed_ids(txn.exec_prepared(sql::payin::passivate_orders.name,
+                                       to_pg_array(ids), to_pg_array(wake_ms),
+                                       to_pg_array(polls)),
+                     cmds);
 }
 
 due_polls execute(pqxx::work& txn, const claim_due_polls& cmd) {
