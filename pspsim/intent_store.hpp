@@ -309,9 +309,11 @@ class intent_store {
   // Forgets `key` if it expired, then finds it; replay sets *entry.
   key_lookup look_up_key(const std::string& key, const std::string& fingerprint,
                          const sim_time& now, const key_entry** entry);
-  void remember(const std::string& key, const std::string& fingerprint,
-                const payment_intent& intent, std::string body,
-                const sim_time& now);
+  // The answer to a capture or cancel that changed the intent: its event
+  // goes out, and the intent is the answer, kept under the Idempotency-Key.
+  action_result acted(const payment_intent& intent, bool expand_charge,
+                      const std::string& key, const std::string& fingerprint,
+                      const sim_time& now);
   void resolve_first_pending();
   void expire_first(const sim_time& now);
   void capture_locked(payment_intent& intent, std::int64_t amount_minor,
@@ -320,8 +322,8 @@ class intent_store {
                      std::int64_t unix_s);
   action_result unexpected_state(const payment_intent& intent,
                                  bool expand_charge) const;
-  // The intent a capture or cancel acts on, once its Idempotency-Key is new
-  // and the intent exists; else null, and `instead` is the answer (the key
+  // The intent a capture or cancel acts on (pending intents settled first),
+  // once its Idempotency-Key is new and the intent exists; else null, and `instead` is the answer (the key
   // reused with other parameters, a replay of its first answer, not found).
   payment_intent* acted_on(std::string_view id, const std::string& key,
                            const std::string& fingerprint, const sim_time& now,

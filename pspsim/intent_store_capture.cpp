@@ -55,13 +55,16 @@ intent_store::key_lookup intent_store::look_up_key(
   return key_lookup::replay;
 }
 
-void intent_store::remember(const std::string& key,
-                            const std::string& fingerprint,
-                            const payment_intent& intent, std::string body,
-                            const sim_time& now) {
-  if (key.empty()) return;
-  keys_[key] = key_entry{fingerprint, 200, std::move(body), intent.id,
-                         now.unix_s};
+action_result intent_store::acted(const payment_intent& intent,
+                                  bool expand_charge, const std::string& key,
+                                  const std::string& fingerprint,
+                                  const sim_time& now) {
+  emit(intent);
+  std::string body = boost::json::serialize(
+    intent_to_json(intent, expand_charge));
+  if (!key.empty())
+    keys_[key] = key_entry{fingerprint, 200, body, intent.id, now.unix_s};
+  return answered(action_status::done, std::move(body));
 }
 
 action_result intent_store::unexpected_state(const payment_intent& intent,
@@ -78,6 +81,7 @@ payment_intent* intent_store::acted_on(std::string_view id,
                                        const std::string& fingerprint,
                                        const sim_time& now,
                                        action_result& instead) {
+  settle_due(now);
   const key_entry* known = nullptr;
   switch (look_up_key(key, fingerprint, now, &known)) {
     case key_lookup::conflict:
@@ -103,7 +107,6 @@ action_result intent_store::capture(std::string_view id,
                                     const std::string& fingerprint,
                                     const sim_time& now) {
   std::lock_guard lock(mutex_);
-  settle_due(now);
   action_result instead;
   payment_intent* found = acted_on(id, key, fingerprint, now, instead);
   if (!found) return instead;
@@ -128,11 +131,7 @@ action_result intent_store::capture(std::string_view id,
   capture_locked(intent, amount, now.unix_s);
   ++stats_.captures;
   stats_.captured_minor += amount;
-  emit(intent);
-  std::string body = boost::json::serialize(
-    intent_to_json(intent, request.expand_charge));
-  remember(key, fingerprint, intent, body, now);
-  return answered(action_status::done, std::move(body));
+  return acted(intent, request.expand_charge, key, fingerprint, now);
 }
 
 action_result intent_store::cancel(std::string_view id,
@@ -141,7 +140,6 @@ action_result intent_store::cancel(std::string_view id,
                                    const std::string& fingerprint,
                                    const sim_time& now) {
   std::lock_guard lock(mutex_);
-  settle_due(now);
   action_result instead;
   payment_intent* found = acted_on(id, key, fingerprint, now, instead);
   if (!found) return instead;
@@ -160,11 +158,7 @@ action_result intent_store::cancel(std::string_view id,
   }
   cancel_locked(intent, request.reason, now.unix_s);
   ++stats_.cancels;
-  emit(intent);
-  std::string body = boost::json::serialize(
-    intent_to_json(intent, request.expand_charge));
-  remember(key, fingerprint, intent, body, now);
-  return answered(action_status::done, std::move(body));
+  return acted(intent, request.expand_charge, key, fingerprint, now);
 }
 
 void intent_store::expire_first(const sim_time& now) {
