@@ -47,6 +47,31 @@ class charges_past_the_key_lifetime : public refunds_in_a_world_of_their_own {
     }
     return false;
   }
+
+  // The order's charge is made and its answer lost: undecided, it is
+  // dead-lettered as maybe charged. Faults are off again afterwards.
+  void post_and_lose_the_answer(const checkout_spec& spec) {
+    set_faults(R"({"seed": 41, "reset_after_commit": 1})");
+    auto posted = post_payment(api(), checkout_body(spec));
+    ASSERT_TRUE(posted.ok) << posted.error;
+    ASSERT_TRUE(wait_dead_lettered(spec.orders.front().payment_order_id,
+                                   milliseconds{10'000}));
+    set_faults("{}");
+  }
+
+  // pspsim forgets the key; the operator requeues a day later, as it were.
+  // Waits (10 s at most) for the order to reach `status`.
+  void requeue_past_the_key_lifetime(const std::string& order_id,
+                                     const std::string& status) {
+    std::this_thread::sleep_for(milliseconds{3'000});
+    auto requeue = api().post("/admin/dlq/" + order_id + "/requeue", "",
+                              "application/json", admin_auth);
+    ASSERT_EQ(requeue.res.result_int(), 200u) << requeue.res.body();
+    auto until = std::chrono::steady_clock::now() + milliseconds{10'000};
+    while (order_status(order_id) != status
+           && std::chrono::steady_clock::now() < until)
+      std::this_thread::sleep_for(milliseconds{50});
+  }
 };
 
 // A requeue starts the retry budget over (first_attempt_at = NULL); the key's
@@ -58,23 +83,9 @@ TEST_F(charges_past_the_key_lifetime,
   spec.orders.push_back(
     {unique("po_requeue"), unique("seller_requeue"), "9.00", "USD"});
   const auto order = spec.orders.front().payment_order_id;
-  // The charge is made, its answer lost: undecided, dead-lettered as maybe
-  // charged.
-  set_faults(R"({"seed": 41, "reset_after_commit": 1})");
-  auto posted = post_payment(api(), checkout_body(spec));
-  ASSERT_TRUE(posted.ok) << posted.error;
-  ASSERT_TRUE(wait_dead_lettered(order, milliseconds{10'000}));
-  set_faults("{}");
+  ASSERT_NO_FATAL_FAILURE(post_and_lose_the_answer(spec));
   ASSERT_EQ(charges_of(order), 1u);
-  // pspsim forgets the key; the operator requeues a day later, as it were.
-  std::this_thread::sleep_for(milliseconds{3'000});
-  auto requeue = api().post("/admin/dlq/" + order + "/requeue", "",
-                            "application/json", admin_auth);
-  ASSERT_EQ(requeue.res.result_int(), 200u) << requeue.res.body();
-  auto until = std::chrono::steady_clock::now() + milliseconds{10'000};
-  while (order_status(order) != "SUCCESS"
-         && std::chrono::steady_clock::now() < until)
-    std::this_thread::sleep_for(milliseconds{50});
+  ASSERT_NO_FATAL_FAILURE(requeue_past_the_key_lifetime(order, "SUCCESS"));
   EXPECT_EQ(order_status(order), "SUCCESS");
   EXPECT_EQ(charges_of(order), 1u) << "charged again under a forgotten key";
 }
@@ -90,19 +101,8 @@ TEST_F(charges_past_the_key_lifetime,
   spec.orders.push_back(
     {unique("po_held"), unique("seller_held"), "9.00", "USD"});
   const auto order = spec.orders.front().payment_order_id;
-  set_faults(R"({"seed": 41, "reset_after_commit": 1})");
-  auto posted = post_payment(api(), checkout_body(spec));
-  ASSERT_TRUE(posted.ok) << posted.error;
-  ASSERT_TRUE(wait_dead_lettered(order, milliseconds{10'000}));
-  set_faults("{}");
-  std::this_thread::sleep_for(milliseconds{3'000});
-  auto requeue = api().post("/admin/dlq/" + order + "/requeue", "",
-                            "application/json", admin_auth);
-  ASSERT_EQ(requeue.res.result_int(), 200u) << requeue.res.body();
-  auto until = std::chrono::steady_clock::now() + milliseconds{10'000};
-  while (order_status(order) != "REVIEW"
-         && std::chrono::steady_clock::now() < until)
-    std::this_thread::sleep_for(milliseconds{50});
+  ASSERT_NO_FATAL_FAILURE(post_and_lose_the_answer(spec));
+  ASSERT_NO_FATAL_FAILURE(requeue_past_the_key_lifetime(order, "REVIEW"));
   auto v = json_of(api().get("/v1/payments/" + order));
   EXPECT_EQ(string_at(v, {"status"}), "REVIEW");
   EXPECT_EQ(string_at(v, {"card_checks", "cvc_check"}), "fail");
