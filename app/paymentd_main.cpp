@@ -96,10 +96,12 @@ int main(int argc, char** argv) {
   }
 
   // In a cluster every connection names this node's incarnation, so the
-  // database refuses its writes once its lease is gone.
+  // database refuses its writes once its lease is gone (and ends a
+  // transaction a paused node left open).
   auto joined = pay::join_as_node(cfg);
   cfg.database_url = pay::domain::with_node_settings(cfg.database_url,
-                                                     joined.me);
+                                                     joined.me,
+                                                     cfg.cluster_lease_ms);
   if (joined.me.clustered()) pay::install_fence_counter();
 
   caf::actor_system_config caf_cfg;

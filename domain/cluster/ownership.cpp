@@ -23,23 +23,31 @@ bool is_uri(const std::string& url) {
 // Node ids are [A-Za-z0-9_.-] (the database checks it), so neither the
 // options string nor its percent-encoding needs escaping beyond spaces and
 // '='.
-std::string options_text(const node_identity& me, bool for_uri) {
+std::string options_text(const node_identity& me, std::uint32_t lease_ms,
+                         bool for_uri) {
   std::string space = for_uri ? "%20" : " ";
   std::string equals = for_uri ? "%3D" : "=";
-  return "-c" + space + "pay.node_id" + equals + me.node_id + space + "-c"
-         + space + "pay.node_epoch" + equals + std::to_string(me.epoch);
+  auto option = [&](const std::string& name, const std::string& value) {
+    return "-c" + space + name + equals + value;
+  };
+  return option("pay.node_id", me.node_id) + space
+         + option("pay.node_epoch", std::to_string(me.epoch)) + space
+         + option("idle_in_transaction_session_timeout",
+                  std::to_string(lease_ms));
 }
 
 }  // namespace
 
 std::string with_node_settings(const std::string& database_url,
-                               const node_identity& me) {
+                               const node_identity& me,
+                               std::uint32_t lease_ms) {
   if (!me.clustered()) return database_url;
   if (is_uri(database_url)) {
     auto separator = database_url.find('?') == std::string::npos ? '?' : '&';
-    return database_url + separator + "options=" + options_text(me, true);
+    return database_url + separator
+           + "options=" + options_text(me, lease_ms, true);
   }
-  return database_url + " options='" + options_text(me, false) + "'";
+  return database_url + " options='" + options_text(me, lease_ms, false) + "'";
 }
 
 }  // namespace pay::domain

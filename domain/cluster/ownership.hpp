@@ -41,9 +41,13 @@ owner_verdict judge_owner(const owner_info& owner, const node_identity& me);
 
 // `database_url` with libpq options naming the incarnation every write of
 // the connection is made for (pay.node_id, pay.node_epoch): the database
-// refuses those writes once the incarnation's lease is gone. Works for a
-// postgresql:// URI and for a "key=value ..." string alike.
+// refuses those writes once the incarnation's lease is gone. And a
+// transaction left waiting on its client for a whole lease is ended by the
+// server (idle_in_transaction_session_timeout): a node paused between a
+// write and its commit would otherwise hold the lock every takeover of its
+// work waits for until it wakes up. Works for a postgresql:// URI and for a
+// "key=value ..." string alike.
 std::string with_node_settings(const std::string& database_url,
-                               const node_identity& me);
+                               const node_identity& me, std::uint32_t lease_ms);
 
 }  // namespace pay::domain

@@ -11,6 +11,7 @@
 #include <boost/json.hpp>
 #include <pqxx/pqxx>
 
+#include "domain/cluster/ownership.hpp"
 #include "testkit/api.hpp"
 #include "testkit/db.hpp"
 #include "testkit/invariants.hpp"
@@ -183,11 +184,21 @@ TEST(cluster, a_paused_node_gets_no_write_in_after_its_lease_and_rejoins) {
   auto epoch = current_epoch(node);
   auto checkouts = create_on(victim, 20, "pm_card_processing");
   ASSERT_EQ(owned_by(checkouts, node), 20);
+  // The node may be paused between a write and its commit. That write's
+  // transaction holds the lock a takeover waits for, so one is held open
+  // here, as the node's incarnation, with the node's connection settings:
+  // the database must end it, or the takeover waits for the node to wake.
+  pqxx::connection as_the_node{domain::with_node_settings(
+    cluster().database_url(), {node, static_cast<std::uint64_t>(epoch)},
+    cluster_lease_ms)};
+  pqxx::work left_open{as_the_node};
+  left_open.exec0("UPDATE payment_order SET attempts = attempts WHERE false");
   auto pid = cluster().node(victim).pid();
   ASSERT_EQ(::kill(pid, SIGSTOP), 0);
   // Its lease runs out; the others take its checkouts over.
   bool taken = eventually([&] { return owned_by(checkouts, node) == 0; },
                           milliseconds{15'000});
+  EXPECT_ANY_THROW(left_open.commit());
   auto taken_at = query_int(cluster().database_url(),
                             "SELECT (extract(epoch FROM clock_timestamp())"
                             " * 1000000)::bigint + 0 * length($1)",

@@ -43,22 +43,24 @@ TEST(cluster_ownership, my_own_earlier_epoch_is_as_dead_as_another_node) {
 }
 
 TEST(cluster_ownership, node_settings_ride_in_a_uri_as_encoded_options) {
-  EXPECT_EQ(with_node_settings("postgresql://u@h:5432/db", me),
+  EXPECT_EQ(with_node_settings("postgresql://u@h:5432/db", me, 5'000),
             "postgresql://u@h:5432/db?options=-c%20pay.node_id%3Dnode1%20-c%20"
-            "pay.node_epoch%3D4");
-  EXPECT_EQ(with_node_settings("postgres://u@h/db?sslmode=disable", me),
+            "pay.node_epoch%3D4%20-c%20idle_in_transaction_session_timeout%3D"
+            "5000");
+  EXPECT_EQ(with_node_settings("postgres://u@h/db?sslmode=disable", me, 2'000),
             "postgres://u@h/db?sslmode=disable&options=-c%20pay.node_id%3D"
-            "node1%20-c%20pay.node_epoch%3D4");
+            "node1%20-c%20pay.node_epoch%3D4%20-c%20"
+            "idle_in_transaction_session_timeout%3D2000");
 }
 
 TEST(cluster_ownership, node_settings_ride_in_a_keyword_string_as_options) {
-  EXPECT_EQ(with_node_settings("host=h dbname=db", me),
+  EXPECT_EQ(with_node_settings("host=h dbname=db", me, 5'000),
             "host=h dbname=db options='-c pay.node_id=node1 -c "
-            "pay.node_epoch=4'");
+            "pay.node_epoch=4 -c idle_in_transaction_session_timeout=5000'");
 }
 
 TEST(cluster_ownership, alone_the_database_url_is_left_as_it_is) {
-  EXPECT_EQ(with_node_settings("postgresql://u@h/db", node_identity{}),
+  EXPECT_EQ(with_node_settings("postgresql://u@h/db", node_identity{}, 5'000),
             "postgresql://u@h/db");
 }
 
