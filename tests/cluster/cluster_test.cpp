@@ -253,9 +253,8 @@ TEST(cluster, a_cluster_job_is_held_by_one_live_node_at_a_time) {
 TEST(cluster, the_database_refuses_every_write_of_a_dead_incarnation) {
   // An incarnation without a current lease, as a paused node's is when it
   // wakes up: every statement that writes is refused, whatever it touches.
-  auto url = cluster().database_url()
-             + "?options=-c%20pay.node_id%3Dnode1%20-c%20pay.node_epoch%3D999";
-  pqxx::connection conn{url};
+  pqxx::connection conn{domain::with_node_settings(
+    cluster().database_url(), {"node1", 999}, cluster_lease_ms)};
   for (const char* write :
        {"UPDATE payment_order SET attempts = attempts WHERE false",
         "INSERT INTO webhook_event (event_id, type) VALUES ('evt_x', 't')",
